@@ -1,0 +1,187 @@
+// Streaming CSV reader: reads the input in fixed chunks and copies each field out as it scans,
+// so memory stays at one chunk plus the record being returned, whatever the file size.
+#include "core/csv.h"
+
+#include <array>
+
+namespace pdh {
+namespace {
+
+constexpr size_t kChunk = 64 * 1024;
+constexpr std::string_view kBom = "\xEF\xBB\xBF";
+
+bool IsNewline(char c) { return c == '\n' || c == '\r'; }
+
+Error UnterminatedQuote(size_t line) {
+  return Error::Invalid("csv.unterminated_quote",
+                        "line " + std::to_string(line) +
+                            ": quoted field never closed; a field that starts with \" must end "
+                            "with \" (write \"\" for a quote inside it)");
+}
+
+}  // namespace
+
+CsvReader::CsvReader(std::istream& in, CsvOptions options)
+    : in_(in), delimiter_(options.delimiter) {}
+
+// Drops the consumed bytes, then appends the next chunk. False when no byte was added.
+bool CsvReader::Fill() {
+  if (eof_) return false;
+  buf_.erase(0, pos_);
+  pos_ = 0;
+  size_t old = buf_.size();
+  buf_.resize(old + kChunk);
+  in_.read(buf_.data() + old, static_cast<std::streamsize>(kChunk));
+  size_t got = static_cast<size_t>(in_.gcount());
+  buf_.resize(old + got);
+  if (got < kChunk) eof_ = true;
+  return got > 0;
+}
+
+// True when buf_[pos_] holds an unread byte, reading more if needed.
+bool CsvReader::Available() { return pos_ < buf_.size() || Fill(); }
+
+void CsvReader::Start() {
+  started_ = true;
+  while (buf_.size() - pos_ < kBom.size() && Fill()) {
+  }
+  if (std::string_view(buf_).substr(pos_).starts_with(kBom)) pos_ += kBom.size();
+  if (delimiter_ == 0) delimiter_ = DetectDelimiter();
+}
+
+// The most frequent of ',' ';' '\t' outside quotes on the first non-empty line; ',' when none
+// wins outright. Looks ahead without consuming.
+char CsvReader::DetectDelimiter() {
+  constexpr std::array<char, 3> kCandidates = {',', ';', '\t'};
+  std::array<size_t, 3> counts{};
+  bool quoted = false;
+  bool seen = false;  // a byte of the first line, so leading empty lines are passed over
+  for (size_t i = pos_;; ++i) {
+    if (i == buf_.size()) {
+      size_t offset = i - pos_;
+      if (!Fill()) break;
+      i = pos_ + offset;
+    }
+    char c = buf_[i];
+    if (!quoted && IsNewline(c)) {
+      if (seen) break;
+      continue;
+    }
+    seen = true;
+    if (c == '"') quoted = !quoted;
+    for (size_t k = 0; k < kCandidates.size(); ++k) {
+      if (!quoted && c == kCandidates[k]) ++counts[k];
+    }
+  }
+  size_t best = 0;
+  for (size_t k = 1; k < counts.size(); ++k) {
+    if (counts[k] > counts[best]) best = k;
+  }
+  for (size_t k = 0; k < counts.size(); ++k) {
+    if (k != best && counts[k] == counts[best]) return ',';
+  }
+  return kCandidates[best];
+}
+
+// Consumes one line break at pos_ (CRLF, LF or a lone CR), counting the line; `keep`, when
+// given, receives the bytes consumed. False when pos_ is not at a line break.
+bool CsvReader::TakeNewline(std::string* keep) {
+  if (!Available() || !IsNewline(buf_[pos_])) return false;
+  char c = buf_[pos_++];
+  if (keep) keep->push_back(c);
+  ++line_;
+  if (c == '\r' && Available() && buf_[pos_] == '\n') {
+    ++pos_;
+    if (keep) keep->push_back('\n');
+  }
+  return true;
+}
+
+// Passes over blank lines. False at the end of input.
+bool CsvReader::SkipEmptyLines() {
+  while (TakeNewline(nullptr)) {
+  }
+  return Available();
+}
+
+// Index of the first of a, b or c at or after pos_, or buf_.size().
+size_t CsvReader::FindAny(char a, char b, char c) const {
+  size_t i = pos_;
+  while (i < buf_.size() && buf_[i] != a && buf_[i] != b && buf_[i] != c) ++i;
+  return i;
+}
+
+CsvReader::FieldEnd CsvReader::ReadField(std::string& out) {
+  out.clear();
+  if (Available() && buf_[pos_] == '"') {
+    ++pos_;
+    if (!ReadQuoted(out)) return FieldEnd::kError;
+  }
+  // Unquoted text, or what follows a closing quote ("ab"c reads as abc, as spreadsheets do).
+  return ReadUnquoted(out);
+}
+
+// Reads a quoted field's content after its opening quote, through the closing quote.
+bool CsvReader::ReadQuoted(std::string& out) {
+  const size_t opened_on = line_;
+  while (true) {
+    if (!Available()) {
+      error_ = UnterminatedQuote(opened_on);
+      return false;
+    }
+    size_t end = FindAny('"', '\n', '\r');
+    out.append(buf_, pos_, end - pos_);
+    pos_ = end;
+    if (pos_ == buf_.size()) continue;
+    if (buf_[pos_] != '"') {
+      TakeNewline(&out);  // kept in the value, and counted so line() stays physical
+      continue;
+    }
+    ++pos_;
+    if (!Available() || buf_[pos_] != '"') return true;
+    out.push_back('"');  // "" inside quotes is one quote
+    ++pos_;
+  }
+}
+
+// Reads up to the next delimiter or line break and consumes it. A quote here is plain text.
+CsvReader::FieldEnd CsvReader::ReadUnquoted(std::string& out) {
+  while (Available()) {
+    size_t end = FindAny(delimiter_, '\n', '\r');
+    out.append(buf_, pos_, end - pos_);
+    pos_ = end;
+    if (pos_ == buf_.size()) continue;
+    if (buf_[pos_] == delimiter_) {
+      ++pos_;
+      return FieldEnd::kDelimiter;
+    }
+    TakeNewline(nullptr);
+    return FieldEnd::kRecord;
+  }
+  return FieldEnd::kRecord;  // last line without a line break
+}
+
+bool CsvReader::Next(std::vector<std::string>& fields) {
+  if (error_) return false;
+  if (!started_) Start();
+  if (!SkipEmptyLines()) {
+    fields.clear();
+    return false;
+  }
+  record_line_ = line_;
+  // Reuses the strings already in `fields`, so a loop over a file allocates little.
+  size_t n = 0;
+  FieldEnd end = FieldEnd::kDelimiter;
+  while (end == FieldEnd::kDelimiter) {
+    if (n == fields.size()) fields.emplace_back();
+    end = ReadField(fields[n++]);
+  }
+  if (end == FieldEnd::kError) {
+    fields.clear();
+    return false;
+  }
+  fields.resize(n);
+  return true;
+}
+
+}  // namespace pdh

@@ -1,0 +1,61 @@
+// A streaming CSV reader for what real exports contain: RFC 4180 quoting, embedded newlines,
+// doubled quotes, BOM, ',' ';' or tab separators (detected from the first line), CRLF or LF.
+#pragma once
+
+#include <cstddef>
+#include <istream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+
+namespace pdh {
+
+struct CsvOptions {
+  char delimiter = 0;  // 0: detect from the first line among ',', ';', '\t'
+};
+
+class CsvReader {
+ public:
+  // Reads from `in`, which must outlive the reader. Memory use is bounded by the longest record.
+  explicit CsvReader(std::istream& in, CsvOptions options = {});
+
+  // Reads the next record into `fields`. Returns false at the end of input, or on a malformed
+  // record (then error() says what and where). An empty line yields no record.
+  bool Next(std::vector<std::string>& fields);
+
+  // Physical line number (1-based) on which the last record returned started.
+  size_t line() const { return record_line_; }
+  // The separator in use; when detected, known once Next has been called (0 before).
+  char delimiter() const { return delimiter_; }
+  const std::optional<Error>& error() const { return error_; }
+  // Bytes the read buffer holds room for: stays near one read chunk plus the longest record.
+  size_t buffer_capacity() const { return buf_.capacity(); }
+
+ private:
+  enum class FieldEnd { kDelimiter, kRecord, kError };
+
+  bool Fill();
+  bool Available();
+  void Start();
+  char DetectDelimiter();
+  bool TakeNewline(std::string* keep);
+  bool SkipEmptyLines();
+  size_t FindAny(char a, char b, char c) const;
+  FieldEnd ReadField(std::string& out);
+  bool ReadQuoted(std::string& out);
+  FieldEnd ReadUnquoted(std::string& out);
+
+  std::istream& in_;
+  char delimiter_;
+  std::string buf_;
+  size_t pos_ = 0;
+  bool eof_ = false;
+  bool started_ = false;
+  size_t line_ = 1;
+  size_t record_line_ = 0;
+  std::optional<Error> error_;
+};
+
+}  // namespace pdh

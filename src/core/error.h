@@ -1,0 +1,62 @@
+// Errors a user can cause, as values: a stable machine code, a message that says what to do,
+// and the HTTP status the server answers with. Exceptions (Failure) only end a request or a
+// command; they are caught at the top (server connection, CLI main) and turned into a response.
+#pragma once
+
+#include <expected>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace pdh {
+
+struct Error {
+  std::string code;     // stable, dotted: "unit.not_found", "request.invalid_json", ...
+  std::string message;  // for a person: what is wrong and what to do
+  int status = 400;     // HTTP status when it reaches the API
+
+  static Error NotFound(std::string code, std::string message) {
+    return {std::move(code), std::move(message), 404};
+  }
+  static Error Invalid(std::string code, std::string message) {
+    return {std::move(code), std::move(message), 422};
+  }
+  static Error BadRequest(std::string code, std::string message) {
+    return {std::move(code), std::move(message), 400};
+  }
+  static Error Conflict(std::string code, std::string message) {
+    return {std::move(code), std::move(message), 409};
+  }
+  static Error Internal(std::string code, std::string message) {
+    return {std::move(code), std::move(message), 500};
+  }
+};
+
+template <class T>
+using Result = std::expected<T, Error>;
+using Status = std::expected<void, Error>;
+
+inline std::unexpected<Error> Fail(Error e) { return std::unexpected<Error>(std::move(e)); }
+inline Status Ok() { return {}; }
+
+// Thrown to end the current operation with `error`; caught at the top.
+class Failure : public std::runtime_error {
+ public:
+  explicit Failure(Error e) : std::runtime_error(e.message), error_(std::move(e)) {}
+  const Error& error() const { return error_; }
+
+ private:
+  Error error_;
+};
+
+// Unwraps a Result or throws its error as a Failure.
+template <class T>
+T Must(Result<T> r) {
+  if (!r) throw Failure(std::move(r.error()));
+  return std::move(*r);
+}
+inline void Must(Status s) {
+  if (!s) throw Failure(std::move(s.error()));
+}
+
+}  // namespace pdh
