@@ -1,0 +1,10 @@
+// Every module's routes, registered in one place.
+#include "api/api.h"
+
+namespace pdh::api {
+
+void RegisterUnitRoutes(http::Router& router, Context& ctx);
+
+void RegisterRoutes(http::Router& router, Context& ctx) { RegisterUnitRoutes(router, ctx); }
+
+}  // namespace pdh::api

@@ -1,0 +1,354 @@
+// /api/v1/info and /api/v1/units: the units and geography of the province (M1).
+#include <boost/json.hpp>
+
+#include <charconv>
+#include <set>
+
+#include "api/api.h"
+#include "core/date.h"
+#include "core/text.h"
+
+namespace pdh::api {
+namespace json = boost::json;
+namespace {
+
+using http::Request;
+using http::Response;
+
+// JSON Schema of a unit as units::ToJson writes it.
+constexpr const char* kUnitSchema = R"({
+  "type":"object",
+  "required":["code","name","short_name","type","level","parent","population","population_estimated","area_km2","lat","lon","valid_from","valid_to"],
+  "properties":{
+    "code":{"type":"string","description":"Official code: province 2 digits, district 3, commune 5; agencies their own"},
+    "name":{"type":"string"},"short_name":{"type":"string"},
+    "type":{"type":"string","description":"Vietnamese type label: Tỉnh, Thành phố, Phường, Xã, Đặc khu, Sở, ..."},
+    "level":{"type":"string","enum":["province","district","commune","agency"]},
+    "parent":{"type":["string","null"]},
+    "population":{"type":["integer","null"]},
+    "population_estimated":{"type":"boolean","description":"true when the census has no figure and the value is the unit's area share of the province total"},
+    "area_km2":{"type":["number","null"]},"lat":{"type":["number","null"]},"lon":{"type":["number","null"]},
+    "valid_from":{"type":["string","null"],"format":"date"},
+    "valid_to":{"type":["string","null"],"format":"date","description":"exclusive"}
+  }})";
+
+http::ParamDoc AsOfParam() {
+  return {"as_of", "query", "The date the units are seen at (YYYY-MM-DD or DD/MM/YYYY); default today.",
+          false, R"({"type":"string"})"};
+}
+
+Date AsOf(const Request& req) {
+  auto s = req.Query("as_of");
+  if (!s || s->empty()) return Date::Today();
+  auto d = Date::Parse(*s);
+  if (!d) {
+    throw Failure(Error::BadRequest("request.invalid_date",
+                                    "as_of '" + *s + "' is not a date: use YYYY-MM-DD"));
+  }
+  return *d;
+}
+
+const units::Unit& FindOr404(const units::Registry& reg, const std::string& code, Date as_of) {
+  if (const units::Unit* u = reg.Find(code, as_of)) return *u;
+  std::string hint;
+  if (!reg.FindAllEras(code).empty()) {
+    hint = " (it exists at another date: try as_of=2025-06-30 for units before the reform, or "
+           "/api/v1/units/resolve?code=" + code + ")";
+  }
+  throw Failure(Error::NotFound("unit.not_found", "no unit with code '" + code + "' on " +
+                                                      as_of.ToString() + hint));
+}
+
+json::array UnitArray(const std::vector<const units::Unit*>& list) {
+  json::array a;
+  a.reserve(list.size());
+  for (const units::Unit* u : list) a.push_back(units::ToJson(*u));
+  return a;
+}
+
+json::object SuccessionJson(const units::Succession& s, const units::Unit& unit) {
+  return {{"unit", units::ToJson(unit)},
+          {"kind", units::MergeKindName(s.kind)},
+          {"note", s.note},
+          {"weight", s.weight ? json::value(*s.weight) : json::value(nullptr)}};
+}
+
+size_t ParseLimit(const Request& req, size_t fallback, size_t max) {
+  auto s = req.Query("limit");
+  if (!s) return fallback;
+  size_t n = 0;
+  auto [p, ec] = std::from_chars(s->data(), s->data() + s->size(), n);
+  if (ec != std::errc() || p != s->data() + s->size() || n == 0 || n > max) {
+    throw Failure(Error::BadRequest("request.invalid_limit",
+                                    "limit must be a whole number from 1 to " + std::to_string(max)));
+  }
+  return n;
+}
+
+size_t ParseCursor(const Request& req) {
+  auto s = req.Query("cursor");
+  if (!s || s->empty()) return 0;
+  size_t n = 0;
+  auto [p, ec] = std::from_chars(s->data(), s->data() + s->size(), n);
+  if (ec != std::errc() || p != s->data() + s->size()) {
+    throw Failure(Error::BadRequest("request.invalid_cursor",
+                                    "cursor is not one this API returned: start again without it"));
+  }
+  return n;
+}
+
+std::optional<units::Level> LevelParam(const Request& req) {
+  auto s = req.Query("level");
+  if (!s || s->empty()) return std::nullopt;
+  auto l = units::ParseLevel(*s);
+  if (!l) {
+    throw Failure(Error::BadRequest("request.invalid_level",
+                                    "level must be province, district, commune or agency"));
+  }
+  return l;
+}
+
+Response ListUnits(Context& ctx, Request& req) {
+  auto reg = ctx.registry();
+  const Date as_of = AsOf(req);
+  const auto level = LevelParam(req);
+  std::vector<const units::Unit*> list;
+  if (auto parent = req.Query("parent")) {
+    list = reg->Children(FindOr404(*reg, *parent, as_of), as_of);
+  } else if (auto q = req.Query("q"); q && !q->empty()) {
+    list = reg->Search(*q, as_of);
+  } else if (!level || *level == units::Level::kProvince) {
+    list = reg->Provinces(as_of);
+  } else {
+    for (const units::Unit& u : reg->all()) {
+      if (u.ValidOn(as_of)) list.push_back(&u);
+    }
+  }
+  if (level) std::erase_if(list, [&](const units::Unit* u) { return u->level != *level; });
+  const size_t limit = ParseLimit(req, 1000, 5000);
+  const size_t start = std::min(ParseCursor(req), list.size());
+  const size_t end = std::min(start + limit, list.size());
+  std::vector<const units::Unit*> page(list.begin() + static_cast<std::ptrdiff_t>(start),
+                                       list.begin() + static_cast<std::ptrdiff_t>(end));
+  return Response::Json(json::object{
+      {"items", UnitArray(page)},
+      {"total", list.size()},
+      {"next_cursor", end < list.size() ? json::value(std::to_string(end)) : json::value(nullptr)}});
+}
+
+Response GetUnit(Context& ctx, Request& req) {
+  auto reg = ctx.registry();
+  const Date as_of = AsOf(req);
+  const units::Unit& u = FindOr404(*reg, req.params.at("code"), as_of);
+  json::object o = units::ToJson(u);
+  json::array ancestors;
+  for (const units::Unit* a : reg->Ancestors(u)) {
+    ancestors.push_back({{"code", a->code}, {"name", a->name}, {"level", units::LevelName(a->level)}});
+  }
+  o["ancestors"] = std::move(ancestors);
+  o["children_count"] = reg->Children(u, as_of).size();
+  return Response::Json(o);
+}
+
+Response Children(Context& ctx, Request& req) {
+  auto reg = ctx.registry();
+  const Date as_of = AsOf(req);
+  const auto level = LevelParam(req);
+  const units::Unit& u = FindOr404(*reg, req.params.at("code"), as_of);
+  auto list = reg->Children(u, as_of);
+  if (level) std::erase_if(list, [&](const units::Unit* c) { return c->level != *level; });
+  return Response::Json(json::object{{"parent", units::ToJson(u)}, {"items", UnitArray(list)}});
+}
+
+Response Predecessors(Context& ctx, Request& req) {
+  auto reg = ctx.registry();
+  const units::Unit& u = FindOr404(*reg, req.params.at("code"), AsOf(req));
+  json::array items;
+  for (const auto& s : reg->Predecessors(u)) items.push_back(SuccessionJson(s, *s.old_unit));
+  return Response::Json(json::object{{"unit", units::ToJson(u)}, {"items", std::move(items)}});
+}
+
+Response Resolve(Context& ctx, Request& req) {
+  auto reg = ctx.registry();
+  auto code = req.Query("code");
+  if (!code || code->empty()) {
+    throw Failure(Error::BadRequest("request.missing_parameter",
+                                    "give the old commune code: /api/v1/units/resolve?code=25456"));
+  }
+  auto targets = reg->Resolve(*code);
+  if (targets.empty()) {
+    // A padded code ("25456" for "25456") or a unit that still exists counts too.
+    throw Failure(Error::NotFound("unit.not_resolvable",
+                                  "'" + *code + "' is not a pre-2025 commune code in the crosswalk"));
+  }
+  json::array items;
+  for (const auto& s : targets) items.push_back(SuccessionJson(s, *s.new_unit));
+  return Response::Json(json::object{{"code", *code},
+                                     {"old", units::ToJson(*targets.front().old_unit)},
+                                     {"targets", std::move(items)}});
+}
+
+std::optional<std::string> OptString(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  if (it == o.end() || it->value().is_null()) return std::nullopt;
+  if (!it->value().is_string()) {
+    throw Failure(Error::Invalid("request.invalid_field", std::string(key) + " must be a string"));
+  }
+  return std::string(it->value().as_string());
+}
+
+json::object BodyObject(const Request& req) {
+  json::value v = req.Json();
+  if (!v.is_object()) {
+    throw Failure(Error::Invalid("request.invalid_body", "the body must be a JSON object"));
+  }
+  return std::move(v.as_object());
+}
+
+Response AddAgency(Context& ctx, Request& req) {
+  const json::object body = BodyObject(req);
+  units::AgencyInput in;
+  in.code = OptString(body, "code").value_or("");
+  in.name = OptString(body, "name").value_or("");
+  in.short_name = OptString(body, "short_name").value_or("");
+  in.type = OptString(body, "type").value_or("");
+  in.parent_code = OptString(body, "parent").value_or(ctx.home_province());
+  auto reg = ctx.registry();
+  Must(units::AddAgency(ctx.store(), *reg, in));
+  Must(ctx.ReloadUnits());
+  auto fresh = ctx.registry();
+  const units::Unit* u = fresh->Find(text::CollapseSpaces(text::Nfc(in.code)), Date::Today());
+  if (!u) throw Failure(Error::Internal("unit.lost", "the agency was saved but cannot be read back"));
+  Response r = Response::Json(units::ToJson(*u), 201);
+  r.headers.emplace_back("Location", "/api/v1/units/" + u->code);
+  return r;
+}
+
+Response PatchUnit(Context& ctx, Request& req) {
+  const json::object body = BodyObject(req);
+  auto reg = ctx.registry();
+  const units::Unit& u = FindOr404(*reg, req.params.at("code"), Date::Today());
+  units::UnitPatch patch;
+  patch.name = OptString(body, "name");
+  patch.short_name = OptString(body, "short_name");
+  patch.type = OptString(body, "type");
+  if (auto it = body.find("population"); it != body.end() && !it->value().is_null()) {
+    if (!it->value().is_int64() && !it->value().is_uint64()) {
+      throw Failure(Error::Invalid("request.invalid_field", "population must be a whole number"));
+    }
+    patch.population = it->value().to_number<int64_t>();
+  }
+  if (auto it = body.find("area_km2"); it != body.end() && !it->value().is_null()) {
+    if (!it->value().is_number()) {
+      throw Failure(Error::Invalid("request.invalid_field", "area_km2 must be a number"));
+    }
+    patch.area_km2 = it->value().to_number<double>();
+  }
+  for (const auto& kv : body) {
+    static const std::set<std::string_view> known = {"name", "short_name", "type", "population",
+                                                     "area_km2"};
+    if (!known.count(kv.key())) {
+      throw Failure(Error::Invalid("request.unknown_field",
+                                   "'" + std::string(kv.key()) + "' cannot be changed"));
+    }
+  }
+  Must(units::UpdateUnit(ctx.store(), u, patch));
+  Must(ctx.ReloadUnits());
+  return Response::Json(units::ToJson(FindOr404(*ctx.registry(), u.code, Date::Today())));
+}
+
+Response Info(Context& ctx, Request&) {
+  auto reg = ctx.registry();
+  const units::Unit* home = reg->Find(ctx.home_province(), Date::Today());
+  return Response::Json(json::object{
+      {"name", "pdh"},
+      {"version", ctx.version()},
+      {"province", home ? json::value(units::ToJson(*home)) : json::value(nullptr)}});
+}
+
+}  // namespace
+
+Status Context::ReloadUnits() {
+  auto fresh = units::Registry::Load(store_);
+  if (!fresh) return Fail(fresh.error());
+  std::lock_guard lock(mu_);
+  registry_ = std::move(*fresh);
+  return Ok();
+}
+
+void RegisterUnitRoutes(http::Router& router, Context& ctx) {
+  auto bind = [&ctx](Response (*fn)(Context&, Request&)) {
+    return [&ctx, fn](Request& req) { return fn(ctx, req); };
+  };
+  const std::string succession =
+      R"({"type":"object","properties":{"unit":)" + std::string(kUnitSchema) +
+      R"(,"kind":{"type":"string","enum":["whole","partial"]},"note":{"type":"string"},"weight":{"type":["number","null"]}}})";
+
+  router.Add("GET", "/api/v1/info", "info", bind(Info),
+             {.summary = "What this hub is: version and home province",
+              .tag = "units",
+              .response_schema = R"({"type":"object","properties":{"name":{"type":"string"},"version":{"type":"string"},"province":)" +
+                                 std::string(kUnitSchema) + "}}"});
+  router.Add("GET", "/api/v1/units", "units.list", bind(ListUnits),
+             {.summary = "List units: provinces by default, or children of a parent, or a search",
+              .tag = "units",
+              .params = {AsOfParam(),
+                         {"level", "query", "province, district, commune or agency", false,
+                          R"({"type":"string","enum":["province","district","commune","agency"]})"},
+                         {"parent", "query", "Code of the parent unit", false},
+                         {"q", "query", "Name search, diacritic-insensitive", false},
+                         {"limit", "query", "Page size (1–5000, default 1000)", false,
+                          R"({"type":"integer","minimum":1,"maximum":5000})"},
+                         {"cursor", "query", "next_cursor of the previous page", false}},
+              .response_schema = R"({"type":"object","required":["items","total","next_cursor"],"properties":{"items":{"type":"array","items":)" +
+                                 std::string(kUnitSchema) +
+                                 R"(},"total":{"type":"integer"},"next_cursor":{"type":["string","null"]}}})",
+              .error_statuses = {400, 404}});
+  router.Add("GET", "/api/v1/units/resolve", "units.resolve", bind(Resolve),
+             {.summary = "Resolve a pre-2025 commune code to its new unit(s)",
+              .tag = "units",
+              .params = {{"code", "query", "The old commune code, e.g. 25456", true}},
+              .response_schema = R"({"type":"object","properties":{"code":{"type":"string"},"old":)" +
+                                 std::string(kUnitSchema) + R"(,"targets":{"type":"array","items":)" +
+                                 succession + "}}}",
+              .error_statuses = {400, 404}});
+  router.Add("GET", "/api/v1/units/{code}", "units.get", bind(GetUnit),
+             {.summary = "One unit with its ancestors",
+              .tag = "units",
+              .params = {AsOfParam()},
+              .response_schema = kUnitSchema,
+              .error_statuses = {400, 404}});
+  router.Add("GET", "/api/v1/units/{code}/children", "units.children", bind(Children),
+             {.summary = "Direct children of a unit (communes and agencies of a province)",
+              .tag = "units",
+              .params = {AsOfParam(),
+                         {"level", "query", "Only children of this level", false,
+                          R"({"type":"string","enum":["province","district","commune","agency"]})"}},
+              .response_schema = R"({"type":"object","properties":{"parent":)" +
+                                 std::string(kUnitSchema) + R"(,"items":{"type":"array","items":)" +
+                                 kUnitSchema + "}}}",
+              .error_statuses = {400, 404}});
+  router.Add("GET", "/api/v1/units/{code}/predecessors", "units.predecessors", bind(Predecessors),
+             {.summary = "The pre-2025 communes merged into a unit, with the merge kind",
+              .tag = "units",
+              .params = {AsOfParam()},
+              .response_schema = R"({"type":"object","properties":{"unit":)" +
+                                 std::string(kUnitSchema) + R"(,"items":{"type":"array","items":)" +
+                                 succession + "}}}",
+              .error_statuses = {400, 404}});
+  router.Add("POST", "/api/v1/units", "units.add_agency", bind(AddAgency),
+             {.summary = "Add a department or agency under a province",
+              .tag = "units",
+              .request_schema = R"({"type":"object","required":["code","name"],"properties":{"code":{"type":"string"},"name":{"type":"string"},"short_name":{"type":"string"},"type":{"type":"string"},"parent":{"type":"string"}}})",
+              .response_schema = kUnitSchema,
+              .success_status = 201,
+              .error_statuses = {400, 409, 415, 422}});
+  router.Add("PATCH", "/api/v1/units/{code}", "units.update", bind(PatchUnit),
+             {.summary = "Rename an agency, or set a unit's own population and area figures",
+              .tag = "units",
+              .request_schema = R"({"type":"object","properties":{"name":{"type":"string"},"short_name":{"type":"string"},"type":{"type":"string"},"population":{"type":"integer","minimum":0},"area_km2":{"type":"number","exclusiveMinimum":0}}})",
+              .response_schema = kUnitSchema,
+              .error_statuses = {400, 404, 415, 422}});
+}
+
+}  // namespace pdh::api

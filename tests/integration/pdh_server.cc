@@ -1,0 +1,92 @@
+// The real binary under test.
+#include "integration/pdh_server.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+namespace pdh::test {
+
+namespace fs = std::filesystem;
+
+int RunPdh(const std::string& args, std::string* out) {
+  std::string cmd = std::string(PDH_BIN) + " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return -1;
+  std::array<char, 4096> buf{};
+  std::string text;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) text.append(buf.data(), n);
+  int status = pclose(p);
+  if (out) *out = text;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+PdhServer::PdhServer() {
+  char tmpl[] = "/tmp/pdh-it-XXXXXX";
+  if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
+  dir_ = tmpl;
+  db_ = dir_ + "/demo.db";
+  std::string out;
+  if (RunPdh("demo --db " + db_, &out) != 0) throw std::runtime_error("pdh demo failed: " + out);
+
+  int pipefd[2];
+  if (pipe(pipefd) != 0) throw std::runtime_error("pipe failed");
+  pid_ = fork();
+  if (pid_ == 0) {
+    dup2(pipefd[1], STDOUT_FILENO);
+    close(pipefd[0]);
+    close(pipefd[1]);
+    const std::string log = dir_ + "/access.log";
+    const std::string web = std::string(PDH_SOURCE_DIR) + "/web/dist";
+    execl(PDH_BIN, PDH_BIN, "serve", "--db", db_.c_str(), "--listen", "127.0.0.1:0", "--web",
+          web.c_str(), "--access-log", log.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(pipefd[1]);
+  // The first line says where it listens: "pdh: listening on http://127.0.0.1:PORT".
+  std::string line;
+  char c;
+  while (read(pipefd[0], &c, 1) == 1 && c != '\n') line += c;
+  close(pipefd[0]);
+  const std::string marker = "listening on http://";
+  auto at = line.find(marker);
+  if (at == std::string::npos) throw std::runtime_error("pdh serve did not start: " + line);
+  std::string addr = line.substr(at + marker.size());
+  port_ = std::stoi(addr.substr(addr.rfind(':') + 1));
+}
+
+PdhServer::~PdhServer() {
+  Stop();
+  std::error_code ec;
+  fs::remove_all(dir_, ec);
+}
+
+HttpResponse PdhServer::Get(const std::string& target) const {
+  return Send(host_, port_, {"GET", target, "", {}});
+}
+
+int PdhServer::Stop() {
+  if (pid_ <= 0) return 0;
+  kill(pid_, SIGTERM);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+PdhServer& SharedServer() {
+  static auto* server = new PdhServer();  // stopped by the suite's last test (see main.cc)
+  return *server;
+}
+
+}  // namespace pdh::test

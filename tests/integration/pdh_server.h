@@ -1,0 +1,47 @@
+// Runs the real `pdh` binary for tests: creates a demo database in a temp directory and starts
+// `pdh serve` on an ephemeral loopback port.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+#include "integration/http_client.h"
+
+namespace pdh::test {
+
+class PdhServer {
+ public:
+  // Creates the demo database and starts the server; aborts the test run on failure.
+  PdhServer();
+  ~PdhServer();
+  PdhServer(const PdhServer&) = delete;
+  PdhServer& operator=(const PdhServer&) = delete;
+
+  const std::string& host() const { return host_; }
+  int port() const { return port_; }
+  const std::string& dir() const { return dir_; }
+  const std::string& db() const { return db_; }
+  std::string access_log() const { return dir_ + "/access.log"; }
+
+  HttpResponse Get(const std::string& target) const;
+  HttpResponse Request(const HttpRequest& r) const { return Send(host_, port_, r); }
+
+  // Sends SIGTERM and waits; returns the exit status (0 when it stopped cleanly).
+  int Stop();
+
+ private:
+  std::string dir_;
+  std::string db_;
+  std::string host_ = "127.0.0.1";
+  int port_ = 0;
+  pid_t pid_ = -1;
+};
+
+// Runs `pdh ARGS`, returning the exit code and what it printed on stdout.
+int RunPdh(const std::string& args, std::string* out = nullptr);
+
+// The server shared by the integration tests of this process.
+PdhServer& SharedServer();
+
+}  // namespace pdh::test
