@@ -12,7 +12,7 @@ packages=(
   # libraries (DESIGN §4)
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev sqlite3 libsodium-dev libssl-dev libcli11-dev libspdlog-dev libfmt-dev
-  libutf8proc-dev zlib1g-dev libzip-dev libexpat1-dev libxlsxwriter-dev libcurl4-openssl-dev
+  libexpected-dev libutf8proc-dev zlib1g-dev libzip-dev libexpat1-dev libxlsxwriter-dev libcurl4-openssl-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev curl
   # browser tests and metrics lint

@@ -73,28 +73,35 @@ json::object SuccessionJson(const units::Succession& s, const units::Unit& unit)
           {"weight", s.weight ? json::value(*s.weight) : json::value(nullptr)}};
 }
 
+// A whole number, or nullopt when `s` is anything else.
+std::optional<size_t> ParseCount(std::string_view s) {
+  size_t n = 0;
+  const char* end = s.data() + s.size();
+  auto [p, ec] = std::from_chars(s.data(), end, n);
+  if (ec != std::errc() || p != end) return std::nullopt;
+  return n;
+}
+
 size_t ParseLimit(const Request& req, size_t fallback, size_t max) {
   auto s = req.Query("limit");
   if (!s) return fallback;
-  size_t n = 0;
-  auto [p, ec] = std::from_chars(s->data(), s->data() + s->size(), n);
-  if (ec != std::errc() || p != s->data() + s->size() || n == 0 || n > max) {
+  auto n = ParseCount(*s);
+  if (!n || *n == 0 || *n > max) {
     throw Failure(Error::BadRequest("request.invalid_limit",
                                     "limit must be a whole number from 1 to " + std::to_string(max)));
   }
-  return n;
+  return *n;
 }
 
 size_t ParseCursor(const Request& req) {
   auto s = req.Query("cursor");
   if (!s || s->empty()) return 0;
-  size_t n = 0;
-  auto [p, ec] = std::from_chars(s->data(), s->data() + s->size(), n);
-  if (ec != std::errc() || p != s->data() + s->size()) {
+  auto n = ParseCount(*s);
+  if (!n) {
     throw Failure(Error::BadRequest("request.invalid_cursor",
                                     "cursor is not one this API returned: start again without it"));
   }
-  return n;
+  return *n;
 }
 
 std::optional<units::Level> LevelParam(const Request& req) {

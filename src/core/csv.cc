@@ -7,7 +7,7 @@
 namespace pdh {
 namespace {
 
-constexpr size_t kChunk = 64 * 1024;
+constexpr size_t kChunk = size_t{64} * 1024;
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
 bool IsNewline(char c) { return c == '\n' || c == '\r'; }

@@ -3,10 +3,11 @@
 // command; they are caught at the top (server connection, CLI main) and turned into a response.
 #pragma once
 
-#include <expected>
 #include <stdexcept>
 #include <string>
 #include <utility>
+
+#include <tl/expected.hpp>
 
 namespace pdh {
 
@@ -32,11 +33,12 @@ struct Error {
   }
 };
 
+// Result<T>: a T or an Error (check, then * or ->); Status: nothing or an Error.
 template <class T>
-using Result = std::expected<T, Error>;
-using Status = std::expected<void, Error>;
+using Result = tl::expected<T, Error>;
+using Status = tl::expected<void, Error>;
 
-inline std::unexpected<Error> Fail(Error e) { return std::unexpected<Error>(std::move(e)); }
+inline tl::unexpected<Error> Fail(Error e) { return tl::unexpected<Error>(std::move(e)); }
 inline Status Ok() { return {}; }
 
 // Thrown to end the current operation with `error`; caught at the top.

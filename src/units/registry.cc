@@ -51,11 +51,11 @@ Result<std::shared_ptr<const Registry>> Registry::Load(store::Store& store) {
   if (!rows) return Fail(rows.error());
   auto succ = store.LoadSuccessions();
   if (!succ) return Fail(succ.error());
-  return Build(std::move(*rows), std::move(*succ));
+  return Build(std::move(*rows), *succ);
 }
 
-std::shared_ptr<const Registry> Registry::Build(std::vector<store::UnitRow> rows,
-                                                std::vector<store::SuccessionRow> successions) {
+std::shared_ptr<const Registry> Registry::Build(
+    std::vector<store::UnitRow> rows, const std::vector<store::SuccessionRow>& successions) {
   std::shared_ptr<Registry> r(new Registry());
   std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
   r->units_.reserve(rows.size());

@@ -66,8 +66,8 @@ class Registry {
  public:
   // Loads every unit and succession from the store.
   static Result<std::shared_ptr<const Registry>> Load(store::Store& store);
-  static std::shared_ptr<const Registry> Build(std::vector<store::UnitRow> rows,
-                                               std::vector<store::SuccessionRow> successions);
+  static std::shared_ptr<const Registry> Build(
+      std::vector<store::UnitRow> rows, const std::vector<store::SuccessionRow>& successions);
 
   Registry(const Registry&) = delete;
   Registry& operator=(const Registry&) = delete;

@@ -1,0 +1,75 @@
+// Computations over units shared by the pages.
+
+import type { Unit } from './api';
+
+export function density(u: Pick<Unit, 'population' | 'area_km2'>): number | null {
+  return u.population != null && u.area_km2 ? u.population / u.area_km2 : null;
+}
+
+// Display order of unit types: urban before rural, then agencies; unknown types last.
+const typeOrder = ['Tỉnh', 'Thành phố', 'Phường', 'Xã', 'Đặc khu', 'Sở', 'Ban', 'Văn phòng'];
+
+export function typeRank(type: string): number {
+  const i = typeOrder.indexOf(type);
+  return i < 0 ? typeOrder.length : i;
+}
+
+export interface Totals {
+  count: number;
+  population: number;
+  area: number;
+  /** Units that report an estimated population. */
+  estimated: number;
+  /** Units without a population figure. */
+  missingPopulation: number;
+  /** Counts by type label, most frequent first. */
+  byType: [string, number][];
+  /** Population by type label, same order as byType. */
+  populationByType: Map<string, number>;
+}
+
+export function totals(units: Unit[]): Totals {
+  const byType = new Map<string, number>();
+  const populationByType = new Map<string, number>();
+  let population = 0;
+  let area = 0;
+  let estimated = 0;
+  let missingPopulation = 0;
+  for (const u of units) {
+    byType.set(u.type, (byType.get(u.type) ?? 0) + 1);
+    if (u.population == null) missingPopulation += 1;
+    else {
+      population += u.population;
+      populationByType.set(u.type, (populationByType.get(u.type) ?? 0) + u.population);
+    }
+    if (u.population_estimated) estimated += 1;
+    area += u.area_km2 ?? 0;
+  }
+  return {
+    count: units.length,
+    population,
+    area,
+    estimated,
+    missingPopulation,
+    byType: [...byType].sort((a, b) => typeRank(a[0]) - typeRank(b[0]) || b[1] - a[1]),
+    populationByType,
+  };
+}
+
+/** Orders units by Vietnamese collation of their names. */
+export function byName(a: Unit, b: Unit): number {
+  return a.name.localeCompare(b.name, 'vi');
+}
+
+/** The day before an ISO date: the last day a unit with that valid_to existed. */
+export function dayBefore(iso: string): string {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - 1);
+  return d.toISOString().slice(0, 10);
+}
+
+/** The app path of a unit; a former unit is shown as it was on its last day. */
+export function unitHref(u: { code: string; valid_to?: string | null }, asOf?: string): string {
+  const date = u.valid_to ? dayBefore(u.valid_to) : asOf;
+  return `/units/${encodeURIComponent(u.code)}${date ? `?as_of=${date}` : ''}`;
+}
