@@ -5,6 +5,8 @@ namespace pdh::api {
 
 void RegisterUnitRoutes(http::Router& router, Context& ctx);
 
-void RegisterRoutes(http::Router& router, Context& ctx) { RegisterUnitRoutes(router, ctx); }
+void RegisterRoutes(http::Router& router, Context& ctx) {
+  RegisterUnitRoutes(router, ctx);
+}
 
 }  // namespace pdh::api

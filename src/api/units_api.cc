@@ -33,8 +33,9 @@ constexpr const char* kUnitSchema = R"({
   }})";
 
 http::ParamDoc AsOfParam() {
-  return {"as_of", "query", "The date the units are seen at (YYYY-MM-DD or DD/MM/YYYY); default today.",
-          false, R"({"type":"string"})"};
+  return {"as_of", "query",
+          "The date the units are seen at (YYYY-MM-DD or DD/MM/YYYY); default today.", false,
+          R"({"type":"string"})"};
 }
 
 Date AsOf(const Request& req) {
@@ -52,11 +53,13 @@ const units::Unit& FindOr404(const units::Registry& reg, const std::string& code
   if (const units::Unit* u = reg.Find(code, as_of)) return *u;
   std::string hint;
   if (!reg.FindAllEras(code).empty()) {
-    hint = " (it exists at another date: try as_of=2025-06-30 for units before the reform, or "
-           "/api/v1/units/resolve?code=" + code + ")";
+    hint =
+        " (it exists at another date: try as_of=2025-06-30 for units before the reform, or "
+        "/api/v1/units/resolve?code=" +
+        code + ")";
   }
-  throw Failure(Error::NotFound("unit.not_found", "no unit with code '" + code + "' on " +
-                                                      as_of.ToString() + hint));
+  throw Failure(Error::NotFound("unit.not_found",
+                                "no unit with code '" + code + "' on " + as_of.ToString() + hint));
 }
 
 json::array UnitArray(const std::vector<const units::Unit*>& list) {
@@ -87,8 +90,8 @@ size_t ParseLimit(const Request& req, size_t fallback, size_t max) {
   if (!s) return fallback;
   auto n = ParseCount(*s);
   if (!n || *n == 0 || *n > max) {
-    throw Failure(Error::BadRequest("request.invalid_limit",
-                                    "limit must be a whole number from 1 to " + std::to_string(max)));
+    throw Failure(Error::BadRequest(
+        "request.invalid_limit", "limit must be a whole number from 1 to " + std::to_string(max)));
   }
   return *n;
 }
@@ -137,10 +140,11 @@ Response ListUnits(Context& ctx, Request& req) {
   const size_t end = std::min(start + limit, list.size());
   std::vector<const units::Unit*> page(list.begin() + static_cast<std::ptrdiff_t>(start),
                                        list.begin() + static_cast<std::ptrdiff_t>(end));
-  return Response::Json(json::object{
-      {"items", UnitArray(page)},
-      {"total", list.size()},
-      {"next_cursor", end < list.size() ? json::value(std::to_string(end)) : json::value(nullptr)}});
+  return Response::Json(
+      json::object{{"items", UnitArray(page)},
+                   {"total", list.size()},
+                   {"next_cursor",
+                    end < list.size() ? json::value(std::to_string(end)) : json::value(nullptr)}});
 }
 
 Response GetUnit(Context& ctx, Request& req) {
@@ -150,7 +154,8 @@ Response GetUnit(Context& ctx, Request& req) {
   json::object o = units::ToJson(u);
   json::array ancestors;
   for (const units::Unit* a : reg->Ancestors(u)) {
-    ancestors.push_back({{"code", a->code}, {"name", a->name}, {"level", units::LevelName(a->level)}});
+    ancestors.push_back(
+        {{"code", a->code}, {"name", a->name}, {"level", units::LevelName(a->level)}});
   }
   o["ancestors"] = std::move(ancestors);
   o["children_count"] = reg->Children(u, as_of).size();
@@ -185,8 +190,8 @@ Response Resolve(Context& ctx, Request& req) {
   auto targets = reg->Resolve(*code);
   if (targets.empty()) {
     // A padded code ("25456" for "25456") or a unit that still exists counts too.
-    throw Failure(Error::NotFound("unit.not_resolvable",
-                                  "'" + *code + "' is not a pre-2025 commune code in the crosswalk"));
+    throw Failure(Error::NotFound(
+        "unit.not_resolvable", "'" + *code + "' is not a pre-2025 commune code in the crosswalk"));
   }
   json::array items;
   for (const auto& s : targets) items.push_back(SuccessionJson(s, *s.new_unit));
@@ -225,7 +230,8 @@ Response AddAgency(Context& ctx, Request& req) {
   Must(ctx.ReloadUnits());
   auto fresh = ctx.registry();
   const units::Unit* u = fresh->Find(text::CollapseSpaces(text::Nfc(in.code)), Date::Today());
-  if (!u) throw Failure(Error::Internal("unit.lost", "the agency was saved but cannot be read back"));
+  if (!u)
+    throw Failure(Error::Internal("unit.lost", "the agency was saved but cannot be read back"));
   Response r = Response::Json(units::ToJson(*u), 201);
   r.headers.emplace_back("Location", "/api/v1/units/" + u->code);
   return r;
@@ -267,10 +273,10 @@ Response PatchUnit(Context& ctx, Request& req) {
 Response Info(Context& ctx, Request&) {
   auto reg = ctx.registry();
   const units::Unit* home = reg->Find(ctx.home_province(), Date::Today());
-  return Response::Json(json::object{
-      {"name", "pdh"},
-      {"version", ctx.version()},
-      {"province", home ? json::value(units::ToJson(*home)) : json::value(nullptr)}});
+  return Response::Json(
+      json::object{{"name", "pdh"},
+                   {"version", ctx.version()},
+                   {"province", home ? json::value(units::ToJson(*home)) : json::value(nullptr)}});
 }
 
 }  // namespace
@@ -291,71 +297,80 @@ void RegisterUnitRoutes(http::Router& router, Context& ctx) {
       R"({"type":"object","properties":{"unit":)" + std::string(kUnitSchema) +
       R"(,"kind":{"type":"string","enum":["whole","partial"]},"note":{"type":"string"},"weight":{"type":["number","null"]}}})";
 
-  router.Add("GET", "/api/v1/info", "info", bind(Info),
-             {.summary = "What this hub is: version and home province",
-              .tag = "units",
-              .response_schema = R"({"type":"object","properties":{"name":{"type":"string"},"version":{"type":"string"},"province":)" +
-                                 std::string(kUnitSchema) + "}}"});
-  router.Add("GET", "/api/v1/units", "units.list", bind(ListUnits),
-             {.summary = "List units: provinces by default, or children of a parent, or a search",
-              .tag = "units",
-              .params = {AsOfParam(),
-                         {"level", "query", "province, district, commune or agency", false,
-                          R"({"type":"string","enum":["province","district","commune","agency"]})"},
-                         {"parent", "query", "Code of the parent unit", false},
-                         {"q", "query", "Name search, diacritic-insensitive", false},
-                         {"limit", "query", "Page size (1–5000, default 1000)", false,
-                          R"({"type":"integer","minimum":1,"maximum":5000})"},
-                         {"cursor", "query", "next_cursor of the previous page", false}},
-              .response_schema = R"({"type":"object","required":["items","total","next_cursor"],"properties":{"items":{"type":"array","items":)" +
-                                 std::string(kUnitSchema) +
-                                 R"(},"total":{"type":"integer"},"next_cursor":{"type":["string","null"]}}})",
-              .error_statuses = {400, 404}});
-  router.Add("GET", "/api/v1/units/resolve", "units.resolve", bind(Resolve),
-             {.summary = "Resolve a pre-2025 commune code to its new unit(s)",
-              .tag = "units",
-              .params = {{"code", "query", "The old commune code, e.g. 25456", true}},
-              .response_schema = R"({"type":"object","properties":{"code":{"type":"string"},"old":)" +
-                                 std::string(kUnitSchema) + R"(,"targets":{"type":"array","items":)" +
-                                 succession + "}}}",
-              .error_statuses = {400, 404}});
+  router.Add(
+      "GET", "/api/v1/info", "info", bind(Info),
+      {.summary = "What this hub is: version and home province",
+       .tag = "units",
+       .response_schema =
+           R"({"type":"object","properties":{"name":{"type":"string"},"version":{"type":"string"},"province":)" +
+           std::string(kUnitSchema) + "}}"});
+  router.Add(
+      "GET", "/api/v1/units", "units.list", bind(ListUnits),
+      {.summary = "List units: provinces by default, or children of a parent, or a search",
+       .tag = "units",
+       .params = {AsOfParam(),
+                  {"level", "query", "province, district, commune or agency", false,
+                   R"({"type":"string","enum":["province","district","commune","agency"]})"},
+                  {"parent", "query", "Code of the parent unit", false},
+                  {"q", "query", "Name search, diacritic-insensitive", false},
+                  {"limit", "query", "Page size (1–5000, default 1000)", false,
+                   R"({"type":"integer","minimum":1,"maximum":5000})"},
+                  {"cursor", "query", "next_cursor of the previous page", false}},
+       .response_schema =
+           R"({"type":"object","required":["items","total","next_cursor"],"properties":{"items":{"type":"array","items":)" +
+           std::string(kUnitSchema) +
+           R"(},"total":{"type":"integer"},"next_cursor":{"type":["string","null"]}}})",
+       .error_statuses = {400, 404}});
+  router.Add(
+      "GET", "/api/v1/units/resolve", "units.resolve", bind(Resolve),
+      {.summary = "Resolve a pre-2025 commune code to its new unit(s)",
+       .tag = "units",
+       .params = {{"code", "query", "The old commune code, e.g. 25456", true}},
+       .response_schema = R"({"type":"object","properties":{"code":{"type":"string"},"old":)" +
+                          std::string(kUnitSchema) + R"(,"targets":{"type":"array","items":)" +
+                          succession + "}}}",
+       .error_statuses = {400, 404}});
   router.Add("GET", "/api/v1/units/{code}", "units.get", bind(GetUnit),
              {.summary = "One unit with its ancestors",
               .tag = "units",
               .params = {AsOfParam()},
               .response_schema = kUnitSchema,
               .error_statuses = {400, 404}});
-  router.Add("GET", "/api/v1/units/{code}/children", "units.children", bind(Children),
-             {.summary = "Direct children of a unit (communes and agencies of a province)",
-              .tag = "units",
-              .params = {AsOfParam(),
-                         {"level", "query", "Only children of this level", false,
-                          R"({"type":"string","enum":["province","district","commune","agency"]})"}},
-              .response_schema = R"({"type":"object","properties":{"parent":)" +
-                                 std::string(kUnitSchema) + R"(,"items":{"type":"array","items":)" +
-                                 kUnitSchema + "}}}",
-              .error_statuses = {400, 404}});
-  router.Add("GET", "/api/v1/units/{code}/predecessors", "units.predecessors", bind(Predecessors),
-             {.summary = "The pre-2025 communes merged into a unit, with the merge kind",
-              .tag = "units",
-              .params = {AsOfParam()},
-              .response_schema = R"({"type":"object","properties":{"unit":)" +
-                                 std::string(kUnitSchema) + R"(,"items":{"type":"array","items":)" +
-                                 succession + "}}}",
-              .error_statuses = {400, 404}});
-  router.Add("POST", "/api/v1/units", "units.add_agency", bind(AddAgency),
-             {.summary = "Add a department or agency under a province",
-              .tag = "units",
-              .request_schema = R"({"type":"object","required":["code","name"],"properties":{"code":{"type":"string"},"name":{"type":"string"},"short_name":{"type":"string"},"type":{"type":"string"},"parent":{"type":"string"}}})",
-              .response_schema = kUnitSchema,
-              .success_status = 201,
-              .error_statuses = {400, 409, 415, 422}});
-  router.Add("PATCH", "/api/v1/units/{code}", "units.update", bind(PatchUnit),
-             {.summary = "Rename an agency, or set a unit's own population and area figures",
-              .tag = "units",
-              .request_schema = R"({"type":"object","properties":{"name":{"type":"string"},"short_name":{"type":"string"},"type":{"type":"string"},"population":{"type":"integer","minimum":0},"area_km2":{"type":"number","exclusiveMinimum":0}}})",
-              .response_schema = kUnitSchema,
-              .error_statuses = {400, 404, 415, 422}});
+  router.Add(
+      "GET", "/api/v1/units/{code}/children", "units.children", bind(Children),
+      {.summary = "Direct children of a unit (communes and agencies of a province)",
+       .tag = "units",
+       .params = {AsOfParam(),
+                  {"level", "query", "Only children of this level", false,
+                   R"({"type":"string","enum":["province","district","commune","agency"]})"}},
+       .response_schema = R"({"type":"object","properties":{"parent":)" + std::string(kUnitSchema) +
+                          R"(,"items":{"type":"array","items":)" + kUnitSchema + "}}}",
+       .error_statuses = {400, 404}});
+  router.Add(
+      "GET", "/api/v1/units/{code}/predecessors", "units.predecessors", bind(Predecessors),
+      {.summary = "The pre-2025 communes merged into a unit, with the merge kind",
+       .tag = "units",
+       .params = {AsOfParam()},
+       .response_schema = R"({"type":"object","properties":{"unit":)" + std::string(kUnitSchema) +
+                          R"(,"items":{"type":"array","items":)" + succession + "}}}",
+       .error_statuses = {400, 404}});
+  router.Add(
+      "POST", "/api/v1/units", "units.add_agency", bind(AddAgency),
+      {.summary = "Add a department or agency under a province",
+       .tag = "units",
+       .request_schema =
+           R"({"type":"object","required":["code","name"],"properties":{"code":{"type":"string"},"name":{"type":"string"},"short_name":{"type":"string"},"type":{"type":"string"},"parent":{"type":"string"}}})",
+       .response_schema = kUnitSchema,
+       .success_status = 201,
+       .error_statuses = {400, 409, 415, 422}});
+  router.Add(
+      "PATCH", "/api/v1/units/{code}", "units.update", bind(PatchUnit),
+      {.summary = "Rename an agency, or set a unit's own population and area figures",
+       .tag = "units",
+       .request_schema =
+           R"({"type":"object","properties":{"name":{"type":"string"},"short_name":{"type":"string"},"type":{"type":"string"},"population":{"type":"integer","minimum":0},"area_km2":{"type":"number","exclusiveMinimum":0}}})",
+       .response_schema = kUnitSchema,
+       .error_statuses = {400, 404, 415, 422}});
 }
 
 }  // namespace pdh::api

@@ -3,12 +3,12 @@
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
 
+#include <unistd.h>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
-#include <unistd.h>
 
 #include "api/api.h"
 #include "cli/paths.h"
@@ -25,16 +25,21 @@ using pdh::Failure;
 
 int ExitCode(const Error& e) {
   switch (e.status) {
-    case 404: return 3;
-    case 409: return 4;
+    case 404:
+      return 3;
+    case 409:
+      return 4;
     case 400:
-    case 422: return 2;
-    default: return 1;
+    case 422:
+      return 2;
+    default:
+      return 1;
   }
 }
 
 std::unique_ptr<pdh::store::Store> OpenStore(const std::string& path, bool create) {
-  if (create && fs::path(path).has_parent_path()) fs::create_directories(fs::path(path).parent_path());
+  if (create && fs::path(path).has_parent_path())
+    fs::create_directories(fs::path(path).parent_path());
   return pdh::Must(pdh::store::Store::Open(path, {.create = create}));
 }
 
@@ -54,7 +59,9 @@ std::string HomeProvince(pdh::store::Store& store) {
 pdh::Date ParseAsOf(const std::string& s) {
   if (s.empty()) return pdh::Date::Today();
   auto d = pdh::Date::Parse(s);
-  if (!d) throw Failure(Error::BadRequest("cli.invalid_date", "'" + s + "' is not a date: use YYYY-MM-DD"));
+  if (!d)
+    throw Failure(
+        Error::BadRequest("cli.invalid_date", "'" + s + "' is not a date: use YYYY-MM-DD"));
   return *d;
 }
 
@@ -76,9 +83,8 @@ void PrintReport(const pdh::units::ImportReport& r, bool as_json) {
   }
   std::cout << "Imported " << r.provinces << " provinces and " << r.communes
             << " communes (from 1 July 2025), " << r.old_provinces << " provinces, "
-            << r.old_districts << " districts and " << r.old_communes
-            << " communes (before), " << r.successions << " crosswalk rows, " << r.agencies
-            << " agencies.\n";
+            << r.old_districts << " districts and " << r.old_communes << " communes (before), "
+            << r.successions << " crosswalk rows, " << r.agencies << " agencies.\n";
   if (r.population_estimated) {
     std::cout << r.population_estimated
               << " communes have no census population; their share of the province total was "
@@ -123,9 +129,10 @@ struct Options {
 };
 
 pdh::units::ImportSources Sources(const Options& o) {
-  return {o.source.empty() ? pdh::cli::DataDir() + "/vn-admin" : o.source,
-          o.agencies.empty() ? pdh::cli::DataDir() + "/agencies/" + o.province + ".csv" : o.agencies,
-          o.province};
+  return {
+      o.source.empty() ? pdh::cli::DataDir() + "/vn-admin" : o.source,
+      o.agencies.empty() ? pdh::cli::DataDir() + "/agencies/" + o.province + ".csv" : o.agencies,
+      o.province};
 }
 
 int RunImport(const Options& o) {
@@ -138,8 +145,8 @@ int RunImport(const Options& o) {
 int RunDemo(const Options& o) {
   if (fs::exists(o.db)) {
     if (!o.force) {
-      throw Failure(Error::Conflict("demo.exists", "'" + o.db +
-                                                       "' already exists: pass --force to replace it"));
+      throw Failure(Error::Conflict("demo.exists",
+                                    "'" + o.db + "' already exists: pass --force to replace it"));
     }
     for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(o.db + suffix);
   }
@@ -164,10 +171,12 @@ int RunServe(const Options& o) {
   pdh::http::ServerOptions opts;
   auto colon = o.listen.rfind(':');
   if (colon == std::string::npos) {
-    throw Failure(Error::BadRequest("cli.invalid_listen", "--listen takes HOST:PORT, e.g. 127.0.0.1:8080"));
+    throw Failure(
+        Error::BadRequest("cli.invalid_listen", "--listen takes HOST:PORT, e.g. 127.0.0.1:8080"));
   }
   opts.host = o.listen.substr(0, colon);
-  if (opts.host.size() > 2 && opts.host.front() == '[') opts.host = opts.host.substr(1, opts.host.size() - 2);
+  if (opts.host.size() > 2 && opts.host.front() == '[')
+    opts.host = opts.host.substr(1, opts.host.size() - 2);
   try {
     int port = std::stoi(o.listen.substr(colon + 1));
     if (port < 0 || port > 65535) throw std::out_of_range("port");
@@ -197,14 +206,18 @@ int RunUnitsList(const Options& o) {
     list = reg->Search(o.query, as_of);
   } else if (!o.parent.empty()) {
     const auto* p = reg->Find(o.parent, as_of);
-    if (!p) throw Failure(Error::NotFound("unit.not_found", "no unit '" + o.parent + "' on " + as_of.ToString()));
+    if (!p)
+      throw Failure(
+          Error::NotFound("unit.not_found", "no unit '" + o.parent + "' on " + as_of.ToString()));
     list = reg->Children(*p, as_of);
   } else {
     list = reg->Provinces(as_of);
   }
   if (!o.level.empty()) {
     auto level = pdh::units::ParseLevel(o.level);
-    if (!level) throw Failure(Error::BadRequest("cli.invalid_level", "--level is province, district, commune or agency"));
+    if (!level)
+      throw Failure(Error::BadRequest("cli.invalid_level",
+                                      "--level is province, district, commune or agency"));
     std::erase_if(list, [&](const pdh::units::Unit* u) { return u->level != *level; });
   }
   if (o.json) {
@@ -222,14 +235,17 @@ int RunUnitsShow(const Options& o) {
   auto reg = LoadRegistry(*store);
   const pdh::Date as_of = ParseAsOf(o.as_of);
   const auto* u = reg->Find(o.code, as_of);
-  if (!u) throw Failure(Error::NotFound("unit.not_found", "no unit '" + o.code + "' on " + as_of.ToString()));
+  if (!u)
+    throw Failure(
+        Error::NotFound("unit.not_found", "no unit '" + o.code + "' on " + as_of.ToString()));
   auto preds = reg->Predecessors(*u);
   if (o.json) {
     json::object obj = pdh::units::ToJson(*u);
     obj["children_count"] = reg->Children(*u, as_of).size();
     json::array p;
     for (const auto& s : preds) {
-      p.push_back({{"code", s.old_unit->code}, {"name", s.old_unit->name},
+      p.push_back({{"code", s.old_unit->code},
+                   {"name", s.old_unit->name},
                    {"kind", pdh::units::MergeKindName(s.kind)}});
     }
     obj["predecessors"] = std::move(p);
@@ -238,9 +254,11 @@ int RunUnitsShow(const Options& o) {
   }
   std::cout << u->name << " (" << u->code << ")\n  type: " << u->type
             << "\n  level: " << pdh::units::LevelName(u->level) << "\n";
-  for (const auto* a : reg->Ancestors(*u)) std::cout << "  in: " << a->name << " (" << a->code << ")\n";
+  for (const auto* a : reg->Ancestors(*u))
+    std::cout << "  in: " << a->name << " (" << a->code << ")\n";
   if (u->population) {
-    std::cout << "  population: " << *u->population << (u->population_estimated ? " (estimated)" : "") << "\n";
+    std::cout << "  population: " << *u->population
+              << (u->population_estimated ? " (estimated)" : "") << "\n";
   }
   if (u->area_km2) std::printf("  area: %.2f km²\n", *u->area_km2);
   std::fflush(stdout);
@@ -257,13 +275,16 @@ int RunUnitsResolve(const Options& o) {
   auto reg = LoadRegistry(*store);
   auto targets = reg->Resolve(o.code);
   if (targets.empty()) {
-    throw Failure(Error::NotFound("unit.not_resolvable", "'" + o.code + "' is not a pre-2025 commune code in the crosswalk"));
+    throw Failure(Error::NotFound(
+        "unit.not_resolvable", "'" + o.code + "' is not a pre-2025 commune code in the crosswalk"));
   }
   if (o.json) {
     json::array a;
     for (const auto& t : targets) {
-      a.push_back({{"code", t.new_unit->code}, {"name", t.new_unit->name},
-                   {"kind", pdh::units::MergeKindName(t.kind)}, {"note", t.note}});
+      a.push_back({{"code", t.new_unit->code},
+                   {"name", t.new_unit->name},
+                   {"kind", pdh::units::MergeKindName(t.kind)},
+                   {"note", t.note}});
     }
     std::cout << json::serialize(a) << "\n";
     return 0;
@@ -316,67 +337,71 @@ int main(int argc, char** argv) {
   serve->add_option("--listen", o.listen, "HOST:PORT to listen on; port 0 picks a free one");
   serve->add_option("--web", o.web, "Directory of the built web app");
   serve->add_option("--threads", o.threads, "I/O threads (default: one per core)");
-  serve->add_option("--access-log", o.access_log, "JSON-lines access log file, - for stderr, empty for none");
+  serve->add_option("--access-log", o.access_log,
+                    "JSON-lines access log file, - for stderr, empty for none");
   serve->callback([&] { action = RunServe; });
 
   auto* units = app.add_subcommand("units", "Administrative units and agencies");
   units->require_subcommand(1);
   auto* import = units->add_subcommand("import", "Import the official lists (replaces all units)");
   add_db(import);
-  import->add_option("--source", o.source, "Directory of the official lists (default: shipped copies)");
-  import->add_option("--agencies", o.agencies, "CSV of the province's agencies (code,name,short_name,type)");
+  import->add_option("--source", o.source,
+                     "Directory of the official lists (default: shipped copies)");
+  import->add_option("--agencies", o.agencies,
+                     "CSV of the province's agencies (code,name,short_name,type)");
   import->add_option("--province", o.province, "Code of the home province (default 80)");
   import->add_flag("--json", o.json, "Machine-readable output");
-  import->callback([&] { action = RunImport; });
+  import->callback([&] { action = RunImport;
+});
 
-  auto* ls = units->add_subcommand("ls", "List provinces, or the children of a unit");
-  add_db(ls);
-  ls->add_option("--parent", o.parent, "List the children of this unit");
-  ls->add_option("--level", o.level, "province, district, commune or agency");
-  ls->add_option("--as-of", o.as_of, "Date (default today); before 2025-07-01 shows the old units");
-  ls->add_option("--search,-q", o.query, "Name search, with or without diacritics");
-  ls->add_flag("--json", o.json, "Machine-readable output");
-  ls->callback([&] { action = RunUnitsList; });
+auto* ls = units->add_subcommand("ls", "List provinces, or the children of a unit");
+add_db(ls);
+ls->add_option("--parent", o.parent, "List the children of this unit");
+ls->add_option("--level", o.level, "province, district, commune or agency");
+ls->add_option("--as-of", o.as_of, "Date (default today); before 2025-07-01 shows the old units");
+ls->add_option("--search,-q", o.query, "Name search, with or without diacritics");
+ls->add_flag("--json", o.json, "Machine-readable output");
+ls->callback([&] { action = RunUnitsList; });
 
-  auto* show = units->add_subcommand("show", "Show one unit");
-  add_db(show);
-  show->add_option("code", o.code, "Unit code")->required();
-  show->add_option("--as-of", o.as_of, "Date (default today)");
-  show->add_flag("--json", o.json, "Machine-readable output");
-  show->callback([&] { action = RunUnitsShow; });
+auto* show = units->add_subcommand("show", "Show one unit");
+add_db(show);
+show->add_option("code", o.code, "Unit code")->required();
+show->add_option("--as-of", o.as_of, "Date (default today)");
+show->add_flag("--json", o.json, "Machine-readable output");
+show->callback([&] { action = RunUnitsShow; });
 
-  auto* resolve = units->add_subcommand("resolve", "Resolve a pre-2025 commune code");
-  add_db(resolve);
-  resolve->add_option("code", o.code, "Old commune code")->required();
-  resolve->add_flag("--json", o.json, "Machine-readable output");
-  resolve->callback([&] { action = RunUnitsResolve; });
+auto* resolve = units->add_subcommand("resolve", "Resolve a pre-2025 commune code");
+add_db(resolve);
+resolve->add_option("code", o.code, "Old commune code")->required();
+resolve->add_flag("--json", o.json, "Machine-readable output");
+resolve->callback([&] { action = RunUnitsResolve; });
 
-  auto* add = units->add_subcommand("add", "Add a department or agency under the home province");
-  add_db(add);
-  add->add_option("--code", o.agency.code, "Agency code")->required();
-  add->add_option("--name", o.agency.name, "Full name")->required();
-  add->add_option("--short-name", o.agency.short_name, "Short name");
-  add->add_option("--type", o.agency.type, "Type: Sở, Ban, Văn phòng, ...");
-  add->add_option("--parent", o.agency.parent_code, "Province code (default: home province)");
-  add->callback([&] { action = [](const Options& opts) { return RunUnitsAdd(opts); }; });
+auto* add = units->add_subcommand("add", "Add a department or agency under the home province");
+add_db(add);
+add->add_option("--code", o.agency.code, "Agency code")->required();
+add->add_option("--name", o.agency.name, "Full name")->required();
+add->add_option("--short-name", o.agency.short_name, "Short name");
+add->add_option("--type", o.agency.type, "Type: Sở, Ban, Văn phòng, ...");
+add->add_option("--parent", o.agency.parent_code, "Province code (default: home province)");
+add->callback([&] { action = [](const Options& opts) { return RunUnitsAdd(opts); }; });
 
-  auto* backup = app.add_subcommand("backup", "Online backup of the database to a new file");
-  add_db(backup);
-  backup->add_option("file", o.backup_file, "Destination file (must not exist)")->required();
-  backup->callback([&] { action = RunBackup; });
+auto* backup = app.add_subcommand("backup", "Online backup of the database to a new file");
+add_db(backup);
+backup->add_option("file", o.backup_file, "Destination file (must not exist)")->required();
+backup->callback([&] { action = RunBackup; });
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;
-  }
-  try {
-    return action ? action(o) : 2;
-  } catch (const Failure& f) {
-    std::cerr << "pdh: " << f.error().message << " [" << f.error().code << "]\n";
-    return ExitCode(f.error());
-  } catch (const std::exception& e) {
-    std::cerr << "pdh: " << e.what() << "\n";
-    return 1;
-  }
+try {
+  app.parse(argc, argv);
+} catch (const CLI::ParseError& e) {
+  return app.exit(e) == 0 ? 0 : 2;
+}
+try {
+  return action ? action(o) : 2;
+} catch (const Failure& f) {
+  std::cerr << "pdh: " << f.error().message << " [" << f.error().code << "]\n";
+  return ExitCode(f.error());
+} catch (const std::exception& e) {
+  std::cerr << "pdh: " << e.what() << "\n";
+  return 1;
+}
 }

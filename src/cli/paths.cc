@@ -23,7 +23,11 @@ std::string Locate(const char* env, const char* installed, const char* in_source
 
 }  // namespace
 
-std::string DataDir() { return Locate("PDH_DATA_DIR", "share/pdh/data", "data"); }
-std::string WebDir() { return Locate("PDH_WEB_DIR", "share/pdh/web", "web/dist"); }
+std::string DataDir() {
+  return Locate("PDH_DATA_DIR", "share/pdh/data", "data");
+}
+std::string WebDir() {
+  return Locate("PDH_WEB_DIR", "share/pdh/web", "web/dist");
+}
 
 }  // namespace pdh::cli

@@ -10,7 +10,9 @@ namespace {
 constexpr size_t kChunk = size_t{64} * 1024;
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
-bool IsNewline(char c) { return c == '\n' || c == '\r'; }
+bool IsNewline(char c) {
+  return c == '\n' || c == '\r';
+}
 
 Error UnterminatedQuote(size_t line) {
   return Error::Invalid("csv.unterminated_quote",
@@ -39,7 +41,9 @@ bool CsvReader::Fill() {
 }
 
 // True when buf_[pos_] holds an unread byte, reading more if needed.
-bool CsvReader::Available() { return pos_ < buf_.size() || Fill(); }
+bool CsvReader::Available() {
+  return pos_ < buf_.size() || Fill();
+}
 
 void CsvReader::Start() {
   started_ = true;

@@ -107,8 +107,7 @@ TEST(CsvSpectrum, EveryCaseMatchesItsJson) {
 }
 
 TEST(Csv, SkipsBomAndDetectsDelimiter) {
-  EXPECT_EQ(Parse("\xEF\xBB\xBFMã;Tên\n001;Phúc Xá\n"),
-            (Rows{{"Mã", "Tên"}, {"001", "Phúc Xá"}}));
+  EXPECT_EQ(Parse("\xEF\xBB\xBFMã;Tên\n001;Phúc Xá\n"), (Rows{{"Mã", "Tên"}, {"001", "Phúc Xá"}}));
   EXPECT_EQ(Parse("a\tb\tc,d\n1\t2\t3,4\n"), (Rows{{"a", "b", "c,d"}, {"1", "2", "3,4"}}));
   // Separators inside quotes do not count: two ';' outside, three ',' inside.
   EXPECT_EQ(Parse("\"x,y,z,w\";b;c\n"), (Rows{{"x,y,z,w", "b", "c"}}));
@@ -137,8 +136,8 @@ TEST(Csv, LineEndings) {
 
 TEST(Csv, QuotingAsExportsDoIt) {
   EXPECT_EQ(Parse("\"a \"\"b\"\" c\",d\n"), (Rows{{"a \"b\" c", "d"}}));
-  EXPECT_EQ(Parse("37\"N,x\n"), (Rows{{"37\"N", "x"}}));       // quote mid-field is text
-  EXPECT_EQ(Parse("\"ab\"cd,e\n"), (Rows{{"abcd", "e"}}));     // text after closing quote
+  EXPECT_EQ(Parse("37\"N,x\n"), (Rows{{"37\"N", "x"}}));    // quote mid-field is text
+  EXPECT_EQ(Parse("\"ab\"cd,e\n"), (Rows{{"abcd", "e"}}));  // text after closing quote
   EXPECT_EQ(Parse("\"\",,\"\"\n"), (Rows{{"", "", ""}}));
   EXPECT_EQ(Parse("a,b,\n"), (Rows{{"a", "b", ""}}));
   EXPECT_EQ(Parse("\"a\r\nb\",c\r\n"), (Rows{{"a\r\nb", "c"}}));

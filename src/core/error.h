@@ -38,8 +38,12 @@ template <class T>
 using Result = tl::expected<T, Error>;
 using Status = tl::expected<void, Error>;
 
-inline tl::unexpected<Error> Fail(Error e) { return tl::unexpected<Error>(std::move(e)); }
-inline Status Ok() { return {}; }
+inline tl::unexpected<Error> Fail(Error e) {
+  return tl::unexpected<Error>(std::move(e));
+}
+inline Status Ok() {
+  return {};
+}
 
 // Thrown to end the current operation with `error`; caught at the top.
 class Failure : public std::runtime_error {

@@ -19,7 +19,9 @@ struct Pieces {
   std::string seps;  // seps[i] separates runs[i] and runs[i + 1]
 };
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsDigit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // What spreadsheets put around and inside numbers as spaces: ASCII, NBSP, narrow NBSP.
 constexpr std::string_view kSpaces[] = {" ", "\t", "\xC2\xA0", "\xE2\x80\xAF"};

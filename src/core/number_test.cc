@@ -12,7 +12,10 @@ TEST(ParseInteger, GroupedByThree) {
   EXPECT_EQ(ParseInteger("3.254.170"), 3254170);
   EXPECT_EQ(ParseInteger("30,509"), 30509);
   EXPECT_EQ(ParseInteger("1 234"), 1234);
-  EXPECT_EQ(ParseInteger("1\xC2\xA0" "234\xC2\xA0" "567"), 1234567);  // NBSP, as Excel writes
+  EXPECT_EQ(ParseInteger("1\xC2\xA0"
+                         "234\xC2\xA0"
+                         "567"),
+            1234567);  // NBSP, as Excel writes
   EXPECT_EQ(ParseInteger("8.718.000"), 8718000);
 }
 
@@ -25,9 +28,9 @@ TEST(ParseInteger, SignAndSpaces) {
 }
 
 TEST(ParseInteger, Rejects) {
-  for (std::string_view s : {"", " ", "-", "đang cập nhật", "1,5", "1.2.3", "12,34,56",
-                             "1.234,5", "1.234 567", "1234.567", ",123", "123,", "1..234",
-                             "12a", "9223372036854775808", "1e3", "- 1"}) {
+  for (std::string_view s :
+       {"", " ", "-", "đang cập nhật", "1,5", "1.2.3", "12,34,56", "1.234,5", "1.234 567",
+        "1234.567", ",123", "123,", "1..234", "12a", "9223372036854775808", "1e3", "- 1"}) {
     EXPECT_EQ(ParseInteger(s), std::nullopt) << s;
   }
 }
@@ -63,8 +66,8 @@ TEST(ParseDecimal, PlainAndSigned) {
 }
 
 TEST(ParseDecimal, Rejects) {
-  for (std::string_view s : {"", "đang cập nhật", "abc", "1.2.3", "12,34,56", "1,5.", ".5",
-                             "1e5", "nan", "inf", "1,,5", "1.5 %", "--1"}) {
+  for (std::string_view s : {"", "đang cập nhật", "abc", "1.2.3", "12,34,56", "1,5.", ".5", "1e5",
+                             "nan", "inf", "1,,5", "1.5 %", "--1"}) {
     EXPECT_EQ(ParseDecimal(s), std::nullopt) << s;
   }
 }

@@ -27,7 +27,8 @@ utf8proc_ssize_t Decode(std::string_view s, size_t i, CodePoint& cp) {
 
 void Append(std::string& out, CodePoint cp) {
   utf8proc_uint8_t buf[4];
-  out.append(reinterpret_cast<const char*>(buf), static_cast<size_t>(utf8proc_encode_char(cp, buf)));
+  out.append(reinterpret_cast<const char*>(buf),
+             static_cast<size_t>(utf8proc_encode_char(cp, buf)));
 }
 
 bool IsAscii(std::string_view s) {
@@ -68,7 +69,13 @@ std::string Map(std::string_view valid, int options) {
 
 bool IsSpace(CodePoint cp) {
   switch (cp) {
-    case ' ': case '\t': case '\n': case '\v': case '\f': case '\r': case 0x85:
+    case ' ':
+    case '\t':
+    case '\n':
+    case '\v':
+    case '\f':
+    case '\r':
+    case 0x85:
       return true;
     default:
       break;
@@ -77,8 +84,7 @@ bool IsSpace(CodePoint cp) {
   // Zs covers NBSP (U+00A0), the en/em/thin spaces, U+202F and U+3000; Zl/Zp the line and
   // paragraph separators that Word pastes into cells.
   utf8proc_category_t cat = utf8proc_category(cp);
-  return cat == UTF8PROC_CATEGORY_ZS || cat == UTF8PROC_CATEGORY_ZL ||
-         cat == UTF8PROC_CATEGORY_ZP;
+  return cat == UTF8PROC_CATEGORY_ZS || cat == UTF8PROC_CATEGORY_ZL || cat == UTF8PROC_CATEGORY_ZP;
 }
 
 // Lowercase base letter of a decomposed code point, or nullopt for a mark to drop.

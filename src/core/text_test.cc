@@ -7,16 +7,20 @@ namespace pdh::text {
 namespace {
 
 // "Hòa" written with a precomposed ò (NFC) and with o + combining grave (NFD).
-constexpr std::string_view kHoaNfc = "H\xC3\xB2" "a";
-constexpr std::string_view kHoaNfd = "Ho\xCC\x80" "a";
+constexpr std::string_view kHoaNfc =
+    "H\xC3\xB2"
+    "a";
+constexpr std::string_view kHoaNfd =
+    "Ho\xCC\x80"
+    "a";
 
 TEST(Utf8, ValidAndInvalid) {
   EXPECT_TRUE(IsValidUtf8(""));
   EXPECT_TRUE(IsValidUtf8("Cơ sở Dữ liệu"));
-  EXPECT_FALSE(IsValidUtf8("\xC3"));              // truncated
-  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));          // overlong '/'
-  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));      // surrogate
-  EXPECT_FALSE(IsValidUtf8("T\xE2y Ninh"));       // Latin-1 byte in UTF-8 text
+  EXPECT_FALSE(IsValidUtf8("\xC3"));          // truncated
+  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));      // overlong '/'
+  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));  // surrogate
+  EXPECT_FALSE(IsValidUtf8("T\xE2y Ninh"));   // Latin-1 byte in UTF-8 text
 }
 
 TEST(Nfc, ComposesDecomposedInput) {
@@ -29,7 +33,10 @@ TEST(Nfc, ComposesDecomposedInput) {
 }
 
 TEST(Nfc, ReplacesInvalidBytes) {
-  EXPECT_EQ(Nfc("a\xFF" "b"), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(Nfc("a\xFF"
+                "b"),
+            "a\xEF\xBF\xBD"
+            "b");
   EXPECT_EQ(Nfc("\xC3"), "\xEF\xBF\xBD");
   EXPECT_TRUE(IsValidUtf8(Nfc("\xE1\xBB \x80\xED\xA0\x80 Ho\xCC\x80")));
 }
@@ -37,7 +44,10 @@ TEST(Nfc, ReplacesInvalidBytes) {
 TEST(CollapseSpaces, AllKindsOfSpace) {
   EXPECT_EQ(CollapseSpaces("  Phường \t Ba\r\nĐình  "), "Phường Ba Đình");
   EXPECT_EQ(CollapseSpaces("\xC2\xA0Tây\xC2\xA0\xC2\xA0Ninh\xE2\x80\xAF"), "Tây Ninh");
-  EXPECT_EQ(CollapseSpaces("a\xE3\x80\x80" "b\xE2\x80\xA8" "c"), "a b c");  // U+3000, U+2028
+  EXPECT_EQ(CollapseSpaces("a\xE3\x80\x80"
+                           "b\xE2\x80\xA8"
+                           "c"),
+            "a b c");  // U+3000, U+2028
   EXPECT_EQ(CollapseSpaces(" \n\t "), "");
   EXPECT_EQ(CollapseSpaces(""), "");
   EXPECT_EQ(CollapseSpaces("a\xFF  b"), "a\xFF b");  // invalid bytes pass through
@@ -58,7 +68,10 @@ TEST(Fold, EquivalentSpellingsMatch) {
 }
 
 TEST(Fold, InvalidInputDoesNotCrash) {
-  EXPECT_EQ(Fold("a\xFF" "b"), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(Fold("a\xFF"
+                 "b"),
+            "a\xEF\xBF\xBD"
+            "b");
   EXPECT_EQ(Fold(std::string_view("x\0y", 3)), std::string("x\0y", 3));
   EXPECT_EQ(FoldAlnum("\xC0\xC1\xF5\xFF"), "");
 }

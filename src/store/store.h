@@ -39,8 +39,8 @@ struct UnitRow {
 struct SuccessionRow {
   int64_t old_id = 0;
   int64_t new_id = 0;
-  std::string kind;  // "whole" | "partial"
-  std::string note;  // the official wording, e.g. "Nhập một phần"
+  std::string kind;              // "whole" | "partial"
+  std::string note;              // the official wording, e.g. "Nhập một phần"
   std::optional<double> weight;  // share of the old unit going to the new one, when set
 };
 

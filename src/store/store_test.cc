@@ -156,7 +156,8 @@ TEST_F(StoreTest, OnlineBackupWhileWriting) {
   ASSERT_TRUE(st.ReplaceUnits({MakeUnit(1, "80", "province")}, {}));
   std::atomic<bool> stop{false};
   std::thread writer([&] {
-    for (int i = 0; !stop; ++i) (void)st.InsertUnit(MakeUnit(0, "w" + std::to_string(i), "agency", 1));
+    for (int i = 0; !stop; ++i)
+      (void)st.InsertUnit(MakeUnit(0, "w" + std::to_string(i), "agency", 1));
   });
   auto b = st.Backup(Path("copy.db"));
   stop = true;

@@ -57,7 +57,8 @@ Status UpdateUnit(store::Store& store, const Unit& unit, const UnitPatch& patch)
     row.population_estimated = false;
   }
   if (patch.area_km2) {
-    if (!(*patch.area_km2 > 0)) return Fail(Error::Invalid("unit.invalid", "area must be above zero"));
+    if (!(*patch.area_km2 > 0))
+      return Fail(Error::Invalid("unit.invalid", "area must be above zero"));
     row.area_km2 = patch.area_km2;
   }
   return store.UpdateUnit(row);

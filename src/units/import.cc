@@ -30,9 +30,9 @@ class Table {
     t.path_ = path;
     t.in_ = std::make_unique<std::ifstream>(path, std::ios::binary);
     if (!*t.in_) {
-      return Fail(Error::NotFound("units.source_missing",
-                                  "cannot read '" + path.string() +
-                                      "': pass --source DIR with the official lists"));
+      return Fail(Error::NotFound(
+          "units.source_missing",
+          "cannot read '" + path.string() + "': pass --source DIR with the official lists"));
     }
     t.reader_ = std::make_unique<CsvReader>(*t.in_);
     return t;
@@ -112,7 +112,10 @@ std::string ProvinceType(std::string_view name) {
 std::string DistrictType(std::string_view name) {
   const std::string f = text::Fold(name);
   for (auto [prefix, type] : std::initializer_list<std::pair<std::string_view, const char*>>{
-           {"quan ", "Quận"}, {"huyen ", "Huyện"}, {"thi xa ", "Thị xã"}, {"thanh pho ", "Thành phố"}}) {
+           {"quan ", "Quận"},
+           {"huyen ", "Huyện"},
+           {"thi xa ", "Thị xã"},
+           {"thanh pho ", "Thành phố"}}) {
     if (f.rfind(prefix, 0) == 0) return type;
   }
   return "Huyện";
@@ -121,8 +124,8 @@ std::string DistrictType(std::string_view name) {
 // "Nhập toàn bộ", "Giữ nguyên", "Đổi tên" ... -> whole; any "một phần" / "phần còn lại" -> partial.
 MergeKind KindOf(std::string_view note) {
   const std::string f = text::Fold(note);
-  const bool partial = f.find("mot phan") != std::string::npos ||
-                       f.find("phan con lai") != std::string::npos;
+  const bool partial =
+      f.find("mot phan") != std::string::npos || f.find("phan con lai") != std::string::npos;
   return partial ? MergeKind::kPartial : MergeKind::kWhole;
 }
 
@@ -174,35 +177,39 @@ class Importer {
   }
 
   Status ReadProvinceCensus() {
-    return ForEachRow("provinces-2025-census.csv", [&](const Columns& c, const auto& row,
-                                                       const Table& t) -> Status {
-      auto name = c.Need("tentinh", t);
-      auto area = c.Need("dientichkm2", t);
-      auto pop = c.Need("dansonguoi", t);
-      if (!name || !area || !pop) return Fail(t.Bad("unexpected header"));
-      province_census_[ProvinceKey(Field(row, *name))] = {
-          number::ParseInteger(Field(row, *pop)), number::ParseDecimal(Field(row, *area))};
-      return Ok();
-    });
+    return ForEachRow("provinces-2025-census.csv",
+                      [&](const Columns& c, const auto& row, const Table& t) -> Status {
+                        auto name = c.Need("tentinh", t);
+                        auto area = c.Need("dientichkm2", t);
+                        auto pop = c.Need("dansonguoi", t);
+                        if (!name || !area || !pop) return Fail(t.Bad("unexpected header"));
+                        province_census_[ProvinceKey(Field(row, *name))] = {
+                            number::ParseInteger(Field(row, *pop)),
+                            number::ParseDecimal(Field(row, *area))};
+                        return Ok();
+                      });
   }
 
   Status ReadCommuneCensus() {
-    return ForEachRow("communes-2025-census.csv", [&](const Columns& c, const auto& row,
-                                                      const Table& t) -> Status {
-      auto prov = c.Need("tentinh", t);
-      auto type = c.Need("loai", t);
-      auto name = c.Need("tenhc", t);
-      auto area = c.Need("dientichkm2", t);
-      auto pop = c.Need("dansonguoi", t);
-      if (!prov || !type || !name || !area || !pop) return Fail(t.Bad("unexpected header"));
-      CensusFigures f{number::ParseInteger(Field(row, *pop)), number::ParseDecimal(Field(row, *area))};
-      const std::string pk = ProvinceKey(Field(row, *prov));
-      const std::string tk = text::Fold(Field(row, *type));
-      commune_census_exact_[pk + "|" + tk + "|" + text::Nfc(Field(row, *name))] = f;
-      auto& loose = commune_census_loose_[pk + "|" + tk + "|" + text::FoldAlnum(Field(row, *name))];
-      loose.push_back(f);
-      return Ok();
-    });
+    return ForEachRow(
+        "communes-2025-census.csv",
+        [&](const Columns& c, const auto& row, const Table& t) -> Status {
+          auto prov = c.Need("tentinh", t);
+          auto type = c.Need("loai", t);
+          auto name = c.Need("tenhc", t);
+          auto area = c.Need("dientichkm2", t);
+          auto pop = c.Need("dansonguoi", t);
+          if (!prov || !type || !name || !area || !pop) return Fail(t.Bad("unexpected header"));
+          CensusFigures f{number::ParseInteger(Field(row, *pop)),
+                          number::ParseDecimal(Field(row, *area))};
+          const std::string pk = ProvinceKey(Field(row, *prov));
+          const std::string tk = text::Fold(Field(row, *type));
+          commune_census_exact_[pk + "|" + tk + "|" + text::Nfc(Field(row, *name))] = f;
+          auto& loose =
+              commune_census_loose_[pk + "|" + tk + "|" + text::FoldAlnum(Field(row, *name))];
+          loose.push_back(f);
+          return Ok();
+        });
   }
 
   // The census spells some names differently ("Hòa"/"Hoà", "H'Leo"/"H’Leo"): exact first, then
@@ -219,70 +226,70 @@ class Importer {
 
   Status ReadNewUnits() {
     std::map<std::string, int64_t> provinces;  // code -> id
-    return ForEachRow("communes-2025.csv", [&](const Columns& c, const auto& row,
-                                               const Table& t) -> Status {
-      auto pname = c.Need("province", t), pshort = c.Need("provinceShort", t),
-           pcode = c.Need("provinceCode", t), plat = c.Need("provinceLat", t),
-           plon = c.Need("provinceLon", t), wname = c.Need("ward", t),
-           wshort = c.Need("wardShort", t), wtype = c.Need("wardType", t),
-           wcode = c.Need("wardCode", t), wlat = c.Need("wardLat", t),
-           wlon = c.Need("wardLon", t), warea = c.Need("wardAreaKm2", t);
-      for (const auto* r : {&pname, &pshort, &pcode, &plat, &plon, &wname, &wshort, &wtype, &wcode,
-                            &wlat, &wlon, &warea}) {
-        if (!*r) return Fail(r->error());
-      }
-      const std::string prov_code_raw = Field(row, *pcode);
-      const std::string commune_code_raw = Field(row, *wcode);
-      if (!AllDigits(prov_code_raw) || !AllDigits(commune_code_raw)) {
-        report_.warnings.push_back(t.Where() + ": skipped, codes are not numeric");
-        return Ok();
-      }
-      const std::string prov_code = PadCode(prov_code_raw, 2);
-      const std::string pkey = ProvinceKey(Field(row, *pshort));
-      auto [it, inserted] = provinces.try_emplace(prov_code, 0);
-      if (inserted) {
-        store::UnitRow p;
-        p.code = prov_code;
-        p.level = "province";
-        p.name = Field(row, *pname);
-        p.short_name = Field(row, *pshort);
-        p.type = ProvinceType(p.name);
-        p.lat = number::ParseDecimal(Field(row, *plat));
-        p.lon = number::ParseDecimal(Field(row, *plon));
-        p.valid_from = kNewEra;
-        p.source = "communes-2025.csv; provinces-2025-census.csv";
-        auto census = province_census_.find(pkey);
-        if (census != province_census_.end()) {
-          p.population = census->second.population;
-          p.area_km2 = census->second.area;
-        } else {
-          report_.warnings.push_back(t.Where() + ": no census figures for province " + p.name);
-        }
-        it->second = Add(std::move(p)).id;
-        ++report_.provinces;
-      }
-      store::UnitRow u;
-      u.code = PadCode(commune_code_raw, 5);
-      u.level = "commune";
-      u.type = Field(row, *wtype);
-      u.name = Field(row, *wname);
-      u.short_name = Field(row, *wshort);
-      u.parent_id = it->second;
-      u.lat = number::ParseDecimal(Field(row, *wlat));
-      u.lon = number::ParseDecimal(Field(row, *wlon));
-      u.area_km2 = number::ParseDecimal(Field(row, *warea));
-      u.valid_from = kNewEra;
-      u.source = "communes-2025.csv; communes-2025-census.csv";
-      if (auto f = CommuneCensus(pkey, u.type, u.short_name)) {
-        u.population = f->population;
-        if (!u.area_km2) u.area_km2 = f->area;
-      } else {
-        report_.warnings.push_back(t.Where() + ": no census row for " + u.name);
-      }
-      Add(std::move(u));
-      ++report_.communes;
-      return Ok();
-    });
+    return ForEachRow(
+        "communes-2025.csv", [&](const Columns& c, const auto& row, const Table& t) -> Status {
+          auto pname = c.Need("province", t), pshort = c.Need("provinceShort", t),
+               pcode = c.Need("provinceCode", t), plat = c.Need("provinceLat", t),
+               plon = c.Need("provinceLon", t), wname = c.Need("ward", t),
+               wshort = c.Need("wardShort", t), wtype = c.Need("wardType", t),
+               wcode = c.Need("wardCode", t), wlat = c.Need("wardLat", t),
+               wlon = c.Need("wardLon", t), warea = c.Need("wardAreaKm2", t);
+          for (const auto* r : {&pname, &pshort, &pcode, &plat, &plon, &wname, &wshort, &wtype,
+                                &wcode, &wlat, &wlon, &warea}) {
+            if (!*r) return Fail(r->error());
+          }
+          const std::string prov_code_raw = Field(row, *pcode);
+          const std::string commune_code_raw = Field(row, *wcode);
+          if (!AllDigits(prov_code_raw) || !AllDigits(commune_code_raw)) {
+            report_.warnings.push_back(t.Where() + ": skipped, codes are not numeric");
+            return Ok();
+          }
+          const std::string prov_code = PadCode(prov_code_raw, 2);
+          const std::string pkey = ProvinceKey(Field(row, *pshort));
+          auto [it, inserted] = provinces.try_emplace(prov_code, 0);
+          if (inserted) {
+            store::UnitRow p;
+            p.code = prov_code;
+            p.level = "province";
+            p.name = Field(row, *pname);
+            p.short_name = Field(row, *pshort);
+            p.type = ProvinceType(p.name);
+            p.lat = number::ParseDecimal(Field(row, *plat));
+            p.lon = number::ParseDecimal(Field(row, *plon));
+            p.valid_from = kNewEra;
+            p.source = "communes-2025.csv; provinces-2025-census.csv";
+            auto census = province_census_.find(pkey);
+            if (census != province_census_.end()) {
+              p.population = census->second.population;
+              p.area_km2 = census->second.area;
+            } else {
+              report_.warnings.push_back(t.Where() + ": no census figures for province " + p.name);
+            }
+            it->second = Add(std::move(p)).id;
+            ++report_.provinces;
+          }
+          store::UnitRow u;
+          u.code = PadCode(commune_code_raw, 5);
+          u.level = "commune";
+          u.type = Field(row, *wtype);
+          u.name = Field(row, *wname);
+          u.short_name = Field(row, *wshort);
+          u.parent_id = it->second;
+          u.lat = number::ParseDecimal(Field(row, *wlat));
+          u.lon = number::ParseDecimal(Field(row, *wlon));
+          u.area_km2 = number::ParseDecimal(Field(row, *warea));
+          u.valid_from = kNewEra;
+          u.source = "communes-2025.csv; communes-2025-census.csv";
+          if (auto f = CommuneCensus(pkey, u.type, u.short_name)) {
+            u.population = f->population;
+            if (!u.area_km2) u.area_km2 = f->area;
+          } else {
+            report_.warnings.push_back(t.Where() + ": no census row for " + u.name);
+          }
+          Add(std::move(u));
+          ++report_.communes;
+          return Ok();
+        });
   }
 
   // Where the census has no figure for a commune ("đang cập nhật"), its share of the province's
@@ -328,43 +335,45 @@ class Importer {
 
   Status ReadOldUnits() {
     std::map<std::string, int64_t> provinces, districts;
-    return ForEachRow("communes-pre2025.csv", [&](const Columns& c, const auto& row,
-                                                  const Table& t) -> Status {
-      auto code = c.Need("Mã", t), name = c.Need("Tên", t), level = c.Need("Cấp", t),
-           dcode = c.Need("Mã QH", t), dname = c.Need("Quận Huyện", t), pcode = c.Need("Mã TP", t),
-           pname = c.Need("Tỉnh / Thành Phố", t);
-      for (const auto* r : {&code, &name, &level, &dcode, &dname, &pcode, &pname}) {
-        if (!*r) return Fail(r->error());
-      }
-      const std::string cc = Field(row, *code), dc = Field(row, *dcode), pc = Field(row, *pcode);
-      if (!AllDigits(cc) || !AllDigits(dc) || !AllDigits(pc)) {
-        report_.warnings.push_back(t.Where() + ": skipped, codes are not numeric");
-        return Ok();
-      }
-      auto [p, pnew] = provinces.try_emplace(PadCode(pc, 2), 0);
-      if (pnew) {
-        p->second = Add(OldUnit(p->first, "province", ProvinceType(Field(row, *pname)),
-                                Field(row, *pname), std::nullopt))
-                        .id;
-        ++report_.old_provinces;
-      }
-      auto [d, dnew] = districts.try_emplace(PadCode(dc, 3), 0);
-      if (dnew) {
-        d->second = Add(OldUnit(d->first, "district", DistrictType(Field(row, *dname)),
-                                Field(row, *dname), p->second))
-                        .id;
-        ++report_.old_districts;
-      }
-      const std::string code5 = PadCode(cc, 5);
-      if (old_communes_.count(code5)) {
-        report_.warnings.push_back(t.Where() + ": duplicate commune code " + code5 + ", skipped");
-        return Ok();
-      }
-      old_communes_[code5] =
-          Add(OldUnit(code5, "commune", Field(row, *level), Field(row, *name), d->second)).id;
-      ++report_.old_communes;
-      return Ok();
-    });
+    return ForEachRow(
+        "communes-pre2025.csv", [&](const Columns& c, const auto& row, const Table& t) -> Status {
+          auto code = c.Need("Mã", t), name = c.Need("Tên", t), level = c.Need("Cấp", t),
+               dcode = c.Need("Mã QH", t), dname = c.Need("Quận Huyện", t),
+               pcode = c.Need("Mã TP", t), pname = c.Need("Tỉnh / Thành Phố", t);
+          for (const auto* r : {&code, &name, &level, &dcode, &dname, &pcode, &pname}) {
+            if (!*r) return Fail(r->error());
+          }
+          const std::string cc = Field(row, *code), dc = Field(row, *dcode),
+                            pc = Field(row, *pcode);
+          if (!AllDigits(cc) || !AllDigits(dc) || !AllDigits(pc)) {
+            report_.warnings.push_back(t.Where() + ": skipped, codes are not numeric");
+            return Ok();
+          }
+          auto [p, pnew] = provinces.try_emplace(PadCode(pc, 2), 0);
+          if (pnew) {
+            p->second = Add(OldUnit(p->first, "province", ProvinceType(Field(row, *pname)),
+                                    Field(row, *pname), std::nullopt))
+                            .id;
+            ++report_.old_provinces;
+          }
+          auto [d, dnew] = districts.try_emplace(PadCode(dc, 3), 0);
+          if (dnew) {
+            d->second = Add(OldUnit(d->first, "district", DistrictType(Field(row, *dname)),
+                                    Field(row, *dname), p->second))
+                            .id;
+            ++report_.old_districts;
+          }
+          const std::string code5 = PadCode(cc, 5);
+          if (old_communes_.count(code5)) {
+            report_.warnings.push_back(t.Where() + ": duplicate commune code " + code5 +
+                                       ", skipped");
+            return Ok();
+          }
+          old_communes_[code5] =
+              Add(OldUnit(code5, "commune", Field(row, *level), Field(row, *name), d->second)).id;
+          ++report_.old_communes;
+          return Ok();
+        });
   }
 
   static store::UnitRow OldUnit(std::string code, std::string level, std::string type,
@@ -426,8 +435,8 @@ class Importer {
       }
       if (!seen.insert({o->second, n->second}).second) continue;  // repeated row
       const std::string note = Field(r, 5);
-      successions_.push_back({o->second, n->second, std::string(MergeKindName(KindOf(note))),
-                              note, std::nullopt});
+      successions_.push_back(
+          {o->second, n->second, std::string(MergeKindName(KindOf(note))), note, std::nullopt});
       ++report_.successions;
     }
     return Ok();
@@ -439,9 +448,10 @@ class Importer {
       if (u.level == "province" && u.valid_from && u.code == src_.home_province) home = &u;
     }
     if (!home) {
-      return Fail(Error::Invalid("units.unknown_province",
-                                 "home province '" + src_.home_province +
-                                     "' is not in the official list: pass a post-2025 province code"));
+      return Fail(
+          Error::Invalid("units.unknown_province",
+                         "home province '" + src_.home_province +
+                             "' is not in the official list: pass a post-2025 province code"));
     }
     if (src_.agencies_csv.empty()) return Ok();
     const int64_t home_id = home->id;
@@ -449,28 +459,30 @@ class Importer {
     auto saved = dir_;
     dir_ = path.parent_path();
     std::set<std::string> codes;
-    auto s = ForEachRow(path.filename().string(), [&](const Columns& c, const auto& row,
-                                                      const Table& t) -> Status {
-      auto code = c.Need("code", t), name = c.Need("name", t), sname = c.Need("short_name", t),
-           type = c.Need("type", t);
-      for (const auto* r : {&code, &name, &sname, &type}) {
-        if (!*r) return Fail(r->error());
-      }
-      store::UnitRow u;
-      u.code = Field(row, *code);
-      u.name = Field(row, *name);
-      u.short_name = Field(row, *sname);
-      u.type = Field(row, *type);
-      if (u.code.empty() || u.name.empty()) return Fail(t.Bad("code and name are required"));
-      if (!codes.insert(u.code).second) return Fail(t.Bad("duplicate code '" + u.code + "'"));
-      if (u.short_name.empty()) u.short_name = u.name;
-      u.level = "agency";
-      u.parent_id = home_id;
-      u.source = path.filename().string();
-      Add(std::move(u));
-      ++report_.agencies;
-      return Ok();
-    });
+    auto s = ForEachRow(path.filename().string(),
+                        [&](const Columns& c, const auto& row, const Table& t) -> Status {
+                          auto code = c.Need("code", t), name = c.Need("name", t),
+                               sname = c.Need("short_name", t), type = c.Need("type", t);
+                          for (const auto* r : {&code, &name, &sname, &type}) {
+                            if (!*r) return Fail(r->error());
+                          }
+                          store::UnitRow u;
+                          u.code = Field(row, *code);
+                          u.name = Field(row, *name);
+                          u.short_name = Field(row, *sname);
+                          u.type = Field(row, *type);
+                          if (u.code.empty() || u.name.empty())
+                            return Fail(t.Bad("code and name are required"));
+                          if (!codes.insert(u.code).second)
+                            return Fail(t.Bad("duplicate code '" + u.code + "'"));
+                          if (u.short_name.empty()) u.short_name = u.name;
+                          u.level = "agency";
+                          u.parent_id = home_id;
+                          u.source = path.filename().string();
+                          Add(std::move(u));
+                          ++report_.agencies;
+                          return Ok();
+                        });
     dir_ = saved;
     return s;
   }
@@ -501,8 +513,8 @@ Result<int64_t> AddAgency(store::Store& store, const Registry& registry, const A
   }
   const Unit* parent = registry.Find(in.parent_code, Date::Today());
   if (!parent || parent->level != Level::kProvince) {
-    return Fail(Error::Invalid("unit.invalid_parent", "parent '" + in.parent_code +
-                                                          "' is not a current province code"));
+    return Fail(Error::Invalid("unit.invalid_parent",
+                               "parent '" + in.parent_code + "' is not a current province code"));
   }
   store::UnitRow u;
   u.code = code;

@@ -10,10 +10,14 @@ namespace pdh::units {
 
 std::string_view LevelName(Level level) {
   switch (level) {
-    case Level::kProvince: return "province";
-    case Level::kDistrict: return "district";
-    case Level::kCommune: return "commune";
-    case Level::kAgency: return "agency";
+    case Level::kProvince:
+      return "province";
+    case Level::kDistrict:
+      return "district";
+    case Level::kCommune:
+      return "commune";
+    case Level::kAgency:
+      return "agency";
   }
   return "commune";
 }

@@ -127,7 +127,7 @@ struct ImportReport {
   size_t old_communes = 0;
   size_t successions = 0;
   size_t agencies = 0;
-  size_t population_estimated = 0;  // communes whose census figure is missing
+  size_t population_estimated = 0;    // communes whose census figure is missing
   std::vector<std::string> warnings;  // rows skipped or matched loosely, with file and line
 };
 
@@ -135,7 +135,8 @@ struct ImportReport {
 // transaction. Errors: units.source_missing, units.bad_source (with file and line).
 Result<ImportReport> Import(store::Store& store, const ImportSources& sources);
 
-// Agencies are editable: adds one under the home province. Errors: unit.invalid, unit.duplicate_code.
+// Agencies are editable: adds one under the home province. Errors: unit.invalid,
+// unit.duplicate_code.
 struct AgencyInput {
   std::string code;
   std::string name;

@@ -113,9 +113,9 @@ TEST_F(OfficialUnits, TayNinhCrosswalkResolves) {
       (s.kind == MergeKind::kWhole ? whole : partial)++;
       // Each old code resolves, and one of its targets is this commune.
       auto targets = reg().Resolve(s.old_unit->code);
-      EXPECT_TRUE(std::any_of(targets.begin(), targets.end(),
-                              [&](const Succession& t) { return t.new_unit == c; }))
-          << s.old_unit->code;
+      EXPECT_TRUE(std::any_of(targets.begin(), targets.end(), [&](const Succession& t) {
+        return t.new_unit == c;
+      })) << s.old_unit->code;
     }
   }
   EXPECT_EQ(rows, 302);
@@ -163,8 +163,8 @@ TEST_F(OfficialUnits, PaddedCodesAndSearchWithoutDiacritics) {
   EXPECT_EQ(hn->code, "01");
   auto found = reg().Search("phuong tan ninh", kAfter);
   ASSERT_FALSE(found.empty());
-  EXPECT_TRUE(std::any_of(found.begin(), found.end(),
-                          [](const Unit* u) { return u->code == "25459"; }));
+  EXPECT_TRUE(
+      std::any_of(found.begin(), found.end(), [](const Unit* u) { return u->code == "25459"; }));
 }
 
 TEST_F(OfficialUnits, AgenciesSitUnderTheHomeProvince) {

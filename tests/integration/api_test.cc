@@ -14,7 +14,9 @@ namespace {
 
 namespace json = boost::json;
 
-json::value Body(const HttpResponse& r) { return json::parse(r.body); }
+json::value Body(const HttpResponse& r) {
+  return json::parse(r.body);
+}
 
 TEST(UnitsApi, ChildrenOfTayNinhAreIts96CommunesAndItsAgencies) {
   auto r = SharedServer().Get("/api/v1/units/80/children");
@@ -57,7 +59,8 @@ TEST(UnitsApi, PaginationWithCursor) {
   int pages = 0;
   for (;;) {
     auto v = Body(SharedServer().Get(target));
-    for (const auto& u : v.at("items").as_array()) seen.insert(std::string(u.at("code").as_string()));
+    for (const auto& u : v.at("items").as_array())
+      seen.insert(std::string(u.at("code").as_string()));
     ++pages;
     if (v.at("next_cursor").is_null()) break;
     target = "/api/v1/units?parent=80&level=commune&limit=40&cursor=" +
@@ -102,7 +105,8 @@ TEST(UnitsApi, ErrorsAreProblemDocumentsWithStableCodes) {
 }
 
 TEST(UnitsApi, AddAndRenameAnAgency) {
-  HttpRequest add{"POST", "/api/v1/units",
+  HttpRequest add{"POST",
+                  "/api/v1/units",
                   R"({"code":"80.SDL","name":"Sở Du lịch tỉnh Tây Ninh","type":"Sở"})",
                   {{"Content-Type", "application/json"}}};
   auto r = SharedServer().Request(add);
@@ -110,7 +114,9 @@ TEST(UnitsApi, AddAndRenameAnAgency) {
   EXPECT_EQ(r.Header("location"), "/api/v1/units/80.SDL");
   EXPECT_EQ(Body(SharedServer().Request(add)).at("code").as_string(), "unit.duplicate_code");
 
-  HttpRequest rename{"PATCH", "/api/v1/units/80.SDL", R"({"short_name":"Sở Du lịch"})",
+  HttpRequest rename{"PATCH",
+                     "/api/v1/units/80.SDL",
+                     R"({"short_name":"Sở Du lịch"})",
                      {{"Content-Type", "application/json"}}};
   auto p = SharedServer().Request(rename);
   ASSERT_EQ(p.status, 200) << p.body;
@@ -118,8 +124,8 @@ TEST(UnitsApi, AddAndRenameAnAgency) {
   auto g = Body(SharedServer().Get("/api/v1/units/80.SDL"));
   EXPECT_EQ(g.at("short_name").as_string(), "Sở Du lịch");
 
-  HttpRequest rename_commune{"PATCH", "/api/v1/units/25459", R"({"name":"X"})",
-                             {{"Content-Type", "application/json"}}};
+  HttpRequest rename_commune{
+      "PATCH", "/api/v1/units/25459", R"({"name":"X"})", {{"Content-Type", "application/json"}}};
   auto denied = SharedServer().Request(rename_commune);
   EXPECT_EQ(denied.status, 422);
   EXPECT_EQ(Body(denied).at("code").as_string(), "unit.not_editable");
@@ -144,7 +150,8 @@ TEST(Server, EtagAnswers304) {
 
 TEST(Server, KeepAliveServesSeveralRequestsOnOneConnection) {
   auto rs = Exchange(SharedServer().host(), SharedServer().port(),
-                     {{"GET", "/healthz", "", {}}, {"GET", "/api/v1/units/80", "", {}},
+                     {{"GET", "/healthz", "", {}},
+                      {"GET", "/api/v1/units/80", "", {}},
                       {"GET", "/api/v1/units/25459", "", {}}});
   ASSERT_EQ(rs.size(), 3u);
   for (const auto& r : rs) EXPECT_EQ(r.status, 200);
@@ -199,7 +206,8 @@ TEST(Cli, UnitsCommandsWorkOnTheDatabaseFile) {
   std::string out;
   EXPECT_EQ(RunPdh("units resolve 25456 --db " + SharedServer().db(), &out), 0);
   EXPECT_NE(out.find("25459"), std::string::npos);
-  EXPECT_EQ(RunPdh("units ls --parent 80 --level commune --json --db " + SharedServer().db(), &out), 0);
+  EXPECT_EQ(RunPdh("units ls --parent 80 --level commune --json --db " + SharedServer().db(), &out),
+            0);
   EXPECT_EQ(json::parse(out).as_array().size(), 96u);
   EXPECT_EQ(RunPdh("units show 99999 --db " + SharedServer().db(), &out), 3);
   EXPECT_NE(out.find("unit.not_found"), std::string::npos);

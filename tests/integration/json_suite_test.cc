@@ -45,8 +45,8 @@ TEST(JsonTestSuite, EveryJsonEndpointRejectsEveryInvalidDocument) {
   const auto routes = JsonRoutes();
   ASSERT_FALSE(routes.empty());
   size_t files = 0;
-  for (const auto& e : fs::directory_iterator(std::string(PDH_SHARED_DIR) +
-                                              "/data/testsuites/json-test-suite")) {
+  for (const auto& e :
+       fs::directory_iterator(std::string(PDH_SHARED_DIR) + "/data/testsuites/json-test-suite")) {
     const std::string name = e.path().filename().string();
     if (name.rfind("n_", 0) != 0) continue;
     ++files;

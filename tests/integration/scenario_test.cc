@@ -115,7 +115,8 @@ std::string Match(const json::value& expected, const json::value& actual, const 
   if (expected.is_number() && actual.is_number()) {
     return expected.to_number<double>() == actual.to_number<double>()
                ? ""
-               : path + ": expected " + json::serialize(expected) + ", got " + json::serialize(actual);
+               : path + ": expected " + json::serialize(expected) + ", got " +
+                     json::serialize(actual);
   }
   return expected == actual ? ""
                             : path + ": expected " + json::serialize(expected) + ", got " +
@@ -150,7 +151,8 @@ TEST_P(Scenario, Runs) {
 
 std::vector<std::string> ScenarioFiles() {
   std::vector<std::string> files;
-  for (const auto& e : fs::recursive_directory_iterator(std::string(PDH_SOURCE_DIR) + "/tests/scenarios")) {
+  for (const auto& e :
+       fs::recursive_directory_iterator(std::string(PDH_SOURCE_DIR) + "/tests/scenarios")) {
     if (e.path().extension() == ".test") files.push_back(e.path().string());
   }
   std::sort(files.begin(), files.end());
@@ -159,8 +161,9 @@ std::vector<std::string> ScenarioFiles() {
 
 INSTANTIATE_TEST_SUITE_P(Files, Scenario, ::testing::ValuesIn(ScenarioFiles()),
                          [](const auto& param_info) {
-                           std::string name = fs::path(param_info.param).parent_path().filename().string() +
-                                              "_" + fs::path(param_info.param).stem().string();
+                           std::string name =
+                               fs::path(param_info.param).parent_path().filename().string() + "_" +
+                               fs::path(param_info.param).stem().string();
                            for (auto& c : name) {
                              if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
                            }

@@ -10,8 +10,8 @@ Result<Db> Db::Open(const std::string& path, int flags) {
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   Db db(raw);  // owns the handle even when opening failed
   if (rc != SQLITE_OK) {
-    return Fail(Error::Internal("store.open_failed", "cannot open database '" + path +
-                                                         "': " + sqlite3_errstr(rc)));
+    return Fail(Error::Internal("store.open_failed",
+                                "cannot open database '" + path + "': " + sqlite3_errstr(rc)));
   }
   sqlite3_busy_timeout(raw, 10000);
   sqlite3_extended_result_codes(raw, 1);
@@ -114,9 +114,15 @@ void Statement::Reset() {
   sqlite3_clear_bindings(stmt_);
 }
 
-bool Statement::IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
-int64_t Statement::Int(int col) const { return sqlite3_column_int64(stmt_, col); }
-double Statement::Double(int col) const { return sqlite3_column_double(stmt_, col); }
+bool Statement::IsNull(int col) const {
+  return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
+}
+int64_t Statement::Int(int col) const {
+  return sqlite3_column_int64(stmt_, col);
+}
+double Statement::Double(int col) const {
+  return sqlite3_column_double(stmt_, col);
+}
 std::string Statement::Text(int col) const {
   const auto* p = sqlite3_column_text(stmt_, col);
   int n = sqlite3_column_bytes(stmt_, col);

@@ -48,6 +48,8 @@ constexpr std::array<std::string_view, 1> kMigrations = {kM1Units};
 
 }  // namespace
 
-std::span<const std::string_view> Migrations() { return kMigrations; }
+std::span<const std::string_view> Migrations() {
+  return kMigrations;
+}
 
 }  // namespace pdh::store::sqlite

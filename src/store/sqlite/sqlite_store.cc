@@ -35,10 +35,10 @@ Status Migrate(Db& db) {
   const auto current = static_cast<size_t>(st->Int(0));
   const auto migrations = Migrations();
   if (current > migrations.size()) {
-    return Fail(Error::Conflict(
-        "store.newer_schema",
-        "the database has schema version " + std::to_string(current) + " but this pdh knows " +
-            std::to_string(migrations.size()) + ": upgrade pdh to open it"));
+    return Fail(Error::Conflict("store.newer_schema",
+                                "the database has schema version " + std::to_string(current) +
+                                    " but this pdh knows " + std::to_string(migrations.size()) +
+                                    ": upgrade pdh to open it"));
   }
   for (size_t v = current; v < migrations.size(); ++v) {
     std::string sql = "BEGIN IMMEDIATE;\n" + std::string(migrations[v]) +
@@ -310,8 +310,7 @@ class SqliteStore final : public Store {
   Result<std::optional<std::string>> GetSetting(const std::string& key) override {
     auto rows = Read<std::vector<std::string>>(
         "SELECT value FROM setting WHERE key = ?1",
-        [](const Statement& st, std::vector<std::string>& out) { out.push_back(st.Text(0)); },
-        key);
+        [](const Statement& st, std::vector<std::string>& out) { out.push_back(st.Text(0)); }, key);
     if (!rows) return Fail(rows.error());
     if (rows->empty()) return std::optional<std::string>();
     return std::optional<std::string>(rows->front());
@@ -330,8 +329,8 @@ class SqliteStore final : public Store {
 
   Status Backup(const std::string& dest_path) override {
     if (std::filesystem::exists(dest_path)) {
-      return Fail(Error::Conflict("backup.exists", "'" + dest_path +
-                                                       "' already exists: choose a new file"));
+      return Fail(Error::Conflict("backup.exists",
+                                  "'" + dest_path + "' already exists: choose a new file"));
     }
     auto lease = readers_.Acquire();
     if (!lease) return Fail(lease.error());
@@ -349,15 +348,16 @@ class SqliteStore final : public Store {
     if (rc != SQLITE_DONE) {
       std::error_code ignored;
       std::filesystem::remove(dest_path, ignored);
-      return Fail(Error::Internal("backup.failed", std::string("backup failed: ") +
-                                                       sqlite3_errstr(rc)));
+      return Fail(
+          Error::Internal("backup.failed", std::string("backup failed: ") + sqlite3_errstr(rc)));
     }
     return Ok();
   }
 
   bool healthy() override {
     auto r = Read<std::vector<int64_t>>(
-        "SELECT 1", [](const Statement& st, std::vector<int64_t>& out) { out.push_back(st.Int(0)); });
+        "SELECT 1",
+        [](const Statement& st, std::vector<int64_t>& out) { out.push_back(st.Int(0)); });
     return r.has_value();
   }
 
@@ -400,9 +400,11 @@ class SqliteStore final : public Store {
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path, OpenOptions options) {
   using namespace sqlite;
   if (!options.create && !std::filesystem::exists(path)) {
-    return Fail(Error::NotFound("store.not_found",
-                                "database '" + path + "' does not exist: create it with "
-                                                      "'pdh demo --db " + path + "' or 'pdh units import --db " + path + "'"));
+    return Fail(Error::NotFound("store.not_found", "database '" + path +
+                                                       "' does not exist: create it with "
+                                                       "'pdh demo --db " +
+                                                       path + "' or 'pdh units import --db " +
+                                                       path + "'"));
   }
   int flags = kWriteFlags | (options.create ? SQLITE_OPEN_CREATE : 0);
   auto db = Db::Open(path, flags);

@@ -1,0 +1,232 @@
+// What the server does to a request between reading it and writing the answer.
+#include "server/dispatcher.h"
+
+#include <algorithm>
+
+#include <boost/json/serialize.hpp>
+
+#include "server/http_util.h"
+
+namespace pdh::http::detail {
+namespace {
+
+constexpr std::string_view kCsp =
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'";
+
+const std::string* FindHeader(const Response& r, std::string_view lower_name) {
+  for (const auto& [name, value] : r.headers) {
+    if (AsciiLower(name) == lower_name) return &value;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> RouteNames(const Router& router) {
+  std::vector<std::string> names;
+  for (const auto& route : router.routes()) names.push_back(route.name);
+  return names;
+}
+
+std::string Join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+Response MethodNotAllowed(const Request& req, const std::vector<std::string>& allowed) {
+  Response r = Response::Problem(
+      {"route.method_not_allowed",
+       req.method + " is not allowed on " + req.path + "; use " + Join(allowed), 405},
+      req);
+  r.headers.emplace_back("Allow", Join(allowed));
+  return r;
+}
+
+RouteDoc OperationsDoc(std::string summary, std::string response_schema,
+                       std::vector<int> errors = {}) {
+  RouteDoc doc;
+  doc.summary = std::move(summary);
+  doc.tag = "operations";
+  doc.response_schema = std::move(response_schema);
+  doc.error_statuses = std::move(errors);
+  return doc;
+}
+
+}  // namespace
+
+Dispatcher::Dispatcher(const ServerOptions& options, const Router& app)
+    : options_(options),
+      routes_(BuildRoutes(app)),
+      openapi_(boost::json::serialize(OpenApiDocument(routes_, options.version))),
+      metrics_(RouteNames(routes_), options.version),
+      statics_(options.web_root),
+      log_(options.access_log) {}
+
+Router Dispatcher::BuildRoutes(const Router& app) {
+  Router r;
+  r.Add(
+      "GET", "/healthz", "healthz",
+      [](Request&) {
+        return Response::Json({{"status", "ok"}});
+      },
+      OperationsDoc(
+          "Liveness: the process answers",
+          R"({"type":"object","properties":{"status":{"const":"ok"}},"required":["status"]})"));
+  r.Add(
+      "GET", "/readyz", "readyz",
+      [this](Request&) {
+        if (options_.ready && !options_.ready()) {
+          throw Failure(
+              {"server.not_ready", "the server is starting or stopping; retry shortly", 503});
+        }
+        return Response::Json({{"status", "ready"}});
+      },
+      OperationsDoc(
+          "Readiness: the server takes traffic",
+          R"({"type":"object","properties":{"status":{"const":"ready"}},"required":["status"]})",
+          {503}));
+  RouteDoc metrics_doc = OperationsDoc("Prometheus metrics", R"({"type":"string"})");
+  metrics_doc.response_content_type = "text/plain";
+  r.Add(
+      "GET", "/metrics", "metrics",
+      [this](Request&) {
+        Response res;
+        res.content_type = Metrics::kContentType;
+        res.body = metrics_.Render();
+        return res;
+      },
+      std::move(metrics_doc));
+  r.Add(
+      "GET", "/api/v1/openapi.json", "openapi",
+      [this](Request&) {
+        Response res;
+        res.body = openapi_;
+        return res;
+      },
+      OperationsDoc("This OpenAPI document", R"({"type":"object"})"));
+  r.DescribeTag("operations", "Health, readiness, metrics and this API description.");
+  for (const auto& route : app.routes()) {
+    r.Add(route.method, route.pattern, route.name, route.handler, route.doc);
+  }
+  for (const auto& [tag, description] : app.tag_descriptions()) r.DescribeTag(tag, description);
+  return r;
+}
+
+Request Dispatcher::Prepare(Incoming& in) const {
+  Request req;
+  req.method = std::move(in.method);
+  req.headers = std::move(in.headers);
+  req.body = std::move(in.body);
+  req.remote = std::move(in.remote);
+  std::string_view id = req.Header("x-request-id");
+  req.request_id = IsValidRequestId(id) ? std::string(id) : NewRequestId();
+  req.path = in.target.substr(0, in.target.find('?'));
+  return req;
+}
+
+Outcome Dispatcher::Dispatch(Incoming in) {
+  Outcome out;
+  out.request = Prepare(in);
+  auto target = ParseTarget(in.target);
+  if (target) {
+    out.request.path = std::move(target->path);
+    out.request.query = std::move(target->query);
+    out.response = Answer(out);
+  } else {
+    out.response = Response::Problem(target.error(), out.request);
+  }
+  Finish(out);
+  return out;
+}
+
+Outcome Dispatcher::Reject(const Error& error, Incoming in) {
+  Outcome out;
+  out.request = Prepare(in);
+  out.response = Response::Problem(error, out.request);
+  Finish(out);
+  return out;
+}
+
+Response Dispatcher::Answer(Outcome& out) const {
+  Request& req = out.request;
+  auto match = routes_.Find(req.method, req.path);
+  if (match.route) {
+    out.route = match.route;
+    req.params = std::move(match.params);
+    return Invoke(*match.route, req);
+  }
+  if (!match.allowed.empty()) return MethodNotAllowed(req, match.allowed);
+  bool api = req.path == "/api" || req.path.starts_with("/api/");
+  if (api || options_.web_root.empty()) {
+    return Response::Problem(Error::NotFound("route.not_found", "no API route " + req.path), req);
+  }
+  if (req.method != "GET" && req.method != "HEAD") return MethodNotAllowed(req, {"GET", "HEAD"});
+  auto file = statics_.Serve(req.path, req.Header("accept-encoding"));
+  return file ? std::move(*file) : Response::Problem(file.error(), req);
+}
+
+Response Dispatcher::Invoke(const pdh::http::Route& route, Request& req) const {
+  // The client learns only the request id; the log has the rest.
+  auto internal = [&](std::string_view what) {
+    LogError(req.request_id, route.name + ": " + std::string(what));
+    return Response::Problem(
+        Error::Internal("internal",
+                        "the server failed to answer; report the request id " + req.request_id),
+        req);
+  };
+  try {
+    return route.handler(req);
+  } catch (const Failure& f) {
+    return Response::Problem(f.error(), req);
+  } catch (const std::exception& e) {
+    return internal(e.what());
+  } catch (...) {
+    return internal("an exception not derived from std::exception");
+  }
+}
+
+void Dispatcher::Finish(Outcome& out) {
+  const Request& req = out.request;
+  Response& r = out.response;
+  if (!FindHeader(r, "cache-control")) r.headers.emplace_back("Cache-Control", "no-cache");
+  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  r.headers.emplace_back("Referrer-Policy", "no-referrer");
+  if (MediaType(r.content_type) == "text/html") {
+    r.headers.emplace_back("Content-Security-Policy", kCsp);
+  }
+  r.headers.emplace_back("X-Request-Id", req.request_id);
+  out.head = req.method == "HEAD";
+
+  bool read = req.method == "GET" || out.head;
+  if (!read || r.status != 200) return;
+  const std::string* etag = FindHeader(r, "etag");
+  if (!etag && MediaType(r.content_type) == "application/json") {
+    r.headers.emplace_back("ETag", EtagFor(r.body));
+    etag = &r.headers.back().second;
+  }
+  if (etag && IfNoneMatchHits(req.Header("if-none-match"), *etag)) {
+    r.status = 304;
+    r.body.clear();
+  }
+}
+
+void Dispatcher::Record(const Outcome& out, std::chrono::steady_clock::duration took,
+                        size_t bytes) {
+  double seconds = std::chrono::duration<double>(took).count();
+  std::optional<std::string_view> route;
+  if (out.route) route = out.route->name;
+  metrics_.Observe(route.value_or(Metrics::kUnmatched), out.request.method, out.response.status,
+                   seconds);
+  log_.Write({.time = std::chrono::system_clock::now(),
+              .request_id = out.request.request_id,
+              .remote = out.request.remote,
+              .method = out.request.method,
+              .path = out.request.path,
+              .route = route,
+              .status = out.response.status,
+              .bytes = bytes,
+              .duration_ms = seconds * 1000,
+              .user_agent = out.request.Header("user-agent")});
+}
+
+}  // namespace pdh::http::detail

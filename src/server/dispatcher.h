@@ -1,0 +1,67 @@
+// What the server does to a request between reading it and writing the answer, with no
+// sockets involved: routing, built-in endpoints, static files, problems, request ids, ETags,
+// security headers, metrics and the access log. Private to src/server.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "server/logs.h"
+#include "server/metrics.h"
+#include "server/server.h"
+#include "server/static_files.h"
+
+namespace pdh::http::detail {
+
+// A request as read from the wire.
+struct Incoming {
+  std::string method;
+  std::string target;                                        // "/path?query", not yet decoded
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
+  std::string body;
+  std::string remote;
+};
+
+struct Outcome {
+  Request request;
+  Response response;  // complete: every header the client gets
+  const Route* route = nullptr;
+  bool head = false;  // send headers only
+};
+
+// Thread-safe once constructed. Not movable: the built-in routes point back at it.
+class Dispatcher {
+ public:
+  // Builds the route table: the built-in /healthz, /readyz, /metrics and
+  // /api/v1/openapi.json, then `app`'s routes (a clash throws std::logic_error).
+  Dispatcher(const ServerOptions& options, const Router& app);
+  Dispatcher(const Dispatcher&) = delete;
+  Dispatcher& operator=(const Dispatcher&) = delete;
+
+  Outcome Dispatch(Incoming in);
+  // The answer to a request that could not be read in full (431, 413, malformed).
+  Outcome Reject(const Error& error, Incoming in);
+  // Counts the answered request in the metrics and writes its access log line.
+  void Record(const Outcome& outcome, std::chrono::steady_clock::duration took, size_t bytes);
+
+  const Router& routes() const { return routes_; }
+  Metrics& metrics() { return metrics_; }
+
+ private:
+  Request Prepare(Incoming& in) const;
+  Response Answer(Outcome& out) const;
+  Response Invoke(const pdh::http::Route& route, Request& req) const;
+  static void Finish(Outcome& out);
+  Router BuildRoutes(const Router& app);
+
+  ServerOptions options_;
+  Router routes_;
+  std::string openapi_;
+  Metrics metrics_;
+  StaticFiles statics_;
+  AccessLog log_;
+};
+
+}  // namespace pdh::http::detail

@@ -1,0 +1,142 @@
+// Small HTTP helpers shared by the server's parts.
+#include "server/http_util.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <random>
+
+#include <boost/beast/http/status.hpp>
+#include <boost/url/parse.hpp>
+
+namespace pdh::http::detail {
+namespace {
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// Calls `f` on each trimmed, non-empty element of a comma-separated header list; stops when
+// `f` returns true and reports whether it did.
+template <class F>
+bool AnyListElement(std::string_view list, F f) {
+  while (!list.empty()) {
+    size_t comma = list.find(',');
+    std::string_view item = Trim(list.substr(0, comma));
+    if (!item.empty() && f(item)) return true;
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+Error InvalidPath(std::string message) {
+  return Error::BadRequest("request.invalid_path", std::move(message));
+}
+
+bool HasDotSegment(std::string_view path) {
+  while (!path.empty()) {
+    size_t slash = path.find('/');
+    std::string_view segment = path.substr(0, slash);
+    if (segment == "." || segment == "..") return true;
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<Target> ParseTarget(std::string_view target) {
+  auto url = boost::urls::parse_origin_form(target);
+  if (!url) {
+    return Fail(
+        InvalidPath("the request target is not a valid path and query; "
+                    "percent-encode reserved characters"));
+  }
+  Target out;
+  out.path = url->path();
+  if (out.path.find('\0') != std::string::npos) {
+    return Fail(InvalidPath("the request path contains a NUL byte"));
+  }
+  if (HasDotSegment(out.path)) {
+    return Fail(InvalidPath("the request path contains a '.' or '..' segment"));
+  }
+  for (auto param : url->params()) out.query.emplace(param.key, param.value);
+  return out;
+}
+
+bool IsValidRequestId(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  return std::ranges::all_of(id, [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
+  });
+}
+
+std::string NewRequestId() {
+  thread_local std::mt19937_64 engine{std::random_device{}()};
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(engine()));
+  return buf;
+}
+
+uint64_t Fnv1a64(std::string_view bytes) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+std::string EtagFor(std::string_view body) {
+  char buf[19];
+  std::snprintf(buf, sizeof buf, "\"%016llx\"", static_cast<unsigned long long>(Fnv1a64(body)));
+  return buf;
+}
+
+bool IfNoneMatchHits(std::string_view if_none_match, std::string_view etag) {
+  auto opaque = [](std::string_view tag) { return tag.starts_with("W/") ? tag.substr(2) : tag; };
+  return AnyListElement(if_none_match, [&](std::string_view tag) {
+    return tag == "*" || opaque(tag) == opaque(etag);
+  });
+}
+
+bool AcceptsGzip(std::string_view accept_encoding) {
+  return AnyListElement(accept_encoding, [](std::string_view item) {
+    size_t semi = item.find(';');
+    std::string coding = AsciiLower(Trim(item.substr(0, semi)));
+    if (coding != "gzip" && coding != "*") return false;
+    if (semi == std::string_view::npos) return true;
+    std::string params = AsciiLower(item.substr(semi + 1));
+    size_t q = params.find("q=");
+    if (q == std::string::npos) return true;
+    double weight = 1.0;
+    std::from_chars(params.data() + q + 2, params.data() + params.size(), weight);
+    return weight > 0.0;
+  });
+}
+
+std::string MediaType(std::string_view content_type) {
+  return AsciiLower(Trim(content_type.substr(0, content_type.find(';'))));
+}
+
+std::string ReasonPhrase(int status) {
+  auto reason =
+      boost::beast::http::obsolete_reason(static_cast<boost::beast::http::status>(status));
+  if (reason.empty() || reason.front() == '<') return "Unknown";
+  return std::string(reason);
+}
+
+std::string AsciiLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+}  // namespace pdh::http::detail

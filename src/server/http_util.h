@@ -1,0 +1,49 @@
+// Small HTTP helpers shared by the server's parts: request targets, request ids, ETags,
+// header parsing. Private to src/server.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "core/error.h"
+
+namespace pdh::http::detail {
+
+// A request target split into its percent-decoded path and query parameters.
+struct Target {
+  std::string path;
+  std::map<std::string, std::string> query;  // the first of repeated names wins
+};
+
+// Parses an origin-form target ("/a/b?x=1"). Fails with "request.invalid_path" (400) when the
+// target is malformed, or its decoded path holds a NUL byte or a "." or ".." segment, so no
+// later stage (router, static files) ever sees a path that climbs out of its root.
+Result<Target> ParseTarget(std::string_view target);
+
+// Whether an incoming X-Request-Id may be reused: 1-64 characters of [A-Za-z0-9._-].
+bool IsValidRequestId(std::string_view id);
+// A fresh random request id (16 hex digits).
+std::string NewRequestId();
+
+// 64-bit FNV-1a: fast, stable across runs and builds, good enough to tell bodies apart.
+uint64_t Fnv1a64(std::string_view bytes);
+// A strong entity tag for `body`, quoted: "\"0123456789abcdef\"".
+std::string EtagFor(std::string_view body);
+// Whether an If-None-Match header value matches `etag` (weak comparison, "*" matches all).
+bool IfNoneMatchHits(std::string_view if_none_match, std::string_view etag);
+
+// Whether an Accept-Encoding header value accepts gzip (a "gzip" or "*" coding, q > 0).
+bool AcceptsGzip(std::string_view accept_encoding);
+
+// The media type of a Content-Type value, lower-cased, without parameters.
+std::string MediaType(std::string_view content_type);
+
+// The standard reason phrase for an HTTP status ("Not Found"), "Unknown" for others.
+std::string ReasonPhrase(int status);
+
+// Lower-cases ASCII letters.
+std::string AsciiLower(std::string_view s);
+
+}  // namespace pdh::http::detail

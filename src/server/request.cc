@@ -1,0 +1,86 @@
+// Request accessors and the Response constructors every handler uses.
+#include <boost/json/parse_options.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/stream_parser.hpp>
+
+#include "server/http_util.h"
+#include "server/server.h"
+
+namespace pdh::http {
+namespace {
+
+// Deep enough for any document the API takes, shallow enough that a hostile body of
+// 100,000 '[' is refused at once rather than built.
+constexpr size_t kMaxJsonDepth = 64;
+
+Error InvalidJson(std::string_view why, size_t offset) {
+  return Error::BadRequest("request.invalid_json",
+                           "the request body is not valid JSON: " + std::string(why) + " at byte " +
+                               std::to_string(offset));
+}
+
+Result<boost::json::value> ParseStrictJson(std::string_view text) {
+  boost::json::parse_options options;
+  options.max_depth = kMaxJsonDepth;
+  options.allow_comments = false;
+  options.allow_trailing_commas = false;
+  options.allow_invalid_utf8 = false;
+  boost::json::stream_parser parser({}, options);
+  boost::system::error_code ec;
+  size_t consumed = parser.write_some(text.data(), text.size(), ec);
+  if (ec) return Fail(InvalidJson(ec.message(), consumed));
+  if (consumed < text.size())
+    return Fail(InvalidJson("unexpected data after the document", consumed));
+  parser.finish(ec);
+  if (ec) return Fail(InvalidJson(ec.message(), consumed));
+  return parser.release();
+}
+
+}  // namespace
+
+std::string_view Request::Header(std::string_view lower_name) const {
+  for (const auto& [name, value] : headers) {
+    if (name == lower_name) return value;
+  }
+  return {};
+}
+
+std::optional<std::string> Request::Query(const std::string& name) const {
+  auto it = query.find(name);
+  if (it == query.end()) return std::nullopt;
+  return it->second;
+}
+
+boost::json::value Request::Json() const {
+  if (detail::MediaType(Header("content-type")) != "application/json") {
+    throw Failure({"request.unsupported_media_type",
+                   "send the request body as JSON with 'Content-Type: application/json'", 415});
+  }
+  return Must(ParseStrictJson(body));
+}
+
+Response Response::Json(const boost::json::value& v, int status) {
+  Response r;
+  r.status = status;
+  r.body = boost::json::serialize(v);
+  return r;
+}
+
+Response Response::Problem(const Error& e, const Request& req) {
+  // A problem is an error by definition; a Failure carrying another status is a bug upstream.
+  int status = e.status >= 400 && e.status <= 599 ? e.status : 500;
+  boost::json::object doc{
+      {"type", "/problems/" + e.code},
+      {"title", detail::ReasonPhrase(status)},
+      {"status", status},
+      {"detail", e.message},
+      {"instance", req.path},
+      {"code", e.code},
+      {"request_id", req.request_id},
+  };
+  Response r = Json(doc, status);
+  r.content_type = "application/problem+json";
+  return r;
+}
+
+}  // namespace pdh::http

@@ -1,0 +1,367 @@
+// The HTTP server's transport: Beast HTTP/1.1 over Asio, one coroutine per connection, a pool
+// of I/O threads, limits and timeouts, and graceful shutdown. Everything about what a request
+// means is in dispatcher.cc.
+#include "server/server.h"
+
+#include <csignal>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include "server/dispatcher.h"
+#include "server/http_util.h"
+
+namespace pdh::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+constexpr size_t kReadChunk = 4096;
+// After an answer to a request whose body was left unread, how long and how much of it to
+// drain so that closing does not reset the connection before the client reads the answer.
+constexpr auto kLingerTime = std::chrono::seconds(1);
+constexpr size_t kLingerBytes = 1 << 20;
+// After the grace period, how long force-closed connections get to wind down.
+constexpr auto kForceCloseTime = std::chrono::seconds(1);
+
+using RawRequest = bhttp::request<bhttp::string_body>;
+using RequestParser = bhttp::request_parser<bhttp::string_body>;
+using RawResponse = bhttp::response<bhttp::string_body>;
+
+struct Connection {
+  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  beast::tcp_stream stream;  // its executor is the connection's strand
+  beast::flat_buffer buffer;
+  bool idle = false;  // waiting for a new request; used only on the strand
+};
+
+std::string FormatEndpoint(const tcp::endpoint& e) {
+  std::string host = e.address().to_string();
+  if (e.address().is_v6()) host = "[" + host + "]";
+  return host + ":" + std::to_string(e.port());
+}
+
+// The answer to a read that failed in a way the client should hear about; nullopt when the
+// connection is gone or timed out and nobody is listening.
+std::optional<Error> ReadError(const boost::system::error_code& ec) {
+  if (ec == bhttp::error::header_limit) {
+    return Error{"request.header_too_large", "the request header is too large", 431};
+  }
+  if (ec == bhttp::error::body_limit) {
+    return Error{"request.body_too_large", "the request body is too large", 413};
+  }
+  bool http_error = ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category();
+  if (!http_error || ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message) {
+    return std::nullopt;
+  }
+  return Error::BadRequest("request.malformed",
+                           "the request is not valid HTTP/1.1: " + ec.message());
+}
+
+detail::Incoming ToIncoming(RawRequest& raw, const std::string& remote) {
+  detail::Incoming in;
+  in.method = std::string(raw.method_string());
+  in.target = std::string(raw.target());
+  for (const auto& field : raw) {
+    in.headers.emplace_back(detail::AsciiLower(field.name_string()), std::string(field.value()));
+  }
+  in.body = std::move(raw.body());
+  in.remote = remote;
+  return in;
+}
+
+RawResponse ToRaw(detail::Outcome& out, unsigned version, bool keep_alive) {
+  Response& r = out.response;
+  RawResponse raw{static_cast<bhttp::status>(r.status), version};
+  for (auto& [name, value] : r.headers) raw.insert(name, value);
+  raw.keep_alive(keep_alive);
+  if (r.status == 204 || r.status == 304) return raw;  // no body, no Content-Length
+  raw.set(bhttp::field::content_type, r.content_type);
+  if (out.head) {
+    raw.content_length(r.body.size());
+  } else {
+    raw.body() = std::move(r.body);
+    raw.prepare_payload();
+  }
+  return raw;
+}
+
+void LogException(const std::exception_ptr& e, std::string_view where) {
+  if (!e) return;
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    detail::LogError("-", std::string(where) + ": " + ex.what());
+  } catch (...) {
+    detail::LogError("-", std::string(where) + ": an exception not derived from std::exception");
+  }
+}
+
+}  // namespace
+
+struct Server::Impl {
+  Impl(ServerOptions o, const Router& router)
+      : options(std::move(o)), dispatcher(options, router) {}
+
+  int ThreadCount() const {
+    if (options.threads > 0) return options.threads;
+    return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  }
+
+  asio::awaitable<void> Accept();
+  asio::awaitable<void> Serve(std::shared_ptr<Connection> c, std::string remote);
+  asio::awaitable<bool> Exchange(Connection& c, const std::string& remote);
+  asio::awaitable<boost::system::error_code> ReadRequest(Connection& c, RequestParser& parser);
+  asio::awaitable<void> Linger(Connection& c);
+  asio::awaitable<void> Shutdown();
+  asio::awaitable<void> AwaitConnectionsClosed(Clock::duration limit);
+  void BeginShutdown();
+  // Runs `f(connection)` on each open connection's strand.
+  template <class F>
+  void ForEachConnection(F f);
+
+  ServerOptions options;
+  detail::Dispatcher dispatcher;
+  // Declared after what the coroutines use, so its destruction (which destroys coroutines
+  // still suspended) happens first; the sockets below go before it.
+  asio::io_context io{ThreadCount()};
+  asio::strand<asio::io_context::executor_type> control{asio::make_strand(io)};
+  tcp::acceptor acceptor{control};
+  std::optional<asio::signal_set> signals;
+  std::atomic<bool> stopping{false};
+  bool shutdown_started = false;  // only on `control`
+  std::mutex connections_mutex;
+  std::set<std::shared_ptr<Connection>> connections;  // guarded by connections_mutex
+};
+
+asio::awaitable<void> Server::Impl::Accept() {
+  for (;;) {
+    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(io), kTuple);
+    if (stopping || ec == asio::error::operation_aborted) co_return;
+    if (ec) {
+      // Out of descriptors, most likely: back off instead of spinning.
+      detail::LogError("-", "accept failed: " + ec.message());
+      asio::steady_timer pause(control, std::chrono::milliseconds(50));
+      co_await pause.async_wait(kTuple);
+      continue;
+    }
+    boost::system::error_code peer_ec;
+    std::string remote = FormatEndpoint(socket.remote_endpoint(peer_ec));
+    auto c = std::make_shared<Connection>(std::move(socket));
+    {
+      std::lock_guard lock(connections_mutex);
+      connections.insert(c);
+    }
+    dispatcher.metrics().ConnectionOpened();
+    asio::co_spawn(c->stream.get_executor(), Serve(c, std::move(remote)),
+                   [this, c](const std::exception_ptr& e) {
+                     LogException(e, "connection");
+                     dispatcher.metrics().ConnectionClosed();
+                     std::lock_guard lock(connections_mutex);
+                     connections.erase(c);
+                   });
+  }
+}
+
+asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> c, std::string remote) {
+  while (!stopping) {
+    if (c->buffer.size() == 0) {
+      c->idle = true;
+      c->stream.expires_after(options.idle_timeout);
+      auto [ec, n] = co_await c->stream.async_read_some(c->buffer.prepare(kReadChunk), kTuple);
+      c->idle = false;
+      if (ec) break;
+      c->buffer.commit(n);
+    }
+    if (!co_await Exchange(*c, remote)) break;
+  }
+  boost::system::error_code ec;
+  c->stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+  c->stream.close();
+}
+
+// Reads one request and writes its answer; returns whether the connection stays open.
+asio::awaitable<bool> Server::Impl::Exchange(Connection& c, const std::string& remote) {
+  RequestParser parser;
+  parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
+  parser.body_limit(options.max_body_bytes);
+  c.stream.expires_after(options.read_timeout);
+  boost::system::error_code read_ec = co_await ReadRequest(c, parser);
+  auto start = Clock::now();
+  std::optional<Error> rejected;
+  if (read_ec) {
+    rejected = ReadError(read_ec);
+    if (!rejected) co_return false;
+  }
+  RawRequest& raw = parser.get();
+  bool client_keeps = !rejected && raw.keep_alive();
+  unsigned version = raw.version() == 10 ? 10 : 11;
+  detail::Incoming in = ToIncoming(raw, remote);
+  detail::Outcome out =
+      rejected ? dispatcher.Reject(*rejected, std::move(in)) : dispatcher.Dispatch(std::move(in));
+  // Read after the handler: a shutdown that began meanwhile closes this connection.
+  bool keep_alive = client_keeps && !stopping;
+  RawResponse response = ToRaw(out, version, keep_alive);
+  c.stream.expires_after(options.write_timeout);
+  auto [write_ec, written] = co_await bhttp::async_write(c.stream, response, kTuple);
+  dispatcher.Record(out, Clock::now() - start, response.body().size());
+  if (write_ec) co_return false;
+  if (rejected) co_await Linger(c);
+  co_return keep_alive;
+}
+
+// Reads the header, then the body. A client that sent "Expect: 100-continue" (curl does for
+// large uploads) waits for a 100 before sending the body; one whose body is too large gets its
+// 413 at once instead.
+asio::awaitable<boost::system::error_code> Server::Impl::ReadRequest(Connection& c,
+                                                                     RequestParser& parser) {
+  auto [header_ec, header_n] =
+      co_await bhttp::async_read_header(c.stream, c.buffer, parser, kTuple);
+  if (header_ec) co_return header_ec;
+  if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
+    bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, 11};
+    auto [write_ec, written] = co_await bhttp::async_write(c.stream, go_on, kTuple);
+    if (write_ec) co_return write_ec;
+  }
+  auto [body_ec, body_n] = co_await bhttp::async_read(c.stream, c.buffer, parser, kTuple);
+  co_return body_ec;
+}
+
+asio::awaitable<void> Server::Impl::Linger(Connection& c) {
+  boost::system::error_code ec;
+  c.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  c.stream.expires_after(kLingerTime);
+  for (size_t drained = 0; drained < kLingerBytes;) {
+    c.buffer.clear();
+    auto [read_ec, n] = co_await c.stream.async_read_some(c.buffer.prepare(kReadChunk), kTuple);
+    if (read_ec) break;
+    drained += n;
+  }
+}
+
+template <class F>
+void Server::Impl::ForEachConnection(F f) {
+  std::lock_guard lock(connections_mutex);
+  for (const auto& c : connections) {
+    asio::post(c->stream.get_executor(), [c, f] { f(*c); });
+  }
+}
+
+void Server::Impl::BeginShutdown() {
+  if (shutdown_started) return;
+  shutdown_started = true;
+  asio::co_spawn(control, Shutdown(),
+                 [](const std::exception_ptr& e) { LogException(e, "shutdown"); });
+}
+
+asio::awaitable<void> Server::Impl::AwaitConnectionsClosed(Clock::duration limit) {
+  auto deadline = Clock::now() + limit;
+  asio::steady_timer tick(control);
+  while (Clock::now() < deadline) {
+    {
+      std::lock_guard lock(connections_mutex);
+      if (connections.empty()) co_return;
+    }
+    tick.expires_after(std::chrono::milliseconds(10));
+    co_await tick.async_wait(kTuple);
+  }
+}
+
+asio::awaitable<void> Server::Impl::Shutdown() {
+  stopping = true;
+  boost::system::error_code ec;
+  acceptor.close(ec);
+  if (signals) signals->cancel(ec);
+  // A connection between requests is closed now; one with a request in flight closes after
+  // answering it, as it sees `stopping`.
+  ForEachConnection([](Connection& c) {
+    if (c.idle) c.stream.cancel();
+  });
+  co_await AwaitConnectionsClosed(options.shutdown_grace);
+  ForEachConnection([](Connection& c) { c.stream.close(); });
+  co_await AwaitConnectionsClosed(kForceCloseTime);
+  io.stop();
+}
+
+Server::Server(ServerOptions options, const Router& router)
+    : impl_(std::make_unique<Impl>(std::move(options), router)) {}
+
+Server::~Server() = default;
+
+const Router& Server::routes() const {
+  return impl_->dispatcher.routes();
+}
+
+Result<std::string> Server::Listen() {
+  auto failed = [this](const boost::system::error_code& ec) {
+    boost::system::error_code ignored;
+    impl_->acceptor.close(ignored);
+    return Fail({"server.listen_failed",
+                 "cannot listen on " + impl_->options.host + ":" +
+                     std::to_string(impl_->options.port) + ": " + ec.message(),
+                 500});
+  };
+  std::string host = impl_->options.host;
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  boost::system::error_code ec;
+  tcp::resolver resolver(impl_->io);
+  auto endpoints = resolver.resolve(host, std::to_string(impl_->options.port),
+                                    tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+  if (ec) return failed(ec);
+  if (endpoints.empty()) return failed(asio::error::host_not_found);
+  tcp::endpoint endpoint = endpoints.begin()->endpoint();
+  tcp::acceptor& a = impl_->acceptor;
+  if (a.is_open()) a.close(ec);
+  a.open(endpoint.protocol(), ec);
+  if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) a.bind(endpoint, ec);
+  if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return failed(ec);
+  return FormatEndpoint(a.local_endpoint());
+}
+
+void Server::Run() {
+  Impl& impl = *impl_;
+  if (!impl.acceptor.is_open()) Must(Listen());
+  asio::co_spawn(impl.control, impl.Accept(),
+                 [](const std::exception_ptr& e) { LogException(e, "accept"); });
+  if (impl.options.handle_signals) {
+    impl.signals.emplace(impl.control, SIGINT, SIGTERM);
+    impl.signals->async_wait([&impl](const boost::system::error_code& ec, int) {
+      if (!ec) impl.BeginShutdown();
+    });
+  }
+  std::vector<std::jthread> pool;
+  for (int i = 1; i < impl.ThreadCount(); ++i) pool.emplace_back([&impl] { impl.io.run(); });
+  impl.io.run();
+}
+
+void Server::Stop() {
+  asio::post(impl_->control, [impl = impl_.get()] { impl->BeginShutdown(); });
+}
+
+}  // namespace pdh::http

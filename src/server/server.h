@@ -1,0 +1,169 @@
+// The HTTP server: Boost.Beast over Asio with C++20 coroutines, one I/O thread per core.
+// Routes are registered on a Router by the modules' API files; the server adds what every
+// route gets: problem+json errors, X-Request-Id, JSON-lines access log, ETag/304 on reads,
+// Prometheus metrics, the OpenAPI document built from the route table, /healthz and /readyz,
+// and the web app's static files with SPA fallback.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+#include "core/error.h"
+
+namespace pdh::http {
+
+struct Request {
+  std::string method;                         // "GET", "POST", ...
+  std::string path;                           // percent-decoded path, no query
+  std::map<std::string, std::string> query;   // percent-decoded query parameters
+  std::map<std::string, std::string> params;  // captured by the route pattern ("{code}")
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
+  std::string body;
+  std::string request_id;
+  std::string remote;  // "127.0.0.1:54321"
+
+  // Header value by lower-case name, or "" when absent.
+  std::string_view Header(std::string_view lower_name) const;
+  // Query parameter, or nullopt when absent.
+  std::optional<std::string> Query(const std::string& name) const;
+  // Parses the body as strict JSON (RFC 8259, UTF-8, depth-limited). Throws Failure with
+  // code "request.invalid_json" (400) naming the position, or "request.unsupported_media_type"
+  // (415) when Content-Type is not application/json.
+  boost::json::value Json() const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  static Response Json(const boost::json::value& v, int status = 200);
+  // RFC 9457 problem document carrying `e.code`, `e.message` (as detail), the request id.
+  static Response Problem(const Error& e, const Request& req);
+};
+
+using Handler = std::function<Response(Request&)>;
+
+// What the OpenAPI document says about a route. Schemas are JSON Schema (2020-12) text.
+struct ParamDoc {
+  std::string name;
+  std::string in = "query";  // "query" or "path"
+  std::string description;
+  bool required = false;
+  std::string schema = R"({"type":"string"})";
+};
+
+struct RouteDoc {
+  std::string summary;
+  std::string tag;
+  std::vector<ParamDoc> params;  // path params are added from the pattern when missing
+  std::string request_schema;    // non-empty: the route takes a JSON body
+  std::string response_schema;   // schema of the 2xx JSON body
+  int success_status = 200;
+  std::vector<int> error_statuses;  // documented problem responses (400, 404, 422, ...)
+  std::string description;          // longer text for the operation; "" repeats the summary
+  std::string response_content_type = "application/json";  // of the 2xx body
+};
+
+struct Route {
+  std::string method;
+  std::string pattern;  // "/api/v1/units/{code}/children"
+  std::string name;     // stable id, used as the metrics label and OpenAPI operationId
+  Handler handler;
+  RouteDoc doc;
+};
+
+// Matches method + path to a handler. Literal segments win over "{param}" segments; a path
+// that some route's pattern matches but none with the method gives the allowed methods (405).
+// Not thread-safe to Add() while serving; Add all routes before Server::Listen().
+class Router {
+ public:
+  // Throws std::logic_error on a duplicate method + pattern (parameter names aside), and
+  // std::invalid_argument on a malformed pattern or a schema that is not JSON.
+  void Add(std::string method, std::string pattern, std::string name, Handler handler,
+           RouteDoc doc = {});
+  const std::vector<Route>& routes() const { return routes_; }
+
+  // The OpenAPI description of a tag; tags without one get a generic sentence.
+  void DescribeTag(std::string tag, std::string description) {
+    tag_descriptions_[std::move(tag)] = std::move(description);
+  }
+  const std::map<std::string, std::string>& tag_descriptions() const { return tag_descriptions_; }
+
+  struct Match {
+    const Route* route = nullptr;
+    std::map<std::string, std::string> params;
+    std::vector<std::string> allowed;  // methods for this path when route is null (405)
+  };
+  // HEAD finds the GET route unless a HEAD route is registered for the path.
+  Match Find(std::string_view method, std::string_view path) const;
+
+ private:
+  std::vector<Route> routes_;
+  std::vector<std::vector<std::string>> segments_;  // routes_[i].pattern split at '/'
+  std::map<std::string, std::string> tag_descriptions_;
+};
+
+// The OpenAPI 3.1 document for every route of `router`.
+boost::json::value OpenApiDocument(const Router& router, std::string_view version);
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;  // 0 picks a free port
+  int threads = 0;       // 0: one per core
+  size_t max_header_bytes = size_t{16} * 1024;
+  size_t max_body_bytes = size_t{32} * 1024 * 1024;
+  std::chrono::seconds read_timeout{30};
+  std::chrono::seconds write_timeout{30};
+  std::chrono::seconds idle_timeout{60};  // keep-alive
+  std::string web_root;                   // directory of the built web app; "" serves none
+  std::string access_log = "-";           // JSON lines; "-" is stderr, "" disables
+  std::string version = "0.0.0";
+  std::function<bool()> ready;  // /readyz answers 200 when this returns true; unset: ready
+  bool handle_signals = true;   // SIGTERM/SIGINT stop Run() gracefully
+  std::chrono::milliseconds shutdown_grace{5000};  // how long requests in flight may take to finish
+};
+
+// The routes served are the built-in ones (GET /healthz, /readyz, /metrics,
+// /api/v1/openapi.json) followed by a copy of `router`'s.
+class Server {
+ public:
+  // Throws std::logic_error when `router` has a route the server has built in, and
+  // std::runtime_error when the access log file cannot be opened.
+  Server(ServerOptions options, const Router& router);
+  // Requires Run() to have returned (Stop() it first when it runs on another thread).
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds the listening socket; returns the bound "host:port" (the real port when 0 was asked;
+  // an IPv6 host in brackets: "[::1]:8080"). Fails with "server.listen_failed".
+  Result<std::string> Listen();
+  // Serves until Stop() or SIGTERM/SIGINT: then stops accepting, closes idle connections, lets
+  // requests in flight finish (up to options.shutdown_grace) and returns. Calls Listen() first
+  // when it was not called (throwing its Failure). Runs once per Server.
+  void Run();
+  // Thread-safe, also before Run(); makes Run() return.
+  void Stop();
+
+  // Every route served, built-in ones included, e.g. to generate per-route tests.
+  const Router& routes() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace pdh::http
