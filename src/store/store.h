@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,6 +43,145 @@ struct SuccessionRow {
   std::string kind;              // "whole" | "partial"
   std::string note;              // the official wording, e.g. "Nhập một phần"
   std::optional<double> weight;  // share of the old unit going to the new one, when set
+};
+
+// --- Identity (M11) -------------------------------------------------------------------------
+// Times are ISO-8601 UTC with seconds, "2025-10-31T08:15:00Z", so they sort as text.
+
+struct AccountRow {
+  int64_t id = 0;
+  std::string name;  // login name, unique
+  std::string display_name;
+  std::string kind = "person";               // "person" | "system" (token-only)
+  std::optional<std::string> password_hash;  // argon2id encoded string
+  std::optional<std::string> totp_secret;    // base32, set once enrolment is confirmed
+  std::optional<std::string> totp_pending;   // base32, during enrolment
+  int64_t failed_logins = 0;
+  std::optional<std::string> locked_until;
+  bool disabled = false;
+  std::string disabled_reason;
+  std::string created_at;
+  std::optional<std::string> last_active_at;
+};
+
+// A role held by an account, optionally limited to a unit (and its descendants).
+struct GrantRow {
+  int64_t account_id = 0;
+  std::string role;                // "administrator" | "officer" | "leader" | "auditor" | "system"
+  std::optional<int64_t> unit_id;  // null: the whole province
+  bool include_descendants = false;
+  std::string unit_code;  // read only: the unit's code, filled by ListGrants
+};
+
+struct SessionRow {
+  std::string id_hash;  // hex SHA-256 of the cookie value; the value itself is never stored
+  int64_t account_id = 0;
+  std::string csrf_token;
+  std::string created_at;
+  std::string last_seen_at;
+  std::string expires_at;  // absolute lifetime
+  bool mfa = false;        // second factor passed
+  std::string remote;
+};
+
+struct TokenRow {
+  int64_t id = 0;
+  int64_t account_id = 0;
+  std::string name;
+  std::string prefix;                    // first characters, shown in listings
+  std::string hash;                      // hex SHA-256 of the secret
+  std::vector<std::string> permissions;  // empty: all of the account's
+  std::vector<std::string> unit_codes;   // empty: all of the account's
+  std::string created_at;
+  std::string expires_at;
+  std::optional<std::string> revoked_at;
+  std::optional<std::string> last_used_at;
+};
+
+// Accounts, grants, sessions and tokens. All methods are thread-safe.
+class IdentityStore {
+ public:
+  virtual ~IdentityStore() = default;
+  // Errors: account.duplicate_name.
+  virtual Result<int64_t> InsertAccount(const AccountRow& a) = 0;
+  // Writes every field of `a` (by id). Errors: account.not_found.
+  virtual Status UpdateAccount(const AccountRow& a) = 0;
+  virtual Result<std::optional<AccountRow>> FindAccount(const std::string& name) = 0;
+  virtual Result<std::optional<AccountRow>> GetAccount(int64_t id) = 0;
+  virtual Result<std::vector<AccountRow>> ListAccounts() = 0;
+  // Replaces the grants of one account.
+  virtual Status SetGrants(int64_t account_id, const std::vector<GrantRow>& grants) = 0;
+  virtual Result<std::vector<GrantRow>> ListGrants(int64_t account_id) = 0;
+
+  // Inserts `s`, or replaces the session with the same id_hash (to mark a second factor).
+  virtual Status InsertSession(const SessionRow& s) = 0;
+  virtual Result<std::optional<SessionRow>> FindSession(const std::string& id_hash) = 0;
+  virtual Status TouchSession(const std::string& id_hash, const std::string& last_seen_at) = 0;
+  virtual Status DeleteSession(const std::string& id_hash) = 0;
+  // Logout everywhere; returns how many sessions were ended.
+  virtual Result<int64_t> DeleteSessionsOf(int64_t account_id) = 0;
+
+  virtual Result<int64_t> InsertToken(const TokenRow& t) = 0;
+  virtual Result<std::optional<TokenRow>> FindTokenByHash(const std::string& hash) = 0;
+  // All tokens, or those of one account.
+  virtual Result<std::vector<TokenRow>> ListTokens(std::optional<int64_t> account_id) = 0;
+  // Errors: token.not_found.
+  virtual Status RevokeToken(int64_t id, const std::string& at) = 0;
+  virtual Status TouchToken(int64_t id, const std::string& at) = 0;
+};
+
+// --- Audit log (M11) ------------------------------------------------------------------------
+
+struct AuditEntryRow {
+  int64_t seq = 0;     // 1, 2, 3, ... in append order
+  std::string at;      // ISO-8601 UTC with milliseconds
+  std::string actor;   // account name, or "" for anonymous
+  std::string action;  // "login", "login.failed", "units.update", ...
+  std::string target;
+  std::string remote;
+  std::string request_id;
+  std::string detail;     // JSON object text
+  std::string prev_hash;  // hex SHA-256; 64 zeros for the first entry ever
+  std::string hash;       // hex SHA-256 over prev_hash and the entry's canonical bytes
+};
+
+struct AuditCheckpointRow {
+  int64_t seq = 0;   // last entry covered
+  std::string hash;  // that entry's hash
+  std::string at;
+  std::string signature;  // hex Ed25519 signature
+};
+
+struct AuditQuery {
+  std::optional<std::string> actor;
+  std::optional<std::string> action;
+  std::optional<std::string> from;  // at >= from
+  std::optional<std::string> to;    // at < to
+  int64_t after_seq = 0;            // pagination: entries with seq > after_seq
+  int64_t limit = 100;
+  bool newest_first = false;  // then pagination is seq < before_seq
+  int64_t before_seq = 0;     // 0: no bound
+};
+
+// The append-only audit tables. Appends go through the store's writer like every write.
+class AuditStore {
+ public:
+  virtual ~AuditStore() = default;
+  // Appends one entry computed by `make` from the last entry (null when the log is empty), in
+  // one write, so concurrent appends chain correctly.
+  virtual Result<AuditEntryRow> Append(
+      const std::function<AuditEntryRow(const std::optional<AuditEntryRow>& last)>& make) = 0;
+  virtual Result<std::optional<AuditEntryRow>> Last() = 0;
+  virtual Result<std::vector<AuditEntryRow>> Query(const AuditQuery& q) = 0;
+  // Calls `fn` for every entry in seq order (streaming; for verify and export).
+  virtual Status ForEach(const std::function<Status(const AuditEntryRow&)>& fn) = 0;
+  virtual Status InsertCheckpoint(const AuditCheckpointRow& c) = 0;
+  virtual Result<std::vector<AuditCheckpointRow>> Checkpoints() = 0;
+  // Deletes entries with seq <= up_to_seq (retention); checkpoints are kept.
+  virtual Result<int64_t> Prune(int64_t up_to_seq) = 0;
+  // The audit public key (hex Ed25519), stored at init.
+  virtual Result<std::optional<std::string>> PublicKey() = 0;
+  virtual Status SetPublicKey(const std::string& hex) = 0;
 };
 
 struct OpenOptions {
@@ -80,6 +220,11 @@ class Store {
 
   // True when a read round-trip to the database succeeds (for /readyz).
   virtual bool healthy() = 0;
+
+  virtual IdentityStore& identity() = 0;
+  virtual AuditStore& audit() = 0;
+  // The database file's path ("" for in-memory databases).
+  virtual const std::string& path() const = 0;
 };
 
 }  // namespace pdh::store

@@ -44,7 +44,82 @@ CREATE TABLE succession (
 CREATE INDEX succession_new ON succession(new_id);
 )sql";
 
-constexpr std::array<std::string_view, 1> kMigrations = {kM1Units};
+constexpr std::string_view kM2Identity = R"sql(
+CREATE TABLE account (
+  id                INTEGER PRIMARY KEY,
+  name              TEXT NOT NULL UNIQUE,
+  display_name      TEXT NOT NULL DEFAULT '',
+  kind              TEXT NOT NULL CHECK (kind IN ('person','system')),
+  password_hash     TEXT,
+  totp_secret       TEXT,
+  totp_pending      TEXT,
+  failed_logins     INTEGER NOT NULL DEFAULT 0,
+  locked_until      TEXT,
+  disabled          INTEGER NOT NULL DEFAULT 0,
+  disabled_reason   TEXT NOT NULL DEFAULT '',
+  created_at        TEXT NOT NULL,
+  last_active_at    TEXT
+) STRICT;
+
+CREATE TABLE grant_ (
+  account_id          INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+  role                TEXT NOT NULL
+                      CHECK (role IN ('administrator','officer','leader','auditor','system')),
+  unit_id             INTEGER REFERENCES unit(id),
+  include_descendants INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE UNIQUE INDEX grant_unique ON grant_(account_id, role, ifnull(unit_id, 0));
+
+CREATE TABLE session (
+  id_hash      TEXT PRIMARY KEY,
+  account_id   INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+  csrf_token   TEXT NOT NULL,
+  created_at   TEXT NOT NULL,
+  last_seen_at TEXT NOT NULL,
+  expires_at   TEXT NOT NULL,
+  mfa          INTEGER NOT NULL DEFAULT 0,
+  remote       TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX session_account ON session(account_id);
+
+CREATE TABLE api_token (
+  id           INTEGER PRIMARY KEY,
+  account_id   INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+  name         TEXT NOT NULL,
+  prefix       TEXT NOT NULL,
+  hash         TEXT NOT NULL UNIQUE,
+  permissions  TEXT NOT NULL DEFAULT '',
+  unit_codes   TEXT NOT NULL DEFAULT '',
+  created_at   TEXT NOT NULL,
+  expires_at   TEXT NOT NULL,
+  revoked_at   TEXT,
+  last_used_at TEXT
+) STRICT;
+
+-- The audit log is append-only: entries are chained by hash and covered by signed checkpoints.
+CREATE TABLE audit_entry (
+  seq        INTEGER PRIMARY KEY,
+  at         TEXT NOT NULL,
+  actor      TEXT NOT NULL,
+  action     TEXT NOT NULL,
+  target     TEXT NOT NULL DEFAULT '',
+  remote     TEXT NOT NULL DEFAULT '',
+  request_id TEXT NOT NULL DEFAULT '',
+  detail     TEXT NOT NULL DEFAULT '{}',
+  prev_hash  TEXT NOT NULL,
+  hash       TEXT NOT NULL
+) STRICT;
+CREATE INDEX audit_entry_at ON audit_entry(at);
+
+CREATE TABLE audit_checkpoint (
+  seq       INTEGER PRIMARY KEY,
+  hash      TEXT NOT NULL,
+  at        TEXT NOT NULL,
+  signature TEXT NOT NULL
+) STRICT;
+)sql";
+
+constexpr std::array<std::string_view, 2> kMigrations = {kM1Units, kM2Identity};
 
 }  // namespace
 

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "store/sqlite/connections.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/migrations.h"
 #include "store/store.h"
@@ -17,16 +18,6 @@
 namespace pdh::store {
 namespace sqlite {
 namespace {
-
-constexpr int kWriteFlags = SQLITE_OPEN_READWRITE;
-constexpr int kReadFlags = SQLITE_OPEN_READONLY;
-
-Status Configure(Db& db, bool writer) {
-  if (writer) {
-    if (auto s = db.Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"); !s) return s;
-  }
-  return db.Exec("PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;");
-}
 
 Status Migrate(Db& db) {
   auto st = db.Prepare("PRAGMA user_version");
@@ -51,133 +42,6 @@ Status Migrate(Db& db) {
   }
   return Ok();
 }
-
-// Runs writes on one connection and thread. Jobs that arrive while a transaction is being
-// committed are committed together in the next one (group commit); each runs inside its own
-// savepoint, so a failing job is rolled back alone and reports its own error.
-class Writer {
- public:
-  using Job = std::function<Status(Db&)>;
-
-  explicit Writer(Db db) : db_(std::move(db)), thread_([this] { Loop(); }) {}
-  ~Writer() {
-    {
-      std::lock_guard lock(mu_);
-      stop_ = true;
-    }
-    cv_.notify_one();
-    thread_.join();
-  }
-
-  // Blocks until `job` is committed (or failed).
-  Status Submit(Job job) {
-    std::promise<Status> done;
-    auto fut = done.get_future();
-    {
-      std::lock_guard lock(mu_);
-      queue_.push_back({std::move(job), std::move(done)});
-    }
-    cv_.notify_one();
-    return fut.get();
-  }
-
- private:
-  struct Pending {
-    Job job;
-    std::promise<Status> done;
-  };
-
-  void Loop() {
-    for (;;) {
-      std::deque<Pending> batch;
-      {
-        std::unique_lock lock(mu_);
-        cv_.wait(lock, [this] { return stop_ || !queue_.empty(); });
-        if (queue_.empty()) return;  // stopping and drained
-        batch.swap(queue_);
-      }
-      RunBatch(batch);
-    }
-  }
-
-  void RunBatch(std::deque<Pending>& batch) {
-    if (auto s = db_.Exec("BEGIN IMMEDIATE"); !s) {
-      for (auto& p : batch) p.done.set_value(s);
-      return;
-    }
-    std::vector<Status> results;
-    results.reserve(batch.size());
-    for (auto& p : batch) results.push_back(RunOne(p.job));
-    Status commit = db_.Exec("COMMIT");
-    if (!commit) (void)db_.Exec("ROLLBACK");
-    for (size_t i = 0; i < batch.size(); ++i) {
-      batch[i].done.set_value(commit ? std::move(results[i]) : commit);
-    }
-  }
-
-  Status RunOne(const Job& job) {
-    if (auto s = db_.Exec("SAVEPOINT job"); !s) return s;
-    Status s = job(db_);
-    if (!s) {
-      (void)db_.Exec("ROLLBACK TO job");
-    }
-    (void)db_.Exec("RELEASE job");
-    return s;
-  }
-
-  Db db_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<Pending> queue_;
-  bool stop_ = false;
-  std::thread thread_;  // last: starts after the members it uses
-};
-
-// Read connections, checked out one per reading operation.
-class ReadPool {
- public:
-  ReadPool(std::string path, int size) : path_(std::move(path)), max_(size) {}
-
-  class Lease {
-   public:
-    Lease(ReadPool* pool, Db db) : pool_(pool), db_(std::move(db)) {}
-    Lease(Lease&&) = default;
-    ~Lease() {
-      if (db_.raw()) pool_->Return(std::move(db_));
-    }
-    Db& db() { return db_; }
-
-   private:
-    ReadPool* pool_;
-    Db db_;
-  };
-
-  Result<Lease> Acquire() {
-    {
-      std::lock_guard lock(mu_);
-      if (!idle_.empty()) {
-        Db db = std::move(idle_.back());
-        idle_.pop_back();
-        return Lease(this, std::move(db));
-      }
-    }
-    auto db = Db::Open(path_, kReadFlags);
-    if (!db) return Fail(db.error());
-    if (auto s = Configure(*db, false); !s) return Fail(s.error());
-    return Lease(this, std::move(*db));
-  }
-
- private:
-  void Return(Db db) {
-    std::lock_guard lock(mu_);
-    if (static_cast<int>(idle_.size()) < max_) idle_.push_back(std::move(db));
-  }
-
-  std::string path_;
-  int max_;
-  std::mutex mu_;
-  std::vector<Db> idle_;
-};
 
 UnitRow ReadUnit(const Statement& st) {
   UnitRow u;
@@ -354,6 +218,10 @@ class SqliteStore final : public Store {
     return Ok();
   }
 
+  IdentityStore& identity() override { return *identity_; }
+  AuditStore& audit() override { return *audit_; }
+  const std::string& path() const override { return path_; }
+
   bool healthy() override {
     auto r = Read<std::vector<int64_t>>(
         "SELECT 1",
@@ -369,29 +237,17 @@ class SqliteStore final : public Store {
     return 3;
   }
 
-  // Runs a query on a pooled read connection, handing each row to `row`.
   template <class Out, class RowFn, class... Args>
   Result<Out> Read(std::string_view sql, RowFn row, const Args&... args) {
-    auto lease = readers_.Acquire();
-    if (!lease) return Fail(lease.error());
-    auto st = lease->db().Prepare(sql);
-    if (!st) return Fail(st.error());
-    int i = 0;
-    (st->Bind(++i, std::string_view(args)), ...);
-    Out out;
-    for (;;) {
-      auto r = st->Step();
-      if (!r) return Fail(r.error());
-      if (!*r) break;
-      row(*st, out);
-    }
-    return out;
+    return ReadRows<Out>(readers_, sql, row, args...);
   }
 
   int version_;
   std::string path_;
   Writer writer_;
   ReadPool readers_;
+  std::unique_ptr<IdentityStore> identity_ = MakeIdentityStore(writer_, readers_);
+  std::unique_ptr<AuditStore> audit_ = MakeAuditStore(writer_, readers_);
 };
 
 }  // namespace
