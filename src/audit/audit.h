@@ -1,0 +1,99 @@
+// The tamper-evident audit log (M11): every write, login, failed login, permission change,
+// export and read of personal fields is appended with who, what, when, from where and the
+// request id. Entries are chained by SHA-256 (each hash covers the previous hash and the
+// entry's canonical bytes) and covered by periodic checkpoints signed with Ed25519, so an
+// auditor can verify the log offline, and retention can prune old entries while what remains
+// stays verifiable from a signed checkpoint.
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "core/clock.h"
+#include "core/error.h"
+#include "store/store.h"
+
+namespace pdh::audit {
+
+struct Event {
+  std::string actor;  // account name; "" when anonymous
+  std::string action;
+  std::string target;
+  std::string remote;
+  std::string request_id;
+  boost::json::object detail;
+};
+
+struct Options {
+  int64_t checkpoint_every = 100;                // entries between signed checkpoints
+  std::chrono::minutes checkpoint_interval{10};  // or this long, whichever comes first
+};
+
+// The bytes an entry's hash covers besides the previous hash: a JSON array of seq (a number), at,
+// actor, action, target, remote, request_id (strings) and detail, in that order, serialized by
+// Boost.JSON without spaces. detail is the stored text parsed and serialized again, so the bytes
+// do not depend on its spacing (its keys keep their order); text that is not JSON is taken as a
+// JSON string. Example: [7,"2025-10-31T08:15:00.123Z","an","login","","10.0.0.1","r1",{"mfa":true}]
+std::string CanonicalBytes(const store::AuditEntryRow& e);
+// hex SHA-256 of prev_hash + "\n" + CanonicalBytes(e).
+std::string EntryHash(const store::AuditEntryRow& e);
+
+// Appends entries and signs checkpoints. Thread-safe.
+class Log {
+ public:
+  // Opens the signing key at `key_path` (Ed25519 secret key, hex, file mode 0600), creating it
+  // and recording its public key in the store when neither exists yet. A key file that does not
+  // match the recorded public key is refused (audit.key_mismatch).
+  static Result<std::unique_ptr<Log>> Open(store::Store& store, const Clock& clock,
+                                           const std::string& key_path, Options options = {});
+  // Where the key of the database at `db_path` lives by default: "<db_path>.audit-key".
+  static std::string DefaultKeyPath(const std::string& db_path);
+
+  Result<store::AuditEntryRow> Append(const Event& e);
+  // Signs a checkpoint at the last entry now (if it is not covered yet).
+  Status Checkpoint();
+
+ private:
+  Log(store::Store& store, const Clock& clock, std::string secret_key, Options options);
+  // Signs and stores a checkpoint at `last`. REQUIRES: mu_ held.
+  Status CheckpointAt(const store::AuditEntryRow& last, TimePoint now);
+  store::Store& store_;
+  const Clock& clock_;
+  std::string secret_key_;  // raw 64 bytes
+  Options options_;
+  std::mutex mu_;
+  int64_t since_checkpoint_ = 0;
+  TimePoint last_checkpoint_{};
+};
+
+struct VerifyReport {
+  bool ok = false;
+  int64_t entries = 0;
+  int64_t checkpoints = 0;
+  std::optional<int64_t> first_bad_seq;  // the first entry changed, deleted, inserted or moved
+  std::string problem;                   // for a person: what is wrong where
+};
+
+// Re-walks the chain and the checkpoints. The public key is the one recorded in the store
+// unless `public_key_hex` is given (an auditor's own copy).
+Result<VerifyReport> Verify(store::Store& store,
+                            const std::optional<std::string>& public_key_hex = std::nullopt);
+
+// Writes the log for an outside verifier as JSON lines: a header {"format":"pdh-audit-1",
+// "public_key":...,"hash":"sha256","canonical":...}, then {"entry":{...}} lines, then
+// {"checkpoint":{...}} lines.
+Status Export(store::Store& store, std::ostream& out);
+
+// Deletes entries older than `keep` (at least 90 days: audit.retention_too_short) that are
+// covered by a signed checkpoint, cutting exactly at a checkpoint so the remaining chain starts
+// from a signed hash. Returns how many entries were deleted.
+Result<int64_t> Prune(store::Store& store, const Clock& clock, std::chrono::days keep);
+
+}  // namespace pdh::audit

@@ -1,0 +1,192 @@
+// Appending to the audit log: the canonical bytes and hash of an entry, the signing key on disk,
+// and the checkpoints signed as the log grows.
+#include <fcntl.h>
+#include <sodium.h>
+#include <unistd.h>
+
+#include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <utility>
+
+#include "audit/audit.h"
+#include "audit/internal.h"
+
+namespace pdh::audit {
+namespace {
+
+Error KeyError(std::string code, const std::string& path, const std::string& what) {
+  return Error::Internal(std::move(code), "audit signing key '" + path + "': " + what);
+}
+
+// The raw secret key in the file at `path` (hex of libsodium's 64-byte Ed25519 secret key).
+Result<std::string> ReadKeyFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Fail(KeyError("audit.key_unreadable", path, std::strerror(errno)));
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string hex = text.str();
+  while (!hex.empty() && std::isspace(static_cast<unsigned char>(hex.back()))) hex.pop_back();
+  auto key = FromHex(hex, crypto_sign_SECRETKEYBYTES);
+  if (!key) {
+    return Fail(KeyError("audit.key_invalid", path,
+                         "not a hex Ed25519 secret key (" +
+                             std::to_string(crypto_sign_SECRETKEYBYTES * 2) + " hex digits)"));
+  }
+  return *key;
+}
+
+// Creates the key file readable by its owner only; never overwrites one.
+Result<std::string> CreateKeyFile(const std::string& path) {
+  unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+  std::string sk(crypto_sign_SECRETKEYBYTES, '\0');
+  crypto_sign_keypair(pk, reinterpret_cast<unsigned char*>(sk.data()));
+  const std::string text = ToHex(sk) + "\n";
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return Fail(KeyError("audit.key_unwritable", path, std::strerror(errno)));
+  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+                       ::fsync(fd) == 0;
+  const int err = errno;
+  ::close(fd);
+  if (!written) {
+    std::filesystem::remove(path);
+    return Fail(KeyError("audit.key_unwritable", path, std::strerror(err)));
+  }
+  return sk;
+}
+
+std::string PublicKeyHex(const std::string& secret_key) {
+  unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+  crypto_sign_ed25519_sk_to_pk(pk, reinterpret_cast<const unsigned char*>(secret_key.data()));
+  return ToHex(std::string_view(reinterpret_cast<const char*>(pk), sizeof pk));
+}
+
+// The secret key at `key_path`, created when neither it nor a recorded public key exists, and
+// checked against the recorded public key otherwise.
+Result<std::string> LoadKey(store::AuditStore& audit, const std::string& key_path) {
+  auto recorded = audit.PublicKey();
+  if (!recorded) return Fail(recorded.error());
+  const bool exists = std::filesystem::exists(key_path);
+  if (!exists && *recorded) {
+    return Fail(KeyError("audit.key_missing", key_path,
+                         "missing, but this database's audit log was signed with public key " +
+                             **recorded +
+                             ": restore the key file to that path (from backup) or "
+                             "pass its location"));
+  }
+  auto key = exists ? ReadKeyFile(key_path) : CreateKeyFile(key_path);
+  if (!key) return key;
+  const std::string public_hex = PublicKeyHex(*key);
+  if (!*recorded) {
+    if (auto s = audit.SetPublicKey(public_hex); !s) return Fail(s.error());
+  } else if (**recorded != public_hex) {
+    return Fail(Error::Conflict(
+        "audit.key_mismatch", "audit signing key '" + key_path + "' has public key " + public_hex +
+                                  " but this database's audit log was signed with " + **recorded +
+                                  ": use the key file that belongs to this database"));
+  }
+  return key;
+}
+
+}  // namespace
+
+boost::json::value DetailValue(const std::string& detail) {
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(detail, ec);
+  if (ec) return boost::json::string(detail);
+  return v;
+}
+
+std::string CanonicalBytes(const store::AuditEntryRow& e) {
+  boost::json::array a{e.seq,    e.at,     e.actor,      e.action,
+                       e.target, e.remote, e.request_id, DetailValue(e.detail)};
+  return boost::json::serialize(a);
+}
+
+std::string EntryHash(const store::AuditEntryRow& e) {
+  return Sha256Hex(e.prev_hash + "\n" + CanonicalBytes(e));
+}
+
+std::string Log::DefaultKeyPath(const std::string& db_path) {
+  return db_path + ".audit-key";
+}
+
+Result<std::unique_ptr<Log>> Log::Open(store::Store& store, const Clock& clock,
+                                       const std::string& key_path, Options options) {
+  if (auto s = InitSodium(); !s) return Fail(s.error());
+  auto key = LoadKey(store.audit(), key_path);
+  if (!key) return Fail(key.error());
+  auto last = store.audit().Last();
+  if (!last) return Fail(last.error());
+  auto checkpoints = store.audit().Checkpoints();
+  if (!checkpoints) return Fail(checkpoints.error());
+
+  std::unique_ptr<Log> log(new Log(store, clock, std::move(*key), options));
+  const int64_t covered = checkpoints->empty() ? 0 : checkpoints->back().seq;
+  log->since_checkpoint_ = *last ? (*last)->seq - covered : 0;
+  log->last_checkpoint_ = clock.Now();
+  if (!checkpoints->empty()) {
+    if (auto at = ParseTime(checkpoints->back().at)) log->last_checkpoint_ = *at;
+  }
+  return log;
+}
+
+Log::Log(store::Store& store, const Clock& clock, std::string secret_key, Options options)
+    : store_(store), clock_(clock), secret_key_(std::move(secret_key)), options_(options) {}
+
+Result<store::AuditEntryRow> Log::Append(const Event& e) {
+  std::lock_guard lock(mu_);
+  const TimePoint now = clock_.Now();
+  store::AuditEntryRow row{0,
+                           FormatTime(now, true),
+                           e.actor,
+                           e.action,
+                           e.target,
+                           e.remote,
+                           e.request_id,
+                           boost::json::serialize(e.detail),
+                           "",
+                           ""};
+  auto appended = store_.audit().Append([&row](const std::optional<store::AuditEntryRow>& last) {
+    store::AuditEntryRow r = row;
+    r.seq = last ? last->seq + 1 : 1;
+    r.prev_hash = last ? last->hash : std::string(kZeroHash);
+    r.hash = EntryHash(r);
+    return r;
+  });
+  if (!appended) return appended;
+  ++since_checkpoint_;
+  if (since_checkpoint_ >= options_.checkpoint_every ||
+      now - last_checkpoint_ >= options_.checkpoint_interval) {
+    if (auto s = CheckpointAt(*appended, now); !s) return Fail(s.error());
+  }
+  return appended;
+}
+
+Status Log::Checkpoint() {
+  std::lock_guard lock(mu_);
+  if (since_checkpoint_ == 0) return Ok();
+  auto last = store_.audit().Last();
+  if (!last) return Fail(last.error());
+  if (!*last) return Ok();
+  return CheckpointAt(**last, clock_.Now());
+}
+
+Status Log::CheckpointAt(const store::AuditEntryRow& last, TimePoint now) {
+  store::AuditCheckpointRow c{last.seq, last.hash, FormatTime(now, true), ""};
+  c.signature = Sign(secret_key_, CheckpointMessage(c.seq, c.hash, c.at));
+  if (auto s = store_.audit().InsertCheckpoint(c); !s) return s;
+  since_checkpoint_ = 0;
+  last_checkpoint_ = now;
+  return Ok();
+}
+
+}  // namespace pdh::audit
