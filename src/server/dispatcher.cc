@@ -2,13 +2,23 @@
 #include "server/dispatcher.h"
 
 #include <algorithm>
+#include <stdexcept>
 
+#include <openssl/evp.h>
 #include <boost/json/serialize.hpp>
 
 #include "server/http_util.h"
 
 namespace pdh::http::detail {
 namespace {
+
+// Probes must see the process as it is, however busy its clients keep it, so these two are
+// neither rate limited nor (being public) refused by authorize.
+constexpr std::string_view kHealthzPath = "/healthz";
+constexpr std::string_view kReadyzPath = "/readyz";
+// The browser's session cookie, which the auth module sets.
+constexpr std::string_view kSessionCookie = "pdh_session";
+constexpr std::string_view kHsts = "max-age=31536000; includeSubDomains";
 
 constexpr std::string_view kCsp =
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
@@ -49,23 +59,50 @@ RouteDoc OperationsDoc(std::string summary, std::string response_schema,
   doc.tag = "operations";
   doc.response_schema = std::move(response_schema);
   doc.error_statuses = std::move(errors);
+  // Probes and Prometheus call without a session.
+  doc.permission = "public";
   return doc;
+}
+
+bool RateLimited(const pdh::http::Route* route) {
+  return !route || (route->pattern != kHealthzPath && route->pattern != kReadyzPath);
+}
+
+// The rate-limit key of the credential the request carries (bearer token, else session
+// cookie), or "" for none. Hashed so that the limiter neither keeps secrets in memory nor
+// spends more than a digest on a long token.
+std::string CredentialKey(const Request& req) {
+  std::string credential(BearerToken(req.Header("authorization")));
+  if (credential.empty()) credential = req.Cookie(kSessionCookie);
+  if (credential.empty()) return "";
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  if (!EVP_Digest(credential.data(), credential.size(), digest, &size, EVP_sha256(), nullptr)) {
+    throw std::runtime_error("SHA-256 failed");
+  }
+  return {digest, digest + size};
+}
+
+RateLimiter::Limits LimitsOf(double rate, double burst) {
+  return {.rate = burst > 0 ? rate : 0, .burst = burst};
 }
 
 }  // namespace
 
-Dispatcher::Dispatcher(const ServerOptions& options, const Router& app)
+Dispatcher::Dispatcher(const ServerOptions& options, const Router& app, const SteadyNow& now)
     : options_(options),
       routes_(BuildRoutes(app)),
       openapi_(boost::json::serialize(OpenApiDocument(routes_, options.version))),
       metrics_(RouteNames(routes_), options.version),
       statics_(options.web_root),
-      log_(options.access_log) {}
+      log_(options.access_log),
+      per_address_(LimitsOf(options.rate_per_address, options.burst_per_address), now),
+      per_credential_(LimitsOf(options.rate_per_token, options.burst_per_token), now) {}
 
 Router Dispatcher::BuildRoutes(const Router& app) {
   Router r;
   r.Add(
-      "GET", "/healthz", "healthz",
+      "GET", std::string(kHealthzPath), "healthz",
       [](Request&) {
         return Response::Json({{"status", "ok"}});
       },
@@ -73,7 +110,7 @@ Router Dispatcher::BuildRoutes(const Router& app) {
           "Liveness: the process answers",
           R"({"type":"object","properties":{"status":{"const":"ok"}},"required":["status"]})"));
   r.Add(
-      "GET", "/readyz", "readyz",
+      "GET", std::string(kReadyzPath), "readyz",
       [this](Request&) {
         if (options_.ready && !options_.ready()) {
           throw Failure(
@@ -118,6 +155,7 @@ Request Dispatcher::Prepare(Incoming& in) const {
   req.headers = std::move(in.headers);
   req.body = std::move(in.body);
   req.remote = std::move(in.remote);
+  req.tls = in.tls;
   std::string_view id = req.Header("x-request-id");
   req.request_id = IsValidRequestId(id) ? std::string(id) : NewRequestId();
   req.path = in.target.substr(0, in.target.find('?'));
@@ -136,6 +174,7 @@ Outcome Dispatcher::Dispatch(Incoming in) {
     out.response = Response::Problem(target.error(), out.request);
   }
   Finish(out);
+  NotifyAfter(out);
   return out;
 }
 
@@ -147,11 +186,14 @@ Outcome Dispatcher::Reject(const Error& error, Incoming in) {
   return out;
 }
 
-Response Dispatcher::Answer(Outcome& out) const {
+Response Dispatcher::Answer(Outcome& out) {
   Request& req = out.request;
   auto match = routes_.Find(req.method, req.path);
+  out.route = match.route;
+  if (RateLimited(match.route)) {
+    if (auto refused = Throttle(req)) return std::move(*refused);
+  }
   if (match.route) {
-    out.route = match.route;
     req.params = std::move(match.params);
     return Invoke(*match.route, req);
   }
@@ -165,6 +207,19 @@ Response Dispatcher::Answer(Outcome& out) const {
   return file ? std::move(*file) : Response::Problem(file.error(), req);
 }
 
+std::optional<Response> Dispatcher::Throttle(const Request& req) {
+  auto wait = per_address_.Take(AddressOf(req.remote));
+  if (!wait && per_credential_.enabled()) {
+    if (std::string key = CredentialKey(req); !key.empty()) wait = per_credential_.Take(key);
+  }
+  if (!wait) return std::nullopt;
+  std::string seconds = std::to_string(RetryAfterSeconds(*wait));
+  Response r = Response::Problem(
+      {"request.rate_limited", "too many requests; retry in " + seconds + " s", 429}, req);
+  r.headers.emplace_back("Retry-After", seconds);
+  return r;
+}
+
 Response Dispatcher::Invoke(const pdh::http::Route& route, Request& req) const {
   // The client learns only the request id; the log has the rest.
   auto internal = [&](std::string_view what) {
@@ -175,13 +230,12 @@ Response Dispatcher::Invoke(const pdh::http::Route& route, Request& req) const {
         req);
   };
   try {
+    if (options_.authorize) options_.authorize(req, route);
     return route.handler(req);
   } catch (const Failure& f) {
     return Response::Problem(f.error(), req);
-  } catch (const std::exception& e) {
-    return internal(e.what());
   } catch (...) {
-    return internal("an exception not derived from std::exception");
+    return internal(ExceptionText(std::current_exception()));
   }
 }
 
@@ -195,6 +249,11 @@ void Dispatcher::Finish(Outcome& out) {
     r.headers.emplace_back("Content-Security-Policy", kCsp);
   }
   r.headers.emplace_back("X-Request-Id", req.request_id);
+  // Browsers that saw HTTPS once keep to it, so a later link or typed URL cannot downgrade.
+  if (req.tls) r.headers.emplace_back("Strict-Transport-Security", kHsts);
+  if (r.status == 401 && !FindHeader(r, "www-authenticate")) {
+    r.headers.emplace_back("WWW-Authenticate", R"(Bearer realm="pdh")");
+  }
   out.head = req.method == "HEAD";
 
   bool read = req.method == "GET" || out.head;
@@ -207,6 +266,17 @@ void Dispatcher::Finish(Outcome& out) {
   if (etag && IfNoneMatchHits(req.Header("if-none-match"), *etag)) {
     r.status = 304;
     r.body.clear();
+  }
+}
+
+void Dispatcher::NotifyAfter(const Outcome& out) const {
+  if (!out.route || !options_.after) return;
+  try {
+    options_.after(out.request, *out.route, out.response);
+  } catch (...) {
+    // The answer stands: the hook's failure is the server's to fix, not the client's.
+    LogError(out.request.request_id,
+             "after hook for " + out.route->name + ": " + ExceptionText(std::current_exception()));
   }
 }
 

@@ -1,15 +1,18 @@
 // What the server does to a request between reading it and writing the answer, with no
-// sockets involved: routing, built-in endpoints, static files, problems, request ids, ETags,
-// security headers, metrics and the access log. Private to src/server.
+// sockets involved: routing, built-in endpoints, rate limits, the authorize and after hooks,
+// static files, problems, request ids, ETags, security headers, metrics and the access log.
+// Private to src/server.
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "server/logs.h"
 #include "server/metrics.h"
+#include "server/rate_limit.h"
 #include "server/server.h"
 #include "server/static_files.h"
 
@@ -22,6 +25,7 @@ struct Incoming {
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;
   std::string remote;
+  bool tls = false;
 };
 
 struct Outcome {
@@ -35,11 +39,14 @@ struct Outcome {
 class Dispatcher {
  public:
   // Builds the route table: the built-in /healthz, /readyz, /metrics and
-  // /api/v1/openapi.json, then `app`'s routes (a clash throws std::logic_error).
-  Dispatcher(const ServerOptions& options, const Router& app);
+  // /api/v1/openapi.json, then `app`'s routes (a clash throws std::logic_error). The rate
+  // limits read the time from `now`.
+  Dispatcher(const ServerOptions& options, const Router& app,
+             const SteadyNow& now = &std::chrono::steady_clock::now);
   Dispatcher(const Dispatcher&) = delete;
   Dispatcher& operator=(const Dispatcher&) = delete;
 
+  // Answers a request; calls options.after for a routed one.
   Outcome Dispatch(Incoming in);
   // The answer to a request that could not be read in full (431, 413, malformed).
   Outcome Reject(const Error& error, Incoming in);
@@ -51,9 +58,12 @@ class Dispatcher {
 
  private:
   Request Prepare(Incoming& in) const;
-  Response Answer(Outcome& out) const;
+  Response Answer(Outcome& out);
+  // The 429 for a client over one of its rate limits; nullopt when it is within them.
+  std::optional<Response> Throttle(const Request& req);
   Response Invoke(const pdh::http::Route& route, Request& req) const;
   static void Finish(Outcome& out);
+  void NotifyAfter(const Outcome& out) const;
   Router BuildRoutes(const Router& app);
 
   ServerOptions options_;
@@ -62,6 +72,8 @@ class Dispatcher {
   Metrics metrics_;
   StaticFiles statics_;
   AccessLog log_;
+  RateLimiter per_address_;
+  RateLimiter per_credential_;
 };
 
 }  // namespace pdh::http::detail

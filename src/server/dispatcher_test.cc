@@ -1,5 +1,10 @@
-// Request handling without sockets: routing, problems, ids, ETag/304, headers, static files.
+// Request handling without sockets: routing, problems, ids, ETag/304, headers, static files,
+// the authorize and after hooks, rate limits.
 #include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
 
 #include <boost/json/parse.hpp>
 
@@ -264,6 +269,210 @@ TEST(Dispatcher, StaticFilesAndSpa) {
   Outcome wrong = d.Dispatch(std::move(post));
   EXPECT_EQ(wrong.response.status, 405);
   EXPECT_EQ(HeaderOf(wrong.response, "Allow"), "GET, HEAD");
+}
+
+// An authorize hook like the auth module's: a bearer token "admin" may do anything, "viewer"
+// only what is public or "authenticated"; no token is 401.
+void Authorize(Request& req, const Route& route) {
+  if (route.doc.permission == "public") return;
+  std::string_view token = BearerToken(req.Header("authorization"));
+  if (token.empty()) throw Failure({"auth.unauthenticated", "sign in first", 401});
+  req.principal = std::make_shared<const std::string>(token);
+  if (token != "admin" && route.doc.permission != "authenticated") {
+    throw Failure({"auth.forbidden", "needs " + route.doc.permission, 403});
+  }
+}
+
+Router GuardedRoutes(int* handled) {
+  Router r;
+  r.Add("GET", "/api/v1/me", "me", [handled](Request& req) {
+    ++*handled;
+    return Response::Json({{"who", *std::static_pointer_cast<const std::string>(req.principal)}});
+  });
+  RouteDoc admin;
+  admin.permission = "users.admin";
+  r.Add(
+      "DELETE", "/api/v1/users/{id}", "users.delete",
+      [handled](Request&) {
+        ++*handled;
+        Response res;
+        res.status = 204;
+        return res;
+      },
+      admin);
+  return r;
+}
+
+Incoming WithToken(Incoming in, std::string token) {
+  in.headers.emplace_back("authorization", "Bearer " + token);
+  return in;
+}
+
+TEST(Dispatcher, AuthorizeRefusesBeforeTheHandler) {
+  int handled = 0;
+  ServerOptions o = Options();
+  o.authorize = Authorize;
+  Router app = GuardedRoutes(&handled);
+  Dispatcher d(o, app);
+
+  Outcome anonymous = d.Dispatch(Get("/api/v1/me"));
+  EXPECT_EQ(anonymous.response.status, 401);
+  EXPECT_EQ(Body(anonymous).at("code"), "auth.unauthenticated");
+  EXPECT_EQ(HeaderOf(anonymous.response, "WWW-Authenticate"), R"(Bearer realm="pdh")");
+  EXPECT_EQ(handled, 0);
+
+  Incoming del = WithToken(Get("/api/v1/users/7"), "viewer");
+  del.method = "DELETE";
+  Outcome forbidden = d.Dispatch(std::move(del));
+  EXPECT_EQ(forbidden.response.status, 403);
+  EXPECT_EQ(Body(forbidden).at("code"), "auth.forbidden");
+  EXPECT_EQ(HeaderOf(forbidden.response, "WWW-Authenticate"), "");
+  EXPECT_EQ(handled, 0);
+
+  Outcome me = d.Dispatch(WithToken(Get("/api/v1/me"), "viewer"));
+  EXPECT_EQ(me.response.status, 200);
+  EXPECT_EQ(Body(me), json::parse(R"({"who":"viewer"})"));
+  EXPECT_EQ(handled, 1);
+}
+
+TEST(Dispatcher, AuthorizeSeesBuiltInRoutesAsPublic) {
+  std::vector<std::string> seen;
+  ServerOptions o = Options();
+  o.authorize = [&](Request& req, const Route& route) {
+    seen.push_back(route.name + "=" + route.doc.permission);
+    Authorize(req, route);
+  };
+  Dispatcher d(o, Router{});
+  for (std::string path : {"/healthz", "/readyz", "/metrics", "/api/v1/openapi.json"}) {
+    EXPECT_EQ(d.Dispatch(Get(path)).response.status, 200) << path;
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"healthz=public", "readyz=public", "metrics=public",
+                                            "openapi=public"}));
+  EXPECT_TRUE(d.Dispatch(Get("/nowhere")).route == nullptr);  // unrouted: no hook
+  EXPECT_EQ(seen.size(), 4u);
+}
+
+TEST(Dispatcher, AuthorizeThrowingOtherwiseIsInternal) {
+  ServerOptions o = Options();
+  o.authorize = [](Request&, const Route&) { throw std::runtime_error("session store down"); };
+  Dispatcher d(o, Router{});
+  Outcome out = d.Dispatch(Get("/healthz"));
+  EXPECT_EQ(out.response.status, 500);
+  EXPECT_EQ(out.response.body.find("session store"), std::string::npos);
+}
+
+TEST(Dispatcher, AfterHookSeesTheFinalResponse) {
+  int handled = 0;
+  std::vector<std::string> seen;
+  ServerOptions o = Options();
+  o.authorize = Authorize;
+  o.after = [&](const Request& req, const Route& route, const Response& res) {
+    seen.push_back(req.method + " " + route.name + " " + std::to_string(res.status) + " " +
+                   (req.principal ? "who" : "anon") + " " + HeaderOf(res, "X-Request-Id"));
+  };
+  Router app = GuardedRoutes(&handled);
+  Dispatcher d(o, app);
+  d.Dispatch(Get("/api/v1/me", {{"x-request-id", "r1"}}));
+  Outcome first = d.Dispatch(WithToken(Get("/api/v1/me", {{"x-request-id", "r2"}}), "admin"));
+  d.Dispatch(WithToken(Get("/api/v1/me", {{"x-request-id", "r3"},
+                                          {"if-none-match", HeaderOf(first.response, "ETag")}}),
+                       "admin"));
+  d.Dispatch(Get("/api/v1/none"));  // unrouted: no hook
+  EXPECT_EQ(seen, (std::vector<std::string>{"GET me 401 anon r1", "GET me 200 who r2",
+                                            "GET me 304 who r3"}));
+}
+
+TEST(Dispatcher, AfterHookThrowingLeavesTheAnswer) {
+  ServerOptions o = Options();
+  o.after = [](const Request&, const Route&, const Response&) {
+    throw std::runtime_error("audit log full");
+  };
+  Dispatcher d(o, Router{});
+  ::testing::internal::CaptureStderr();
+  Outcome out = d.Dispatch(Get("/healthz", {{"x-request-id", "r9"}}));
+  std::string logged = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(out.response.status, 200);
+  EXPECT_NE(logged.find("after hook for healthz: audit log full"), std::string::npos) << logged;
+  EXPECT_NE(logged.find("\"request_id\":\"r9\""), std::string::npos) << logged;
+}
+
+TEST(Dispatcher, HstsOnlyOverTls) {
+  Dispatcher d(Options(), Router{});
+  Incoming secure = Get("/healthz");
+  secure.tls = true;
+  Outcome tls = d.Dispatch(std::move(secure));
+  EXPECT_TRUE(tls.request.tls);
+  EXPECT_EQ(HeaderOf(tls.response, "Strict-Transport-Security"),
+            "max-age=31536000; includeSubDomains");
+  Outcome plain = d.Dispatch(Get("/healthz"));
+  EXPECT_FALSE(plain.request.tls);
+  EXPECT_EQ(HeaderOf(plain.response, "Strict-Transport-Security"), "");
+}
+
+// A steady clock the test moves.
+struct HandClock {
+  SteadyTime now = SteadyTime() + std::chrono::hours(1);
+  SteadyNow Reader() {
+    return [this] { return now; };
+  }
+};
+
+ServerOptions Limited(double per_address, double per_token) {
+  ServerOptions o = Options();
+  o.rate_per_address = 1;
+  o.burst_per_address = per_address;
+  o.rate_per_token = 0.5;
+  o.burst_per_token = per_token;
+  return o;
+}
+
+TEST(Dispatcher, RateLimitPerAddress) {
+  HandClock clock;
+  int authorized = 0;
+  ServerOptions o = Limited(2, 0);
+  o.authorize = [&](Request&, const Route&) { ++authorized; };
+  Router app = AppRoutes();
+  Dispatcher d(o, app, clock.Reader());
+  EXPECT_EQ(d.Dispatch(Get("/api/v1/units/1")).response.status, 200);
+  EXPECT_EQ(d.Dispatch(Get("/nowhere")).response.status, 404);  // unrouted requests count too
+  Outcome refused = d.Dispatch(Get("/api/v1/units/1"));
+  EXPECT_EQ(refused.response.status, 429);
+  EXPECT_EQ(Body(refused).at("code"), "request.rate_limited");
+  EXPECT_EQ(HeaderOf(refused.response, "Retry-After"), "1");
+  EXPECT_EQ(authorized, 1);  // refused before authorize
+
+  // Probes are exempt; another address has its own bucket; the port does not matter.
+  EXPECT_EQ(d.Dispatch(Get("/healthz")).response.status, 200);
+  EXPECT_EQ(d.Dispatch(Get("/readyz")).response.status, 200);
+  Incoming other = Get("/api/v1/units/1");
+  other.remote = "10.0.0.2:9";
+  EXPECT_EQ(d.Dispatch(std::move(other)).response.status, 200);
+  Incoming same_host = Get("/api/v1/units/1");
+  same_host.remote = "127.0.0.1:2";
+  EXPECT_EQ(d.Dispatch(std::move(same_host)).response.status, 429);
+
+  clock.now += std::chrono::seconds(1);
+  EXPECT_EQ(d.Dispatch(Get("/api/v1/units/1")).response.status, 200);
+}
+
+TEST(Dispatcher, RateLimitPerCredential) {
+  HandClock clock;
+  ServerOptions o = Limited(100, 1);
+  Router app = AppRoutes();
+  Dispatcher d(o, app, clock.Reader());
+  auto with = [](std::string header, std::string value) {
+    return Get("/api/v1/units/1", {{std::move(header), std::move(value)}});
+  };
+  EXPECT_EQ(d.Dispatch(with("authorization", "Bearer t1")).response.status, 200);
+  Outcome refused = d.Dispatch(with("authorization", "Bearer t1"));
+  EXPECT_EQ(refused.response.status, 429);
+  EXPECT_EQ(HeaderOf(refused.response, "Retry-After"), "2");  // 0.5 a second
+  EXPECT_EQ(d.Dispatch(with("authorization", "Bearer t2")).response.status, 200);
+  EXPECT_EQ(d.Dispatch(with("cookie", "pdh_session=s1")).response.status, 200);
+  EXPECT_EQ(d.Dispatch(with("cookie", "theme=dark; pdh_session=s1")).response.status, 429);
+  EXPECT_EQ(d.Dispatch(Get("/api/v1/units/1")).response.status, 200);  // no credential
+  clock.now += std::chrono::seconds(2);
+  EXPECT_EQ(d.Dispatch(with("authorization", "bearer t1")).response.status, 200);
 }
 
 }  // namespace

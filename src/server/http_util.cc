@@ -12,19 +12,13 @@
 namespace pdh::http::detail {
 namespace {
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // Calls `f` on each trimmed, non-empty element of a comma-separated header list; stops when
 // `f` returns true and reports whether it did.
 template <class F>
 bool AnyListElement(std::string_view list, F f) {
   while (!list.empty()) {
     size_t comma = list.find(',');
-    std::string_view item = Trim(list.substr(0, comma));
+    std::string_view item = TrimSpace(list.substr(0, comma));
     if (!item.empty() && f(item)) return true;
     if (comma == std::string_view::npos) break;
     list.remove_prefix(comma + 1);
@@ -108,7 +102,7 @@ bool IfNoneMatchHits(std::string_view if_none_match, std::string_view etag) {
 bool AcceptsGzip(std::string_view accept_encoding) {
   return AnyListElement(accept_encoding, [](std::string_view item) {
     size_t semi = item.find(';');
-    std::string coding = AsciiLower(Trim(item.substr(0, semi)));
+    std::string coding = AsciiLower(TrimSpace(item.substr(0, semi)));
     if (coding != "gzip" && coding != "*") return false;
     if (semi == std::string_view::npos) return true;
     std::string params = AsciiLower(item.substr(semi + 1));
@@ -121,7 +115,7 @@ bool AcceptsGzip(std::string_view accept_encoding) {
 }
 
 std::string MediaType(std::string_view content_type) {
-  return AsciiLower(Trim(content_type.substr(0, content_type.find(';'))));
+  return AsciiLower(TrimSpace(content_type.substr(0, content_type.find(';'))));
 }
 
 std::string ReasonPhrase(int status) {
@@ -129,6 +123,32 @@ std::string ReasonPhrase(int status) {
       boost::beast::http::obsolete_reason(static_cast<boost::beast::http::status>(status));
   if (reason.empty() || reason.front() == '<') return "Unknown";
   return std::string(reason);
+}
+
+std::string_view AddressOf(std::string_view remote) {
+  if (remote.starts_with('[')) {
+    size_t close = remote.find(']');
+    return close == std::string_view::npos ? remote : remote.substr(0, close + 1);
+  }
+  size_t colon = remote.find(':');
+  // One colon: an IPv4 address and its port; more: a bare IPv6 address.
+  return colon == remote.rfind(':') ? remote.substr(0, colon) : remote;
+}
+
+std::string_view BearerToken(std::string_view authorization) {
+  constexpr std::string_view kScheme = "bearer ";
+  authorization = TrimSpace(authorization);
+  if (authorization.size() <= kScheme.size() ||
+      AsciiLower(authorization.substr(0, kScheme.size())) != kScheme) {
+    return {};
+  }
+  return TrimSpace(authorization.substr(kScheme.size()));
+}
+
+std::string_view TrimSpace(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
 }
 
 std::string AsciiLower(std::string_view s) {

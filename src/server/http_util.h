@@ -43,6 +43,16 @@ std::string MediaType(std::string_view content_type);
 // The standard reason phrase for an HTTP status ("Not Found"), "Unknown" for others.
 std::string ReasonPhrase(int status);
 
+// The address part of a "host:port" or "[v6]:port" peer ("[::1]" for "[::1]:8080").
+std::string_view AddressOf(std::string_view remote);
+
+// The credentials of an "Authorization: Bearer <token>" header value (scheme case-insensitive),
+// or "" for another scheme.
+std::string_view BearerToken(std::string_view authorization);
+
+// `s` without leading and trailing spaces and tabs.
+std::string_view TrimSpace(std::string_view s);
+
 // Lower-cases ASCII letters.
 std::string AsciiLower(std::string_view s);
 

@@ -91,6 +91,17 @@ void AccessLog::Write(const AccessRecord& r) {
   WriteLine(file_, std::move(line));
 }
 
+std::string ExceptionText(const std::exception_ptr& e) {
+  if (!e) return "";
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    return ex.what();
+  } catch (...) {
+    return "an exception not derived from std::exception";
+  }
+}
+
 void LogError(std::string_view request_id, std::string_view message) {
   boost::json::object line{{"ts", IsoUtcMillis(std::chrono::system_clock::now())},
                            {"level", "error"},

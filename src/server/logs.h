@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <exception>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -47,6 +48,9 @@ class AccessLog {
   std::FILE* file_ = nullptr;
   bool owned_ = false;
 };
+
+// What an exception says, for the log; "" for none.
+std::string ExceptionText(const std::exception_ptr& e);
 
 // Reports a server-side failure on stderr as a JSON line; the client only sees "internal".
 void LogError(std::string_view request_id, std::string_view message);

@@ -13,6 +13,10 @@ namespace {
 namespace json = boost::json;
 
 constexpr std::string_view kProblemRef = "#/components/schemas/Problem";
+constexpr std::string_view kPublic = "public";
+// Any signed-in user may call a route with this permission, so it is never refused with 403
+// for want of a role.
+constexpr std::string_view kAuthenticated = "authenticated";
 
 json::value Schema(const std::string& text) {
   return text.empty() ? json::value(json::object{}) : json::parse(text);
@@ -65,6 +69,21 @@ json::array Parameters(const Route& route) {
   return out;
 }
 
+// Public routes need nothing; the others a session cookie (the browser) or a bearer token.
+json::array Security(const RouteDoc& doc) {
+  if (doc.permission == kPublic) return {};
+  return {json::object{{"cookieAuth", json::array{}}}, json::object{{"bearerAuth", json::array{}}}};
+}
+
+// The refusals authorize gives, saying which permission a route needs.
+void AddAccessResponses(const RouteDoc& doc, json::object& responses) {
+  if (doc.permission == kPublic) return;
+  responses["401"] = ProblemResponse("Unauthorized: sign in, or send a valid bearer token.");
+  if (doc.permission == kAuthenticated) return;
+  responses["403"] =
+      ProblemResponse("Forbidden: the caller lacks the " + doc.permission + " permission.");
+}
+
 json::object Operation(const Route& route) {
   const RouteDoc& doc = route.doc;
   std::string summary = doc.summary.empty() ? route.name : doc.summary;
@@ -82,8 +101,13 @@ json::object Operation(const Route& route) {
   for (int status : doc.error_statuses) {
     responses[std::to_string(status)] = ProblemResponse(detail::ReasonPhrase(status));
   }
+  AddAccessResponses(doc, responses);
   responses["default"] = ProblemResponse("An error, described as an RFC 9457 problem.");
   op["responses"] = std::move(responses);
+  op["security"] = Security(doc);
+  // The access rule of the route table, so clients and the authorization tests read it.
+  op["x-pdh-permission"] = doc.permission;
+  if (!doc.scope.empty()) op["x-pdh-scope"] = doc.scope;
   return op;
 }
 
@@ -103,6 +127,20 @@ json::object ProblemSchema() {
     }
   })")
       .as_object();
+}
+
+json::object SecuritySchemes() {
+  return {
+      {"cookieAuth",
+       {{"type", "apiKey"},
+        {"in", "cookie"},
+        {"name", "pdh_session"},
+        {"description", "The session cookie set by signing in (the web app)."}}},
+      {"bearerAuth",
+       {{"type", "http"},
+        {"scheme", "bearer"},
+        {"description", "An API token in 'Authorization: Bearer <token>' (scripts)."}}},
+  };
 }
 
 }  // namespace
@@ -139,7 +177,8 @@ json::value OpenApiDocument(const Router& router, std::string_view version) {
       {"servers", json::array{{{"url", "/"}, {"description", "This server."}}}},
       {"tags", std::move(tag_list)},
       {"paths", std::move(paths)},
-      {"components", {{"schemas", {{"Problem", ProblemSchema()}}}}},
+      {"components",
+       {{"schemas", {{"Problem", ProblemSchema()}}}, {"securitySchemes", SecuritySchemes()}}},
   };
 }
 

@@ -36,7 +36,35 @@ Result<boost::json::value> ParseStrictJson(std::string_view text) {
   return parser.release();
 }
 
+// Splits a Cookie header ("a=b; c=\"d\"") into pairs and returns the value of the first one
+// named `name`, unquoted; nullopt when none is. Lenient where RFC 6265 lets servers be: spaces
+// around names and values, missing spaces after ';', pairs without '=' (skipped).
+std::optional<std::string_view> CookieValue(std::string_view header, std::string_view name) {
+  while (!header.empty()) {
+    size_t semi = header.find(';');
+    std::string_view pair = header.substr(0, semi);
+    header.remove_prefix(semi == std::string_view::npos ? header.size() : semi + 1);
+    size_t eq = pair.find('=');
+    if (eq == std::string_view::npos || detail::TrimSpace(pair.substr(0, eq)) != name) continue;
+    std::string_view value = detail::TrimSpace(pair.substr(eq + 1));
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+      value = value.substr(1, value.size() - 2);
+    }
+    return value;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+std::string Request::Cookie(std::string_view name) const {
+  // HTTP/1.1 clients send one Cookie header, but a proxy may have split it.
+  for (const auto& [header, value] : headers) {
+    if (header != "cookie") continue;
+    if (auto found = CookieValue(value, name)) return std::string(*found);
+  }
+  return "";
+}
 
 std::string_view Request::Header(std::string_view lower_name) const {
   for (const auto& [name, value] : headers) {

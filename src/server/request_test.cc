@@ -44,6 +44,25 @@ TEST(Request, HeaderAndQuery) {
   EXPECT_EQ(req.Query("cursor"), std::nullopt);
 }
 
+TEST(Request, Cookie) {
+  Request req;
+  req.headers = {{"cookie", R"(theme=dark;pdh_session="abc=def" ; empty=; lang = vi; flag)"}};
+  EXPECT_EQ(req.Cookie("pdh_session"), "abc=def");
+  EXPECT_EQ(req.Cookie("theme"), "dark");
+  EXPECT_EQ(req.Cookie("lang"), "vi");
+  EXPECT_EQ(req.Cookie("empty"), "");
+  EXPECT_EQ(req.Cookie("flag"), "");  // no '=': not a cookie pair
+  EXPECT_EQ(req.Cookie("absent"), "");
+  EXPECT_EQ(req.Cookie("Theme"), "");  // names are case-sensitive
+  EXPECT_EQ(req.Cookie("dark"), "");   // a value is not a name
+
+  req.headers = {{"cookie", "a=1; a=2"}, {"cookie", "b=3"}};
+  EXPECT_EQ(req.Cookie("a"), "1");  // the first wins
+  EXPECT_EQ(req.Cookie("b"), "3");  // split over two headers
+  req.headers = {};
+  EXPECT_EQ(req.Cookie("a"), "");
+}
+
 TEST(Request, JsonParsesAValidBody) {
   auto v = JsonRequest(R"( {"a": [1, 2.5, "x", null, true]} )").Json();
   EXPECT_EQ(v.at("a").as_array().size(), 5u);
@@ -186,6 +205,23 @@ TEST(AcceptEncoding, Gzip) {
   EXPECT_FALSE(detail::AcceptsGzip(""));
   EXPECT_FALSE(detail::AcceptsGzip("gzip;q=0"));
   EXPECT_FALSE(detail::AcceptsGzip("deflate, br"));
+}
+
+TEST(Peer, AddressWithoutPort) {
+  EXPECT_EQ(detail::AddressOf("127.0.0.1:54321"), "127.0.0.1");
+  EXPECT_EQ(detail::AddressOf("[::1]:8080"), "[::1]");
+  EXPECT_EQ(detail::AddressOf("::1"), "::1");
+  EXPECT_EQ(detail::AddressOf("10.0.0.1"), "10.0.0.1");
+  EXPECT_EQ(detail::AddressOf(""), "");
+}
+
+TEST(Authorization, BearerToken) {
+  EXPECT_EQ(detail::BearerToken("Bearer abc.def"), "abc.def");
+  EXPECT_EQ(detail::BearerToken("bearer   tok  "), "tok");
+  EXPECT_EQ(detail::BearerToken("Basic dXNlcjpwdw=="), "");
+  EXPECT_EQ(detail::BearerToken("Bearer "), "");
+  EXPECT_EQ(detail::BearerToken("Bearertok"), "");
+  EXPECT_EQ(detail::BearerToken(""), "");
 }
 
 }  // namespace

@@ -1,19 +1,22 @@
-// The HTTP server's transport: Beast HTTP/1.1 over Asio, one coroutine per connection, a pool
-// of I/O threads, limits and timeouts, and graceful shutdown. Everything about what a request
-// means is in dispatcher.cc.
+// The HTTP server's transport: Beast HTTP/1.1 over Asio, plain or TLS, one coroutine per
+// connection, a pool of I/O threads, limits and timeouts, and graceful shutdown. Everything about
+// what a request means is in dispatcher.cc.
 #include "server/server.h"
 
 #include <csignal>
 #include <mutex>
 #include <set>
 #include <thread>
+#include <type_traits>
 
+#include <openssl/ssl.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -24,6 +27,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include "server/dispatcher.h"
 #include "server/http_util.h"
@@ -45,16 +49,36 @@ constexpr auto kLingerTime = std::chrono::seconds(1);
 constexpr size_t kLingerBytes = 1 << 20;
 // After the grace period, how long force-closed connections get to wind down.
 constexpr auto kForceCloseTime = std::chrono::seconds(1);
+// How long a closing TLS connection waits for the client's close_notify after sending its own.
+// Clients rarely answer, and the HTTP framing already tells them the answer was complete, so
+// this is kept short.
+constexpr auto kTlsCloseTime = std::chrono::milliseconds(500);
 
 using RawRequest = bhttp::request<bhttp::string_body>;
 using RequestParser = bhttp::request_parser<bhttp::string_body>;
 using RawResponse = bhttp::response<bhttp::string_body>;
 
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+template <class Stream>
+constexpr bool kIsTls = std::is_same_v<Stream, TlsStream>;
+
+// What shutdown needs of a connection, whatever its stream.
 struct Connection {
-  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
-  beast::tcp_stream stream;  // its executor is the connection's strand
+  virtual ~Connection() = default;
+  // The TCP layer: timeouts, cancel, close. Its executor is the connection's strand.
+  virtual beast::tcp_stream& tcp() = 0;
   beast::flat_buffer buffer;
-  bool idle = false;  // waiting for a new request; used only on the strand
+  bool idle = false;  // waiting for a new request (or a TLS handshake); used only on the strand
+};
+
+// A connection over PlainStream or TlsStream; the session code is the same for both.
+template <class Stream>
+struct Session final : Connection {
+  template <class... Args>
+  explicit Session(Args&&... args) : stream(std::forward<Args>(args)...) {}
+  beast::tcp_stream& tcp() override { return beast::get_lowest_layer(stream); }
+  Stream stream;
 };
 
 std::string FormatEndpoint(const tcp::endpoint& e) {
@@ -80,7 +104,7 @@ std::optional<Error> ReadError(const boost::system::error_code& ec) {
                            "the request is not valid HTTP/1.1: " + ec.message());
 }
 
-detail::Incoming ToIncoming(RawRequest& raw, const std::string& remote) {
+detail::Incoming ToIncoming(RawRequest& raw, const std::string& remote, bool tls) {
   detail::Incoming in;
   in.method = std::string(raw.method_string());
   in.target = std::string(raw.target());
@@ -89,6 +113,7 @@ detail::Incoming ToIncoming(RawRequest& raw, const std::string& remote) {
   }
   in.body = std::move(raw.body());
   in.remote = remote;
+  in.tls = tls;
   return in;
 }
 
@@ -109,14 +134,7 @@ RawResponse ToRaw(detail::Outcome& out, unsigned version, bool keep_alive) {
 }
 
 void LogException(const std::exception_ptr& e, std::string_view where) {
-  if (!e) return;
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& ex) {
-    detail::LogError("-", std::string(where) + ": " + ex.what());
-  } catch (...) {
-    detail::LogError("-", std::string(where) + ": an exception not derived from std::exception");
-  }
+  if (e) detail::LogError("-", std::string(where) + ": " + detail::ExceptionText(e));
 }
 
 }  // namespace
@@ -130,10 +148,21 @@ struct Server::Impl {
     return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   }
 
+  // Builds `tls` from the options; fails with "server.tls_config".
+  Status LoadTls();
   asio::awaitable<void> Accept();
-  asio::awaitable<void> Serve(std::shared_ptr<Connection> c, std::string remote);
-  asio::awaitable<bool> Exchange(Connection& c, const std::string& remote);
-  asio::awaitable<boost::system::error_code> ReadRequest(Connection& c, RequestParser& parser);
+  template <class Stream>
+  void Start(std::shared_ptr<Session<Stream>> c, std::string remote);
+  template <class Stream>
+  asio::awaitable<void> Serve(std::shared_ptr<Session<Stream>> c, std::string remote);
+  template <class Stream>
+  asio::awaitable<bool> Handshake(Session<Stream>& c);
+  template <class Stream>
+  asio::awaitable<void> SayGoodbye(Session<Stream>& c);
+  template <class Stream>
+  asio::awaitable<bool> Exchange(Session<Stream>& c, const std::string& remote);
+  template <class Stream>
+  asio::awaitable<boost::system::error_code> ReadRequest(Session<Stream>& c, RequestParser& parser);
   asio::awaitable<void> Linger(Connection& c);
   asio::awaitable<void> Shutdown();
   asio::awaitable<void> AwaitConnectionsClosed(Clock::duration limit);
@@ -144,6 +173,7 @@ struct Server::Impl {
 
   ServerOptions options;
   detail::Dispatcher dispatcher;
+  std::optional<asio::ssl::context> tls;  // set: HTTPS only
   // Declared after what the coroutines use, so its destruction (which destroys coroutines
   // still suspended) happens first; the sockets below go before it.
   asio::io_context io{ThreadCount()};
@@ -169,45 +199,82 @@ asio::awaitable<void> Server::Impl::Accept() {
     }
     boost::system::error_code peer_ec;
     std::string remote = FormatEndpoint(socket.remote_endpoint(peer_ec));
-    auto c = std::make_shared<Connection>(std::move(socket));
-    {
-      std::lock_guard lock(connections_mutex);
-      connections.insert(c);
+    if (tls) {
+      Start(std::make_shared<Session<TlsStream>>(std::move(socket), *tls), std::move(remote));
+    } else {
+      Start(std::make_shared<Session<PlainStream>>(std::move(socket)), std::move(remote));
     }
-    dispatcher.metrics().ConnectionOpened();
-    asio::co_spawn(c->stream.get_executor(), Serve(c, std::move(remote)),
-                   [this, c](const std::exception_ptr& e) {
-                     LogException(e, "connection");
-                     dispatcher.metrics().ConnectionClosed();
-                     std::lock_guard lock(connections_mutex);
-                     connections.erase(c);
-                   });
   }
 }
 
-asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> c, std::string remote) {
-  while (!stopping) {
-    if (c->buffer.size() == 0) {
-      c->idle = true;
-      c->stream.expires_after(options.idle_timeout);
-      auto [ec, n] = co_await c->stream.async_read_some(c->buffer.prepare(kReadChunk), kTuple);
-      c->idle = false;
-      if (ec) break;
-      c->buffer.commit(n);
+template <class Stream>
+void Server::Impl::Start(std::shared_ptr<Session<Stream>> c, std::string remote) {
+  {
+    std::lock_guard lock(connections_mutex);
+    connections.insert(c);
+  }
+  dispatcher.metrics().ConnectionOpened();
+  asio::co_spawn(c->tcp().get_executor(), Serve(c, std::move(remote)),
+                 [this, c](const std::exception_ptr& e) {
+                   LogException(e, "connection");
+                   dispatcher.metrics().ConnectionClosed();
+                   std::lock_guard lock(connections_mutex);
+                   connections.erase(c);
+                 });
+}
+
+template <class Stream>
+asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Session<Stream>> c, std::string remote) {
+  if (co_await Handshake(*c)) {
+    while (!stopping) {
+      if (c->buffer.size() == 0) {
+        c->idle = true;
+        c->tcp().expires_after(options.idle_timeout);
+        auto [ec, n] = co_await c->stream.async_read_some(c->buffer.prepare(kReadChunk), kTuple);
+        c->idle = false;
+        if (ec) break;
+        c->buffer.commit(n);
+      }
+      if (!co_await Exchange(*c, remote)) break;
     }
-    if (!co_await Exchange(*c, remote)) break;
+    co_await SayGoodbye(*c);
   }
   boost::system::error_code ec;
-  c->stream.socket().shutdown(tcp::socket::shutdown_both, ec);
-  c->stream.close();
+  c->tcp().socket().shutdown(tcp::socket::shutdown_both, ec);
+  c->tcp().close();
+}
+
+// The TLS handshake; returns whether the connection may go on.
+template <class Stream>
+asio::awaitable<bool> Server::Impl::Handshake(Session<Stream>& c) {
+  if constexpr (kIsTls<Stream>) {
+    // No request is in flight yet, so shutdown may cancel it like a connection between requests.
+    c.idle = true;
+    c.tcp().expires_after(options.read_timeout);
+    auto [ec] = co_await c.stream.async_handshake(asio::ssl::stream_base::server, kTuple);
+    c.idle = false;
+    co_return !ec;
+  }
+  co_return true;
+}
+
+// Ends TLS with a close_notify, so the client can tell a complete answer from a cut one.
+template <class Stream>
+asio::awaitable<void> Server::Impl::SayGoodbye(Session<Stream>& c) {
+  if constexpr (kIsTls<Stream>) {
+    c.tcp().expires_after(kTlsCloseTime);
+    co_await c.stream.async_shutdown(kTuple);
+  }
+  co_return;
 }
 
 // Reads one request and writes its answer; returns whether the connection stays open.
-asio::awaitable<bool> Server::Impl::Exchange(Connection& c, const std::string& remote) {
+template <class Stream>
+asio::awaitable<bool> Server::Impl::Exchange(Session<Stream>& c, const std::string& remote) {
   RequestParser parser;
   parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
   parser.body_limit(options.max_body_bytes);
-  c.stream.expires_after(options.read_timeout);
+  c.tcp().expires_after(options.read_timeout);
   boost::system::error_code read_ec = co_await ReadRequest(c, parser);
   auto start = Clock::now();
   std::optional<Error> rejected;
@@ -218,13 +285,13 @@ asio::awaitable<bool> Server::Impl::Exchange(Connection& c, const std::string& r
   RawRequest& raw = parser.get();
   bool client_keeps = !rejected && raw.keep_alive();
   unsigned version = raw.version() == 10 ? 10 : 11;
-  detail::Incoming in = ToIncoming(raw, remote);
+  detail::Incoming in = ToIncoming(raw, remote, kIsTls<Stream>);
   detail::Outcome out =
       rejected ? dispatcher.Reject(*rejected, std::move(in)) : dispatcher.Dispatch(std::move(in));
   // Read after the handler: a shutdown that began meanwhile closes this connection.
   bool keep_alive = client_keeps && !stopping;
   RawResponse response = ToRaw(out, version, keep_alive);
-  c.stream.expires_after(options.write_timeout);
+  c.tcp().expires_after(options.write_timeout);
   auto [write_ec, written] = co_await bhttp::async_write(c.stream, response, kTuple);
   dispatcher.Record(out, Clock::now() - start, response.body().size());
   if (write_ec) co_return false;
@@ -235,7 +302,8 @@ asio::awaitable<bool> Server::Impl::Exchange(Connection& c, const std::string& r
 // Reads the header, then the body. A client that sent "Expect: 100-continue" (curl does for
 // large uploads) waits for a 100 before sending the body; one whose body is too large gets its
 // 413 at once instead.
-asio::awaitable<boost::system::error_code> Server::Impl::ReadRequest(Connection& c,
+template <class Stream>
+asio::awaitable<boost::system::error_code> Server::Impl::ReadRequest(Session<Stream>& c,
                                                                      RequestParser& parser) {
   auto [header_ec, header_n] =
       co_await bhttp::async_read_header(c.stream, c.buffer, parser, kTuple);
@@ -249,13 +317,14 @@ asio::awaitable<boost::system::error_code> Server::Impl::ReadRequest(Connection&
   co_return body_ec;
 }
 
+// Works on the TCP layer even under TLS: what is drained is thrown away undecrypted.
 asio::awaitable<void> Server::Impl::Linger(Connection& c) {
   boost::system::error_code ec;
-  c.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-  c.stream.expires_after(kLingerTime);
+  c.tcp().socket().shutdown(tcp::socket::shutdown_send, ec);
+  c.tcp().expires_after(kLingerTime);
   for (size_t drained = 0; drained < kLingerBytes;) {
     c.buffer.clear();
-    auto [read_ec, n] = co_await c.stream.async_read_some(c.buffer.prepare(kReadChunk), kTuple);
+    auto [read_ec, n] = co_await c.tcp().async_read_some(c.buffer.prepare(kReadChunk), kTuple);
     if (read_ec) break;
     drained += n;
   }
@@ -265,7 +334,7 @@ template <class F>
 void Server::Impl::ForEachConnection(F f) {
   std::lock_guard lock(connections_mutex);
   for (const auto& c : connections) {
-    asio::post(c->stream.get_executor(), [c, f] { f(*c); });
+    asio::post(c->tcp().get_executor(), [c, f] { f(*c); });
   }
 }
 
@@ -297,12 +366,42 @@ asio::awaitable<void> Server::Impl::Shutdown() {
   // A connection between requests is closed now; one with a request in flight closes after
   // answering it, as it sees `stopping`.
   ForEachConnection([](Connection& c) {
-    if (c.idle) c.stream.cancel();
+    if (c.idle) c.tcp().cancel();
   });
   co_await AwaitConnectionsClosed(options.shutdown_grace);
-  ForEachConnection([](Connection& c) { c.stream.close(); });
+  ForEachConnection([](Connection& c) { c.tcp().close(); });
   co_await AwaitConnectionsClosed(kForceCloseTime);
   io.stop();
+}
+
+Status Server::Impl::LoadTls() {
+  const std::string& cert = options.tls_cert_file;
+  const std::string& key = options.tls_key_file;
+  tls.reset();
+  if (cert.empty() && key.empty()) return Ok();
+  auto failed = [](std::string message) {
+    return Fail({"server.tls_config", std::move(message), 500});
+  };
+  if (cert.empty() || key.empty()) {
+    return failed("TLS needs both a certificate file and a private key file; set both or neither");
+  }
+  asio::ssl::context context(asio::ssl::context::tls_server);
+  boost::system::error_code ec;
+  context.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_compression |
+                          asio::ssl::context::single_dh_use,
+                      ec);
+  if (ec || SSL_CTX_set_min_proto_version(context.native_handle(), TLS1_2_VERSION) != 1) {
+    return failed("cannot restrict TLS to version 1.2 and later without compression");
+  }
+  context.use_certificate_chain_file(cert, ec);
+  if (ec) return failed("cannot load the TLS certificate chain " + cert + ": " + ec.message());
+  context.use_private_key_file(key, asio::ssl::context::pem, ec);
+  if (ec) return failed("cannot load the TLS private key " + key + ": " + ec.message());
+  if (SSL_CTX_check_private_key(context.native_handle()) != 1) {
+    return failed("the TLS private key " + key + " does not match the certificate " + cert);
+  }
+  tls.emplace(std::move(context));
+  return Ok();
 }
 
 Server::Server(ServerOptions options, const Router& router)
@@ -315,6 +414,7 @@ const Router& Server::routes() const {
 }
 
 Result<std::string> Server::Listen() {
+  if (Status loaded = impl_->LoadTls(); !loaded) return Fail(loaded.error());
   auto failed = [this](const boost::system::error_code& ec) {
     boost::system::error_code ignored;
     impl_->acceptor.close(ignored);

@@ -32,9 +32,14 @@ struct Request {
   std::string body;
   std::string request_id;
   std::string remote;  // "127.0.0.1:54321"
+  bool tls = false;    // arrived over TLS
+  // Set by ServerOptions::authorize: who is asking (the auth module's Principal).
+  std::shared_ptr<const void> principal;
 
   // Header value by lower-case name, or "" when absent.
   std::string_view Header(std::string_view lower_name) const;
+  // Value of cookie `name` from the Cookie header, or "" when absent.
+  std::string Cookie(std::string_view name) const;
   // Query parameter, or nullopt when absent.
   std::optional<std::string> Query(const std::string& name) const;
   // Parses the body as strict JSON (RFC 8259, UTF-8, depth-limited). Throws Failure with
@@ -75,6 +80,12 @@ struct RouteDoc {
   std::vector<int> error_statuses;  // documented problem responses (400, 404, 422, ...)
   std::string description;          // longer text for the operation; "" repeats the summary
   std::string response_content_type = "application/json";  // of the 2xx body
+  // Access control, checked in one place (ServerOptions::authorize) before the handler runs:
+  // the permission the route needs ("public", "authenticated", "units.read", "units.write",
+  // "users.admin", "audit.read", ...) and where the unit it concerns is found: "" (none),
+  // "path:NAME" (a path parameter), "query:NAME", or "body:NAME" (a string field of the JSON body).
+  std::string permission = "authenticated";
+  std::string scope;
 };
 
 struct Route {
@@ -134,6 +145,25 @@ struct ServerOptions {
   std::function<bool()> ready;  // /readyz answers 200 when this returns true; unset: ready
   bool handle_signals = true;   // SIGTERM/SIGINT stop Run() gracefully
   std::chrono::milliseconds shutdown_grace{5000};  // how long requests in flight may take to finish
+
+  // Called before every route's handler (built-in routes included): authenticates the request
+  // (sets Request::principal) and checks route.doc.permission / scope; throws Failure (401, 403,
+  // 423, ...) to refuse. Unset: every route is open.
+  std::function<void(Request&, const Route&)> authorize;
+  // Called after every routed request has its response (audit of writes, logins, ...). Must not
+  // throw.
+  std::function<void(const Request&, const Route&, const Response&)> after;
+
+  // TLS: both set serves HTTPS only (OpenSSL through Asio), with HSTS on every response.
+  std::string tls_cert_file;  // PEM certificate chain
+  std::string tls_key_file;   // PEM private key
+
+  // Rate limits (token buckets), answered 429 with Retry-After and problem code
+  // "request.rate_limited". 0 disables.
+  double rate_per_address = 50;  // requests per second per client address
+  double burst_per_address = 200;
+  double rate_per_token = 20;  // per bearer token / session cookie
+  double burst_per_token = 100;
 };
 
 // The routes served are the built-in ones (GET /healthz, /readyz, /metrics,
@@ -149,7 +179,8 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   // Binds the listening socket; returns the bound "host:port" (the real port when 0 was asked;
-  // an IPv6 host in brackets: "[::1]:8080"). Fails with "server.listen_failed".
+  // an IPv6 host in brackets: "[::1]:8080"). Fails with "server.tls_config" when the TLS files
+  // cannot be loaded, else "server.listen_failed".
   Result<std::string> Listen();
   // Serves until Stop() or SIGTERM/SIGINT: then stops accepting, closes idle connections, lets
   // requests in flight finish (up to options.shutdown_grace) and returns. Calls Listen() first

@@ -1,4 +1,5 @@
-// The server over real sockets: keep-alive, limits, problems, ids, HEAD, shutdown, metrics.
+// The server over real sockets: keep-alive, limits, problems, ids, HEAD, shutdown, metrics,
+// rate limits.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include "server/server.h"
+#include "server/test_support.h"
 
 namespace pdh::http {
 namespace {
@@ -30,51 +32,7 @@ namespace bhttp = beast::http;
 namespace json = boost::json;
 using tcp = asio::ip::tcp;
 using RawResponse = bhttp::response<bhttp::string_body>;
-
-// A server on an ephemeral port, run by a background thread until the object goes.
-class RunningServer {
- public:
-  RunningServer(const Router& router, ServerOptions options, bool handle_signals = false)
-      : server_(Defaults(std::move(options), handle_signals), router) {
-    auto address = server_.Listen();
-    if (!address) throw Failure(address.error());
-    address_ = *address;
-    port_ = static_cast<uint16_t>(std::stoi(address_.substr(address_.rfind(':') + 1)));
-    thread_ = std::thread([this] { server_.Run(); });
-  }
-  ~RunningServer() { StopAndWait(); }
-
-  // Stops the server and returns how long Run() took to return.
-  std::chrono::milliseconds StopAndWait() { return WaitForExit(/*stop=*/true); }
-
-  // Waits for Run() to return (after Stop() when `stop`); returns how long that took.
-  std::chrono::milliseconds WaitForExit(bool stop) {
-    auto start = std::chrono::steady_clock::now();
-    if (thread_.joinable()) {
-      if (stop) server_.Stop();
-      thread_.join();
-    }
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                                 start);
-  }
-
-  uint16_t port() const { return port_; }
-  const std::string& address() const { return address_; }
-
- private:
-  static ServerOptions Defaults(ServerOptions o, bool handle_signals) {
-    o.port = 0;
-    o.threads = 2;
-    o.access_log = "";
-    o.handle_signals = handle_signals;
-    return o;
-  }
-
-  Server server_;
-  std::string address_;
-  uint16_t port_ = 0;
-  std::thread thread_;
-};
+using testing::RunningServer;
 
 // A blocking HTTP/1.1 client on one connection.
 class Client {
@@ -346,6 +304,23 @@ TEST(Server, ListenFailsOnBadHost) {
   auto r = server.Listen();
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, "server.listen_failed");
+}
+
+TEST(Server, RateLimitAnswers429WithRetryAfter) {
+  ServerOptions o;
+  o.rate_per_address = 0.01;
+  o.burst_per_address = 2;
+  RunningServer server(TestRoutes(), o);
+  Client client(server.port());
+  EXPECT_EQ(client.Send(bhttp::verb::get, "/api/v1/units/1").result_int(), 200);
+  // Another connection from the same address shares the bucket.
+  EXPECT_EQ(Client(server.port()).Send(bhttp::verb::get, "/api/v1/units/1").result_int(), 200);
+  RawResponse refused = client.Send(bhttp::verb::get, "/api/v1/units/1");
+  EXPECT_EQ(refused.result_int(), 429);
+  EXPECT_EQ(Body(refused).at("code"), "request.rate_limited");
+  EXPECT_EQ(refused[bhttp::field::retry_after], "100");
+  EXPECT_TRUE(refused.keep_alive());
+  EXPECT_EQ(client.Send(bhttp::verb::get, "/healthz").result_int(), 200);  // probes are exempt
 }
 
 TEST(Server, MetricsPassPromtool) {

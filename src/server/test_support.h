@@ -1,10 +1,16 @@
-// Helpers shared by the server's tests: a scratch web root. Private to src/server tests.
+// Helpers shared by the server's tests: a scratch web root, a server on a background thread.
+// Private to src/server tests.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <string>
+#include <thread>
+
+#include "server/server.h"
 
 namespace pdh::http::testing {
 
@@ -49,6 +55,51 @@ struct WebRoot {
     dir.Write("dist/.env", "hidden");
     std::filesystem::create_symlink(dir.path() / "secret.txt", root / "link.txt");
   }
+};
+
+// A server on an ephemeral port, run by a background thread until the object goes.
+class RunningServer {
+ public:
+  RunningServer(const Router& router, ServerOptions options, bool handle_signals = false)
+      : server_(Defaults(std::move(options), handle_signals), router) {
+    auto address = server_.Listen();
+    if (!address) throw Failure(address.error());
+    address_ = *address;
+    port_ = static_cast<uint16_t>(std::stoi(address_.substr(address_.rfind(':') + 1)));
+    thread_ = std::thread([this] { server_.Run(); });
+  }
+  ~RunningServer() { StopAndWait(); }
+
+  // Stops the server and returns how long Run() took to return.
+  std::chrono::milliseconds StopAndWait() { return WaitForExit(/*stop=*/true); }
+
+  // Waits for Run() to return (after Stop() when `stop`); returns how long that took.
+  std::chrono::milliseconds WaitForExit(bool stop) {
+    auto start = std::chrono::steady_clock::now();
+    if (thread_.joinable()) {
+      if (stop) server_.Stop();
+      thread_.join();
+    }
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                 start);
+  }
+
+  uint16_t port() const { return port_; }
+  const std::string& address() const { return address_; }
+
+ private:
+  static ServerOptions Defaults(ServerOptions o, bool handle_signals) {
+    o.port = 0;
+    o.threads = 2;
+    o.access_log = "";
+    o.handle_signals = handle_signals;
+    return o;
+  }
+
+  Server server_;
+  std::string address_;
+  uint16_t port_ = 0;
+  std::thread thread_;
 };
 
 }  // namespace pdh::http::testing
