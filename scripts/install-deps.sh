@@ -14,7 +14,7 @@ packages=(
   libsqlite3-dev sqlite3 libsodium-dev libssl-dev libcli11-dev libspdlog-dev libfmt-dev
   libexpected-dev libutf8proc-dev zlib1g-dev libzip-dev libexpat1-dev libxlsxwriter-dev libcurl4-openssl-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev curl
+  libgtest-dev libgmock-dev libbenchmark-dev curl wrk
   # browser tests and metrics lint
   chromium prometheus
 )

@@ -8,13 +8,14 @@ work=$(mktemp -d)
 trap 'kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 "$pdh" demo --db "$work/demo.db" >/dev/null
+token=$("$pdh" tokens create --db "$work/demo.db" --user admin --name lint)
 "$pdh" serve --db "$work/demo.db" --listen 127.0.0.1:0 --access-log "" >"$work/out" &
 pid=$!
 for _ in $(seq 100); do grep -q 'listening on' "$work/out" 2>/dev/null && break; sleep 0.1; done
 url=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$work/out")
 [ -n "$url" ] || { echo "pdh serve did not start"; exit 1; }
 
-curl -sf "$url/api/v1/units/80" >/dev/null
+curl -sf -H "Authorization: Bearer $token" "$url/api/v1/units/80" >/dev/null
 curl -sf "$url/api/v1/openapi.json" >"$work/openapi.json"
 curl -sf "$url/metrics" >"$work/metrics.txt"
 

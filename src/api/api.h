@@ -1,11 +1,15 @@
-// The HTTP API of pdh's modules: routes registered on the server's Router, over shared state
-// (the store and the current snapshots the modules read from).
+// The HTTP API of pdh's modules: routes registered on the server's Router, the one place where
+// requests are authenticated and authorized (from each route's declared permission and unit
+// scope), and the audit of what they did.
 #pragma once
 
 #include <memory>
 #include <mutex>
 #include <string>
 
+#include "audit/audit.h"
+#include "auth/auth.h"
+#include "core/clock.h"
 #include "server/server.h"
 #include "store/store.h"
 #include "units/units.h"
@@ -17,11 +21,15 @@ namespace pdh::api {
 class Context {
  public:
   Context(store::Store& store, std::shared_ptr<const units::Registry> registry,
-          std::string home_province, std::string version)
+          std::string home_province, std::string version, auth::Service& auth,
+          audit::Log& audit_log, const Clock& clock)
       : store_(store),
         registry_(std::move(registry)),
         home_province_(std::move(home_province)),
-        version_(std::move(version)) {}
+        version_(std::move(version)),
+        auth_(auth),
+        audit_(audit_log),
+        clock_(clock) {}
 
   store::Store& store() { return store_; }
   std::shared_ptr<const units::Registry> registry() const {
@@ -32,6 +40,9 @@ class Context {
   Status ReloadUnits();
   const std::string& home_province() const { return home_province_; }
   const std::string& version() const { return version_; }
+  auth::Service& auth() { return auth_; }
+  audit::Log& audit() { return audit_; }
+  const Clock& clock() const { return clock_; }
 
  private:
   store::Store& store_;
@@ -39,9 +50,25 @@ class Context {
   std::shared_ptr<const units::Registry> registry_;
   std::string home_province_;
   std::string version_;
+  auth::Service& auth_;
+  audit::Log& audit_;
+  const Clock& clock_;
 };
 
 // Registers every /api/v1 route of the modules.
 void RegisterRoutes(http::Router& router, Context& ctx);
+
+// The server's authorize hook: authenticates (session cookie or bearer token), enforces the
+// administrators' second factor and CSRF on cookie-authenticated writes, finds the unit the
+// route concerns from its declared scope, and asks auth::Allows. Throws Failure to refuse.
+void Authorize(Context& ctx, http::Request& req, const http::Route& route);
+
+// The server's after hook: appends writes, failed requests refused for access, and reads of
+// private data to the audit log.
+void AuditRequest(Context& ctx, const http::Request& req, const http::Route& route,
+                  const http::Response& res);
+
+// The principal the authorize hook attached, or null on public routes.
+const auth::Principal* PrincipalOf(const http::Request& req);
 
 }  // namespace pdh::api

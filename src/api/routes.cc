@@ -4,9 +4,11 @@
 namespace pdh::api {
 
 void RegisterUnitRoutes(http::Router& router, Context& ctx);
+void RegisterAuthRoutes(http::Router& router, Context& ctx);
 
 void RegisterRoutes(http::Router& router, Context& ctx) {
   RegisterUnitRoutes(router, ctx);
+  RegisterAuthRoutes(router, ctx);
 }
 
 }  // namespace pdh::api

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "api/api.h"
+#include "api/handler_util.h"
 #include "core/date.h"
 #include "core/text.h"
 
@@ -74,26 +75,6 @@ json::object SuccessionJson(const units::Succession& s, const units::Unit& unit)
           {"kind", units::MergeKindName(s.kind)},
           {"note", s.note},
           {"weight", s.weight ? json::value(*s.weight) : json::value(nullptr)}};
-}
-
-// A whole number, or nullopt when `s` is anything else.
-std::optional<size_t> ParseCount(std::string_view s) {
-  size_t n = 0;
-  const char* end = s.data() + s.size();
-  auto [p, ec] = std::from_chars(s.data(), end, n);
-  if (ec != std::errc() || p != end) return std::nullopt;
-  return n;
-}
-
-size_t ParseLimit(const Request& req, size_t fallback, size_t max) {
-  auto s = req.Query("limit");
-  if (!s) return fallback;
-  auto n = ParseCount(*s);
-  if (!n || *n == 0 || *n > max) {
-    throw Failure(Error::BadRequest(
-        "request.invalid_limit", "limit must be a whole number from 1 to " + std::to_string(max)));
-  }
-  return *n;
 }
 
 size_t ParseCursor(const Request& req) {
@@ -200,23 +181,6 @@ Response Resolve(Context& ctx, Request& req) {
                                      {"targets", std::move(items)}});
 }
 
-std::optional<std::string> OptString(const json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  if (it == o.end() || it->value().is_null()) return std::nullopt;
-  if (!it->value().is_string()) {
-    throw Failure(Error::Invalid("request.invalid_field", std::string(key) + " must be a string"));
-  }
-  return std::string(it->value().as_string());
-}
-
-json::object BodyObject(const Request& req) {
-  json::value v = req.Json();
-  if (!v.is_object()) {
-    throw Failure(Error::Invalid("request.invalid_body", "the body must be a JSON object"));
-  }
-  return std::move(v.as_object());
-}
-
 Response AddAgency(Context& ctx, Request& req) {
   const json::object body = BodyObject(req);
   units::AgencyInput in;
@@ -245,25 +209,13 @@ Response PatchUnit(Context& ctx, Request& req) {
   patch.name = OptString(body, "name");
   patch.short_name = OptString(body, "short_name");
   patch.type = OptString(body, "type");
-  if (auto it = body.find("population"); it != body.end() && !it->value().is_null()) {
-    if (!it->value().is_int64() && !it->value().is_uint64()) {
-      throw Failure(Error::Invalid("request.invalid_field", "population must be a whole number"));
-    }
-    patch.population = it->value().to_number<int64_t>();
-  }
+  OnlyFields(body, {"name", "short_name", "type", "population", "area_km2"});
+  patch.population = OptInt(body, "population");
   if (auto it = body.find("area_km2"); it != body.end() && !it->value().is_null()) {
     if (!it->value().is_number()) {
       throw Failure(Error::Invalid("request.invalid_field", "area_km2 must be a number"));
     }
     patch.area_km2 = it->value().to_number<double>();
-  }
-  for (const auto& kv : body) {
-    static const std::set<std::string_view> known = {"name", "short_name", "type", "population",
-                                                     "area_km2"};
-    if (!known.count(kv.key())) {
-      throw Failure(Error::Invalid("request.unknown_field",
-                                   "'" + std::string(kv.key()) + "' cannot be changed"));
-    }
   }
   Must(units::UpdateUnit(ctx.store(), u, patch));
   Must(ctx.ReloadUnits());
@@ -297,13 +249,17 @@ void RegisterUnitRoutes(http::Router& router, Context& ctx) {
       R"({"type":"object","properties":{"unit":)" + std::string(kUnitSchema) +
       R"(,"kind":{"type":"string","enum":["whole","partial"]},"note":{"type":"string"},"weight":{"type":["number","null"]}}})";
 
+  router.DescribeTag(
+      "units",
+      "Administrative units and agencies (đơn vị hành chính), before and after the 2025 reform.");
   router.Add(
       "GET", "/api/v1/info", "info", bind(Info),
       {.summary = "What this hub is: version and home province",
        .tag = "units",
        .response_schema =
            R"({"type":"object","properties":{"name":{"type":"string"},"version":{"type":"string"},"province":)" +
-           std::string(kUnitSchema) + "}}"});
+           std::string(kUnitSchema) + "}}",
+       .permission = "public"});
   router.Add(
       "GET", "/api/v1/units", "units.list", bind(ListUnits),
       {.summary = "List units: provinces by default, or children of a parent, or a search",
@@ -320,7 +276,8 @@ void RegisterUnitRoutes(http::Router& router, Context& ctx) {
            R"({"type":"object","required":["items","total","next_cursor"],"properties":{"items":{"type":"array","items":)" +
            std::string(kUnitSchema) +
            R"(},"total":{"type":"integer"},"next_cursor":{"type":["string","null"]}}})",
-       .error_statuses = {400, 404}});
+       .error_statuses = {400, 404},
+       .permission = "units.read"});
   router.Add(
       "GET", "/api/v1/units/resolve", "units.resolve", bind(Resolve),
       {.summary = "Resolve a pre-2025 commune code to its new unit(s)",
@@ -329,13 +286,15 @@ void RegisterUnitRoutes(http::Router& router, Context& ctx) {
        .response_schema = R"({"type":"object","properties":{"code":{"type":"string"},"old":)" +
                           std::string(kUnitSchema) + R"(,"targets":{"type":"array","items":)" +
                           succession + "}}}",
-       .error_statuses = {400, 404}});
+       .error_statuses = {400, 404},
+       .permission = "units.read"});
   router.Add("GET", "/api/v1/units/{code}", "units.get", bind(GetUnit),
              {.summary = "One unit with its ancestors",
               .tag = "units",
               .params = {AsOfParam()},
               .response_schema = kUnitSchema,
-              .error_statuses = {400, 404}});
+              .error_statuses = {400, 404},
+              .permission = "units.read"});
   router.Add(
       "GET", "/api/v1/units/{code}/children", "units.children", bind(Children),
       {.summary = "Direct children of a unit (communes and agencies of a province)",
@@ -345,7 +304,8 @@ void RegisterUnitRoutes(http::Router& router, Context& ctx) {
                    R"({"type":"string","enum":["province","district","commune","agency"]})"}},
        .response_schema = R"({"type":"object","properties":{"parent":)" + std::string(kUnitSchema) +
                           R"(,"items":{"type":"array","items":)" + kUnitSchema + "}}}",
-       .error_statuses = {400, 404}});
+       .error_statuses = {400, 404},
+       .permission = "units.read"});
   router.Add(
       "GET", "/api/v1/units/{code}/predecessors", "units.predecessors", bind(Predecessors),
       {.summary = "The pre-2025 communes merged into a unit, with the merge kind",
@@ -353,7 +313,8 @@ void RegisterUnitRoutes(http::Router& router, Context& ctx) {
        .params = {AsOfParam()},
        .response_schema = R"({"type":"object","properties":{"unit":)" + std::string(kUnitSchema) +
                           R"(,"items":{"type":"array","items":)" + succession + "}}}",
-       .error_statuses = {400, 404}});
+       .error_statuses = {400, 404},
+       .permission = "units.read"});
   router.Add(
       "POST", "/api/v1/units", "units.add_agency", bind(AddAgency),
       {.summary = "Add a department or agency under a province",
@@ -362,7 +323,9 @@ void RegisterUnitRoutes(http::Router& router, Context& ctx) {
            R"({"type":"object","required":["code","name"],"properties":{"code":{"type":"string"},"name":{"type":"string"},"short_name":{"type":"string"},"type":{"type":"string"},"parent":{"type":"string"}}})",
        .response_schema = kUnitSchema,
        .success_status = 201,
-       .error_statuses = {400, 409, 415, 422}});
+       .error_statuses = {400, 409, 415, 422},
+       .permission = "units.write",
+       .scope = "body:parent"});
   router.Add(
       "PATCH", "/api/v1/units/{code}", "units.update", bind(PatchUnit),
       {.summary = "Rename an agency, or set a unit's own population and area figures",
@@ -370,7 +333,9 @@ void RegisterUnitRoutes(http::Router& router, Context& ctx) {
        .request_schema =
            R"({"type":"object","properties":{"name":{"type":"string"},"short_name":{"type":"string"},"type":{"type":"string"},"population":{"type":"integer","minimum":0},"area_km2":{"type":"number","exclusiveMinimum":0}}})",
        .response_schema = kUnitSchema,
-       .error_statuses = {400, 404, 415, 422}});
+       .error_statuses = {400, 404, 415, 422},
+       .permission = "units.write",
+       .scope = "path:code"});
 }
 
 }  // namespace pdh::api

@@ -8,17 +8,50 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <sstream>
 #include <string>
 
 #include "api/api.h"
+#include "auth/auth.h"
+#include "cli/cli.h"
 #include "cli/paths.h"
 #include "server/server.h"
 #include "store/store.h"
 #include "units/units.h"
 
+namespace pdh::cli {
+
+namespace fs = std::filesystem;
+
+std::unique_ptr<store::Store> OpenStore(const std::string& path, bool create) {
+  if (create && fs::path(path).has_parent_path()) {
+    fs::create_directories(fs::path(path).parent_path());
+  }
+  return Must(store::Store::Open(path, {.create = create}));
+}
+
+std::shared_ptr<const units::Registry> LoadRegistry(store::Store& store) {
+  auto reg = Must(units::Registry::Load(store));
+  if (reg->size() == 0) {
+    throw Failure(Error::NotFound("units.empty",
+                                  "the database has no units yet: run 'pdh units import' first"));
+  }
+  return reg;
+}
+
+std::string HomeProvince(store::Store& store) {
+  return Must(store.GetSetting("home_province")).value_or("80");
+}
+
+}  // namespace pdh::cli
+
 namespace {
 
 namespace fs = std::filesystem;
+using pdh::cli::HomeProvince;
+using pdh::cli::LoadRegistry;
+using pdh::cli::OpenStore;
+using pdh::cli::Options;
 namespace json = boost::json;
 using pdh::Error;
 using pdh::Failure;
@@ -35,25 +68,6 @@ int ExitCode(const Error& e) {
     default:
       return 1;
   }
-}
-
-std::unique_ptr<pdh::store::Store> OpenStore(const std::string& path, bool create) {
-  if (create && fs::path(path).has_parent_path())
-    fs::create_directories(fs::path(path).parent_path());
-  return pdh::Must(pdh::store::Store::Open(path, {.create = create}));
-}
-
-std::shared_ptr<const pdh::units::Registry> LoadRegistry(pdh::store::Store& store) {
-  auto reg = pdh::Must(pdh::units::Registry::Load(store));
-  if (reg->size() == 0) {
-    throw Failure(Error::NotFound("units.empty",
-                                  "the database has no units yet: run 'pdh units import' first"));
-  }
-  return reg;
-}
-
-std::string HomeProvince(pdh::store::Store& store) {
-  return pdh::Must(store.GetSetting("home_province")).value_or("80");
 }
 
 pdh::Date ParseAsOf(const std::string& s) {
@@ -108,26 +122,6 @@ void PrintUnitLine(const pdh::units::Unit& u) {
   std::cout << "\n";
 }
 
-struct Options {
-  std::string db = "var/pdh.db";
-  bool json = false;
-  bool force = false;
-  std::string source;
-  std::string agencies;
-  std::string province = "80";
-  std::string listen = "127.0.0.1:8080";
-  std::string web;
-  std::string access_log = "-";
-  int threads = 0;
-  std::string code;
-  std::string as_of;
-  std::string parent;
-  std::string level;
-  std::string query;
-  std::string backup_file;
-  pdh::units::AgencyInput agency;
-};
-
 pdh::units::ImportSources Sources(const Options& o) {
   return {
       o.source.empty() ? pdh::cli::DataDir() + "/vn-admin" : o.source,
@@ -138,6 +132,9 @@ pdh::units::ImportSources Sources(const Options& o) {
 int RunImport(const Options& o) {
   auto store = OpenStore(o.db, true);
   auto report = pdh::Must(pdh::units::Import(*store, Sources(o)));
+  pdh::SystemClock clock;
+  pdh::cli::AuditCommand(*pdh::cli::OpenAuditLog(*store, clock), "units.import",
+                         Sources(o).admin_dir);
   PrintReport(report, o.json);
   return 0;
 }
@@ -152,19 +149,48 @@ int RunDemo(const Options& o) {
   }
   auto store = OpenStore(o.db, true);
   auto report = pdh::Must(pdh::units::Import(*store, Sources(o)));
+  auto registry = LoadRegistry(*store);
+  pdh::SystemClock clock;
+  auto log = pdh::cli::OpenAuditLog(*store, clock);
+  pdh::cli::AuditCommand(*log, "demo.create", o.db);
+  const std::string password = pdh::cli::CreateDemoAdministrator(*store, *registry);
+  pdh::cli::AuditCommand(*log, "users.create", "admin");
   if (o.json) {
+    // The import report plus the administrator's login, for scripts and tests.
+    std::ostringstream report_json;
+    auto* old = std::cout.rdbuf(report_json.rdbuf());
     PrintReport(report, true);
-  } else {
-    std::cout << "Demo province " << o.province << " created in " << o.db << "\n";
-    PrintReport(report, false);
+    std::cout.rdbuf(old);
+    json::object out = json::parse(report_json.str()).as_object();
+    out["admin"] = {{"name", "admin"}, {"password", password}};
+    std::cout << json::serialize(out) << "\n";
+    return 0;
   }
+  std::cout << "Demo province " << o.province << " created in " << o.db << "\n";
+  PrintReport(report, false);
+  std::cout << "\nAdministrator: admin\nPassword:      " << password
+            << "\n(shown once; change it after signing in)\n"
+            << "Sign in at /login; you will first enrol an authenticator app (TOTP): scan the QR "
+               "code it shows, or type the secret, then enter the 6-digit code.\n";
   return 0;
 }
 
 int RunServe(const Options& o) {
   auto store = OpenStore(o.db, false);
   auto registry = LoadRegistry(*store);
-  pdh::api::Context ctx(*store, registry, HomeProvince(*store), PDH_VERSION);
+  pdh::SystemClock clock;
+  pdh::auth::Config auth_config;
+  if (o.session_idle > 0) auth_config.idle_timeout = std::chrono::seconds(o.session_idle);
+  if (o.admin_session_idle > 0) {
+    auth_config.admin_idle_timeout = std::chrono::seconds(o.admin_session_idle);
+  }
+  pdh::auth::Service auth(*store, clock, auth_config);
+  if (auto n = auth.DisableInactive(); n && *n > 0) {
+    std::cerr << "pdh: disabled " << *n << " accounts unused for 45 days\n";
+  }
+  auto audit_log = pdh::cli::OpenAuditLog(*store, clock);
+  pdh::api::Context ctx(*store, registry, HomeProvince(*store), PDH_VERSION, auth, *audit_log,
+                        clock);
   pdh::http::Router router;
   pdh::api::RegisterRoutes(router, ctx);
 
@@ -189,10 +215,23 @@ int RunServe(const Options& o) {
   opts.access_log = o.access_log;
   opts.version = PDH_VERSION;
   opts.ready = [&store] { return store->healthy(); };
+  opts.authorize = [&ctx](pdh::http::Request& req, const pdh::http::Route& route) {
+    pdh::api::Authorize(ctx, req, route);
+  };
+  opts.after = [&ctx](const pdh::http::Request& req, const pdh::http::Route& route,
+                      const pdh::http::Response& res) {
+    pdh::api::AuditRequest(ctx, req, route, res);
+  };
+  opts.tls_cert_file = o.tls_cert;
+  opts.tls_key_file = o.tls_key;
+  opts.rate_per_address = o.rate_per_address;
+  opts.rate_per_token = o.rate_per_token;
   pdh::http::Server server(opts, router);
   const std::string bound = pdh::Must(server.Listen());
-  std::cout << "pdh: listening on http://" << bound << std::endl;
+  const bool tls = !o.tls_cert.empty() && !o.tls_key.empty();
+  std::cout << "pdh: listening on " << (tls ? "https://" : "http://") << bound << std::endl;
   server.Run();
+  (void)audit_log->Checkpoint();
   std::cerr << "pdh: stopped" << std::endl;
   return 0;
 }
@@ -301,6 +340,8 @@ int RunUnitsAdd(Options o) {
   auto reg = LoadRegistry(*store);
   if (o.agency.parent_code.empty()) o.agency.parent_code = HomeProvince(*store);
   auto id = pdh::Must(pdh::units::AddAgency(*store, *reg, o.agency));
+  pdh::SystemClock clock;
+  pdh::cli::AuditCommand(*pdh::cli::OpenAuditLog(*store, clock), "units.add_agency", o.agency.code);
   std::cout << "added " << o.agency.code << " (id " << id << ")\n";
   return 0;
 }
@@ -339,6 +380,16 @@ int main(int argc, char** argv) {
   serve->add_option("--threads", o.threads, "I/O threads (default: one per core)");
   serve->add_option("--access-log", o.access_log,
                     "JSON-lines access log file, - for stderr, empty for none");
+  serve->add_option("--tls-cert", o.tls_cert, "PEM certificate chain: serve HTTPS only");
+  serve->add_option("--tls-key", o.tls_key, "PEM private key of --tls-cert");
+  serve->add_option("--session-idle", o.session_idle,
+                    "Idle timeout of sessions, seconds (default 900)");
+  serve->add_option("--admin-session-idle", o.admin_session_idle,
+                    "Idle timeout of administrators' sessions, seconds (default 300)");
+  serve->add_option("--rate-per-address", o.rate_per_address,
+                    "Requests per second allowed per client address (0: no limit)");
+  serve->add_option("--rate-per-token", o.rate_per_token,
+                    "Requests per second allowed per token or session (0: no limit)");
   serve->callback([&] { action = RunServe; });
 
   auto* units = app.add_subcommand("units", "Administrative units and agencies");
@@ -389,6 +440,8 @@ auto* backup = app.add_subcommand("backup", "Online backup of the database to a 
 add_db(backup);
 backup->add_option("file", o.backup_file, "Destination file (must not exist)")->required();
 backup->callback([&] { action = RunBackup; });
+
+pdh::cli::AddSecurityCommands(app, o, action);
 
 try {
   app.parse(argc, argv);

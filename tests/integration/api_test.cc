@@ -149,10 +149,12 @@ TEST(Server, EtagAnswers304) {
 }
 
 TEST(Server, KeepAliveServesSeveralRequestsOnOneConnection) {
+  const std::pair<std::string, std::string> auth{"Authorization",
+                                                 "Bearer " + SharedServer().admin_token()};
   auto rs = Exchange(SharedServer().host(), SharedServer().port(),
                      {{"GET", "/healthz", "", {}},
-                      {"GET", "/api/v1/units/80", "", {}},
-                      {"GET", "/api/v1/units/25459", "", {}}});
+                      {"GET", "/api/v1/units/80", "", {auth}},
+                      {"GET", "/api/v1/units/25459", "", {auth}}});
   ASSERT_EQ(rs.size(), 3u);
   for (const auto& r : rs) EXPECT_EQ(r.status, 200);
 }

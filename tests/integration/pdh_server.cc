@@ -6,7 +6,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <boost/json.hpp>
+
 #include <array>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -31,13 +34,19 @@ int RunPdh(const std::string& args, std::string* out) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-PdhServer::PdhServer() {
+PdhServer::PdhServer(const std::string& extra_args) {
   char tmpl[] = "/tmp/pdh-it-XXXXXX";
   if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
   dir_ = tmpl;
   db_ = dir_ + "/demo.db";
   std::string out;
-  if (RunPdh("demo --db " + db_, &out) != 0) throw std::runtime_error("pdh demo failed: " + out);
+  if (RunPdh("demo --json --db " + db_, &out) != 0)
+    throw std::runtime_error("pdh demo failed: " + out);
+  admin_password_ = std::string(boost::json::parse(out).at("admin").at("password").as_string());
+  if (Pdh("tokens create --user admin --name tests", &out) != 0) {
+    throw std::runtime_error("pdh tokens create failed: " + out);
+  }
+  admin_token_ = out.substr(0, out.find('\n'));
 
   int pipefd[2];
   if (pipe(pipefd) != 0) throw std::runtime_error("pipe failed");
@@ -48,8 +57,10 @@ PdhServer::PdhServer() {
     close(pipefd[1]);
     const std::string log = dir_ + "/access.log";
     const std::string web = std::string(PDH_SOURCE_DIR) + "/web/dist";
-    execl(PDH_BIN, PDH_BIN, "serve", "--db", db_.c_str(), "--listen", "127.0.0.1:0", "--web",
-          web.c_str(), "--access-log", log.c_str(), static_cast<char*>(nullptr));
+    const std::string cmd = std::string("exec ") + PDH_BIN + " serve --db " + db_ +
+                            " --listen 127.0.0.1:0 --web " + web + " --access-log " + log +
+                            " --rate-per-address 0 --rate-per-token 0 " + extra_args;
+    execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
   close(pipefd[1]);
@@ -72,7 +83,22 @@ PdhServer::~PdhServer() {
 }
 
 HttpResponse PdhServer::Get(const std::string& target) const {
-  return Send(host_, port_, {"GET", target, "", {}});
+  return Request({"GET", target, "", {}});
+}
+
+HttpResponse PdhServer::Request(const HttpRequest& r) const {
+  for (const auto& [name, value] : r.headers) {
+    std::string lower = name;
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower == "authorization" || lower == "cookie") return Send(host_, port_, r);
+  }
+  HttpRequest with = r;
+  with.headers.emplace_back("Authorization", "Bearer " + admin_token_);
+  return Send(host_, port_, with);
+}
+
+int PdhServer::Pdh(const std::string& args, std::string* out) const {
+  return RunPdh(args + " --db " + db_, out);
 }
 
 int PdhServer::Stop() {

@@ -12,8 +12,10 @@ namespace pdh::test {
 
 class PdhServer {
  public:
-  // Creates the demo database and starts the server; aborts the test run on failure.
-  PdhServer();
+  // Creates the demo database, an API token for its administrator, and starts the server
+  // (rate limits off, so the suites can send many requests); aborts the test run on failure.
+  // `extra_args` are added to `pdh serve`.
+  explicit PdhServer(const std::string& extra_args = "");
   ~PdhServer();
   PdhServer(const PdhServer&) = delete;
   PdhServer& operator=(const PdhServer&) = delete;
@@ -24,8 +26,17 @@ class PdhServer {
   const std::string& db() const { return db_; }
   std::string access_log() const { return dir_ + "/access.log"; }
 
+  // Requests as the administrator (bearer token) unless the request carries its own
+  // Authorization header or a Cookie.
   HttpResponse Get(const std::string& target) const;
-  HttpResponse Request(const HttpRequest& r) const { return Send(host_, port_, r); }
+  HttpResponse Request(const HttpRequest& r) const;
+  // Without any credentials.
+  HttpResponse Anonymous(const HttpRequest& r) const { return Send(host_, port_, r); }
+
+  const std::string& admin_password() const { return admin_password_; }
+  const std::string& admin_token() const { return admin_token_; }
+  // Runs `pdh ARGS --db <this database>`; returns the exit code.
+  int Pdh(const std::string& args, std::string* out = nullptr) const;
 
   // Sends SIGTERM and waits; returns the exit status (0 when it stopped cleanly).
   int Stop();
@@ -36,6 +47,8 @@ class PdhServer {
   std::string host_ = "127.0.0.1";
   int port_ = 0;
   pid_t pid_ = -1;
+  std::string admin_password_;
+  std::string admin_token_;
 };
 
 // Runs `pdh ARGS`, returning the exit code and what it printed on stdout.

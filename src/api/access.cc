@@ -1,0 +1,122 @@
+// The one place where requests are authenticated and authorized, and where what they did is
+// appended to the audit log.
+#include <boost/json.hpp>
+
+#include "api/api.h"
+
+namespace pdh::api {
+namespace json = boost::json;
+namespace {
+
+constexpr std::string_view kSessionCookie = "pdh_session";
+
+bool IsWrite(std::string_view method) {
+  return method != "GET" && method != "HEAD";
+}
+
+// Routes an administrator may use before enrolling a second factor.
+bool EnrolmentRoute(const std::string& name) {
+  return name == "auth.me" || name == "auth.totp_enroll" || name == "auth.totp_confirm" ||
+         name == "auth.logout" || name == "auth.logout_all";
+}
+
+std::shared_ptr<const auth::Principal> Authenticate(Context& ctx, const http::Request& req) {
+  std::string_view authz = req.Header("authorization");
+  if (authz.size() > 7 && (authz.substr(0, 7) == "Bearer " || authz.substr(0, 7) == "bearer ")) {
+    return std::make_shared<const auth::Principal>(
+        Must(ctx.auth().AuthenticateToken(std::string(authz.substr(7)))));
+  }
+  const std::string cookie = req.Cookie(kSessionCookie);
+  if (cookie.empty()) {
+    throw Failure(Error{"auth.no_session",
+                        "sign in first, or send an API token as 'Authorization: Bearer …'", 401});
+  }
+  return std::make_shared<const auth::Principal>(Must(ctx.auth().AuthenticateSession(cookie)));
+}
+
+// The unit code a route concerns, from its declared scope ("path:code", "query:unit",
+// "body:parent"); empty when the route has no scope or the request does not name one.
+std::string ScopeCode(const http::Request& req, const std::string& scope) {
+  const auto colon = scope.find(':');
+  if (colon == std::string::npos) return {};
+  const std::string where = scope.substr(0, colon), name = scope.substr(colon + 1);
+  if (where == "path") {
+    auto it = req.params.find(name);
+    return it == req.params.end() ? std::string() : it->second;
+  }
+  if (where == "query") return req.Query(name).value_or("");
+  if (where == "body") {
+    // The handler parses the body again and answers malformed JSON itself.
+    json::error_code ec;
+    json::value v = json::parse(req.body, ec);
+    if (ec || !v.is_object()) return {};
+    const auto* f = v.as_object().if_contains(name);
+    return f && f->is_string() ? std::string(f->as_string()) : std::string();
+  }
+  return {};
+}
+
+}  // namespace
+
+const auth::Principal* PrincipalOf(const http::Request& req) {
+  return static_cast<const auth::Principal*>(req.principal.get());
+}
+
+void Authorize(Context& ctx, http::Request& req, const http::Route& route) {
+  const std::string& permission = route.doc.permission;
+  if (permission == "public") return;
+  auto principal = Authenticate(ctx, req);
+  req.principal = principal;
+  const auth::Principal& p = *principal;
+  if (p.via == auth::Principal::Via::kSession && p.Has(auth::Role::kAdministrator) && !p.mfa &&
+      !EnrolmentRoute(route.name)) {
+    throw Failure(Error{"auth.totp_enrollment_required",
+                        "administrators need a second factor: enrol an authenticator app first "
+                        "(POST /api/v1/auth/totp/enroll)",
+                        403});
+  }
+  if (p.via == auth::Principal::Via::kSession && IsWrite(req.method) &&
+      req.Header("x-csrf-token") != p.csrf_token) {
+    throw Failure(Error{
+        "auth.csrf", "this change needs the X-CSRF-Token header from the sign-in response", 403});
+  }
+  if (permission == "authenticated") return;
+  auto registry = ctx.registry();
+  const std::string code = ScopeCode(req, route.doc.scope);
+  const units::Unit* unit = code.empty() ? nullptr : registry->Find(code, Date::Today());
+  if (!unit && !code.empty()) {
+    auto eras = registry->FindAllEras(code);
+    if (!eras.empty()) unit = eras.front();
+  }
+  if (!auth::Allows(p, permission, unit, *registry)) {
+    throw Failure(Error{"auth.forbidden",
+                        "'" + p.name + "' may not " + permission +
+                            (unit ? " for " + unit->name + " (" + unit->code + ")" : std::string()),
+                        403});
+  }
+}
+
+void AuditRequest(Context& ctx, const http::Request& req, const http::Route& route,
+                  const http::Response& res) {
+  // Sign-ins are audited by their handler, which knows the name tried.
+  if (route.name == "auth.login") return;
+  const bool refused = res.status == 401 || res.status == 403;
+  const bool private_read = route.doc.permission.ends_with(".read_private");
+  if (!IsWrite(req.method) && !private_read && !(refused && route.doc.permission != "public")) {
+    return;
+  }
+  const auth::Principal* p = PrincipalOf(req);
+  audit::Event e;
+  e.actor = p ? p->name : "";
+  e.action = refused ? "denied:" + route.name : route.name;
+  e.target = req.path;
+  e.remote = req.remote;
+  e.request_id = req.request_id;
+  e.detail = {{"method", req.method}, {"status", res.status}};
+  if (auto r = ctx.audit().Append(e); !r) {
+    std::fprintf(stderr, "pdh: audit append failed (%s): %s\n", r.error().code.c_str(),
+                 r.error().message.c_str());
+  }
+}
+
+}  // namespace pdh::api

@@ -1,0 +1,102 @@
+// Query and body helpers for the route files.
+#include "api/handler_util.h"
+
+#include <algorithm>
+#include <charconv>
+
+namespace pdh::api {
+
+namespace json = boost::json;
+
+std::optional<size_t> ParseCount(std::string_view s) {
+  size_t n = 0;
+  const char* end = s.data() + s.size();
+  auto [p, ec] = std::from_chars(s.data(), end, n);
+  if (ec != std::errc() || p != end) return std::nullopt;
+  return n;
+}
+
+size_t ParseLimit(const http::Request& req, size_t fallback, size_t max) {
+  auto s = req.Query("limit");
+  if (!s) return fallback;
+  auto n = ParseCount(*s);
+  if (!n || *n == 0 || *n > max) {
+    throw Failure(Error::BadRequest(
+        "request.invalid_limit", "limit must be a whole number from 1 to " + std::to_string(max)));
+  }
+  return *n;
+}
+
+json::object BodyObject(const http::Request& req) {
+  json::value v = req.Json();
+  if (!v.is_object()) {
+    throw Failure(Error::Invalid("request.invalid_body", "the body must be a JSON object"));
+  }
+  return std::move(v.as_object());
+}
+
+namespace {
+
+[[noreturn]] void BadField(std::string_view key, std::string_view what) {
+  throw Failure(
+      Error::Invalid("request.invalid_field", std::string(key) + " must be " + std::string(what)));
+}
+
+const json::value* Field(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  if (it == o.end() || it->value().is_null()) return nullptr;
+  return &it->value();
+}
+
+}  // namespace
+
+std::optional<std::string> OptString(const json::object& o, std::string_view key) {
+  const json::value* v = Field(o, key);
+  if (!v) return std::nullopt;
+  if (!v->is_string()) BadField(key, "a string");
+  return std::string(v->as_string());
+}
+
+std::optional<bool> OptBool(const json::object& o, std::string_view key) {
+  const json::value* v = Field(o, key);
+  if (!v) return std::nullopt;
+  if (!v->is_bool()) BadField(key, "true or false");
+  return v->as_bool();
+}
+
+std::optional<int64_t> OptInt(const json::object& o, std::string_view key) {
+  const json::value* v = Field(o, key);
+  if (!v) return std::nullopt;
+  if (!v->is_int64() && !(v->is_uint64() && v->as_uint64() <= INT64_MAX)) {
+    BadField(key, "a whole number");
+  }
+  return v->to_number<int64_t>();
+}
+
+std::optional<std::vector<std::string>> OptStrings(const json::object& o, std::string_view key) {
+  const json::value* v = Field(o, key);
+  if (!v) return std::nullopt;
+  if (!v->is_array()) BadField(key, "an array of strings");
+  std::vector<std::string> out;
+  for (const auto& e : v->as_array()) {
+    if (!e.is_string()) BadField(key, "an array of strings");
+    out.emplace_back(e.as_string());
+  }
+  return out;
+}
+
+void OnlyFields(const json::object& o, std::initializer_list<std::string_view> known) {
+  for (const auto& kv : o) {
+    if (std::find(known.begin(), known.end(), kv.key()) == known.end()) {
+      throw Failure(
+          Error::Invalid("request.unknown_field",
+                         "'" + std::string(kv.key()) + "' is not a field of this request"));
+    }
+  }
+}
+
+json::value OrNull(const std::optional<std::string>& s) {
+  return s ? json::value(*s) : json::value(nullptr);
+}
+
+}  // namespace pdh::api

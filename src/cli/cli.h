@@ -1,0 +1,77 @@
+// The pdh command line: options shared by the commands and the helpers they use.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "audit/audit.h"
+#include "core/clock.h"
+#include "store/store.h"
+#include "units/units.h"
+
+namespace pdh::cli {
+
+struct Options {
+  std::string db = "var/pdh.db";
+  bool json = false;
+  bool force = false;
+  std::string source;
+  std::string agencies;
+  std::string province = "80";
+  std::string listen = "127.0.0.1:8080";
+  std::string web;
+  std::string access_log = "-";
+  int threads = 0;
+  std::string code;
+  std::string as_of;
+  std::string parent;
+  std::string level;
+  std::string query;
+  std::string backup_file;
+  pdh::units::AgencyInput agency;
+  // serve: security
+  std::string tls_cert;
+  std::string tls_key;
+  int session_idle = 0;        // seconds; 0: the default (15 min)
+  int admin_session_idle = 0;  // seconds; 0: the default (5 min)
+  double rate_per_address = 50;
+  double rate_per_token = 20;
+  // users, tokens, audit
+  std::string user;
+  std::string display_name;
+  std::string password;
+  bool password_stdin = false;
+  std::string role;
+  std::string unit;
+  bool include_descendants = false;
+  bool system = false;
+  std::string token_name = "cli";
+  int token_days = 30;
+  std::vector<std::string> permissions;
+  std::vector<std::string> token_units;
+  int64_t token_id = 0;
+  std::string out;
+  std::string public_key;
+  int keep_days = 90;
+};
+
+// Opens the database (creating its directory and file when `create`). Throws Failure.
+std::unique_ptr<store::Store> OpenStore(const std::string& path, bool create);
+// The units of the database; throws units.empty when none were imported.
+std::shared_ptr<const units::Registry> LoadRegistry(store::Store& store);
+std::string HomeProvince(store::Store& store);
+// The audit log of the database, with its key beside the database file.
+std::unique_ptr<audit::Log> OpenAuditLog(store::Store& store, const Clock& clock);
+// Appends an entry for a command run on the database file.
+void AuditCommand(audit::Log& log, const std::string& action, const std::string& target);
+
+// Creates the administrator "admin" with a random password; returns the password.
+std::string CreateDemoAdministrator(store::Store& store, const units::Registry& registry);
+
+// users, tokens and audit commands; each returns the process exit code.
+void AddSecurityCommands(CLI::App& app, Options& o, int (*&action)(const Options&));
+
+}  // namespace pdh::cli

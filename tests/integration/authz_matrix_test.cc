@@ -1,0 +1,223 @@
+// The authorization matrix, generated from the route table (as the server publishes it in its
+// OpenAPI document, with each operation's permission and unit scope): every endpoint × every
+// role × own unit / other unit, plus no credentials at all. Each route must have an entry in
+// kExpected below: a route added without one fails here, and so does a route whose permission
+// changed without this table being changed with it.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include <map>
+#include <set>
+
+#include "integration/pdh_server.h"
+
+namespace pdh::test {
+namespace {
+
+namespace json = boost::json;
+
+// operationId -> the permission the route must declare.
+const std::map<std::string, std::string> kExpected = {
+    {"healthz", "public"},
+    {"readyz", "public"},
+    {"metrics", "public"},
+    {"openapi", "public"},
+    {"info", "public"},
+    {"units.list", "units.read"},
+    {"units.resolve", "units.read"},
+    {"units.get", "units.read"},
+    {"units.children", "units.read"},
+    {"units.predecessors", "units.read"},
+    {"units.add_agency", "units.write"},
+    {"units.update", "units.write"},
+    {"units.accounts", "units.read_private"},
+    {"auth.login", "public"},
+    {"auth.logout", "authenticated"},
+    {"auth.logout_all", "authenticated"},
+    {"auth.me", "authenticated"},
+    {"auth.totp_enroll", "authenticated"},
+    {"auth.totp_confirm", "authenticated"},
+    {"auth.password", "authenticated"},
+    {"users.list", "users.admin"},
+    {"users.create", "users.admin"},
+    {"users.get", "users.admin"},
+    {"users.update", "users.admin"},
+    {"tokens.list", "authenticated"},
+    {"tokens.create", "authenticated"},
+    {"tokens.revoke", "authenticated"},
+    {"audit.list", "audit.read"},
+    {"audit.verify", "audit.read"},
+};
+
+const char* kOwnUnit = "25459";    // Phường Tân Ninh: the officer's and the system's unit
+const char* kOtherUnit = "25480";  // Phường Bình Minh
+
+enum class Relation { kNone, kOwn, kOther };
+
+// The rules of auth::Allows, restated independently.
+bool Expect(const std::string& role, const std::string& permission, Relation rel) {
+  if (permission == "public" || permission == "authenticated") return true;
+  if (permission == "audit.read") return role == "administrator" || role == "auditor";
+  const std::string access = permission.substr(permission.find('.') + 1);
+  if (role == "administrator") return true;
+  if (role == "leader") return access == "read" || access == "read_private";
+  if (role == "auditor") return access == "read";
+  // officer, system
+  if (access == "read") return true;
+  if (access == "read_private" || access == "write") return rel == Relation::kOwn;
+  return false;
+}
+
+struct Principal {
+  std::string role;
+  std::string token;
+};
+
+class AuthzMatrix : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto& s = SharedServer();
+    principals_ = new std::vector<Principal>{{"administrator", s.admin_token()}};
+    const std::string pw = " --password correct-horse-battery-staple";
+    std::string out;
+    struct Account {
+      std::string name, role, args;
+    };
+    for (const Account& a : std::vector<Account>{
+             {"officer_a", "officer", pw + " --role officer --unit " + kOwnUnit},
+             {"leader_a", "leader", pw + " --role leader"},
+             {"auditor_a", "auditor", pw + " --role auditor"},
+             {"system_a", "system", " --system --role system --unit " + std::string(kOwnUnit)}}) {
+      ASSERT_EQ(s.Pdh("users add " + a.name + a.args, &out), 0) << out;
+      ASSERT_EQ(s.Pdh("tokens create --user " + a.name, &out), 0) << out;
+      principals_->push_back({a.role, out.substr(0, out.find('\n'))});
+    }
+  }
+  static void TearDownTestSuite() { delete principals_; }
+  static std::vector<Principal>* principals_;
+};
+std::vector<Principal>* AuthzMatrix::principals_ = nullptr;
+
+struct Operation {
+  std::string id, method, path, permission, scope;
+};
+
+std::vector<Operation> Operations() {
+  auto doc = json::parse(SharedServer().Get("/api/v1/openapi.json").body);
+  std::vector<Operation> ops;
+  for (const auto& [path, item] : doc.at("paths").as_object()) {
+    for (const auto& [method, op] : item.as_object()) {
+      if (!op.is_object() || !op.as_object().contains("operationId")) continue;
+      std::string m(method);
+      for (auto& c : m) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      const auto& o = op.as_object();
+      ops.push_back(
+          {std::string(o.at("operationId").as_string()), m, std::string(path),
+           o.contains("x-pdh-permission") ? std::string(o.at("x-pdh-permission").as_string()) : "",
+           o.contains("x-pdh-scope") ? std::string(o.at("x-pdh-scope").as_string()) : ""});
+    }
+  }
+  return ops;
+}
+
+// A concrete request for `op` concerning `unit` (where the route's scope takes one).
+HttpRequest Concrete(const Operation& op, const std::string& unit) {
+  std::string target = op.path;
+  auto fill = [&](const std::string& name, const std::string& value) {
+    for (size_t at; (at = target.find("{" + name + "}")) != std::string::npos;) {
+      target.replace(at, name.size() + 2, value);
+    }
+  };
+  fill("code", unit.empty() ? "80" : unit);
+  fill("name", "officer_a");
+  fill("id", "999999");
+  std::string body;
+  if (op.method != "GET" && op.method != "HEAD" && op.method != "DELETE") {
+    body = op.scope == "body:parent" ? R"({"parent":")" + unit + R"("})" : "{}";
+  }
+  HttpRequest r{op.method, target, body, {}};
+  if (!body.empty()) r.headers.emplace_back("Content-Type", "application/json");
+  return r;
+}
+
+bool RefusedForAccess(const HttpResponse& r) {
+  if (r.status != 401 && r.status != 403) return false;
+  auto v = json::parse(r.body);
+  const std::string code(v.at("code").as_string());
+  return code == "auth.forbidden" || code == "auth.no_session" || code == "auth.csrf" ||
+         code == "auth.totp_enrollment_required";
+}
+
+TEST_F(AuthzMatrix, EveryRouteEveryRoleEveryUnitRelation) {
+  const auto ops = Operations();
+  ASSERT_GT(ops.size(), 20u);
+  std::set<std::string> seen;
+  int checked = 0;
+  for (const auto& op : ops) {
+    seen.insert(op.id);
+    auto want = kExpected.find(op.id);
+    ASSERT_TRUE(want != kExpected.end()) << "route " << op.id << " (" << op.method << " " << op.path
+                                         << ") has no entry in the authorization matrix";
+    ASSERT_EQ(op.permission, want->second) << "route " << op.id << " changed its permission";
+    const bool scoped = !op.scope.empty();
+    std::vector<std::pair<Relation, std::string>> relations =
+        scoped ? std::vector<std::pair<Relation, std::string>>{{Relation::kOwn, kOwnUnit},
+                                                               {Relation::kOther, kOtherUnit}}
+               : std::vector<std::pair<Relation, std::string>>{{Relation::kNone, ""}};
+    for (const auto& [rel, unit] : relations) {
+      const HttpRequest req = Concrete(op, unit);
+      if (op.id == "auth.logout" || op.id == "auth.logout_all") continue;  // covered elsewhere
+      // No credentials.
+      auto anon = SharedServer().Anonymous(req);
+      if (op.permission == "public") {
+        EXPECT_FALSE(RefusedForAccess(anon)) << op.id << " anonymous: " << anon.status;
+      } else {
+        EXPECT_EQ(anon.status, 401) << op.id << " anonymous";
+        EXPECT_NE(anon.body.find("auth.no_session"), std::string::npos) << op.id << anon.body;
+      }
+      for (const auto& p : *principals_) {
+        HttpRequest as = req;
+        as.headers.emplace_back("Authorization", "Bearer " + p.token);
+        auto res = SharedServer().Request(as);
+        const bool allowed = Expect(p.role, op.permission, rel);
+        const std::string where = op.id + " as " + p.role + " on " + (unit.empty() ? "-" : unit);
+        if (allowed) {
+          EXPECT_FALSE(RefusedForAccess(res)) << where << ": " << res.status << " " << res.body;
+        } else {
+          EXPECT_EQ(res.status, 403) << where << ": " << res.body;
+          EXPECT_NE(res.body.find("auth.forbidden"), std::string::npos) << where << res.body;
+        }
+        ++checked;
+      }
+    }
+  }
+  for (const auto& [id, perm] : kExpected) {
+    EXPECT_TRUE(seen.count(id)) << id << " is in the matrix but no longer a route";
+  }
+  EXPECT_GT(checked, 100);
+}
+
+TEST_F(AuthzMatrix, OfficerCannotReadAnotherCommunesPrivateData) {
+  const std::string& officer = (*principals_)[1].token;
+  auto own = SharedServer().Request({"GET",
+                                     std::string("/api/v1/units/") + kOwnUnit + "/accounts",
+                                     "",
+                                     {{"Authorization", "Bearer " + officer}}});
+  EXPECT_EQ(own.status, 200) << own.body;
+  EXPECT_NE(own.body.find("officer_a"), std::string::npos);
+  auto other = SharedServer().Request({"GET",
+                                       std::string("/api/v1/units/") + kOtherUnit + "/accounts",
+                                       "",
+                                       {{"Authorization", "Bearer " + officer}}});
+  EXPECT_EQ(other.status, 403);
+  // Public data of the other commune is readable.
+  auto pub = SharedServer().Request({"GET",
+                                     std::string("/api/v1/units/") + kOtherUnit,
+                                     "",
+                                     {{"Authorization", "Bearer " + officer}}});
+  EXPECT_EQ(pub.status, 200);
+}
+
+}  // namespace
+}  // namespace pdh::test

@@ -1,0 +1,175 @@
+// Sign-in, second factor, CSRF, lockout, tokens and the audit log, end to end over HTTP and the
+// CLI, against the real server.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <boost/json.hpp>
+
+#include "auth/auth.h"
+#include "integration/pdh_server.h"
+
+namespace pdh::test {
+namespace {
+
+namespace json = boost::json;
+
+json::value Body(const HttpResponse& r) {
+  return json::parse(r.body);
+}
+std::string Code(const HttpResponse& r) {
+  return r.body.empty() ? "" : std::string(Body(r).at("code").as_string());
+}
+
+// The session cookie a login set ("pdh_session=...").
+std::string CookieOf(const HttpResponse& r) {
+  const std::string set = r.Header("set-cookie");
+  return set.substr(0, set.find(';'));
+}
+
+HttpRequest Json(std::string method, std::string target, std::string body,
+                 std::vector<std::pair<std::string, std::string>> headers = {}) {
+  headers.emplace_back("Content-Type", "application/json");
+  return {std::move(method), std::move(target), std::move(body), std::move(headers)};
+}
+
+HttpResponse Login(const std::string& name, const std::string& password,
+                   const std::string& totp = "") {
+  json::object o{{"name", name}, {"password", password}};
+  if (!totp.empty()) o["totp"] = totp;
+  return SharedServer().Anonymous(Json("POST", "/api/v1/auth/login", json::serialize(o)));
+}
+
+TEST(Security, UnauthenticatedDataRequestsGet401) {
+  for (const char* target : {"/api/v1/units", "/api/v1/units/80/children", "/api/v1/users",
+                             "/api/v1/audit", "/api/v1/units/resolve?code=25456"}) {
+    auto r = SharedServer().Anonymous({"GET", target, "", {}});
+    EXPECT_EQ(r.status, 401) << target;
+    EXPECT_EQ(Code(r), "auth.no_session") << target;
+    EXPECT_EQ(r.Header("content-type"), "application/problem+json");
+  }
+  EXPECT_EQ(SharedServer().Anonymous({"GET", "/api/v1/info", "", {}}).status, 200);
+}
+
+TEST(Security, AdministratorEnrolsTotpThenSignsInWithIt) {
+  auto& s = SharedServer();
+  auto first = Login("admin", s.admin_password());
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_TRUE(Body(first).at("totp_enrollment_required").as_bool());
+  const std::string cookie = CookieOf(first);
+  EXPECT_NE(first.Header("set-cookie").find("HttpOnly"), std::string::npos);
+  EXPECT_NE(first.Header("set-cookie").find("SameSite=Strict"), std::string::npos);
+  const std::string csrf(Body(first).at("csrf_token").as_string());
+
+  // Nothing but enrolment until the second factor is set up.
+  auto blocked = s.Request({"GET", "/api/v1/units/80", "", {{"Cookie", cookie}}});
+  EXPECT_EQ(blocked.status, 403);
+  EXPECT_EQ(Code(blocked), "auth.totp_enrollment_required");
+
+  // Writes with the cookie need the CSRF token.
+  auto no_csrf = s.Request(Json("POST", "/api/v1/auth/totp/enroll", "{}", {{"Cookie", cookie}}));
+  EXPECT_EQ(no_csrf.status, 403);
+  EXPECT_EQ(Code(no_csrf), "auth.csrf");
+
+  auto enrol = s.Request(
+      Json("POST", "/api/v1/auth/totp/enroll", "{}", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}}));
+  ASSERT_EQ(enrol.status, 200) << enrol.body;
+  const std::string secret(Body(enrol).at("secret").as_string());
+  EXPECT_EQ(std::string(Body(enrol).at("otpauth_uri").as_string()).rfind("otpauth://totp/", 0), 0u);
+
+  SystemClock clock;
+  auto wrong = s.Request(Json("POST", "/api/v1/auth/totp/confirm", R"({"code":"000000"})",
+                              {{"Cookie", cookie}, {"X-CSRF-Token", csrf}}));
+  EXPECT_EQ(Code(wrong), "auth.totp_invalid");
+  auto confirm = s.Request(Json("POST", "/api/v1/auth/totp/confirm",
+                                R"({"code":")" + auth::TotpCode(secret, clock.Now()) + R"("})",
+                                {{"Cookie", cookie}, {"X-CSRF-Token", csrf}}));
+  ASSERT_EQ(confirm.status, 200) << confirm.body;
+  EXPECT_TRUE(Body(confirm).at("mfa").as_bool());
+  EXPECT_EQ(s.Request({"GET", "/api/v1/units/80", "", {{"Cookie", cookie}}}).status, 200);
+
+  // Logging out ends the session.
+  auto out = s.Request(
+      Json("POST", "/api/v1/auth/logout", "", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}}));
+  EXPECT_EQ(out.status, 204) << out.body;
+  EXPECT_EQ(s.Request({"GET", "/api/v1/auth/me", "", {{"Cookie", cookie}}}).status, 401);
+
+  // From now on the password alone is not enough.
+  auto again = Login("admin", s.admin_password());
+  EXPECT_EQ(again.status, 401);
+  EXPECT_EQ(Code(again), "auth.totp_required");
+  auto with_code = Login("admin", s.admin_password(),
+                         auth::TotpCode(secret, clock.Now() + std::chrono::seconds(30)));
+  ASSERT_EQ(with_code.status, 200) << with_code.body;
+  EXPECT_FALSE(Body(with_code).at("totp_enrollment_required").as_bool());
+}
+
+TEST(Security, FiveWrongPasswordsLockTheAccount) {
+  auto& s = SharedServer();
+  std::string out;
+  ASSERT_EQ(s.Pdh("users add lock_a --password correct-horse-battery-staple --role leader", &out),
+            0)
+      << out;
+  for (int i = 0; i < 5; ++i) {
+    auto r = Login("lock_a", "wrong-password-number-" + std::to_string(i));
+    EXPECT_TRUE(r.status == 401 || r.status == 423) << r.body;
+  }
+  auto locked = Login("lock_a", "correct-horse-battery-staple");
+  EXPECT_EQ(locked.status, 423) << locked.body;
+  EXPECT_EQ(Code(locked), "auth.locked");
+  // An administrator can unlock it.
+  ASSERT_EQ(s.Pdh("users enable lock_a", &out), 0) << out;
+  EXPECT_EQ(Login("lock_a", "correct-horse-battery-staple").status, 200);
+  // Failed sign-ins are in the audit log.
+  auto audit = Body(s.Get("/api/v1/audit?actor=lock_a&action=login.failed"));
+  EXPECT_GE(audit.at("items").as_array().size(), 5u);
+}
+
+TEST(Security, TokensCanBeRevoked) {
+  auto& s = SharedServer();
+  auto created =
+      s.Request(Json("POST", "/api/v1/tokens", R"({"name":"revoke-me","expires_in_days":7})"));
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string token(Body(created).at("token").as_string());
+  const int64_t id = Body(created).at("id").as_int64();
+  auto use = s.Request({"GET", "/api/v1/units/80", "", {{"Authorization", "Bearer " + token}}});
+  EXPECT_EQ(use.status, 200);
+  auto listed = Body(s.Get("/api/v1/tokens"));
+  bool found = false;
+  for (const auto& t : listed.at("items").as_array()) found |= t.at("id").as_int64() == id;
+  EXPECT_TRUE(found);
+  EXPECT_EQ(s.Request({"DELETE", "/api/v1/tokens/" + std::to_string(id), "", {}}).status, 204);
+  auto after = s.Request({"GET", "/api/v1/units/80", "", {{"Authorization", "Bearer " + token}}});
+  EXPECT_EQ(after.status, 401);
+  EXPECT_EQ(Code(after), "auth.token_revoked");
+  auto bogus = s.Request({"GET", "/api/v1/units/80", "", {{"Authorization", "Bearer pdh_nope"}}});
+  EXPECT_EQ(Code(bogus), "auth.token_invalid");
+}
+
+TEST(Security, AuditLogVerifiesAndNamesATamperedEntry) {
+  auto& s = SharedServer();
+  // Some writes to audit.
+  s.Request(Json("PATCH", "/api/v1/units/80.SKHCN", R"({"short_name":"Sở KH&CN"})"));
+  std::string out;
+  EXPECT_EQ(s.Pdh("audit verify", &out), 0) << out;
+  EXPECT_NE(out.find("verified"), std::string::npos) << out;
+  auto api = Body(s.Get("/api/v1/audit/verify"));
+  EXPECT_TRUE(api.at("ok").as_bool()) << json::serialize(api);
+
+  // Change one byte of entry 3 in a copy of the database file.
+  const std::string copy = s.dir() + "/tampered.db";
+  ASSERT_EQ(s.Pdh("backup " + copy, &out), 0) << out;
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(copy.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE audit_entry SET actor = actor || 'x' WHERE seq = 3", nullptr,
+                         nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  EXPECT_EQ(RunPdh("audit verify --db " + copy, &out), 5) << out;
+  EXPECT_NE(out.find("entry 3"), std::string::npos) << out;
+
+  // Export for an outside verifier: a header, the entries and the checkpoints.
+  EXPECT_EQ(s.Pdh("audit export --out " + s.dir() + "/audit.jsonl", &out), 0) << out;
+}
+
+}  // namespace
+}  // namespace pdh::test
