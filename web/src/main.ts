@@ -1,20 +1,54 @@
-// Entry point: builds the shell, loads the home province, starts the router.
+// Entry point: builds the shell, loads the home province, starts the router. Every page but the
+// login needs a signed-in account (and some a role); administrators enrol TOTP first.
 
 import './styles.css';
-import { api } from './api';
+import { api, type Role } from './api';
 import { onLangChange } from './i18n';
+import { auditPage } from './pages/audit';
+import { forbiddenPage } from './pages/forbidden';
+import { loginPage } from './pages/login';
 import { notFoundPage } from './pages/not-found';
 import { overviewPage } from './pages/overview';
+import { passwordPage } from './pages/password';
+import { allTokensPage, myTokensPage } from './pages/tokens';
+import { totpPage } from './pages/totp';
 import { unitPage } from './pages/unit';
 import { unitsPage } from './pages/units';
-import { Router } from './router';
+import { usersPage } from './pages/users';
+import { go, Router, type View } from './router';
+import { ensureSession, hasRole } from './session';
 import { createShell, showError } from './shell';
 
+/** A page for signed-in accounts, limited to `roles` when given. */
+const signedIn =
+  (view: View, roles?: Role[]): View =>
+  async (outlet, ctx) => {
+    let me;
+    try {
+      me = await ensureSession();
+    } catch (err) {
+      return showError(err);
+    }
+    if (!me || ctx.signal.aborted) return; // on the way to the login page
+    if (me.totp_enrollment_required && ctx.path !== '/account/totp') {
+      return go(`/account/totp?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });
+    }
+    if (roles && !hasRole(me, roles)) return forbiddenPage(outlet);
+    return view(outlet, ctx);
+  };
+
 const shell = createShell(document.getElementById('app')!);
-const router = new Router(shell.outlet, notFoundPage, (path) => shell.setActive(path))
-  .add('/', overviewPage)
-  .add('/units', unitsPage)
-  .add('/units/:code', unitPage);
+const router = new Router(shell.outlet, signedIn(notFoundPage), (path) => shell.setActive(path))
+  .add('/login', loginPage)
+  .add('/', signedIn(overviewPage))
+  .add('/units', signedIn(unitsPage))
+  .add('/units/:code', signedIn(unitPage))
+  .add('/account/password', signedIn(passwordPage))
+  .add('/account/totp', signedIn(totpPage))
+  .add('/account/tokens', signedIn(myTokensPage))
+  .add('/admin/users', signedIn(usersPage, ['administrator']))
+  .add('/admin/tokens', signedIn(allTokensPage, ['administrator']))
+  .add('/audit', signedIn(auditPage, ['auditor', 'administrator']));
 
 onLangChange(() => {
   shell.relabel();

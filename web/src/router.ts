@@ -17,9 +17,10 @@ interface Route {
 
 const navigateEvent = 'pdh:navigate';
 
-/** Goes to an in-app path (from links, chart clicks, table rows). */
-export function go(href: string): void {
-  if (href !== location.pathname + location.search + location.hash) history.pushState(null, '', href);
+/** Goes to an in-app path (from links, chart clicks, table rows); `replace` for redirects. */
+export function go(href: string, { replace = false } = {}): void {
+  if (replace) history.replaceState(null, '', href);
+  else if (href !== location.pathname + location.search + location.hash) history.pushState(null, '', href);
   window.dispatchEvent(new Event(navigateEvent));
 }
 

@@ -1,13 +1,35 @@
-// The IOC shell: header with product and province, language switch, navigation, error banner.
+// The IOC shell: header with product and province, session time, user menu, language switch,
+// navigation (only what the account's roles may use), error banner.
 
 import { h, mount } from './dom';
-import { lang, setLang, t, type Key, type Lang } from './i18n';
-import { ApiError } from './api';
+import { fmtDateTime, lang, setLang, t, type Key, type Lang } from './i18n';
+import { ApiError, type Role } from './api';
+import { currentUser, hasRole, logout, onSessionChange, remainingMs } from './session';
 
-const navItems: { href: string; key: Key; match: (path: string) => boolean }[] = [
+interface NavItem {
+  href: string;
+  key: Key;
+  match: (path: string) => boolean;
+  /** Roles that may use the page; absent: every signed-in account. */
+  roles?: Role[];
+  /** Starts a titled group in the navigation. */
+  group?: Key;
+}
+
+const navItems: NavItem[] = [
   { href: '/', key: 'nav.overview', match: (p) => p === '/' },
   { href: '/units', key: 'nav.units', match: (p) => p === '/units' || p.startsWith('/units/') },
+  { href: '/account/tokens', key: 'nav.tokens', match: (p) => p === '/account/tokens' },
+  { href: '/admin/users', key: 'nav.users', match: (p) => p === '/admin/users', roles: ['administrator'], group: 'nav.admin' },
+  { href: '/admin/tokens', key: 'nav.allTokens', match: (p) => p === '/admin/tokens', roles: ['administrator'] },
+  { href: '/audit', key: 'nav.audit', match: (p) => p === '/audit', roles: ['auditor', 'administrator'], group: 'nav.oversight' },
 ];
+
+/** "14 phút" / "45 giây": how long the session has left. */
+function duration(ms: number): string {
+  const s = Math.ceil(ms / 1000);
+  return s >= 60 ? t('session.minutes', { n: Math.floor(s / 60) }) : t('session.seconds', { n: s });
+}
 
 export interface Shell {
   outlet: HTMLElement;
@@ -24,6 +46,9 @@ export function createShell(root: HTMLElement): Shell {
   const province = h('span', { class: 'province', 'data-testid': 'province-name' });
   const brand = h('span', { class: 'brand-sub' });
   const langGroup = h('div', { class: 'lang-switch', role: 'group' });
+  const sessionTime = h('span', { class: 'session-time', 'data-testid': 'session-time', role: 'timer', 'aria-live': 'off' });
+  const userMenu = h('details', { class: 'user-menu', 'data-testid': 'user-menu' });
+  const layout = h('div', { class: 'layout' });
   const navList = h('ul');
   const nav = h('nav', { class: 'sidenav' }, navList);
   const outlet = h('div', { class: 'outlet', 'data-testid': 'page' });
@@ -42,23 +67,71 @@ export function createShell(root: HTMLElement): Shell {
       { class: 'topbar' },
       h('a', { class: 'brand', href: '/' }, logo, h('span', { class: 'brand-text' }, product, brand)),
       province,
+      sessionTime,
+      userMenu,
       langGroup,
     ),
-    h('div', { class: 'layout' }, nav, main),
+    layout,
   );
+  mount(layout, nav, main);
 
   function renderNav(): void {
+    const me = currentUser();
+    // Signed out, or an administrator who must enrol TOTP first: no navigation at all.
+    const visible = me && !me.totp_enrollment_required ? navItems.filter((i) => !i.roles || hasRole(me, i.roles)) : [];
+    nav.hidden = visible.length === 0;
+    layout.classList.toggle('bare', nav.hidden);
     mount(
       navList,
-      navItems.map((item) =>
+      visible.flatMap((item) => [
+        item.group && h('li', { class: 'nav-group', 'aria-hidden': 'true' }, t(item.group)),
         h(
           'li',
           {},
           h('a', { href: item.href, 'aria-current': item.match(active) ? 'page' : null, 'data-testid': `nav-${item.key.slice(4)}` }, t(item.key)),
         ),
+      ]),
+    );
+  }
+
+  function renderUser(): void {
+    const me = currentUser();
+    userMenu.hidden = !me;
+    userMenu.open = false;
+    if (!me) return mount(userMenu);
+    const roles = me.roles.map((g) => (g.unit_name ? `${t(`role.${g.role}`)} · ${g.unit_name}` : t(`role.${g.role}`)));
+    const action = (key: Key, testid: string, everywhere: boolean) =>
+      h('button', { type: 'button', role: 'menuitem', 'data-testid': testid, onclick: () => void logout(everywhere).catch(showError) }, t(key));
+    mount(
+      userMenu,
+      h('summary', { 'data-testid': 'user-name', 'aria-label': t('user.menu', { name: me.display_name || me.name }) }, me.display_name || me.name),
+      h(
+        'div',
+        { class: 'menu', role: 'menu' },
+        h('p', { class: 'menu-who' }, h('strong', {}, me.name), roles.map((r) => h('span', {}, r))),
+        h('a', { href: '/account/password', role: 'menuitem', 'data-testid': 'menu-password' }, t('user.password')),
+        h('a', { href: '/account/totp', role: 'menuitem', 'data-testid': 'menu-totp' }, t('user.totp')),
+        h('a', { href: '/account/tokens', role: 'menuitem', 'data-testid': 'menu-tokens' }, t('nav.tokens')),
+        action('user.logout', 'logout', false),
+        action('user.logoutAll', 'logout-all', true),
       ),
     );
   }
+
+  function renderSessionTime(): void {
+    const left = remainingMs();
+    sessionTime.hidden = left == null;
+    if (left == null) return;
+    sessionTime.classList.toggle('ending', left < 60_000);
+    sessionTime.textContent = left > 0 ? t('session.remaining', { time: duration(left) }) : t('session.ended');
+    sessionTime.title = left > 0 ? t('session.until', { time: fmtDateTime(new Date(Date.now() + left).toISOString()) }) : '';
+  }
+  setInterval(renderSessionTime, 1000);
+  onSessionChange(() => {
+    renderNav();
+    renderUser();
+    renderSessionTime();
+  });
 
   function renderLang(): void {
     langGroup.setAttribute('aria-label', t('lang.label'));
@@ -87,6 +160,7 @@ export function createShell(root: HTMLElement): Shell {
     setActive(path) {
       active = path;
       renderNav();
+      userMenu.open = false;
     },
     relabel() {
       document.documentElement.lang = lang();
@@ -95,6 +169,8 @@ export function createShell(root: HTMLElement): Shell {
       skip.textContent = t('app.skip');
       nav.setAttribute('aria-label', t('nav.label'));
       renderNav();
+      renderUser();
+      renderSessionTime();
       renderLang();
     },
   };

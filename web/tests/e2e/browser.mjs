@@ -1,7 +1,9 @@
 // Browser side of the e2e tests: Debian's Chromium through playwright-core, a page that records
-// console errors and failed requests, and screenshots under web/test-results/.
+// console errors and failed requests, signing in (with TOTP when the account has it), and
+// screenshots under web/test-results/.
 
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -26,15 +28,16 @@ export async function launch() {
 
 /**
  * Starts pdh and a browser for one test file. `newPage()` gives a page in a fresh context
- * (so localStorage starts empty); `end()` checks that no page logged an error or saw a
- * failed request, closes the browser and stops the server.
+ * (so localStorage and cookies start empty), signed in as the leader unless `user` says
+ * otherwise (null: signed out); `end()` checks that no page logged an error or saw a failed
+ * request, closes the browser and stops the server.
  */
-export async function session() {
-  const server = await startPdh();
+export async function session(options) {
+  const server = await startPdh(options);
   const browser = await launch();
   const problems = [];
 
-  async function newPage({ width = 1366, height = 900 } = {}) {
+  async function newPage({ width = 1366, height = 900, user = server.leader } = {}) {
     const context = await browser.newContext({ viewport: { width, height }, baseURL: server.url });
     const page = await context.newPage();
     page.on('console', (msg) => {
@@ -45,6 +48,7 @@ export async function session() {
     page.on('response', (res) => {
       if (res.status() >= 400) problems.push(`HTTP ${res.status()} for ${res.url()}`);
     });
+    if (user) await signIn(page, user);
     return page;
   }
 
@@ -61,6 +65,92 @@ export async function session() {
       }
     },
   };
+}
+
+/**
+ * A predicate for `end()` that excuses error responses a test provokes on purpose (the response
+ * and Chromium's console line for it): `expected([401, 423], '/auth/login')`.
+ */
+export function expected(statuses, ...paths) {
+  const urls = paths.map((p) => `/api/v1${p}`);
+  return (problem) =>
+    statuses.some((status) =>
+      urls.some(
+        (u) =>
+          (problem.startsWith(`HTTP ${status} for `) && problem.endsWith(u)) ||
+          (problem.includes(`status of ${status} `) && problem.endsWith(`${u})`)),
+      ),
+    );
+}
+
+/** Excuses a problem when any of the predicates does. */
+export const anyOf =
+  (...predicates) =>
+  (problem) =>
+    predicates.some((p) => p(problem));
+
+/** RFC 6238 TOTP: HMAC-SHA1 over the 30-second step, 6 digits, for a base32 secret. */
+export function totp(secretBase32, time = Date.now()) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secretBase32.replace(/[\s=]/g, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(time / 30_000)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
+
+// A code is used once per account: a second sign-in within the same 30 s waits for the next.
+const usedCodes = new Map();
+async function freshCode(user) {
+  let code = totp(user.totp);
+  while (usedCodes.get(user.name) === code) {
+    await new Promise((r) => setTimeout(r, 1000));
+    code = totp(user.totp);
+  }
+  usedCodes.set(user.name, code);
+  return code;
+}
+
+/** Fills the sign-in form (and the code step when the account has TOTP); leaves the page there. */
+export async function submitLogin(page, user) {
+  if (new URL(page.url()).pathname !== '/login') await page.goto('/login');
+  await page.getByLabel('Tên đăng nhập').fill(user.name);
+  await page.getByLabel('Mật khẩu', { exact: true }).fill(user.password);
+  await page.getByTestId('login-submit').click();
+  if (user.totp) {
+    await page.getByTestId('totp-step').waitFor();
+    await page.getByLabel('Mã xác thực (6 chữ số)').fill(await freshCode(user));
+    await page.getByTestId('login-submit').click();
+  }
+}
+
+/** Signs in through the login page and waits until the page it leads to has loaded. */
+export async function signIn(page, user) {
+  await submitLogin(page, user);
+  await page.waitForURL((url) => url.pathname !== '/login');
+  await page.waitForLoadState('networkidle');
+}
+
+/** On the TOTP enrolment page: reads the secret, confirms with a computed code, remembers it. */
+export async function enrolTotp(page, user) {
+  const secret = await page.getByTestId('totp-secret').getAttribute('data-secret');
+  assert.match(secret, /^[A-Z2-7]{16,}=*$/, 'a base32 secret');
+  await page.getByLabel('Mã xác thực (6 chữ số)').fill(totp(secret));
+  await page.getByTestId('totp-confirm').click();
+  await page.waitForURL((url) => url.pathname !== '/account/totp');
+  user.totp = secret;
+  usedCodes.set(user.name, totp(secret));
+}
+
+/** Signs the administrator in, enrolling TOTP first if that has not happened yet. */
+export async function signInAdmin(page, admin) {
+  await submitLogin(page, admin);
+  await page.waitForURL((url) => url.pathname !== '/login');
+  if (new URL(page.url()).pathname === '/account/totp') await enrolTotp(page, admin);
+  await page.waitForLoadState('networkidle');
 }
 
 export async function screenshot(page, name) {

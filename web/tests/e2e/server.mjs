@@ -1,4 +1,5 @@
-// Runs the real pdh binary for browser tests: a demo database in a temp dir, then
+// Runs the real pdh binary for browser tests: a demo database in a temp dir (its administrator's
+// password read from `pdh demo --json`), a leader account for tests that only read, then
 // `pdh serve` on a free port. stop() sends SIGTERM and checks that the server exits 0.
 
 import assert from 'node:assert/strict';
@@ -13,12 +14,30 @@ const webDir = resolve(import.meta.dirname, '../..');
 export const pdhBin = resolve(webDir, process.env.PDH_BIN ?? '../build/pdh');
 export const webDist = resolve(webDir, process.env.PDH_WEB_DIST ?? 'dist');
 
-export async function startPdh() {
+const run = promisify(execFile);
+
+/** `extraArgs` go to `pdh serve` (e.g. shorter session timeouts). */
+export async function startPdh({ extraArgs = [] } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'pdh-e2e-'));
   const db = join(dir, 'demo.db');
-  await promisify(execFile)(pdhBin, ['demo', '--db', db], { timeout: 120_000 });
+  const { stdout } = await run(pdhBin, ['demo', '--db', db, '--json'], { timeout: 120_000 });
+  const { admin } = JSON.parse(stdout);
+  assert.ok(admin?.name && admin?.password, 'pdh demo --json prints the administrator');
 
-  const child = spawn(pdhBin, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', webDist], {
+  /** Runs a pdh subcommand on this database; resolves to its trimmed stdout. */
+  const cli = async (...args) => (await run(pdhBin, [...args, '--db', db], { timeout: 60_000 })).stdout.trim();
+
+  /** Creates an account with the CLI; returns { name, password }. */
+  async function addUser(name, role, { unit, displayName } = {}) {
+    const password = `${name}-Mat-khau-2025!`;
+    await cli('users', 'add', name, '--password', password, '--role', role, ...(unit ? ['--unit', unit] : []), ...(displayName ? ['--display-name', displayName] : []));
+    return { name, password };
+  }
+
+  const leader = await addUser('lanhdao', 'leader', { displayName: 'Nguyễn Văn An' });
+  const readToken = await cli('tokens', 'create', '--user', leader.name);
+
+  const child = spawn(pdhBin, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', webDist, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -43,9 +62,15 @@ export async function startPdh() {
 
   return {
     url,
-    /** GETs a JSON resource of the API (for expectations computed from the server's own data). */
+    /** The demo's administrator ({ name, password }; `totp` is added once a test enrols it). */
+    admin,
+    /** A leader: reads everything, the default account of the browser tests. */
+    leader,
+    cli,
+    addUser,
+    /** GETs a JSON resource of the API as the leader (for expectations from the server's own data). */
     async api(path) {
-      const res = await fetch(`${url}/api/v1${path}`, { headers: { Accept: 'application/json' } });
+      const res = await fetch(`${url}/api/v1${path}`, { headers: { Accept: 'application/json', Authorization: `Bearer ${readToken}` } });
       assert.equal(res.status, 200, `GET /api/v1${path}`);
       return res.json();
     },
