@@ -315,18 +315,7 @@ Response ListAudit(Context& ctx, Request& req) {
   }
   auto rows = Must(ctx.store().audit().Query(q));
   json::array items;
-  for (const auto& e : rows) {
-    json::error_code ec;
-    json::value detail = json::parse(e.detail, ec);
-    items.push_back({{"seq", e.seq},
-                     {"at", e.at},
-                     {"actor", e.actor},
-                     {"action", e.action},
-                     {"target", e.target},
-                     {"remote", e.remote},
-                     {"request_id", e.request_id},
-                     {"detail", ec ? json::value(json::object{}) : detail}});
-  }
+  for (const auto& e : rows) items.push_back(audit::EntryJson(e));
   const bool more = static_cast<int64_t>(rows.size()) == q.limit && !rows.empty();
   return Response::Json(
       json::object{{"items", std::move(items)},

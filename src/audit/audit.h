@@ -81,6 +81,10 @@ struct VerifyReport {
   std::string problem;                   // for a person: what is wrong where
 };
 
+// An entry as the API and the export show it: seq, at, actor, action, target, remote,
+// request_id, detail (an object), prev_hash, hash.
+boost::json::object EntryJson(const store::AuditEntryRow& e);
+
 // Re-walks the chain and the checkpoints. The public key is the one recorded in the store
 // unless `public_key_hex` is given (an auditor's own copy).
 Result<VerifyReport> Verify(store::Store& store,

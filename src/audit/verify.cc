@@ -191,6 +191,8 @@ Result<std::optional<std::string>> PublicKey(store::Store& store,
   return key;
 }
 
+}  // namespace
+
 boost::json::object EntryJson(const AuditEntryRow& e) {
   return {{"seq", e.seq},
           {"at", e.at},
@@ -203,6 +205,8 @@ boost::json::object EntryJson(const AuditEntryRow& e) {
           {"prev_hash", e.prev_hash},
           {"hash", e.hash}};
 }
+
+namespace {
 
 boost::json::object CheckpointJson(const AuditCheckpointRow& c) {
   return {{"seq", c.seq}, {"hash", c.hash}, {"at", c.at}, {"signature", c.signature}};
