@@ -240,6 +240,7 @@ Result<std::vector<AccountView>> Service::ListAccounts() {
 }
 
 Status Service::SetPassword(const std::string& name, const std::string& password) {
+  state_->Forget();
   auto found = FindByName(store_.identity(), name);
   if (!found) return Fail(found.error());
   if (found->kind == "system") {
@@ -258,6 +259,7 @@ Status Service::SetPassword(const std::string& name, const std::string& password
 
 Status Service::SetGrants(const std::string& name, const std::vector<Grant>& grants,
                           const units::Registry& registry) {
+  state_->Forget();
   auto account = FindByName(store_.identity(), name);
   if (!account) return Fail(account.error());
   auto rows = ResolveGrants(grants, registry, DateOf(clock_.Now()));
@@ -266,6 +268,7 @@ Status Service::SetGrants(const std::string& name, const std::vector<Grant>& gra
 }
 
 Status Service::Disable(const std::string& name, const std::string& reason) {
+  state_->Forget();
   auto found = FindByName(store_.identity(), name);
   if (!found) return Fail(found.error());
   {
@@ -283,6 +286,7 @@ Status Service::Disable(const std::string& name, const std::string& reason) {
 }
 
 Status Service::Enable(const std::string& name) {
+  state_->Forget();
   auto found = FindByName(store_.identity(), name);
   if (!found) return Fail(found.error());
   auto lock = state_->Lock(found->id);
@@ -299,6 +303,7 @@ Status Service::Enable(const std::string& name) {
 }
 
 Result<int64_t> Service::DisableInactive() {
+  state_->Forget();
   auto rows = store_.identity().ListAccounts();
   if (!rows) return Fail(rows.error());
   const TimePoint now = clock_.Now();

@@ -1,7 +1,9 @@
 // Identity and access (M11): accounts, roles with unit scope, password and TOTP login,
 // sessions, API tokens, and the one policy that decides what a principal may do.
 //
-// Thread-safety: Service is safe to use from many threads; state lives in the store.
+// Thread-safety: Service is safe to use from many threads; state lives in the store. An
+// authenticated principal is reused for up to 2 seconds; changes made through the Service clear
+// that at once, changes made by another process (the CLI) apply within the 2 seconds.
 #pragma once
 
 #include <chrono>

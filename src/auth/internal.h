@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -51,6 +52,30 @@ std::optional<int64_t> MatchTotp(const std::string& secret_base32, std::string_v
 // failure counts is not interleaved with another's, and the last TOTP step each account used,
 // so a code cannot be replayed within its window.
 struct Service::State {
+  // Principals recently authenticated, by "t:"/"s:" + credential hash, for a moment: most of a
+  // request's cost was reading token or session, account and grants. Any change to accounts,
+  // grants, sessions or tokens made through this Service clears it; changes made by another
+  // process (the CLI on the database file) take effect within kPrincipalTtl.
+  static constexpr std::chrono::seconds kPrincipalTtl{2};
+  std::mutex cache_mu;
+  std::unordered_map<std::string, std::pair<Principal, TimePoint>> principals;
+
+  std::optional<Principal> Cached(const std::string& key, TimePoint now) {
+    std::lock_guard lock(cache_mu);
+    auto it = principals.find(key);
+    if (it == principals.end() || now >= it->second.second) return std::nullopt;
+    return it->second.first;
+  }
+  void Remember(const std::string& key, const Principal& p, TimePoint now) {
+    std::lock_guard lock(cache_mu);
+    if (principals.size() >= 10000) principals.clear();
+    principals[key] = {p, now + kPrincipalTtl};
+  }
+  void Forget() {
+    std::lock_guard lock(cache_mu);
+    principals.clear();
+  }
+
   std::array<std::mutex, 64> stripes;
   std::mutex totp_mu;
   std::unordered_map<int64_t, int64_t> last_totp_step;

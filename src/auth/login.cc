@@ -179,8 +179,13 @@ Status Service::CheckPassword(int64_t account_id, const std::string& password) {
 
 Result<Principal> Service::AuthenticateSession(const std::string& cookie_value) {
   if (cookie_value.empty()) return Fail(NoSession());
+  const std::string hash = Sha256Hex(cookie_value);
+  const std::string key = "s:" + hash;
+  if (auto p = state_->Cached(key, clock_.Now()); p && clock_.Now() < p->session_expires_at) {
+    return *p;
+  }
   auto& ids = store_.identity();
-  auto session = ids.FindSession(Sha256Hex(cookie_value));
+  auto session = ids.FindSession(hash);
   if (!session) return Fail(session.error());
   if (!*session) return Fail(NoSession());
   const store::SessionRow& s = **session;
@@ -212,14 +217,17 @@ Result<Principal> Service::AuthenticateSession(const std::string& cookie_value) 
   }
   if (auto a = state_->RecordActivity(ids, **account, now); !a) return Fail(a.error());
   FillSession(*principal, s, seen, config_);
+  state_->Remember(key, *principal, now);
   return principal;
 }
 
 Status Service::Logout(const std::string& cookie_value) {
+  state_->Forget();
   return store_.identity().DeleteSession(Sha256Hex(cookie_value));
 }
 
 Result<int64_t> Service::LogoutEverywhere(int64_t account_id) {
+  state_->Forget();
   return store_.identity().DeleteSessionsOf(account_id);
 }
 
@@ -244,6 +252,7 @@ Result<TotpEnrollment> Service::BeginTotp(int64_t account_id) {
 }
 
 Status Service::ConfirmTotp(int64_t account_id, const std::string& code) {
+  state_->Forget();
   auto lock = state_->Lock(account_id);
   auto account = RequireAccount(store_.identity(), account_id);
   if (!account) return Fail(account.error());
@@ -263,6 +272,7 @@ Status Service::ConfirmTotp(int64_t account_id, const std::string& code) {
 }
 
 Status Service::MarkSessionMfa(const std::string& session_id_hash) {
+  state_->Forget();
   auto& ids = store_.identity();
   auto session = ids.FindSession(session_id_hash);
   if (!session) return Fail(session.error());

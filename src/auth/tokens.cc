@@ -94,8 +94,11 @@ Result<NewToken> Service::CreateToken(const std::string& account_name,
 }
 
 Result<Principal> Service::AuthenticateToken(const std::string& secret) {
+  const std::string hash = Sha256Hex(secret);
+  const std::string key = "t:" + hash;
+  if (auto p = state_->Cached(key, clock_.Now())) return *p;
   auto& ids = store_.identity();
-  auto found = ids.FindTokenByHash(Sha256Hex(secret));
+  auto found = ids.FindTokenByHash(hash);
   if (!found) return Fail(found.error());
   if (!*found) {
     return Fail(
@@ -133,6 +136,8 @@ Result<Principal> Service::AuthenticateToken(const std::string& secret) {
   principal->token_id = token.id;
   principal->token_permissions = token.permissions;
   principal->token_units = token.unit_codes;
+  // Not past the token's own expiry.
+  state_->Remember(key, *principal, std::min(now, *expires - State::kPrincipalTtl));
   return principal;
 }
 
@@ -141,6 +146,7 @@ Result<std::vector<store::TokenRow>> Service::ListTokens(std::optional<int64_t> 
 }
 
 Status Service::RevokeToken(int64_t token_id) {
+  state_->Forget();
   return store_.identity().RevokeToken(token_id, FormatTime(clock_.Now()));
 }
 
