@@ -210,7 +210,9 @@ Result<Principal> Service::AuthenticateSession(const std::string& cookie_value) 
   // The idle timer is kept to the second, but written at most every few seconds: a page that
   // fires a dozen requests at once costs one write, not twelve.
   TimePoint seen = *last_seen;
-  if (now - *last_seen >= std::chrono::seconds(5)) {
+  const auto touch_every = std::min<std::chrono::seconds>(std::chrono::seconds(5),
+                                                          IdleTimeout(*principal, config_) / 10);
+  if (now - *last_seen >= touch_every) {
     const std::string at = FormatTime(now);
     if (auto t = ids.TouchSession(s.id_hash, at); !t) return Fail(t.error());
     seen = ParseTime(at).value_or(now);
