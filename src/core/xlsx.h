@@ -1,0 +1,139 @@
+// Spreadsheets as departments send them: a streaming XLSX reader (rows as text, dates and merged
+// header cells made usable) and a small XLSX writer for what pdh hands back.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/date.h"
+#include "core/error.h"
+
+namespace pdh {
+
+// A rectangle of cells. Rows are numbered as in the sheet (1-based, as XlsxReader::row()
+// reports them); columns are indexes into a row vector (A = 0).
+struct CellRange {
+  size_t first_row = 0;
+  size_t first_col = 0;
+  size_t last_row = 0;
+  size_t last_col = 0;
+
+  bool Contains(size_t row, size_t col) const {
+    return row >= first_row && row <= last_row && col >= first_col && col <= last_col;
+  }
+  bool operator==(const CellRange&) const = default;
+};
+
+// "B2:D3" (or "B2" for one cell) as a CellRange; nullopt when it is not a cell reference.
+std::optional<CellRange> ParseCellRange(std::string_view ref);
+
+// The calendar day of an Excel serial number. In the 1900 system serial 1 is 1900-01-01 and
+// Excel counts a 29 February 1900 that never was (serial 60, which gives nullopt); in the 1904
+// system serial 0 is 1904-01-01. A time of day (the fraction) is dropped. nullopt outside
+// 1900..9999 or when `serial` is not a number.
+std::optional<Date> ExcelSerialToDate(double serial, bool date1904 = false);
+std::optional<Date> ExcelSerialToDate(std::string_view serial, bool date1904 = false);
+
+struct XlsxOptions {
+  // Repeat a merged range's top-left value in every cell of the range, so a header merged
+  // over three columns names all three (and a label merged down several rows names each row).
+  bool fill_merged = false;
+};
+
+// Reads one sheet at a time, row by row. The sheet XML is parsed as it is read from the archive
+// in fixed chunks, so memory stays at one chunk plus the row being returned whatever the sheet
+// size; the workbook's shared strings and styles are loaded whole (the cells point into them).
+//
+// Cells come as text: shared and inline strings resolved and normalized to NFC, numbers exactly
+// as the file writes them ("45292", "0.1", "1E-3"), booleans "TRUE"/"FALSE", errors as Excel
+// shows them ("#N/A"). A cell sits at the index its reference (r="D7") says, empty cells before
+// it filled with "". A row ends at its last non-empty cell; rows with no value are skipped, and
+// row() tells which sheet row a returned row is.
+//
+// Errors (codes): xlsx.open_failed (cannot read the file), xlsx.not_xlsx (not a zip archive, or
+// no workbook in it), xlsx.malformed (a part that does not parse: the message names the part
+// and line), xlsx.sheet_not_found. Not thread-safe; movable.
+class XlsxReader {
+ public:
+  static Result<XlsxReader> Open(const std::string& path, XlsxOptions options = {});
+  // Reads an archive held in memory; `data` is kept by the reader.
+  static Result<XlsxReader> OpenBuffer(std::string data, XlsxOptions options = {});
+
+  XlsxReader(XlsxReader&&) noexcept;
+  XlsxReader& operator=(XlsxReader&&) noexcept;
+  ~XlsxReader();
+
+  // Sheet names in workbook order. Open selects the first sheet; when that sheet cannot be
+  // read, Open still succeeds (another sheet may be fine) and Next reports the error.
+  const std::vector<std::string>& sheet_names() const;
+  // Starts reading the named sheet (or the first) from its top; selecting the current sheet
+  // again rewinds it. The sheet is read through once here for its merged ranges, which the
+  // file writes after the rows, so a damaged sheet fails here (xlsx.malformed).
+  // xlsx.sheet_not_found names the sheets that exist.
+  Status SelectSheet(std::string_view name);
+  Status SelectFirstSheet();
+  const std::string& sheet_name() const;
+
+  // Reads the next row with a value into `cells`. Returns false at the end of the sheet, or on
+  // an error (then error() says what and where).
+  bool Next(std::vector<std::string>& cells);
+  // Sheet row number (1-based) of the last row returned.
+  size_t row() const;
+  // Whether cell `col` of the last row returned holds a number styled as a date (built-in
+  // formats 14-22 and 45-47, or a custom format with d, m or y that is not only a time): pass
+  // its text to ExcelSerialToDate with date1904().
+  bool IsDate(size_t col) const;
+  // The workbook counts dates from 1904 (old Mac Excel) rather than 1900.
+  bool date1904() const;
+  // The merged ranges of the selected sheet.
+  const std::vector<CellRange>& merged_ranges() const;
+  const std::optional<Error>& error() const;
+
+  // Bytes the sheet stream holds: read chunk, the cell text being collected and the row being
+  // assembled. Stays near one chunk however long the sheet is (tests check it).
+  size_t buffer_bytes() const;
+
+  struct Impl;
+
+ private:
+  explicit XlsxReader(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// How a column's values are written.
+enum class XlsxColumn {
+  kText,
+  kNumber,  // as numbers Excel can sum; a value that is not a plain number stays text
+};
+
+// Writes a workbook: each sheet starts with a bold header row, frozen, and columns are sized to
+// roughly fit their longest value. Nothing reaches disk until Close (libxlsxwriter keeps the
+// workbook in memory). Errors: xlsx.write_failed, xlsx.bad_sheet_name. Movable; destroying an
+// open writer abandons the file.
+class XlsxWriter {
+ public:
+  explicit XlsxWriter(const std::string& path);
+  XlsxWriter(XlsxWriter&&) noexcept;
+  XlsxWriter& operator=(XlsxWriter&&) noexcept;
+  ~XlsxWriter();
+
+  // Starts a new sheet with `header` as its first row. `columns` says how each column is
+  // written; columns beyond it are text.
+  Status AddSheet(std::string_view name, const std::vector<std::string>& header,
+                  std::vector<XlsxColumn> columns = {});
+  // Appends a row to the current sheet; empty strings leave the cell empty.
+  Status AddRow(const std::vector<std::string>& cells);
+  // Writes the file. The writer cannot be used afterwards.
+  Status Close();
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace pdh

@@ -1,0 +1,145 @@
+// XLSX writer over libxlsxwriter: sheets of text and number columns with a bold, frozen header
+// and columns sized to their content.
+#include <xlsxwriter.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <optional>
+#include <utility>
+
+#include "core/xlsx.h"
+
+namespace pdh {
+namespace {
+
+// Column widths in Excel's units (about one character each), so a long note does not make a
+// column wider than a screen.
+constexpr double kMinWidth = 8;
+constexpr double kMaxWidth = 60;
+
+Error WriteFailed(std::string_view what, lxw_error code) {
+  return Error::Internal("xlsx.write_failed", std::string(what) + ": " + lxw_strerror(code));
+}
+
+// Characters as a reader counts them: UTF-8 code points, not bytes.
+double DisplayWidth(std::string_view s) {
+  return static_cast<double>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+// A number only when the whole text is one, as the program wrote it ("1234.5", "-3", "1e6").
+std::optional<double> PlainNumber(std::string_view s) {
+  double value = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+  if (ec != std::errc() || end != s.data() + s.size() || !std::isfinite(value)) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+}  // namespace
+
+struct XlsxWriter::Impl {
+  ~Impl() {
+    if (workbook != nullptr) lxw_workbook_free(workbook);  // abandoned: never written
+  }
+
+  Status WriteRow(const std::vector<std::string>& cells, bool header);
+  void FitColumns();
+
+  std::string path;
+  lxw_workbook* workbook = nullptr;
+  lxw_format* bold = nullptr;
+  lxw_worksheet* sheet = nullptr;
+  std::vector<XlsxColumn> columns;
+  std::vector<double> widths;  // longest value seen in each column of the current sheet
+  lxw_row_t next_row = 0;
+};
+
+// The header row is bold and all text, even over number columns.
+Status XlsxWriter::Impl::WriteRow(const std::vector<std::string>& cells, bool header) {
+  if (sheet == nullptr) return Fail(Error::Internal("xlsx.write_failed", "no sheet to write to"));
+  lxw_format* format = header ? bold : nullptr;
+  if (widths.size() < cells.size()) widths.resize(cells.size(), 0);
+  for (size_t i = 0; i < cells.size(); ++i) {
+    const std::string& value = cells[i];
+    if (value.empty()) continue;
+    auto col = static_cast<lxw_col_t>(i);
+    std::optional<double> number;
+    if (!header && i < columns.size() && columns[i] == XlsxColumn::kNumber) {
+      number = PlainNumber(value);
+    }
+    lxw_error error = number ? worksheet_write_number(sheet, next_row, col, *number, format)
+                             : worksheet_write_string(sheet, next_row, col, value.c_str(), format);
+    if (error != LXW_NO_ERROR) {
+      return Fail(WriteFailed(path + " row " + std::to_string(next_row + 1), error));
+    }
+    widths[i] = std::max(widths[i], DisplayWidth(value));
+  }
+  ++next_row;
+  return Ok();
+}
+
+void XlsxWriter::Impl::FitColumns() {
+  if (sheet == nullptr) return;
+  for (size_t i = 0; i < widths.size(); ++i) {
+    auto col = static_cast<lxw_col_t>(i);
+    worksheet_set_column(sheet, col, col, std::clamp(widths[i] + 2, kMinWidth, kMaxWidth), nullptr);
+  }
+}
+
+XlsxWriter::XlsxWriter(const std::string& path) : impl_(std::make_unique<Impl>()) {
+  impl_->path = path;
+  impl_->workbook = workbook_new(path.c_str());
+  if (impl_->workbook != nullptr) {
+    impl_->bold = workbook_add_format(impl_->workbook);
+    format_set_bold(impl_->bold);
+  }
+}
+
+XlsxWriter::XlsxWriter(XlsxWriter&&) noexcept = default;
+XlsxWriter& XlsxWriter::operator=(XlsxWriter&&) noexcept = default;
+XlsxWriter::~XlsxWriter() = default;
+
+Status XlsxWriter::AddSheet(std::string_view name, const std::vector<std::string>& header,
+                            std::vector<XlsxColumn> columns) {
+  Impl& w = *impl_;
+  if (w.workbook == nullptr) {
+    return Fail(Error::Internal("xlsx.write_failed", w.path + ": the workbook is closed"));
+  }
+  std::string sheet_name(name);
+  if (lxw_error error = workbook_validate_sheet_name(w.workbook, sheet_name.c_str());
+      error != LXW_NO_ERROR) {
+    return Fail(Error::Invalid("xlsx.bad_sheet_name",
+                               "sheet name \"" + sheet_name + "\": " + lxw_strerror(error)));
+  }
+  w.FitColumns();
+  w.sheet = workbook_add_worksheet(w.workbook, sheet_name.c_str());
+  if (w.sheet == nullptr) {
+    return Fail(Error::Internal("xlsx.write_failed", "cannot add sheet \"" + sheet_name + "\""));
+  }
+  w.columns = std::move(columns);
+  w.widths.clear();
+  w.next_row = 0;
+  worksheet_freeze_panes(w.sheet, 1, 0);
+  return w.WriteRow(header, true);
+}
+
+Status XlsxWriter::AddRow(const std::vector<std::string>& cells) {
+  return impl_->WriteRow(cells, false);
+}
+
+Status XlsxWriter::Close() {
+  Impl& w = *impl_;
+  if (w.workbook == nullptr) {
+    return Fail(Error::Internal("xlsx.write_failed", w.path + ": the workbook is closed"));
+  }
+  w.FitColumns();
+  lxw_error error = workbook_close(std::exchange(w.workbook, nullptr));  // frees it
+  w.sheet = nullptr;
+  if (error != LXW_NO_ERROR) return Fail(WriteFailed(w.path, error));
+  return Ok();
+}
+
+}  // namespace pdh
