@@ -1,5 +1,6 @@
 // The SQLite backend's connections: the one writer (group commit) and the read pool. Private to
-// the store; each repository file (units, identity, audit) runs its statements through these.
+// the store; each repository file (units, identity, audit, catalog) runs its statements through
+// these.
 #pragma once
 
 #include <condition_variable>
@@ -179,5 +180,6 @@ Result<Out> ReadRows(ReadPool& pool, std::string_view sql, RowFn row, const Args
 // Repositories over the same connections, one file each.
 std::unique_ptr<IdentityStore> MakeIdentityStore(Writer& writer, ReadPool& readers);
 std::unique_ptr<AuditStore> MakeAuditStore(Writer& writer, ReadPool& readers);
+std::unique_ptr<CatalogStore> MakeCatalogStore(Writer& writer, ReadPool& readers);
 
 }  // namespace pdh::store::sqlite

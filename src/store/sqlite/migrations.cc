@@ -119,7 +119,49 @@ CREATE TABLE audit_checkpoint (
 ) STRICT;
 )sql";
 
-constexpr std::array<std::string_view, 2> kMigrations = {kM1Units, kM2Identity};
+constexpr std::string_view kM3Catalog = R"sql(
+-- The catalog (M2): entries' current state, every version of each (the history the as-of
+-- figures are computed from), and the links between entries. Owners are unit codes, not ids,
+-- because the unit tables are replaced whole on import.
+CREATE TABLE catalog_entry (
+  id             INTEGER PRIMARY KEY,
+  code           TEXT NOT NULL UNIQUE,
+  kind           TEXT NOT NULL CHECK (kind IN ('platform','database','national')),
+  status         TEXT NOT NULL,
+  sector         TEXT NOT NULL,
+  owner          TEXT NOT NULL,
+  search         TEXT NOT NULL,
+  tags           TEXT NOT NULL,
+  version        INTEGER NOT NULL,
+  effective_date TEXT NOT NULL,
+  snapshot       TEXT NOT NULL
+) STRICT;
+CREATE INDEX catalog_entry_kind ON catalog_entry(kind, status);
+CREATE INDEX catalog_entry_owner ON catalog_entry(owner);
+
+CREATE TABLE catalog_version (
+  entry_id       INTEGER NOT NULL REFERENCES catalog_entry(id),
+  number         INTEGER NOT NULL,
+  effective_date TEXT NOT NULL,
+  recorded_at    TEXT NOT NULL,
+  actor          TEXT NOT NULL,
+  reason         TEXT NOT NULL DEFAULT '',
+  snapshot       TEXT NOT NULL,
+  changes        TEXT NOT NULL,
+  PRIMARY KEY (entry_id, number)
+) STRICT;
+CREATE INDEX catalog_version_effective ON catalog_version(effective_date);
+
+CREATE TABLE catalog_link (
+  from_id INTEGER NOT NULL REFERENCES catalog_entry(id),
+  kind    TEXT NOT NULL CHECK (kind IN ('runs_on','exchanges_with')),
+  to_id   INTEGER NOT NULL REFERENCES catalog_entry(id),
+  PRIMARY KEY (from_id, kind, to_id)
+) STRICT;
+CREATE INDEX catalog_link_to ON catalog_link(to_id);
+)sql";
+
+constexpr std::array<std::string_view, 3> kMigrations = {kM1Units, kM2Identity, kM3Catalog};
 
 }  // namespace
 

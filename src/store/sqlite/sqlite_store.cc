@@ -220,6 +220,7 @@ class SqliteStore final : public Store {
 
   IdentityStore& identity() override { return *identity_; }
   AuditStore& audit() override { return *audit_; }
+  CatalogStore& catalog() override { return *catalog_; }
   const std::string& path() const override { return path_; }
 
   bool healthy() override {
@@ -248,6 +249,7 @@ class SqliteStore final : public Store {
   ReadPool readers_;
   std::unique_ptr<IdentityStore> identity_ = MakeIdentityStore(writer_, readers_);
   std::unique_ptr<AuditStore> audit_ = MakeAuditStore(writer_, readers_);
+  std::unique_ptr<CatalogStore> catalog_ = MakeCatalogStore(writer_, readers_);
 };
 
 }  // namespace

@@ -1,0 +1,459 @@
+// The catalog's values as names and JSON: enum names, entries to and from JSON (the stored
+// snapshot format and the API's), field-by-field differences, and stored rows read back.
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+#include "catalog/internal.h"
+#include "core/text.h"
+
+namespace pdh::catalog {
+namespace {
+
+namespace json = boost::json;
+
+template <class E, size_t N>
+std::optional<E> ParseName(const std::array<std::string_view, N>& names, std::string_view s) {
+  for (size_t i = 0; i < N; ++i) {
+    if (names[i] == s) return static_cast<E>(i);
+  }
+  return std::nullopt;
+}
+
+constexpr std::array<std::string_view, 3> kKindNames = {"platform", "database", "national"};
+constexpr std::array<std::string_view, 5> kStatusNames = {"planned", "under_construction", "in_use",
+                                                          "not_connected", "connected"};
+constexpr std::array<std::string_view, 3> kConsolidationNames = {"", "merged", "not_merged"};
+constexpr std::array<std::string_view, 2> kLinkKindNames = {"runs_on", "exchanges_with"};
+
+json::value OptDate(const std::optional<Date>& d) {
+  return d ? json::value(d->ToString()) : json::value(nullptr);
+}
+
+json::array Strings(const std::vector<std::string>& items) {
+  json::array a;
+  for (const auto& s : items) a.emplace_back(s);
+  return a;
+}
+
+Error InvalidField(const std::string& field, const std::string& what) {
+  return Error::Invalid("catalog.invalid_field", field + ": " + what);
+}
+
+// Readers for one JSON field into an entry; each names the field in its error.
+using FieldReader = Status (*)(Entry&, const json::value&);
+
+Result<std::string> ReadString(const json::value& v, const std::string& field) {
+  if (v.is_null()) return std::string();
+  if (!v.is_string()) return Fail(InvalidField(field, "must be a string"));
+  return std::string(v.get_string());
+}
+
+Result<std::vector<std::string>> ReadStrings(const json::value& v, const std::string& field) {
+  if (v.is_null()) return std::vector<std::string>();
+  if (!v.is_array()) return Fail(InvalidField(field, "must be a list of strings"));
+  std::vector<std::string> out;
+  for (const auto& item : v.get_array()) {
+    if (!item.is_string()) return Fail(InvalidField(field, "must be a list of strings"));
+    out.emplace_back(item.get_string());
+  }
+  return out;
+}
+
+Result<std::optional<Date>> ReadDate(const json::value& v, const std::string& field) {
+  if (v.is_null()) return std::optional<Date>();
+  auto d = v.is_string() ? Date::Parse(v.get_string()) : std::nullopt;
+  if (!d) return Fail(InvalidField(field, "must be a date such as 2025-10-31"));
+  return d;
+}
+
+template <class E>
+Result<E> ReadEnum(const json::value& v, const std::string& field,
+                   std::optional<E> (*parse)(std::string_view)) {
+  auto s = ReadString(v, field);
+  if (!s) return Fail(s.error());
+  auto e = parse(*s);
+  if (!e) return Fail(InvalidField(field, "'" + *s + "' is not one of the allowed values"));
+  return *e;
+}
+
+// Assigns the result of `read` to `out`, or passes its error on.
+template <class T, class R>
+Status Assign(T& out, R read) {
+  if (!read) return Fail(read.error());
+  out = std::move(*read);
+  return Ok();
+}
+
+Result<std::vector<Link>> ReadLinks(const json::value& v) {
+  if (v.is_null()) return std::vector<Link>();
+  if (!v.is_array()) return Fail(InvalidField("links", "must be a list of {kind, target}"));
+  std::vector<Link> out;
+  for (const auto& item : v.get_array()) {
+    const auto* o = item.if_object();
+    const auto* kind = o ? o->if_contains("kind") : nullptr;
+    const auto* target = o ? o->if_contains("target") : nullptr;
+    std::optional<LinkKind> k;
+    if (kind && kind->is_string()) {
+      k = ParseName<LinkKind>(kLinkKindNames, kind->get_string());
+    }
+    if (!k || !target || !target->is_string() || o->size() != 2) {
+      return Fail(InvalidField("links",
+                               "each link is {\"kind\": \"runs_on\" or "
+                               "\"exchanges_with\", \"target\": an entry code}"));
+    }
+    out.push_back({*k, std::string(target->get_string())});
+  }
+  return out;
+}
+
+const std::vector<std::pair<std::string_view, FieldReader>>& Readers() {
+  static const std::vector<std::pair<std::string_view, FieldReader>> readers = {
+      {"kind",
+       [](Entry& e, const json::value& v) {
+         return Assign(e.kind, ReadEnum<Kind>(v, "kind", ParseKind));
+       }},
+      {"code",
+       [](Entry& e, const json::value& v) { return Assign(e.code, ReadString(v, "code")); }},
+      {"name",
+       [](Entry& e, const json::value& v) { return Assign(e.name, ReadString(v, "name")); }},
+      {"sector",
+       [](Entry& e, const json::value& v) { return Assign(e.sector, ReadString(v, "sector")); }},
+      {"owner",
+       [](Entry& e, const json::value& v) { return Assign(e.owner, ReadString(v, "owner")); }},
+      {"status",
+       [](Entry& e, const json::value& v) {
+         return Assign(e.status, ReadEnum<EntryStatus>(v, "status", ParseStatus));
+       }},
+      {"consolidation",
+       [](Entry& e, const json::value& v) {
+         return Assign(e.consolidation,
+                       ReadEnum<Consolidation>(v, "consolidation", ParseConsolidation));
+       }},
+      {"source_systems",
+       [](Entry& e, const json::value& v) {
+         return Assign(e.source_systems, ReadStrings(v, "source_systems"));
+       }},
+      {"ioc_connected",
+       [](Entry& e, const json::value& v) -> Status {
+         if (!v.is_bool()) return Fail(InvalidField("ioc_connected", "must be true or false"));
+         e.ioc_connected = v.get_bool();
+         return Ok();
+       }},
+      {"hosting",
+       [](Entry& e, const json::value& v) { return Assign(e.hosting, ReadString(v, "hosting")); }},
+      {"record_count",
+       [](Entry& e, const json::value& v) -> Status {
+         if (v.is_null()) {
+           e.record_count.reset();
+         } else if (v.is_int64()) {
+           e.record_count = v.get_int64();
+         } else if (v.is_uint64() && v.get_uint64() <= INT64_MAX) {
+           e.record_count = static_cast<int64_t>(v.get_uint64());
+         } else {
+           return Fail(InvalidField("record_count", "must be a whole number"));
+         }
+         return Ok();
+       }},
+      {"last_data_update",
+       [](Entry& e, const json::value& v) {
+         return Assign(e.last_data_update, ReadDate(v, "last_data_update"));
+       }},
+      {"contact",
+       [](Entry& e, const json::value& v) { return Assign(e.contact, ReadString(v, "contact")); }},
+      {"legal_basis",
+       [](Entry& e, const json::value& v) {
+         return Assign(e.legal_basis, ReadString(v, "legal_basis"));
+       }},
+      {"tags",
+       [](Entry& e, const json::value& v) { return Assign(e.tags, ReadStrings(v, "tags")); }},
+      {"connected_at",
+       [](Entry& e, const json::value& v) {
+         return Assign(e.connected_at, ReadDate(v, "connected_at"));
+       }},
+      {"links", [](Entry& e, const json::value& v) { return Assign(e.links, ReadLinks(v)); }},
+  };
+  return readers;
+}
+
+// A value counts as set when it says something: not null, not "", not [], not false.
+bool IsSet(const json::value& v) {
+  if (v.is_null()) return false;
+  if (v.is_string()) return !v.get_string().empty();
+  if (v.is_array()) return !v.get_array().empty();
+  if (v.is_bool()) return v.get_bool();
+  return true;
+}
+
+json::value ParseJson(const std::string& text) {
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  return ec ? json::value(nullptr) : v;
+}
+
+Error Corrupt(const std::string& what) {
+  return Error::Internal("catalog.corrupt", "a stored catalog " + what + " cannot be read");
+}
+
+std::string CollapseText(const std::string& s) {
+  return text::CollapseSpaces(text::Nfc(s));
+}
+
+std::vector<std::string> CleanList(const std::vector<std::string>& items) {
+  std::vector<std::string> out;
+  for (const auto& item : items) {
+    std::string s = CollapseText(item);
+    if (!s.empty() && std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+  }
+  return out;
+}
+
+std::string SearchText(const Entry& e) {
+  std::string s = e.name + " " + e.code + " " + e.sector;
+  for (const auto& t : e.tags) s += " " + t;
+  return text::Fold(s);
+}
+
+std::string TagsColumn(const std::vector<std::string>& tags) {
+  std::string s = "|";
+  for (const auto& t : tags) s += text::Fold(t) + "|";
+  return s;
+}
+
+}  // namespace
+
+std::string_view KindName(Kind k) {
+  return kKindNames[static_cast<size_t>(k)];
+}
+std::optional<Kind> ParseKind(std::string_view s) {
+  return ParseName<Kind>(kKindNames, s);
+}
+std::string_view StatusName(EntryStatus s) {
+  return kStatusNames[static_cast<size_t>(s)];
+}
+std::optional<EntryStatus> ParseStatus(std::string_view s) {
+  return ParseName<EntryStatus>(kStatusNames, s);
+}
+std::string_view ConsolidationName(Consolidation c) {
+  return kConsolidationNames[static_cast<size_t>(c)];
+}
+std::optional<Consolidation> ParseConsolidation(std::string_view s) {
+  return ParseName<Consolidation>(kConsolidationNames, s);
+}
+std::string_view LinkKindName(LinkKind k) {
+  return kLinkKindNames[static_cast<size_t>(k)];
+}
+
+json::object ToJson(const Entry& e) {
+  json::object o;
+  o["kind"] = KindName(e.kind);
+  o["code"] = e.code;
+  o["name"] = e.name;
+  o["sector"] = e.sector;
+  o["owner"] = e.owner;
+  o["status"] = StatusName(e.status);
+  o["consolidation"] = e.consolidation == Consolidation::kNone
+                           ? json::value(nullptr)
+                           : json::value(ConsolidationName(e.consolidation));
+  o["source_systems"] = Strings(e.source_systems);
+  o["ioc_connected"] = e.ioc_connected;
+  o["hosting"] = e.hosting;
+  o["record_count"] = e.record_count ? json::value(*e.record_count) : json::value(nullptr);
+  o["last_data_update"] = OptDate(e.last_data_update);
+  o["contact"] = e.contact;
+  o["legal_basis"] = e.legal_basis;
+  o["tags"] = Strings(e.tags);
+  o["connected_at"] = OptDate(e.connected_at);
+  json::array links;
+  for (const auto& l : e.links) {
+    links.push_back(json::object{{"kind", LinkKindName(l.kind)}, {"target", l.target}});
+  }
+  o["links"] = std::move(links);
+  return o;
+}
+
+Result<Entry> EntryFromJson(const json::value& v) {
+  const auto* o = v.if_object();
+  if (!o) return Fail(Error::Invalid("catalog.invalid_field", "an entry must be a JSON object"));
+  for (std::string_view required : {"kind", "code", "status"}) {
+    if (!o->contains(required)) {
+      return Fail(Error::Invalid("catalog.missing_field", std::string(required) + ": required"));
+    }
+  }
+  Entry e;
+  for (const auto& [key, value] : *o) {
+    const auto& readers = Readers();
+    auto it = std::find_if(readers.begin(), readers.end(),
+                           [&, k = std::string_view(key)](const auto& r) { return r.first == k; });
+    if (it == readers.end()) {
+      return Fail(InvalidField(std::string(key), "unknown field"));
+    }
+    if (auto s = it->second(e, value); !s) return Fail(s.error());
+  }
+  return e;
+}
+
+json::object ToJson(const Record& r) {
+  json::object o = ToJson(r.entry);
+  o["version"] = r.version;
+  o["effective"] = r.effective.ToString();
+  if (!r.history.empty()) {
+    json::array history;
+    for (const auto& v : r.history) {
+      json::array changes;
+      for (const auto& c : v.changes) {
+        changes.push_back(
+            json::object{{"field", c.field}, {"before", c.before}, {"after", c.after}});
+      }
+      history.push_back(json::object{{"version", v.number},
+                                     {"effective", v.effective.ToString()},
+                                     {"recorded_at", v.recorded_at},
+                                     {"actor", v.actor},
+                                     {"reason", v.reason},
+                                     {"changes", std::move(changes)}});
+    }
+    o["history"] = std::move(history);
+  }
+  return o;
+}
+
+namespace {
+
+json::object CountsJson(const Counts& c) {
+  return {{"platforms", c.platforms},
+          {"platforms_in_use", c.platforms_in_use},
+          {"databases", c.databases},
+          {"databases_planned", c.databases_planned},
+          {"databases_under_construction", c.databases_under_construction},
+          {"databases_in_use", c.databases_in_use},
+          {"databases_merged", c.databases_merged},
+          {"databases_not_merged", c.databases_not_merged},
+          {"databases_ioc_connected", c.databases_ioc_connected},
+          {"national", c.national},
+          {"national_connected", c.national_connected}};
+}
+
+json::array GroupsJson(const std::map<std::string, Counts>& groups, std::string_view key) {
+  json::array a;
+  for (const auto& [name, counts] : groups) {
+    json::object o = CountsJson(counts);
+    o[key] = name;
+    a.push_back(std::move(o));
+  }
+  return a;
+}
+
+}  // namespace
+
+json::object ToJson(const Summary& s) {
+  return {{"as_of", s.as_of.ToString()},
+          {"total", CountsJson(s.total)},
+          {"by_sector", GroupsJson(s.by_sector, "sector")},
+          {"by_owner", GroupsJson(s.by_owner, "owner")}};
+}
+
+json::object ToJson(const ImportReport& r) {
+  json::array errors;
+  for (const auto& e : r.errors) {
+    errors.push_back(json::object{
+        {"row", e.row}, {"column", e.column}, {"code", e.code}, {"message", e.message}});
+  }
+  return {{"rows", r.rows},           {"created", r.created},       {"updated", r.updated},
+          {"unchanged", r.unchanged}, {"rejected", r.rejected},     {"dry_run", r.dry_run},
+          {"written", r.written},     {"errors", std::move(errors)}};
+}
+
+namespace internal {
+
+Problem MakeProblem(std::string code, std::string field, std::string message) {
+  return {Error::Invalid(std::move(code), field + ": " + std::move(message)), std::move(field)};
+}
+
+Entry Normalized(const Entry& in) {
+  Entry e = in;
+  for (std::string* s :
+       {&e.code, &e.name, &e.sector, &e.owner, &e.hosting, &e.contact, &e.legal_basis}) {
+    *s = CollapseText(*s);
+  }
+  e.source_systems = CleanList(e.source_systems);
+  e.tags = CleanList(e.tags);
+  for (auto& l : e.links) l.target = CollapseText(l.target);
+  // Links grouped by kind, as the import's columns rebuild them.
+  std::stable_sort(e.links.begin(), e.links.end(),
+                   [](const Link& a, const Link& b) { return a.kind < b.kind; });
+  return e;
+}
+
+std::vector<FieldChange> Diff(const Entry* before, const Entry& after) {
+  const json::object b = before ? ToJson(*before) : json::object();
+  std::vector<FieldChange> out;
+  for (const auto& [key, value] : ToJson(after)) {
+    const json::value* old = b.if_contains(key);
+    if (old ? *old == value : !IsSet(value)) continue;
+    out.push_back({std::string(key), old ? *old : json::value(nullptr), value});
+  }
+  return out;
+}
+
+store::CatalogWrite MakeWrite(const Entry& entry, const Current* current, Date effective,
+                              const std::string& recorded_at, const Change& change) {
+  const int64_t number = current ? current->version + 1 : 1;
+  const std::string snapshot = json::serialize(ToJson(entry));
+  json::array changes;
+  for (const auto& c : Diff(current ? &current->entry : nullptr, entry)) {
+    changes.push_back(json::object{{"field", c.field}, {"before", c.before}, {"after", c.after}});
+  }
+  store::CatalogWrite w;
+  w.entry = {entry.code,
+             std::string(KindName(entry.kind)),
+             std::string(StatusName(entry.status)),
+             entry.sector,
+             entry.owner,
+             SearchText(entry),
+             TagsColumn(entry.tags),
+             number,
+             effective.ToString(),
+             snapshot};
+  w.version = {entry.code,    number,   effective.ToString(),    recorded_at, change.actor,
+               change.reason, snapshot, json::serialize(changes)};
+  for (const auto& l : entry.links) {
+    w.links.push_back({entry.code, std::string(LinkKindName(l.kind)), l.target});
+  }
+  return w;
+}
+
+Result<Current> FromRow(const store::CatalogEntryRow& row) {
+  auto entry = EntryFromJson(ParseJson(row.snapshot));
+  auto effective = Date::Parse(row.effective_date);
+  if (!entry || !effective) return Fail(Corrupt("entry '" + row.code + "'"));
+  return Current{std::move(*entry), row.version, *effective};
+}
+
+Result<Version> FromRow(const store::CatalogVersionRow& row) {
+  auto entry = EntryFromJson(ParseJson(row.snapshot));
+  auto effective = Date::Parse(row.effective_date);
+  json::value changes = ParseJson(row.changes);
+  if (!entry || !effective || !changes.is_array()) {
+    return Fail(Corrupt("version " + std::to_string(row.number) + " of '" + row.code + "'"));
+  }
+  Version v{row.number, *effective, row.recorded_at, row.actor, row.reason, {}, std::move(*entry)};
+  for (const auto& c : changes.get_array()) {
+    const auto* o = c.if_object();
+    const auto* field = o ? o->if_contains("field") : nullptr;
+    if (!field || !field->is_string()) return Fail(Corrupt("change of '" + row.code + "'"));
+    v.changes.push_back({std::string(field->get_string()),
+                         o->contains("before") ? o->at("before") : nullptr,
+                         o->contains("after") ? o->at("after") : nullptr});
+  }
+  return v;
+}
+
+Date Today(const Clock& clock) {
+  return *Date::Parse(FormatTime(clock.Now()).substr(0, 10));
+}
+
+}  // namespace internal
+}  // namespace pdh::catalog

@@ -1,0 +1,188 @@
+// The catalog's rules (listed in catalog.h): which fields each status needs, which status
+// changes make sense, and what entries may link to.
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "catalog/internal.h"
+
+namespace pdh::catalog::internal {
+namespace {
+
+// A check's finding: the rule broken, or nothing.
+using Finding = std::optional<Problem>;
+
+Problem Missing(const std::string& field, const std::string& why) {
+  return MakeProblem("catalog.missing_field", field, "required " + why);
+}
+
+Problem Invalid(const std::string& field, const std::string& why) {
+  return MakeProblem("catalog.invalid_field", field, why);
+}
+
+bool IsNational(Kind k) {
+  return k == Kind::kNational;
+}
+
+bool AllowedFor(Kind kind, EntryStatus s) {
+  const bool national_status = s == EntryStatus::kConnected || s == EntryStatus::kNotConnected;
+  return IsNational(kind) == national_status;
+}
+
+// Position along the way forward: planned 0, under construction 1, in use 2; not connected 0,
+// connected 1.
+int Rank(EntryStatus s) {
+  switch (s) {
+    case EntryStatus::kPlanned:
+    case EntryStatus::kNotConnected:
+      return 0;
+    case EntryStatus::kUnderConstruction:
+    case EntryStatus::kConnected:
+      return 1;
+    case EntryStatus::kInUse:
+      return 2;
+  }
+  return 0;
+}
+
+bool ValidCode(const std::string& code) {
+  return !code.empty() && code.size() <= 64 && std::all_of(code.begin(), code.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
+  });
+}
+
+Finding CheckIdentity(const Entry& e) {
+  if (e.code.empty()) return Missing("code", "for every entry");
+  if (!ValidCode(e.code)) {
+    return Invalid("code", "use up to 64 letters, digits, '.', '-' or '_' (e.g. CSDL-SYT-01)");
+  }
+  if (e.name.empty()) return Missing("name", "for every entry");
+  if (e.sector.empty()) return Missing("sector", "for every entry");
+  if (e.owner.empty()) return Missing("owner", "for every entry (the owner unit's code)");
+  if (!AllowedFor(e.kind, e.status)) {
+    return Invalid("status", IsNational(e.kind)
+                                 ? "a national database is connected or not_connected"
+                                 : "use planned, under_construction or in_use");
+  }
+  return std::nullopt;
+}
+
+// Going back along the way forward needs a reason.
+bool GoesBack(const Entry& prev, const Entry& next) {
+  if (Rank(next.status) < Rank(prev.status)) return true;
+  if (prev.consolidation == Consolidation::kMerged &&
+      next.consolidation == Consolidation::kNotMerged) {
+    return true;
+  }
+  return prev.ioc_connected && !next.ioc_connected;
+}
+
+Finding CheckTransition(const Entry& next, const Edit& edit) {
+  if (!edit.current) return std::nullopt;
+  const Entry& prev = edit.current->entry;
+  if (prev.kind != next.kind) {
+    return MakeProblem("catalog.invalid_transition", "kind",
+                       "an entry's kind never changes: add a new entry instead");
+  }
+  if (prev.code != next.code) {
+    return MakeProblem("catalog.invalid_transition", "code", "an entry's code never changes");
+  }
+  if (edit.effective < edit.current->effective) {
+    return MakeProblem(
+        "catalog.invalid_date", "effective_date",
+        "must not be before the current version's (" + edit.current->effective.ToString() + ")");
+  }
+  if (Rank(next.status) > Rank(prev.status) + 1) {
+    return MakeProblem("catalog.invalid_transition", "status",
+                       std::string(StatusName(prev.status)) + " cannot become " +
+                           std::string(StatusName(next.status)) +
+                           " directly: record under_construction first");
+  }
+  if (GoesBack(prev, next) && edit.reason.empty()) {
+    return MakeProblem("catalog.reason_required", "reason",
+                       "going back (" + std::string(StatusName(prev.status)) + " to " +
+                           std::string(StatusName(next.status)) +
+                           ", un-merging or leaving the IOC) needs a reason");
+  }
+  return std::nullopt;
+}
+
+Finding CheckConsolidation(const Entry& e) {
+  if (e.consolidation == Consolidation::kNone) return std::nullopt;
+  if (e.kind != Kind::kDatabase) {
+    return Invalid("consolidation", "only specialized databases are merged or not merged");
+  }
+  if (e.status != EntryStatus::kInUse) {
+    return MakeProblem("catalog.invalid_transition", "consolidation",
+                       "a database is merged or not merged only once it is in_use");
+  }
+  return std::nullopt;
+}
+
+Finding CheckRequired(const Entry& e) {
+  const std::string why = "when status is " + std::string(StatusName(e.status));
+  if (Rank(e.status) >= 1 && !IsNational(e.kind) && e.legal_basis.empty()) {
+    return Missing("legal_basis", why);
+  }
+  if (e.status == EntryStatus::kInUse) {
+    if (e.hosting.empty()) return Missing("hosting", why);
+    if (!e.last_data_update) return Missing("last_data_update", why);
+    if (e.contact.empty()) return Missing("contact", why);
+    if (e.kind == Kind::kDatabase && e.consolidation == Consolidation::kNone) {
+      return Missing("consolidation", why + " (merged or not_merged)");
+    }
+    if (e.kind == Kind::kDatabase && !e.record_count) return Missing("record_count", why);
+  }
+  if (e.status == EntryStatus::kConnected && !e.connected_at) return Missing("connected_at", why);
+  return std::nullopt;
+}
+
+Finding CheckValues(const Entry& e) {
+  if (e.connected_at && !IsNational(e.kind)) {
+    return Invalid("connected_at", "only national databases have a connection date");
+  }
+  if (e.record_count && *e.record_count < 0) return Invalid("record_count", "must be 0 or more");
+  return std::nullopt;
+}
+
+Finding CheckOwner(const Entry& e, const Edit& edit) {
+  if (edit.registry.Find(e.owner, edit.effective)) return std::nullopt;
+  return MakeProblem("catalog.unknown_unit", "owner",
+                     "no unit with code '" + e.owner + "' on " + edit.effective.ToString() +
+                         ": use an agency code such as 80.SYT or a commune code");
+}
+
+Problem BadLink(const std::string& why) {
+  return MakeProblem("catalog.invalid_link", "links", why);
+}
+
+Finding CheckLinks(const Entry& e, const Edit& edit) {
+  if (e.links.empty()) return std::nullopt;
+  if (e.kind != Kind::kDatabase) return BadLink("only specialized databases link to others");
+  std::set<Link> seen;
+  for (const auto& l : e.links) {
+    if (!seen.insert(l).second) return BadLink("'" + l.target + "' is listed twice");
+    const Kind want = l.kind == LinkKind::kRunsOn ? Kind::kPlatform : Kind::kNational;
+    const auto kind = edit.kind_of(l.target);
+    if (!kind) return BadLink("'" + l.target + "' is not in the catalog");
+    if (*kind != want) {
+      return BadLink("'" + l.target + "' is a " + std::string(KindName(*kind)) + "; " +
+                     std::string(LinkKindName(l.kind)) + " needs a " + std::string(KindName(want)));
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Problem> Check(const Entry& next, const Edit& edit) {
+  if (auto p = CheckIdentity(next)) return p;
+  if (auto p = CheckTransition(next, edit)) return p;
+  for (auto check : {CheckConsolidation, CheckRequired, CheckValues}) {
+    if (auto p = check(next)) return p;
+  }
+  if (auto p = CheckOwner(next, edit)) return p;
+  return CheckLinks(next, edit);
+}
+
+}  // namespace pdh::catalog::internal

@@ -1,0 +1,445 @@
+// Bulk import and export of the catalog as a table of text cells: CSV here, XLSX through the
+// same rows. Every row is checked before anything is written (policy in catalog.h).
+#include <algorithm>
+#include <map>
+#include <utility>
+
+#include "catalog/internal.h"
+#include "core/csv.h"
+#include "core/number.h"
+#include "core/text.h"
+
+namespace pdh::catalog {
+
+using internal::Current;
+
+namespace {
+
+constexpr size_t kMaxRows = 20000;
+constexpr std::string_view kListSeparator = "; ";
+
+std::string Join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += kListSeparator;
+    out += item;
+  }
+  return out;
+}
+
+std::vector<std::string> Split(const std::string& cell) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= cell.size()) {
+    size_t end = cell.find(';', start);
+    if (end == std::string::npos) end = cell.size();
+    std::string item = text::CollapseSpaces(cell.substr(start, end - start));
+    if (!item.empty()) out.push_back(std::move(item));
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string FormatDate(const std::optional<Date>& d) {
+  return d ? d->ToString() : "";
+}
+
+// A cell that could not be read: the reason, for the row's error.
+using CellError = std::optional<std::string>;
+
+CellError ParseDateCell(const std::string& cell, std::optional<Date>& out) {
+  if (cell.empty()) {
+    out.reset();
+    return std::nullopt;
+  }
+  out = Date::Parse(cell);
+  if (!out) return "'" + cell + "' is not a date (2025-10-31 or 31/10/2025)";
+  return std::nullopt;
+}
+
+template <class E>
+CellError ParseEnumCell(const std::string& cell, E& out,
+                        std::optional<E> (*parse)(std::string_view)) {
+  auto e = parse(cell);
+  if (!e) return "'" + cell + "' is not one of the allowed values";
+  out = *e;
+  return std::nullopt;
+}
+
+std::vector<std::string> Targets(const Entry& e, LinkKind kind) {
+  std::vector<std::string> out;
+  for (const auto& l : e.links) {
+    if (l.kind == kind) out.push_back(l.target);
+  }
+  return out;
+}
+
+void SetTargets(Entry& e, LinkKind kind, const std::vector<std::string>& targets) {
+  std::erase_if(e.links, [&](const Link& l) { return l.kind == kind; });
+  for (const auto& t : targets) e.links.push_back({kind, t});
+}
+
+// One column: how an entry's field is written into a cell and read back from one.
+struct Column {
+  std::string_view name;
+  std::string (*format)(const Entry&);
+  CellError (*parse)(Entry&, const std::string&);
+};
+
+template <std::string Entry::*Field>
+Column TextColumn(std::string_view name) {
+  return {name, [](const Entry& e) { return e.*Field; },
+          [](Entry& e, const std::string& cell) -> CellError {
+            e.*Field = cell;
+            return std::nullopt;
+          }};
+}
+
+template <std::vector<std::string> Entry::*Field>
+Column ListColumn(std::string_view name) {
+  return {name, [](const Entry& e) { return Join(e.*Field); },
+          [](Entry& e, const std::string& cell) -> CellError {
+            e.*Field = Split(cell);
+            return std::nullopt;
+          }};
+}
+
+template <std::optional<Date> Entry::*Field>
+Column DateColumn(std::string_view name) {
+  return {name, [](const Entry& e) { return FormatDate(e.*Field); },
+          [](Entry& e, const std::string& cell) { return ParseDateCell(cell, e.*Field); }};
+}
+
+template <LinkKind K>
+Column LinkColumn(std::string_view name) {
+  return {name, [](const Entry& e) { return Join(Targets(e, K)); },
+          [](Entry& e, const std::string& cell) -> CellError {
+            SetTargets(e, K, Split(cell));
+            return std::nullopt;
+          }};
+}
+
+const std::vector<Column>& ColumnDefs() {
+  static const std::vector<Column> columns = {
+      {"kind", [](const Entry& e) { return std::string(KindName(e.kind)); },
+       [](Entry& e, const std::string& c) { return ParseEnumCell(c, e.kind, ParseKind); }},
+      TextColumn<&Entry::code>("code"),
+      TextColumn<&Entry::name>("name"),
+      TextColumn<&Entry::sector>("sector"),
+      TextColumn<&Entry::owner>("owner"),
+      {"status", [](const Entry& e) { return std::string(StatusName(e.status)); },
+       [](Entry& e, const std::string& c) { return ParseEnumCell(c, e.status, ParseStatus); }},
+      {"consolidation",
+       [](const Entry& e) { return std::string(ConsolidationName(e.consolidation)); },
+       [](Entry& e, const std::string& c) {
+         return ParseEnumCell(c, e.consolidation, ParseConsolidation);
+       }},
+      ListColumn<&Entry::source_systems>("source_systems"),
+      {"ioc_connected", [](const Entry& e) { return std::string(e.ioc_connected ? "yes" : "no"); },
+       [](Entry& e, const std::string& c) -> CellError {
+         const std::string f = text::Fold(c);
+         if (f == "yes" || f == "co" || f == "true" || f == "1") {
+           e.ioc_connected = true;
+         } else if (f.empty() || f == "no" || f == "khong" || f == "false" || f == "0") {
+           e.ioc_connected = false;
+         } else {
+           return "'" + c + "' is not yes or no";
+         }
+         return std::nullopt;
+       }},
+      TextColumn<&Entry::hosting>("hosting"),
+      {"record_count",
+       [](const Entry& e) { return e.record_count ? std::to_string(*e.record_count) : ""; },
+       [](Entry& e, const std::string& c) -> CellError {
+         if (c.empty()) {
+           e.record_count.reset();
+           return std::nullopt;
+         }
+         e.record_count = number::ParseInteger(c);
+         if (!e.record_count) return "'" + c + "' is not a whole number";
+         return std::nullopt;
+       }},
+      DateColumn<&Entry::last_data_update>("last_data_update"),
+      TextColumn<&Entry::contact>("contact"),
+      TextColumn<&Entry::legal_basis>("legal_basis"),
+      ListColumn<&Entry::tags>("tags"),
+      DateColumn<&Entry::connected_at>("connected_at"),
+      LinkColumn<LinkKind::kRunsOn>("runs_on"),
+      LinkColumn<LinkKind::kExchangesWith>("exchanges_with"),
+  };
+  return columns;
+}
+
+constexpr std::string_view kEffectiveColumn = "effective_date";
+constexpr std::string_view kReasonColumn = "reason";
+
+// Where each known column sits in the header.
+struct Header {
+  std::vector<std::pair<size_t, const Column*>> fields;
+  std::optional<size_t> code, kind, effective, reason;
+};
+
+RowError MakeError(size_t row, std::string column, std::string code, std::string message) {
+  return {row, std::move(column), std::move(code), std::move(message)};
+}
+
+Header ReadHeader(const std::vector<std::string>& cells, size_t row,
+                  std::vector<RowError>& errors) {
+  Header h;
+  for (size_t i = 0; i < cells.size(); ++i) {
+    const std::string name = text::Fold(cells[i]);
+    if (name.empty()) continue;
+    if (name == kEffectiveColumn) {
+      h.effective = i;
+      continue;
+    }
+    if (name == kReasonColumn) {
+      h.reason = i;
+      continue;
+    }
+    const auto& defs = ColumnDefs();
+    auto it =
+        std::find_if(defs.begin(), defs.end(), [&](const Column& c) { return c.name == name; });
+    if (it == defs.end()) {
+      errors.push_back(MakeError(row, cells[i], "catalog.unknown_column",
+                                 "unknown column: use the columns of an export"));
+      continue;
+    }
+    if (name == "code") h.code = i;
+    if (name == "kind") h.kind = i;
+    h.fields.emplace_back(i, &*it);
+  }
+  if (!h.code) errors.push_back(MakeError(row, "code", "catalog.missing_column", "required"));
+  return h;
+}
+
+std::string Cell(const std::vector<std::string>& cells, std::optional<size_t> i) {
+  if (!i || *i >= cells.size()) return "";
+  return text::CollapseSpaces(text::Nfc(cells[*i]));
+}
+
+bool Blank(const std::vector<std::string>& cells) {
+  return std::all_of(cells.begin(), cells.end(),
+                     [](const std::string& c) { return text::CollapseSpaces(c).empty(); });
+}
+
+// The state of the catalog as the import sees it: the store, then the rows before.
+struct Staged {
+  std::map<std::string, Current> entries;
+  std::map<std::string, Kind> kinds;  // every code in the catalog or the file
+};
+
+// Checks one row against `staged` and, when it holds, stages its write.
+class RowImport {
+ public:
+  RowImport(const Header& header, Staged& staged, const ImportOptions& options,
+            const units::Registry& registry, Date today, std::string recorded_at)
+      : header_(header),
+        staged_(staged),
+        options_(options),
+        registry_(registry),
+        today_(today),
+        recorded_at_(std::move(recorded_at)) {}
+
+  void Run(size_t row, const std::vector<std::string>& cells, ImportReport& report,
+           std::vector<store::CatalogWrite>& writes) {
+    const size_t before = report.errors.size();
+    Import(row, cells, report, writes);
+    if (report.errors.size() > before) ++report.rejected;
+  }
+
+ private:
+  void Import(size_t row, const std::vector<std::string>& cells, ImportReport& report,
+              std::vector<store::CatalogWrite>& writes) {
+    auto& errors = report.errors;
+    const std::string code = Cell(cells, header_.code);
+    if (code.empty()) {
+      errors.push_back(MakeError(row, "code", "catalog.missing_field", "every row needs a code"));
+      return;
+    }
+    auto found = staged_.entries.find(code);
+    const Current* current = found == staged_.entries.end() ? nullptr : &found->second;
+    if (!current && Cell(cells, header_.kind).empty()) {
+      errors.push_back(MakeError(row, "kind", "catalog.missing_field",
+                                 "a new entry needs its kind (platform, database, national)"));
+      return;
+    }
+    Entry entry = current ? current->entry : Entry{};
+    std::optional<Date> effective = options_.effective;
+    if (!ReadCells(row, cells, entry, effective, errors)) return;
+    entry = internal::Normalized(entry);
+    if (!Allowed(entry, current)) {
+      errors.push_back(MakeError(row, "owner", "catalog.forbidden",
+                                 "you may only edit entries of your own unit"));
+      return;
+    }
+    if (current && current->entry == entry) {
+      ++report.unchanged;
+      return;
+    }
+    const Change change{options_.actor, Cell(cells, header_.reason), effective, std::nullopt};
+    const internal::Edit edit{current, effective.value_or(today_), change.reason, registry_,
+                              [this](const std::string& c) -> std::optional<Kind> {
+                                auto k = staged_.kinds.find(c);
+                                if (k == staged_.kinds.end()) return std::nullopt;
+                                return k->second;
+                              }};
+    if (auto problem = internal::Check(entry, edit)) {
+      errors.push_back(MakeError(row, problem->field, problem->error.code, problem->error.message));
+      return;
+    }
+    writes.push_back(internal::MakeWrite(entry, current, edit.effective, recorded_at_, change));
+    ++(current ? report.updated : report.created);
+    staged_.entries[code] = Current{entry, writes.back().version.number, edit.effective};
+  }
+
+  // Applies the row's cells over `entry`; false (with the errors) when a cell cannot be read.
+  bool ReadCells(size_t row, const std::vector<std::string>& cells, Entry& entry,
+                 std::optional<Date>& effective, std::vector<RowError>& errors) const {
+    const size_t before = errors.size();
+    for (const auto& [i, column] : header_.fields) {
+      if (auto bad = column->parse(entry, Cell(cells, i))) {
+        errors.push_back(MakeError(row, std::string(column->name), "catalog.invalid_field", *bad));
+      }
+    }
+    if (auto cell = Cell(cells, header_.effective); !cell.empty()) {
+      if (auto bad = ParseDateCell(cell, effective)) {
+        errors.push_back(
+            MakeError(row, std::string(kEffectiveColumn), "catalog.invalid_field", *bad));
+      }
+    }
+    return errors.size() == before;
+  }
+
+  bool Allowed(const Entry& entry, const Current* current) const {
+    if (!options_.may_edit) return true;
+    return options_.may_edit(entry.owner) && (!current || options_.may_edit(current->entry.owner));
+  }
+
+  const Header& header_;
+  Staged& staged_;
+  const ImportOptions& options_;
+  const units::Registry& registry_;
+  Date today_;
+  std::string recorded_at_;
+};
+
+size_t RowNumber(const Table& t, size_t i) {
+  return i < t.row_numbers.size() ? t.row_numbers[i] : i + 1;
+}
+
+// Link targets may come later in the file: every code the file names, with its kind.
+void StageKinds(const Table& t, const Header& h, Staged& staged) {
+  for (size_t i = 1; i < t.rows.size(); ++i) {
+    const std::string code = Cell(t.rows[i], h.code);
+    if (code.empty() || staged.kinds.contains(code)) continue;
+    if (auto kind = ParseKind(Cell(t.rows[i], h.kind))) staged.kinds[code] = *kind;
+  }
+}
+
+// RFC 4180: quoted when it holds a separator, quote or line break, or edge spaces.
+std::string CsvField(const std::string& s) {
+  const bool quote = s.find_first_of(",\"\r\n;") != std::string::npos ||
+                     (!s.empty() && (s.front() == ' ' || s.back() == ' '));
+  if (!quote) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+Error BadFile(const std::string& why) {
+  return Error::BadRequest("catalog.bad_file", why);
+}
+
+}  // namespace
+
+const std::vector<std::string>& Columns() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const auto& c : ColumnDefs()) out.emplace_back(c.name);
+    return out;
+  }();
+  return names;
+}
+
+Result<ImportReport> Catalog::ImportRows(const Table& table, const ImportOptions& options) {
+  if (table.rows.empty()) return Fail(BadFile("the file is empty: the first row is the header"));
+  if (table.rows.size() > kMaxRows + 1) {
+    return Fail(BadFile("more than " + std::to_string(kMaxRows) + " rows: split the file"));
+  }
+  ImportReport report;
+  report.dry_run = options.dry_run;
+  const Header header = ReadHeader(table.rows[0], RowNumber(table, 0), report.errors);
+  for (size_t i = 1; i < table.rows.size(); ++i) report.rows += !Blank(table.rows[i]);
+  if (!report.errors.empty()) return report;
+
+  auto rows = store_.catalog().All();
+  if (!rows) return Fail(rows.error());
+  Staged staged;
+  for (const auto& row : *rows) {
+    auto cur = internal::FromRow(row);
+    if (!cur) return Fail(cur.error());
+    staged.kinds[cur->entry.code] = cur->entry.kind;
+    staged.entries.emplace(cur->entry.code, std::move(*cur));
+  }
+  StageKinds(table, header, staged);
+
+  const auto registry = registry_();
+  RowImport import(header, staged, options, *registry, internal::Today(clock_),
+                   FormatTime(clock_.Now()));
+  std::vector<store::CatalogWrite> writes;
+  for (size_t i = 1; i < table.rows.size(); ++i) {
+    if (!Blank(table.rows[i])) import.Run(RowNumber(table, i), table.rows[i], report, writes);
+  }
+  if (!report.errors.empty() || options.dry_run || writes.empty()) return report;
+  if (auto s = store_.catalog().Write(writes); !s) return Fail(s.error());
+  report.written = true;
+  return report;
+}
+
+Result<ImportReport> Catalog::ImportCsv(std::istream& in, const ImportOptions& options) {
+  CsvReader reader(in);
+  Table table;
+  std::vector<std::string> fields;
+  while (reader.Next(fields)) {
+    if (table.rows.size() > kMaxRows + 1) {
+      return Fail(BadFile("more than " + std::to_string(kMaxRows) + " rows: split the file"));
+    }
+    table.rows.push_back(fields);
+    table.row_numbers.push_back(reader.line());
+  }
+  if (reader.error()) return Fail(BadFile(reader.error()->message));
+  return ImportRows(table, options);
+}
+
+Result<Table> Catalog::ExportRows() {
+  auto rows = store_.catalog().All();
+  if (!rows) return Fail(rows.error());
+  Table table;
+  table.rows.push_back(Columns());
+  for (const auto& row : *rows) {
+    auto cur = internal::FromRow(row);
+    if (!cur) return Fail(cur.error());
+    std::vector<std::string> cells;
+    for (const auto& c : ColumnDefs()) cells.push_back(c.format(cur->entry));
+    table.rows.push_back(std::move(cells));
+  }
+  return table;
+}
+
+Status Catalog::ExportCsv(std::ostream& out) {
+  auto table = ExportRows();
+  if (!table) return Fail(table.error());
+  out << "\xEF\xBB\xBF";  // BOM, so spreadsheet programs read the Vietnamese text as UTF-8
+  for (const auto& row : table->rows) {
+    for (size_t i = 0; i < row.size(); ++i) out << (i ? "," : "") << CsvField(row[i]);
+    out << "\r\n";
+  }
+  if (!out) return Fail(Error::Internal("catalog.write_failed", "could not write the export"));
+  return Ok();
+}
+
+}  // namespace pdh::catalog

@@ -1,0 +1,144 @@
+// What the catalog tests share: the real units of province 80 imported once into a template
+// database, copied afresh for each test, and valid entries of each kind to start from.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "catalog/catalog.h"
+
+namespace pdh::catalog::testing {
+
+namespace fs = std::filesystem;
+
+inline Date D(const char* iso) {
+  return *Date::Parse(iso);
+}
+
+class CatalogTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (registry_) return;
+    dir_ = new fs::path(fs::temp_directory_path() / ("pdh-catalog-" + std::to_string(::getpid())));
+    fs::remove_all(*dir_);
+    fs::create_directories(*dir_);
+    std::atexit([] { fs::remove_all(*dir_); });
+    auto s = store::Store::Open(Template());
+    ASSERT_TRUE(s) << s.error().message;
+    auto r = units::Import(
+        **s, {PDH_SOURCE_DIR "/data/vn-admin", PDH_SOURCE_DIR "/data/agencies/80.csv", "80"});
+    ASSERT_TRUE(r) << r.error().message;
+    auto reg = units::Registry::Load(**s);
+    ASSERT_TRUE(reg) << reg.error().message;
+    registry_ = new std::shared_ptr<const units::Registry>(*reg);
+  }
+
+  void SetUp() override {
+    ASSERT_TRUE(registry_);
+    store_ = OpenCopy(Name());
+    catalog_ = std::make_unique<Catalog>(*store_, *registry_, clock_);
+  }
+
+  void TearDown() override {
+    catalog_.reset();
+    store_.reset();
+    fs::remove(*dir_ / (Name() + ".db"));
+  }
+
+  // A fresh database with the units and no catalog, named after `name`.
+  static std::unique_ptr<store::Store> OpenCopy(const std::string& name) {
+    const fs::path path = *dir_ / (name + ".db");
+    fs::remove(path);
+    fs::copy_file(Template(), path);
+    auto s = store::Store::Open(path.string());
+    EXPECT_TRUE(s) << s.error().message;
+    return s ? std::move(*s) : nullptr;
+  }
+
+  static std::string Name() {
+    return ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  }
+  static std::string Template() { return (*dir_ / "template.db").string(); }
+  const units::Registry& registry() const { return **registry_; }
+  Catalog& catalog() { return *catalog_; }
+
+  static Change By(const char* actor, const char* effective, const char* reason = "") {
+    return {actor, reason, D(effective), std::nullopt};
+  }
+
+  static Entry Platform(const std::string& code) {
+    Entry e;
+    e.kind = Kind::kPlatform;
+    e.code = code;
+    e.name = "Nền tảng tích hợp, chia sẻ dữ liệu tỉnh";
+    e.sector = "Khoa học và Công nghệ";
+    e.owner = "80.SKHCN";
+    e.status = EntryStatus::kInUse;
+    e.legal_basis = "Quyết định số 1234/QĐ-UBND";
+    e.hosting = "Trung tâm dữ liệu tỉnh";
+    e.last_data_update = D("2024-05-01");
+    e.contact = "cntt.skhcn@tayninh.gov.vn";
+    return e;
+  }
+
+  static Entry National(const std::string& code) {
+    Entry e;
+    e.kind = Kind::kNational;
+    e.code = code;
+    e.name = "Cơ sở dữ liệu quốc gia về dân cư";
+    e.sector = "An ninh, trật tự";
+    e.owner = "80.CAT";
+    e.status = EntryStatus::kNotConnected;
+    return e;
+  }
+
+  // A planned database of the health department.
+  static Entry Database(const std::string& code) {
+    Entry e;
+    e.kind = Kind::kDatabase;
+    e.code = code;
+    e.name = "Cơ sở dữ liệu hồ sơ sức khỏe điện tử";
+    e.sector = "Y tế";
+    e.owner = "80.SYT";
+    e.status = EntryStatus::kPlanned;
+    e.tags = {"Y tế", "IOC"};
+    return e;
+  }
+
+  static Entry UnderConstruction(Entry e) {
+    e.status = EntryStatus::kUnderConstruction;
+    e.legal_basis = "Quyết định số 2001/QĐ-UBND";
+    return e;
+  }
+
+  static Entry InUse(Entry e, Consolidation c = Consolidation::kNotMerged) {
+    e = UnderConstruction(std::move(e));
+    e.status = EntryStatus::kInUse;
+    e.consolidation = c;
+    e.hosting = "Trung tâm dữ liệu tỉnh";
+    e.last_data_update = D("2025-01-15");
+    e.contact = "cntt.syt@tayninh.gov.vn";
+    e.record_count = 125000;
+    return e;
+  }
+
+  ManualClock clock_{*ParseTime("2025-11-15T08:00:00Z")};
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<Catalog> catalog_;
+
+  static inline fs::path* dir_ = nullptr;
+  static inline std::shared_ptr<const units::Registry>* registry_ = nullptr;
+};
+
+// The error code of a failed result ("" when it succeeded).
+template <class R>
+std::string CodeOf(const R& r) {
+  return r ? "" : r.error().code;
+}
+
+}  // namespace pdh::catalog::testing

@@ -1,0 +1,266 @@
+// The SQLite catalog repository (tables of migration 3): entries with their current state,
+// every version, and links. Writes go through the writer (group commit), reads through the pool.
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "store/sqlite/connections.h"
+#include "store/sqlite/db.h"
+#include "store/store.h"
+
+namespace pdh::store::sqlite {
+namespace {
+
+constexpr std::string_view kEntryColumns =
+    "code, kind, status, sector, owner, search, tags, version, effective_date, snapshot";
+
+CatalogEntryRow ReadEntry(const Statement& st) {
+  return {st.Text(0), st.Text(1), st.Text(2), st.Text(3), st.Text(4),
+          st.Text(5), st.Text(6), st.Int(7),  st.Text(8), st.Text(9)};
+}
+
+constexpr std::string_view kVersionSelect =
+    "SELECT e.code, v.number, v.effective_date, v.recorded_at, v.actor, v.reason, v.snapshot, "
+    "v.changes FROM catalog_version v JOIN catalog_entry e ON e.id = v.entry_id ";
+
+CatalogVersionRow ReadVersion(const Statement& st) {
+  return {st.Text(0), st.Int(1),  st.Text(2), st.Text(3),
+          st.Text(4), st.Text(5), st.Text(6), st.Text(7)};
+}
+
+// A statement's text with its parameters, numbered ?1, ?2, ... in the order they are added.
+struct Sql {
+  std::string text;
+  std::vector<std::string> params;
+
+  // Adds `condition`, whose one '?' stands for `value`.
+  Sql& Where(std::string_view condition, std::string value) {
+    text += params.empty() ? " WHERE " : " AND ";
+    params.push_back(std::move(value));
+    std::string c(condition);
+    c.replace(c.find('?'), 1, "?" + std::to_string(params.size()));
+    text += c;
+    return *this;
+  }
+};
+
+// `value` matched literally inside a LIKE pattern (escape character '\').
+std::string LikeLiteral(std::string_view value) {
+  std::string out;
+  for (char c : value) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+template <class Row, class ReadFn>
+Result<std::vector<Row>> ReadAll(ReadPool& pool, const Sql& sql, ReadFn read) {
+  auto lease = pool.Acquire();
+  if (!lease) return Fail(lease.error());
+  auto st = lease->db().Prepare(sql.text);
+  if (!st) return Fail(st.error());
+  for (size_t i = 0; i < sql.params.size(); ++i) {
+    st->Bind(static_cast<int>(i + 1), std::string_view(sql.params[i]));
+  }
+  std::vector<Row> out;
+  for (;;) {
+    auto r = st->Step();
+    if (!r) return Fail(r.error());
+    if (!*r) return out;
+    out.push_back(read(*st));
+  }
+}
+
+Error NotFound(const std::string& code) {
+  return Error::NotFound("catalog.not_found", "no catalog entry with code '" + code + "'");
+}
+
+// The entry's row id when its current version is `number` - 1.
+Result<int64_t> CurrentId(Db& db, const std::string& code, int64_t number) {
+  auto st = db.Prepare("SELECT id, version FROM catalog_entry WHERE code = ?1");
+  if (!st) return Fail(st.error());
+  st->Bind(1, std::string_view(code));
+  auto row = st->Step();
+  if (!row) return Fail(row.error());
+  if (!*row) return Fail(NotFound(code));
+  if (st->Int(1) != number - 1) {
+    return Fail(Error::Conflict("catalog.version_conflict",
+                                "entry '" + code + "' was changed meanwhile (now version " +
+                                    std::to_string(st->Int(1)) + "): reload it and edit again"));
+  }
+  return st->Int(0);
+}
+
+void BindEntry(Statement& st, const CatalogEntryRow& e) {
+  st.Bind(1, e.code).Bind(2, e.kind).Bind(3, e.status).Bind(4, e.sector).Bind(5, e.owner);
+  st.Bind(6, e.search).Bind(7, e.tags).Bind(8, e.version).Bind(9, e.effective_date);
+  st.Bind(10, e.snapshot);
+}
+
+Result<int64_t> InsertEntry(Db& db, const CatalogEntryRow& e) {
+  auto st = db.Prepare("INSERT INTO catalog_entry (" + std::string(kEntryColumns) +
+                       ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");
+  if (!st) return Fail(st.error());
+  BindEntry(*st, e);
+  if (auto r = st->Run(); !r) {
+    if (r.error().code != "store.duplicate") return Fail(r.error());
+    return Fail(Error::Conflict("catalog.duplicate_code",
+                                "a catalog entry with code '" + e.code +
+                                    "' already exists: choose another code or update it"));
+  }
+  return sqlite3_last_insert_rowid(db.raw());
+}
+
+Status UpdateEntry(Db& db, int64_t id, const CatalogEntryRow& e) {
+  auto st = db.Prepare(
+      "UPDATE catalog_entry SET code=?1, kind=?2, status=?3, sector=?4, owner=?5, search=?6, "
+      "tags=?7, version=?8, effective_date=?9, snapshot=?10 WHERE id=?11");
+  if (!st) return Fail(st.error());
+  BindEntry(*st, e);
+  st->Bind(11, id);
+  return st->Run();
+}
+
+Status InsertVersion(Db& db, int64_t id, const CatalogVersionRow& v) {
+  auto st = db.Prepare(
+      "INSERT INTO catalog_version (entry_id, number, effective_date, recorded_at, actor, "
+      "reason, snapshot, changes) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)");
+  if (!st) return Fail(st.error());
+  st->Bind(1, id).Bind(2, v.number).Bind(3, v.effective_date).Bind(4, v.recorded_at);
+  st->Bind(5, v.actor).Bind(6, v.reason).Bind(7, v.snapshot).Bind(8, v.changes);
+  return st->Run();
+}
+
+Status ReplaceLinks(Db& db, int64_t id, const std::vector<CatalogLinkRow>& links) {
+  auto del = db.Prepare("DELETE FROM catalog_link WHERE from_id = ?1");
+  if (!del) return Fail(del.error());
+  del->Bind(1, id);
+  if (auto r = del->Run(); !r) return r;
+  // A missing target selects no row, so nothing is inserted.
+  auto ins = db.Prepare(
+      "INSERT INTO catalog_link (from_id, kind, to_id) "
+      "SELECT ?1, ?2, id FROM catalog_entry WHERE code = ?3");
+  if (!ins) return Fail(ins.error());
+  for (const auto& l : links) {
+    ins->Bind(1, id).Bind(2, l.kind).Bind(3, l.to_code);
+    if (auto r = ins->Run(); !r) return r;
+    if (sqlite3_changes(db.raw()) == 0) {
+      return Fail(Error::Invalid(
+          "catalog.invalid_link",
+          "'" + l.from_code + "' links to '" + l.to_code + "', which is not in the catalog"));
+    }
+  }
+  return Ok();
+}
+
+class SqliteCatalogStore final : public CatalogStore {
+ public:
+  SqliteCatalogStore(Writer& writer, ReadPool& readers) : writer_(writer), readers_(readers) {}
+
+  Status Write(const std::vector<CatalogWrite>& writes) override {
+    return writer_.Submit([&](Db& db) -> Status {
+      std::vector<int64_t> ids;
+      ids.reserve(writes.size());
+      for (const auto& w : writes) {
+        auto id = WriteOne(db, w);
+        if (!id) return Fail(id.error());
+        ids.push_back(*id);
+      }
+      // Links last, so they may point at entries added by the same call.
+      for (size_t i = 0; i < writes.size(); ++i) {
+        if (auto s = ReplaceLinks(db, ids[i], writes[i].links); !s) return s;
+      }
+      return Ok();
+    });
+  }
+
+  Result<std::optional<CatalogEntryRow>> Find(const std::string& code) override {
+    Sql sql{"SELECT " + std::string(kEntryColumns) + " FROM catalog_entry", {}};
+    sql.Where("code = ?", code);
+    auto rows = ReadAll<CatalogEntryRow>(readers_, sql, ReadEntry);
+    if (!rows) return Fail(rows.error());
+    if (rows->empty()) return std::optional<CatalogEntryRow>();
+    return std::optional<CatalogEntryRow>(std::move(rows->front()));
+  }
+
+  Result<std::vector<CatalogEntryRow>> Query(const CatalogQuery& q) override {
+    Sql sql{"SELECT " + std::string(kEntryColumns) + " FROM catalog_entry", {}};
+    if (q.kind) sql.Where("kind = ?", *q.kind);
+    if (q.status) sql.Where("status = ?", *q.status);
+    if (q.sector) sql.Where("sector = ?", *q.sector);
+    if (q.owner) sql.Where("owner = ?", *q.owner);
+    if (q.tag) sql.Where("tags LIKE ? ESCAPE '\\'", "%|" + LikeLiteral(*q.tag) + "|%");
+    for (const auto& w : q.words) {
+      sql.Where("search LIKE ? ESCAPE '\\'", "%" + LikeLiteral(w) + "%");
+    }
+    if (!q.after.empty()) sql.Where("code > ?", q.after);
+    sql.text += " ORDER BY code LIMIT " + std::to_string(q.limit);
+    return ReadAll<CatalogEntryRow>(readers_, sql, ReadEntry);
+  }
+
+  Result<std::vector<CatalogEntryRow>> All() override {
+    Sql sql{"SELECT " + std::string(kEntryColumns) +
+                " FROM catalog_entry ORDER BY CASE kind WHEN 'platform' THEN 0 "
+                "WHEN 'national' THEN 1 ELSE 2 END, code",
+            {}};
+    return ReadAll<CatalogEntryRow>(readers_, sql, ReadEntry);
+  }
+
+  Result<std::vector<CatalogVersionRow>> Versions(const std::string& code) override {
+    Sql sql{std::string(kVersionSelect), {}};
+    sql.Where("e.code = ?", code);
+    sql.text += " ORDER BY v.number";
+    return ReadAll<CatalogVersionRow>(readers_, sql, ReadVersion);
+  }
+
+  Result<std::vector<CatalogVersionRow>> AsOf(const std::string& as_of) override {
+    // Effective dates never go back from one version to the next, so the latest version
+    // effective by `as_of` is the one with the greatest number.
+    Sql sql{std::string(kVersionSelect) +
+                "JOIN (SELECT entry_id, max(number) AS n FROM catalog_version "
+                "WHERE effective_date <= ?1 GROUP BY entry_id) m "
+                "ON m.entry_id = v.entry_id AND m.n = v.number ORDER BY e.code",
+            {as_of}};
+    return ReadAll<CatalogVersionRow>(readers_, sql, ReadVersion);
+  }
+
+  Result<std::vector<CatalogLinkRow>> LinksTo(const std::string& code) override {
+    Sql sql{
+        "SELECT f.code, l.kind, t.code FROM catalog_link l JOIN catalog_entry f ON f.id = "
+        "l.from_id JOIN catalog_entry t ON t.id = l.to_id",
+        {}};
+    sql.Where("t.code = ?", code);
+    sql.text += " ORDER BY f.code, l.kind";
+    return ReadAll<CatalogLinkRow>(readers_, sql, [](const Statement& st) {
+      return CatalogLinkRow{st.Text(0), st.Text(1), st.Text(2)};
+    });
+  }
+
+ private:
+  static Result<int64_t> WriteOne(Db& db, const CatalogWrite& w) {
+    Result<int64_t> id = w.version.number == 1 ? InsertEntry(db, w.entry)
+                                               : CurrentId(db, w.entry.code, w.version.number);
+    if (!id) return id;
+    if (w.version.number > 1) {
+      if (auto s = UpdateEntry(db, *id, w.entry); !s) return Fail(s.error());
+    }
+    if (auto s = InsertVersion(db, *id, w.version); !s) return Fail(s.error());
+    return id;
+  }
+
+  Writer& writer_;
+  ReadPool& readers_;
+};
+
+}  // namespace
+
+std::unique_ptr<CatalogStore> MakeCatalogStore(Writer& writer, ReadPool& readers) {
+  return std::make_unique<SqliteCatalogStore>(writer, readers);
+}
+
+}  // namespace pdh::store::sqlite
