@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "server/metrics.h"
+#include "server/test_support.h"
 
 namespace pdh::http::detail {
 namespace {
@@ -60,17 +61,8 @@ TEST(Metrics, PassesPromtool) {
   Metrics m({"units.get"}, "0.1.0");
   m.Observe("units.get", "GET", 200, 0.004);
   m.Observe("", "POST", 404, 0.2);
-  auto path = std::filesystem::temp_directory_path() /
-              ("pdh-metrics-" + std::to_string(::getpid()) + ".txt");
-  std::ofstream(path) << m.Render();
-  std::string command = "/usr/bin/promtool check metrics < " + path.string() + " 2>&1";
-  std::FILE* pipe = ::popen(command.c_str(), "r");
-  ASSERT_NE(pipe, nullptr);
-  std::string output;
-  char buf[512];
-  while (size_t n = std::fread(buf, 1, sizeof buf, pipe)) output.append(buf, n);
-  int status = ::pclose(pipe);
-  std::filesystem::remove(path);
+  int status = 0;
+  const std::string output = testing::PromtoolCheck(m.Render(), status);
   EXPECT_EQ(status, 0) << output;
   EXPECT_EQ(output, "") << output;
 }

@@ -337,17 +337,8 @@ TEST(Server, MetricsPassPromtool) {
             std::string::npos);
   EXPECT_NE(text.find("pdh_http_connections_open 1\n"), std::string::npos);
   if (!std::filesystem::exists("/usr/bin/promtool")) GTEST_SKIP() << "no promtool";
-  auto path = std::filesystem::temp_directory_path() /
-              ("pdh-server-metrics-" + std::to_string(::getpid()) + ".txt");
-  std::ofstream(path) << text;
-  std::string command = "/usr/bin/promtool check metrics < " + path.string() + " 2>&1";
-  std::FILE* pipe = ::popen(command.c_str(), "r");
-  ASSERT_NE(pipe, nullptr);
-  std::string output;
-  char buf[512];
-  while (size_t n = std::fread(buf, 1, sizeof buf, pipe)) output.append(buf, n);
-  int status = ::pclose(pipe);
-  std::filesystem::remove(path);
+  int status = 0;
+  const std::string output = testing::PromtoolCheck(text, status);
   EXPECT_EQ(status, 0) << output;
   EXPECT_EQ(output, "");
 }

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -13,6 +14,24 @@
 #include "server/server.h"
 
 namespace pdh::http::testing {
+
+// Runs `promtool check metrics` on `text`; returns what it printed and sets `status` to its exit
+// status. Callers skip when /usr/bin/promtool is absent.
+inline std::string PromtoolCheck(const std::string& text, int& status) {
+  auto path = std::filesystem::temp_directory_path() /
+              ("pdh-metrics-" + std::to_string(std::random_device{}()) + ".txt");
+  std::ofstream(path) << text;
+  const std::string command = "/usr/bin/promtool check metrics < " + path.string() + " 2>&1";
+  std::string output;
+  status = -1;
+  if (std::FILE* pipe = ::popen(command.c_str(), "r")) {
+    char buf[512];
+    while (size_t n = std::fread(buf, 1, sizeof buf, pipe)) output.append(buf, n);
+    status = ::pclose(pipe);
+  }
+  std::filesystem::remove(path);
+  return output;
+}
 
 // A directory removed with everything in it when the object goes.
 class TempDir {
