@@ -18,6 +18,11 @@ export function titled(outlet: HTMLElement, title: string): void {
   firstRender = false;
 }
 
+/** The heading block every page opens with: its title and, when given, one line on what it shows. */
+export function pageHead(title: string, lead?: string): HTMLElement {
+  return h('div', { class: 'page-head' }, h('h1', {}, title), lead ? h('p', { class: 'lead' }, lead) : null);
+}
+
 /**
  * Shows a loading state, awaits `load`, then hands its result to `render`.
  * Errors go to the banner and leave a retry button in the page; results that arrive after

@@ -6,7 +6,7 @@ import { api, type AuditEntry } from '../api';
 import { h, mount } from '../dom';
 import { busy, field, formMessage, input } from '../forms';
 import { fmtDateTime, fmtInt, t } from '../i18n';
-import { loadPage, titled } from '../page';
+import { loadPage, titled, pageHead } from '../page';
 import { go, type RouteContext } from '../router';
 
 const pageSize = 50;
@@ -64,7 +64,7 @@ function render(outlet: HTMLElement, params: URLSearchParams, items: AuditEntry[
   const cols = 7;
   mount(
     outlet,
-    h('div', { class: 'page-head' }, h('h1', {}, t('audit.title')), h('p', { class: 'lead' }, t('audit.lead'))),
+    pageHead(t('audit.title'), t('audit.lead')),
     h('section', { class: 'card panel stack', 'aria-label': t('audit.verify') }, h('p', { class: 'muted' }, t('audit.verifyLead')), h('p', {}, verify), verifyResult.el),
     h(
       'form',

@@ -4,7 +4,7 @@ import { api, type Unit } from '../api';
 import { chart } from '../charts';
 import { h, mount } from '../dom';
 import { fmtDec, fmtInt, fmtList, t, typeCount, typeLabel } from '../i18n';
-import { loadPage, titled } from '../page';
+import { loadPage, titled, pageHead } from '../page';
 import type { RouteContext } from '../router';
 import { go } from '../router';
 import { density, totals } from '../units';
@@ -56,12 +56,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, province: Unit, items:
 
   mount(
     outlet,
-    h(
-      'div',
-      { class: 'page-head' },
-      h('h1', {}, t('overview.title')),
-      h('p', { class: 'lead' }, t('overview.lead', { province: province.name })),
-    ),
+    pageHead(t('overview.title'), t('overview.lead', { province: province.name })),
     h(
       'div',
       { class: 'cards' },

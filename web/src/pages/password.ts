@@ -5,7 +5,7 @@ import { api, ApiError } from '../api';
 import { h, mount } from '../dom';
 import { busy, field, formMessage, input } from '../forms';
 import { t } from '../i18n';
-import { titled } from '../page';
+import { titled, pageHead } from '../page';
 import type { RouteContext } from '../router';
 import { currentUser } from '../session';
 import { clearError } from '../shell';
@@ -45,6 +45,6 @@ export function passwordPage(outlet: HTMLElement, _ctx: RouteContext): void {
     message.el,
     h('p', {}, submit),
   );
-  mount(outlet, h('div', { class: 'page-head' }, h('h1', {}, t('password.title'))), form);
+  mount(outlet, pageHead(t('password.title')), form);
   titled(outlet, t('password.title'));
 }

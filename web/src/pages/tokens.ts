@@ -6,7 +6,7 @@ import { api, type Token } from '../api';
 import { h, mount } from '../dom';
 import { busy, copyButton, field, formMessage, input } from '../forms';
 import { fmtDateTime, fmtInt, t } from '../i18n';
-import { loadPage, titled } from '../page';
+import { loadPage, titled, pageHead } from '../page';
 import type { RouteContext } from '../router';
 import { showError } from '../shell';
 import { unitPicker } from '../unit-picker';
@@ -64,7 +64,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, items: Token[], all: b
   const head = [t('tokens.name'), all && t('tokens.account'), t('tokens.permissions'), t('tokens.units'), t('tokens.created'), t('tokens.expires'), t('tokens.lastUsed'), t('tokens.state'), t('users.actions')];
   mount(
     outlet,
-    h('div', { class: 'page-head' }, h('h1', {}, title), h('p', { class: 'lead' }, t(all ? 'tokens.allLead' : 'tokens.lead'))),
+    pageHead(title, t(all ? 'tokens.allLead' : 'tokens.lead')),
     createForm(reload),
     h(
       'div',

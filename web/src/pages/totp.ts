@@ -7,7 +7,7 @@ import { api, ApiError } from '../api';
 import { h, mount } from '../dom';
 import { busy, copyButton, field, formMessage, input } from '../forms';
 import { t } from '../i18n';
-import { titled } from '../page';
+import { titled, pageHead } from '../page';
 import { go, type RouteContext } from '../router';
 import { currentUser, nextPath, setSession } from '../session';
 import { clearError, showError } from '../shell';
@@ -53,12 +53,7 @@ export function totpPage(outlet: HTMLElement, { signal }: RouteContext): void {
 
   mount(
     outlet,
-    h(
-      'div',
-      { class: 'page-head' },
-      h('h1', {}, t('totp.title')),
-      h('p', { class: 'lead' }, t('totp.lead')),
-    ),
+    pageHead(t('totp.title'), t('totp.lead')),
     required && h('p', { class: 'notice', role: 'status', 'data-testid': 'totp-required' }, t('totp.required')),
     h('section', { class: 'card panel narrow', 'data-testid': 'totp-panel' }, body),
   );

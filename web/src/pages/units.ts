@@ -6,7 +6,7 @@ import { api, type Unit } from '../api';
 import { chart, type Chart } from '../charts';
 import { escapeHtml, h, mount } from '../dom';
 import { fmtDec, fmtInt, t, typeLabel, type Key } from '../i18n';
-import { loadPage, titled } from '../page';
+import { loadPage, titled, pageHead } from '../page';
 import { go, type RouteContext } from '../router';
 import { fold } from '../text';
 import { byName, density, typeRank } from '../units';
@@ -116,12 +116,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, province: Unit, items:
 
   mount(
     outlet,
-    h(
-      'div',
-      { class: 'page-head' },
-      h('h1', {}, t('units.title')),
-      h('p', { class: 'lead' }, t('units.lead', { province: province.name })),
-    ),
+    pageHead(t('units.title'), t('units.lead', { province: province.name })),
     h(
       'form',
       { class: 'toolbar', role: 'search', onsubmit: (e: Event) => e.preventDefault() },

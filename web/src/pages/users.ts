@@ -5,7 +5,7 @@ import { api, type Account, type Grant, type GrantIn, type Role } from '../api';
 import { h, mount } from '../dom';
 import { busy, field, formMessage, input } from '../forms';
 import { fmtDateTime, t } from '../i18n';
-import { loadPage, titled } from '../page';
+import { loadPage, titled, pageHead } from '../page';
 import type { RouteContext } from '../router';
 import { currentUser } from '../session';
 import { showError } from '../shell';
@@ -66,7 +66,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, items: Account[]): voi
 
   mount(
     outlet,
-    h('div', { class: 'page-head' }, h('h1', {}, t('users.title')), h('p', { class: 'lead' }, t('users.lead'))),
+    pageHead(t('users.title'), t('users.lead')),
     createForm(reload),
     h(
       'div',
