@@ -218,6 +218,15 @@ struct Table {
 // exchanges_with) are joined with "; "; booleans "yes"/"no"; dates ISO. Import also takes
 // effective_date and reason. A column missing from an import's header leaves that field as it
 // is on existing entries.
+//
+// Imports also read the headers and values departments write in Vietnamese, compared without
+// diacritics, case, spaces or punctuation: "Mã" (code), "Tên" (name), "Loại" (kind), "Lĩnh vực"
+// (sector), "Đơn vị chủ quản" (owner), "Trạng thái" (status), "Hợp nhất" (consolidation),
+// "Ngày hiệu lực" (effective_date), "Lý do" (reason), ... (the full list is in table.cc); a row
+// number column ("STT") is skipped; two headers naming one column are catalog.duplicate_column.
+// Values: "Kế hoạch", "Đang xây dựng", "Đã đưa vào sử dụng" / "Đang sử dụng", "Đã kết nối",
+// "Chưa kết nối", "Đã hợp nhất", "Chưa hợp nhất", "Nền tảng", "CSDL chuyên ngành", "CSDL quốc
+// gia", and "Có" / "Không" / "x" for yes and no.
 const std::vector<std::string>& Columns();
 
 // The catalog service. Thread-safe; a write checks the rules against the latest version and is
@@ -246,9 +255,24 @@ class Catalog {
   // Reads CSV (see CsvReader) into a Table and imports it. Errors: catalog.bad_file (the file
   // is not CSV, or is too large); row problems are in the report.
   Result<ImportReport> ImportCsv(std::istream& in, const ImportOptions& options);
+  // Reads a workbook (the bytes of an .xlsx file, from disk or an upload) into a Table and
+  // imports it. The sheet is `sheet`, or the first one when empty. The header is the first row
+  // that has a code column (a title above it is skipped); header cells merged down over a second
+  // header row take that row's labels ("Trạng thái" under a merged "Tình trạng"), and a label
+  // merged across columns names the first. Cells merged over several data rows repeat in each;
+  // a row that is one label merged across columns (a group heading) is skipped. Row numbers in the
+  // errors are the sheet's. Dates (cells formatted as dates, or serial numbers in date columns)
+  // become ISO dates; "12500.0" is read as 12500. Headers and values may be in Vietnamese, as for
+  // CSV (see Columns). No header row within the first 30 rows: catalog.missing_column on the first
+  // row. Errors: catalog.bad_file (not an .xlsx workbook, damaged, no such sheet, too many rows).
+  Result<ImportReport> ImportXlsx(std::string bytes, const ImportOptions& options,
+                                  const std::string& sheet = "");
   // Every current entry, header first, by code; ImportRows reads it back unchanged.
   Result<Table> ExportRows();
   Status ExportCsv(std::ostream& out);
+  // ExportRows as a workbook: one sheet, a bold frozen header, record_count as numbers, dates as
+  // ISO text. ImportXlsx reads it back unchanged. Errors: catalog.write_failed.
+  Status ExportXlsx(std::ostream& out);
 
  private:
   Result<Record> Write(const Entry& entry, const Change& change, bool create);

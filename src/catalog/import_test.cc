@@ -13,14 +13,6 @@ const char kHeader[] =
     "kind,code,name,sector,owner,status,consolidation,hosting,last_data_update,contact,"
     "legal_basis,record_count,tags,runs_on\n";
 
-ImportOptions As(const char* actor, bool dry_run = false) {
-  ImportOptions o;
-  o.actor = actor;
-  o.dry_run = dry_run;
-  o.effective = D("2025-09-01");
-  return o;
-}
-
 Result<ImportReport> ImportText(Catalog& c, const std::string& csv, const ImportOptions& o) {
   std::istringstream in(csv);
   return c.ImportCsv(in, o);

@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "catalog/catalog.h"
@@ -56,5 +57,17 @@ Result<Version> FromRow(const store::CatalogVersionRow& row);
 
 // Today by `clock` (UTC).
 Date Today(const Clock& clock);
+
+// The most data rows one import reads (catalog.bad_file beyond).
+inline constexpr size_t kMaxImportRows = 20000;
+Error BadFile(const std::string& why);  // catalog.bad_file
+
+// The import column a header cell names: an export column, "effective_date" or "reason", by its
+// English name or a Vietnamese one ("Mã", "Đơn vị chủ quản"), compared without diacritics, case,
+// spaces or punctuation. "" for a column the import skips (STT, the row number); nullopt when
+// it names nothing known.
+std::optional<std::string_view> ColumnNamed(std::string_view header);
+// Whether the column (as ColumnNamed returns it) holds dates.
+bool IsDateColumn(std::string_view column);
 
 }  // namespace pdh::catalog::internal

@@ -1,7 +1,10 @@
 // Bulk import and export of the catalog as a table of text cells: CSV here, XLSX through the
 // same rows. Every row is checked before anything is written (policy in catalog.h).
 #include <algorithm>
+#include <array>
+#include <initializer_list>
 #include <map>
+#include <set>
 #include <utility>
 
 #include "catalog/internal.h"
@@ -11,11 +14,12 @@
 
 namespace pdh::catalog {
 
+using internal::BadFile;
 using internal::Current;
+using internal::kMaxImportRows;
 
 namespace {
 
-constexpr size_t kMaxRows = 20000;
 constexpr std::string_view kListSeparator = "; ";
 
 std::string Join(const std::vector<std::string>& items) {
@@ -57,12 +61,82 @@ CellError ParseDateCell(const std::string& cell, std::optional<Date>& out) {
   return std::nullopt;
 }
 
+// Values as officials write them in Vietnamese, by their FoldAlnum keys.
+template <class E>
+using Spellings = std::map<std::string, E>;
+
+template <class E>
+Spellings<E> Folded(std::initializer_list<std::pair<std::string_view, E>> spellings) {
+  Spellings<E> out;
+  for (const auto& [text, value] : spellings) out.emplace(text::FoldAlnum(text), value);
+  return out;
+}
+
+const Spellings<Kind>& KindSpellings() {
+  static const auto spellings = Folded<Kind>({
+      {"Nền tảng", Kind::kPlatform},
+      {"Nền tảng số", Kind::kPlatform},
+      {"CSDL", Kind::kDatabase},
+      {"CSDL chuyên ngành", Kind::kDatabase},
+      {"Cơ sở dữ liệu chuyên ngành", Kind::kDatabase},
+      {"CSDL quốc gia", Kind::kNational},
+      {"Cơ sở dữ liệu quốc gia", Kind::kNational},
+  });
+  return spellings;
+}
+
+const Spellings<EntryStatus>& StatusSpellings() {
+  static const auto spellings = Folded<EntryStatus>({
+      {"Kế hoạch", EntryStatus::kPlanned},
+      {"Đang xây dựng", EntryStatus::kUnderConstruction},
+      {"Đưa vào sử dụng", EntryStatus::kInUse},
+      {"Đã đưa vào sử dụng", EntryStatus::kInUse},
+      {"Đang sử dụng", EntryStatus::kInUse},
+      {"Đã kết nối", EntryStatus::kConnected},
+      {"Chưa kết nối", EntryStatus::kNotConnected},
+      {"Đang kết nối", EntryStatus::kNotConnected},
+  });
+  return spellings;
+}
+
+const Spellings<Consolidation>& ConsolidationSpellings() {
+  static const auto spellings = Folded<Consolidation>({
+      {"Đã hợp nhất", Consolidation::kMerged},
+      {"Chưa hợp nhất", Consolidation::kNotMerged},
+  });
+  return spellings;
+}
+
+// The English name in any case, with spaces or underscores ("In use"), else a Vietnamese
+// spelling.
 template <class E>
 CellError ParseEnumCell(const std::string& cell, E& out,
-                        std::optional<E> (*parse)(std::string_view)) {
-  auto e = parse(cell);
+                        std::optional<E> (*parse)(std::string_view),
+                        const Spellings<E>& spellings) {
+  std::string snake = text::Fold(cell);
+  std::replace(snake.begin(), snake.end(), ' ', '_');
+  std::optional<E> e = parse(snake);
+  if (!e) {
+    auto it = spellings.find(text::FoldAlnum(cell));
+    if (it != spellings.end()) e = it->second;
+  }
   if (!e) return "'" + cell + "' is not one of the allowed values";
   out = *e;
+  return std::nullopt;
+}
+
+// yes/no in English or Vietnamese, "x" for a ticked box; an empty cell is no.
+CellError ParseBoolCell(const std::string& cell, bool& out) {
+  static const std::set<std::string> yes = {"yes", "true", "1", "x", "co", "daketnoi"};
+  static const std::set<std::string> no = {"", "no", "false", "0", "khong", "chuaketnoi"};
+  const std::string key = text::FoldAlnum(cell);
+  if (yes.contains(key)) {
+    out = true;
+  } else if (no.contains(key)) {
+    out = false;
+  } else {
+    return "'" + cell + "' is not yes or no (có/không)";
+  }
   return std::nullopt;
 }
 
@@ -84,6 +158,7 @@ struct Column {
   std::string_view name;
   std::string (*format)(const Entry&);
   CellError (*parse)(Entry&, const std::string&);
+  bool date = false;  // holds dates: XLSX serial numbers are read as days
 };
 
 template <std::string Entry::*Field>
@@ -107,7 +182,7 @@ Column ListColumn(std::string_view name) {
 template <std::optional<Date> Entry::*Field>
 Column DateColumn(std::string_view name) {
   return {name, [](const Entry& e) { return FormatDate(e.*Field); },
-          [](Entry& e, const std::string& cell) { return ParseDateCell(cell, e.*Field); }};
+          [](Entry& e, const std::string& cell) { return ParseDateCell(cell, e.*Field); }, true};
 }
 
 template <LinkKind K>
@@ -122,31 +197,25 @@ Column LinkColumn(std::string_view name) {
 const std::vector<Column>& ColumnDefs() {
   static const std::vector<Column> columns = {
       {"kind", [](const Entry& e) { return std::string(KindName(e.kind)); },
-       [](Entry& e, const std::string& c) { return ParseEnumCell(c, e.kind, ParseKind); }},
+       [](Entry& e, const std::string& c) {
+         return ParseEnumCell(c, e.kind, ParseKind, KindSpellings());
+       }},
       TextColumn<&Entry::code>("code"),
       TextColumn<&Entry::name>("name"),
       TextColumn<&Entry::sector>("sector"),
       TextColumn<&Entry::owner>("owner"),
       {"status", [](const Entry& e) { return std::string(StatusName(e.status)); },
-       [](Entry& e, const std::string& c) { return ParseEnumCell(c, e.status, ParseStatus); }},
+       [](Entry& e, const std::string& c) {
+         return ParseEnumCell(c, e.status, ParseStatus, StatusSpellings());
+       }},
       {"consolidation",
        [](const Entry& e) { return std::string(ConsolidationName(e.consolidation)); },
        [](Entry& e, const std::string& c) {
-         return ParseEnumCell(c, e.consolidation, ParseConsolidation);
+         return ParseEnumCell(c, e.consolidation, ParseConsolidation, ConsolidationSpellings());
        }},
       ListColumn<&Entry::source_systems>("source_systems"),
       {"ioc_connected", [](const Entry& e) { return std::string(e.ioc_connected ? "yes" : "no"); },
-       [](Entry& e, const std::string& c) -> CellError {
-         const std::string f = text::Fold(c);
-         if (f == "yes" || f == "co" || f == "true" || f == "1") {
-           e.ioc_connected = true;
-         } else if (f.empty() || f == "no" || f == "khong" || f == "false" || f == "0") {
-           e.ioc_connected = false;
-         } else {
-           return "'" + c + "' is not yes or no";
-         }
-         return std::nullopt;
-       }},
+       [](Entry& e, const std::string& c) { return ParseBoolCell(c, e.ioc_connected); }},
       TextColumn<&Entry::hosting>("hosting"),
       {"record_count",
        [](const Entry& e) { return e.record_count ? std::to_string(*e.record_count) : ""; },
@@ -172,6 +241,92 @@ const std::vector<Column>& ColumnDefs() {
 
 constexpr std::string_view kEffectiveColumn = "effective_date";
 constexpr std::string_view kReasonColumn = "reason";
+constexpr std::string_view kSkippedColumn{};
+
+const Column* FindColumn(std::string_view name) {
+  const auto& defs = ColumnDefs();
+  auto it = std::find_if(defs.begin(), defs.end(), [&](const Column& c) { return c.name == name; });
+  return it == defs.end() ? nullptr : &*it;
+}
+
+// Headers as departments write them in Vietnamese, for each column; kSkippedColumn for the row
+// number column every Vietnamese table starts with.
+struct HeaderSpelling {
+  std::string_view text;
+  std::string_view column;
+};
+
+constexpr auto kHeaderSpellings = std::to_array<HeaderSpelling>({
+    {"Loại", "kind"},
+    {"Phân loại", "kind"},
+    {"Loại hình", "kind"},
+    {"Mã", "code"},
+    {"Mã số", "code"},
+    {"Mã hiệu", "code"},
+    {"Tên", "name"},
+    {"Tên gọi", "name"},
+    {"Lĩnh vực", "sector"},
+    {"Ngành, lĩnh vực", "sector"},
+    {"Đơn vị chủ quản", "owner"},
+    {"Cơ quan chủ quản", "owner"},
+    {"Chủ quản", "owner"},
+    {"Đơn vị", "owner"},
+    {"Trạng thái", "status"},
+    {"Tình trạng", "status"},
+    {"Hợp nhất", "consolidation"},
+    {"Tình trạng hợp nhất", "consolidation"},
+    {"Hệ thống nguồn", "source_systems"},
+    {"Hình thành từ", "source_systems"},
+    {"Nguồn", "source_systems"},
+    {"Kết nối IOC", "ioc_connected"},
+    {"IOC", "ioc_connected"},
+    {"Kết nối Trung tâm điều hành thông minh", "ioc_connected"},
+    {"Nơi triển khai", "hosting"},
+    {"Hạ tầng", "hosting"},
+    {"Hạ tầng triển khai", "hosting"},
+    {"Nơi lưu trữ", "hosting"},
+    {"Số bản ghi", "record_count"},
+    {"Số lượng bản ghi", "record_count"},
+    {"Cập nhật lần cuối", "last_data_update"},
+    {"Cập nhật dữ liệu lần cuối", "last_data_update"},
+    {"Ngày cập nhật", "last_data_update"},
+    {"Ngày cập nhật dữ liệu", "last_data_update"},
+    {"Liên hệ", "contact"},
+    {"Đầu mối", "contact"},
+    {"Đầu mối liên hệ", "contact"},
+    {"Người liên hệ", "contact"},
+    {"Căn cứ pháp lý", "legal_basis"},
+    {"Cơ sở pháp lý", "legal_basis"},
+    {"Nhãn", "tags"},
+    {"Từ khóa", "tags"},
+    {"Ngày kết nối", "connected_at"},
+    {"Chạy trên nền tảng", "runs_on"},
+    {"Nền tảng sử dụng", "runs_on"},
+    {"Kết nối CSDL quốc gia", "exchanges_with"},
+    {"Trao đổi dữ liệu với", "exchanges_with"},
+    {"Liên thông với", "exchanges_with"},
+    {"Ngày hiệu lực", kEffectiveColumn},
+    {"Hiệu lực từ", kEffectiveColumn},
+    {"Lý do", kReasonColumn},
+    {"Lí do", kReasonColumn},
+    {"STT", kSkippedColumn},
+    {"Số thứ tự", kSkippedColumn},
+});
+
+// Folded header -> column: the English names and the Vietnamese spellings.
+const std::map<std::string, std::string_view>& HeaderKeys() {
+  static const std::map<std::string, std::string_view> keys = [] {
+    std::map<std::string, std::string_view> out;
+    for (const auto& c : ColumnDefs()) out.emplace(text::FoldAlnum(c.name), c.name);
+    for (std::string_view name : {kEffectiveColumn, kReasonColumn}) {
+      out.emplace(text::FoldAlnum(name), name);
+    }
+    for (const auto& s : kHeaderSpellings) out.emplace(text::FoldAlnum(s.text), s.column);
+    out.emplace("", kSkippedColumn);  // "#", "—": punctuation only
+    return out;
+  }();
+  return keys;
+}
 
 // Where each known column sits in the header.
 struct Header {
@@ -186,28 +341,32 @@ RowError MakeError(size_t row, std::string column, std::string code, std::string
 Header ReadHeader(const std::vector<std::string>& cells, size_t row,
                   std::vector<RowError>& errors) {
   Header h;
+  std::map<std::string_view, std::string> seen;  // column -> the header cell that named it
   for (size_t i = 0; i < cells.size(); ++i) {
-    const std::string name = text::Fold(cells[i]);
-    if (name.empty()) continue;
-    if (name == kEffectiveColumn) {
-      h.effective = i;
-      continue;
-    }
-    if (name == kReasonColumn) {
-      h.reason = i;
-      continue;
-    }
-    const auto& defs = ColumnDefs();
-    auto it =
-        std::find_if(defs.begin(), defs.end(), [&](const Column& c) { return c.name == name; });
-    if (it == defs.end()) {
-      errors.push_back(MakeError(row, cells[i], "catalog.unknown_column",
+    const std::string cell = text::CollapseSpaces(cells[i]);
+    if (cell.empty()) continue;
+    const auto name = internal::ColumnNamed(cell);
+    if (!name) {
+      errors.push_back(MakeError(row, cell, "catalog.unknown_column",
                                  "unknown column: use the columns of an export"));
       continue;
     }
-    if (name == "code") h.code = i;
-    if (name == "kind") h.kind = i;
-    h.fields.emplace_back(i, &*it);
+    if (name->empty()) continue;
+    if (auto [it, added] = seen.emplace(*name, cell); !added) {
+      errors.push_back(MakeError(row, cell, "catalog.duplicate_column",
+                                 "'" + it->second + "' and '" + cell + "' both name the column " +
+                                     std::string(*name) + ": keep one"));
+      continue;
+    }
+    if (*name == kEffectiveColumn) {
+      h.effective = i;
+    } else if (*name == kReasonColumn) {
+      h.reason = i;
+    } else {
+      if (*name == "code") h.code = i;
+      if (*name == "kind") h.kind = i;
+      h.fields.emplace_back(i, FindColumn(*name));
+    }
   }
   if (!h.code) errors.push_back(MakeError(row, "code", "catalog.missing_column", "required"));
   return h;
@@ -268,13 +427,14 @@ class RowImport {
     std::optional<Date> effective = options_.effective;
     if (!ReadCells(row, cells, entry, effective, errors)) return;
     entry = internal::Normalized(entry);
+    // A row that changes nothing is no edit: an officer may send back a whole export.
+    if (current && current->entry == entry) {
+      ++report.unchanged;
+      return;
+    }
     if (!Allowed(entry, current)) {
       errors.push_back(MakeError(row, "owner", "catalog.forbidden",
                                  "you may only edit entries of your own unit"));
-      return;
-    }
-    if (current && current->entry == entry) {
-      ++report.unchanged;
       return;
     }
     const Change change{options_.actor, Cell(cells, header_.reason), effective, std::nullopt};
@@ -350,11 +510,28 @@ std::string CsvField(const std::string& s) {
   return out + "\"";
 }
 
+}  // namespace
+
+namespace internal {
+
 Error BadFile(const std::string& why) {
   return Error::BadRequest("catalog.bad_file", why);
 }
 
-}  // namespace
+std::optional<std::string_view> ColumnNamed(std::string_view header) {
+  const auto& keys = HeaderKeys();
+  auto it = keys.find(text::FoldAlnum(header));
+  if (it == keys.end()) return std::nullopt;
+  return it->second;
+}
+
+bool IsDateColumn(std::string_view column) {
+  if (column == kEffectiveColumn) return true;
+  const Column* c = FindColumn(column);
+  return c != nullptr && c->date;
+}
+
+}  // namespace internal
 
 const std::vector<std::string>& Columns() {
   static const std::vector<std::string> names = [] {
@@ -367,8 +544,8 @@ const std::vector<std::string>& Columns() {
 
 Result<ImportReport> Catalog::ImportRows(const Table& table, const ImportOptions& options) {
   if (table.rows.empty()) return Fail(BadFile("the file is empty: the first row is the header"));
-  if (table.rows.size() > kMaxRows + 1) {
-    return Fail(BadFile("more than " + std::to_string(kMaxRows) + " rows: split the file"));
+  if (table.rows.size() > kMaxImportRows + 1) {
+    return Fail(BadFile("more than " + std::to_string(kMaxImportRows) + " rows: split the file"));
   }
   ImportReport report;
   report.dry_run = options.dry_run;
@@ -405,8 +582,8 @@ Result<ImportReport> Catalog::ImportCsv(std::istream& in, const ImportOptions& o
   Table table;
   std::vector<std::string> fields;
   while (reader.Next(fields)) {
-    if (table.rows.size() > kMaxRows + 1) {
-      return Fail(BadFile("more than " + std::to_string(kMaxRows) + " rows: split the file"));
+    if (table.rows.size() > kMaxImportRows + 1) {
+      return Fail(BadFile("more than " + std::to_string(kMaxImportRows) + " rows: split the file"));
     }
     table.rows.push_back(fields);
     table.row_numbers.push_back(reader.line());

@@ -141,4 +141,13 @@ std::string CodeOf(const R& r) {
   return r ? "" : r.error().code;
 }
 
+// Import options as `actor`, effective 2025-09-01 for rows without a date.
+inline ImportOptions As(const char* actor, bool dry_run = false) {
+  ImportOptions o;
+  o.actor = actor;
+  o.dry_run = dry_run;
+  o.effective = D("2025-09-01");
+  return o;
+}
+
 }  // namespace pdh::catalog::testing

@@ -56,6 +56,11 @@ struct Options {
   std::string out;
   std::string public_key;
   int keep_days = 90;
+  // catalog
+  std::string kind;
+  std::string status;
+  std::string file;
+  bool dry_run = false;
 };
 
 // Opens the database (creating its directory and file when `create`). Throws Failure.
@@ -67,11 +72,15 @@ std::string HomeProvince(store::Store& store);
 std::unique_ptr<audit::Log> OpenAuditLog(store::Store& store, const Clock& clock);
 // Appends an entry for a command run on the database file.
 void AuditCommand(audit::Log& log, const std::string& action, const std::string& target);
+// Who runs a command, as the audit log and the catalog's history name them: "cli:<OS user>".
+std::string CliActor();
 
 // Creates the administrator "admin" with a random password; returns the password.
 std::string CreateDemoAdministrator(store::Store& store, const units::Registry& registry);
 
 // users, tokens and audit commands; each returns the process exit code.
 void AddSecurityCommands(CLI::App& app, Options& o, int (*&action)(const Options&));
+// catalog commands: summary, ls, show, import, export.
+void AddCatalogCommands(CLI::App& app, Options& o, int (*&action)(const Options&));
 
 }  // namespace pdh::cli

@@ -13,6 +13,7 @@
 
 #include "api/api.h"
 #include "auth/auth.h"
+#include "catalog/catalog.h"
 #include "cli/cli.h"
 #include "cli/paths.h"
 #include "server/server.h"
@@ -155,6 +156,9 @@ int RunDemo(const Options& o) {
   pdh::cli::AuditCommand(*log, "demo.create", o.db);
   const std::string password = pdh::cli::CreateDemoAdministrator(*store, *registry);
   pdh::cli::AuditCommand(*log, "users.create", "admin");
+  pdh::catalog::Catalog catalog(*store, registry, clock);
+  const auto catalog_report = pdh::Must(pdh::catalog::GenerateDemo(catalog, *registry));
+  pdh::cli::AuditCommand(*log, "catalog.demo", o.db);
   if (o.json) {
     // The import report plus the administrator's login, for scripts and tests.
     std::ostringstream report_json;
@@ -163,11 +167,18 @@ int RunDemo(const Options& o) {
     std::cout.rdbuf(old);
     json::object out = json::parse(report_json.str()).as_object();
     out["admin"] = {{"name", "admin"}, {"password", password}};
+    out["catalog"] = {{"platforms", catalog_report.platforms},
+                      {"databases", catalog_report.databases},
+                      {"national", catalog_report.national},
+                      {"versions", catalog_report.versions}};
     std::cout << json::serialize(out) << "\n";
     return 0;
   }
   std::cout << "Demo province " << o.province << " created in " << o.db << "\n";
   PrintReport(report, false);
+  std::cout << "Catalog: " << catalog_report.platforms << " platforms, " << catalog_report.databases
+            << " specialized databases, " << catalog_report.national << " national databases ("
+            << catalog_report.versions << " versions)\n";
   std::cout << "\nAdministrator: admin\nPassword:      " << password
             << "\n(shown once; change it after signing in)\n"
             << "Sign in at /login; you will first enrol an authenticator app (TOTP): scan the QR "
@@ -442,6 +453,7 @@ backup->add_option("file", o.backup_file, "Destination file (must not exist)")->
 backup->callback([&] { action = RunBackup; });
 
 pdh::cli::AddSecurityCommands(app, o, action);
+pdh::cli::AddCatalogCommands(app, o, action);
 
 try {
   app.parse(argc, argv);

@@ -215,9 +215,13 @@ std::unique_ptr<audit::Log> OpenAuditLog(store::Store& store, const Clock& clock
   return Must(audit::Log::Open(store, clock, audit::Log::DefaultKeyPath(store.path())));
 }
 
+std::string CliActor() {
+  return "cli:" + OsUser();
+}
+
 void AuditCommand(audit::Log& log, const std::string& action, const std::string& target) {
   audit::Event e;
-  e.actor = "cli:" + OsUser();
+  e.actor = CliActor();
   e.action = action;
   e.target = target;
   e.remote = "local";
