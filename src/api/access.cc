@@ -2,6 +2,8 @@
 // appended to the audit log.
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 #include "api/api.h"
 
 namespace pdh::api {
@@ -35,8 +37,9 @@ std::shared_ptr<const auth::Principal> Authenticate(Context& ctx, const http::Re
 }
 
 // The unit code a route concerns, from its declared scope ("path:code", "query:unit",
-// "body:parent"); empty when the route has no scope or the request does not name one.
-std::string ScopeCode(const http::Request& req, const std::string& scope) {
+// "body:parent", "RESOLVER:ARG"); empty when the route has no scope or the request does not name
+// one.
+std::string ScopeCode(Context& ctx, const http::Request& req, const std::string& scope) {
   const auto colon = scope.find(':');
   if (colon == std::string::npos) return {};
   const std::string where = scope.substr(0, colon), name = scope.substr(colon + 1);
@@ -53,13 +56,51 @@ std::string ScopeCode(const http::Request& req, const std::string& scope) {
     const auto* f = v.as_object().if_contains(name);
     return f && f->is_string() ? std::string(f->as_string()) : std::string();
   }
+  if (const auto* resolver = ctx.scope_resolver(where)) return (*resolver)(req, name);
   return {};
+}
+
+const units::Unit* FindAnyEra(const units::Registry& registry, const std::string& code) {
+  if (code.empty()) return nullptr;
+  if (const units::Unit* u = registry.Find(code, Date::Today())) return u;
+  auto eras = registry.FindAllEras(code);
+  return eras.empty() ? nullptr : eras.front();
+}
+
+// "rows" scopes: the principal may `permission` on at least one unit (its own).
+bool MayOnSomeUnit(Context& ctx, const auth::Principal& p, const std::string& permission,
+                   bool stewarded) {
+  auto registry = ctx.registry();
+  if (MayOn(ctx, p, permission, nullptr, stewarded)) return true;
+  return std::any_of(p.grants.begin(), p.grants.end(), [&](const auth::Grant& g) {
+    return MayOn(ctx, p, permission, FindAnyEra(*registry, g.unit_code), stewarded);
+  });
 }
 
 }  // namespace
 
 const auth::Principal* PrincipalOf(const http::Request& req) {
   return static_cast<const auth::Principal*>(req.principal.get());
+}
+
+const units::Unit* Context::steward_unit(const units::Registry& registry) {
+  auto setting = store_.GetSetting("steward_unit");
+  const std::string code = setting && *setting ? **setting : home_province_ + ".SKHCN";
+  return registry.Find(code, Date::Today());
+}
+
+bool MayOn(Context& ctx, const auth::Principal& p, const std::string& permission,
+           const units::Unit* unit, bool stewarded) {
+  auto registry = ctx.registry();
+  if (auth::Allows(p, permission, unit, *registry)) return true;
+  if (!stewarded) return false;
+  const units::Unit* steward = ctx.steward_unit(*registry);
+  return steward != nullptr && auth::Allows(p, permission, steward, *registry);
+}
+
+bool MayOnCode(Context& ctx, const auth::Principal& p, const std::string& permission,
+               const std::string& code, bool stewarded) {
+  return MayOn(ctx, p, permission, FindAnyEra(*ctx.registry(), code), stewarded);
 }
 
 void Authorize(Context& ctx, http::Request& req, const http::Route& route) {
@@ -81,14 +122,13 @@ void Authorize(Context& ctx, http::Request& req, const http::Route& route) {
         "auth.csrf", "this change needs the X-CSRF-Token header from the sign-in response", 403});
   }
   if (permission == "authenticated") return;
-  auto registry = ctx.registry();
-  const std::string code = ScopeCode(req, route.doc.scope);
-  const units::Unit* unit = code.empty() ? nullptr : registry->Find(code, Date::Today());
-  if (!unit && !code.empty()) {
-    auto eras = registry->FindAllEras(code);
-    if (!eras.empty()) unit = eras.front();
+  if (route.doc.scope == "rows") {
+    if (MayOnSomeUnit(ctx, p, permission, route.doc.stewarded)) return;
+    throw Failure(Error{"auth.forbidden", "'" + p.name + "' may not " + permission, 403});
   }
-  if (!auth::Allows(p, permission, unit, *registry)) {
+  auto registry = ctx.registry();
+  const units::Unit* unit = FindAnyEra(*registry, ScopeCode(ctx, req, route.doc.scope));
+  if (!MayOn(ctx, p, permission, unit, route.doc.stewarded)) {
     throw Failure(Error{"auth.forbidden",
                         "'" + p.name + "' may not " + permission +
                             (unit ? " for " + unit->name + " (" + unit->code + ")" : std::string()),

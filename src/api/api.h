@@ -3,12 +3,15 @@
 // scope), and the audit of what they did.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "catalog/catalog.h"
 #include "core/clock.h"
 #include "server/server.h"
 #include "store/store.h"
@@ -29,7 +32,9 @@ class Context {
         version_(std::move(version)),
         auth_(auth),
         audit_(audit_log),
-        clock_(clock) {}
+        clock_(clock),
+        catalog_(store, catalog::Catalog::RegistrySource([this] { return this->registry(); }),
+                 clock) {}
 
   store::Store& store() { return store_; }
   std::shared_ptr<const units::Registry> registry() const {
@@ -43,6 +48,23 @@ class Context {
   auth::Service& auth() { return auth_; }
   audit::Log& audit() { return audit_; }
   const Clock& clock() const { return clock_; }
+  catalog::Catalog& catalog() { return catalog_; }
+
+  // The unit whose officers run the province-wide registers (routes marked `stewarded`): the
+  // setting "steward_unit", else the home province's Department of Science and Technology
+  // (<province>.SKHCN) when it exists; null when there is none.
+  const units::Unit* steward_unit(const units::Registry& registry);
+
+  // Scopes other than path/query/body: "NAME:ARG" asks resolver NAME for the unit code a
+  // request concerns ("" when there is none, e.g. the entry does not exist).
+  using ScopeResolver = std::function<std::string(const http::Request&, const std::string& arg)>;
+  void AddScopeResolver(std::string name, ScopeResolver resolver) {
+    resolvers_[std::move(name)] = std::move(resolver);
+  }
+  const ScopeResolver* scope_resolver(const std::string& name) const {
+    auto it = resolvers_.find(name);
+    return it == resolvers_.end() ? nullptr : &it->second;
+  }
 
  private:
   store::Store& store_;
@@ -53,6 +75,8 @@ class Context {
   auth::Service& auth_;
   audit::Log& audit_;
   const Clock& clock_;
+  catalog::Catalog catalog_;
+  std::map<std::string, ScopeResolver> resolvers_;  // filled before serving, then read-only
 };
 
 // Registers every /api/v1 route of the modules.
@@ -70,5 +94,14 @@ void AuditRequest(Context& ctx, const http::Request& req, const http::Route& rou
 
 // The principal the authorize hook attached, or null on public routes.
 const auth::Principal* PrincipalOf(const http::Request& req);
+
+// Whether `p` may `permission` on `unit` (null: province-wide), counting the steward unit's
+// officers on `stewarded` routes. The same rule as the authorize hook, for handlers that check
+// more than one unit (an entry's old and new owner, each row of an import).
+bool MayOn(Context& ctx, const auth::Principal& p, const std::string& permission,
+           const units::Unit* unit, bool stewarded);
+// The same for a unit code (unknown codes: as a province-wide resource).
+bool MayOnCode(Context& ctx, const auth::Principal& p, const std::string& permission,
+               const std::string& code, bool stewarded);
 
 }  // namespace pdh::api

@@ -99,4 +99,21 @@ json::value OrNull(const std::optional<std::string>& s) {
   return s ? json::value(*s) : json::value(nullptr);
 }
 
+http::ParamDoc AsOfParam() {
+  return {"as_of", "query",
+          "The date the data is seen at (YYYY-MM-DD or DD/MM/YYYY); default today.", false,
+          R"({"type":"string"})"};
+}
+
+Date AsOf(const http::Request& req) {
+  auto s = req.Query("as_of");
+  if (!s || s->empty()) return Date::Today();
+  auto d = Date::Parse(*s);
+  if (!d) {
+    throw Failure(Error::BadRequest("request.invalid_date",
+                                    "as_of '" + *s + "' is not a date: use YYYY-MM-DD"));
+  }
+  return *d;
+}
+
 }  // namespace pdh::api

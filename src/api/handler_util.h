@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/date.h"
 #include "server/server.h"
 
 namespace pdh::api {
@@ -28,6 +29,11 @@ std::optional<std::vector<std::string>> OptStrings(const boost::json::object& o,
                                                    std::string_view key);
 // Refuses fields outside `known`. Errors: request.unknown_field.
 void OnlyFields(const boost::json::object& o, std::initializer_list<std::string_view> known);
+
+// The ?as_of= parameter's documentation, and its value (YYYY-MM-DD or DD/MM/YYYY; default
+// today). Errors: request.invalid_date.
+http::ParamDoc AsOfParam();
+Date AsOf(const http::Request& req);
 
 boost::json::value OrNull(const std::optional<std::string>& s);
 

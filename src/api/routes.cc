@@ -5,10 +5,12 @@ namespace pdh::api {
 
 void RegisterUnitRoutes(http::Router& router, Context& ctx);
 void RegisterAuthRoutes(http::Router& router, Context& ctx);
+void RegisterCatalogRoutes(http::Router& router, Context& ctx);
 
 void RegisterRoutes(http::Router& router, Context& ctx) {
   RegisterUnitRoutes(router, ctx);
   RegisterAuthRoutes(router, ctx);
+  RegisterCatalogRoutes(router, ctx);
 }
 
 }  // namespace pdh::api

@@ -33,23 +33,6 @@ constexpr const char* kUnitSchema = R"({
     "valid_to":{"type":["string","null"],"format":"date","description":"exclusive"}
   }})";
 
-http::ParamDoc AsOfParam() {
-  return {"as_of", "query",
-          "The date the units are seen at (YYYY-MM-DD or DD/MM/YYYY); default today.", false,
-          R"({"type":"string"})"};
-}
-
-Date AsOf(const Request& req) {
-  auto s = req.Query("as_of");
-  if (!s || s->empty()) return Date::Today();
-  auto d = Date::Parse(*s);
-  if (!d) {
-    throw Failure(Error::BadRequest("request.invalid_date",
-                                    "as_of '" + *s + "' is not a date: use YYYY-MM-DD"));
-  }
-  return *d;
-}
-
 const units::Unit& FindOr404(const units::Registry& reg, const std::string& code, Date as_of) {
   if (const units::Unit* u = reg.Find(code, as_of)) return *u;
   std::string hint;

@@ -108,6 +108,7 @@ json::object Operation(const Route& route) {
   // The access rule of the route table, so clients and the authorization tests read it.
   op["x-pdh-permission"] = doc.permission;
   if (!doc.scope.empty()) op["x-pdh-scope"] = doc.scope;
+  if (doc.stewarded) op["x-pdh-stewarded"] = true;
   return op;
 }
 

@@ -83,9 +83,15 @@ struct RouteDoc {
   // Access control, checked in one place (ServerOptions::authorize) before the handler runs:
   // the permission the route needs ("public", "authenticated", "units.read", "units.write",
   // "users.admin", "audit.read", ...) and where the unit it concerns is found: "" (none),
-  // "path:NAME" (a path parameter), "query:NAME", or "body:NAME" (a string field of the JSON body).
+  // "path:NAME" (a path parameter), "query:NAME", "body:NAME" (a string field of the JSON body),
+  // "RESOLVER:NAME" (a resolver the API registers, e.g. the owner of a catalog entry named by a
+  // path parameter), or "rows" (each row of the body names its unit and the handler checks them;
+  // the principal must be able to write at least one unit).
   std::string permission = "authenticated";
   std::string scope;
+  // Officers of the province's steward unit (the Department of Science and Technology, which
+  // runs the catalog, the index set and the Resolution 57 register) may do this for every unit.
+  bool stewarded = false;
 };
 
 struct Route {

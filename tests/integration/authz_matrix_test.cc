@@ -48,6 +48,15 @@ const std::map<std::string, std::string> kExpected = {
     {"tokens.revoke", "authenticated"},
     {"audit.list", "audit.read"},
     {"audit.verify", "audit.read"},
+    {"catalog.summary", "catalog.read"},
+    {"catalog.series", "catalog.read"},
+    {"catalog.facets", "catalog.read"},
+    {"catalog.list", "catalog.read"},
+    {"catalog.get", "catalog.read"},
+    {"catalog.create", "catalog.write"},
+    {"catalog.update", "catalog.write"},
+    {"catalog.import", "catalog.write"},
+    {"catalog.export", "catalog.read"},
 };
 
 const char* kOwnUnit = "25459";    // Phường Tân Ninh: the officer's and the system's unit
@@ -55,8 +64,11 @@ const char* kOtherUnit = "25480";  // Phường Bình Minh
 
 enum class Relation { kNone, kOwn, kOther };
 
-// The rules of auth::Allows, restated independently.
-bool Expect(const std::string& role, const std::string& permission, Relation rel) {
+// The rules of auth::Allows, restated independently. Routes scoped by "rows" check each row's
+// unit in the handler: the principal only needs a unit of its own.
+bool Expect(const std::string& role, const std::string& permission, const std::string& scope,
+            Relation rel) {
+  if (scope == "rows") rel = Relation::kOwn;
   if (permission == "public" || permission == "authenticated") return true;
   if (permission == "audit.read") return role == "administrator" || role == "auditor";
   const std::string access = permission.substr(permission.find('.') + 1);
@@ -92,6 +104,17 @@ class AuthzMatrix : public ::testing::Test {
       ASSERT_EQ(s.Pdh("users add " + a.name + a.args, &out), 0) << out;
       ASSERT_EQ(s.Pdh("tokens create --user " + a.name, &out), 0) << out;
       principals_->push_back({a.role, out.substr(0, out.find('\n'))});
+    }
+    // Catalog entries named like the two units and owned by them, so routes scoped by an
+    // entry's owner ("catalog_entry:code") are tried on an own and an other unit's entry.
+    for (const char* unit : {kOwnUnit, kOtherUnit}) {
+      auto r = s.Request({"POST",
+                          "/api/v1/catalog/entries",
+                          R"({"kind":"database","code":")" + std::string(unit) +
+                              R"(","name":"Cơ sở dữ liệu hộ tịch","sector":"Tư pháp","owner":")" +
+                              unit + R"(","status":"planned"})",
+                          {{"Content-Type", "application/json"}}});
+      ASSERT_EQ(r.status, 201) << r.body;
     }
   }
   static void TearDownTestSuite() { delete principals_; }
@@ -134,7 +157,10 @@ HttpRequest Concrete(const Operation& op, const std::string& unit) {
   fill("id", "999999");
   std::string body;
   if (op.method != "GET" && op.method != "HEAD" && op.method != "DELETE") {
-    body = op.scope == "body:parent" ? R"({"parent":")" + unit + R"("})" : "{}";
+    const auto colon = op.scope.find(':');
+    body = op.scope.starts_with("body:")
+               ? R"({")" + op.scope.substr(colon + 1) + R"(":")" + unit + R"("})"
+               : "{}";
   }
   HttpRequest r{op.method, target, body, {}};
   if (!body.empty()) r.headers.emplace_back("Content-Type", "application/json");
@@ -180,7 +206,7 @@ TEST_F(AuthzMatrix, EveryRouteEveryRoleEveryUnitRelation) {
         HttpRequest as = req;
         as.headers.emplace_back("Authorization", "Bearer " + p.token);
         auto res = SharedServer().Request(as);
-        const bool allowed = Expect(p.role, op.permission, rel);
+        const bool allowed = Expect(p.role, op.permission, op.scope, rel);
         const std::string where = op.id + " as " + p.role + " on " + (unit.empty() ? "-" : unit);
         if (allowed) {
           EXPECT_FALSE(RefusedForAccess(res)) << where << ": " << res.status << " " << res.body;

@@ -1,0 +1,433 @@
+// /api/v1/catalog: the register of platforms, specialized and national databases (M2), its
+// figures as of any date, and its import and export.
+#include <boost/json.hpp>
+
+#include <chrono>
+#include <set>
+#include <sstream>
+
+#include "api/api.h"
+#include "api/handler_util.h"
+#include "catalog/catalog.h"
+
+namespace pdh::api {
+namespace json = boost::json;
+namespace {
+
+using http::Request;
+using http::Response;
+
+constexpr const char* kWrite = "catalog.write";
+constexpr const char* kXlsxType =
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+// JSON Schema of an entry as catalog::ToJson writes it.
+constexpr const char* kEntryProperties = R"(
+    "kind":{"type":"string","enum":["platform","database","national"]},
+    "code":{"type":"string","description":"Stable code: letters, digits, '.', '-', '_'"},
+    "name":{"type":"string"},"sector":{"type":"string"},
+    "owner":{"type":"string","description":"Owner unit code: đơn vị chủ quản"},
+    "status":{"type":"string","enum":["planned","under_construction","in_use","not_connected","connected"]},
+    "consolidation":{"type":["string","null"],"enum":["merged","not_merged",null]},
+    "source_systems":{"type":"array","items":{"type":"string"}},
+    "ioc_connected":{"type":"boolean"},"hosting":{"type":"string"},
+    "record_count":{"type":["integer","null"],"minimum":0},
+    "last_data_update":{"type":["string","null"],"format":"date"},
+    "contact":{"type":"string"},"legal_basis":{"type":"string"},
+    "tags":{"type":"array","items":{"type":"string"}},
+    "connected_at":{"type":["string","null"],"format":"date"},
+    "links":{"type":"array","items":{"type":"object","required":["kind","target"],"properties":{"kind":{"type":"string","enum":["runs_on","exchanges_with"]},"target":{"type":"string"}}}})";
+
+std::string RecordSchema(bool with_history) {
+  std::string s =
+      R"({"type":"object","properties":{)" + std::string(kEntryProperties) +
+      R"(,"version":{"type":"integer"},"effective":{"type":"string","format":"date"},"owner_name":{"type":["string","null"]})";
+  if (with_history) {
+    s +=
+        R"(,"can_edit":{"type":"boolean"},"linked_from":{"type":"array","items":{"type":"object","properties":{"kind":{"type":"string"},"source":{"type":"string"}}}},"history":{"type":"array","items":{"type":"object","properties":{"version":{"type":"integer"},"effective":{"type":"string","format":"date"},"recorded_at":{"type":"string"},"actor":{"type":"string"},"reason":{"type":"string"},"changes":{"type":"array","items":{"type":"object","properties":{"field":{"type":"string"},"before":{},"after":{}}}}}}})";
+  }
+  return s + "}}";
+}
+
+std::string WriteSchema() {
+  return R"({"type":"object","required":["kind","code","status"],"properties":{)" +
+         std::string(kEntryProperties) +
+         R"(,"reason":{"type":"string","description":"Why: required when going back"},"effective":{"type":"string","format":"date","description":"When the change took effect; default today"},"expected_version":{"type":"integer","description":"The version the edit was based on: 409 when it is no longer the latest"}}})";
+}
+
+constexpr const char* kCountsSchema =
+    R"({"type":"object","properties":{"platforms":{"type":"integer"},"platforms_in_use":{"type":"integer"},"databases":{"type":"integer"},"databases_planned":{"type":"integer"},"databases_under_construction":{"type":"integer"},"databases_in_use":{"type":"integer"},"databases_merged":{"type":"integer"},"databases_not_merged":{"type":"integer"},"databases_ioc_connected":{"type":"integer"},"national":{"type":"integer"},"national_connected":{"type":"integer"}}})";
+
+constexpr const char* kReportSchema =
+    R"({"type":"object","properties":{"rows":{"type":"integer"},"created":{"type":"integer"},"updated":{"type":"integer"},"unchanged":{"type":"integer"},"rejected":{"type":"integer"},"dry_run":{"type":"boolean"},"written":{"type":"boolean"},"errors":{"type":"array","items":{"type":"object","properties":{"row":{"type":"integer"},"column":{"type":"string"},"code":{"type":"string"},"message":{"type":"string"}}}}}})";
+
+json::value UnitName(const units::Registry& reg, const std::string& code) {
+  if (const units::Unit* u = reg.Find(code, Date::Today())) return json::value(u->name);
+  auto eras = reg.FindAllEras(code);
+  return eras.empty() ? json::value(nullptr) : json::value(eras.front()->name);
+}
+
+json::object RecordJson(const catalog::Record& r, const units::Registry& reg) {
+  json::object o = catalog::ToJson(r);
+  o["owner_name"] = UnitName(reg, r.entry.owner);
+  return o;
+}
+
+template <typename Parse>
+auto EnumParam(const Request& req, const std::string& name, Parse parse, std::string_view allowed)
+    -> decltype(parse(std::string_view())) {
+  auto s = req.Query(name);
+  if (!s || s->empty()) return std::nullopt;
+  auto v = parse(*s);
+  if (!v) {
+    throw Failure(Error::BadRequest("request.invalid_" + name,
+                                    name + " must be one of " + std::string(allowed)));
+  }
+  return v;
+}
+
+std::optional<std::string> TextParam(const Request& req, const std::string& name) {
+  auto s = req.Query(name);
+  if (!s || s->empty()) return std::nullopt;
+  return s;
+}
+
+const auth::Principal& Caller(const Request& req) {
+  const auth::Principal* p = PrincipalOf(req);
+  if (!p) throw Failure(Error::Internal("auth.missing", "no principal on a protected route"));
+  return *p;
+}
+
+Response Summary(Context& ctx, Request& req) {
+  auto summary = Must(ctx.catalog().SummaryAsOf(AsOf(req)));
+  json::object o = catalog::ToJson(summary);
+  auto reg = ctx.registry();
+  for (auto& item : o["by_owner"].as_array()) {
+    auto& g = item.as_object();
+    g["owner_name"] = UnitName(*reg, std::string(g["owner"].as_string()));
+  }
+  return Response::Json(o);
+}
+
+// "YYYY-MM" as the last day of that month.
+std::optional<Date> MonthEnd(std::string_view s) {
+  auto d = Date::Parse(std::string(s) + "-01");
+  if (!d || s.size() != 7) return std::nullopt;
+  const std::chrono::year_month_day_last last{std::chrono::year{d->year} /
+                                              std::chrono::month{static_cast<unsigned>(d->month)} /
+                                              std::chrono::last};
+  return Date{d->year, d->month, static_cast<int>(static_cast<unsigned>(last.day()))};
+}
+
+Date MonthParam(const Request& req, const std::string& name, std::string fallback) {
+  const std::string s = TextParam(req, name).value_or(std::move(fallback));
+  auto d = MonthEnd(s);
+  if (!d) {
+    throw Failure(Error::BadRequest("request.invalid_month",
+                                    name + " '" + s + "' is not a month: use YYYY-MM"));
+  }
+  return *d;
+}
+
+std::string MonthOf(Date d) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d", d.year, d.month);
+  return buf;
+}
+
+Response Series(Context& ctx, Request& req) {
+  const Date today = Date::Today();
+  const Date from = MonthParam(req, "from", MonthOf({today.year - 2, 1, 1}));
+  const Date to = MonthParam(req, "to", MonthOf(today));
+  const int months = (to.year - from.year) * 12 + (to.month - from.month) + 1;
+  if (months < 1 || months > 120) {
+    throw Failure(Error::BadRequest("request.invalid_range",
+                                    "from must not be after to, and at most 120 months apart"));
+  }
+  json::array items;
+  for (int i = 0; i < months; ++i) {
+    const int index = from.month - 1 + i;
+    const Date end = *MonthEnd(MonthOf({from.year + index / 12, index % 12 + 1, 1}));
+    auto s = Must(ctx.catalog().SummaryAsOf(end));
+    json::object totals = catalog::ToJson(s);
+    items.push_back(json::object{{"as_of", end.ToString()}, {"total", totals["total"]}});
+  }
+  return Response::Json(json::object{{"items", std::move(items)}});
+}
+
+Response Facets(Context& ctx, Request&) {
+  std::set<std::string> sectors, owners, tags;
+  catalog::Filter f;
+  f.limit = 1000;
+  for (;;) {
+    auto page = Must(ctx.catalog().List(f));
+    for (const auto& r : page.items) {
+      sectors.insert(r.entry.sector);
+      owners.insert(r.entry.owner);
+      tags.insert(r.entry.tags.begin(), r.entry.tags.end());
+    }
+    if (page.next.empty()) break;
+    f.after = page.next;
+  }
+  auto reg = ctx.registry();
+  json::array owner_list;
+  for (const auto& code : owners) {
+    owner_list.push_back(json::object{{"code", code}, {"name", UnitName(*reg, code)}});
+  }
+  return Response::Json(json::object{{"sectors", json::array(sectors.begin(), sectors.end())},
+                                     {"owners", std::move(owner_list)},
+                                     {"tags", json::array(tags.begin(), tags.end())}});
+}
+
+Response ListEntries(Context& ctx, Request& req) {
+  catalog::Filter f;
+  f.kind = EnumParam(req, "kind", catalog::ParseKind, "platform, database, national");
+  f.status = EnumParam(req, "status", catalog::ParseStatus,
+                       "planned, under_construction, in_use, not_connected, connected");
+  f.sector = TextParam(req, "sector");
+  f.owner = TextParam(req, "owner");
+  f.tag = TextParam(req, "tag");
+  f.q = TextParam(req, "q").value_or("");
+  f.after = TextParam(req, "cursor").value_or("");
+  f.limit = static_cast<int64_t>(ParseLimit(req, 100, 1000));
+  auto page = Must(ctx.catalog().List(f));
+  auto reg = ctx.registry();
+  json::array items;
+  for (const auto& r : page.items) items.push_back(RecordJson(r, *reg));
+  return Response::Json(
+      json::object{{"items", std::move(items)},
+                   {"next", page.next.empty() ? json::value(nullptr) : json::value(page.next)}});
+}
+
+Response GetEntry(Context& ctx, Request& req) {
+  auto record = Must(ctx.catalog().Get(req.params.at("code")));
+  auto reg = ctx.registry();
+  json::object o = RecordJson(record, *reg);
+  json::array linked;
+  for (const auto& l : record.linked_from) {
+    linked.push_back(json::object{{"kind", catalog::LinkKindName(l.kind)}, {"source", l.target}});
+  }
+  o["linked_from"] = std::move(linked);
+  o["can_edit"] = MayOnCode(ctx, Caller(req), kWrite, record.entry.owner, true);
+  return Response::Json(o);
+}
+
+// The entry of a write body, and the change around it (reason, effective, expected_version).
+std::pair<catalog::Entry, catalog::Change> WriteBody(const Request& req, const Context&) {
+  json::object body = BodyObject(req);
+  catalog::Change change;
+  change.actor = Caller(req).name;
+  change.reason = OptString(body, "reason").value_or("");
+  if (auto eff = OptString(body, "effective"); eff && !eff->empty()) {
+    auto d = Date::Parse(*eff);
+    if (!d) {
+      throw Failure(Error::Invalid("catalog.invalid_field",
+                                   "effective: '" + *eff + "' is not a date: use YYYY-MM-DD"));
+    }
+    change.effective = *d;
+  }
+  change.expected = OptInt(body, "expected_version");
+  for (const char* key : {"reason", "effective", "expected_version"}) body.erase(key);
+  // Fields the edit form leaves out keep no value: the body is the whole entry.
+  return {Must(catalog::EntryFromJson(body)), std::move(change)};
+}
+
+void RequireMay(Context& ctx, const Request& req, const std::string& owner) {
+  const auth::Principal& p = Caller(req);
+  if (!MayOnCode(ctx, p, kWrite, owner, true)) {
+    throw Failure(Error{"auth.forbidden",
+                        "'" + p.name + "' may not catalog.write for " + owner +
+                            ": officers edit their own unit's entries",
+                        403});
+  }
+}
+
+Response CreateEntry(Context& ctx, Request& req) {
+  auto [entry, change] = WriteBody(req, ctx);
+  RequireMay(ctx, req, entry.owner);
+  auto record = Must(ctx.catalog().Create(entry, change));
+  Response r = Response::Json(RecordJson(record, *ctx.registry()), 201);
+  r.headers.emplace_back("Location", "/api/v1/catalog/entries/" + record.entry.code);
+  return r;
+}
+
+Response UpdateEntry(Context& ctx, Request& req) {
+  auto [entry, change] = WriteBody(req, ctx);
+  const std::string& code = req.params.at("code");
+  if (entry.code != code) {
+    throw Failure(Error::Invalid("catalog.invalid_transition",
+                                 "code: an entry's code never changes (the path says '" + code +
+                                     "', the body '" + entry.code + "')"));
+  }
+  // The hook checked the current owner; a new owner must be writable too.
+  RequireMay(ctx, req, entry.owner);
+  auto record = Must(ctx.catalog().Update(entry, change));
+  return Response::Json(RecordJson(record, *ctx.registry()));
+}
+
+bool IsXlsx(const Request& req) {
+  if (auto f = TextParam(req, "format")) {
+    if (*f == "xlsx") return true;
+    if (*f == "csv") return false;
+    throw Failure(Error::BadRequest("request.invalid_format", "format must be csv or xlsx"));
+  }
+  return req.Header("content-type").starts_with(kXlsxType) || req.body.starts_with("PK\x03\x04");
+}
+
+Response Import(Context& ctx, Request& req) {
+  const auth::Principal& p = Caller(req);
+  catalog::ImportOptions options;
+  options.actor = p.name;
+  auto dry = TextParam(req, "dry_run");
+  options.dry_run = dry && (*dry == "true" || *dry == "1" || *dry == "yes");
+  options.may_edit = [&ctx, &p](const std::string& owner) {
+    return MayOnCode(ctx, p, kWrite, owner, true);
+  };
+  catalog::ImportReport report;
+  if (IsXlsx(req)) {
+    report = Must(ctx.catalog().ImportXlsx(std::move(req.body), options));
+  } else {
+    std::istringstream in(req.body);
+    report = Must(ctx.catalog().ImportCsv(in, options));
+  }
+  return Response::Json(catalog::ToJson(report));
+}
+
+Response Export(Context& ctx, Request& req) {
+  const bool xlsx = TextParam(req, "format").value_or("csv") == "xlsx";
+  if (!xlsx && TextParam(req, "format").value_or("csv") != "csv") {
+    throw Failure(Error::BadRequest("request.invalid_format", "format must be csv or xlsx"));
+  }
+  Response r;
+  std::ostringstream out;
+  if (xlsx) {
+    Must(ctx.catalog().ExportXlsx(out));
+    r.content_type = kXlsxType;
+  } else {
+    Must(ctx.catalog().ExportCsv(out));
+    r.content_type = "text/csv; charset=utf-8";
+  }
+  r.body = std::move(out).str();
+  r.headers.emplace_back("Content-Disposition", std::string("attachment; filename=\"catalog.") +
+                                                    (xlsx ? "xlsx" : "csv") + "\"");
+  return r;
+}
+
+}  // namespace
+
+void RegisterCatalogRoutes(http::Router& router, Context& ctx) {
+  auto bind = [&ctx](Response (*fn)(Context&, Request&)) {
+    return [&ctx, fn](Request& req) { return fn(ctx, req); };
+  };
+  // The owner of the entry a path names, so officers reach only their unit's entries.
+  ctx.AddScopeResolver("catalog_entry", [&ctx](const Request& req, const std::string& param) {
+    auto it = req.params.find(param);
+    if (it == req.params.end()) return std::string();
+    auto record = ctx.catalog().Get(it->second);
+    return record ? record->entry.owner : std::string();
+  });
+
+  router.DescribeTag("catalog",
+                     "The catalog (danh mục): digital platforms, specialized databases and the "
+                     "national databases the province connects to, with their history.");
+  const std::string counts = kCountsSchema;
+  router.Add(
+      "GET", "/api/v1/catalog/summary", "catalog.summary", bind(Summary),
+      {.summary = "The report's figures as of a date, in total, by sector and by owner unit",
+       .tag = "catalog",
+       .params = {AsOfParam()},
+       .response_schema =
+           R"({"type":"object","properties":{"as_of":{"type":"string","format":"date"},"total":)" +
+           counts + R"(,"by_sector":{"type":"array","items":)" + counts +
+           R"(},"by_owner":{"type":"array","items":)" + counts + "}}}",
+       .error_statuses = {400},
+       .permission = "catalog.read"});
+  router.Add(
+      "GET", "/api/v1/catalog/summary/series", "catalog.series", bind(Series),
+      {.summary = "The total figures at the end of each month",
+       .tag = "catalog",
+       .params = {{"from", "query", "First month, YYYY-MM; default January two years ago"},
+                  {"to", "query", "Last month, YYYY-MM; default this month"}},
+       .response_schema =
+           R"({"type":"object","properties":{"items":{"type":"array","items":{"type":"object","properties":{"as_of":{"type":"string","format":"date"},"total":)" +
+           counts + "}}}}}",
+       .error_statuses = {400},
+       .permission = "catalog.read"});
+  router.Add(
+      "GET", "/api/v1/catalog/facets", "catalog.facets", bind(Facets),
+      {.summary = "The sectors, owner units and tags in use, for filters",
+       .tag = "catalog",
+       .response_schema =
+           R"({"type":"object","properties":{"sectors":{"type":"array","items":{"type":"string"}},"owners":{"type":"array","items":{"type":"object","properties":{"code":{"type":"string"},"name":{"type":["string","null"]}}}},"tags":{"type":"array","items":{"type":"string"}}}})",
+       .permission = "catalog.read"});
+  router.Add(
+      "GET", "/api/v1/catalog/entries", "catalog.list", bind(ListEntries),
+      {.summary = "Entries by code, filtered; q finds words with or without diacritics",
+       .tag = "catalog",
+       .params = {{"kind", "query", "platform, database or national"},
+                  {"status", "query",
+                   "planned, under_construction, in_use, not_connected, connected"},
+                  {"sector", "query", "Exact sector name"},
+                  {"owner", "query", "Owner unit code"},
+                  {"tag", "query", "One tag (without diacritics or case)"},
+                  {"q", "query", "Words in the name, code, sector or tags: 'co so du lieu'"},
+                  {"limit", "query", "1 to 1000, default 100", false, R"({"type":"integer"})"},
+                  {"cursor", "query", "The next value of the previous page"}},
+       .response_schema = R"({"type":"object","properties":{"items":{"type":"array","items":)" +
+                          RecordSchema(false) + R"(},"next":{"type":["string","null"]}}})",
+       .error_statuses = {400},
+       .permission = "catalog.read"});
+  router.Add("GET", "/api/v1/catalog/entries/{code}", "catalog.get", bind(GetEntry),
+             {.summary = "One entry with its full history and the entries linking to it",
+              .tag = "catalog",
+              .response_schema = RecordSchema(true),
+              .error_statuses = {404},
+              .permission = "catalog.read"});
+  router.Add("POST", "/api/v1/catalog/entries", "catalog.create", bind(CreateEntry),
+             {.summary = "Add an entry",
+              .tag = "catalog",
+              .request_schema = WriteSchema(),
+              .response_schema = RecordSchema(false),
+              .success_status = 201,
+              .error_statuses = {400, 409, 415, 422},
+              .description = "Officers add entries owned by their unit; the steward unit's "
+                             "officers and administrators any. The rules by status are checked "
+                             "(422 with the field in the detail).",
+              .permission = kWrite,
+              .scope = "body:owner",
+              .stewarded = true});
+  router.Add("PUT", "/api/v1/catalog/entries/{code}", "catalog.update", bind(UpdateEntry),
+             {.summary = "Replace an entry by a new version",
+              .tag = "catalog",
+              .request_schema = WriteSchema(),
+              .response_schema = RecordSchema(false),
+              .error_statuses = {400, 404, 409, 415, 422},
+              .description = "The body is the whole entry. Going back (in use to under "
+                             "construction, merged to not merged, ...) needs a reason; "
+                             "expected_version guards against overwriting someone else's edit.",
+              .permission = kWrite,
+              .scope = "catalog_entry:code",
+              .stewarded = true});
+  router.Add("POST", "/api/v1/catalog/import", "catalog.import", bind(Import),
+             {.summary = "Import entries from CSV or XLSX, all rows or none, with a dry run",
+              .tag = "catalog",
+              .params = {{"format", "query", "csv or xlsx; default from the Content-Type"},
+                         {"dry_run", "query", "true: check and count, write nothing"}},
+              .response_schema = kReportSchema,
+              .error_statuses = {400, 413, 422},
+              .description = "The body is the file. Every row is checked; if any has an error "
+                             "nothing is written and the report lists every error by row and "
+                             "column. Officers import rows of their own unit only.",
+              .permission = kWrite,
+              .scope = "rows",
+              .stewarded = true});
+  router.Add("GET", "/api/v1/catalog/export", "catalog.export", bind(Export),
+             {.summary = "The catalog as CSV or XLSX, in the import's columns",
+              .tag = "catalog",
+              .params = {{"format", "query", "csv (default) or xlsx"}},
+              .error_statuses = {400},
+              .response_content_type = "text/csv",
+              .permission = "catalog.read"});
+}
+
+}  // namespace pdh::api
