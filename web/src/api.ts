@@ -192,9 +192,16 @@ function isAuthProblem(err: ApiError): boolean {
 
 const publicPaths = new Set(['/info', '/auth/login']);
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+/** A body sent as it is (a file for an import), with its content type. */
+interface RawBody {
+  blob: Blob;
+  contentType: string;
+}
+
+async function request<T>(method: string, path: string, body?: unknown, raw?: RawBody): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (raw) headers['Content-Type'] = raw.contentType;
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   let res: Response;
   try {
@@ -202,7 +209,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
       method,
       headers,
       credentials: 'same-origin',
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: raw ? raw.blob : body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
     throw new ApiError(0, 'network', '');
@@ -280,3 +287,16 @@ export const api = {
   audit: (query: URLSearchParams) => get<{ items: AuditEntry[]; next_before: number | null }>(`/audit?${query}`),
   auditVerify: () => get<AuditVerify>('/audit/verify'),
 };
+
+// --- For API clients in other modules (catalog-api.ts) ---------------------------------------
+
+/**
+ * Sends `body` as it is (a file for an import) with its content type; the same errors, CSRF token
+ * and session hooks as the JSON requests.
+ */
+export function sendRaw<T>(method: string, path: string, body: Blob, contentType: string): Promise<T> {
+  return request<T>(method, path, undefined, { blob: body, contentType });
+}
+
+/** JSON requests for other API clients: `apiRequest(method, path, body)`, `apiGet(path)`, `apiCached(path)`. */
+export { request as apiRequest, get as apiGet, cached as apiCached };

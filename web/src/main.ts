@@ -5,6 +5,10 @@ import './styles.css';
 import { api, type Role } from './api';
 import { onLangChange } from './i18n';
 import { auditPage } from './pages/audit';
+import { catalogEntryPage } from './pages/catalog-entry';
+import { catalogEditPage, catalogNewPage } from './pages/catalog-form';
+import { catalogListPage } from './pages/catalog-list';
+import { catalogSummaryPage } from './pages/catalog-summary';
 import { forbiddenPage } from './pages/forbidden';
 import { loginPage } from './pages/login';
 import { notFoundPage } from './pages/not-found';
@@ -43,6 +47,11 @@ const router = new Router(shell.outlet, signedIn(notFoundPage), (path) => shell.
   .add('/', signedIn(overviewPage))
   .add('/units', signedIn(unitsPage))
   .add('/units/:code', signedIn(unitPage))
+  .add('/catalog', signedIn(catalogListPage))
+  .add('/catalog/summary', signedIn(catalogSummaryPage))
+  .add('/catalog/new', signedIn(catalogNewPage, ['administrator', 'officer']))
+  .add('/catalog/:code/edit', signedIn(catalogEditPage, ['administrator', 'officer']))
+  .add('/catalog/:code', signedIn(catalogEntryPage))
   .add('/account/password', signedIn(passwordPage))
   .add('/account/totp', signedIn(totpPage))
   .add('/account/tokens', signedIn(myTokensPage))

@@ -13,7 +13,15 @@ import { unitPicker } from '../unit-picker';
 
 const lifetimes = [7, 30, 90, 180, 365];
 // Permissions a token can be narrowed to; none chosen means all of the account's.
-const permissions = ['units.read', 'units.read_private', 'units.write', 'audit.read', 'users.admin'];
+const permissions = [
+  'units.read',
+  'units.read_private',
+  'units.write',
+  'catalog.read',
+  'catalog.write',
+  'audit.read',
+  'users.admin',
+];
 
 export const myTokensPage = (outlet: HTMLElement, ctx: RouteContext) => tokensPage(outlet, ctx, false);
 export const allTokensPage = (outlet: HTMLElement, ctx: RouteContext) => tokensPage(outlet, ctx, true);
