@@ -181,5 +181,6 @@ Result<Out> ReadRows(ReadPool& pool, std::string_view sql, RowFn row, const Args
 std::unique_ptr<IdentityStore> MakeIdentityStore(Writer& writer, ReadPool& readers);
 std::unique_ptr<AuditStore> MakeAuditStore(Writer& writer, ReadPool& readers);
 std::unique_ptr<CatalogStore> MakeCatalogStore(Writer& writer, ReadPool& readers);
+std::unique_ptr<TrackerStore> MakeTrackerStore(Writer& writer, ReadPool& readers);
 
 }  // namespace pdh::store::sqlite

@@ -161,7 +161,102 @@ CREATE TABLE catalog_link (
 CREATE INDEX catalog_link_to ON catalog_link(to_id);
 )sql";
 
-constexpr std::array<std::string_view, 3> kMigrations = {kM1Units, kM2Identity, kM3Catalog};
+// The Resolution 57 register (M6): programmes; targets and tasks with every version (as the
+// catalog: JSON snapshots, with the columns queries filter on); monthly progress reports (one
+// per task and month) and their attachments.
+constexpr std::string_view kM4Tracker = R"sql(
+CREATE TABLE tracker_programme (
+  code     TEXT PRIMARY KEY,
+  snapshot TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE tracker_item (
+  id             INTEGER PRIMARY KEY,
+  code           TEXT NOT NULL UNIQUE,
+  kind           TEXT NOT NULL CHECK (kind IN ('target','task')),
+  programme      TEXT NOT NULL REFERENCES tracker_programme(code),
+  parent         TEXT NOT NULL DEFAULT '',
+  level          TEXT NOT NULL,
+  lead_unit      TEXT NOT NULL,
+  sector         TEXT NOT NULL,
+  state          TEXT NOT NULL,
+  deadline       TEXT,
+  search         TEXT NOT NULL,
+  version        INTEGER NOT NULL,
+  effective_date TEXT NOT NULL,
+  snapshot       TEXT NOT NULL
+) STRICT;
+CREATE INDEX tracker_item_programme ON tracker_item(programme, kind);
+CREATE INDEX tracker_item_lead ON tracker_item(lead_unit);
+CREATE INDEX tracker_item_parent ON tracker_item(parent);
+
+CREATE TABLE tracker_version (
+  item_id        INTEGER NOT NULL REFERENCES tracker_item(id),
+  number         INTEGER NOT NULL,
+  effective_date TEXT NOT NULL,
+  recorded_at    TEXT NOT NULL,
+  actor          TEXT NOT NULL,
+  reason         TEXT NOT NULL DEFAULT '',
+  approval       TEXT NOT NULL DEFAULT '',
+  adjusted       INTEGER NOT NULL DEFAULT 0,
+  changes        TEXT NOT NULL,
+  snapshot       TEXT NOT NULL,
+  PRIMARY KEY (item_id, number)
+) STRICT;
+CREATE INDEX tracker_version_effective ON tracker_version(effective_date);
+
+CREATE TABLE tracker_report (
+  id           INTEGER PRIMARY KEY,
+  item_id      INTEGER NOT NULL REFERENCES tracker_item(id),
+  month        TEXT NOT NULL,
+  unit         TEXT NOT NULL,
+  percent      INTEGER NOT NULL CHECK (percent BETWEEN 0 AND 100),
+  submitted_at TEXT NOT NULL,
+  updated_at   TEXT NOT NULL,
+  submitted_by TEXT NOT NULL,
+  snapshot     TEXT NOT NULL,
+  UNIQUE (item_id, month)
+) STRICT;
+CREATE INDEX tracker_report_month ON tracker_report(month, unit);
+
+CREATE TABLE tracker_attachment (
+  id           INTEGER PRIMARY KEY,
+  report_id    INTEGER NOT NULL REFERENCES tracker_report(id),
+  name         TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  size         INTEGER NOT NULL,
+  data         BLOB NOT NULL,
+  uploaded_at  TEXT NOT NULL,
+  uploaded_by  TEXT NOT NULL
+) STRICT;
+CREATE INDEX tracker_attachment_report ON tracker_attachment(report_id);
+)sql";
+
+// The notification outbox: messages added once (by key), delivered by webhook and e-mail with
+// retries.
+constexpr std::string_view kM5Outbox = R"sql(
+CREATE TABLE outbox (
+  id              INTEGER PRIMARY KEY,
+  key             TEXT NOT NULL UNIQUE,
+  kind            TEXT NOT NULL,
+  unit            TEXT NOT NULL,
+  subject         TEXT NOT NULL,
+  body            TEXT NOT NULL,
+  data            TEXT NOT NULL,
+  created_at      TEXT NOT NULL,
+  state           TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending','delivered','failed')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at TEXT NOT NULL,
+  delivered_at    TEXT NOT NULL DEFAULT '',
+  last_error      TEXT NOT NULL DEFAULT '',
+  webhook_done    INTEGER NOT NULL DEFAULT 0,
+  email_done      INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
+)sql";
+
+constexpr std::array<std::string_view, 5> kMigrations = {kM1Units, kM2Identity, kM3Catalog,
+                                                         kM4Tracker, kM5Outbox};
 
 }  // namespace
 

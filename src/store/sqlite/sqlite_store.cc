@@ -17,6 +17,10 @@
 
 namespace pdh::store {
 namespace sqlite {
+
+// The outbox repository (outbox_store.cc).
+std::unique_ptr<OutboxStore> MakeOutboxStore(Writer& writer, ReadPool& readers);
+
 namespace {
 
 Status Migrate(Db& db) {
@@ -191,6 +195,16 @@ class SqliteStore final : public Store {
     });
   }
 
+  Result<std::vector<std::pair<std::string, std::string>>> ListSettings(
+      const std::string& prefix) override {
+    return Read<std::vector<std::pair<std::string, std::string>>>(
+        "SELECT key, value FROM setting WHERE substr(key, 1, length(?1)) = ?1 ORDER BY key",
+        [](const Statement& st, std::vector<std::pair<std::string, std::string>>& out) {
+          out.emplace_back(st.Text(0), st.Text(1));
+        },
+        prefix);
+  }
+
   Status Backup(const std::string& dest_path) override {
     if (std::filesystem::exists(dest_path)) {
       return Fail(Error::Conflict("backup.exists",
@@ -221,6 +235,8 @@ class SqliteStore final : public Store {
   IdentityStore& identity() override { return *identity_; }
   AuditStore& audit() override { return *audit_; }
   CatalogStore& catalog() override { return *catalog_; }
+  TrackerStore& tracker() override { return *tracker_; }
+  OutboxStore& outbox() override { return *outbox_; }
   const std::string& path() const override { return path_; }
 
   bool healthy() override {
@@ -250,6 +266,8 @@ class SqliteStore final : public Store {
   std::unique_ptr<IdentityStore> identity_ = MakeIdentityStore(writer_, readers_);
   std::unique_ptr<AuditStore> audit_ = MakeAuditStore(writer_, readers_);
   std::unique_ptr<CatalogStore> catalog_ = MakeCatalogStore(writer_, readers_);
+  std::unique_ptr<TrackerStore> tracker_ = MakeTrackerStore(writer_, readers_);
+  std::unique_ptr<OutboxStore> outbox_ = MakeOutboxStore(writer_, readers_);
 };
 
 }  // namespace

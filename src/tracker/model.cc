@@ -1,0 +1,735 @@
+// The register's values as names and JSON: enum names, programmes, items and reports to and from
+// JSON (the stored snapshot format and the API's), field-by-field differences, stored rows read
+// back, and the calendar arithmetic the reports need.
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <utility>
+
+#include "core/text.h"
+#include "tracker/internal.h"
+
+namespace pdh::tracker {
+namespace {
+
+namespace json = boost::json;
+
+template <class E, size_t N>
+std::optional<E> ParseName(const std::array<std::string_view, N>& names, std::string_view s) {
+  for (size_t i = 0; i < N; ++i) {
+    if (names[i] == s) return static_cast<E>(i);
+  }
+  return std::nullopt;
+}
+
+constexpr std::array<std::string_view, 3> kLevelNames = {"central", "province", "unit"};
+constexpr std::array<std::string_view, 2> kKindNames = {"target", "task"};
+constexpr std::array<std::string_view, 4> kStateNames = {"not_started", "in_progress", "completed",
+                                                         "cancelled"};
+constexpr std::array<std::string_view, 4> kRecurrenceNames = {"", "monthly", "quarterly", "yearly"};
+constexpr std::array<std::string_view, 6> kDerivedNames = {
+    "not_started", "in_progress", "overdue", "completed_on_time", "completed_late", "cancelled"};
+constexpr std::array<std::string_view, 4> kTimelinessNames = {"on_time", "late", "missing",
+                                                              "not_due"};
+
+json::value OptDate(const std::optional<Date>& d) {
+  return d ? json::value(d->ToString()) : json::value(nullptr);
+}
+
+json::value OptNumber(const std::optional<double>& d) {
+  return d ? json::value(*d) : json::value(nullptr);
+}
+
+json::array Strings(const std::vector<std::string>& items) {
+  json::array a;
+  for (const auto& s : items) a.emplace_back(s);
+  return a;
+}
+
+Error InvalidField(const std::string& field, const std::string& what) {
+  return Error::Invalid("tracker.invalid_field", field + ": " + what);
+}
+
+// --- Readers of one JSON field; each names the field in its error ----------------------------
+
+Result<std::string> ReadString(const json::value& v, const std::string& field) {
+  if (v.is_null()) return std::string();
+  if (!v.is_string()) return Fail(InvalidField(field, "must be a string"));
+  return std::string(v.get_string());
+}
+
+Result<std::vector<std::string>> ReadStrings(const json::value& v, const std::string& field) {
+  if (v.is_null()) return std::vector<std::string>();
+  if (!v.is_array()) return Fail(InvalidField(field, "must be a list of strings"));
+  std::vector<std::string> out;
+  for (const auto& item : v.get_array()) {
+    if (!item.is_string()) return Fail(InvalidField(field, "must be a list of strings"));
+    out.emplace_back(item.get_string());
+  }
+  return out;
+}
+
+Result<std::optional<Date>> ReadDate(const json::value& v, const std::string& field) {
+  if (v.is_null()) return std::optional<Date>();
+  auto d = v.is_string() ? Date::Parse(v.get_string()) : std::nullopt;
+  if (!d) return Fail(InvalidField(field, "must be a date such as 2025-10-31"));
+  return d;
+}
+
+Result<Date> ReadRequiredDate(const json::value& v, const std::string& field) {
+  auto d = ReadDate(v, field);
+  if (!d) return Fail(d.error());
+  if (!*d) return Fail(InvalidField(field, "must be a date such as 2025-10-31"));
+  return **d;
+}
+
+Result<std::optional<double>> ReadNumber(const json::value& v, const std::string& field) {
+  if (v.is_null()) return std::optional<double>();
+  if (!v.is_number()) return Fail(InvalidField(field, "must be a number"));
+  const double d = v.to_number<double>();
+  if (!std::isfinite(d)) return Fail(InvalidField(field, "must be a finite number"));
+  return std::optional<double>(d);
+}
+
+template <class E>
+Result<E> ReadEnum(const json::value& v, const std::string& field,
+                   std::optional<E> (*parse)(std::string_view)) {
+  auto s = ReadString(v, field);
+  if (!s) return Fail(s.error());
+  auto e = parse(*s);
+  if (!e) return Fail(InvalidField(field, "'" + *s + "' is not one of the allowed values"));
+  return *e;
+}
+
+// Assigns the result of `read` to `out`, or passes its error on.
+template <class T, class R>
+Status Assign(T& out, R read) {
+  if (!read) return Fail(read.error());
+  out = std::move(*read);
+  return Ok();
+}
+
+Result<Leader> ReadLeader(const json::value& v) {
+  if (v.is_null()) return Leader{};
+  const auto* o = v.if_object();
+  if (!o) return Fail(InvalidField("leader", "must be {\"name\": ..., \"position\": ...}"));
+  Leader l;
+  for (const auto& [key, value] : *o) {
+    std::string* out = key == "name" ? &l.name : key == "position" ? &l.position : nullptr;
+    if (!out) return Fail(InvalidField("leader", "unknown field '" + std::string(key) + "'"));
+    auto s = ReadString(value, "leader");
+    if (!s) return Fail(s.error());
+    *out = std::move(*s);
+  }
+  return l;
+}
+
+template <class T>
+using Readers = std::vector<std::pair<std::string_view, Status (*)(T&, const json::value&)>>;
+
+// Reads an object's fields with `readers`, refusing unknown keys.
+template <class T>
+Result<T> ReadObject(const json::value& v, const Readers<T>& readers, const std::string& what) {
+  const auto* o = v.if_object();
+  if (!o) return Fail(Error::Invalid("tracker.invalid_field", what + " must be a JSON object"));
+  T out;
+  for (const auto& [key, value] : *o) {
+    auto it = std::find_if(readers.begin(), readers.end(),
+                           [k = std::string_view(key)](const auto& r) { return r.first == k; });
+    if (it == readers.end()) return Fail(InvalidField(std::string(key), "unknown field"));
+    if (auto s = it->second(out, value); !s) return Fail(s.error());
+  }
+  return out;
+}
+
+const Readers<Item>& ItemReaders() {
+  static const Readers<Item> readers = {
+      {"kind",
+       [](Item& i, const json::value& v) {
+         return Assign(i.kind, ReadEnum<ItemKind>(v, "kind", ParseItemKind));
+       }},
+      {"code", [](Item& i, const json::value& v) { return Assign(i.code, ReadString(v, "code")); }},
+      {"programme",
+       [](Item& i, const json::value& v) {
+         return Assign(i.programme, ReadString(v, "programme"));
+       }},
+      {"parent",
+       [](Item& i, const json::value& v) { return Assign(i.parent, ReadString(v, "parent")); }},
+      {"level",
+       [](Item& i, const json::value& v) {
+         return Assign(i.level, ReadEnum<Level>(v, "level", ParseLevel));
+       }},
+      {"title",
+       [](Item& i, const json::value& v) { return Assign(i.title, ReadString(v, "title")); }},
+      {"sector",
+       [](Item& i, const json::value& v) { return Assign(i.sector, ReadString(v, "sector")); }},
+      {"lead_unit",
+       [](Item& i, const json::value& v) {
+         return Assign(i.lead_unit, ReadString(v, "lead_unit"));
+       }},
+      {"cooperating_units",
+       [](Item& i, const json::value& v) {
+         return Assign(i.cooperating_units, ReadStrings(v, "cooperating_units"));
+       }},
+      {"leader", [](Item& i, const json::value& v) { return Assign(i.leader, ReadLeader(v)); }},
+      {"assigned_at",
+       [](Item& i, const json::value& v) {
+         return Assign(i.assigned_at, ReadDate(v, "assigned_at"));
+       }},
+      {"deadline",
+       [](Item& i, const json::value& v) { return Assign(i.deadline, ReadDate(v, "deadline")); }},
+      {"recurrence",
+       [](Item& i, const json::value& v) {
+         return Assign(i.recurrence, ReadEnum<Recurrence>(v, "recurrence", ParseRecurrence));
+       }},
+      {"expected_product",
+       [](Item& i, const json::value& v) {
+         return Assign(i.expected_product, ReadString(v, "expected_product"));
+       }},
+      {"baseline",
+       [](Item& i, const json::value& v) { return Assign(i.baseline, ReadNumber(v, "baseline")); }},
+      {"target_value",
+       [](Item& i, const json::value& v) {
+         return Assign(i.target_value, ReadNumber(v, "target_value"));
+       }},
+      {"measure_unit",
+       [](Item& i, const json::value& v) {
+         return Assign(i.measure_unit, ReadString(v, "measure_unit"));
+       }},
+      {"indicator",
+       [](Item& i, const json::value& v) {
+         return Assign(i.indicator, ReadString(v, "indicator"));
+       }},
+      {"state",
+       [](Item& i, const json::value& v) {
+         return Assign(i.state, ReadEnum<State>(v, "state", ParseState));
+       }},
+      {"completed_at",
+       [](Item& i, const json::value& v) {
+         return Assign(i.completed_at, ReadDate(v, "completed_at"));
+       }},
+  };
+  return readers;
+}
+
+const Readers<Programme>& ProgrammeReaders() {
+  static const Readers<Programme> readers = {
+      {"code",
+       [](Programme& p, const json::value& v) { return Assign(p.code, ReadString(v, "code")); }},
+      {"name",
+       [](Programme& p, const json::value& v) { return Assign(p.name, ReadString(v, "name")); }},
+      {"legal_basis",
+       [](Programme& p, const json::value& v) {
+         return Assign(p.legal_basis, ReadString(v, "legal_basis"));
+       }},
+      {"level",
+       [](Programme& p, const json::value& v) {
+         return Assign(p.level, ReadEnum<Level>(v, "level", ParseLevel));
+       }},
+      {"period_from",
+       [](Programme& p, const json::value& v) {
+         return Assign(p.period_from, ReadRequiredDate(v, "period_from"));
+       }},
+      {"period_to",
+       [](Programme& p, const json::value& v) {
+         return Assign(p.period_to, ReadRequiredDate(v, "period_to"));
+       }},
+  };
+  return readers;
+}
+
+Status ReadPercent(Report& r, const json::value& v) {
+  if (v.is_int64() && v.get_int64() >= INT32_MIN && v.get_int64() <= INT32_MAX) {
+    r.percent = static_cast<int>(v.get_int64());
+    return Ok();
+  }
+  if (v.is_uint64() && v.get_uint64() <= INT32_MAX) {
+    r.percent = static_cast<int>(v.get_uint64());
+    return Ok();
+  }
+  return Fail(InvalidField("percent", "must be a whole number from 0 to 100"));
+}
+
+const Readers<Report>& ReportReaders() {
+  static const Readers<Report> readers = {
+      {"task",
+       [](Report& r, const json::value& v) { return Assign(r.task, ReadString(v, "task")); }},
+      {"month",
+       [](Report& r, const json::value& v) { return Assign(r.month, ReadString(v, "month")); }},
+      {"percent", ReadPercent},
+      {"done",
+       [](Report& r, const json::value& v) { return Assign(r.done, ReadString(v, "done")); }},
+      {"difficulties",
+       [](Report& r, const json::value& v) {
+         return Assign(r.difficulties, ReadString(v, "difficulties"));
+       }},
+      {"proposals",
+       [](Report& r, const json::value& v) {
+         return Assign(r.proposals, ReadString(v, "proposals"));
+       }},
+  };
+  return readers;
+}
+
+// A value counts as set when it says something: not null, not "", not [], not an object of
+// unset values.
+bool IsSet(const json::value& v) {
+  if (v.is_null()) return false;
+  if (v.is_string()) return !v.get_string().empty();
+  if (v.is_array()) return !v.get_array().empty();
+  if (v.is_object()) {
+    const auto& o = v.get_object();
+    return std::any_of(o.begin(), o.end(), [](const auto& kv) { return IsSet(kv.value()); });
+  }
+  return true;
+}
+
+json::value ParseJson(const std::string& text) {
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  return ec ? json::value(nullptr) : v;
+}
+
+Error Corrupt(const std::string& what) {
+  return Error::Internal("tracker.corrupt", "a stored " + what + " cannot be read");
+}
+
+std::string CollapseText(const std::string& s) {
+  return text::CollapseSpaces(text::Nfc(s));
+}
+
+json::array ChangesJson(const std::vector<FieldChange>& changes) {
+  json::array a;
+  for (const auto& c : changes) {
+    a.push_back(json::object{{"field", c.field}, {"before", c.before}, {"after", c.after}});
+  }
+  return a;
+}
+
+json::value Rate(double r) {
+  return json::value(r);
+}
+
+json::object CountsJson(const Counts& c) {
+  return {{"total", c.total},
+          {"completed", c.completed},
+          {"completed_on_time", c.completed_on_time},
+          {"completed_late", c.completed_late},
+          {"in_progress", c.in_progress},
+          {"not_started", c.not_started},
+          {"overdue", c.overdue},
+          {"cancelled", c.cancelled},
+          {"completion_rate", Rate(c.completion_rate)}};
+}
+
+json::object GroupJson(const Group& g) {
+  return {{"key", g.key},
+          {"name", g.name},
+          {"targets", CountsJson(g.targets)},
+          {"tasks", CountsJson(g.tasks)}};
+}
+
+json::array GroupsJson(const std::vector<Group>& groups) {
+  json::array a;
+  for (const auto& g : groups) a.push_back(GroupJson(g));
+  return a;
+}
+
+json::array RecordsJson(const std::vector<ItemRecord>& records) {
+  json::array a;
+  for (const auto& r : records) a.push_back(ToJson(r));
+  return a;
+}
+
+json::object RankJson(const UnitRank& r) {
+  return {{"unit", r.unit},
+          {"name", r.name},
+          {"tasks_due", r.tasks_due},
+          {"completed_on_time", r.completed_on_time},
+          {"on_time_rate", Rate(r.on_time_rate)},
+          {"reports_expected", r.reports_expected},
+          {"reports_on_time", r.reports_on_time},
+          {"reports_late", r.reports_late},
+          {"reports_missing", r.reports_missing},
+          {"report_rate", Rate(r.report_rate)}};
+}
+
+}  // namespace
+
+std::string_view LevelName(Level l) {
+  return kLevelNames[static_cast<size_t>(l)];
+}
+std::optional<Level> ParseLevel(std::string_view s) {
+  return ParseName<Level>(kLevelNames, s);
+}
+std::string_view ItemKindName(ItemKind k) {
+  return kKindNames[static_cast<size_t>(k)];
+}
+std::optional<ItemKind> ParseItemKind(std::string_view s) {
+  return ParseName<ItemKind>(kKindNames, s);
+}
+std::string_view StateName(State s) {
+  return kStateNames[static_cast<size_t>(s)];
+}
+std::optional<State> ParseState(std::string_view s) {
+  return ParseName<State>(kStateNames, s);
+}
+std::string_view RecurrenceName(Recurrence r) {
+  return kRecurrenceNames[static_cast<size_t>(r)];
+}
+std::optional<Recurrence> ParseRecurrence(std::string_view s) {
+  return ParseName<Recurrence>(kRecurrenceNames, s);
+}
+std::string_view DerivedName(Derived d) {
+  return kDerivedNames[static_cast<size_t>(d)];
+}
+std::string_view TimelinessName(Timeliness t) {
+  return kTimelinessNames[static_cast<size_t>(t)];
+}
+
+json::object ToJson(const Programme& p) {
+  return {{"code", p.code},
+          {"name", p.name},
+          {"legal_basis", p.legal_basis},
+          {"level", LevelName(p.level)},
+          {"period_from", p.period_from.ToString()},
+          {"period_to", p.period_to.ToString()}};
+}
+
+Result<Programme> ProgrammeFromJson(const json::value& v) {
+  return ReadObject(v, ProgrammeReaders(), "a programme");
+}
+
+json::object ToJson(const Item& i) {
+  json::object o;
+  o["kind"] = ItemKindName(i.kind);
+  o["code"] = i.code;
+  o["programme"] = i.programme;
+  o["parent"] = i.parent;
+  o["level"] = LevelName(i.level);
+  o["title"] = i.title;
+  o["sector"] = i.sector;
+  o["lead_unit"] = i.lead_unit;
+  o["cooperating_units"] = Strings(i.cooperating_units);
+  o["leader"] = json::object{{"name", i.leader.name}, {"position", i.leader.position}};
+  o["assigned_at"] = OptDate(i.assigned_at);
+  o["deadline"] = OptDate(i.deadline);
+  o["recurrence"] = RecurrenceName(i.recurrence);
+  o["expected_product"] = i.expected_product;
+  o["baseline"] = OptNumber(i.baseline);
+  o["target_value"] = OptNumber(i.target_value);
+  o["measure_unit"] = i.measure_unit;
+  o["indicator"] = i.indicator;
+  o["state"] = StateName(i.state);
+  o["completed_at"] = OptDate(i.completed_at);
+  return o;
+}
+
+Result<Item> ItemFromJson(const json::value& v) {
+  return ReadObject(v, ItemReaders(), "an item");
+}
+
+json::object ToJson(const ItemRecord& r) {
+  json::object o = ToJson(r.item);
+  o["version"] = r.version;
+  o["effective"] = r.effective.ToString();
+  o["adjusted"] = r.adjusted;
+  o["status"] = DerivedName(r.status);
+  o["percent"] = r.percent ? json::value(*r.percent) : json::value(nullptr);
+  if (!r.history.empty()) {
+    json::array history;
+    for (const auto& v : r.history) {
+      history.push_back(json::object{{"version", v.number},
+                                     {"effective", v.effective.ToString()},
+                                     {"recorded_at", v.recorded_at},
+                                     {"actor", v.actor},
+                                     {"reason", v.reason},
+                                     {"approval", v.approval},
+                                     {"adjusted", v.adjusted},
+                                     {"changes", ChangesJson(v.changes)}});
+    }
+    o["history"] = std::move(history);
+  }
+  return o;
+}
+
+json::object ToJson(const Report& r) {
+  json::array attachments;
+  for (const auto& a : r.attachments) {
+    attachments.push_back(json::object{
+        {"id", a.id}, {"name", a.name}, {"content_type", a.content_type}, {"size", a.size}});
+  }
+  return {{"task", r.task},
+          {"month", r.month},
+          {"percent", r.percent},
+          {"done", r.done},
+          {"difficulties", r.difficulties},
+          {"proposals", r.proposals},
+          {"submitted_at", r.submitted_at},
+          {"updated_at", r.updated_at},
+          {"submitted_by", r.submitted_by},
+          {"attachments", std::move(attachments)}};
+}
+
+Result<Report> ReportFromJson(const json::value& v) {
+  return ReadObject(v, ReportReaders(), "a report");
+}
+
+json::object ToJson(const Obligation& o) {
+  return {{"task", o.task},
+          {"unit", o.unit},
+          {"month", o.month},
+          {"due", o.due.ToString()},
+          {"timeliness", TimelinessName(o.timeliness)},
+          {"report", o.report ? json::value(ToJson(*o.report)) : json::value(nullptr)}};
+}
+
+json::object ToJson(const Summary& s) {
+  json::object by_level;
+  for (const auto& [key, g] : s.by_level) {
+    by_level[key] =
+        json::object{{"targets", CountsJson(g.targets)}, {"tasks", CountsJson(g.tasks)}};
+  }
+  json::array ranking;
+  for (const auto& r : s.ranking) ranking.push_back(RankJson(r));
+  return {{"as_of", s.as_of.ToString()},
+          {"by_level", std::move(by_level)},
+          {"by_programme", GroupsJson(s.by_programme)},
+          {"by_unit", GroupsJson(s.by_unit)},
+          {"by_sector", GroupsJson(s.by_sector)},
+          {"by_status", GroupsJson(s.by_status)},
+          {"by_deadline_month", GroupsJson(s.by_deadline_month)},
+          {"overdue", RecordsJson(s.overdue)},
+          {"due_soon", RecordsJson(s.due_soon)},
+          {"ranking", std::move(ranking)}};
+}
+
+json::object ToJson(const ImportReport& r) {
+  json::array errors;
+  for (const auto& e : r.errors) {
+    errors.push_back(json::object{
+        {"row", e.row}, {"column", e.column}, {"code", e.code}, {"message", e.message}});
+  }
+  return {{"rows", r.rows},           {"created", r.created},       {"updated", r.updated},
+          {"unchanged", r.unchanged}, {"rejected", r.rejected},     {"dry_run", r.dry_run},
+          {"written", r.written},     {"errors", std::move(errors)}};
+}
+
+namespace internal {
+
+// --- Dates and months -----------------------------------------------------------------------
+
+int64_t DayNumber(Date d) {
+  using namespace std::chrono;
+  const sys_days days{year{d.year} / month{static_cast<unsigned>(d.month)} /
+                      day{static_cast<unsigned>(d.day)}};
+  return days.time_since_epoch().count();
+}
+
+Date FromDayNumber(int64_t n) {
+  using namespace std::chrono;
+  const year_month_day ymd{sys_days{days{n}}};
+  return {static_cast<int>(ymd.year()), static_cast<int>(static_cast<unsigned>(ymd.month())),
+          static_cast<int>(static_cast<unsigned>(ymd.day()))};
+}
+
+Date AddDays(Date d, int64_t days) {
+  return FromDayNumber(DayNumber(d) + days);
+}
+
+Date Today(const Clock& clock) {
+  return *Date::Parse(FormatTime(clock.Now()).substr(0, 10));
+}
+
+std::optional<Date> DateOfTime(std::string_view time) {
+  if (time.size() < 10) return std::nullopt;
+  return Date::Parse(time.substr(0, 10));
+}
+
+std::string MonthOf(Date d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02d", d.year, d.month);
+  return buf;
+}
+
+std::optional<Date> MonthStart(std::string_view month) {
+  if (month.size() != 7 || month[4] != '-') return std::nullopt;
+  return Date::Parse(std::string(month) + "-01");
+}
+
+std::string NextMonth(std::string_view month) {
+  const Date d = *MonthStart(month);
+  return d.month == 12 ? MonthOf({d.year + 1, 1, 1}) : MonthOf({d.year, d.month + 1, 1});
+}
+
+Date DueDate(std::string_view month, int due_day) {
+  Date d = *MonthStart(month);
+  d.day = due_day;
+  return d;
+}
+
+std::string IsoWeek(Date d) {
+  const int64_t n = DayNumber(d);
+  const int64_t weekday = ((n + 3) % 7 + 7) % 7;  // Monday 0; 1970-01-01 was a Thursday
+  const Date thursday = FromDayNumber(n - weekday + 3);
+  const int64_t day_of_year = DayNumber(thursday) - DayNumber({thursday.year, 1, 1});
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-W%02d", thursday.year,
+                static_cast<int>(day_of_year / 7 + 1));
+  return buf;
+}
+
+// --- Items ----------------------------------------------------------------------------------
+
+Problem MakeProblem(std::string code, std::string field, std::string message) {
+  return {Error::Invalid(std::move(code), field + ": " + std::move(message)), std::move(field)};
+}
+
+Item Normalized(const Item& in) {
+  Item i = in;
+  for (std::string* s :
+       {&i.code, &i.programme, &i.parent, &i.title, &i.sector, &i.lead_unit, &i.leader.name,
+        &i.leader.position, &i.expected_product, &i.measure_unit, &i.indicator}) {
+    *s = CollapseText(*s);
+  }
+  std::vector<std::string> units;
+  for (const auto& u : i.cooperating_units) {
+    std::string s = CollapseText(u);
+    if (!s.empty() && s != i.lead_unit && std::find(units.begin(), units.end(), s) == units.end()) {
+      units.push_back(std::move(s));
+    }
+  }
+  i.cooperating_units = std::move(units);
+  return i;
+}
+
+std::vector<FieldChange> Diff(const Item* before, const Item& after) {
+  const json::object b = before ? ToJson(*before) : json::object();
+  std::vector<FieldChange> out;
+  for (const auto& [key, value] : ToJson(after)) {
+    const json::value* old = b.if_contains(key);
+    if (old ? *old == value : !IsSet(value)) continue;
+    out.push_back({std::string(key), old ? *old : json::value(nullptr), value});
+  }
+  return out;
+}
+
+bool IsAdjustment(const Item& before, const Item& after) {
+  return before.deadline != after.deadline || before.title != after.title ||
+         before.expected_product != after.expected_product ||
+         before.target_value != after.target_value || before.lead_unit != after.lead_unit;
+}
+
+store::TrackerWrite MakeWrite(const Item& item, const Current* current, Date effective,
+                              const std::string& recorded_at, const Change& change) {
+  const int64_t number = current ? current->version + 1 : 1;
+  const bool adjusted = current && IsAdjustment(current->item, item);
+  const std::string snapshot = json::serialize(ToJson(item));
+  store::TrackerWrite w;
+  w.item.code = item.code;
+  w.item.kind = ItemKindName(item.kind);
+  w.item.programme = item.programme;
+  w.item.parent = item.parent;
+  w.item.level = LevelName(item.level);
+  w.item.lead_unit = item.lead_unit;
+  w.item.sector = item.sector;
+  w.item.state = StateName(item.state);
+  if (item.deadline) w.item.deadline = item.deadline->ToString();
+  w.item.search = text::Fold(item.code + " " + item.title + " " + item.sector);
+  w.item.version = number;
+  w.item.effective_date = effective.ToString();
+  w.item.snapshot = snapshot;
+  w.version.code = item.code;
+  w.version.number = number;
+  w.version.effective_date = effective.ToString();
+  w.version.recorded_at = recorded_at;
+  w.version.actor = change.actor;
+  w.version.reason = change.reason;
+  w.version.approval = change.approval;
+  w.version.adjusted = adjusted;
+  w.version.changes = json::serialize(ChangesJson(Diff(current ? &current->item : nullptr, item)));
+  w.version.snapshot = snapshot;
+  return w;
+}
+
+Result<Current> FromRow(const store::TrackerItemRow& row) {
+  auto item = ItemFromJson(ParseJson(row.snapshot));
+  auto effective = Date::Parse(row.effective_date);
+  auto first = Date::Parse(row.first_effective);
+  if (!item || !effective || !first) return Fail(Corrupt("item '" + row.code + "'"));
+  return Current{std::move(*item), row.version, *effective, row.adjusted, *first};
+}
+
+Result<Current> FromRow(const store::TrackerVersionRow& row) {
+  auto item = ItemFromJson(ParseJson(row.snapshot));
+  auto effective = Date::Parse(row.effective_date);
+  auto first = Date::Parse(row.first_effective);
+  if (!item || !effective || !first) {
+    return Fail(Corrupt("version " + std::to_string(row.number) + " of '" + row.code + "'"));
+  }
+  return Current{std::move(*item), row.number, *effective, row.adjusted_so_far, *first};
+}
+
+Result<Version> VersionFromRow(const store::TrackerVersionRow& row) {
+  auto item = ItemFromJson(ParseJson(row.snapshot));
+  auto effective = Date::Parse(row.effective_date);
+  json::value changes = ParseJson(row.changes);
+  if (!item || !effective || !changes.is_array()) {
+    return Fail(Corrupt("version " + std::to_string(row.number) + " of '" + row.code + "'"));
+  }
+  Version v{row.number,   *effective, row.recorded_at, row.actor, row.reason, row.approval,
+            row.adjusted, {},         std::move(*item)};
+  for (const auto& c : changes.get_array()) {
+    const auto* o = c.if_object();
+    const auto* field = o ? o->if_contains("field") : nullptr;
+    if (!field || !field->is_string()) return Fail(Corrupt("change of '" + row.code + "'"));
+    v.changes.push_back({std::string(field->get_string()),
+                         o->contains("before") ? o->at("before") : nullptr,
+                         o->contains("after") ? o->at("after") : nullptr});
+  }
+  return v;
+}
+
+Result<Programme> FromRow(const store::TrackerProgrammeRow& row) {
+  auto p = ProgrammeFromJson(ParseJson(row.snapshot));
+  if (!p) return Fail(Corrupt("programme '" + row.code + "'"));
+  return p;
+}
+
+// --- Reports --------------------------------------------------------------------------------
+
+std::string ReportSnapshot(const Report& r) {
+  return json::serialize(
+      json::object{{"done", r.done}, {"difficulties", r.difficulties}, {"proposals", r.proposals}});
+}
+
+Result<Report> FromRow(const store::TrackerReportRow& row) {
+  const json::value v = ParseJson(row.snapshot);
+  const auto* o = v.if_object();
+  if (!o) return Fail(Corrupt("report of '" + row.code + "' for " + row.month));
+  Report r;
+  r.task = row.code;
+  r.month = row.month;
+  r.percent = static_cast<int>(row.percent);
+  for (auto [key, out] : {std::pair<std::string_view, std::string*>{"done", &r.done},
+                          {"difficulties", &r.difficulties},
+                          {"proposals", &r.proposals}}) {
+    const auto* s = o->if_contains(key);
+    if (s && s->is_string()) *out = std::string(s->get_string());
+  }
+  r.submitted_at = row.submitted_at;
+  r.updated_at = row.updated_at;
+  r.submitted_by = row.submitted_by;
+  for (const auto& a : row.attachments) {
+    r.attachments.push_back({a.id, a.name, a.content_type, a.size});
+  }
+  return r;
+}
+
+}  // namespace internal
+}  // namespace pdh::tracker

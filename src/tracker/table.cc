@@ -1,0 +1,1060 @@
+// Bulk import and export of the register's targets and tasks as a table of text cells: CSV and
+// XLSX (sheets as departments send them: a title above the table, Vietnamese headers, dates as
+// serial numbers or "Quý IV/2025") read into the same rows, every row checked through
+// Tracker::ApplyBatch before anything is written, and exports that read back unchanged.
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstdlib>  // mkstemps
+#include <filesystem>
+#include <fstream>
+#include <initializer_list>
+#include <map>
+#include <set>
+#include <utility>
+
+#include "core/csv.h"
+#include "core/number.h"
+#include "core/text.h"
+#include "core/xlsx.h"
+#include "tracker/tracker.h"
+
+namespace pdh::tracker {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The most data rows one import reads (tracker.bad_file beyond).
+constexpr size_t kMaxImportRows = 20000;
+// How far down a file the header row is looked for (rows with a value): a title, a subtitle,
+// the issuing unit and a blank line are usual; a table further down is not the import's.
+constexpr size_t kHeaderSearchRows = 30;
+// Dates typed as plain numbers in XLSX (the cell's date format lost) count only from this year:
+// a year typed into a deadline ("2025") must not become a day of 1905.
+constexpr int kFirstPlausibleYear = 1970;
+// The register as it stands, every version included: the export and the import's starting point.
+constexpr Date kLatest{9999, 12, 31};
+constexpr int64_t kPageSize = 1000;
+constexpr std::string_view kSheetName = "register";
+constexpr std::string_view kListSeparator = "; ";
+
+// Cells as read from a file: the header somewhere in the first rows, and each row's number as
+// the file shows it (CSV line, sheet row).
+struct Table {
+  std::vector<std::vector<std::string>> rows;
+  std::vector<size_t> row_numbers;
+};
+
+Error BadFile(const std::string& why) {
+  return Error::BadRequest("tracker.bad_file", why);
+}
+
+Error TooManyRows() {
+  return BadFile("more than " + std::to_string(kMaxImportRows) + " rows: split the file");
+}
+
+RowError MakeError(size_t row, std::string column, std::string code, std::string message) {
+  return {row, std::move(column), std::move(code), std::move(message)};
+}
+
+// --- Cells ----------------------------------------------------------------------------------
+
+std::string Join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += kListSeparator;
+    out += item;
+  }
+  return out;
+}
+
+// "80.SKHCN; 80.STC", also separated by commas or line breaks as people type lists.
+std::vector<std::string> Split(const std::string& cell) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= cell.size()) {
+    size_t end = cell.find_first_of(";,\n", start);
+    if (end == std::string::npos) end = cell.size();
+    std::string item = text::CollapseSpaces(cell.substr(start, end - start));
+    if (!item.empty()) out.push_back(std::move(item));
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string FormatDate(const std::optional<Date>& d) {
+  return d ? d->ToString() : "";
+}
+
+// The shortest text that reads back as the same number, without an exponent ("1234.5").
+std::string FormatNumber(const std::optional<double>& v) {
+  if (!v) return "";
+  std::array<char, 400> buf{};
+  auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), *v, std::chars_format::fixed);
+  if (ec != std::errc()) return std::to_string(*v);
+  return {buf.data(), end};
+}
+
+// A cell that could not be read: the reason, for the row's error.
+using CellError = std::optional<std::string>;
+
+CellError ParseDateCell(const std::string& cell, std::optional<Date>& out) {
+  if (cell.empty()) {
+    out.reset();
+    return std::nullopt;
+  }
+  out = Date::Parse(cell);
+  if (!out) return "'" + cell + "' is not a date (2025-10-31 or 31/10/2025)";
+  return std::nullopt;
+}
+
+std::optional<int> Year(std::string_view digits) {
+  int year = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), year);
+  if (ec != std::errc() || end != digits.data() + digits.size() || digits.size() != 4) {
+    return std::nullopt;
+  }
+  return year;
+}
+
+Date LastDayOfMonth(int year, int month) {
+  static constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return {year, month, kDays[static_cast<size_t>(month - 1)] + (month == 2 && leap ? 1 : 0)};
+}
+
+// Words of the alphanumeric runs of a folded cell: "Quý IV/2025" -> {"quy", "iv", "2025"}.
+std::vector<std::string> Words(const std::string& cell) {
+  std::vector<std::string> out;
+  std::string word;
+  for (char c : text::Fold(cell) + " ") {
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+      word += c;
+    } else if (!word.empty()) {
+      out.push_back(std::move(word));
+      word.clear();
+    }
+  }
+  return out;
+}
+
+// Deadlines as plans write them besides a day: "Quý IV/2025", "Quý 4 năm 2025", "Tháng 6/2025",
+// "06/2025", "Năm 2025", "2025", "2025 - 2030" — the last day of that period.
+std::optional<Date> PeriodEnd(const std::string& cell) {
+  auto words = Words(cell);
+  std::erase(words, "nam");
+  const auto year = words.empty() ? std::nullopt : Year(words.back());
+  if (!year) return std::nullopt;
+  if (words.size() == 1 || (words.size() == 2 && Year(words[0]))) return Date{*year, 12, 31};
+  static const std::map<std::string, int> quarters = {{"i", 1}, {"ii", 2}, {"iii", 3}, {"iv", 4},
+                                                      {"1", 1}, {"2", 2},  {"3", 3},   {"4", 4}};
+  if (words.size() == 3 && words[0] == "quy" && quarters.contains(words[1])) {
+    return LastDayOfMonth(*year, quarters.at(words[1]) * 3);
+  }
+  if ((words.size() == 3 && words[0] == "thang") || words.size() == 2) {
+    int month = 0;
+    const std::string& m = words[words.size() - 2];
+    auto [end, ec] = std::from_chars(m.data(), m.data() + m.size(), month);
+    if (ec == std::errc() && end == m.data() + m.size() && month >= 1 && month <= 12) {
+      return LastDayOfMonth(*year, month);
+    }
+  }
+  return std::nullopt;
+}
+
+// Values as officials write them in Vietnamese, by their FoldAlnum keys.
+template <class E>
+using Spellings = std::map<std::string, E>;
+
+template <class E>
+Spellings<E> Folded(std::initializer_list<std::pair<std::string_view, E>> spellings) {
+  Spellings<E> out;
+  for (const auto& [text, value] : spellings) out.emplace(text::FoldAlnum(text), value);
+  return out;
+}
+
+const Spellings<Recurrence>& RecurrenceSpellings() {
+  static const auto spellings = Folded<Recurrence>({
+      {"Không", Recurrence::kNone},
+      {"none", Recurrence::kNone},
+      {"Thường xuyên", Recurrence::kMonthly},
+      {"Hằng tháng", Recurrence::kMonthly},
+      {"Hàng tháng", Recurrence::kMonthly},
+      {"Định kỳ hằng tháng", Recurrence::kMonthly},
+      {"Hằng quý", Recurrence::kQuarterly},
+      {"Hàng quý", Recurrence::kQuarterly},
+      {"Định kỳ hằng quý", Recurrence::kQuarterly},
+      {"Hằng năm", Recurrence::kYearly},
+      {"Hàng năm", Recurrence::kYearly},
+      {"Định kỳ hằng năm", Recurrence::kYearly},
+  });
+  return spellings;
+}
+
+// A deadline cell: a date, a period ("Quý IV/2025": its last day), or a recurrence
+// ("Thường xuyên", "Hằng năm": no single deadline).
+CellError ParseDeadlineCell(Item& item, const std::string& cell) {
+  if (cell.empty()) {
+    item.deadline.reset();
+    return std::nullopt;
+  }
+  if (auto d = Date::Parse(cell)) {
+    item.deadline = d;
+    return std::nullopt;
+  }
+  if (auto d = PeriodEnd(cell)) {
+    item.deadline = d;
+    return std::nullopt;
+  }
+  auto recurring = RecurrenceSpellings().find(text::FoldAlnum(cell));
+  if (recurring != RecurrenceSpellings().end() && recurring->second != Recurrence::kNone) {
+    item.deadline.reset();
+    item.recurrence = recurring->second;
+    return std::nullopt;
+  }
+  return "'" + cell + "' is not a deadline (31/12/2025, Quý IV/2025, Năm 2025, Thường xuyên)";
+}
+
+// A decimal as Vietnamese files write it ("1.234,5"), a trailing "%" allowed.
+CellError ParseNumberCell(const std::string& cell, std::optional<double>& out) {
+  std::string value = cell;
+  if (value.ends_with('%')) value = text::CollapseSpaces(value.substr(0, value.size() - 1));
+  if (value.empty()) {
+    out.reset();
+    return std::nullopt;
+  }
+  out = number::ParseDecimal(value);
+  if (!out) return "'" + cell + "' is not a number (1234,5 or 1.234,5)";
+  return std::nullopt;
+}
+
+const Spellings<ItemKind>& KindSpellings() {
+  static const auto spellings = Folded<ItemKind>({
+      {"Chỉ tiêu", ItemKind::kTarget},
+      {"Mục tiêu", ItemKind::kTarget},
+      {"Nhiệm vụ", ItemKind::kTask},
+  });
+  return spellings;
+}
+
+const Spellings<Level>& LevelSpellings() {
+  static const auto spellings = Folded<Level>({
+      {"Trung ương", Level::kCentral},
+      {"Trung ương giao", Level::kCentral},
+      {"Trung ương giao tỉnh", Level::kCentral},
+      {"Tỉnh", Level::kProvince},
+      {"Tỉnh giao", Level::kProvince},
+      {"UBND tỉnh giao", Level::kProvince},
+      {"Ủy ban nhân dân tỉnh giao", Level::kProvince},
+      {"Đơn vị", Level::kUnit},
+      {"Đơn vị giao", Level::kUnit},
+  });
+  return spellings;
+}
+
+const Spellings<State>& StateSpellings() {
+  static const auto spellings = Folded<State>({
+      {"Chưa thực hiện", State::kNotStarted},
+      {"Chưa triển khai", State::kNotStarted},
+      {"Chưa bắt đầu", State::kNotStarted},
+      {"Đang thực hiện", State::kInProgress},
+      {"Đang triển khai", State::kInProgress},
+      {"Hoàn thành", State::kCompleted},
+      {"Đã hoàn thành", State::kCompleted},
+      {"Hoàn thành đúng hạn", State::kCompleted},
+      {"Hoàn thành trễ hạn", State::kCompleted},
+      {"Hoàn thành quá hạn", State::kCompleted},
+      {"completed_on_time", State::kCompleted},
+      {"completed_late", State::kCompleted},
+      {"Hủy", State::kCancelled},
+      {"Đã hủy", State::kCancelled},
+      {"Dừng thực hiện", State::kCancelled},
+  });
+  return spellings;
+}
+
+// The English name in any case, with spaces or underscores ("In progress"), else a Vietnamese
+// spelling.
+template <class E>
+CellError ParseEnumCell(const std::string& cell, E& out,
+                        std::optional<E> (*parse)(std::string_view),
+                        const Spellings<E>& spellings) {
+  std::string snake = text::Fold(cell);
+  std::replace(snake.begin(), snake.end(), ' ', '_');
+  std::optional<E> e = parse(snake);
+  if (!e) {
+    auto it = spellings.find(text::FoldAlnum(cell));
+    if (it != spellings.end()) e = it->second;
+  }
+  if (!e) return "'" + cell + "' is not one of the allowed values";
+  out = *e;
+  return std::nullopt;
+}
+
+// --- Columns --------------------------------------------------------------------------------
+
+// One column: how an item's field is written into a cell and read back from one.
+struct Column {
+  std::string_view name;
+  std::string (*format)(const Item&);
+  CellError (*parse)(Item&, const std::string&);
+  bool date = false;    // holds dates: XLSX serial numbers are read as days
+  bool number = false;  // written to XLSX as numbers
+  bool last = false;    // read after the others ("Thường xuyên" as a deadline sets recurrence)
+};
+
+template <auto Field>
+Column TextColumn(std::string_view name) {
+  return {name, [](const Item& i) -> std::string { return i.*Field; },
+          [](Item& i, const std::string& cell) -> CellError {
+            i.*Field = cell;
+            return std::nullopt;
+          }};
+}
+
+template <std::string Leader::*Field>
+Column LeaderColumn(std::string_view name) {
+  return {name, [](const Item& i) { return i.leader.*Field; },
+          [](Item& i, const std::string& cell) -> CellError {
+            i.leader.*Field = cell;
+            return std::nullopt;
+          }};
+}
+
+template <std::optional<Date> Item::*Field>
+Column DateColumn(std::string_view name) {
+  return {name, [](const Item& i) { return FormatDate(i.*Field); },
+          [](Item& i, const std::string& cell) { return ParseDateCell(cell, i.*Field); }, true};
+}
+
+template <std::optional<double> Item::*Field>
+Column NumberColumn(std::string_view name) {
+  return {name, [](const Item& i) { return FormatNumber(i.*Field); },
+          [](Item& i, const std::string& cell) { return ParseNumberCell(cell, i.*Field); }, false,
+          true};
+}
+
+const std::vector<Column>& ColumnDefs() {
+  static const std::vector<Column> columns = {
+      {"kind", [](const Item& i) { return std::string(ItemKindName(i.kind)); },
+       [](Item& i, const std::string& c) {
+         return ParseEnumCell(c, i.kind, ParseItemKind, KindSpellings());
+       }},
+      TextColumn<&Item::code>("code"),
+      TextColumn<&Item::programme>("programme"),
+      TextColumn<&Item::parent>("parent"),
+      {"level", [](const Item& i) { return std::string(LevelName(i.level)); },
+       [](Item& i, const std::string& c) {
+         return ParseEnumCell(c, i.level, ParseLevel, LevelSpellings());
+       }},
+      TextColumn<&Item::title>("title"),
+      TextColumn<&Item::sector>("sector"),
+      TextColumn<&Item::lead_unit>("lead_unit"),
+      {"cooperating_units", [](const Item& i) { return Join(i.cooperating_units); },
+       [](Item& i, const std::string& c) -> CellError {
+         i.cooperating_units = Split(c);
+         return std::nullopt;
+       }},
+      LeaderColumn<&Leader::name>("leader_name"),
+      LeaderColumn<&Leader::position>("leader_position"),
+      DateColumn<&Item::assigned_at>("assigned_at"),
+      {"deadline", [](const Item& i) { return FormatDate(i.deadline); }, ParseDeadlineCell, true,
+       false, true},
+      {"recurrence", [](const Item& i) { return std::string(RecurrenceName(i.recurrence)); },
+       [](Item& i, const std::string& c) -> CellError {
+         if (c.empty()) {
+           i.recurrence = Recurrence::kNone;
+           return std::nullopt;
+         }
+         return ParseEnumCell(c, i.recurrence, ParseRecurrence, RecurrenceSpellings());
+       }},
+      TextColumn<&Item::expected_product>("expected_product"),
+      NumberColumn<&Item::baseline>("baseline"),
+      NumberColumn<&Item::target_value>("target_value"),
+      TextColumn<&Item::measure_unit>("measure_unit"),
+      TextColumn<&Item::indicator>("indicator"),
+      {"state", [](const Item& i) { return std::string(StateName(i.state)); },
+       [](Item& i, const std::string& c) {
+         return ParseEnumCell(c, i.state, ParseState, StateSpellings());
+       }},
+      DateColumn<&Item::completed_at>("completed_at"),
+  };
+  return columns;
+}
+
+// Import-only columns: how the edit is recorded rather than what it says.
+constexpr std::string_view kEffectiveColumn = "effective_date";
+constexpr std::string_view kReasonColumn = "reason";
+constexpr std::string_view kApprovalColumn = "approval";
+constexpr std::string_view kSkippedColumn{};
+
+const Column* FindColumn(std::string_view name) {
+  const auto& defs = ColumnDefs();
+  auto it = std::find_if(defs.begin(), defs.end(), [&](const Column& c) { return c.name == name; });
+  return it == defs.end() ? nullptr : &*it;
+}
+
+// Headers as plans and reports write them in Vietnamese, for each column; kSkippedColumn for
+// the row number and notes columns every Vietnamese table has.
+struct HeaderSpelling {
+  std::string_view text;
+  std::string_view column;
+};
+
+constexpr auto kHeaderSpellings = std::to_array<HeaderSpelling>({
+    {"Loại", "kind"},
+    {"Phân loại", "kind"},
+    {"Loại nhiệm vụ", "kind"},
+    {"Mã", "code"},
+    {"Mã số", "code"},
+    {"Mã hiệu", "code"},
+    {"Ký hiệu", "code"},
+    {"Mã nhiệm vụ", "code"},
+    {"Mã chỉ tiêu", "code"},
+    {"Chương trình", "programme"},
+    {"Mã chương trình", "programme"},
+    {"Chương trình, kế hoạch", "programme"},
+    {"Kế hoạch", "programme"},
+    {"Nhiệm vụ cấp trên", "parent"},
+    {"Mã nhiệm vụ cấp trên", "parent"},
+    {"Nhiệm vụ gốc", "parent"},
+    {"Giao từ nhiệm vụ", "parent"},
+    {"Cấp giao", "level"},
+    {"Cấp giao nhiệm vụ", "level"},
+    {"Nội dung", "title"},
+    {"Nội dung nhiệm vụ", "title"},
+    {"Nội dung chỉ tiêu", "title"},
+    {"Tên nhiệm vụ", "title"},
+    {"Tên chỉ tiêu", "title"},
+    {"Nhiệm vụ", "title"},
+    {"Nhiệm vụ, giải pháp", "title"},
+    {"Lĩnh vực", "sector"},
+    {"Ngành, lĩnh vực", "sector"},
+    {"Đơn vị chủ trì", "lead_unit"},
+    {"Cơ quan chủ trì", "lead_unit"},
+    {"Chủ trì", "lead_unit"},
+    {"Đơn vị chủ trì thực hiện", "lead_unit"},
+    {"Cơ quan chủ trì thực hiện", "lead_unit"},
+    {"Đơn vị thực hiện", "lead_unit"},
+    {"Đơn vị phối hợp", "cooperating_units"},
+    {"Cơ quan phối hợp", "cooperating_units"},
+    {"Phối hợp", "cooperating_units"},
+    {"Đơn vị phối hợp thực hiện", "cooperating_units"},
+    {"Lãnh đạo phụ trách", "leader_name"},
+    {"Lãnh đạo chỉ đạo", "leader_name"},
+    {"Lãnh đạo UBND tỉnh phụ trách", "leader_name"},
+    {"Người phụ trách", "leader_name"},
+    {"Chức vụ", "leader_position"},
+    {"Chức vụ lãnh đạo", "leader_position"},
+    {"Chức vụ lãnh đạo phụ trách", "leader_position"},
+    {"Ngày giao", "assigned_at"},
+    {"Ngày giao nhiệm vụ", "assigned_at"},
+    {"Thời hạn", "deadline"},
+    {"Thời hạn hoàn thành", "deadline"},
+    {"Thời gian hoàn thành", "deadline"},
+    {"Hạn hoàn thành", "deadline"},
+    {"Tiến độ hoàn thành", "deadline"},
+    {"Định kỳ", "recurrence"},
+    {"Tần suất", "recurrence"},
+    {"Sản phẩm", "expected_product"},
+    {"Sản phẩm dự kiến", "expected_product"},
+    {"Sản phẩm đầu ra", "expected_product"},
+    {"Kết quả, sản phẩm", "expected_product"},
+    {"Hình thức sản phẩm", "expected_product"},
+    {"Giá trị cơ sở", "baseline"},
+    {"Hiện trạng", "baseline"},
+    {"Chỉ tiêu", "target_value"},
+    {"Giá trị chỉ tiêu", "target_value"},
+    {"Giá trị mục tiêu", "target_value"},
+    {"Mục tiêu", "target_value"},
+    {"Đơn vị tính", "measure_unit"},
+    {"ĐVT", "measure_unit"},
+    {"Chỉ số", "indicator"},
+    {"Mã chỉ số", "indicator"},
+    {"Chỉ số IOC", "indicator"},
+    {"Trạng thái", "state"},
+    {"Tình trạng", "state"},
+    {"Tình hình thực hiện", "state"},
+    {"Ngày hoàn thành", "completed_at"},
+    {"Thời điểm hoàn thành", "completed_at"},
+    {"Ngày hiệu lực", kEffectiveColumn},
+    {"Hiệu lực từ", kEffectiveColumn},
+    {"Ngày điều chỉnh", kEffectiveColumn},
+    {"Lý do", kReasonColumn},
+    {"Lí do", kReasonColumn},
+    {"Lý do điều chỉnh", kReasonColumn},
+    {"Văn bản phê duyệt", kApprovalColumn},
+    {"Văn bản chấp thuận", kApprovalColumn},
+    {"Phê duyệt", kApprovalColumn},
+    {"Căn cứ điều chỉnh", kApprovalColumn},
+    {"STT", kSkippedColumn},
+    {"TT", kSkippedColumn},
+    {"Số thứ tự", kSkippedColumn},
+    {"Ghi chú", kSkippedColumn},
+});
+
+// Folded header -> column: the English names and the Vietnamese spellings.
+const std::map<std::string, std::string_view>& HeaderKeys() {
+  static const std::map<std::string, std::string_view> keys = [] {
+    std::map<std::string, std::string_view> out;
+    for (const auto& c : ColumnDefs()) out.emplace(text::FoldAlnum(c.name), c.name);
+    for (std::string_view name : {kEffectiveColumn, kReasonColumn, kApprovalColumn}) {
+      out.emplace(text::FoldAlnum(name), name);
+    }
+    for (const auto& s : kHeaderSpellings) out.emplace(text::FoldAlnum(s.text), s.column);
+    out.emplace("", kSkippedColumn);  // "#", "—": punctuation only
+    return out;
+  }();
+  return keys;
+}
+
+// The import column a header cell names; "" for a column the import skips, nullopt when it
+// names nothing known. Compared without diacritics, case, spaces or punctuation.
+std::optional<std::string_view> ColumnNamed(std::string_view header) {
+  const auto& keys = HeaderKeys();
+  auto it = keys.find(text::FoldAlnum(header));
+  if (it == keys.end()) return std::nullopt;
+  return it->second;
+}
+
+bool IsDateColumn(std::string_view column) {
+  if (column == kEffectiveColumn) return true;
+  const Column* c = FindColumn(column);
+  return c != nullptr && c->date;
+}
+
+bool NamesCode(const std::vector<std::string>& cells) {
+  return std::any_of(cells.begin(), cells.end(),
+                     [](const std::string& cell) { return ColumnNamed(cell) == "code"; });
+}
+
+// --- Reading rows ---------------------------------------------------------------------------
+
+// Where each known column sits in the header.
+struct Header {
+  std::vector<std::pair<size_t, const Column*>> fields;
+  std::optional<size_t> code, kind, target_value, effective, reason, approval;
+};
+
+Header ReadHeader(const std::vector<std::string>& cells, size_t row,
+                  std::vector<RowError>& errors) {
+  Header h;
+  std::map<std::string_view, std::string> seen;  // column -> the header cell that named it
+  for (size_t i = 0; i < cells.size(); ++i) {
+    const std::string cell = text::CollapseSpaces(cells[i]);
+    if (cell.empty()) continue;
+    const auto name = ColumnNamed(cell);
+    if (!name) {
+      errors.push_back(MakeError(row, cell, "tracker.unknown_column",
+                                 "unknown column: use the columns of an export"));
+      continue;
+    }
+    if (name->empty()) continue;
+    if (auto [it, added] = seen.emplace(*name, cell); !added) {
+      errors.push_back(MakeError(row, cell, "tracker.duplicate_column",
+                                 "'" + it->second + "' and '" + cell + "' both name the column " +
+                                     std::string(*name) + ": keep one"));
+      continue;
+    }
+    if (*name == kEffectiveColumn) {
+      h.effective = i;
+    } else if (*name == kReasonColumn) {
+      h.reason = i;
+    } else if (*name == kApprovalColumn) {
+      h.approval = i;
+    } else {
+      if (*name == "code") h.code = i;
+      if (*name == "kind") h.kind = i;
+      if (*name == "target_value") h.target_value = i;
+      h.fields.emplace_back(i, FindColumn(*name));
+    }
+  }
+  // Fields read last go last; the rest keep the file's order.
+  std::stable_partition(h.fields.begin(), h.fields.end(),
+                        [](const auto& f) { return !f.second->last; });
+  if (!h.code) {
+    errors.push_back(MakeError(row, "code", "tracker.missing_column", "required (Mã)"));
+  }
+  return h;
+}
+
+std::string Cell(const std::vector<std::string>& cells, std::optional<size_t> i) {
+  if (!i || *i >= cells.size()) return "";
+  return text::CollapseSpaces(text::Nfc(cells[*i]));
+}
+
+bool Blank(const std::vector<std::string>& cells) {
+  return std::all_of(cells.begin(), cells.end(),
+                     [](const std::string& c) { return text::CollapseSpaces(c).empty(); });
+}
+
+// The row under a Vietnamese header that numbers its columns: "(1)", "(2)", ... or 1, 2, ...
+bool IsColumnNumbering(const std::vector<std::string>& cells) {
+  int expected = 0;
+  int numbered = 0;
+  for (const auto& raw : cells) {
+    std::string cell = text::CollapseSpaces(raw);
+    if (cell.empty()) continue;
+    if (cell.size() > 2 && cell.front() == '(' && cell.back() == ')') {
+      cell = cell.substr(1, cell.size() - 2);
+    }
+    int n = 0;
+    auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), n);
+    if (ec != std::errc() || end != cell.data() + cell.size()) return false;
+    if (expected != 0 && n != expected) return false;
+    expected = n + 1;
+    ++numbered;
+  }
+  return numbered >= 3;
+}
+
+// The register's items by code, as they stand.
+Result<std::map<std::string, Item>> CurrentItems(Tracker& tracker) {
+  std::map<std::string, Item> items;
+  Filter filter;
+  filter.limit = kPageSize;
+  while (true) {
+    auto page = tracker.List(filter, kLatest);
+    if (!page) return Fail(page.error());
+    for (auto& r : page->items) items.emplace(r.item.code, std::move(r.item));
+    if (page->next.empty() || page->items.empty()) break;
+    filter.after = page->next;
+  }
+  return items;
+}
+
+// The column an ApplyBatch message names ("deadline: ..."), and the message without it.
+std::pair<std::string, std::string> ColumnOf(const Error& error) {
+  static const std::map<std::string_view, std::string_view> aliases = {
+      {"leader", "leader_name"},
+      {"leader.name", "leader_name"},
+      {"leader.position", "leader_position"},
+      {"effective", kEffectiveColumn},
+      {"effective_date", kEffectiveColumn},
+      {"reason", kReasonColumn},
+      {"approval", kApprovalColumn},
+  };
+  const size_t colon = error.message.find(": ");
+  if (colon != std::string::npos) {
+    std::string field = error.message.substr(0, colon);
+    if (auto bracket = field.find('['); bracket != std::string::npos) field.resize(bracket);
+    std::string column;
+    if (auto a = aliases.find(field); a != aliases.end()) {
+      column = a->second;
+    } else if (FindColumn(field) != nullptr) {
+      column = field;
+    }
+    if (!column.empty()) return {column, error.message.substr(colon + 2)};
+  }
+  const bool about_code = error.code == "tracker.duplicate_code" ||
+                          error.code == "tracker.not_found" ||
+                          error.code == "tracker.version_conflict";
+  return {about_code ? "code" : "", error.message};
+}
+
+// Turns the rows into one batch of edits over the register, the rows before included.
+class RowReader {
+ public:
+  RowReader(const Header& header, std::map<std::string, Item> items, const ImportOptions& options)
+      : header_(header), items_(std::move(items)), options_(options) {}
+
+  // The edit of one row, or its errors.
+  std::optional<Tracker::BatchEdit> Read(size_t row, const std::vector<std::string>& cells,
+                                         std::vector<RowError>& errors) {
+    const std::string code = Cell(cells, header_.code);
+    if (code.empty()) {
+      errors.push_back(MakeError(row, "code", "tracker.missing_field", "every row needs a code"));
+      return std::nullopt;
+    }
+    auto found = items_.find(code);
+    const Item* current = found == items_.end() ? nullptr : &found->second;
+    Item item = current ? *current : Item{};
+    if (!current) NewItemKind(cells, item);
+    Change change{options_.actor, Cell(cells, header_.reason), Cell(cells, header_.approval),
+                  options_.effective, std::nullopt};
+    if (!ReadCells(row, cells, item, change.effective, errors)) return std::nullopt;
+    item.code = code;
+    if (options_.may_edit && (!current || *current != item) && !Allowed(item, current)) {
+      errors.push_back(MakeError(row, "lead_unit", "tracker.forbidden",
+                                 "you may only edit items your unit leads"));
+      return std::nullopt;
+    }
+    items_[code] = item;
+    return Tracker::BatchEdit{std::move(item), std::move(change)};
+  }
+
+ private:
+  // A new row without a kind: a target when it has a target value, else a task.
+  void NewItemKind(const std::vector<std::string>& cells, Item& item) const {
+    if (Cell(cells, header_.kind).empty() && !Cell(cells, header_.target_value).empty()) {
+      item.kind = ItemKind::kTarget;
+    }
+  }
+
+  // Applies the row's cells over `item`; false (with the errors) when a cell cannot be read.
+  bool ReadCells(size_t row, const std::vector<std::string>& cells, Item& item,
+                 std::optional<Date>& effective, std::vector<RowError>& errors) const {
+    const size_t before = errors.size();
+    for (const auto& [i, column] : header_.fields) {
+      const std::string cell = Cell(cells, i);
+      if (column->name == "kind" && cell.empty()) continue;  // kept, or guessed for a new row
+      if (auto bad = column->parse(item, cell)) {
+        errors.push_back(MakeError(row, std::string(column->name), "tracker.invalid_field", *bad));
+      }
+    }
+    if (auto cell = Cell(cells, header_.effective); !cell.empty()) {
+      if (auto bad = ParseDateCell(cell, effective)) {
+        errors.push_back(
+            MakeError(row, std::string(kEffectiveColumn), "tracker.invalid_field", *bad));
+      }
+    }
+    return errors.size() == before;
+  }
+
+  bool Allowed(const Item& item, const Item* current) const {
+    return options_.may_edit(item.lead_unit) && (!current || options_.may_edit(current->lead_unit));
+  }
+
+  const Header& header_;
+  std::map<std::string, Item> items_;
+  const ImportOptions& options_;
+};
+
+size_t RowNumber(const Table& t, size_t i) {
+  return i < t.row_numbers.size() ? t.row_numbers[i] : i + 1;
+}
+
+// The index of the header row: the first of the first rows that names the code column.
+std::optional<size_t> FindHeader(const Table& t) {
+  size_t seen = 0;
+  for (size_t i = 0; i < t.rows.size() && seen < kHeaderSearchRows; ++i) {
+    if (Blank(t.rows[i])) continue;
+    if (NamesCode(t.rows[i])) return i;
+    ++seen;
+  }
+  return std::nullopt;
+}
+
+ImportReport NoHeader(const Table& t, bool dry_run) {
+  ImportReport report;
+  report.dry_run = dry_run;
+  report.errors.push_back(MakeError(RowNumber(t, 0), "code", "tracker.missing_column",
+                                    "no header row: none of the first " +
+                                        std::to_string(kHeaderSearchRows) +
+                                        " rows has a code (Mã) column; add one, or use the "
+                                        "columns of an export"));
+  return report;
+}
+
+// Checks every row of `table` (its header at `header_at`), then writes all of them or none.
+Result<ImportReport> ImportTable(Tracker& tracker, const Table& table, size_t header_at,
+                                 const ImportOptions& options) {
+  ImportReport report;
+  report.dry_run = options.dry_run;
+  const Header header =
+      ReadHeader(table.rows[header_at], RowNumber(table, header_at), report.errors);
+  std::vector<size_t> data;  // indexes of the data rows
+  for (size_t i = header_at + 1; i < table.rows.size(); ++i) {
+    if (!Blank(table.rows[i]) && !IsColumnNumbering(table.rows[i])) data.push_back(i);
+  }
+  report.rows = data.size();
+  if (!report.errors.empty()) return report;
+
+  auto items = CurrentItems(tracker);
+  if (!items) return Fail(items.error());
+  RowReader reader(header, std::move(*items), options);
+  std::vector<Tracker::BatchEdit> edits;
+  std::vector<size_t> edit_rows;  // the file's row number of each edit
+  std::set<size_t> rejected;
+  for (size_t i : data) {
+    const size_t row = RowNumber(table, i);
+    const size_t before = report.errors.size();
+    if (auto edit = reader.Read(row, table.rows[i], report.errors)) {
+      edits.push_back(std::move(*edit));
+      edit_rows.push_back(row);
+    }
+    if (report.errors.size() > before) rejected.insert(row);
+  }
+  // Rows that could not be read are not written, so the rest is only checked.
+  const bool check_only = options.dry_run || !report.errors.empty();
+  auto batch = tracker.ApplyBatch(edits, check_only);
+  if (!batch) return Fail(batch.error());
+  for (size_t i = 0; i < batch->errors.size() && i < edit_rows.size(); ++i) {
+    if (!batch->errors[i]) continue;
+    auto [column, message] = ColumnOf(*batch->errors[i]);
+    report.errors.push_back(
+        MakeError(edit_rows[i], std::move(column), batch->errors[i]->code, std::move(message)));
+    rejected.insert(edit_rows[i]);
+  }
+  std::stable_sort(report.errors.begin(), report.errors.end(),
+                   [](const RowError& a, const RowError& b) { return a.row < b.row; });
+  report.created = batch->created;
+  report.updated = batch->updated;
+  report.unchanged = batch->unchanged;
+  report.rejected = rejected.size();
+  report.written = batch->written && !check_only;
+  return report;
+}
+
+Result<ImportReport> ImportTable(Tracker& tracker, const Table& table,
+                                 const ImportOptions& options) {
+  if (table.rows.empty()) return Fail(BadFile("the file is empty: the first row is the header"));
+  auto header_at = FindHeader(table);
+  if (!header_at) return NoHeader(table, options.dry_run);
+  return ImportTable(tracker, table, *header_at, options);
+}
+
+// Every item, header first, by code; ImportTable reads it back unchanged.
+Result<Table> ExportTable(Tracker& tracker) {
+  auto items = CurrentItems(tracker);
+  if (!items) return Fail(items.error());
+  Table table;
+  std::vector<std::string> header;
+  for (const auto& c : ColumnDefs()) header.emplace_back(c.name);
+  table.rows.push_back(std::move(header));
+  for (const auto& [code, item] : *items) {
+    std::vector<std::string> cells;
+    for (const auto& c : ColumnDefs()) cells.push_back(c.format(item));
+    table.rows.push_back(std::move(cells));
+  }
+  return table;
+}
+
+// RFC 4180: quoted when it holds a separator, quote or line break, or edge spaces.
+std::string CsvField(const std::string& s) {
+  const bool quote = s.find_first_of(",\"\r\n;") != std::string::npos ||
+                     (!s.empty() && (s.front() == ' ' || s.back() == ' '));
+  if (!quote) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+Error WriteFailed(const std::string& why) {
+  return Error::Internal("tracker.write_failed", "could not write the export: " + why);
+}
+
+// --- XLSX -----------------------------------------------------------------------------------
+
+// The last sheet row of a header that starts at `row`: header cells merged down (a label over
+// two header rows) take the rows below into the header.
+size_t HeaderEnd(const std::vector<CellRange>& merged, size_t row) {
+  size_t end = row;
+  for (const CellRange& r : merged) {
+    if (r.first_row <= row && r.last_row > row) end = std::max(end, r.last_row);
+  }
+  return end;
+}
+
+// A header row below the first: its labels are the more specific ones, so they replace what is
+// above them.
+void Overlay(std::vector<std::string>& header, const std::vector<std::string>& cells) {
+  if (header.size() < cells.size()) header.resize(cells.size());
+  for (size_t i = 0; i < cells.size(); ++i) {
+    if (!cells[i].empty()) header[i] = cells[i];
+  }
+}
+
+// A label merged across columns names the first of them only; the reader repeated it in each.
+void UnrepeatMergedLabels(std::vector<std::string>& header, const std::vector<CellRange>& merged,
+                          size_t first_row, size_t last_row) {
+  for (const CellRange& r : merged) {
+    if (r.last_row < first_row || r.first_row > last_row || r.first_col >= header.size()) {
+      continue;
+    }
+    for (size_t col = r.first_col + 1; col <= r.last_col && col < header.size(); ++col) {
+      if (header[col] == header[r.first_col]) header[col].clear();
+    }
+  }
+}
+
+// A row that is one label merged across columns ("I. KHOA HỌC VÀ CÔNG NGHỆ" over the whole
+// table): a group heading between the items, not an item.
+bool IsGroupHeading(const std::vector<std::string>& cells, const std::vector<CellRange>& merged,
+                    size_t row) {
+  return std::any_of(merged.begin(), merged.end(), [&](const CellRange& r) {
+    if (r.first_col == r.last_col || !r.Contains(row, r.first_col)) return false;
+    for (size_t i = 0; i < cells.size(); ++i) {
+      if (!cells[i].empty() && !r.Contains(row, i)) return false;
+    }
+    return true;
+  });
+}
+
+std::vector<bool> DateColumns(const std::vector<std::string>& header) {
+  std::vector<bool> dates(header.size());
+  for (size_t i = 0; i < header.size(); ++i) {
+    auto column = ColumnNamed(header[i]);
+    dates[i] = column && IsDateColumn(*column);
+  }
+  return dates;
+}
+
+// Whole numbers as tools other than Excel write them ("12500.0"), as a person would type them.
+std::string WholeNumber(std::string cell) {
+  if (cell.size() < 3 || !cell.ends_with(".0")) return cell;
+  const size_t digits_from = cell.front() == '-' ? 1 : 0;
+  const auto digits = std::string_view(cell).substr(digits_from, cell.size() - 2 - digits_from);
+  if (digits.empty() ||
+      !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return cell;
+  }
+  cell.resize(cell.size() - 2);
+  return cell;
+}
+
+// The last row the reader returned, as the import reads text: dates ISO, whole numbers without
+// a decimal part.
+std::vector<std::string> DataCells(const XlsxReader& reader, std::vector<std::string> cells,
+                                   const std::vector<bool>& date_columns) {
+  for (size_t i = 0; i < cells.size(); ++i) {
+    std::string& cell = cells[i];
+    const bool styled = reader.IsDate(i);
+    if (styled || (i < date_columns.size() && date_columns[i])) {
+      auto date = ExcelSerialToDate(cell, reader.date1904());
+      if (date && (styled || date->year >= kFirstPlausibleYear)) {
+        cell = date->ToString();
+        continue;
+      }
+    }
+    cell = WholeNumber(std::move(cell));
+  }
+  return cells;
+}
+
+// The sheet as the import's table: the rows above the header kept as they are (the header is
+// found again among them), header rows folded into one, group headings left out.
+Result<Table> ReadSheet(XlsxReader& reader) {
+  Table table;
+  std::optional<size_t> header_at;  // index of the header in table.rows
+  size_t header_end = 0;
+  size_t above = 0;                               // rows with a value above the header
+  std::optional<std::vector<bool>> date_columns;  // known once the header rows are read
+  std::vector<std::string> cells;
+  while (reader.Next(cells)) {
+    const size_t row = reader.row();
+    if (!header_at) {
+      if (++above > kHeaderSearchRows) break;
+      if (NamesCode(cells)) {
+        header_at = table.rows.size();
+        header_end = HeaderEnd(reader.merged_ranges(), row);
+      }
+      table.rows.push_back(cells);
+      table.row_numbers.push_back(row);
+      continue;
+    }
+    std::vector<std::string>& header = table.rows[*header_at];
+    if (row <= header_end) {
+      Overlay(header, cells);
+      continue;
+    }
+    if (!date_columns) {
+      UnrepeatMergedLabels(header, reader.merged_ranges(), table.row_numbers[*header_at],
+                           header_end);
+      date_columns = DateColumns(header);
+    }
+    if (IsGroupHeading(cells, reader.merged_ranges(), row)) continue;
+    if (table.rows.size() > kMaxImportRows + kHeaderSearchRows) return Fail(TooManyRows());
+    table.rows.push_back(DataCells(reader, std::move(cells), *date_columns));
+    table.row_numbers.push_back(row);
+  }
+  if (const auto& error = reader.error()) return Fail(BadFile(error->message));
+  if (header_at && !date_columns) {  // a header and no data
+    UnrepeatMergedLabels(table.rows[*header_at], reader.merged_ranges(),
+                         table.row_numbers[*header_at], header_end);
+  }
+  return table;
+}
+
+// A file only this process uses, removed when it goes out of scope.
+class TempFile {
+ public:
+  TempFile() {
+    std::string name = (fs::temp_directory_path() / "pdh-tracker-XXXXXX.xlsx").string();
+    const int fd = mkstemps(name.data(), 5);
+    if (fd < 0) return;
+    ::close(fd);
+    path_ = std::move(name);
+  }
+  ~TempFile() {
+    if (path_.empty()) return;
+    std::error_code ignored;  // a leftover temp file is no reason to fail the export
+    fs::remove(path_, ignored);
+  }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+
+  // "" when no file could be created.
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace
+
+Result<ImportReport> Tracker::ImportCsv(std::istream& in, const ImportOptions& options) {
+  CsvReader reader(in);
+  Table table;
+  std::vector<std::string> fields;
+  while (reader.Next(fields)) {
+    if (table.rows.size() > kMaxImportRows + kHeaderSearchRows) return Fail(TooManyRows());
+    table.rows.push_back(fields);
+    table.row_numbers.push_back(reader.line());
+  }
+  if (reader.error()) return Fail(BadFile(reader.error()->message));
+  return ImportTable(*this, table, options);
+}
+
+Result<ImportReport> Tracker::ImportXlsx(std::string bytes, const ImportOptions& options) {
+  auto reader = XlsxReader::OpenBuffer(std::move(bytes), {.fill_merged = true});
+  if (!reader) {
+    return Fail(BadFile(reader.error().message + " (save it from Excel as .xlsx, or as CSV)"));
+  }
+  auto table = ReadSheet(*reader);
+  if (!table) return Fail(table.error());
+  if (table->rows.empty()) return Fail(BadFile("the sheet is empty: the first row is the header"));
+  return ImportTable(*this, *table, options);
+}
+
+Status Tracker::ExportCsv(std::ostream& out) {
+  auto table = ExportTable(*this);
+  if (!table) return Fail(table.error());
+  out << "\xEF\xBB\xBF";  // BOM, so spreadsheet programs read the Vietnamese text as UTF-8
+  for (const auto& row : table->rows) {
+    for (size_t i = 0; i < row.size(); ++i) out << (i ? "," : "") << CsvField(row[i]);
+    out << "\r\n";
+  }
+  if (!out) return Fail(WriteFailed("the output stream failed"));
+  return Ok();
+}
+
+Status Tracker::ExportXlsx(std::ostream& out) {
+  auto table = ExportTable(*this);
+  if (!table) return Fail(table.error());
+  // libxlsxwriter writes only to a file: build it there, then copy it out.
+  TempFile file;
+  if (file.path().empty()) return Fail(WriteFailed("no temporary file"));
+  std::vector<XlsxColumn> columns;
+  for (const auto& c : ColumnDefs()) {
+    columns.push_back(c.number ? XlsxColumn::kNumber : XlsxColumn::kText);
+  }
+  XlsxWriter writer(file.path());
+  if (auto s = writer.AddSheet(kSheetName, table->rows[0], std::move(columns)); !s) return s;
+  for (size_t i = 1; i < table->rows.size(); ++i) {
+    if (auto s = writer.AddRow(table->rows[i]); !s) return s;
+  }
+  if (auto s = writer.Close(); !s) return s;
+  std::ifstream in(file.path(), std::ios::binary);
+  if (!in) return Fail(WriteFailed("the workbook cannot be read back"));
+  out << in.rdbuf();
+  if (!out) return Fail(WriteFailed("the output stream failed"));
+  return Ok();
+}
+
+}  // namespace pdh::tracker
