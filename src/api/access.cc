@@ -83,6 +83,12 @@ const auth::Principal* PrincipalOf(const http::Request& req) {
   return static_cast<const auth::Principal*>(req.principal.get());
 }
 
+const auth::Principal& CallerOf(const http::Request& req) {
+  const auth::Principal* p = PrincipalOf(req);
+  if (!p) throw Failure(Error::Internal("auth.missing", "no principal on a protected route"));
+  return *p;
+}
+
 const units::Unit* Context::steward_unit(const units::Registry& registry) {
   auto setting = store_.GetSetting("steward_unit");
   const std::string code = setting && *setting ? **setting : home_province_ + ".SKHCN";

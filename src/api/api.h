@@ -13,8 +13,10 @@
 #include "auth/auth.h"
 #include "catalog/catalog.h"
 #include "core/clock.h"
+#include "notify/notify.h"
 #include "server/server.h"
 #include "store/store.h"
+#include "tracker/tracker.h"
 #include "units/units.h"
 
 namespace pdh::api {
@@ -34,7 +36,10 @@ class Context {
         audit_(audit_log),
         clock_(clock),
         catalog_(store, catalog::Catalog::RegistrySource([this] { return this->registry(); }),
-                 clock) {}
+                 clock),
+        tracker_(store, tracker::Tracker::RegistrySource([this] { return this->registry(); }),
+                 clock),
+        outbox_(store, clock) {}
 
   store::Store& store() { return store_; }
   std::shared_ptr<const units::Registry> registry() const {
@@ -49,6 +54,8 @@ class Context {
   audit::Log& audit() { return audit_; }
   const Clock& clock() const { return clock_; }
   catalog::Catalog& catalog() { return catalog_; }
+  tracker::Tracker& tracker() { return tracker_; }
+  notify::Outbox& outbox() { return outbox_; }
 
   // The unit whose officers run the province-wide registers (routes marked `stewarded`): the
   // setting "steward_unit", else the home province's Department of Science and Technology
@@ -76,6 +83,8 @@ class Context {
   audit::Log& audit_;
   const Clock& clock_;
   catalog::Catalog catalog_;
+  tracker::Tracker tracker_;
+  notify::Outbox outbox_;
   std::map<std::string, ScopeResolver> resolvers_;  // filled before serving, then read-only
 };
 
@@ -94,6 +103,8 @@ void AuditRequest(Context& ctx, const http::Request& req, const http::Route& rou
 
 // The principal the authorize hook attached, or null on public routes.
 const auth::Principal* PrincipalOf(const http::Request& req);
+// The same on routes that require one. Throws Failure (internal) when there is none.
+const auth::Principal& CallerOf(const http::Request& req);
 
 // Whether `p` may `permission` on `unit` (null: province-wide), counting the steward unit's
 // officers on `stewarded` routes. The same rule as the authorize hook, for handlers that check

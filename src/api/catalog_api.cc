@@ -18,8 +18,6 @@ using http::Request;
 using http::Response;
 
 constexpr const char* kWrite = "catalog.write";
-constexpr const char* kXlsxType =
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 // JSON Schema of an entry as catalog::ToJson writes it.
 constexpr const char* kEntryProperties = R"(
@@ -61,41 +59,10 @@ constexpr const char* kCountsSchema =
 constexpr const char* kReportSchema =
     R"({"type":"object","properties":{"rows":{"type":"integer"},"created":{"type":"integer"},"updated":{"type":"integer"},"unchanged":{"type":"integer"},"rejected":{"type":"integer"},"dry_run":{"type":"boolean"},"written":{"type":"boolean"},"errors":{"type":"array","items":{"type":"object","properties":{"row":{"type":"integer"},"column":{"type":"string"},"code":{"type":"string"},"message":{"type":"string"}}}}}})";
 
-json::value UnitName(const units::Registry& reg, const std::string& code) {
-  if (const units::Unit* u = reg.Find(code, Date::Today())) return json::value(u->name);
-  auto eras = reg.FindAllEras(code);
-  return eras.empty() ? json::value(nullptr) : json::value(eras.front()->name);
-}
-
 json::object RecordJson(const catalog::Record& r, const units::Registry& reg) {
   json::object o = catalog::ToJson(r);
-  o["owner_name"] = UnitName(reg, r.entry.owner);
+  o["owner_name"] = UnitNameOr(reg, r.entry.owner);
   return o;
-}
-
-template <typename Parse>
-auto EnumParam(const Request& req, const std::string& name, Parse parse, std::string_view allowed)
-    -> decltype(parse(std::string_view())) {
-  auto s = req.Query(name);
-  if (!s || s->empty()) return std::nullopt;
-  auto v = parse(*s);
-  if (!v) {
-    throw Failure(Error::BadRequest("request.invalid_" + name,
-                                    name + " must be one of " + std::string(allowed)));
-  }
-  return v;
-}
-
-std::optional<std::string> TextParam(const Request& req, const std::string& name) {
-  auto s = req.Query(name);
-  if (!s || s->empty()) return std::nullopt;
-  return s;
-}
-
-const auth::Principal& Caller(const Request& req) {
-  const auth::Principal* p = PrincipalOf(req);
-  if (!p) throw Failure(Error::Internal("auth.missing", "no principal on a protected route"));
-  return *p;
 }
 
 Response Summary(Context& ctx, Request& req) {
@@ -104,7 +71,7 @@ Response Summary(Context& ctx, Request& req) {
   auto reg = ctx.registry();
   for (auto& item : o["by_owner"].as_array()) {
     auto& g = item.as_object();
-    g["owner_name"] = UnitName(*reg, std::string(g["owner"].as_string()));
+    g["owner_name"] = UnitNameOr(*reg, std::string(g["owner"].as_string()));
   }
   return Response::Json(o);
 }
@@ -172,7 +139,7 @@ Response Facets(Context& ctx, Request&) {
   auto reg = ctx.registry();
   json::array owner_list;
   for (const auto& code : owners) {
-    owner_list.push_back(json::object{{"code", code}, {"name", UnitName(*reg, code)}});
+    owner_list.push_back(json::object{{"code", code}, {"name", UnitNameOr(*reg, code)}});
   }
   return Response::Json(json::object{{"sectors", json::array(sectors.begin(), sectors.end())},
                                      {"owners", std::move(owner_list)},
@@ -208,7 +175,7 @@ Response GetEntry(Context& ctx, Request& req) {
     linked.push_back(json::object{{"kind", catalog::LinkKindName(l.kind)}, {"source", l.target}});
   }
   o["linked_from"] = std::move(linked);
-  o["can_edit"] = MayOnCode(ctx, Caller(req), kWrite, record.entry.owner, true);
+  o["can_edit"] = MayOnCode(ctx, CallerOf(req), kWrite, record.entry.owner, true);
   return Response::Json(o);
 }
 
@@ -216,7 +183,7 @@ Response GetEntry(Context& ctx, Request& req) {
 std::pair<catalog::Entry, catalog::Change> WriteBody(const Request& req, const Context&) {
   json::object body = BodyObject(req);
   catalog::Change change;
-  change.actor = Caller(req).name;
+  change.actor = CallerOf(req).name;
   change.reason = OptString(body, "reason").value_or("");
   if (auto eff = OptString(body, "effective"); eff && !eff->empty()) {
     auto d = Date::Parse(*eff);
@@ -233,7 +200,7 @@ std::pair<catalog::Entry, catalog::Change> WriteBody(const Request& req, const C
 }
 
 void RequireMay(Context& ctx, const Request& req, const std::string& owner) {
-  const auth::Principal& p = Caller(req);
+  const auth::Principal& p = CallerOf(req);
   if (!MayOnCode(ctx, p, kWrite, owner, true)) {
     throw Failure(Error{"auth.forbidden",
                         "'" + p.name + "' may not catalog.write for " + owner +
@@ -265,52 +232,25 @@ Response UpdateEntry(Context& ctx, Request& req) {
   return Response::Json(RecordJson(record, *ctx.registry()));
 }
 
-bool IsXlsx(const Request& req) {
-  if (auto f = TextParam(req, "format")) {
-    if (*f == "xlsx") return true;
-    if (*f == "csv") return false;
-    throw Failure(Error::BadRequest("request.invalid_format", "format must be csv or xlsx"));
-  }
-  return req.Header("content-type").starts_with(kXlsxType) || req.body.starts_with("PK\x03\x04");
-}
-
 Response Import(Context& ctx, Request& req) {
-  const auth::Principal& p = Caller(req);
+  const auth::Principal& p = CallerOf(req);
   catalog::ImportOptions options;
   options.actor = p.name;
-  auto dry = TextParam(req, "dry_run");
-  options.dry_run = dry && (*dry == "true" || *dry == "1" || *dry == "yes");
+  options.dry_run = DryRunParam(req);
   options.may_edit = [&ctx, &p](const std::string& owner) {
     return MayOnCode(ctx, p, kWrite, owner, true);
   };
-  catalog::ImportReport report;
-  if (IsXlsx(req)) {
-    report = Must(ctx.catalog().ImportXlsx(std::move(req.body), options));
-  } else {
-    std::istringstream in(req.body);
-    report = Must(ctx.catalog().ImportCsv(in, options));
-  }
-  return Response::Json(catalog::ToJson(report));
+  auto& c = ctx.catalog();
+  return Response::Json(catalog::ToJson(SheetUpload<catalog::ImportReport>(
+      req, [&](std::istream& in) { return c.ImportCsv(in, options); },
+      [&](std::string bytes) { return c.ImportXlsx(std::move(bytes), options); })));
 }
 
 Response Export(Context& ctx, Request& req) {
-  const bool xlsx = TextParam(req, "format").value_or("csv") == "xlsx";
-  if (!xlsx && TextParam(req, "format").value_or("csv") != "csv") {
-    throw Failure(Error::BadRequest("request.invalid_format", "format must be csv or xlsx"));
-  }
-  Response r;
-  std::ostringstream out;
-  if (xlsx) {
-    Must(ctx.catalog().ExportXlsx(out));
-    r.content_type = kXlsxType;
-  } else {
-    Must(ctx.catalog().ExportCsv(out));
-    r.content_type = "text/csv; charset=utf-8";
-  }
-  r.body = std::move(out).str();
-  r.headers.emplace_back("Content-Disposition", std::string("attachment; filename=\"catalog.") +
-                                                    (xlsx ? "xlsx" : "csv") + "\"");
-  return r;
+  auto& c = ctx.catalog();
+  return SheetDownload(
+      req, "catalog", [&](std::ostream& out) { return c.ExportCsv(out); },
+      [&](std::ostream& out) { return c.ExportXlsx(out); });
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <sstream>
 
 namespace pdh::api {
 
@@ -114,6 +115,50 @@ Date AsOf(const http::Request& req) {
                                     "as_of '" + *s + "' is not a date: use YYYY-MM-DD"));
   }
   return *d;
+}
+
+std::optional<std::string> TextParam(const http::Request& req, const std::string& name) {
+  auto s = req.Query(name);
+  if (!s || s->empty()) return std::nullopt;
+  return s;
+}
+
+bool DryRunParam(const http::Request& req) {
+  auto dry = TextParam(req, "dry_run");
+  return dry && (*dry == "true" || *dry == "1" || *dry == "yes");
+}
+
+bool IsXlsxUpload(const http::Request& req) {
+  if (TextParam(req, "format")) return WantsXlsx(req);
+  return req.Header("content-type").starts_with(kXlsxType) || req.body.starts_with("PK\x03\x04");
+}
+
+bool WantsXlsx(const http::Request& req) {
+  const std::string format = TextParam(req, "format").value_or("csv");
+  if (format != "csv" && format != "xlsx") {
+    throw Failure(Error::BadRequest("request.invalid_format", "format must be csv or xlsx"));
+  }
+  return format == "xlsx";
+}
+
+http::Response SheetDownload(const http::Request& req, const std::string& basename,
+                             const std::function<Status(std::ostream&)>& csv,
+                             const std::function<Status(std::ostream&)>& xlsx) {
+  const bool as_xlsx = WantsXlsx(req);
+  std::ostringstream out;
+  Must(as_xlsx ? xlsx(out) : csv(out));
+  http::Response r;
+  r.content_type = as_xlsx ? kXlsxType : "text/csv; charset=utf-8";
+  r.body = std::move(out).str();
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + basename +
+                                                    (as_xlsx ? ".xlsx" : ".csv") + "\"");
+  return r;
+}
+
+json::value UnitNameOr(const units::Registry& reg, const std::string& code) {
+  if (const units::Unit* u = reg.Find(code, Date::Today())) return json::value(u->name);
+  auto eras = reg.FindAllEras(code);
+  return eras.empty() ? json::value(nullptr) : json::value(eras.front()->name);
 }
 
 }  // namespace pdh::api

@@ -4,13 +4,18 @@
 
 #include <boost/json.hpp>
 
+#include <functional>
+#include <istream>
 #include <optional>
+#include <ostream>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/date.h"
 #include "server/server.h"
+#include "units/units.h"
 
 namespace pdh::api {
 
@@ -34,6 +39,45 @@ void OnlyFields(const boost::json::object& o, std::initializer_list<std::string_
 // today). Errors: request.invalid_date.
 http::ParamDoc AsOfParam();
 Date AsOf(const http::Request& req);
+
+// A query parameter, nullopt when absent or empty.
+std::optional<std::string> TextParam(const http::Request& req, const std::string& name);
+// A query parameter parsed by `parse` (nullopt when absent). Errors: request.invalid_<name>.
+template <typename Parse>
+auto EnumParam(const http::Request& req, const std::string& name, Parse parse,
+               std::string_view allowed) -> decltype(parse(std::string_view())) {
+  auto s = TextParam(req, name);
+  if (!s) return std::nullopt;
+  auto v = parse(*s);
+  if (!v) {
+    throw Failure(Error::BadRequest("request.invalid_" + name,
+                                    name + " must be one of " + std::string(allowed)));
+  }
+  return v;
+}
+// ?dry_run=true|1|yes.
+bool DryRunParam(const http::Request& req);
+// Whether an uploaded sheet is XLSX: ?format=xlsx|csv, else the Content-Type or the ZIP magic.
+// Errors: request.invalid_format.
+bool IsXlsxUpload(const http::Request& req);
+// ?format=csv|xlsx for downloads (default csv); true for xlsx. Errors: request.invalid_format.
+bool WantsXlsx(const http::Request& req);
+inline constexpr const char* kXlsxType =
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+// A sheet download (?format=csv|xlsx) written by `csv` or `xlsx`, as "<basename>.<format>".
+http::Response SheetDownload(const http::Request& req, const std::string& basename,
+                             const std::function<Status(std::ostream&)>& csv,
+                             const std::function<Status(std::ostream&)>& xlsx);
+// Reads an uploaded sheet (the request body) with `csv` or `xlsx` (see IsXlsxUpload).
+template <typename Report>
+Report SheetUpload(http::Request& req, const std::function<Result<Report>(std::istream&)>& csv,
+                   const std::function<Result<Report>(std::string)>& xlsx) {
+  if (IsXlsxUpload(req)) return Must(xlsx(std::move(req.body)));
+  std::istringstream in(req.body);
+  return Must(csv(in));
+}
+// The name of the unit with `code` (today's, else of any era), or null.
+boost::json::value UnitNameOr(const units::Registry& reg, const std::string& code);
 
 boost::json::value OrNull(const std::optional<std::string>& s);
 

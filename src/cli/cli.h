@@ -39,6 +39,9 @@ struct Options {
   int admin_session_idle = 0;  // seconds; 0: the default (5 min)
   double rate_per_address = 50;
   double rate_per_token = 20;
+  int remind_every = 300;
+  std::string setting_key;
+  std::string setting_value;  // seconds between reminder rounds; 0: none
   // users, tokens, audit
   std::string user;
   std::string display_name;

@@ -4,20 +4,25 @@
 #include <boost/json.hpp>
 
 #include <unistd.h>
+#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <sstream>
+#include <stop_token>
 #include <string>
+#include <thread>
 
 #include "api/api.h"
 #include "auth/auth.h"
 #include "catalog/catalog.h"
 #include "cli/cli.h"
 #include "cli/paths.h"
+#include "notify/notify.h"
 #include "server/server.h"
 #include "store/store.h"
+#include "tracker/tracker.h"
 #include "units/units.h"
 
 namespace pdh::cli {
@@ -159,6 +164,8 @@ int RunDemo(const Options& o) {
   pdh::catalog::Catalog catalog(*store, registry, clock);
   const auto catalog_report = pdh::Must(pdh::catalog::GenerateDemo(catalog, *registry));
   pdh::cli::AuditCommand(*log, "catalog.demo", o.db);
+  const auto tracker_report = pdh::Must(pdh::tracker::GenerateDemo(*store, registry));
+  pdh::cli::AuditCommand(*log, "tracker.demo", o.db);
   if (o.json) {
     // The import report plus the administrator's login, for scripts and tests.
     std::ostringstream report_json;
@@ -171,6 +178,10 @@ int RunDemo(const Options& o) {
                       {"databases", catalog_report.databases},
                       {"national", catalog_report.national},
                       {"versions", catalog_report.versions}};
+    out["tracker"] = {{"programmes", tracker_report.programmes},
+                      {"targets", tracker_report.targets},
+                      {"tasks", tracker_report.tasks},
+                      {"reports", tracker_report.reports}};
     std::cout << json::serialize(out) << "\n";
     return 0;
   }
@@ -241,7 +252,34 @@ int RunServe(const Options& o) {
   const std::string bound = pdh::Must(server.Listen());
   const bool tls = !o.tls_cert.empty() && !o.tls_key.empty();
   std::cout << "pdh: listening on " << (tls ? "https://" : "http://") << bound << std::endl;
+  // Reminders of the register: queued for today and delivered every --remind-every seconds.
+  std::jthread reminders;
+  if (o.remind_every > 0) {
+    reminders = std::jthread([&ctx, every = o.remind_every](std::stop_token stop) {
+      std::mutex mu;
+      std::condition_variable_any wake;
+      while (!stop.stop_requested()) {
+        auto messages = ctx.tracker().Reminders(pdh::Date::Today());
+        auto config = pdh::notify::LoadConfig(ctx.store());
+        if (messages && config) {
+          (void)ctx.outbox().Add(*messages);
+          if (!config->webhook_url.empty() || !config->smtp_url.empty()) {
+            (void)ctx.outbox().Deliver(*config);
+          }
+        } else {
+          std::cerr << "pdh: reminders: "
+                    << (messages ? config.error().message : messages.error().message) << "\n";
+        }
+        std::unique_lock lock(mu);
+        wake.wait_for(lock, stop, std::chrono::seconds(every), [] { return false; });
+      }
+    });
+  }
   server.Run();
+  if (reminders.joinable()) {
+    reminders.request_stop();
+    reminders.join();
+  }
   (void)audit_log->Checkpoint();
   std::cerr << "pdh: stopped" << std::endl;
   return 0;
@@ -357,6 +395,27 @@ int RunUnitsAdd(Options o) {
   return 0;
 }
 
+// Settings the administrator chooses: the reminders' webhook and SMTP server and addresses
+// (notify.*), the report due day (tracker.report_due_day), the steward unit (steward_unit).
+int RunSettingsSet(const Options& o) {
+  auto store = OpenStore(o.db, false);
+  pdh::Must(store->SetSetting(o.setting_key, o.setting_value));
+  pdh::SystemClock clock;
+  pdh::cli::AuditCommand(*pdh::cli::OpenAuditLog(*store, clock), "settings.set", o.setting_key);
+  std::cout << o.setting_key << " = " << o.setting_value << "\n";
+  return 0;
+}
+
+int RunSettingsGet(const Options& o) {
+  auto store = OpenStore(o.db, false);
+  auto value = pdh::Must(store->GetSetting(o.setting_key));
+  if (!value) {
+    throw Failure(Error::NotFound("settings.not_found", "'" + o.setting_key + "' is not set"));
+  }
+  std::cout << *value << "\n";
+  return 0;
+}
+
 int RunBackup(const Options& o) {
   auto store = OpenStore(o.db, false);
   pdh::Must(store->Backup(o.backup_file));
@@ -401,6 +460,9 @@ int main(int argc, char** argv) {
                     "Requests per second allowed per client address (0: no limit)");
   serve->add_option("--rate-per-token", o.rate_per_token,
                     "Requests per second allowed per token or session (0: no limit)");
+  serve->add_option("--remind-every", o.remind_every,
+                    "Seconds between rounds of Resolution 57 reminders (queued for today, then "
+                    "delivered by the configured webhook and SMTP server); 0: none");
   serve->callback([&] { action = RunServe; });
 
   auto* units = app.add_subcommand("units", "Administrative units and agencies");
@@ -451,6 +513,20 @@ auto* backup = app.add_subcommand("backup", "Online backup of the database to a 
 add_db(backup);
 backup->add_option("file", o.backup_file, "Destination file (must not exist)")->required();
 backup->callback([&] { action = RunBackup; });
+
+auto* settings = app.add_subcommand("settings", "Read or change a setting of the database");
+settings->require_subcommand(1);
+auto* set = settings->add_subcommand("set",
+                                     "Set a setting (notify.webhook_url, notify.smtp_url, "
+                                     "notify.email_default, tracker.report_due_day, ...)");
+add_db(set);
+set->add_option("key", o.setting_key, "Setting name")->required();
+set->add_option("value", o.setting_value, "New value")->required();
+set->callback([&] { action = RunSettingsSet; });
+auto* get = settings->add_subcommand("get", "Print a setting");
+add_db(get);
+get->add_option("key", o.setting_key, "Setting name")->required();
+get->callback([&] { action = RunSettingsGet; });
 
 pdh::cli::AddSecurityCommands(app, o, action);
 pdh::cli::AddCatalogCommands(app, o, action);

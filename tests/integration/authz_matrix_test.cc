@@ -57,6 +57,21 @@ const std::map<std::string, std::string> kExpected = {
     {"catalog.update", "catalog.write"},
     {"catalog.import", "catalog.write"},
     {"catalog.export", "catalog.read"},
+    {"tracker.summary", "tracker.read"},
+    {"tracker.programmes", "tracker.read"},
+    {"tracker.list", "tracker.read"},
+    {"tracker.get", "tracker.read"},
+    {"tracker.create", "tracker.write"},
+    {"tracker.update", "tracker.write"},
+    {"tracker.report", "tracker.write"},
+    {"tracker.attach", "tracker.write"},
+    {"tracker.attachment", "tracker.read"},
+    {"tracker.reports", "tracker.read"},
+    {"tracker.import", "tracker.write"},
+    {"tracker.export", "tracker.read"},
+    {"tracker.outbox", "tracker.write"},
+    {"tracker.reminders", "tracker.write"},
+    {"tracker.deliver", "tracker.write"},
 };
 
 const char* kOwnUnit = "25459";    // Phường Tân Ninh: the officer's and the system's unit
@@ -105,8 +120,9 @@ class AuthzMatrix : public ::testing::Test {
       ASSERT_EQ(s.Pdh("tokens create --user " + a.name, &out), 0) << out;
       principals_->push_back({a.role, out.substr(0, out.find('\n'))});
     }
-    // Catalog entries named like the two units and owned by them, so routes scoped by an
-    // entry's owner ("catalog_entry:code") are tried on an own and an other unit's entry.
+    // Catalog entries and tasks named like the two units and owned by them, so routes scoped by
+    // an entry's owner ("catalog_entry:code", "tracker_item:code") are tried on an own and an
+    // other unit's entry.
     for (const char* unit : {kOwnUnit, kOtherUnit}) {
       auto r = s.Request({"POST",
                           "/api/v1/catalog/entries",
@@ -114,6 +130,15 @@ class AuthzMatrix : public ::testing::Test {
                               R"(","name":"Cơ sở dữ liệu hộ tịch","sector":"Tư pháp","owner":")" +
                               unit + R"(","status":"planned"})",
                           {{"Content-Type", "application/json"}}});
+      ASSERT_EQ(r.status, 201) << r.body;
+      // And a task each of the register, led by the unit ("tracker_item:code").
+      r = s.Request({"POST",
+                     "/api/v1/tracker/items",
+                     R"({"kind":"task","code":")" + std::string(unit) +
+                         R"(","programme":"NQ57","level":"unit","title":"Số hóa hồ sơ hộ tịch",)"
+                         R"("sector":"Chuyển đổi số","lead_unit":")" +
+                         unit + R"(","deadline":"2026-12-31"})",
+                     {{"Content-Type", "application/json"}}});
       ASSERT_EQ(r.status, 201) << r.body;
     }
   }
@@ -155,12 +180,15 @@ HttpRequest Concrete(const Operation& op, const std::string& unit) {
   fill("code", unit.empty() ? "80" : unit);
   fill("name", "officer_a");
   fill("id", "999999");
+  fill("month", "2025-10");
   std::string body;
   if (op.method != "GET" && op.method != "HEAD" && op.method != "DELETE") {
     const auto colon = op.scope.find(':');
     body = op.scope.starts_with("body:")
                ? R"({")" + op.scope.substr(colon + 1) + R"(":")" + unit + R"("})"
                : "{}";
+    // Units add items of their own level to the register (the province's are the steward's).
+    if (op.id == "tracker.create") body.insert(1, R"("level":"unit",)");
   }
   HttpRequest r{op.method, target, body, {}};
   if (!body.empty()) r.headers.emplace_back("Content-Type", "application/json");
