@@ -150,6 +150,7 @@ Response GetItem(Context& ctx, Request& req) {
   o["obligations"] = std::move(obligations);
   const auth::Principal& p = CallerOf(req);
   o["can_edit"] = MayOnCode(ctx, p, kWrite, record.item.lead_unit, true);
+  o["can_adjust"] = IsSteward(ctx, p);
   o["can_report"] = record.item.kind == tracker::ItemKind::kTask &&
                     MayOnCode(ctx, p, kWrite, record.item.lead_unit, false);
   return Response::Json(o);

@@ -16,6 +16,12 @@ import { overviewPage } from './pages/overview';
 import { passwordPage } from './pages/password';
 import { allTokensPage, myTokensPage } from './pages/tokens';
 import { totpPage } from './pages/totp';
+import { trackerBoardPage } from './pages/tracker-board';
+import { trackerItemPage } from './pages/tracker-item';
+import { trackerListPage } from './pages/tracker-list';
+import { trackerOverduePage } from './pages/tracker-overdue';
+import { trackerRankingPage } from './pages/tracker-ranking';
+import { trackerReportsPage } from './pages/tracker-reports';
 import { unitPage } from './pages/unit';
 import { unitsPage } from './pages/units';
 import { usersPage } from './pages/users';
@@ -52,6 +58,12 @@ const router = new Router(shell.outlet, signedIn(notFoundPage), (path) => shell.
   .add('/catalog/new', signedIn(catalogNewPage, ['administrator', 'officer']))
   .add('/catalog/:code/edit', signedIn(catalogEditPage, ['administrator', 'officer']))
   .add('/catalog/:code', signedIn(catalogEntryPage))
+  .add('/nq57', signedIn(trackerBoardPage))
+  .add('/nq57/tasks', signedIn(trackerListPage))
+  .add('/nq57/tasks/:code', signedIn(trackerItemPage))
+  .add('/nq57/overdue', signedIn(trackerOverduePage))
+  .add('/nq57/ranking', signedIn(trackerRankingPage))
+  .add('/nq57/reports', signedIn(trackerReportsPage))
   .add('/account/password', signedIn(passwordPage))
   .add('/account/totp', signedIn(totpPage))
   .add('/account/tokens', signedIn(myTokensPage))
