@@ -381,11 +381,13 @@ void RegisterTrackerRoutes(http::Router& router, Context& ctx) {
            R"(},"ranking":{"type":"array","items":{"type":"object"}}}})",
        .error_statuses = {400},
        .permission = "tracker.read"});
-  router.Add("GET", "/api/v1/tracker/programmes", "tracker.programmes", bind(ListProgrammes),
-             {.summary = "The programmes: Resolution 57, the province's plan, ...",
-              .tag = "tracker",
-              .response_schema = R"({"type":"object","properties":{"items":{"type":"array"}}})",
-              .permission = "tracker.read"});
+  router.Add(
+      "GET", "/api/v1/tracker/programmes", "tracker.programmes", bind(ListProgrammes),
+      {.summary = "The programmes: Resolution 57, the province's plan, ...",
+       .tag = "tracker",
+       .response_schema =
+           R"({"type":"object","properties":{"items":{"type":"array","items":{"type":"object"}}}})",
+       .permission = "tracker.read"});
   router.Add(
       "GET", "/api/v1/tracker/items", "tracker.list", bind(ListItems),
       {.summary = "Targets and tasks by code, filtered, with their status as of a date",
@@ -475,7 +477,7 @@ void RegisterTrackerRoutes(http::Router& router, Context& ctx) {
        .tag = "tracker",
        .params = {AsOfParam(), {"unit", "query", "Lead unit code"}, {"month", "query", "YYYY-MM"}},
        .response_schema =
-           R"({"type":"object","properties":{"due_day":{"type":"integer"},"items":{"type":"array"}}})",
+           R"({"type":"object","properties":{"due_day":{"type":"integer"},"items":{"type":"array","items":{"type":"object"}}}})",
        .error_statuses = {400},
        .permission = "tracker.read"});
   router.Add("POST", "/api/v1/tracker/import", "tracker.import", bind(Import),
@@ -495,15 +497,17 @@ void RegisterTrackerRoutes(http::Router& router, Context& ctx) {
               .error_statuses = {400},
               .response_content_type = "text/csv",
               .permission = "tracker.read"});
-  router.Add("GET", "/api/v1/tracker/outbox", "tracker.outbox", bind(ListOutbox),
-             {.summary = "Reminders in the outbox with their delivery state",
-              .tag = "tracker",
-              .params = {{"state", "query", "pending, delivered or failed"},
-                         {"limit", "query", "1 to 1000, default 100"}},
-              .response_schema = R"({"type":"object","properties":{"items":{"type":"array"}}})",
-              .error_statuses = {400},
-              .permission = kWrite,
-              .stewarded = true});
+  router.Add(
+      "GET", "/api/v1/tracker/outbox", "tracker.outbox", bind(ListOutbox),
+      {.summary = "Reminders in the outbox with their delivery state",
+       .tag = "tracker",
+       .params = {{"state", "query", "pending, delivered or failed"},
+                  {"limit", "query", "1 to 1000, default 100"}},
+       .response_schema =
+           R"({"type":"object","properties":{"items":{"type":"array","items":{"type":"object"}}}})",
+       .error_statuses = {400},
+       .permission = kWrite,
+       .stewarded = true});
   router.Add("POST", "/api/v1/tracker/reminders", "tracker.reminders", bind(QueueReminders),
              {.summary = "Queue the reminders owed as of a date (due soon, overdue, missing "
                          "reports); repeated calls add nothing new",

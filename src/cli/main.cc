@@ -190,6 +190,9 @@ int RunDemo(const Options& o) {
   std::cout << "Catalog: " << catalog_report.platforms << " platforms, " << catalog_report.databases
             << " specialized databases, " << catalog_report.national << " national databases ("
             << catalog_report.versions << " versions)\n";
+  std::cout << "Resolution 57 register: " << tracker_report.programmes << " programmes, "
+            << tracker_report.targets << " targets, " << tracker_report.tasks << " tasks, "
+            << tracker_report.reports << " monthly reports\n";
   std::cout << "\nAdministrator: admin\nPassword:      " << password
             << "\n(shown once; change it after signing in)\n"
             << "Sign in at /login; you will first enrol an authenticator app (TOTP): scan the QR "

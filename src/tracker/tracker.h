@@ -82,8 +82,8 @@ struct Item {
   // Targets: what is measured.
   std::optional<double> baseline;
   std::optional<double> target_value;
-  std::string measure_unit;   // "%", "hệ thống", "doanh nghiệp"
-  std::string indicator;      // optional indicator code the target judges itself by (M5)
+  std::string measure_unit;  // "%", "hệ thống", "doanh nghiệp"
+  std::string indicator;     // optional indicator code the target judges itself by (M5)
   State state = State::kNotStarted;
   std::optional<Date> completed_at;  // required when completed
   bool operator==(const Item&) const = default;
@@ -114,7 +114,7 @@ struct FieldChange {
 struct Change {
   std::string actor;
   std::string reason;
-  std::string approval;  // adjustments: "Văn bản số 123/UBND-KT ngày 01/09/2025"
+  std::string approval;             // adjustments: "Văn bản số 123/UBND-KT ngày 01/09/2025"
   std::optional<Date> effective;    // default today
   std::optional<int64_t> expected;  // optimistic lock on the version
 };
@@ -135,8 +135,8 @@ struct Version {
 enum class Derived {
   kNotStarted,
   kInProgress,
-  kOverdue,            // not completed, deadline before the date
-  kCompletedOnTime,    // completed_at <= deadline
+  kOverdue,          // not completed, deadline before the date
+  kCompletedOnTime,  // completed_at <= deadline
   kCompletedLate,
   kCancelled,
 };
@@ -147,7 +147,7 @@ struct ItemRecord {
   Item item;
   int64_t version = 0;
   Date effective;
-  bool adjusted = false;  // some version was an adjustment
+  bool adjusted = false;                  // some version was an adjustment
   Derived status = Derived::kNotStarted;  // as of the date asked
   std::optional<int> percent;             // latest reported percent as of that date
   std::vector<Version> history;           // filled by Get only
@@ -172,9 +172,9 @@ struct Report {
   std::string done;   // kết quả thực hiện
   std::string difficulties;
   std::string proposals;
-  std::string submitted_at;        // first submission, ISO-8601 UTC: judges timeliness
-  std::string updated_at;          // last edit
-  std::string submitted_by;        // account name
+  std::string submitted_at;  // first submission, ISO-8601 UTC: judges timeliness
+  std::string updated_at;    // last edit
+  std::string submitted_by;  // account name
   std::vector<Attachment> attachments;
 };
 
@@ -216,14 +216,14 @@ struct Group {
 struct UnitRank {
   std::string unit;
   std::string name;
-  int64_t tasks_due = 0;           // tasks whose deadline is on or before the date
+  int64_t tasks_due = 0;  // tasks whose deadline is on or before the date
   int64_t completed_on_time = 0;
-  double on_time_rate = 0;         // completed_on_time / tasks_due * 100, two decimals
-  int64_t reports_expected = 0;    // obligations already due
+  double on_time_rate = 0;       // completed_on_time / tasks_due * 100, two decimals
+  int64_t reports_expected = 0;  // obligations already due
   int64_t reports_on_time = 0;
   int64_t reports_late = 0;
   int64_t reports_missing = 0;
-  double report_rate = 0;          // reports_on_time / reports_expected * 100, two decimals
+  double report_rate = 0;  // reports_on_time / reports_expected * 100, two decimals
 };
 
 struct Summary {
@@ -272,9 +272,9 @@ struct Filter {
   std::optional<Level> level;
   std::optional<std::string> unit;  // lead unit
   std::optional<std::string> sector;
-  std::optional<Derived> status;    // as of `as_of`
-  std::string q;                    // words without diacritics in code, title, sector
-  std::string after;                // cursor: codes after this
+  std::optional<Derived> status;  // as of `as_of`
+  std::string q;                  // words without diacritics in code, title, sector
+  std::string after;              // cursor: codes after this
   int64_t limit = 100;
 };
 
@@ -380,7 +380,7 @@ class Tracker {
 boost::json::object ToJson(const Programme& p);
 boost::json::object ToJson(const Item& i);
 boost::json::object ToJson(const ItemRecord& r);  // item + version, effective, adjusted,
-                                                   // status, percent, history when filled
+                                                  // status, percent, history when filled
 boost::json::object ToJson(const Report& r);
 boost::json::object ToJson(const Obligation& o);
 boost::json::object ToJson(const Summary& s);
