@@ -21,6 +21,7 @@
 #include "core/clock.h"
 #include "core/date.h"
 #include "core/error.h"
+#include "core/sheet.h"
 #include "store/store.h"
 #include "units/units.h"
 
@@ -209,10 +210,7 @@ struct ImportReport {
 
 // A sheet as rows of cells, the first row the header; the shared shape of CSV and XLSX files.
 // row_numbers[i] is the number reported for rows[i] (empty: i + 1).
-struct Table {
-  std::vector<std::vector<std::string>> rows;
-  std::vector<size_t> row_numbers;
-};
+using Table = Sheet;
 
 // The import/export columns, in export order. Lists (source_systems, tags, runs_on,
 // exchanges_with) are joined with "; "; booleans "yes"/"no"; dates ISO. Import also takes

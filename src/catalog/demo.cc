@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "catalog/internal.h"
+#include "core/random.h"
 #include "core/text.h"
 
 namespace pdh::catalog {
@@ -20,33 +21,6 @@ constexpr size_t kDatabasesTotal = 112;
 constexpr size_t kCommuneDatabases = 6;
 constexpr size_t kNationalNotConnected = 3;
 constexpr std::string_view kActor = "demo";
-
-// SplitMix64: small, fast, and the same sequence on every platform.
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  // Uniform in [lo, hi].
-  int64_t Between(int64_t lo, int64_t hi) {
-    if (hi <= lo) return lo;
-    return lo + static_cast<int64_t>(Next() % static_cast<uint64_t>(hi - lo + 1));
-  }
-  bool Chance(int percent) { return Between(1, 100) <= percent; }
-  template <class T>
-  void Shuffle(std::vector<T>& items) {
-    for (size_t i = items.size(); i > 1; --i) {
-      std::swap(items[i - 1], items[static_cast<size_t>(Between(0, static_cast<int64_t>(i) - 1))]);
-    }
-  }
-
- private:
-  uint64_t state_;
-};
 
 // Days since 1970-01-01 and back (proleptic Gregorian), for date arithmetic.
 int64_t DayNumber(Date d) {

@@ -1,6 +1,5 @@
 // The catalog's values as names and JSON: enum names, entries to and from JSON (the stored
 // snapshot format and the API's), field-by-field differences, and stored rows read back.
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
@@ -8,20 +7,17 @@
 #include <utility>
 
 #include "catalog/internal.h"
+#include "core/json_util.h"
 #include "core/text.h"
 
 namespace pdh::catalog {
 namespace {
 
 namespace json = boost::json;
-
-template <class E, size_t N>
-std::optional<E> ParseName(const std::array<std::string_view, N>& names, std::string_view s) {
-  for (size_t i = 0; i < N; ++i) {
-    if (names[i] == s) return static_cast<E>(i);
-  }
-  return std::nullopt;
-}
+using json_util::Assign;
+using json_util::OptDate;
+using json_util::ParseName;
+using json_util::Strings;
 
 constexpr std::array<std::string_view, 3> kKindNames = {"platform", "database", "national"};
 constexpr std::array<std::string_view, 5> kStatusNames = {"planned", "under_construction", "in_use",
@@ -29,68 +25,14 @@ constexpr std::array<std::string_view, 5> kStatusNames = {"planned", "under_cons
 constexpr std::array<std::string_view, 3> kConsolidationNames = {"", "merged", "not_merged"};
 constexpr std::array<std::string_view, 2> kLinkKindNames = {"runs_on", "exchanges_with"};
 
-json::value OptDate(const std::optional<Date>& d) {
-  return d ? json::value(d->ToString()) : json::value(nullptr);
-}
-
-json::array Strings(const std::vector<std::string>& items) {
-  json::array a;
-  for (const auto& s : items) a.emplace_back(s);
-  return a;
-}
-
-Error InvalidField(const std::string& field, const std::string& what) {
-  return Error::Invalid("catalog.invalid_field", field + ": " + what);
-}
+constexpr json_util::FieldReader kFields("catalog.invalid_field");
 
 // Readers for one JSON field into an entry; each names the field in its error.
 using FieldReader = Status (*)(Entry&, const json::value&);
 
-Result<std::string> ReadString(const json::value& v, const std::string& field) {
-  if (v.is_null()) return std::string();
-  if (!v.is_string()) return Fail(InvalidField(field, "must be a string"));
-  return std::string(v.get_string());
-}
-
-Result<std::vector<std::string>> ReadStrings(const json::value& v, const std::string& field) {
-  if (v.is_null()) return std::vector<std::string>();
-  if (!v.is_array()) return Fail(InvalidField(field, "must be a list of strings"));
-  std::vector<std::string> out;
-  for (const auto& item : v.get_array()) {
-    if (!item.is_string()) return Fail(InvalidField(field, "must be a list of strings"));
-    out.emplace_back(item.get_string());
-  }
-  return out;
-}
-
-Result<std::optional<Date>> ReadDate(const json::value& v, const std::string& field) {
-  if (v.is_null()) return std::optional<Date>();
-  auto d = v.is_string() ? Date::Parse(v.get_string()) : std::nullopt;
-  if (!d) return Fail(InvalidField(field, "must be a date such as 2025-10-31"));
-  return d;
-}
-
-template <class E>
-Result<E> ReadEnum(const json::value& v, const std::string& field,
-                   std::optional<E> (*parse)(std::string_view)) {
-  auto s = ReadString(v, field);
-  if (!s) return Fail(s.error());
-  auto e = parse(*s);
-  if (!e) return Fail(InvalidField(field, "'" + *s + "' is not one of the allowed values"));
-  return *e;
-}
-
-// Assigns the result of `read` to `out`, or passes its error on.
-template <class T, class R>
-Status Assign(T& out, R read) {
-  if (!read) return Fail(read.error());
-  out = std::move(*read);
-  return Ok();
-}
-
 Result<std::vector<Link>> ReadLinks(const json::value& v) {
   if (v.is_null()) return std::vector<Link>();
-  if (!v.is_array()) return Fail(InvalidField("links", "must be a list of {kind, target}"));
+  if (!v.is_array()) return Fail(kFields.Invalid("links", "must be a list of {kind, target}"));
   std::vector<Link> out;
   for (const auto& item : v.get_array()) {
     const auto* o = item.if_object();
@@ -101,9 +43,9 @@ Result<std::vector<Link>> ReadLinks(const json::value& v) {
       k = ParseName<LinkKind>(kLinkKindNames, kind->get_string());
     }
     if (!k || !target || !target->is_string() || o->size() != 2) {
-      return Fail(InvalidField("links",
-                               "each link is {\"kind\": \"runs_on\" or "
-                               "\"exchanges_with\", \"target\": an entry code}"));
+      return Fail(kFields.Invalid("links",
+                                  "each link is {\"kind\": \"runs_on\" or "
+                                  "\"exchanges_with\", \"target\": an entry code}"));
     }
     out.push_back({*k, std::string(target->get_string())});
   }
@@ -114,37 +56,41 @@ const std::vector<std::pair<std::string_view, FieldReader>>& Readers() {
   static const std::vector<std::pair<std::string_view, FieldReader>> readers = {
       {"kind",
        [](Entry& e, const json::value& v) {
-         return Assign(e.kind, ReadEnum<Kind>(v, "kind", ParseKind));
+         return Assign(e.kind, kFields.Enum<Kind>(v, "kind", ParseKind));
        }},
       {"code",
-       [](Entry& e, const json::value& v) { return Assign(e.code, ReadString(v, "code")); }},
+       [](Entry& e, const json::value& v) { return Assign(e.code, kFields.String(v, "code")); }},
       {"name",
-       [](Entry& e, const json::value& v) { return Assign(e.name, ReadString(v, "name")); }},
+       [](Entry& e, const json::value& v) { return Assign(e.name, kFields.String(v, "name")); }},
       {"sector",
-       [](Entry& e, const json::value& v) { return Assign(e.sector, ReadString(v, "sector")); }},
+       [](Entry& e, const json::value& v) {
+         return Assign(e.sector, kFields.String(v, "sector"));
+       }},
       {"owner",
-       [](Entry& e, const json::value& v) { return Assign(e.owner, ReadString(v, "owner")); }},
+       [](Entry& e, const json::value& v) { return Assign(e.owner, kFields.String(v, "owner")); }},
       {"status",
        [](Entry& e, const json::value& v) {
-         return Assign(e.status, ReadEnum<EntryStatus>(v, "status", ParseStatus));
+         return Assign(e.status, kFields.Enum<EntryStatus>(v, "status", ParseStatus));
        }},
       {"consolidation",
        [](Entry& e, const json::value& v) {
          return Assign(e.consolidation,
-                       ReadEnum<Consolidation>(v, "consolidation", ParseConsolidation));
+                       kFields.Enum<Consolidation>(v, "consolidation", ParseConsolidation));
        }},
       {"source_systems",
        [](Entry& e, const json::value& v) {
-         return Assign(e.source_systems, ReadStrings(v, "source_systems"));
+         return Assign(e.source_systems, kFields.Strings(v, "source_systems"));
        }},
       {"ioc_connected",
        [](Entry& e, const json::value& v) -> Status {
-         if (!v.is_bool()) return Fail(InvalidField("ioc_connected", "must be true or false"));
+         if (!v.is_bool()) return Fail(kFields.Invalid("ioc_connected", "must be true or false"));
          e.ioc_connected = v.get_bool();
          return Ok();
        }},
       {"hosting",
-       [](Entry& e, const json::value& v) { return Assign(e.hosting, ReadString(v, "hosting")); }},
+       [](Entry& e, const json::value& v) {
+         return Assign(e.hosting, kFields.String(v, "hosting"));
+       }},
       {"record_count",
        [](Entry& e, const json::value& v) -> Status {
          if (v.is_null()) {
@@ -154,25 +100,27 @@ const std::vector<std::pair<std::string_view, FieldReader>>& Readers() {
          } else if (v.is_uint64() && v.get_uint64() <= INT64_MAX) {
            e.record_count = static_cast<int64_t>(v.get_uint64());
          } else {
-           return Fail(InvalidField("record_count", "must be a whole number"));
+           return Fail(kFields.Invalid("record_count", "must be a whole number"));
          }
          return Ok();
        }},
       {"last_data_update",
        [](Entry& e, const json::value& v) {
-         return Assign(e.last_data_update, ReadDate(v, "last_data_update"));
+         return Assign(e.last_data_update, kFields.OptionalDate(v, "last_data_update"));
        }},
       {"contact",
-       [](Entry& e, const json::value& v) { return Assign(e.contact, ReadString(v, "contact")); }},
+       [](Entry& e, const json::value& v) {
+         return Assign(e.contact, kFields.String(v, "contact"));
+       }},
       {"legal_basis",
        [](Entry& e, const json::value& v) {
-         return Assign(e.legal_basis, ReadString(v, "legal_basis"));
+         return Assign(e.legal_basis, kFields.String(v, "legal_basis"));
        }},
       {"tags",
-       [](Entry& e, const json::value& v) { return Assign(e.tags, ReadStrings(v, "tags")); }},
+       [](Entry& e, const json::value& v) { return Assign(e.tags, kFields.Strings(v, "tags")); }},
       {"connected_at",
        [](Entry& e, const json::value& v) {
-         return Assign(e.connected_at, ReadDate(v, "connected_at"));
+         return Assign(e.connected_at, kFields.OptionalDate(v, "connected_at"));
        }},
       {"links", [](Entry& e, const json::value& v) { return Assign(e.links, ReadLinks(v)); }},
   };
@@ -186,12 +134,6 @@ bool IsSet(const json::value& v) {
   if (v.is_array()) return !v.get_array().empty();
   if (v.is_bool()) return v.get_bool();
   return true;
-}
-
-json::value ParseJson(const std::string& text) {
-  boost::system::error_code ec;
-  json::value v = json::parse(text, ec);
-  return ec ? json::value(nullptr) : v;
 }
 
 Error Corrupt(const std::string& what) {
@@ -289,7 +231,7 @@ Result<Entry> EntryFromJson(const json::value& v) {
     auto it = std::find_if(readers.begin(), readers.end(),
                            [&, k = std::string_view(key)](const auto& r) { return r.first == k; });
     if (it == readers.end()) {
-      return Fail(InvalidField(std::string(key), "unknown field"));
+      return Fail(kFields.Invalid(std::string(key), "unknown field"));
     }
     if (auto s = it->second(e, value); !s) return Fail(s.error());
   }
@@ -426,16 +368,16 @@ store::CatalogWrite MakeWrite(const Entry& entry, const Current* current, Date e
 }
 
 Result<Current> FromRow(const store::CatalogEntryRow& row) {
-  auto entry = EntryFromJson(ParseJson(row.snapshot));
+  auto entry = EntryFromJson(json_util::Parse(row.snapshot));
   auto effective = Date::Parse(row.effective_date);
   if (!entry || !effective) return Fail(Corrupt("entry '" + row.code + "'"));
   return Current{std::move(*entry), row.version, *effective};
 }
 
 Result<Version> FromRow(const store::CatalogVersionRow& row) {
-  auto entry = EntryFromJson(ParseJson(row.snapshot));
+  auto entry = EntryFromJson(json_util::Parse(row.snapshot));
   auto effective = Date::Parse(row.effective_date);
-  json::value changes = ParseJson(row.changes);
+  json::value changes = json_util::Parse(row.changes);
   if (!entry || !effective || !changes.is_array()) {
     return Fail(Corrupt("version " + std::to_string(row.number) + " of '" + row.code + "'"));
   }

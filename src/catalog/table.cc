@@ -8,7 +8,6 @@
 #include <utility>
 
 #include "catalog/internal.h"
-#include "core/csv.h"
 #include "core/number.h"
 #include "core/text.h"
 
@@ -484,10 +483,6 @@ class RowImport {
   std::string recorded_at_;
 };
 
-size_t RowNumber(const Table& t, size_t i) {
-  return i < t.row_numbers.size() ? t.row_numbers[i] : i + 1;
-}
-
 // Link targets may come later in the file: every code the file names, with its kind.
 void StageKinds(const Table& t, const Header& h, Staged& staged) {
   for (size_t i = 1; i < t.rows.size(); ++i) {
@@ -495,19 +490,6 @@ void StageKinds(const Table& t, const Header& h, Staged& staged) {
     if (code.empty() || staged.kinds.contains(code)) continue;
     if (auto kind = ParseKind(Cell(t.rows[i], h.kind))) staged.kinds[code] = *kind;
   }
-}
-
-// RFC 4180: quoted when it holds a separator, quote or line break, or edge spaces.
-std::string CsvField(const std::string& s) {
-  const bool quote = s.find_first_of(",\"\r\n;") != std::string::npos ||
-                     (!s.empty() && (s.front() == ' ' || s.back() == ' '));
-  if (!quote) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 }  // namespace
@@ -549,7 +531,7 @@ Result<ImportReport> Catalog::ImportRows(const Table& table, const ImportOptions
   }
   ImportReport report;
   report.dry_run = options.dry_run;
-  const Header header = ReadHeader(table.rows[0], RowNumber(table, 0), report.errors);
+  const Header header = ReadHeader(table.rows[0], table.RowNumber(0), report.errors);
   for (size_t i = 1; i < table.rows.size(); ++i) report.rows += !Blank(table.rows[i]);
   if (!report.errors.empty()) return report;
 
@@ -569,7 +551,7 @@ Result<ImportReport> Catalog::ImportRows(const Table& table, const ImportOptions
                    FormatTime(clock_.Now()));
   std::vector<store::CatalogWrite> writes;
   for (size_t i = 1; i < table.rows.size(); ++i) {
-    if (!Blank(table.rows[i])) import.Run(RowNumber(table, i), table.rows[i], report, writes);
+    if (!Blank(table.rows[i])) import.Run(table.RowNumber(i), table.rows[i], report, writes);
   }
   if (!report.errors.empty() || options.dry_run || writes.empty()) return report;
   if (auto s = store_.catalog().Write(writes); !s) return Fail(s.error());
@@ -578,18 +560,13 @@ Result<ImportReport> Catalog::ImportRows(const Table& table, const ImportOptions
 }
 
 Result<ImportReport> Catalog::ImportCsv(std::istream& in, const ImportOptions& options) {
-  CsvReader reader(in);
-  Table table;
-  std::vector<std::string> fields;
-  while (reader.Next(fields)) {
-    if (table.rows.size() > kMaxImportRows + 1) {
-      return Fail(BadFile("more than " + std::to_string(kMaxImportRows) + " rows: split the file"));
-    }
-    table.rows.push_back(fields);
-    table.row_numbers.push_back(reader.line());
+  // A row past ImportRows' limit (the header and kMaxImportRows rows) is one too many.
+  auto table = ReadCsvSheet(in, kMaxImportRows + 2);
+  if (!table && table.error().code == kSheetTooManyRows) {
+    return Fail(BadFile("more than " + std::to_string(kMaxImportRows) + " rows: split the file"));
   }
-  if (reader.error()) return Fail(BadFile(reader.error()->message));
-  return ImportRows(table, options);
+  if (!table) return Fail(BadFile(table.error().message));
+  return ImportRows(*table, options);
 }
 
 Result<Table> Catalog::ExportRows() {
@@ -610,11 +587,7 @@ Result<Table> Catalog::ExportRows() {
 Status Catalog::ExportCsv(std::ostream& out) {
   auto table = ExportRows();
   if (!table) return Fail(table.error());
-  out << "\xEF\xBB\xBF";  // BOM, so spreadsheet programs read the Vietnamese text as UTF-8
-  for (const auto& row : table->rows) {
-    for (size_t i = 0; i < row.size(); ++i) out << (i ? "," : "") << CsvField(row[i]);
-    out << "\r\n";
-  }
+  WriteCsvSheet(out, table->rows);
   if (!out) return Fail(Error::Internal("catalog.write_failed", "could not write the export"));
   return Ok();
 }

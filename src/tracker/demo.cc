@@ -10,6 +10,7 @@
 #include <map>
 #include <utility>
 
+#include "core/random.h"
 #include "tracker/internal.h"
 
 namespace pdh::tracker {
@@ -47,37 +48,6 @@ constexpr std::string_view kPlanCode = "KH-NQ57-TN";
 constexpr Date kResolutionDate{2024, 12, 22};
 constexpr Date kPlanDate{2025, 2, 20};
 constexpr Date kMergerPlanDate{2025, 7, 15};  // tasks of the merged province and its communes
-
-// SplitMix64: small, fast, and the same sequence on every platform.
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  // Uniform in [lo, hi].
-  int64_t Between(int64_t lo, int64_t hi) {
-    if (hi <= lo) return lo;
-    return lo + static_cast<int64_t>(Next() % static_cast<uint64_t>(hi - lo + 1));
-  }
-  bool Chance(int percent) { return Between(1, 100) <= percent; }
-  template <class T>
-  const T& Pick(const std::vector<T>& items) {
-    return items[static_cast<size_t>(Between(0, static_cast<int64_t>(items.size()) - 1))];
-  }
-  template <class T>
-  void Shuffle(std::vector<T>& items) {
-    for (size_t i = items.size(); i > 1; --i) {
-      std::swap(items[i - 1], items[static_cast<size_t>(Between(0, static_cast<int64_t>(i) - 1))]);
-    }
-  }
-
- private:
-  uint64_t state_;
-};
 
 Date RandomDate(Rng& rng, Date from, Date to) {
   return FromDayNumber(rng.Between(DayNumber(from), DayNumber(to)));

@@ -1,7 +1,6 @@
 // The register's values as names and JSON: enum names, programmes, items and reports to and from
 // JSON (the stored snapshot format and the API's), field-by-field differences, stored rows read
 // back, and the calendar arithmetic the reports need.
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
@@ -11,6 +10,7 @@
 #include <cstdio>
 #include <utility>
 
+#include "core/json_util.h"
 #include "core/text.h"
 #include "tracker/internal.h"
 
@@ -18,14 +18,10 @@ namespace pdh::tracker {
 namespace {
 
 namespace json = boost::json;
-
-template <class E, size_t N>
-std::optional<E> ParseName(const std::array<std::string_view, N>& names, std::string_view s) {
-  for (size_t i = 0; i < N; ++i) {
-    if (names[i] == s) return static_cast<E>(i);
-  }
-  return std::nullopt;
-}
+using json_util::Assign;
+using json_util::OptDate;
+using json_util::ParseName;
+using json_util::Strings;
 
 constexpr std::array<std::string_view, 3> kLevelNames = {"central", "province", "unit"};
 constexpr std::array<std::string_view, 2> kKindNames = {"target", "task"};
@@ -37,92 +33,38 @@ constexpr std::array<std::string_view, 6> kDerivedNames = {
 constexpr std::array<std::string_view, 4> kTimelinessNames = {"on_time", "late", "missing",
                                                               "not_due"};
 
-json::value OptDate(const std::optional<Date>& d) {
-  return d ? json::value(d->ToString()) : json::value(nullptr);
-}
-
 json::value OptNumber(const std::optional<double>& d) {
   return d ? json::value(*d) : json::value(nullptr);
 }
 
-json::array Strings(const std::vector<std::string>& items) {
-  json::array a;
-  for (const auto& s : items) a.emplace_back(s);
-  return a;
-}
-
-Error InvalidField(const std::string& field, const std::string& what) {
-  return Error::Invalid("tracker.invalid_field", field + ": " + what);
-}
+constexpr json_util::FieldReader kFields("tracker.invalid_field");
 
 // --- Readers of one JSON field; each names the field in its error ----------------------------
 
-Result<std::string> ReadString(const json::value& v, const std::string& field) {
-  if (v.is_null()) return std::string();
-  if (!v.is_string()) return Fail(InvalidField(field, "must be a string"));
-  return std::string(v.get_string());
-}
-
-Result<std::vector<std::string>> ReadStrings(const json::value& v, const std::string& field) {
-  if (v.is_null()) return std::vector<std::string>();
-  if (!v.is_array()) return Fail(InvalidField(field, "must be a list of strings"));
-  std::vector<std::string> out;
-  for (const auto& item : v.get_array()) {
-    if (!item.is_string()) return Fail(InvalidField(field, "must be a list of strings"));
-    out.emplace_back(item.get_string());
-  }
-  return out;
-}
-
-Result<std::optional<Date>> ReadDate(const json::value& v, const std::string& field) {
-  if (v.is_null()) return std::optional<Date>();
-  auto d = v.is_string() ? Date::Parse(v.get_string()) : std::nullopt;
-  if (!d) return Fail(InvalidField(field, "must be a date such as 2025-10-31"));
-  return d;
-}
-
 Result<Date> ReadRequiredDate(const json::value& v, const std::string& field) {
-  auto d = ReadDate(v, field);
+  auto d = kFields.OptionalDate(v, field);
   if (!d) return Fail(d.error());
-  if (!*d) return Fail(InvalidField(field, "must be a date such as 2025-10-31"));
+  if (!*d) return Fail(kFields.Invalid(field, "must be a date such as 2025-10-31"));
   return **d;
 }
 
 Result<std::optional<double>> ReadNumber(const json::value& v, const std::string& field) {
   if (v.is_null()) return std::optional<double>();
-  if (!v.is_number()) return Fail(InvalidField(field, "must be a number"));
+  if (!v.is_number()) return Fail(kFields.Invalid(field, "must be a number"));
   const double d = v.to_number<double>();
-  if (!std::isfinite(d)) return Fail(InvalidField(field, "must be a finite number"));
+  if (!std::isfinite(d)) return Fail(kFields.Invalid(field, "must be a finite number"));
   return std::optional<double>(d);
-}
-
-template <class E>
-Result<E> ReadEnum(const json::value& v, const std::string& field,
-                   std::optional<E> (*parse)(std::string_view)) {
-  auto s = ReadString(v, field);
-  if (!s) return Fail(s.error());
-  auto e = parse(*s);
-  if (!e) return Fail(InvalidField(field, "'" + *s + "' is not one of the allowed values"));
-  return *e;
-}
-
-// Assigns the result of `read` to `out`, or passes its error on.
-template <class T, class R>
-Status Assign(T& out, R read) {
-  if (!read) return Fail(read.error());
-  out = std::move(*read);
-  return Ok();
 }
 
 Result<Leader> ReadLeader(const json::value& v) {
   if (v.is_null()) return Leader{};
   const auto* o = v.if_object();
-  if (!o) return Fail(InvalidField("leader", "must be {\"name\": ..., \"position\": ...}"));
+  if (!o) return Fail(kFields.Invalid("leader", "must be {\"name\": ..., \"position\": ...}"));
   Leader l;
   for (const auto& [key, value] : *o) {
     std::string* out = key == "name" ? &l.name : key == "position" ? &l.position : nullptr;
-    if (!out) return Fail(InvalidField("leader", "unknown field '" + std::string(key) + "'"));
-    auto s = ReadString(value, "leader");
+    if (!out) return Fail(kFields.Invalid("leader", "unknown field '" + std::string(key) + "'"));
+    auto s = kFields.String(value, "leader");
     if (!s) return Fail(s.error());
     *out = std::move(*s);
   }
@@ -141,7 +83,7 @@ Result<T> ReadObject(const json::value& v, const Readers<T>& readers, const std:
   for (const auto& [key, value] : *o) {
     auto it = std::find_if(readers.begin(), readers.end(),
                            [k = std::string_view(key)](const auto& r) { return r.first == k; });
-    if (it == readers.end()) return Fail(InvalidField(std::string(key), "unknown field"));
+    if (it == readers.end()) return Fail(kFields.Invalid(std::string(key), "unknown field"));
     if (auto s = it->second(out, value); !s) return Fail(s.error());
   }
   return out;
@@ -151,45 +93,48 @@ const Readers<Item>& ItemReaders() {
   static const Readers<Item> readers = {
       {"kind",
        [](Item& i, const json::value& v) {
-         return Assign(i.kind, ReadEnum<ItemKind>(v, "kind", ParseItemKind));
+         return Assign(i.kind, kFields.Enum<ItemKind>(v, "kind", ParseItemKind));
        }},
-      {"code", [](Item& i, const json::value& v) { return Assign(i.code, ReadString(v, "code")); }},
+      {"code",
+       [](Item& i, const json::value& v) { return Assign(i.code, kFields.String(v, "code")); }},
       {"programme",
        [](Item& i, const json::value& v) {
-         return Assign(i.programme, ReadString(v, "programme"));
+         return Assign(i.programme, kFields.String(v, "programme"));
        }},
       {"parent",
-       [](Item& i, const json::value& v) { return Assign(i.parent, ReadString(v, "parent")); }},
+       [](Item& i, const json::value& v) { return Assign(i.parent, kFields.String(v, "parent")); }},
       {"level",
        [](Item& i, const json::value& v) {
-         return Assign(i.level, ReadEnum<Level>(v, "level", ParseLevel));
+         return Assign(i.level, kFields.Enum<Level>(v, "level", ParseLevel));
        }},
       {"title",
-       [](Item& i, const json::value& v) { return Assign(i.title, ReadString(v, "title")); }},
+       [](Item& i, const json::value& v) { return Assign(i.title, kFields.String(v, "title")); }},
       {"sector",
-       [](Item& i, const json::value& v) { return Assign(i.sector, ReadString(v, "sector")); }},
+       [](Item& i, const json::value& v) { return Assign(i.sector, kFields.String(v, "sector")); }},
       {"lead_unit",
        [](Item& i, const json::value& v) {
-         return Assign(i.lead_unit, ReadString(v, "lead_unit"));
+         return Assign(i.lead_unit, kFields.String(v, "lead_unit"));
        }},
       {"cooperating_units",
        [](Item& i, const json::value& v) {
-         return Assign(i.cooperating_units, ReadStrings(v, "cooperating_units"));
+         return Assign(i.cooperating_units, kFields.Strings(v, "cooperating_units"));
        }},
       {"leader", [](Item& i, const json::value& v) { return Assign(i.leader, ReadLeader(v)); }},
       {"assigned_at",
        [](Item& i, const json::value& v) {
-         return Assign(i.assigned_at, ReadDate(v, "assigned_at"));
+         return Assign(i.assigned_at, kFields.OptionalDate(v, "assigned_at"));
        }},
       {"deadline",
-       [](Item& i, const json::value& v) { return Assign(i.deadline, ReadDate(v, "deadline")); }},
+       [](Item& i, const json::value& v) {
+         return Assign(i.deadline, kFields.OptionalDate(v, "deadline"));
+       }},
       {"recurrence",
        [](Item& i, const json::value& v) {
-         return Assign(i.recurrence, ReadEnum<Recurrence>(v, "recurrence", ParseRecurrence));
+         return Assign(i.recurrence, kFields.Enum<Recurrence>(v, "recurrence", ParseRecurrence));
        }},
       {"expected_product",
        [](Item& i, const json::value& v) {
-         return Assign(i.expected_product, ReadString(v, "expected_product"));
+         return Assign(i.expected_product, kFields.String(v, "expected_product"));
        }},
       {"baseline",
        [](Item& i, const json::value& v) { return Assign(i.baseline, ReadNumber(v, "baseline")); }},
@@ -199,19 +144,19 @@ const Readers<Item>& ItemReaders() {
        }},
       {"measure_unit",
        [](Item& i, const json::value& v) {
-         return Assign(i.measure_unit, ReadString(v, "measure_unit"));
+         return Assign(i.measure_unit, kFields.String(v, "measure_unit"));
        }},
       {"indicator",
        [](Item& i, const json::value& v) {
-         return Assign(i.indicator, ReadString(v, "indicator"));
+         return Assign(i.indicator, kFields.String(v, "indicator"));
        }},
       {"state",
        [](Item& i, const json::value& v) {
-         return Assign(i.state, ReadEnum<State>(v, "state", ParseState));
+         return Assign(i.state, kFields.Enum<State>(v, "state", ParseState));
        }},
       {"completed_at",
        [](Item& i, const json::value& v) {
-         return Assign(i.completed_at, ReadDate(v, "completed_at"));
+         return Assign(i.completed_at, kFields.OptionalDate(v, "completed_at"));
        }},
   };
   return readers;
@@ -219,17 +164,17 @@ const Readers<Item>& ItemReaders() {
 
 const Readers<Programme>& ProgrammeReaders() {
   static const Readers<Programme> readers = {
-      {"code",
-       [](Programme& p, const json::value& v) { return Assign(p.code, ReadString(v, "code")); }},
-      {"name",
-       [](Programme& p, const json::value& v) { return Assign(p.name, ReadString(v, "name")); }},
+      {"code", [](Programme& p,
+                  const json::value& v) { return Assign(p.code, kFields.String(v, "code")); }},
+      {"name", [](Programme& p,
+                  const json::value& v) { return Assign(p.name, kFields.String(v, "name")); }},
       {"legal_basis",
        [](Programme& p, const json::value& v) {
-         return Assign(p.legal_basis, ReadString(v, "legal_basis"));
+         return Assign(p.legal_basis, kFields.String(v, "legal_basis"));
        }},
       {"level",
        [](Programme& p, const json::value& v) {
-         return Assign(p.level, ReadEnum<Level>(v, "level", ParseLevel));
+         return Assign(p.level, kFields.Enum<Level>(v, "level", ParseLevel));
        }},
       {"period_from",
        [](Programme& p, const json::value& v) {
@@ -252,25 +197,25 @@ Status ReadPercent(Report& r, const json::value& v) {
     r.percent = static_cast<int>(v.get_uint64());
     return Ok();
   }
-  return Fail(InvalidField("percent", "must be a whole number from 0 to 100"));
+  return Fail(kFields.Invalid("percent", "must be a whole number from 0 to 100"));
 }
 
 const Readers<Report>& ReportReaders() {
   static const Readers<Report> readers = {
       {"task",
-       [](Report& r, const json::value& v) { return Assign(r.task, ReadString(v, "task")); }},
+       [](Report& r, const json::value& v) { return Assign(r.task, kFields.String(v, "task")); }},
       {"month",
-       [](Report& r, const json::value& v) { return Assign(r.month, ReadString(v, "month")); }},
+       [](Report& r, const json::value& v) { return Assign(r.month, kFields.String(v, "month")); }},
       {"percent", ReadPercent},
       {"done",
-       [](Report& r, const json::value& v) { return Assign(r.done, ReadString(v, "done")); }},
+       [](Report& r, const json::value& v) { return Assign(r.done, kFields.String(v, "done")); }},
       {"difficulties",
        [](Report& r, const json::value& v) {
-         return Assign(r.difficulties, ReadString(v, "difficulties"));
+         return Assign(r.difficulties, kFields.String(v, "difficulties"));
        }},
       {"proposals",
        [](Report& r, const json::value& v) {
-         return Assign(r.proposals, ReadString(v, "proposals"));
+         return Assign(r.proposals, kFields.String(v, "proposals"));
        }},
   };
   return readers;
@@ -287,12 +232,6 @@ bool IsSet(const json::value& v) {
     return std::any_of(o.begin(), o.end(), [](const auto& kv) { return IsSet(kv.value()); });
   }
   return true;
-}
-
-json::value ParseJson(const std::string& text) {
-  boost::system::error_code ec;
-  json::value v = json::parse(text, ec);
-  return ec ? json::value(nullptr) : v;
 }
 
 Error Corrupt(const std::string& what) {
@@ -658,7 +597,7 @@ store::TrackerWrite MakeWrite(const Item& item, const Current* current, Date eff
 }
 
 Result<Current> FromRow(const store::TrackerItemRow& row) {
-  auto item = ItemFromJson(ParseJson(row.snapshot));
+  auto item = ItemFromJson(json_util::Parse(row.snapshot));
   auto effective = Date::Parse(row.effective_date);
   auto first = Date::Parse(row.first_effective);
   if (!item || !effective || !first) return Fail(Corrupt("item '" + row.code + "'"));
@@ -666,7 +605,7 @@ Result<Current> FromRow(const store::TrackerItemRow& row) {
 }
 
 Result<Current> FromRow(const store::TrackerVersionRow& row) {
-  auto item = ItemFromJson(ParseJson(row.snapshot));
+  auto item = ItemFromJson(json_util::Parse(row.snapshot));
   auto effective = Date::Parse(row.effective_date);
   auto first = Date::Parse(row.first_effective);
   if (!item || !effective || !first) {
@@ -676,9 +615,9 @@ Result<Current> FromRow(const store::TrackerVersionRow& row) {
 }
 
 Result<Version> VersionFromRow(const store::TrackerVersionRow& row) {
-  auto item = ItemFromJson(ParseJson(row.snapshot));
+  auto item = ItemFromJson(json_util::Parse(row.snapshot));
   auto effective = Date::Parse(row.effective_date);
-  json::value changes = ParseJson(row.changes);
+  json::value changes = json_util::Parse(row.changes);
   if (!item || !effective || !changes.is_array()) {
     return Fail(Corrupt("version " + std::to_string(row.number) + " of '" + row.code + "'"));
   }
@@ -696,7 +635,7 @@ Result<Version> VersionFromRow(const store::TrackerVersionRow& row) {
 }
 
 Result<Programme> FromRow(const store::TrackerProgrammeRow& row) {
-  auto p = ProgrammeFromJson(ParseJson(row.snapshot));
+  auto p = ProgrammeFromJson(json_util::Parse(row.snapshot));
   if (!p) return Fail(Corrupt("programme '" + row.code + "'"));
   return p;
 }
@@ -709,7 +648,7 @@ std::string ReportSnapshot(const Report& r) {
 }
 
 Result<Report> FromRow(const store::TrackerReportRow& row) {
-  const json::value v = ParseJson(row.snapshot);
+  const json::value v = json_util::Parse(row.snapshot);
   const auto* o = v.if_object();
   if (!o) return Fail(Corrupt("report of '" + row.code + "' for " + row.month));
   Report r;

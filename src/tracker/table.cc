@@ -2,21 +2,16 @@
 // XLSX (sheets as departments send them: a title above the table, Vietnamese headers, dates as
 // serial numbers or "Quý IV/2025") read into the same rows, every row checked through
 // Tracker::ApplyBatch before anything is written, and exports that read back unchanged.
-#include <unistd.h>
-
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <cstdlib>  // mkstemps
-#include <filesystem>
-#include <fstream>
 #include <initializer_list>
 #include <map>
 #include <set>
 #include <utility>
 
-#include "core/csv.h"
 #include "core/number.h"
+#include "core/sheet.h"
 #include "core/text.h"
 #include "core/xlsx.h"
 #include "tracker/tracker.h"
@@ -24,16 +19,11 @@
 namespace pdh::tracker {
 namespace {
 
-namespace fs = std::filesystem;
-
 // The most data rows one import reads (tracker.bad_file beyond).
 constexpr size_t kMaxImportRows = 20000;
 // How far down a file the header row is looked for (rows with a value): a title, a subtitle,
 // the issuing unit and a blank line are usual; a table further down is not the import's.
 constexpr size_t kHeaderSearchRows = 30;
-// Dates typed as plain numbers in XLSX (the cell's date format lost) count only from this year:
-// a year typed into a deadline ("2025") must not become a day of 1905.
-constexpr int kFirstPlausibleYear = 1970;
 // The register as it stands, every version included: the export and the import's starting point.
 constexpr Date kLatest{9999, 12, 31};
 constexpr int64_t kPageSize = 1000;
@@ -42,10 +32,11 @@ constexpr std::string_view kListSeparator = "; ";
 
 // Cells as read from a file: the header somewhere in the first rows, and each row's number as
 // the file shows it (CSV line, sheet row).
-struct Table {
-  std::vector<std::vector<std::string>> rows;
-  std::vector<size_t> row_numbers;
-};
+using Table = Sheet;
+
+// The most rows a file's table holds: the rows above the header that are looked through, the
+// header, and kMaxImportRows data rows.
+constexpr size_t kMaxTableRows = kMaxImportRows + kHeaderSearchRows + 1;
 
 Error BadFile(const std::string& why) {
   return Error::BadRequest("tracker.bad_file", why);
@@ -722,10 +713,6 @@ class RowReader {
   const ImportOptions& options_;
 };
 
-size_t RowNumber(const Table& t, size_t i) {
-  return i < t.row_numbers.size() ? t.row_numbers[i] : i + 1;
-}
-
 // The index of the header row: the first of the first rows that names the code column.
 std::optional<size_t> FindHeader(const Table& t) {
   size_t seen = 0;
@@ -740,7 +727,7 @@ std::optional<size_t> FindHeader(const Table& t) {
 ImportReport NoHeader(const Table& t, bool dry_run) {
   ImportReport report;
   report.dry_run = dry_run;
-  report.errors.push_back(MakeError(RowNumber(t, 0), "code", "tracker.missing_column",
+  report.errors.push_back(MakeError(t.RowNumber(0), "code", "tracker.missing_column",
                                     "no header row: none of the first " +
                                         std::to_string(kHeaderSearchRows) +
                                         " rows has a code (Mã) column; add one, or use the "
@@ -754,7 +741,7 @@ Result<ImportReport> ImportTable(Tracker& tracker, const Table& table, size_t he
   ImportReport report;
   report.dry_run = options.dry_run;
   const Header header =
-      ReadHeader(table.rows[header_at], RowNumber(table, header_at), report.errors);
+      ReadHeader(table.rows[header_at], table.RowNumber(header_at), report.errors);
   std::vector<size_t> data;  // indexes of the data rows
   for (size_t i = header_at + 1; i < table.rows.size(); ++i) {
     if (!Blank(table.rows[i]) && !IsColumnNumbering(table.rows[i])) data.push_back(i);
@@ -769,7 +756,7 @@ Result<ImportReport> ImportTable(Tracker& tracker, const Table& table, size_t he
   std::vector<size_t> edit_rows;  // the file's row number of each edit
   std::set<size_t> rejected;
   for (size_t i : data) {
-    const size_t row = RowNumber(table, i);
+    const size_t row = table.RowNumber(i);
     const size_t before = report.errors.size();
     if (auto edit = reader.Read(row, table.rows[i], report.errors)) {
       edits.push_back(std::move(*edit));
@@ -822,193 +809,30 @@ Result<Table> ExportTable(Tracker& tracker) {
   return table;
 }
 
-// RFC 4180: quoted when it holds a separator, quote or line break, or edge spaces.
-std::string CsvField(const std::string& s) {
-  const bool quote = s.find_first_of(",\"\r\n;") != std::string::npos ||
-                     (!s.empty() && (s.front() == ' ' || s.back() == ' '));
-  if (!quote) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 Error WriteFailed(const std::string& why) {
   return Error::Internal("tracker.write_failed", "could not write the export: " + why);
 }
 
 // --- XLSX -----------------------------------------------------------------------------------
 
-// The last sheet row of a header that starts at `row`: header cells merged down (a label over
-// two header rows) take the rows below into the header.
-size_t HeaderEnd(const std::vector<CellRange>& merged, size_t row) {
-  size_t end = row;
-  for (const CellRange& r : merged) {
-    if (r.first_row <= row && r.last_row > row) end = std::max(end, r.last_row);
-  }
-  return end;
+bool NamesDateColumn(const std::string& header_cell) {
+  auto column = ColumnNamed(header_cell);
+  return column && IsDateColumn(*column);
 }
 
-// A header row below the first: its labels are the more specific ones, so they replace what is
-// above them.
-void Overlay(std::vector<std::string>& header, const std::vector<std::string>& cells) {
-  if (header.size() < cells.size()) header.resize(cells.size());
-  for (size_t i = 0; i < cells.size(); ++i) {
-    if (!cells[i].empty()) header[i] = cells[i];
-  }
+// The shared sheet code's errors as the tracker's.
+Error FileError(const Error& e) {
+  if (e.code == kSheetTooManyRows) return TooManyRows();
+  if (e.code == kSheetWriteFailed) return Error::Internal("tracker.write_failed", e.message);
+  return BadFile(e.message);
 }
-
-// A label merged across columns names the first of them only; the reader repeated it in each.
-void UnrepeatMergedLabels(std::vector<std::string>& header, const std::vector<CellRange>& merged,
-                          size_t first_row, size_t last_row) {
-  for (const CellRange& r : merged) {
-    if (r.last_row < first_row || r.first_row > last_row || r.first_col >= header.size()) {
-      continue;
-    }
-    for (size_t col = r.first_col + 1; col <= r.last_col && col < header.size(); ++col) {
-      if (header[col] == header[r.first_col]) header[col].clear();
-    }
-  }
-}
-
-// A row that is one label merged across columns ("I. KHOA HỌC VÀ CÔNG NGHỆ" over the whole
-// table): a group heading between the items, not an item.
-bool IsGroupHeading(const std::vector<std::string>& cells, const std::vector<CellRange>& merged,
-                    size_t row) {
-  return std::any_of(merged.begin(), merged.end(), [&](const CellRange& r) {
-    if (r.first_col == r.last_col || !r.Contains(row, r.first_col)) return false;
-    for (size_t i = 0; i < cells.size(); ++i) {
-      if (!cells[i].empty() && !r.Contains(row, i)) return false;
-    }
-    return true;
-  });
-}
-
-std::vector<bool> DateColumns(const std::vector<std::string>& header) {
-  std::vector<bool> dates(header.size());
-  for (size_t i = 0; i < header.size(); ++i) {
-    auto column = ColumnNamed(header[i]);
-    dates[i] = column && IsDateColumn(*column);
-  }
-  return dates;
-}
-
-// Whole numbers as tools other than Excel write them ("12500.0"), as a person would type them.
-std::string WholeNumber(std::string cell) {
-  if (cell.size() < 3 || !cell.ends_with(".0")) return cell;
-  const size_t digits_from = cell.front() == '-' ? 1 : 0;
-  const auto digits = std::string_view(cell).substr(digits_from, cell.size() - 2 - digits_from);
-  if (digits.empty() ||
-      !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return cell;
-  }
-  cell.resize(cell.size() - 2);
-  return cell;
-}
-
-// The last row the reader returned, as the import reads text: dates ISO, whole numbers without
-// a decimal part.
-std::vector<std::string> DataCells(const XlsxReader& reader, std::vector<std::string> cells,
-                                   const std::vector<bool>& date_columns) {
-  for (size_t i = 0; i < cells.size(); ++i) {
-    std::string& cell = cells[i];
-    const bool styled = reader.IsDate(i);
-    if (styled || (i < date_columns.size() && date_columns[i])) {
-      auto date = ExcelSerialToDate(cell, reader.date1904());
-      if (date && (styled || date->year >= kFirstPlausibleYear)) {
-        cell = date->ToString();
-        continue;
-      }
-    }
-    cell = WholeNumber(std::move(cell));
-  }
-  return cells;
-}
-
-// The sheet as the import's table: the rows above the header kept as they are (the header is
-// found again among them), header rows folded into one, group headings left out.
-Result<Table> ReadSheet(XlsxReader& reader) {
-  Table table;
-  std::optional<size_t> header_at;  // index of the header in table.rows
-  size_t header_end = 0;
-  size_t above = 0;                               // rows with a value above the header
-  std::optional<std::vector<bool>> date_columns;  // known once the header rows are read
-  std::vector<std::string> cells;
-  while (reader.Next(cells)) {
-    const size_t row = reader.row();
-    if (!header_at) {
-      if (++above > kHeaderSearchRows) break;
-      if (NamesCode(cells)) {
-        header_at = table.rows.size();
-        header_end = HeaderEnd(reader.merged_ranges(), row);
-      }
-      table.rows.push_back(cells);
-      table.row_numbers.push_back(row);
-      continue;
-    }
-    std::vector<std::string>& header = table.rows[*header_at];
-    if (row <= header_end) {
-      Overlay(header, cells);
-      continue;
-    }
-    if (!date_columns) {
-      UnrepeatMergedLabels(header, reader.merged_ranges(), table.row_numbers[*header_at],
-                           header_end);
-      date_columns = DateColumns(header);
-    }
-    if (IsGroupHeading(cells, reader.merged_ranges(), row)) continue;
-    if (table.rows.size() > kMaxImportRows + kHeaderSearchRows) return Fail(TooManyRows());
-    table.rows.push_back(DataCells(reader, std::move(cells), *date_columns));
-    table.row_numbers.push_back(row);
-  }
-  if (const auto& error = reader.error()) return Fail(BadFile(error->message));
-  if (header_at && !date_columns) {  // a header and no data
-    UnrepeatMergedLabels(table.rows[*header_at], reader.merged_ranges(),
-                         table.row_numbers[*header_at], header_end);
-  }
-  return table;
-}
-
-// A file only this process uses, removed when it goes out of scope.
-class TempFile {
- public:
-  TempFile() {
-    std::string name = (fs::temp_directory_path() / "pdh-tracker-XXXXXX.xlsx").string();
-    const int fd = mkstemps(name.data(), 5);
-    if (fd < 0) return;
-    ::close(fd);
-    path_ = std::move(name);
-  }
-  ~TempFile() {
-    if (path_.empty()) return;
-    std::error_code ignored;  // a leftover temp file is no reason to fail the export
-    fs::remove(path_, ignored);
-  }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-
-  // "" when no file could be created.
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 }  // namespace
 
 Result<ImportReport> Tracker::ImportCsv(std::istream& in, const ImportOptions& options) {
-  CsvReader reader(in);
-  Table table;
-  std::vector<std::string> fields;
-  while (reader.Next(fields)) {
-    if (table.rows.size() > kMaxImportRows + kHeaderSearchRows) return Fail(TooManyRows());
-    table.rows.push_back(fields);
-    table.row_numbers.push_back(reader.line());
-  }
-  if (reader.error()) return Fail(BadFile(reader.error()->message));
-  return ImportTable(*this, table, options);
+  auto table = ReadCsvSheet(in, kMaxTableRows);
+  if (!table) return Fail(FileError(table.error()));
+  return ImportTable(*this, *table, options);
 }
 
 Result<ImportReport> Tracker::ImportXlsx(std::string bytes, const ImportOptions& options) {
@@ -1016,20 +840,22 @@ Result<ImportReport> Tracker::ImportXlsx(std::string bytes, const ImportOptions&
   if (!reader) {
     return Fail(BadFile(reader.error().message + " (save it from Excel as .xlsx, or as CSV)"));
   }
-  auto table = ReadSheet(*reader);
-  if (!table) return Fail(table.error());
-  if (table->rows.empty()) return Fail(BadFile("the sheet is empty: the first row is the header"));
-  return ImportTable(*this, *table, options);
+  // The rows above the header are kept: ImportTable finds the header again among them.
+  auto read = ReadXlsxSheet(*reader, {.is_header = NamesCode,
+                                      .is_date_column = NamesDateColumn,
+                                      .header_search_rows = kHeaderSearchRows,
+                                      .max_rows = kMaxTableRows,
+                                      .keep_rows_above_header = true});
+  if (!read) return Fail(FileError(read.error()));
+  const Table& table = read->sheet;
+  if (table.rows.empty()) return Fail(BadFile("the sheet is empty: the first row is the header"));
+  return ImportTable(*this, table, options);
 }
 
 Status Tracker::ExportCsv(std::ostream& out) {
   auto table = ExportTable(*this);
   if (!table) return Fail(table.error());
-  out << "\xEF\xBB\xBF";  // BOM, so spreadsheet programs read the Vietnamese text as UTF-8
-  for (const auto& row : table->rows) {
-    for (size_t i = 0; i < row.size(); ++i) out << (i ? "," : "") << CsvField(row[i]);
-    out << "\r\n";
-  }
+  WriteCsvSheet(out, table->rows);
   if (!out) return Fail(WriteFailed("the output stream failed"));
   return Ok();
 }
@@ -1037,23 +863,13 @@ Status Tracker::ExportCsv(std::ostream& out) {
 Status Tracker::ExportXlsx(std::ostream& out) {
   auto table = ExportTable(*this);
   if (!table) return Fail(table.error());
-  // libxlsxwriter writes only to a file: build it there, then copy it out.
-  TempFile file;
-  if (file.path().empty()) return Fail(WriteFailed("no temporary file"));
   std::vector<XlsxColumn> columns;
   for (const auto& c : ColumnDefs()) {
     columns.push_back(c.number ? XlsxColumn::kNumber : XlsxColumn::kText);
   }
-  XlsxWriter writer(file.path());
-  if (auto s = writer.AddSheet(kSheetName, table->rows[0], std::move(columns)); !s) return s;
-  for (size_t i = 1; i < table->rows.size(); ++i) {
-    if (auto s = writer.AddRow(table->rows[i]); !s) return s;
+  if (auto s = WriteXlsxSheet(out, kSheetName, table->rows, std::move(columns)); !s) {
+    return Fail(FileError(s.error()));
   }
-  if (auto s = writer.Close(); !s) return s;
-  std::ifstream in(file.path(), std::ios::binary);
-  if (!in) return Fail(WriteFailed("the workbook cannot be read back"));
-  out << in.rdbuf();
-  if (!out) return Fail(WriteFailed("the output stream failed"));
   return Ok();
 }
 

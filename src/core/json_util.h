@@ -1,0 +1,74 @@
+// JSON as the modules' snapshots and API bodies write it: optional dates as null, lists of
+// strings, enums by name, and readers of one field that name the field in their errors.
+#pragma once
+
+#include <boost/json/array.hpp>
+#include <boost/json/value.hpp>
+
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/date.h"
+#include "core/error.h"
+
+namespace pdh::json_util {
+
+// The ISO date, or null.
+boost::json::value OptDate(const std::optional<Date>& d);
+boost::json::array Strings(const std::vector<std::string>& items);
+// The JSON in `text`, or null when it does not parse.
+boost::json::value Parse(const std::string& text);
+
+// The enum whose value is the index of `s` in `names`.
+template <class E, size_t N>
+std::optional<E> ParseName(const std::array<std::string_view, N>& names, std::string_view s) {
+  for (size_t i = 0; i < N; ++i) {
+    if (names[i] == s) return static_cast<E>(i);
+  }
+  return std::nullopt;
+}
+
+// Assigns the value `read` holds to `out`, or passes its error on.
+template <class T, class R>
+Status Assign(T& out, R read) {
+  if (!read) return Fail(read.error());
+  out = std::move(*read);
+  return Ok();
+}
+
+// Reads one field's value; the errors are Error::Invalid with the module's code
+// ("catalog.invalid_field") and a message that starts with the field ("deadline: ...").
+class FieldReader {
+ public:
+  explicit constexpr FieldReader(std::string_view code) : code_(code) {}
+
+  Error Invalid(const std::string& field, const std::string& what) const;
+
+  // null reads as "" (or an empty list, or no date).
+  Result<std::string> String(const boost::json::value& v, const std::string& field) const;
+  Result<std::vector<std::string>> Strings(const boost::json::value& v,
+                                           const std::string& field) const;
+  Result<std::optional<Date>> OptionalDate(const boost::json::value& v,
+                                           const std::string& field) const;
+
+  // A string that `parse` takes (an enum's name).
+  template <class E>
+  Result<E> Enum(const boost::json::value& v, const std::string& field,
+                 std::optional<E> (*parse)(std::string_view)) const {
+    auto s = String(v, field);
+    if (!s) return Fail(s.error());
+    auto e = parse(*s);
+    if (!e) return Fail(Invalid(field, "'" + *s + "' is not one of the allowed values"));
+    return *e;
+  }
+
+ private:
+  std::string_view code_;
+};
+
+}  // namespace pdh::json_util

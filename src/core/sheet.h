@@ -1,0 +1,81 @@
+// A sheet as rows of text cells with the row numbers the file shows: read from CSV or from an
+// XLSX sheet as departments send them (a title above the table, header rows merged over two
+// levels, group headings between the rows, dates as serial numbers), and written back as CSV or
+// XLSX. What the columns mean is the caller's: it says which row is the header and which header
+// cells name dates.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <istream>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "core/xlsx.h"
+
+namespace pdh {
+
+// Error codes of this unit; callers turn them into their own (a module's bad_file, ...).
+inline constexpr std::string_view kSheetTooManyRows = "sheet.too_many_rows";
+inline constexpr std::string_view kSheetWriteFailed = "sheet.write_failed";
+
+// Rows of cells. row_numbers[i] is the number reported for rows[i]: the CSV line or sheet row
+// it was read from (empty: i + 1).
+struct Sheet {
+  std::vector<std::vector<std::string>> rows;
+  std::vector<size_t> row_numbers;
+
+  size_t RowNumber(size_t i) const { return i < row_numbers.size() ? row_numbers[i] : i + 1; }
+};
+
+// Reads every CSV record (see CsvReader), each with the line it starts on. Errors: the reader's
+// (csv.*), and sheet.too_many_rows when there are more than `max_rows` records.
+Result<Sheet> ReadCsvSheet(std::istream& in, size_t max_rows);
+
+// Writes `rows` as CSV for spreadsheet programs: a UTF-8 BOM (so they read Vietnamese text as
+// UTF-8), RFC 4180 quoting, CRLF line ends. The caller checks the stream.
+void WriteCsvSheet(std::ostream& out, const std::vector<std::vector<std::string>>& rows);
+
+struct SheetReadOptions {
+  // Whether a row is the header: it names a column the caller cannot do without.
+  std::function<bool(const std::vector<std::string>& cells)> is_header;
+  // Whether a header cell names a column of dates: plain numbers there are serial dates (from
+  // first_date_year on), as when a cell's date format was lost.
+  std::function<bool(const std::string& header_cell)> is_date_column;
+  // How far down the header is looked for, in rows with a value: a title, a subtitle, the
+  // issuing unit and a blank line are usual; a table further down is not the caller's.
+  size_t header_search_rows = 30;
+  // The most rows the result may hold; one more fails with sheet.too_many_rows.
+  size_t max_rows = 0;
+  // Keep the rows above the header, for a caller that looks for the header itself (as it does
+  // in a CSV file); otherwise the result starts with the header.
+  bool keep_rows_above_header = false;
+  // A year typed into a date column ("2025") must not become a day of 1905.
+  int first_date_year = 1970;
+};
+
+struct XlsxSheet {
+  // Header rows folded into one (merged labels named once), then the data rows as text a person
+  // would type: dates ISO, whole numbers without ".0"; group headings left out.
+  Sheet sheet;
+  std::optional<size_t> header;  // index in sheet.rows; nullopt when no header was found
+  size_t first_row = 0;          // the sheet row of the first row with a value (0: none)
+};
+
+// Reads the reader's current sheet; the reader should be opened with fill_merged, so that a
+// label merged over columns or rows names each cell. Errors: the reader's (xlsx.*), and
+// sheet.too_many_rows.
+Result<XlsxSheet> ReadXlsxSheet(XlsxReader& reader, const SheetReadOptions& options);
+
+// Writes `rows` (the first the header) as a workbook of one sheet named `sheet_name`, `columns`
+// as for XlsxWriter::AddSheet. Errors: the writer's (xlsx.*), and sheet.write_failed ("could not
+// write the export: ...") when the workbook cannot be built or copied out.
+Status WriteXlsxSheet(std::ostream& out, std::string_view sheet_name,
+                      const std::vector<std::vector<std::string>>& rows,
+                      std::vector<XlsxColumn> columns);
+
+}  // namespace pdh
