@@ -258,7 +258,7 @@ int RunServe(const Options& o) {
   // Reminders of the register: queued for today and delivered every --remind-every seconds.
   std::jthread reminders;
   if (o.remind_every > 0) {
-    reminders = std::jthread([&ctx, every = o.remind_every](std::stop_token stop) {
+    reminders = std::jthread([&ctx, every = o.remind_every](const std::stop_token& stop) {
       std::mutex mu;
       std::condition_variable_any wake;
       while (!stop.stop_requested()) {
