@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "catalog/internal.h"
+#include "core/cells.h"
 #include "core/number.h"
 #include "core/text.h"
 
@@ -19,57 +20,12 @@ using internal::kMaxImportRows;
 
 namespace {
 
-constexpr std::string_view kListSeparator = "; ";
-
-std::string Join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) out += kListSeparator;
-    out += item;
-  }
-  return out;
-}
-
-std::vector<std::string> Split(const std::string& cell) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= cell.size()) {
-    size_t end = cell.find(';', start);
-    if (end == std::string::npos) end = cell.size();
-    std::string item = text::CollapseSpaces(cell.substr(start, end - start));
-    if (!item.empty()) out.push_back(std::move(item));
-    start = end + 1;
-  }
-  return out;
-}
-
-std::string FormatDate(const std::optional<Date>& d) {
-  return d ? d->ToString() : "";
-}
-
-// A cell that could not be read: the reason, for the row's error.
-using CellError = std::optional<std::string>;
-
-CellError ParseDateCell(const std::string& cell, std::optional<Date>& out) {
-  if (cell.empty()) {
-    out.reset();
-    return std::nullopt;
-  }
-  out = Date::Parse(cell);
-  if (!out) return "'" + cell + "' is not a date (2025-10-31 or 31/10/2025)";
-  return std::nullopt;
-}
-
-// Values as officials write them in Vietnamese, by their FoldAlnum keys.
-template <class E>
-using Spellings = std::map<std::string, E>;
-
-template <class E>
-Spellings<E> Folded(std::initializer_list<std::pair<std::string_view, E>> spellings) {
-  Spellings<E> out;
-  for (const auto& [text, value] : spellings) out.emplace(text::FoldAlnum(text), value);
-  return out;
-}
+using cells::CellError;
+using cells::Folded;
+using cells::FormatDate;
+using cells::Join;
+using cells::Spellings;
+using cells::Split;
 
 const Spellings<Kind>& KindSpellings() {
   static const auto spellings = Folded<Kind>({
@@ -104,24 +60,6 @@ const Spellings<Consolidation>& ConsolidationSpellings() {
       {"Chưa hợp nhất", Consolidation::kNotMerged},
   });
   return spellings;
-}
-
-// The English name in any case, with spaces or underscores ("In use"), else a Vietnamese
-// spelling.
-template <class E>
-CellError ParseEnumCell(const std::string& cell, E& out,
-                        std::optional<E> (*parse)(std::string_view),
-                        const Spellings<E>& spellings) {
-  std::string snake = text::Fold(cell);
-  std::replace(snake.begin(), snake.end(), ' ', '_');
-  std::optional<E> e = parse(snake);
-  if (!e) {
-    auto it = spellings.find(text::FoldAlnum(cell));
-    if (it != spellings.end()) e = it->second;
-  }
-  if (!e) return "'" + cell + "' is not one of the allowed values";
-  out = *e;
-  return std::nullopt;
 }
 
 // yes/no in English or Vietnamese, "x" for a ticked box; an empty cell is no.
@@ -181,7 +119,7 @@ Column ListColumn(std::string_view name) {
 template <std::optional<Date> Entry::*Field>
 Column DateColumn(std::string_view name) {
   return {name, [](const Entry& e) { return FormatDate(e.*Field); },
-          [](Entry& e, const std::string& cell) { return ParseDateCell(cell, e.*Field); }, true};
+          [](Entry& e, const std::string& cell) { return cells::ParseDate(cell, e.*Field); }, true};
 }
 
 template <LinkKind K>
@@ -197,7 +135,7 @@ const std::vector<Column>& ColumnDefs() {
   static const std::vector<Column> columns = {
       {"kind", [](const Entry& e) { return std::string(KindName(e.kind)); },
        [](Entry& e, const std::string& c) {
-         return ParseEnumCell(c, e.kind, ParseKind, KindSpellings());
+         return cells::ParseEnum(c, e.kind, ParseKind, KindSpellings());
        }},
       TextColumn<&Entry::code>("code"),
       TextColumn<&Entry::name>("name"),
@@ -205,12 +143,12 @@ const std::vector<Column>& ColumnDefs() {
       TextColumn<&Entry::owner>("owner"),
       {"status", [](const Entry& e) { return std::string(StatusName(e.status)); },
        [](Entry& e, const std::string& c) {
-         return ParseEnumCell(c, e.status, ParseStatus, StatusSpellings());
+         return cells::ParseEnum(c, e.status, ParseStatus, StatusSpellings());
        }},
       {"consolidation",
        [](const Entry& e) { return std::string(ConsolidationName(e.consolidation)); },
        [](Entry& e, const std::string& c) {
-         return ParseEnumCell(c, e.consolidation, ParseConsolidation, ConsolidationSpellings());
+         return cells::ParseEnum(c, e.consolidation, ParseConsolidation, ConsolidationSpellings());
        }},
       ListColumn<&Entry::source_systems>("source_systems"),
       {"ioc_connected", [](const Entry& e) { return std::string(e.ioc_connected ? "yes" : "no"); },
@@ -371,16 +309,6 @@ Header ReadHeader(const std::vector<std::string>& cells, size_t row,
   return h;
 }
 
-std::string Cell(const std::vector<std::string>& cells, std::optional<size_t> i) {
-  if (!i || *i >= cells.size()) return "";
-  return text::CollapseSpaces(text::Nfc(cells[*i]));
-}
-
-bool Blank(const std::vector<std::string>& cells) {
-  return std::all_of(cells.begin(), cells.end(),
-                     [](const std::string& c) { return text::CollapseSpaces(c).empty(); });
-}
-
 // The state of the catalog as the import sees it: the store, then the rows before.
 struct Staged {
   std::map<std::string, Current> entries;
@@ -410,14 +338,14 @@ class RowImport {
   void Import(size_t row, const std::vector<std::string>& cells, ImportReport& report,
               std::vector<store::CatalogWrite>& writes) {
     auto& errors = report.errors;
-    const std::string code = Cell(cells, header_.code);
+    const std::string code = cells::At(cells, header_.code);
     if (code.empty()) {
       errors.push_back(MakeError(row, "code", "catalog.missing_field", "every row needs a code"));
       return;
     }
     auto found = staged_.entries.find(code);
     const Current* current = found == staged_.entries.end() ? nullptr : &found->second;
-    if (!current && Cell(cells, header_.kind).empty()) {
+    if (!current && cells::At(cells, header_.kind).empty()) {
       errors.push_back(MakeError(row, "kind", "catalog.missing_field",
                                  "a new entry needs its kind (platform, database, national)"));
       return;
@@ -436,7 +364,7 @@ class RowImport {
                                  "you may only edit entries of your own unit"));
       return;
     }
-    const Change change{options_.actor, Cell(cells, header_.reason), effective, std::nullopt};
+    const Change change{options_.actor, cells::At(cells, header_.reason), effective, std::nullopt};
     const internal::Edit edit{current, effective.value_or(today_), change.reason, registry_,
                               [this](const std::string& c) -> std::optional<Kind> {
                                 auto k = staged_.kinds.find(c);
@@ -457,12 +385,12 @@ class RowImport {
                  std::optional<Date>& effective, std::vector<RowError>& errors) const {
     const size_t before = errors.size();
     for (const auto& [i, column] : header_.fields) {
-      if (auto bad = column->parse(entry, Cell(cells, i))) {
+      if (auto bad = column->parse(entry, cells::At(cells, i))) {
         errors.push_back(MakeError(row, std::string(column->name), "catalog.invalid_field", *bad));
       }
     }
-    if (auto cell = Cell(cells, header_.effective); !cell.empty()) {
-      if (auto bad = ParseDateCell(cell, effective)) {
+    if (auto cell = cells::At(cells, header_.effective); !cell.empty()) {
+      if (auto bad = cells::ParseDate(cell, effective)) {
         errors.push_back(
             MakeError(row, std::string(kEffectiveColumn), "catalog.invalid_field", *bad));
       }
@@ -486,9 +414,9 @@ class RowImport {
 // Link targets may come later in the file: every code the file names, with its kind.
 void StageKinds(const Table& t, const Header& h, Staged& staged) {
   for (size_t i = 1; i < t.rows.size(); ++i) {
-    const std::string code = Cell(t.rows[i], h.code);
+    const std::string code = cells::At(t.rows[i], h.code);
     if (code.empty() || staged.kinds.contains(code)) continue;
-    if (auto kind = ParseKind(Cell(t.rows[i], h.kind))) staged.kinds[code] = *kind;
+    if (auto kind = ParseKind(cells::At(t.rows[i], h.kind))) staged.kinds[code] = *kind;
   }
 }
 
@@ -532,7 +460,7 @@ Result<ImportReport> Catalog::ImportRows(const Table& table, const ImportOptions
   ImportReport report;
   report.dry_run = options.dry_run;
   const Header header = ReadHeader(table.rows[0], table.RowNumber(0), report.errors);
-  for (size_t i = 1; i < table.rows.size(); ++i) report.rows += !Blank(table.rows[i]);
+  for (size_t i = 1; i < table.rows.size(); ++i) report.rows += !cells::Blank(table.rows[i]);
   if (!report.errors.empty()) return report;
 
   auto rows = store_.catalog().All();
@@ -551,7 +479,7 @@ Result<ImportReport> Catalog::ImportRows(const Table& table, const ImportOptions
                    FormatTime(clock_.Now()));
   std::vector<store::CatalogWrite> writes;
   for (size_t i = 1; i < table.rows.size(); ++i) {
-    if (!Blank(table.rows[i])) import.Run(table.RowNumber(i), table.rows[i], report, writes);
+    if (!cells::Blank(table.rows[i])) import.Run(table.RowNumber(i), table.rows[i], report, writes);
   }
   if (!report.errors.empty() || options.dry_run || writes.empty()) return report;
   if (auto s = store_.catalog().Write(writes); !s) return Fail(s.error());

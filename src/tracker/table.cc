@@ -10,6 +10,7 @@
 #include <set>
 #include <utility>
 
+#include "core/cells.h"
 #include "core/number.h"
 #include "core/sheet.h"
 #include "core/text.h"
@@ -18,6 +19,12 @@
 
 namespace pdh::tracker {
 namespace {
+
+using cells::CellError;
+using cells::Folded;
+using cells::FormatDate;
+using cells::Join;
+using cells::Spellings;
 
 // The most data rows one import reads (tracker.bad_file beyond).
 constexpr size_t kMaxImportRows = 20000;
@@ -28,7 +35,6 @@ constexpr size_t kHeaderSearchRows = 30;
 constexpr Date kLatest{9999, 12, 31};
 constexpr int64_t kPageSize = 1000;
 constexpr std::string_view kSheetName = "register";
-constexpr std::string_view kListSeparator = "; ";
 
 // Cells as read from a file: the header somewhere in the first rows, and each row's number as
 // the file shows it (CSV line, sheet row).
@@ -52,31 +58,9 @@ RowError MakeError(size_t row, std::string column, std::string code, std::string
 
 // --- Cells ----------------------------------------------------------------------------------
 
-std::string Join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) out += kListSeparator;
-    out += item;
-  }
-  return out;
-}
-
 // "80.SKHCN; 80.STC", also separated by commas or line breaks as people type lists.
 std::vector<std::string> Split(const std::string& cell) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= cell.size()) {
-    size_t end = cell.find_first_of(";,\n", start);
-    if (end == std::string::npos) end = cell.size();
-    std::string item = text::CollapseSpaces(cell.substr(start, end - start));
-    if (!item.empty()) out.push_back(std::move(item));
-    start = end + 1;
-  }
-  return out;
-}
-
-std::string FormatDate(const std::optional<Date>& d) {
-  return d ? d->ToString() : "";
+  return cells::Split(cell, ";,\n");
 }
 
 // The shortest text that reads back as the same number, without an exponent ("1234.5").
@@ -86,19 +70,6 @@ std::string FormatNumber(const std::optional<double>& v) {
   auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), *v, std::chars_format::fixed);
   if (ec != std::errc()) return std::to_string(*v);
   return {buf.data(), end};
-}
-
-// A cell that could not be read: the reason, for the row's error.
-using CellError = std::optional<std::string>;
-
-CellError ParseDateCell(const std::string& cell, std::optional<Date>& out) {
-  if (cell.empty()) {
-    out.reset();
-    return std::nullopt;
-  }
-  out = Date::Parse(cell);
-  if (!out) return "'" + cell + "' is not a date (2025-10-31 or 31/10/2025)";
-  return std::nullopt;
 }
 
 std::optional<int> Year(std::string_view digits) {
@@ -153,17 +124,6 @@ std::optional<Date> PeriodEnd(const std::string& cell) {
     }
   }
   return std::nullopt;
-}
-
-// Values as officials write them in Vietnamese, by their FoldAlnum keys.
-template <class E>
-using Spellings = std::map<std::string, E>;
-
-template <class E>
-Spellings<E> Folded(std::initializer_list<std::pair<std::string_view, E>> spellings) {
-  Spellings<E> out;
-  for (const auto& [text, value] : spellings) out.emplace(text::FoldAlnum(text), value);
-  return out;
 }
 
 const Spellings<Recurrence>& RecurrenceSpellings() {
@@ -266,24 +226,6 @@ const Spellings<State>& StateSpellings() {
   return spellings;
 }
 
-// The English name in any case, with spaces or underscores ("In progress"), else a Vietnamese
-// spelling.
-template <class E>
-CellError ParseEnumCell(const std::string& cell, E& out,
-                        std::optional<E> (*parse)(std::string_view),
-                        const Spellings<E>& spellings) {
-  std::string snake = text::Fold(cell);
-  std::replace(snake.begin(), snake.end(), ' ', '_');
-  std::optional<E> e = parse(snake);
-  if (!e) {
-    auto it = spellings.find(text::FoldAlnum(cell));
-    if (it != spellings.end()) e = it->second;
-  }
-  if (!e) return "'" + cell + "' is not one of the allowed values";
-  out = *e;
-  return std::nullopt;
-}
-
 // --- Columns --------------------------------------------------------------------------------
 
 // One column: how an item's field is written into a cell and read back from one.
@@ -317,7 +259,7 @@ Column LeaderColumn(std::string_view name) {
 template <std::optional<Date> Item::*Field>
 Column DateColumn(std::string_view name) {
   return {name, [](const Item& i) { return FormatDate(i.*Field); },
-          [](Item& i, const std::string& cell) { return ParseDateCell(cell, i.*Field); }, true};
+          [](Item& i, const std::string& cell) { return cells::ParseDate(cell, i.*Field); }, true};
 }
 
 template <std::optional<double> Item::*Field>
@@ -331,14 +273,14 @@ const std::vector<Column>& ColumnDefs() {
   static const std::vector<Column> columns = {
       {"kind", [](const Item& i) { return std::string(ItemKindName(i.kind)); },
        [](Item& i, const std::string& c) {
-         return ParseEnumCell(c, i.kind, ParseItemKind, KindSpellings());
+         return cells::ParseEnum(c, i.kind, ParseItemKind, KindSpellings());
        }},
       TextColumn<&Item::code>("code"),
       TextColumn<&Item::programme>("programme"),
       TextColumn<&Item::parent>("parent"),
       {"level", [](const Item& i) { return std::string(LevelName(i.level)); },
        [](Item& i, const std::string& c) {
-         return ParseEnumCell(c, i.level, ParseLevel, LevelSpellings());
+         return cells::ParseEnum(c, i.level, ParseLevel, LevelSpellings());
        }},
       TextColumn<&Item::title>("title"),
       TextColumn<&Item::sector>("sector"),
@@ -359,7 +301,7 @@ const std::vector<Column>& ColumnDefs() {
            i.recurrence = Recurrence::kNone;
            return std::nullopt;
          }
-         return ParseEnumCell(c, i.recurrence, ParseRecurrence, RecurrenceSpellings());
+         return cells::ParseEnum(c, i.recurrence, ParseRecurrence, RecurrenceSpellings());
        }},
       TextColumn<&Item::expected_product>("expected_product"),
       NumberColumn<&Item::baseline>("baseline"),
@@ -368,7 +310,7 @@ const std::vector<Column>& ColumnDefs() {
       TextColumn<&Item::indicator>("indicator"),
       {"state", [](const Item& i) { return std::string(StateName(i.state)); },
        [](Item& i, const std::string& c) {
-         return ParseEnumCell(c, i.state, ParseState, StateSpellings());
+         return cells::ParseEnum(c, i.state, ParseState, StateSpellings());
        }},
       DateColumn<&Item::completed_at>("completed_at"),
   };
@@ -571,16 +513,6 @@ Header ReadHeader(const std::vector<std::string>& cells, size_t row,
   return h;
 }
 
-std::string Cell(const std::vector<std::string>& cells, std::optional<size_t> i) {
-  if (!i || *i >= cells.size()) return "";
-  return text::CollapseSpaces(text::Nfc(cells[*i]));
-}
-
-bool Blank(const std::vector<std::string>& cells) {
-  return std::all_of(cells.begin(), cells.end(),
-                     [](const std::string& c) { return text::CollapseSpaces(c).empty(); });
-}
-
 // The row under a Vietnamese header that numbers its columns: "(1)", "(2)", ... or 1, 2, ...
 bool IsColumnNumbering(const std::vector<std::string>& cells) {
   int expected = 0;
@@ -654,7 +586,7 @@ class RowReader {
   // The edit of one row, or its errors.
   std::optional<Tracker::BatchEdit> Read(size_t row, const std::vector<std::string>& cells,
                                          std::vector<RowError>& errors) {
-    const std::string code = Cell(cells, header_.code);
+    const std::string code = cells::At(cells, header_.code);
     if (code.empty()) {
       errors.push_back(MakeError(row, "code", "tracker.missing_field", "every row needs a code"));
       return std::nullopt;
@@ -663,8 +595,8 @@ class RowReader {
     const Item* current = found == items_.end() ? nullptr : &found->second;
     Item item = current ? *current : Item{};
     if (!current) NewItemKind(cells, item);
-    Change change{options_.actor, Cell(cells, header_.reason), Cell(cells, header_.approval),
-                  options_.effective, std::nullopt};
+    Change change{options_.actor, cells::At(cells, header_.reason),
+                  cells::At(cells, header_.approval), options_.effective, std::nullopt};
     if (!ReadCells(row, cells, item, change.effective, errors)) return std::nullopt;
     item.code = code;
     if (options_.may_edit && (!current || *current != item) && !Allowed(item, current)) {
@@ -679,7 +611,7 @@ class RowReader {
  private:
   // A new row without a kind: a target when it has a target value, else a task.
   void NewItemKind(const std::vector<std::string>& cells, Item& item) const {
-    if (Cell(cells, header_.kind).empty() && !Cell(cells, header_.target_value).empty()) {
+    if (cells::At(cells, header_.kind).empty() && !cells::At(cells, header_.target_value).empty()) {
       item.kind = ItemKind::kTarget;
     }
   }
@@ -689,14 +621,14 @@ class RowReader {
                  std::optional<Date>& effective, std::vector<RowError>& errors) const {
     const size_t before = errors.size();
     for (const auto& [i, column] : header_.fields) {
-      const std::string cell = Cell(cells, i);
+      const std::string cell = cells::At(cells, i);
       if (column->name == "kind" && cell.empty()) continue;  // kept, or guessed for a new row
       if (auto bad = column->parse(item, cell)) {
         errors.push_back(MakeError(row, std::string(column->name), "tracker.invalid_field", *bad));
       }
     }
-    if (auto cell = Cell(cells, header_.effective); !cell.empty()) {
-      if (auto bad = ParseDateCell(cell, effective)) {
+    if (auto cell = cells::At(cells, header_.effective); !cell.empty()) {
+      if (auto bad = cells::ParseDate(cell, effective)) {
         errors.push_back(
             MakeError(row, std::string(kEffectiveColumn), "tracker.invalid_field", *bad));
       }
@@ -717,7 +649,7 @@ class RowReader {
 std::optional<size_t> FindHeader(const Table& t) {
   size_t seen = 0;
   for (size_t i = 0; i < t.rows.size() && seen < kHeaderSearchRows; ++i) {
-    if (Blank(t.rows[i])) continue;
+    if (cells::Blank(t.rows[i])) continue;
     if (NamesCode(t.rows[i])) return i;
     ++seen;
   }
@@ -744,7 +676,7 @@ Result<ImportReport> ImportTable(Tracker& tracker, const Table& table, size_t he
       ReadHeader(table.rows[header_at], table.RowNumber(header_at), report.errors);
   std::vector<size_t> data;  // indexes of the data rows
   for (size_t i = header_at + 1; i < table.rows.size(); ++i) {
-    if (!Blank(table.rows[i]) && !IsColumnNumbering(table.rows[i])) data.push_back(i);
+    if (!cells::Blank(table.rows[i]) && !IsColumnNumbering(table.rows[i])) data.push_back(i);
   }
   report.rows = data.size();
   if (!report.errors.empty()) return report;
