@@ -3,11 +3,13 @@
 #include "core/csv.h"
 
 #include <array>
+#include <string_view>
 
 namespace pdh {
 namespace {
 
 constexpr size_t kChunk = size_t{64} * 1024;
+constexpr size_t kDetectWindow = kChunk;  // bytes delimiter detection looks at, at most
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
 bool IsNewline(char c) {
@@ -19,6 +21,38 @@ Error UnterminatedQuote(size_t line) {
                         "line " + std::to_string(line) +
                             ": quoted field never closed; a field that starts with \" must end "
                             "with \" (write \"\" for a quote inside it)");
+}
+
+// How many `delimiter`s separate the fields of the first record in `text`, read with the
+// reader's own rules: a quote opens a quoted field only at the start of a field (elsewhere it is
+// text), "" inside quotes is a quote, and a line break ends the record only outside quotes.
+// Leading empty lines are passed over, as Next passes over them.
+size_t CountDelimiters(std::string_view text, char delimiter) {
+  size_t i = 0;
+  while (i < text.size() && IsNewline(text[i])) ++i;
+  size_t count = 0;
+  bool field_start = true;
+  bool quoted = false;
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c != '"') continue;
+      if (i + 1 < text.size() && text[i + 1] == '"') {
+        ++i;  // a doubled quote stays inside
+      } else {
+        quoted = false;  // what follows the closing quote is text up to the delimiter
+      }
+    } else if (c == delimiter) {
+      ++count;
+      field_start = true;
+    } else if (IsNewline(c)) {
+      break;
+    } else {
+      quoted = field_start && c == '"';
+      field_start = false;
+    }
+  }
+  return count;
 }
 
 }  // namespace
@@ -53,29 +87,18 @@ void CsvReader::Start() {
   if (delimiter_ == 0) delimiter_ = DetectDelimiter();
 }
 
-// The most frequent of ',' ';' '\t' outside quotes on the first non-empty line; ',' when none
-// wins outright. Looks ahead without consuming.
+// Of ',' ';' '\t', the one that splits the first record into the most fields, each counted as
+// the reader would read the record with it; ',' when none wins outright. Looks ahead without
+// consuming, over the first kDetectWindow bytes at most, so a record that never ends (or a quote
+// that is never closed) does not pull the whole input into the buffer.
 char CsvReader::DetectDelimiter() {
   constexpr std::array<char, 3> kCandidates = {',', ';', '\t'};
+  while (buf_.size() - pos_ < kDetectWindow && Fill()) {
+  }
+  const std::string_view window = std::string_view(buf_).substr(pos_, kDetectWindow);
   std::array<size_t, 3> counts{};
-  bool quoted = false;
-  bool seen = false;  // a byte of the first line, so leading empty lines are passed over
-  for (size_t i = pos_;; ++i) {
-    if (i == buf_.size()) {
-      size_t offset = i - pos_;
-      if (!Fill()) break;
-      i = pos_ + offset;
-    }
-    char c = buf_[i];
-    if (!quoted && IsNewline(c)) {
-      if (seen) break;
-      continue;
-    }
-    seen = true;
-    if (c == '"') quoted = !quoted;
-    for (size_t k = 0; k < kCandidates.size(); ++k) {
-      if (!quoted && c == kCandidates[k]) ++counts[k];
-    }
+  for (size_t k = 0; k < kCandidates.size(); ++k) {
+    counts[k] = CountDelimiters(window, kCandidates[k]);
   }
   size_t best = 0;
   for (size_t k = 1; k < counts.size(); ++k) {

@@ -1,5 +1,5 @@
 // A streaming CSV reader for what real exports contain: RFC 4180 quoting, embedded newlines,
-// doubled quotes, BOM, ',' ';' or tab separators (detected from the first line), CRLF or LF.
+// doubled quotes, BOM, ',' ';' or tab separators (detected from the first record), CRLF or LF.
 #pragma once
 
 #include <cstddef>
@@ -13,7 +13,10 @@
 namespace pdh {
 
 struct CsvOptions {
-  char delimiter = 0;  // 0: detect from the first line among ',', ';', '\t'
+  // 0: detect among ',', ';', '\t' the one that splits the first record into the most fields,
+  // read with the reader's quoting (a quote opens a quoted field only at the start of a field);
+  // ',' on a tie. Detection looks at the first 64 KiB at most.
+  char delimiter = 0;
 };
 
 class CsvReader {

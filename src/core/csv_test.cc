@@ -125,6 +125,41 @@ TEST(Csv, ReportsDetectedDelimiter) {
   EXPECT_EQ(reader.line(), 3u);
 }
 
+// A quote inside an unquoted field is text to the reader, so detection reads it as text too:
+// it neither hides the separators after it nor makes detection look past the first record.
+TEST(Csv, DetectionReadsQuotesAsTheReaderDoes) {
+  EXPECT_EQ(Parse("id\"x;name\n1;2\n"), (Rows{{"id\"x", "name"}, {"1", "2"}}));
+  EXPECT_EQ(Parse("37\"N;x;y\n"), (Rows{{"37\"N", "x", "y"}}));
+  // Quoted at a field's start only: the ',' inside "x,y" does not count, the one after 37" does.
+  EXPECT_EQ(Parse("a;\"x,y\";b\n"), (Rows{{"a", "x,y", "b"}}));
+  EXPECT_EQ(Parse("a,b\"c;d\n"), (Rows{{"a", "b\"c;d"}}));  // tie: ','
+  // Text after a closing quote is unquoted again: the quote in it opens nothing.
+  EXPECT_EQ(Parse("\"ab\"c\";d;e\n"), (Rows{{"abc\"", "d", "e"}}));
+}
+
+TEST(Csv, DetectionLooksAtABoundedPrefix) {
+  std::string text = "id\"x;name\n";
+  for (int i = 0; i < 100000; ++i) text += "1;2\n";
+  std::istringstream in(text);
+  CsvReader reader(in);
+  std::vector<std::string> fields;
+  ASSERT_TRUE(reader.Next(fields));
+  EXPECT_EQ(reader.delimiter(), ';');
+  EXPECT_EQ(fields, (std::vector<std::string>{"id\"x", "name"}));
+  EXPECT_LE(reader.buffer_capacity(), 256u * 1024) << "input of " << text.size() << " bytes";
+  size_t rows = 0;
+  while (reader.Next(fields)) ++rows;
+  EXPECT_FALSE(reader.error());
+  EXPECT_EQ(rows, 100000u);
+
+  // A first record beyond 64 KiB: only its start is looked at (no separator there, so ',').
+  std::istringstream long_header(std::string(200'000, 'x') + ";y\n1;2\n");
+  CsvReader long_reader(long_header);
+  ASSERT_TRUE(long_reader.Next(fields));
+  EXPECT_EQ(long_reader.delimiter(), ',');
+  EXPECT_EQ(fields.size(), 1u);
+}
+
 TEST(Csv, LineEndings) {
   Rows expected{{"a", "b"}, {"1", "2"}};
   EXPECT_EQ(Parse("a,b\r\n1,2\r\n"), expected);

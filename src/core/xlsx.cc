@@ -25,8 +25,10 @@ using xlsx_package::ToNumber;
 using xlsx_package::XmlHandler;
 using xlsx_package::XmlPart;
 
-constexpr size_t kMaxColumns = 16384;  // Excel's last column is XFD; keeps a bad r= from
-                                       // growing a row without bound
+constexpr size_t kMaxColumns = 16384;     // Excel's last column is XFD; keeps a bad r= from
+                                          // growing a row without bound
+constexpr size_t kMaxRows = 1048576;      // Excel's last row
+constexpr size_t kMaxFillColumns = 1024;  // the widest a merged range is filled (xlsx.h)
 constexpr std::string_view kWorkbookDefault = "xl/workbook.xml";
 
 Error NotXlsx(std::string why) {
@@ -229,20 +231,101 @@ class SharedStringsHandler : public XmlHandler {
   RichText item_;
 };
 
-class MergeHandler : public XmlHandler {
+// Where a sheet's <row> and <c> elements sit: their r= when they have one, else the row after
+// the previous row and the column after the previous cell. Both passes over a sheet (its extent
+// and merges, then its rows) number them alike.
+class SheetCursor {
+ public:
+  // Moves to the row a <row> starts; when it cannot, why (for xlsx.malformed).
+  std::optional<std::string> StartRow(std::string_view r) {
+    size_t number = row_ + 1;
+    if (!r.empty()) {
+      auto parsed = ToNumber<size_t>(r);
+      if (!parsed || *parsed == 0) return "row number \"" + std::string(r) + "\"";
+      number = *parsed;
+    }
+    if (number > kMaxRows) {
+      return (r.empty() ? "a row" : "row number \"" + std::string(r) + "\"") + " past row " +
+             std::to_string(kMaxRows) + ", the last a sheet can have";
+    }
+    row_ = number;
+    next_col_ = 0;
+    return std::nullopt;
+  }
+
+  // Moves to the column a <c> is in; when it cannot, why.
+  std::optional<std::string> StartCell(std::string_view r) {
+    col_ = next_col_;
+    if (!r.empty()) {
+      auto ref = ParseCellRef(r);
+      if (!ref) return "cell reference \"" + std::string(r) + "\"";
+      col_ = ref->col;
+    }
+    if (col_ >= kMaxColumns) return "more than " + std::to_string(kMaxColumns) + " columns";
+    next_col_ = col_ + 1;
+    return std::nullopt;
+  }
+
+  size_t row() const { return row_; }
+  size_t col() const { return col_; }
+
+ private:
+  size_t row_ = 0;
+  size_t next_col_ = 0;
+  size_t col_ = 0;
+};
+
+// How far a sheet's cells reach, which bounds what filling its merged ranges adds.
+struct SheetExtent {
+  size_t width = 0;           // columns up to the last one any cell (empty or not) is written in
+  size_t last_value_row = 0;  // the last row with a value of its own
+};
+
+// The first pass over a sheet: its merged ranges, which the file writes after the rows, and its
+// extent. A bad row or cell reference is left for the second pass to report (the rows before it
+// are still read), so the extent stops there.
+class SheetOutlineHandler : public XmlHandler {
  public:
   void Start(XmlPart& part, std::string_view name, const XML_Char** attrs) override {
-    if (name != "mergeCell") return;
-    std::string_view ref = Attr(attrs, "ref");
-    if (auto range = ParseCellRange(ref)) {
-      ranges.push_back(*range);
-    } else {
-      part.Fail("merged range \"" + std::string(ref) + "\" is not a cell range");
+    if (name == "mergeCell") {
+      std::string_view ref = Attr(attrs, "ref");
+      if (auto range = ParseCellRange(ref)) {
+        ranges.push_back(*range);
+      } else {
+        part.Fail("merged range \"" + std::string(ref) + "\" is not a cell range");
+      }
+    } else if (!tracking_) {
+      return;
+    } else if (name == "row") {
+      tracking_ = !cursor_.StartRow(Attr(attrs, "r")).has_value();
+    } else if (name == "c") {
+      tracking_ = !cursor_.StartCell(Attr(attrs, "r")).has_value();
+      if (tracking_) extent.width = std::max(extent.width, cursor_.col() + 1);
+    } else if (name == "v") {
+      in_v_ = true;
+    } else if (name == "is") {
+      in_inline_ = true;
     }
   }
-  void End(XmlPart&, std::string_view) override {}
+  void End(XmlPart&, std::string_view name) override {
+    if (name == "v") in_v_ = false;
+    if (name == "is") in_inline_ = false;
+    if (name == "sheetData") tracking_ = false;  // the second pass stops there too
+  }
+  void Text(std::string_view s) override {
+    if (tracking_ && (in_v_ || in_inline_) && !s.empty()) {
+      extent.last_value_row = std::max(extent.last_value_row, cursor_.row());
+    }
+  }
 
   std::vector<CellRange> ranges;
+  SheetExtent extent;
+
+ private:
+  SheetCursor cursor_;
+  bool tracking_ = true;
+  bool in_v_ = false;
+  bool in_inline_ = false;
 };
 
 // What every sheet of the workbook shares.
@@ -256,8 +339,9 @@ struct Workbook {
 // Assembles rows from a sheet's <sheetData>, pausing the parse after each row with a value.
 class SheetRows : public XmlHandler {
  public:
-  SheetRows(const Workbook& workbook, const std::vector<CellRange>& merged, bool fill_merged)
-      : workbook_(workbook), merged_(merged), fill_merged_(fill_merged) {}
+  SheetRows(const Workbook& workbook, const std::vector<CellRange>& merged, SheetExtent extent,
+            bool fill_merged)
+      : workbook_(workbook), merged_(merged), extent_(extent), fill_merged_(fill_merged) {}
 
   void Start(XmlPart& part, std::string_view name, const XML_Char** attrs) override {
     if (name == "row") {
@@ -303,7 +387,7 @@ class SheetRows : public XmlHandler {
     cells.swap(cells_);
     return true;
   }
-  size_t row() const { return row_; }
+  size_t row() const { return cursor_.row(); }
   bool IsDate(size_t col) const { return col < dates_.size() && dates_[col]; }
   size_t buffer_bytes() const {
     size_t bytes = value_.capacity() + inline_.text.capacity();
@@ -319,29 +403,14 @@ class SheetRows : public XmlHandler {
   };
 
   void StartRow(XmlPart& part, std::string_view r) {
-    size_t number = row_ + 1;
-    if (!r.empty()) {
-      auto parsed = ToNumber<size_t>(r);
-      if (!parsed || *parsed == 0) return part.Fail("row number \"" + std::string(r) + "\"");
-      number = *parsed;
-    }
-    row_ = number;
+    if (auto why = cursor_.StartRow(r)) return part.Fail(std::move(*why));
     cells_.clear();
     dates_.clear();
-    next_col_ = 0;
   }
 
   void StartCell(XmlPart& part, const XML_Char** attrs) {
-    std::string_view r = Attr(attrs, "r");
-    col_ = next_col_;
-    if (!r.empty()) {
-      auto ref = ParseCellRef(r);
-      if (!ref) return part.Fail("cell reference \"" + std::string(r) + "\"");
-      col_ = ref->col;
-    }
-    if (col_ >= kMaxColumns)
-      return part.Fail("more than " + std::to_string(kMaxColumns) + " columns");
-    next_col_ = col_ + 1;
+    if (auto why = cursor_.StartCell(Attr(attrs, "r"))) return part.Fail(std::move(*why));
+    col_ = cursor_.col();
     type_ = Attr(attrs, "t");
     auto style = ToNumber<size_t>(Attr(attrs, "s")).value_or(0);
     date_style_ = style < workbook_.date_styles.size() && workbook_.date_styles[style];
@@ -386,31 +455,41 @@ class SheetRows : public XmlHandler {
   // Ranges are sorted by first row and rows come in order, so only the ranges that span the
   // current row are looked at.
   void FillMerged() {
-    std::erase_if(active_, [&](const ActiveMerge& m) { return m.range->last_row < row_; });
-    for (; next_merge_ < merged_.size() && merged_[next_merge_].first_row <= row_; ++next_merge_) {
+    const size_t row = cursor_.row();
+    std::erase_if(active_, [&](const ActiveMerge& m) { return m.range->last_row < row; });
+    for (; next_merge_ < merged_.size() && merged_[next_merge_].first_row <= row; ++next_merge_) {
       const CellRange& range = merged_[next_merge_];
-      if (range.last_row < row_) continue;
+      if (range.last_row < row) continue;
       // The top-left cell holds the value; if its row was skipped there is nothing to repeat.
-      bool top = range.first_row == row_ && range.first_col < cells_.size();
+      bool top = range.first_row == row && range.first_col < cells_.size();
       active_.push_back(
           {&range, top ? cells_[range.first_col] : std::string(), top && dates_[range.first_col]});
     }
+    // A row past the last one with a value of its own would hold nothing but the fill.
+    if (row > extent_.last_value_row) return;
     for (const ActiveMerge& m : active_) {
       if (m.value.empty()) continue;
-      for (size_t col = m.range->first_col; col <= m.range->last_col; ++col) {
-        Put(col, m.value, m.date);
-      }
+      const size_t end = FillEnd(*m.range);
+      for (size_t col = m.range->first_col; col < end; ++col) Put(col, m.value, m.date);
     }
+  }
+
+  // One past the last column a range is filled to: within the columns the sheet writes cells in
+  // and kMaxFillColumns, so that a range over every column of a small sheet stays small (its
+  // first column, which holds the value, is always in).
+  size_t FillEnd(const CellRange& range) const {
+    const size_t width = std::min(extent_.width, kMaxFillColumns);
+    return std::min(range.last_col + 1, std::max(range.first_col + 1, width));
   }
 
   const Workbook& workbook_;
   const std::vector<CellRange>& merged_;
+  const SheetExtent extent_;
   const bool fill_merged_;
-  size_t row_ = 0;
+  SheetCursor cursor_;
   std::vector<std::string> cells_;
   std::vector<bool> dates_;
   bool ready_ = false;
-  size_t next_col_ = 0;
   size_t col_ = 0;
   std::string type_;
   bool date_style_ = false;
@@ -504,22 +583,22 @@ Status XlsxReader::Impl::Select(size_t index) {
   return selected;
 }
 
-// Reads the sheet's merged ranges, then opens it again for its rows.
+// Reads the sheet's merged ranges and extent, then opens it again for its rows.
 Status XlsxReader::Impl::Reopen(size_t index) {
   const std::string& part = workbook.sheets[index].part;
   stream.reset();
   rows.reset();
   error.reset();
   sheet = index;
-  MergeHandler merges;
-  auto found = ParsePart(zip, part, merges);
+  SheetOutlineHandler outline;
+  auto found = ParsePart(zip, part, outline);
   if (!found) return Fail(std::move(found.error()));
   if (!*found) return Fail(Malformed(part, "the part is missing from the archive"));
-  merged = std::move(merges.ranges);
+  merged = std::move(outline.ranges);
   std::sort(merged.begin(), merged.end(), [](const CellRange& a, const CellRange& b) {
     return std::tie(a.first_row, a.first_col) < std::tie(b.first_row, b.first_col);
   });
-  rows = std::make_unique<SheetRows>(workbook, merged, options.fill_merged);
+  rows = std::make_unique<SheetRows>(workbook, merged, outline.extent, options.fill_merged);
   stream = std::make_unique<XmlPart>(part, *rows);
   if (!stream->Open(zip)) return Fail(Malformed(part, "cannot open the part"));
   return Ok();

@@ -41,6 +41,12 @@ std::optional<Date> ExcelSerialToDate(std::string_view serial, bool date1904 = f
 struct XlsxOptions {
   // Repeat a merged range's top-left value in every cell of the range, so a header merged
   // over three columns names all three (and a label merged down several rows names each row).
+  // The fill stays within what the sheet uses, so that a small file merging A1:XFD1048576
+  // cannot make huge rows: across, up to the sheet's widest row (the last column any of its
+  // cells is written in, empty cells included, as Excel writes the cells a merge covers) and
+  // never past 1024 columns, though the range's own first column is always filled; down, no
+  // further than the sheet's last row with a value of its own (a row with no value past it is
+  // not returned for the fill).
   bool fill_merged = false;
 };
 
@@ -55,8 +61,9 @@ struct XlsxOptions {
 // row() tells which sheet row a returned row is.
 //
 // Errors (codes): xlsx.open_failed (cannot read the file), xlsx.not_xlsx (not a zip archive, or
-// no workbook in it), xlsx.malformed (a part that does not parse: the message names the part
-// and line), xlsx.sheet_not_found. Not thread-safe; movable.
+// no workbook in it), xlsx.malformed (a part that does not parse, or a sheet with a row past
+// Excel's last, 1,048,576, or a column past XFD: the message names the part and line),
+// xlsx.sheet_not_found. Not thread-safe; movable.
 class XlsxReader {
  public:
   static Result<XlsxReader> Open(const std::string& path, XlsxOptions options = {});
@@ -71,9 +78,9 @@ class XlsxReader {
   // read, Open still succeeds (another sheet may be fine) and Next reports the error.
   const std::vector<std::string>& sheet_names() const;
   // Starts reading the named sheet (or the first) from its top; selecting the current sheet
-  // again rewinds it. The sheet is read through once here for its merged ranges, which the
-  // file writes after the rows, so a damaged sheet fails here (xlsx.malformed).
-  // xlsx.sheet_not_found names the sheets that exist.
+  // again rewinds it. The sheet is read through once here for its merged ranges (which the
+  // file writes after the rows) and how far its cells reach, so a damaged sheet fails here
+  // (xlsx.malformed). xlsx.sheet_not_found names the sheets that exist.
   Status SelectSheet(std::string_view name);
   Status SelectFirstSheet();
   const std::string& sheet_name() const;

@@ -335,6 +335,58 @@ TEST_F(XlsxTest, FillsMergedHeaderCellsWhenAsked) {
       (Rows{{"Đơn vị", "Dân số", "Dân số"}, {"Đơn vị", "2023", "2024"}, {"Xã A", "100", "110"}}));
 }
 
+// A tiny sheet merging every cell of the sheet: the fill covers the columns the sheet writes
+// cells in and its rows with values, not 16,384 columns down 1,048,576 rows.
+TEST_F(XlsxTest, FillsAMergeOverTheWholeSheetOnlyWhereTheSheetIsUsed) {
+  std::string rows = "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>Tiêu đề</t></is></c></row>";
+  for (int r = 2; r <= 201; ++r) rows += "<row r=\"" + std::to_string(r) + "\"/>";
+  const std::string sheet =
+      SheetXml(rows, "<mergeCells><mergeCell ref=\"A1:XFD1048576\"/></mergeCells>");
+  std::string path = Path("in.xlsx");
+  WriteZip(path, Workbook({{"S", sheet}}));
+  ASSERT_LT(ReadFile(path).size(), size_t{4} << 10);
+  XlsxReader reader = OpenOk(path, {.fill_merged = true});
+  EXPECT_EQ(reader.merged_ranges(), (std::vector<CellRange>{{1, 0, 1048576, 16383}}));
+  std::vector<size_t> numbers;
+  EXPECT_EQ(ReadAll(reader, &numbers), (Rows{{"Tiêu đề"}}));
+  EXPECT_EQ(numbers, (std::vector<size_t>{1}));
+  EXPECT_LT(reader.buffer_bytes(), size_t{128} << 10);
+}
+
+TEST_F(XlsxTest, FillsAMergeAcrossTheSheetToItsWidestRowAndAtMost1024Columns) {
+  auto text = [](const std::string& ref, const std::string& value) {
+    return "<c r=\"" + ref + "\" t=\"inlineStr\"><is><t>" + value + "</t></is></c>";
+  };
+  const std::string merge = "<mergeCells><mergeCell ref=\"A1:XFD1\"/></mergeCells>";
+  // A title over a table of three columns: the title names the three.
+  std::string table =
+      SheetXml("<row r=\"1\">" + text("A1", "BÁO CÁO") + "</row><row r=\"2\">" + text("A2", "Mã") +
+                   text("B2", "Tên") + text("C2", "Số") + "</row>",
+               merge);
+  // One empty cell far to the right widens the sheet, up to 1024 columns.
+  std::string wide = SheetXml(
+      "<row r=\"1\">" + text("A1", "BÁO CÁO") + "</row><row r=\"2\"><c r=\"XFD2\" s=\"1\"/></row>",
+      merge);
+  // A range that starts past the widest row still holds its own value.
+  std::string right =
+      SheetXml("<row r=\"1\">" + text("A1", "x") + "</row><row r=\"2\">" + text("E2", "Ghi chú") +
+                   "</row><row r=\"3\">" + text("A3", "y") + "</row>",
+               "<mergeCells><mergeCell ref=\"E2:XFD3\"/></mergeCells>");
+  std::string path = Path("in.xlsx");
+  WriteZip(path, Workbook({{"Table", table}, {"Wide", wide}, {"Right", right}}));
+  XlsxReader reader = OpenOk(path, {.fill_merged = true});
+  EXPECT_EQ(ReadAll(reader), (Rows{{"BÁO CÁO", "BÁO CÁO", "BÁO CÁO"}, {"Mã", "Tên", "Số"}}));
+
+  ASSERT_TRUE(reader.SelectSheet("Wide"));
+  Rows rows = ReadAll(reader);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0], Row(1024, "BÁO CÁO"));
+
+  ASSERT_TRUE(reader.SelectSheet("Right"));
+  EXPECT_EQ(ReadAll(reader),
+            (Rows{{"x"}, {"", "", "", "", "Ghi chú"}, {"y", "", "", "", "Ghi chú"}}));
+}
+
 // --- Damaged input ---------------------------------------------------------------------------
 
 TEST_F(XlsxTest, RejectsWhatIsNotAWorkbook) {
@@ -406,6 +458,50 @@ TEST_F(XlsxTest, ReportsBadReferencesInsideASheet) {
   auto merge = reader.SelectSheet("Merge");
   ASSERT_FALSE(merge);
   EXPECT_EQ(merge.error().code, "xlsx.malformed");
+}
+
+// Row numbers past Excel's last row are damage: an r= of 2^64-1 once made the row after it
+// (numbered as the one after the previous) row 0.
+TEST_F(XlsxTest, RejectsRowNumbersPastExcelsLastRow) {
+  std::string path = Path("in.xlsx");
+  WriteZip(path, Workbook({{"Huge", SheetXml("<row r=\"18446744073709551615\"><c><v>1</v></c></row>"
+                                             "<row><c><v>2</v></c></row>")},
+                           {"Past", SheetXml("<row r=\"1\"><c><v>1</v></c></row>\n"
+                                             "<row r=\"1048577\"><c><v>2</v></c></row>")},
+                           {"Last", SheetXml("<row r=\"1048576\"><c><v>1</v></c></row>\n"
+                                             "<row><c><v>2</v></c></row>")}}));
+  XlsxReader reader = OpenOk(path, {.fill_merged = true});
+  Row cells;
+  EXPECT_FALSE(reader.Next(cells));
+  ASSERT_TRUE(reader.error());
+  EXPECT_EQ(reader.error()->code, "xlsx.malformed");
+  EXPECT_NE(reader.error()->message.find("xl/worksheets/sheet1.xml: line 3: row number "
+                                         "\"18446744073709551615\" past row 1048576"),
+            std::string::npos)
+      << reader.error()->message;
+
+  ASSERT_TRUE(reader.SelectSheet("Past"));
+  ASSERT_TRUE(reader.Next(cells));
+  EXPECT_EQ(reader.row(), 1u);
+  EXPECT_FALSE(reader.Next(cells));
+  ASSERT_TRUE(reader.error());
+  EXPECT_EQ(reader.error()->code, "xlsx.malformed");
+  EXPECT_NE(reader.error()->message.find("xl/worksheets/sheet2.xml: line 4: row number "
+                                         "\"1048577\""),
+            std::string::npos)
+      << reader.error()->message;
+
+  // Row 1048576 itself is fine; a row after it is not.
+  ASSERT_TRUE(reader.SelectSheet("Last"));
+  ASSERT_TRUE(reader.Next(cells));
+  EXPECT_EQ(cells, Row{"1"});
+  EXPECT_EQ(reader.row(), 1048576u);
+  EXPECT_FALSE(reader.Next(cells));
+  ASSERT_TRUE(reader.error());
+  EXPECT_NE(reader.error()->message.find("xl/worksheets/sheet3.xml: line 4: a row past row "
+                                         "1048576"),
+            std::string::npos)
+      << reader.error()->message;
 }
 
 // --- Size --------------------------------------------------------------------------------------
