@@ -164,12 +164,29 @@ Result<Sheet> ReadCsvSheet(std::istream& in, size_t max_rows) {
   return sheet;
 }
 
+bool FormulaLike(std::string_view s) {
+  if (s.empty()) return false;
+  const char c = s[0];
+  if (c == '=' || c == '@' || c == '\t' || c == '\r') return true;
+  if ((c == '+' || c == '-') && s.size() > 1) {
+    // "- mục 1" is a list item; "-5", "+84 912 345 678" and "-1.234,5" are numbers; anything
+    // else after the sign ("-2+3+cmd|...") is what a spreadsheet would evaluate.
+    if (s[1] == ' ') return false;
+    return s.find_first_not_of("0123456789 .,+-eE%/()", 1) != std::string_view::npos;
+  }
+  return false;
+}
+
+void WriteCsvRow(std::ostream& out, const std::vector<std::string>& row) {
+  for (size_t i = 0; i < row.size(); ++i) {
+    out << (i ? "," : "") << (FormulaLike(row[i]) ? CsvField("'" + row[i]) : CsvField(row[i]));
+  }
+  out << "\r\n";
+}
+
 void WriteCsvSheet(std::ostream& out, const std::vector<std::vector<std::string>>& rows) {
   out << "\xEF\xBB\xBF";
-  for (const auto& row : rows) {
-    for (size_t i = 0; i < row.size(); ++i) out << (i ? "," : "") << CsvField(row[i]);
-    out << "\r\n";
-  }
+  for (const auto& row : rows) WriteCsvRow(out, row);
 }
 
 Result<XlsxSheet> ReadXlsxSheet(XlsxReader& reader, const SheetReadOptions& options) {

@@ -36,9 +36,17 @@ struct Sheet {
 // (csv.*), and sheet.too_many_rows when there are more than `max_rows` records.
 Result<Sheet> ReadCsvSheet(std::istream& in, size_t max_rows);
 
+// Whether a spreadsheet would run `cell` as a formula: it starts with '=', '@', a tab or a
+// carriage return, or with '+' or '-' and is neither a number nor a list item ("-5",
+// "+84 912 345 678" and "- mục 1" are text; "+cmd|' /c calc'!A0" and "-2+3+cmd|..." are not).
+bool FormulaLike(std::string_view cell);
+
 // Writes `rows` as CSV for spreadsheet programs: a UTF-8 BOM (so they read Vietnamese text as
-// UTF-8), RFC 4180 quoting, CRLF line ends. The caller checks the stream.
+// UTF-8), RFC 4180 quoting, CRLF line ends. A formula-like cell is written with a leading "'",
+// so opening the file runs nothing. The caller checks the stream.
 void WriteCsvSheet(std::ostream& out, const std::vector<std::vector<std::string>>& rows);
+// One row as WriteCsvSheet writes it (after the BOM), for files written a row at a time.
+void WriteCsvRow(std::ostream& out, const std::vector<std::string>& row);
 
 struct SheetReadOptions {
   // Whether a row is the header: it names a column the caller cannot do without.

@@ -107,8 +107,39 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
+namespace {
+
+// Valid UTF-8 made only of code points that are their own NFC and never combine with what
+// precedes them: ASCII, Latin-1, Latin Extended-A and -B, and the precomposed Vietnamese letters
+// of Latin Extended Additional — the whole of Vietnamese text typed on a modern keyboard.
+bool NfcLatinOnly(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  while (p < end) {
+    const unsigned c = *p;
+    if (c < 0x80) {
+      ++p;
+    } else if ((c & 0xE0) == 0xC0) {
+      if (end - p < 2 || (p[1] & 0xC0) != 0x80) return false;
+      const unsigned cp = ((c & 0x1F) << 6) | (p[1] & 0x3F);
+      if (cp < 0xA0 || cp > 0x24F) return false;
+      p += 2;
+    } else if ((c & 0xF0) == 0xE0) {
+      if (end - p < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80) return false;
+      const unsigned cp = ((c & 0x0F) << 12) | ((p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+      if (cp < 0x1E00 || cp > 0x1EFF) return false;
+      p += 3;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 std::string Nfc(std::string_view s) {
-  if (IsAscii(s)) return std::string(s);
+  if (IsAscii(s) || NfcLatinOnly(s)) return std::string(s);
   return Map(Sanitize(s), UTF8PROC_STABLE | UTF8PROC_COMPOSE);
 }
 
