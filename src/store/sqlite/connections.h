@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/text.h"
 #include "store/sqlite/db.h"
 #include "store/store.h"
 
@@ -23,8 +24,23 @@ namespace pdh::store::sqlite {
 constexpr int kWriteFlags = SQLITE_OPEN_READWRITE;
 constexpr int kReadFlags = SQLITE_OPEN_READONLY;
 
+// pdh_fold(text): the diacritic-insensitive search key of core/text.h, for searches in SQL.
+inline void FoldFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  if (argc != 1 || sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+    sqlite3_result_null(ctx);
+    return;
+  }
+  const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+  const std::string folded =
+      text::Fold(std::string_view(p, static_cast<size_t>(sqlite3_value_bytes(argv[0]))));
+  sqlite3_result_text(ctx, folded.data(), static_cast<int>(folded.size()), SQLITE_TRANSIENT);
+}
+
 inline Status Configure(Db& db, bool writer) {
+  sqlite3_create_function(db.raw(), "pdh_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+                          FoldFunction, nullptr, nullptr);
   if (writer) {
+    if (auto s = db.Exec("PRAGMA cache_size=-65536;"); !s) return s;
     if (auto s = db.Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"); !s) return s;
   }
   return db.Exec("PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;");

@@ -255,8 +255,58 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
 )sql";
 
-constexpr std::array<std::string_view, 5> kMigrations = {kM1Units, kM2Identity, kM3Catalog,
-                                                         kM4Tracker, kM5Outbox};
+// Datasets (M3): their schemas and versions, the batches that fed them with their rejected rows.
+// Each dataset's records live in a typed table of its own ("ds_<code>", made by the store when
+// the dataset is created) with a history table beside it.
+constexpr std::string_view kM6Datasets = R"sql(
+CREATE TABLE dataset (
+  code        TEXT PRIMARY KEY,
+  title       TEXT NOT NULL,
+  title_en    TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT '',
+  owner_unit  TEXT NOT NULL DEFAULT '',
+  template    TEXT NOT NULL DEFAULT '',
+  version     INTEGER NOT NULL,
+  schema_json TEXT NOT NULL,
+  created_at  TEXT NOT NULL,
+  updated_at  TEXT NOT NULL
+) STRICT;
+CREATE TABLE dataset_version (
+  dataset     TEXT NOT NULL REFERENCES dataset(code),
+  version     INTEGER NOT NULL,
+  schema_json TEXT NOT NULL,
+  created_at  TEXT NOT NULL,
+  created_by  TEXT NOT NULL,
+  note        TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (dataset, version)
+) STRICT;
+CREATE TABLE ingest_batch (
+  id          INTEGER PRIMARY KEY,
+  dataset     TEXT NOT NULL REFERENCES dataset(code),
+  client_id   TEXT NOT NULL DEFAULT '',
+  sha256      TEXT NOT NULL,
+  status      TEXT NOT NULL CHECK (status IN ('committed','dry_run','rejected')),
+  created_at  TEXT NOT NULL,
+  created_by  TEXT NOT NULL,
+  report_json TEXT NOT NULL
+) STRICT;
+CREATE INDEX ingest_batch_dataset ON ingest_batch(dataset, id);
+CREATE INDEX ingest_batch_sha ON ingest_batch(dataset, sha256) WHERE status = 'committed';
+CREATE INDEX ingest_batch_client ON ingest_batch(dataset, client_id)
+  WHERE status = 'committed' AND client_id <> '';
+CREATE TABLE ingest_reject (
+  batch_id  INTEGER NOT NULL REFERENCES ingest_batch(id),
+  row       INTEGER NOT NULL,
+  col       TEXT NOT NULL,
+  value     TEXT NOT NULL,
+  code      TEXT NOT NULL,
+  message   TEXT NOT NULL
+) STRICT;
+CREATE INDEX ingest_reject_batch ON ingest_reject(batch_id, row);
+)sql";
+
+constexpr std::array<std::string_view, 6> kMigrations = {kM1Units,   kM2Identity, kM3Catalog,
+                                                         kM4Tracker, kM5Outbox,   kM6Datasets};
 
 }  // namespace
 

@@ -20,6 +20,8 @@ namespace sqlite {
 
 // The outbox repository (outbox_store.cc).
 std::unique_ptr<OutboxStore> MakeOutboxStore(Writer& writer, ReadPool& readers);
+// The datasets repository (dataset_store.cc).
+std::unique_ptr<DatasetStore> MakeDatasetStore(Writer& writer, ReadPool& readers);
 
 namespace {
 
@@ -237,6 +239,7 @@ class SqliteStore final : public Store {
   CatalogStore& catalog() override { return *catalog_; }
   TrackerStore& tracker() override { return *tracker_; }
   OutboxStore& outbox() override { return *outbox_; }
+  DatasetStore& datasets() override { return *datasets_; }
   const std::string& path() const override { return path_; }
 
   bool healthy() override {
@@ -268,6 +271,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<CatalogStore> catalog_ = MakeCatalogStore(writer_, readers_);
   std::unique_ptr<TrackerStore> tracker_ = MakeTrackerStore(writer_, readers_);
   std::unique_ptr<OutboxStore> outbox_ = MakeOutboxStore(writer_, readers_);
+  std::unique_ptr<DatasetStore> datasets_ = MakeDatasetStore(writer_, readers_);
 };
 
 }  // namespace

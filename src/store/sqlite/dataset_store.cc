@@ -1,0 +1,689 @@
+// The SQLite datasets repository (tables of migration 6, and one typed table per dataset with
+// its history table). A batch is one writer job: one transaction, so it is all there or not at
+// all, whatever happens to the process.
+#include <sqlite3.h>
+
+#include <boost/json.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "store/sqlite/connections.h"
+#include "store/sqlite/db.h"
+#include "store/store.h"
+
+namespace pdh::store::sqlite {
+namespace {
+
+std::string Quote(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+std::string TableName(const std::string& dataset) {
+  return Quote("ds_" + dataset);
+}
+std::string HistoryName(const std::string& dataset) {
+  return Quote("ds_" + dataset + "__history");
+}
+
+std::string_view SqlType(ColumnType t) {
+  switch (t) {
+    case ColumnType::kInteger:
+      return "INTEGER";
+    case ColumnType::kReal:
+      return "REAL";
+    case ColumnType::kText:
+      break;
+  }
+  return "TEXT";
+}
+
+// Binds without copying: the cell outlives the step.
+void BindCell(sqlite3_stmt* st, int i, const Cell& c) {
+  if (const auto* v = std::get_if<int64_t>(&c)) {
+    sqlite3_bind_int64(st, i, *v);
+  } else if (const auto* d = std::get_if<double>(&c)) {
+    sqlite3_bind_double(st, i, *d);
+  } else if (const auto* t = std::get_if<std::string>(&c)) {
+    sqlite3_bind_text(st, i, t->data(), static_cast<int>(t->size()), SQLITE_STATIC);
+  } else {
+    sqlite3_bind_null(st, i);
+  }
+}
+
+Cell ReadCell(sqlite3_stmt* st, int col) {
+  switch (sqlite3_column_type(st, col)) {
+    case SQLITE_INTEGER:
+      return Cell(static_cast<int64_t>(sqlite3_column_int64(st, col)));
+    case SQLITE_FLOAT:
+      return Cell(sqlite3_column_double(st, col));
+    case SQLITE_NULL:
+      return Cell();
+    default: {
+      const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, col));
+      return Cell(std::string(p, static_cast<size_t>(sqlite3_column_bytes(st, col))));
+    }
+  }
+}
+
+bool SameCell(const Cell& a, const Cell& b) {
+  if (a.index() == b.index()) return a == b;
+  // An integer column may hold a real and a real column an integer of the same value.
+  auto num = [](const Cell& c) -> std::optional<double> {
+    if (const auto* i = std::get_if<int64_t>(&c)) return static_cast<double>(*i);
+    if (const auto* d = std::get_if<double>(&c)) return *d;
+    return std::nullopt;
+  };
+  auto x = num(a);
+  auto y = num(b);
+  return x && y && *x == *y;
+}
+
+boost::json::value CellJson(const Cell& c) {
+  if (const auto* v = std::get_if<int64_t>(&c)) return *v;
+  if (const auto* d = std::get_if<double>(&c)) return *d;
+  if (const auto* t = std::get_if<std::string>(&c)) return boost::json::string(*t);
+  return nullptr;
+}
+
+std::string KeyText(const DatasetTable& t, const std::vector<Cell>& cells) {
+  std::string key;
+  for (size_t i = 0; i < t.key.size(); ++i) {
+    if (i > 0) key += '|';
+    const Cell& c = cells[t.key[i]];
+    if (const auto* v = std::get_if<int64_t>(&c)) {
+      key += std::to_string(*v);
+    } else if (const auto* d = std::get_if<double>(&c)) {
+      key += boost::json::serialize(boost::json::value(*d));
+    } else if (const auto* s = std::get_if<std::string>(&c)) {
+      key += *s;
+    }
+  }
+  return key;
+}
+
+Error SqlError(sqlite3* db, std::string_view what) {
+  return Error::Internal("store.sqlite", std::string(what) + ": " + sqlite3_errmsg(db));
+}
+
+// A prepared statement owned for the length of a batch.
+struct Stmt {
+  sqlite3_stmt* st = nullptr;
+  Stmt() = default;
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  ~Stmt() { sqlite3_finalize(st); }
+  Status Prepare(sqlite3* db, const std::string& sql) {
+    if (sqlite3_prepare_v3(db, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                           &st, nullptr) != SQLITE_OK) {
+      return Fail(SqlError(db, "prepare"));
+    }
+    return Ok();
+  }
+};
+
+// The upsert of one batch's rows into a dataset table.
+class BatchWriter {
+ public:
+  BatchWriter(sqlite3* db, const DatasetTable& t, int64_t batch, std::string at, std::string by)
+      : db_(db), t_(t), batch_(batch), at_(std::move(at)), by_(std::move(by)) {}
+
+  Status Prepare() {
+    const std::string table = TableName(t_.dataset);
+    std::string cols;
+    std::string params;
+    std::string sets;
+    std::string where;
+    const int n = static_cast<int>(t_.columns.size());
+    for (int i = 0; i < n; ++i) {
+      const std::string q = Quote(t_.columns[static_cast<size_t>(i)].name);
+      cols += q + ",";
+      params += "?" + std::to_string(i + 1) + ",";
+      sets += q + "=?" + std::to_string(i + 1) + ",";
+    }
+    for (size_t k = 0; k < t_.key.size(); ++k) {
+      if (k > 0) where += " AND ";
+      where += Quote(t_.columns[t_.key[k]].name) + "=?" + std::to_string(t_.key[k] + 1);
+    }
+    if (auto s = insert_.Prepare(db_, "INSERT INTO " + table + " (" + cols + "_batch) VALUES (" +
+                                          params + "?" + std::to_string(n + 1) + ")");
+        !s) {
+      return s;
+    }
+    std::string select_cols = cols + "_batch";
+    if (auto s =
+            select_.Prepare(db_, "SELECT " + select_cols + " FROM " + table + " WHERE " + where);
+        !s) {
+      return s;
+    }
+    if (auto s = update_.Prepare(db_, "UPDATE " + table + " SET " + sets + "_batch=?" +
+                                          std::to_string(n + 1) + " WHERE " + where);
+        !s) {
+      return s;
+    }
+    if (auto s = touch_.Prepare(
+            db_, "UPDATE " + table + " SET _batch=?" + std::to_string(n + 1) + " WHERE " + where);
+        !s) {
+      return s;
+    }
+    return history_.Prepare(db_, "INSERT INTO " + HistoryName(t_.dataset) +
+                                     " (key, batch, at, by, previous) VALUES (?1,?2,?3,?4,?5)");
+  }
+
+  enum class Outcome { kInserted, kUpdated, kUnchanged, kDuplicate, kUnique };
+
+  Result<Outcome> Write(const StagedRow& row) {
+    const int n = static_cast<int>(t_.columns.size());
+    BindAll(insert_.st, row);
+    int rc = sqlite3_step(insert_.st);
+    sqlite3_reset(insert_.st);
+    if (rc == SQLITE_DONE) return Outcome::kInserted;
+    if ((rc & 0xff) != SQLITE_CONSTRAINT) return Fail(SqlError(db_, "insert"));
+    // The key is there: an earlier batch's row (upsert) or this batch's (a duplicate).
+    for (size_t k : t_.key) BindCell(select_.st, static_cast<int>(k) + 1, row.cells[k]);
+    rc = sqlite3_step(select_.st);
+    if (rc == SQLITE_DONE) {
+      // No row has the key: the value of another unique column is taken.
+      sqlite3_reset(select_.st);
+      return Outcome::kUnique;
+    }
+    if (rc != SQLITE_ROW) {
+      sqlite3_reset(select_.st);
+      return Fail(SqlError(db_, "select"));
+    }
+    if (sqlite3_column_int64(select_.st, n) == batch_) {
+      sqlite3_reset(select_.st);
+      return Outcome::kDuplicate;
+    }
+    boost::json::object previous;
+    bool same = true;
+    for (int i = 0; i < n; ++i) {
+      Cell old = ReadCell(select_.st, i);
+      if (!SameCell(old, row.cells[static_cast<size_t>(i)])) same = false;
+      previous[t_.columns[static_cast<size_t>(i)].name] = CellJson(old);
+    }
+    sqlite3_reset(select_.st);
+    if (same) {
+      // Marked as seen by this batch, so a second row with the key is still a duplicate.
+      BindAll(touch_.st, row);
+      rc = sqlite3_step(touch_.st);
+      sqlite3_reset(touch_.st);
+      if (rc != SQLITE_DONE) return Fail(SqlError(db_, "update"));
+      return Outcome::kUnchanged;
+    }
+    BindAll(update_.st, row);
+    rc = sqlite3_step(update_.st);
+    sqlite3_reset(update_.st);
+    if ((rc & 0xff) == SQLITE_CONSTRAINT) return Outcome::kUnique;
+    if (rc != SQLITE_DONE) return Fail(SqlError(db_, "update"));
+    const std::string key = KeyText(t_, row.cells);
+    const std::string prev = boost::json::serialize(previous);
+    sqlite3_bind_text(history_.st, 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
+    sqlite3_bind_int64(history_.st, 2, batch_);
+    sqlite3_bind_text(history_.st, 3, at_.data(), static_cast<int>(at_.size()), SQLITE_STATIC);
+    sqlite3_bind_text(history_.st, 4, by_.data(), static_cast<int>(by_.size()), SQLITE_STATIC);
+    sqlite3_bind_text(history_.st, 5, prev.data(), static_cast<int>(prev.size()), SQLITE_STATIC);
+    rc = sqlite3_step(history_.st);
+    sqlite3_reset(history_.st);
+    if (rc != SQLITE_DONE) return Fail(SqlError(db_, "history"));
+    return Outcome::kUpdated;
+  }
+
+ private:
+  void BindAll(sqlite3_stmt* st, const StagedRow& row) {
+    const int n = static_cast<int>(t_.columns.size());
+    for (int i = 0; i < n; ++i) BindCell(st, i + 1, row.cells[static_cast<size_t>(i)]);
+    // Statements that do not use a parameter ignore its binding.
+    if (sqlite3_bind_parameter_count(st) >= n + 1) sqlite3_bind_int64(st, n + 1, batch_);
+  }
+
+  sqlite3* db_;
+  const DatasetTable& t_;
+  int64_t batch_;
+  std::string at_;
+  std::string by_;
+  Stmt insert_;
+  Stmt select_;
+  Stmt update_;
+  Stmt touch_;
+  Stmt history_;
+};
+
+DatasetRow ReadDataset(const Statement& st) {
+  DatasetRow d;
+  d.code = st.Text(0);
+  d.title = st.Text(1);
+  d.title_en = st.Text(2);
+  d.description = st.Text(3);
+  d.owner_unit = st.Text(4);
+  d.template_name = st.Text(5);
+  d.version = st.Int(6);
+  d.schema_json = st.Text(7);
+  d.created_at = st.Text(8);
+  d.updated_at = st.Text(9);
+  return d;
+}
+
+constexpr std::string_view kSelectDataset =
+    "SELECT code, title, title_en, description, owner_unit, template, version, schema_json, "
+    "created_at, updated_at FROM dataset ";
+
+BatchRow ReadBatch(const Statement& st) {
+  BatchRow b;
+  b.id = st.Int(0);
+  b.dataset = st.Text(1);
+  b.client_id = st.Text(2);
+  b.sha256 = st.Text(3);
+  b.status = st.Text(4);
+  b.created_at = st.Text(5);
+  b.created_by = st.Text(6);
+  b.report_json = st.Text(7);
+  return b;
+}
+
+constexpr std::string_view kSelectBatch =
+    "SELECT id, dataset, client_id, sha256, status, created_at, created_by, report_json "
+    "FROM ingest_batch ";
+
+Status InsertVersion(Db& db, const DatasetVersionRow& v) {
+  auto st = db.Prepare(
+      "INSERT INTO dataset_version (dataset, version, schema_json, created_at, created_by, "
+      "note) VALUES (?1,?2,?3,?4,?5,?6)");
+  if (!st) return Fail(st.error());
+  st->Bind(1, v.dataset).Bind(2, v.version).Bind(3, v.schema_json).Bind(4, v.created_at);
+  st->Bind(5, v.created_by).Bind(6, v.note);
+  return st->Run();
+}
+
+class SqliteDatasetStore final : public DatasetStore {
+ public:
+  SqliteDatasetStore(Writer& writer, ReadPool& readers) : writer_(writer), readers_(readers) {}
+
+  Status Create(const DatasetRow& d, const DatasetTable& table,
+                const DatasetVersionRow& v) override {
+    return writer_.Submit([&](Db& db) -> Status {
+      auto st = db.Prepare(
+          "INSERT INTO dataset (code, title, title_en, description, owner_unit, template, "
+          "version, schema_json, created_at, updated_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");
+      if (!st) return Fail(st.error());
+      st->Bind(1, d.code).Bind(2, d.title).Bind(3, d.title_en).Bind(4, d.description);
+      st->Bind(5, d.owner_unit).Bind(6, d.template_name).Bind(7, d.version);
+      st->Bind(8, d.schema_json).Bind(9, d.created_at).Bind(10, d.updated_at);
+      if (auto r = st->Run(); !r) {
+        if (r.error().code == "store.duplicate") {
+          return Fail(Error::Conflict("dataset.exists", "a dataset with code '" + d.code +
+                                                            "' exists already: choose another "
+                                                            "code, or change its schema"));
+        }
+        return r;
+      }
+      std::string ddl = "CREATE TABLE " + TableName(d.code) + " (";
+      for (const auto& c : table.columns) {
+        ddl += Quote(c.name) + " " + std::string(SqlType(c.type)) + ", ";
+      }
+      ddl += "_batch INTEGER NOT NULL, ";
+      for (const auto& c : table.columns) {
+        if (c.unique) ddl += "UNIQUE (" + Quote(c.name) + "), ";
+      }
+      ddl += "UNIQUE (";
+      for (size_t k = 0; k < table.key.size(); ++k) {
+        if (k > 0) ddl += ",";
+        ddl += Quote(table.columns[table.key[k]].name);
+      }
+      ddl += "));\nCREATE TABLE " + HistoryName(d.code) +
+             " (key TEXT NOT NULL, batch INTEGER NOT NULL, at TEXT NOT NULL, by TEXT NOT NULL, "
+             "previous TEXT NOT NULL);\nCREATE INDEX " +
+             Quote("ds_" + d.code + "__history_key") + " ON " + HistoryName(d.code) + "(key);";
+      if (auto s = db.Exec(ddl); !s) return s;
+      return InsertVersion(db, v);
+    });
+  }
+
+  Status Alter(const DatasetRow& d, const DatasetTable& table,
+               const std::vector<DatasetColumn>& added, const DatasetVersionRow& v) override {
+    (void)table;
+    return writer_.Submit([&](Db& db) -> Status {
+      auto st = db.Prepare(
+          "UPDATE dataset SET title=?2, title_en=?3, description=?4, owner_unit=?5, version=?6, "
+          "schema_json=?7, updated_at=?8 WHERE code=?1");
+      if (!st) return Fail(st.error());
+      st->Bind(1, d.code).Bind(2, d.title).Bind(3, d.title_en).Bind(4, d.description);
+      st->Bind(5, d.owner_unit).Bind(6, d.version).Bind(7, d.schema_json).Bind(8, d.updated_at);
+      if (auto r = st->Run(); !r) return r;
+      for (const auto& c : added) {
+        if (auto s = db.Exec("ALTER TABLE " + TableName(d.code) + " ADD COLUMN " + Quote(c.name) +
+                             " " + std::string(SqlType(c.type)));
+            !s) {
+          return s;
+        }
+      }
+      return InsertVersion(db, v);
+    });
+  }
+
+  Result<std::vector<DatasetRow>> List() override {
+    return ReadRows<std::vector<DatasetRow>>(
+        readers_, std::string(kSelectDataset) + "ORDER BY code",
+        [](const Statement& st, std::vector<DatasetRow>& out) { out.push_back(ReadDataset(st)); });
+  }
+
+  Result<std::optional<DatasetRow>> Find(const std::string& code) override {
+    auto rows = ReadRows<std::vector<DatasetRow>>(
+        readers_, std::string(kSelectDataset) + "WHERE code = ?1",
+        [](const Statement& st, std::vector<DatasetRow>& out) { out.push_back(ReadDataset(st)); },
+        code);
+    if (!rows) return Fail(rows.error());
+    if (rows->empty()) return std::optional<DatasetRow>();
+    return std::optional<DatasetRow>(std::move(rows->front()));
+  }
+
+  Result<std::vector<DatasetVersionRow>> Versions(const std::string& code) override {
+    return ReadRows<std::vector<DatasetVersionRow>>(
+        readers_,
+        "SELECT dataset, version, schema_json, created_at, created_by, note FROM "
+        "dataset_version WHERE dataset = ?1 ORDER BY version",
+        [](const Statement& st, std::vector<DatasetVersionRow>& out) {
+          out.push_back({st.Text(0), st.Int(1), st.Text(2), st.Text(3), st.Text(4), st.Text(5)});
+        },
+        code);
+  }
+
+  Result<int64_t> RowCount(const std::string& code) override {
+    return Count("SELECT count(*) FROM " + TableName(code));
+  }
+
+  Result<int64_t> ValueCount(const std::string& code, const std::string& column) override {
+    return Count("SELECT count(*) FROM " + TableName(code) + " WHERE " + Quote(column) +
+                 " IS NOT NULL");
+  }
+
+  Result<std::optional<BatchRow>> FindCommitted(const std::string& dataset,
+                                                const std::string& client_id,
+                                                const std::string& sha256) override {
+    auto rows = client_id.empty()
+                    ? ReadRows<std::vector<BatchRow>>(
+                          readers_,
+                          std::string(kSelectBatch) +
+                              "WHERE dataset = ?1 AND sha256 = ?2 AND status = 'committed' "
+                              "ORDER BY id LIMIT 1",
+                          [](const Statement& st, std::vector<BatchRow>& out) {
+                            out.push_back(ReadBatch(st));
+                          },
+                          dataset, sha256)
+                    : ReadRows<std::vector<BatchRow>>(
+                          readers_,
+                          std::string(kSelectBatch) +
+                              "WHERE dataset = ?1 AND client_id = ?2 AND client_id <> '' AND "
+                              "status = 'committed' ORDER BY id LIMIT 1",
+                          [](const Statement& st, std::vector<BatchRow>& out) {
+                            out.push_back(ReadBatch(st));
+                          },
+                          dataset, client_id);
+    if (!rows) return Fail(rows.error());
+    if (rows->empty()) return std::optional<BatchRow>();
+    return std::optional<BatchRow>(std::move(rows->front()));
+  }
+
+  Result<int64_t> WriteBatch(
+      const DatasetTable& table, const BatchRow& header,
+      const std::function<Result<bool>(std::vector<StagedRow>& out)>& next,
+      const std::function<void(const StagedRow&, RowConflict)>& on_conflict,
+      const std::function<Result<BatchEnd>(int64_t id, const BatchCounts&)>& finish,
+      const std::function<Status(const std::function<Status(const RejectRow&)>&)>& rejects)
+      override {
+    int64_t id = 0;
+    auto s = writer_.Submit([&](Db& db) -> Status {
+      auto ins = db.Prepare(
+          "INSERT INTO ingest_batch (dataset, client_id, sha256, status, created_at, created_by, "
+          "report_json) VALUES (?1,?2,?3,'rejected',?4,?5,'{}')");
+      if (!ins) return Fail(ins.error());
+      ins->Bind(1, header.dataset).Bind(2, header.client_id).Bind(3, header.sha256);
+      ins->Bind(4, header.created_at).Bind(5, header.created_by);
+      if (auto r = ins->Run(); !r) return r;
+      id = sqlite3_last_insert_rowid(db.raw());
+      if (auto r = db.Exec("SAVEPOINT batch_rows"); !r) return r;
+      BatchCounts counts;
+      Status written = WriteRows(db, table, header, id, next, on_conflict, counts);
+      if (!written) {
+        (void)db.Exec("ROLLBACK TO batch_rows; RELEASE batch_rows");
+        return written;
+      }
+      auto end = finish(id, counts);
+      if (!end) {
+        (void)db.Exec("ROLLBACK TO batch_rows; RELEASE batch_rows");
+        return Fail(end.error());
+      }
+      if (!end->keep_rows) {
+        if (auto r = db.Exec("ROLLBACK TO batch_rows"); !r) return r;
+      }
+      if (auto r = db.Exec("RELEASE batch_rows"); !r) return r;
+      auto up = db.Prepare("UPDATE ingest_batch SET status=?2, report_json=?3 WHERE id=?1");
+      if (!up) return Fail(up.error());
+      up->Bind(1, id).Bind(2, end->status).Bind(3, end->report_json);
+      if (auto r = up->Run(); !r) return r;
+      auto rej = db.Prepare(
+          "INSERT INTO ingest_reject (batch_id, row, col, value, code, message) "
+          "VALUES (?1,?2,?3,?4,?5,?6)");
+      if (!rej) return Fail(rej.error());
+      return rejects([&](const RejectRow& r) -> Status {
+        rej->Bind(1, id).Bind(2, r.row).Bind(3, r.column).Bind(4, r.value).Bind(5, r.code);
+        rej->Bind(6, r.message);
+        return rej->Run();
+      });
+    });
+    if (!s) return Fail(s.error());
+    return id;
+  }
+
+  Result<std::optional<BatchRow>> Batch(int64_t id) override {
+    auto rows = ReadRows<std::vector<BatchRow>>(
+        readers_, std::string(kSelectBatch) + "WHERE id = ?1",
+        [](const Statement& st, std::vector<BatchRow>& out) { out.push_back(ReadBatch(st)); },
+        std::to_string(id));
+    if (!rows) return Fail(rows.error());
+    if (rows->empty()) return std::optional<BatchRow>();
+    return std::optional<BatchRow>(std::move(rows->front()));
+  }
+
+  Result<std::vector<BatchRow>> Batches(const std::string& dataset, int64_t before_id,
+                                        int64_t limit) override {
+    return ReadRows<std::vector<BatchRow>>(
+        readers_,
+        std::string(kSelectBatch) +
+            "WHERE dataset = ?1 AND (CAST(?2 AS INTEGER) = 0 OR id < CAST(?2 AS INTEGER)) "
+            "ORDER BY id DESC LIMIT CAST(?3 AS INTEGER)",
+        [](const Statement& st, std::vector<BatchRow>& out) { out.push_back(ReadBatch(st)); },
+        dataset, std::to_string(before_id), std::to_string(limit));
+  }
+
+  Status ForEachReject(int64_t batch_id,
+                       const std::function<Status(const RejectRow&)>& fn) override {
+    auto lease = readers_.Acquire();
+    if (!lease) return Fail(lease.error());
+    auto st = lease->db().Prepare(
+        "SELECT row, col, value, code, message FROM ingest_reject WHERE batch_id = ?1 "
+        "ORDER BY row, rowid");
+    if (!st) return Fail(st.error());
+    st->Bind(1, batch_id);
+    for (;;) {
+      auto r = st->Step();
+      if (!r) return Fail(r.error());
+      if (!*r) return Ok();
+      if (auto s = fn({st->Int(0), st->Text(1), st->Text(2), st->Text(3), st->Text(4)}); !s) {
+        return s;
+      }
+    }
+  }
+
+  Result<RecordPage> Records(const DatasetTable& table, const RecordQuery& q) override {
+    auto lease = readers_.Acquire();
+    if (!lease) return Fail(lease.error());
+    sqlite3* db = lease->db().raw();
+    std::string where = " WHERE 1=1";
+    std::vector<std::string> args;
+    for (const auto& [col, value] : q.equals) {
+      args.push_back(value);
+      where += " AND CAST(" + Quote(table.columns.at(col).name) + " AS TEXT) = ?" +
+               std::to_string(args.size());
+    }
+    if (q.scope_column && q.scope_units) {
+      where += " AND " + Quote(table.columns.at(*q.scope_column).name) + " IN (";
+      for (size_t i = 0; i < q.scope_units->size(); ++i) {
+        args.push_back((*q.scope_units)[i]);
+        where += (i ? ",?" : "?") + std::to_string(args.size());
+      }
+      if (q.scope_units->empty()) where += "NULL";
+      where += ")";
+    }
+    if (!q.folded_text.empty()) {
+      std::string concat;
+      for (const auto& c : table.columns) {
+        if (c.type != ColumnType::kText) continue;
+        if (!concat.empty()) concat += " || ' ' || ";
+        concat += "coalesce(" + Quote(c.name) + ",'')";
+      }
+      if (concat.empty()) concat = "''";
+      args.push_back("%" + q.folded_text + "%");
+      where += " AND pdh_fold(" + concat + ") LIKE ?" + std::to_string(args.size());
+    }
+    auto bind_all = [&](sqlite3_stmt* st) {
+      for (size_t i = 0; i < args.size(); ++i) {
+        sqlite3_bind_text(st, static_cast<int>(i + 1), args[i].data(),
+                          static_cast<int>(args[i].size()), SQLITE_STATIC);
+      }
+    };
+    RecordPage page;
+    {
+      Stmt count;
+      if (auto s = count.Prepare(db, "SELECT count(*) FROM " + TableName(table.dataset) + where);
+          !s) {
+        return Fail(s.error());
+      }
+      bind_all(count.st);
+      if (sqlite3_step(count.st) != SQLITE_ROW) return Fail(SqlError(db, "count"));
+      page.total = sqlite3_column_int64(count.st, 0);
+    }
+    std::string cols;
+    for (const auto& c : table.columns) cols += Quote(c.name) + ",";
+    std::string order = q.sort_column ? Quote(table.columns.at(*q.sort_column).name) : "rowid";
+    const char* dir = q.descending ? " DESC" : " ASC";
+    std::string sql = "SELECT " + cols + "_batch FROM " + TableName(table.dataset) + where +
+                      " ORDER BY " + order + dir + ", rowid" + dir + " LIMIT " +
+                      std::to_string(q.limit) + " OFFSET " + std::to_string(q.offset);
+    Stmt st;
+    if (auto s = st.Prepare(db, sql); !s) return Fail(s.error());
+    bind_all(st.st);
+    const int n = static_cast<int>(table.columns.size()) + 1;
+    for (;;) {
+      int rc = sqlite3_step(st.st);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) return Fail(SqlError(db, "records"));
+      std::vector<Cell> row;
+      row.reserve(static_cast<size_t>(n));
+      for (int i = 0; i < n; ++i) row.push_back(ReadCell(st.st, i));
+      page.rows.push_back(std::move(row));
+    }
+    return page;
+  }
+
+  Status ForEachRecord(const DatasetTable& table,
+                       const std::function<Status(const std::vector<Cell>&)>& fn) override {
+    auto lease = readers_.Acquire();
+    if (!lease) return Fail(lease.error());
+    sqlite3* db = lease->db().raw();
+    std::string cols;
+    for (const auto& c : table.columns) cols += (cols.empty() ? "" : ",") + Quote(c.name);
+    Stmt st;
+    if (auto s = st.Prepare(
+            db, "SELECT " + cols + " FROM " + TableName(table.dataset) + " ORDER BY rowid");
+        !s) {
+      return s;
+    }
+    const int n = static_cast<int>(table.columns.size());
+    std::vector<Cell> row(static_cast<size_t>(n));
+    for (;;) {
+      int rc = sqlite3_step(st.st);
+      if (rc == SQLITE_DONE) return Ok();
+      if (rc != SQLITE_ROW) return Fail(SqlError(db, "records"));
+      for (int i = 0; i < n; ++i) row[static_cast<size_t>(i)] = ReadCell(st.st, i);
+      if (auto s = fn(row); !s) return s;
+    }
+  }
+
+  Result<std::vector<HistoryRow>> History(const std::string& dataset,
+                                          const std::string& key) override {
+    return ReadRows<std::vector<HistoryRow>>(
+        readers_,
+        "SELECT batch, at, by, previous FROM " + HistoryName(dataset) +
+            " WHERE key = ?1 ORDER BY rowid",
+        [](const Statement& st, std::vector<HistoryRow>& out) {
+          out.push_back({st.Int(0), st.Text(1), st.Text(2), st.Text(3)});
+        },
+        key);
+  }
+
+ private:
+  static Status WriteRows(Db& db, const DatasetTable& table, const BatchRow& header, int64_t id,
+                          const std::function<Result<bool>(std::vector<StagedRow>& out)>& next,
+                          const std::function<void(const StagedRow&, RowConflict)>& on_conflict,
+                          BatchCounts& counts) {
+    BatchWriter w(db.raw(), table, id, header.created_at, header.created_by);
+    if (auto s = w.Prepare(); !s) return s;
+    std::vector<StagedRow> chunk;
+    for (;;) {
+      chunk.clear();
+      auto more = next(chunk);
+      if (!more) return Fail(more.error());
+      for (const auto& row : chunk) {
+        auto outcome = w.Write(row);
+        if (!outcome) return Fail(outcome.error());
+        switch (*outcome) {
+          case BatchWriter::Outcome::kInserted:
+            ++counts.imported;
+            break;
+          case BatchWriter::Outcome::kUpdated:
+            ++counts.updated;
+            break;
+          case BatchWriter::Outcome::kUnchanged:
+            ++counts.unchanged;
+            break;
+          case BatchWriter::Outcome::kDuplicate:
+            on_conflict(row, RowConflict::kDuplicateKey);
+            break;
+          case BatchWriter::Outcome::kUnique:
+            on_conflict(row, RowConflict::kUniqueValue);
+            break;
+        }
+      }
+      if (!*more) return Ok();
+    }
+  }
+
+  Result<int64_t> Count(const std::string& sql) {
+    auto rows = ReadRows<std::vector<int64_t>>(
+        readers_, sql,
+        [](const Statement& st, std::vector<int64_t>& out) { out.push_back(st.Int(0)); });
+    if (!rows) return Fail(rows.error());
+    return rows->empty() ? int64_t{0} : rows->front();
+  }
+
+  Writer& writer_;
+  ReadPool& readers_;
+};
+
+}  // namespace
+
+std::unique_ptr<DatasetStore> MakeDatasetStore(Writer& writer, ReadPool& readers) {
+  return std::make_unique<SqliteDatasetStore>(writer, readers);
+}
+
+}  // namespace pdh::store::sqlite
