@@ -1,0 +1,254 @@
+// Datasets and ingestion (M3): dataset schemas (Frictionless Table Schema with pdh extensions)
+// kept as typed tables, and batches that take CSV, XLSX, JSON and NDJSON in — Vietnamese text
+// made uniform (NFC, legacy encodings, decimal commas, dd/mm/yyyy), units resolved through the
+// registry and the 2025 crosswalk, every rejected row reported — all or nothing, once.
+//
+// Schema keys beyond Frictionless (all optional, on a field):
+//   "pdh:unit": {"partial": "review" | "largest"}  the value names a unit: its code, an old
+//       commune code (the crosswalk gives the new commune; an old commune split between several
+//       goes to review — the row is rejected with unit.ambiguous — or to the successor with the
+//       largest share), or its name; stored as the current unit's code.
+//   "pdh:period": true       the record's date (its period for the indicators).
+//   "pdh:personal": true     personal data (sharing and open data leave it out).
+//   "pdh:format": "citizen_id"  a 12-digit citizen ID number, checked for form.
+//   "pdh:codes": [{"code", "label", "label_en", "aliases": [..]}]  a code list: the code, its
+//       labels or aliases are accepted without regard to case or diacritics; the code is stored.
+//   "pdh:aliases": [..]      more column headings that name the field.
+//   "title_en": ".."         the English title (the title is Vietnamese).
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "store/store.h"
+#include "units/units.h"
+
+namespace pdh::ingest {
+
+enum class FieldType { kString, kInteger, kNumber, kBoolean, kDate, kDatetime, kYear, kYearMonth };
+std::string_view TypeName(FieldType t);  // the Frictionless name: "string", "integer", ...
+
+enum class PartialRule { kReview, kLargest };
+
+struct Code {
+  std::string code;
+  std::string label;
+  std::string label_en;
+  std::vector<std::string> aliases;
+};
+
+struct Field {
+  std::string name;  // [a-z][a-z0-9_]*, at most 60 characters
+  std::string title;
+  std::string title_en;
+  std::string description;
+  FieldType type = FieldType::kString;
+  // Frictionless constraints.
+  bool required = false;
+  bool unique = false;
+  std::optional<double> minimum;
+  std::optional<double> maximum;
+  std::optional<int64_t> min_length;
+  std::optional<int64_t> max_length;
+  std::string pattern;  // ECMAScript, matched against the whole value
+  std::vector<std::string> enum_values;
+  std::vector<std::string> true_values;  // booleans: besides the usual spellings
+  std::vector<std::string> false_values;
+  // pdh extensions.
+  std::vector<Code> codes;
+  std::optional<PartialRule> unit;
+  bool period = false;
+  bool personal = false;
+  std::string format;  // "citizen_id" or ""
+  std::vector<std::string> aliases;
+};
+
+struct ForeignKey {
+  std::vector<std::string> fields;
+  std::string resource;  // another dataset's code
+  std::vector<std::string> reference_fields;
+};
+
+struct Schema {
+  std::vector<Field> fields;
+  std::vector<std::string> primary_key;
+  std::vector<ForeignKey> foreign_keys;
+  std::vector<std::string> missing_values{""};
+
+  const Field* Find(std::string_view name) const;
+  // The Frictionless descriptor with the pdh keys.
+  boost::json::object ToJson() const;
+};
+
+// Reads a Table Schema descriptor. Errors: schema.invalid, naming the field and the key
+// ("fields[3].constraints.minimum: must be a number").
+Result<Schema> ParseSchema(const boost::json::value& descriptor);
+
+// A built-in dataset template.
+struct Template {
+  std::string name;  // also the dataset code it suggests
+  std::string title;
+  std::string title_en;
+  std::string description;
+  Schema schema;
+};
+// The administrative-procedure dossiers ("dossiers") and 1022 citizen feedback
+// ("feedback_1022") templates.
+const std::vector<Template>& Templates();
+const Template* FindTemplate(std::string_view name);
+
+struct Dataset {
+  store::DatasetRow row;
+  Schema schema;
+  store::DatasetTable table;
+};
+
+struct NewDataset {
+  std::string code;  // [a-z][a-z0-9_]*
+  std::string title;
+  std::string title_en;
+  std::string description;
+  std::string owner_unit;  // a unit code, or ""
+  std::string template_name;
+  std::optional<Schema> schema;  // required unless template_name names a template
+};
+
+// Errors: dataset.invalid (bad code, title, unknown owner or template), schema.invalid,
+// dataset.exists.
+Result<Dataset> CreateDataset(store::Store& store, const units::Registry& registry,
+                              const NewDataset& d, const std::string& by, const std::string& at);
+// Errors: dataset.not_found.
+Result<Dataset> LoadDataset(store::Store& store, const std::string& code);
+Result<std::vector<Dataset>> ListDatasets(store::Store& store);
+// Stores `next` as the dataset's new schema version. A change that would lose data is refused
+// with dataset.lossy_change: a field removed while it holds values, a type narrowed (number to
+// integer, anything to boolean, text to a number or date), the primary key changed.
+Result<Dataset> ChangeSchema(store::Store& store, const std::string& code, const Schema& next,
+                             const std::string& note, const std::string& by, const std::string& at);
+
+enum class Format { kCsv, kXlsx, kJson, kNdjson };
+std::string_view FormatName(Format f);
+std::optional<Format> ParseFormat(std::string_view name);
+// From a file name's extension or a Content-Type; nullopt when neither says.
+std::optional<Format> GuessFormat(std::string_view file_name_or_content_type);
+
+struct Options {
+  Format format = Format::kCsv;
+  std::string sheet;              // XLSX: the sheet to read ("" for the first)
+  std::string encoding = "auto";  // CSV: "auto" or a name core/encoding.h knows
+  bool dry_run = false;
+  bool accept_valid = false;  // false: any rejected row rejects the whole batch
+  std::string client_id;      // the sender's batch id, for idempotent re-sends
+  std::string file_name;
+  std::string by;  // who sends it (account name)
+  std::string at;  // when (ISO-8601 UTC with seconds)
+  // Whether the sender may write data of `unit`; rows of other units are rejected
+  // (unit.out_of_scope). Unset: every unit.
+  std::function<bool(const units::Unit& unit)> may_write;
+  // Called now and then with the bytes and rows read so far (for progress bars).
+  std::function<void(uint64_t bytes, uint64_t rows)> progress;
+};
+
+struct RowError {
+  int64_t row = 0;
+  std::string column;
+  std::string value;
+  std::string code;
+  std::string message;
+};
+
+struct Report {
+  int64_t id = 0;  // 0 for a duplicate (nothing stored)
+  std::string dataset;
+  std::string status;  // "committed" | "dry_run" | "rejected" | "duplicate"
+  int64_t duplicate_of = 0;
+  std::string mode;  // "all" | "valid"
+  std::string file_name;
+  std::string format;
+  std::string sha256;
+  std::string encoding;  // detected or given
+  int64_t converted_cells = 0;
+  int64_t read = 0;
+  int64_t imported = 0;
+  int64_t updated = 0;
+  int64_t unchanged = 0;
+  int64_t rejected = 0;  // rows with at least one error
+  int64_t resolved_old_codes = 0;
+  int64_t resolved_by_name = 0;
+  std::vector<std::string> warnings;
+  std::vector<RowError> errors;  // the first kReportErrors
+  int64_t errors_total = 0;
+  std::string created_at;
+  std::string created_by;
+  int64_t duration_ms = 0;
+
+  boost::json::object ToJson() const;
+  static Report FromJson(const boost::json::value& v);
+};
+inline constexpr size_t kReportErrors = 1000;
+
+// Ingests one file. Whole-file problems are errors (file.encoding, file.malformed,
+// file.missing_column, file.empty, file.open_failed); row problems are in the report. A file
+// (or client id) already committed to the dataset gives a "duplicate" report and changes
+// nothing.
+Result<Report> IngestFile(store::Store& store, const units::Registry& registry,
+                          const Dataset& dataset, const std::string& path, const Options& options);
+// The same for bytes received (an HTTP upload or an API batch).
+Result<Report> IngestBytes(store::Store& store, const units::Registry& registry,
+                           const Dataset& dataset, std::string bytes, const Options& options);
+
+// A stored batch's report. Errors: batch.not_found.
+Result<Report> LoadReport(store::Store& store, int64_t batch_id);
+// Every rejected row of a batch as CSV (row, column, value, code, message), UTF-8 with BOM.
+Status WriteRejectedCsv(store::Store& store, int64_t batch_id, std::ostream& out);
+
+// A record as JSON, by field name (dates as ISO text, booleans as true/false).
+boost::json::object RecordJson(const Dataset& d, const std::vector<store::Cell>& cells);
+
+struct RecordFilter {
+  std::vector<std::pair<std::string, std::string>> equals;  // field, value
+  std::string unit;  // records whose unit field holds this unit or one below it
+  std::string text;  // diacritic-insensitive, in any text field
+  std::string sort;  // a field name ("" for arrival order)
+  bool descending = false;
+  int64_t offset = 0;
+  int64_t limit = 50;
+  // Only records of units the reader may see (unset: all).
+  std::function<bool(const units::Unit& unit)> may_read;
+};
+struct RecordList {
+  std::vector<boost::json::object> items;
+  int64_t total = 0;
+};
+// Errors: dataset.invalid_filter (unknown field).
+Result<RecordList> QueryRecords(store::Store& store, const units::Registry& registry,
+                                const Dataset& d, const RecordFilter& f);
+
+// Frictionless Data Package: the descriptor of `datasets` (a resource each, data in
+// "<code>.csv"), and writing/reading a package directory.
+boost::json::object PackageDescriptor(const std::vector<Dataset>& datasets);
+Status ExportPackage(store::Store& store, const std::vector<Dataset>& datasets,
+                     const std::string& dir);
+// Creates the datasets that do not exist yet and ingests each resource's CSV.
+Result<std::vector<Report>> ImportPackage(store::Store& store, const units::Registry& registry,
+                                          const std::string& dir, const Options& options);
+
+// The demo province's records: about 24 months of dossiers and 1022 feedback by commune and
+// department, in proportion to population, generated deterministically and ingested through
+// IngestBytes like any upload.
+struct DemoSummary {
+  int64_t dossiers = 0;
+  int64_t feedback = 0;
+};
+Result<DemoSummary> GenerateDemo(store::Store& store, const units::Registry& registry,
+                                 const std::string& province_code, const std::string& at);
+
+}  // namespace pdh::ingest

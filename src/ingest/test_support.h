@@ -1,0 +1,149 @@
+// What the ingest tests share: the real units of province 80 imported once into a template
+// database, copied afresh for each test, the built-in datasets created in it, and short ways to
+// send a batch and read the result.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ingest/ingest.h"
+
+namespace pdh::ingest::testing {
+
+namespace fs = std::filesystem;
+
+// A small schema: a key, a required unit, an integer with a range, a date, a code list.
+inline constexpr const char* kSmallSchema = R"({
+  "fields": [
+    {"name": "id", "type": "string", "title": "Mã", "constraints": {"required": true}},
+    {"name": "unit", "type": "string", "title": "Đơn vị", "pdh:unit": {"partial": "review"},
+     "constraints": {"required": true}},
+    {"name": "count", "type": "integer", "title": "Số lượng",
+     "constraints": {"minimum": 0, "maximum": 10000000}},
+    {"name": "amount", "type": "number", "title": "Số tiền"},
+    {"name": "day", "type": "date", "title": "Ngày", "pdh:period": true},
+    {"name": "kind", "type": "string", "title": "Loại",
+     "pdh:codes": [{"code": "a", "label": "Loại A"}, {"code": "b", "label": "Loại B"}]},
+    {"name": "note", "type": "string", "title": "Ghi chú", "constraints": {"maxLength": 50}}
+  ],
+  "primaryKey": ["id"]
+})";
+
+class IngestTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (registry_) return;
+    dir_ = new fs::path(fs::temp_directory_path() / ("pdh-ingest-" + std::to_string(::getpid())));
+    fs::remove_all(*dir_);
+    fs::create_directories(*dir_);
+    std::atexit([] { fs::remove_all(*dir_); });
+    auto s = store::Store::Open(Template());
+    ASSERT_TRUE(s) << s.error().message;
+    auto r = units::Import(
+        **s, {PDH_SOURCE_DIR "/data/vn-admin", PDH_SOURCE_DIR "/data/agencies/80.csv", "80"});
+    ASSERT_TRUE(r) << r.error().message;
+    auto reg = units::Registry::Load(**s);
+    ASSERT_TRUE(reg) << reg.error().message;
+    registry_ = new std::shared_ptr<const units::Registry>(*reg);
+  }
+
+  void SetUp() override {
+    ASSERT_TRUE(registry_);
+    const fs::path path = *dir_ / (Name() + ".db");
+    fs::remove(path);
+    fs::copy_file(Template(), path);
+    auto s = store::Store::Open(path.string());
+    ASSERT_TRUE(s) << s.error().message;
+    store_ = std::move(*s);
+  }
+
+  void TearDown() override {
+    store_.reset();
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      fs::remove(*dir_ / (Name() + ".db" + suffix));
+    }
+  }
+
+  static std::string Name() {
+    return ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  }
+  static std::string Template() { return (*dir_ / "template.db").string(); }
+  static const units::Registry& registry() { return **registry_; }
+  store::Store& store() { return *store_; }
+
+  Dataset Create(const std::string& code, const std::string& template_name) {
+    NewDataset nd;
+    nd.code = code;
+    nd.template_name = template_name;
+    auto d = CreateDataset(*store_, registry(), nd, "test", "2025-11-01T00:00:00Z");
+    EXPECT_TRUE(d) << d.error().message;
+    return d ? *d : Dataset{};
+  }
+
+  Dataset CreateSmall(const std::string& code = "small") {
+    NewDataset nd;
+    nd.code = code;
+    nd.title = "Tập nhỏ";
+    nd.schema = *ParseSchema(boost::json::parse(kSmallSchema));
+    auto d = CreateDataset(*store_, registry(), nd, "test", "2025-11-01T00:00:00Z");
+    EXPECT_TRUE(d) << d.error().message;
+    return d ? *d : Dataset{};
+  }
+
+  static Options Opts(Format f = Format::kCsv) {
+    Options o;
+    o.format = f;
+    o.by = "test";
+    o.at = "2025-11-01T00:00:00Z";
+    return o;
+  }
+
+  Result<Report> Send(const Dataset& d, std::string bytes, Options o = Opts()) {
+    return IngestBytes(*store_, registry(), d, std::move(bytes), o);
+  }
+
+  int64_t Rows(const Dataset& d) { return *store_->datasets().RowCount(d.row.code); }
+
+  // Old commune codes of the crosswalk, each naming no other unit: one merged whole into a
+  // single new commune (with that commune), one divided between several.
+  struct OldCodes {
+    std::string whole, whole_new, divided;
+  };
+  static OldCodes FindOldCodes() {
+    OldCodes out;
+    for (const auto& u : registry().all()) {
+      auto s = registry().Resolve(u.code);
+      if (s.empty() || u.ValidOn(Date{2025, 8, 1}) || registry().FindAllEras(u.code).size() != 1) {
+        continue;
+      }
+      std::vector<const units::Unit*> targets;
+      for (const auto& x : s) {
+        if (std::find(targets.begin(), targets.end(), x.new_unit) == targets.end()) {
+          targets.push_back(x.new_unit);
+        }
+      }
+      if (targets.size() == 1 && out.whole.empty()) {
+        out.whole = u.code;
+        out.whole_new = targets.front()->code;
+      }
+      if (targets.size() > 1 && out.divided.empty()) out.divided = u.code;
+    }
+    return out;
+  }
+
+ private:
+  static inline fs::path* dir_ = nullptr;
+  static inline std::shared_ptr<const units::Registry>* registry_ = nullptr;
+  std::unique_ptr<store::Store> store_;
+};
+
+}  // namespace pdh::ingest::testing
