@@ -7,12 +7,14 @@ void RegisterUnitRoutes(http::Router& router, Context& ctx);
 void RegisterAuthRoutes(http::Router& router, Context& ctx);
 void RegisterCatalogRoutes(http::Router& router, Context& ctx);
 void RegisterTrackerRoutes(http::Router& router, Context& ctx);
+void RegisterDatasetRoutes(http::Router& router, Context& ctx);
 
 void RegisterRoutes(http::Router& router, Context& ctx) {
   RegisterUnitRoutes(router, ctx);
   RegisterAuthRoutes(router, ctx);
   RegisterCatalogRoutes(router, ctx);
   RegisterTrackerRoutes(router, ctx);
+  RegisterDatasetRoutes(router, ctx);
 }
 
 }  // namespace pdh::api

@@ -216,20 +216,8 @@ Format FormatOf(const std::string& file) {
 // For --as: the units the account may write, as the API allows them (officers their own unit);
 // rows of other units are refused.
 std::function<bool(const std::string&)> MayEdit(Env& env, const std::string& user) {
-  auth::Service auth(*env.store, env.clock);
-  const auth::AccountView account = Must(auth.GetAccount(user));
-  if (account.disabled) {
-    throw Failure(Error::Invalid("cli.account_disabled",
-                                 "'" + user + "' is disabled: import as an active account"));
-  }
-  auth::Principal p;
-  p.account_id = account.id;
-  p.name = account.name;
-  p.display_name = account.display_name;
-  p.system = account.system;
-  p.grants = account.grants;
-  p.via = auth::Principal::Via::kToken;  // offline: no session to pass a second factor
-  return [p = std::move(p), registry = env.registry](const std::string& owner) {
+  return [p = OfflinePrincipal(*env.store, env.clock, user),
+          registry = env.registry](const std::string& owner) {
     return auth::Allows(p, "catalog.write", registry->Find(owner, Date::Today()), *registry);
   };
 }

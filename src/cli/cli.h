@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "audit/audit.h"
+#include "auth/auth.h"
 #include "core/clock.h"
 #include "store/store.h"
 #include "units/units.h"
@@ -64,6 +65,21 @@ struct Options {
   std::string status;
   std::string file;
   bool dry_run = false;
+  // datasets and ingest
+  std::string dataset;
+  std::vector<std::string> files;
+  std::string format;
+  std::string sheet;
+  std::string encoding = "auto";
+  bool accept_valid = false;
+  std::string batch_id;
+  bool no_progress = false;
+  std::string template_name;
+  std::string schema_file;
+  std::string title;
+  std::string note;
+  int64_t limit = 20;
+  std::string dir;
 };
 
 // Opens the database (creating its directory and file when `create`). Throws Failure.
@@ -78,6 +94,10 @@ void AuditCommand(audit::Log& log, const std::string& action, const std::string&
 // Who runs a command, as the audit log and the catalog's history name them: "cli:<OS user>".
 std::string CliActor();
 
+// The account `user` as a principal for an offline command run on its behalf (--as): its
+// grants, as a token would carry them. Throws when the account is missing or disabled.
+auth::Principal OfflinePrincipal(store::Store& store, const Clock& clock, const std::string& user);
+
 // Creates the administrator "admin" with a random password; returns the password.
 std::string CreateDemoAdministrator(store::Store& store, const units::Registry& registry);
 
@@ -85,5 +105,7 @@ std::string CreateDemoAdministrator(store::Store& store, const units::Registry& 
 void AddSecurityCommands(CLI::App& app, Options& o, int (*&action)(const Options&));
 // catalog commands: summary, ls, show, import, export.
 void AddCatalogCommands(CLI::App& app, Options& o, int (*&action)(const Options&));
+// `ingest` and the datasets commands.
+void AddDatasetCommands(CLI::App& app, Options& o, int (*&action)(const Options&));
 
 }  // namespace pdh::cli

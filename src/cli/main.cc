@@ -19,6 +19,7 @@
 #include "catalog/catalog.h"
 #include "cli/cli.h"
 #include "cli/paths.h"
+#include "ingest/ingest.h"
 #include "notify/notify.h"
 #include "server/server.h"
 #include "store/store.h"
@@ -166,6 +167,9 @@ int RunDemo(const Options& o) {
   pdh::cli::AuditCommand(*log, "catalog.demo", o.db);
   const auto tracker_report = pdh::Must(pdh::tracker::GenerateDemo(*store, registry));
   pdh::cli::AuditCommand(*log, "tracker.demo", o.db);
+  const auto records =
+      pdh::Must(pdh::ingest::GenerateDemo(*store, *registry, o.province, "2025-11-01T00:00:00Z"));
+  pdh::cli::AuditCommand(*log, "datasets.demo", o.db);
   if (o.json) {
     // The import report plus the administrator's login, for scripts and tests.
     std::ostringstream report_json;
@@ -182,6 +186,7 @@ int RunDemo(const Options& o) {
                       {"targets", tracker_report.targets},
                       {"tasks", tracker_report.tasks},
                       {"reports", tracker_report.reports}};
+    out["datasets"] = {{"dossiers", records.dossiers}, {"feedback_1022", records.feedback}};
     std::cout << json::serialize(out) << "\n";
     return 0;
   }
@@ -193,6 +198,8 @@ int RunDemo(const Options& o) {
   std::cout << "Resolution 57 register: " << tracker_report.programmes << " programmes, "
             << tracker_report.targets << " targets, " << tracker_report.tasks << " tasks, "
             << tracker_report.reports << " monthly reports\n";
+  std::cout << "Datasets: " << records.dossiers << " dossiers and " << records.feedback
+            << " 1022 feedback records, ingested month by month\n";
   std::cout << "\nAdministrator: admin\nPassword:      " << password
             << "\n(shown once; change it after signing in)\n"
             << "Sign in at /login; you will first enrol an authenticator app (TOTP): scan the QR "
@@ -533,6 +540,7 @@ get->callback([&] { action = RunSettingsGet; });
 
 pdh::cli::AddSecurityCommands(app, o, action);
 pdh::cli::AddCatalogCommands(app, o, action);
+pdh::cli::AddDatasetCommands(app, o, action);
 
 try {
   app.parse(argc, argv);

@@ -323,4 +323,21 @@ void AddSecurityCommands(CLI::App& app, Options& o, int (*&action)(const Options
   prune->callback([&] { action = AuditPrune; });
 }
 
+auth::Principal OfflinePrincipal(store::Store& store, const Clock& clock, const std::string& user) {
+  auth::Service auth(store, clock);
+  const auth::AccountView account = Must(auth.GetAccount(user));
+  if (account.disabled) {
+    throw Failure(Error::Invalid("cli.account_disabled",
+                                 "'" + user + "' is disabled: act as an active account"));
+  }
+  auth::Principal p;
+  p.account_id = account.id;
+  p.name = account.name;
+  p.display_name = account.display_name;
+  p.system = account.system;
+  p.grants = account.grants;
+  p.via = auth::Principal::Via::kToken;  // offline: no session to pass a second factor
+  return p;
+}
+
 }  // namespace pdh::cli

@@ -19,6 +19,18 @@ namespace json = boost::json;
 
 // operationId -> the permission the route must declare.
 const std::map<std::string, std::string> kExpected = {
+    {"datasets.list", "datasets.read"},
+    {"datasets.templates", "datasets.read"},
+    {"datasets.create", "datasets.write"},
+    {"datasets.get", "datasets.read"},
+    {"datasets.schema", "datasets.write"},
+    {"datasets.package", "datasets.read"},
+    {"datasets.ingest", "datasets.write"},
+    {"datasets.batches", "datasets.read"},
+    {"datasets.records", "datasets.read_private"},
+    {"datasets.history", "datasets.read_private"},
+    {"batches.get", "datasets.read"},
+    {"batches.rejected", "datasets.read_private"},
     {"healthz", "public"},
     {"readyz", "public"},
     {"metrics", "public"},
@@ -181,6 +193,7 @@ HttpRequest Concrete(const Operation& op, const std::string& unit) {
   fill("name", "officer_a");
   fill("id", "999999");
   fill("month", "2025-10");
+  fill("key", "H72.25459-2510-000001");
   std::string body;
   if (op.method != "GET" && op.method != "HEAD" && op.method != "DELETE") {
     const auto colon = op.scope.find(':');
