@@ -9,6 +9,10 @@ import { catalogEntryPage } from './pages/catalog-entry';
 import { catalogEditPage, catalogNewPage } from './pages/catalog-form';
 import { catalogListPage } from './pages/catalog-list';
 import { catalogSummaryPage } from './pages/catalog-summary';
+import { batchPage } from './pages/datasets-batch';
+import { datasetDataPage } from './pages/datasets-data';
+import { datasetsListPage } from './pages/datasets-list';
+import { datasetSchemaPage } from './pages/datasets-schema';
 import { forbiddenPage } from './pages/forbidden';
 import { loginPage } from './pages/login';
 import { notFoundPage } from './pages/not-found';
@@ -58,6 +62,10 @@ const router = new Router(shell.outlet, signedIn(notFoundPage), (path) => shell.
   .add('/catalog/new', signedIn(catalogNewPage, ['administrator', 'officer']))
   .add('/catalog/:code/edit', signedIn(catalogEditPage, ['administrator', 'officer']))
   .add('/catalog/:code', signedIn(catalogEntryPage))
+  .add('/datasets', signedIn(datasetsListPage))
+  .add('/datasets/:code', signedIn(datasetSchemaPage))
+  .add('/datasets/:code/data', signedIn(datasetDataPage))
+  .add('/batches/:id', signedIn(batchPage))
   .add('/nq57', signedIn(trackerBoardPage))
   .add('/nq57/tasks', signedIn(trackerListPage))
   .add('/nq57/tasks/:code', signedIn(trackerItemPage))

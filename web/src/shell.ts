@@ -20,6 +20,7 @@ const navItems: NavItem[] = [
   { href: '/', key: 'nav.overview', match: (p) => p === '/' },
   { href: '/units', key: 'nav.units', match: (p) => p === '/units' || p.startsWith('/units/') },
   { href: '/catalog', key: 'nav.catalog', match: (p) => p === '/catalog' || p.startsWith('/catalog/') },
+  { href: '/datasets', key: 'nav.datasets', match: (p) => p === '/datasets' || p.startsWith('/datasets/') || p.startsWith('/batches/') },
   { href: '/nq57', key: 'nav.tracker', match: (p) => p === '/nq57' || p.startsWith('/nq57/') },
   { href: '/account/tokens', key: 'nav.tokens', match: (p) => p === '/account/tokens' },
   { href: '/admin/users', key: 'nav.users', match: (p) => p === '/admin/users', roles: ['administrator'], group: 'nav.admin' },
