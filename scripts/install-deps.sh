@@ -2,7 +2,26 @@
 # Installs every Debian package and npm dependency pdh needs to build, run and test.
 # Idempotent: packages already present are not reinstalled, and apt-get update runs at most
 # once per invocation (and only when something is missing). Works as root or through sudo.
+# Usage: scripts/install-deps.sh [--bench]
+#   --bench  also what bench/ingest.sh compares against: pandas (read_csv + to_sql on a plain
+#            sqlite3 connection, so no SQLAlchemy) and GNU time (peak memory); the sqlite3 CLI
+#            is in the default list already.
 set -euo pipefail
+
+bench=0
+for arg in "$@"; do
+  case "$arg" in
+    --bench) bench=1 ;;
+    -h | --help)
+      sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
+      exit 0
+      ;;
+    *)
+      echo "install-deps: unknown argument '$arg' (usage: install-deps.sh [--bench])" >&2
+      exit 2
+      ;;
+  esac
+done
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -21,6 +40,9 @@ packages=(
 # Node.js may come from elsewhere than Debian (with npm bundled): only ask Debian for it if absent.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
+if ((bench)); then
+  packages+=(python3-pandas time)
+fi
 
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then
