@@ -723,7 +723,24 @@ Result<Report> Run(store::Store& store, const units::Registry& registry, const D
         report.resolved_old_codes = old_codes;
         report.resolved_by_name = by_name;
         store::BatchEnd end;
-        if (options.dry_run) {
+        // A batch with the same id or bytes may have committed while this one was read (two
+        // sends at once): the writer runs batches one after another, so this check is final.
+        std::optional<store::BatchRow> earlier;
+        if (!options.dry_run) {
+          auto dup = store.datasets().FindCommitted(d.row.code, options.client_id, report.sha256);
+          if (!dup) return Fail(dup.error());
+          earlier = std::move(*dup);
+        }
+        if (earlier) {
+          report.status = "duplicate";
+          report.duplicate_of = earlier->id;
+          report.imported = report.updated = report.unchanged = 0;
+          report.warnings.push_back("lô này trùng lô " + std::to_string(earlier->id) +
+                                    " vừa được ghi: không có gì thay đổi / the same batch was "
+                                    "committed a moment ago as batch " +
+                                    std::to_string(earlier->id) + ": nothing changed");
+          end.status = "rejected";
+        } else if (options.dry_run) {
           report.status = "dry_run";
         } else if (report.rejected > 0 && !options.accept_valid) {
           // Nothing was written: the counts say so (a dry run shows what would be).
@@ -733,7 +750,7 @@ Result<Report> Run(store::Store& store, const units::Registry& registry, const D
           report.status = "committed";
           end.keep_rows = true;
         }
-        end.status = report.status;
+        if (!earlier) end.status = report.status;
         report.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                  std::chrono::steady_clock::now() - started)
                                  .count();

@@ -292,7 +292,7 @@ CREATE TABLE ingest_batch (
 ) STRICT;
 CREATE INDEX ingest_batch_dataset ON ingest_batch(dataset, id);
 CREATE INDEX ingest_batch_sha ON ingest_batch(dataset, sha256) WHERE status = 'committed';
-CREATE INDEX ingest_batch_client ON ingest_batch(dataset, client_id)
+CREATE UNIQUE INDEX ingest_batch_client ON ingest_batch(dataset, client_id)
   WHERE status = 'committed' AND client_id <> '';
 CREATE TABLE ingest_reject (
   batch_id  INTEGER NOT NULL REFERENCES ingest_batch(id),
