@@ -237,12 +237,29 @@ Response Batches(Context& ctx, Request& req) {
   return Response::Json(json::object{{"items", std::move(items)}, {"next_cursor", next}});
 }
 
+// The values of rejected rows may be personal data of any unit the batch wrote: only the
+// sender and those who read every unit's private data (leaders, administrators) see them.
+bool MaySeeValues(Context& ctx, const auth::Principal& p, const ingest::Report& r) {
+  return p.name == r.created_by || MayOn(ctx, p, kReadPrivate, nullptr, false);
+}
+
 Response Batch(Context& ctx, Request& req) {
-  return Response::Json(Must(ingest::LoadReport(ctx.store(), IdParam(req))).ToJson());
+  auto report = Must(ingest::LoadReport(ctx.store(), IdParam(req)));
+  if (!MaySeeValues(ctx, CallerOf(req), report)) {
+    for (auto& e : report.errors) e.value.clear();
+  }
+  return Response::Json(report.ToJson());
 }
 
 Response Rejected(Context& ctx, Request& req) {
   const int64_t id = IdParam(req);
+  const auth::Principal& p = CallerOf(req);
+  if (!MaySeeValues(ctx, p, Must(ingest::LoadReport(ctx.store(), id)))) {
+    throw Failure(Error{"auth.forbidden",
+                        "'" + p.name + "' may not read the rejected rows of batch " +
+                            std::to_string(id) + ": only its sender, leaders and administrators",
+                        403});
+  }
   std::ostringstream out;
   Must(ingest::WriteRejectedCsv(ctx.store(), id, out));
   Response res;
@@ -423,12 +440,15 @@ void RegisterDatasetRoutes(http::Router& router, Context& ctx) {
               .tag = "datasets",
               .response_schema = report,
               .error_statuses = {404},
+              .description = "The rejected values are shown to the batch's sender, leaders and "
+                             "administrators; others see the rows, columns and reasons.",
               .permission = kRead});
   router.Add("GET", "/api/v1/batches/{id}/rejected", "batches.rejected", bind(Rejected),
              {.summary = "Every rejected row of a batch, as CSV",
               .tag = "datasets",
               .params = {{"format", "query", "csv"}},
-              .error_statuses = {404},
+              .error_statuses = {403, 404},
+              .description = "For the batch's sender, leaders and administrators.",
               .response_content_type = "text/csv",
               .permission = kReadPrivate,
               .scope = "rows"});
