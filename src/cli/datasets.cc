@@ -22,8 +22,8 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 
-// Exit codes: rows were rejected (3); invalid input otherwise is 2, as for other commands.
-constexpr int kRowsRejected = 3;
+// Exit code when rows were rejected: bad input, as for the catalog import (README: 2).
+constexpr int kRowsRejected = 2;
 
 struct Env {
   std::unique_ptr<store::Store> store;

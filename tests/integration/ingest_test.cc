@@ -848,13 +848,13 @@ TEST_F(IngestCli, AGoodFileCommitsAndExitsZero) {
   EXPECT_NE(out.find("dataset.not_found"), std::string::npos) << out;
 }
 
-TEST_F(IngestCli, ABadRowRejectsTheFileWithExitCodeThree) {
+TEST_F(IngestCli, ABadRowRejectsTheFileWithExitCodeTwo) {
   const int64_t before = Rows(Db(), "dossiers");
   Write("bad.csv", kHeader + Dossier("IT-CLI-BAD-1", kUnit) +
                        Dossier("IT-CLI-BAD-2", kUnit, "Đã lưu kho") +
                        Dossier("IT-CLI-BAD-3", kUnit));
   std::string out;
-  ASSERT_EQ(Pdh("ingest dossiers " + Path("bad.csv") + " --json", Db(), &out), 3) << out;
+  ASSERT_EQ(Pdh("ingest dossiers " + Path("bad.csv") + " --json", Db(), &out), 2) << out;
   const auto report = JsonOut(out);
   EXPECT_EQ(report.at("status"), "rejected");
   EXPECT_EQ(Counted(report, "rejected"), 1);
@@ -882,8 +882,8 @@ TEST_F(IngestCli, ABadRowRejectsTheFileWithExitCodeThree) {
   EXPECT_EQ(Pdh("datasets batch 99999999", Db(), &out), 3) << out;
   EXPECT_NE(out.find("batch.not_found"), std::string::npos) << out;
 
-  // --accept-valid keeps the good rows; still exit 3, as rows were rejected.
-  ASSERT_EQ(Pdh("ingest dossiers " + Path("bad.csv") + " --accept-valid --json", Db(), &out), 3)
+  // --accept-valid keeps the good rows; still exit 2, as rows were rejected.
+  ASSERT_EQ(Pdh("ingest dossiers " + Path("bad.csv") + " --accept-valid --json", Db(), &out), 2)
       << out;
   EXPECT_EQ(JsonOut(out).at("status"), "committed");
   EXPECT_EQ(Counted(JsonOut(out), "imported"), 2);
@@ -899,7 +899,7 @@ TEST_F(IngestCli, ABadRowRejectsTheFileWithExitCodeThree) {
   Write("scope.csv", kHeader + Dossier("IT-CLI-AS-1", kUnit) + Dossier("IT-CLI-AS-2", kOtherUnit));
   ASSERT_EQ(
       Pdh("ingest dossiers " + Path("scope.csv") + " --as ingest_cli_officer --json", Db(), &out),
-      3)
+      2)
       << out;
   EXPECT_EQ(JsonOut(out).at("status"), "rejected");
   EXPECT_EQ(JsonOut(out).at("created_by"), "ingest_cli_officer");
