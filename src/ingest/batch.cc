@@ -710,7 +710,8 @@ Result<Report> Run(store::Store& store, const units::Registry& registry, const D
         errors.Add(e);
         errors.RowRejected();
       },
-      [&](int64_t batch_id, const store::BatchCounts& counts) -> Result<store::BatchEnd> {
+      [&](int64_t batch_id, const store::BatchCounts& counts,
+          int64_t twin) -> Result<store::BatchEnd> {
         report.id = batch_id;
         report.read = read;
         report.imported = counts.imported;
@@ -724,21 +725,16 @@ Result<Report> Run(store::Store& store, const units::Registry& registry, const D
         report.resolved_by_name = by_name;
         store::BatchEnd end;
         // A batch with the same id or bytes may have committed while this one was read (two
-        // sends at once): the writer runs batches one after another, so this check is final.
-        std::optional<store::BatchRow> earlier;
-        if (!options.dry_run) {
-          auto dup = store.datasets().FindCommitted(d.row.code, options.client_id, report.sha256);
-          if (!dup) return Fail(dup.error());
-          earlier = std::move(*dup);
-        }
+        // sends at once): the store looks inside the writer's transaction, so this is final.
+        const bool earlier = twin != 0 && !options.dry_run;
         if (earlier) {
           report.status = "duplicate";
-          report.duplicate_of = earlier->id;
+          report.duplicate_of = twin;
           report.imported = report.updated = report.unchanged = 0;
-          report.warnings.push_back("lô này trùng lô " + std::to_string(earlier->id) +
+          report.warnings.push_back("lô này trùng lô " + std::to_string(twin) +
                                     " vừa được ghi: không có gì thay đổi / the same batch was "
                                     "committed a moment ago as batch " +
-                                    std::to_string(earlier->id) + ": nothing changed");
+                                    std::to_string(twin) + ": nothing changed");
           end.status = "rejected";
         } else if (options.dry_run) {
           report.status = "dry_run";

@@ -446,7 +446,7 @@ class DatasetStore {
       const DatasetTable& table, const BatchRow& header,
       const std::function<Result<bool>(std::vector<StagedRow>& out)>& next,
       const std::function<void(const StagedRow&, RowConflict)>& on_conflict,
-      const std::function<Result<BatchEnd>(int64_t id, const BatchCounts&)>& finish,
+      const std::function<Result<BatchEnd>(int64_t id, const BatchCounts&, int64_t twin)>& finish,
       const std::function<Status(const std::function<Status(const RejectRow&)>&)>& rejects) = 0;
   virtual Result<std::optional<BatchRow>> Batch(int64_t id) = 0;
   // The batches of `dataset` with id < before_id (0: from the newest), newest first.

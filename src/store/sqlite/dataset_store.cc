@@ -437,7 +437,7 @@ class SqliteDatasetStore final : public DatasetStore {
       const DatasetTable& table, const BatchRow& header,
       const std::function<Result<bool>(std::vector<StagedRow>& out)>& next,
       const std::function<void(const StagedRow&, RowConflict)>& on_conflict,
-      const std::function<Result<BatchEnd>(int64_t id, const BatchCounts&)>& finish,
+      const std::function<Result<BatchEnd>(int64_t id, const BatchCounts&, int64_t twin)>& finish,
       const std::function<Status(const std::function<Status(const RejectRow&)>&)>& rejects)
       override {
     int64_t id = 0;
@@ -457,7 +457,17 @@ class SqliteDatasetStore final : public DatasetStore {
         (void)db.Exec("ROLLBACK TO batch_rows; RELEASE batch_rows");
         return written;
       }
-      auto end = finish(id, counts);
+      // On this connection: a batch committed in the same group of writes is seen too.
+      auto twin_st = db.Prepare(
+          "SELECT id FROM ingest_batch WHERE dataset = ?1 AND status = 'committed' AND id <> ?4 "
+          "AND ((?2 <> '' AND client_id = ?2) OR (?2 = '' AND sha256 = ?3)) LIMIT 1");
+      if (!twin_st) return Fail(twin_st.error());
+      twin_st->Bind(1, header.dataset).Bind(2, header.client_id).Bind(3, header.sha256).Bind(4, id);
+      auto found = twin_st->Step();
+      if (!found) return Fail(found.error());
+      const int64_t twin = *found ? twin_st->Int(0) : 0;
+      twin_st->Reset();
+      auto end = finish(id, counts, twin);
       if (!end) {
         (void)db.Exec("ROLLBACK TO batch_rows; RELEASE batch_rows");
         return Fail(end.error());
