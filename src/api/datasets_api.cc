@@ -3,11 +3,11 @@
 // it may (M3).
 #include <boost/json.hpp>
 #include <chrono>
-#include <ctime>
 #include <sstream>
 
 #include "api/api.h"
 #include "api/handler_util.h"
+#include "core/clock.h"
 #include "ingest/ingest.h"
 
 namespace pdh::api {
@@ -55,15 +55,6 @@ json::object Summary(Context& ctx, const ingest::Dataset& d) {
           {"field_count", static_cast<int64_t>(d.schema.fields.size())},
           {"personal_fields", personal},
           {"primary_key", std::move(key)}};
-}
-
-std::string NowIso(Context& ctx) {
-  const std::time_t t = std::chrono::system_clock::to_time_t(ctx.clock().Now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 Response List(Context& ctx, Request&) {
@@ -114,8 +105,8 @@ Response Create(Context& ctx, Request& req) {
   if (const json::value* s = body.if_contains("schema"); s != nullptr && !s->is_null()) {
     nd.schema = Must(ingest::ParseSchema(*s));
   }
-  const auto d = Must(
-      ingest::CreateDataset(ctx.store(), *ctx.registry(), nd, CallerOf(req).name, NowIso(ctx)));
+  const auto d = Must(ingest::CreateDataset(ctx.store(), *ctx.registry(), nd, CallerOf(req).name,
+                                            FormatTime(ctx.clock().Now())));
   return Response::Json(Summary(ctx, d), 201);
 }
 
@@ -126,9 +117,9 @@ Response ChangeSchema(Context& ctx, Request& req) {
   if (s == nullptr) {
     throw Failure(Error::BadRequest("request.invalid_body", "the body needs the new schema"));
   }
-  const auto d = Must(
-      ingest::ChangeSchema(ctx.store(), req.params.at("code"), Must(ingest::ParseSchema(*s)),
-                           OptString(body, "note").value_or(""), CallerOf(req).name, NowIso(ctx)));
+  const auto d = Must(ingest::ChangeSchema(
+      ctx.store(), req.params.at("code"), Must(ingest::ParseSchema(*s)),
+      OptString(body, "note").value_or(""), CallerOf(req).name, FormatTime(ctx.clock().Now())));
   json::object out = Summary(ctx, d);
   out["schema"] = d.schema.ToJson();
   return Response::Json(out);
@@ -194,7 +185,7 @@ Response Ingest(Context& ctx, Request& req) {
   options.sheet = TextParam(req, "sheet").value_or("");
   options.encoding = TextParam(req, "encoding").value_or("auto");
   options.by = p.name;
-  options.at = NowIso(ctx);
+  options.at = FormatTime(ctx.clock().Now());
   options.may_write = [&ctx, &p](const units::Unit& u) { return MayOn(ctx, p, kWrite, &u, false); };
   auto registry = ctx.registry();
   const auto report =

@@ -38,15 +38,6 @@ std::unique_ptr<Env> OpenEnv(const Options& o) {
   return env;
 }
 
-std::string Now() {
-  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 // Thousands with dots, as Vietnamese figures are written: 1.234.567.
 std::string Grouped(int64_t n) {
   std::string s = std::to_string(n < 0 ? -n : n);
@@ -122,7 +113,7 @@ int Ingest(const Options& o) {
     options.client_id = o.batch_id;
     options.file_name = fs::path(file).filename().string();
     options.by = by;
-    options.at = Now();
+    options.at = FormatTime(env->clock.Now());
     options.may_write = may_write;
     std::error_code ec;
     const auto size = fs::file_size(file, ec);
@@ -256,7 +247,8 @@ int Create(const Options& o) {
   nd.title = o.title;
   nd.owner_unit = o.unit;
   if (!o.schema_file.empty()) nd.schema = ReadSchema(o.schema_file);
-  const auto d = Must(ingest::CreateDataset(*env->store, *env->registry, nd, CliActor(), Now()));
+  const auto d = Must(ingest::CreateDataset(*env->store, *env->registry, nd, CliActor(),
+                                            FormatTime(env->clock.Now())));
   AuditCommand(*OpenAuditLog(*env->store, env->clock), "datasets.create", d.row.code);
   if (o.json) {
     std::cout << json::serialize(Summary(*env->store, d)) << "\n";
@@ -270,7 +262,7 @@ int Create(const Options& o) {
 int UpdateSchema(const Options& o) {
   auto env = OpenEnv(o);
   const auto d = Must(ingest::ChangeSchema(*env->store, o.dataset, ReadSchema(o.schema_file),
-                                           o.note, CliActor(), Now()));
+                                           o.note, CliActor(), FormatTime(env->clock.Now())));
   AuditCommand(*OpenAuditLog(*env->store, env->clock), "datasets.schema",
                d.row.code + " v" + std::to_string(d.row.version));
   std::cout << "dataset " << d.row.code << " is at schema version " << d.row.version << "\n";
@@ -358,7 +350,7 @@ int ImportPackage(const Options& o) {
   auto env = OpenEnv(o);
   ingest::Options options;
   options.by = CliActor();
-  options.at = Now();
+  options.at = FormatTime(env->clock.Now());
   options.dry_run = o.dry_run;
   options.accept_valid = o.accept_valid;
   const auto reports = Must(ingest::ImportPackage(*env->store, *env->registry, o.dir, options));

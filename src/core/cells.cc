@@ -45,8 +45,12 @@ std::string At(const std::vector<std::string>& cells, std::optional<size_t> i) {
 }
 
 bool Blank(const std::vector<std::string>& cells) {
-  return std::all_of(cells.begin(), cells.end(),
-                     [](const std::string& c) { return text::CollapseSpaces(c).empty(); });
+  return std::all_of(cells.begin(), cells.end(), [](const std::string& c) {
+    const size_t first = c.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos) return true;
+    // Only other (Unicode) spaces are left to look for, such as a spreadsheet's NBSP.
+    return static_cast<unsigned char>(c[first]) >= 0x80 && text::CollapseSpaces(c).empty();
+  });
 }
 
 }  // namespace pdh::cells

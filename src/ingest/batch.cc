@@ -20,6 +20,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/cells.h"
+#include "core/clock.h"
 #include "core/csv.h"
 #include "core/encoding.h"
 #include "core/json_util.h"
@@ -201,16 +203,6 @@ Result<std::string> HashFile(const std::string& path) {
   return h.Hex();
 }
 
-std::string NowIso() {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 // How the header's columns map to the schema's fields.
 struct Columns {
   std::vector<int> field_column;  // for each field, its column (-1: absent)
@@ -266,18 +258,6 @@ std::string FieldList(const Schema& s, const std::vector<const Field*>& fields) 
   return out;
 }
 
-std::string KeyOf(const std::vector<store::Cell>& cells, const std::vector<size_t>& idx) {
-  std::string key;
-  for (size_t i = 0; i < idx.size(); ++i) {
-    if (i > 0) key += '|';
-    const store::Cell& c = cells[idx[i]];
-    if (const auto* v = std::get_if<int64_t>(&c)) key += std::to_string(*v);
-    if (const auto* d = std::get_if<double>(&c)) key += json::serialize(json::value(*d));
-    if (const auto* t = std::get_if<std::string>(&c)) key += *t;
-  }
-  return key;
-}
-
 // One foreign key's referenced keys, loaded once per batch.
 struct ForeignCheck {
   std::vector<size_t> fields;
@@ -308,7 +288,7 @@ Result<std::vector<ForeignCheck>> LoadForeignKeys(store::Store& store, const Dat
           "schema.invalid", "foreignKeys: dataset '" + check.resource + "' has no such fields"));
     }
     auto s = store.datasets().ForEachRecord(target->table, [&](const std::vector<store::Cell>& r) {
-      check.keys.insert(KeyOf(r, ref));
+      check.keys.insert(store::KeyText(r, ref));
       return Ok();
     });
     if (!s) return Fail(s.error());
@@ -361,7 +341,8 @@ Result<Report> Run(store::Store& store, const units::Registry& registry, const D
   report.mode = options.accept_valid ? "valid" : "all";
   report.format = std::string(FormatName(options.format));
   report.file_name = options.file_name;
-  report.created_at = options.at.empty() ? NowIso() : options.at;
+  report.created_at =
+      options.at.empty() ? FormatTime(std::chrono::system_clock::now()) : options.at;
   report.created_by = options.by;
   if (input.path != nullptr) {
     auto sha = HashFile(*input.path);
@@ -473,14 +454,10 @@ Result<Report> Run(store::Store& store, const units::Registry& registry, const D
     for (const auto& c : row) converted.push_back(encoding::ToUtf8(c, *legacy));
     return MapHeader(d.schema, converted);
   };
-  for (size_t i = 0; i < kHeaderSearchRows && next_row(cells); ++i) {
-    if (std::all_of(cells.begin(), cells.end(), [](const std::string& c) {
-          return c.find_first_not_of(" \t\r\n") == std::string::npos;
-        })) {
-      --i;  // a blank row: not counted against the search
-      continue;
-    }
-    ++seen;
+  // Blank rows do not count against the search.
+  while (seen < kHeaderSearchRows && next_row(cells)) {
+    if (cells::Blank(cells)) continue;
+    const size_t i = seen++;
     Columns c = map_header(cells);
     if (Matched(c) < need) continue;
     columns = std::move(c);
@@ -567,11 +544,7 @@ Result<Report> Run(store::Store& store, const units::Registry& registry, const D
       } else {
         break;
       }
-      if (std::all_of(row.begin(), row.end(), [](const std::string& c) {
-            return c.find_first_not_of(" \t\r\n") == std::string::npos;
-          })) {
-        continue;
-      }
+      if (cells::Blank(row)) continue;
       ++read;
       if (options.progress && (read & 4095) == 0)
         options.progress(reader->bytes(), static_cast<uint64_t>(read));
@@ -655,7 +628,7 @@ Result<Report> Run(store::Store& store, const units::Registry& registry, const D
             if (std::holds_alternative<std::monostate>(staged.cells[idx])) has_null = true;
           }
           if (has_null) continue;
-          const std::string key = KeyOf(staged.cells, fk.fields);
+          const std::string key = store::KeyText(staged.cells, fk.fields);
           if (!fk.keys.contains(key)) {
             e.code = "value.foreign_key";
             e.message = "'" + key + "' không có trong tập dữ liệu " + fk.resource +
@@ -696,7 +669,7 @@ Result<Report> Run(store::Store& store, const units::Registry& registry, const D
         e.row = row.row;
         if (kind == store::RowConflict::kDuplicateKey) {
           e.column = key_name;
-          e.value = KeyOf(row.cells, d.table.key);
+          e.value = store::KeyText(row.cells, d.table.key);
           e.code = "key.duplicate_in_batch";
           e.message = "khóa " + e.value +
                       " đã xuất hiện ở một dòng trước trong cùng lô / the key "

@@ -346,6 +346,10 @@ struct DatasetTable {
 // A typed value: null, integer, real or text.
 using Cell = std::variant<std::monostate, int64_t, double, std::string>;
 
+// The text of a row's key as the history and the reports name it: the key cells (indexes
+// into `cells`) joined by '|'.
+std::string KeyText(const std::vector<Cell>& cells, const std::vector<size_t>& key);
+
 // A row ready to be written: its number in the source (for reports) and one cell per column.
 struct StagedRow {
   int64_t row = 0;

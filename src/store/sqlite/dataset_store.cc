@@ -95,22 +95,6 @@ boost::json::value CellJson(const Cell& c) {
   return nullptr;
 }
 
-std::string KeyText(const DatasetTable& t, const std::vector<Cell>& cells) {
-  std::string key;
-  for (size_t i = 0; i < t.key.size(); ++i) {
-    if (i > 0) key += '|';
-    const Cell& c = cells[t.key[i]];
-    if (const auto* v = std::get_if<int64_t>(&c)) {
-      key += std::to_string(*v);
-    } else if (const auto* d = std::get_if<double>(&c)) {
-      key += boost::json::serialize(boost::json::value(*d));
-    } else if (const auto* s = std::get_if<std::string>(&c)) {
-      key += *s;
-    }
-  }
-  return key;
-}
-
 Error SqlError(sqlite3* db, std::string_view what) {
   return Error::Internal("store.sqlite", std::string(what) + ": " + sqlite3_errmsg(db));
 }
@@ -225,7 +209,7 @@ class BatchWriter {
     sqlite3_reset(update_.st);
     if ((rc & 0xff) == SQLITE_CONSTRAINT) return Outcome::kUnique;
     if (rc != SQLITE_DONE) return Fail(SqlError(db_, "update"));
-    const std::string key = KeyText(t_, row.cells);
+    const std::string key = KeyText(row.cells, t_.key);
     const std::string prev = boost::json::serialize(previous);
     sqlite3_bind_text(history_.st, 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
     sqlite3_bind_int64(history_.st, 2, batch_);
@@ -697,3 +681,23 @@ std::unique_ptr<DatasetStore> MakeDatasetStore(Writer& writer, ReadPool& readers
 }
 
 }  // namespace pdh::store::sqlite
+
+namespace pdh::store {
+
+std::string KeyText(const std::vector<Cell>& cells, const std::vector<size_t>& key) {
+  std::string text;
+  for (size_t i = 0; i < key.size(); ++i) {
+    if (i > 0) text += '|';
+    const Cell& c = cells[key[i]];
+    if (const auto* v = std::get_if<int64_t>(&c)) {
+      text += std::to_string(*v);
+    } else if (const auto* d = std::get_if<double>(&c)) {
+      text += boost::json::serialize(boost::json::value(*d));
+    } else if (const auto* s = std::get_if<std::string>(&c)) {
+      text += *s;
+    }
+  }
+  return text;
+}
+
+}  // namespace pdh::store
