@@ -464,9 +464,67 @@ class DatasetStore {
   // Every row of the table in arrival order (columns only), for exports and the indicators.
   virtual Status ForEachRecord(const DatasetTable& table,
                                const std::function<Status(const std::vector<Cell>&)>& fn) = 0;
+  // The rows written or touched by batches after `after_batch` (their _batch is greater), in
+  // arrival order, with that batch id: what the indicators have not seen yet.
+  virtual Status ForEachRecordSince(
+      const DatasetTable& table, int64_t after_batch,
+      const std::function<Status(const std::vector<Cell>&, int64_t batch)>& fn) = 0;
+  // The newest committed batch id of any dataset (0 when none).
+  virtual Result<int64_t> LastCommittedBatch() = 0;
   // The previous values of the row with key `key` (key cells joined by '|'), oldest first.
   virtual Result<std::vector<HistoryRow>> History(const std::string& dataset,
                                                   const std::string& key) = 0;
+};
+
+// --- Index set (M5) --------------------------------------------------------------------------
+// Definitions are stored whole as JSON (the engine module reads and checks them); values are
+// keyed by element, option, unit code (as reported: an old commune's code stays as it was) and
+// period id ("2025-10", "2025Q3", "2025").
+
+struct IndexObjectRow {
+  std::string kind;  // "sector" | "element" | "indicator" | "constant"
+  std::string code;
+  std::string definition;  // JSON
+  std::string updated_at;
+  std::string updated_by;
+};
+
+struct DataValueRow {
+  std::string element;
+  std::string option;
+  std::string unit;
+  std::string period;
+  std::optional<double> value;  // null: withdrawn
+  int64_t seq = 0;              // set by the store: the order of writes
+  std::string created_at;       // first reported (kept when the value is replaced)
+  std::string updated_at;
+  std::string by;
+  std::string source;  // "api", "csv", "dhis2", "demo", ...
+};
+
+struct MergeWeightRow {
+  std::string old_code;
+  std::string new_code;
+  double weight = 0;  // share of the old commune's values going to the new one
+};
+
+class IndexStore {
+ public:
+  virtual ~IndexStore() = default;
+  virtual Result<std::vector<IndexObjectRow>> Objects() = 0;
+  // Adds or replaces `put` and removes `remove` (kind, code) in one transaction.
+  virtual Status PutObjects(const std::vector<IndexObjectRow>& put,
+                            const std::vector<std::pair<std::string, std::string>>& remove) = 0;
+  // Upserts values in one transaction, each with the next seq; a replaced value keeps its
+  // created_at. Returns the last seq written.
+  virtual Result<int64_t> PutValues(const std::vector<DataValueRow>& rows) = 0;
+  // Values written after `after_seq`, in seq order.
+  virtual Status ForEachValue(int64_t after_seq,
+                              const std::function<Status(const DataValueRow&)>& fn) = 0;
+  virtual Result<int64_t> LastValueSeq() = 0;
+  virtual Result<std::vector<MergeWeightRow>> MergeWeights() = 0;
+  // Replaces the weights of the old communes named in `rows`.
+  virtual Status SetMergeWeights(const std::vector<MergeWeightRow>& rows) = 0;
 };
 
 // --- Resolution 57 register (M6) ------------------------------------------------------------
@@ -639,6 +697,7 @@ class Store {
   virtual TrackerStore& tracker() = 0;
   virtual OutboxStore& outbox() = 0;
   virtual DatasetStore& datasets() = 0;
+  virtual IndexStore& index() = 0;
   // The database file's path ("" for in-memory databases).
   virtual const std::string& path() const = 0;
 };

@@ -183,7 +183,7 @@ Result<Out> ReadRows(ReadPool& pool, std::string_view sql, RowFn row, const Args
   if (!st) return Fail(st.error());
   int i = 0;
   (st->Bind(++i, std::string_view(args)), ...);
-  Out out;
+  Out out{};
   for (;;) {
     auto r = st->Step();
     if (!r) return Fail(r.error());

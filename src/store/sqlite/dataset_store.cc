@@ -326,7 +326,9 @@ class SqliteDatasetStore final : public DatasetStore {
       ddl += "));\nCREATE TABLE " + HistoryName(d.code) +
              " (key TEXT NOT NULL, batch INTEGER NOT NULL, at TEXT NOT NULL, by TEXT NOT NULL, "
              "previous TEXT NOT NULL);\nCREATE INDEX " +
-             Quote("ds_" + d.code + "__history_key") + " ON " + HistoryName(d.code) + "(key);";
+             Quote("ds_" + d.code + "__history_key") + " ON " + HistoryName(d.code) +
+             "(key);\nCREATE INDEX " + Quote("ds_" + d.code + "__batch") + " ON " +
+             TableName(d.code) + "(_batch);";
       if (auto s = db.Exec(ddl); !s) return s;
       return InsertVersion(db, v);
     });
@@ -611,6 +613,38 @@ class SqliteDatasetStore final : public DatasetStore {
       for (int i = 0; i < n; ++i) row[static_cast<size_t>(i)] = ReadCell(st.st, i);
       if (auto s = fn(row); !s) return s;
     }
+  }
+
+  Status ForEachRecordSince(
+      const DatasetTable& table, int64_t after_batch,
+      const std::function<Status(const std::vector<Cell>&, int64_t batch)>& fn) override {
+    auto lease = readers_.Acquire();
+    if (!lease) return Fail(lease.error());
+    sqlite3* db = lease->db().raw();
+    std::string cols;
+    for (const auto& c : table.columns) cols += Quote(c.name) + ",";
+    Stmt st;
+    if (auto s = st.Prepare(db, "SELECT " + cols + "_batch FROM " + TableName(table.dataset) +
+                                    " WHERE _batch > ?1 ORDER BY rowid");
+        !s) {
+      return s;
+    }
+    sqlite3_bind_int64(st.st, 1, after_batch);
+    const int n = static_cast<int>(table.columns.size());
+    std::vector<Cell> row(static_cast<size_t>(n));
+    for (;;) {
+      int rc = sqlite3_step(st.st);
+      if (rc == SQLITE_DONE) return Ok();
+      if (rc != SQLITE_ROW) return Fail(SqlError(db, "records"));
+      for (int i = 0; i < n; ++i) row[static_cast<size_t>(i)] = ReadCell(st.st, i);
+      if (auto s = fn(row, sqlite3_column_int64(st.st, n)); !s) return s;
+    }
+  }
+
+  Result<int64_t> LastCommittedBatch() override {
+    return ReadRows<int64_t>(
+        readers_, "SELECT coalesce(max(id), 0) FROM ingest_batch WHERE status = 'committed'",
+        [](const Statement& st, int64_t& out) { out = st.Int(0); });
   }
 
   Result<std::vector<HistoryRow>> History(const std::string& dataset,

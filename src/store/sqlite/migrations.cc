@@ -305,8 +305,43 @@ CREATE TABLE ingest_reject (
 CREATE INDEX ingest_reject_batch ON ingest_reject(batch_id, row);
 )sql";
 
-constexpr std::array<std::string_view, 6> kMigrations = {kM1Units,   kM2Identity, kM3Catalog,
-                                                         kM4Tracker, kM5Outbox,   kM6Datasets};
+// The index set (M5): data elements, indicators, constants and sectors stored whole as JSON
+// definitions; the values units report, each write numbered (seq) so the engine can take just
+// what changed; the weights the province sets for partial merges. Dataset tables get an index
+// on their batch column so the engine reads a new batch's rows without a scan.
+constexpr std::string_view kM7Index = R"sql(
+CREATE TABLE index_object (
+  kind        TEXT NOT NULL CHECK (kind IN ('sector','element','indicator','constant')),
+  code        TEXT NOT NULL,
+  definition  TEXT NOT NULL,
+  updated_at  TEXT NOT NULL,
+  updated_by  TEXT NOT NULL,
+  PRIMARY KEY (kind, code)
+) STRICT;
+CREATE TABLE data_value (
+  element     TEXT NOT NULL,
+  option      TEXT NOT NULL DEFAULT '',
+  unit        TEXT NOT NULL,
+  period      TEXT NOT NULL,
+  value       REAL,
+  seq         INTEGER NOT NULL,
+  created_at  TEXT NOT NULL,
+  updated_at  TEXT NOT NULL,
+  by          TEXT NOT NULL,
+  source      TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (element, option, unit, period)
+) STRICT;
+CREATE UNIQUE INDEX data_value_seq ON data_value(seq);
+CREATE TABLE merge_weight (
+  old_code    TEXT NOT NULL,
+  new_code    TEXT NOT NULL,
+  weight      REAL NOT NULL CHECK (weight >= 0 AND weight <= 1),
+  PRIMARY KEY (old_code, new_code)
+) STRICT;
+)sql";
+
+constexpr std::array<std::string_view, 7> kMigrations = {
+    kM1Units, kM2Identity, kM3Catalog, kM4Tracker, kM5Outbox, kM6Datasets, kM7Index};
 
 }  // namespace
 

@@ -22,6 +22,8 @@ namespace sqlite {
 std::unique_ptr<OutboxStore> MakeOutboxStore(Writer& writer, ReadPool& readers);
 // The datasets repository (dataset_store.cc).
 std::unique_ptr<DatasetStore> MakeDatasetStore(Writer& writer, ReadPool& readers);
+// The index set repository (index_store.cc).
+std::unique_ptr<IndexStore> MakeIndexStore(Writer& writer, ReadPool& readers);
 
 namespace {
 
@@ -240,6 +242,7 @@ class SqliteStore final : public Store {
   TrackerStore& tracker() override { return *tracker_; }
   OutboxStore& outbox() override { return *outbox_; }
   DatasetStore& datasets() override { return *datasets_; }
+  IndexStore& index() override { return *index_; }
   const std::string& path() const override { return path_; }
 
   bool healthy() override {
@@ -272,6 +275,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<TrackerStore> tracker_ = MakeTrackerStore(writer_, readers_);
   std::unique_ptr<OutboxStore> outbox_ = MakeOutboxStore(writer_, readers_);
   std::unique_ptr<DatasetStore> datasets_ = MakeDatasetStore(writer_, readers_);
+  std::unique_ptr<IndexStore> index_ = MakeIndexStore(writer_, readers_);
 };
 
 }  // namespace
