@@ -170,6 +170,7 @@ Outcome Dispatcher::Dispatch(Incoming in) {
     out.request.path = std::move(target->path);
     out.request.query = std::move(target->query);
     out.response = Answer(out);
+    OpenStream(out);
   } else {
     out.response = Response::Problem(target.error(), out.request);
   }
@@ -239,6 +240,27 @@ Response Dispatcher::Invoke(const pdh::http::Route& route, Request& req) const {
   }
 }
 
+void Dispatcher::OpenStream(Outcome& out) {
+  Response& r = out.response;
+  if (!r.events) return;
+  if (out.request.method != "HEAD") {
+    if (open_streams_.fetch_add(1) >= options_.max_event_streams) {
+      open_streams_.fetch_sub(1);
+      r = Response::Problem(
+          {"events.too_many", "too many event streams are open; retry in a while", 503},
+          out.request);
+      return;
+    }
+    out.stream = StreamSlot(&open_streams_);
+  }
+  r.status = 200;
+  r.content_type = "text/event-stream";
+  r.body.clear();
+  // Every event is news, and a buffering proxy (nginx) would hold events back.
+  if (!FindHeader(r, "cache-control")) r.headers.emplace_back("Cache-Control", "no-store");
+  if (!FindHeader(r, "x-accel-buffering")) r.headers.emplace_back("X-Accel-Buffering", "no");
+}
+
 void Dispatcher::Finish(Outcome& out) {
   const Request& req = out.request;
   Response& r = out.response;
@@ -257,7 +279,7 @@ void Dispatcher::Finish(Outcome& out) {
   out.head = req.method == "HEAD";
 
   bool read = req.method == "GET" || out.head;
-  if (!read || r.status != 200) return;
+  if (!read || r.status != 200 || r.events) return;
   const std::string* etag = FindHeader(r, "etag");
   if (!etag && MediaType(r.content_type) == "application/json") {
     r.headers.emplace_back("ETag", EtagFor(r.body));

@@ -1,10 +1,14 @@
 // What the server does to a request between reading it and writing the answer, with no
 // sockets involved: routing, built-in endpoints, rate limits, the authorize and after hooks,
-// static files, problems, request ids, ETags, security headers, metrics and the access log.
+// static files, problems, request ids, ETags, security headers, the event-stream limit, metrics
+// and the access log.
 // Private to src/server.
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -28,11 +32,19 @@ struct Incoming {
   bool tls = false;
 };
 
+// Gives back one of options.max_event_streams places.
+struct ReleaseStreamSlot {
+  void operator()(std::atomic<size_t>* open) const { open->fetch_sub(1); }
+};
+// One of options.max_event_streams places, held by an event stream while it is open.
+using StreamSlot = std::unique_ptr<std::atomic<size_t>, ReleaseStreamSlot>;
+
 struct Outcome {
   Request request;
   Response response;  // complete: every header the client gets
   const Route* route = nullptr;
   bool head = false;  // send headers only
+  StreamSlot stream;  // set: send the headers, then stream response.events
 };
 
 // Thread-safe once constructed. Not movable: the built-in routes point back at it.
@@ -62,6 +74,9 @@ class Dispatcher {
   // The 429 for a client over one of its rate limits; nullopt when it is within them.
   std::optional<Response> Throttle(const Request& req);
   Response Invoke(const pdh::http::Route& route, Request& req) const;
+  // Gives a handler's event-stream answer its headers and a stream slot, or turns it into a 503
+  // when options.max_event_streams are open. A HEAD gets the headers alone.
+  void OpenStream(Outcome& out);
   static void Finish(Outcome& out);
   void NotifyAfter(const Outcome& out) const;
   Router BuildRoutes(const Router& app);
@@ -74,6 +89,7 @@ class Dispatcher {
   AccessLog log_;
   RateLimiter per_address_;
   RateLimiter per_credential_;
+  std::atomic<size_t> open_streams_{0};
 };
 
 }  // namespace pdh::http::detail

@@ -1,6 +1,6 @@
 // The HTTP server's transport: Beast HTTP/1.1 over Asio, plain or TLS, one coroutine per
-// connection, a pool of I/O threads, limits and timeouts, and graceful shutdown. Everything about
-// what a request means is in dispatcher.cc.
+// connection, a pool of I/O threads, limits and timeouts, event streams, and graceful shutdown.
+// Everything about what a request means is in dispatcher.cc.
 #include "server/server.h"
 
 #include <csignal>
@@ -20,9 +20,11 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -30,6 +32,7 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 
 #include "server/dispatcher.h"
+#include "server/event_queue.h"
 #include "server/http_util.h"
 
 namespace pdh::http {
@@ -53,6 +56,9 @@ constexpr auto kForceCloseTime = std::chrono::seconds(1);
 // Clients rarely answer, and the HTTP framing already tells them the answer was complete, so
 // this is kept short.
 constexpr auto kTlsCloseTime = std::chrono::milliseconds(500);
+// What an idle event stream gets every ServerOptions::sse_heartbeat: a comment, which clients
+// ignore.
+constexpr std::string_view kPing = ": ping\n\n";
 
 using RawRequest = bhttp::request<bhttp::string_body>;
 using RequestParser = bhttp::request_parser<bhttp::string_body>;
@@ -63,13 +69,23 @@ using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 template <class Stream>
 constexpr bool kIsTls = std::is_same_v<Stream, TlsStream>;
 
+// What an event stream waits on between writes. Its wait is cancelled, on the connection's
+// strand, by a publisher (through a post), by the socket's becoming readable (the client closing
+// the connection), by shutdown, and it expires when the heartbeat is due.
+struct EventWakeup {
+  explicit EventWakeup(const asio::any_io_executor& strand) : timer(strand) {}
+  asio::steady_timer timer;
+  bool readable = false;  // the socket read as readable since the last look; on the strand
+};
+
 // What shutdown needs of a connection, whatever its stream.
-struct Connection {
+struct Connection : std::enable_shared_from_this<Connection> {
   virtual ~Connection() = default;
   // The TCP layer: timeouts, cancel, close. Its executor is the connection's strand.
   virtual beast::tcp_stream& tcp() = 0;
   beast::flat_buffer buffer;
   bool idle = false;  // waiting for a new request (or a TLS handshake); used only on the strand
+  std::shared_ptr<EventWakeup> events;  // set while streaming events; used only on the strand
 };
 
 // A connection over PlainStream or TlsStream; the session code is the same for both.
@@ -133,6 +149,39 @@ RawResponse ToRaw(detail::Outcome& out, unsigned version, bool keep_alive) {
   return raw;
 }
 
+// The header of an event stream; its body is chunked, except for HTTP/1.0, which has no chunks
+// and ends the body by closing the connection.
+bhttp::response<bhttp::empty_body> StreamHeader(const Response& r, unsigned version,
+                                                bool keep_alive) {
+  bhttp::response<bhttp::empty_body> header{bhttp::status::ok, version};
+  for (const auto& [name, value] : r.headers) header.insert(name, value);
+  header.set(bhttp::field::content_type, r.content_type);
+  header.keep_alive(keep_alive && version == 11);
+  if (version == 11) header.chunked(true);
+  return header;
+}
+
+// Has `wakeup` learn when an event stream's socket becomes readable, as it does when the client
+// closes the connection, which the stream would otherwise notice only when a write fails.
+void WatchClient(tcp::socket& socket, const std::shared_ptr<EventWakeup>& wakeup) {
+  socket.async_wait(tcp::socket::wait_read, [wakeup](const boost::system::error_code&) {
+    wakeup->readable = true;
+    wakeup->timer.cancel();
+  });
+}
+
+// Whether the client of a socket that read as readable has closed the connection or sent
+// something. Readiness can be stale, with nothing to read after all: then it has not.
+bool ClientSpoke(tcp::socket& socket) {
+  boost::system::error_code ec;
+  socket.non_blocking(true, ec);
+  char byte = 0;
+  socket.receive(asio::buffer(&byte, 1), tcp::socket::message_peek, ec);
+  bool spoke = ec != asio::error::would_block;
+  socket.non_blocking(false, ec);
+  return spoke;
+}
+
 void LogException(const std::exception_ptr& e, std::string_view where) {
   if (e) detail::LogError("-", std::string(where) + ": " + detail::ExceptionText(e));
 }
@@ -163,6 +212,12 @@ struct Server::Impl {
   asio::awaitable<bool> Exchange(Session<Stream>& c, const std::string& remote);
   template <class Stream>
   asio::awaitable<boost::system::error_code> ReadRequest(Session<Stream>& c, RequestParser& parser);
+  template <class Stream>
+  asio::awaitable<void> StreamEvents(Session<Stream>& c, const detail::Outcome& out,
+                                     unsigned version, bool keep_alive, Clock::time_point start);
+  template <class Stream, class Buffers>
+  asio::awaitable<boost::system::error_code> WriteEvents(Session<Stream>& c, const Buffers& buffers,
+                                                         bool chunked);
   asio::awaitable<void> Linger(Connection& c);
   asio::awaitable<void> Shutdown();
   asio::awaitable<void> AwaitConnectionsClosed(Clock::duration limit);
@@ -290,6 +345,10 @@ asio::awaitable<bool> Server::Impl::Exchange(Session<Stream>& c, const std::stri
       rejected ? dispatcher.Reject(*rejected, std::move(in)) : dispatcher.Dispatch(std::move(in));
   // Read after the handler: a shutdown that began meanwhile closes this connection.
   bool keep_alive = client_keeps && !stopping;
+  if (out.stream) {
+    co_await StreamEvents(c, out, version, keep_alive, start);
+    co_return false;  // it ends only when the connection is to close
+  }
   RawResponse response = ToRaw(out, version, keep_alive);
   c.tcp().expires_after(options.write_timeout);
   auto [write_ec, written] = co_await bhttp::async_write(c.stream, response, kTuple);
@@ -315,6 +374,96 @@ asio::awaitable<boost::system::error_code> Server::Impl::ReadRequest(Session<Str
   }
   auto [body_ec, body_n] = co_await bhttp::async_read(c.stream, c.buffer, parser, kTuple);
   co_return body_ec;
+}
+
+// Holds the connection open as an event stream: the header, the first event, the kept events
+// after the client's Last-Event-ID, then what is published as it comes, each batch as one chunk,
+// with a ping when idle. Ends when the client closes the connection (or sends anything, which it
+// cannot have answered), falls too far behind, a write fails, or the server stops. Only writes
+// are timed: an idle stream is not a stalled one.
+template <class Stream>
+asio::awaitable<void> Server::Impl::StreamEvents(Session<Stream>& c, const detail::Outcome& out,
+                                                 unsigned version, bool keep_alive,
+                                                 Clock::time_point start) {
+  const Response& r = out.response;
+  auto wakeup = std::make_shared<EventWakeup>(c.tcp().get_executor());
+  // A client too far behind is dropped at once, even in the middle of a write that it holds up
+  // by not reading; the connection is looked up, as the stream may have ended meanwhile.
+  auto wake = [wakeup, connection = c.weak_from_this()](bool behind) {
+    asio::post(wakeup->timer.get_executor(), [wakeup, connection, behind] {
+      auto dropped = behind ? connection.lock() : nullptr;
+      if (dropped) dropped->tcp().close();
+      wakeup->timer.cancel();
+    });
+  };
+  // Subscribed before the header goes, so that nothing published meanwhile is missed.
+  detail::EventQueue queue(r.events, detail::LastEventId(out.request.Header("last-event-id")),
+                           wake);
+  auto header = StreamHeader(r, version, keep_alive);
+  bhttp::response_serializer<bhttp::empty_body> serializer(header);
+  c.tcp().expires_after(options.write_timeout);
+  auto [header_ec, header_n] = co_await bhttp::async_write_header(c.stream, serializer, kTuple);
+  dispatcher.Record(out, Clock::now() - start, 0);
+  if (header_ec) co_return;
+
+  c.events = wakeup;
+  WatchClient(c.tcp().socket(), wakeup);
+  bool chunked = version == 11;
+  boost::system::error_code ec;
+  if (r.first_event) {
+    std::string first =
+        detail::EventText(std::nullopt, r.first_event->first, r.first_event->second);
+    ec = co_await WriteEvents(c, asio::buffer(first), chunked);
+  }
+  auto last_write = Clock::now();
+  bool client_done = false;
+  while (!ec && !stopping) {
+    if (wakeup->readable) {
+      client_done = ClientSpoke(c.tcp().socket());
+      if (client_done) break;
+      wakeup->readable = false;
+      WatchClient(c.tcp().socket(), wakeup);
+    }
+    auto events = queue.Take();
+    if (!events) break;  // the client reconnects with Last-Event-ID and gets the kept events
+    std::vector<asio::const_buffer> buffers;
+    for (const auto& e : *events) {
+      bool wanted = !r.event_filter || r.event_filter(e->event, e->data);
+      if (wanted) buffers.push_back(asio::buffer(e->text));
+    }
+    if (buffers.empty()) {
+      auto heartbeat = last_write + options.sse_heartbeat;
+      if (Clock::now() < heartbeat) {
+        wakeup->timer.expires_at(heartbeat);
+        co_await wakeup->timer.async_wait(kTuple);
+        continue;
+      }
+      buffers.push_back(asio::buffer(kPing));
+    }
+    ec = co_await WriteEvents(c, buffers, chunked);
+    last_write = Clock::now();
+  }
+  // A stream the server ends gets its last chunk, so the client can tell it from a cut one.
+  if (!ec && stopping && !client_done && chunked) {
+    c.tcp().expires_after(options.write_timeout);
+    co_await asio::async_write(c.stream, bhttp::make_chunk_last(), kTuple);
+  }
+  c.events.reset();
+  boost::system::error_code ignored;
+  c.tcp().socket().cancel(ignored);  // the wait for the client's closing
+}
+
+template <class Stream, class Buffers>
+asio::awaitable<boost::system::error_code> Server::Impl::WriteEvents(Session<Stream>& c,
+                                                                     const Buffers& buffers,
+                                                                     bool chunked) {
+  c.tcp().expires_after(options.write_timeout);
+  if (chunked) {
+    auto [ec, n] = co_await asio::async_write(c.stream, bhttp::make_chunk(buffers), kTuple);
+    co_return ec;
+  }
+  auto [ec, n] = co_await asio::async_write(c.stream, buffers, kTuple);
+  co_return ec;
 }
 
 // Works on the TCP layer even under TLS: what is drained is thrown away undecrypted.
@@ -363,10 +512,11 @@ asio::awaitable<void> Server::Impl::Shutdown() {
   boost::system::error_code ec;
   acceptor.close(ec);
   if (signals) signals->cancel(ec);
-  // A connection between requests is closed now; one with a request in flight closes after
-  // answering it, as it sees `stopping`.
+  // A connection between requests is closed now, an event stream ends now; one with a request
+  // in flight closes after answering it, as it sees `stopping`.
   ForEachConnection([](Connection& c) {
     if (c.idle) c.tcp().cancel();
+    if (c.events) c.events->timer.cancel();
   });
   co_await AwaitConnectionsClosed(options.shutdown_grace);
   ForEachConnection([](Connection& c) { c.tcp().close(); });

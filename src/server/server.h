@@ -2,7 +2,7 @@
 // Routes are registered on a Router by the modules' API files; the server adds what every
 // route gets: problem+json errors, X-Request-Id, JSON-lines access log, ETag/304 on reads,
 // Prometheus metrics, the OpenAPI document built from the route table, /healthz and /readyz,
-// and the web app's static files with SPA fallback.
+// the web app's static files with SPA fallback, and server-sent event streams (events.h).
 #pragma once
 
 #include <chrono>
@@ -20,6 +20,7 @@
 #include <boost/json/value.hpp>
 
 #include "core/error.h"
+#include "server/events.h"
 
 namespace pdh::http {
 
@@ -53,6 +54,19 @@ struct Response {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // Server-sent events. When set, the server answers 200 text/event-stream (Cache-Control:
+  // no-store, X-Accel-Buffering: no; `status`, `content_type` and `body` are not used) and holds
+  // the connection open, writing `first_event`, then the hub's kept events after the request's
+  // Last-Event-ID (when it has one), then each event published to the hub from now on, and a
+  // ": ping" comment after ServerOptions::sse_heartbeat without any, until the client closes the
+  // connection, falls too far behind the hub or the server stops.
+  std::shared_ptr<EventHub> events;
+  // Optional: only the events for which this returns true are sent to this client (e.g. the
+  // units it may see). Runs on an I/O thread, so it must be quick; an exception ends the stream.
+  std::function<bool(const std::string& event, const std::string& data)> event_filter;
+  // Optional: an event sent at once, as {event, data}, e.g. "hello" with the current state. It
+  // has no id, so it does not move the client's Last-Event-ID.
+  std::optional<std::pair<std::string, std::string>> first_event;
 
   static Response Json(const boost::json::value& v, int status = 200);
   // RFC 9457 problem document carrying `e.code`, `e.message` (as detail), the request id.
@@ -151,6 +165,11 @@ struct ServerOptions {
   std::function<bool()> ready;  // /readyz answers 200 when this returns true; unset: ready
   bool handle_signals = true;   // SIGTERM/SIGINT stop Run() gracefully
   std::chrono::milliseconds shutdown_grace{5000};  // how long requests in flight may take to finish
+  // Server-sent events (Response::events): an idle stream gets a ": ping" comment this often
+  // (positive), so that proxies and clients see it alive; past max_event_streams open at once, a
+  // request for another is answered 503 with code "events.too_many".
+  std::chrono::milliseconds sse_heartbeat{15000};
+  size_t max_event_streams = 2000;
 
   // Called before every route's handler (built-in routes included): authenticates the request
   // (sets Request::principal) and checks route.doc.permission / scope; throws Failure (401, 403,
@@ -188,9 +207,9 @@ class Server {
   // an IPv6 host in brackets: "[::1]:8080"). Fails with "server.tls_config" when the TLS files
   // cannot be loaded, else "server.listen_failed".
   Result<std::string> Listen();
-  // Serves until Stop() or SIGTERM/SIGINT: then stops accepting, closes idle connections, lets
-  // requests in flight finish (up to options.shutdown_grace) and returns. Calls Listen() first
-  // when it was not called (throwing its Failure). Runs once per Server.
+  // Serves until Stop() or SIGTERM/SIGINT: then stops accepting, closes idle connections, ends
+  // event streams, lets requests in flight finish (up to options.shutdown_grace) and returns. Calls
+  // Listen() first when it was not called (throwing its Failure). Runs once per Server.
   void Run();
   // Thread-safe, also before Run(); makes Run() return.
   void Stop();

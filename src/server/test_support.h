@@ -1,15 +1,25 @@
-// Helpers shared by the server's tests: a scratch web root, a server on a background thread.
-// Private to src/server tests.
+// Helpers shared by the server's tests: a scratch web root, a server on a background thread, a
+// reader of event streams, a wait for a condition. Private to src/server tests.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <string>
+#include <string_view>
 #include <thread>
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/beast/core/stream_traits.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
 
 #include "server/server.h"
 
@@ -119,6 +129,91 @@ class RunningServer {
   std::string address_;
   uint16_t port_ = 0;
   std::thread thread_;
+};
+
+// Polls `condition` for up to 5 s; returns whether it came true.
+template <class F>
+bool Eventually(F condition) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
+}
+
+// The response to a request for an event stream, decoded as it arrives on `stream` (a socket or
+// a TLS stream), which the reader reads asynchronously on `io`. A stream never ends by itself,
+// so each wait gives up after 5 s rather than hang a test that fails.
+template <class Stream>
+class StreamReader {
+ public:
+  StreamReader(boost::asio::io_context& io, Stream& stream) : io_(io), stream_(stream) {
+    parser_.eager(true);
+    parser_.body_limit(boost::none);
+  }
+
+  // Reads until `done()` holds, the connection ends or 5 s pass; returns done().
+  bool ReadUntil(const std::function<bool()>& done) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (!done() && !closed_ && std::chrono::steady_clock::now() < deadline) {
+      bool finished = false;
+      stream_.async_read_some(boost::asio::buffer(chunk_),
+                              [this, &finished](const boost::system::error_code& ec, size_t n) {
+                                finished = true;
+                                if (ec && ec != boost::asio::error::operation_aborted) {
+                                  closed_ = true;
+                                }
+                                raw_.append(chunk_.data(), n);
+                              });
+      io_.restart();
+      io_.run_until(deadline);
+      if (!finished) {
+        boost::beast::get_lowest_layer(stream_).cancel();
+        io_.restart();
+        io_.run();
+      }
+      Parse();
+    }
+    return done();
+  }
+
+  bool HeaderArrives() {
+    return ReadUntil([this] { return parser_.is_header_done(); });
+  }
+  bool BodyGets(std::string_view text) {
+    return ReadUntil([this, text] { return body().find(text) != std::string::npos; });
+  }
+  bool ServerCloses() {
+    return ReadUntil([this] { return closed_; });
+  }
+
+  // Valid once HeaderArrives().
+  const boost::beast::http::response<boost::beast::http::string_body>& response() const {
+    return parser_.get();
+  }
+  const std::string& body() const { return parser_.get().body(); }
+  // Whether the response ended as its framing says (the last chunk, or the end of a close-
+  // delimited body), not cut off.
+  bool complete() const { return parser_.is_done(); }
+
+ private:
+  void Parse() {
+    boost::system::error_code ec;
+    while (!raw_.empty() && !parser_.is_done()) {
+      size_t used = parser_.put(boost::asio::buffer(raw_), ec);
+      raw_.erase(0, used);
+      if (ec || used == 0) break;
+    }
+    if (closed_ && !parser_.is_done() && parser_.is_header_done()) parser_.put_eof(ec);
+  }
+
+  boost::asio::io_context& io_;
+  Stream& stream_;
+  boost::beast::http::response_parser<boost::beast::http::string_body> parser_;
+  std::array<char, 4096> chunk_{};
+  std::string raw_;  // read, not yet parsed
+  bool closed_ = false;
 };
 
 }  // namespace pdh::http::testing

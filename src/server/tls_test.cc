@@ -1,5 +1,6 @@
 // HTTPS: a self-signed certificate made here with OpenSSL, a round trip through a Beast TLS
-// client, HSTS, shutdown with a TLS connection open, and refused TLS configurations.
+// client, HSTS, shutdown with a TLS connection open, an event stream, and refused TLS
+// configurations.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -131,10 +132,43 @@ class TlsClient {
   beast::flat_buffer buffer_;
 };
 
-Router TlsRoutes() {
+// A handshaken TLS connection, made before the reader that reads it.
+struct TlsConnection {
+  explicit TlsConnection(uint16_t port) {
+    stream.set_verify_mode(ssl::verify_none);
+    beast::get_lowest_layer(stream).connect(
+        tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+    stream.handshake(ssl::stream_base::client);
+  }
+
+  asio::io_context io;
+  ssl::context context{ssl::context::tls_client};
+  beast::ssl_stream<beast::tcp_stream> stream{io, context};
+};
+
+// A client of one event stream over HTTPS.
+class TlsStreamClient : private TlsConnection,
+                        public testing::StreamReader<beast::ssl_stream<beast::tcp_stream>> {
+ public:
+  TlsStreamClient(uint16_t port, const std::string& target)
+      : TlsConnection(port), StreamReader(io, stream) {
+    bhttp::request<bhttp::empty_body> req{bhttp::verb::get, target, 11};
+    req.set(bhttp::field::host, "localhost");
+    bhttp::write(stream, req);
+  }
+
+  void Close() { beast::get_lowest_layer(stream).close(); }
+};
+
+Router TlsRoutes(const std::shared_ptr<EventHub>& hub = std::make_shared<EventHub>()) {
   Router r;
   r.Add("GET", "/api/v1/tls", "tls", [](Request& req) {
     return Response::Json({{"tls", req.tls}});
+  });
+  r.Add("GET", "/api/v1/events", "events", [hub](Request&) {
+    Response res;
+    res.events = hub;
+    return res;
   });
   return r;
 }
@@ -173,6 +207,27 @@ TEST(Tls, StopWithAnIdleTlsConnectionIsPrompt) {
   EXPECT_EQ(client.Get("/healthz").result_int(), 200);
   TlsClient silent(server.port());  // handshaken, never asks
   EXPECT_LT(server.StopAndWait(), std::chrono::milliseconds(2000));
+}
+
+TEST(Tls, EventStream) {
+  TlsFiles files;
+  auto hub = std::make_shared<EventHub>();
+  RunningServer server(TlsRoutes(hub), files.Options());
+  TlsStreamClient leaving(server.port(), "/api/v1/events");
+  TlsStreamClient staying(server.port(), "/api/v1/events");
+  ASSERT_TRUE(leaving.HeaderArrives());
+  ASSERT_TRUE(staying.HeaderArrives());
+  EXPECT_EQ(staying.response()["Strict-Transport-Security"], "max-age=31536000; includeSubDomains");
+  hub->Publish("n", "1");
+  EXPECT_TRUE(leaving.BodyGets("id: 1\nevent: n\ndata: 1\n\n")) << leaving.body();
+  EXPECT_TRUE(staying.BodyGets("id: 1\nevent: n\ndata: 1\n\n")) << staying.body();
+
+  leaving.Close();
+  EXPECT_TRUE(testing::Eventually([&] { return hub->subscribers() == 1; }));
+
+  EXPECT_LT(server.StopAndWait(), std::chrono::milliseconds(2000));
+  EXPECT_TRUE(staying.ServerCloses());
+  EXPECT_TRUE(staying.complete());
 }
 
 // The error Listen() gives for `o`, or "" when it succeeds.
