@@ -6,7 +6,7 @@ build=$1
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 mapfile -t files < <(ls src/core/*.cc src/store/*.cc src/store/*/*.cc src/units/*.cc src/auth/*.cc \
-  src/audit/*.cc src/catalog/*.cc src/notify/*.cc src/tracker/*.cc src/ingest/*.cc src/api/*.cc \
+  src/audit/*.cc src/catalog/*.cc src/notify/*.cc src/tracker/*.cc src/ingest/*.cc src/engine/*.cc src/api/*.cc \
   src/cli/*.cc 2>/dev/null | grep -v '_test\.cc$')
 out=$(mktemp)
 status=0

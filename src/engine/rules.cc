@@ -1,0 +1,214 @@
+// Elements computed from dataset records: which columns a rule reads, and what one record adds.
+#include <charconv>
+#include <cmath>
+#include <functional>
+#include <string>
+#include <variant>
+
+#include "engine/internal.h"
+
+namespace pdh::engine {
+namespace {
+
+std::optional<size_t> Column(const ingest::Schema& schema, std::string_view name) {
+  for (size_t i = 0; i < schema.fields.size(); ++i) {
+    if (schema.fields[i].name == name) return i;
+  }
+  return std::nullopt;
+}
+
+// The cell as the filters compare it: booleans as "true"/"false", numbers as written.
+std::string CellText(const store::Cell& c, ingest::FieldType type) {
+  if (const auto* i = std::get_if<int64_t>(&c)) {
+    if (type == ingest::FieldType::kBoolean) return *i != 0 ? "true" : "false";
+    return std::to_string(*i);
+  }
+  if (const auto* d = std::get_if<double>(&c)) {
+    char buf[32];
+    auto [p, ec] = std::to_chars(buf, buf + sizeof buf, *d);
+    return std::string(buf, ec == std::errc() ? p : buf);
+  }
+  if (const auto* s = std::get_if<std::string>(&c)) return *s;
+  return {};
+}
+
+bool IsNull(const store::Cell& c) {
+  return std::holds_alternative<std::monostate>(c);
+}
+
+// -1, 0, 1; numbers compared as numbers, text as text (ISO dates and times sort as they read).
+int Compare(const store::Cell& a, const store::Cell& b) {
+  auto num = [](const store::Cell& c) -> std::optional<double> {
+    if (const auto* i = std::get_if<int64_t>(&c)) return static_cast<double>(*i);
+    if (const auto* d = std::get_if<double>(&c)) return *d;
+    return std::nullopt;
+  };
+  auto x = num(a);
+  auto y = num(b);
+  if (x && y) return *x < *y ? -1 : (*x > *y ? 1 : 0);
+  const auto* s = std::get_if<std::string>(&a);
+  const auto* t = std::get_if<std::string>(&b);
+  if (s && t) return s->compare(*t) < 0 ? -1 : (*s == *t ? 0 : 1);
+  return 0;
+}
+
+}  // namespace
+
+Result<RuleColumns> RuleFields(const Rule& rule, const ingest::Schema& schema) {
+  RuleColumns cols;
+  auto need = [&](const std::string& name, const char* what) -> Result<size_t> {
+    auto c = Column(schema, name);
+    if (!c) {
+      return Fail(Error::Invalid(
+          "index.invalid",
+          std::string(what) + ": the dataset " + rule.dataset + " has no field '" + name + "'"));
+    }
+    return *c;
+  };
+  if (rule.unit_field.empty()) {
+    bool found = false;
+    for (size_t i = 0; i < schema.fields.size() && !found; ++i) {
+      if (schema.fields[i].unit) {
+        cols.unit = i;
+        found = true;
+      }
+    }
+    if (!found) {
+      return Fail(Error::Invalid("index.invalid", "the dataset " + rule.dataset +
+                                                      " has no unit field (pdh:unit): name one "
+                                                      "with unit_field"));
+    }
+  } else {
+    auto c = need(rule.unit_field, "unit_field");
+    if (!c) return Fail(c.error());
+    cols.unit = *c;
+  }
+  if (rule.date_field.empty()) {
+    bool found = false;
+    for (size_t i = 0; i < schema.fields.size() && !found; ++i) {
+      if (schema.fields[i].period) {
+        cols.date = i;
+        found = true;
+      }
+    }
+    if (!found) {
+      return Fail(Error::Invalid("index.invalid", "the dataset " + rule.dataset +
+                                                      " has no period field (pdh:period): name "
+                                                      "one with date_field"));
+    }
+  } else {
+    auto c = need(rule.date_field, "date_field");
+    if (!c) return Fail(c.error());
+    cols.date = *c;
+  }
+  const auto date_type = schema.fields[cols.date].type;
+  if (date_type != ingest::FieldType::kDate && date_type != ingest::FieldType::kDatetime &&
+      date_type != ingest::FieldType::kYearMonth) {
+    return Fail(Error::Invalid(
+        "index.invalid", "date_field: '" + schema.fields[cols.date].name + "' is not a date"));
+  }
+  if (rule.op != "count") {
+    auto c = need(rule.field, "field");
+    if (!c) return Fail(c.error());
+    const auto t = schema.fields[*c].type;
+    if (rule.op != "distinct" && t != ingest::FieldType::kInteger &&
+        t != ingest::FieldType::kNumber && t != ingest::FieldType::kBoolean) {
+      return Fail(Error::Invalid("index.invalid", "field: '" + rule.field +
+                                                      "' is not a number, so it cannot be " +
+                                                      (rule.op == "sum" ? "summed" : "averaged")));
+    }
+    cols.value = *c;
+  }
+  for (const auto& f : rule.filters) {
+    auto c = need(f.field, "filters");
+    if (!c) return Fail(c.error());
+    RuleColumns::Cond cond{&f, *c, std::nullopt, {}};
+    if (!f.other.empty()) {
+      auto o = need(f.other, "filters");
+      if (!o) return Fail(o.error());
+      cond.other = *o;
+    } else if (f.op != "=" && f.op != "!=" && !f.values.empty()) {
+      // A constant to compare with: a number when it reads as one, else text (a date).
+      const std::string& v = f.values.front();
+      double d = 0;
+      auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
+      if (ec == std::errc() && p == v.data() + v.size()) {
+        cond.constant = d;
+      } else {
+        cond.constant = v;
+      }
+    }
+    cols.conds.push_back(cond);
+  }
+  return cols;
+}
+
+std::optional<int> RecordMonth(const Rule& rule, const RuleColumns& cols,
+                               const std::vector<store::Cell>& row) {
+  const auto* s = std::get_if<std::string>(&row[cols.date]);
+  if (!s || s->size() < 7) return std::nullopt;
+  int y = 0;
+  int m = 0;
+  int d = 1;
+  std::from_chars(s->data(), s->data() + 4, y);
+  std::from_chars(s->data() + 5, s->data() + 7, m);
+  if (s->size() >= 10) std::from_chars(s->data() + 8, s->data() + 10, d);
+  if (m < 1 || m > 12) return std::nullopt;
+  int month = MonthNumber(y, m);
+  // A period starting on the 15th: the 15th of October onwards belongs to November's.
+  if (rule.period_start_day > 1 && d >= rule.period_start_day) ++month;
+  return month;
+}
+
+int64_t Contribution(const Rule& rule, const RuleColumns& cols,
+                     const std::vector<store::Cell>& row) {
+  for (const auto& c : cols.conds) {
+    const store::Cell& cell = row[c.field];
+    const Filter& f = *c.filter;
+    if (f.op == "null") {
+      if (!IsNull(cell)) return kOut;
+    } else if (f.op == "not_null") {
+      if (IsNull(cell)) return kOut;
+    } else if (f.op == "<=" || f.op == "<" || f.op == ">=" || f.op == ">") {
+      const store::Cell& other = c.other ? row[*c.other] : c.constant;
+      if (IsNull(cell) || IsNull(other)) return kOut;
+      const int cmp = Compare(cell, other);
+      const bool pass = f.op == "<="   ? cmp <= 0
+                        : f.op == "<"  ? cmp < 0
+                        : f.op == ">=" ? cmp >= 0
+                                       : cmp > 0;
+      if (!pass) return kOut;
+    } else {
+      if (IsNull(cell)) return kOut;
+      // The schema's type decides how booleans read; the filters were checked against it.
+      const std::string text =
+          CellText(cell, std::holds_alternative<int64_t>(cell) &&
+                                 (f.values.front() == "true" || f.values.front() == "false")
+                             ? ingest::FieldType::kBoolean
+                             : ingest::FieldType::kString);
+      bool any = false;
+      for (const auto& v : f.values) any = any || v == text;
+      if (f.op == "=" ? !any : any) return kOut;
+    }
+  }
+  if (rule.op == "count") return 1;
+  const store::Cell& v = row[*cols.value];
+  if (IsNull(v)) return kOut;
+  if (rule.op == "distinct") {
+    return static_cast<int64_t>(std::hash<std::string>{}(CellText(v, ingest::FieldType::kString)) &
+                                0x7fffffffffffffffULL);
+  }
+  double x = 0;
+  if (const auto* i = std::get_if<int64_t>(&v)) {
+    x = static_cast<double>(*i);
+  } else if (const auto* d = std::get_if<double>(&v)) {
+    x = *d;
+  } else {
+    return kOut;
+  }
+  const double micro = std::round(x * 1e6);
+  if (!(std::fabs(micro) < 9e18)) return kOut;
+  return static_cast<int64_t>(micro);
+}
+
+}  // namespace pdh::engine

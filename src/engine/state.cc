@@ -1,0 +1,1093 @@
+// The engine's state: built whole from the store, then kept up batch by batch. Every series is
+// computed by the same functions whether for a full build or an update — from exact sources
+// (reported values as stored, record contributions as integers) in a fixed order — so an
+// update gives bit for bit what a full build would.
+#include <algorithm>
+#include <chrono>
+#include <limits>
+#include <set>
+#include <string>
+#include <unordered_set>
+#include <utility>
+
+#include "engine/internal.h"
+
+namespace pdh::engine {
+namespace {
+
+int32_t DayNumber(Date d) {
+  // Days since 1970-01-01 (civil calendar).
+  const int y = d.year - (d.month <= 2 ? 1 : 0);
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const int yoe = y - era * 400;
+  const int mp = (d.month + 9) % 12;
+  const int doy = (153 * mp + 2) / 5 + d.day - 1;
+  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+int32_t DayOf(const std::string& iso_time) {
+  auto d = Date::Parse(std::string_view(iso_time).substr(0, 10));
+  return d ? DayNumber(*d) : 0;
+}
+
+// Sums in a fixed order, skipping blanks: none when every term is blank.
+struct Acc {
+  double sum = 0;
+  double min = std::numeric_limits<double>::infinity();
+  double max = -std::numeric_limits<double>::infinity();
+  int n = 0;
+  double last = kNone;
+  void Add(double v) {
+    if (!Has(v)) return;
+    sum += v;
+    min = std::min(min, v);
+    max = std::max(max, v);
+    last = v;
+    ++n;
+  }
+  double Get(UnitAgg a) const {
+    if (n == 0) return kNone;
+    switch (a) {
+      case UnitAgg::kSum:
+        return sum;
+      case UnitAgg::kAverage:
+        return sum / n;
+      case UnitAgg::kMin:
+        return min;
+      case UnitAgg::kMax:
+        return max;
+      case UnitAgg::kNone:
+        return last;
+    }
+    return kNone;
+  }
+  double Get(TimeAgg a) const {
+    if (n == 0) return kNone;
+    switch (a) {
+      case TimeAgg::kSum:
+        return sum;
+      case TimeAgg::kLast:
+        return last;
+      case TimeAgg::kAverage:
+        return sum / n;
+    }
+    return kNone;
+  }
+};
+
+bool SameSeries(const Series* a, const Series* b) {
+  if (a == b) return true;
+  if (!a || !b) return false;
+  for (size_t i = 0; i < a->size(); ++i) {
+    const double x = (*a)[i];
+    const double y = (*b)[i];
+    if (Has(x) != Has(y) || (Has(x) && x != y)) return false;
+  }
+  return true;
+}
+
+// Fills the quarters, years and years-to-date of `s` from its months (or the years from its
+// quarters, for quarterly elements).
+void AggregateTime(const Axis& ax, PeriodKind native, TimeAgg agg, Series& s) {
+  auto at = [&s](int k) -> double& { return s[static_cast<size_t>(k)]; };
+  for (int y = 0; y < ax.years; ++y) {
+    if (native == PeriodKind::kMonth) {
+      Acc year;
+      for (int q = 0; q < 4; ++q) {
+        Acc quarter;
+        for (int m = q * 3; m < q * 3 + 3; ++m) {
+          const double v = at(y * 12 + m);
+          quarter.Add(v);
+          year.Add(v);
+          at(ax.ytd_at() + y * 12 + m) = year.Get(agg);
+        }
+        at(ax.quarters_at() + y * 4 + q) = quarter.Get(agg);
+      }
+      at(ax.years_at() + y) = year.Get(agg);
+    } else if (native == PeriodKind::kQuarter) {
+      Acc year;
+      for (int q = 0; q < 4; ++q) year.Add(at(ax.quarters_at() + y * 4 + q));
+      at(ax.years_at() + y) = year.Get(agg);
+    }
+  }
+}
+
+// Sums of millionths: exact, so the order records come in does not matter.
+__extension__ typedef __int128 Int128;
+
+struct Successor {
+  int unit = 0;  // current unit index
+  double weight = 1;
+};
+
+}  // namespace
+
+// The sources behind the state, which only the syncing thread touches: reported values by
+// source unit (current units first, then the pre-2025 communes), record contributions by key,
+// and the rules' running totals.
+class Builder {
+ public:
+  Builder(store::Store& store, std::shared_ptr<const units::Registry> registry, std::string home)
+      : store_(store), registry_(std::move(registry)), home_(std::move(home)) {}
+
+  void SetRegistry(std::shared_ptr<const units::Registry> r) { registry_ = std::move(r); }
+
+  Result<std::shared_ptr<State>> Full(SyncStats& stats) {
+    stats.rebuilt = true;
+    auto gen = store_.GetSetting(std::string(kGenerationSetting));
+    if (!gen) return Fail(gen.error());
+    generation_ = gen->value_or("");
+    auto set = LoadIndexSet(store_);
+    if (!set) return Fail(set.error());
+    auto model = std::make_shared<Model>();
+    model->set = std::move(*set);
+    model->registry = registry_;
+    if (auto s = Layout(*model); !s) return Fail(s.error());
+    auto st = std::make_shared<State>();
+    st->model = std::move(model);
+    // Everything committed so far; later batches and values are the next sync's.
+    auto batch = store_.datasets().LastCommittedBatch();
+    if (!batch) return Fail(batch.error());
+    auto seq = store_.index().LastValueSeq();
+    if (!seq) return Fail(seq.error());
+    // Sources first, to know the span of years.
+    std::vector<store::DataValueRow> values;
+    if (auto s = store_.index().ForEachValue(0,
+                                             [&](const store::DataValueRow& r) {
+                                               values.push_back(r);
+                                               return Ok();
+                                             });
+        !s) {
+      return Fail(s.error());
+    }
+    if (auto s = LoadRecords(*st, stats); !s) return Fail(s.error());
+    int lo = Date::Today().year;
+    int hi = lo;
+    for (const auto& v : values) {
+      if (auto p = Period::Parse(v.period)) {
+        lo = std::min(lo, p->year);
+        hi = std::max(hi, p->year);
+      }
+    }
+    for (const auto& ds : datasets_) {
+      for (const auto& [key, g] : ds.presence) {
+        const int year = static_cast<int>(key & 0xffffffff) / 12;
+        lo = std::min(lo, year);
+        hi = std::max(hi, year);
+      }
+    }
+    st->axis = {lo, hi - lo + 1};
+    raw_.assign(st->model->objs.size(), {});
+    arrivals_.assign(st->model->objs.size(), {});
+    for (const auto& v : values) {
+      (void)TakeValue(*st, v, nullptr);
+      ++stats.values;
+    }
+    batch_mark_ = *batch;
+    value_mark_ = *seq;
+    // Every series, bottom-up.
+    const size_t U = st->model->units.size();
+    leaf_.assign(st->model->objs.size(), {});
+    st->element_values.resize(st->model->objs.size());
+    st->arrivals.resize(st->model->objs.size());
+    for (size_t o = 0; o < st->model->objs.size(); ++o) {
+      auto table = std::make_shared<Table>(U);
+      for (int u = static_cast<int>(U) - 1; u >= 0; --u) {
+        (*table)[static_cast<size_t>(u)] = RollUp(*st, static_cast<int>(o), u, *table);
+      }
+      st->element_values[o] = std::move(table);
+      st->arrivals[o] = MakeArrivals(static_cast<int>(o));
+      ++stats.series;
+    }
+    st->indicator_values.resize(st->model->set.indicators.size());
+    for (int i : topo_) {
+      auto table = std::make_shared<Table>(U);
+      for (size_t u = 0; u < U; ++u) {
+        (*table)[u] = Evaluate(*st, i, static_cast<int>(u));
+      }
+      st->indicator_values[static_cast<size_t>(i)] = std::move(table);
+      ++stats.series;
+    }
+    return st;
+  }
+
+  // Applies what was committed since the last build or update to a copy of `old`. Returns null
+  // when only a full build will do (definitions changed, a period outside the span of years).
+  Result<std::shared_ptr<State>> Update(const State& old, SyncStats& stats) {
+    auto gen = store_.GetSetting(std::string(kGenerationSetting));
+    if (!gen) return Fail(gen.error());
+    if (gen->value_or("") != generation_) return std::shared_ptr<State>();
+    auto batch = store_.datasets().LastCommittedBatch();
+    if (!batch) return Fail(batch.error());
+    auto seq = store_.index().LastValueSeq();
+    if (!seq) return Fail(seq.error());
+    if (*batch == batch_mark_ && *seq == value_mark_) return std::make_shared<State>(old);
+    auto st = std::make_shared<State>(old);
+    // (obj, source unit) pairs whose sources changed.
+    std::set<std::pair<int, int>> touched;
+    bool out_of_range = false;
+    if (*batch != batch_mark_) {
+      for (auto& ds : datasets_) {
+        auto s = store_.datasets().ForEachRecordSince(
+            ds.dataset.table, batch_mark_,
+            [&](const std::vector<store::Cell>& row, int64_t) -> Status {
+              TakeRecord(*st, ds, row, &touched);
+              ++stats.records;
+              return Ok();
+            });
+        if (!s) return Fail(s.error());
+        for (const auto& [key, g] : ds.presence) {
+          if (!st->axis.Covers(static_cast<int>(key & 0xffffffff) / 12)) out_of_range = true;
+        }
+      }
+      batch_mark_ = *batch;
+    }
+    if (*seq != value_mark_) {
+      auto s = store_.index().ForEachValue(value_mark_, [&](const store::DataValueRow& r) {
+        if (!TakeValue(*st, r, &touched)) out_of_range = true;
+        ++stats.values;
+        return Ok();
+      });
+      if (!s) return Fail(s.error());
+      value_mark_ = *seq;
+    }
+    if (out_of_range) return std::shared_ptr<State>();
+    // Leaves whose sources changed: a current unit's own, an old commune's successors'.
+    std::map<int, std::set<int>> leaves;  // obj -> current units
+    for (const auto& [o, source] : touched) {
+      const int src = source;
+      auto add = [&](int obj) {
+        if (src < static_cast<int>(st->model->units.size())) {
+          leaves[obj].insert(src);
+        } else {
+          for (const auto& s : successors_[static_cast<size_t>(src) - st->model->units.size()]) {
+            leaves[obj].insert(s.unit);
+          }
+        }
+      };
+      add(o);
+      const int total = st->model->objs[static_cast<size_t>(o)].total;
+      if (total >= 0) add(total);
+    }
+    // Roll up: the touched units and their ancestors, children before parents.
+    std::map<int, std::set<int>> changed_units;  // obj -> units whose series were recomputed
+    for (const auto& [o, units] : leaves) {
+      std::set<int> todo;
+      for (int u : units) {
+        for (int a = u; a >= 0; a = st->model->parent[static_cast<size_t>(a)]) todo.insert(a);
+        leaf_[static_cast<size_t>(o)].erase(u);
+      }
+      auto table = std::make_shared<Table>(*st->element_values[static_cast<size_t>(o)]);
+      for (auto it = todo.rbegin(); it != todo.rend(); ++it) {
+        (*table)[static_cast<size_t>(*it)] = RollUp(*st, o, *it, *table);
+        ++stats.series;
+      }
+      st->element_values[static_cast<size_t>(o)] = std::move(table);
+      st->arrivals[static_cast<size_t>(o)] = MakeArrivals(o);
+      changed_units[o] = std::move(todo);
+    }
+    // Indicators that read what changed, in dependency order.
+    std::vector<std::set<int>> ind_units(st->model->set.indicators.size());
+    for (const auto& [o, units] : changed_units) {
+      for (int i : obj_readers_[static_cast<size_t>(o)]) {
+        ind_units[static_cast<size_t>(i)].insert(units.begin(), units.end());
+      }
+    }
+    for (int i : topo_) {
+      auto& units = ind_units[static_cast<size_t>(i)];
+      if (units.empty()) continue;
+      auto table = std::make_shared<Table>(*st->indicator_values[static_cast<size_t>(i)]);
+      const auto& ind = st->model->set.indicators[static_cast<size_t>(i)];
+      for (int u : units) {
+        auto next = Evaluate(*st, i, u);
+        const auto& prev = (*table)[static_cast<size_t>(u)];
+        if (!SameSeries(prev.get(), next.get())) {
+          for (int k = 0; k < st->axis.size(); ++k) {
+            const double a = prev ? (*prev)[static_cast<size_t>(k)] : kNone;
+            const double b = next ? (*next)[static_cast<size_t>(k)] : kNone;
+            if (Has(a) == Has(b) && (!Has(a) || a == b)) continue;
+            Change c{ind.code, st->model->units[static_cast<size_t>(u)]->code, st->axis.At(k).Id(),
+                     Has(b) ? std::optional<double>(b) : std::nullopt};
+            stats.changes.push_back(std::move(c));
+          }
+        }
+        (*table)[static_cast<size_t>(u)] = std::move(next);
+        ++stats.series;
+      }
+      st->indicator_values[static_cast<size_t>(i)] = std::move(table);
+      for (int r : ind_readers_[static_cast<size_t>(i)]) {
+        ind_units[static_cast<size_t>(r)].insert(units.begin(), units.end());
+      }
+    }
+    return st;
+  }
+
+ private:
+  struct Group {  // rules of a dataset that key records alike
+    std::string unit_field;
+    std::string date_field;
+    int start_day = 1;
+    RuleColumns cols;  // unit and date
+    const Rule* rule = nullptr;
+  };
+  struct RuleSlot {
+    int obj = 0;
+    size_t group = 0;
+    RuleColumns cols;
+    const Rule* rule = nullptr;
+    // (unit << 32 | month) -> running totals
+    std::unordered_map<uint64_t, std::pair<int64_t, Int128>> totals;
+    std::unordered_map<uint64_t, std::unordered_map<int64_t, int64_t>> distinct;
+  };
+  struct DatasetRules {
+    ingest::Dataset dataset;
+    std::vector<Group> groups;
+    std::vector<RuleSlot> rules;
+    size_t stride = 0;  // per record: a (unit, month) per group, a value per rule
+    std::unordered_map<std::string, uint32_t> records;  // key -> index into contrib
+    std::vector<int64_t> contrib;
+    // (group << 48 | unit << 32 | month) -> records
+    std::unordered_map<uint64_t, int64_t> presence;
+  };
+
+  static uint64_t CellKey(int unit, int month) {
+    return (static_cast<uint64_t>(static_cast<uint32_t>(unit)) << 32) |
+           static_cast<uint32_t>(month);
+  }
+  static uint64_t PresenceKey(size_t group, int unit, int month) {
+    return (static_cast<uint64_t>(group) << 48) | CellKey(unit, month);
+  }
+
+  // Units, objects, expressions and dependencies of a fresh state.
+  Status Layout(Model& m) {
+    const Date today = Date::Today();
+    m.province = registry_->Find(home_, today);
+    if (!m.province) {
+      return Fail(Error::Invalid(
+          "engine.no_province",
+          "the home province " + home_ + " is not among the units: import the units first"));
+    }
+    m.units.push_back(m.province);
+    m.parent.push_back(-1);
+    for (size_t i = 0; i < m.units.size(); ++i) {
+      for (const units::Unit* c : registry_->Children(*m.units[i], today)) {
+        m.units.push_back(c);
+        m.parent.push_back(static_cast<int>(i));
+      }
+    }
+    m.children.assign(m.units.size(), {});
+    for (size_t i = 0; i < m.units.size(); ++i) {
+      m.unit_index[m.units[i]->code] = static_cast<int>(i);
+      if (m.parent[i] >= 0)
+        m.children[static_cast<size_t>(m.parent[i])].push_back(static_cast<int>(i));
+    }
+    m.population.assign(m.units.size(), kNone);
+    m.area.assign(m.units.size(), kNone);
+    for (size_t i = m.units.size(); i-- > 0;) {
+      const units::Unit* u = m.units[i];
+      auto fill = [&](std::vector<double>& attr, std::optional<double> own) {
+        if (own) {
+          attr[i] = *own;
+          return;
+        }
+        double sum = 0;
+        bool any = false;
+        for (int c : m.children[i]) {
+          if (Has(attr[static_cast<size_t>(c)])) {
+            sum += attr[static_cast<size_t>(c)];
+            any = true;
+          }
+        }
+        if (any) attr[i] = sum;
+      };
+      fill(m.population, u->population ? std::optional<double>(static_cast<double>(*u->population))
+                                       : std::nullopt);
+      fill(m.area, u->area_km2);
+    }
+    // Pre-2025 communes whose successors are here, and their shares.
+    old_units_.clear();
+    old_index_.clear();
+    successors_.clear();
+    predecessors_.assign(m.units.size(), {});
+    auto weights = store_.index().MergeWeights();
+    if (!weights) return Fail(weights.error());
+    std::map<std::pair<std::string, std::string>, double> set_weights;
+    for (const auto& w : *weights) set_weights[{w.old_code, w.new_code}] = w.weight;
+    for (const units::Unit& u : registry_->all()) {
+      if (u.level != units::Level::kCommune || u.ValidOn(today)) continue;
+      std::vector<Successor> succ;
+      double pop_total = 0;
+      for (const auto& s : registry_->Resolve(u.code)) {
+        if (s.old_unit != &u) continue;
+        auto it = m.unit_index.find(s.new_unit->code);
+        if (it == m.unit_index.end() || m.units[static_cast<size_t>(it->second)] != s.new_unit)
+          continue;
+        succ.push_back({it->second, 0});
+        pop_total += static_cast<double>(s.new_unit->population.value_or(0));
+      }
+      if (succ.empty()) continue;
+      for (auto& s : succ) {
+        const units::Unit* nu = m.units[static_cast<size_t>(s.unit)];
+        auto w = set_weights.find({u.code, nu->code});
+        if (w != set_weights.end()) {
+          s.weight = w->second;
+        } else if (succ.size() == 1) {
+          s.weight = 1;
+        } else {
+          s.weight = pop_total > 0 ? static_cast<double>(nu->population.value_or(0)) / pop_total
+                                   : 1.0 / static_cast<double>(succ.size());
+        }
+      }
+      const int idx = static_cast<int>(m.units.size() + old_units_.size());
+      old_index_[&u] = idx;
+      for (const auto& s : succ)
+        predecessors_[static_cast<size_t>(s.unit)].push_back({idx, s.weight});
+      old_units_.push_back(&u);
+      successors_.push_back(std::move(succ));
+    }
+    // Objects: each element, then each of its options.
+    for (const auto& e : m.set.elements) {
+      const int total = static_cast<int>(m.objs.size());
+      m.obj_index[e.code] = total;
+      m.objs.push_back({&e, "", -1, {}});
+      for (const auto& o : e.options) {
+        const int idx = static_cast<int>(m.objs.size());
+        m.obj_index[e.code + "." + o] = idx;
+        m.objs.push_back({&e, o, total, {}});
+        m.objs[static_cast<size_t>(total)].options.push_back(idx);
+      }
+    }
+    for (const auto& c : m.set.constants) m.constants[c.code] = c.value;
+    // Expressions and who reads what.
+    const size_t n = m.set.indicators.size();
+    for (size_t i = 0; i < n; ++i) m.ind_index[m.set.indicators[i].code] = static_cast<int>(i);
+    obj_readers_.assign(m.objs.size(), {});
+    ind_readers_.assign(n, {});
+    std::vector<std::vector<int>> reads(n);
+    for (size_t i = 0; i < n; ++i) {
+      const auto& ind = m.set.indicators[i];
+      auto expr = Expr::Parse(ind.Formula());
+      if (!expr) {
+        return Fail(
+            Error::Invalid("index.invalid", "indicator " + ind.code + ": " + expr.error().message));
+      }
+      std::vector<int> refs;
+      for (const auto& r : expr->refs()) {
+        int target = -1;
+        if (r.kind == RefKind::kElement) {
+          auto it = m.obj_index.find(r.option.empty() ? r.code : r.code + "." + r.option);
+          if (it != m.obj_index.end()) {
+            target = it->second;
+            obj_readers_[static_cast<size_t>(target)].push_back(static_cast<int>(i));
+          }
+        } else if (r.kind == RefKind::kIndicator) {
+          auto it = m.ind_index.find(r.code);
+          if (it != m.ind_index.end()) {
+            target = it->second;
+            ind_readers_[static_cast<size_t>(target)].push_back(static_cast<int>(i));
+            reads[i].push_back(target);
+          }
+        }
+        refs.push_back(target);
+      }
+      m.exprs.push_back(std::move(*expr));
+      m.expr_refs.push_back(std::move(refs));
+    }
+    // Dependency order (indicators that read none first); a cycle leaves some out, and the
+    // checks refuse cycles before they are stored.
+    topo_.clear();
+    std::vector<int> pending(n, 0);
+    for (size_t i = 0; i < n; ++i) pending[i] = static_cast<int>(reads[i].size());
+    std::vector<int> ready;
+    for (size_t i = n; i-- > 0;) {
+      if (pending[i] == 0) ready.push_back(static_cast<int>(i));
+    }
+    while (!ready.empty()) {
+      const int i = ready.back();
+      ready.pop_back();
+      topo_.push_back(i);
+      for (int r : ind_readers_[static_cast<size_t>(i)]) {
+        if (--pending[static_cast<size_t>(r)] == 0) ready.push_back(r);
+      }
+    }
+    return Ok();
+  }
+
+  Status LoadRecords(State& st, SyncStats& stats) {
+    datasets_.clear();
+    std::map<std::string, size_t> by_code;
+    for (size_t o = 0; o < st.model->objs.size(); ++o) {
+      const Obj& obj = st.model->objs[o];
+      if (obj.total >= 0 || !obj.element->rule) continue;
+      const Rule& rule = *obj.element->rule;
+      auto it = by_code.find(rule.dataset);
+      if (it == by_code.end()) {
+        auto d = ingest::LoadDataset(store_, rule.dataset);
+        if (!d) return Fail(d.error());
+        datasets_.push_back({std::move(*d), {}, {}, 0, {}, {}, {}});
+        it = by_code.emplace(rule.dataset, datasets_.size() - 1).first;
+      }
+      DatasetRules& ds = datasets_[it->second];
+      auto cols = RuleFields(rule, ds.dataset.schema);
+      if (!cols) return Fail(cols.error());
+      size_t g = 0;
+      while (g < ds.groups.size() &&
+             (ds.groups[g].cols.unit != cols->unit || ds.groups[g].cols.date != cols->date ||
+              ds.groups[g].start_day != rule.period_start_day)) {
+        ++g;
+      }
+      if (g == ds.groups.size()) {
+        ds.groups.push_back(
+            {rule.unit_field, rule.date_field, rule.period_start_day, *cols, &rule});
+      }
+      RuleSlot slot;
+      slot.obj = static_cast<int>(o);
+      slot.group = g;
+      slot.cols = std::move(*cols);
+      slot.rule = &rule;
+      ds.rules.push_back(std::move(slot));
+    }
+    for (auto& ds : datasets_) {
+      ds.stride = ds.groups.size() * 2 + ds.rules.size();
+      auto s = store_.datasets().ForEachRecord(ds.dataset.table,
+                                               [&](const std::vector<store::Cell>& row) -> Status {
+                                                 TakeRecord(st, ds, row, nullptr);
+                                                 ++stats.records;
+                                                 return Ok();
+                                               });
+      if (!s) return Fail(s.error());
+    }
+    // Leaves of the rules, from their totals.
+    for (auto& ds : datasets_) {
+      std::set<std::pair<int, int>> all;
+      for (const auto& [key, n] : ds.presence) {
+        const int unit = static_cast<int>((key >> 32) & 0xffff);
+        for (const auto& r : ds.rules) all.insert({r.obj, unit});
+      }
+      for (const auto& [obj, unit] : all) rule_dirty_.insert({obj, unit});
+    }
+    return Ok();
+  }
+
+  // Replaces a record's contribution by its current one; notes what it touched.
+  void TakeRecord(const State& st, DatasetRules& ds, const std::vector<store::Cell>& row,
+                  std::set<std::pair<int, int>>* touched) {
+    const std::string key = store::KeyText(row, ds.dataset.table.key);
+    auto [it, added] = ds.records.try_emplace(
+        key, static_cast<uint32_t>(ds.contrib.size() / (ds.stride ? ds.stride : 1)));
+    const size_t base = static_cast<size_t>(it->second) * ds.stride;
+    if (added) {
+      ds.contrib.resize(ds.contrib.size() + ds.stride, kOut);
+    } else {
+      Apply(ds, base, -1, touched);
+    }
+    for (size_t g = 0; g < ds.groups.size(); ++g) {
+      const Group& grp = ds.groups[g];
+      int unit = -1;
+      if (const auto* code = std::get_if<std::string>(&row[grp.cols.unit]))
+        unit = st.model->UnitIndex(*code);
+      auto month = RecordMonth(*grp.rule, grp.cols, row);
+      ds.contrib[base + g * 2] = unit;
+      ds.contrib[base + g * 2 + 1] = (unit >= 0 && month) ? *month : -1;
+    }
+    for (size_t r = 0; r < ds.rules.size(); ++r) {
+      ds.contrib[base + ds.groups.size() * 2 + r] =
+          Contribution(*ds.rules[r].rule, ds.rules[r].cols, row);
+    }
+    Apply(ds, base, +1, touched);
+  }
+
+  void Apply(DatasetRules& ds, size_t base, int sign, std::set<std::pair<int, int>>* touched) {
+    for (size_t g = 0; g < ds.groups.size(); ++g) {
+      const int unit = static_cast<int>(ds.contrib[base + g * 2]);
+      const int month = static_cast<int>(ds.contrib[base + g * 2 + 1]);
+      if (unit < 0 || month < 0) continue;
+      int64_t& n = ds.presence[PresenceKey(g, unit, month)];
+      n += sign;
+      if (n == 0) ds.presence.erase(PresenceKey(g, unit, month));
+      for (size_t r = 0; r < ds.rules.size(); ++r) {
+        RuleSlot& rs = ds.rules[r];
+        if (rs.group != g) continue;
+        rule_dirty_.insert({rs.obj, unit});
+        if (touched) touched->insert({rs.obj, unit});
+        const int64_t v = ds.contrib[base + ds.groups.size() * 2 + r];
+        if (v == kOut) continue;
+        const uint64_t ck = CellKey(unit, month);
+        if (rs.rule->op == "distinct") {
+          auto& m = rs.distinct[ck];
+          if ((m[v] += sign) == 0) m.erase(v);
+          if (m.empty()) rs.distinct.erase(ck);
+        } else {
+          auto& t = rs.totals[ck];
+          t.first += sign;
+          t.second += static_cast<Int128>(sign) * v;
+          if (t.first == 0) rs.totals.erase(ck);
+        }
+      }
+    }
+  }
+
+  // The rule's value per month for a unit, from its running totals.
+  void RuleMonths(const State& st, const RuleSlot& rs, const DatasetRules& ds, int unit,
+                  Series& out) const {
+    for (int y = 0; y < st.axis.years; ++y) {
+      for (int m = 0; m < 12; ++m) {
+        const int month = MonthNumber(st.axis.first_year + y, m + 1);
+        if (!ds.presence.count(PresenceKey(rs.group, unit, month))) continue;
+        double v = 0;
+        const uint64_t ck = CellKey(unit, month);
+        if (rs.rule->op == "distinct") {
+          auto it = rs.distinct.find(ck);
+          v = it == rs.distinct.end() ? 0 : static_cast<double>(it->second.size());
+        } else {
+          auto it = rs.totals.find(ck);
+          const int64_t n = it == rs.totals.end() ? 0 : it->second.first;
+          const Int128 sum = it == rs.totals.end() ? 0 : it->second.second;
+          if (rs.rule->op == "count") {
+            v = static_cast<double>(n);
+          } else if (rs.rule->op == "sum") {
+            v = static_cast<double>(sum) / 1e6;
+          } else {
+            v = n == 0 ? kNone : static_cast<double>(sum) / 1e6 / static_cast<double>(n);
+          }
+        }
+        const int k = y * 12 + m;
+        out[static_cast<size_t>(k)] = v;
+      }
+    }
+  }
+
+  // Which source a reported unit code is for the period: a current unit, a pre-2025 commune
+  // (whose values go to its successors), or none.
+  int SourceUnit(const State& st, const std::string& code, const Period& p) const {
+    const units::Unit* now = registry_->Find(code, Date::Today());
+    if (p.Last() < kReform2025) {
+      const units::Unit* then = registry_->Find(code, p.Last());
+      if (then && then != now) {
+        auto it = old_index_.find(then);
+        if (it != old_index_.end()) return it->second;
+      }
+    }
+    if (now) {
+      auto it = st.model->unit_index.find(now->code);
+      if (it != st.model->unit_index.end() &&
+          st.model->units[static_cast<size_t>(it->second)] == now)
+        return it->second;
+    }
+    for (const units::Unit* u : registry_->FindAllEras(code)) {
+      auto it = old_index_.find(u);
+      if (it != old_index_.end()) return it->second;
+    }
+    return -1;
+  }
+
+  // Stores a reported value; false when its period is outside the span of years.
+  bool TakeValue(const State& st, const store::DataValueRow& r,
+                 std::set<std::pair<int, int>>* touched) {
+    auto oi = st.model->obj_index.find(r.option.empty() ? r.element : r.element + "." + r.option);
+    if (oi == st.model->obj_index.end()) return true;
+    auto p = Period::Parse(r.period);
+    if (!p) return true;
+    auto slot = st.axis.Slot(*p);
+    if (!slot) return false;
+    const int src = SourceUnit(st, r.unit, *p);
+    if (src < 0) return true;
+    const int o = oi->second;
+    auto& series = raw_[static_cast<size_t>(o)][src];
+    if (series.empty()) series.assign(static_cast<size_t>(st.axis.size()), kNone);
+    series[static_cast<size_t>(*slot)] = r.value.value_or(kNone);
+    // Arrivals count for the unit that reports now: an old commune's reports are its
+    // successors' (the latest of them, when several old communes make one new).
+    const int32_t day = r.value ? DayOf(r.created_at) : 0;
+    auto arrive = [&](int unit, bool replace) {
+      auto& arr = arrivals_[static_cast<size_t>(o)][unit];
+      if (arr.empty()) arr.assign(static_cast<size_t>(st.axis.size()), 0);
+      int32_t& at = arr[static_cast<size_t>(*slot)];
+      at = replace ? day : std::max(at, day);
+    };
+    const int current = static_cast<int>(st.model->units.size());
+    if (src < current) {
+      arrive(src, true);
+    } else {
+      for (const auto& s : successors_[static_cast<size_t>(src - current)]) arrive(s.unit, false);
+    }
+    if (touched) touched->insert({o, src});
+    return true;
+  }
+
+  std::shared_ptr<const std::unordered_map<int, std::shared_ptr<const Arrivals>>> MakeArrivals(
+      int o) {
+    auto m = std::make_shared<std::unordered_map<int, std::shared_ptr<const Arrivals>>>();
+    for (const auto& [u, a] : arrivals_[static_cast<size_t>(o)]) {
+      (*m)[u] = std::make_shared<const Arrivals>(a);
+    }
+    return m;
+  }
+
+  // A source's value at a slot: its own, or for an element with options reported only by
+  // option, the options' values combined.
+  double RawAt(const State& st, int o, int src, size_t k) const {
+    const auto& raw = raw_[static_cast<size_t>(o)];
+    if (auto it = raw.find(src); it != raw.end() && Has(it->second[k])) return it->second[k];
+    const Obj& obj = st.model->objs[static_cast<size_t>(o)];
+    if (obj.options.empty()) return kNone;
+    Acc acc;
+    for (int opt : obj.options) {
+      const auto& r = raw_[static_cast<size_t>(opt)];
+      if (auto it = r.find(src); it != r.end()) acc.Add(it->second[k]);
+    }
+    return acc.Get(obj.element->unit_agg == UnitAgg::kSum ? UnitAgg::kSum : UnitAgg::kAverage);
+  }
+
+  // A current unit's own series: its reports, its predecessors' (by their shares), its records.
+  std::shared_ptr<const Series> Leaf(const State& st, int o, int u) {
+    auto& cache = leaf_[static_cast<size_t>(o)];
+    if (auto it = cache.find(u); it != cache.end() && !rule_dirty_.count({o, u})) return it->second;
+    const Obj& obj = st.model->objs[static_cast<size_t>(o)];
+    const Element& e = *obj.element;
+    Series rule(static_cast<size_t>(st.axis.size()), kNone);
+    bool has_rule = false;
+    if (e.rule) {
+      // The total of an element with options has the rule too (options cannot have rules).
+      for (const auto& ds : datasets_) {
+        for (const auto& rs : ds.rules) {
+          if (rs.obj == o) {
+            RuleMonths(st, rs, ds, u, rule);
+            has_rule = true;
+          }
+        }
+      }
+      rule_dirty_.erase({o, u});
+    }
+    Series s(static_cast<size_t>(st.axis.size()), kNone);
+    const auto [from, to] = st.axis.Native(e.periodicity);
+    const bool additive = e.unit_agg == UnitAgg::kSum;
+    const auto& preds = predecessors_[static_cast<size_t>(u)];
+    bool any = false;
+    for (int k = from; k < to; ++k) {
+      const size_t kk = static_cast<size_t>(k);
+      const double own = RawAt(st, o, u, kk);
+      const double rec = has_rule ? rule[kk] : kNone;
+      double v = kNone;
+      if (additive) {
+        Acc acc;
+        acc.Add(own);
+        for (const auto& p : preds) {
+          const double x = RawAt(st, o, p.unit, kk);
+          if (Has(x)) acc.Add(x * p.weight);
+        }
+        acc.Add(rec);
+        v = acc.Get(UnitAgg::kSum);
+      } else if (Has(own)) {
+        v = own;
+      } else if (Has(rec)) {
+        v = rec;
+      } else {
+        double sum = 0;
+        double weights = 0;
+        for (const auto& p : preds) {
+          const double x = RawAt(st, o, p.unit, kk);
+          if (Has(x)) {
+            sum += x * p.weight;
+            weights += p.weight;
+          }
+        }
+        if (weights > 0) v = sum / weights;
+      }
+      s[kk] = v;
+      any = any || Has(v);
+    }
+    std::shared_ptr<const Series> out;
+    if (any) {
+      AggregateTime(st.axis, e.periodicity, e.time_agg, s);
+      out = std::make_shared<const Series>(std::move(s));
+    }
+    cache[u] = out;
+    return out;
+  }
+
+  // A unit's series rolled up from its own and its children's (already in `table`).
+  std::shared_ptr<const Series> RollUp(const State& st, int o, int u, const Table& table) {
+    auto own = Leaf(st, o, u);
+    const auto& kids = st.model->children[static_cast<size_t>(u)];
+    const UnitAgg agg = st.model->objs[static_cast<size_t>(o)].element->unit_agg;
+    if (agg == UnitAgg::kNone || kids.empty()) return own;
+    bool any_kid = false;
+    for (int c : kids) any_kid = any_kid || table[static_cast<size_t>(c)] != nullptr;
+    if (!any_kid) return own;
+    Series s(static_cast<size_t>(st.axis.size()), kNone);
+    bool any = false;
+    for (size_t k = 0; k < s.size(); ++k) {
+      Acc acc;
+      if (own) acc.Add((*own)[k]);
+      for (int c : kids) {
+        if (const auto& cs = table[static_cast<size_t>(c)]) acc.Add((*cs)[k]);
+      }
+      s[k] = acc.Get(agg);
+      any = any || Has(s[k]);
+    }
+    return any ? std::make_shared<const Series>(std::move(s)) : nullptr;
+  }
+
+  class CellInputs final : public Inputs {
+   public:
+    CellInputs(const State& st, int ind, int unit) : st_(st), ind_(ind), unit_(unit) {}
+    void At(int slot) { period_ = st_.axis.At(slot); }
+    std::optional<double> Value(size_t ref, TimeSpec when) const override {
+      const Ref& r = st_.model->exprs[static_cast<size_t>(ind_)].refs()[ref];
+      if (r.kind == RefKind::kConstant) {
+        auto it = st_.model->constants.find(r.code);
+        return it == st_.model->constants.end() ? std::nullopt : std::optional<double>(it->second);
+      }
+      if (r.kind == RefKind::kUnitAttribute) {
+        const auto& attr = r.code == "population" ? st_.model->population : st_.model->area;
+        const double v = attr[static_cast<size_t>(unit_)];
+        return Has(v) ? std::optional<double>(v) : std::nullopt;
+      }
+      // Offsets count months, so offset(x, -12) is the same period last year for a month, a
+      // quarter or a year alike; an offset that is not whole periods of the cell's kind has no
+      // value.
+      Period p = period_;
+      if (when.offset != 0) {
+        int n = when.offset;
+        if (p.kind == PeriodKind::kQuarter) {
+          if (n % 3 != 0) return std::nullopt;
+          n /= 3;
+        } else if (p.kind == PeriodKind::kYear) {
+          if (n % 12 != 0) return std::nullopt;
+          n /= 12;
+        }
+        p = p.Shift(n);
+      }
+      if (when.ytd) p = p.Ytd();
+      auto slot = st_.axis.Slot(p);
+      if (!slot) return std::nullopt;
+      const int target = st_.model->expr_refs[static_cast<size_t>(ind_)][ref];
+      if (target < 0) return std::nullopt;
+      const Series* s = r.kind == RefKind::kElement ? st_.ElementSeries(target, unit_)
+                                                    : st_.IndicatorSeries(target, unit_);
+      if (!s) return std::nullopt;
+      const double v = (*s)[static_cast<size_t>(*slot)];
+      return Has(v) ? std::optional<double>(v) : std::nullopt;
+    }
+
+   private:
+    const State& st_;
+    int ind_;
+    int unit_;
+    Period period_;
+  };
+
+  // An indicator's series at a unit, over the periods of its periodicity and coarser ones.
+  std::shared_ptr<const Series> Evaluate(const State& st, int i, int u) const {
+    const auto& refs = st.model->expr_refs[static_cast<size_t>(i)];
+    const auto& expr = st.model->exprs[static_cast<size_t>(i)];
+    bool any_input = false;
+    for (size_t r = 0; r < refs.size() && !any_input; ++r) {
+      if (refs[r] < 0) continue;
+      const Ref& ref = expr.refs()[r];
+      if (ref.kind == RefKind::kElement) any_input = st.ElementSeries(refs[r], u) != nullptr;
+      if (ref.kind == RefKind::kIndicator) any_input = st.IndicatorSeries(refs[r], u) != nullptr;
+    }
+    if (!any_input) return nullptr;
+    const Indicator& ind = st.model->set.indicators[static_cast<size_t>(i)];
+    int from = 0;
+    if (ind.periodicity == PeriodKind::kQuarter) from = st.axis.quarters_at();
+    if (ind.periodicity == PeriodKind::kYear) from = st.axis.years_at();
+    const int to = ind.periodicity == PeriodKind::kMonth ? st.axis.size() : st.axis.ytd_at();
+    Series s(static_cast<size_t>(st.axis.size()), kNone);
+    CellInputs in(st, i, u);
+    bool any = false;
+    for (int k = from; k < to; ++k) {
+      in.At(k);
+      if (auto v = expr.Eval(in)) {
+        s[static_cast<size_t>(k)] = *v;
+        any = true;
+      }
+    }
+    return any ? std::make_shared<const Series>(std::move(s)) : nullptr;
+  }
+
+  store::Store& store_;
+  std::shared_ptr<const units::Registry> registry_;
+  std::string home_;
+  std::string generation_;
+  int64_t batch_mark_ = 0;
+  int64_t value_mark_ = 0;
+  std::vector<const units::Unit*> old_units_;
+  std::unordered_map<const units::Unit*, int> old_index_;
+  std::vector<std::vector<Successor>> successors_;    // by old index - units.size()
+  std::vector<std::vector<Successor>> predecessors_;  // by current unit: source index, share
+  std::vector<std::unordered_map<int, Series>> raw_;  // by obj: source unit -> reported
+  std::vector<std::unordered_map<int, Arrivals>> arrivals_;
+  std::vector<std::unordered_map<int, std::shared_ptr<const Series>>> leaf_;
+  std::set<std::pair<int, int>> rule_dirty_;
+  std::vector<DatasetRules> datasets_;
+  std::vector<std::vector<int>> obj_readers_;  // obj -> indicators reading it
+  std::vector<std::vector<int>> ind_readers_;  // indicator -> indicators reading it
+  std::vector<int> topo_;
+};
+
+// --- Engine ----------------------------------------------------------------------------------
+
+Engine::Engine(store::Store& store, std::shared_ptr<const units::Registry> registry,
+               std::string home)
+    : store_(store),
+      registry_(std::move(registry)),
+      home_(std::move(home)),
+      builder_(std::make_unique<Builder>(store_, registry_, home_)) {}
+
+Engine::~Engine() = default;
+
+Result<std::unique_ptr<Engine>> Engine::Open(store::Store& store,
+                                             std::shared_ptr<const units::Registry> registry,
+                                             const std::string& home_province) {
+  std::unique_ptr<Engine> e(new Engine(store, std::move(registry), home_province));
+  std::lock_guard lock(e->sync_mu_);
+  auto s = e->RebuildLocked();
+  if (!s) return Fail(s.error());
+  return e;
+}
+
+Snapshot Engine::snapshot() const {
+  std::lock_guard lock(snap_mu_);
+  return Snapshot(state_);
+}
+
+void Engine::OnChange(std::function<void(const SyncStats&)> fn) {
+  std::lock_guard lock(sync_mu_);
+  on_change_ = std::move(fn);
+}
+
+Result<SyncStats> Engine::RebuildLocked() {
+  const auto start = std::chrono::steady_clock::now();
+  SyncStats stats;
+  builder_ = std::make_unique<Builder>(store_, registry_, home_);
+  auto st = builder_->Full(stats);
+  if (!st) return Fail(st.error());
+  {
+    std::lock_guard lock(snap_mu_);
+    (*st)->version = state_ ? state_->version + 1 : 1;
+    state_ = std::move(*st);
+  }
+  stats.duration_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::steady_clock::now() - start)
+                          .count();
+  return stats;
+}
+
+Result<SyncStats> Engine::Rebuild() {
+  std::lock_guard lock(sync_mu_);
+  auto s = RebuildLocked();
+  if (s && on_change_) on_change_(*s);
+  return s;
+}
+
+Status Engine::SetRegistry(std::shared_ptr<const units::Registry> registry) {
+  std::lock_guard lock(sync_mu_);
+  registry_ = std::move(registry);
+  auto s = RebuildLocked();
+  if (!s) return Fail(s.error());
+  if (on_change_) on_change_(*s);
+  return Ok();
+}
+
+Result<SyncStats> Engine::Sync() {
+  std::lock_guard lock(sync_mu_);
+  const auto start = std::chrono::steady_clock::now();
+  std::shared_ptr<const State> old;
+  {
+    std::lock_guard lock2(snap_mu_);
+    old = state_;
+  }
+  SyncStats stats;
+  auto next = builder_->Update(*old, stats);
+  if (!next) return Fail(next.error());
+  if (!*next) {
+    auto rebuilt = RebuildLocked();
+    if (rebuilt && on_change_) on_change_(*rebuilt);
+    return rebuilt;
+  }
+  if (stats.records == 0 && stats.values == 0) return stats;
+  {
+    std::lock_guard lock2(snap_mu_);
+    (*next)->version = old->version + 1;
+    state_ = std::move(*next);
+  }
+  stats.duration_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::steady_clock::now() - start)
+                          .count();
+  if (on_change_ && !stats.changes.empty()) on_change_(stats);
+  return stats;
+}
+
+// --- Snapshot --------------------------------------------------------------------------------
+
+const IndexSet& Snapshot::set() const {
+  return state_->model->set;
+}
+const units::Registry& Snapshot::registry() const {
+  return *state_->model->registry;
+}
+const units::Unit& Snapshot::province() const {
+  return *state_->model->province;
+}
+uint64_t Snapshot::version() const {
+  return state_->version;
+}
+
+std::optional<double> Snapshot::Value(std::string_view indicator, std::string_view unit,
+                                      const Period& p) const {
+  auto it = state_->model->ind_index.find(std::string(indicator));
+  const int u = state_->model->UnitIndex(unit);
+  auto slot = state_->axis.Slot(p);
+  if (it == state_->model->ind_index.end() || u < 0 || !slot) return std::nullopt;
+  const Series* s = state_->IndicatorSeries(it->second, u);
+  if (!s || !Has((*s)[static_cast<size_t>(*slot)])) return std::nullopt;
+  return (*s)[static_cast<size_t>(*slot)];
+}
+
+std::optional<double> Snapshot::ElementValue(std::string_view element, std::string_view option,
+                                             std::string_view unit, const Period& p) const {
+  std::string key(element);
+  if (!option.empty()) key += "." + std::string(option);
+  auto it = state_->model->obj_index.find(key);
+  const int u = state_->model->UnitIndex(unit);
+  auto slot = state_->axis.Slot(p);
+  if (it == state_->model->obj_index.end() || u < 0 || !slot) return std::nullopt;
+  const Series* s = state_->ElementSeries(it->second, u);
+  if (!s || !Has((*s)[static_cast<size_t>(*slot)])) return std::nullopt;
+  return (*s)[static_cast<size_t>(*slot)];
+}
+
+std::vector<Period> Snapshot::Periods(PeriodKind kind) const {
+  std::vector<Period> out;
+  const Axis& ax = state_->axis;
+  for (int k = 0; k < ax.size(); ++k) {
+    Period p = ax.At(k);
+    if (p.kind == kind) out.push_back(p);
+  }
+  return out;
+}
+
+std::vector<const units::Unit*> Snapshot::Units() const {
+  return state_->model->units;
+}
+
+void Snapshot::ForEachValue(const std::function<void(const Indicator&, const units::Unit&,
+                                                     const Period&, double)>& fn) const {
+  const State& st = *state_;
+  for (size_t i = 0; i < st.model->set.indicators.size(); ++i) {
+    for (size_t u = 0; u < st.model->units.size(); ++u) {
+      const Series* s = st.IndicatorSeries(static_cast<int>(i), static_cast<int>(u));
+      if (!s) continue;
+      for (int k = 0; k < st.axis.size(); ++k) {
+        const double v = (*s)[static_cast<size_t>(k)];
+        if (Has(v)) fn(st.model->set.indicators[i], *st.model->units[u], st.axis.At(k), v);
+      }
+    }
+  }
+}
+
+}  // namespace pdh::engine
