@@ -13,6 +13,7 @@
 #include "auth/auth.h"
 #include "catalog/catalog.h"
 #include "core/clock.h"
+#include "engine/engine.h"
 #include "notify/notify.h"
 #include "server/server.h"
 #include "store/store.h"
@@ -57,6 +58,15 @@ class Context {
   tracker::Tracker& tracker() { return tracker_; }
   notify::Outbox& outbox() { return outbox_; }
 
+  // The index set engine and the hub of live events, set before serving (`pdh serve`).
+  void SetEngine(engine::Engine* e) { engine_ = e; }
+  // Throws Failure (503 engine.unavailable) when there is none.
+  engine::Engine& engine();
+  const std::shared_ptr<http::EventHub>& events() const { return events_; }
+  // After a write the indicators read from (a committed batch, reported values): the engine
+  // takes it at once, so the answer and the live events already show it.
+  void SyncEngine();
+
   // The unit whose officers run the province-wide registers (routes marked `stewarded`): the
   // setting "steward_unit", else the home province's Department of Science and Technology
   // (<province>.SKHCN) when it exists; null when there is none.
@@ -86,7 +96,12 @@ class Context {
   tracker::Tracker tracker_;
   notify::Outbox outbox_;
   std::map<std::string, ScopeResolver> resolvers_;  // filled before serving, then read-only
+  engine::Engine* engine_ = nullptr;
+  std::shared_ptr<http::EventHub> events_ = std::make_shared<http::EventHub>();
 };
+
+// The "values" live event for a sync's changes (at most 5,000, then "truncated").
+std::string ChangesEvent(const engine::SyncStats& stats, const std::string& at);
 
 // Registers every /api/v1 route of the modules.
 void RegisterRoutes(http::Router& router, Context& ctx);

@@ -190,6 +190,7 @@ Response Ingest(Context& ctx, Request& req) {
   auto registry = ctx.registry();
   const auto report =
       Must(ingest::IngestBytes(ctx.store(), *registry, d, std::move(req.body), options));
+  if (report.status == "committed") ctx.SyncEngine();
   return Response::Json(report.ToJson());
 }
 

@@ -8,6 +8,7 @@ void RegisterAuthRoutes(http::Router& router, Context& ctx);
 void RegisterCatalogRoutes(http::Router& router, Context& ctx);
 void RegisterTrackerRoutes(http::Router& router, Context& ctx);
 void RegisterDatasetRoutes(http::Router& router, Context& ctx);
+void RegisterIndexRoutes(http::Router& router, Context& ctx);
 
 void RegisterRoutes(http::Router& router, Context& ctx) {
   RegisterUnitRoutes(router, ctx);
@@ -15,6 +16,7 @@ void RegisterRoutes(http::Router& router, Context& ctx) {
   RegisterCatalogRoutes(router, ctx);
   RegisterTrackerRoutes(router, ctx);
   RegisterDatasetRoutes(router, ctx);
+  RegisterIndexRoutes(router, ctx);
 }
 
 }  // namespace pdh::api

@@ -219,8 +219,11 @@ Response Info(Context& ctx, Request&) {
 Status Context::ReloadUnits() {
   auto fresh = units::Registry::Load(store_);
   if (!fresh) return Fail(fresh.error());
-  std::lock_guard lock(mu_);
-  registry_ = std::move(*fresh);
+  {
+    std::lock_guard lock(mu_);
+    registry_ = *fresh;
+  }
+  if (engine_) return engine_->SetRegistry(*fresh);
   return Ok();
 }
 

@@ -107,5 +107,7 @@ void AddSecurityCommands(CLI::App& app, Options& o, int (*&action)(const Options
 void AddCatalogCommands(CLI::App& app, Options& o, int (*&action)(const Options&));
 // `ingest` and the datasets commands.
 void AddDatasetCommands(CLI::App& app, Options& o, int (*&action)(const Options&));
+// `indicators` and `values` commands.
+void AddIndicatorCommands(CLI::App& app, Options& o, int (*&action)(const Options&));
 
 }  // namespace pdh::cli

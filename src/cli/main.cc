@@ -170,6 +170,11 @@ int RunDemo(const Options& o) {
   const auto records =
       pdh::Must(pdh::ingest::GenerateDemo(*store, *registry, o.province, "2025-11-01T00:00:00Z"));
   pdh::cli::AuditCommand(*log, "datasets.demo", o.db);
+  const auto index =
+      pdh::Must(pdh::engine::GenerateDemo(*store, *registry, o.province, "2025-11-01T00:00:00Z"));
+  // The demo tells the story of the October 2025 report: the IOC opens on its date.
+  pdh::Must(store->SetSetting("ioc.as_of", "2025-10-31"));
+  pdh::cli::AuditCommand(*log, "indicators.demo", o.db);
   if (o.json) {
     // The import report plus the administrator's login, for scripts and tests.
     std::ostringstream report_json;
@@ -187,6 +192,8 @@ int RunDemo(const Options& o) {
                       {"tasks", tracker_report.tasks},
                       {"reports", tracker_report.reports}};
     out["datasets"] = {{"dossiers", records.dossiers}, {"feedback_1022", records.feedback}};
+    out["indicators"] = {
+        {"indicators", index.indicators}, {"elements", index.elements}, {"values", index.values}};
     std::cout << json::serialize(out) << "\n";
     return 0;
   }
@@ -258,6 +265,23 @@ int RunServe(const Options& o) {
   opts.tls_key_file = o.tls_key;
   opts.rate_per_address = o.rate_per_address;
   opts.rate_per_token = o.rate_per_token;
+  // The index set engine: built now, then kept up by each write the API makes and, for writes
+  // by other processes (pdh ingest, pdh values import), by a sync every second.
+  auto engine = pdh::Must(pdh::engine::Engine::Open(*store, registry, HomeProvince(*store)));
+  ctx.SetEngine(engine.get());
+  engine->OnChange([&ctx, &clock](const pdh::engine::SyncStats& s) {
+    ctx.events()->Publish("values", pdh::api::ChangesEvent(s, pdh::FormatTime(clock.Now())));
+  });
+  std::jthread syncer([&engine](const std::stop_token& stop) {
+    std::mutex mu;
+    std::condition_variable_any wake;
+    while (!stop.stop_requested()) {
+      if (auto s = engine->Sync(); !s)
+        std::cerr << "pdh: indicators: " << s.error().message << "\n";
+      std::unique_lock lock(mu);
+      wake.wait_for(lock, stop, std::chrono::seconds(1), [] { return false; });
+    }
+  });
   pdh::http::Server server(opts, router);
   const std::string bound = pdh::Must(server.Listen());
   const bool tls = !o.tls_cert.empty() && !o.tls_key.empty();
@@ -286,6 +310,8 @@ int RunServe(const Options& o) {
     });
   }
   server.Run();
+  syncer.request_stop();
+  syncer.join();
   if (reminders.joinable()) {
     reminders.request_stop();
     reminders.join();
@@ -541,6 +567,7 @@ get->callback([&] { action = RunSettingsGet; });
 pdh::cli::AddSecurityCommands(app, o, action);
 pdh::cli::AddCatalogCommands(app, o, action);
 pdh::cli::AddDatasetCommands(app, o, action);
+pdh::cli::AddIndicatorCommands(app, o, action);
 
 try {
   app.parse(argc, argv);

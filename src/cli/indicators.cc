@@ -1,0 +1,247 @@
+// `pdh indicators` and `pdh values`: the index set's definitions in and out, reported values
+// from files (pdh CSV/XLSX/JSON, DHIS2 dataValueSets), and the engine run offline on the
+// database file: a full recompute with its timing, every value as CSV, the freshness as of a
+// date.
+#include <boost/json.hpp>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli/cli.h"
+#include "core/sheet.h"
+#include "engine/engine.h"
+
+namespace pdh::cli {
+namespace {
+
+namespace json = boost::json;
+
+constexpr int kRejected = 2;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw Failure(Error::BadRequest("cli.file_not_found", "cannot read '" + path + "'"));
+  }
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+int Import(const Options& o) {
+  auto store = OpenStore(o.db, false);
+  auto doc = json::parse(ReadFile(o.file));
+  const auto set = Must(engine::ParseIndexSet(doc));
+  SystemClock clock;
+  Must(engine::SaveIndexSet(*store, set, CliActor(), FormatTime(clock.Now())));
+  auto log = OpenAuditLog(*store, clock);
+  AuditCommand(*log, "indicators.import", o.file);
+  std::cout << "imported " << set.sectors.size() << " sectors, " << set.elements.size()
+            << " elements, " << set.indicators.size() << " indicators, " << set.constants.size()
+            << " constants\n";
+  return 0;
+}
+
+int Export(const Options& o) {
+  auto store = OpenStore(o.db, false);
+  const std::string text = json::serialize(engine::ToJson(Must(engine::LoadIndexSet(*store))));
+  if (o.out.empty() || o.out == "-") {
+    std::cout << text << "\n";
+  } else {
+    std::ofstream(o.out) << text << "\n";
+  }
+  return 0;
+}
+
+std::unique_ptr<engine::Engine> OpenEngine(store::Store& store) {
+  return Must(engine::Engine::Open(store, LoadRegistry(store), HomeProvince(store)));
+}
+
+int List(const Options& o) {
+  auto store = OpenStore(o.db, false);
+  auto eng = OpenEngine(*store);
+  const auto snap = eng->snapshot();
+  const Date as_of = o.as_of.empty() ? engine::DefaultAsOf(*store) : *Date::Parse(o.as_of);
+  json::array items;
+  int64_t updated = 0;
+  for (const auto& f : engine::IndicatorFreshness(snap, as_of)) {
+    updated += f.updated ? 1 : 0;
+    const auto& ind = *f.indicator;
+    json::value latest;
+    std::string shown = "-";
+    if (f.last) {
+      if (auto v = snap.Value(ind.code, snap.province().code, *f.last)) {
+        latest = *v;
+        shown = std::to_string(*v);
+      }
+    }
+    if (o.json) {
+      items.push_back({{"code", ind.code},
+                       {"name", ind.name},
+                       {"sector", ind.sector},
+                       {"updated", f.updated},
+                       {"latest_period", f.last ? json::value(f.last->Id()) : json::value()},
+                       {"latest_value", latest}});
+    } else {
+      std::printf("%-16s %-8s %-10s %14s  %s\n", ind.code.c_str(), f.updated ? "updated" : "stale",
+                  f.last ? f.last->Id().c_str() : "-", shown.c_str(), ind.name.c_str());
+    }
+  }
+  const size_t total = snap.set().indicators.size();
+  if (o.json) {
+    std::cout << json::serialize(json::object{{"as_of", as_of.ToString()},
+                                              {"total", total},
+                                              {"updated", updated},
+                                              {"items", std::move(items)}})
+              << "\n";
+  } else {
+    std::cout << updated << " of " << total << " indicators updated as of " << as_of.ToString()
+              << "\n";
+  }
+  return 0;
+}
+
+int Recompute(const Options& o) {
+  auto store = OpenStore(o.db, false);
+  const auto start = std::chrono::steady_clock::now();
+  auto eng = OpenEngine(*store);
+  const auto open_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  // A second full build on the warm process: the recompute itself.
+  const auto stats = Must(eng->Rebuild());
+  const double ms = static_cast<double>(stats.duration_us) / 1000;
+  if (o.json) {
+    std::cout << json::serialize(json::object{{"duration_ms", ms},
+                                              {"open_ms", open_ms},
+                                              {"records", stats.records},
+                                              {"values", stats.values},
+                                              {"series", stats.series}})
+              << "\n";
+  } else {
+    std::cout << "recomputed " << stats.series << " series from " << stats.records
+              << " records and " << stats.values << " values in " << ms << " ms\n";
+  }
+  return 0;
+}
+
+int Dump(const Options& o) {
+  auto store = OpenStore(o.db, false);
+  auto eng = OpenEngine(*store);
+  const auto snap = eng->snapshot();
+  std::ofstream file;
+  std::ostream* out = &std::cout;
+  if (!o.out.empty() && o.out != "-") {
+    file.open(o.out);
+    out = &file;
+  }
+  *out << "indicator,unit,period,value\n";
+  char buf[64];
+  snap.ForEachValue(
+      [&](const engine::Indicator& ind, const units::Unit& u, const engine::Period& p, double v) {
+        std::snprintf(buf, sizeof buf, "%.17g", v);
+        *out << ind.code << ',' << u.code << ',' << p.Id() << ',' << buf << '\n';
+      });
+  return out->good() ? 0 : 1;
+}
+
+int ImportValues(const Options& o) {
+  auto store = OpenStore(o.db, false);
+  auto registry = LoadRegistry(*store);
+  std::string format = o.format;
+  if (format.empty()) {
+    if (o.file.ends_with(".xlsx"))
+      format = "xlsx";
+    else if (o.file.ends_with(".json"))
+      format = "json";
+    else
+      format = "csv";
+  }
+  auto f = engine::ParseValueFormat(format);
+  if (!f) {
+    throw Failure(
+        Error::BadRequest("cli.invalid_format", "--format is json, csv, xlsx, dhis2 or dhis2-csv"));
+  }
+  const auto values = Must(engine::ReadValues(ReadFile(o.file), *f));
+  SystemClock clock;
+  engine::ValueOptions opt;
+  opt.dry_run = o.dry_run;
+  opt.accept_valid = o.accept_valid;
+  opt.by = CliActor();
+  opt.at = FormatTime(clock.Now());
+  opt.source = *f == engine::ValueFormat::kDhis2Csv || *f == engine::ValueFormat::kDhis2Json
+                   ? "dhis2"
+                   : "file";
+  if (!o.user.empty()) {
+    auto principal = OfflinePrincipal(*store, clock, o.user);
+    opt.by = o.user;
+    opt.may_write = [principal, registry](const units::Unit& u) {
+      return auth::Allows(principal, "indicators.write", &u, *registry);
+    };
+  }
+  const auto set = Must(engine::LoadIndexSet(*store));
+  const auto report =
+      Must(engine::WriteValues(*store, *registry, set, HomeProvince(*store), values, opt));
+  if (report.status == "committed") {
+    auto log = OpenAuditLog(*store, clock);
+    AuditCommand(*log, "values.import", o.file);
+  }
+  if (o.json) {
+    std::cout << json::serialize(report.ToJson()) << "\n";
+  } else {
+    std::cout << o.file << ": " << report.status << ", read " << report.read << ", written "
+              << report.written << ", rejected " << report.rejected << "\n";
+    for (const auto& e : report.errors) {
+      std::cout << "  row " << e.row << " " << e.field << " '" << e.value << "': " << e.code
+                << " — " << e.message << "\n";
+    }
+  }
+  return report.rejected > 0 ? kRejected : 0;
+}
+
+}  // namespace
+
+void AddIndicatorCommands(CLI::App& app, Options& o, int (*&action)(const Options&)) {
+  auto add_db = [&](CLI::App* c) {
+    c->add_option("--db", o.db, "Database file")->capture_default_str();
+    c->add_flag("--json", o.json, "Machine-readable output");
+  };
+  auto* ind = app.add_subcommand("indicators", "The index set: definitions and computed values");
+  ind->require_subcommand(1);
+  auto* ls = ind->add_subcommand("ls", "Indicators with their latest value and whether updated");
+  add_db(ls);
+  ls->add_option("--as-of", o.as_of, "Date (YYYY-MM-DD); default: ioc.as_of or today");
+  ls->callback([&] { action = List; });
+  auto* imp = ind->add_subcommand("import", "Add or replace definitions from an index set JSON");
+  add_db(imp);
+  imp->add_option("file", o.file, "JSON: {sectors, elements, indicators, constants}")->required();
+  imp->callback([&] { action = Import; });
+  auto* exp = ind->add_subcommand("export", "The index set as JSON");
+  add_db(exp);
+  exp->add_option("--out", o.out, "File (default: standard output)");
+  exp->callback([&] { action = Export; });
+  auto* rc = ind->add_subcommand("recompute", "Compute every value from the database, timed");
+  add_db(rc);
+  rc->callback([&] { action = Recompute; });
+  auto* dump =
+      ind->add_subcommand("dump", "Every indicator value as CSV (indicator,unit,period,value)");
+  add_db(dump);
+  dump->add_option("--out", o.out, "File (default: standard output)");
+  dump->callback([&] { action = Dump; });
+
+  auto* vals = app.add_subcommand("values", "Values units report for data elements");
+  vals->require_subcommand(1);
+  auto* vi = vals->add_subcommand(
+      "import", "Load values: CSV/XLSX (element, option, unit, period, value), JSON, DHIS2");
+  add_db(vi);
+  vi->add_option("file", o.file, "The file")->required();
+  vi->add_option("--format", o.format, "csv, xlsx, json, dhis2 or dhis2-csv (default: the name)");
+  vi->add_flag("--dry-run", o.dry_run, "Check everything, write nothing");
+  vi->add_flag("--accept-valid", o.accept_valid, "Write the valid values even when some are bad");
+  vi->add_option("--as", o.user, "Report as this account, limited to the units it may write");
+  vi->callback([&] { action = ImportValues; });
+}
+
+}  // namespace pdh::cli
