@@ -14,6 +14,11 @@ import { datasetDataPage } from './pages/datasets-data';
 import { datasetsListPage } from './pages/datasets-list';
 import { datasetSchemaPage } from './pages/datasets-schema';
 import { forbiddenPage } from './pages/forbidden';
+import { alertsPage } from './pages/ioc-alerts';
+import { freshnessPage } from './pages/ioc-freshness';
+import { indicatorPage } from './pages/ioc-indicator';
+import { indicatorsPage } from './pages/ioc-indicators';
+import { feedbackPage, publicServicesPage } from './pages/ioc-pack';
 import { loginPage } from './pages/login';
 import { notFoundPage } from './pages/not-found';
 import { overviewPage } from './pages/overview';
@@ -55,6 +60,12 @@ const shell = createShell(document.getElementById('app')!);
 const router = new Router(shell.outlet, signedIn(notFoundPage), (path) => shell.setActive(path))
   .add('/login', loginPage)
   .add('/', signedIn(overviewPage))
+  .add('/indicators', signedIn(indicatorsPage))
+  .add('/indicators/:code', signedIn(indicatorPage))
+  .add('/freshness', signedIn(freshnessPage))
+  .add('/public-services', signedIn(publicServicesPage))
+  .add('/feedback', signedIn(feedbackPage))
+  .add('/alerts', signedIn(alertsPage))
   .add('/units', signedIn(unitsPage))
   .add('/units/:code', signedIn(unitPage))
   .add('/catalog', signedIn(catalogListPage))

@@ -1,9 +1,10 @@
-// The IOC shell: header with product and province, session time, user menu, language switch,
-// navigation (only what the account's roles may use), error banner.
+// The IOC shell: header with product and province, session time, live-update status, user menu,
+// language switch, navigation (only what the account's roles may use), error banner.
 
 import { h, mount } from './dom';
 import { fmtDateTime, lang, setLang, t, type Key, type Lang } from './i18n';
 import { ApiError, type Role } from './api';
+import { liveState, onLiveState } from './live';
 import { currentUser, hasRole, logout, onSessionChange, remainingMs } from './session';
 
 interface NavItem {
@@ -18,7 +19,12 @@ interface NavItem {
 
 const navItems: NavItem[] = [
   { href: '/', key: 'nav.overview', match: (p) => p === '/' },
-  { href: '/units', key: 'nav.units', match: (p) => p === '/units' || p.startsWith('/units/') },
+  { href: '/indicators', key: 'nav.indicators', match: (p) => p === '/indicators' || p.startsWith('/indicators/') },
+  { href: '/freshness', key: 'nav.freshness', match: (p) => p === '/freshness' },
+  { href: '/public-services', key: 'nav.publicServices', match: (p) => p === '/public-services' },
+  { href: '/feedback', key: 'nav.feedback', match: (p) => p === '/feedback' },
+  { href: '/alerts', key: 'nav.alerts', match: (p) => p === '/alerts' },
+  { href: '/units', key: 'nav.units', match: (p) => p === '/units' || p.startsWith('/units/'), group: 'nav.data' },
   { href: '/catalog', key: 'nav.catalog', match: (p) => p === '/catalog' || p.startsWith('/catalog/') },
   { href: '/datasets', key: 'nav.datasets', match: (p) => p === '/datasets' || p.startsWith('/datasets/') || p.startsWith('/batches/') },
   { href: '/nq57', key: 'nav.tracker', match: (p) => p === '/nq57' || p.startsWith('/nq57/') },
@@ -50,6 +56,7 @@ export function createShell(root: HTMLElement): Shell {
   const brand = h('span', { class: 'brand-sub' });
   const langGroup = h('div', { class: 'lang-switch', role: 'group' });
   const sessionTime = h('span', { class: 'session-time', 'data-testid': 'session-time', role: 'timer', 'aria-live': 'off' });
+  const live = h('span', { class: 'live-status', 'data-testid': 'live-status', role: 'status' });
   const userMenu = h('details', { class: 'user-menu', 'data-testid': 'user-menu' });
   const layout = h('div', { class: 'layout' });
   const navList = h('ul');
@@ -71,6 +78,7 @@ export function createShell(root: HTMLElement): Shell {
       h('a', { class: 'brand', href: '/' }, logo, h('span', { class: 'brand-text' }, product, brand)),
       province,
       sessionTime,
+      live,
       userMenu,
       langGroup,
     ),
@@ -121,6 +129,16 @@ export function createShell(root: HTMLElement): Shell {
     );
   }
 
+  /** Whether the page gets live updates: shown while signed in. */
+  function renderLive(): void {
+    const state = liveState();
+    live.hidden = !currentUser();
+    live.dataset.state = state;
+    live.textContent = t(`live.${state}`);
+    live.title = t(`live.${state}Title`);
+  }
+  onLiveState(renderLive);
+
   function renderSessionTime(): void {
     const left = remainingMs();
     sessionTime.hidden = left == null;
@@ -134,6 +152,7 @@ export function createShell(root: HTMLElement): Shell {
     renderNav();
     renderUser();
     renderSessionTime();
+    renderLive();
   });
 
   function renderLang(): void {
@@ -174,6 +193,7 @@ export function createShell(root: HTMLElement): Shell {
       renderNav();
       renderUser();
       renderSessionTime();
+      renderLive();
       renderLang();
     },
   };

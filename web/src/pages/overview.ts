@@ -1,26 +1,41 @@
-// "/" — headline figures of the home province, computed from its units.
+// "/" — the IOC overview as of a date (?as_of=, default the server's reference date): the
+// headline figures of the index-set engine (live), then the home province's own figures computed
+// from its units.
 
 import { api, type Unit } from '../api';
 import { chart } from '../charts';
 import { h, mount } from '../dom';
-import { fmtDec, fmtInt, fmtList, t, typeCount, typeLabel } from '../i18n';
+import { fmtDate, fmtDec, fmtInt, fmtList, t, typeCount, typeLabel } from '../i18n';
+import { iocApi, type Overview } from '../ioc-api';
 import { loadPage, titled, pageHead } from '../page';
 import type { RouteContext } from '../router';
 import { go } from '../router';
 import { density, totals } from '../units';
+import { iocFigures } from './ioc-overview';
+import { asOfForm, asOfFromAddress } from './tracker-common';
 
 const topCount = 15;
 
+interface Data {
+  overview: Overview;
+  province: Unit;
+  items: Unit[];
+}
+
 export async function overviewPage(outlet: HTMLElement, { signal }: RouteContext): Promise<void> {
+  const asOf = asOfFromAddress() || undefined;
   await loadPage(
     outlet,
     signal,
     async () => {
-      const { province } = await api.info();
-      const { items } = await api.children(province.code);
-      return { province, items };
+      const units = async () => {
+        const { province } = await api.info();
+        return { province, items: (await api.children(province.code)).items };
+      };
+      const [overview, { province, items }] = await Promise.all([iocApi.overview(asOf), units()]);
+      return { overview, province, items };
     },
-    ({ province, items }) => render(outlet, signal, province, items),
+    (data) => render(outlet, signal, asOf, data),
   );
 }
 
@@ -28,13 +43,13 @@ function card(testid: string, label: string, value: string | (string | Node)[], 
   return h(
     'section',
     { class: 'card stat', 'data-testid': testid, 'aria-label': label },
-    h('h2', { class: 'stat-label' }, label),
+    h('h3', { class: 'stat-label' }, label),
     h('p', { class: 'stat-value', 'data-testid': `${testid}-value` }, value),
     details.filter(Boolean).map((d) => h('p', { class: 'stat-detail' }, d as string)),
   );
 }
 
-function render(outlet: HTMLElement, signal: AbortSignal, province: Unit, items: Unit[]): void {
+function render(outlet: HTMLElement, signal: AbortSignal, asOf: string | undefined, { overview, province, items }: Data): void {
   const communes = items.filter((u) => u.level === 'commune');
   const agencies = items.filter((u) => u.level === 'agency');
   const c = totals(communes);
@@ -54,47 +69,56 @@ function render(outlet: HTMLElement, signal: AbortSignal, province: Unit, items:
   const topChart = h('div', { class: 'chart chart-tall', 'data-testid': 'chart-top' });
   const typeChart = h('div', { class: 'chart', 'data-testid': 'chart-types' });
 
+  const at = overview.as_of;
   mount(
     outlet,
-    pageHead(t('overview.title'), t('overview.lead', { province: province.name })),
+    pageHead(t('overview.title'), t('ioc.overview.lead', { province: overview.province.name, date: fmtDate(at) })),
+    asOfForm('ioc-asof', at, t('tracker.asOfShown', { date: fmtDate(at) }), (date) => go(`/?as_of=${date}`), signal),
+    iocFigures(overview, asOf, signal),
     h(
-      'div',
-      { class: 'cards' },
-      card(
-        'card-communes',
-        t('overview.communes'),
-        fmtInt(c.count),
-        t('overview.communesDetail', { count: fmtInt(c.count), parts: typeParts(c) }),
-      ),
-      card(
-        'card-population',
-        t('overview.population'),
-        fmtInt(c.population),
-        t('overview.populationDetail', { count: fmtInt(c.count - c.missingPopulation) }),
-        c.estimated > 0 && t('overview.populationEstimated', { count: fmtInt(c.estimated) }),
-        c.missingPopulation > 0 && t('overview.populationMissing', { count: fmtInt(c.missingPopulation) }),
-      ),
-      card(
-        'card-area',
-        t('overview.area'),
-        [fmtDec(area), h('span', { class: 'stat-unit' }, ' km²')],
-        areaDensity != null && t('overview.areaDetail', { density: fmtInt(areaDensity) }),
-        areaGap && t('overview.areaCommunes', { area: fmtDec(c.area) }),
-      ),
-      card('card-agencies', t('overview.agencies'), fmtInt(a.count), a.count > 0 ? typeParts(a) : t('overview.agenciesDetail')),
-    ),
-    h(
-      'div',
-      { class: 'panels' },
+      'section',
+      { class: 'ioc-group', 'aria-labelledby': 'overview-units-h', 'data-testid': 'overview-units' },
+      h('h2', { id: 'overview-units-h' }, t('overview.unitsTitle')),
+      h('p', { class: 'muted' }, t('overview.lead', { province: province.name })),
       h(
-        'section',
-        { class: 'card panel panel-wide' },
-        h('h2', {}, t('overview.chartTop', { count: Math.min(topCount, communes.length) })),
-        topChart,
+        'div',
+        { class: 'cards' },
+        card(
+          'card-communes',
+          t('overview.communes'),
+          fmtInt(c.count),
+          t('overview.communesDetail', { count: fmtInt(c.count), parts: typeParts(c) }),
+        ),
+        card(
+          'card-population',
+          t('overview.population'),
+          fmtInt(c.population),
+          t('overview.populationDetail', { count: fmtInt(c.count - c.missingPopulation) }),
+          c.estimated > 0 && t('overview.populationEstimated', { count: fmtInt(c.estimated) }),
+          c.missingPopulation > 0 && t('overview.populationMissing', { count: fmtInt(c.missingPopulation) }),
+        ),
+        card(
+          'card-area',
+          t('overview.area'),
+          [fmtDec(area), h('span', { class: 'stat-unit' }, ' km²')],
+          areaDensity != null && t('overview.areaDetail', { density: fmtInt(areaDensity) }),
+          areaGap && t('overview.areaCommunes', { area: fmtDec(c.area) }),
+        ),
+        card('card-agencies', t('overview.agencies'), fmtInt(a.count), a.count > 0 ? typeParts(a) : t('overview.agenciesDetail')),
       ),
-      h('section', { class: 'card panel' }, h('h2', {}, t('overview.chartByType')), typeChart),
+      h(
+        'div',
+        { class: 'panels' },
+        h(
+          'section',
+          { class: 'card panel panel-wide' },
+          h('h3', {}, t('overview.chartTop', { count: Math.min(topCount, communes.length) })),
+          topChart,
+        ),
+        h('section', { class: 'card panel' }, h('h3', {}, t('overview.chartByType')), typeChart),
+      ),
+      h('p', {}, h('a', { class: 'button', href: '/units' }, t('overview.viewUnits'), ' →')),
     ),
-    h('p', {}, h('a', { class: 'button', href: '/units' }, t('overview.viewUnits'), ' →')),
   );
   titled(outlet, t('overview.title'));
 

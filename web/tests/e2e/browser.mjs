@@ -44,7 +44,11 @@ export async function session(options) {
       if (msg.type() === 'error') problems.push(`console error on ${page.url()}: ${msg.text()} (${msg.location().url})`);
     });
     page.on('pageerror', (err) => problems.push(`uncaught error on ${page.url()}: ${err.message}`));
-    page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`));
+    page.on('requestfailed', (req) => {
+      // Leaving a page (goto, reload) cuts its live event stream: that is not a failed request.
+      if (req.resourceType() === 'eventsource' && req.failure()?.errorText === 'net::ERR_ABORTED') return;
+      problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`);
+    });
     page.on('response', (res) => {
       if (res.status() >= 400) problems.push(`HTTP ${res.status()} for ${res.url()}`);
     });
@@ -127,11 +131,21 @@ export async function submitLogin(page, user) {
   }
 }
 
+/**
+ * Waits until the page the app shows has loaded its data. After signing in the app moves on
+ * without loading a new document, so the login page's network-idle state says nothing about it;
+ * the app marks its page busy (aria-busy) while it loads.
+ */
+async function pageLoaded(page) {
+  await page.locator('[data-testid="page"]:not([aria-busy])').waitFor();
+  await page.waitForLoadState('networkidle');
+}
+
 /** Signs in through the login page and waits until the page it leads to has loaded. */
 export async function signIn(page, user) {
   await submitLogin(page, user);
   await page.waitForURL((url) => url.pathname !== '/login');
-  await page.waitForLoadState('networkidle');
+  await pageLoaded(page);
 }
 
 /** On the TOTP enrolment page: reads the secret, confirms with a computed code, remembers it. */
@@ -150,7 +164,7 @@ export async function signInAdmin(page, admin) {
   await submitLogin(page, admin);
   await page.waitForURL((url) => url.pathname !== '/login');
   if (new URL(page.url()).pathname === '/account/totp') await enrolTotp(page, admin);
-  await page.waitForLoadState('networkidle');
+  await pageLoaded(page);
 }
 
 export async function screenshot(page, name) {

@@ -1,0 +1,268 @@
+// Typed client for the index-set engine behind the IOC pages: the overview figures as of a date,
+// the indicators (list, metadata, values by unit and period with their children and series), data
+// freshness, alerts and the public-service and 1022-feedback packs. Answers change as values are
+// ingested (the live events say when), so nothing here is cached. Same transport and errors
+// (ApiError) as api.ts.
+
+import { apiGet } from './api';
+import type { Level } from './api';
+
+/** Traffic light against the target: "none" when there is no target or no value. */
+export type Light = 'green' | 'yellow' | 'red' | 'none';
+export const lights: Light[] = ['green', 'yellow', 'red', 'none'];
+
+export type Periodicity = 'month' | 'quarter' | 'year';
+export type Direction = 'up' | 'down';
+export type PackCode = 'public_services' | 'feedback_1022';
+
+/** One point of a series: a period ("2025-10", "2025Q3", "2025", "2025-10YTD") and its value. */
+export interface Point {
+  period: string;
+  value: number | null;
+}
+
+export interface FigurePart {
+  key: string;
+  label: string;
+  label_en: string;
+  value: number | null;
+}
+
+/** A headline figure of the overview. */
+export interface Figure {
+  key: string;
+  /** nq57, catalog, indicators, public_services, feedback, enterprises. */
+  group: string;
+  label: string;
+  label_en: string;
+  value: number | null;
+  measure: string;
+  /** Set when the figure is "value of total" (602 of 957). */
+  total: number | null;
+  /** A completion rate beside the count (0..100), when the figure has one. */
+  percent?: number | null;
+  parts: FigurePart[];
+  target: number | null;
+  status: Light;
+  /** Up to 12 points, oldest first; may be empty. */
+  trend: Point[];
+  indicator: string | null;
+  href: string;
+}
+
+export interface Overview {
+  as_of: string;
+  province: { code: string; name: string };
+  figures: Figure[];
+}
+
+export interface Indicator {
+  code: string;
+  name: string;
+  name_en: string;
+  sector: string;
+  measure: string;
+  periodicity: Periodicity;
+  direction: Direction;
+  owner_unit: string | null;
+  pack: PackCode | null;
+  /** The value for the due period is in. */
+  updated: boolean;
+  due_period: string;
+  latest: Point | null;
+  target: { year: number; value: number } | null;
+  status: Light;
+}
+
+export interface Sector {
+  code: string;
+  name: string;
+  name_en: string;
+  total: number;
+  updated: number;
+}
+
+export interface IndicatorList {
+  as_of: string;
+  total: number;
+  updated: number;
+  sectors: Sector[];
+  items: Indicator[];
+}
+
+export interface IndicatorTarget {
+  unit: string;
+  year: number;
+  value: number;
+}
+
+export interface Projection {
+  year: number;
+  target: number;
+  projected: number;
+  on_track: boolean;
+}
+
+export interface IndicatorDetail extends Indicator {
+  description: string;
+  expression: string;
+  depends_on: string[];
+  elements: string[];
+  /** Percent of the target achieved for a green or yellow light. */
+  thresholds: { green: number; yellow: number };
+  targets: IndicatorTarget[];
+  projection: Projection | null;
+}
+
+export interface UnitRef {
+  code: string;
+  name: string;
+  level: Level;
+}
+
+export interface ChildValue extends UnitRef {
+  lat: number | null;
+  lon: number | null;
+  value: number | null;
+  status: Light;
+}
+
+export interface Values {
+  indicator: string;
+  measure: string;
+  as_of: string;
+  unit: UnitRef;
+  period: string;
+  value: number | null;
+  target: number | null;
+  status: Light;
+  /** Direct children of the unit (communes and agencies), when asked for. */
+  children?: ChildValue[];
+  /** The last periods up to `period`, oldest first, when asked for. */
+  series?: Point[];
+}
+
+export interface SectorFreshness {
+  sector: string;
+  name: string;
+  name_en: string;
+  total: number;
+  updated: number;
+}
+
+export interface StaleIndicator {
+  indicator: string;
+  name: string;
+  name_en: string;
+  sector: string;
+  periodicity: Periodicity;
+  due_period: string;
+  last_period: string | null;
+  updated: boolean;
+  stale_periods: number;
+  stale_since: string | null;
+}
+
+export interface UnitFreshness {
+  unit: string;
+  name: string;
+  level: Level;
+  expected: number;
+  received: number;
+  on_time: number;
+  last_period: string | null;
+  stale_since: string | null;
+}
+
+export interface Freshness {
+  as_of: string;
+  total: number;
+  updated: number;
+  by_sector: SectorFreshness[];
+  /** Not updated first, most stale first. */
+  items: StaleIndicator[];
+  units: UnitFreshness[];
+}
+
+export type AlertKind = 'red' | 'stale' | 'outlier' | 'off_track';
+export const alertKinds: AlertKind[] = ['red', 'off_track', 'stale', 'outlier'];
+
+export interface Alert {
+  kind: AlertKind;
+  /** Null when the alert is about a unit's data as a whole (a unit that stopped reporting). */
+  indicator: string | null;
+  indicator_name: string | null;
+  unit: string;
+  unit_name: string;
+  period: string | null;
+  value: number | null;
+  message: string;
+  message_en: string;
+  score: number | null;
+}
+
+export interface PackFigure {
+  indicator: string;
+  name: string;
+  name_en: string;
+  measure: string;
+  value: number | null;
+  target: number | null;
+  status: Light;
+  trend: Point[];
+}
+
+export interface PackUnit {
+  code: string;
+  name: string;
+  level: Level;
+  values: Record<string, number | null>;
+}
+
+export interface Pack {
+  pack: PackCode;
+  as_of: string;
+  unit: { code: string; name: string };
+  period: string;
+  figures: PackFigure[];
+  /** Direct children of the unit. */
+  units: PackUnit[];
+}
+
+/** One (indicator, unit, period) whose value changed. */
+export interface ValueChange {
+  indicator: string;
+  unit: string;
+  period: string;
+  value: number | null;
+}
+
+/** A query string of the parameters that are set. */
+function query(params: Record<string, string | number | boolean | undefined>): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') p.set(k, String(v));
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+const enc = encodeURIComponent;
+
+export interface ValuesQuery {
+  indicator: string;
+  unit?: string;
+  period?: string;
+  as_of?: string;
+  children?: boolean;
+  series?: number;
+}
+
+export const iocApi = {
+  overview: (asOf?: string) => apiGet<Overview>(`/overview${query({ as_of: asOf })}`),
+  /** Every indicator as of the date, with the counts by sector (the pages filter the items themselves). */
+  indicators: (asOf?: string) => apiGet<IndicatorList>(`/indicators${query({ as_of: asOf })}`),
+  indicator: (code: string, asOf?: string) => apiGet<IndicatorDetail>(`/indicators/${enc(code)}${query({ as_of: asOf })}`),
+  values: (q: ValuesQuery) => apiGet<Values>(`/values${query({ ...q })}`),
+  freshness: (asOf?: string, sector?: string) => apiGet<Freshness>(`/freshness${query({ as_of: asOf, sector })}`),
+  alerts: (asOf?: string) => apiGet<{ as_of: string; items: Alert[] }>(`/alerts${query({ as_of: asOf })}`),
+  pack: (pack: PackCode, q: { unit?: string; period?: string; as_of?: string }) => apiGet<Pack>(`/packs/${pack}${query(q)}`),
+};

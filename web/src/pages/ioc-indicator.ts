@@ -1,0 +1,407 @@
+// "/indicators/:code" — one indicator for a unit and a period (?unit=, default the province;
+// ?period=, default the latest with a value): its value against the target with the light, its
+// metadata (expression, measure, periodicity, direction, owner, targets, projection), the series
+// of the last 36 periods, and the unit's children compared in a bar chart, a table and a map of
+// the communes drawn from their coordinates. Children, bars and map points drill down
+// (?unit=CODE); the breadcrumb leads back up. The value follows live events: a change for this
+// indicator, unit and period is shown at once, then the rest is fetched again.
+
+import { api } from '../api';
+import { escapeHtml, h, mount } from '../dom';
+import { fmtNum, t, type Key } from '../i18n';
+import { iocApi, type ChildValue, type IndicatorDetail, type Projection, type Values } from '../ioc-api';
+import { subscribe } from '../live';
+import { loadPage, pageHead, titled } from '../page';
+import { go, type RouteContext } from '../router';
+import {
+  fmtValue,
+  indicatorHref,
+  iocChart,
+  lightColor,
+  lightMark,
+  liveRefresh,
+  localized,
+  measureUnit,
+  param,
+  periodicityLabel,
+  periodLabel,
+  periodPicker,
+  periodsUpTo,
+  unitBreadcrumb,
+  unitTrail,
+  updatedBadge,
+  type TrailUnit,
+} from './ioc-common';
+import { asOfFromAddress } from './tracker-common';
+
+const seriesLength = 36;
+
+interface Data {
+  indicator: IndicatorDetail;
+  values: Values;
+  trail: TrailUnit[];
+  ownerName: string | null;
+}
+
+export async function indicatorPage(outlet: HTMLElement, { params, signal }: RouteContext): Promise<void> {
+  const asOf = asOfFromAddress() || undefined;
+  const query = { indicator: params.code, unit: param('unit') || undefined, period: param('period') || undefined, as_of: asOf, children: true, series: seriesLength };
+  await loadPage(
+    outlet,
+    signal,
+    async () => {
+      const [indicator, values] = await Promise.all([iocApi.indicator(params.code, asOf), iocApi.values(query)]);
+      const [trail, ownerName] = await Promise.all([unitTrail(values.unit.code), ownerOf(indicator.owner_unit)]);
+      return { indicator, values, trail, ownerName };
+    },
+    (data) => render(outlet, signal, asOf, data),
+  );
+  // Not found: the way on leads back to the indicators (the shared error state offers the units).
+  const back = outlet.querySelector<HTMLAnchorElement>('[data-testid="error-state"] a[href="/units"]');
+  if (back) {
+    back.href = '/indicators';
+    back.textContent = t('ioc.indicator.back');
+  }
+}
+
+/** The owner's name when it is one of the province's units (agencies are), else null. */
+async function ownerOf(code: string | null): Promise<string | null> {
+  if (!code) return null;
+  const { province } = await api.info();
+  const { items } = await api.children(province.code);
+  return items.find((u) => u.code === code)?.name ?? null;
+}
+
+function fact(label: Key, ...value: (Node | string | null | false)[]) {
+  return h('div', { class: 'fact' }, h('dt', {}, t(label)), h('dd', {}, ...value));
+}
+
+const codeList = (codes: string[], link: boolean) =>
+  codes.length === 0
+    ? t('state.none')
+    : h(
+        'ul',
+        { class: 'code-list' },
+        codes.map((c) => h('li', {}, link ? h('a', { href: indicatorHref(c) }, h('code', {}, c)) : h('code', {}, c))),
+      );
+
+/** Children best first in the indicator's direction; those without a value last. */
+function ranked(children: ChildValue[], direction: IndicatorDetail['direction']): ChildValue[] {
+  const rank = (c: ChildValue) => (c.value == null ? Infinity : direction === 'down' ? c.value : -c.value);
+  // Two without a value compare as NaN, which falls through to the names.
+  return [...children].sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name, 'vi'));
+}
+
+function render(outlet: HTMLElement, signal: AbortSignal, asOf: string | undefined, { indicator, values, trail, ownerName }: Data): void {
+  const code = indicator.code;
+  const measure = indicator.measure;
+  let current = values;
+  const unitHref = (unit: string) => indicatorHref(code, { unit, period: current.period });
+  const fmt = (v: number | null | undefined) => fmtValue(v, measure);
+
+  // The value card.
+  const valueHeading = h('h2', { class: 'stat-label', id: 'indicator-value-h' });
+  const valueEl = h('span', { 'data-testid': 'indicator-value' });
+  const unitSuffix = measureUnit(measure);
+  const valueBox = h('p', { class: 'stat-value' }, valueEl, unitSuffix && h('span', { class: 'stat-unit' }, ` ${unitSuffix}`));
+  const targetLine = h('p', { class: 'ioc-target', 'data-testid': 'indicator-target' });
+  const valueCard = h(
+    'section',
+    { class: 'card stat ioc-value', 'aria-labelledby': 'indicator-value-h', 'data-testid': 'indicator-value-card' },
+    valueHeading,
+    valueBox,
+    targetLine,
+    indicator.projection && h('p', { class: 'stat-detail' }, t('ioc.indicator.projection'), ': ', projection(indicator.projection, fmt)),
+  );
+
+  const seriesChart = h('div', { class: 'chart', 'data-testid': 'chart-indicator-series' });
+  const childrenChart = h('div', { class: 'chart', 'data-testid': 'chart-indicator-children' });
+  const mapChart = h('div', { class: 'chart ioc-map', 'data-testid': 'chart-indicator-map' });
+  const childrenBody = h('tbody');
+  const childrenSection = h(
+    'section',
+    { class: 'card panel', 'aria-labelledby': 'indicator-children-h' },
+    h('h2', { id: 'indicator-children-h' }, t('ioc.indicator.children')),
+    h('p', { class: 'muted small' }, t('ioc.indicator.drillHint')),
+    childrenChart,
+    h(
+      'div',
+      { class: 'table-wrap table-scroll' },
+      h(
+        'table',
+        { class: 'data ioc-table', 'data-testid': 'indicator-children' },
+        h('caption', { class: 'visually-hidden' }, t('ioc.indicator.children')),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'col', class: 'num' }, t('ioc.col.rank')),
+            h('th', { scope: 'col' }, t('ioc.col.unit')),
+            h('th', { scope: 'col' }, t('ioc.col.level')),
+            h('th', { scope: 'col', class: 'num' }, t('ioc.col.value')),
+            h('th', { scope: 'col' }, t('ioc.status')),
+          ),
+        ),
+        childrenBody,
+      ),
+    ),
+  );
+  const mapSection = h(
+    'section',
+    { class: 'card panel', 'aria-labelledby': 'indicator-map-h' },
+    h('h2', { id: 'indicator-map-h' }, t('ioc.indicator.map')),
+    h('p', { class: 'muted small' }, t('ioc.indicator.mapHint')),
+    mapChart,
+  );
+  const compare = h('div', { class: 'panels ioc-compare' }, childrenSection, mapSection);
+  const noChildren = h('p', { class: 'muted', 'data-testid': 'indicator-no-children' }, t('ioc.indicator.noChildren'));
+
+  const thresholds = indicator.thresholds;
+  const latestPeriod = indicator.latest?.period || current.period || indicator.due_period;
+  mount(
+    outlet,
+    unitBreadcrumb(trail, unitHref),
+    pageHead(localized(indicator.name, indicator.name_en), indicator.description || undefined),
+    h(
+      'div',
+      { class: 'toolbar' },
+      periodPicker('indicator-period', periodsUpTo(latestPeriod, seriesLength), current.period || latestPeriod, (p) => go(indicatorHref(code, { unit: current.unit.code, period: p }))),
+      current.period !== latestPeriod && h('p', { class: 'toolbar-note' }, h('a', { href: indicatorHref(code, { unit: current.unit.code }) }, t('ioc.indicator.latest'))),
+    ),
+    h(
+      'div',
+      { class: 'panels ioc-split' },
+      valueCard,
+      h(
+        'section',
+        { class: 'card panel', 'aria-labelledby': 'indicator-facts-h' },
+        h('h2', { id: 'indicator-facts-h' }, t('ioc.indicator.facts')),
+        h(
+          'dl',
+          { class: 'facts', 'data-testid': 'indicator-facts' },
+          fact('ioc.col.code', h('code', {}, code)),
+          fact('ioc.indicator.measure', measure || t('state.none')),
+          fact('ioc.indicator.periodicity', periodicityLabel(indicator.periodicity)),
+          fact('ioc.indicator.direction', t(indicator.direction === 'down' ? 'ioc.direction.down' : 'ioc.direction.up')),
+          fact('ioc.indicator.owner', ownerName ?? indicator.owner_unit ?? t('state.none')),
+          fact('ioc.indicator.duePeriod', periodLabel(indicator.due_period), ' ', updatedBadge(indicator)),
+          fact('ioc.indicator.thresholds', t('ioc.indicator.thresholdsText', { green: fmtNum(thresholds.green), yellow: fmtNum(thresholds.yellow) })),
+          h('div', { class: 'fact fact-full' }, h('dt', {}, t('ioc.indicator.expression')), h('dd', {}, h('code', { 'data-testid': 'indicator-expression' }, indicator.expression || t('state.none')))),
+          h('div', { class: 'fact' }, h('dt', {}, t('ioc.indicator.elements')), h('dd', {}, codeList(indicator.elements, false))),
+          h('div', { class: 'fact' }, h('dt', {}, t('ioc.indicator.dependsOn')), h('dd', {}, codeList(indicator.depends_on, true))),
+        ),
+      ),
+    ),
+    h('section', { class: 'card panel', 'aria-labelledby': 'indicator-series-h' }, h('h2', { id: 'indicator-series-h' }, t('ioc.indicator.series', { n: seriesLength })), seriesChart),
+    compare,
+    noChildren,
+    targetsTable(indicator, new Map([...trail, ...(values.children ?? [])].map((u) => [u.code, u.name])), fmt),
+  );
+  titled(outlet, localized(indicator.name, indicator.name_en));
+
+  const series = iocChart(seriesChart, signal);
+  const bars = iocChart(childrenChart, signal);
+  bars.onClick((unit) => go(unitHref(unit)));
+  const map = iocChart(mapChart, signal);
+  map.onClick((unit) => go(unitHref(unit)));
+
+  function showValue(v: Values): void {
+    valueHeading.textContent = t('ioc.indicator.valueOf', { unit: v.unit.name, period: v.period ? periodLabel(v.period) : t('state.none') });
+    valueEl.textContent = fmt(v.value);
+    mount(
+      targetLine,
+      v.target == null ? t('ioc.noTarget') : [t('ioc.target'), ': ', h('strong', {}, fmt(v.target)), ' '],
+      lightMark(v.status),
+    );
+  }
+
+  function show(v: Values): void {
+    current = v;
+    showValue(v);
+    const points = v.series ?? [];
+    series.update({
+      grid: { left: 8, right: 24, top: 36, bottom: 8, containLabel: true },
+      legend: { top: 0 },
+      tooltip: { trigger: 'axis', valueFormatter: (x) => fmt(x == null ? null : Number(x)) },
+      xAxis: { type: 'category', data: points.map((p) => periodLabel(p.period)), boundaryGap: false },
+      yAxis: { type: 'value', scale: true, axisLabel: { formatter: (x: number) => fmtNum(x) } },
+      series: [
+        { type: 'line', name: v.unit.name, data: points.map((p) => p.value), symbolSize: 5, areaStyle: { opacity: 0.08 } },
+        ...(v.target == null
+          ? []
+          : [{ type: 'line' as const, name: t('ioc.target'), data: points.map(() => v.target), symbol: 'none', lineStyle: { type: 'dashed' as const, width: 1.5 }, color: lightColor.red }]),
+      ],
+    });
+
+    const children = ranked(v.children ?? [], indicator.direction);
+    compare.hidden = children.length === 0;
+    noChildren.hidden = children.length > 0;
+    mount(
+      childrenBody,
+      children.map((c, i) =>
+        h(
+          'tr',
+          {
+            'data-testid': 'indicator-child-row',
+            'data-code': c.code,
+            'data-status': c.status,
+            onclick: (e: Event) => {
+              if (!(e.target as Element).closest('a')) go(unitHref(c.code));
+            },
+          },
+          h('td', { class: 'num' }, c.value == null ? t('state.none') : fmtNum(i + 1)),
+          h('th', { scope: 'row' }, h('a', { href: unitHref(c.code) }, c.name)),
+          h('td', {}, t(`level.${c.level}` as Key)),
+          h('td', { class: 'num', 'data-testid': 'indicator-child-value' }, fmt(c.value)),
+          h('td', {}, lightMark(c.status)),
+        ),
+      ),
+    );
+    if (children.length > 0) {
+      bars.update({
+        grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
+        tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (x) => fmt(x == null ? null : Number(x)) },
+        xAxis: { type: 'category', data: children.map((c) => c.name), axisLabel: { show: children.length <= 24, rotate: 40, interval: 0 }, axisTick: { show: false } },
+        yAxis: { type: 'value', scale: measure !== '%', axisLabel: { formatter: (x: number) => fmtNum(x) } },
+        series: [
+          {
+            type: 'bar',
+            name: t('ioc.col.value'),
+            data: children.map((c) => ({ value: c.value, code: c.code, itemStyle: { color: c.status === 'none' ? '#3d8fd1' : lightColor[c.status] } })),
+            barMaxWidth: 22,
+            cursor: 'pointer',
+          },
+        ],
+      });
+    }
+
+    // The communes where they are: longitude across, latitude up, coloured by value.
+    const placed = children.filter((c) => c.lat != null && c.lon != null);
+    mapSection.hidden = placed.length === 0;
+    if (placed.length > 0) drawMap(placed);
+  }
+
+  function drawMap(placed: ChildValue[]): void {
+    const lons = placed.map((c) => c.lon!);
+    const lats = placed.map((c) => c.lat!);
+    const [lonMin, lonMax, latMin, latMax] = [Math.min(...lons), Math.max(...lons), Math.min(...lats), Math.max(...lats)];
+    const pad = Math.max(lonMax - lonMin, latMax - latMin, 0.05) * 0.06;
+    // A degree of longitude is shorter than one of latitude away from the equator: keep the shape.
+    const stretch = Math.cos((((latMin + latMax) / 2) * Math.PI) / 180);
+    const width = mapChart.clientWidth || 600;
+    const ratio = (latMax - latMin + 2 * pad) / ((lonMax - lonMin + 2 * pad) * stretch);
+    mapChart.style.height = `${Math.round(Math.min(640, Math.max(320, width * ratio)))}px`;
+    const known = placed.map((c) => c.value).filter((x): x is number => x != null);
+    const colours = [lightColor.red, lightColor.yellow, lightColor.green];
+    map.update({
+      grid: { left: 8, right: 8, top: 8, bottom: 56 },
+      tooltip: {
+        trigger: 'item',
+        formatter: (p) => {
+          const d = (p as { data?: { name?: string; value?: (number | null)[] } }).data;
+          return `${escapeHtml(d?.name ?? '')}<br><strong>${escapeHtml(fmt(d?.value?.[2] ?? null))}</strong>`;
+        },
+      },
+      xAxis: { type: 'value', show: false, min: lonMin - pad, max: lonMax + pad },
+      yAxis: { type: 'value', show: false, min: latMin - pad, max: latMax + pad },
+      visualMap: {
+        type: 'continuous',
+        seriesIndex: 0,
+        dimension: 2,
+        min: known.length ? Math.min(...known) : 0,
+        max: known.length ? Math.max(...known) : 1,
+        orient: 'horizontal',
+        left: 'center',
+        bottom: 0,
+        itemHeight: 180,
+        calculable: false,
+        text: [fmt(known.length ? Math.max(...known) : null), fmt(known.length ? Math.min(...known) : null)],
+        inRange: { color: indicator.direction === 'down' ? [...colours].reverse() : colours },
+        outOfRange: { color: '#c5ced8' },
+      },
+      series: [
+        {
+          type: 'scatter',
+          name: t('ioc.indicator.map'),
+          symbolSize: 13,
+          itemStyle: { borderColor: '#fff', borderWidth: 1 },
+          cursor: 'pointer',
+          data: placed.filter((c) => c.value != null).map((c) => ({ name: c.name, code: c.code, value: [c.lon!, c.lat!, c.value!] })),
+        },
+        {
+          type: 'scatter',
+          name: t('ioc.noValue'),
+          symbolSize: 9,
+          itemStyle: { color: '#c5ced8' },
+          cursor: 'pointer',
+          data: placed.filter((c) => c.value == null).map((c) => ({ name: c.name, code: c.code, value: [c.lon!, c.lat!, null] })),
+        },
+      ],
+    });
+  }
+
+  show(values);
+
+  // Live: the shown value at once from the event, then everything again once the burst is over.
+  const refetch = liveRefresh(
+    outlet,
+    signal,
+    () => iocApi.values({ indicator: code, unit: current.unit.code, period: current.period || undefined, as_of: asOf, children: true, series: seriesLength }),
+    show,
+  );
+  subscribe(signal, (e) => {
+    if (e.type === 'resync' || (e.type === 'values' && e.truncated)) return refetch();
+    if (e.type !== 'values') return;
+    const mine = e.changes.filter((c) => c.indicator === code);
+    if (mine.length === 0) return;
+    const here = mine.find((c) => c.unit === current.unit.code && c.period === current.period);
+    if (here) {
+      current = { ...current, value: here.value };
+      valueEl.textContent = fmt(here.value);
+      valueCard.classList.remove('ioc-flash');
+      void valueCard.offsetWidth; // restarts the animation
+      valueCard.classList.add('ioc-flash');
+    }
+    refetch();
+  });
+}
+
+/** Where the year is heading against its target. */
+function projection(p: Projection, fmt: (v: number | null) => string): HTMLElement {
+  return h(
+    'span',
+    { 'data-testid': 'indicator-projection', 'data-on-track': String(p.on_track) },
+    t('ioc.indicator.projectionText', { year: p.year, projected: fmt(p.projected), target: fmt(p.target) }),
+    ' ',
+    h('span', { class: `badge ${p.on_track ? 'badge-whole' : 'badge-old'}` }, t(p.on_track ? 'ioc.onTrack' : 'ioc.offTrack')),
+  );
+}
+
+/** The targets by unit and year; units are named when the page knows them. */
+function targetsTable(indicator: IndicatorDetail, names: Map<string, string>, fmt: (v: number | null) => string): HTMLElement | null {
+  if (indicator.targets.length === 0) return null;
+  return h(
+    'section',
+    { class: 'card panel', 'aria-labelledby': 'indicator-targets-h' },
+    h('h2', { id: 'indicator-targets-h' }, t('ioc.indicator.targets')),
+    h(
+      'div',
+      { class: 'table-wrap' },
+      h(
+        'table',
+        { class: 'data ioc-table', 'data-testid': 'indicator-targets' },
+        h('caption', { class: 'visually-hidden' }, t('ioc.indicator.targets')),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('ioc.col.unit')), h('th', { scope: 'col', class: 'num' }, t('ioc.col.year')), h('th', { scope: 'col', class: 'num' }, t('ioc.target')))),
+        h(
+          'tbody',
+          {},
+          indicator.targets.map((tg) =>
+            h('tr', {}, h('th', { scope: 'row' }, h('a', { href: indicatorHref(indicator.code, { unit: tg.unit }) }, names.get(tg.unit) ?? tg.unit)), h('td', { class: 'num' }, String(tg.year)), h('td', { class: 'num' }, fmt(tg.value))),
+          ),
+        ),
+      ),
+    ),
+  );
+}

@@ -1,0 +1,178 @@
+// "/public-services" and "/feedback" — the indicator packs for online public services and 1022
+// feedback, for a unit (?unit=, default the province) and a month (?period=, default the latest):
+// a card per indicator with its value, target, light and trend, and the unit's children with each
+// indicator side by side; a child leads to the same figures for it, the breadcrumb back up. The
+// figures follow live changes of the pack's indicators.
+
+import { h, mount } from '../dom';
+import { t, type Key } from '../i18n';
+import { iocApi, type Pack, type PackCode, type PackFigure } from '../ioc-api';
+import { subscribe } from '../live';
+import { loadPage, pageHead, titled } from '../page';
+import { go, type RouteContext, type View } from '../router';
+import {
+  fmtValue,
+  indicatorHref,
+  iocHref,
+  lightMark,
+  liveRefresh,
+  localized,
+  measureUnit,
+  param,
+  periodLabel,
+  periodPicker,
+  sparkline,
+  unitBreadcrumb,
+  unitTrail,
+  type TrailUnit,
+} from './ioc-common';
+import { asOfFromAddress } from './tracker-common';
+
+interface PackPage {
+  pack: PackCode;
+  path: string;
+  title: Key;
+  lead: Key;
+}
+
+const packPage =
+  (page: PackPage): View =>
+  async (outlet: HTMLElement, { signal }: RouteContext) => {
+    const asOf = asOfFromAddress() || undefined;
+    const query = { unit: param('unit') || undefined, period: param('period') || undefined, as_of: asOf };
+    await loadPage(
+      outlet,
+      signal,
+      async () => {
+        const data = await iocApi.pack(page.pack, query);
+        return { data, trail: await unitTrail(data.unit.code) };
+      },
+      ({ data, trail }) => render(outlet, signal, page, asOf, data, trail),
+    );
+  };
+
+export const publicServicesPage = packPage({ pack: 'public_services', path: '/public-services', title: 'ioc.pack.publicServices', lead: 'ioc.pack.publicServicesLead' });
+export const feedbackPage = packPage({ pack: 'feedback_1022', path: '/feedback', title: 'ioc.pack.feedback', lead: 'ioc.pack.feedbackLead' });
+
+interface Card {
+  el: HTMLElement;
+  update(f: PackFigure): void;
+}
+
+function figureCard(f: PackFigure, href: string, signal: AbortSignal): Card {
+  const titleId = `pack-figure-${f.indicator}-h`;
+  const value = h('span', { 'data-testid': 'pack-figure-value' });
+  const u = measureUnit(f.measure);
+  const target = h('p', { class: 'ioc-target' });
+  const trendEl = h('div', { class: 'sparkline' });
+  const el = h(
+    'section',
+    { class: 'card stat ioc-figure', 'data-testid': 'pack-figure', 'data-indicator': f.indicator, 'aria-labelledby': titleId },
+    h('h2', { class: 'stat-label', id: titleId }, h('a', { href }, localized(f.name, f.name_en))),
+    h('p', { class: 'stat-value' }, value, u && h('span', { class: 'stat-unit' }, ` ${u}`)),
+    target,
+    trendEl,
+  );
+  let draw: ReturnType<typeof sparkline> | null = null;
+  function update(next: PackFigure): void {
+    el.dataset.status = next.status;
+    value.textContent = fmtValue(next.value, next.measure);
+    mount(target, next.target == null ? t('ioc.noTarget') : [t('ioc.target'), ': ', h('strong', {}, fmtValue(next.target, next.measure)), ' '], lightMark(next.status));
+    trendEl.hidden = next.trend.length === 0;
+    if (next.trend.length > 0) {
+      draw ??= sparkline(trendEl, signal);
+      draw(next.trend, next.measure);
+    }
+  }
+  update(f);
+  return { el, update };
+}
+
+function render(outlet: HTMLElement, signal: AbortSignal, page: PackPage, asOf: string | undefined, first: Pack, trail: TrailUnit[]): void {
+  const unit = first.unit.code;
+  const period = first.period;
+  const href = (code: string) => iocHref(page.path, { unit: code, period });
+  const cards = new Map<string, Card>();
+  const cardList = h(
+    'div',
+    { class: 'cards' },
+    first.figures.map((f) => {
+      const card = figureCard(f, indicatorHref(f.indicator, { unit, period }), signal);
+      cards.set(f.indicator, card);
+      return card.el;
+    }),
+  );
+  const tbody = h('tbody');
+  // The year so far, the shown period and the months of the trends, newest first.
+  const yearToDate = `${first.as_of.slice(0, 7)}YTD`;
+  const periods = [...new Set([yearToDate, period, ...first.figures.flatMap((f) => f.trend.map((p) => p.period))])].sort().reverse();
+
+  function show(data: Pack): void {
+    for (const f of data.figures) cards.get(f.indicator)?.update(f);
+    mount(
+      tbody,
+      data.units.length === 0
+        ? h('tr', {}, h('td', { colspan: data.figures.length + 1, class: 'empty' }, t('ioc.indicator.noChildren')))
+        : data.units.map((u) =>
+            h(
+              'tr',
+              {
+                'data-testid': 'pack-unit-row',
+                'data-code': u.code,
+                onclick: (e: Event) => {
+                  if (!(e.target as Element).closest('a')) go(href(u.code));
+                },
+              },
+              h('th', { scope: 'row' }, h('a', { href: href(u.code) }, u.name)),
+              data.figures.map((f) => h('td', { class: 'num', 'data-indicator': f.indicator }, fmtValue(u.values[f.indicator] ?? null, f.measure))),
+            ),
+          ),
+    );
+  }
+
+  mount(
+    outlet,
+    unitBreadcrumb(trail, href),
+    pageHead(t(page.title), t(page.lead, { unit: first.unit.name, period: periodLabel(period) })),
+    h(
+      'div',
+      { class: 'toolbar' },
+      periodPicker('pack-period', periods, period, (p) => go(iocHref(page.path, { unit, period: p }))),
+    ),
+    cardList,
+    h(
+      'section',
+      { class: 'card panel', 'aria-labelledby': 'pack-units-h' },
+      h('h2', { id: 'pack-units-h' }, t('ioc.pack.units', { unit: first.unit.name })),
+      h('p', { class: 'muted small' }, t('ioc.pack.unitsHint')),
+      h(
+        'div',
+        { class: 'table-wrap table-scroll' },
+        h(
+          'table',
+          { class: 'data ioc-table pack-table', 'data-testid': 'pack-units' },
+          h('caption', { class: 'visually-hidden' }, t('ioc.pack.units', { unit: first.unit.name })),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              h('th', { scope: 'col' }, t('ioc.col.unit')),
+              first.figures.map((f) => h('th', { scope: 'col', class: 'num' }, localized(f.name, f.name_en))),
+            ),
+          ),
+          tbody,
+        ),
+      ),
+    ),
+  );
+  show(first);
+  titled(outlet, t(page.title));
+
+  const indicators = new Set(first.figures.map((f) => f.indicator));
+  const refresh = liveRefresh(outlet, signal, () => iocApi.pack(page.pack, { unit, period, as_of: asOf }), show);
+  subscribe(signal, (e) => {
+    if (e.type === 'resync' || (e.type === 'values' && (e.truncated || e.changes.some((c) => indicators.has(c.indicator))))) refresh();
+  });
+}
