@@ -207,6 +207,7 @@ HttpRequest Concrete(const Operation& op, const std::string& unit) {
   fill("name", "officer_a");
   fill("id", "999999");
   fill("month", "2025-10");
+  fill("pack", "public_services");
   fill("key", "H72.25459-2510-000001");
   std::string body;
   if (op.method != "GET" && op.method != "HEAD" && op.method != "DELETE") {

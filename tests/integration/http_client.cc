@@ -33,7 +33,11 @@ std::vector<HttpResponse> Exchange(const std::string& host, int port,
     http::response_parser<http::string_body> parser;
     parser.body_limit(256 * 1024 * 1024);
     if (r.method == "HEAD") parser.skip(true);
-    http::read(stream, buffer, parser);
+    // An event stream does not end: its answer is the header (the connection is dropped after).
+    http::read_header(stream, buffer, parser);
+    const bool stream_body =
+        parser.get()[http::field::content_type].starts_with("text/event-stream");
+    if (!stream_body && !parser.is_done()) http::read(stream, buffer, parser);
     auto res = parser.release();
     HttpResponse h;
     h.status = static_cast<int>(res.result_int());
@@ -45,6 +49,7 @@ std::vector<HttpResponse> Exchange(const std::string& host, int port,
     }
     h.body = std::move(res.body());
     out.push_back(std::move(h));
+    if (stream_body) break;
   }
   beast::error_code ec;
   stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
