@@ -251,6 +251,13 @@ std::string Growth(const std::string& x) {
   return out;
 }
 
+// part / whole * 100.
+std::string Share(const std::string& part, const std::string& whole) {
+  std::string out = part;
+  out.append(" / ").append(whole).append(" * 100");
+  return out;
+}
+
 // x plus its `back` periods before it.
 std::string Recent(const std::string& x, int back) {
   std::string out = x;
@@ -463,9 +470,9 @@ Result<DemoIndexSummary> GenerateDemo(store::Store& store, const units::Registry
       indicator("_NTHON", Upper1(name) + " khu vực nông thôn", name_en + ", rural", topic.measure,
                 rural);
       indicator("_TL_TTHI", "Tỷ trọng thành thị trong " + name, "Urban share of " + name_en, "%",
-                urban + " / " + ref + " * 100");
+                Share(urban, ref));
       indicator("_TL_NTHON", "Tỷ trọng nông thôn trong " + name, "Rural share of " + name_en, "%",
-                rural + " / " + ref + " * 100");
+                Share(rural, ref));
     }
     // The values: a trend, a season, some noise; stale topics stop at December 2024.
     const double growth_rate = 0.004 + 0.006 * rng.Unit();
