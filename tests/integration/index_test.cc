@@ -207,8 +207,8 @@ TEST(IndexApi, ReportedValuesAndBatchesReachTheStreamAtOnce) {
   EXPECT_NE(after.find(needle), std::string::npos)
       << after.substr(after.size() > 2000 ? after.size() - 2000 : 0);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
-  v = Json(Server().Get("/api/v1/values?indicator=DVC_TRUC_TUYEN&unit=" + commune +
-                              "&period=2025-11"));
+  v = Json(
+      Server().Get("/api/v1/values?indicator=DVC_TRUC_TUYEN&unit=" + commune + "&period=2025-11"));
   EXPECT_EQ(Num(v["value"]), 50);
 }
 
