@@ -18,10 +18,11 @@
 //    min(a, ...), max(a, ...), abs(x), round(x[, digits]), offset(x, n), ytd(x); and the postfix
 //    x.periodOffset(n), the same as offset(x, n). n is a whole number literal, possibly negative.
 //
-// Time: offset(x, n) reads every data element and indicator in x n periods (of the evaluated
-// cell's kind) away, so offset(#{A}, -12) of a month is the same month last year; ytd(x) reads
-// them over the year to date. They compose: offset(ytd(x), -12) and ytd(offset(x, -12)) both read
-// the year to date ending 12 periods earlier. Constants and unit attributes do not vary in time:
+// Time: offset(x, n) reads every data element and indicator in x n months away, so
+// offset(#{A}, -12) is the same month, quarter or year last year (the engine reads an offset
+// that is not whole periods of the evaluated cell's kind as no value); ytd(x) reads them over
+// the year to date. They compose: offset(ytd(x), -12) and ytd(offset(x, -12)) both read the year
+// to date ending 12 months earlier. Constants and unit attributes do not vary in time:
 // offset and ytd leave them alone. ytd inside ytd is an error.
 //
 // Null: a reference without a value is null, and so is any result that is not a finite number.
@@ -62,8 +63,8 @@ struct Ref {
 };
 
 // Where in time a reference is read, relative to the cell being evaluated: first shifted by
-// `offset` periods of the cell's own kind, then (when ytd) widened to the year-to-date ending
-// there. Constants and unit attributes are always read at TimeSpec{}.
+// `offset` months, then (when ytd) widened to the year-to-date ending there. Constants and unit
+// attributes are always read at TimeSpec{}.
 struct TimeSpec {
   int offset = 0;
   bool ytd = false;

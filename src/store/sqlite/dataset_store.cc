@@ -625,7 +625,7 @@ class SqliteDatasetStore final : public DatasetStore {
     for (const auto& c : table.columns) cols += Quote(c.name) + ",";
     Stmt st;
     if (auto s = st.Prepare(db, "SELECT " + cols + "_batch FROM " + TableName(table.dataset) +
-                                    " WHERE _batch > ?1 ORDER BY rowid");
+                                    " WHERE _batch > ?1 ORDER BY _batch");
         !s) {
       return s;
     }
