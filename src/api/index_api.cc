@@ -384,7 +384,7 @@ Response Freshness(Context& ctx, Request& req) {
 
 // 15/12/2025, as Vietnamese text writes dates.
 std::string VnDate(Date d) {
-  char buf[16];
+  char buf[64];
   std::snprintf(buf, sizeof buf, "%02d/%02d/%04d", d.day, d.month, d.year);
   return buf;
 }

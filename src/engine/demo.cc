@@ -223,7 +223,7 @@ std::string Upper1(const std::string& s) {
 }
 
 std::string Code(size_t t) {
-  char buf[16];
+  char buf[64];
   std::snprintf(buf, sizeof buf, "CT%03zu", t + 1);
   return buf;
 }
@@ -267,7 +267,7 @@ std::string Recent(const std::string& x, int back) {
 }
 
 std::string Stamp(Date d) {
-  char buf[32];
+  char buf[64];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT02:00:00Z", d.year, d.month, d.day);
   return buf;
 }

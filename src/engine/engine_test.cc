@@ -314,7 +314,7 @@ TEST_F(EngineTest, IncrementalUpdatesEqualAFullRebuild) {
         const int year = 2024 + pick(2);
         const int month = 1 + pick(12);
         const int day = 1 + pick(28);
-        char when[32];
+        char when[64];
         std::snprintf(when, sizeof when, "%04d-%02d-%02d 09:00", year, month, day);
         rows.push_back(
             {"R" + std::to_string(id), Commune(static_cast<size_t>(pick(40))), "TT", "Không", when,
@@ -330,7 +330,7 @@ TEST_F(EngineTest, IncrementalUpdatesEqualAFullRebuild) {
       // Values, some under old commune codes, some withdrawn.
       std::vector<ValueInput> values;
       for (int i = 0; i < 10; ++i) {
-        char month[16];
+        char month[64];
         std::snprintf(month, sizeof month, "%04d-%02d", 2024 + pick(2), 1 + pick(12));
         // Old communes report only for months before the reform.
         const bool by_old = pick(3) == 0;
@@ -379,11 +379,11 @@ TEST_F(EngineTest, FreshnessAndExpectedReports) {
   const std::string b = Commune(1);
   std::vector<ValueInput> v;
   for (int m = 1; m <= 9; ++m) {
-    char month[16];
+    char month[64];
     std::snprintf(month, sizeof month, "2025-%02d", m);
     // a reports by the 10th of the next month; b on the 20th, and stops after June.
-    char early[32];
-    char late[32];
+    char early[64];
+    char late[64];
     std::snprintf(early, sizeof early, "2025-%02d-10T02:00:00Z", m + 1);
     std::snprintf(late, sizeof late, "2025-%02d-20T02:00:00Z", m + 1);
     v.push_back({"FRESH", "", a, month, 1.0 * m, early});
@@ -432,7 +432,7 @@ TEST_F(EngineTest, TargetsLightsProjectionAndOutliers) {
   // 2024: 100 a month; 2025: 100 a month to September, then a spike in October.
   for (int y = 2024; y <= 2025; ++y) {
     for (int m = 1; m <= (y == 2025 ? 10 : 12); ++m) {
-      char month[16];
+      char month[64];
       std::snprintf(month, sizeof month, "%04d-%02d", y, m);
       v.push_back({"E", "", "80", month, y == 2025 && m == 10 ? 400.0 : 100.0 + (m % 3), ""});
     }
