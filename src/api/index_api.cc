@@ -813,7 +813,7 @@ void RegisterIndexRoutes(http::Router& router, Context& ctx) {
                   {"status", "query", "green, yellow, red or none"},
                   {"updated", "query", "true or false"}});
     d.response_schema =
-        R"({"type":"object","properties":{"as_of":{"type":"string"},"total":{"type":"integer"},"updated":{"type":"integer"},"sectors":{"type":"array"},"items":{"type":"array","items":)" +
+        R"({"type":"object","properties":{"as_of":{"type":"string"},"total":{"type":"integer"},"updated":{"type":"integer"},"sectors":{"type":"array","items":{"type":"object"}},"items":{"type":"array","items":)" +
         std::string(kIndicatorSchema) + "}}}";
     router.Add("GET", "/api/v1/indicators", "indicators.list", bind(Indicators), d);
   }
