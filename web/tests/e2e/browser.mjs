@@ -11,19 +11,31 @@ import { startPdh } from './server.mjs';
 
 const resultsDir = resolve(import.meta.dirname, '../../test-results');
 
+const launchOptions = {
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+};
+
+/** A Chromium that other processes connect to (run.mjs starts one for every test file). */
+export function launchServer() {
+  return chromium.launchServer(launchOptions);
+}
+
+/**
+ * The browser of a test file: the run's shared Chromium when run.mjs started one (closing it
+ * only disconnects), else one of the file's own.
+ */
 export async function launch() {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const shared = process.env.PDH_E2E_BROWSER;
+  return shared ? chromium.connect(shared) : chromium.launch(launchOptions);
 }
 
 /**
