@@ -3,11 +3,18 @@
 # ruleset (errors and warnings fail) and /metrics with promtool.
 set -euo pipefail
 pdh=$1
+# Usage: lint_openapi_metrics.sh PDH [DEMO_DATABASE]
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 
-"$pdh" demo --db "$work/demo.db" >/dev/null
+# The run's demo database when given (argument 2), else a new one.
+if [ -n "${2:-}" ]; then
+  cp "$2" "$work/demo.db"
+  cp "$2.audit-key" "$work/demo.db.audit-key"
+else
+  "$pdh" demo --db "$work/demo.db" >/dev/null
+fi
 token=$("$pdh" tokens create --db "$work/demo.db" --user admin --name lint)
 "$pdh" serve --db "$work/demo.db" --listen 127.0.0.1:0 --access-log "" >"$work/out" &
 pid=$!

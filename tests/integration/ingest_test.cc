@@ -23,6 +23,7 @@
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <utility>
@@ -765,9 +766,10 @@ class IngestCli : public ::testing::Test {
       return;
     }
     dir_ = tmpl;
-    std::string out;
-    if (RunPdh("demo --force --json --db " + Path("template.db"), &out) != 0) {
-      setup_error_ = "pdh demo failed: " + out;
+    try {
+      MakeDemo(Path("template.db"));
+    } catch (const std::exception& e) {
+      setup_error_ = e.what();
     }
   }
   static void TearDownTestSuite() {

@@ -13,6 +13,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -34,14 +36,58 @@ int RunPdh(const std::string& args, std::string* out) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+namespace {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// The demo database every copy comes from, and what `pdh demo --json` printed for it.
+struct DemoTemplate {
+  std::string db;
+  std::string json;
+};
+
+const DemoTemplate& Template() {
+  static const DemoTemplate t = [] {
+    if (const char* given = std::getenv("PDH_DEMO_TEMPLATE"); given != nullptr && *given) {
+      return DemoTemplate{given, ReadFile(std::string(given) + ".json")};
+    }
+    char tmpl[] = "/tmp/pdh-demo-XXXXXX";
+    if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
+    static const std::string dir = tmpl;
+    std::atexit([] {
+      std::error_code ec;
+      fs::remove_all(dir, ec);
+    });
+    DemoTemplate made{dir + "/demo.db", ""};
+    if (RunPdh("demo --json --db " + made.db, &made.json) != 0) {
+      throw std::runtime_error("pdh demo failed: " + made.json);
+    }
+    return made;
+  }();
+  return t;
+}
+
+}  // namespace
+
+std::string MakeDemo(const std::string& db) {
+  const DemoTemplate& t = Template();
+  for (const char* suffix : {"", ".audit-key"}) {
+    fs::copy_file(t.db + suffix, db + suffix, fs::copy_options::overwrite_existing);
+  }
+  for (const char* suffix : {"-wal", "-shm"}) fs::remove(db + suffix);
+  return t.json;
+}
+
 PdhServer::PdhServer(const std::string& extra_args) {
   char tmpl[] = "/tmp/pdh-it-XXXXXX";
   if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
   dir_ = tmpl;
   db_ = dir_ + "/demo.db";
-  std::string out;
-  if (RunPdh("demo --json --db " + db_, &out) != 0)
-    throw std::runtime_error("pdh demo failed: " + out);
+  std::string out = MakeDemo(db_);
   admin_password_ = std::string(boost::json::parse(out).at("admin").at("password").as_string());
   if (Pdh("tokens create --user admin --name tests", &out) != 0) {
     throw std::runtime_error("pdh tokens create failed: " + out);

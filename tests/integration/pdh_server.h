@@ -54,6 +54,11 @@ class PdhServer {
 // Runs `pdh ARGS`, returning the exit code and what it printed on stdout.
 int RunPdh(const std::string& args, std::string* out = nullptr);
 
+// Puts a fresh demo database (with its audit key) at `db` and returns what `pdh demo --json`
+// printed for it. The demo is built once: by the test run (PDH_DEMO_TEMPLATE names that
+// database, with DB.json beside it), else once per process; each call copies it.
+std::string MakeDemo(const std::string& db);
+
 // The server shared by the integration tests of this process.
 PdhServer& SharedServer();
 
