@@ -1,19 +1,21 @@
 # The two commands of the README, and the steps they are made of.
 #   make demo  — install what is missing, build, load the demo province, serve http://127.0.0.1:8080
-#   make test  — the same set-up, then every test (C++ under ASan+UBSan and release, browser, lints)
+#   make test  — the same set-up, then every test, all in one ASan+UBSan build (C++ unit and
+#                integration tests, browser tests against the sanitized server, lints)
 
 JOBS ?= $(shell nproc)
 DB ?= var/demo.db
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: deps build build-asan demo test test-asan test-release clean format
+.PHONY: deps build build-asan demo test test-release clean format
 
 deps:
 	@bash scripts/install-deps.sh
 
+# The binary and the web app only: the tests are built by `make test`.
 build: deps
 	@cmake --preset release >/dev/null
-	@cmake --build --preset release -j $(JOBS)
+	@cmake --build --preset release -j $(JOBS) --target pdh web
 
 build-asan: deps
 	@cmake --preset asan >/dev/null
@@ -24,14 +26,16 @@ demo: build
 	@build/pdh demo --db $(DB) --force
 	@build/pdh serve --db $(DB) --listen $(LISTEN)
 
-test-asan: build-asan
-	@cd build-asan && ctest --output-on-failure -j $(JOBS) -LE browser
+# Every test once, in the sanitized build, the longest first, as many at once as there are
+# cores; the output ends with the ten slowest tests and ctest's summary.
+test: build-asan
+	@bash tests/run.sh build-asan -j $(JOBS)
 
-test-release: build
-	@cd build && ctest --output-on-failure -j 2
-
-# Sanitizer run first, so the last lines printed are the release run's ctest summary.
-test: test-asan test-release
+# The same tests on an optimized build, for a developer who wants them there too.
+test-release: deps
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release -j $(JOBS)
+	@bash tests/run.sh build -j $(JOBS)
 
 format:
 	@clang-format -i $$(git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h')
