@@ -25,20 +25,6 @@ Record ToRecord(Current c) {
   return r;
 }
 
-// Words of a free-text query, folded: "Cơ sở  dữ liệu" -> {"co", "so", "du", "lieu"}.
-std::vector<std::string> Words(const std::string& q) {
-  std::vector<std::string> words;
-  const std::string folded = text::Fold(q);
-  size_t start = 0;
-  while (start < folded.size()) {
-    size_t end = folded.find(' ', start);
-    if (end == std::string::npos) end = folded.size();
-    if (end > start) words.push_back(folded.substr(start, end - start));
-    start = end + 1;
-  }
-  return words;
-}
-
 void Count(Counts& c, const Entry& e) {
   switch (e.kind) {
     case Kind::kPlatform:
@@ -97,7 +83,7 @@ Result<Record> Catalog::Write(const Entry& entry, const Change& change, bool cre
     if (cur->entry == next) return ToRecord(std::move(*cur));
     current = std::move(*cur);
   }
-  const Date effective = change.effective.value_or(internal::Today(clock_));
+  const Date effective = change.effective.value_or(reg::Today(clock_));
   const auto registry = registry_();
   const internal::Edit edit{current ? &*current : nullptr, effective, change.reason, *registry,
                             [this](const std::string& code) -> std::optional<Kind> {
@@ -120,11 +106,9 @@ Result<Record> Catalog::Get(const std::string& code) {
   Record record = ToRecord(std::move(*cur));
   auto versions = store_.catalog().Versions(code);
   if (!versions) return Fail(versions.error());
-  for (const auto& v : *versions) {
-    auto version = internal::FromRow(v);
-    if (!version) return Fail(version.error());
-    record.history.push_back(std::move(*version));
-  }
+  auto history = reg::ReadRows(*versions, [](const auto& v) { return internal::FromRow(v); });
+  if (!history) return Fail(history.error());
+  record.history = std::move(*history);
   auto links = store_.catalog().LinksTo(code);
   if (!links) return Fail(links.error());
   for (const auto& l : *links) {
@@ -146,7 +130,7 @@ Result<Page> Catalog::List(const Filter& filter) {
   q.sector = filter.sector;
   q.owner = filter.owner;
   if (filter.tag) q.tag = text::Fold(*filter.tag);
-  q.words = Words(filter.q);
+  q.words = reg::Words(filter.q);
   q.after = filter.after;
   q.limit = filter.limit + 1;  // one more tells whether a next page exists
   auto rows = store_.catalog().Query(q);

@@ -22,6 +22,7 @@
 #include "core/date.h"
 #include "core/error.h"
 #include "core/sheet.h"
+#include "register/register.h"
 #include "store/store.h"
 #include "units/units.h"
 
@@ -103,11 +104,7 @@ struct Entry {
 // entries, DoST operators all.
 
 // A field that differs between two versions; values as JSON (null when unset).
-struct FieldChange {
-  std::string field;
-  boost::json::value before;
-  boost::json::value after;
-};
+using FieldChange = reg::FieldChange;
 
 // Who changed an entry, when and why.
 struct Change {
@@ -175,38 +172,15 @@ struct Summary {
   std::map<std::string, Counts> by_owner;  // by owner unit code
 };
 
-// One problem with one row of an import; row 1 is the header.
-struct RowError {
-  size_t row = 0;
-  std::string column;  // "" when it is about the whole row
-  std::string code;    // catalog.missing_field, catalog.invalid_field, ...
-  std::string message;
-};
-
-struct ImportOptions {
-  std::string actor;
-  bool dry_run = false;
-  std::optional<Date> effective;  // for rows without effective_date; default: today
-  // Scoping for officers: rows touching an owner unit for which this returns false are
-  // rejected (catalog.forbidden). Unset: every unit.
-  std::function<bool(const std::string& owner)> may_edit;
-};
-
-// Import policy: every row is checked (against the catalog and the rows before it; link
+// The import's problems, options and report (the register's; may_edit is given the owner
+// unit). Import policy: every row is checked (against the catalog and the rows before it; link
 // targets may be anywhere in the file); if any row has an error, nothing is written and the
 // report lists every error (the first broken rule of each row). Otherwise all rows are written
 // in one transaction. A dry run checks and counts the same way and never writes. Header
 // problems (catalog.unknown_column, catalog.missing_column for "code") are reported on row 1.
-struct ImportReport {
-  size_t rows = 0;  // data rows read
-  size_t created = 0;
-  size_t updated = 0;
-  size_t unchanged = 0;
-  size_t rejected = 0;  // rows with at least one error
-  bool dry_run = false;
-  bool written = false;
-  std::vector<RowError> errors;
-};
+using RowError = reg::RowError;
+using ImportOptions = reg::ImportOptions;
+using ImportReport = reg::ImportReport;
 
 // A sheet as rows of cells, the first row the header; the shared shape of CSV and XLSX files.
 // row_numbers[i] is the number reported for rows[i] (empty: i + 1).
@@ -284,7 +258,7 @@ class Catalog {
 boost::json::object ToJson(const Entry& e);
 boost::json::object ToJson(const Record& r);
 boost::json::object ToJson(const Summary& s);
-boost::json::object ToJson(const ImportReport& r);
+using reg::ToJson;  // ImportReport
 // Reads an entry from JSON (unknown keys are refused). Errors: catalog.invalid_field.
 Result<Entry> EntryFromJson(const boost::json::value& v);
 

@@ -12,13 +12,11 @@
 
 namespace pdh::catalog::internal {
 
-// A rule broken by one edit, with the field it is about (the import's column).
-struct Problem {
-  Error error;
-  std::string field;
-};
+using reg::MakeProblem;
+using reg::Problem;
 
-Problem MakeProblem(std::string code, std::string field, std::string message);
+// The catalog's error codes ("catalog.not_found", ...).
+inline constexpr reg::Codes kCodes("catalog", "catalog ");
 
 // The entry as it stands now in the store (or in an import's staged view).
 struct Current {
@@ -55,19 +53,10 @@ store::CatalogWrite MakeWrite(const Entry& entry, const Current* current, Date e
 Result<Current> FromRow(const store::CatalogEntryRow& row);
 Result<Version> FromRow(const store::CatalogVersionRow& row);
 
-// Today by `clock` (UTC).
-Date Today(const Clock& clock);
-
 // The most data rows one import reads (catalog.bad_file beyond).
 inline constexpr size_t kMaxImportRows = 20000;
-Error BadFile(const std::string& why);  // catalog.bad_file
 
-// The import column a header cell names: an export column, "effective_date" or "reason", by its
-// English name or a Vietnamese one ("Mã", "Đơn vị chủ quản"), compared without diacritics, case,
-// spaces or punctuation. "" for a column the import skips (STT, the row number); nullopt when
-// it names nothing known.
-std::optional<std::string_view> ColumnNamed(std::string_view header);
-// Whether the column (as ColumnNamed returns it) holds dates.
-bool IsDateColumn(std::string_view column);
+// The import and export columns (catalog.h), with the headers departments write in Vietnamese.
+const reg::Layout<Entry>& SheetLayout();
 
 }  // namespace pdh::catalog::internal

@@ -27,9 +27,6 @@ constexpr std::array<std::string_view, 2> kLinkKindNames = {"runs_on", "exchange
 
 constexpr json_util::FieldReader kFields("catalog.invalid_field");
 
-// Readers for one JSON field into an entry; each names the field in its error.
-using FieldReader = Status (*)(Entry&, const json::value&);
-
 Result<std::vector<Link>> ReadLinks(const json::value& v) {
   if (v.is_null()) return std::vector<Link>();
   if (!v.is_array()) return Fail(kFields.Invalid("links", "must be a list of {kind, target}"));
@@ -52,8 +49,8 @@ Result<std::vector<Link>> ReadLinks(const json::value& v) {
   return out;
 }
 
-const std::vector<std::pair<std::string_view, FieldReader>>& Readers() {
-  static const std::vector<std::pair<std::string_view, FieldReader>> readers = {
+const reg::FieldReaders<Entry>& Readers() {
+  static const reg::FieldReaders<Entry> readers = {
       {"kind",
        [](Entry& e, const json::value& v) {
          return Assign(e.kind, kFields.Enum<Kind>(v, "kind", ParseKind));
@@ -125,32 +122,6 @@ const std::vector<std::pair<std::string_view, FieldReader>>& Readers() {
       {"links", [](Entry& e, const json::value& v) { return Assign(e.links, ReadLinks(v)); }},
   };
   return readers;
-}
-
-// A value counts as set when it says something: not null, not "", not [], not false.
-bool IsSet(const json::value& v) {
-  if (v.is_null()) return false;
-  if (v.is_string()) return !v.get_string().empty();
-  if (v.is_array()) return !v.get_array().empty();
-  if (v.is_bool()) return v.get_bool();
-  return true;
-}
-
-Error Corrupt(const std::string& what) {
-  return Error::Internal("catalog.corrupt", "a stored catalog " + what + " cannot be read");
-}
-
-std::string CollapseText(const std::string& s) {
-  return text::CollapseSpaces(text::Nfc(s));
-}
-
-std::vector<std::string> CleanList(const std::vector<std::string>& items) {
-  std::vector<std::string> out;
-  for (const auto& item : items) {
-    std::string s = CollapseText(item);
-    if (!s.empty() && std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
-  }
-  return out;
 }
 
 std::string SearchText(const Entry& e) {
@@ -226,15 +197,7 @@ Result<Entry> EntryFromJson(const json::value& v) {
     }
   }
   Entry e;
-  for (const auto& [key, value] : *o) {
-    const auto& readers = Readers();
-    auto it = std::find_if(readers.begin(), readers.end(),
-                           [&, k = std::string_view(key)](const auto& r) { return r.first == k; });
-    if (it == readers.end()) {
-      return Fail(kFields.Invalid(std::string(key), "unknown field"));
-    }
-    if (auto s = it->second(e, value); !s) return Fail(s.error());
-  }
+  if (auto s = reg::ReadFields(*o, Readers(), kFields, e); !s) return Fail(s.error());
   return e;
 }
 
@@ -245,17 +208,9 @@ json::object ToJson(const Record& r) {
   if (!r.history.empty()) {
     json::array history;
     for (const auto& v : r.history) {
-      json::array changes;
-      for (const auto& c : v.changes) {
-        changes.push_back(
-            json::object{{"field", c.field}, {"before", c.before}, {"after", c.after}});
-      }
-      history.push_back(json::object{{"version", v.number},
-                                     {"effective", v.effective.ToString()},
-                                     {"recorded_at", v.recorded_at},
-                                     {"actor", v.actor},
-                                     {"reason", v.reason},
-                                     {"changes", std::move(changes)}});
+      json::object version = reg::VersionJson(v);
+      version["changes"] = reg::ChangesJson(v.changes);
+      history.push_back(std::move(version));
     }
     o["history"] = std::move(history);
   }
@@ -297,57 +252,28 @@ json::object ToJson(const Summary& s) {
           {"by_owner", GroupsJson(s.by_owner, "owner")}};
 }
 
-json::object ToJson(const ImportReport& r) {
-  json::array errors;
-  for (const auto& e : r.errors) {
-    errors.push_back(json::object{
-        {"row", e.row}, {"column", e.column}, {"code", e.code}, {"message", e.message}});
-  }
-  return {{"rows", r.rows},           {"created", r.created},       {"updated", r.updated},
-          {"unchanged", r.unchanged}, {"rejected", r.rejected},     {"dry_run", r.dry_run},
-          {"written", r.written},     {"errors", std::move(errors)}};
-}
-
 namespace internal {
-
-Problem MakeProblem(std::string code, std::string field, std::string message) {
-  return {Error::Invalid(std::move(code), field + ": " + std::move(message)), std::move(field)};
-}
 
 Entry Normalized(const Entry& in) {
   Entry e = in;
   for (std::string* s :
        {&e.code, &e.name, &e.sector, &e.owner, &e.hosting, &e.contact, &e.legal_basis}) {
-    *s = CollapseText(*s);
+    *s = reg::CollapseText(*s);
   }
-  e.source_systems = CleanList(e.source_systems);
-  e.tags = CleanList(e.tags);
-  for (auto& l : e.links) l.target = CollapseText(l.target);
+  e.source_systems = reg::CleanList(e.source_systems);
+  e.tags = reg::CleanList(e.tags);
+  for (auto& l : e.links) l.target = reg::CollapseText(l.target);
   // Links grouped by kind, as the import's columns rebuild them.
   std::stable_sort(e.links.begin(), e.links.end(),
                    [](const Link& a, const Link& b) { return a.kind < b.kind; });
   return e;
 }
 
-std::vector<FieldChange> Diff(const Entry* before, const Entry& after) {
-  const json::object b = before ? ToJson(*before) : json::object();
-  std::vector<FieldChange> out;
-  for (const auto& [key, value] : ToJson(after)) {
-    const json::value* old = b.if_contains(key);
-    if (old ? *old == value : !IsSet(value)) continue;
-    out.push_back({std::string(key), old ? *old : json::value(nullptr), value});
-  }
-  return out;
-}
-
 store::CatalogWrite MakeWrite(const Entry& entry, const Current* current, Date effective,
                               const std::string& recorded_at, const Change& change) {
-  const int64_t number = current ? current->version + 1 : 1;
-  const std::string snapshot = json::serialize(ToJson(entry));
-  json::array changes;
-  for (const auto& c : Diff(current ? &current->entry : nullptr, entry)) {
-    changes.push_back(json::object{{"field", c.field}, {"before", c.before}, {"after", c.after}});
-  }
+  const json::object before = current ? ToJson(current->entry) : json::object();
+  const reg::NewVersion v =
+      reg::MakeVersion(current ? &before : nullptr, ToJson(entry), current ? current->version : 0);
   store::CatalogWrite w;
   w.entry = {entry.code,
              std::string(KindName(entry.kind)),
@@ -356,11 +282,11 @@ store::CatalogWrite MakeWrite(const Entry& entry, const Current* current, Date e
              entry.owner,
              SearchText(entry),
              TagsColumn(entry.tags),
-             number,
+             v.number,
              effective.ToString(),
-             snapshot};
-  w.version = {entry.code,    number,   effective.ToString(),    recorded_at, change.actor,
-               change.reason, snapshot, json::serialize(changes)};
+             v.snapshot};
+  w.version = {entry.code,   v.number,      effective.ToString(), recorded_at,
+               change.actor, change.reason, v.snapshot,           v.changes};
   for (const auto& l : entry.links) {
     w.links.push_back({entry.code, std::string(LinkKindName(l.kind)), l.target});
   }
@@ -370,31 +296,15 @@ store::CatalogWrite MakeWrite(const Entry& entry, const Current* current, Date e
 Result<Current> FromRow(const store::CatalogEntryRow& row) {
   auto entry = EntryFromJson(json_util::Parse(row.snapshot));
   auto effective = Date::Parse(row.effective_date);
-  if (!entry || !effective) return Fail(Corrupt("entry '" + row.code + "'"));
+  if (!entry || !effective) return Fail(kCodes.Corrupt("entry '" + row.code + "'"));
   return Current{std::move(*entry), row.version, *effective};
 }
 
 Result<Version> FromRow(const store::CatalogVersionRow& row) {
-  auto entry = EntryFromJson(json_util::Parse(row.snapshot));
-  auto effective = Date::Parse(row.effective_date);
-  json::value changes = json_util::Parse(row.changes);
-  if (!entry || !effective || !changes.is_array()) {
-    return Fail(Corrupt("version " + std::to_string(row.number) + " of '" + row.code + "'"));
-  }
-  Version v{row.number, *effective, row.recorded_at, row.actor, row.reason, {}, std::move(*entry)};
-  for (const auto& c : changes.get_array()) {
-    const auto* o = c.if_object();
-    const auto* field = o ? o->if_contains("field") : nullptr;
-    if (!field || !field->is_string()) return Fail(Corrupt("change of '" + row.code + "'"));
-    v.changes.push_back({std::string(field->get_string()),
-                         o->contains("before") ? o->at("before") : nullptr,
-                         o->contains("after") ? o->at("after") : nullptr});
-  }
-  return v;
-}
-
-Date Today(const Clock& clock) {
-  return *Date::Parse(FormatTime(clock.Now()).substr(0, 10));
+  auto v = reg::ReadVersion(kCodes, row, &EntryFromJson);
+  if (!v) return Fail(v.error());
+  return Version{row.number, v->effective,          row.recorded_at,     row.actor,
+                 row.reason, std::move(v->changes), std::move(v->record)};
 }
 
 }  // namespace internal

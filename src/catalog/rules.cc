@@ -1,7 +1,5 @@
 // The catalog's rules (listed in catalog.h): which fields each status needs, which status
 // changes make sense, and what entries may link to.
-#include <algorithm>
-#include <cctype>
 #include <set>
 
 #include "catalog/internal.h"
@@ -11,14 +9,6 @@ namespace {
 
 // A check's finding: the rule broken, or nothing.
 using Finding = std::optional<Problem>;
-
-Problem Missing(const std::string& field, const std::string& why) {
-  return MakeProblem("catalog.missing_field", field, "required " + why);
-}
-
-Problem Invalid(const std::string& field, const std::string& why) {
-  return MakeProblem("catalog.invalid_field", field, why);
-}
 
 bool IsNational(Kind k) {
   return k == Kind::kNational;
@@ -45,24 +35,19 @@ int Rank(EntryStatus s) {
   return 0;
 }
 
-bool ValidCode(const std::string& code) {
-  return !code.empty() && code.size() <= 64 && std::all_of(code.begin(), code.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
-  });
-}
-
 Finding CheckIdentity(const Entry& e) {
-  if (e.code.empty()) return Missing("code", "for every entry");
-  if (!ValidCode(e.code)) {
-    return Invalid("code", "use up to 64 letters, digits, '.', '-' or '_' (e.g. CSDL-SYT-01)");
+  if (e.code.empty()) return kCodes.Missing("code", "for every entry");
+  if (!reg::ValidCode(e.code)) {
+    return kCodes.Invalid("code",
+                          "use up to 64 letters, digits, '.', '-' or '_' (e.g. CSDL-SYT-01)");
   }
-  if (e.name.empty()) return Missing("name", "for every entry");
-  if (e.sector.empty()) return Missing("sector", "for every entry");
-  if (e.owner.empty()) return Missing("owner", "for every entry (the owner unit's code)");
+  if (e.name.empty()) return kCodes.Missing("name", "for every entry");
+  if (e.sector.empty()) return kCodes.Missing("sector", "for every entry");
+  if (e.owner.empty()) return kCodes.Missing("owner", "for every entry (the owner unit's code)");
   if (!AllowedFor(e.kind, e.status)) {
-    return Invalid("status", IsNational(e.kind)
-                                 ? "a national database is connected or not_connected"
-                                 : "use planned, under_construction or in_use");
+    return kCodes.Invalid("status", IsNational(e.kind)
+                                        ? "a national database is connected or not_connected"
+                                        : "use planned, under_construction or in_use");
   }
   return std::nullopt;
 }
@@ -110,7 +95,7 @@ Finding CheckTransition(const Entry& next, const Edit& edit) {
 Finding CheckConsolidation(const Entry& e) {
   if (e.consolidation == Consolidation::kNone) return std::nullopt;
   if (e.kind != Kind::kDatabase) {
-    return Invalid("consolidation", "only specialized databases are merged or not merged");
+    return kCodes.Invalid("consolidation", "only specialized databases are merged or not merged");
   }
   if (e.status != EntryStatus::kInUse) {
     return MakeProblem("catalog.invalid_transition", "consolidation",
@@ -122,26 +107,28 @@ Finding CheckConsolidation(const Entry& e) {
 Finding CheckRequired(const Entry& e) {
   const std::string why = "when status is " + std::string(StatusName(e.status));
   if (Rank(e.status) >= 1 && !IsNational(e.kind) && e.legal_basis.empty()) {
-    return Missing("legal_basis", why);
+    return kCodes.Missing("legal_basis", why);
   }
   if (e.status == EntryStatus::kInUse) {
-    if (e.hosting.empty()) return Missing("hosting", why);
-    if (!e.last_data_update) return Missing("last_data_update", why);
-    if (e.contact.empty()) return Missing("contact", why);
+    if (e.hosting.empty()) return kCodes.Missing("hosting", why);
+    if (!e.last_data_update) return kCodes.Missing("last_data_update", why);
+    if (e.contact.empty()) return kCodes.Missing("contact", why);
     if (e.kind == Kind::kDatabase && e.consolidation == Consolidation::kNone) {
-      return Missing("consolidation", why + " (merged or not_merged)");
+      return kCodes.Missing("consolidation", why + " (merged or not_merged)");
     }
-    if (e.kind == Kind::kDatabase && !e.record_count) return Missing("record_count", why);
+    if (e.kind == Kind::kDatabase && !e.record_count) return kCodes.Missing("record_count", why);
   }
-  if (e.status == EntryStatus::kConnected && !e.connected_at) return Missing("connected_at", why);
+  if (e.status == EntryStatus::kConnected && !e.connected_at)
+    return kCodes.Missing("connected_at", why);
   return std::nullopt;
 }
 
 Finding CheckValues(const Entry& e) {
   if (e.connected_at && !IsNational(e.kind)) {
-    return Invalid("connected_at", "only national databases have a connection date");
+    return kCodes.Invalid("connected_at", "only national databases have a connection date");
   }
-  if (e.record_count && *e.record_count < 0) return Invalid("record_count", "must be 0 or more");
+  if (e.record_count && *e.record_count < 0)
+    return kCodes.Invalid("record_count", "must be 0 or more");
   return std::nullopt;
 }
 

@@ -14,8 +14,8 @@
 
 namespace pdh::catalog {
 
-using internal::BadFile;
 using internal::Current;
+using internal::kCodes;
 using internal::kMaxImportRows;
 
 namespace {
@@ -26,6 +26,7 @@ using cells::FormatDate;
 using cells::Join;
 using cells::Spellings;
 using cells::Split;
+using Column = reg::Column<Entry>;
 
 const Spellings<Kind>& KindSpellings() {
   static const auto spellings = Folded<Kind>({
@@ -90,38 +91,6 @@ void SetTargets(Entry& e, LinkKind kind, const std::vector<std::string>& targets
   for (const auto& t : targets) e.links.push_back({kind, t});
 }
 
-// One column: how an entry's field is written into a cell and read back from one.
-struct Column {
-  std::string_view name;
-  std::string (*format)(const Entry&);
-  CellError (*parse)(Entry&, const std::string&);
-  bool date = false;  // holds dates: XLSX serial numbers are read as days
-};
-
-template <std::string Entry::*Field>
-Column TextColumn(std::string_view name) {
-  return {name, [](const Entry& e) { return e.*Field; },
-          [](Entry& e, const std::string& cell) -> CellError {
-            e.*Field = cell;
-            return std::nullopt;
-          }};
-}
-
-template <std::vector<std::string> Entry::*Field>
-Column ListColumn(std::string_view name) {
-  return {name, [](const Entry& e) { return Join(e.*Field); },
-          [](Entry& e, const std::string& cell) -> CellError {
-            e.*Field = Split(cell);
-            return std::nullopt;
-          }};
-}
-
-template <std::optional<Date> Entry::*Field>
-Column DateColumn(std::string_view name) {
-  return {name, [](const Entry& e) { return FormatDate(e.*Field); },
-          [](Entry& e, const std::string& cell) { return cells::ParseDate(cell, e.*Field); }, true};
-}
-
 template <LinkKind K>
 Column LinkColumn(std::string_view name) {
   return {name, [](const Entry& e) { return Join(Targets(e, K)); },
@@ -137,10 +106,10 @@ const std::vector<Column>& ColumnDefs() {
        [](Entry& e, const std::string& c) {
          return cells::ParseEnum(c, e.kind, ParseKind, KindSpellings());
        }},
-      TextColumn<&Entry::code>("code"),
-      TextColumn<&Entry::name>("name"),
-      TextColumn<&Entry::sector>("sector"),
-      TextColumn<&Entry::owner>("owner"),
+      reg::TextColumn<&Entry::code>("code"),
+      reg::TextColumn<&Entry::name>("name"),
+      reg::TextColumn<&Entry::sector>("sector"),
+      reg::TextColumn<&Entry::owner>("owner"),
       {"status", [](const Entry& e) { return std::string(StatusName(e.status)); },
        [](Entry& e, const std::string& c) {
          return cells::ParseEnum(c, e.status, ParseStatus, StatusSpellings());
@@ -150,10 +119,10 @@ const std::vector<Column>& ColumnDefs() {
        [](Entry& e, const std::string& c) {
          return cells::ParseEnum(c, e.consolidation, ParseConsolidation, ConsolidationSpellings());
        }},
-      ListColumn<&Entry::source_systems>("source_systems"),
+      reg::ListColumn<&Entry::source_systems>("source_systems"),
       {"ioc_connected", [](const Entry& e) { return std::string(e.ioc_connected ? "yes" : "no"); },
        [](Entry& e, const std::string& c) { return ParseBoolCell(c, e.ioc_connected); }},
-      TextColumn<&Entry::hosting>("hosting"),
+      reg::TextColumn<&Entry::hosting>("hosting"),
       {"record_count",
        [](const Entry& e) { return e.record_count ? std::to_string(*e.record_count) : ""; },
        [](Entry& e, const std::string& c) -> CellError {
@@ -164,36 +133,26 @@ const std::vector<Column>& ColumnDefs() {
          e.record_count = number::ParseInteger(c);
          if (!e.record_count) return "'" + c + "' is not a whole number";
          return std::nullopt;
-       }},
-      DateColumn<&Entry::last_data_update>("last_data_update"),
-      TextColumn<&Entry::contact>("contact"),
-      TextColumn<&Entry::legal_basis>("legal_basis"),
-      ListColumn<&Entry::tags>("tags"),
-      DateColumn<&Entry::connected_at>("connected_at"),
+       },
+       false, true},
+      reg::DateColumn<&Entry::last_data_update>("last_data_update"),
+      reg::TextColumn<&Entry::contact>("contact"),
+      reg::TextColumn<&Entry::legal_basis>("legal_basis"),
+      reg::ListColumn<&Entry::tags>("tags"),
+      reg::DateColumn<&Entry::connected_at>("connected_at"),
       LinkColumn<LinkKind::kRunsOn>("runs_on"),
       LinkColumn<LinkKind::kExchangesWith>("exchanges_with"),
   };
   return columns;
 }
 
-constexpr std::string_view kEffectiveColumn = "effective_date";
+using reg::kEffectiveColumn;
 constexpr std::string_view kReasonColumn = "reason";
 constexpr std::string_view kSkippedColumn{};
 
-const Column* FindColumn(std::string_view name) {
-  const auto& defs = ColumnDefs();
-  auto it = std::find_if(defs.begin(), defs.end(), [&](const Column& c) { return c.name == name; });
-  return it == defs.end() ? nullptr : &*it;
-}
-
 // Headers as departments write them in Vietnamese, for each column; kSkippedColumn for the row
 // number column every Vietnamese table starts with.
-struct HeaderSpelling {
-  std::string_view text;
-  std::string_view column;
-};
-
-constexpr auto kHeaderSpellings = std::to_array<HeaderSpelling>({
+constexpr auto kHeaderSpellings = std::to_array<reg::HeaderSpelling>({
     {"Loại", "kind"},
     {"Phân loại", "kind"},
     {"Loại hình", "kind"},
@@ -250,63 +209,8 @@ constexpr auto kHeaderSpellings = std::to_array<HeaderSpelling>({
     {"Số thứ tự", kSkippedColumn},
 });
 
-// Folded header -> column: the English names and the Vietnamese spellings.
-const std::map<std::string, std::string_view>& HeaderKeys() {
-  static const std::map<std::string, std::string_view> keys = [] {
-    std::map<std::string, std::string_view> out;
-    for (const auto& c : ColumnDefs()) out.emplace(text::FoldAlnum(c.name), c.name);
-    for (std::string_view name : {kEffectiveColumn, kReasonColumn}) {
-      out.emplace(text::FoldAlnum(name), name);
-    }
-    for (const auto& s : kHeaderSpellings) out.emplace(text::FoldAlnum(s.text), s.column);
-    out.emplace("", kSkippedColumn);  // "#", "—": punctuation only
-    return out;
-  }();
-  return keys;
-}
-
-// Where each known column sits in the header.
-struct Header {
-  std::vector<std::pair<size_t, const Column*>> fields;
-  std::optional<size_t> code, kind, effective, reason;
-};
-
 RowError MakeError(size_t row, std::string column, std::string code, std::string message) {
   return {row, std::move(column), std::move(code), std::move(message)};
-}
-
-Header ReadHeader(const std::vector<std::string>& cells, size_t row,
-                  std::vector<RowError>& errors) {
-  Header h;
-  std::map<std::string_view, std::string> seen;  // column -> the header cell that named it
-  for (size_t i = 0; i < cells.size(); ++i) {
-    const std::string cell = text::CollapseSpaces(cells[i]);
-    if (cell.empty()) continue;
-    const auto name = internal::ColumnNamed(cell);
-    if (!name) {
-      errors.push_back(MakeError(row, cell, "catalog.unknown_column",
-                                 "unknown column: use the columns of an export"));
-      continue;
-    }
-    if (name->empty()) continue;
-    if (auto [it, added] = seen.emplace(*name, cell); !added) {
-      errors.push_back(MakeError(row, cell, "catalog.duplicate_column",
-                                 "'" + it->second + "' and '" + cell + "' both name the column " +
-                                     std::string(*name) + ": keep one"));
-      continue;
-    }
-    if (*name == kEffectiveColumn) {
-      h.effective = i;
-    } else if (*name == kReasonColumn) {
-      h.reason = i;
-    } else {
-      if (*name == "code") h.code = i;
-      if (*name == "kind") h.kind = i;
-      h.fields.emplace_back(i, FindColumn(*name));
-    }
-  }
-  if (!h.code) errors.push_back(MakeError(row, "code", "catalog.missing_column", "required"));
-  return h;
 }
 
 // The state of the catalog as the import sees it: the store, then the rows before.
@@ -318,7 +222,7 @@ struct Staged {
 // Checks one row against `staged` and, when it holds, stages its write.
 class RowImport {
  public:
-  RowImport(const Header& header, Staged& staged, const ImportOptions& options,
+  RowImport(const reg::Header& header, Staged& staged, const ImportOptions& options,
             const units::Registry& registry, Date today, std::string recorded_at)
       : header_(header),
         staged_(staged),
@@ -338,21 +242,21 @@ class RowImport {
   void Import(size_t row, const std::vector<std::string>& cells, ImportReport& report,
               std::vector<store::CatalogWrite>& writes) {
     auto& errors = report.errors;
-    const std::string code = cells::At(cells, header_.code);
+    const std::string code = cells::At(cells, header_.Find("code"));
     if (code.empty()) {
       errors.push_back(MakeError(row, "code", "catalog.missing_field", "every row needs a code"));
       return;
     }
     auto found = staged_.entries.find(code);
     const Current* current = found == staged_.entries.end() ? nullptr : &found->second;
-    if (!current && cells::At(cells, header_.kind).empty()) {
+    if (!current && cells::At(cells, header_.Find("kind")).empty()) {
       errors.push_back(MakeError(row, "kind", "catalog.missing_field",
                                  "a new entry needs its kind (platform, database, national)"));
       return;
     }
     Entry entry = current ? current->entry : Entry{};
     std::optional<Date> effective = options_.effective;
-    if (!ReadCells(row, cells, entry, effective, errors)) return;
+    if (!internal::SheetLayout().ReadCells(header_, row, cells, entry, effective, errors)) return;
     entry = internal::Normalized(entry);
     // A row that changes nothing is no edit: an officer may send back a whole export.
     if (current && current->entry == entry) {
@@ -364,7 +268,8 @@ class RowImport {
                                  "you may only edit entries of your own unit"));
       return;
     }
-    const Change change{options_.actor, cells::At(cells, header_.reason), effective, std::nullopt};
+    const Change change{options_.actor, cells::At(cells, header_.Find(kReasonColumn)), effective,
+                        std::nullopt};
     const internal::Edit edit{current, effective.value_or(today_), change.reason, registry_,
                               [this](const std::string& c) -> std::optional<Kind> {
                                 auto k = staged_.kinds.find(c);
@@ -380,30 +285,12 @@ class RowImport {
     staged_.entries[code] = Current{entry, writes.back().version.number, edit.effective};
   }
 
-  // Applies the row's cells over `entry`; false (with the errors) when a cell cannot be read.
-  bool ReadCells(size_t row, const std::vector<std::string>& cells, Entry& entry,
-                 std::optional<Date>& effective, std::vector<RowError>& errors) const {
-    const size_t before = errors.size();
-    for (const auto& [i, column] : header_.fields) {
-      if (auto bad = column->parse(entry, cells::At(cells, i))) {
-        errors.push_back(MakeError(row, std::string(column->name), "catalog.invalid_field", *bad));
-      }
-    }
-    if (auto cell = cells::At(cells, header_.effective); !cell.empty()) {
-      if (auto bad = cells::ParseDate(cell, effective)) {
-        errors.push_back(
-            MakeError(row, std::string(kEffectiveColumn), "catalog.invalid_field", *bad));
-      }
-    }
-    return errors.size() == before;
-  }
-
   bool Allowed(const Entry& entry, const Current* current) const {
     if (!options_.may_edit) return true;
     return options_.may_edit(entry.owner) && (!current || options_.may_edit(current->entry.owner));
   }
 
-  const Header& header_;
+  const reg::Header& header_;
   Staged& staged_;
   const ImportOptions& options_;
   const units::Registry& registry_;
@@ -412,11 +299,11 @@ class RowImport {
 };
 
 // Link targets may come later in the file: every code the file names, with its kind.
-void StageKinds(const Table& t, const Header& h, Staged& staged) {
+void StageKinds(const Table& t, const reg::Header& h, Staged& staged) {
   for (size_t i = 1; i < t.rows.size(); ++i) {
-    const std::string code = cells::At(t.rows[i], h.code);
+    const std::string code = cells::At(t.rows[i], h.Find("code"));
     if (code.empty() || staged.kinds.contains(code)) continue;
-    if (auto kind = ParseKind(cells::At(t.rows[i], h.kind))) staged.kinds[code] = *kind;
+    if (auto kind = ParseKind(cells::At(t.rows[i], h.Find("kind")))) staged.kinds[code] = *kind;
   }
 }
 
@@ -424,58 +311,44 @@ void StageKinds(const Table& t, const Header& h, Staged& staged) {
 
 namespace internal {
 
-Error BadFile(const std::string& why) {
-  return Error::BadRequest("catalog.bad_file", why);
-}
-
-std::optional<std::string_view> ColumnNamed(std::string_view header) {
-  const auto& keys = HeaderKeys();
-  auto it = keys.find(text::FoldAlnum(header));
-  if (it == keys.end()) return std::nullopt;
-  return it->second;
-}
-
-bool IsDateColumn(std::string_view column) {
-  if (column == kEffectiveColumn) return true;
-  const Column* c = FindColumn(column);
-  return c != nullptr && c->date;
+const reg::Layout<Entry>& SheetLayout() {
+  static const reg::Layout<Entry> layout(kCodes, ColumnDefs(), {kReasonColumn}, kHeaderSpellings,
+                                         "required");
+  return layout;
 }
 
 }  // namespace internal
 
 const std::vector<std::string>& Columns() {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> out;
-    for (const auto& c : ColumnDefs()) out.emplace_back(c.name);
-    return out;
-  }();
+  static const std::vector<std::string> names = internal::SheetLayout().Names();
   return names;
 }
 
 Result<ImportReport> Catalog::ImportRows(const Table& table, const ImportOptions& options) {
-  if (table.rows.empty()) return Fail(BadFile("the file is empty: the first row is the header"));
-  if (table.rows.size() > kMaxImportRows + 1) {
-    return Fail(BadFile("more than " + std::to_string(kMaxImportRows) + " rows: split the file"));
+  if (table.rows.empty()) {
+    return Fail(kCodes.BadFile("the file is empty: the first row is the header"));
   }
+  if (table.rows.size() > kMaxImportRows + 1) return Fail(kCodes.TooManyRows(kMaxImportRows));
   ImportReport report;
   report.dry_run = options.dry_run;
-  const Header header = ReadHeader(table.rows[0], table.RowNumber(0), report.errors);
+  const reg::Header header =
+      internal::SheetLayout().headers().Read(table.rows[0], table.RowNumber(0), report.errors);
   for (size_t i = 1; i < table.rows.size(); ++i) report.rows += !cells::Blank(table.rows[i]);
   if (!report.errors.empty()) return report;
 
   auto rows = store_.catalog().All();
   if (!rows) return Fail(rows.error());
+  auto current = reg::ReadRows(*rows, [](const auto& row) { return internal::FromRow(row); });
+  if (!current) return Fail(current.error());
   Staged staged;
-  for (const auto& row : *rows) {
-    auto cur = internal::FromRow(row);
-    if (!cur) return Fail(cur.error());
-    staged.kinds[cur->entry.code] = cur->entry.kind;
-    staged.entries.emplace(cur->entry.code, std::move(*cur));
+  for (auto& cur : *current) {
+    staged.kinds[cur.entry.code] = cur.entry.kind;
+    staged.entries.emplace(cur.entry.code, std::move(cur));
   }
   StageKinds(table, header, staged);
 
   const auto registry = registry_();
-  RowImport import(header, staged, options, *registry, internal::Today(clock_),
+  RowImport import(header, staged, options, *registry, reg::Today(clock_),
                    FormatTime(clock_.Now()));
   std::vector<store::CatalogWrite> writes;
   for (size_t i = 1; i < table.rows.size(); ++i) {
@@ -489,11 +362,8 @@ Result<ImportReport> Catalog::ImportRows(const Table& table, const ImportOptions
 
 Result<ImportReport> Catalog::ImportCsv(std::istream& in, const ImportOptions& options) {
   // A row past ImportRows' limit (the header and kMaxImportRows rows) is one too many.
-  auto table = ReadCsvSheet(in, kMaxImportRows + 2);
-  if (!table && table.error().code == kSheetTooManyRows) {
-    return Fail(BadFile("more than " + std::to_string(kMaxImportRows) + " rows: split the file"));
-  }
-  if (!table) return Fail(BadFile(table.error().message));
+  auto table = reg::ReadCsv(kCodes, in, kMaxImportRows + 2, kMaxImportRows);
+  if (!table) return Fail(table.error());
   return ImportRows(*table, options);
 }
 
@@ -505,9 +375,7 @@ Result<Table> Catalog::ExportRows() {
   for (const auto& row : *rows) {
     auto cur = internal::FromRow(row);
     if (!cur) return Fail(cur.error());
-    std::vector<std::string> cells;
-    for (const auto& c : ColumnDefs()) cells.push_back(c.format(cur->entry));
-    table.rows.push_back(std::move(cells));
+    table.rows.push_back(internal::SheetLayout().Format(cur->entry));
   }
   return table;
 }
@@ -515,9 +383,7 @@ Result<Table> Catalog::ExportRows() {
 Status Catalog::ExportCsv(std::ostream& out) {
   auto table = ExportRows();
   if (!table) return Fail(table.error());
-  WriteCsvSheet(out, table->rows);
-  if (!out) return Fail(Error::Internal("catalog.write_failed", "could not write the export"));
-  return Ok();
+  return reg::WriteCsv(kCodes, out, *table, "could not write the export");
 }
 
 }  // namespace pdh::catalog

@@ -31,8 +31,7 @@ namespace internal {
 int64_t DayNumber(Date d);  // days since 1970-01-01
 Date FromDayNumber(int64_t n);
 Date AddDays(Date d, int64_t days);
-// Today by `clock` (UTC).
-Date Today(const Clock& clock);
+using reg::Today;
 // The date of an ISO-8601 time ("2025-10-24T09:00:00Z" -> 2025-10-24); nullopt when unreadable.
 std::optional<Date> DateOfTime(std::string_view time);
 std::string MonthOf(Date d);  // "2025-10"
@@ -45,12 +44,11 @@ std::string IsoWeek(Date d);  // "2025-W45"
 
 // --- Items ----------------------------------------------------------------------------------
 
-// A rule broken by one edit, with the field it is about (the import's column).
-struct Problem {
-  Error error;
-  std::string field;
-};
-Problem MakeProblem(std::string code, std::string field, std::string message);
+using reg::MakeProblem;
+using reg::Problem;
+
+// The register's error codes ("tracker.not_found", ...).
+inline constexpr reg::Codes kCodes("tracker");
 
 // An item as it stands in one version (the latest, or the one in force on a date).
 struct Current {
@@ -64,9 +62,6 @@ struct Current {
 // Text fields in NFC with spaces collapsed; empty and repeated list items, and the lead unit
 // among the cooperating units, dropped.
 Item Normalized(const Item& i);
-
-// Field-by-field differences; with no `before`, every field that is set.
-std::vector<FieldChange> Diff(const Item* before, const Item& after);
 
 // Whether going from `before` to `after` is an adjustment (deadline, title, expected product,
 // target value or lead unit changed).

@@ -72,7 +72,7 @@ Result<Leader> ReadLeader(const json::value& v) {
 }
 
 template <class T>
-using Readers = std::vector<std::pair<std::string_view, Status (*)(T&, const json::value&)>>;
+using Readers = reg::FieldReaders<T>;
 
 // Reads an object's fields with `readers`, refusing unknown keys.
 template <class T>
@@ -80,12 +80,7 @@ Result<T> ReadObject(const json::value& v, const Readers<T>& readers, const std:
   const auto* o = v.if_object();
   if (!o) return Fail(Error::Invalid("tracker.invalid_field", what + " must be a JSON object"));
   T out;
-  for (const auto& [key, value] : *o) {
-    auto it = std::find_if(readers.begin(), readers.end(),
-                           [k = std::string_view(key)](const auto& r) { return r.first == k; });
-    if (it == readers.end()) return Fail(kFields.Invalid(std::string(key), "unknown field"));
-    if (auto s = it->second(out, value); !s) return Fail(s.error());
-  }
+  if (auto s = reg::ReadFields(*o, readers, kFields, out); !s) return Fail(s.error());
   return out;
 }
 
@@ -221,35 +216,6 @@ const Readers<Report>& ReportReaders() {
   return readers;
 }
 
-// A value counts as set when it says something: not null, not "", not [], not an object of
-// unset values.
-bool IsSet(const json::value& v) {
-  if (v.is_null()) return false;
-  if (v.is_string()) return !v.get_string().empty();
-  if (v.is_array()) return !v.get_array().empty();
-  if (v.is_object()) {
-    const auto& o = v.get_object();
-    return std::any_of(o.begin(), o.end(), [](const auto& kv) { return IsSet(kv.value()); });
-  }
-  return true;
-}
-
-Error Corrupt(const std::string& what) {
-  return Error::Internal("tracker.corrupt", "a stored " + what + " cannot be read");
-}
-
-std::string CollapseText(const std::string& s) {
-  return text::CollapseSpaces(text::Nfc(s));
-}
-
-json::array ChangesJson(const std::vector<FieldChange>& changes) {
-  json::array a;
-  for (const auto& c : changes) {
-    a.push_back(json::object{{"field", c.field}, {"before", c.before}, {"after", c.after}});
-  }
-  return a;
-}
-
 json::value Rate(double r) {
   return json::value(r);
 }
@@ -383,14 +349,11 @@ json::object ToJson(const ItemRecord& r) {
   if (!r.history.empty()) {
     json::array history;
     for (const auto& v : r.history) {
-      history.push_back(json::object{{"version", v.number},
-                                     {"effective", v.effective.ToString()},
-                                     {"recorded_at", v.recorded_at},
-                                     {"actor", v.actor},
-                                     {"reason", v.reason},
-                                     {"approval", v.approval},
-                                     {"adjusted", v.adjusted},
-                                     {"changes", ChangesJson(v.changes)}});
+      json::object version = reg::VersionJson(v);
+      version["approval"] = v.approval;
+      version["adjusted"] = v.adjusted;
+      version["changes"] = reg::ChangesJson(v.changes);
+      history.push_back(std::move(version));
     }
     o["history"] = std::move(history);
   }
@@ -448,17 +411,6 @@ json::object ToJson(const Summary& s) {
           {"ranking", std::move(ranking)}};
 }
 
-json::object ToJson(const ImportReport& r) {
-  json::array errors;
-  for (const auto& e : r.errors) {
-    errors.push_back(json::object{
-        {"row", e.row}, {"column", e.column}, {"code", e.code}, {"message", e.message}});
-  }
-  return {{"rows", r.rows},           {"created", r.created},       {"updated", r.updated},
-          {"unchanged", r.unchanged}, {"rejected", r.rejected},     {"dry_run", r.dry_run},
-          {"written", r.written},     {"errors", std::move(errors)}};
-}
-
 namespace internal {
 
 // --- Dates and months -----------------------------------------------------------------------
@@ -479,10 +431,6 @@ Date FromDayNumber(int64_t n) {
 
 Date AddDays(Date d, int64_t days) {
   return FromDayNumber(DayNumber(d) + days);
-}
-
-Date Today(const Clock& clock) {
-  return *Date::Parse(FormatTime(clock.Now()).substr(0, 10));
 }
 
 std::optional<Date> DateOfTime(std::string_view time) {
@@ -525,37 +473,15 @@ std::string IsoWeek(Date d) {
 
 // --- Items ----------------------------------------------------------------------------------
 
-Problem MakeProblem(std::string code, std::string field, std::string message) {
-  return {Error::Invalid(std::move(code), field + ": " + std::move(message)), std::move(field)};
-}
-
 Item Normalized(const Item& in) {
   Item i = in;
   for (std::string* s :
        {&i.code, &i.programme, &i.parent, &i.title, &i.sector, &i.lead_unit, &i.leader.name,
         &i.leader.position, &i.expected_product, &i.measure_unit, &i.indicator}) {
-    *s = CollapseText(*s);
+    *s = reg::CollapseText(*s);
   }
-  std::vector<std::string> units;
-  for (const auto& u : i.cooperating_units) {
-    std::string s = CollapseText(u);
-    if (!s.empty() && s != i.lead_unit && std::find(units.begin(), units.end(), s) == units.end()) {
-      units.push_back(std::move(s));
-    }
-  }
-  i.cooperating_units = std::move(units);
+  i.cooperating_units = reg::CleanList(i.cooperating_units, i.lead_unit);
   return i;
-}
-
-std::vector<FieldChange> Diff(const Item* before, const Item& after) {
-  const json::object b = before ? ToJson(*before) : json::object();
-  std::vector<FieldChange> out;
-  for (const auto& [key, value] : ToJson(after)) {
-    const json::value* old = b.if_contains(key);
-    if (old ? *old == value : !IsSet(value)) continue;
-    out.push_back({std::string(key), old ? *old : json::value(nullptr), value});
-  }
-  return out;
 }
 
 bool IsAdjustment(const Item& before, const Item& after) {
@@ -566,9 +492,10 @@ bool IsAdjustment(const Item& before, const Item& after) {
 
 store::TrackerWrite MakeWrite(const Item& item, const Current* current, Date effective,
                               const std::string& recorded_at, const Change& change) {
-  const int64_t number = current ? current->version + 1 : 1;
   const bool adjusted = current && IsAdjustment(current->item, item);
-  const std::string snapshot = json::serialize(ToJson(item));
+  const json::object before = current ? ToJson(current->item) : json::object();
+  const reg::NewVersion v =
+      reg::MakeVersion(current ? &before : nullptr, ToJson(item), current ? current->version : 0);
   store::TrackerWrite w;
   w.item.code = item.code;
   w.item.kind = ItemKindName(item.kind);
@@ -580,19 +507,19 @@ store::TrackerWrite MakeWrite(const Item& item, const Current* current, Date eff
   w.item.state = StateName(item.state);
   if (item.deadline) w.item.deadline = item.deadline->ToString();
   w.item.search = text::Fold(item.code + " " + item.title + " " + item.sector);
-  w.item.version = number;
+  w.item.version = v.number;
   w.item.effective_date = effective.ToString();
-  w.item.snapshot = snapshot;
+  w.item.snapshot = v.snapshot;
   w.version.code = item.code;
-  w.version.number = number;
+  w.version.number = v.number;
   w.version.effective_date = effective.ToString();
   w.version.recorded_at = recorded_at;
   w.version.actor = change.actor;
   w.version.reason = change.reason;
   w.version.approval = change.approval;
   w.version.adjusted = adjusted;
-  w.version.changes = json::serialize(ChangesJson(Diff(current ? &current->item : nullptr, item)));
-  w.version.snapshot = snapshot;
+  w.version.changes = v.changes;
+  w.version.snapshot = v.snapshot;
   return w;
 }
 
@@ -600,7 +527,7 @@ Result<Current> FromRow(const store::TrackerItemRow& row) {
   auto item = ItemFromJson(json_util::Parse(row.snapshot));
   auto effective = Date::Parse(row.effective_date);
   auto first = Date::Parse(row.first_effective);
-  if (!item || !effective || !first) return Fail(Corrupt("item '" + row.code + "'"));
+  if (!item || !effective || !first) return Fail(kCodes.Corrupt("item '" + row.code + "'"));
   return Current{std::move(*item), row.version, *effective, row.adjusted, *first};
 }
 
@@ -609,34 +536,21 @@ Result<Current> FromRow(const store::TrackerVersionRow& row) {
   auto effective = Date::Parse(row.effective_date);
   auto first = Date::Parse(row.first_effective);
   if (!item || !effective || !first) {
-    return Fail(Corrupt("version " + std::to_string(row.number) + " of '" + row.code + "'"));
+    return Fail(kCodes.Corrupt("version " + std::to_string(row.number) + " of '" + row.code + "'"));
   }
   return Current{std::move(*item), row.number, *effective, row.adjusted_so_far, *first};
 }
 
 Result<Version> VersionFromRow(const store::TrackerVersionRow& row) {
-  auto item = ItemFromJson(json_util::Parse(row.snapshot));
-  auto effective = Date::Parse(row.effective_date);
-  json::value changes = json_util::Parse(row.changes);
-  if (!item || !effective || !changes.is_array()) {
-    return Fail(Corrupt("version " + std::to_string(row.number) + " of '" + row.code + "'"));
-  }
-  Version v{row.number,   *effective, row.recorded_at, row.actor, row.reason, row.approval,
-            row.adjusted, {},         std::move(*item)};
-  for (const auto& c : changes.get_array()) {
-    const auto* o = c.if_object();
-    const auto* field = o ? o->if_contains("field") : nullptr;
-    if (!field || !field->is_string()) return Fail(Corrupt("change of '" + row.code + "'"));
-    v.changes.push_back({std::string(field->get_string()),
-                         o->contains("before") ? o->at("before") : nullptr,
-                         o->contains("after") ? o->at("after") : nullptr});
-  }
-  return v;
+  auto v = reg::ReadVersion(kCodes, row, &ItemFromJson);
+  if (!v) return Fail(v.error());
+  return Version{row.number,   v->effective, row.recorded_at,       row.actor,           row.reason,
+                 row.approval, row.adjusted, std::move(v->changes), std::move(v->record)};
 }
 
 Result<Programme> FromRow(const store::TrackerProgrammeRow& row) {
   auto p = ProgrammeFromJson(json_util::Parse(row.snapshot));
-  if (!p) return Fail(Corrupt("programme '" + row.code + "'"));
+  if (!p) return Fail(kCodes.Corrupt("programme '" + row.code + "'"));
   return p;
 }
 
@@ -650,7 +564,7 @@ std::string ReportSnapshot(const Report& r) {
 Result<Report> FromRow(const store::TrackerReportRow& row) {
   const json::value v = json_util::Parse(row.snapshot);
   const auto* o = v.if_object();
-  if (!o) return Fail(Corrupt("report of '" + row.code + "' for " + row.month));
+  if (!o) return Fail(kCodes.Corrupt("report of '" + row.code + "' for " + row.month));
   Report r;
   r.task = row.code;
   r.month = row.month;

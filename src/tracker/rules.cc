@@ -1,8 +1,5 @@
 // The register's rules (listed in tracker.h): which fields every item needs, which state changes
 // make sense, what an adjustment must carry, and where an item may sit in an assignment chain.
-#include <algorithm>
-#include <cctype>
-
 #include "tracker/internal.h"
 
 namespace pdh::tracker::internal {
@@ -14,28 +11,16 @@ using Finding = std::optional<Problem>;
 // Longest assignment chain followed when looking for cycles.
 constexpr int kMaxChain = 1000;
 
-Problem Missing(const std::string& field, const std::string& why) {
-  return MakeProblem("tracker.missing_field", field, "required " + why);
-}
-
-Problem Invalid(const std::string& field, const std::string& why) {
-  return MakeProblem("tracker.invalid_field", field, why);
-}
-
-bool ValidCode(const std::string& code) {
-  return !code.empty() && code.size() <= 64 && std::all_of(code.begin(), code.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
-  });
-}
-
 Finding CheckIdentity(const Item& i) {
-  if (i.code.empty()) return Missing("code", "for every item");
-  if (!ValidCode(i.code)) {
-    return Invalid("code", "use up to 64 letters, digits, '.', '-' or '_' (e.g. NQ57-NV-012)");
+  if (i.code.empty()) return kCodes.Missing("code", "for every item");
+  if (!reg::ValidCode(i.code)) {
+    return kCodes.Invalid("code",
+                          "use up to 64 letters, digits, '.', '-' or '_' (e.g. NQ57-NV-012)");
   }
-  if (i.programme.empty()) return Missing("programme", "for every item (a programme code)");
-  if (i.title.empty()) return Missing("title", "for every item");
-  if (i.lead_unit.empty()) return Missing("lead_unit", "for every item (the lead unit's code)");
+  if (i.programme.empty()) return kCodes.Missing("programme", "for every item (a programme code)");
+  if (i.title.empty()) return kCodes.Missing("title", "for every item");
+  if (i.lead_unit.empty())
+    return kCodes.Missing("lead_unit", "for every item (the lead unit's code)");
   return std::nullopt;
 }
 
@@ -103,24 +88,24 @@ Finding CheckTransition(const Item& next, const Edit& edit) {
 
 Finding CheckFields(const Item& i, const Edit& edit) {
   if (!i.deadline && i.recurrence == Recurrence::kNone) {
-    return Missing("deadline", "unless the task recurs");
+    return kCodes.Missing("deadline", "unless the task recurs");
   }
   if (i.assigned_at && i.deadline && *i.deadline < *i.assigned_at) {
-    return Invalid("deadline",
-                   "must not be before assigned_at (" + i.assigned_at->ToString() + ")");
+    return kCodes.Invalid("deadline",
+                          "must not be before assigned_at (" + i.assigned_at->ToString() + ")");
   }
   if (i.state == State::kCompleted && !i.completed_at) {
-    return Missing("completed_at", "when the item is completed");
+    return kCodes.Missing("completed_at", "when the item is completed");
   }
   if (i.completed_at && (i.state == State::kNotStarted || i.state == State::kInProgress)) {
-    return Invalid("completed_at", "only a completed item has a completion date");
+    return kCodes.Invalid("completed_at", "only a completed item has a completion date");
   }
   if (i.completed_at && edit.effective < *i.completed_at) {
-    return Invalid("completed_at",
-                   "must not be after the effective date (" + edit.effective.ToString() + ")");
+    return kCodes.Invalid(
+        "completed_at", "must not be after the effective date (" + edit.effective.ToString() + ")");
   }
   if (i.kind == ItemKind::kTarget && !i.target_value) {
-    return Missing("target_value", "for a target (the value to reach)");
+    return kCodes.Missing("target_value", "for a target (the value to reach)");
   }
   return std::nullopt;
 }
@@ -140,7 +125,7 @@ Finding CheckUnits(const Item& i, const Edit& edit, const Context& context) {
 
 Finding CheckParent(const Item& i, const Context& context) {
   if (i.parent.empty()) return std::nullopt;
-  if (i.parent == i.code) return Invalid("parent", "an item is not assigned from itself");
+  if (i.parent == i.code) return kCodes.Invalid("parent", "an item is not assigned from itself");
   auto up = context.parent_of(i.parent);
   if (!up) {
     return MakeProblem("tracker.unknown_parent", "parent",
@@ -148,8 +133,8 @@ Finding CheckParent(const Item& i, const Context& context) {
   }
   for (int n = 0; n < kMaxChain && !up->empty(); ++n) {
     if (*up == i.code) {
-      return Invalid("parent", "'" + i.parent + "' is itself assigned from '" + i.code +
-                                   "': an assignment chain cannot loop");
+      return kCodes.Invalid("parent", "'" + i.parent + "' is itself assigned from '" + i.code +
+                                          "': an assignment chain cannot loop");
     }
     up = context.parent_of(*up);
     if (!up) break;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <functional>
 #include <initializer_list>
 #include <map>
 #include <set>
@@ -25,6 +26,8 @@ using cells::Folded;
 using cells::FormatDate;
 using cells::Join;
 using cells::Spellings;
+using Column = reg::Column<Item>;
+using reg::kEffectiveColumn;
 
 // The most data rows one import reads (tracker.bad_file beyond).
 constexpr size_t kMaxImportRows = 20000;
@@ -44,13 +47,8 @@ using Table = Sheet;
 // header, and kMaxImportRows data rows.
 constexpr size_t kMaxTableRows = kMaxImportRows + kHeaderSearchRows + 1;
 
-Error BadFile(const std::string& why) {
-  return Error::BadRequest("tracker.bad_file", why);
-}
-
-Error TooManyRows() {
-  return BadFile("more than " + std::to_string(kMaxImportRows) + " rows: split the file");
-}
+// The register's error codes.
+constexpr reg::Codes kCodes("tracker");
 
 RowError MakeError(size_t row, std::string column, std::string code, std::string message) {
   return {row, std::move(column), std::move(code), std::move(message)};
@@ -228,25 +226,6 @@ const Spellings<State>& StateSpellings() {
 
 // --- Columns --------------------------------------------------------------------------------
 
-// One column: how an item's field is written into a cell and read back from one.
-struct Column {
-  std::string_view name;
-  std::string (*format)(const Item&);
-  CellError (*parse)(Item&, const std::string&);
-  bool date = false;    // holds dates: XLSX serial numbers are read as days
-  bool number = false;  // written to XLSX as numbers
-  bool last = false;    // read after the others ("Thường xuyên" as a deadline sets recurrence)
-};
-
-template <auto Field>
-Column TextColumn(std::string_view name) {
-  return {name, [](const Item& i) -> std::string { return i.*Field; },
-          [](Item& i, const std::string& cell) -> CellError {
-            i.*Field = cell;
-            return std::nullopt;
-          }};
-}
-
 template <std::string Leader::*Field>
 Column LeaderColumn(std::string_view name) {
   return {name, [](const Item& i) { return i.leader.*Field; },
@@ -254,12 +233,6 @@ Column LeaderColumn(std::string_view name) {
             i.leader.*Field = cell;
             return std::nullopt;
           }};
-}
-
-template <std::optional<Date> Item::*Field>
-Column DateColumn(std::string_view name) {
-  return {name, [](const Item& i) { return FormatDate(i.*Field); },
-          [](Item& i, const std::string& cell) { return cells::ParseDate(cell, i.*Field); }, true};
 }
 
 template <std::optional<double> Item::*Field>
@@ -271,20 +244,22 @@ Column NumberColumn(std::string_view name) {
 
 const std::vector<Column>& ColumnDefs() {
   static const std::vector<Column> columns = {
+      // A blank kind is kept, or guessed for a new row.
       {"kind", [](const Item& i) { return std::string(ItemKindName(i.kind)); },
        [](Item& i, const std::string& c) {
          return cells::ParseEnum(c, i.kind, ParseItemKind, KindSpellings());
-       }},
-      TextColumn<&Item::code>("code"),
-      TextColumn<&Item::programme>("programme"),
-      TextColumn<&Item::parent>("parent"),
+       },
+       false, false, false, true},
+      reg::TextColumn<&Item::code>("code"),
+      reg::TextColumn<&Item::programme>("programme"),
+      reg::TextColumn<&Item::parent>("parent"),
       {"level", [](const Item& i) { return std::string(LevelName(i.level)); },
        [](Item& i, const std::string& c) {
          return cells::ParseEnum(c, i.level, ParseLevel, LevelSpellings());
        }},
-      TextColumn<&Item::title>("title"),
-      TextColumn<&Item::sector>("sector"),
-      TextColumn<&Item::lead_unit>("lead_unit"),
+      reg::TextColumn<&Item::title>("title"),
+      reg::TextColumn<&Item::sector>("sector"),
+      reg::TextColumn<&Item::lead_unit>("lead_unit"),
       {"cooperating_units", [](const Item& i) { return Join(i.cooperating_units); },
        [](Item& i, const std::string& c) -> CellError {
          i.cooperating_units = Split(c);
@@ -292,7 +267,7 @@ const std::vector<Column>& ColumnDefs() {
        }},
       LeaderColumn<&Leader::name>("leader_name"),
       LeaderColumn<&Leader::position>("leader_position"),
-      DateColumn<&Item::assigned_at>("assigned_at"),
+      reg::DateColumn<&Item::assigned_at>("assigned_at"),
       {"deadline", [](const Item& i) { return FormatDate(i.deadline); }, ParseDeadlineCell, true,
        false, true},
       {"recurrence", [](const Item& i) { return std::string(RecurrenceName(i.recurrence)); },
@@ -303,40 +278,28 @@ const std::vector<Column>& ColumnDefs() {
          }
          return cells::ParseEnum(c, i.recurrence, ParseRecurrence, RecurrenceSpellings());
        }},
-      TextColumn<&Item::expected_product>("expected_product"),
+      reg::TextColumn<&Item::expected_product>("expected_product"),
       NumberColumn<&Item::baseline>("baseline"),
       NumberColumn<&Item::target_value>("target_value"),
-      TextColumn<&Item::measure_unit>("measure_unit"),
-      TextColumn<&Item::indicator>("indicator"),
+      reg::TextColumn<&Item::measure_unit>("measure_unit"),
+      reg::TextColumn<&Item::indicator>("indicator"),
       {"state", [](const Item& i) { return std::string(StateName(i.state)); },
        [](Item& i, const std::string& c) {
          return cells::ParseEnum(c, i.state, ParseState, StateSpellings());
        }},
-      DateColumn<&Item::completed_at>("completed_at"),
+      reg::DateColumn<&Item::completed_at>("completed_at"),
   };
   return columns;
 }
 
 // Import-only columns: how the edit is recorded rather than what it says.
-constexpr std::string_view kEffectiveColumn = "effective_date";
 constexpr std::string_view kReasonColumn = "reason";
 constexpr std::string_view kApprovalColumn = "approval";
 constexpr std::string_view kSkippedColumn{};
 
-const Column* FindColumn(std::string_view name) {
-  const auto& defs = ColumnDefs();
-  auto it = std::find_if(defs.begin(), defs.end(), [&](const Column& c) { return c.name == name; });
-  return it == defs.end() ? nullptr : &*it;
-}
-
 // Headers as plans and reports write them in Vietnamese, for each column; kSkippedColumn for
 // the row number and notes columns every Vietnamese table has.
-struct HeaderSpelling {
-  std::string_view text;
-  std::string_view column;
-};
-
-constexpr auto kHeaderSpellings = std::to_array<HeaderSpelling>({
+constexpr auto kHeaderSpellings = std::to_array<reg::HeaderSpelling>({
     {"Loại", "kind"},
     {"Phân loại", "kind"},
     {"Loại nhiệm vụ", "kind"},
@@ -428,109 +391,10 @@ constexpr auto kHeaderSpellings = std::to_array<HeaderSpelling>({
     {"Ghi chú", kSkippedColumn},
 });
 
-// Folded header -> column: the English names and the Vietnamese spellings.
-const std::map<std::string, std::string_view>& HeaderKeys() {
-  static const std::map<std::string, std::string_view> keys = [] {
-    std::map<std::string, std::string_view> out;
-    for (const auto& c : ColumnDefs()) out.emplace(text::FoldAlnum(c.name), c.name);
-    for (std::string_view name : {kEffectiveColumn, kReasonColumn, kApprovalColumn}) {
-      out.emplace(text::FoldAlnum(name), name);
-    }
-    for (const auto& s : kHeaderSpellings) out.emplace(text::FoldAlnum(s.text), s.column);
-    out.emplace("", kSkippedColumn);  // "#", "—": punctuation only
-    return out;
-  }();
-  return keys;
-}
-
-// The import column a header cell names; "" for a column the import skips, nullopt when it
-// names nothing known. Compared without diacritics, case, spaces or punctuation.
-std::optional<std::string_view> ColumnNamed(std::string_view header) {
-  const auto& keys = HeaderKeys();
-  auto it = keys.find(text::FoldAlnum(header));
-  if (it == keys.end()) return std::nullopt;
-  return it->second;
-}
-
-bool IsDateColumn(std::string_view column) {
-  if (column == kEffectiveColumn) return true;
-  const Column* c = FindColumn(column);
-  return c != nullptr && c->date;
-}
-
-bool NamesCode(const std::vector<std::string>& cells) {
-  return std::any_of(cells.begin(), cells.end(),
-                     [](const std::string& cell) { return ColumnNamed(cell) == "code"; });
-}
-
-// --- Reading rows ---------------------------------------------------------------------------
-
-// Where each known column sits in the header.
-struct Header {
-  std::vector<std::pair<size_t, const Column*>> fields;
-  std::optional<size_t> code, kind, target_value, effective, reason, approval;
-};
-
-Header ReadHeader(const std::vector<std::string>& cells, size_t row,
-                  std::vector<RowError>& errors) {
-  Header h;
-  std::map<std::string_view, std::string> seen;  // column -> the header cell that named it
-  for (size_t i = 0; i < cells.size(); ++i) {
-    const std::string cell = text::CollapseSpaces(cells[i]);
-    if (cell.empty()) continue;
-    const auto name = ColumnNamed(cell);
-    if (!name) {
-      errors.push_back(MakeError(row, cell, "tracker.unknown_column",
-                                 "unknown column: use the columns of an export"));
-      continue;
-    }
-    if (name->empty()) continue;
-    if (auto [it, added] = seen.emplace(*name, cell); !added) {
-      errors.push_back(MakeError(row, cell, "tracker.duplicate_column",
-                                 "'" + it->second + "' and '" + cell + "' both name the column " +
-                                     std::string(*name) + ": keep one"));
-      continue;
-    }
-    if (*name == kEffectiveColumn) {
-      h.effective = i;
-    } else if (*name == kReasonColumn) {
-      h.reason = i;
-    } else if (*name == kApprovalColumn) {
-      h.approval = i;
-    } else {
-      if (*name == "code") h.code = i;
-      if (*name == "kind") h.kind = i;
-      if (*name == "target_value") h.target_value = i;
-      h.fields.emplace_back(i, FindColumn(*name));
-    }
-  }
-  // Fields read last go last; the rest keep the file's order.
-  std::stable_partition(h.fields.begin(), h.fields.end(),
-                        [](const auto& f) { return !f.second->last; });
-  if (!h.code) {
-    errors.push_back(MakeError(row, "code", "tracker.missing_column", "required (Mã)"));
-  }
-  return h;
-}
-
-// The row under a Vietnamese header that numbers its columns: "(1)", "(2)", ... or 1, 2, ...
-bool IsColumnNumbering(const std::vector<std::string>& cells) {
-  int expected = 0;
-  int numbered = 0;
-  for (const auto& raw : cells) {
-    std::string cell = text::CollapseSpaces(raw);
-    if (cell.empty()) continue;
-    if (cell.size() > 2 && cell.front() == '(' && cell.back() == ')') {
-      cell = cell.substr(1, cell.size() - 2);
-    }
-    int n = 0;
-    auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), n);
-    if (ec != std::errc() || end != cell.data() + cell.size()) return false;
-    if (expected != 0 && n != expected) return false;
-    expected = n + 1;
-    ++numbered;
-  }
-  return numbered >= 3;
+const reg::Layout<Item>& SheetLayout() {
+  static const reg::Layout<Item> layout(kCodes, ColumnDefs(), {kReasonColumn, kApprovalColumn},
+                                        kHeaderSpellings, "required (Mã)");
+  return layout;
 }
 
 // The register's items by code, as they stand.
@@ -566,7 +430,7 @@ std::pair<std::string, std::string> ColumnOf(const Error& error) {
     std::string column;
     if (auto a = aliases.find(field); a != aliases.end()) {
       column = a->second;
-    } else if (FindColumn(field) != nullptr) {
+    } else if (SheetLayout().Find(field) != nullptr) {
       column = field;
     }
     if (!column.empty()) return {column, error.message.substr(colon + 2)};
@@ -580,13 +444,14 @@ std::pair<std::string, std::string> ColumnOf(const Error& error) {
 // Turns the rows into one batch of edits over the register, the rows before included.
 class RowReader {
  public:
-  RowReader(const Header& header, std::map<std::string, Item> items, const ImportOptions& options)
+  RowReader(const reg::Header& header, std::map<std::string, Item> items,
+            const ImportOptions& options)
       : header_(header), items_(std::move(items)), options_(options) {}
 
   // The edit of one row, or its errors.
   std::optional<Tracker::BatchEdit> Read(size_t row, const std::vector<std::string>& cells,
                                          std::vector<RowError>& errors) {
-    const std::string code = cells::At(cells, header_.code);
+    const std::string code = cells::At(cells, header_.Find("code"));
     if (code.empty()) {
       errors.push_back(MakeError(row, "code", "tracker.missing_field", "every row needs a code"));
       return std::nullopt;
@@ -595,9 +460,12 @@ class RowReader {
     const Item* current = found == items_.end() ? nullptr : &found->second;
     Item item = current ? *current : Item{};
     if (!current) NewItemKind(cells, item);
-    Change change{options_.actor, cells::At(cells, header_.reason),
-                  cells::At(cells, header_.approval), options_.effective, std::nullopt};
-    if (!ReadCells(row, cells, item, change.effective, errors)) return std::nullopt;
+    Change change{options_.actor, cells::At(cells, header_.Find(kReasonColumn)),
+                  cells::At(cells, header_.Find(kApprovalColumn)), options_.effective,
+                  std::nullopt};
+    if (!SheetLayout().ReadCells(header_, row, cells, item, change.effective, errors)) {
+      return std::nullopt;
+    }
     item.code = code;
     if (options_.may_edit && (!current || *current != item) && !Allowed(item, current)) {
       errors.push_back(MakeError(row, "lead_unit", "tracker.forbidden",
@@ -611,72 +479,31 @@ class RowReader {
  private:
   // A new row without a kind: a target when it has a target value, else a task.
   void NewItemKind(const std::vector<std::string>& cells, Item& item) const {
-    if (cells::At(cells, header_.kind).empty() && !cells::At(cells, header_.target_value).empty()) {
+    if (cells::At(cells, header_.Find("kind")).empty() &&
+        !cells::At(cells, header_.Find("target_value")).empty()) {
       item.kind = ItemKind::kTarget;
     }
-  }
-
-  // Applies the row's cells over `item`; false (with the errors) when a cell cannot be read.
-  bool ReadCells(size_t row, const std::vector<std::string>& cells, Item& item,
-                 std::optional<Date>& effective, std::vector<RowError>& errors) const {
-    const size_t before = errors.size();
-    for (const auto& [i, column] : header_.fields) {
-      const std::string cell = cells::At(cells, i);
-      if (column->name == "kind" && cell.empty()) continue;  // kept, or guessed for a new row
-      if (auto bad = column->parse(item, cell)) {
-        errors.push_back(MakeError(row, std::string(column->name), "tracker.invalid_field", *bad));
-      }
-    }
-    if (auto cell = cells::At(cells, header_.effective); !cell.empty()) {
-      if (auto bad = cells::ParseDate(cell, effective)) {
-        errors.push_back(
-            MakeError(row, std::string(kEffectiveColumn), "tracker.invalid_field", *bad));
-      }
-    }
-    return errors.size() == before;
   }
 
   bool Allowed(const Item& item, const Item* current) const {
     return options_.may_edit(item.lead_unit) && (!current || options_.may_edit(current->lead_unit));
   }
 
-  const Header& header_;
+  const reg::Header& header_;
   std::map<std::string, Item> items_;
   const ImportOptions& options_;
 };
-
-// The index of the header row: the first of the first rows that names the code column.
-std::optional<size_t> FindHeader(const Table& t) {
-  size_t seen = 0;
-  for (size_t i = 0; i < t.rows.size() && seen < kHeaderSearchRows; ++i) {
-    if (cells::Blank(t.rows[i])) continue;
-    if (NamesCode(t.rows[i])) return i;
-    ++seen;
-  }
-  return std::nullopt;
-}
-
-ImportReport NoHeader(const Table& t, bool dry_run) {
-  ImportReport report;
-  report.dry_run = dry_run;
-  report.errors.push_back(MakeError(t.RowNumber(0), "code", "tracker.missing_column",
-                                    "no header row: none of the first " +
-                                        std::to_string(kHeaderSearchRows) +
-                                        " rows has a code (Mã) column; add one, or use the "
-                                        "columns of an export"));
-  return report;
-}
 
 // Checks every row of `table` (its header at `header_at`), then writes all of them or none.
 Result<ImportReport> ImportTable(Tracker& tracker, const Table& table, size_t header_at,
                                  const ImportOptions& options) {
   ImportReport report;
   report.dry_run = options.dry_run;
-  const Header header =
-      ReadHeader(table.rows[header_at], table.RowNumber(header_at), report.errors);
+  const reg::Header header = SheetLayout().headers().Read(
+      table.rows[header_at], table.RowNumber(header_at), report.errors);
   std::vector<size_t> data;  // indexes of the data rows
   for (size_t i = header_at + 1; i < table.rows.size(); ++i) {
-    if (!cells::Blank(table.rows[i]) && !IsColumnNumbering(table.rows[i])) data.push_back(i);
+    if (!cells::Blank(table.rows[i]) && !reg::IsColumnNumbering(table.rows[i])) data.push_back(i);
   }
   report.rows = data.size();
   if (!report.errors.empty()) return report;
@@ -719,9 +546,13 @@ Result<ImportReport> ImportTable(Tracker& tracker, const Table& table, size_t he
 
 Result<ImportReport> ImportTable(Tracker& tracker, const Table& table,
                                  const ImportOptions& options) {
-  if (table.rows.empty()) return Fail(BadFile("the file is empty: the first row is the header"));
-  auto header_at = FindHeader(table);
-  if (!header_at) return NoHeader(table, options.dry_run);
+  if (table.rows.empty()) {
+    return Fail(kCodes.BadFile("the file is empty: the first row is the header"));
+  }
+  auto header_at = reg::FindHeader(table, SheetLayout().headers(), kHeaderSearchRows);
+  if (!header_at) {
+    return reg::NoHeader(kCodes, table.RowNumber(0), kHeaderSearchRows, "", options.dry_run);
+  }
   return ImportTable(tracker, table, *header_at, options);
 }
 
@@ -730,79 +561,54 @@ Result<Table> ExportTable(Tracker& tracker) {
   auto items = CurrentItems(tracker);
   if (!items) return Fail(items.error());
   Table table;
-  std::vector<std::string> header;
-  for (const auto& c : ColumnDefs()) header.emplace_back(c.name);
-  table.rows.push_back(std::move(header));
-  for (const auto& [code, item] : *items) {
-    std::vector<std::string> cells;
-    for (const auto& c : ColumnDefs()) cells.push_back(c.format(item));
-    table.rows.push_back(std::move(cells));
-  }
+  table.rows.push_back(SheetLayout().Names());
+  for (const auto& [code, item] : *items) table.rows.push_back(SheetLayout().Format(item));
   return table;
-}
-
-Error WriteFailed(const std::string& why) {
-  return Error::Internal("tracker.write_failed", "could not write the export: " + why);
-}
-
-// --- XLSX -----------------------------------------------------------------------------------
-
-bool NamesDateColumn(const std::string& header_cell) {
-  auto column = ColumnNamed(header_cell);
-  return column && IsDateColumn(*column);
 }
 
 // The shared sheet code's errors as the tracker's.
 Error FileError(const Error& e) {
-  if (e.code == kSheetTooManyRows) return TooManyRows();
-  if (e.code == kSheetWriteFailed) return Error::Internal("tracker.write_failed", e.message);
-  return BadFile(e.message);
+  if (e.code == kSheetTooManyRows) return kCodes.TooManyRows(kMaxImportRows);
+  return kCodes.BadFile(e.message);
 }
 
 }  // namespace
 
 Result<ImportReport> Tracker::ImportCsv(std::istream& in, const ImportOptions& options) {
-  auto table = ReadCsvSheet(in, kMaxTableRows);
-  if (!table) return Fail(FileError(table.error()));
+  auto table = reg::ReadCsv(kCodes, in, kMaxTableRows, kMaxImportRows);
+  if (!table) return Fail(table.error());
   return ImportTable(*this, *table, options);
 }
 
 Result<ImportReport> Tracker::ImportXlsx(std::string bytes, const ImportOptions& options) {
-  auto reader = XlsxReader::OpenBuffer(std::move(bytes), {.fill_merged = true});
-  if (!reader) {
-    return Fail(BadFile(reader.error().message + " (save it from Excel as .xlsx, or as CSV)"));
-  }
+  auto reader = reg::OpenWorkbook(kCodes, std::move(bytes), "");
+  if (!reader) return Fail(reader.error());
   // The rows above the header are kept: ImportTable finds the header again among them.
-  auto read = ReadXlsxSheet(*reader, {.is_header = NamesCode,
-                                      .is_date_column = NamesDateColumn,
-                                      .header_search_rows = kHeaderSearchRows,
-                                      .max_rows = kMaxTableRows,
-                                      .keep_rows_above_header = true});
+  const reg::Headers& headers = SheetLayout().headers();
+  auto read = ReadXlsxSheet(
+      *reader, {.is_header = std::bind_front(&reg::Headers::NamesCode, &headers),
+                .is_date_column = std::bind_front(&reg::Headers::NamesDateColumn, &headers),
+                .header_search_rows = kHeaderSearchRows,
+                .max_rows = kMaxTableRows,
+                .keep_rows_above_header = true});
   if (!read) return Fail(FileError(read.error()));
   const Table& table = read->sheet;
-  if (table.rows.empty()) return Fail(BadFile("the sheet is empty: the first row is the header"));
+  if (table.rows.empty()) {
+    return Fail(kCodes.BadFile("the sheet is empty: the first row is the header"));
+  }
   return ImportTable(*this, table, options);
 }
 
 Status Tracker::ExportCsv(std::ostream& out) {
   auto table = ExportTable(*this);
   if (!table) return Fail(table.error());
-  WriteCsvSheet(out, table->rows);
-  if (!out) return Fail(WriteFailed("the output stream failed"));
-  return Ok();
+  return reg::WriteCsv(kCodes, out, *table, "could not write the export: the output stream failed");
 }
 
 Status Tracker::ExportXlsx(std::ostream& out) {
   auto table = ExportTable(*this);
   if (!table) return Fail(table.error());
-  std::vector<XlsxColumn> columns;
-  for (const auto& c : ColumnDefs()) {
-    columns.push_back(c.number ? XlsxColumn::kNumber : XlsxColumn::kText);
-  }
-  if (auto s = WriteXlsxSheet(out, kSheetName, table->rows, std::move(columns)); !s) {
-    return Fail(FileError(s.error()));
-  }
-  return Ok();
+  return reg::WriteXlsx(kCodes, out, kSheetName, *table, SheetLayout().XlsxColumns());
 }
 
 }  // namespace pdh::tracker

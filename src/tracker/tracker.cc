@@ -24,20 +24,6 @@ Error NotFound(const std::string& code) {
   return Error::NotFound("tracker.not_found", "no target or task with code '" + code + "'");
 }
 
-// Words of a free-text query, folded: "Chuyển  đổi số" -> {"chuyen", "doi", "so"}.
-std::vector<std::string> Words(const std::string& q) {
-  std::vector<std::string> words;
-  const std::string folded = text::Fold(q);
-  size_t start = 0;
-  while (start < folded.size()) {
-    size_t end = folded.find(' ', start);
-    if (end == std::string::npos) end = folded.size();
-    if (end > start) words.push_back(folded.substr(start, end - start));
-    start = end + 1;
-  }
-  return words;
-}
-
 bool Matches(const Item& i, const Filter& f, const std::vector<std::string>& words) {
   if (f.kind && i.kind != *f.kind) return false;
   if (f.programme && i.programme != *f.programme) return false;
@@ -52,21 +38,14 @@ bool Matches(const Item& i, const Filter& f, const std::vector<std::string>& wor
 
 Programme Normalized(const Programme& in) {
   Programme p = in;
-  for (std::string* s : {&p.code, &p.name, &p.legal_basis}) {
-    *s = text::CollapseSpaces(text::Nfc(*s));
-  }
+  for (std::string* s : {&p.code, &p.name, &p.legal_basis}) *s = reg::CollapseText(*s);
   return p;
 }
 
 std::optional<internal::Problem> CheckProgramme(const Programme& p) {
   using internal::MakeProblem;
-  const bool valid_code =
-      !p.code.empty() && p.code.size() <= 64 &&
-      std::all_of(p.code.begin(), p.code.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
-      });
   if (p.code.empty()) return MakeProblem("tracker.missing_field", "code", "required");
-  if (!valid_code) {
+  if (!reg::ValidCode(p.code)) {
     return MakeProblem("tracker.invalid_field", "code",
                        "use up to 64 letters, digits, '.', '-' or '_' (e.g. NQ57)");
   }
@@ -215,14 +194,7 @@ ItemRecord MakeRecord(const Current& c, Date as_of, std::optional<int> percent) 
 Result<std::vector<Current>> ItemsAsOf(store::Store& store, Date as_of) {
   auto rows = store.tracker().AsOf(as_of.ToString());
   if (!rows) return Fail(rows.error());
-  std::vector<Current> out;
-  out.reserve(rows->size());
-  for (const auto& row : *rows) {
-    auto cur = FromRow(row);
-    if (!cur) return Fail(cur.error());
-    out.push_back(std::move(*cur));
-  }
-  return out;
+  return reg::ReadRows(*rows, [](const store::TrackerVersionRow& row) { return FromRow(row); });
 }
 
 int DueDay(store::Store& store) {
@@ -336,22 +308,17 @@ Result<Tracker::BatchResult> Tracker::ApplyBatch(const std::vector<BatchEdit>& e
 Result<ItemRecord> Tracker::Get(const std::string& code, Date as_of) {
   auto rows = impl_->store.tracker().Versions(code);
   if (!rows) return Fail(rows.error());
-  if (rows->empty()) return Fail(NotFound(code));
   // The version in force on `as_of`; the first one when the item was recorded later.
-  const store::TrackerVersionRow* in_force = &rows->front();
-  for (const auto& row : *rows) {
-    if (row.effective_date <= as_of.ToString()) in_force = &row;
-  }
+  const store::TrackerVersionRow* in_force = reg::InForce(*rows, as_of);
+  if (!in_force) return Fail(NotFound(code));
   auto cur = internal::FromRow(*in_force);
   if (!cur) return Fail(cur.error());
   auto reports = internal::LoadReports(impl_->store, {.code = code}, as_of);
   if (!reports) return Fail(reports.error());
   ItemRecord record = internal::MakeRecord(*cur, as_of, internal::LatestPercent(*reports, code));
-  for (const auto& row : *rows) {
-    auto version = internal::VersionFromRow(row);
-    if (!version) return Fail(version.error());
-    record.history.push_back(std::move(*version));
-  }
+  auto history = reg::ReadRows(*rows, internal::VersionFromRow);
+  if (!history) return Fail(history.error());
+  record.history = std::move(*history);
   return record;
 }
 
@@ -364,7 +331,7 @@ Result<Page> Tracker::List(const Filter& filter, Date as_of) {
   if (!items) return Fail(items.error());
   auto reports = internal::LoadReports(impl_->store, {}, as_of);
   if (!reports) return Fail(reports.error());
-  const auto words = Words(filter.q);
+  const auto words = reg::Words(filter.q);
   Page page;
   for (const auto& c : *items) {  // by code
     if (!filter.after.empty() && c.item.code <= filter.after) continue;

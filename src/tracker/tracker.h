@@ -21,6 +21,7 @@
 #include "core/date.h"
 #include "core/error.h"
 #include "notify/notify.h"
+#include "register/register.h"
 #include "store/store.h"
 #include "units/units.h"
 
@@ -105,11 +106,7 @@ struct Item {
 // Who may edit is the caller's check: officers of the lead unit record state changes; adding
 // items and adjustments are for the steward unit (DoST) and administrators.
 
-struct FieldChange {
-  std::string field;
-  boost::json::value before;
-  boost::json::value after;
-};
+using FieldChange = reg::FieldChange;
 
 struct Change {
   std::string actor;
@@ -241,30 +238,10 @@ struct Summary {
 
 // --- Import -------------------------------------------------------------------------------
 
-struct RowError {
-  size_t row = 0;
-  std::string column;
-  std::string code;
-  std::string message;
-};
-
-struct ImportOptions {
-  std::string actor;
-  bool dry_run = false;
-  std::optional<Date> effective;
-  std::function<bool(const std::string& lead_unit)> may_edit;  // unset: every unit
-};
-
-struct ImportReport {
-  size_t rows = 0;
-  size_t created = 0;
-  size_t updated = 0;
-  size_t unchanged = 0;
-  size_t rejected = 0;
-  bool dry_run = false;
-  bool written = false;
-  std::vector<RowError> errors;
-};
+// The import's problems, options and report (the register's; may_edit is given the lead unit).
+using RowError = reg::RowError;
+using ImportOptions = reg::ImportOptions;
+using ImportReport = reg::ImportReport;
 
 struct Filter {
   std::optional<ItemKind> kind;
@@ -384,7 +361,7 @@ boost::json::object ToJson(const ItemRecord& r);  // item + version, effective, 
 boost::json::object ToJson(const Report& r);
 boost::json::object ToJson(const Obligation& o);
 boost::json::object ToJson(const Summary& s);
-boost::json::object ToJson(const ImportReport& r);
+using reg::ToJson;  // ImportReport
 // Errors: tracker.invalid_field (unknown keys refused).
 Result<Item> ItemFromJson(const boost::json::value& v);
 // A report as a client writes it: task, month, percent, done, difficulties, proposals (the

@@ -2,7 +2,8 @@
 // specialized databases and national databases, their history, the report's figures as of a date,
 // and CSV/XLSX import and export. Same transport and errors (ApiError) as api.ts.
 
-import { apiGet, apiRequest, sendRaw } from './api';
+import { apiGet, apiRequest } from './api';
+import { sheetApi, type ImportFormat, type ImportReport } from './register-api';
 
 export type CatalogKind = 'platform' | 'database' | 'national';
 export type CatalogStatus = 'planned' | 'under_construction' | 'in_use' | 'not_connected' | 'connected';
@@ -101,16 +102,7 @@ export interface CatalogFacets {
   tags: string[];
 }
 
-export interface CatalogImportReport {
-  rows: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  rejected: number;
-  dry_run: boolean;
-  written: boolean;
-  errors: { row: number; column: string; code: string; message: string }[];
-}
+export type CatalogImportReport = ImportReport;
 
 /** What a write adds to the entry: why, from when, and (edits) the version it was based on. */
 export interface CatalogWrite extends CatalogEntry {
@@ -119,10 +111,9 @@ export interface CatalogWrite extends CatalogEntry {
   expected_version?: number;
 }
 
-export type ImportFormat = 'csv' | 'xlsx';
+export type { ImportFormat };
 
 const enc = encodeURIComponent;
-const xlsxType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export const catalogApi = {
   summary: (asOf: string) => apiGet<CatalogSummary>(`/catalog/summary?as_of=${enc(asOf)}`),
@@ -135,7 +126,5 @@ export const catalogApi = {
   entry: (code: string) => apiGet<CatalogRecord>(`/catalog/entries/${enc(code)}`),
   create: (body: CatalogWrite) => apiRequest<CatalogRecord>('POST', '/catalog/entries', body),
   update: (code: string, body: CatalogWrite) => apiRequest<CatalogRecord>('PUT', `/catalog/entries/${enc(code)}`, body),
-  import: (file: Blob, format: ImportFormat, dryRun: boolean) =>
-    sendRaw<CatalogImportReport>('POST', `/catalog/import?format=${format}&dry_run=${dryRun}`, file, format === 'csv' ? 'text/csv' : xlsxType),
-  exportUrl: (format: ImportFormat) => `/api/v1/catalog/export?format=${format}`,
+  ...sheetApi('catalog'),
 };

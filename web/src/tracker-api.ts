@@ -5,6 +5,7 @@
 // outbox. Same transport and errors (ApiError) as api.ts.
 
 import { apiCached, apiGet, apiRequest, sendRaw } from './api';
+import { sheetApi, type ImportFormat, type ImportReport } from './register-api';
 
 export type TrackerLevel = 'central' | 'province' | 'unit';
 export type ItemKind = 'target' | 'task';
@@ -181,16 +182,7 @@ export interface Programme {
   period_to: string | null;
 }
 
-export interface TrackerImportReport {
-  rows: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  rejected: number;
-  dry_run: boolean;
-  written: boolean;
-  errors: { row: number; column: string; code: string; message: string }[];
-}
+export type TrackerImportReport = ImportReport;
 
 export interface OutboxMessage {
   id: number;
@@ -220,10 +212,9 @@ export interface ReportWrite {
   proposals: string;
 }
 
-export type ImportFormat = 'csv' | 'xlsx';
+export type { ImportFormat };
 
 const enc = encodeURIComponent;
-const xlsxType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const asOfParam = (asOf?: string) => (asOf ? `?as_of=${enc(asOf)}` : '');
 
 export const trackerApi = {
@@ -246,9 +237,7 @@ export const trackerApi = {
   attachmentUrl: (id: number) => `/api/v1/tracker/attachments/${id}`,
   /** Filters: unit, month (YYYY-MM), as_of. */
   reports: (query: URLSearchParams) => apiGet<{ due_day: number; items: Obligation[] }>(`/tracker/reports?${query}`),
-  import: (file: Blob, format: ImportFormat, dryRun: boolean) =>
-    sendRaw<TrackerImportReport>('POST', `/tracker/import?format=${format}&dry_run=${dryRun}`, file, format === 'csv' ? 'text/csv' : xlsxType),
-  exportUrl: (format: ImportFormat) => `/api/v1/tracker/export?format=${format}`,
+  ...sheetApi('tracker'),
   outbox: (state?: OutboxMessage['state']) => apiGet<{ items: OutboxMessage[] }>(`/tracker/outbox${state ? `?state=${state}` : ''}`),
   reminders: (asOf: string) => apiRequest<{ added: number }>('POST', `/tracker/reminders?as_of=${enc(asOf)}`),
 };

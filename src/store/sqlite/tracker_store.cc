@@ -80,40 +80,6 @@ TrackerAttachmentRow ReadAttachment(const Statement& st) {
   return {st.Int(0), st.Text(1), st.Text(2), st.Int(3), st.Text(4), st.Text(5)};
 }
 
-// A statement's text with its parameters, numbered ?1, ?2, ... in the order they are added.
-struct Sql {
-  std::string text;
-  std::vector<std::string> params;
-
-  // Adds `condition`, whose one '?' stands for `value`.
-  Sql& Where(std::string_view condition, std::string value) {
-    text += params.empty() ? " WHERE " : " AND ";
-    params.push_back(std::move(value));
-    std::string c(condition);
-    c.replace(c.find('?'), 1, "?" + std::to_string(params.size()));
-    text += c;
-    return *this;
-  }
-};
-
-template <class Row, class ReadFn>
-Result<std::vector<Row>> ReadAll(ReadPool& pool, const Sql& sql, ReadFn read) {
-  auto lease = pool.Acquire();
-  if (!lease) return Fail(lease.error());
-  auto st = lease->db().Prepare(sql.text);
-  if (!st) return Fail(st.error());
-  for (size_t i = 0; i < sql.params.size(); ++i) {
-    st->Bind(static_cast<int>(i + 1), std::string_view(sql.params[i]));
-  }
-  std::vector<Row> out;
-  for (;;) {
-    auto r = st->Step();
-    if (!r) return Fail(r.error());
-    if (!*r) return out;
-    out.push_back(read(*st));
-  }
-}
-
 Error NotFound(const std::string& code) {
   return Error::NotFound("tracker.not_found", "no target or task with code '" + code + "'");
 }

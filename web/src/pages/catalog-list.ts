@@ -10,18 +10,16 @@ import {
   catalogKinds,
   statusesFor,
   type CatalogFacets,
-  type CatalogImportReport,
   type CatalogKind,
   type CatalogRecord,
-  type ImportFormat,
 } from '../catalog-api';
+import { importPanel, onSearchTyped, pagedRows, pageQuery, select, writeFilters } from '../components/register-list';
 import { h, mount } from '../dom';
-import { busy, field, formMessage, input } from '../forms';
-import { fmtDate, fmtInt, t, type Key } from '../i18n';
+import { field, input } from '../forms';
+import { fmtDate, t, type Key } from '../i18n';
 import { loadPage, pageHead, titled } from '../page';
 import { go, type RouteContext } from '../router';
 import { currentUser } from '../session';
-import { showError } from '../shell';
 import { canWrite, catalogTabs, consolidationBadge, entryHref, kindLabel, statusBadge, statusLabel, unitShortName } from './catalog-common';
 
 const pageSize = 50;
@@ -37,19 +35,8 @@ function readFilters(): Filters {
   return f;
 }
 
-function writeFilters(f: Filters): void {
-  const p = new URLSearchParams();
-  for (const k of filterKeys) if (f[k].trim()) p.set(k, f[k].trim());
-  const query = p.toString();
-  history.replaceState(null, '', `${location.pathname}${query ? `?${query}` : ''}`);
-}
-
 function apiQuery(f: Filters, cursor?: string): URLSearchParams {
-  const p = new URLSearchParams();
-  for (const k of filterKeys) if (f[k].trim()) p.set(k, f[k].trim());
-  p.set('limit', String(pageSize));
-  if (cursor) p.set('cursor', cursor);
-  return p;
+  return pageQuery(filterKeys, f, pageSize, cursor);
 }
 
 interface Data {
@@ -74,19 +61,8 @@ export async function catalogListPage(outlet: HTMLElement, { signal }: RouteCont
   );
 }
 
-/** A filter's choices; a value from the address that is not among them (any more) is offered too. */
-function select(id: string, options: [string, string][], value: string, allLabel: string): HTMLSelectElement {
-  const all: [string, string][] = value && !options.some(([v]) => v === value) ? [...options, [value, value]] : options;
-  const el = h('select', { id, name: id }, h('option', { value: '' }, allLabel), all.map(([v, label]) => h('option', { value: v }, label)));
-  el.value = value;
-  return el;
-}
-
 function render(outlet: HTMLElement, signal: AbortSignal, data: Data): void {
   const filters = { ...data.filters };
-  let items = data.items;
-  let next = data.next;
-  let seq = 0;
   const writer = canWrite(currentUser());
 
   const search = input('catalog-q', {
@@ -138,54 +114,24 @@ function render(outlet: HTMLElement, signal: AbortSignal, data: Data): void {
     );
   }
 
-  function renderRows(): void {
-    mount(tbody, items.length === 0 ? h('tr', {}, h('td', { colspan: cols, class: 'empty' }, t('catalog.noMatch'))) : items.map(row));
-    count.textContent = next ? t('catalog.shownMore', { shown: fmtInt(items.length) }) : t('catalog.shown', { shown: fmtInt(items.length) });
-    more.hidden = !next;
-  }
-
-  async function reload(): Promise<void> {
-    writeFilters(filters);
-    const mine = ++seq;
-    tableWrap.setAttribute('aria-busy', 'true');
-    try {
-      const page = await catalogApi.entries(apiQuery(filters));
-      if (signal.aborted || mine !== seq) return;
-      items = page.items;
-      next = page.next;
-      renderRows();
-    } catch (err) {
-      if (!signal.aborted && mine === seq) showError(err);
-    } finally {
-      if (mine === seq) tableWrap.removeAttribute('aria-busy');
-    }
-  }
-
-  more.addEventListener('click', () =>
-    void busy(more, async () => {
-      if (!next) return;
-      const mine = seq;
-      try {
-        const page = await catalogApi.entries(apiQuery(filters, next));
-        if (signal.aborted || mine !== seq) return;
-        items = [...items, ...page.items];
-        next = page.next;
-        renderRows();
-      } catch (err) {
-        showError(err);
-      }
-    }),
-  );
-
-  let timer = 0;
-  search.addEventListener('input', () => {
-    clearTimeout(timer);
-    timer = window.setTimeout(() => {
-      filters.q = search.value;
-      void reload();
-    }, 300);
+  const list = pagedRows({
+    signal,
+    first: data,
+    fetch: (cursor) => catalogApi.entries(apiQuery(filters, cursor)),
+    row,
+    cols,
+    texts: { noMatch: 'catalog.noMatch', shown: 'catalog.shown', shownMore: 'catalog.shownMore' },
+    tbody,
+    tableWrap,
+    count,
+    more,
+    beforeReload: () => writeFilters(filterKeys, filters),
   });
-  signal.addEventListener('abort', () => clearTimeout(timer));
+  const reload = list.reload;
+  const cancelTyped = onSearchTyped(search, signal, (q) => {
+    filters.q = q;
+    void reload();
+  });
   const onChange = (key: keyof Filters, el: HTMLSelectElement) =>
     el.addEventListener('change', () => {
       filters[key] = el.value;
@@ -247,7 +193,13 @@ function render(outlet: HTMLElement, signal: AbortSignal, data: Data): void {
       h('a', { class: 'button button-secondary', href: catalogApi.exportUrl('csv'), download: '', 'data-testid': 'catalog-export-csv' }, t('catalog.exportCsv')),
       h('a', { class: 'button button-secondary', href: catalogApi.exportUrl('xlsx'), download: '', 'data-testid': 'catalog-export-xlsx' }, t('catalog.exportXlsx')),
     ),
-    writer && importPanel(() => reload()),
+    writer &&
+      importPanel({
+        id: 'catalog',
+        texts: { title: 'catalog.import', lead: 'catalog.importLead', rejected: 'catalog.importRejected', written: 'catalog.importWritten', dry: 'catalog.importDry' },
+        upload: catalogApi.import,
+        onWritten: reload,
+      }),
     h(
       'form',
       {
@@ -256,7 +208,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, data: Data): void {
         // Enter in the search box searches at once.
         onsubmit: (e: Event) => {
           e.preventDefault();
-          clearTimeout(timer);
+          cancelTyped();
           filters.q = search.value;
           void reload();
         },
@@ -273,96 +225,6 @@ function render(outlet: HTMLElement, signal: AbortSignal, data: Data): void {
     tableWrap,
     h('p', {}, more),
   );
-  renderRows();
+  list.render();
   titled(outlet, t('catalog.title'));
-}
-
-/** The import: a CSV or XLSX file, checked only (dry run) or written; the report with its row errors. */
-function importPanel(onWritten: () => Promise<void>): HTMLElement {
-  const file = input('catalog-import-file', { type: 'file', accept: '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'data-testid': 'catalog-import-file' });
-  const dryRun = input('catalog-import-dry', { type: 'checkbox', checked: true, 'data-testid': 'catalog-import-dry' });
-  const message = formMessage('catalog-import-message');
-  const report = h('div', { 'data-testid': 'catalog-import-report', 'aria-live': 'polite' });
-  const submit = h('button', { type: 'submit', class: 'button', 'data-testid': 'catalog-import-submit' }, t('catalog.importSubmit'));
-
-  function showReport(r: CatalogImportReport): void {
-    const outcome = r.errors.length > 0 ? t('catalog.importRejected') : r.written ? t('catalog.importWritten') : t('catalog.importDry');
-    mount(
-      report,
-      h('p', { class: `notice ${r.errors.length ? 'warn' : 'ok'}`, 'data-testid': 'catalog-import-outcome' }, outcome),
-      h(
-        'ul',
-        { class: 'chips', 'aria-label': t('catalog.importCounts') },
-        (
-          [
-            ['rows', r.rows],
-            ['created', r.created],
-            ['updated', r.updated],
-            ['unchanged', r.unchanged],
-            ['rejected', r.rejected],
-          ] as const
-        ).map(([k, n]) => h('li', { 'data-testid': `catalog-import-${k}` }, h('strong', {}, fmtInt(n)), ' ', t(`catalog.import.${k}`))),
-      ),
-      r.errors.length > 0 &&
-        h(
-          'div',
-          { class: 'table-wrap' },
-          h(
-            'table',
-            { class: 'data', 'data-testid': 'catalog-import-errors' },
-            h('caption', { class: 'visually-hidden' }, t('catalog.importErrors')),
-            h(
-              'thead',
-              {},
-              h('tr', {}, [t('catalog.import.row'), t('catalog.import.column'), t('catalog.import.code'), t('catalog.import.message')].map((c) => h('th', { scope: 'col' }, c))),
-            ),
-            h(
-              'tbody',
-              {},
-              r.errors.map((e) =>
-                h(
-                  'tr',
-                  { 'data-testid': 'catalog-import-error' },
-                  h('td', { class: 'num' }, fmtInt(e.row)),
-                  h('td', {}, e.column ? h('code', {}, e.column) : t('state.none')),
-                  h('td', {}, h('code', {}, e.code)),
-                  h('td', {}, e.message),
-                ),
-              ),
-            ),
-          ),
-        ),
-    );
-  }
-
-  const form = h(
-    'form',
-    {
-      class: 'stack',
-      onsubmit: (e: Event) => {
-        e.preventDefault();
-        const chosen = file.files?.[0];
-        if (!chosen) return message.error(null, t('catalog.importChoose'));
-        const format: ImportFormat = /\.xlsx$/i.test(chosen.name) ? 'xlsx' : 'csv';
-        void busy(submit, async () => {
-          message.clear();
-          report.replaceChildren();
-          try {
-            const r = await catalogApi.import(chosen, format, dryRun.checked);
-            showReport(r);
-            if (r.written) await onWritten();
-          } catch (err) {
-            message.error(err);
-          }
-        });
-      },
-    },
-    h('p', { class: 'muted' }, t('catalog.importLead')),
-    h('div', { class: 'form-grid' }, field(t('catalog.importFile'), file)),
-    h('label', { class: 'check' }, dryRun, t('catalog.importDryRun')),
-    message.el,
-    h('p', {}, submit),
-    report,
-  );
-  return h('details', { class: 'card panel', 'data-testid': 'catalog-import-panel' }, h('summary', {}, h('h2', {}, t('catalog.import'))), form);
 }

@@ -11,20 +11,18 @@ import {
   trackerApi,
   trackerLevels,
   type DerivedStatus,
-  type ImportFormat,
   type ItemKind,
   type ItemRecord,
   type Programme,
-  type TrackerImportReport,
   type TrackerLevel,
 } from '../tracker-api';
+import { importPanel, onSearchTyped, pagedRows, pageQuery, select, writeFilters } from '../components/register-list';
 import { h, mount } from '../dom';
-import { busy, field, formMessage, input } from '../forms';
-import { fmtDate, fmtInt, t, type Key } from '../i18n';
+import { field, input } from '../forms';
+import { fmtDate, t, type Key } from '../i18n';
 import { loadPage, pageHead, titled } from '../page';
 import { go, type RouteContext } from '../router';
 import { currentUser, hasRole } from '../session';
-import { showError } from '../shell';
 import {
   asOfFromAddress,
   fmtPercent,
@@ -53,19 +51,8 @@ function readFilters(): Filters {
   return f;
 }
 
-function writeFilters(f: Filters): void {
-  const p = new URLSearchParams();
-  for (const k of filterKeys) if (f[k].trim()) p.set(k, f[k].trim());
-  const query = p.toString();
-  history.replaceState(null, '', `${location.pathname}${query ? `?${query}` : ''}`);
-}
-
 function apiQuery(f: Filters, cursor?: string): URLSearchParams {
-  const p = new URLSearchParams();
-  for (const k of filterKeys) if (f[k].trim()) p.set(k, f[k].trim());
-  p.set('limit', String(pageSize));
-  if (cursor) p.set('cursor', cursor);
-  return p;
+  return pageQuery(filterKeys, f, pageSize, cursor);
 }
 
 interface Data {
@@ -102,14 +89,6 @@ export async function trackerListPage(outlet: HTMLElement, { signal }: RouteCont
   );
 }
 
-/** A filter's choices; a value from the address that is not among them (any more) is offered too. */
-function select(id: string, options: [string, string][], value: string, allLabel: string): HTMLSelectElement {
-  const all: [string, string][] = value && !options.some(([v]) => v === value) ? [...options, [value, value]] : options;
-  const el = h('select', { id, name: id }, h('option', { value: '' }, allLabel), all.map(([v, label]) => h('option', { value: v }, label)));
-  el.value = value;
-  return el;
-}
-
 /** Administrators and officers may import (the server checks each row's lead unit). */
 function canImport(): boolean {
   return hasRole(currentUser(), ['administrator', 'officer']);
@@ -117,9 +96,6 @@ function canImport(): boolean {
 
 function render(outlet: HTMLElement, signal: AbortSignal, data: Data): void {
   const filters = { ...data.filters };
-  let items = data.items;
-  let next = data.next;
-  let seq = 0;
 
   const search = input('nq57-q', {
     type: 'search',
@@ -166,55 +142,27 @@ function render(outlet: HTMLElement, signal: AbortSignal, data: Data): void {
     );
   }
 
-  function renderRows(): void {
-    mount(tbody, items.length === 0 ? h('tr', {}, h('td', { colspan: cols, class: 'empty' }, t('tracker.noMatch'))) : items.map(row));
-    count.textContent = next ? t('tracker.shownMore', { shown: fmtInt(items.length) }) : t('tracker.shown', { shown: fmtInt(items.length) });
-    more.hidden = !next;
-    asOfNote.textContent = t('tracker.statusAsOf', { date: fmtDate(filters.as_of || readAsOf()) });
-  }
-
-  async function reload(): Promise<void> {
-    writeFilters(filters);
-    const mine = ++seq;
-    tableWrap.setAttribute('aria-busy', 'true');
-    try {
-      const page = await trackerApi.items(apiQuery(filters));
-      if (signal.aborted || mine !== seq) return;
-      items = page.items;
-      next = page.next;
-      renderRows();
-    } catch (err) {
-      if (!signal.aborted && mine === seq) showError(err);
-    } finally {
-      if (mine === seq) tableWrap.removeAttribute('aria-busy');
-    }
-  }
-
-  more.addEventListener('click', () =>
-    void busy(more, async () => {
-      if (!next) return;
-      const mine = seq;
-      try {
-        const page = await trackerApi.items(apiQuery(filters, next));
-        if (signal.aborted || mine !== seq) return;
-        items = [...items, ...page.items];
-        next = page.next;
-        renderRows();
-      } catch (err) {
-        showError(err);
-      }
-    }),
-  );
-
-  let timer = 0;
-  search.addEventListener('input', () => {
-    clearTimeout(timer);
-    timer = window.setTimeout(() => {
-      filters.q = search.value;
-      void reload();
-    }, 300);
+  const list = pagedRows({
+    signal,
+    first: data,
+    fetch: (cursor) => trackerApi.items(apiQuery(filters, cursor)),
+    row,
+    cols,
+    texts: { noMatch: 'tracker.noMatch', shown: 'tracker.shown', shownMore: 'tracker.shownMore' },
+    tbody,
+    tableWrap,
+    count,
+    more,
+    beforeReload: () => writeFilters(filterKeys, filters),
+    afterRender: () => {
+      asOfNote.textContent = t('tracker.statusAsOf', { date: fmtDate(filters.as_of || readAsOf()) });
+    },
   });
-  signal.addEventListener('abort', () => clearTimeout(timer));
+  const reload = list.reload;
+  const cancelTyped = onSearchTyped(search, signal, (q) => {
+    filters.q = q;
+    void reload();
+  });
   const onChange = (key: keyof Filters, el: HTMLSelectElement) =>
     el.addEventListener('change', () => {
       filters[key] = el.value;
@@ -274,7 +222,13 @@ function render(outlet: HTMLElement, signal: AbortSignal, data: Data): void {
       h('a', { class: 'button button-secondary', href: trackerApi.exportUrl('csv'), download: '', 'data-testid': 'nq57-export-csv' }, t('tracker.exportCsv')),
       h('a', { class: 'button button-secondary', href: trackerApi.exportUrl('xlsx'), download: '', 'data-testid': 'nq57-export-xlsx' }, t('tracker.exportXlsx')),
     ),
-    canImport() && importPanel(() => reload()),
+    canImport() &&
+      importPanel({
+        id: 'nq57',
+        texts: { title: 'tracker.import', lead: 'tracker.importLead', rejected: 'tracker.importRejected', written: 'tracker.importWritten', dry: 'tracker.importDry' },
+        upload: trackerApi.import,
+        onWritten: reload,
+      }),
     h(
       'form',
       {
@@ -282,7 +236,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, data: Data): void {
         role: 'search',
         onsubmit: (e: Event) => {
           e.preventDefault();
-          clearTimeout(timer);
+          cancelTyped();
           filters.q = search.value;
           void reload();
         },
@@ -300,100 +254,6 @@ function render(outlet: HTMLElement, signal: AbortSignal, data: Data): void {
     tableWrap,
     h('p', {}, more),
   );
-  renderRows();
+  list.render();
   titled(outlet, t('tracker.listTitle'));
-}
-
-/** The import: a CSV or XLSX file, checked only (dry run) or written; the report with its row errors. */
-function importPanel(onWritten: () => Promise<void>): HTMLElement {
-  const file = input('nq57-import-file', {
-    type: 'file',
-    accept: '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-    'data-testid': 'nq57-import-file',
-  });
-  const dryRun = input('nq57-import-dry', { type: 'checkbox', checked: true, 'data-testid': 'nq57-import-dry' });
-  const message = formMessage('nq57-import-message');
-  const report = h('div', { 'data-testid': 'nq57-import-report', 'aria-live': 'polite' });
-  const submit = h('button', { type: 'submit', class: 'button', 'data-testid': 'nq57-import-submit' }, t('catalog.importSubmit'));
-
-  function showReport(r: TrackerImportReport): void {
-    const outcome = r.errors.length > 0 ? t('tracker.importRejected') : r.written ? t('tracker.importWritten') : t('tracker.importDry');
-    mount(
-      report,
-      h('p', { class: `notice ${r.errors.length ? 'warn' : 'ok'}`, 'data-testid': 'nq57-import-outcome' }, outcome),
-      h(
-        'ul',
-        { class: 'chips', 'aria-label': t('catalog.importCounts') },
-        (
-          [
-            ['rows', r.rows],
-            ['created', r.created],
-            ['updated', r.updated],
-            ['unchanged', r.unchanged],
-            ['rejected', r.rejected],
-          ] as const
-        ).map(([k, n]) => h('li', { 'data-testid': `nq57-import-${k}` }, h('strong', {}, fmtInt(n)), ' ', t(`catalog.import.${k}`))),
-      ),
-      r.errors.length > 0 &&
-        h(
-          'div',
-          { class: 'table-wrap' },
-          h(
-            'table',
-            { class: 'data', 'data-testid': 'nq57-import-errors' },
-            h('caption', { class: 'visually-hidden' }, t('catalog.importErrors')),
-            h(
-              'thead',
-              {},
-              h('tr', {}, [t('catalog.import.row'), t('catalog.import.column'), t('catalog.import.code'), t('catalog.import.message')].map((c) => h('th', { scope: 'col' }, c))),
-            ),
-            h(
-              'tbody',
-              {},
-              r.errors.map((e) =>
-                h(
-                  'tr',
-                  { 'data-testid': 'nq57-import-error' },
-                  h('td', { class: 'num' }, fmtInt(e.row)),
-                  h('td', {}, e.column ? h('code', {}, e.column) : t('state.none')),
-                  h('td', {}, h('code', {}, e.code)),
-                  h('td', {}, e.message),
-                ),
-              ),
-            ),
-          ),
-        ),
-    );
-  }
-
-  const form = h(
-    'form',
-    {
-      class: 'stack',
-      onsubmit: (e: Event) => {
-        e.preventDefault();
-        const chosen = file.files?.[0];
-        if (!chosen) return message.error(null, t('catalog.importChoose'));
-        const format: ImportFormat = /\.xlsx$/i.test(chosen.name) ? 'xlsx' : 'csv';
-        void busy(submit, async () => {
-          message.clear();
-          report.replaceChildren();
-          try {
-            const r = await trackerApi.import(chosen, format, dryRun.checked);
-            showReport(r);
-            if (r.written) await onWritten();
-          } catch (err) {
-            message.error(err);
-          }
-        });
-      },
-    },
-    h('p', { class: 'muted' }, t('tracker.importLead')),
-    h('div', { class: 'form-grid' }, field(t('catalog.importFile'), file)),
-    h('label', { class: 'check' }, dryRun, t('catalog.importDryRun')),
-    message.el,
-    h('p', {}, submit),
-    report,
-  );
-  return h('details', { class: 'card panel', 'data-testid': 'nq57-import-panel' }, h('summary', {}, h('h2', {}, t('tracker.import'))), form);
 }
