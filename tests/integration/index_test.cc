@@ -1,6 +1,6 @@
-// The index set over HTTP on the demo province: the overview as of 2025-10-31 carries every figure
-// of the October 2025 report; values by unit and period with children and series; a report of
-// values and a dossier batch change the values at once and reach an open event stream.
+// The index set over HTTP on the demo province: a report of values and a dossier batch change the
+// values at once and reach an open event stream; values imported by the CLI reach the server. The
+// overview's figures and the values' plain reads: tests/scenarios/index.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -10,7 +10,6 @@
 
 #include <boost/json.hpp>
 #include <chrono>
-#include <map>
 #include <string>
 
 #include "integration/pdh_server.h"
@@ -43,77 +42,6 @@ HttpResponse Post(const std::string& target, const std::string& body,
   r.body = body;
   r.headers = {{"Content-Type", type}};
   return Server().Request(r);
-}
-
-TEST(IndexApi, OverviewOfTheDemoCarriesTheReportsFigures) {
-  auto o = Json(Server().Get("/api/v1/overview?as_of=2025-10-31"));
-  EXPECT_EQ(o["as_of"], "2025-10-31");
-  std::map<std::string, json::object> f;
-  for (const auto& x : o["figures"].as_array())
-    f[std::string(x.at("key").as_string())] = x.as_object();
-  auto part = [&](const std::string& key, const std::string& name) {
-    for (const auto& p : f[key]["parts"].as_array()) {
-      if (p.at("key").as_string() == name) return Num(p.at("value"));
-    }
-    return -1.0;
-  };
-  EXPECT_EQ(Num(f["nq57_tasks"]["value"]), 166);
-  EXPECT_EQ(part("nq57_tasks", "completed"), 90);
-  EXPECT_EQ(part("nq57_tasks", "in_progress"), 76);
-  EXPECT_EQ(Num(f["ubnd_targets"]["value"]), 53);
-  EXPECT_EQ(part("ubnd_targets", "completed"), 32);
-  EXPECT_DOUBLE_EQ(Num(f["ubnd_targets"]["percent"]), 60.38);
-  EXPECT_EQ(Num(f["ubnd_tasks"]["value"]), 235);
-  EXPECT_EQ(part("ubnd_tasks", "completed"), 88);
-  EXPECT_DOUBLE_EQ(Num(f["ubnd_tasks"]["percent"]), 37.45);
-  EXPECT_EQ(Num(f["platforms"]["value"]), 35);
-  EXPECT_EQ(Num(f["databases"]["value"]), 112);
-  EXPECT_EQ(part("databases", "in_use"), 69);
-  EXPECT_EQ(part("databases", "merged"), 35);
-  EXPECT_EQ(part("databases", "not_merged"), 34);
-  EXPECT_EQ(part("databases", "under_construction"), 43);
-  EXPECT_EQ(Num(f["indicators_updated"]["value"]), 602);
-  EXPECT_EQ(Num(f["indicators_updated"]["total"]), 957);
-  EXPECT_EQ(Num(f["national_databases"]["value"]), 13);
-  EXPECT_EQ(Num(f["national_databases"]["total"]), 16);
-  EXPECT_NEAR(Num(f["online_submission"]["value"]), 99.6, 0.005);
-  EXPECT_NEAR(Num(f["online_payment"]["value"]), 99.73, 0.005);
-  EXPECT_NEAR(Num(f["digitized"]["value"]), 99.65, 0.005);
-  EXPECT_NEAR(Num(f["satisfaction"]["value"]), 99, 0.005);
-  EXPECT_EQ(f["online_submission"]["status"], "green");
-  EXPECT_EQ(f["online_submission"]["trend"].as_array().size(), 12U);
-  EXPECT_EQ(Num(f["app_installs"]["value"]), 237000);
-  EXPECT_EQ(Num(f["st_enterprises"]["value"]), 26);
-  EXPECT_EQ(Num(f["startups"]["value"]), 6);
-  EXPECT_EQ(Num(f["digital_enterprises"]["value"]), 540);
-  EXPECT_EQ(part("digital_enterprises", "employees"), 5700);
-  // The demo sets its reference date: the same figures without as_of.
-  auto plain = Json(Server().Get("/api/v1/overview"));
-  EXPECT_EQ(plain["as_of"], "2025-10-31");
-  // The freshness board agrees.
-  auto fresh = Json(Server().Get("/api/v1/freshness?as_of=2025-10-31"));
-  EXPECT_EQ(Num(fresh["updated"]), 602);
-  EXPECT_EQ(Num(fresh["total"]), 957);
-  EXPECT_FALSE(fresh["units"].as_array().empty());
-}
-
-TEST(IndexApi, ValuesWithChildrenSeriesAndErrors) {
-  auto v = Json(Server().Get(
-      "/api/v1/values?indicator=DVC_TRUC_TUYEN&period=2025-10YTD&children=true&series=6"));
-  EXPECT_EQ(v["unit"].at("code"), "80");
-  EXPECT_NEAR(Num(v["value"]), 99.6, 0.005);
-  const auto& kids = v["children"].as_array();
-  EXPECT_GT(kids.size(), 96U);  // the communes and the departments
-  EXPECT_EQ(v["series"].as_array().size(), 6U);
-  auto list = Json(Server().Get("/api/v1/indicators?q=hai%20long&pack=public_services"));
-  ASSERT_FALSE(list["items"].as_array().empty());
-  EXPECT_EQ(list["items"].as_array()[0].at("code"), "DVC_HAI_LONG");
-  EXPECT_EQ(Server().Get("/api/v1/values?indicator=NOPE").status, 404);
-  EXPECT_EQ(Server().Get("/api/v1/values?indicator=DVC_SO_HOA&period=2025W1").status, 400);
-  auto check = Post("/api/v1/indicators/check", R"({"expression":"#{DVC_HS_TONG} / (2"})");
-  EXPECT_EQ(check.status, 200);
-  EXPECT_EQ(json::parse(check.body).at("ok"), false);
-  EXPECT_NE(check.body.find("at "), std::string::npos);
 }
 
 // A raw event-stream reader on the loopback.

@@ -1,5 +1,5 @@
-// Sign-in, second factor, CSRF, lockout, tokens and the audit log, end to end over HTTP and the
-// CLI, against the real server.
+// Sign-in, second factor, CSRF, lockout and the audit log, end to end over HTTP and the CLI,
+// against the real server (requests without credentials and API tokens: tests/scenarios/auth).
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -37,17 +37,6 @@ HttpResponse Login(const std::string& name, const std::string& password,
   json::object o{{"name", name}, {"password", password}};
   if (!totp.empty()) o["totp"] = totp;
   return SharedServer().Anonymous(Json("POST", "/api/v1/auth/login", json::serialize(o)));
-}
-
-TEST(Security, UnauthenticatedDataRequestsGet401) {
-  for (const char* target : {"/api/v1/units", "/api/v1/units/80/children", "/api/v1/users",
-                             "/api/v1/audit", "/api/v1/units/resolve?code=25456"}) {
-    auto r = SharedServer().Anonymous({"GET", target, "", {}});
-    EXPECT_EQ(r.status, 401) << target;
-    EXPECT_EQ(Code(r), "auth.no_session") << target;
-    EXPECT_EQ(r.Header("content-type"), "application/problem+json");
-  }
-  EXPECT_EQ(SharedServer().Anonymous({"GET", "/api/v1/info", "", {}}).status, 200);
 }
 
 TEST(Security, AdministratorEnrolsTotpThenSignsInWithIt) {
@@ -122,27 +111,6 @@ TEST(Security, FiveWrongPasswordsLockTheAccount) {
   // Failed sign-ins are in the audit log.
   auto audit = Body(s.Get("/api/v1/audit?actor=lock_a&action=login.failed"));
   EXPECT_GE(audit.at("items").as_array().size(), 5u);
-}
-
-TEST(Security, TokensCanBeRevoked) {
-  auto& s = SharedServer();
-  auto created =
-      s.Request(Json("POST", "/api/v1/tokens", R"({"name":"revoke-me","expires_in_days":7})"));
-  ASSERT_EQ(created.status, 201) << created.body;
-  const std::string token(Body(created).at("token").as_string());
-  const int64_t id = Body(created).at("id").as_int64();
-  auto use = s.Request({"GET", "/api/v1/units/80", "", {{"Authorization", "Bearer " + token}}});
-  EXPECT_EQ(use.status, 200);
-  auto listed = Body(s.Get("/api/v1/tokens"));
-  bool found = false;
-  for (const auto& t : listed.at("items").as_array()) found |= t.at("id").as_int64() == id;
-  EXPECT_TRUE(found);
-  EXPECT_EQ(s.Request({"DELETE", "/api/v1/tokens/" + std::to_string(id), "", {}}).status, 204);
-  auto after = s.Request({"GET", "/api/v1/units/80", "", {{"Authorization", "Bearer " + token}}});
-  EXPECT_EQ(after.status, 401);
-  EXPECT_EQ(Code(after), "auth.token_revoked");
-  auto bogus = s.Request({"GET", "/api/v1/units/80", "", {{"Authorization", "Bearer pdh_nope"}}});
-  EXPECT_EQ(Code(bogus), "auth.token_invalid");
 }
 
 TEST(Security, AuditLogVerifiesAndNamesATamperedEntry) {
