@@ -463,7 +463,7 @@ Result<ImportReport> Catalog::ImportRows(const Table& table, const ImportOptions
   for (size_t i = 1; i < table.rows.size(); ++i) report.rows += !cells::Blank(table.rows[i]);
   if (!report.errors.empty()) return report;
 
-  auto rows = store_.catalog().All();
+  auto rows = store_.All();
   if (!rows) return Fail(rows.error());
   Staged staged;
   for (const auto& row : *rows) {
@@ -482,7 +482,7 @@ Result<ImportReport> Catalog::ImportRows(const Table& table, const ImportOptions
     if (!cells::Blank(table.rows[i])) import.Run(table.RowNumber(i), table.rows[i], report, writes);
   }
   if (!report.errors.empty() || options.dry_run || writes.empty()) return report;
-  if (auto s = store_.catalog().Write(writes); !s) return Fail(s.error());
+  if (auto s = store_.Write(writes); !s) return Fail(s.error());
   report.written = true;
   return report;
 }
@@ -498,7 +498,7 @@ Result<ImportReport> Catalog::ImportCsv(std::istream& in, const ImportOptions& o
 }
 
 Result<Table> Catalog::ExportRows() {
-  auto rows = store_.catalog().All();
+  auto rows = store_.All();
   if (!rows) return Fail(rows.error());
   Table table;
   table.rows.push_back(Columns());
