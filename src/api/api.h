@@ -36,13 +36,15 @@ class Context {
         auth_(auth),
         audit_(audit_log),
         clock_(clock),
-        catalog_(store, catalog::Catalog::RegistrySource([this] { return this->registry(); }),
-                 clock),
-        tracker_(store, tracker::Tracker::RegistrySource([this] { return this->registry(); }),
-                 clock),
-        outbox_(store, clock) {}
+        catalog_(store.catalog(),
+                 catalog::Catalog::RegistrySource([this] { return this->registry(); }), clock),
+        tracker_(store.tracker(), store,
+                 tracker::Tracker::RegistrySource([this] { return this->registry(); }), clock),
+        outbox_(store.outbox(), clock) {}
 
   store::Store& store() { return store_; }
+  // The areas of the store the index set engine's functions are given.
+  engine::Stores engine_stores() { return {store_.index(), store_.datasets(), store_}; }
   std::shared_ptr<const units::Registry> registry() const {
     std::lock_guard lock(mu_);
     return registry_;

@@ -69,12 +69,12 @@ json::object AccountJson(Context& ctx, const auth::AccountView& a) {
 json::object TokenJson(Context& ctx, const store::TokenRow& t) {
   json::array perms(t.permissions.begin(), t.permissions.end());
   json::array units(t.unit_codes.begin(), t.unit_codes.end());
-  auto owner = ctx.store().identity().GetAccount(t.account_id);
+  auto owner = ctx.auth().AccountName(t.account_id);
   const bool active = !t.revoked_at && t.expires_at > FormatTime(ctx.clock().Now());
   return {{"id", t.id},
           {"name", t.name},
           {"prefix", t.prefix},
-          {"account", owner && *owner ? json::value((*owner)->name) : json::value(nullptr)},
+          {"account", owner ? json::value(*owner) : json::value(nullptr)},
           {"permissions", std::move(perms)},
           {"units", std::move(units)},
           {"created_at", t.created_at},
@@ -230,13 +230,7 @@ Response UpdateUser(Context& ctx, Request& req) {
       Must(ctx.auth().Enable(name));
     }
   }
-  if (auto dn = OptString(body, "display_name")) {
-    auto row = Must(ctx.store().identity().FindAccount(name));
-    if (row) {
-      row->display_name = *dn;
-      Must(ctx.store().identity().UpdateAccount(*row));
-    }
-  }
+  if (auto dn = OptString(body, "display_name")) Must(ctx.auth().SetDisplayName(name, *dn));
   return Response::Json(AccountJson(ctx, Must(ctx.auth().GetAccount(name))));
 }
 
@@ -313,7 +307,7 @@ Response ListAudit(Context& ctx, Request& req) {
       throw Failure(Error::BadRequest("request.invalid_cursor", "before must be an entry number"));
     q.before_seq = static_cast<int64_t>(*n);
   }
-  auto rows = Must(ctx.store().audit().Query(q));
+  auto rows = Must(ctx.audit().Entries(q));
   json::array items;
   for (const auto& e : rows) items.push_back(audit::EntryJson(e));
   const bool more = static_cast<int64_t>(rows.size()) == q.limit && !rows.empty();
@@ -323,7 +317,7 @@ Response ListAudit(Context& ctx, Request& req) {
 }
 
 Response VerifyAudit(Context& ctx, Request&) {
-  auto r = Must(audit::Verify(ctx.store()));
+  auto r = Must(ctx.audit().Verify());
   return Response::Json(json::object{
       {"ok", r.ok},
       {"entries", r.entries},

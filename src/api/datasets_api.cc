@@ -31,7 +31,7 @@ constexpr const char* kSchemaSchema =
     R"({"type":"object","description":"Frictionless Table Schema with pdh: keys","properties":{"fields":{"type":"array","items":{"type":"object"}},"primaryKey":{"type":"array","items":{"type":"string"}},"foreignKeys":{"type":"array","items":{"type":"object"}},"missingValues":{"type":"array","items":{"type":"string"}}}})";
 
 ingest::Dataset Load(Context& ctx, const Request& req) {
-  return Must(ingest::LoadDataset(ctx.store(), req.params.at("code")));
+  return Must(ingest::LoadDataset(ctx.store().datasets(), req.params.at("code")));
 }
 
 json::object Summary(Context& ctx, const ingest::Dataset& d) {
@@ -49,7 +49,7 @@ json::object Summary(Context& ctx, const ingest::Dataset& d) {
            d.row.owner_unit.empty() ? json::value() : UnitNameOr(*registry, d.row.owner_unit)},
           {"template", d.row.template_name},
           {"version", d.row.version},
-          {"row_count", Must(ctx.store().datasets().RowCount(d.row.code))},
+          {"row_count", Must(ingest::RowCount(ctx.store().datasets(), d.row.code))},
           {"created_at", d.row.created_at},
           {"updated_at", d.row.updated_at},
           {"field_count", static_cast<int64_t>(d.schema.fields.size())},
@@ -59,7 +59,8 @@ json::object Summary(Context& ctx, const ingest::Dataset& d) {
 
 Response List(Context& ctx, Request&) {
   json::array items;
-  for (const auto& d : Must(ingest::ListDatasets(ctx.store()))) items.push_back(Summary(ctx, d));
+  for (const auto& d : Must(ingest::ListDatasets(ctx.store().datasets())))
+    items.push_back(Summary(ctx, d));
   return Response::Json(json::object{{"items", std::move(items)}});
 }
 
@@ -81,7 +82,7 @@ Response Get(Context& ctx, Request& req) {
   out["schema"] = d.schema.ToJson();
   out["table"] = "ds_" + d.row.code;
   json::array versions;
-  for (const auto& v : Must(ctx.store().datasets().Versions(d.row.code))) {
+  for (const auto& v : Must(ingest::SchemaVersions(ctx.store().datasets(), d.row.code))) {
     versions.push_back({{"version", v.version},
                         {"created_at", v.created_at},
                         {"created_by", v.created_by},
@@ -105,8 +106,8 @@ Response Create(Context& ctx, Request& req) {
   if (const json::value* s = body.if_contains("schema"); s != nullptr && !s->is_null()) {
     nd.schema = Must(ingest::ParseSchema(*s));
   }
-  const auto d = Must(ingest::CreateDataset(ctx.store(), *ctx.registry(), nd, CallerOf(req).name,
-                                            FormatTime(ctx.clock().Now())));
+  const auto d = Must(ingest::CreateDataset(ctx.store().datasets(), *ctx.registry(), nd,
+                                            CallerOf(req).name, FormatTime(ctx.clock().Now())));
   return Response::Json(Summary(ctx, d), 201);
 }
 
@@ -118,7 +119,7 @@ Response ChangeSchema(Context& ctx, Request& req) {
     throw Failure(Error::BadRequest("request.invalid_body", "the body needs the new schema"));
   }
   const auto d = Must(ingest::ChangeSchema(
-      ctx.store(), req.params.at("code"), Must(ingest::ParseSchema(*s)),
+      ctx.store().datasets(), req.params.at("code"), Must(ingest::ParseSchema(*s)),
       OptString(body, "note").value_or(""), CallerOf(req).name, FormatTime(ctx.clock().Now())));
   json::object out = Summary(ctx, d);
   out["schema"] = d.schema.ToJson();
@@ -189,7 +190,7 @@ Response Ingest(Context& ctx, Request& req) {
   options.may_write = [&ctx, &p](const units::Unit& u) { return MayOn(ctx, p, kWrite, &u, false); };
   auto registry = ctx.registry();
   const auto report =
-      Must(ingest::IngestBytes(ctx.store(), *registry, d, std::move(req.body), options));
+      Must(ingest::IngestBytes(ctx.store().datasets(), *registry, d, std::move(req.body), options));
   if (report.status == "committed") ctx.SyncEngine();
   return Response::Json(report.ToJson());
 }
@@ -212,19 +213,16 @@ Response Batches(Context& ctx, Request& req) {
     if (!n) throw Failure(Error::BadRequest("request.invalid_cursor", "cursor is a batch id"));
     before = static_cast<int64_t>(*n);
   }
-  auto rows =
-      Must(ctx.store().datasets().Batches(d.row.code, before, static_cast<int64_t>(limit) + 1));
+  auto rows = Must(ingest::ListBatches(ctx.store().datasets(), d.row.code, before,
+                                       static_cast<int64_t>(limit) + 1));
   json::array items;
   json::value next;
   for (size_t i = 0; i < rows.size(); ++i) {
     if (i == limit) {
-      next = std::to_string(rows[i - 1].id);
+      next = std::to_string(rows[i - 1].batch.id);
       break;
     }
-    auto r = ingest::Report::FromJson(json::parse(rows[i].report_json));
-    r.id = rows[i].id;
-    r.errors.clear();
-    items.push_back(r.ToJson());
+    items.push_back(rows[i].report.ToJson());
   }
   return Response::Json(json::object{{"items", std::move(items)}, {"next_cursor", next}});
 }
@@ -236,7 +234,7 @@ bool MaySeeValues(Context& ctx, const auth::Principal& p, const ingest::Report& 
 }
 
 Response Batch(Context& ctx, Request& req) {
-  auto report = Must(ingest::LoadReport(ctx.store(), IdParam(req)));
+  auto report = Must(ingest::LoadReport(ctx.store().datasets(), IdParam(req)));
   if (!MaySeeValues(ctx, CallerOf(req), report)) {
     for (auto& e : report.errors) e.value.clear();
   }
@@ -246,14 +244,14 @@ Response Batch(Context& ctx, Request& req) {
 Response Rejected(Context& ctx, Request& req) {
   const int64_t id = IdParam(req);
   const auth::Principal& p = CallerOf(req);
-  if (!MaySeeValues(ctx, p, Must(ingest::LoadReport(ctx.store(), id)))) {
+  if (!MaySeeValues(ctx, p, Must(ingest::LoadReport(ctx.store().datasets(), id)))) {
     throw Failure(Error{"auth.forbidden",
                         "'" + p.name + "' may not read the rejected rows of batch " +
                             std::to_string(id) + ": only its sender, leaders and administrators",
                         403});
   }
   std::ostringstream out;
-  Must(ingest::WriteRejectedCsv(ctx.store(), id, out));
+  Must(ingest::WriteRejectedCsv(ctx.store().datasets(), id, out));
   Response res;
   res.content_type = "text/csv; charset=utf-8";
   res.body = out.str();
@@ -290,7 +288,7 @@ Response Records(Context& ctx, Request& req) {
   }
   f.may_read = [&ctx, &p](const units::Unit& u) { return MayOn(ctx, p, kReadPrivate, &u, false); };
   auto registry = ctx.registry();
-  auto list = Must(ingest::QueryRecords(ctx.store(), *registry, d, f));
+  auto list = Must(ingest::QueryRecords(ctx.store().datasets(), *registry, d, f));
   json::array items;
   for (auto& i : list.items) items.push_back(std::move(i));
   json::array fields;
@@ -314,14 +312,15 @@ Response History(Context& ctx, Request& req) {
     f.may_read = [&ctx, &p](const units::Unit& u) {
       return MayOn(ctx, p, kReadPrivate, &u, false);
     };
-    if (Must(ingest::QueryRecords(ctx.store(), *ctx.registry(), d, f)).total == 0) {
+    if (Must(ingest::QueryRecords(ctx.store().datasets(), *ctx.registry(), d, f)).total == 0) {
       throw Failure(Error::NotFound(
           "record.not_found",
           "no record of " + d.row.code + " you may read has key '" + req.params.at("key") + "'"));
     }
   }
   json::array items;
-  for (const auto& h : Must(ctx.store().datasets().History(d.row.code, req.params.at("key")))) {
+  for (const auto& h :
+       Must(ingest::RecordHistory(ctx.store().datasets(), d.row.code, req.params.at("key")))) {
     items.push_back({{"batch", h.batch},
                      {"at", h.at},
                      {"by", h.by},

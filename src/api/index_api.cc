@@ -309,9 +309,9 @@ Response PostValues(Context& ctx, Request& req) {
                    : std::string(*format == engine::ValueFormat::kJson ? "api" : "file");
   opt.may_write = [&ctx, &p](const units::Unit& u) { return MayOn(ctx, p, kWrite, &u, false); };
   auto registry = ctx.registry();
-  const auto set = Must(engine::LoadIndexSet(ctx.store()));
-  const auto report =
-      Must(engine::WriteValues(ctx.store(), *registry, set, ctx.home_province(), values, opt));
+  const auto set = Must(engine::LoadIndexSet(ctx.store().index()));
+  const auto report = Must(
+      engine::WriteValues(ctx.store().index(), *registry, set, ctx.home_province(), values, opt));
   if (report.status == "committed") ctx.SyncEngine();
   return Response::Json(report.ToJson(), report.status == "rejected" ? 422 : 200);
 }
@@ -669,12 +669,13 @@ Response Overview(Context& ctx, Request& req) {
 // --- Definitions ---------------------------------------------------------------------------
 
 Response ExportSet(Context& ctx, Request&) {
-  return Response::Json(engine::ToJson(Must(engine::LoadIndexSet(ctx.store()))));
+  return Response::Json(engine::ToJson(Must(engine::LoadIndexSet(ctx.store().index()))));
 }
 
 Response ImportSet(Context& ctx, Request& req) {
   const auto set = Must(engine::ParseIndexSet(req.Json()));
-  Must(engine::SaveIndexSet(ctx.store(), set, CallerOf(req).name, FormatTime(ctx.clock().Now())));
+  Must(engine::SaveIndexSet(ctx.engine_stores(), set, CallerOf(req).name,
+                            FormatTime(ctx.clock().Now())));
   ctx.SyncEngine();
   return Response::Json(json::object{{"sectors", set.sectors.size()},
                                      {"elements", set.elements.size()},
@@ -690,8 +691,8 @@ Response PutIndicator(Context& ctx, Request& req) {
   }
   engine::IndexSet change;
   change.indicators.push_back(ind);
-  Must(
-      engine::SaveIndexSet(ctx.store(), change, CallerOf(req).name, FormatTime(ctx.clock().Now())));
+  Must(engine::SaveIndexSet(ctx.engine_stores(), change, CallerOf(req).name,
+                            FormatTime(ctx.clock().Now())));
   ctx.SyncEngine();
   return Response::Json(engine::ToJson(ind));
 }
@@ -733,7 +734,7 @@ Response MergeWeights(Context& ctx, Request& req) {
     rows.push_back(std::move(r));
   }
   auto registry = ctx.registry();
-  Must(engine::SetMergeWeights(ctx.store(), *registry, rows));
+  Must(engine::SetMergeWeights(ctx.store().index(), ctx.store(), *registry, rows));
   ctx.SyncEngine();
   return Response::Json(json::object{{"weights", rows.size()}});
 }

@@ -15,10 +15,11 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/error.h"
-#include "store/store.h"
+#include "store/audit.h"
 
 namespace pdh::audit {
 
@@ -45,13 +46,15 @@ std::string CanonicalBytes(const store::AuditEntryRow& e);
 // hex SHA-256 of prev_hash + "\n" + CanonicalBytes(e).
 std::string EntryHash(const store::AuditEntryRow& e);
 
+struct VerifyReport;
+
 // Appends entries and signs checkpoints. Thread-safe.
 class Log {
  public:
   // Opens the signing key at `key_path` (Ed25519 secret key, hex, file mode 0600), creating it
   // and recording its public key in the store when neither exists yet. A key file that does not
   // match the recorded public key is refused (audit.key_mismatch).
-  static Result<std::unique_ptr<Log>> Open(store::Store& store, const Clock& clock,
+  static Result<std::unique_ptr<Log>> Open(store::AuditStore& store, const Clock& clock,
                                            const std::string& key_path, Options options = {});
   // Where the key of the database at `db_path` lives by default: "<db_path>.audit-key".
   static std::string DefaultKeyPath(const std::string& db_path);
@@ -59,12 +62,16 @@ class Log {
   Result<store::AuditEntryRow> Append(const Event& e);
   // Signs a checkpoint at the last entry now (if it is not covered yet).
   Status Checkpoint();
+  // The entries matching `q`.
+  Result<std::vector<store::AuditEntryRow>> Entries(const store::AuditQuery& q);
+  // Verify (below) with the public key recorded in the store.
+  Result<VerifyReport> Verify();
 
  private:
-  Log(store::Store& store, const Clock& clock, std::string secret_key, Options options);
+  Log(store::AuditStore& store, const Clock& clock, std::string secret_key, Options options);
   // Signs and stores a checkpoint at `last`. REQUIRES: mu_ held.
   Status CheckpointAt(const store::AuditEntryRow& last, TimePoint now);
-  store::Store& store_;
+  store::AuditStore& store_;
   const Clock& clock_;
   std::string secret_key_;  // raw 64 bytes
   Options options_;
@@ -87,17 +94,17 @@ boost::json::object EntryJson(const store::AuditEntryRow& e);
 
 // Re-walks the chain and the checkpoints. The public key is the one recorded in the store
 // unless `public_key_hex` is given (an auditor's own copy).
-Result<VerifyReport> Verify(store::Store& store,
+Result<VerifyReport> Verify(store::AuditStore& store,
                             const std::optional<std::string>& public_key_hex = std::nullopt);
 
 // Writes the log for an outside verifier as JSON lines: a header {"format":"pdh-audit-1",
 // "public_key":...,"hash":"sha256","canonical":...}, then {"entry":{...}} lines, then
 // {"checkpoint":{...}} lines.
-Status Export(store::Store& store, std::ostream& out);
+Status Export(store::AuditStore& store, std::ostream& out);
 
 // Deletes entries older than `keep` (at least 90 days: audit.retention_too_short) that are
 // covered by a signed checkpoint, cutting exactly at a checkpoint so the remaining chain starts
 // from a signed hash. Returns how many entries were deleted.
-Result<int64_t> Prune(store::Store& store, const Clock& clock, std::chrono::days keep);
+Result<int64_t> Prune(store::AuditStore& store, const Clock& clock, std::chrono::days keep);
 
 }  // namespace pdh::audit

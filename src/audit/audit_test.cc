@@ -1,6 +1,7 @@
 // Audit log: canonical bytes, the signing key, checkpoints, concurrent appends, tampering done
 // directly in the SQLite file (each kind named by Verify), retention and the export.
 #include "audit/audit.h"
+#include "store/store.h"
 
 #include <gtest/gtest.h>
 #include <sodium.h>
@@ -111,7 +112,7 @@ class AuditTest : public ::testing::Test {
     store_ = std::move(*s);
   }
   void OpenLog(Options options = {.checkpoint_every = 10, .checkpoint_interval = 24h}) {
-    auto l = Log::Open(*store_, clock_, Key(), options);
+    auto l = Log::Open(store_->audit(), clock_, Key(), options);
     ASSERT_TRUE(l) << l.error().message;
     log_ = std::move(*l);
   }
@@ -136,7 +137,7 @@ class AuditTest : public ::testing::Test {
   }
   VerifyReport Check() {
     if (!store_) OpenStore();
-    auto r = Verify(*store_);
+    auto r = Verify(store_->audit());
     EXPECT_TRUE(r) << r.error().message;
     return r ? *r : VerifyReport{};
   }
@@ -219,9 +220,9 @@ TEST_F(AuditTest, RefusesAKeyThatIsNotTheRecordedOne) {
   {
     auto other_store = store::Store::Open((dir_ / "other.db").string());
     ASSERT_TRUE(other_store);
-    ASSERT_TRUE(Log::Open(**other_store, clock_, other));
+    ASSERT_TRUE(Log::Open((*other_store)->audit(), clock_, other));
   }
-  auto l = Log::Open(*store_, clock_, other);
+  auto l = Log::Open(store_->audit(), clock_, other);
   ASSERT_FALSE(l);
   EXPECT_EQ(l.error().code, "audit.key_mismatch");
 }
@@ -231,7 +232,7 @@ TEST_F(AuditTest, MissingKeyFileNamesWhereItShouldBe) {
   OpenLog();
   log_.reset();
   fs::remove(Key());
-  auto l = Log::Open(*store_, clock_, Key());
+  auto l = Log::Open(store_->audit(), clock_, Key());
   ASSERT_FALSE(l);
   EXPECT_EQ(l.error().code, "audit.key_missing");
   EXPECT_NE(l.error().message.find(Key()), std::string::npos) << l.error().message;
@@ -305,7 +306,7 @@ TEST_F(AuditTest, ConcurrentAppendsChainCorrectly) {
   OpenStore();
   OpenLog();
   // A second Log on the same store: only the store's writer orders the two.
-  auto other = Log::Open(*store_, clock_, Key(), {.checkpoint_every = 7});
+  auto other = Log::Open(store_->audit(), clock_, Key(), {.checkpoint_every = 7});
   ASSERT_TRUE(other);
   constexpr int kThreads = 4, kEach = 40;
   std::vector<std::thread> threads;
@@ -488,7 +489,7 @@ TEST_F(AuditTest, ForgedCheckpointSignatureFails) {
   EXPECT_EQ(r.first_bad_seq, 20);
   EXPECT_NE(r.problem.find("signature"), std::string::npos) << r.problem;
   // An auditor's own copy of the key gives the same answer; another key fails every checkpoint.
-  auto with_key = Verify(*store_, Hex(pk, sizeof pk));
+  auto with_key = Verify(store_->audit(), Hex(pk, sizeof pk));
   ASSERT_TRUE(with_key);
   EXPECT_EQ(with_key->first_bad_seq, 10);
 }
@@ -497,7 +498,7 @@ TEST_F(AuditTest, ForgedCheckpointSignatureFails) {
 
 TEST_F(AuditTest, PruneRefusesShortRetention) {
   OpenStore();
-  auto r = Prune(*store_, clock_, std::chrono::days(89));
+  auto r = Prune(store_->audit(), clock_, std::chrono::days(89));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, "audit.retention_too_short");
 }
@@ -508,11 +509,11 @@ TEST_F(AuditTest, PruneCutsAtACheckpointCoveringOnlyOldEntries) {
   AppendEvents(1, 25);  // checkpoints at 10 and 20; 21..25 old but not covered yet
   clock_.Advance(std::chrono::days(100));
   AppendEvents(26, 32);  // the interval signs one at 26, recent
-  auto none = Prune(*store_, clock_, std::chrono::days(365));
+  auto none = Prune(store_->audit(), clock_, std::chrono::days(365));
   ASSERT_TRUE(none);
   EXPECT_EQ(*none, 0);
 
-  auto pruned = Prune(*store_, clock_, std::chrono::days(90));
+  auto pruned = Prune(store_->audit(), clock_, std::chrono::days(90));
   ASSERT_TRUE(pruned) << pruned.error().message;
   EXPECT_EQ(*pruned, 20);
   EXPECT_EQ(Entries().front().seq, 21);
@@ -536,7 +537,7 @@ TEST_F(AuditTest, PruneKeepsTheLastEntryAndRefusesATamperedLog) {
   OpenLog();
   AppendEvents(1, 20);
   clock_.Advance(std::chrono::days(200));
-  auto pruned = Prune(*store_, clock_, std::chrono::days(90));
+  auto pruned = Prune(store_->audit(), clock_, std::chrono::days(90));
   ASSERT_TRUE(pruned);
   EXPECT_EQ(*pruned, 10);  // not 20: the next entry must have one to chain from
   EXPECT_TRUE(Check().ok);
@@ -545,7 +546,7 @@ TEST_F(AuditTest, PruneKeepsTheLastEntryAndRefusesATamperedLog) {
   store_.reset();
   Tamper(Db(), "UPDATE audit_entry SET actor = 'x' WHERE seq = 15");
   OpenStore();
-  auto refused = Prune(*store_, clock_, std::chrono::days(90));
+  auto refused = Prune(store_->audit(), clock_, std::chrono::days(90));
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, "audit.verify_failed");
 }
@@ -601,7 +602,7 @@ TEST_F(AuditTest, ExportVerifiesFromItsLinesAlone) {
   BuildClosedLog();
   OpenStore();
   std::stringstream out;
-  ASSERT_TRUE(Export(*store_, out));
+  ASSERT_TRUE(Export(store_->audit(), out));
   VerifyExport(out, 30, 3);
 }
 

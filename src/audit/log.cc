@@ -119,14 +119,14 @@ std::string Log::DefaultKeyPath(const std::string& db_path) {
   return db_path + ".audit-key";
 }
 
-Result<std::unique_ptr<Log>> Log::Open(store::Store& store, const Clock& clock,
+Result<std::unique_ptr<Log>> Log::Open(store::AuditStore& store, const Clock& clock,
                                        const std::string& key_path, Options options) {
   if (auto s = InitSodium(); !s) return Fail(s.error());
-  auto key = LoadKey(store.audit(), key_path);
+  auto key = LoadKey(store, key_path);
   if (!key) return Fail(key.error());
-  auto last = store.audit().Last();
+  auto last = store.Last();
   if (!last) return Fail(last.error());
-  auto checkpoints = store.audit().Checkpoints();
+  auto checkpoints = store.Checkpoints();
   if (!checkpoints) return Fail(checkpoints.error());
 
   std::unique_ptr<Log> log(new Log(store, clock, std::move(*key), options));
@@ -139,7 +139,7 @@ Result<std::unique_ptr<Log>> Log::Open(store::Store& store, const Clock& clock,
   return log;
 }
 
-Log::Log(store::Store& store, const Clock& clock, std::string secret_key, Options options)
+Log::Log(store::AuditStore& store, const Clock& clock, std::string secret_key, Options options)
     : store_(store), clock_(clock), secret_key_(std::move(secret_key)), options_(options) {}
 
 Result<store::AuditEntryRow> Log::Append(const Event& e) {
@@ -155,7 +155,7 @@ Result<store::AuditEntryRow> Log::Append(const Event& e) {
                            boost::json::serialize(e.detail),
                            "",
                            ""};
-  auto appended = store_.audit().Append([&row](const std::optional<store::AuditEntryRow>& last) {
+  auto appended = store_.Append([&row](const std::optional<store::AuditEntryRow>& last) {
     store::AuditEntryRow r = row;
     r.seq = last ? last->seq + 1 : 1;
     r.prev_hash = last ? last->hash : std::string(kZeroHash);
@@ -174,16 +174,20 @@ Result<store::AuditEntryRow> Log::Append(const Event& e) {
 Status Log::Checkpoint() {
   std::lock_guard lock(mu_);
   if (since_checkpoint_ == 0) return Ok();
-  auto last = store_.audit().Last();
+  auto last = store_.Last();
   if (!last) return Fail(last.error());
   if (!*last) return Ok();
   return CheckpointAt(**last, clock_.Now());
 }
 
+Result<std::vector<store::AuditEntryRow>> Log::Entries(const store::AuditQuery& q) {
+  return store_.Query(q);
+}
+
 Status Log::CheckpointAt(const store::AuditEntryRow& last, TimePoint now) {
   store::AuditCheckpointRow c{last.seq, last.hash, FormatTime(now, true), ""};
   c.signature = Sign(secret_key_, CheckpointMessage(c.seq, c.hash, c.at));
-  if (auto s = store_.audit().InsertCheckpoint(c); !s) return s;
+  if (auto s = store_.InsertCheckpoint(c); !s) return s;
   since_checkpoint_ = 0;
   last_checkpoint_ = now;
   return Ok();

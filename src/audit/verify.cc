@@ -173,11 +173,11 @@ class ChainWalk {
 };
 
 // The public key to check signatures with: the auditor's own copy, else the recorded one.
-Result<std::optional<std::string>> PublicKey(store::Store& store,
+Result<std::optional<std::string>> PublicKey(store::AuditStore& store,
                                              const std::optional<std::string>& given) {
   std::optional<std::string> hex = given;
   if (!hex) {
-    auto recorded = store.audit().PublicKey();
+    auto recorded = store.PublicKey();
     if (!recorded) return Fail(recorded.error());
     hex = *recorded;
   }
@@ -214,18 +214,19 @@ boost::json::object CheckpointJson(const AuditCheckpointRow& c) {
 
 }  // namespace
 
-Result<VerifyReport> Verify(store::Store& store, const std::optional<std::string>& public_key_hex) {
+Result<VerifyReport> Verify(store::AuditStore& store,
+                            const std::optional<std::string>& public_key_hex) {
   if (auto s = InitSodium(); !s) return Fail(s.error());
   auto key = PublicKey(store, public_key_hex);
   if (!key) return Fail(key.error());
-  auto checkpoints = store.audit().Checkpoints();
+  auto checkpoints = store.Checkpoints();
   if (!checkpoints) return Fail(checkpoints.error());
   if (!checkpoints->empty() && !*key) {
     return Fail(Error::NotFound("audit.no_public_key",
                                 "no audit public key is recorded in this database: give the "
                                 "auditor's copy of the key to verify the checkpoints"));
   }
-  auto last = store.audit().Last();
+  auto last = store.Last();
   if (!last) return Fail(last.error());
 
   // Only checkpoints with a valid signature vouch for anything.
@@ -242,7 +243,7 @@ Result<VerifyReport> Verify(store::Store& store, const std::optional<std::string
   }
 
   ChainWalk walk(signed_checkpoints, *last ? (*last)->seq : 0);
-  auto s = store.audit().ForEach([&walk](const AuditEntryRow& e) -> Status {
+  auto s = store.ForEach([&walk](const AuditEntryRow& e) -> Status {
     walk.Visit(e);
     return Ok();
   });
@@ -260,8 +261,12 @@ Result<VerifyReport> Verify(store::Store& store, const std::optional<std::string
   return report;
 }
 
-Status Export(store::Store& store, std::ostream& out) {
-  auto key = store.audit().PublicKey();
+Result<VerifyReport> Log::Verify() {
+  return audit::Verify(store_);
+}
+
+Status Export(store::AuditStore& store, std::ostream& out) {
+  auto key = store.PublicKey();
   if (!key) return Fail(key.error());
   boost::json::object header{
       {"format", "pdh-audit-1"},
@@ -273,12 +278,12 @@ Status Export(store::Store& store, std::ostream& out) {
       {"signature", "ed25519"},
       {"checkpoint_message", "pdh-audit-checkpoint\\n<seq>\\n<hash>\\n<at>"}};
   out << boost::json::serialize(header) << '\n';
-  auto s = store.audit().ForEach([&out](const AuditEntryRow& e) -> Status {
+  auto s = store.ForEach([&out](const AuditEntryRow& e) -> Status {
     out << boost::json::serialize(boost::json::object{{"entry", EntryJson(e)}}) << '\n';
     return Ok();
   });
   if (!s) return s;
-  auto checkpoints = store.audit().Checkpoints();
+  auto checkpoints = store.Checkpoints();
   if (!checkpoints) return Fail(checkpoints.error());
   for (const auto& c : *checkpoints) {
     out << boost::json::serialize(boost::json::object{{"checkpoint", CheckpointJson(c)}}) << '\n';
@@ -287,7 +292,7 @@ Status Export(store::Store& store, std::ostream& out) {
   return Ok();
 }
 
-Result<int64_t> Prune(store::Store& store, const Clock& clock, std::chrono::days keep) {
+Result<int64_t> Prune(store::AuditStore& store, const Clock& clock, std::chrono::days keep) {
   constexpr std::chrono::days kMinimum{90};
   if (keep < kMinimum) {
     return Fail(Error::Invalid("audit.retention_too_short", "audit entries must be kept at least " +
@@ -303,9 +308,9 @@ Result<int64_t> Prune(store::Store& store, const Clock& clock, std::chrono::days
                                 "the audit log does not verify (" + report->problem +
                                     "): investigate before pruning; nothing was deleted"));
   }
-  auto last = store.audit().Last();
+  auto last = store.Last();
   if (!last) return Fail(last.error());
-  auto checkpoints = store.audit().Checkpoints();
+  auto checkpoints = store.Checkpoints();
   if (!checkpoints) return Fail(checkpoints.error());
   if (!*last) return 0;
   // The newest checkpoint signed before the cutoff covers only older entries. The last entry
@@ -314,7 +319,7 @@ Result<int64_t> Prune(store::Store& store, const Clock& clock, std::chrono::days
   auto cut = std::find_if(checkpoints->rbegin(), checkpoints->rend(),
                           [&](const auto& c) { return c.at < cutoff && c.seq < (*last)->seq; });
   if (cut == checkpoints->rend()) return 0;
-  return store.audit().Prune(cut->seq);
+  return store.Prune(cut->seq);
 }
 
 }  // namespace pdh::audit

@@ -185,8 +185,13 @@ std::optional<std::string> PasswordProblem(const std::string& password, bool wit
 
 // --- Service: accounts ----------------------------------------------------------------------
 
-Service::Service(store::Store& store, const Clock& clock, Config config)
-    : store_(store), clock_(clock), config_(std::move(config)), state_(std::make_unique<State>()) {}
+Service::Service(store::IdentityStore& ids, store::UnitStore& units, const Clock& clock,
+                 Config config)
+    : ids_(ids),
+      units_(units),
+      clock_(clock),
+      config_(std::move(config)),
+      state_(std::make_unique<State>()) {}
 
 Service::~Service() = default;
 
@@ -213,7 +218,7 @@ Result<int64_t> Service::CreateAccount(const NewAccount& a, const units::Registr
   auto grants = ResolveGrants(a.grants, registry, DateOf(clock_.Now()));
   if (!grants) return Fail(grants.error());
   if (a.password) row.password_hash = HashPassword(NormalizePassword(*a.password));
-  auto& ids = store_.identity();
+  auto& ids = ids_;
   auto id = ids.InsertAccount(row);
   if (!id) return Fail(id.error());
   if (auto s = ids.SetGrants(*id, *grants); !s) return Fail(s.error());
@@ -221,27 +226,43 @@ Result<int64_t> Service::CreateAccount(const NewAccount& a, const units::Registr
 }
 
 Result<AccountView> Service::GetAccount(const std::string& name) {
-  auto account = FindByName(store_.identity(), name);
+  auto account = FindByName(ids_, name);
   if (!account) return Fail(account.error());
-  return ViewOf(store_.identity(), *account, clock_.Now());
+  return ViewOf(ids_, *account, clock_.Now());
 }
 
 Result<std::vector<AccountView>> Service::ListAccounts() {
-  auto rows = store_.identity().ListAccounts();
+  auto rows = ids_.ListAccounts();
   if (!rows) return Fail(rows.error());
   std::vector<AccountView> out;
   const TimePoint now = clock_.Now();
   for (const auto& row : *rows) {
-    auto view = ViewOf(store_.identity(), row, now);
+    auto view = ViewOf(ids_, row, now);
     if (!view) return Fail(view.error());
     out.push_back(std::move(*view));
   }
   return out;
 }
 
+Result<std::string> Service::AccountName(int64_t account_id) {
+  auto account = RequireAccount(ids_, account_id);
+  if (!account) return Fail(account.error());
+  return std::move(account->name);
+}
+
+Status Service::SetDisplayName(const std::string& name, const std::string& display_name) {
+  auto found = FindByName(ids_, name);
+  if (!found) return Fail(found.error());
+  auto lock = state_->Lock(found->id);
+  auto account = RequireAccount(ids_, found->id);
+  if (!account) return Fail(account.error());
+  account->display_name = display_name;
+  return ids_.UpdateAccount(*account);
+}
+
 Status Service::SetPassword(const std::string& name, const std::string& password) {
   state_->Forget();
-  auto found = FindByName(store_.identity(), name);
+  auto found = FindByName(ids_, name);
   if (!found) return Fail(found.error());
   if (found->kind == "system") {
     return Fail(Error::Invalid("account.invalid",
@@ -251,46 +272,46 @@ Status Service::SetPassword(const std::string& name, const std::string& password
     return s;
   const std::string hash = HashPassword(NormalizePassword(password));
   auto lock = state_->Lock(found->id);
-  auto account = RequireAccount(store_.identity(), found->id);
+  auto account = RequireAccount(ids_, found->id);
   if (!account) return Fail(account.error());
   account->password_hash = hash;
-  return store_.identity().UpdateAccount(*account);
+  return ids_.UpdateAccount(*account);
 }
 
 Status Service::SetGrants(const std::string& name, const std::vector<Grant>& grants,
                           const units::Registry& registry) {
   state_->Forget();
-  auto account = FindByName(store_.identity(), name);
+  auto account = FindByName(ids_, name);
   if (!account) return Fail(account.error());
   auto rows = ResolveGrants(grants, registry, DateOf(clock_.Now()));
   if (!rows) return Fail(rows.error());
-  return store_.identity().SetGrants(account->id, *rows);
+  return ids_.SetGrants(account->id, *rows);
 }
 
 Status Service::Disable(const std::string& name, const std::string& reason) {
   state_->Forget();
-  auto found = FindByName(store_.identity(), name);
+  auto found = FindByName(ids_, name);
   if (!found) return Fail(found.error());
   {
     auto lock = state_->Lock(found->id);
-    auto account = RequireAccount(store_.identity(), found->id);
+    auto account = RequireAccount(ids_, found->id);
     if (!account) return Fail(account.error());
     account->disabled = true;
     account->disabled_reason = reason;
-    if (auto s = store_.identity().UpdateAccount(*account); !s) return s;
+    if (auto s = ids_.UpdateAccount(*account); !s) return s;
   }
   // A disabled account keeps no open session.
-  auto ended = store_.identity().DeleteSessionsOf(found->id);
+  auto ended = ids_.DeleteSessionsOf(found->id);
   if (!ended) return Fail(ended.error());
   return Ok();
 }
 
 Status Service::Enable(const std::string& name) {
   state_->Forget();
-  auto found = FindByName(store_.identity(), name);
+  auto found = FindByName(ids_, name);
   if (!found) return Fail(found.error());
   auto lock = state_->Lock(found->id);
-  auto account = RequireAccount(store_.identity(), found->id);
+  auto account = RequireAccount(ids_, found->id);
   if (!account) return Fail(account.error());
   account->disabled = false;
   account->disabled_reason.clear();
@@ -299,23 +320,23 @@ Status Service::Enable(const std::string& name) {
   // Enabling counts as activity; otherwise an account disabled for inactivity would be
   // disabled again at its next login.
   account->last_active_at = FormatTime(clock_.Now());
-  return store_.identity().UpdateAccount(*account);
+  return ids_.UpdateAccount(*account);
 }
 
 Result<int64_t> Service::DisableInactive() {
   state_->Forget();
-  auto rows = store_.identity().ListAccounts();
+  auto rows = ids_.ListAccounts();
   if (!rows) return Fail(rows.error());
   const TimePoint now = clock_.Now();
   int64_t disabled = 0;
   for (const auto& row : *rows) {
     if (row.disabled || !Inactive(row, now, config_)) continue;
     auto lock = state_->Lock(row.id);
-    auto account = RequireAccount(store_.identity(), row.id);
+    auto account = RequireAccount(ids_, row.id);
     if (!account) return Fail(account.error());
     if (account->disabled || !Inactive(*account, now, config_)) continue;  // used meanwhile
     DisableForInactivity(*account, config_);
-    if (auto s = store_.identity().UpdateAccount(*account); !s) return Fail(s.error());
+    if (auto s = ids_.UpdateAccount(*account); !s) return Fail(s.error());
     ++disabled;
   }
   return disabled;

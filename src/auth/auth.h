@@ -16,7 +16,8 @@
 
 #include "core/clock.h"
 #include "core/error.h"
-#include "store/store.h"
+#include "store/identity.h"
+#include "store/units.h"
 #include "units/units.h"
 
 namespace pdh::auth {
@@ -126,8 +127,10 @@ struct NewToken {
 
 class Service {
  public:
-  // `store` and `clock` must outlive the service. `registry` is read for unit codes in grants.
-  Service(store::Store& store, const Clock& clock, Config config = {});
+  // `ids`, `units` and `clock` must outlive the service. `units` is read for the unit codes of
+  // tokens (grants are checked against the registry the caller gives).
+  Service(store::IdentityStore& ids, store::UnitStore& units, const Clock& clock,
+          Config config = {});
   ~Service();
 
   const Config& config() const { return config_; }
@@ -137,6 +140,9 @@ class Service {
   Result<int64_t> CreateAccount(const NewAccount& a, const units::Registry& registry);
   Result<AccountView> GetAccount(const std::string& name);
   Result<std::vector<AccountView>> ListAccounts();
+  // The name of the account with id `account_id`. Errors: account.not_found.
+  Result<std::string> AccountName(int64_t account_id);
+  Status SetDisplayName(const std::string& name, const std::string& display_name);
   Status SetPassword(const std::string& name, const std::string& password);
   // Checks `password` against the account's own (e.g. before it changes it). A wrong one counts
   // as a failed sign-in. Errors: auth.invalid_credentials, auth.locked.
@@ -180,7 +186,8 @@ class Service {
 
  private:
   struct State;  // in memory only: per-account locks, TOTP steps already used
-  store::Store& store_;
+  store::IdentityStore& ids_;
+  store::UnitStore& units_;
   const Clock& clock_;
   Config config_;
   std::unique_ptr<State> state_;

@@ -113,7 +113,7 @@ std::string PercentEncode(std::string_view s) {
 Result<LoginResult> Service::Login(const std::string& name, const std::string& password,
                                    const std::optional<std::string>& totp_code,
                                    const std::string& remote) {
-  auto& ids = store_.identity();
+  auto& ids = ids_;
   auto found = ids.FindAccount(name);
   if (!found) return Fail(found.error());
   if (!*found || (*found)->kind == "system" || !(*found)->password_hash) {
@@ -164,7 +164,7 @@ Result<LoginResult> Service::Login(const std::string& name, const std::string& p
 }
 
 Status Service::CheckPassword(int64_t account_id, const std::string& password) {
-  auto& ids = store_.identity();
+  auto& ids = ids_;
   auto lock = state_->Lock(account_id);
   auto account = RequireAccount(ids, account_id);
   if (!account) return Fail(account.error());
@@ -184,7 +184,7 @@ Result<Principal> Service::AuthenticateSession(const std::string& cookie_value) 
   if (auto p = state_->Cached(key, clock_.Now()); p && clock_.Now() < p->session_expires_at) {
     return *p;
   }
-  auto& ids = store_.identity();
+  auto& ids = ids_;
   auto session = ids.FindSession(hash);
   if (!session) return Fail(session.error());
   if (!*session) return Fail(NoSession());
@@ -225,17 +225,17 @@ Result<Principal> Service::AuthenticateSession(const std::string& cookie_value) 
 
 Status Service::Logout(const std::string& cookie_value) {
   state_->Forget();
-  return store_.identity().DeleteSession(Sha256Hex(cookie_value));
+  return ids_.DeleteSession(Sha256Hex(cookie_value));
 }
 
 Result<int64_t> Service::LogoutEverywhere(int64_t account_id) {
   state_->Forget();
-  return store_.identity().DeleteSessionsOf(account_id);
+  return ids_.DeleteSessionsOf(account_id);
 }
 
 Result<TotpEnrollment> Service::BeginTotp(int64_t account_id) {
   auto lock = state_->Lock(account_id);
-  auto account = RequireAccount(store_.identity(), account_id);
+  auto account = RequireAccount(ids_, account_id);
   if (!account) return Fail(account.error());
   if (account->kind == "system") {
     return Fail(Error::Invalid("account.invalid",
@@ -245,7 +245,7 @@ Result<TotpEnrollment> Service::BeginTotp(int64_t account_id) {
   TotpEnrollment out;
   out.secret_base32 = NewTotpSecret();
   account->totp_pending = out.secret_base32;
-  if (auto s = store_.identity().UpdateAccount(*account); !s) return Fail(s.error());
+  if (auto s = ids_.UpdateAccount(*account); !s) return Fail(s.error());
   const std::string issuer = PercentEncode(config_.issuer);
   out.otpauth_uri = "otpauth://totp/" + issuer + ":" + PercentEncode(account->name) +
                     "?secret=" + out.secret_base32 + "&issuer=" + issuer +
@@ -256,7 +256,7 @@ Result<TotpEnrollment> Service::BeginTotp(int64_t account_id) {
 Status Service::ConfirmTotp(int64_t account_id, const std::string& code) {
   state_->Forget();
   auto lock = state_->Lock(account_id);
-  auto account = RequireAccount(store_.identity(), account_id);
+  auto account = RequireAccount(ids_, account_id);
   if (!account) return Fail(account.error());
   if (!account->totp_pending) {
     return Fail(Error::Conflict("auth.totp_not_started",
@@ -270,12 +270,12 @@ Status Service::ConfirmTotp(int64_t account_id, const std::string& code) {
   }
   account->totp_secret = std::move(account->totp_pending);
   account->totp_pending.reset();
-  return store_.identity().UpdateAccount(*account);
+  return ids_.UpdateAccount(*account);
 }
 
 Status Service::MarkSessionMfa(const std::string& session_id_hash) {
   state_->Forget();
-  auto& ids = store_.identity();
+  auto& ids = ids_;
   auto session = ids.FindSession(session_id_hash);
   if (!session) return Fail(session.error());
   if (!*session) return Fail(NoSession());

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "auth/auth.h"
+#include "store/store.h"
 #include "units/units.h"
 
 namespace pdh::auth::testing {
@@ -63,7 +64,7 @@ class AuthTest : public ::testing::Test {
     auto r = units::Registry::Load(*store_);
     ASSERT_TRUE(r) << r.error().message;
     registry_ = *r;
-    service_ = std::make_unique<Service>(*store_, clock_);
+    service_ = std::make_unique<Service>(store_->identity(), *store_, clock_);
   }
   void TearDown() override {
     service_.reset();

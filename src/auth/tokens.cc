@@ -31,7 +31,7 @@ bool ValidPermission(std::string_view p) {
 
 // Unit codes are checked against every unit the store holds (any era), read only here:
 // creating a token is rare, and the Service holds no registry.
-Status CheckUnits(store::Store& store, const std::vector<std::string>& codes) {
+Status CheckUnits(store::UnitStore& store, const std::vector<std::string>& codes) {
   if (codes.empty()) return Ok();
   auto units = store.LoadUnits();
   if (!units) return Fail(units.error());
@@ -45,7 +45,7 @@ Status CheckUnits(store::Store& store, const std::vector<std::string>& codes) {
   return Ok();
 }
 
-Status CheckScope(store::Store& store, std::chrono::days lifetime,
+Status CheckScope(store::UnitStore& store, std::chrono::days lifetime,
                   const std::vector<std::string>& permissions,
                   const std::vector<std::string>& unit_codes) {
   if (lifetime < std::chrono::days(1) || lifetime > std::chrono::days(365)) {
@@ -67,14 +67,14 @@ Result<NewToken> Service::CreateToken(const std::string& account_name,
                                       const std::string& token_name, std::chrono::days lifetime,
                                       std::vector<std::string> permissions,
                                       std::vector<std::string> unit_codes) {
-  auto& ids = store_.identity();
+  auto& ids = ids_;
   auto account = ids.FindAccount(account_name);
   if (!account) return Fail(account.error());
   if (!*account) return Fail(AccountNotFound(account_name));
   if (token_name.empty() || token_name.size() > 100) {
     return Fail(InvalidToken("name the token (1-100 characters) after what uses it"));
   }
-  if (auto s = CheckScope(store_, lifetime, permissions, unit_codes); !s) return Fail(s.error());
+  if (auto s = CheckScope(units_, lifetime, permissions, unit_codes); !s) return Fail(s.error());
 
   const TimePoint now = clock_.Now();
   NewToken out;
@@ -97,7 +97,7 @@ Result<Principal> Service::AuthenticateToken(const std::string& secret) {
   const std::string hash = Sha256Hex(secret);
   const std::string key = "t:" + hash;
   if (auto p = state_->Cached(key, clock_.Now())) return *p;
-  auto& ids = store_.identity();
+  auto& ids = ids_;
   auto found = ids.FindTokenByHash(hash);
   if (!found) return Fail(found.error());
   if (!*found) {
@@ -142,12 +142,12 @@ Result<Principal> Service::AuthenticateToken(const std::string& secret) {
 }
 
 Result<std::vector<store::TokenRow>> Service::ListTokens(std::optional<int64_t> account_id) {
-  return store_.identity().ListTokens(account_id);
+  return ids_.ListTokens(account_id);
 }
 
 Status Service::RevokeToken(int64_t token_id) {
   state_->Forget();
-  return store_.identity().RevokeToken(token_id, FormatTime(clock_.Now()));
+  return ids_.RevokeToken(token_id, FormatTime(clock_.Now()));
 }
 
 }  // namespace pdh::auth

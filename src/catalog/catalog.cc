@@ -49,10 +49,10 @@ void Count(Counts& c, const Entry& e) {
 
 }  // namespace
 
-Catalog::Catalog(store::Store& store, RegistrySource registry, const Clock& clock)
+Catalog::Catalog(store::CatalogStore& store, RegistrySource registry, const Clock& clock)
     : store_(store), registry_(std::move(registry)), clock_(clock) {}
 
-Catalog::Catalog(store::Store& store, std::shared_ptr<const units::Registry> registry,
+Catalog::Catalog(store::CatalogStore& store, std::shared_ptr<const units::Registry> registry,
                  const Clock& clock)
     : Catalog(
           store, [registry = std::move(registry)] { return registry; }, clock) {}
@@ -69,7 +69,7 @@ Result<Record> Catalog::Write(const Entry& entry, const Change& change, bool cre
   const Entry next = internal::Normalized(entry);
   std::optional<Current> current;
   if (!create) {
-    auto row = store_.catalog().Find(next.code);
+    auto row = store_.Find(next.code);
     if (!row) return Fail(row.error());
     if (!*row) return Fail(NotFound(next.code));
     auto cur = internal::FromRow(**row);
@@ -87,29 +87,29 @@ Result<Record> Catalog::Write(const Entry& entry, const Change& change, bool cre
   const auto registry = registry_();
   const internal::Edit edit{current ? &*current : nullptr, effective, change.reason, *registry,
                             [this](const std::string& code) -> std::optional<Kind> {
-                              auto row = store_.catalog().Find(code);
+                              auto row = store_.Find(code);
                               if (!row || !*row) return std::nullopt;
                               return ParseKind((*row)->kind);
                             }};
   if (auto problem = internal::Check(next, edit)) return Fail(problem->error);
   auto write = internal::MakeWrite(next, edit.current, effective, FormatTime(clock_.Now()), change);
-  if (auto s = store_.catalog().Write({write}); !s) return Fail(s.error());
+  if (auto s = store_.Write({write}); !s) return Fail(s.error());
   return ToRecord({next, write.version.number, effective});
 }
 
 Result<Record> Catalog::Get(const std::string& code) {
-  auto row = store_.catalog().Find(code);
+  auto row = store_.Find(code);
   if (!row) return Fail(row.error());
   if (!*row) return Fail(NotFound(code));
   auto cur = internal::FromRow(**row);
   if (!cur) return Fail(cur.error());
   Record record = ToRecord(std::move(*cur));
-  auto versions = store_.catalog().Versions(code);
+  auto versions = store_.Versions(code);
   if (!versions) return Fail(versions.error());
   auto history = reg::ReadRows(*versions, [](const auto& v) { return internal::FromRow(v); });
   if (!history) return Fail(history.error());
   record.history = std::move(*history);
-  auto links = store_.catalog().LinksTo(code);
+  auto links = store_.LinksTo(code);
   if (!links) return Fail(links.error());
   for (const auto& l : *links) {
     const bool runs_on = l.kind == LinkKindName(LinkKind::kRunsOn);
@@ -133,7 +133,7 @@ Result<Page> Catalog::List(const Filter& filter) {
   q.words = reg::Words(filter.q);
   q.after = filter.after;
   q.limit = filter.limit + 1;  // one more tells whether a next page exists
-  auto rows = store_.catalog().Query(q);
+  auto rows = store_.Query(q);
   if (!rows) return Fail(rows.error());
   Page page;
   for (const auto& row : *rows) {
@@ -149,7 +149,7 @@ Result<Page> Catalog::List(const Filter& filter) {
 }
 
 Result<Summary> Catalog::SummaryAsOf(Date as_of) {
-  auto rows = store_.catalog().AsOf(as_of.ToString());
+  auto rows = store_.AsOf(as_of.ToString());
   if (!rows) return Fail(rows.error());
   Summary s;
   s.as_of = as_of;

@@ -23,7 +23,7 @@
 #include "core/error.h"
 #include "core/sheet.h"
 #include "register/register.h"
-#include "store/store.h"
+#include "store/catalog.h"
 #include "units/units.h"
 
 namespace pdh::catalog {
@@ -206,8 +206,9 @@ const std::vector<std::string>& Columns();
 class Catalog {
  public:
   using RegistrySource = std::function<std::shared_ptr<const units::Registry>()>;
-  Catalog(store::Store& store, RegistrySource registry, const Clock& clock);
-  Catalog(store::Store& store, std::shared_ptr<const units::Registry> registry, const Clock& clock);
+  Catalog(store::CatalogStore& store, RegistrySource registry, const Clock& clock);
+  Catalog(store::CatalogStore& store, std::shared_ptr<const units::Registry> registry,
+          const Clock& clock);
 
   // Adds an entry (version 1). Errors: the rules above, catalog.duplicate_code.
   Result<Record> Create(const Entry& entry, const Change& change);
@@ -248,7 +249,7 @@ class Catalog {
 
  private:
   Result<Record> Write(const Entry& entry, const Change& change, bool create);
-  store::Store& store_;
+  store::CatalogStore& store_;
   RegistrySource registry_;
   const Clock& clock_;
 };

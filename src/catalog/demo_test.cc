@@ -101,7 +101,7 @@ TEST_F(Demo, EntriesArePlausibleAndSearchable) {
 TEST_F(Demo, GeneratingTwiceWritesTheSameCatalog) {
   ASSERT_TRUE(GenerateDemo(catalog(), registry()));
   auto other = OpenCopy(Name() + "-again");
-  Catalog again(*other, *registry_, clock_);
+  Catalog again(other->catalog(), *registry_, clock_);
   ASSERT_TRUE(GenerateDemo(again, registry()));
   EXPECT_EQ(Export(catalog()), Export(again));
   for (const char* date : {"2024-06-30", "2025-06-30", "2025-10-31"}) {

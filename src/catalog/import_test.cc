@@ -154,7 +154,7 @@ TEST_F(Import, ExportReadsBackUnchanged) {
 
   // Into an empty catalog: the same entries, whatever the order of the rows.
   auto other = OpenCopy(Name() + "-other");
-  Catalog copy(*other, *registry_, clock_);
+  Catalog copy(other->catalog(), *registry_, clock_);
   auto created = ImportText(copy, out.str(), As("an"));
   ASSERT_TRUE(created) << created.error().message;
   ASSERT_TRUE(created->errors.empty()) << created->errors[0].message;

@@ -336,7 +336,7 @@ Result<ImportReport> Catalog::ImportRows(const Table& table, const ImportOptions
   for (size_t i = 1; i < table.rows.size(); ++i) report.rows += !cells::Blank(table.rows[i]);
   if (!report.errors.empty()) return report;
 
-  auto rows = store_.catalog().All();
+  auto rows = store_.All();
   if (!rows) return Fail(rows.error());
   auto current = reg::ReadRows(*rows, [](const auto& row) { return internal::FromRow(row); });
   if (!current) return Fail(current.error());
@@ -355,7 +355,7 @@ Result<ImportReport> Catalog::ImportRows(const Table& table, const ImportOptions
     if (!cells::Blank(table.rows[i])) import.Run(table.RowNumber(i), table.rows[i], report, writes);
   }
   if (!report.errors.empty() || options.dry_run || writes.empty()) return report;
-  if (auto s = store_.catalog().Write(writes); !s) return Fail(s.error());
+  if (auto s = store_.Write(writes); !s) return Fail(s.error());
   report.written = true;
   return report;
 }
@@ -368,7 +368,7 @@ Result<ImportReport> Catalog::ImportCsv(std::istream& in, const ImportOptions& o
 }
 
 Result<Table> Catalog::ExportRows() {
-  auto rows = store_.catalog().All();
+  auto rows = store_.All();
   if (!rows) return Fail(rows.error());
   Table table;
   table.rows.push_back(Columns());

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "catalog/catalog.h"
+#include "store/store.h"
 
 namespace pdh::catalog::testing {
 
@@ -31,7 +32,7 @@ class CatalogTest : public ::testing::Test {
     auto s = store::Store::Open(Template());
     ASSERT_TRUE(s) << s.error().message;
     auto r = units::Import(
-        **s, {PDH_SOURCE_DIR "/data/vn-admin", PDH_SOURCE_DIR "/data/agencies/80.csv", "80"});
+        **s, **s, {PDH_SOURCE_DIR "/data/vn-admin", PDH_SOURCE_DIR "/data/agencies/80.csv", "80"});
     ASSERT_TRUE(r) << r.error().message;
     auto reg = units::Registry::Load(**s);
     ASSERT_TRUE(reg) << reg.error().message;
@@ -41,7 +42,7 @@ class CatalogTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_TRUE(registry_);
     store_ = OpenCopy(Name());
-    catalog_ = std::make_unique<Catalog>(*store_, *registry_, clock_);
+    catalog_ = std::make_unique<Catalog>(store_->catalog(), *registry_, clock_);
   }
 
   void TearDown() override {

@@ -94,7 +94,7 @@ TEST_F(Xlsx, ExportReadsBackUnchanged) {
 
   // Into an empty catalog: the same entries, so the same CSV export.
   auto other = OpenCopy(Name() + "-other");
-  Catalog copy(*other, *registry_, clock_);
+  Catalog copy(other->catalog(), *registry_, clock_);
   auto created = copy.ImportXlsx(bytes, As("an"));
   ASSERT_TRUE(created) << created.error().message;
   ASSERT_TRUE(created->errors.empty()) << created->errors[0].message;

@@ -37,7 +37,8 @@ std::unique_ptr<Env> OpenEnv(const Options& o) {
   auto env = std::make_unique<Env>();
   env->store = OpenStore(o.db, false);
   env->registry = LoadRegistry(*env->store);
-  env->catalog = std::make_unique<catalog::Catalog>(*env->store, env->registry, env->clock);
+  env->catalog =
+      std::make_unique<catalog::Catalog>(env->store->catalog(), env->registry, env->clock);
   return env;
 }
 

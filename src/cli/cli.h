@@ -10,6 +10,7 @@
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "core/clock.h"
+#include "engine/engine.h"
 #include "store/store.h"
 #include "units/units.h"
 
@@ -87,6 +88,8 @@ std::unique_ptr<store::Store> OpenStore(const std::string& path, bool create);
 // The units of the database; throws units.empty when none were imported.
 std::shared_ptr<const units::Registry> LoadRegistry(store::Store& store);
 std::string HomeProvince(store::Store& store);
+// The areas of the database the index set engine reads and writes.
+engine::Stores EngineStores(store::Store& store);
 // The audit log of the database, with its key beside the database file.
 std::unique_ptr<audit::Log> OpenAuditLog(store::Store& store, const Clock& clock);
 // Appends an entry for a command run on the database file.

@@ -13,7 +13,6 @@
 #include <sstream>
 
 #include "cli/cli.h"
-#include "core/json_util.h"
 #include "ingest/ingest.h"
 
 namespace pdh::cli {
@@ -83,7 +82,7 @@ void PrintReport(const ingest::Report& r, const std::string& file) {
 
 int Ingest(const Options& o) {
   auto env = OpenEnv(o);
-  const ingest::Dataset d = Must(ingest::LoadDataset(*env->store, o.dataset));
+  const ingest::Dataset d = Must(ingest::LoadDataset(env->store->datasets(), o.dataset));
   std::function<bool(const units::Unit&)> may_write;
   std::string by = CliActor();
   if (!o.user.empty()) {
@@ -130,7 +129,7 @@ int Ingest(const Options& o) {
         std::cerr << Grouped(static_cast<int64_t>(rows)) << " rows" << std::flush;
       };
     }
-    auto report = ingest::IngestFile(*env->store, *env->registry, d, file, options);
+    auto report = ingest::IngestFile(env->store->datasets(), *env->registry, d, file, options);
     if (bar) std::cerr << "\n";
     if (!report) throw Failure(report.error());
     AuditCommand(*log, o.dry_run ? "datasets.ingest_dry_run" : "datasets.ingest",
@@ -149,14 +148,14 @@ int Ingest(const Options& o) {
   return code;
 }
 
-json::object Summary(store::Store& store, const ingest::Dataset& d) {
+json::object Summary(store::DatasetStore& datasets, const ingest::Dataset& d) {
   int personal = 0;
   for (const auto& f : d.schema.fields) personal += f.personal ? 1 : 0;
   return {{"code", d.row.code},
           {"title", d.row.title},
           {"title_en", d.row.title_en},
           {"version", d.row.version},
-          {"rows", Must(store.datasets().RowCount(d.row.code))},
+          {"rows", Must(ingest::RowCount(datasets, d.row.code))},
           {"fields", d.schema.fields.size()},
           {"personal_fields", personal},
           {"updated_at", d.row.updated_at}};
@@ -164,9 +163,9 @@ json::object Summary(store::Store& store, const ingest::Dataset& d) {
 
 int List(const Options& o) {
   auto env = OpenEnv(o);
-  const auto sets = Must(ingest::ListDatasets(*env->store));
+  const auto sets = Must(ingest::ListDatasets(env->store->datasets()));
   json::array items;
-  for (const auto& d : sets) items.push_back(Summary(*env->store, d));
+  for (const auto& d : sets) items.push_back(Summary(env->store->datasets(), d));
   if (o.json) {
     std::cout << json::serialize(json::object{{"items", items}}) << "\n";
     return 0;
@@ -183,9 +182,9 @@ int List(const Options& o) {
 
 int Show(const Options& o) {
   auto env = OpenEnv(o);
-  const auto d = Must(ingest::LoadDataset(*env->store, o.dataset));
+  const auto d = Must(ingest::LoadDataset(env->store->datasets(), o.dataset));
   if (o.json) {
-    json::object out = Summary(*env->store, d);
+    json::object out = Summary(env->store->datasets(), d);
     out["schema"] = d.schema.ToJson();
     std::cout << json::serialize(out) << "\n";
     return 0;
@@ -193,7 +192,7 @@ int Show(const Options& o) {
   std::cout << d.row.title << " (" << d.row.code << ", version " << d.row.version << ", table ds_"
             << d.row.code << ")\n";
   if (!d.row.description.empty()) std::cout << d.row.description << "\n";
-  std::cout << Grouped(Must(env->store->datasets().RowCount(d.row.code))) << " rows\n\n";
+  std::cout << Grouped(Must(ingest::RowCount(env->store->datasets(), d.row.code))) << " rows\n\n";
   for (const auto& f : d.schema.fields) {
     std::cout << "  " << std::left << std::setw(22) << f.name << std::setw(10)
               << ingest::TypeName(f.type) << (f.required ? "required " : "         ") << f.title;
@@ -247,11 +246,11 @@ int Create(const Options& o) {
   nd.title = o.title;
   nd.owner_unit = o.unit;
   if (!o.schema_file.empty()) nd.schema = ReadSchema(o.schema_file);
-  const auto d = Must(ingest::CreateDataset(*env->store, *env->registry, nd, CliActor(),
+  const auto d = Must(ingest::CreateDataset(env->store->datasets(), *env->registry, nd, CliActor(),
                                             FormatTime(env->clock.Now())));
   AuditCommand(*OpenAuditLog(*env->store, env->clock), "datasets.create", d.row.code);
   if (o.json) {
-    std::cout << json::serialize(Summary(*env->store, d)) << "\n";
+    std::cout << json::serialize(Summary(env->store->datasets(), d)) << "\n";
   } else {
     std::cout << "created dataset " << d.row.code << " (table ds_" << d.row.code << ", "
               << d.schema.fields.size() << " fields)\n";
@@ -261,8 +260,9 @@ int Create(const Options& o) {
 
 int UpdateSchema(const Options& o) {
   auto env = OpenEnv(o);
-  const auto d = Must(ingest::ChangeSchema(*env->store, o.dataset, ReadSchema(o.schema_file),
-                                           o.note, CliActor(), FormatTime(env->clock.Now())));
+  const auto d =
+      Must(ingest::ChangeSchema(env->store->datasets(), o.dataset, ReadSchema(o.schema_file),
+                                o.note, CliActor(), FormatTime(env->clock.Now())));
   AuditCommand(*OpenAuditLog(*env->store, env->clock), "datasets.schema",
                d.row.code + " v" + std::to_string(d.row.version));
   std::cout << "dataset " << d.row.code << " is at schema version " << d.row.version << "\n";
@@ -271,12 +271,12 @@ int UpdateSchema(const Options& o) {
 
 int Records(const Options& o) {
   auto env = OpenEnv(o);
-  const auto d = Must(ingest::LoadDataset(*env->store, o.dataset));
+  const auto d = Must(ingest::LoadDataset(env->store->datasets(), o.dataset));
   ingest::RecordFilter f;
   f.limit = o.limit;
   f.text = o.query;
   f.unit = o.unit;
-  const auto list = Must(ingest::QueryRecords(*env->store, *env->registry, d, f));
+  const auto list = Must(ingest::QueryRecords(env->store->datasets(), *env->registry, d, f));
   if (o.json) {
     json::array items;
     for (const auto& i : list.items) items.push_back(i);
@@ -290,13 +290,10 @@ int Records(const Options& o) {
 
 int Batches(const Options& o) {
   auto env = OpenEnv(o);
-  Must(ingest::LoadDataset(*env->store, o.dataset));
-  const auto rows = Must(env->store->datasets().Batches(o.dataset, 0, o.limit));
+  Must(ingest::LoadDataset(env->store->datasets(), o.dataset));
+  const auto rows = Must(ingest::ListBatches(env->store->datasets(), o.dataset, 0, o.limit));
   json::array items;
-  for (const auto& b : rows) {
-    auto r = ingest::Report::FromJson(json_util::Parse(b.report_json));
-    r.id = b.id;
-    r.errors.clear();
+  for (const auto& [b, r] : rows) {
     if (o.json) {
       items.push_back(r.ToJson());
     } else {
@@ -318,10 +315,10 @@ int Batch(const Options& o) {
   } catch (const std::exception&) {
     throw Failure(Error::BadRequest("cli.invalid_batch", "'" + o.batch_id + "' is not a batch id"));
   }
-  const auto r = Must(ingest::LoadReport(*env->store, id));
+  const auto r = Must(ingest::LoadReport(env->store->datasets(), id));
   if (!o.out.empty()) {
     std::ofstream out(o.out, std::ios::binary);
-    Must(ingest::WriteRejectedCsv(*env->store, id, out));
+    Must(ingest::WriteRejectedCsv(env->store->datasets(), id, out));
     if (!out) throw Failure(Error::BadRequest("cli.write_failed", "cannot write '" + o.out + "'"));
   }
   if (o.json) {
@@ -336,11 +333,12 @@ int ExportPackage(const Options& o) {
   auto env = OpenEnv(o);
   std::vector<ingest::Dataset> sets;
   if (o.files.empty()) {
-    sets = Must(ingest::ListDatasets(*env->store));
+    sets = Must(ingest::ListDatasets(env->store->datasets()));
   } else {
-    for (const auto& code : o.files) sets.push_back(Must(ingest::LoadDataset(*env->store, code)));
+    for (const auto& code : o.files)
+      sets.push_back(Must(ingest::LoadDataset(env->store->datasets(), code)));
   }
-  Must(ingest::ExportPackage(*env->store, sets, o.dir));
+  Must(ingest::ExportPackage(env->store->datasets(), sets, o.dir));
   AuditCommand(*OpenAuditLog(*env->store, env->clock), "datasets.export_package", o.dir);
   std::cout << "wrote " << o.dir << "/datapackage.json and " << sets.size() << " CSV files\n";
   return 0;
@@ -353,7 +351,8 @@ int ImportPackage(const Options& o) {
   options.at = FormatTime(env->clock.Now());
   options.dry_run = o.dry_run;
   options.accept_valid = o.accept_valid;
-  const auto reports = Must(ingest::ImportPackage(*env->store, *env->registry, o.dir, options));
+  const auto reports =
+      Must(ingest::ImportPackage(env->store->datasets(), *env->registry, o.dir, options));
   AuditCommand(*OpenAuditLog(*env->store, env->clock), "datasets.import_package", o.dir);
   int code = 0;
   json::array items;

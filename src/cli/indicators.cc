@@ -36,7 +36,7 @@ int Import(const Options& o) {
   auto doc = json::parse(ReadFile(o.file));
   const auto set = Must(engine::ParseIndexSet(doc));
   SystemClock clock;
-  Must(engine::SaveIndexSet(*store, set, CliActor(), FormatTime(clock.Now())));
+  Must(engine::SaveIndexSet(EngineStores(*store), set, CliActor(), FormatTime(clock.Now())));
   auto log = OpenAuditLog(*store, clock);
   AuditCommand(*log, "indicators.import", o.file);
   std::cout << "imported " << set.sectors.size() << " sectors, " << set.elements.size()
@@ -47,7 +47,8 @@ int Import(const Options& o) {
 
 int Export(const Options& o) {
   auto store = OpenStore(o.db, false);
-  const std::string text = json::serialize(engine::ToJson(Must(engine::LoadIndexSet(*store))));
+  const std::string text =
+      json::serialize(engine::ToJson(Must(engine::LoadIndexSet(store->index()))));
   if (o.out.empty() || o.out == "-") {
     std::cout << text << "\n";
   } else {
@@ -57,7 +58,7 @@ int Export(const Options& o) {
 }
 
 std::unique_ptr<engine::Engine> OpenEngine(store::Store& store) {
-  return Must(engine::Engine::Open(store, LoadRegistry(store), HomeProvince(store)));
+  return Must(engine::Engine::Open(EngineStores(store), LoadRegistry(store), HomeProvince(store)));
 }
 
 int List(const Options& o) {
@@ -181,9 +182,9 @@ int ImportValues(const Options& o) {
       return auth::Allows(principal, "indicators.write", &u, *registry);
     };
   }
-  const auto set = Must(engine::LoadIndexSet(*store));
+  const auto set = Must(engine::LoadIndexSet(store->index()));
   const auto report =
-      Must(engine::WriteValues(*store, *registry, set, HomeProvince(*store), values, opt));
+      Must(engine::WriteValues(store->index(), *registry, set, HomeProvince(*store), values, opt));
   if (report.status == "committed") {
     auto log = OpenAuditLog(*store, clock);
     AuditCommand(*log, "values.import", o.file);

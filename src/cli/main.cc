@@ -46,6 +46,10 @@ std::shared_ptr<const units::Registry> LoadRegistry(store::Store& store) {
   return reg;
 }
 
+engine::Stores EngineStores(store::Store& store) {
+  return {store.index(), store.datasets(), store};
+}
+
 std::string HomeProvince(store::Store& store) {
   return Must(store.GetSetting("home_province")).value_or("80");
 }
@@ -55,6 +59,7 @@ std::string HomeProvince(store::Store& store) {
 namespace {
 
 namespace fs = std::filesystem;
+using pdh::cli::EngineStores;
 using pdh::cli::HomeProvince;
 using pdh::cli::LoadRegistry;
 using pdh::cli::OpenStore;
@@ -138,7 +143,7 @@ pdh::units::ImportSources Sources(const Options& o) {
 
 int RunImport(const Options& o) {
   auto store = OpenStore(o.db, true);
-  auto report = pdh::Must(pdh::units::Import(*store, Sources(o)));
+  auto report = pdh::Must(pdh::units::Import(*store, *store, Sources(o)));
   pdh::SystemClock clock;
   pdh::cli::AuditCommand(*pdh::cli::OpenAuditLog(*store, clock), "units.import",
                          Sources(o).admin_dir);
@@ -155,23 +160,24 @@ int RunDemo(const Options& o) {
     for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(o.db + suffix);
   }
   auto store = OpenStore(o.db, true);
-  auto report = pdh::Must(pdh::units::Import(*store, Sources(o)));
+  auto report = pdh::Must(pdh::units::Import(*store, *store, Sources(o)));
   auto registry = LoadRegistry(*store);
   pdh::SystemClock clock;
   auto log = pdh::cli::OpenAuditLog(*store, clock);
   pdh::cli::AuditCommand(*log, "demo.create", o.db);
   const std::string password = pdh::cli::CreateDemoAdministrator(*store, *registry);
   pdh::cli::AuditCommand(*log, "users.create", "admin");
-  pdh::catalog::Catalog catalog(*store, registry, clock);
+  pdh::catalog::Catalog catalog(store->catalog(), registry, clock);
   const auto catalog_report = pdh::Must(pdh::catalog::GenerateDemo(catalog, *registry));
   pdh::cli::AuditCommand(*log, "catalog.demo", o.db);
-  const auto tracker_report = pdh::Must(pdh::tracker::GenerateDemo(*store, registry));
+  const auto tracker_report =
+      pdh::Must(pdh::tracker::GenerateDemo(store->tracker(), *store, registry));
   pdh::cli::AuditCommand(*log, "tracker.demo", o.db);
-  const auto records =
-      pdh::Must(pdh::ingest::GenerateDemo(*store, *registry, o.province, "2025-11-01T00:00:00Z"));
+  const auto records = pdh::Must(
+      pdh::ingest::GenerateDemo(store->datasets(), *registry, o.province, "2025-11-01T00:00:00Z"));
   pdh::cli::AuditCommand(*log, "datasets.demo", o.db);
-  const auto index =
-      pdh::Must(pdh::engine::GenerateDemo(*store, *registry, o.province, "2025-11-01T00:00:00Z"));
+  const auto index = pdh::Must(pdh::engine::GenerateDemo(EngineStores(*store), *registry,
+                                                         o.province, "2025-11-01T00:00:00Z"));
   // The demo tells the story of the October 2025 report: the IOC opens on its date.
   pdh::Must(store->SetSetting("ioc.as_of", "2025-10-31"));
   pdh::cli::AuditCommand(*log, "indicators.demo", o.db);
@@ -223,7 +229,7 @@ int RunServe(const Options& o) {
   if (o.admin_session_idle > 0) {
     auth_config.admin_idle_timeout = std::chrono::seconds(o.admin_session_idle);
   }
-  pdh::auth::Service auth(*store, clock, auth_config);
+  pdh::auth::Service auth(store->identity(), *store, clock, auth_config);
   if (auto n = auth.DisableInactive(); n && *n > 0) {
     std::cerr << "pdh: disabled " << *n << " accounts unused for 45 days\n";
   }
@@ -267,7 +273,8 @@ int RunServe(const Options& o) {
   opts.rate_per_token = o.rate_per_token;
   // The index set engine: built now, then kept up by each write the API makes and, for writes
   // by other processes (pdh ingest, pdh values import), by a sync every second.
-  auto engine = pdh::Must(pdh::engine::Engine::Open(*store, registry, HomeProvince(*store)));
+  auto engine =
+      pdh::Must(pdh::engine::Engine::Open(EngineStores(*store), registry, HomeProvince(*store)));
   ctx.SetEngine(engine.get());
   engine->OnChange([&ctx, &clock](const pdh::engine::SyncStats& s) {
     ctx.events()->Publish("values", pdh::api::ChangesEvent(s, pdh::FormatTime(clock.Now())));

@@ -55,7 +55,7 @@ std::unique_ptr<Env> OpenEnv(const Options& o) {
   auto env = std::make_unique<Env>();
   env->store = OpenStore(o.db, false);
   env->registry = LoadRegistry(*env->store);
-  env->auth = std::make_unique<auth::Service>(*env->store, env->clock);
+  env->auth = std::make_unique<auth::Service>(env->store->identity(), *env->store, env->clock);
   env->log = OpenAuditLog(*env->store, env->clock);
   return env;
 }
@@ -161,8 +161,8 @@ int TokensRevoke(const Options& o) {
 
 int AuditVerify(const Options& o) {
   auto store = OpenStore(o.db, false);
-  auto r = Must(
-      audit::Verify(*store, o.public_key.empty() ? std::nullopt : std::optional(o.public_key)));
+  auto r = Must(audit::Verify(store->audit(),
+                              o.public_key.empty() ? std::nullopt : std::optional(o.public_key)));
   if (o.json) {
     std::cout << json::serialize(
                      json::object{{"ok", r.ok},
@@ -189,12 +189,12 @@ int AuditExport(const Options& o) {
   AuditCommand(*log, "audit.export", o.out.empty() ? "stdout" : o.out);
   Must(log->Checkpoint());
   if (o.out.empty()) {
-    Must(audit::Export(*store, std::cout));
+    Must(audit::Export(store->audit(), std::cout));
     return 0;
   }
   std::ofstream out(o.out, std::ios::binary | std::ios::trunc);
   if (!out) throw Failure(Error::BadRequest("cli.cannot_write", "cannot write '" + o.out + "'"));
-  Must(audit::Export(*store, out));
+  Must(audit::Export(store->audit(), out));
   std::cerr << "exported to " << o.out << "\n";
   return 0;
 }
@@ -203,7 +203,7 @@ int AuditPrune(const Options& o) {
   auto store = OpenStore(o.db, false);
   SystemClock clock;
   auto log = OpenAuditLog(*store, clock);
-  const int64_t n = Must(audit::Prune(*store, clock, std::chrono::days(o.keep_days)));
+  const int64_t n = Must(audit::Prune(store->audit(), clock, std::chrono::days(o.keep_days)));
   AuditCommand(*log, "audit.prune", std::to_string(n) + " entries");
   std::cout << "pruned " << n << " entries older than " << o.keep_days << " days\n";
   return 0;
@@ -212,7 +212,7 @@ int AuditPrune(const Options& o) {
 }  // namespace
 
 std::unique_ptr<audit::Log> OpenAuditLog(store::Store& store, const Clock& clock) {
-  return Must(audit::Log::Open(store, clock, audit::Log::DefaultKeyPath(store.path())));
+  return Must(audit::Log::Open(store.audit(), clock, audit::Log::DefaultKeyPath(store.path())));
 }
 
 std::string CliActor() {
@@ -238,7 +238,7 @@ std::string CreateDemoAdministrator(store::Store& store, const units::Registry& 
     password += kAlphabet[randombytes_uniform(static_cast<uint32_t>(kAlphabet.size()))];
   }
   SystemClock clock;
-  auth::Service auth(store, clock);
+  auth::Service auth(store.identity(), store, clock);
   auth::NewAccount a;
   a.name = "admin";
   a.display_name = "Quản trị hệ thống";
@@ -324,7 +324,7 @@ void AddSecurityCommands(CLI::App& app, Options& o, int (*&action)(const Options
 }
 
 auth::Principal OfflinePrincipal(store::Store& store, const Clock& clock, const std::string& user) {
-  auth::Service auth(store, clock);
+  auth::Service auth(store.identity(), store, clock);
   const auth::AccountView account = Must(auth.GetAccount(user));
   if (account.disabled) {
     throw Failure(Error::Invalid("cli.account_disabled",

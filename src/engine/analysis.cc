@@ -51,8 +51,8 @@ double At(const State& st, const Series* s, const Period& p) {
 
 }  // namespace
 
-Date DefaultAsOf(store::Store& store) {
-  auto v = store.GetSetting(std::string(kAsOfSetting));
+Date DefaultAsOf(store::SettingsStore& settings) {
+  auto v = settings.GetSetting(std::string(kAsOfSetting));
   if (v && *v) {
     if (auto d = Date::Parse(**v)) return *d;
   }

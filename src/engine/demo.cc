@@ -274,7 +274,7 @@ std::string Stamp(Date d) {
 
 }  // namespace
 
-Result<DemoIndexSummary> GenerateDemo(store::Store& store, const units::Registry& registry,
+Result<DemoIndexSummary> GenerateDemo(const Stores& stores, const units::Registry& registry,
                                       const std::string& province_code, const std::string& at) {
   const units::Unit* province = registry.Find(province_code, Date::Today());
   if (!province) {
@@ -522,13 +522,13 @@ Result<DemoIndexSummary> GenerateDemo(store::Store& store, const units::Registry
   DemoIndexSummary summary;
   summary.indicators = static_cast<int64_t>(set.indicators.size());
   summary.elements = static_cast<int64_t>(set.elements.size());
-  if (auto s = SaveIndexSet(store, set, "demo", at); !s) return Fail(s.error());
+  if (auto s = SaveIndexSet(stores, set, "demo", at); !s) return Fail(s.error());
   // Stored through the same checks as any report, each with the time it came in.
   ValueOptions opt;
   opt.by = "demo";
   opt.at = at;
   opt.source = "demo";
-  auto report = WriteValues(store, registry, set, province_code, values, opt);
+  auto report = WriteValues(stores.index, registry, set, province_code, values, opt);
   if (!report) return Fail(report.error());
   if (report->status != "committed") {
     const auto& e = report->errors.front();

@@ -25,7 +25,9 @@
 
 #include "core/date.h"
 #include "core/error.h"
-#include "store/store.h"
+#include "store/datasets.h"
+#include "store/index.h"
+#include "store/settings.h"
 #include "units/units.h"
 
 namespace pdh::engine {
@@ -172,11 +174,20 @@ Result<Indicator> ParseIndicator(const boost::json::value& v);
 Result<IndexSet> ParseIndexSet(const boost::json::value& v);
 boost::json::object ToJson(const IndexSet& set);
 
+// The store areas the index set lives in: its definitions, values and merge weights (index), the
+// datasets its rules aggregate, and the settings holding its generation (moved by every change
+// the engine must rebuild for). They must outlive whatever is given them.
+struct Stores {
+  store::IndexStore& index;
+  store::DatasetStore& datasets;
+  store::SettingsStore& settings;
+};
+
 // Checks a whole set: codes unique, sectors known, every expression parses (with the position
 // and reason of the first error), references exist, no indicator depends on itself through
 // others (the cycle is named), measures agree where elements define them, rules name existing
 // datasets and fields. Errors: index.invalid, expression.invalid, index.cycle.
-Status Check(const IndexSet& set, store::Store& store);
+Status Check(const IndexSet& set, store::DatasetStore& datasets);
 
 // What an expression reads and gives, once it parses.
 struct ExpressionInfo {
@@ -190,10 +201,10 @@ struct ExpressionInfo {
 Result<ExpressionInfo> CheckExpression(std::string_view text, const IndexSet& set);
 
 // Loads the definitions from the store.
-Result<IndexSet> LoadIndexSet(store::Store& store);
+Result<IndexSet> LoadIndexSet(store::IndexStore& store);
 // Checks `changes` against what is stored and saves them: objects with a code that exists are
 // replaced, others added. The engine sees them at its next sync.
-Status SaveIndexSet(store::Store& store, const IndexSet& changes, const std::string& by,
+Status SaveIndexSet(const Stores& stores, const IndexSet& changes, const std::string& by,
                     const std::string& at);
 
 // The standard public-service and 1022 feedback indicators (M7) over datasets made from the
@@ -251,14 +262,15 @@ Result<std::vector<ValueInput>> ReadValues(std::string_view bytes, ValueFormat f
 // Checks and stores values: the element exists, the option is one of its own, the unit is in the
 // home province (now or before the merger) and may be written, the period is of the element's
 // periodicity (or coarser), the value is a number.
-Result<ValueReport> WriteValues(store::Store& store, const units::Registry& registry,
+Result<ValueReport> WriteValues(store::IndexStore& store, const units::Registry& registry,
                                 const IndexSet& set, const std::string& home_province,
                                 const std::vector<ValueInput>& values, const ValueOptions& opt);
 
 // Sets the shares of partial merges: for an old commune split between several new ones, the
 // weights (0..1, summing to 1) its values go with. Unset: population shares of the new units.
 // Errors: index.invalid.
-Status SetMergeWeights(store::Store& store, const units::Registry& registry,
+Status SetMergeWeights(store::IndexStore& store, store::SettingsStore& settings,
+                       const units::Registry& registry,
                        const std::vector<store::MergeWeightRow>& rows);
 
 // --- The engine ------------------------------------------------------------------------------
@@ -314,7 +326,7 @@ class Engine {
  public:
   // Builds the state from the store. Errors: the store's, index.invalid (definitions that no
   // longer check), engine.no_province (units not imported).
-  static Result<std::unique_ptr<Engine>> Open(store::Store& store,
+  static Result<std::unique_ptr<Engine>> Open(Stores stores,
                                               std::shared_ptr<const units::Registry> registry,
                                               const std::string& home_province);
   ~Engine();
@@ -333,9 +345,9 @@ class Engine {
   Status SetRegistry(std::shared_ptr<const units::Registry> registry);
 
  private:
-  Engine(store::Store& store, std::shared_ptr<const units::Registry> registry, std::string home);
+  Engine(Stores stores, std::shared_ptr<const units::Registry> registry, std::string home);
   Result<SyncStats> RebuildLocked();
-  store::Store& store_;
+  Stores stores_;
   std::shared_ptr<const units::Registry> registry_;
   std::string home_;
   std::mutex sync_mu_;  // one sync at a time
@@ -349,7 +361,7 @@ class Engine {
 
 // The reference date: the setting "ioc.as_of" when set (the demo sets the date of its report),
 // else today.
-Date DefaultAsOf(store::Store& store);
+Date DefaultAsOf(store::SettingsStore& settings);
 
 enum class Light { kNone, kGreen, kYellow, kRed };
 std::string_view LightName(Light l);  // "none", "green", "yellow", "red"
@@ -429,7 +441,7 @@ struct DemoIndexSummary {
 // over the demo's dossiers and feedback, values reported from November 2023 to October 2025 so
 // that exactly 602 are updated as of 2025-10-31, some units stopping at December 2024, and the
 // report's app installs and enterprise figures. Deterministic.
-Result<DemoIndexSummary> GenerateDemo(store::Store& store, const units::Registry& registry,
+Result<DemoIndexSummary> GenerateDemo(const Stores& stores, const units::Registry& registry,
                                       const std::string& province_code, const std::string& at);
 
 }  // namespace pdh::engine

@@ -43,25 +43,26 @@ Period P(const char* id) {
 
 class EngineTest : public IngestTest {
  protected:
+  Stores stores() { return {store().index(), store().datasets(), store()}; }
   void Save(const IndexSet& s) {
-    auto r = SaveIndexSet(store(), s, "test", kAt);
+    auto r = SaveIndexSet(stores(), s, "test", kAt);
     ASSERT_TRUE(r) << r.error().message;
   }
   ValueReport Put(std::vector<ValueInput> v, bool accept_valid = false) {
-    auto set = LoadIndexSet(store());
+    auto set = LoadIndexSet(store().index());
     EXPECT_TRUE(set);
     ValueOptions o;
     o.by = "test";
     o.at = kAt;
     o.accept_valid = accept_valid;
-    auto r = WriteValues(store(), registry(), *set, "80", v, o);
+    auto r = WriteValues(store().index(), registry(), *set, "80", v, o);
     EXPECT_TRUE(r) << r.error().message;
     return r ? *r : ValueReport{};
   }
   std::unique_ptr<Engine> Open() {
     auto reg = units::Registry::Load(store());
     EXPECT_TRUE(reg);
-    auto e = Engine::Open(store(), *reg, "80");
+    auto e = Engine::Open(stores(), *reg, "80");
     EXPECT_TRUE(e) << e.error().message;
     return e ? std::move(*e) : nullptr;
   }
@@ -185,7 +186,7 @@ TEST_F(EngineTest, RollsUpTheTreeAndAcrossTheMerger) {
   const std::string first = share.begin()->first;
   for (const auto& [code, w] : share)
     weights.push_back({old.divided, code, code == first ? 1.0 : 0.0});
-  ASSERT_TRUE(SetMergeWeights(store(), registry(), weights));
+  ASSERT_TRUE(SetMergeWeights(store().index(), store(), registry(), weights));
   auto synced = e->Sync();
   ASSERT_TRUE(synced);
   EXPECT_TRUE(synced->rebuilt);
@@ -193,7 +194,7 @@ TEST_F(EngineTest, RollsUpTheTreeAndAcrossTheMerger) {
               90 + (first == old.whole_new ? 100 : 0), 1e-9);
   // Shares that do not add up are refused.
   weights.front().weight = 0.5;
-  auto bad = SetMergeWeights(store(), registry(), weights);
+  auto bad = SetMergeWeights(store().index(), store(), registry(), weights);
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, "index.invalid");
 }
@@ -224,7 +225,7 @@ TEST_F(EngineTest, PublicServiceFormulasOnHandCheckedRecords) {
                     completed ? (on_time ? "2025-03-18 10:00" : "2025-03-25 10:00") : "",
                     completed ? "Đã hoàn thành" : "Đang xử lý", sat});
   }
-  auto r = Send(*ingest::LoadDataset(store(), "dossiers"), Dossiers(rows));
+  auto r = Send(*ingest::LoadDataset(datasets(), "dossiers"), Dossiers(rows));
   ASSERT_TRUE(r) << r.error().message;
   ASSERT_EQ(r->status, "committed") << boost::json::serialize(r->ToJson());
   auto e = Open();
@@ -251,7 +252,7 @@ TEST_F(EngineTest, PublicServiceFormulasOnHandCheckedRecords) {
   fb +=
       "F3,1022,Giao thông," + c + ",2025-03-02 08:00,2025-03-09 17:00,2025-03-12 10:00,Đã xử lý,\n";
   fb += "F4,1022,Giao thông," + c + ",2025-03-02 08:00,2025-03-09 17:00,,Đang xử lý,\n";
-  auto f = Send(*ingest::LoadDataset(store(), "feedback_1022"), fb);
+  auto f = Send(*ingest::LoadDataset(datasets(), "feedback_1022"), fb);
   ASSERT_TRUE(f) << f.error().message;
   ASSERT_EQ(f->status, "committed") << boost::json::serialize(f->ToJson());
   auto synced = e->Sync();
@@ -298,7 +299,7 @@ TEST_F(EngineTest, IncrementalUpdatesEqualAFullRebuild) {
   // Values from January 2024 on: the batches stay within the years the engine holds.
   Put({{"RATE", "", "80", "2024-01", 1, ""}});
   auto e = Open();
-  const auto dossiers = *ingest::LoadDataset(store(), "dossiers");
+  const auto dossiers = *ingest::LoadDataset(datasets(), "dossiers");
   std::mt19937 rng(57);
   auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
   int next_id = 0;
@@ -522,30 +523,30 @@ TEST_F(EngineTest, DefinitionsAreChecked) {
   h.measure = "hồ sơ";
   set.elements.push_back(h);
   set.indicators = {Ind("A", "I{B} + 1"), Ind("B", "I{C} * 2"), Ind("C", "I{A}")};
-  auto cycle = SaveIndexSet(store(), set, "test", kAt);
+  auto cycle = SaveIndexSet(stores(), set, "test", kAt);
   ASSERT_FALSE(cycle);
   EXPECT_EQ(cycle.error().code, "index.cycle");
   EXPECT_NE(cycle.error().message.find("A → B → C → A"), std::string::npos)
       << cycle.error().message;
   set.indicators = {Ind("A", "(#{E} + 1")};
-  auto syntax = SaveIndexSet(store(), set, "test", kAt);
+  auto syntax = SaveIndexSet(stores(), set, "test", kAt);
   ASSERT_FALSE(syntax);
   EXPECT_EQ(syntax.error().code, "expression.invalid");
   EXPECT_NE(syntax.error().message.find("indicator A: at "), std::string::npos);
   set.indicators = {Ind("A", "#{E} + #{H}")};
-  auto units = SaveIndexSet(store(), set, "test", kAt);
+  auto units = SaveIndexSet(stores(), set, "test", kAt);
   ASSERT_FALSE(units);
   EXPECT_NE(units.error().message.find("unit mismatch"), std::string::npos);
   set.indicators = {Ind("A", "#{NOPE}")};
-  EXPECT_EQ(SaveIndexSet(store(), set, "test", kAt).error().code, "index.invalid");
+  EXPECT_EQ(SaveIndexSet(stores(), set, "test", kAt).error().code, "index.invalid");
   set.indicators = {Ind("A", "#{E} / #{E} * 100")};
-  EXPECT_TRUE(SaveIndexSet(store(), set, "test", kAt));
+  EXPECT_TRUE(SaveIndexSet(stores(), set, "test", kAt));
   auto json = ParseIndexSet(boost::json::parse(
       R"({"indicators":[{"code":"X","name":"x","expression":"1","direction":"sideways"}]})"));
   ASSERT_FALSE(json);
   EXPECT_NE(json.error().message.find("indicators[0].direction"), std::string::npos);
   // Round trip through JSON.
-  auto back = ParseIndexSet(ToJson(*LoadIndexSet(store())));
+  auto back = ParseIndexSet(ToJson(*LoadIndexSet(store().index())));
   ASSERT_TRUE(back);
   EXPECT_EQ(back->indicators.size(), 1U);
 }
@@ -553,7 +554,7 @@ TEST_F(EngineTest, DefinitionsAreChecked) {
 TEST_F(EngineTest, DemoGivesTheReportsFigures) {
   Create("dossiers", "dossiers");
   Create("feedback_1022", "feedback_1022");
-  auto demo = GenerateDemo(store(), registry(), "80", kAt);
+  auto demo = GenerateDemo(stores(), registry(), "80", kAt);
   ASSERT_TRUE(demo) << demo.error().message;
   EXPECT_EQ(demo->indicators, 957);
   auto e = Open();

@@ -448,7 +448,7 @@ json::object ToJson(const IndexSet& set) {
           {"constants", std::move(constants)}};
 }
 
-Status Check(const IndexSet& set, store::Store& store) {
+Status Check(const IndexSet& set, store::DatasetStore& store) {
   auto dup = [](const auto& list, const char* what) -> Status {
     std::set<std::string_view> seen;
     for (const auto& x : list) {
@@ -589,8 +589,8 @@ Result<ExpressionInfo> CheckExpression(std::string_view text, const IndexSet& se
   return info;
 }
 
-Result<IndexSet> LoadIndexSet(store::Store& store) {
-  auto rows = store.index().Objects();
+Result<IndexSet> LoadIndexSet(store::IndexStore& store) {
+  auto rows = store.Objects();
   if (!rows) return Fail(rows.error());
   IndexSet set;
   for (const auto& r : *rows) {
@@ -617,9 +617,9 @@ Result<IndexSet> LoadIndexSet(store::Store& store) {
   return set;
 }
 
-Status SaveIndexSet(store::Store& store, const IndexSet& changes, const std::string& by,
+Status SaveIndexSet(const Stores& stores, const IndexSet& changes, const std::string& by,
                     const std::string& at) {
-  auto current = LoadIndexSet(store);
+  auto current = LoadIndexSet(stores.index);
   if (!current) return Fail(current.error());
   IndexSet merged = std::move(*current);
   auto upsert = [](auto& list, const auto& item) {
@@ -635,7 +635,7 @@ Status SaveIndexSet(store::Store& store, const IndexSet& changes, const std::str
   for (const auto& e : changes.elements) upsert(merged.elements, e);
   for (const auto& i : changes.indicators) upsert(merged.indicators, i);
   for (const auto& c : changes.constants) upsert(merged.constants, c);
-  PDH_TRY(Check(merged, store));
+  PDH_TRY(Check(merged, stores.datasets));
   std::vector<store::IndexObjectRow> rows;
   auto add = [&](const char* kind, const std::string& code, const json::object& o) {
     rows.push_back({kind, code, json::serialize(o), at, by});
@@ -644,12 +644,12 @@ Status SaveIndexSet(store::Store& store, const IndexSet& changes, const std::str
   for (const auto& e : changes.elements) add("element", e.code, ToJson(e));
   for (const auto& i : changes.indicators) add("indicator", i.code, ToJson(i));
   for (const auto& c : changes.constants) add("constant", c.code, ToJson(c));
-  PDH_TRY(store.index().PutObjects(rows, {}));
+  PDH_TRY(stores.index.PutObjects(rows, {}));
   // The engine rebuilds when the generation moves.
-  auto gen = store.GetSetting(std::string(kGenerationSetting));
+  auto gen = stores.settings.GetSetting(std::string(kGenerationSetting));
   if (!gen) return Fail(gen.error());
   int64_t next = (*gen ? std::stoll(**gen) : 0) + 1;
-  return store.SetSetting(std::string(kGenerationSetting), std::to_string(next));
+  return stores.settings.SetSetting(std::string(kGenerationSetting), std::to_string(next));
 }
 
 }  // namespace pdh::engine

@@ -128,17 +128,17 @@ struct Successor {
 // and the rules' running totals.
 class Builder {
  public:
-  Builder(store::Store& store, std::shared_ptr<const units::Registry> registry, std::string home)
-      : store_(store), registry_(std::move(registry)), home_(std::move(home)) {}
+  Builder(Stores stores, std::shared_ptr<const units::Registry> registry, std::string home)
+      : stores_(stores), registry_(std::move(registry)), home_(std::move(home)) {}
 
   void SetRegistry(std::shared_ptr<const units::Registry> r) { registry_ = std::move(r); }
 
   Result<std::shared_ptr<State>> Full(SyncStats& stats) {
     stats.rebuilt = true;
-    auto gen = store_.GetSetting(std::string(kGenerationSetting));
+    auto gen = stores_.settings.GetSetting(std::string(kGenerationSetting));
     if (!gen) return Fail(gen.error());
     generation_ = gen->value_or("");
-    auto set = LoadIndexSet(store_);
+    auto set = LoadIndexSet(stores_.index);
     if (!set) return Fail(set.error());
     auto model = std::make_shared<Model>();
     model->set = std::move(*set);
@@ -147,17 +147,17 @@ class Builder {
     auto st = std::make_shared<State>();
     st->model = std::move(model);
     // Everything committed so far; later batches and values are the next sync's.
-    auto batch = store_.datasets().LastCommittedBatch();
+    auto batch = stores_.datasets.LastCommittedBatch();
     if (!batch) return Fail(batch.error());
-    auto seq = store_.index().LastValueSeq();
+    auto seq = stores_.index.LastValueSeq();
     if (!seq) return Fail(seq.error());
     // Sources first, to know the span of years.
     std::vector<store::DataValueRow> values;
-    if (auto s = store_.index().ForEachValue(0,
-                                             [&](const store::DataValueRow& r) {
-                                               values.push_back(r);
-                                               return Ok();
-                                             });
+    if (auto s = stores_.index.ForEachValue(0,
+                                            [&](const store::DataValueRow& r) {
+                                              values.push_back(r);
+                                              return Ok();
+                                            });
         !s) {
       return Fail(s.error());
     }
@@ -215,12 +215,12 @@ class Builder {
   // Applies what was committed since the last build or update to a copy of `old`. Returns null
   // when only a full build will do (definitions changed, a period outside the span of years).
   Result<std::shared_ptr<State>> Update(const State& old, SyncStats& stats) {
-    auto gen = store_.GetSetting(std::string(kGenerationSetting));
+    auto gen = stores_.settings.GetSetting(std::string(kGenerationSetting));
     if (!gen) return Fail(gen.error());
     if (gen->value_or("") != generation_) return std::shared_ptr<State>();
-    auto batch = store_.datasets().LastCommittedBatch();
+    auto batch = stores_.datasets.LastCommittedBatch();
     if (!batch) return Fail(batch.error());
-    auto seq = store_.index().LastValueSeq();
+    auto seq = stores_.index.LastValueSeq();
     if (!seq) return Fail(seq.error());
     if (*batch == batch_mark_ && *seq == value_mark_) return std::make_shared<State>(old);
     auto st = std::make_shared<State>(old);
@@ -229,7 +229,7 @@ class Builder {
     bool out_of_range = false;
     if (*batch != batch_mark_) {
       for (auto& ds : datasets_) {
-        auto s = store_.datasets().ForEachRecordSince(
+        auto s = stores_.datasets.ForEachRecordSince(
             ds.dataset.table, batch_mark_,
             [&](const std::vector<store::Cell>& row, int64_t) -> Status {
               TakeRecord(*st, ds, row, &touched);
@@ -244,7 +244,7 @@ class Builder {
       batch_mark_ = *batch;
     }
     if (*seq != value_mark_) {
-      auto s = store_.index().ForEachValue(value_mark_, [&](const store::DataValueRow& r) {
+      auto s = stores_.index.ForEachValue(value_mark_, [&](const store::DataValueRow& r) {
         if (!TakeValue(*st, r, &touched)) out_of_range = true;
         ++stats.values;
         return Ok();
@@ -410,7 +410,7 @@ class Builder {
     old_index_.clear();
     successors_.clear();
     predecessors_.assign(m.units.size(), {});
-    auto weights = store_.index().MergeWeights();
+    auto weights = stores_.index.MergeWeights();
     if (!weights) return Fail(weights.error());
     std::map<std::pair<std::string, std::string>, double> set_weights;
     for (const auto& w : *weights) set_weights[{w.old_code, w.new_code}] = w.weight;
@@ -523,7 +523,7 @@ class Builder {
       const Rule& rule = *obj.element->rule;
       auto it = by_code.find(rule.dataset);
       if (it == by_code.end()) {
-        auto d = ingest::LoadDataset(store_, rule.dataset);
+        auto d = ingest::LoadDataset(stores_.datasets, rule.dataset);
         if (!d) return Fail(d.error());
         datasets_.push_back({std::move(*d), {}, {}, 0, {}, {}, {}});
         it = by_code.emplace(rule.dataset, datasets_.size() - 1).first;
@@ -550,12 +550,12 @@ class Builder {
     }
     for (auto& ds : datasets_) {
       ds.stride = ds.groups.size() * 2 + ds.rules.size();
-      auto s = store_.datasets().ForEachRecord(ds.dataset.table,
-                                               [&](const std::vector<store::Cell>& row) -> Status {
-                                                 TakeRecord(st, ds, row, nullptr);
-                                                 ++stats.records;
-                                                 return Ok();
-                                               });
+      auto s = stores_.datasets.ForEachRecord(ds.dataset.table,
+                                              [&](const std::vector<store::Cell>& row) -> Status {
+                                                TakeRecord(st, ds, row, nullptr);
+                                                ++stats.records;
+                                                return Ok();
+                                              });
       if (!s) return Fail(s.error());
     }
     // Leaves of the rules, from their totals.
@@ -909,7 +909,7 @@ class Builder {
     return any ? std::make_shared<const Series>(std::move(s)) : nullptr;
   }
 
-  store::Store& store_;
+  Stores stores_;
   std::shared_ptr<const units::Registry> registry_;
   std::string home_;
   std::string generation_;
@@ -931,19 +931,18 @@ class Builder {
 
 // --- Engine ----------------------------------------------------------------------------------
 
-Engine::Engine(store::Store& store, std::shared_ptr<const units::Registry> registry,
-               std::string home)
-    : store_(store),
+Engine::Engine(Stores stores, std::shared_ptr<const units::Registry> registry, std::string home)
+    : stores_(stores),
       registry_(std::move(registry)),
       home_(std::move(home)),
-      builder_(std::make_unique<Builder>(store_, registry_, home_)) {}
+      builder_(std::make_unique<Builder>(stores_, registry_, home_)) {}
 
 Engine::~Engine() = default;
 
-Result<std::unique_ptr<Engine>> Engine::Open(store::Store& store,
+Result<std::unique_ptr<Engine>> Engine::Open(Stores stores,
                                              std::shared_ptr<const units::Registry> registry,
                                              const std::string& home_province) {
-  std::unique_ptr<Engine> e(new Engine(store, std::move(registry), home_province));
+  std::unique_ptr<Engine> e(new Engine(stores, std::move(registry), home_province));
   std::lock_guard lock(e->sync_mu_);
   auto s = e->RebuildLocked();
   if (!s) return Fail(s.error());
@@ -963,7 +962,7 @@ void Engine::OnChange(std::function<void(const SyncStats&)> fn) {
 Result<SyncStats> Engine::RebuildLocked() {
   const auto start = std::chrono::steady_clock::now();
   SyncStats stats;
-  builder_ = std::make_unique<Builder>(store_, registry_, home_);
+  builder_ = std::make_unique<Builder>(stores_, registry_, home_);
   auto st = builder_->Full(stats);
   if (!st) return Fail(st.error());
   {

@@ -246,7 +246,7 @@ Result<std::vector<ValueInput>> ReadValues(std::string_view bytes, ValueFormat f
   return out;
 }
 
-Result<ValueReport> WriteValues(store::Store& store, const units::Registry& registry,
+Result<ValueReport> WriteValues(store::IndexStore& store, const units::Registry& registry,
                                 const IndexSet& set, const std::string& home_province,
                                 const std::vector<ValueInput>& values, const ValueOptions& opt) {
   ValueReport report;
@@ -354,7 +354,7 @@ Result<ValueReport> WriteValues(store::Store& store, const units::Registry& regi
     return report;
   }
   if (!rows.empty()) {
-    auto seq = store.index().PutValues(rows);
+    auto seq = store.PutValues(rows);
     if (!seq) return Fail(seq.error());
     report.last_seq = *seq;
   }
@@ -363,7 +363,8 @@ Result<ValueReport> WriteValues(store::Store& store, const units::Registry& regi
   return report;
 }
 
-Status SetMergeWeights(store::Store& store, const units::Registry& registry,
+Status SetMergeWeights(store::IndexStore& store, store::SettingsStore& settings,
+                       const units::Registry& registry,
                        const std::vector<store::MergeWeightRow>& rows) {
   std::map<std::string, double> totals;
   for (const auto& r : rows) {
@@ -389,12 +390,12 @@ Status SetMergeWeights(store::Store& store, const units::Registry& registry,
                                                       std::to_string(total) + ", not 1"));
     }
   }
-  if (auto s = store.index().SetMergeWeights(rows); !s) return s;
+  if (auto s = store.SetMergeWeights(rows); !s) return s;
   // Weights change every series an old commune feeds: the engine rebuilds.
-  auto gen = store.GetSetting(std::string(kGenerationSetting));
+  auto gen = settings.GetSetting(std::string(kGenerationSetting));
   if (!gen) return Fail(gen.error());
   const int64_t next = (*gen ? std::stoll(**gen) : 0) + 1;
-  return store.SetSetting(std::string(kGenerationSetting), std::to_string(next));
+  return settings.SetSetting(std::string(kGenerationSetting), std::to_string(next));
 }
 
 }  // namespace pdh::engine

@@ -265,7 +265,7 @@ struct ForeignCheck {
   std::unordered_set<std::string> keys;
 };
 
-Result<std::vector<ForeignCheck>> LoadForeignKeys(store::Store& store, const Dataset& d) {
+Result<std::vector<ForeignCheck>> LoadForeignKeys(store::DatasetStore& store, const Dataset& d) {
   std::vector<ForeignCheck> out;
   for (const auto& fk : d.schema.foreign_keys) {
     ForeignCheck check;
@@ -287,7 +287,7 @@ Result<std::vector<ForeignCheck>> LoadForeignKeys(store::Store& store, const Dat
       return Fail(Error::Invalid(
           "schema.invalid", "foreignKeys: dataset '" + check.resource + "' has no such fields"));
     }
-    auto s = store.datasets().ForEachRecord(target->table, [&](const std::vector<store::Cell>& r) {
+    auto s = store.ForEachRecord(target->table, [&](const std::vector<store::Cell>& r) {
       check.keys.insert(store::KeyText(r, ref));
       return Ok();
     });
@@ -333,7 +333,7 @@ struct Input {
   std::string* bytes = nullptr;
 };
 
-Result<Report> Run(store::Store& store, const units::Registry& registry, const Dataset& d,
+Result<Report> Run(store::DatasetStore& store, const units::Registry& registry, const Dataset& d,
                    Input input, const Options& options) {
   const auto started = std::chrono::steady_clock::now();
   Report report;
@@ -353,8 +353,7 @@ Result<Report> Run(store::Store& store, const units::Registry& registry, const D
     h.Update(input.bytes->data(), input.bytes->size());
     report.sha256 = h.Hex();
   }
-  if (auto dup = store.datasets().FindCommitted(d.row.code, options.client_id, report.sha256);
-      !dup) {
+  if (auto dup = store.FindCommitted(d.row.code, options.client_id, report.sha256); !dup) {
     return Fail(dup.error());
   } else if (*dup) {
     Report original = Report::FromJson(json::parse((*dup)->report_json));
@@ -662,7 +661,7 @@ Result<Report> Run(store::Store& store, const units::Registry& registry, const D
   for (size_t k : d.table.key) key_name += (key_name.empty() ? "" : "|") + d.schema.fields[k].name;
 
   std::thread producer(produce);
-  auto id = store.datasets().WriteBatch(
+  auto id = store.WriteBatch(
       d.table, header, [&](std::vector<store::StagedRow>& out) { return queue.Pop(out); },
       [&](const store::StagedRow& row, store::RowConflict kind) {
         RowError e;
@@ -870,18 +869,18 @@ Report Report::FromJson(const json::value& v) {
   return r;
 }
 
-Result<Report> IngestFile(store::Store& store, const units::Registry& registry,
+Result<Report> IngestFile(store::DatasetStore& store, const units::Registry& registry,
                           const Dataset& dataset, const std::string& path, const Options& options) {
   return Run(store, registry, dataset, Input{&path, nullptr}, options);
 }
 
-Result<Report> IngestBytes(store::Store& store, const units::Registry& registry,
+Result<Report> IngestBytes(store::DatasetStore& store, const units::Registry& registry,
                            const Dataset& dataset, std::string bytes, const Options& options) {
   return Run(store, registry, dataset, Input{nullptr, &bytes}, options);
 }
 
-Result<Report> LoadReport(store::Store& store, int64_t batch_id) {
-  auto b = store.datasets().Batch(batch_id);
+Result<Report> LoadReport(store::DatasetStore& store, int64_t batch_id) {
+  auto b = store.Batch(batch_id);
   if (!b) return Fail(b.error());
   if (!*b) {
     return Fail(Error::NotFound("batch.not_found", "no batch has id " + std::to_string(batch_id)));
@@ -891,15 +890,30 @@ Result<Report> LoadReport(store::Store& store, int64_t batch_id) {
   return r;
 }
 
-Status WriteRejectedCsv(store::Store& store, int64_t batch_id, std::ostream& out) {
-  auto b = store.datasets().Batch(batch_id);
+Result<std::vector<BatchEntry>> ListBatches(store::DatasetStore& store, const std::string& code,
+                                            int64_t before_id, int64_t limit) {
+  auto rows = store.Batches(code, before_id, limit);
+  if (!rows) return Fail(rows.error());
+  std::vector<BatchEntry> out;
+  out.reserve(rows->size());
+  for (auto& b : *rows) {
+    Report r = Report::FromJson(json::parse(b.report_json));
+    r.id = b.id;
+    r.errors.clear();
+    out.push_back({std::move(b), std::move(r)});
+  }
+  return out;
+}
+
+Status WriteRejectedCsv(store::DatasetStore& store, int64_t batch_id, std::ostream& out) {
+  auto b = store.Batch(batch_id);
   if (!b) return Fail(b.error());
   if (!*b) {
     return Fail(Error::NotFound("batch.not_found", "no batch has id " + std::to_string(batch_id)));
   }
   out << "\xEF\xBB\xBF";
   WriteCsvRow(out, {"row", "column", "value", "code", "message"});
-  return store.datasets().ForEachReject(batch_id, [&](const store::RejectRow& r) {
+  return store.ForEachReject(batch_id, [&](const store::RejectRow& r) {
     WriteCsvRow(out, {std::to_string(r.row), r.column, r.value, r.code, r.message});
     return Ok();
   });

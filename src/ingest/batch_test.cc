@@ -44,7 +44,7 @@ TEST_F(BatchTest, CommitsTypedRowsAndReports) {
   EXPECT_EQ(Rows(d), 2);
   RecordFilter f;
   f.sort = "id";
-  auto list = QueryRecords(store(), registry(), d, f);
+  auto list = QueryRecords(datasets(), registry(), d, f);
   ASSERT_TRUE(list);
   ASSERT_EQ(list->items.size(), 2U);
   const json::object& a = list->items[0];
@@ -71,11 +71,11 @@ TEST_F(BatchTest, OneBadRowRejectsTheWholeBatchUnlessValidRowsAreAccepted) {
   EXPECT_EQ(r->errors[0].code, "value.minimum");
   EXPECT_EQ(Rows(d), 0);
   // The report and its rejected rows are kept.
-  auto stored = LoadReport(store(), r->id);
+  auto stored = LoadReport(datasets(), r->id);
   ASSERT_TRUE(stored);
   EXPECT_EQ(stored->status, "rejected");
   std::ostringstream csv;
-  ASSERT_TRUE(WriteRejectedCsv(store(), r->id, csv));
+  ASSERT_TRUE(WriteRejectedCsv(datasets(), r->id, csv));
   EXPECT_NE(csv.str().find("3,count,-5,value.minimum,"), std::string::npos) << csv.str();
 
   Options o = Opts();
@@ -180,7 +180,7 @@ TEST_F(BatchTest, UnitsResolveByCodeOldCodeAndName) {
   EXPECT_EQ(r->errors[1].code, "unit.unknown");
   RecordFilter f;
   f.sort = "id";
-  auto list = QueryRecords(store(), registry(), d, f);
+  auto list = QueryRecords(datasets(), registry(), d, f);
   ASSERT_TRUE(list);
   EXPECT_EQ(list->items[0].at("unit").as_string(), whole_new_);
   EXPECT_EQ(list->items[1].at("unit").as_string(), "25459");
@@ -216,7 +216,7 @@ TEST_F(BatchTest, LegacyEncodedFilesAreConvertedAndSaySo) {
     EXPECT_GT(r->converted_cells, 0);
     RecordFilter f;
     f.sort = "id";
-    auto list = QueryRecords(store(), registry(), each, f);
+    auto list = QueryRecords(datasets(), registry(), each, f);
     ASSERT_TRUE(list);
     EXPECT_EQ(list->items[0].at("note").as_string(), "Phường Tân Ninh đã hoàn thành việc số hóa")
         << encoding::Name(e);
@@ -250,19 +250,19 @@ TEST_F(BatchTest, SchemaChangesThatWouldLoseDataAreRefused) {
   // Adding a field: stored as version 2 with a new column.
   auto added = descriptor;
   added["fields"].as_array().push_back({{"name", "extra"}, {"type", "string"}});
-  auto v2 = ChangeSchema(store(), "small", *ParseSchema(added), "thêm cột", "test", "t");
+  auto v2 = ChangeSchema(datasets(), "small", *ParseSchema(added), "thêm cột", "test", "t");
   ASSERT_TRUE(v2) << v2.error().message;
   EXPECT_EQ(v2->row.version, 2);
   EXPECT_NE(v2->schema.Find("extra"), nullptr);
   // Removing a field that holds values, or narrowing a type: refused.
   auto removed = descriptor;
   removed["fields"].as_array().erase(removed["fields"].as_array().begin() + 6);
-  auto r1 = ChangeSchema(store(), "small", *ParseSchema(removed), "", "test", "t");
+  auto r1 = ChangeSchema(datasets(), "small", *ParseSchema(removed), "", "test", "t");
   ASSERT_FALSE(r1);
   EXPECT_EQ(r1.error().code, "dataset.lossy_change");
   auto narrowed = descriptor;
   narrowed["fields"].as_array()[3].as_object()["type"] = "integer";
-  auto r2 = ChangeSchema(store(), "small", *ParseSchema(narrowed), "", "test", "t");
+  auto r2 = ChangeSchema(datasets(), "small", *ParseSchema(narrowed), "", "test", "t");
   ASSERT_FALSE(r2);
   EXPECT_EQ(r2.error().code, "dataset.lossy_change");
   auto versions = store().datasets().Versions("small");
@@ -276,7 +276,7 @@ TEST_F(BatchTest, DataPackageRoundTrip) {
   const std::string dir =
       (fs::temp_directory_path() / ("pdh-pkg-" + std::to_string(::getpid()))).string();
   fs::remove_all(dir);
-  ASSERT_TRUE(ExportPackage(store(), {d}, dir));
+  ASSERT_TRUE(ExportPackage(datasets(), {d}, dir));
   std::ifstream csv(dir + "/small.csv");
   std::stringstream text;
   text << csv.rdbuf();
@@ -287,12 +287,12 @@ TEST_F(BatchTest, DataPackageRoundTrip) {
   ASSERT_TRUE(other);
   ASSERT_TRUE((*other)->ReplaceUnits(*store().LoadUnits(), *store().LoadSuccessions()));
   Options o = Opts();
-  auto reports = ImportPackage(**other, registry(), dir, o);
+  auto reports = ImportPackage((*other)->datasets(), registry(), dir, o);
   ASSERT_TRUE(reports) << reports.error().message;
   ASSERT_EQ(reports->size(), 1U);
   EXPECT_EQ((*reports)[0].status, "committed");
   EXPECT_EQ((*reports)[0].imported, 1);
-  auto copied = LoadDataset(**other, "small");
+  auto copied = LoadDataset((*other)->datasets(), "small");
   ASSERT_TRUE(copied) << copied.error().message;
   EXPECT_EQ(copied->schema.ToJson(), d.schema.ToJson());
   fs::remove_all(dir);

@@ -118,8 +118,8 @@ std::string Name(Rng& rng) {
 
 const char* kSatisfaction[] = {"Rất hài lòng", "Hài lòng", "Bình thường", "Không hài lòng"};
 
-Result<int64_t> Ingest(store::Store& store, const units::Registry& registry, const Dataset& d,
-                       const std::vector<std::vector<std::string>>& rows, Month m,
+Result<int64_t> Ingest(store::DatasetStore& store, const units::Registry& registry,
+                       const Dataset& d, const std::vector<std::vector<std::string>>& rows, Month m,
                        const std::string& at) {
   std::ostringstream csv;
   WriteCsvSheet(csv, rows);
@@ -143,7 +143,7 @@ Result<int64_t> Ingest(store::Store& store, const units::Registry& registry, con
 
 }  // namespace
 
-Result<DemoSummary> GenerateDemo(store::Store& store, const units::Registry& registry,
+Result<DemoSummary> GenerateDemo(store::DatasetStore& store, const units::Registry& registry,
                                  const std::string& province_code, const std::string& at) {
   const Date today{2025, 10, 31};
   const units::Unit* province = registry.Find(province_code, today);

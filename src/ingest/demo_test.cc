@@ -10,11 +10,11 @@ namespace {
 using testing::IngestTest;
 
 TEST_F(IngestTest, DemoRecordsArriveThroughBatches) {
-  auto summary = GenerateDemo(store(), registry(), "80", "2025-11-01T00:00:00Z");
+  auto summary = GenerateDemo(datasets(), registry(), "80", "2025-11-01T00:00:00Z");
   ASSERT_TRUE(summary) << summary.error().message;
   EXPECT_GT(summary->dossiers, 100000);
   EXPECT_GT(summary->feedback, 5000);
-  auto dossiers = LoadDataset(store(), "dossiers");
+  auto dossiers = LoadDataset(datasets(), "dossiers");
   ASSERT_TRUE(dossiers);
   EXPECT_EQ(*store().datasets().RowCount("dossiers"), summary->dossiers);
   // One committed batch a month for 24 months, each with its report.
@@ -24,7 +24,7 @@ TEST_F(IngestTest, DemoRecordsArriveThroughBatches) {
   int64_t old_codes = 0;
   for (const auto& b : *batches) {
     EXPECT_EQ(b.status, "committed");
-    auto r = LoadReport(store(), b.id);
+    auto r = LoadReport(datasets(), b.id);
     ASSERT_TRUE(r);
     EXPECT_EQ(r->rejected, 0);
     old_codes += r->resolved_old_codes;

@@ -28,7 +28,7 @@
 #include <vector>
 
 #include "core/error.h"
-#include "store/store.h"
+#include "store/datasets.h"
 #include "units/units.h"
 
 namespace pdh::ingest {
@@ -123,16 +123,22 @@ struct NewDataset {
 
 // Errors: dataset.invalid (bad code, title, unknown owner or template), schema.invalid,
 // dataset.exists.
-Result<Dataset> CreateDataset(store::Store& store, const units::Registry& registry,
+Result<Dataset> CreateDataset(store::DatasetStore& store, const units::Registry& registry,
                               const NewDataset& d, const std::string& by, const std::string& at);
 // Errors: dataset.not_found.
-Result<Dataset> LoadDataset(store::Store& store, const std::string& code);
-Result<std::vector<Dataset>> ListDatasets(store::Store& store);
+Result<Dataset> LoadDataset(store::DatasetStore& store, const std::string& code);
+Result<std::vector<Dataset>> ListDatasets(store::DatasetStore& store);
+// How many records the dataset holds.
+Result<int64_t> RowCount(store::DatasetStore& store, const std::string& code);
+// The dataset's schema versions, oldest first.
+Result<std::vector<store::DatasetVersionRow>> SchemaVersions(store::DatasetStore& store,
+                                                             const std::string& code);
 // Stores `next` as the dataset's new schema version. A change that would lose data is refused
 // with dataset.lossy_change: a field removed while it holds values, a type narrowed (number to
 // integer, anything to boolean, text to a number or date), the primary key changed.
-Result<Dataset> ChangeSchema(store::Store& store, const std::string& code, const Schema& next,
-                             const std::string& note, const std::string& by, const std::string& at);
+Result<Dataset> ChangeSchema(store::DatasetStore& store, const std::string& code,
+                             const Schema& next, const std::string& note, const std::string& by,
+                             const std::string& at);
 
 enum class Format { kCsv, kXlsx, kJson, kNdjson };
 std::string_view FormatName(Format f);
@@ -199,16 +205,27 @@ inline constexpr size_t kReportErrors = 1000;
 // file.missing_column, file.empty, file.open_failed); row problems are in the report. A file
 // (or client id) already committed to the dataset gives a "duplicate" report and changes
 // nothing.
-Result<Report> IngestFile(store::Store& store, const units::Registry& registry,
+Result<Report> IngestFile(store::DatasetStore& store, const units::Registry& registry,
                           const Dataset& dataset, const std::string& path, const Options& options);
 // The same for bytes received (an HTTP upload or an API batch).
-Result<Report> IngestBytes(store::Store& store, const units::Registry& registry,
+Result<Report> IngestBytes(store::DatasetStore& store, const units::Registry& registry,
                            const Dataset& dataset, std::string bytes, const Options& options);
 
 // A stored batch's report. Errors: batch.not_found.
-Result<Report> LoadReport(store::Store& store, int64_t batch_id);
+Result<Report> LoadReport(store::DatasetStore& store, int64_t batch_id);
+// A stored batch and its report (with its id, without the rejected rows). The batch's status is
+// the stored one: "rejected" for a batch found to repeat one committed while it was read, whose
+// report says "duplicate".
+struct BatchEntry {
+  store::BatchRow batch;
+  Report report;
+};
+// The batches of dataset `code` with id < before_id (0: from the newest), newest first, at most
+// `limit`.
+Result<std::vector<BatchEntry>> ListBatches(store::DatasetStore& store, const std::string& code,
+                                            int64_t before_id, int64_t limit);
 // Every rejected row of a batch as CSV (row, column, value, code, message), UTF-8 with BOM.
-Status WriteRejectedCsv(store::Store& store, int64_t batch_id, std::ostream& out);
+Status WriteRejectedCsv(store::DatasetStore& store, int64_t batch_id, std::ostream& out);
 
 // A record as JSON, by field name (dates as ISO text, booleans as true/false).
 boost::json::object RecordJson(const Dataset& d, const std::vector<store::Cell>& cells);
@@ -228,18 +245,23 @@ struct RecordList {
   std::vector<boost::json::object> items;
   int64_t total = 0;
 };
+// The previous values of the record whose key is `key` (key fields joined by '|'), oldest first.
+Result<std::vector<store::HistoryRow>> RecordHistory(store::DatasetStore& store,
+                                                     const std::string& code,
+                                                     const std::string& key);
 // Errors: dataset.invalid_filter (unknown field).
-Result<RecordList> QueryRecords(store::Store& store, const units::Registry& registry,
+Result<RecordList> QueryRecords(store::DatasetStore& store, const units::Registry& registry,
                                 const Dataset& d, const RecordFilter& f);
 
 // Frictionless Data Package: the descriptor of `datasets` (a resource each, data in
 // "<code>.csv"), and writing/reading a package directory.
 boost::json::object PackageDescriptor(const std::vector<Dataset>& datasets);
-Status ExportPackage(store::Store& store, const std::vector<Dataset>& datasets,
+Status ExportPackage(store::DatasetStore& store, const std::vector<Dataset>& datasets,
                      const std::string& dir);
 // Creates the datasets that do not exist yet and ingests each resource's CSV.
-Result<std::vector<Report>> ImportPackage(store::Store& store, const units::Registry& registry,
-                                          const std::string& dir, const Options& options);
+Result<std::vector<Report>> ImportPackage(store::DatasetStore& store,
+                                          const units::Registry& registry, const std::string& dir,
+                                          const Options& options);
 
 // The demo province's records: about 24 months of dossiers and 1022 feedback by commune and
 // department, in proportion to population, generated deterministically and ingested through
@@ -248,7 +270,7 @@ struct DemoSummary {
   int64_t dossiers = 0;
   int64_t feedback = 0;
 };
-Result<DemoSummary> GenerateDemo(store::Store& store, const units::Registry& registry,
+Result<DemoSummary> GenerateDemo(store::DatasetStore& store, const units::Registry& registry,
                                  const std::string& province_code, const std::string& at);
 
 }  // namespace pdh::ingest

@@ -59,7 +59,7 @@ json::object PackageDescriptor(const std::vector<Dataset>& datasets) {
           {"resources", std::move(resources)}};
 }
 
-Status ExportPackage(store::Store& store, const std::vector<Dataset>& datasets,
+Status ExportPackage(store::DatasetStore& store, const std::vector<Dataset>& datasets,
                      const std::string& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -76,7 +76,7 @@ Status ExportPackage(store::Store& store, const std::vector<Dataset>& datasets,
     out << "\xEF\xBB\xBF";
     WriteCsvRow(out, header);
     std::vector<std::string> cells(d.schema.fields.size());
-    auto s = store.datasets().ForEachRecord(d.table, [&](const std::vector<store::Cell>& row) {
+    auto s = store.ForEachRecord(d.table, [&](const std::vector<store::Cell>& row) {
       for (size_t i = 0; i < cells.size(); ++i) cells[i] = CellText(d.schema.fields[i], row[i]);
       WriteCsvRow(out, cells);
       return Ok();
@@ -87,8 +87,9 @@ Status ExportPackage(store::Store& store, const std::vector<Dataset>& datasets,
   return Ok();
 }
 
-Result<std::vector<Report>> ImportPackage(store::Store& store, const units::Registry& registry,
-                                          const std::string& dir, const Options& options) {
+Result<std::vector<Report>> ImportPackage(store::DatasetStore& store,
+                                          const units::Registry& registry, const std::string& dir,
+                                          const Options& options) {
   std::ifstream in(fs::path(dir) / "datapackage.json");
   if (!in) return Fail(PackageError("no datapackage.json in '" + dir + "'"));
   std::stringstream text;

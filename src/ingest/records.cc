@@ -45,7 +45,13 @@ json::object RecordJson(const Dataset& d, const std::vector<store::Cell>& cells)
   return o;
 }
 
-Result<RecordList> QueryRecords(store::Store& store, const units::Registry& registry,
+Result<std::vector<store::HistoryRow>> RecordHistory(store::DatasetStore& store,
+                                                     const std::string& code,
+                                                     const std::string& key) {
+  return store.History(code, key);
+}
+
+Result<RecordList> QueryRecords(store::DatasetStore& store, const units::Registry& registry,
                                 const Dataset& d, const RecordFilter& f) {
   store::RecordQuery q;
   auto index = [&](const std::string& name) -> std::optional<size_t> {
@@ -118,7 +124,7 @@ Result<RecordList> QueryRecords(store::Store& store, const units::Registry& regi
     return Fail(Error::BadRequest("dataset.invalid_filter",
                                   "dataset " + d.row.code + " has no unit field to filter on"));
   }
-  auto page = store.datasets().Records(d.table, q);
+  auto page = store.Records(d.table, q);
   if (!page) return Fail(page.error());
   RecordList out;
   out.total = page->total;
@@ -128,7 +134,7 @@ Result<RecordList> QueryRecords(store::Store& store, const units::Registry& regi
     if (const json::value* b = o.if_contains("_batch"); b != nullptr && b->is_int64()) {
       auto [it, added] = batch_times.try_emplace(b->as_int64());
       if (added) {
-        auto batch = store.datasets().Batch(b->as_int64());
+        auto batch = store.Batch(b->as_int64());
         if (!batch) return Fail(batch.error());
         if (*batch) it->second = (*batch)->created_at;
       }

@@ -435,7 +435,7 @@ bool Widens(FieldType from, FieldType to) {
 
 }  // namespace
 
-Result<Dataset> CreateDataset(store::Store& store, const units::Registry& registry,
+Result<Dataset> CreateDataset(store::DatasetStore& store, const units::Registry& registry,
                               const NewDataset& nd, const std::string& by, const std::string& at) {
   if (!internal::ValidName(nd.code, 40)) {
     return Fail(Invalid("code: '" + nd.code +
@@ -477,16 +477,14 @@ Result<Dataset> CreateDataset(store::Store& store, const units::Registry& regist
   row.created_at = at;
   row.updated_at = at;
   const store::DatasetTable table = internal::TableOf(nd.code, schema);
-  if (auto s =
-          store.datasets().Create(row, table, {nd.code, 1, row.schema_json, at, by, "created"});
-      !s) {
+  if (auto s = store.Create(row, table, {nd.code, 1, row.schema_json, at, by, "created"}); !s) {
     return Fail(s.error());
   }
   return Dataset{std::move(row), std::move(schema), table};
 }
 
-Result<Dataset> LoadDataset(store::Store& store, const std::string& code) {
-  auto row = store.datasets().Find(code);
+Result<Dataset> LoadDataset(store::DatasetStore& store, const std::string& code) {
+  auto row = store.Find(code);
   if (!row) return Fail(row.error());
   if (!*row) {
     return Fail(Error::NotFound("dataset.not_found",
@@ -495,8 +493,8 @@ Result<Dataset> LoadDataset(store::Store& store, const std::string& code) {
   return FromRow(std::move(**row));
 }
 
-Result<std::vector<Dataset>> ListDatasets(store::Store& store) {
-  auto rows = store.datasets().List();
+Result<std::vector<Dataset>> ListDatasets(store::DatasetStore& store) {
+  auto rows = store.List();
   if (!rows) return Fail(rows.error());
   std::vector<Dataset> out;
   for (auto& r : *rows) {
@@ -507,8 +505,17 @@ Result<std::vector<Dataset>> ListDatasets(store::Store& store) {
   return out;
 }
 
-Result<Dataset> ChangeSchema(store::Store& store, const std::string& code, const Schema& next,
-                             const std::string& note, const std::string& by,
+Result<int64_t> RowCount(store::DatasetStore& store, const std::string& code) {
+  return store.RowCount(code);
+}
+
+Result<std::vector<store::DatasetVersionRow>> SchemaVersions(store::DatasetStore& store,
+                                                             const std::string& code) {
+  return store.Versions(code);
+}
+
+Result<Dataset> ChangeSchema(store::DatasetStore& store, const std::string& code,
+                             const Schema& next, const std::string& note, const std::string& by,
                              const std::string& at) {
   auto current = LoadDataset(store, code);
   if (!current) return Fail(current.error());
@@ -525,7 +532,7 @@ Result<Dataset> ChangeSchema(store::Store& store, const std::string& code, const
   for (const auto& f : old.fields) {
     const Field* nf = next.Find(f.name);
     if (nf == nullptr) {
-      auto n = store.datasets().ValueCount(code, f.name);
+      auto n = store.ValueCount(code, f.name);
       if (!n) return Fail(n.error());
       if (*n > 0) {
         return lossy("field '" + f.name + "' holds " + std::to_string(*n) +
@@ -571,8 +578,7 @@ Result<Dataset> ChangeSchema(store::Store& store, const std::string& code, const
   row.schema_json = json::serialize(stored.ToJson());
   row.updated_at = at;
   const store::DatasetTable table = internal::TableOf(code, stored);
-  if (auto s = store.datasets().Alter(row, table, added,
-                                      {code, row.version, row.schema_json, at, by, note});
+  if (auto s = store.Alter(row, table, added, {code, row.version, row.schema_json, at, by, note});
       !s) {
     return Fail(s.error());
   }

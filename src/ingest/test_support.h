@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "ingest/ingest.h"
+#include "store/store.h"
 
 namespace pdh::ingest::testing {
 
@@ -49,7 +50,7 @@ class IngestTest : public ::testing::Test {
     auto s = store::Store::Open(Template());
     ASSERT_TRUE(s) << s.error().message;
     auto r = units::Import(
-        **s, {PDH_SOURCE_DIR "/data/vn-admin", PDH_SOURCE_DIR "/data/agencies/80.csv", "80"});
+        **s, **s, {PDH_SOURCE_DIR "/data/vn-admin", PDH_SOURCE_DIR "/data/agencies/80.csv", "80"});
     ASSERT_TRUE(r) << r.error().message;
     auto reg = units::Registry::Load(**s);
     ASSERT_TRUE(reg) << reg.error().message;
@@ -79,12 +80,13 @@ class IngestTest : public ::testing::Test {
   static std::string Template() { return (*dir_ / "template.db").string(); }
   static const units::Registry& registry() { return **registry_; }
   store::Store& store() { return *store_; }
+  store::DatasetStore& datasets() { return store_->datasets(); }
 
   Dataset Create(const std::string& code, const std::string& template_name) {
     NewDataset nd;
     nd.code = code;
     nd.template_name = template_name;
-    auto d = CreateDataset(*store_, registry(), nd, "test", "2025-11-01T00:00:00Z");
+    auto d = CreateDataset(datasets(), registry(), nd, "test", "2025-11-01T00:00:00Z");
     EXPECT_TRUE(d) << d.error().message;
     return d ? *d : Dataset{};
   }
@@ -94,7 +96,7 @@ class IngestTest : public ::testing::Test {
     nd.code = code;
     nd.title = "Tập nhỏ";
     nd.schema = *ParseSchema(boost::json::parse(kSmallSchema));
-    auto d = CreateDataset(*store_, registry(), nd, "test", "2025-11-01T00:00:00Z");
+    auto d = CreateDataset(datasets(), registry(), nd, "test", "2025-11-01T00:00:00Z");
     EXPECT_TRUE(d) << d.error().message;
     return d ? *d : Dataset{};
   }
@@ -108,7 +110,7 @@ class IngestTest : public ::testing::Test {
   }
 
   Result<Report> Send(const Dataset& d, std::string bytes, Options o = Opts()) {
-    return IngestBytes(*store_, registry(), d, std::move(bytes), o);
+    return IngestBytes(datasets(), registry(), d, std::move(bytes), o);
   }
 
   int64_t Rows(const Dataset& d) { return *store_->datasets().RowCount(d.row.code); }

@@ -69,7 +69,7 @@ std::string MessageId(const store::OutboxRow& r, const std::string& from) {
   return stamp + "." + std::to_string(r.id) + ".outbox@" + domain;
 }
 
-Result<std::optional<int>> IntSetting(store::Store& store, const std::string& key) {
+Result<std::optional<int>> IntSetting(store::SettingsStore& store, const std::string& key) {
   auto v = store.GetSetting(key);
   if (!v) return Fail(v.error());
   if (!*v) return std::optional<int>();
@@ -103,7 +103,7 @@ std::string_view DeliveryStateName(DeliveryState s) {
   return "pending";
 }
 
-Result<Config> LoadConfig(store::Store& store) {
+Result<Config> LoadConfig(store::SettingsStore& store) {
   Config c;
   const std::pair<const char*, std::string*> texts[] = {
       {"notify.webhook_url", &c.webhook_url}, {"notify.smtp_url", &c.smtp_url},
@@ -131,7 +131,7 @@ Result<Config> LoadConfig(store::Store& store) {
   return c;
 }
 
-Outbox::Outbox(store::Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+Outbox::Outbox(store::OutboxStore& store, const Clock& clock) : store_(store), clock_(clock) {}
 
 Result<size_t> Outbox::Add(const std::vector<Message>& messages) {
   if (messages.empty()) return size_t{0};
@@ -154,7 +154,7 @@ Result<size_t> Outbox::Add(const std::vector<Message>& messages) {
     r.next_attempt_at = now;
     rows.push_back(std::move(r));
   }
-  auto added = store_.outbox().InsertIfAbsent(rows);
+  auto added = store_.InsertIfAbsent(rows);
   if (!added) return Fail(added.error());
   return static_cast<size_t>(std::count(added->begin(), added->end(), true));
 }
@@ -168,7 +168,7 @@ Result<DeliveryReport> Outbox::Deliver(const Config& config) {
   if (!webhook_on && !email_on) return report;  // nowhere to send: messages wait
   const std::string start = FormatTime(clock_.Now());
   for (;;) {
-    auto due = store_.outbox().Due(start, kBatch);
+    auto due = store_.Due(start, kBatch);
     if (!due) return Fail(due.error());
     for (auto& row : *due) {
       const bool want_webhook = webhook_on && !row.webhook_done;
@@ -223,7 +223,7 @@ Result<DeliveryReport> Outbox::Deliver(const Config& config) {
           row.next_attempt_at = FormatTime(now + std::chrono::minutes(int64_t{1} << shift));
         }
       }
-      if (auto s = store_.outbox().UpdateAttempt(row); !s) return Fail(s.error());
+      if (auto s = store_.UpdateAttempt(row); !s) return Fail(s.error());
     }
     if (static_cast<int64_t>(due->size()) < kBatch) break;
   }
@@ -233,7 +233,7 @@ Result<DeliveryReport> Outbox::Deliver(const Config& config) {
 Result<std::vector<Entry>> Outbox::List(std::optional<DeliveryState> state, int64_t limit) {
   std::optional<std::string> name;
   if (state) name = std::string(DeliveryStateName(*state));
-  auto rows = store_.outbox().List(name, limit);
+  auto rows = store_.List(name, limit);
   if (!rows) return Fail(rows.error());
   std::vector<Entry> out;
   out.reserve(rows->size());

@@ -12,7 +12,8 @@
 
 #include "core/clock.h"
 #include "core/error.h"
-#include "store/store.h"
+#include "store/outbox.h"
+#include "store/settings.h"
 
 namespace pdh::notify {
 
@@ -63,7 +64,7 @@ struct Config {
   int max_attempts = 8;
   int timeout_seconds = 10;
 };
-Result<Config> LoadConfig(store::Store& store);
+Result<Config> LoadConfig(store::SettingsStore& store);
 
 struct DeliveryReport {
   size_t attempted = 0;
@@ -73,7 +74,7 @@ struct DeliveryReport {
 
 class Outbox {
  public:
-  Outbox(store::Store& store, const Clock& clock);
+  Outbox(store::OutboxStore& store, const Clock& clock);
   // Adds the messages not already there (by key); returns how many were added.
   Result<size_t> Add(const std::vector<Message>& messages);
   // Sends every pending message whose next attempt is due: the webhook gets
@@ -95,7 +96,7 @@ class Outbox {
   Result<std::vector<Entry>> List(std::optional<DeliveryState> state, int64_t limit = 100);
 
  private:
-  store::Store& store_;
+  store::OutboxStore& store_;
   const Clock& clock_;
 };
 

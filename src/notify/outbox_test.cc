@@ -14,6 +14,7 @@
 
 #include "notify/notify.h"
 #include "notify/test_servers.h"
+#include "store/store.h"
 
 namespace pdh::notify {
 namespace {
@@ -39,7 +40,7 @@ class OutboxTest : public ::testing::Test {
     auto s = store::Store::Open((dir_ / "notify.db").string());
     ASSERT_TRUE(s) << s.error().message;
     store_ = std::move(*s);
-    outbox_ = std::make_unique<Outbox>(*store_, clock_);
+    outbox_ = std::make_unique<Outbox>(store_->outbox(), clock_);
   }
   void TearDown() override {
     outbox_.reset();

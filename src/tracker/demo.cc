@@ -1230,7 +1230,7 @@ Error DemoFailed(const std::string& what, const Error& e) {
 
 }  // namespace
 
-Result<DemoReport> GenerateDemo(store::Store& store,
+Result<DemoReport> GenerateDemo(store::TrackerStore& store, store::SettingsStore& settings,
                                 std::shared_ptr<const units::Registry> registry) {
   if (!registry) return Fail(Error::Internal("tracker.demo_failed", "no units registry"));
   Rng rng(0x57'2024'1222ULL);
@@ -1263,7 +1263,7 @@ Result<DemoReport> GenerateDemo(store::Store& store,
 
   ManualClock clock(At(kResolutionDate, 1, 0));
   Tracker tracker(
-      store, [registry = std::move(registry)] { return registry; }, clock);
+      store, settings, [registry = std::move(registry)] { return registry; }, clock);
   const Programme central{std::string(kCentralCode),
                           "Đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi "
                           "số quốc gia",

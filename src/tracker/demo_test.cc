@@ -18,7 +18,7 @@ class Demo : public TrackerTest {
     auto store = OpenCopy("demo");
     ASSERT_TRUE(store);
     const auto start = std::chrono::steady_clock::now();
-    auto r = GenerateDemo(*store, *registry_);
+    auto r = GenerateDemo(store->tracker(), *store, *registry_);
     seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     ASSERT_TRUE(r) << r.error().code << ": " << r.error().message;
     report_ = new DemoReport(*r);
@@ -29,7 +29,7 @@ class Demo : public TrackerTest {
     TrackerTest::SetUp();
     ASSERT_TRUE(demo_store_);
     demo_ = std::make_unique<Tracker>(
-        *demo_store_, [] { return *registry_; }, clock_);
+        demo_store_->tracker(), *demo_store_, [] { return *registry_; }, clock_);
   }
 
   Summary SummaryOn(const char* date) {
@@ -209,11 +209,11 @@ TEST_F(Demo, HistoriesCarryAdjustmentsAndAssignmentChains) {
 TEST_F(Demo, GeneratingTwiceWritesTheSameRegister) {
   auto other = OpenCopy(Name() + "-again");
   ASSERT_TRUE(other);
-  auto again = GenerateDemo(*other, *registry_);
+  auto again = GenerateDemo(other->tracker(), *other, *registry_);
   ASSERT_TRUE(again) << again.error().message;
   EXPECT_EQ(again->reports, report_->reports);
   Tracker copy(
-      *other, [] { return *registry_; }, clock_);
+      other->tracker(), *other, [] { return *registry_; }, clock_);
   EXPECT_EQ(Export(copy), Export(*demo_));
   for (const char* date : {"2025-03-31", "2025-10-31"}) {
     auto a = demo_->Obligations(D(date));
@@ -229,7 +229,7 @@ TEST_F(Demo, GeneratingTwiceWritesTheSameRegister) {
     }
   }
   // A second run into the same register is refused rather than doubling it.
-  auto twice = GenerateDemo(*other, *registry_);
+  auto twice = GenerateDemo(other->tracker(), *other, *registry_);
   EXPECT_FALSE(twice);
 }
 

@@ -19,7 +19,8 @@ namespace pdh::tracker {
 
 // What a Tracker holds. Immutable after construction, so one Impl serves many threads.
 struct Tracker::Impl {
-  store::Store& store;
+  store::TrackerStore& store;
+  store::SettingsStore& settings;
   RegistrySource registry;
   const Clock& clock;
 };
@@ -100,7 +101,7 @@ class Staging {
     std::optional<Problem> problem;  // the rule the edit broke: nothing was staged
   };
 
-  Staging(store::Store& store, std::shared_ptr<const units::Registry> registry, Date today,
+  Staging(store::TrackerStore& store, std::shared_ptr<const units::Registry> registry, Date today,
           std::string recorded_at);
   // Reads every current item up front (for batches); otherwise items are read as needed.
   Status Preload();
@@ -113,7 +114,7 @@ class Staging {
  private:
   Result<bool> ProgrammeExists(const std::string& code);
 
-  store::Store& store_;
+  store::TrackerStore& store_;
   std::shared_ptr<const units::Registry> registry_;
   Date today_;
   std::string recorded_at_;
@@ -144,14 +145,14 @@ std::string ReportSnapshot(const Report& r);
 // Reports by item code and month.
 using ReportIndex = std::map<std::string, std::map<std::string, Report>>;
 // Reads the matching reports submitted on or before `as_of` (every one when unset).
-Result<ReportIndex> LoadReports(store::Store& store, const store::TrackerReportQuery& q,
+Result<ReportIndex> LoadReports(store::TrackerStore& store, const store::TrackerReportQuery& q,
                                 std::optional<Date> as_of);
 // The percent of the latest month reported.
 std::optional<int> LatestPercent(const ReportIndex& reports, const std::string& code);
 
 // The date a closed item was closed: completed_at, or the effective date of the version that
 // cancelled it (read from the store). nullopt while open.
-Result<std::optional<Date>> ClosedOn(store::Store& store, const Current& c);
+Result<std::optional<Date>> ClosedOn(store::TrackerStore& store, const Current& c);
 
 // The first month an item owes a report: the month after it was assigned (or first recorded).
 std::string FirstReportMonth(const Current& c);
@@ -162,9 +163,9 @@ std::vector<Obligation> ObligationsOf(const Current& c, std::optional<Date> clos
                                       const std::string& month);
 
 // The register as it stood on `as_of`: each item's latest version effective by then, by code.
-Result<std::vector<Current>> ItemsAsOf(store::Store& store, Date as_of);
+Result<std::vector<Current>> ItemsAsOf(store::TrackerStore& store, Date as_of);
 
-int DueDay(store::Store& store);
+int DueDay(store::SettingsStore& settings);
 
 }  // namespace internal
 }  // namespace pdh::tracker

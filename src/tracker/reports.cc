@@ -63,8 +63,8 @@ std::string BaseName(std::string_view name) {
   return text::CollapseSpaces(text::Nfc(printable));
 }
 
-Result<Current> CurrentItem(store::Store& store, const std::string& code) {
-  auto row = store.tracker().Find(code);
+Result<Current> CurrentItem(store::TrackerStore& store, const std::string& code) {
+  auto row = store.Find(code);
   if (!row) return Fail(row.error());
   if (!*row) return Fail(NotFound(code));
   return internal::FromRow(**row);
@@ -78,9 +78,9 @@ std::string Clean(const std::string& s) {
 
 namespace internal {
 
-Result<ReportIndex> LoadReports(store::Store& store, const store::TrackerReportQuery& q,
+Result<ReportIndex> LoadReports(store::TrackerStore& store, const store::TrackerReportQuery& q,
                                 std::optional<Date> as_of) {
-  auto rows = store.tracker().Reports(q);
+  auto rows = store.Reports(q);
   if (!rows) return Fail(rows.error());
   ReportIndex index;
   for (const auto& row : *rows) {
@@ -101,11 +101,11 @@ std::optional<int> LatestPercent(const ReportIndex& reports, const std::string& 
   return it->second.rbegin()->second.percent;
 }
 
-Result<std::optional<Date>> ClosedOn(store::Store& store, const Current& c) {
+Result<std::optional<Date>> ClosedOn(store::TrackerStore& store, const Current& c) {
   if (c.item.state == State::kCompleted) return c.item.completed_at;
   if (c.item.state != State::kCancelled) return std::optional<Date>();
   // Nothing leaves cancelled, so the first cancelled version is the one that cancelled it.
-  auto rows = store.tracker().Versions(c.item.code);
+  auto rows = store.Versions(c.item.code);
   if (!rows) return Fail(rows.error());
   for (const auto& row : *rows) {
     if (row.number > c.version) break;
@@ -221,7 +221,7 @@ Result<Report> Tracker::SubmitReport(const Report& report, const std::string& ac
                                     saved.submitted_by,
                                     internal::ReportSnapshot(saved),
                                     {}};
-  if (auto s = impl_->store.tracker().SaveReport(row, staging.writes()); !s) {
+  if (auto s = impl_->store.SaveReport(row, staging.writes()); !s) {
     return Fail(s.error());
   }
   return saved;
@@ -257,13 +257,13 @@ Result<Attachment> Tracker::Attach(const std::string& task, const std::string& m
   }
   store::TrackerAttachmentRow row{
       0, base, type, static_cast<int64_t>(data.size()), FormatTime(impl_->clock.Now()), actor};
-  auto id = impl_->store.tracker().AddAttachment(task, month, row, data, kMaxAttachments);
+  auto id = impl_->store.AddAttachment(task, month, row, data, kMaxAttachments);
   if (!id) return Fail(id.error());
   return Attachment{*id, row.name, row.content_type, row.size};
 }
 
 Result<std::pair<Attachment, std::string>> Tracker::AttachmentData(int64_t id) {
-  auto found = impl_->store.tracker().Attachment(id);
+  auto found = impl_->store.Attachment(id);
   if (!found) return Fail(found.error());
   if (!*found) {
     return Fail(
@@ -291,7 +291,7 @@ Result<std::vector<Obligation>> Tracker::Obligations(Date as_of, const std::stri
   if (!month.empty() && !internal::MonthStart(month)) {
     return Fail(InvalidField("month", "must be a month such as 2025-10"));
   }
-  const int due_day = internal::DueDay(impl_->store);
+  const int due_day = internal::DueDay(impl_->settings);
   auto items = internal::ItemsAsOf(impl_->store, as_of);
   if (!items) return Fail(items.error());
   store::TrackerReportQuery q;

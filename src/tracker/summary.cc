@@ -168,7 +168,7 @@ struct Snapshot {
   int due_day = 25;
 };
 
-Result<Snapshot> Load(store::Store& store, Date as_of) {
+Result<Snapshot> Load(store::TrackerStore& store, store::SettingsStore& settings, Date as_of) {
   Snapshot s;
   auto items = internal::ItemsAsOf(store, as_of);
   if (!items) return Fail(items.error());
@@ -176,12 +176,12 @@ Result<Snapshot> Load(store::Store& store, Date as_of) {
   auto reports = internal::LoadReports(store, {}, as_of);
   if (!reports) return Fail(reports.error());
   s.reports = std::move(*reports);
-  s.due_day = internal::DueDay(store);
+  s.due_day = internal::DueDay(settings);
   return s;
 }
 
-Result<std::vector<Obligation>> Owed(store::Store& store, const Current& c, const Snapshot& s,
-                                     Date as_of) {
+Result<std::vector<Obligation>> Owed(store::TrackerStore& store, const Current& c,
+                                     const Snapshot& s, Date as_of) {
   auto closed = internal::ClosedOn(store, c);
   if (!closed) return Fail(closed.error());
   return internal::ObligationsOf(c, *closed, s.reports, as_of, s.due_day, "");
@@ -190,7 +190,7 @@ Result<std::vector<Obligation>> Owed(store::Store& store, const Current& c, cons
 }  // namespace
 
 Result<Summary> Tracker::SummaryAsOf(Date as_of) {
-  auto snapshot = Load(impl_->store, as_of);
+  auto snapshot = Load(impl_->store, impl_->settings, as_of);
   if (!snapshot) return Fail(snapshot.error());
   auto programmes = Programmes();
   if (!programmes) return Fail(programmes.error());
@@ -265,7 +265,7 @@ Result<Summary> Tracker::SummaryAsOf(Date as_of) {
 }
 
 Result<std::vector<notify::Message>> Tracker::Reminders(Date as_of) {
-  auto snapshot = Load(impl_->store, as_of);
+  auto snapshot = Load(impl_->store, impl_->settings, as_of);
   if (!snapshot) return Fail(snapshot.error());
   const Date soon = internal::AddDays(as_of, kReminderDays);
   std::vector<notify::Message> out;

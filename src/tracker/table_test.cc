@@ -136,7 +136,7 @@ TEST_F(Table, ExportReadsBackUnchangedFromCsvAndXlsx) {
   for (const std::string* file : {&csv, &xlsx}) {
     auto other = OpenCopy(Name() + "-copy");
     Tracker copy(
-        *other, [] { return *registry_; }, clock_);
+        other->tracker(), *other, [] { return *registry_; }, clock_);
     ASSERT_TRUE(copy.AddProgramme(Nq57(), "an"));
     std::istringstream in(*file);
     auto created = file == &csv ? copy.ImportCsv(in, Options()) : copy.ImportXlsx(*file, Options());
@@ -152,9 +152,9 @@ TEST_F(Table, ExportReadsBackUnchangedFromCsvAndXlsx) {
 
 TEST_F(Table, TheDemoReadsBackUnchanged) {
   auto other = OpenCopy(Name() + "-demo");
-  ASSERT_TRUE(GenerateDemo(*other, *registry_));
+  ASSERT_TRUE(GenerateDemo(other->tracker(), *other, *registry_));
   Tracker demo(
-      *other, [] { return *registry_; }, clock_);
+      other->tracker(), *other, [] { return *registry_; }, clock_);
   std::ostringstream csv, xlsx;
   ASSERT_TRUE(demo.ExportCsv(csv));
   ASSERT_TRUE(demo.ExportXlsx(xlsx));

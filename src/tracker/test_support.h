@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 
+#include "store/store.h"
 #include "tracker/tracker.h"
 
 namespace pdh::tracker::testing {
@@ -38,7 +39,7 @@ class TrackerTest : public ::testing::Test {
     auto s = store::Store::Open(Template());
     ASSERT_TRUE(s) << s.error().message;
     auto r = units::Import(
-        **s, {PDH_SOURCE_DIR "/data/vn-admin", PDH_SOURCE_DIR "/data/agencies/80.csv", "80"});
+        **s, **s, {PDH_SOURCE_DIR "/data/vn-admin", PDH_SOURCE_DIR "/data/agencies/80.csv", "80"});
     ASSERT_TRUE(r) << r.error().message;
     auto reg = units::Registry::Load(**s);
     ASSERT_TRUE(reg) << reg.error().message;
@@ -50,7 +51,7 @@ class TrackerTest : public ::testing::Test {
     store_ = OpenCopy(Name());
     ASSERT_TRUE(store_);
     tracker_ = std::make_unique<Tracker>(
-        *store_, [] { return *registry_; }, clock_);
+        store_->tracker(), *store_, [] { return *registry_; }, clock_);
     auto p = tracker_->AddProgramme(Nq57(), "an");
     ASSERT_TRUE(p) << p.error().message;
   }

@@ -63,15 +63,15 @@ std::optional<internal::Problem> CheckProgramme(const Programme& p) {
 
 namespace internal {
 
-Staging::Staging(store::Store& store, std::shared_ptr<const units::Registry> registry, Date today,
-                 std::string recorded_at)
+Staging::Staging(store::TrackerStore& store, std::shared_ptr<const units::Registry> registry,
+                 Date today, std::string recorded_at)
     : store_(store),
       registry_(std::move(registry)),
       today_(today),
       recorded_at_(std::move(recorded_at)) {}
 
 Status Staging::Preload() {
-  auto rows = store_.tracker().All();
+  auto rows = store_.All();
   if (!rows) return Fail(rows.error());
   for (const auto& row : *rows) {
     auto cur = FromRow(row);
@@ -85,7 +85,7 @@ Status Staging::Preload() {
 Result<std::optional<Current>> Staging::Find(const std::string& code) {
   if (auto it = items_.find(code); it != items_.end()) return it->second;
   if (preloaded_) return std::optional<Current>();
-  auto row = store_.tracker().Find(code);
+  auto row = store_.Find(code);
   if (!row) return Fail(row.error());
   std::optional<Current> found;
   if (*row) {
@@ -99,7 +99,7 @@ Result<std::optional<Current>> Staging::Find(const std::string& code) {
 
 Result<bool> Staging::ProgrammeExists(const std::string& code) {
   if (!programmes_) {
-    auto rows = store_.tracker().Programmes();
+    auto rows = store_.Programmes();
     if (!rows) return Fail(rows.error());
     programmes_.emplace();
     for (const auto& r : *rows) programmes_->insert(r.code);
@@ -191,14 +191,14 @@ ItemRecord MakeRecord(const Current& c, Date as_of, std::optional<int> percent) 
   return r;
 }
 
-Result<std::vector<Current>> ItemsAsOf(store::Store& store, Date as_of) {
-  auto rows = store.tracker().AsOf(as_of.ToString());
+Result<std::vector<Current>> ItemsAsOf(store::TrackerStore& store, Date as_of) {
+  auto rows = store.AsOf(as_of.ToString());
   if (!rows) return Fail(rows.error());
   return reg::ReadRows(*rows, [](const store::TrackerVersionRow& row) { return FromRow(row); });
 }
 
-int DueDay(store::Store& store) {
-  auto value = store.GetSetting("tracker.report_due_day");
+int DueDay(store::SettingsStore& settings) {
+  auto value = settings.GetSetting("tracker.report_due_day");
   if (!value || !*value) return kDefaultDueDay;
   const std::string& s = **value;
   if (s.empty() || s.size() > 2 ||
@@ -213,22 +213,22 @@ int DueDay(store::Store& store) {
 
 // --- The service ----------------------------------------------------------------------------
 
-Tracker::Tracker(store::Store& store, RegistrySource registry, const Clock& clock)
-    : impl_(std::make_shared<Impl>(Impl{store, std::move(registry), clock})) {}
+Tracker::Tracker(store::TrackerStore& store, store::SettingsStore& settings,
+                 RegistrySource registry, const Clock& clock)
+    : impl_(std::make_shared<Impl>(Impl{store, settings, std::move(registry), clock})) {}
 
 Result<Programme> Tracker::AddProgramme(const Programme& programme, const std::string& actor) {
   (void)actor;  // programmes carry no history; the caller's audit log records who added one
   const Programme p = Normalized(programme);
   if (auto problem = CheckProgramme(p)) return Fail(problem->error);
-  if (auto s = impl_->store.tracker().AddProgramme({p.code, boost::json::serialize(ToJson(p))});
-      !s) {
+  if (auto s = impl_->store.AddProgramme({p.code, boost::json::serialize(ToJson(p))}); !s) {
     return Fail(s.error());
   }
   return p;
 }
 
 Result<std::vector<Programme>> Tracker::Programmes() {
-  auto rows = impl_->store.tracker().Programmes();
+  auto rows = impl_->store.Programmes();
   if (!rows) return Fail(rows.error());
   std::vector<Programme> out;
   for (const auto& row : *rows) {
@@ -242,7 +242,7 @@ Result<std::vector<Programme>> Tracker::Programmes() {
 namespace {
 
 // One edit through a staging of its own, written when it passes.
-Result<ItemRecord> WriteOne(store::Store& store, const Tracker::RegistrySource& registry,
+Result<ItemRecord> WriteOne(store::TrackerStore& store, const Tracker::RegistrySource& registry,
                             const Clock& clock, const Item& item, const Change& change,
                             Staging::Mode mode) {
   const Date today = internal::Today(clock);
@@ -251,7 +251,7 @@ Result<ItemRecord> WriteOne(store::Store& store, const Tracker::RegistrySource& 
   if (!out) return Fail(out.error());
   if (out->problem) return Fail(out->problem->error);
   if (!staging.writes().empty()) {
-    if (auto s = store.tracker().Write(staging.writes()); !s) return Fail(s.error());
+    if (auto s = store.Write(staging.writes()); !s) return Fail(s.error());
   }
   auto reports = internal::LoadReports(store, {.code = out->current.item.code}, today);
   if (!reports) return Fail(reports.error());
@@ -300,13 +300,13 @@ Result<Tracker::BatchResult> Tracker::ApplyBatch(const std::vector<BatchEdit>& e
     }
   }
   if (failed || dry_run || staging.writes().empty()) return result;
-  if (auto s = impl_->store.tracker().Write(staging.writes()); !s) return Fail(s.error());
+  if (auto s = impl_->store.Write(staging.writes()); !s) return Fail(s.error());
   result.written = true;
   return result;
 }
 
 Result<ItemRecord> Tracker::Get(const std::string& code, Date as_of) {
-  auto rows = impl_->store.tracker().Versions(code);
+  auto rows = impl_->store.Versions(code);
   if (!rows) return Fail(rows.error());
   // The version in force on `as_of`; the first one when the item was recorded later.
   const store::TrackerVersionRow* in_force = reg::InForce(*rows, as_of);
@@ -348,7 +348,7 @@ Result<Page> Tracker::List(const Filter& filter, Date as_of) {
 }
 
 Result<std::vector<ItemRecord>> Tracker::Children(const std::string& code, Date as_of) {
-  auto row = impl_->store.tracker().Find(code);
+  auto row = impl_->store.Find(code);
   if (!row) return Fail(row.error());
   if (!*row) return Fail(NotFound(code));
   auto items = internal::ItemsAsOf(impl_->store, as_of);
@@ -364,7 +364,7 @@ Result<std::vector<ItemRecord>> Tracker::Children(const std::string& code, Date 
 }
 
 int Tracker::due_day() {
-  return internal::DueDay(impl_->store);
+  return internal::DueDay(impl_->settings);
 }
 
 }  // namespace pdh::tracker

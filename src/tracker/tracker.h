@@ -22,7 +22,8 @@
 #include "core/error.h"
 #include "notify/notify.h"
 #include "register/register.h"
-#include "store/store.h"
+#include "store/settings.h"
+#include "store/tracker.h"
 #include "units/units.h"
 
 namespace pdh::tracker {
@@ -264,7 +265,9 @@ struct Page {
 class Tracker {
  public:
   using RegistrySource = std::function<std::shared_ptr<const units::Registry>()>;
-  Tracker(store::Store& store, RegistrySource registry, const Clock& clock);
+  // `store`, `settings` (the reports' due day) and `clock` must outlive the tracker.
+  Tracker(store::TrackerStore& store, store::SettingsStore& settings, RegistrySource registry,
+          const Clock& clock);
 
   // Errors: tracker.missing_field / tracker.invalid_field (code, name, period_to before
   // period_from), tracker.duplicate_code.
@@ -382,7 +385,7 @@ struct DemoReport {
 };
 // Writes through a Tracker of its own with a manual clock, so reports carry their submission
 // dates in 2025.
-Result<DemoReport> GenerateDemo(store::Store& store,
+Result<DemoReport> GenerateDemo(store::TrackerStore& store, store::SettingsStore& settings,
                                 std::shared_ptr<const units::Registry> registry);
 
 }  // namespace pdh::tracker

@@ -28,7 +28,7 @@ store::UnitRow ToRow(const Unit& u) {
 
 }  // namespace
 
-Status UpdateUnit(store::Store& store, const Unit& unit, const UnitPatch& patch) {
+Status UpdateUnit(store::UnitStore& store, const Unit& unit, const UnitPatch& patch) {
   const bool renames = patch.name || patch.short_name || patch.type;
   const bool figures = patch.population || patch.area_km2;
   if (renames && unit.level != Level::kAgency) {

@@ -138,7 +138,7 @@ class Importer {
  public:
   explicit Importer(const ImportSources& src) : src_(src), dir_(src.admin_dir) {}
 
-  Result<ImportReport> Run(store::Store& store) {
+  Result<ImportReport> Run(store::UnitStore& store, store::SettingsStore& settings) {
     if (auto s = ReadProvinceCensus(); !s) return Fail(s.error());
     if (auto s = ReadCommuneCensus(); !s) return Fail(s.error());
     if (auto s = ReadNewUnits(); !s) return Fail(s.error());
@@ -147,7 +147,8 @@ class Importer {
     if (auto s = ReadCrosswalk(); !s) return Fail(s.error());
     if (auto s = ReadAgencies(); !s) return Fail(s.error());
     if (auto s = store.ReplaceUnits(units_, successions_); !s) return Fail(s.error());
-    if (auto s = store.SetSetting("home_province", src_.home_province); !s) return Fail(s.error());
+    if (auto s = settings.SetSetting("home_province", src_.home_province); !s)
+      return Fail(s.error());
     return report_;
   }
 
@@ -500,11 +501,13 @@ class Importer {
 
 }  // namespace
 
-Result<ImportReport> Import(store::Store& store, const ImportSources& sources) {
-  return Importer(sources).Run(store);
+Result<ImportReport> Import(store::UnitStore& store, store::SettingsStore& settings,
+                            const ImportSources& sources) {
+  return Importer(sources).Run(store, settings);
 }
 
-Result<int64_t> AddAgency(store::Store& store, const Registry& registry, const AgencyInput& in) {
+Result<int64_t> AddAgency(store::UnitStore& store, const Registry& registry,
+                          const AgencyInput& in) {
   const std::string code = text::CollapseSpaces(text::Nfc(in.code));
   const std::string name = text::CollapseSpaces(text::Nfc(in.name));
   if (code.empty() || code.size() > 32 || name.empty() || name.size() > 300) {

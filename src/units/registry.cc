@@ -50,7 +50,7 @@ bool SiblingOrder(const Unit* a, const Unit* b) {
 
 }  // namespace
 
-Result<std::shared_ptr<const Registry>> Registry::Load(store::Store& store) {
+Result<std::shared_ptr<const Registry>> Registry::Load(store::UnitStore& store) {
   auto rows = store.LoadUnits();
   if (!rows) return Fail(rows.error());
   auto succ = store.LoadSuccessions();

@@ -19,7 +19,8 @@
 
 #include "core/date.h"
 #include "core/error.h"
-#include "store/store.h"
+#include "store/settings.h"
+#include "store/units.h"
 
 namespace pdh::units {
 
@@ -65,7 +66,7 @@ struct Succession {
 class Registry {
  public:
   // Loads every unit and succession from the store.
-  static Result<std::shared_ptr<const Registry>> Load(store::Store& store);
+  static Result<std::shared_ptr<const Registry>> Load(store::UnitStore& store);
   static std::shared_ptr<const Registry> Build(
       std::vector<store::UnitRow> rows, const std::vector<store::SuccessionRow>& successions);
 
@@ -132,8 +133,10 @@ struct ImportReport {
 };
 
 // Reads the official lists and the agencies list and replaces every unit in the store, in one
-// transaction. Errors: units.source_missing, units.bad_source (with file and line).
-Result<ImportReport> Import(store::Store& store, const ImportSources& sources);
+// transaction, and records the home province in `settings`. Errors: units.source_missing,
+// units.bad_source (with file and line).
+Result<ImportReport> Import(store::UnitStore& store, store::SettingsStore& settings,
+                            const ImportSources& sources);
 
 // Agencies are editable: adds one under the home province. Errors: unit.invalid,
 // unit.duplicate_code.
@@ -144,7 +147,7 @@ struct AgencyInput {
   std::string type;  // "Sở", "Ban", "Văn phòng", ...
   std::string parent_code;
 };
-Result<int64_t> AddAgency(store::Store& store, const Registry& registry, const AgencyInput& in);
+Result<int64_t> AddAgency(store::UnitStore& store, const Registry& registry, const AgencyInput& in);
 
 // Editable fields of a unit; unset fields are left as they are. Agencies may change name,
 // short name and type; communes and provinces their population and area (the province's own
@@ -157,7 +160,7 @@ struct UnitPatch {
   std::optional<int64_t> population;
   std::optional<double> area_km2;
 };
-Status UpdateUnit(store::Store& store, const Unit& unit, const UnitPatch& patch);
+Status UpdateUnit(store::UnitStore& store, const Unit& unit, const UnitPatch& patch);
 
 // The unit as the API and `--json` show it: code, name, short_name, type, level, parent (code),
 // population, population_estimated, area_km2, lat, lon, valid_from, valid_to.

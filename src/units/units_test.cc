@@ -1,5 +1,6 @@
 // Units: the official lists imported as published, and the checks that must hold on them.
 #include "units/units.h"
+#include "store/store.h"
 
 #include <gtest/gtest.h>
 
@@ -35,7 +36,7 @@ class OfficialUnits : public ::testing::Test {
     auto s = store::Store::Open((*dir_ / "units.db").string());
     ASSERT_TRUE(s) << s.error().message;
     store_ = s->release();
-    auto r = Import(*store_, OfficialSources());
+    auto r = Import(*store_, *store_, OfficialSources());
     ASSERT_TRUE(r) << r.error().message;
     report_ = new ImportReport(*r);
     auto reg = Registry::Load(*store_);
@@ -188,10 +189,10 @@ TEST(UnitsImport, ReimportIsIdempotent) {
   auto dir = TempDir("reimport");
   auto s = store::Store::Open((dir / "u.db").string());
   ASSERT_TRUE(s);
-  auto first = Import(**s, OfficialSources());
+  auto first = Import(**s, **s, OfficialSources());
   ASSERT_TRUE(first);
   auto n1 = (*s)->LoadUnits()->size();
-  ASSERT_TRUE(Import(**s, OfficialSources()));
+  ASSERT_TRUE(Import(**s, **s, OfficialSources()));
   EXPECT_EQ((*s)->LoadUnits()->size(), n1);
   fs::remove_all(dir);
 }
@@ -200,7 +201,7 @@ TEST(UnitsImport, MissingSourceIsAClearError) {
   auto dir = TempDir("missing");
   auto s = store::Store::Open((dir / "u.db").string());
   ASSERT_TRUE(s);
-  auto r = Import(**s, {(dir / "nowhere").string(), "", "80"});
+  auto r = Import(**s, **s, {(dir / "nowhere").string(), "", "80"});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, "units.source_missing");
   fs::remove_all(dir);
@@ -219,7 +220,7 @@ TEST(UnitsImport, MalformedFileNamesFileAndLineAndWritesNothing) {
   }
   auto s = store::Store::Open((dir / "u.db").string());
   ASSERT_TRUE(s);
-  auto r = Import(**s, {src.string(), "", "80"});
+  auto r = Import(**s, **s, {src.string(), "", "80"});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, "units.bad_source");
   EXPECT_NE(r.error().message.find("crosswalk-2025.csv:"), std::string::npos) << r.error().message;
@@ -231,7 +232,7 @@ TEST(UnitsImport, UnknownHomeProvinceIsRefused) {
   auto dir = TempDir("home");
   auto s = store::Store::Open((dir / "u.db").string());
   ASSERT_TRUE(s);
-  auto r = Import(**s, {std::string(PDH_SOURCE_DIR) + "/data/vn-admin", "", "72"});
+  auto r = Import(**s, **s, {std::string(PDH_SOURCE_DIR) + "/data/vn-admin", "", "72"});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, "units.unknown_province");
   fs::remove_all(dir);

@@ -8,9 +8,9 @@
 #include <utility>
 #include <vector>
 
+#include "store/catalog.h"
 #include "store/sqlite/connections.h"
 #include "store/sqlite/db.h"
-#include "store/store.h"
 
 namespace pdh::store::sqlite {
 namespace {

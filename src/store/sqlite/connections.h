@@ -15,9 +15,19 @@
 #include <utility>
 #include <vector>
 
+#include "core/error.h"
 #include "core/text.h"
 #include "store/sqlite/db.h"
-#include "store/store.h"
+
+namespace pdh::store {
+class AuditStore;
+class CatalogStore;
+class DatasetStore;
+class IdentityStore;
+class IndexStore;
+class OutboxStore;
+class TrackerStore;
+}  // namespace pdh::store
 
 namespace pdh::store::sqlite {
 
@@ -233,5 +243,8 @@ std::unique_ptr<IdentityStore> MakeIdentityStore(Writer& writer, ReadPool& reade
 std::unique_ptr<AuditStore> MakeAuditStore(Writer& writer, ReadPool& readers);
 std::unique_ptr<CatalogStore> MakeCatalogStore(Writer& writer, ReadPool& readers);
 std::unique_ptr<TrackerStore> MakeTrackerStore(Writer& writer, ReadPool& readers);
+std::unique_ptr<OutboxStore> MakeOutboxStore(Writer& writer, ReadPool& readers);
+std::unique_ptr<DatasetStore> MakeDatasetStore(Writer& writer, ReadPool& readers);
+std::unique_ptr<IndexStore> MakeIndexStore(Writer& writer, ReadPool& readers);
 
 }  // namespace pdh::store::sqlite

@@ -11,9 +11,9 @@
 #include <utility>
 #include <vector>
 
+#include "store/datasets.h"
 #include "store/sqlite/connections.h"
 #include "store/sqlite/db.h"
-#include "store/store.h"
 
 namespace pdh::store::sqlite {
 namespace {

@@ -18,13 +18,6 @@
 namespace pdh::store {
 namespace sqlite {
 
-// The outbox repository (outbox_store.cc).
-std::unique_ptr<OutboxStore> MakeOutboxStore(Writer& writer, ReadPool& readers);
-// The datasets repository (dataset_store.cc).
-std::unique_ptr<DatasetStore> MakeDatasetStore(Writer& writer, ReadPool& readers);
-// The index set repository (index_store.cc).
-std::unique_ptr<IndexStore> MakeIndexStore(Writer& writer, ReadPool& readers);
-
 namespace {
 
 Status Migrate(Db& db) {

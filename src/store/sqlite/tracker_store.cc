@@ -11,7 +11,7 @@
 
 #include "store/sqlite/connections.h"
 #include "store/sqlite/db.h"
-#include "store/store.h"
+#include "store/tracker.h"
 
 namespace pdh::store::sqlite {
 namespace {
