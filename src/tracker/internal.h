@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/date.h"
 #include "tracker/tracker.h"
 
 namespace pdh::tracker {
@@ -28,9 +29,6 @@ namespace internal {
 
 // --- Dates and months -----------------------------------------------------------------------
 
-int64_t DayNumber(Date d);  // days since 1970-01-01
-Date FromDayNumber(int64_t n);
-Date AddDays(Date d, int64_t days);
 // Today by `clock` (UTC).
 Date Today(const Clock& clock);
 // The date of an ISO-8601 time ("2025-10-24T09:00:00Z" -> 2025-10-24); nullopt when unreadable.
