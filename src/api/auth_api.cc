@@ -225,6 +225,8 @@ Response UpdateUser(Context& ctx, Request& req) {
     if (*disabled) {
       Must(ctx.auth().Disable(
           name, OptString(body, "disabled_reason").value_or("disabled by an administrator")));
+      // Only tidies up: a disabled account's sessions are refused anyway, so a failure to end
+      // them does not undo the disabling.
       (void)ctx.auth().LogoutEverywhere(Must(ctx.auth().GetAccount(name)).id);
     } else {
       Must(ctx.auth().Enable(name));

@@ -2,13 +2,13 @@
 // figures as of any date, and its import and export.
 #include <boost/json.hpp>
 
-#include <chrono>
 #include <set>
 #include <sstream>
 
 #include "api/api.h"
 #include "api/handler_util.h"
 #include "catalog/catalog.h"
+#include "core/date.h"
 
 namespace pdh::api {
 namespace json = boost::json;
@@ -80,10 +80,7 @@ Response Summary(Context& ctx, Request& req) {
 std::optional<Date> MonthEnd(std::string_view s) {
   auto d = Date::Parse(std::string(s) + "-01");
   if (!d || s.size() != 7) return std::nullopt;
-  const std::chrono::year_month_day_last last{std::chrono::year{d->year} /
-                                              std::chrono::month{static_cast<unsigned>(d->month)} /
-                                              std::chrono::last};
-  return Date{d->year, d->month, static_cast<int>(static_cast<unsigned>(last.day()))};
+  return LastDayOfMonth(d->year, d->month);
 }
 
 Date MonthParam(const Request& req, const std::string& name, std::string fallback) {

@@ -102,7 +102,7 @@ TEST_F(LoginTest, ConcurrentFailuresAreAllCounted) {
   CreateOfficer("an.nguyen");
   std::vector<std::thread> attempts;
   for (int i = 0; i < 5; ++i) {
-    attempts.emplace_back([this] { (void)Login("an.nguyen", "sai mật khẩu mãi mãi"); });
+    attempts.emplace_back([this] { EXPECT_FALSE(Login("an.nguyen", "sai mật khẩu mãi mãi")); });
   }
   for (auto& t : attempts) t.join();
   auto view = service_->GetAccount("an.nguyen");
@@ -113,7 +113,7 @@ TEST_F(LoginTest, ConcurrentFailuresAreAllCounted) {
 
 TEST_F(LoginTest, AfterALockoutTheCountStartsAfresh) {
   CreateOfficer("an.nguyen");
-  for (int i = 0; i < 5; ++i) (void)Login("an.nguyen", "sai mật khẩu mãi mãi");
+  for (int i = 0; i < 5; ++i) EXPECT_FALSE(Login("an.nguyen", "sai mật khẩu mãi mãi"));
   clock_.Advance(minutes(15));
   EXPECT_EQ(CodeOf(Login("an.nguyen", "sai mật khẩu mãi mãi")), "auth.invalid_credentials");
   auto view = service_->GetAccount("an.nguyen");
@@ -123,7 +123,7 @@ TEST_F(LoginTest, AfterALockoutTheCountStartsAfresh) {
 
 TEST_F(LoginTest, SuccessResetsTheCount) {
   CreateOfficer("an.nguyen");
-  for (int i = 0; i < 3; ++i) (void)Login("an.nguyen", "sai mật khẩu mãi mãi");
+  for (int i = 0; i < 3; ++i) EXPECT_FALSE(Login("an.nguyen", "sai mật khẩu mãi mãi"));
   ASSERT_TRUE(Login("an.nguyen"));
   auto view = service_->GetAccount("an.nguyen");
   ASSERT_TRUE(view);
@@ -132,7 +132,7 @@ TEST_F(LoginTest, SuccessResetsTheCount) {
 
 TEST_F(LoginTest, EnableClearsALockout) {
   CreateOfficer("an.nguyen");
-  for (int i = 0; i < 5; ++i) (void)Login("an.nguyen", "sai mật khẩu mãi mãi");
+  for (int i = 0; i < 5; ++i) EXPECT_FALSE(Login("an.nguyen", "sai mật khẩu mãi mãi"));
   EXPECT_EQ(CodeOf(Login("an.nguyen")), "auth.locked");
   ASSERT_TRUE(service_->Enable("an.nguyen"));
   EXPECT_TRUE(Login("an.nguyen"));

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "catalog/internal.h"
+#include "core/date.h"
 #include "core/random.h"
 #include "core/text.h"
 
@@ -21,32 +22,6 @@ constexpr size_t kDatabasesTotal = 112;
 constexpr size_t kCommuneDatabases = 6;
 constexpr size_t kNationalNotConnected = 3;
 constexpr std::string_view kActor = "demo";
-
-// Days since 1970-01-01 and back (proleptic Gregorian), for date arithmetic.
-int64_t DayNumber(Date d) {
-  const int64_t y = d.year - (d.month <= 2);
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (d.month + (d.month > 2 ? -3 : 9)) + 2) / 5 + d.day - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-Date FromDayNumber(int64_t z) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  const int m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  return {static_cast<int>(yoe + era * 400 + (m <= 2)), m, d};
-}
-
-Date AddDays(Date d, int64_t days) {
-  return FromDayNumber(DayNumber(d) + days);
-}
 
 Date RandomDate(Rng& rng, Date from, Date to) {
   return FromDayNumber(rng.Between(DayNumber(from), DayNumber(to)));

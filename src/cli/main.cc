@@ -303,9 +303,14 @@ int RunServe(const Options& o) {
         auto messages = ctx.tracker().Reminders(pdh::Date::Today());
         auto config = pdh::notify::LoadConfig(ctx.store());
         if (messages && config) {
-          (void)ctx.outbox().Add(*messages);
+          // A failure is told and the loop goes on: the next round tries again.
+          if (auto added = ctx.outbox().Add(*messages); !added) {
+            std::cerr << "pdh: reminders: " << added.error().message << "\n";
+          }
           if (!config->webhook_url.empty() || !config->smtp_url.empty()) {
-            (void)ctx.outbox().Deliver(*config);
+            if (auto sent = ctx.outbox().Deliver(*config); !sent) {
+              std::cerr << "pdh: reminders: " << sent.error().message << "\n";
+            }
           }
         } else {
           std::cerr << "pdh: reminders: "
@@ -323,7 +328,9 @@ int RunServe(const Options& o) {
     reminders.request_stop();
     reminders.join();
   }
-  (void)audit_log->Checkpoint();
+  if (auto checkpoint = audit_log->Checkpoint(); !checkpoint) {
+    std::cerr << "pdh: audit checkpoint: " << checkpoint.error().message << std::endl;
+  }
   std::cerr << "pdh: stopped" << std::endl;
   return 0;
 }

@@ -2,6 +2,7 @@
 // against the real calendar (no 31/04, no 29/02 outside leap years).
 #include "core/date.h"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
@@ -76,6 +77,59 @@ std::string Date::ToString() const {
   char buf[32];
   int n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);
   return std::string(buf, static_cast<size_t>(n));
+}
+
+bool IsLeapYear(int year) {
+  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
+
+int DaysInMonth(int year, int month) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return month == 2 && IsLeapYear(year) ? 29 : kDays[month - 1];
+}
+
+Date LastDayOfMonth(int year, int month) {
+  return {year, month, DaysInMonth(year, month)};
+}
+
+// Howard Hinnant's days_from_civil / civil_from_days: 400-year eras of 146,097 days, each year
+// counted from 1 March so that the leap day falls at its end (yoe: year of the era, doy: day of
+// that year, doe: day of the era).
+int64_t DayNumber(Date d) {
+  const int64_t y = d.year - (d.month <= 2 ? 1 : 0);
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (d.month + (d.month > 2 ? -3 : 9)) + 2) / 5 + d.day - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+Date FromDayNumber(int64_t n) {
+  n += 719468;
+  const int64_t era = (n >= 0 ? n : n - 146096) / 146097;
+  const int64_t doe = n - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  const int day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  const int month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  return {static_cast<int>(yoe + era * 400 + (month <= 2 ? 1 : 0)), month, day};
+}
+
+Date AddDays(Date d, int64_t days) {
+  return FromDayNumber(DayNumber(d) + days);
+}
+
+int DayOfWeek(Date d) {
+  return static_cast<int>(((DayNumber(d) + 3) % 7 + 7) % 7);  // 1970-01-01 was a Thursday
+}
+
+Date AddMonths(Date d, int months) {
+  const int64_t index = int64_t{d.year} * 12 + (d.month - 1) + months;
+  const int64_t year = index >= 0 ? index / 12 : -((-index + 11) / 12);
+  const int month = static_cast<int>(index - year * 12 + 1);
+  const int y = static_cast<int>(year);
+  return {y, month, std::min(d.day, DaysInMonth(y, month))};
 }
 
 Date Date::Today() {

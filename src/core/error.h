@@ -33,10 +33,16 @@ struct Error {
   }
 };
 
-// Result<T>: a T or an Error (check, then * or ->); Status: nothing or an Error.
+// Result<T>: a T or an Error (check, then * or ->); Status: nothing or an Error. Both are
+// tl::expected with its whole interface, made a type of their own so that they can be
+// [[nodiscard]]: a call whose Result or Status is dropped does not compile. Where dropping one
+// is right, write it out: `(void)Call();  // why`.
 template <class T>
-using Result = tl::expected<T, Error>;
-using Status = tl::expected<void, Error>;
+class [[nodiscard]] Result : public tl::expected<T, Error> {
+ public:
+  using tl::expected<T, Error>::expected;
+};
+using Status = Result<void>;
 
 inline tl::unexpected<Error> Fail(Error e) {
   return tl::unexpected<Error>(std::move(e));

@@ -573,7 +573,9 @@ Status XlsxReader::Impl::Load() {
   }
   workbook.shared_strings = std::move(strings.strings);
   workbook.date_styles = styles.DateStyles();
-  Select(0);  // a damaged first sheet is reported by Next; another may still be read
+  // Not returned: Select keeps a damaged first sheet's error for Next to report, and another
+  // sheet may still be read.
+  (void)Select(0);
   return Ok();
 }
 

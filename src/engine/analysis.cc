@@ -5,31 +5,11 @@
 #include <string>
 #include <vector>
 
+#include "core/date.h"
 #include "engine/internal.h"
 
 namespace pdh::engine {
 namespace {
-
-int32_t Days(Date d) {
-  const int y = d.year - (d.month <= 2 ? 1 : 0);
-  const int era = (y >= 0 ? y : y - 399) / 400;
-  const int yoe = y - era * 400;
-  const int mp = (d.month + 9) % 12;
-  const int doy = (153 * mp + 2) / 5 + d.day - 1;
-  return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-}
-
-Date FromDays(int32_t z) {
-  z += 719468;
-  const int era = (z >= 0 ? z : z - 146096) / 146097;
-  const int doe = z - era * 146097;
-  const int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int mp = (5 * doy + 2) / 153;
-  const int d = doy - (153 * mp + 2) / 5 + 1;
-  const int m = mp < 10 ? mp + 3 : mp - 9;
-  return {yoe + era * 400 + (m <= 2 ? 1 : 0), m, d};
-}
 
 double Median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -101,7 +81,7 @@ Light Judge(const Indicator& ind, std::optional<double> value, std::optional<dou
 }
 
 Date DueDate(const Period& p, int due_days) {
-  return FromDays(Days(p.Last()) + due_days);
+  return AddDays(p.Last(), due_days);
 }
 
 Period DuePeriod(PeriodKind periodicity, int due_days, Date as_of) {
@@ -157,7 +137,7 @@ std::vector<UnitReports> ReportingByUnit(const Snapshot& snap, Date as_of) {
   std::vector<UnitReports> out(m.units.size());
   std::vector<bool> reports(m.units.size(), false);
   for (size_t u = 0; u < m.units.size(); ++u) out[u].unit = m.units[u];
-  const int32_t today = Days(as_of);
+  const int64_t today = DayNumber(as_of);
   for (size_t o = 0; o < m.objs.size(); ++o) {
     const Obj& obj = m.objs[o];
     const Element& e = *obj.element;
@@ -191,7 +171,7 @@ std::vector<UnitReports> ReportingByUnit(const Snapshot& snap, Date as_of) {
         const int32_t day = (a && slot) ? (*a)[static_cast<size_t>(*slot)] : 0;
         if (day == 0 || day > today) continue;
         ++r.received;
-        if (day <= Days(DueDate(p, e.due_days))) ++r.on_time;
+        if (day <= DayNumber(DueDate(p, e.due_days))) ++r.on_time;
       }
       // The latest period reported, whatever the year.
       if (a) {

@@ -3,17 +3,12 @@
 #include <string>
 #include <string_view>
 
+#include "core/date.h"
 #include "core/text.h"
 #include "engine/engine.h"
 
 namespace pdh::engine {
 namespace {
-
-int DaysIn(int year, int month) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return month == 2 && leap ? 29 : kDays[month - 1];
-}
 
 std::optional<int> Digits(std::string_view s, size_t min_len, size_t max_len) {
   if (s.size() < min_len || s.size() > max_len) return std::nullopt;
@@ -172,9 +167,9 @@ Date Period::Last() const {
   switch (kind) {
     case PeriodKind::kMonth:
     case PeriodKind::kYtd:
-      return {year, n, DaysIn(year, n)};
+      return LastDayOfMonth(year, n);
     case PeriodKind::kQuarter:
-      return {year, n * 3, DaysIn(year, n * 3)};
+      return LastDayOfMonth(year, n * 3);
     case PeriodKind::kYear:
       return {year, 12, 31};
   }

@@ -10,25 +10,17 @@
 #include <unordered_set>
 #include <utility>
 
+#include "core/date.h"
 #include "engine/internal.h"
 
 namespace pdh::engine {
 namespace {
 
-int32_t DayNumber(Date d) {
-  // Days since 1970-01-01 (civil calendar).
-  const int y = d.year - (d.month <= 2 ? 1 : 0);
-  const int era = (y >= 0 ? y : y - 399) / 400;
-  const int yoe = y - era * 400;
-  const int mp = (d.month + 9) % 12;
-  const int doy = (153 * mp + 2) / 5 + d.day - 1;
-  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
+// Days since 1970-01-01 of an ISO time's date (0 when it has none); 32 bits hold any year the
+// engine reads.
 int32_t DayOf(const std::string& iso_time) {
   auto d = Date::Parse(std::string_view(iso_time).substr(0, 10));
-  return d ? DayNumber(*d) : 0;
+  return d ? static_cast<int32_t>(DayNumber(*d)) : 0;
 }
 
 // Sums in a fixed order, skipping blanks: none when every term is blank.

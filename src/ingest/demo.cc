@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/date.h"
 #include "core/random.h"
 #include "core/sheet.h"
 #include "ingest/ingest.h"
@@ -68,20 +69,12 @@ Month MonthAt(int i) {
   return {kFirstYear + m / 12, m % 12 + 1};
 }
 
-int DaysInMonth(Month m) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (m.month == 2 && m.year % 4 == 0) return 29;
-  return kDays[m.month - 1];
-}
-
 std::string Stamp(Month m, int day, int hour, int minute) {
   // Days past the month's end roll into the next month(s).
-  while (day > DaysInMonth(m)) {
-    day -= DaysInMonth(m);
-    m = m.month == 12 ? Month{m.year + 1, 1} : Month{m.year, m.month + 1};
-  }
+  const Date d = AddDays({m.year, m.month, 1}, day - 1);
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:00", m.year, m.month, day, hour, minute);
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:00", d.year, d.month, d.day, hour,
+                minute);
   return buf;
 }
 
@@ -200,7 +193,7 @@ Result<DemoSummary> GenerateDemo(store::DatasetStore& store, const units::Regist
     std::vector<std::vector<std::string>> rows = {header};
     auto add_dossier = [&](const std::string& unit_code, const Procedure& p) {
       ++seq;
-      const int day = static_cast<int>(rng.Between(1, DaysInMonth(m)));
+      const int day = static_cast<int>(rng.Between(1, DaysInMonth(m.year, m.month)));
       const int hour = static_cast<int>(rng.Between(7, 16));
       const int minute = static_cast<int>(rng.Between(0, 59));
       const bool is_online = target_year ? online.Next() : rng.Chance(early_online);
@@ -277,7 +270,7 @@ Result<DemoSummary> GenerateDemo(store::DatasetStore& store, const units::Regist
       const int64_t n = std::max<int64_t>(1, population * 15 / 100000);
       for (int64_t i = 0; i < n; ++i) {
         ++seq;
-        const int day = static_cast<int>(rng.Between(1, DaysInMonth(m)));
+        const int day = static_cast<int>(rng.Between(1, DaysInMonth(m.year, m.month)));
         const int hour = static_cast<int>(rng.Between(6, 21));
         const bool open = last_month && day > 20;
         const bool on_time = rng.Chance(target_year ? 97 : 90);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/citizen_id.h"
+#include "core/date.h"
 #include "core/number.h"
 #include "core/sheet.h"
 #include "core/text.h"
@@ -54,34 +55,6 @@ int Digits(std::string_view s, size_t pos, size_t n) {
     v = v * 10 + (s[i] - '0');
   }
   return v;
-}
-
-int DaysIn(int y, int m) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
-  return kDays[m - 1];
-}
-
-int64_t DaysFromCivil(int y, int m, int d) {
-  y -= m <= 2 ? 1 : 0;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy =
-      (153 * static_cast<unsigned>(m + (m > 2 ? -3 : 9)) + 2) / 5 + static_cast<unsigned>(d) - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-void CivilFromDays(int64_t z, int& y, int& m, int& d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  y = static_cast<int>(static_cast<int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0));
 }
 
 struct DateTime {
@@ -142,7 +115,8 @@ bool ParseDateTime(std::string_view s, DateTime& t) {
     const char sep = s[p++];
     if (!num(1, 2, t.mo) || p >= s.size() || s[p++] != sep || !num(4, 4, t.y)) return false;
   }
-  if (t.y < 1900 || t.y > 9999 || t.mo < 1 || t.mo > 12 || t.d < 1 || t.d > DaysIn(t.y, t.mo)) {
+  if (t.y < 1900 || t.y > 9999 || t.mo < 1 || t.mo > 12 || t.d < 1 ||
+      t.d > DaysInMonth(t.y, t.mo)) {
     return false;
   }
   if (p == s.size()) return true;
@@ -177,10 +151,13 @@ bool ParseDateTime(std::string_view s, DateTime& t) {
     return false;
   }
   // To UTC+7.
-  int64_t minutes = DaysFromCivil(t.y, t.mo, t.d) * 1440 + int64_t{t.h} * 60 + t.mi - offset + 420;
+  int64_t minutes = DayNumber({t.y, t.mo, t.d}) * 1440 + int64_t{t.h} * 60 + t.mi - offset + 420;
   const int64_t days = minutes >= 0 ? minutes / 1440 : (minutes - 1439) / 1440;
   minutes -= days * 1440;
-  CivilFromDays(days, t.y, t.mo, t.d);
+  const Date local = FromDayNumber(days);
+  t.y = local.year;
+  t.mo = local.month;
+  t.d = local.day;
   t.h = static_cast<int>(minutes / 60);
   t.mi = static_cast<int>(minutes % 60);
   return true;

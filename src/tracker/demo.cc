@@ -16,9 +16,6 @@
 namespace pdh::tracker {
 namespace {
 
-using internal::AddDays;
-using internal::DayNumber;
-using internal::FromDayNumber;
 using internal::MonthOf;
 using internal::NextMonth;
 
@@ -54,8 +51,7 @@ Date RandomDate(Rng& rng, Date from, Date to) {
 }
 
 Date MonthEnd(Date d) {
-  const Date next = d.month == 12 ? Date{d.year + 1, 1, 1} : Date{d.year, d.month + 1, 1};
-  return AddDays(next, -1);
+  return LastDayOfMonth(d.year, d.month);
 }
 
 std::string Pad(size_t n, size_t width) {
@@ -1219,9 +1215,7 @@ void PlanReports(Rng& rng, const History& h, Habit habit, std::vector<PlannedRep
 // keeps the demo fast). No report depends on a change of its own week: a task's first report is
 // due from the 10th of the month after its assignment, and none is sent after its completion.
 Date RecordedOn(Date effective) {
-  const int64_t n = DayNumber(effective);
-  const int64_t weekday = ((n + 3) % 7 + 7) % 7;  // Monday 0; 1970-01-01 was a Thursday
-  return FromDayNumber(n - weekday + 7);
+  return AddDays(effective, 7 - DayOfWeek(effective));
 }
 
 Error DemoFailed(const std::string& what, const Error& e) {

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/date.h"
 #include "tracker/tracker.h"
 
 namespace pdh::tracker {
@@ -29,9 +30,6 @@ namespace internal {
 
 // --- Dates and months -----------------------------------------------------------------------
 
-int64_t DayNumber(Date d);  // days since 1970-01-01
-Date FromDayNumber(int64_t n);
-Date AddDays(Date d, int64_t days);
 using reg::Today;
 // The date of an ISO-8601 time ("2025-10-24T09:00:00Z" -> 2025-10-24); nullopt when unreadable.
 std::optional<Date> DateOfTime(std::string_view time);

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <array>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <utility>
@@ -415,24 +414,6 @@ namespace internal {
 
 // --- Dates and months -----------------------------------------------------------------------
 
-int64_t DayNumber(Date d) {
-  using namespace std::chrono;
-  const sys_days days{year{d.year} / month{static_cast<unsigned>(d.month)} /
-                      day{static_cast<unsigned>(d.day)}};
-  return days.time_since_epoch().count();
-}
-
-Date FromDayNumber(int64_t n) {
-  using namespace std::chrono;
-  const year_month_day ymd{sys_days{days{n}}};
-  return {static_cast<int>(ymd.year()), static_cast<int>(static_cast<unsigned>(ymd.month())),
-          static_cast<int>(static_cast<unsigned>(ymd.day()))};
-}
-
-Date AddDays(Date d, int64_t days) {
-  return FromDayNumber(DayNumber(d) + days);
-}
-
 std::optional<Date> DateOfTime(std::string_view time) {
   if (time.size() < 10) return std::nullopt;
   return Date::Parse(time.substr(0, 10));
@@ -450,8 +431,7 @@ std::optional<Date> MonthStart(std::string_view month) {
 }
 
 std::string NextMonth(std::string_view month) {
-  const Date d = *MonthStart(month);
-  return d.month == 12 ? MonthOf({d.year + 1, 1, 1}) : MonthOf({d.year, d.month + 1, 1});
+  return MonthOf(AddMonths(*MonthStart(month), 1));
 }
 
 Date DueDate(std::string_view month, int due_day) {
@@ -461,9 +441,7 @@ Date DueDate(std::string_view month, int due_day) {
 }
 
 std::string IsoWeek(Date d) {
-  const int64_t n = DayNumber(d);
-  const int64_t weekday = ((n + 3) % 7 + 7) % 7;  // Monday 0; 1970-01-01 was a Thursday
-  const Date thursday = FromDayNumber(n - weekday + 3);
+  const Date thursday = AddDays(d, 3 - DayOfWeek(d));
   const int64_t day_of_year = DayNumber(thursday) - DayNumber({thursday.year, 1, 1});
   char buf[32];
   std::snprintf(buf, sizeof buf, "%04d-W%02d", thursday.year,

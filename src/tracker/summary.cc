@@ -117,7 +117,7 @@ std::string Noun(const Item& i) {
 }
 
 notify::Message DueSoon(const Item& i, Date as_of) {
-  const int64_t days = internal::DayNumber(*i.deadline) - internal::DayNumber(as_of);
+  const int64_t days = DayNumber(*i.deadline) - DayNumber(as_of);
   notify::Message m;
   m.kind = "due_soon";
   m.key = "due_soon:" + i.code + ":" + i.deadline->ToString();
@@ -134,7 +134,7 @@ notify::Message DueSoon(const Item& i, Date as_of) {
 }
 
 notify::Message Overdue(const Item& i, Date as_of) {
-  const int64_t days = internal::DayNumber(as_of) - internal::DayNumber(*i.deadline);
+  const int64_t days = DayNumber(as_of) - DayNumber(*i.deadline);
   notify::Message m;
   m.kind = "overdue";
   m.key = "overdue:" + i.code + ":" + internal::IsoWeek(as_of);
@@ -204,7 +204,7 @@ Result<Summary> Tracker::SummaryAsOf(Date as_of) {
   }
   for (const auto& p : *programmes) GroupFor(by_programme, p.code, p.name);
   std::map<std::string, UnitRank> ranks;
-  const Date soon = internal::AddDays(as_of, kDueSoonDays);
+  const Date soon = AddDays(as_of, kDueSoonDays);
 
   for (const auto& c : snapshot->items) {
     const ItemRecord r =
@@ -267,7 +267,7 @@ Result<Summary> Tracker::SummaryAsOf(Date as_of) {
 Result<std::vector<notify::Message>> Tracker::Reminders(Date as_of) {
   auto snapshot = Load(impl_->store, impl_->settings, as_of);
   if (!snapshot) return Fail(snapshot.error());
-  const Date soon = internal::AddDays(as_of, kReminderDays);
+  const Date soon = AddDays(as_of, kReminderDays);
   std::vector<notify::Message> out;
   for (const auto& c : snapshot->items) {
     const Item& i = c.item;

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "core/cells.h"
+#include "core/date.h"
 #include "core/number.h"
 #include "core/sheet.h"
 #include "core/text.h"
@@ -77,12 +78,6 @@ std::optional<int> Year(std::string_view digits) {
     return std::nullopt;
   }
   return year;
-}
-
-Date LastDayOfMonth(int year, int month) {
-  static constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return {year, month, kDays[static_cast<size_t>(month - 1)] + (month == 2 && leap ? 1 : 0)};
 }
 
 // Words of the alphanumeric runs of a folded cell: "Quý IV/2025" -> {"quy", "iv", "2025"}.

@@ -113,7 +113,7 @@ class Writer {
     results.reserve(batch.size());
     for (auto& p : batch) results.push_back(RunOne(p.job));
     Status commit = db_.Exec("COMMIT");
-    if (!commit) (void)db_.Exec("ROLLBACK");
+    if (!commit) (void)db_.Exec("ROLLBACK");  // every job is told the commit's error instead
     for (size_t i = 0; i < batch.size(); ++i) {
       batch[i].done.set_value(commit ? std::move(results[i]) : commit);
     }
@@ -122,6 +122,8 @@ class Writer {
   Status RunOne(const Job& job) {
     if (auto s = db_.Exec("SAVEPOINT job"); !s) return s;
     Status s = job(db_);
+    // The job's own status is the one to report; a connection that cannot roll back or release
+    // a savepoint fails the batch's COMMIT, which every job is then told.
     if (!s) {
       (void)db_.Exec("ROLLBACK TO job");
     }

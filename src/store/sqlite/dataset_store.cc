@@ -440,6 +440,8 @@ class SqliteDatasetStore final : public DatasetStore {
       BatchCounts counts;
       Status written = WriteRows(db, table, header, id, next, on_conflict, counts);
       if (!written) {
+        // The write's own error is the one to report; a failed rollback ends with the
+        // transaction.
         (void)db.Exec("ROLLBACK TO batch_rows; RELEASE batch_rows");
         return written;
       }
@@ -455,7 +457,7 @@ class SqliteDatasetStore final : public DatasetStore {
       twin_st->Reset();
       auto end = finish(id, counts, twin);
       if (!end) {
-        (void)db.Exec("ROLLBACK TO batch_rows; RELEASE batch_rows");
+        (void)db.Exec("ROLLBACK TO batch_rows; RELEASE batch_rows");  // as above
         return Fail(end.error());
       }
       if (!end->keep_rows) {

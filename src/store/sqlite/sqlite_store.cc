@@ -36,7 +36,7 @@ Status Migrate(Db& db) {
     std::string sql = "BEGIN IMMEDIATE;\n" + std::string(migrations[v]) +
                       "\nPRAGMA user_version=" + std::to_string(v + 1) + ";\nCOMMIT;";
     if (auto s = db.Exec(sql); !s) {
-      (void)db.Exec("ROLLBACK");
+      (void)db.Exec("ROLLBACK");  // the migration's error is the one to report
       return Fail(Error::Internal("store.migration_failed", "migration " + std::to_string(v + 1) +
                                                                 " failed: " + s.error().message));
     }
