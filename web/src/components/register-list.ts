@@ -42,6 +42,27 @@ export function select(id: string, options: [string, string][], value: string, a
   return el;
 }
 
+/** The list's table: a hidden caption, a head of translated column names (each with its class, '' for none), and the body the rows go into. */
+export function listTable(attrs: { class: string; testid: string }, caption: string, columns: [Key, string][], tbody: HTMLElement): HTMLElement {
+  return h(
+    'table',
+    { class: attrs.class, 'data-testid': attrs.testid },
+    h('caption', { class: 'visually-hidden' }, caption),
+    h('thead', {}, h('tr', {}, columns.map(([key, cls]) => h('th', { scope: 'col', class: cls || null }, t(key))))),
+    tbody,
+  );
+}
+
+/** The button that clears the filters: `clear` empties them and their fields, then the list reloads. */
+export function resetButton(testid: string, label: string, clear: () => void, reload: () => Promise<void>): HTMLButtonElement {
+  const reset = h('button', { type: 'button', class: 'link-button', 'data-testid': testid }, label);
+  reset.addEventListener('click', () => {
+    clear();
+    void reload();
+  });
+  return reset;
+}
+
 export interface Page<R> {
   items: R[];
   next: string | null;

@@ -13,10 +13,10 @@ import {
   type CatalogKind,
   type CatalogRecord,
 } from '../catalog-api';
-import { importPanel, onSearchTyped, pagedRows, pageQuery, select, writeFilters } from '../components/register-list';
+import { importPanel, listTable, onSearchTyped, pagedRows, pageQuery, resetButton, select, writeFilters } from '../components/register-list';
 import { h, mount } from '../dom';
 import { field, input } from '../forms';
-import { fmtDate, t, type Key } from '../i18n';
+import { fmtDate, t } from '../i18n';
 import { loadPage, pageHead, titled } from '../page';
 import { go, type RouteContext } from '../router';
 import { currentUser } from '../session';
@@ -145,39 +145,33 @@ function render(outlet: HTMLElement, signal: AbortSignal, data: Data): void {
   onChange('tag', tag);
   renderStatusOptions();
 
-  const reset = h('button', { type: 'button', class: 'link-button', 'data-testid': 'catalog-reset' }, t('catalog.reset'));
-  reset.addEventListener('click', () => {
-    for (const k of filterKeys) filters[k] = '';
-    search.value = '';
-    for (const el of [kind, sector, owner, tag]) el.value = '';
-    renderStatusOptions();
-    void reload();
-  });
+  const reset = resetButton(
+    'catalog-reset',
+    t('catalog.reset'),
+    () => {
+      for (const k of filterKeys) filters[k] = '';
+      search.value = '';
+      for (const el of [kind, sector, owner, tag]) el.value = '';
+      renderStatusOptions();
+    },
+    reload,
+  );
 
   mount(
     tableWrap,
-    h(
-      'table',
-      { class: 'data catalog-table', 'data-testid': 'catalog-table' },
-      h('caption', { class: 'visually-hidden' }, t('catalog.caption')),
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          [
-            ['catalog.col.codeKind', ''],
-            ['catalog.field.name', ''],
-            ['catalog.field.sector', ''],
-            ['catalog.field.owner', ''],
-            ['catalog.field.status', ''],
-            ['catalog.field.consolidation', ''],
-            ['catalog.col.ioc', ''],
-            ['catalog.col.lastUpdate', 'num'],
-          ].map(([key, cls]) => h('th', { scope: 'col', class: cls || null }, t(key as Key))),
-        ),
-      ),
+    listTable(
+      { class: 'data catalog-table', testid: 'catalog-table' },
+      t('catalog.caption'),
+      [
+        ['catalog.col.codeKind', ''],
+        ['catalog.field.name', ''],
+        ['catalog.field.sector', ''],
+        ['catalog.field.owner', ''],
+        ['catalog.field.status', ''],
+        ['catalog.field.consolidation', ''],
+        ['catalog.col.ioc', ''],
+        ['catalog.col.lastUpdate', 'num'],
+      ],
       tbody,
     ),
   );
