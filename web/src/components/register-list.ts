@@ -5,7 +5,7 @@
 // start with its `id`.
 
 import { h, mount } from '../dom';
-import { busy, field, formMessage, input } from '../forms';
+import { busy, field, formMessage, input, type Control } from '../forms';
 import { fmtInt, t, type Key } from '../i18n';
 import type { ImportFormat, ImportReport } from '../register-api';
 import { showError } from '../shell';
@@ -61,6 +61,23 @@ export function resetButton(testid: string, label: string, clear: () => void, re
     void reload();
   });
   return reset;
+}
+
+/** The filter bar: each field with its label, then `reset`; submitting it (Enter in the search box) calls `onSubmit` at once. */
+export function filterForm(cls: string, fields: [string, Control][], reset: HTMLElement, onSubmit: () => void): HTMLFormElement {
+  return h(
+    'form',
+    {
+      class: cls,
+      role: 'search',
+      onsubmit: (e: Event) => {
+        e.preventDefault();
+        onSubmit();
+      },
+    },
+    fields.map(([label, el]) => field(label, el)),
+    h('p', { class: 'toolbar-end' }, reset),
+  );
 }
 
 export interface Page<R> {

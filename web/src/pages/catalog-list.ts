@@ -13,9 +13,9 @@ import {
   type CatalogKind,
   type CatalogRecord,
 } from '../catalog-api';
-import { importPanel, listTable, onSearchTyped, pagedRows, pageQuery, resetButton, select, writeFilters } from '../components/register-list';
+import { filterForm, importPanel, listTable, onSearchTyped, pagedRows, pageQuery, resetButton, select, writeFilters } from '../components/register-list';
 import { h, mount } from '../dom';
-import { field, input } from '../forms';
+import { input } from '../forms';
 import { fmtDate, t } from '../i18n';
 import { loadPage, pageHead, titled } from '../page';
 import { go, type RouteContext } from '../router';
@@ -194,26 +194,23 @@ function render(outlet: HTMLElement, signal: AbortSignal, data: Data): void {
         upload: catalogApi.import,
         onWritten: reload,
       }),
-    h(
-      'form',
-      {
-        class: 'toolbar catalog-filters',
-        role: 'search',
+    filterForm(
+      'toolbar catalog-filters',
+      [
+        [t('catalog.search'), search],
+        [t('catalog.field.kind'), kind],
+        [t('catalog.field.status'), status],
+        [t('catalog.field.sector'), sector],
+        [t('catalog.field.owner'), owner],
+        [t('catalog.field.tags'), tag],
+      ],
+      reset,
+      () => {
         // Enter in the search box searches at once.
-        onsubmit: (e: Event) => {
-          e.preventDefault();
-          cancelTyped();
-          filters.q = search.value;
-          void reload();
-        },
+        cancelTyped();
+        filters.q = search.value;
+        void reload();
       },
-      field(t('catalog.search'), search),
-      field(t('catalog.field.kind'), kind),
-      field(t('catalog.field.status'), status),
-      field(t('catalog.field.sector'), sector),
-      field(t('catalog.field.owner'), owner),
-      field(t('catalog.field.tags'), tag),
-      h('p', { class: 'toolbar-end' }, reset),
     ),
     count,
     tableWrap,

@@ -16,9 +16,9 @@ import {
   type Programme,
   type TrackerLevel,
 } from '../tracker-api';
-import { importPanel, listTable, onSearchTyped, pagedRows, pageQuery, resetButton, select, writeFilters } from '../components/register-list';
+import { filterForm, importPanel, listTable, onSearchTyped, pagedRows, pageQuery, resetButton, select, writeFilters } from '../components/register-list';
 import { h, mount } from '../dom';
-import { field, input } from '../forms';
+import { input } from '../forms';
 import { fmtDate, t } from '../i18n';
 import { loadPage, pageHead, titled } from '../page';
 import { go, type RouteContext } from '../router';
@@ -221,26 +221,23 @@ function render(outlet: HTMLElement, signal: AbortSignal, data: Data): void {
         upload: trackerApi.import,
         onWritten: reload,
       }),
-    h(
-      'form',
-      {
-        class: 'toolbar nq57-filters',
-        role: 'search',
-        onsubmit: (e: Event) => {
-          e.preventDefault();
-          cancelTyped();
-          filters.q = search.value;
-          void reload();
-        },
+    filterForm(
+      'toolbar nq57-filters',
+      [
+        [t('tracker.search'), search],
+        [t('tracker.field.kind'), kind],
+        [t('tracker.field.programme'), programme],
+        [t('tracker.field.level'), level],
+        [t('tracker.field.lead_unit'), unit],
+        [t('tracker.field.sector'), sector],
+        [t('tracker.field.status'), status],
+      ],
+      reset,
+      () => {
+        cancelTyped();
+        filters.q = search.value;
+        void reload();
       },
-      field(t('tracker.search'), search),
-      field(t('tracker.field.kind'), kind),
-      field(t('tracker.field.programme'), programme),
-      field(t('tracker.field.level'), level),
-      field(t('tracker.field.lead_unit'), unit),
-      field(t('tracker.field.sector'), sector),
-      field(t('tracker.field.status'), status),
-      h('p', { class: 'toolbar-end' }, reset),
     ),
     h('div', { class: 'list-meta' }, count, asOfNote),
     tableWrap,
