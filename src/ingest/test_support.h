@@ -3,23 +3,17 @@
 // send a batch and read the result.
 #pragma once
 
-#include <gtest/gtest.h>
-#include <unistd.h>
-
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <cstdlib>
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "ingest/ingest.h"
+#include "units/test_support.h"
 
 namespace pdh::ingest::testing {
-
-namespace fs = std::filesystem;
 
 // A small schema: a key, a required unit, an integer with a range, a date, a code list.
 inline constexpr const char* kSmallSchema = R"({
@@ -38,45 +32,19 @@ inline constexpr const char* kSmallSchema = R"({
   "primaryKey": ["id"]
 })";
 
-class IngestTest : public ::testing::Test {
+class IngestTest : public units::testing::UnitsTest {
  protected:
-  static void SetUpTestSuite() {
-    if (registry_) return;
-    dir_ = new fs::path(fs::temp_directory_path() / ("pdh-ingest-" + std::to_string(::getpid())));
-    fs::remove_all(*dir_);
-    fs::create_directories(*dir_);
-    std::atexit([] { fs::remove_all(*dir_); });
-    auto s = store::Store::Open(Template());
-    ASSERT_TRUE(s) << s.error().message;
-    auto r = units::Import(
-        **s, {PDH_SOURCE_DIR "/data/vn-admin", PDH_SOURCE_DIR "/data/agencies/80.csv", "80"});
-    ASSERT_TRUE(r) << r.error().message;
-    auto reg = units::Registry::Load(**s);
-    ASSERT_TRUE(reg) << reg.error().message;
-    registry_ = new std::shared_ptr<const units::Registry>(*reg);
-  }
-
   void SetUp() override {
     ASSERT_TRUE(registry_);
-    const fs::path path = *dir_ / (Name() + ".db");
-    fs::remove(path);
-    fs::copy_file(Template(), path);
-    auto s = store::Store::Open(path.string());
-    ASSERT_TRUE(s) << s.error().message;
-    store_ = std::move(*s);
+    store_ = OpenCopy(Name());
+    ASSERT_TRUE(store_);
   }
 
   void TearDown() override {
     store_.reset();
-    for (const char* suffix : {"", "-wal", "-shm"}) {
-      fs::remove(*dir_ / (Name() + ".db" + suffix));
-    }
+    RemoveCopy(Name());
   }
 
-  static std::string Name() {
-    return ::testing::UnitTest::GetInstance()->current_test_info()->name();
-  }
-  static std::string Template() { return (*dir_ / "template.db").string(); }
   static const units::Registry& registry() { return **registry_; }
   store::Store& store() { return *store_; }
 
@@ -141,8 +109,6 @@ class IngestTest : public ::testing::Test {
   }
 
  private:
-  static inline fs::path* dir_ = nullptr;
-  static inline std::shared_ptr<const units::Registry>* registry_ = nullptr;
   std::unique_ptr<store::Store> store_;
 };
 
