@@ -230,24 +230,11 @@ Response UpdateEntry(Context& ctx, Request& req) {
 }
 
 Response Import(Context& ctx, Request& req) {
-  const auth::Principal& p = CallerOf(req);
-  catalog::ImportOptions options;
-  options.actor = p.name;
-  options.dry_run = DryRunParam(req);
-  options.may_edit = [&ctx, &p](const std::string& owner) {
-    return MayOnCode(ctx, p, kWrite, owner, true);
-  };
-  auto& c = ctx.catalog();
-  return Response::Json(catalog::ToJson(SheetUpload<catalog::ImportReport>(
-      req, [&](std::istream& in) { return c.ImportCsv(in, options); },
-      [&](std::string bytes) { return c.ImportXlsx(std::move(bytes), options); })));
+  return RegisterImport(ctx, req, ctx.catalog(), kWrite);
 }
 
 Response Export(Context& ctx, Request& req) {
-  auto& c = ctx.catalog();
-  return SheetDownload(
-      req, "catalog", [&](std::ostream& out) { return c.ExportCsv(out); },
-      [&](std::ostream& out) { return c.ExportXlsx(out); });
+  return RegisterExport(req, ctx.catalog(), "catalog");
 }
 
 }  // namespace
@@ -345,26 +332,16 @@ void RegisterCatalogRoutes(http::Router& router, Context& ctx) {
               .permission = kWrite,
               .scope = "catalog_entry:code",
               .stewarded = true});
-  router.Add("POST", "/api/v1/catalog/import", "catalog.import", bind(Import),
-             {.summary = "Import entries from CSV or XLSX, all rows or none, with a dry run",
-              .tag = "catalog",
-              .params = {{"format", "query", "csv or xlsx; default from the Content-Type"},
-                         {"dry_run", "query", "true: check and count, write nothing"}},
-              .response_schema = kReportSchema,
-              .error_statuses = {400, 413, 422},
-              .description = "The body is the file. Every row is checked; if any has an error "
-                             "nothing is written and the report lists every error by row and "
-                             "column. Officers import rows of their own unit only.",
-              .permission = kWrite,
-              .scope = "rows",
-              .stewarded = true});
-  router.Add("GET", "/api/v1/catalog/export", "catalog.export", bind(Export),
-             {.summary = "The catalog as CSV or XLSX, in the import's columns",
-              .tag = "catalog",
-              .params = {{"format", "query", "csv (default) or xlsx"}},
-              .error_statuses = {400},
-              .response_content_type = "text/csv",
-              .permission = "catalog.read"});
+  AddSheetRoutes(
+      router, "catalog",
+      {.import_summary = "Import entries from CSV or XLSX, all rows or none, with a dry run",
+       .import_schema = kReportSchema,
+       .import_description =
+           "The body is the file. Every row is checked; if any has an error nothing "
+           "is written and the report lists every error by row and column. Officers "
+           "import rows of their own unit only.",
+       .export_summary = "The catalog as CSV or XLSX, in the import's columns"},
+      bind(Import), bind(Export));
 }
 
 }  // namespace pdh::api

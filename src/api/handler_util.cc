@@ -161,4 +161,26 @@ json::value UnitNameOr(const units::Registry& reg, const std::string& code) {
   return eras.empty() ? json::value(nullptr) : json::value(eras.front()->name);
 }
 
+void AddSheetRoutes(http::Router& router, const std::string& module, const SheetRouteDocs& docs,
+                    http::Handler import, http::Handler download) {
+  router.Add("POST", "/api/v1/" + module + "/import", module + ".import", std::move(import),
+             {.summary = docs.import_summary,
+              .tag = module,
+              .params = {{"format", "query", "csv or xlsx; default from the Content-Type"},
+                         {"dry_run", "query", "true: check and count, write nothing"}},
+              .response_schema = docs.import_schema,
+              .error_statuses = {400, 413, 422},
+              .description = docs.import_description,
+              .permission = module + ".write",
+              .scope = "rows",
+              .stewarded = true});
+  router.Add("GET", "/api/v1/" + module + "/export", module + ".export", std::move(download),
+             {.summary = docs.export_summary,
+              .tag = module,
+              .params = {{"format", "query", "csv (default) or xlsx"}},
+              .error_statuses = {400},
+              .response_content_type = "text/csv",
+              .permission = module + ".read"});
+}
+
 }  // namespace pdh::api

@@ -13,7 +13,9 @@
 #include <string_view>
 #include <vector>
 
+#include "api/api.h"
 #include "core/date.h"
+#include "register/register.h"
 #include "server/server.h"
 #include "units/units.h"
 
@@ -80,5 +82,44 @@ Report SheetUpload(http::Request& req, const std::function<Result<Report>(std::i
 boost::json::value UnitNameOr(const units::Registry& reg, const std::string& code);
 
 boost::json::value OrNull(const std::optional<std::string>& s);
+
+// The import route of a register (the catalog, the Resolution 57 register, ...): the uploaded
+// sheet (see SheetUpload) read by `r`'s ImportCsv or ImportXlsx as the caller, ?dry_run, each
+// row's units checked against `permission` as on stewarded routes; the report as JSON.
+template <class Register>
+http::Response RegisterImport(Context& ctx, http::Request& req, Register& r,
+                              const std::string& permission) {
+  const auth::Principal& p = CallerOf(req);
+  reg::ImportOptions options;
+  options.actor = p.name;
+  options.dry_run = DryRunParam(req);
+  options.may_edit = [&ctx, &p, &permission](const std::string& unit) {
+    return MayOnCode(ctx, p, permission, unit, true);
+  };
+  return http::Response::Json(reg::ToJson(SheetUpload<reg::ImportReport>(
+      req, [&](std::istream& in) { return r.ImportCsv(in, options); },
+      [&](std::string bytes) { return r.ImportXlsx(std::move(bytes), options); })));
+}
+
+// What a register's import and export routes say of themselves.
+struct SheetRouteDocs {
+  std::string import_summary;
+  std::string import_schema;       // the report's
+  std::string import_description;  // "" repeats the summary
+  std::string export_summary;
+};
+// POST /api/v1/<module>/import and GET /api/v1/<module>/export of the register `module`
+// ("catalog", "tracker"), tagged with it: the import needs <module>.write for each row's unit
+// (stewarded), the export <module>.read.
+void AddSheetRoutes(http::Router& router, const std::string& module, const SheetRouteDocs& docs,
+                    http::Handler import, http::Handler download);
+
+// The export route of a register: `r`'s ExportCsv or ExportXlsx (see SheetDownload).
+template <class Register>
+http::Response RegisterExport(const http::Request& req, Register& r, const std::string& basename) {
+  return SheetDownload(
+      req, basename, [&](std::ostream& out) { return r.ExportCsv(out); },
+      [&](std::ostream& out) { return r.ExportXlsx(out); });
+}
 
 }  // namespace pdh::api

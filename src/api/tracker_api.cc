@@ -293,24 +293,11 @@ Response ListObligations(Context& ctx, Request& req) {
 }
 
 Response Import(Context& ctx, Request& req) {
-  const auth::Principal& p = CallerOf(req);
-  tracker::ImportOptions options;
-  options.actor = p.name;
-  options.dry_run = DryRunParam(req);
-  options.may_edit = [&ctx, &p](const std::string& unit) {
-    return MayOnCode(ctx, p, kWrite, unit, true);
-  };
-  auto& t = ctx.tracker();
-  return Response::Json(tracker::ToJson(SheetUpload<tracker::ImportReport>(
-      req, [&](std::istream& in) { return t.ImportCsv(in, options); },
-      [&](std::string bytes) { return t.ImportXlsx(std::move(bytes), options); })));
+  return RegisterImport(ctx, req, ctx.tracker(), kWrite);
 }
 
 Response Export(Context& ctx, Request& req) {
-  auto& t = ctx.tracker();
-  return SheetDownload(
-      req, "nq57-nhiem-vu", [&](std::ostream& out) { return t.ExportCsv(out); },
-      [&](std::ostream& out) { return t.ExportXlsx(out); });
+  return RegisterExport(req, ctx.tracker(), "nq57-nhiem-vu");
 }
 
 Response ListOutbox(Context& ctx, Request& req) {
@@ -480,23 +467,11 @@ void RegisterTrackerRoutes(http::Router& router, Context& ctx) {
            R"({"type":"object","properties":{"due_day":{"type":"integer"},"items":{"type":"array","items":{"type":"object"}}}})",
        .error_statuses = {400},
        .permission = "tracker.read"});
-  router.Add("POST", "/api/v1/tracker/import", "tracker.import", bind(Import),
-             {.summary = "Import targets and tasks from CSV or XLSX, all rows or none",
-              .tag = "tracker",
-              .params = {{"format", "query", "csv or xlsx; default from the Content-Type"},
-                         {"dry_run", "query", "true: check and count, write nothing"}},
-              .response_schema = kImportSchema,
-              .error_statuses = {400, 413, 422},
-              .permission = kWrite,
-              .scope = "rows",
-              .stewarded = true});
-  router.Add("GET", "/api/v1/tracker/export", "tracker.export", bind(Export),
-             {.summary = "Targets and tasks as CSV or XLSX, in the import's columns",
-              .tag = "tracker",
-              .params = {{"format", "query", "csv (default) or xlsx"}},
-              .error_statuses = {400},
-              .response_content_type = "text/csv",
-              .permission = "tracker.read"});
+  AddSheetRoutes(router, "tracker",
+                 {.import_summary = "Import targets and tasks from CSV or XLSX, all rows or none",
+                  .import_schema = kImportSchema,
+                  .export_summary = "Targets and tasks as CSV or XLSX, in the import's columns"},
+                 bind(Import), bind(Export));
   router.Add(
       "GET", "/api/v1/tracker/outbox", "tracker.outbox", bind(ListOutbox),
       {.summary = "Reminders in the outbox with their delivery state",

@@ -2,43 +2,19 @@
 // database, copied afresh for each test, and valid entries of each kind to start from.
 #pragma once
 
-#include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <cstdlib>
-#include <filesystem>
 #include <memory>
 #include <string>
 
 #include "catalog/catalog.h"
-#include "store/store.h"
+#include "units/test_support.h"
 
 namespace pdh::catalog::testing {
 
-namespace fs = std::filesystem;
+using units::testing::CodeOf;
+using units::testing::D;
 
-inline Date D(const char* iso) {
-  return *Date::Parse(iso);
-}
-
-class CatalogTest : public ::testing::Test {
+class CatalogTest : public units::testing::UnitsTest {
  protected:
-  static void SetUpTestSuite() {
-    if (registry_) return;
-    dir_ = new fs::path(fs::temp_directory_path() / ("pdh-catalog-" + std::to_string(::getpid())));
-    fs::remove_all(*dir_);
-    fs::create_directories(*dir_);
-    std::atexit([] { fs::remove_all(*dir_); });
-    auto s = store::Store::Open(Template());
-    ASSERT_TRUE(s) << s.error().message;
-    auto r = units::Import(
-        **s, **s, {PDH_SOURCE_DIR "/data/vn-admin", PDH_SOURCE_DIR "/data/agencies/80.csv", "80"});
-    ASSERT_TRUE(r) << r.error().message;
-    auto reg = units::Registry::Load(**s);
-    ASSERT_TRUE(reg) << reg.error().message;
-    registry_ = new std::shared_ptr<const units::Registry>(*reg);
-  }
-
   void SetUp() override {
     ASSERT_TRUE(registry_);
     store_ = OpenCopy(Name());
@@ -48,23 +24,9 @@ class CatalogTest : public ::testing::Test {
   void TearDown() override {
     catalog_.reset();
     store_.reset();
-    fs::remove(*dir_ / (Name() + ".db"));
+    RemoveCopy(Name());
   }
 
-  // A fresh database with the units and no catalog, named after `name`.
-  static std::unique_ptr<store::Store> OpenCopy(const std::string& name) {
-    const fs::path path = *dir_ / (name + ".db");
-    fs::remove(path);
-    fs::copy_file(Template(), path);
-    auto s = store::Store::Open(path.string());
-    EXPECT_TRUE(s) << s.error().message;
-    return s ? std::move(*s) : nullptr;
-  }
-
-  static std::string Name() {
-    return ::testing::UnitTest::GetInstance()->current_test_info()->name();
-  }
-  static std::string Template() { return (*dir_ / "template.db").string(); }
   const units::Registry& registry() const { return **registry_; }
   Catalog& catalog() { return *catalog_; }
 
@@ -131,16 +93,7 @@ class CatalogTest : public ::testing::Test {
   ManualClock clock_{*ParseTime("2025-11-15T08:00:00Z")};
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<Catalog> catalog_;
-
-  static inline fs::path* dir_ = nullptr;
-  static inline std::shared_ptr<const units::Registry>* registry_ = nullptr;
 };
-
-// The error code of a failed result ("" when it succeeded).
-template <class R>
-std::string CodeOf(const R& r) {
-  return r ? "" : r.error().code;
-}
 
 // Import options as `actor`, effective 2025-09-01 for rows without a date.
 inline ImportOptions As(const char* actor, bool dry_run = false) {

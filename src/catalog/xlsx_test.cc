@@ -12,47 +12,17 @@
 namespace pdh::catalog::testing {
 namespace {
 
-using xlsx_testing::kMain;
+using xlsx_testing::Merges;
+using xlsx_testing::Number;
+using xlsx_testing::RowXml;
 using xlsx_testing::SheetXml;
-using xlsx_testing::Workbook;
-using xlsx_testing::WriteZip;
+using xlsx_testing::Text;
 
 using Xlsx = CatalogTest;
 
-// Cells of a hand-written sheet: text, and numbers with an optional style (1 is a date).
-std::string Text(const std::string& ref, const std::string& text) {
-  return "<c r=\"" + ref + "\" t=\"inlineStr\"><is><t>" + text + "</t></is></c>";
-}
-std::string Number(const std::string& ref, const std::string& value, int style = 0) {
-  return "<c r=\"" + ref + "\"" + (style ? " s=\"" + std::to_string(style) + "\"" : "") + "><v>" +
-         value + "</v></c>";
-}
-std::string RowXml(int n, const std::string& cells) {
-  return "<row r=\"" + std::to_string(n) + "\">" + cells + "</row>";
-}
-std::string Merges(const std::vector<std::string>& refs) {
-  std::string out = "<mergeCells count=\"" + std::to_string(refs.size()) + "\">";
-  for (const auto& ref : refs) out += "<mergeCell ref=\"" + ref + "\"/>";
-  return out + "</mergeCells>";
-}
-
-// Style 1 shows a number as a date (built-in format 14, d/m/yyyy).
-std::string DateStyles() {
-  return "<styleSheet xmlns=\"" + std::string(kMain) +
-         "\"><cellXfs count=\"2\"><xf numFmtId=\"0\"/><xf numFmtId=\"14\"/></cellXfs>"
-         "</styleSheet>";
-}
-
 // The bytes of a one-sheet workbook zipped from hand-written XML.
 std::string WorkbookBytes(const std::string& sheet_xml) {
-  const std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-  const fs::path path = fs::temp_directory_path() /
-                        ("pdh-catalog-xlsx-" + std::to_string(::getpid()) + "-" + test + ".xlsx");
-  WriteZip(path.string(), Workbook({{"Danh mục", sheet_xml}}, "", DateStyles()));
-  std::ifstream in(path, std::ios::binary);
-  std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  fs::remove(path);
-  return bytes;
+  return xlsx_testing::WorkbookBytes("Danh mục", sheet_xml);
 }
 
 std::string Exported(Catalog& c) {

@@ -3,8 +3,12 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <zip.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <string>
 #include <string_view>
@@ -71,6 +75,45 @@ inline Parts Workbook(const std::vector<std::pair<std::string, std::string>>& sh
       "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">" +
       rels + "</Relationships>";
   return parts;
+}
+
+// Cells of a hand-written sheet: text, and numbers with an optional style (1 is a date in
+// DateStyles).
+inline std::string Text(const std::string& ref, const std::string& text) {
+  return "<c r=\"" + ref + "\" t=\"inlineStr\"><is><t>" + text + "</t></is></c>";
+}
+inline std::string Number(const std::string& ref, const std::string& value, int style = 0) {
+  return "<c r=\"" + ref + "\"" + (style ? " s=\"" + std::to_string(style) + "\"" : "") + "><v>" +
+         value + "</v></c>";
+}
+inline std::string RowXml(int n, const std::string& cells) {
+  return "<row r=\"" + std::to_string(n) + "\">" + cells + "</row>";
+}
+inline std::string Merges(const std::vector<std::string>& refs) {
+  std::string out = "<mergeCells count=\"" + std::to_string(refs.size()) + "\">";
+  for (const auto& ref : refs) out += "<mergeCell ref=\"" + ref + "\"/>";
+  return out + "</mergeCells>";
+}
+
+// Style 1 shows a number as a date (built-in format 14, d/m/yyyy).
+inline std::string DateStyles() {
+  return "<styleSheet xmlns=\"" + std::string(kMain) +
+         "\"><cellXfs count=\"2\"><xf numFmtId=\"0\"/><xf numFmtId=\"14\"/></cellXfs>"
+         "</styleSheet>";
+}
+
+// The bytes of a workbook of one sheet, `sheet_name`, with DateStyles, zipped from hand-written
+// XML through a file named after the running test.
+inline std::string WorkbookBytes(const std::string& sheet_name, const std::string& sheet_xml) {
+  namespace fs = std::filesystem;
+  const std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  const fs::path path =
+      fs::temp_directory_path() / ("pdh-xlsx-" + std::to_string(::getpid()) + "-" + test + ".xlsx");
+  WriteZip(path.string(), Workbook({{sheet_name, sheet_xml}}, "", DateStyles()));
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  fs::remove(path);
+  return bytes;
 }
 
 }  // namespace pdh::xlsx_testing

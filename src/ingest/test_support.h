@@ -3,24 +3,17 @@
 // send a batch and read the result.
 #pragma once
 
-#include <gtest/gtest.h>
-#include <unistd.h>
-
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <cstdlib>
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "ingest/ingest.h"
-#include "store/store.h"
+#include "units/test_support.h"
 
 namespace pdh::ingest::testing {
-
-namespace fs = std::filesystem;
 
 // A small schema: a key, a required unit, an integer with a range, a date, a code list.
 inline constexpr const char* kSmallSchema = R"({
@@ -39,54 +32,27 @@ inline constexpr const char* kSmallSchema = R"({
   "primaryKey": ["id"]
 })";
 
-class IngestTest : public ::testing::Test {
+class IngestTest : public units::testing::UnitsTest {
  protected:
-  static void SetUpTestSuite() {
-    if (registry_) return;
-    dir_ = new fs::path(fs::temp_directory_path() / ("pdh-ingest-" + std::to_string(::getpid())));
-    fs::remove_all(*dir_);
-    fs::create_directories(*dir_);
-    std::atexit([] { fs::remove_all(*dir_); });
-    auto s = store::Store::Open(Template());
-    ASSERT_TRUE(s) << s.error().message;
-    auto r = units::Import(
-        **s, **s, {PDH_SOURCE_DIR "/data/vn-admin", PDH_SOURCE_DIR "/data/agencies/80.csv", "80"});
-    ASSERT_TRUE(r) << r.error().message;
-    auto reg = units::Registry::Load(**s);
-    ASSERT_TRUE(reg) << reg.error().message;
-    registry_ = new std::shared_ptr<const units::Registry>(*reg);
-  }
-
   void SetUp() override {
     ASSERT_TRUE(registry_);
-    const fs::path path = *dir_ / (Name() + ".db");
-    fs::remove(path);
-    fs::copy_file(Template(), path);
-    auto s = store::Store::Open(path.string());
-    ASSERT_TRUE(s) << s.error().message;
-    store_ = std::move(*s);
+    store_ = OpenCopy(Name());
+    ASSERT_TRUE(store_);
   }
 
   void TearDown() override {
     store_.reset();
-    for (const char* suffix : {"", "-wal", "-shm"}) {
-      fs::remove(*dir_ / (Name() + ".db" + suffix));
-    }
+    RemoveCopy(Name());
   }
 
-  static std::string Name() {
-    return ::testing::UnitTest::GetInstance()->current_test_info()->name();
-  }
-  static std::string Template() { return (*dir_ / "template.db").string(); }
   static const units::Registry& registry() { return **registry_; }
   store::Store& store() { return *store_; }
-  store::DatasetStore& datasets() { return store_->datasets(); }
 
   Dataset Create(const std::string& code, const std::string& template_name) {
     NewDataset nd;
     nd.code = code;
     nd.template_name = template_name;
-    auto d = CreateDataset(datasets(), registry(), nd, "test", "2025-11-01T00:00:00Z");
+    auto d = CreateDataset(*store_, registry(), nd, "test", "2025-11-01T00:00:00Z");
     EXPECT_TRUE(d) << d.error().message;
     return d ? *d : Dataset{};
   }
@@ -96,7 +62,7 @@ class IngestTest : public ::testing::Test {
     nd.code = code;
     nd.title = "Tập nhỏ";
     nd.schema = *ParseSchema(boost::json::parse(kSmallSchema));
-    auto d = CreateDataset(datasets(), registry(), nd, "test", "2025-11-01T00:00:00Z");
+    auto d = CreateDataset(*store_, registry(), nd, "test", "2025-11-01T00:00:00Z");
     EXPECT_TRUE(d) << d.error().message;
     return d ? *d : Dataset{};
   }
@@ -110,7 +76,7 @@ class IngestTest : public ::testing::Test {
   }
 
   Result<Report> Send(const Dataset& d, std::string bytes, Options o = Opts()) {
-    return IngestBytes(datasets(), registry(), d, std::move(bytes), o);
+    return IngestBytes(*store_, registry(), d, std::move(bytes), o);
   }
 
   int64_t Rows(const Dataset& d) { return *store_->datasets().RowCount(d.row.code); }
@@ -143,8 +109,6 @@ class IngestTest : public ::testing::Test {
   }
 
  private:
-  static inline fs::path* dir_ = nullptr;
-  static inline std::shared_ptr<const units::Registry>* registry_ = nullptr;
   std::unique_ptr<store::Store> store_;
 };
 

@@ -12,10 +12,11 @@
 namespace pdh::tracker::testing {
 namespace {
 
-using xlsx_testing::kMain;
+using xlsx_testing::Number;
+using xlsx_testing::RowXml;
 using xlsx_testing::SheetXml;
-using xlsx_testing::Workbook;
-using xlsx_testing::WriteZip;
+using xlsx_testing::Text;
+using xlsx_testing::WorkbookBytes;
 
 class Table : public TrackerTest {
  protected:
@@ -241,31 +242,6 @@ TEST_F(Table, ReadsAPlanWithATitleAndVietnameseHeaders) {
   EXPECT_EQ(done->status, Derived::kCompletedOnTime);
 }
 
-// Cells of a hand-written sheet: text, and numbers with an optional style (1 is a date).
-std::string Text(const std::string& ref, const std::string& text) {
-  return "<c r=\"" + ref + "\" t=\"inlineStr\"><is><t>" + text + "</t></is></c>";
-}
-std::string Number(const std::string& ref, const std::string& value, int style = 0) {
-  return "<c r=\"" + ref + "\"" + (style ? " s=\"" + std::to_string(style) + "\"" : "") + "><v>" +
-         value + "</v></c>";
-}
-std::string RowXml(int n, const std::string& cells) {
-  return "<row r=\"" + std::to_string(n) + "\">" + cells + "</row>";
-}
-
-std::string WorkbookBytes(const std::string& sheet_xml, const std::string& name) {
-  const fs::path path = fs::temp_directory_path() /
-                        ("pdh-tracker-xlsx-" + std::to_string(::getpid()) + "-" + name + ".xlsx");
-  const std::string styles = "<styleSheet xmlns=\"" + std::string(kMain) +
-                             "\"><cellXfs count=\"2\"><xf numFmtId=\"0\"/><xf numFmtId=\"14\"/>"
-                             "</cellXfs></styleSheet>";
-  WriteZip(path.string(), Workbook({{"Phụ lục", sheet_xml}}, "", styles));
-  std::ifstream in(path, std::ios::binary);
-  std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  fs::remove(path);
-  return bytes;
-}
-
 TEST_F(Table, ReadsASheetWithATitleMergedHeadersAndSerialDates) {
   // Row 1: the title across the table. Rows 2-3: the header, "Đơn vị" over "Chủ trì" and
   // "Phối hợp", the rest merged down. Row 4: a group heading. Rows 5-6: tasks, one deadline a
@@ -291,7 +267,7 @@ TEST_F(Table, ReadsASheetWithATitleMergedHeadersAndSerialDates) {
       "<mergeCell ref=\"B2:B3\"/><mergeCell ref=\"C2:C3\"/><mergeCell ref=\"D2:D3\"/>"
       "<mergeCell ref=\"E2:F2\"/><mergeCell ref=\"G2:G3\"/><mergeCell ref=\"H2:H3\"/>"
       "<mergeCell ref=\"A4:H4\"/></mergeCells>";
-  auto r = tracker().ImportXlsx(WorkbookBytes(SheetXml(rows, merges), Name()), Options());
+  auto r = tracker().ImportXlsx(WorkbookBytes("Phụ lục", SheetXml(rows, merges)), Options());
   ASSERT_TRUE(r) << r.error().message;
   ASSERT_TRUE(r->errors.empty()) << Describe(*r);
   EXPECT_EQ(r->rows, 3u);

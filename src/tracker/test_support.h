@@ -3,49 +3,24 @@
 // valid targets and tasks to start from.
 #pragma once
 
-#include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <chrono>
-#include <cstdlib>
-#include <filesystem>
 #include <memory>
 #include <string>
 
-#include "store/store.h"
 #include "tracker/tracker.h"
+#include "units/test_support.h"
 
 namespace pdh::tracker::testing {
 
-namespace fs = std::filesystem;
-
-inline Date D(const char* iso) {
-  return *Date::Parse(iso);
-}
+using units::testing::CodeOf;
+using units::testing::D;
 
 // The time at 08:00 UTC on an ISO date.
 inline TimePoint At(const char* iso_date) {
   return *ParseTime(std::string(iso_date) + "T08:00:00Z");
 }
 
-class TrackerTest : public ::testing::Test {
+class TrackerTest : public units::testing::UnitsTest {
  protected:
-  static void SetUpTestSuite() {
-    if (registry_) return;
-    dir_ = new fs::path(fs::temp_directory_path() / ("pdh-tracker-" + std::to_string(::getpid())));
-    fs::remove_all(*dir_);
-    fs::create_directories(*dir_);
-    std::atexit([] { fs::remove_all(*dir_); });
-    auto s = store::Store::Open(Template());
-    ASSERT_TRUE(s) << s.error().message;
-    auto r = units::Import(
-        **s, **s, {PDH_SOURCE_DIR "/data/vn-admin", PDH_SOURCE_DIR "/data/agencies/80.csv", "80"});
-    ASSERT_TRUE(r) << r.error().message;
-    auto reg = units::Registry::Load(**s);
-    ASSERT_TRUE(reg) << reg.error().message;
-    registry_ = new std::shared_ptr<const units::Registry>(*reg);
-  }
-
   void SetUp() override {
     ASSERT_TRUE(registry_);
     store_ = OpenCopy(Name());
@@ -59,23 +34,9 @@ class TrackerTest : public ::testing::Test {
   void TearDown() override {
     tracker_.reset();
     store_.reset();
-    fs::remove(*dir_ / (Name() + ".db"));
+    RemoveCopy(Name());
   }
 
-  // A fresh database with the units and nothing else, named after `name`.
-  static std::unique_ptr<store::Store> OpenCopy(const std::string& name) {
-    const fs::path path = *dir_ / (name + ".db");
-    fs::remove(path);
-    fs::copy_file(Template(), path);
-    auto s = store::Store::Open(path.string());
-    EXPECT_TRUE(s) << s.error().message;
-    return s ? std::move(*s) : nullptr;
-  }
-
-  static std::string Name() {
-    return ::testing::UnitTest::GetInstance()->current_test_info()->name();
-  }
-  static std::string Template() { return (*dir_ / "template.db").string(); }
   Tracker& tracker() { return *tracker_; }
   void Today(const char* iso_date) { clock_.Set(At(iso_date)); }
 
@@ -131,15 +92,6 @@ class TrackerTest : public ::testing::Test {
   ManualClock clock_{At("2025-09-01")};
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<Tracker> tracker_;
-
-  static inline fs::path* dir_ = nullptr;
-  static inline std::shared_ptr<const units::Registry>* registry_ = nullptr;
 };
-
-// The error code of a failed result ("" when it succeeded).
-template <class R>
-std::string CodeOf(const R& r) {
-  return r ? "" : r.error().code;
-}
 
 }  // namespace pdh::tracker::testing

@@ -5,7 +5,7 @@ import { h, mount } from './dom';
 import { t } from './i18n';
 import { errorMessage } from './shell';
 
-type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
+export type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
 
 /** A labelled control with an optional hint under it. */
 export function field(label: string, control: Control, hint?: string): HTMLElement {

@@ -5,7 +5,7 @@
 // start with its `id`.
 
 import { h, mount } from '../dom';
-import { busy, field, formMessage, input } from '../forms';
+import { busy, field, formMessage, input, type Control } from '../forms';
 import { fmtInt, t, type Key } from '../i18n';
 import type { ImportFormat, ImportReport } from '../register-api';
 import { showError } from '../shell';
@@ -40,6 +40,44 @@ export function select(id: string, options: [string, string][], value: string, a
   const el = h('select', { id, name: id }, h('option', { value: '' }, allLabel), all.map(([v, label]) => h('option', { value: v }, label)));
   el.value = value;
   return el;
+}
+
+/** The list's table: a hidden caption, a head of translated column names (each with its class, '' for none), and the body the rows go into. */
+export function listTable(attrs: { class: string; testid: string }, caption: string, columns: [Key, string][], tbody: HTMLElement): HTMLElement {
+  return h(
+    'table',
+    { class: attrs.class, 'data-testid': attrs.testid },
+    h('caption', { class: 'visually-hidden' }, caption),
+    h('thead', {}, h('tr', {}, columns.map(([key, cls]) => h('th', { scope: 'col', class: cls || null }, t(key))))),
+    tbody,
+  );
+}
+
+/** The button that clears the filters: `clear` empties them and their fields, then the list reloads. */
+export function resetButton(testid: string, label: string, clear: () => void, reload: () => Promise<void>): HTMLButtonElement {
+  const reset = h('button', { type: 'button', class: 'link-button', 'data-testid': testid }, label);
+  reset.addEventListener('click', () => {
+    clear();
+    void reload();
+  });
+  return reset;
+}
+
+/** The filter bar: each field with its label, then `reset`; submitting it (Enter in the search box) calls `onSubmit` at once. */
+export function filterForm(cls: string, fields: [string, Control][], reset: HTMLElement, onSubmit: () => void): HTMLFormElement {
+  return h(
+    'form',
+    {
+      class: cls,
+      role: 'search',
+      onsubmit: (e: Event) => {
+        e.preventDefault();
+        onSubmit();
+      },
+    },
+    fields.map(([label, el]) => field(label, el)),
+    h('p', { class: 'toolbar-end' }, reset),
+  );
 }
 
 export interface Page<R> {

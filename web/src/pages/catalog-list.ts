@@ -13,10 +13,10 @@ import {
   type CatalogKind,
   type CatalogRecord,
 } from '../catalog-api';
-import { importPanel, onSearchTyped, pagedRows, pageQuery, select, writeFilters } from '../components/register-list';
+import { filterForm, importPanel, listTable, onSearchTyped, pagedRows, pageQuery, resetButton, select, writeFilters } from '../components/register-list';
 import { h, mount } from '../dom';
-import { field, input } from '../forms';
-import { fmtDate, t, type Key } from '../i18n';
+import { input } from '../forms';
+import { fmtDate, t } from '../i18n';
 import { loadPage, pageHead, titled } from '../page';
 import { go, type RouteContext } from '../router';
 import { currentUser } from '../session';
@@ -145,39 +145,33 @@ function render(outlet: HTMLElement, signal: AbortSignal, data: Data): void {
   onChange('tag', tag);
   renderStatusOptions();
 
-  const reset = h('button', { type: 'button', class: 'link-button', 'data-testid': 'catalog-reset' }, t('catalog.reset'));
-  reset.addEventListener('click', () => {
-    for (const k of filterKeys) filters[k] = '';
-    search.value = '';
-    for (const el of [kind, sector, owner, tag]) el.value = '';
-    renderStatusOptions();
-    void reload();
-  });
+  const reset = resetButton(
+    'catalog-reset',
+    t('catalog.reset'),
+    () => {
+      for (const k of filterKeys) filters[k] = '';
+      search.value = '';
+      for (const el of [kind, sector, owner, tag]) el.value = '';
+      renderStatusOptions();
+    },
+    reload,
+  );
 
   mount(
     tableWrap,
-    h(
-      'table',
-      { class: 'data catalog-table', 'data-testid': 'catalog-table' },
-      h('caption', { class: 'visually-hidden' }, t('catalog.caption')),
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          [
-            ['catalog.col.codeKind', ''],
-            ['catalog.field.name', ''],
-            ['catalog.field.sector', ''],
-            ['catalog.field.owner', ''],
-            ['catalog.field.status', ''],
-            ['catalog.field.consolidation', ''],
-            ['catalog.col.ioc', ''],
-            ['catalog.col.lastUpdate', 'num'],
-          ].map(([key, cls]) => h('th', { scope: 'col', class: cls || null }, t(key as Key))),
-        ),
-      ),
+    listTable(
+      { class: 'data catalog-table', testid: 'catalog-table' },
+      t('catalog.caption'),
+      [
+        ['catalog.col.codeKind', ''],
+        ['catalog.field.name', ''],
+        ['catalog.field.sector', ''],
+        ['catalog.field.owner', ''],
+        ['catalog.field.status', ''],
+        ['catalog.field.consolidation', ''],
+        ['catalog.col.ioc', ''],
+        ['catalog.col.lastUpdate', 'num'],
+      ],
       tbody,
     ),
   );
@@ -200,26 +194,23 @@ function render(outlet: HTMLElement, signal: AbortSignal, data: Data): void {
         upload: catalogApi.import,
         onWritten: reload,
       }),
-    h(
-      'form',
-      {
-        class: 'toolbar catalog-filters',
-        role: 'search',
+    filterForm(
+      'toolbar catalog-filters',
+      [
+        [t('catalog.search'), search],
+        [t('catalog.field.kind'), kind],
+        [t('catalog.field.status'), status],
+        [t('catalog.field.sector'), sector],
+        [t('catalog.field.owner'), owner],
+        [t('catalog.field.tags'), tag],
+      ],
+      reset,
+      () => {
         // Enter in the search box searches at once.
-        onsubmit: (e: Event) => {
-          e.preventDefault();
-          cancelTyped();
-          filters.q = search.value;
-          void reload();
-        },
+        cancelTyped();
+        filters.q = search.value;
+        void reload();
       },
-      field(t('catalog.search'), search),
-      field(t('catalog.field.kind'), kind),
-      field(t('catalog.field.status'), status),
-      field(t('catalog.field.sector'), sector),
-      field(t('catalog.field.owner'), owner),
-      field(t('catalog.field.tags'), tag),
-      h('p', { class: 'toolbar-end' }, reset),
     ),
     count,
     tableWrap,

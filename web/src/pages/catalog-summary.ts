@@ -9,6 +9,7 @@ import { escapeHtml, h, mount } from '../dom';
 import { fmtDate, fmtDec, fmtInt, lang, locale, t, type Key } from '../i18n';
 import { loadPage, pageHead, titled } from '../page';
 import { go, type RouteContext } from '../router';
+import { num, sentence, statCard } from '../components/figures';
 import { catalogChart } from './catalog-charts';
 import { catalogTabs, isoDate, today, unitShortName } from './catalog-common';
 
@@ -56,27 +57,8 @@ export async function catalogSummaryPage(outlet: HTMLElement, { signal }: RouteC
   );
 }
 
-/** A translated sentence whose {placeholders} become the given nodes (numbers the tests can find). */
-function sentence(key: Key, parts: Record<string, Node | string>): (Node | string)[] {
-  return t(key)
-    .split(/(\{\w+\})/)
-    .filter(Boolean)
-    .map((piece) => {
-      const m = /^\{(\w+)\}$/.exec(piece);
-      return m && m[1] in parts ? parts[m[1]] : piece;
-    });
-}
-
-const num = (testid: string, n: number) => h('strong', { 'data-testid': testid }, fmtInt(n));
-
 function card(testid: string, label: string, value: (Node | string)[], ...details: ((Node | string)[] | false)[]) {
-  return h(
-    'section',
-    { class: 'card stat', 'data-testid': testid, 'aria-label': label },
-    h('h2', { class: 'stat-label' }, label),
-    h('p', { class: 'stat-value', 'data-testid': `${testid}-value` }, value),
-    details.filter((d): d is (Node | string)[] => !!d).map((d) => h('p', { class: 'stat-detail' }, d)),
-  );
+  return statCard(testid, label, value, details);
 }
 
 /** "10/2025" or "Oct 2025" for a month-end date. */

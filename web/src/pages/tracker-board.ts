@@ -10,6 +10,7 @@ import { escapeHtml, h, mount } from '../dom';
 import { fmtDate, fmtInt, t, type Key } from '../i18n';
 import { loadPage, pageHead, titled } from '../page';
 import { go, type RouteContext } from '../router';
+import { num, sentence, statCard } from '../components/figures';
 import { trackerChart } from './tracker-charts';
 import {
   asOfForm,
@@ -18,7 +19,6 @@ import {
   listHref,
   monthLabel,
   readAsOf,
-  sentence,
   statusColor,
   statusLabel,
   trackerTabs,
@@ -55,21 +55,13 @@ const empty: Counts = {
   completion_rate: 0,
 };
 
-const num = (testid: string, n: number) => h('strong', { 'data-testid': testid }, fmtInt(n));
 const rate = (testid: string, n: number) => h('strong', { 'data-testid': testid }, fmtRate(n));
 
 /** Items not completed yet (in progress, not started, overdue): what the report calls "in progress". */
 const open = (c: Counts) => Math.max(0, c.total - c.completed);
 
 function card(testid: string, label: string, href: string, value: (Node | string)[], ...details: ((Node | string)[] | false)[]) {
-  return h(
-    'section',
-    { class: 'card stat', 'data-testid': testid, 'aria-label': label },
-    h('h2', { class: 'stat-label' }, label),
-    h('p', { class: 'stat-value', 'data-testid': `${testid}-value` }, value),
-    details.filter((d): d is (Node | string)[] => !!d).map((d) => h('p', { class: 'stat-detail' }, d)),
-    h('p', { class: 'stat-link' }, h('a', { href }, t('tracker.viewList'))),
-  );
+  return statCard(testid, label, value, details, h('p', { class: 'stat-link' }, h('a', { href }, t('tracker.viewList'))));
 }
 
 /** Counts of a derived status in a Counts record. */

@@ -144,17 +144,6 @@ export function trackerTabs(active: TrackerTab | null, asOf = asOfFromAddress())
   );
 }
 
-/** A translated sentence whose {placeholders} become the given nodes (numbers the tests can find). */
-export function sentence(key: Key, parts: Record<string, Node | string>): (Node | string)[] {
-  return t(key)
-    .split(/(\{\w+\})/)
-    .filter(Boolean)
-    .map((piece) => {
-      const m = /^\{(\w+)\}$/.exec(piece);
-      return m && m[1] in parts ? parts[m[1]] : piece;
-    });
-}
-
 /**
  * The as-of form every figures page opens with: a date field that reloads the page (after a
  * short pause, so typing a date does not reload at each digit) and says which date is shown.

@@ -16,10 +16,10 @@ import {
   type Programme,
   type TrackerLevel,
 } from '../tracker-api';
-import { importPanel, onSearchTyped, pagedRows, pageQuery, select, writeFilters } from '../components/register-list';
+import { filterForm, importPanel, listTable, onSearchTyped, pagedRows, pageQuery, resetButton, select, writeFilters } from '../components/register-list';
 import { h, mount } from '../dom';
-import { field, input } from '../forms';
-import { fmtDate, t, type Key } from '../i18n';
+import { input } from '../forms';
+import { fmtDate, t } from '../i18n';
 import { loadPage, pageHead, titled } from '../page';
 import { go, type RouteContext } from '../router';
 import { currentUser, hasRole } from '../session';
@@ -175,39 +175,31 @@ function render(outlet: HTMLElement, signal: AbortSignal, data: Data): void {
   onChange('sector', sector);
   onChange('status', status);
 
-  const reset = h('button', { type: 'button', class: 'link-button', 'data-testid': 'nq57-reset' }, t('tracker.reset'));
-  reset.addEventListener('click', () => {
-    for (const k of filterKeys) if (k !== 'as_of') filters[k] = '';
-    search.value = '';
-    for (const el of [kind, programme, level, unit, sector, status]) el.value = '';
-    void reload();
-  });
+  const reset = resetButton(
+    'nq57-reset',
+    t('tracker.reset'),
+    () => {
+      for (const k of filterKeys) if (k !== 'as_of') filters[k] = '';
+      search.value = '';
+      for (const el of [kind, programme, level, unit, sector, status]) el.value = '';
+    },
+    reload,
+  );
 
   mount(
     tableWrap,
-    h(
-      'table',
-      { class: 'data nq57-list', 'data-testid': 'nq57-table' },
-      h('caption', { class: 'visually-hidden' }, t('tracker.caption')),
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          (
-            [
-              ['tracker.col.codeKind', ''],
-              ['tracker.field.title', ''],
-              ['tracker.field.level', ''],
-              ['tracker.field.lead_unit', ''],
-              ['tracker.field.deadline', 'num'],
-              ['tracker.field.status', ''],
-              ['tracker.col.percent', 'num'],
-            ] as [Key, string][]
-          ).map(([key, cls]) => h('th', { scope: 'col', class: cls || null }, t(key))),
-        ),
-      ),
+    listTable(
+      { class: 'data nq57-list', testid: 'nq57-table' },
+      t('tracker.caption'),
+      [
+        ['tracker.col.codeKind', ''],
+        ['tracker.field.title', ''],
+        ['tracker.field.level', ''],
+        ['tracker.field.lead_unit', ''],
+        ['tracker.field.deadline', 'num'],
+        ['tracker.field.status', ''],
+        ['tracker.col.percent', 'num'],
+      ],
       tbody,
     ),
   );
@@ -229,26 +221,23 @@ function render(outlet: HTMLElement, signal: AbortSignal, data: Data): void {
         upload: trackerApi.import,
         onWritten: reload,
       }),
-    h(
-      'form',
-      {
-        class: 'toolbar nq57-filters',
-        role: 'search',
-        onsubmit: (e: Event) => {
-          e.preventDefault();
-          cancelTyped();
-          filters.q = search.value;
-          void reload();
-        },
+    filterForm(
+      'toolbar nq57-filters',
+      [
+        [t('tracker.search'), search],
+        [t('tracker.field.kind'), kind],
+        [t('tracker.field.programme'), programme],
+        [t('tracker.field.level'), level],
+        [t('tracker.field.lead_unit'), unit],
+        [t('tracker.field.sector'), sector],
+        [t('tracker.field.status'), status],
+      ],
+      reset,
+      () => {
+        cancelTyped();
+        filters.q = search.value;
+        void reload();
       },
-      field(t('tracker.search'), search),
-      field(t('tracker.field.kind'), kind),
-      field(t('tracker.field.programme'), programme),
-      field(t('tracker.field.level'), level),
-      field(t('tracker.field.lead_unit'), unit),
-      field(t('tracker.field.sector'), sector),
-      field(t('tracker.field.status'), status),
-      h('p', { class: 'toolbar-end' }, reset),
     ),
     h('div', { class: 'list-meta' }, count, asOfNote),
     tableWrap,
