@@ -1,7 +1,7 @@
 # The two commands of the README, and the steps they are made of.
 #   make demo  — install what is missing, build, load the demo province, serve http://127.0.0.1:8080
-#   make test  — the same set-up, then every test, all in one ASan+UBSan build (C++ unit and
-#                integration tests, browser tests against the sanitized server, lints)
+#   make test  — the same set-up, then every test: the ASan+UBSan build's C++ unit and
+#                integration tests and lints, the browser tests against the optimized binary
 
 JOBS ?= $(shell nproc)
 DB ?= var/demo.db
@@ -26,9 +26,10 @@ demo: build
 	@build/pdh demo --db $(DB) --force
 	@build/pdh serve --db $(DB) --listen $(LISTEN)
 
-# Every test once, in the sanitized build, the longest first, as many at once as there are
-# cores; the output ends with the ten slowest tests and ctest's summary.
-test: build-asan
+# Every test once, in the sanitized build (the browser tests against the optimized binary of
+# `make build`), the longest first, as many at once as there are cores; the output ends with the
+# ten slowest tests and ctest's summary.
+test: build build-asan
 	@bash tests/run.sh build-asan -j $(JOBS)
 
 # The same tests on an optimized build, for a developer who wants them there too.

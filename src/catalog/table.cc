@@ -22,7 +22,6 @@ namespace {
 
 using cells::CellError;
 using cells::Folded;
-using cells::FormatDate;
 using cells::Join;
 using cells::Spellings;
 using cells::Split;

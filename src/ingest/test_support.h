@@ -47,12 +47,13 @@ class IngestTest : public units::testing::UnitsTest {
 
   static const units::Registry& registry() { return **registry_; }
   store::Store& store() { return *store_; }
+  store::DatasetStore& datasets() { return store_->datasets(); }
 
   Dataset Create(const std::string& code, const std::string& template_name) {
     NewDataset nd;
     nd.code = code;
     nd.template_name = template_name;
-    auto d = CreateDataset(*store_, registry(), nd, "test", "2025-11-01T00:00:00Z");
+    auto d = CreateDataset(datasets(), registry(), nd, "test", "2025-11-01T00:00:00Z");
     EXPECT_TRUE(d) << d.error().message;
     return d ? *d : Dataset{};
   }
@@ -62,7 +63,7 @@ class IngestTest : public units::testing::UnitsTest {
     nd.code = code;
     nd.title = "Tập nhỏ";
     nd.schema = *ParseSchema(boost::json::parse(kSmallSchema));
-    auto d = CreateDataset(*store_, registry(), nd, "test", "2025-11-01T00:00:00Z");
+    auto d = CreateDataset(datasets(), registry(), nd, "test", "2025-11-01T00:00:00Z");
     EXPECT_TRUE(d) << d.error().message;
     return d ? *d : Dataset{};
   }
@@ -76,7 +77,7 @@ class IngestTest : public units::testing::UnitsTest {
   }
 
   Result<Report> Send(const Dataset& d, std::string bytes, Options o = Opts()) {
-    return IngestBytes(*store_, registry(), d, std::move(bytes), o);
+    return IngestBytes(datasets(), registry(), d, std::move(bytes), o);
   }
 
   int64_t Rows(const Dataset& d) { return *store_->datasets().RowCount(d.row.code); }

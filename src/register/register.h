@@ -405,6 +405,7 @@ class Layout {
  private:
   static std::vector<Headers::ColumnInfo> Infos(const std::vector<Column<T>>& columns) {
     std::vector<Headers::ColumnInfo> out;
+    out.reserve(columns.size());
     for (const auto& c : columns) out.push_back({c.name, c.date, c.last});
     return out;
   }

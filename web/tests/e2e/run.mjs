@@ -22,6 +22,7 @@ await writeFile(join(dir, 'template.json'), JSON.stringify(template));
 console.log(`browser tests: demo database made once in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 const browser = await launchServer();
 
+// As many files at once as there are cores (at most two: more, and Chromium falls behind).
 const concurrency = Math.max(1, Math.min(2, availableParallelism()));
 const child = spawn(process.execPath, ['--test', `--test-concurrency=${concurrency}`, ...files], {
   stdio: 'inherit',
