@@ -17,7 +17,7 @@ namespace {
 using http::Request;
 using http::Response;
 
-constexpr const char* kWrite = "catalog.write";
+constexpr const char* kCatalogWrite = "catalog.write";
 
 // JSON Schema of an entry as catalog::ToJson writes it.
 constexpr const char* kEntryProperties = R"(
@@ -47,7 +47,7 @@ std::string RecordSchema(bool with_history) {
   return s + "}}";
 }
 
-std::string WriteSchema() {
+std::string CatalogWriteSchema() {
   return R"({"type":"object","required":["kind","code","status"],"properties":{)" +
          std::string(kEntryProperties) +
          R"(,"reason":{"type":"string","description":"Why: required when going back"},"effective":{"type":"string","format":"date","description":"When the change took effect; default today"},"expected_version":{"type":"integer","description":"The version the edit was based on: 409 when it is no longer the latest"}}})";
@@ -56,7 +56,7 @@ std::string WriteSchema() {
 constexpr const char* kCountsSchema =
     R"({"type":"object","properties":{"platforms":{"type":"integer"},"platforms_in_use":{"type":"integer"},"databases":{"type":"integer"},"databases_planned":{"type":"integer"},"databases_under_construction":{"type":"integer"},"databases_in_use":{"type":"integer"},"databases_merged":{"type":"integer"},"databases_not_merged":{"type":"integer"},"databases_ioc_connected":{"type":"integer"},"national":{"type":"integer"},"national_connected":{"type":"integer"}}})";
 
-constexpr const char* kReportSchema =
+constexpr const char* kCatalogReportSchema =
     R"({"type":"object","properties":{"rows":{"type":"integer"},"created":{"type":"integer"},"updated":{"type":"integer"},"unchanged":{"type":"integer"},"rejected":{"type":"integer"},"dry_run":{"type":"boolean"},"written":{"type":"boolean"},"errors":{"type":"array","items":{"type":"object","properties":{"row":{"type":"integer"},"column":{"type":"string"},"code":{"type":"string"},"message":{"type":"string"}}}}}})";
 
 json::object RecordJson(const catalog::Record& r, const units::Registry& reg) {
@@ -65,7 +65,7 @@ json::object RecordJson(const catalog::Record& r, const units::Registry& reg) {
   return o;
 }
 
-Response Summary(Context& ctx, Request& req) {
+Response CatalogSummary(Context& ctx, Request& req) {
   auto summary = Must(ctx.catalog().SummaryAsOf(AsOf(req)));
   json::object o = catalog::ToJson(summary);
   auto reg = ctx.registry();
@@ -172,7 +172,7 @@ Response GetEntry(Context& ctx, Request& req) {
     linked.push_back(json::object{{"kind", catalog::LinkKindName(l.kind)}, {"source", l.target}});
   }
   o["linked_from"] = std::move(linked);
-  o["can_edit"] = MayOnCode(ctx, CallerOf(req), kWrite, record.entry.owner, true);
+  o["can_edit"] = MayOnCode(ctx, CallerOf(req), kCatalogWrite, record.entry.owner, true);
   return Response::Json(o);
 }
 
@@ -198,7 +198,7 @@ std::pair<catalog::Entry, catalog::Change> WriteBody(const Request& req, const C
 
 void RequireMay(Context& ctx, const Request& req, const std::string& owner) {
   const auth::Principal& p = CallerOf(req);
-  if (!MayOnCode(ctx, p, kWrite, owner, true)) {
+  if (!MayOnCode(ctx, p, kCatalogWrite, owner, true)) {
     throw Failure(Error{"auth.forbidden",
                         "'" + p.name + "' may not catalog.write for " + owner +
                             ": officers edit their own unit's entries",
@@ -229,11 +229,11 @@ Response UpdateEntry(Context& ctx, Request& req) {
   return Response::Json(RecordJson(record, *ctx.registry()));
 }
 
-Response Import(Context& ctx, Request& req) {
-  return RegisterImport(ctx, req, ctx.catalog(), kWrite);
+Response CatalogImport(Context& ctx, Request& req) {
+  return RegisterImport(ctx, req, ctx.catalog(), kCatalogWrite);
 }
 
-Response Export(Context& ctx, Request& req) {
+Response CatalogExport(Context& ctx, Request& req) {
   return RegisterExport(req, ctx.catalog(), "catalog");
 }
 
@@ -256,7 +256,7 @@ void RegisterCatalogRoutes(http::Router& router, Context& ctx) {
                      "national databases the province connects to, with their history.");
   const std::string counts = kCountsSchema;
   router.Add(
-      "GET", "/api/v1/catalog/summary", "catalog.summary", bind(Summary),
+      "GET", "/api/v1/catalog/summary", "catalog.summary", bind(CatalogSummary),
       {.summary = "The report's figures as of a date, in total, by sector and by owner unit",
        .tag = "catalog",
        .params = {AsOfParam()},
@@ -310,38 +310,38 @@ void RegisterCatalogRoutes(http::Router& router, Context& ctx) {
   router.Add("POST", "/api/v1/catalog/entries", "catalog.create", bind(CreateEntry),
              {.summary = "Add an entry",
               .tag = "catalog",
-              .request_schema = WriteSchema(),
+              .request_schema = CatalogWriteSchema(),
               .response_schema = RecordSchema(false),
               .success_status = 201,
               .error_statuses = {400, 409, 415, 422},
               .description = "Officers add entries owned by their unit; the steward unit's "
                              "officers and administrators any. The rules by status are checked "
                              "(422 with the field in the detail).",
-              .permission = kWrite,
+              .permission = kCatalogWrite,
               .scope = "body:owner",
               .stewarded = true});
   router.Add("PUT", "/api/v1/catalog/entries/{code}", "catalog.update", bind(UpdateEntry),
              {.summary = "Replace an entry by a new version",
               .tag = "catalog",
-              .request_schema = WriteSchema(),
+              .request_schema = CatalogWriteSchema(),
               .response_schema = RecordSchema(false),
               .error_statuses = {400, 404, 409, 415, 422},
               .description = "The body is the whole entry. Going back (in use to under "
                              "construction, merged to not merged, ...) needs a reason; "
                              "expected_version guards against overwriting someone else's edit.",
-              .permission = kWrite,
+              .permission = kCatalogWrite,
               .scope = "catalog_entry:code",
               .stewarded = true});
   AddSheetRoutes(
       router, "catalog",
       {.import_summary = "Import entries from CSV or XLSX, all rows or none, with a dry run",
-       .import_schema = kReportSchema,
+       .import_schema = kCatalogReportSchema,
        .import_description =
            "The body is the file. Every row is checked; if any has an error nothing "
            "is written and the report lists every error by row and column. Officers "
            "import rows of their own unit only.",
        .export_summary = "The catalog as CSV or XLSX, in the import's columns"},
-      bind(Import), bind(Export));
+      bind(CatalogImport), bind(CatalogExport));
 }
 
 }  // namespace pdh::api

@@ -17,14 +17,14 @@ namespace {
 using http::Request;
 using http::Response;
 
-constexpr const char* kRead = "datasets.read";
+constexpr const char* kDatasetsRead = "datasets.read";
 constexpr const char* kReadPrivate = "datasets.read_private";
-constexpr const char* kWrite = "datasets.write";
+constexpr const char* kDatasetsWrite = "datasets.write";
 
 constexpr const char* kSummarySchema =
     R"({"type":"object","properties":{"code":{"type":"string"},"title":{"type":"string"},"title_en":{"type":"string"},"description":{"type":"string"},"owner_unit":{"type":"string"},"owner_unit_name":{"type":["string","null"]},"template":{"type":"string"},"version":{"type":"integer"},"row_count":{"type":"integer"},"created_at":{"type":"string"},"updated_at":{"type":"string"},"field_count":{"type":"integer"},"personal_fields":{"type":"integer"},"primary_key":{"type":"array","items":{"type":"string"}}}})";
 
-constexpr const char* kReportSchema =
+constexpr const char* kDatasetReportSchema =
     R"({"type":"object","properties":{"id":{"type":"integer"},"dataset":{"type":"string"},"status":{"type":"string","enum":["committed","dry_run","rejected","duplicate"]},"duplicate_of":{"type":"integer"},"mode":{"type":"string","enum":["all","valid"]},"file_name":{"type":"string"},"format":{"type":"string"},"sha256":{"type":"string"},"encoding":{"type":"object","properties":{"detected":{"type":"string"},"converted_cells":{"type":"integer"}}},"counts":{"type":"object","properties":{"read":{"type":"integer"},"imported":{"type":"integer"},"updated":{"type":"integer"},"unchanged":{"type":"integer"},"rejected":{"type":"integer"}}},"units":{"type":"object","properties":{"resolved_old_codes":{"type":"integer"},"by_name":{"type":"integer"}}},"warnings":{"type":"array","items":{"type":"string"}},"errors":{"type":"array","items":{"type":"object","properties":{"row":{"type":"integer"},"column":{"type":"string"},"value":{"type":"string"},"code":{"type":"string"},"message":{"type":"string"}}}},"errors_total":{"type":"integer"},"created_at":{"type":"string"},"created_by":{"type":"string"},"duration_ms":{"type":"integer"}}})";
 
 constexpr const char* kSchemaSchema =
@@ -187,7 +187,9 @@ Response Ingest(Context& ctx, Request& req) {
   options.encoding = TextParam(req, "encoding").value_or("auto");
   options.by = p.name;
   options.at = FormatTime(ctx.clock().Now());
-  options.may_write = [&ctx, &p](const units::Unit& u) { return MayOn(ctx, p, kWrite, &u, false); };
+  options.may_write = [&ctx, &p](const units::Unit& u) {
+    return MayOn(ctx, p, kDatasetsWrite, &u, false);
+  };
   auto registry = ctx.registry();
   const auto report =
       Must(ingest::IngestBytes(ctx.store().datasets(), *registry, d, std::move(req.body), options));
@@ -338,14 +340,14 @@ void RegisterDatasetRoutes(http::Router& router, Context& ctx) {
   router.DescribeTag("datasets",
                      "Datasets (tập dữ liệu): schemas, batches of records from files and "
                      "connected systems, their reports, and the records.");
-  const std::string report = kReportSchema;
+  const std::string report = kDatasetReportSchema;
   router.Add(
       "GET", "/api/v1/datasets", "datasets.list", bind(List),
       {.summary = "The datasets with their size and schema version",
        .tag = "datasets",
        .response_schema = R"({"type":"object","properties":{"items":{"type":"array","items":)" +
                           std::string(kSummarySchema) + "}}}",
-       .permission = kRead});
+       .permission = kDatasetsRead});
   router.Add(
       "GET", "/api/v1/datasets/templates", "datasets.templates", bind(Templates),
       {.summary = "The built-in dataset templates (dossiers, 1022 feedback)",
@@ -353,7 +355,7 @@ void RegisterDatasetRoutes(http::Router& router, Context& ctx) {
        .response_schema =
            R"({"type":"object","properties":{"items":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"title":{"type":"string"},"title_en":{"type":"string"},"description":{"type":"string"},"schema":)" +
            std::string(kSchemaSchema) + "}}}}}",
-       .permission = kRead});
+       .permission = kDatasetsRead});
   router.Add(
       "POST", "/api/v1/datasets", "datasets.create", bind(Create),
       {.summary = "Create a dataset from a template or a Table Schema",
@@ -364,14 +366,14 @@ void RegisterDatasetRoutes(http::Router& router, Context& ctx) {
        .response_schema = kSummarySchema,
        .success_status = 201,
        .error_statuses = {400, 409, 415, 422},
-       .permission = kWrite,
+       .permission = kDatasetsWrite,
        .stewarded = true});
   router.Add("GET", "/api/v1/datasets/{code}", "datasets.get", bind(Get),
              {.summary = "A dataset with its schema and schema versions",
               .tag = "datasets",
               .response_schema = kSummarySchema,
               .error_statuses = {404},
-              .permission = kRead});
+              .permission = kDatasetsRead});
   router.Add(
       "PUT", "/api/v1/datasets/{code}/schema", "datasets.schema", bind(ChangeSchema),
       {.summary = "Store a new schema version (refused when it would lose data)",
@@ -383,7 +385,7 @@ void RegisterDatasetRoutes(http::Router& router, Context& ctx) {
        .description = "New fields and widening type changes are stored; removing a "
                       "field that holds values, narrowing a type or changing the key is "
                       "refused with dataset.lossy_change.",
-       .permission = kWrite,
+       .permission = kDatasetsWrite,
        .stewarded = true});
   router.Add(
       "GET", "/api/v1/datasets/{code}/datapackage", "datasets.package", bind(Package),
@@ -392,7 +394,7 @@ void RegisterDatasetRoutes(http::Router& router, Context& ctx) {
        .response_schema =
            R"({"type":"object","properties":{"name":{"type":"string"},"resources":{"type":"array","items":{"type":"object"}}}})",
        .error_statuses = {404},
-       .permission = kRead});
+       .permission = kDatasetsRead});
   router.Add(
       "POST", "/api/v1/datasets/{code}/batches", "datasets.ingest", bind(Ingest),
       {.summary = "Send a batch: a CSV, XLSX, JSON or NDJSON file, all rows or none",
@@ -414,7 +416,7 @@ void RegisterDatasetRoutes(http::Router& router, Context& ctx) {
                       "lists every rejected row. The same file or batch id sent again is "
                       "reported as a duplicate and changes nothing. Rows of units the caller "
                       "may not write are rejected (unit.out_of_scope).",
-       .permission = kWrite,
+       .permission = kDatasetsWrite,
        .scope = "rows"});
   router.Add(
       "GET", "/api/v1/datasets/{code}/batches", "datasets.batches", bind(Batches),
@@ -425,7 +427,7 @@ void RegisterDatasetRoutes(http::Router& router, Context& ctx) {
        .response_schema = R"({"type":"object","properties":{"items":{"type":"array","items":)" +
                           report + R"(},"next_cursor":{"type":["string","null"]}}})",
        .error_statuses = {400, 404},
-       .permission = kRead});
+       .permission = kDatasetsRead});
   router.Add("GET", "/api/v1/batches/{id}", "batches.get", bind(Batch),
              {.summary = "A batch's report",
               .tag = "datasets",
@@ -433,7 +435,7 @@ void RegisterDatasetRoutes(http::Router& router, Context& ctx) {
               .error_statuses = {404},
               .description = "The rejected values are shown to the batch's sender, leaders and "
                              "administrators; others see the rows, columns and reasons.",
-              .permission = kRead});
+              .permission = kDatasetsRead});
   router.Add("GET", "/api/v1/batches/{id}/rejected", "batches.rejected", bind(Rejected),
              {.summary = "Every rejected row of a batch, as CSV",
               .tag = "datasets",

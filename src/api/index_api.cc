@@ -18,8 +18,8 @@ namespace {
 using http::Request;
 using http::Response;
 
-constexpr const char* kRead = "indicators.read";
-constexpr const char* kWrite = "indicators.write";
+constexpr const char* kIndicatorsRead = "indicators.read";
+constexpr const char* kIndicatorsWrite = "indicators.write";
 constexpr size_t kMaxChanges = 5000;
 
 constexpr const char* kIndicatorSchema =
@@ -307,7 +307,9 @@ Response PostValues(Context& ctx, Request& req) {
   opt.source = format == engine::ValueFormat::kDhis2Json || format == engine::ValueFormat::kDhis2Csv
                    ? "dhis2"
                    : std::string(*format == engine::ValueFormat::kJson ? "api" : "file");
-  opt.may_write = [&ctx, &p](const units::Unit& u) { return MayOn(ctx, p, kWrite, &u, false); };
+  opt.may_write = [&ctx, &p](const units::Unit& u) {
+    return MayOn(ctx, p, kIndicatorsWrite, &u, false);
+  };
   auto registry = ctx.registry();
   const auto set = Must(engine::LoadIndexSet(ctx.store().index()));
   const auto report = Must(
@@ -802,11 +804,12 @@ void RegisterIndexRoutes(http::Router& router, Context& ctx) {
     return d;
   };
   {
-    auto d = doc("The IOC overview: the report's headline figures as of a date", kRead, as_of);
+    auto d =
+        doc("The IOC overview: the report's headline figures as of a date", kIndicatorsRead, as_of);
     router.Add("GET", "/api/v1/overview", "overview.get", bind(Overview), d);
   }
   {
-    auto d = doc("Indicators with their latest value, target, light and freshness", kRead,
+    auto d = doc("Indicators with their latest value, target, light and freshness", kIndicatorsRead,
                  {AsOfParam(),
                   {"sector", "query", "only this sector"},
                   {"q", "query", "code or name, without regard to diacritics"},
@@ -818,33 +821,35 @@ void RegisterIndexRoutes(http::Router& router, Context& ctx) {
         std::string(kIndicatorSchema) + "}}}";
     router.Add("GET", "/api/v1/indicators", "indicators.list", bind(Indicators), d);
   }
-  router.Add(
-      "GET", "/api/v1/indicators/{code}", "indicators.get", bind(Indicator),
-      doc("An indicator: definition, targets, latest value, projection", kRead, as_of, {404}));
+  router.Add("GET", "/api/v1/indicators/{code}", "indicators.get", bind(Indicator),
+             doc("An indicator: definition, targets, latest value, projection", kIndicatorsRead,
+                 as_of, {404}));
   {
-    auto d =
-        doc("Adds or replaces an indicator (its expression is checked)", kWrite, {}, {400, 422});
+    auto d = doc("Adds or replaces an indicator (its expression is checked)", kIndicatorsWrite, {},
+                 {400, 422});
     d.request_schema = kObject;
     d.stewarded = true;
     router.Add("PUT", "/api/v1/indicators/{code}", "indicators.put", bind(PutIndicator), d);
   }
   {
-    auto d =
-        doc("Checks an expression: the position and reason of its first error", kRead, {}, {400});
+    auto d = doc("Checks an expression: the position and reason of its first error",
+                 kIndicatorsRead, {}, {400});
     d.request_schema = R"({"type":"object","properties":{"expression":{"type":"string"}}})";
     router.Add("POST", "/api/v1/indicators/check", "indicators.check", bind(CheckExpression), d);
   }
-  router.Add("GET", "/api/v1/index-set", "index_set.get", bind(ExportSet),
-             doc("The whole index set: sectors, elements, indicators, constants", kRead, {}));
+  router.Add(
+      "GET", "/api/v1/index-set", "index_set.get", bind(ExportSet),
+      doc("The whole index set: sectors, elements, indicators, constants", kIndicatorsRead, {}));
   {
-    auto d =
-        doc("Adds or replaces sectors, elements, indicators and constants", kWrite, {}, {400, 422});
+    auto d = doc("Adds or replaces sectors, elements, indicators and constants", kIndicatorsWrite,
+                 {}, {400, 422});
     d.request_schema = kObject;
     d.stewarded = true;
     router.Add("POST", "/api/v1/index-set", "index_set.import", bind(ImportSet), d);
   }
   router.Add("GET", "/api/v1/values", "values.get", bind(Values),
-             doc("An indicator's value for a unit and period, its children and time series", kRead,
+             doc("An indicator's value for a unit and period, its children and time series",
+                 kIndicatorsRead,
                  {AsOfParam(),
                   {"indicator", "query", "indicator code", true},
                   {"unit", "query", "unit code (default: the province)"},
@@ -853,7 +858,8 @@ void RegisterIndexRoutes(http::Router& router, Context& ctx) {
                   {"series", "query", "how many periods of time series up to the period"}},
                  {400, 404}));
   {
-    auto d = doc("Reports values: pdh JSON, CSV, XLSX or DHIS2 dataValueSets (JSON or CSV)", kWrite,
+    auto d = doc("Reports values: pdh JSON, CSV, XLSX or DHIS2 dataValueSets (JSON or CSV)",
+                 kIndicatorsWrite,
                  {{"format", "query", "json, csv, xlsx, dhis2 or dhis2-csv"},
                   {"dry_run", "query", "true: check only"},
                   {"mode", "query", "all (default) or valid"}},
@@ -862,26 +868,28 @@ void RegisterIndexRoutes(http::Router& router, Context& ctx) {
     router.Add("POST", "/api/v1/values", "values.post", bind(PostValues), d);
   }
   router.Add("GET", "/api/v1/freshness", "freshness.get", bind(Freshness),
-             doc("Which indicators and units are up to date as of a date", kRead,
+             doc("Which indicators and units are up to date as of a date", kIndicatorsRead,
                  {AsOfParam(), {"sector", "query", "only this sector"}}));
   router.Add("GET", "/api/v1/alerts", "alerts.list", bind(Alerts),
-             doc("Off-track targets, red lights, outliers and silent units", kRead,
+             doc("Off-track targets, red lights, outliers and silent units", kIndicatorsRead,
                  {AsOfParam(), {"limit", "query", "at most this many (200)"}}));
-  router.Add("GET", "/api/v1/packs/{pack}", "packs.get", bind(Pack),
-             doc("The public-service or 1022 feedback figures of a unit and period", kRead,
-                 {AsOfParam(),
-                  {"unit", "query", "unit code (default: the province)"},
-                  {"period", "query", "default: the year to date"}},
-                 {404}));
+  router.Add(
+      "GET", "/api/v1/packs/{pack}", "packs.get", bind(Pack),
+      doc("The public-service or 1022 feedback figures of a unit and period", kIndicatorsRead,
+          {AsOfParam(),
+           {"unit", "query", "unit code (default: the province)"},
+           {"period", "query", "default: the year to date"}},
+          {404}));
   {
-    auto d =
-        doc("Shares of partial merges for the roll-up of pre-2025 values", kWrite, {}, {400, 422});
+    auto d = doc("Shares of partial merges for the roll-up of pre-2025 values", kIndicatorsWrite,
+                 {}, {400, 422});
     d.request_schema = kObject;
     d.stewarded = true;
     router.Add("PUT", "/api/v1/merge-weights", "merge_weights.put", bind(MergeWeights), d);
   }
   {
-    auto d = doc("Live events (text/event-stream): changed values and alerts", kRead, {}, {503});
+    auto d = doc("Live events (text/event-stream): changed values and alerts", kIndicatorsRead, {},
+                 {503});
     d.response_content_type = "text/event-stream";
     d.response_schema = R"({"type":"string"})";
     router.Add("GET", "/api/v1/events", "events.stream", bind(Events), d);

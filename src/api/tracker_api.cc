@@ -15,7 +15,7 @@ namespace {
 using http::Request;
 using http::Response;
 
-constexpr const char* kWrite = "tracker.write";
+constexpr const char* kTrackerWrite = "tracker.write";
 
 constexpr const char* kCounts =
     R"({"type":"object","properties":{"total":{"type":"integer"},"completed":{"type":"integer"},"completed_on_time":{"type":"integer"},"completed_late":{"type":"integer"},"in_progress":{"type":"integer"},"not_started":{"type":"integer"},"overdue":{"type":"integer"},"cancelled":{"type":"integer"},"completion_rate":{"type":"number"}}})";
@@ -41,13 +41,13 @@ std::string RecordSchema() {
          R"(,"version":{"type":"integer"},"effective":{"type":"string","format":"date"},"adjusted":{"type":"boolean"},"status":{"type":"string","enum":["not_started","in_progress","overdue","completed_on_time","completed_late","cancelled"]},"percent":{"type":["integer","null"]},"lead_unit_name":{"type":["string","null"]}}})";
 }
 
-std::string WriteSchema() {
+std::string TrackerWriteSchema() {
   return R"({"type":"object","required":["kind","code","programme","title","lead_unit"],"properties":{)" +
          std::string(kItemProperties) +
          R"(,"reason":{"type":"string"},"approval":{"type":"string","description":"Adjustments: the approving decision"},"effective":{"type":"string","format":"date"},"expected_version":{"type":"integer"}}})";
 }
 
-constexpr const char* kReportSchema =
+constexpr const char* kTrackerReportSchema =
     R"({"type":"object","properties":{"task":{"type":"string"},"month":{"type":"string"},"percent":{"type":"integer","minimum":0,"maximum":100},"done":{"type":"string"},"difficulties":{"type":"string"},"proposals":{"type":"string"},"submitted_at":{"type":"string"},"updated_at":{"type":"string"},"submitted_by":{"type":"string"},"attachments":{"type":"array","items":{"type":"object","properties":{"id":{"type":"integer"},"name":{"type":"string"},"content_type":{"type":"string"},"size":{"type":"integer"}}}}}})";
 
 constexpr const char* kImportSchema =
@@ -78,11 +78,11 @@ std::optional<tracker::Derived> ParseDerived(std::string_view s) {
 // adjustments.
 bool IsSteward(Context& ctx, const auth::Principal& p) {
   auto reg = ctx.registry();
-  return MayOn(ctx, p, kWrite, nullptr, false) ||
-         MayOn(ctx, p, kWrite, ctx.steward_unit(*reg), false);
+  return MayOn(ctx, p, kTrackerWrite, nullptr, false) ||
+         MayOn(ctx, p, kTrackerWrite, ctx.steward_unit(*reg), false);
 }
 
-Response Summary(Context& ctx, Request& req) {
+Response TrackerSummary(Context& ctx, Request& req) {
   json::object o = tracker::ToJson(Must(ctx.tracker().SummaryAsOf(AsOf(req))));
   o["due_day"] = ctx.tracker().due_day();
   auto reg = ctx.registry();
@@ -149,10 +149,10 @@ Response GetItem(Context& ctx, Request& req) {
   }
   o["obligations"] = std::move(obligations);
   const auth::Principal& p = CallerOf(req);
-  o["can_edit"] = MayOnCode(ctx, p, kWrite, record.item.lead_unit, true);
+  o["can_edit"] = MayOnCode(ctx, p, kTrackerWrite, record.item.lead_unit, true);
   o["can_adjust"] = IsSteward(ctx, p);
   o["can_report"] = record.item.kind == tracker::ItemKind::kTask &&
-                    MayOnCode(ctx, p, kWrite, record.item.lead_unit, false);
+                    MayOnCode(ctx, p, kTrackerWrite, record.item.lead_unit, false);
   return Response::Json(o);
 }
 
@@ -187,7 +187,7 @@ Response CreateItem(Context& ctx, Request& req) {
     Forbidden(p, "add " + std::string(tracker::LevelName(item.level)) +
                      "-level items: that is for the Department of Science and Technology");
   }
-  if (!MayOnCode(ctx, p, kWrite, item.lead_unit, true)) {
+  if (!MayOnCode(ctx, p, kTrackerWrite, item.lead_unit, true)) {
     Forbidden(p, "add items led by " + item.lead_unit);
   }
   auto record = Must(ctx.tracker().Create(item, change));
@@ -218,7 +218,7 @@ Response UpdateItem(Context& ctx, Request& req) {
               "adjust an item (deadline, content, target, lead unit): ask the Department of "
               "Science and Technology");
   }
-  if (!MayOnCode(ctx, p, kWrite, item.lead_unit, true)) {
+  if (!MayOnCode(ctx, p, kTrackerWrite, item.lead_unit, true)) {
     Forbidden(p, "hand the item to " + item.lead_unit);
   }
   auto record = Must(ctx.tracker().Update(item, change));
@@ -292,11 +292,11 @@ Response ListObligations(Context& ctx, Request& req) {
       json::object{{"due_day", ctx.tracker().due_day()}, {"items", std::move(items)}});
 }
 
-Response Import(Context& ctx, Request& req) {
-  return RegisterImport(ctx, req, ctx.tracker(), kWrite);
+Response TrackerImport(Context& ctx, Request& req) {
+  return RegisterImport(ctx, req, ctx.tracker(), kTrackerWrite);
 }
 
-Response Export(Context& ctx, Request& req) {
+Response TrackerExport(Context& ctx, Request& req) {
   return RegisterExport(req, ctx.tracker(), "nq57-nhiem-vu");
 }
 
@@ -354,7 +354,7 @@ void RegisterTrackerRoutes(http::Router& router, Context& ctx) {
       counts + R"(,"tasks":)" + counts + "}}";
   const std::string groups = R"({"type":"array","items":)" + group + "}";
   router.Add(
-      "GET", "/api/v1/tracker/summary", "tracker.summary", bind(Summary),
+      "GET", "/api/v1/tracker/summary", "tracker.summary", bind(TrackerSummary),
       {.summary = "Roll-ups by level, programme, unit, sector, status and deadline month; "
                   "overdue and due-soon lists; unit rankings — as of a date",
        .tag = "tracker",
@@ -405,26 +405,26 @@ void RegisterTrackerRoutes(http::Router& router, Context& ctx) {
   router.Add("POST", "/api/v1/tracker/items", "tracker.create", bind(CreateItem),
              {.summary = "Add a target or task",
               .tag = "tracker",
-              .request_schema = WriteSchema(),
+              .request_schema = TrackerWriteSchema(),
               .response_schema = RecordSchema(),
               .success_status = 201,
               .error_statuses = {400, 409, 415, 422},
               .description = "Province- and central-level items are added by the Department of "
                              "Science and Technology and administrators; units add unit-level "
                              "items they lead.",
-              .permission = kWrite,
+              .permission = kTrackerWrite,
               .scope = "body:lead_unit",
               .stewarded = true});
   router.Add("PUT", "/api/v1/tracker/items/{code}", "tracker.update", bind(UpdateItem),
              {.summary = "Record progress or adjust an item (a new version)",
               .tag = "tracker",
-              .request_schema = WriteSchema(),
+              .request_schema = TrackerWriteSchema(),
               .response_schema = RecordSchema(),
               .error_statuses = {400, 404, 409, 415, 422},
               .description = "The lead unit records state changes; adjustments (deadline, "
                              "content, target, lead unit) need a reason and an approval and are "
                              "for the steward and administrators.",
-              .permission = kWrite,
+              .permission = kTrackerWrite,
               .scope = "tracker_item:code",
               .stewarded = true});
   router.Add(
@@ -433,11 +433,11 @@ void RegisterTrackerRoutes(http::Router& router, Context& ctx) {
        .tag = "tracker",
        .request_schema =
            R"({"type":"object","required":["percent"],"properties":{"percent":{"type":"integer","minimum":0,"maximum":100},"done":{"type":"string"},"difficulties":{"type":"string"},"proposals":{"type":"string"}}})",
-       .response_schema = kReportSchema,
+       .response_schema = kTrackerReportSchema,
        .error_statuses = {400, 404, 409, 415, 422},
        .description = "Officers of the task's lead unit only. Timeliness is judged by "
                       "the first submission against the due day.",
-       .permission = kWrite,
+       .permission = kTrackerWrite,
        .scope = "tracker_item:code"});
   router.Add(
       "POST", "/api/v1/tracker/items/{code}/reports/{month}/attachments", "tracker.attach",
@@ -449,7 +449,7 @@ void RegisterTrackerRoutes(http::Router& router, Context& ctx) {
            R"({"type":"object","properties":{"id":{"type":"integer"},"name":{"type":"string"},"content_type":{"type":"string"},"size":{"type":"integer"}}})",
        .success_status = 201,
        .error_statuses = {400, 404, 413, 422},
-       .permission = kWrite,
+       .permission = kTrackerWrite,
        .scope = "tracker_item:code"});
   router.Add("GET", "/api/v1/tracker/attachments/{id}", "tracker.attachment", bind(GetAttachment),
              {.summary = "Download an attachment",
@@ -471,7 +471,7 @@ void RegisterTrackerRoutes(http::Router& router, Context& ctx) {
                  {.import_summary = "Import targets and tasks from CSV or XLSX, all rows or none",
                   .import_schema = kImportSchema,
                   .export_summary = "Targets and tasks as CSV or XLSX, in the import's columns"},
-                 bind(Import), bind(Export));
+                 bind(TrackerImport), bind(TrackerExport));
   router.Add(
       "GET", "/api/v1/tracker/outbox", "tracker.outbox", bind(ListOutbox),
       {.summary = "Reminders in the outbox with their delivery state",
@@ -481,7 +481,7 @@ void RegisterTrackerRoutes(http::Router& router, Context& ctx) {
        .response_schema =
            R"({"type":"object","properties":{"items":{"type":"array","items":{"type":"object"}}}})",
        .error_statuses = {400},
-       .permission = kWrite,
+       .permission = kTrackerWrite,
        .stewarded = true});
   router.Add("POST", "/api/v1/tracker/reminders", "tracker.reminders", bind(QueueReminders),
              {.summary = "Queue the reminders owed as of a date (due soon, overdue, missing "
@@ -490,7 +490,7 @@ void RegisterTrackerRoutes(http::Router& router, Context& ctx) {
               .params = {AsOfParam()},
               .response_schema = R"({"type":"object","properties":{"added":{"type":"integer"}}})",
               .error_statuses = {400},
-              .permission = kWrite,
+              .permission = kTrackerWrite,
               .stewarded = true});
   router.Add(
       "POST", "/api/v1/tracker/outbox/deliver", "tracker.deliver", bind(Deliver),
@@ -498,7 +498,7 @@ void RegisterTrackerRoutes(http::Router& router, Context& ctx) {
        .tag = "tracker",
        .response_schema =
            R"({"type":"object","properties":{"attempted":{"type":"integer"},"delivered":{"type":"integer"},"failed":{"type":"integer"}}})",
-       .permission = kWrite,
+       .permission = kTrackerWrite,
        .stewarded = true});
 }
 

@@ -26,15 +26,15 @@ namespace json = boost::json;
 // Exit code of an import with row errors: invalid input, as for the other 400/422 errors.
 constexpr int kInvalidInput = 2;
 
-struct Env {
+struct CatalogEnv {
   std::unique_ptr<store::Store> store;
   std::shared_ptr<const units::Registry> registry;
   SystemClock clock;
   std::unique_ptr<catalog::Catalog> catalog;
 };
 
-std::unique_ptr<Env> OpenEnv(const Options& o) {
-  auto env = std::make_unique<Env>();
+std::unique_ptr<CatalogEnv> OpenCatalogEnv(const Options& o) {
+  auto env = std::make_unique<CatalogEnv>();
   env->store = OpenStore(o.db, false);
   env->registry = LoadRegistry(*env->store);
   env->catalog =
@@ -65,7 +65,7 @@ void PrintFigure(std::string_view label, int64_t n, const std::string& detail = 
 }
 
 int CatalogSummary(const Options& o) {
-  auto env = OpenEnv(o);
+  auto env = OpenCatalogEnv(o);
   const auto summary = Must(env->catalog->SummaryAsOf(DateOption(o.as_of)));
   if (o.json) {
     PrintJson(catalog::ToJson(summary));
@@ -112,7 +112,7 @@ catalog::Filter FilterFrom(const Options& o) {
 }
 
 int CatalogList(const Options& o) {
-  auto env = OpenEnv(o);
+  auto env = OpenCatalogEnv(o);
   catalog::Filter filter = FilterFrom(o);
   json::array all;
   do {
@@ -169,7 +169,7 @@ void PrintHistory(const std::vector<catalog::Version>& history) {
 }
 
 int CatalogShow(const Options& o) {
-  auto env = OpenEnv(o);
+  auto env = OpenCatalogEnv(o);
   const auto record = Must(env->catalog->Get(o.code));
   if (o.json) {
     json::object out = catalog::ToJson(record);
@@ -216,7 +216,7 @@ Format FormatOf(const std::string& file) {
 
 // For --as: the units the account may write, as the API allows them (officers their own unit);
 // rows of other units are refused.
-std::function<bool(const std::string&)> MayEdit(Env& env, const std::string& user) {
+std::function<bool(const std::string&)> MayEdit(CatalogEnv& env, const std::string& user) {
   return [p = OfflinePrincipal(*env.store, env.clock, user),
           registry = env.registry](const std::string& owner) {
     return auth::Allows(p, "catalog.write", registry->Find(owner, Date::Today()), *registry);
@@ -253,7 +253,7 @@ int CatalogImport(const Options& o) {
   if (!in) {
     throw Failure(Error::NotFound("cli.file_not_found", "cannot read '" + o.file + "'"));
   }
-  auto env = OpenEnv(o);
+  auto env = OpenCatalogEnv(o);
   catalog::ImportOptions options;
   options.actor = o.user.empty() ? CliActor() : o.user;
   options.dry_run = o.dry_run;
@@ -277,7 +277,7 @@ int CatalogImport(const Options& o) {
 }
 
 int CatalogExport(const Options& o) {
-  auto env = OpenEnv(o);
+  auto env = OpenCatalogEnv(o);
   if (o.file == "-") {
     Must(env->catalog->ExportCsv(std::cout));
     AuditCommand(*OpenAuditLog(*env->store, env->clock), "catalog.export", "stdout");

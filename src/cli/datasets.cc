@@ -24,14 +24,14 @@ namespace json = boost::json;
 // Exit code when rows were rejected: bad input, as for the catalog import (README: 2).
 constexpr int kRowsRejected = 2;
 
-struct Env {
+struct DatasetsEnv {
   std::unique_ptr<store::Store> store;
   std::shared_ptr<const units::Registry> registry;
   SystemClock clock;
 };
 
-std::unique_ptr<Env> OpenEnv(const Options& o) {
-  auto env = std::make_unique<Env>();
+std::unique_ptr<DatasetsEnv> OpenDatasetsEnv(const Options& o) {
+  auto env = std::make_unique<DatasetsEnv>();
   env->store = OpenStore(o.db, false);
   env->registry = LoadRegistry(*env->store);
   return env;
@@ -81,7 +81,7 @@ void PrintReport(const ingest::Report& r, const std::string& file) {
 }
 
 int Ingest(const Options& o) {
-  auto env = OpenEnv(o);
+  auto env = OpenDatasetsEnv(o);
   const ingest::Dataset d = Must(ingest::LoadDataset(env->store->datasets(), o.dataset));
   std::function<bool(const units::Unit&)> may_write;
   std::string by = CliActor();
@@ -161,8 +161,8 @@ json::object Summary(store::DatasetStore& datasets, const ingest::Dataset& d) {
           {"updated_at", d.row.updated_at}};
 }
 
-int List(const Options& o) {
-  auto env = OpenEnv(o);
+int ListDatasets(const Options& o) {
+  auto env = OpenDatasetsEnv(o);
   const auto sets = Must(ingest::ListDatasets(env->store->datasets()));
   json::array items;
   for (const auto& d : sets) items.push_back(Summary(env->store->datasets(), d));
@@ -181,7 +181,7 @@ int List(const Options& o) {
 }
 
 int Show(const Options& o) {
-  auto env = OpenEnv(o);
+  auto env = OpenDatasetsEnv(o);
   const auto d = Must(ingest::LoadDataset(env->store->datasets(), o.dataset));
   if (o.json) {
     json::object out = Summary(env->store->datasets(), d);
@@ -239,7 +239,7 @@ ingest::Schema ReadSchema(const std::string& path) {
 }
 
 int Create(const Options& o) {
-  auto env = OpenEnv(o);
+  auto env = OpenDatasetsEnv(o);
   ingest::NewDataset nd;
   nd.code = o.dataset.empty() ? o.template_name : o.dataset;
   nd.template_name = o.template_name;
@@ -259,7 +259,7 @@ int Create(const Options& o) {
 }
 
 int UpdateSchema(const Options& o) {
-  auto env = OpenEnv(o);
+  auto env = OpenDatasetsEnv(o);
   const auto d =
       Must(ingest::ChangeSchema(env->store->datasets(), o.dataset, ReadSchema(o.schema_file),
                                 o.note, CliActor(), FormatTime(env->clock.Now())));
@@ -270,7 +270,7 @@ int UpdateSchema(const Options& o) {
 }
 
 int Records(const Options& o) {
-  auto env = OpenEnv(o);
+  auto env = OpenDatasetsEnv(o);
   const auto d = Must(ingest::LoadDataset(env->store->datasets(), o.dataset));
   ingest::RecordFilter f;
   f.limit = o.limit;
@@ -289,7 +289,7 @@ int Records(const Options& o) {
 }
 
 int Batches(const Options& o) {
-  auto env = OpenEnv(o);
+  auto env = OpenDatasetsEnv(o);
   Must(ingest::LoadDataset(env->store->datasets(), o.dataset));
   const auto rows = Must(ingest::ListBatches(env->store->datasets(), o.dataset, 0, o.limit));
   json::array items;
@@ -308,7 +308,7 @@ int Batches(const Options& o) {
 }
 
 int Batch(const Options& o) {
-  auto env = OpenEnv(o);
+  auto env = OpenDatasetsEnv(o);
   int64_t id = 0;
   try {
     id = std::stoll(o.batch_id);
@@ -330,7 +330,7 @@ int Batch(const Options& o) {
 }
 
 int ExportPackage(const Options& o) {
-  auto env = OpenEnv(o);
+  auto env = OpenDatasetsEnv(o);
   std::vector<ingest::Dataset> sets;
   if (o.files.empty()) {
     sets = Must(ingest::ListDatasets(env->store->datasets()));
@@ -345,7 +345,7 @@ int ExportPackage(const Options& o) {
 }
 
 int ImportPackage(const Options& o) {
-  auto env = OpenEnv(o);
+  auto env = OpenDatasetsEnv(o);
   ingest::Options options;
   options.by = CliActor();
   options.at = FormatTime(env->clock.Now());
@@ -399,7 +399,7 @@ void AddDatasetCommands(CLI::App& app, Options& o, int (*&action)(const Options&
   ds->require_subcommand(1);
   auto* ls = ds->add_subcommand("ls", "List the datasets");
   add_db(ls);
-  ls->callback([&] { action = List; });
+  ls->callback([&] { action = ListDatasets; });
   auto* show = ds->add_subcommand("show", "A dataset's schema");
   add_db(show);
   show->add_option("dataset", o.dataset, "Dataset code")->required();

@@ -61,7 +61,7 @@ std::unique_ptr<engine::Engine> OpenEngine(store::Store& store) {
   return Must(engine::Engine::Open(EngineStores(store), LoadRegistry(store), HomeProvince(store)));
 }
 
-int List(const Options& o) {
+int ListIndicators(const Options& o) {
   auto store = OpenStore(o.db, false);
   auto eng = OpenEngine(*store);
   const auto snap = eng->snapshot();
@@ -214,7 +214,7 @@ void AddIndicatorCommands(CLI::App& app, Options& o, int (*&action)(const Option
   auto* ls = ind->add_subcommand("ls", "Indicators with their latest value and whether updated");
   add_db(ls);
   ls->add_option("--as-of", o.as_of, "Date (YYYY-MM-DD); default: ioc.as_of or today");
-  ls->callback([&] { action = List; });
+  ls->callback([&] { action = ListIndicators; });
   auto* imp = ind->add_subcommand("import", "Add or replace definitions from an index set JSON");
   add_db(imp);
   imp->add_option("file", o.file, "JSON: {sectors, elements, indicators, constants}")->required();

@@ -43,7 +43,7 @@ std::vector<auth::Grant> GrantsFrom(const Options& o) {
   return {{*role, o.unit, o.include_descendants}};
 }
 
-struct Env {
+struct SecurityEnv {
   std::unique_ptr<store::Store> store;
   std::shared_ptr<const units::Registry> registry;
   SystemClock clock;
@@ -51,8 +51,8 @@ struct Env {
   std::unique_ptr<audit::Log> log;
 };
 
-std::unique_ptr<Env> OpenEnv(const Options& o) {
-  auto env = std::make_unique<Env>();
+std::unique_ptr<SecurityEnv> OpenSecurityEnv(const Options& o) {
+  auto env = std::make_unique<SecurityEnv>();
   env->store = OpenStore(o.db, false);
   env->registry = LoadRegistry(*env->store);
   env->auth = std::make_unique<auth::Service>(env->store->identity(), *env->store, env->clock);
@@ -61,7 +61,7 @@ std::unique_ptr<Env> OpenEnv(const Options& o) {
 }
 
 int UsersAdd(const Options& o) {
-  auto env = OpenEnv(o);
+  auto env = OpenSecurityEnv(o);
   auth::NewAccount a;
   a.name = o.user;
   a.display_name = o.display_name;
@@ -75,7 +75,7 @@ int UsersAdd(const Options& o) {
 }
 
 int UsersPasswd(const Options& o) {
-  auto env = OpenEnv(o);
+  auto env = OpenSecurityEnv(o);
   Must(env->auth->SetPassword(o.user, ReadPassword(o)));
   AuditCommand(*env->log, "users.passwd", o.user);
   std::cout << "password of " << o.user << " changed\n";
@@ -83,7 +83,7 @@ int UsersPasswd(const Options& o) {
 }
 
 int UsersDisable(const Options& o) {
-  auto env = OpenEnv(o);
+  auto env = OpenSecurityEnv(o);
   Must(env->auth->Disable(o.user, "disabled with pdh users disable"));
   const auto account = Must(env->auth->GetAccount(o.user));
   Must(env->auth->LogoutEverywhere(account.id));
@@ -93,7 +93,7 @@ int UsersDisable(const Options& o) {
 }
 
 int UsersEnable(const Options& o) {
-  auto env = OpenEnv(o);
+  auto env = OpenSecurityEnv(o);
   Must(env->auth->Enable(o.user));
   AuditCommand(*env->log, "users.enable", o.user);
   std::cout << o.user << " enabled\n";
@@ -101,7 +101,7 @@ int UsersEnable(const Options& o) {
 }
 
 int UsersList(const Options& o) {
-  auto env = OpenEnv(o);
+  auto env = OpenSecurityEnv(o);
   for (const auto& a : Must(env->auth->ListAccounts())) {
     std::string roles;
     for (const auto& g : a.grants) {
@@ -118,7 +118,7 @@ int UsersList(const Options& o) {
 }
 
 int TokensCreate(const Options& o) {
-  auto env = OpenEnv(o);
+  auto env = OpenSecurityEnv(o);
   auto t = Must(env->auth->CreateToken(o.user, o.token_name, std::chrono::days(o.token_days),
                                        o.permissions, o.token_units));
   AuditCommand(*env->log, "tokens.create", o.user + ":" + t.row.prefix);
@@ -127,7 +127,7 @@ int TokensCreate(const Options& o) {
 }
 
 int TokensList(const Options& o) {
-  auto env = OpenEnv(o);
+  auto env = OpenSecurityEnv(o);
   std::optional<int64_t> account;
   if (!o.user.empty()) account = Must(env->auth->GetAccount(o.user)).id;
   const std::string now = FormatTime(env->clock.Now());
@@ -152,7 +152,7 @@ int TokensList(const Options& o) {
 }
 
 int TokensRevoke(const Options& o) {
-  auto env = OpenEnv(o);
+  auto env = OpenSecurityEnv(o);
   Must(env->auth->RevokeToken(o.token_id));
   AuditCommand(*env->log, "tokens.revoke", std::to_string(o.token_id));
   std::cout << "token " << o.token_id << " revoked\n";

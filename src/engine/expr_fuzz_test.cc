@@ -23,9 +23,12 @@
 
 #include "core/random.h"
 #include "engine/expr.h"
+#include "engine/test_support.h"
 
 namespace pdh::engine {
 namespace {
+
+using test_support::RefText;
 
 std::optional<uint64_t> EnvNumber(const char* name) {
   const char* env = std::getenv(name);
@@ -78,20 +81,6 @@ std::optional<double> WorldValue(uint64_t world, std::string_view ref, TimeSpec 
   constexpr std::array<double, 12> kValues = {0, 1, 2, 3, -1, 0.5, 7.25, 1000, -4, 1e300, 12, 0.1};
   if (h % 5 == 0) return std::nullopt;
   return kValues[(h / 5) % kValues.size()];
-}
-
-std::string RefText(const Ref& r) {
-  switch (r.kind) {
-    case RefKind::kElement:
-      return "#{" + r.code + (r.option.empty() ? "" : "." + r.option) + "}";
-    case RefKind::kIndicator:
-      return "I{" + r.code + "}";
-    case RefKind::kConstant:
-      return "C{" + r.code + "}";
-    case RefKind::kUnitAttribute:
-      return r.code;
-  }
-  return "";
 }
 
 class WorldInputs : public Inputs {

@@ -2,6 +2,7 @@
 // or a measure, and that the canonical text parses back to the same value), then what the cases
 // cannot say: refs() and reads(), the limits, RatioExpression and the speed of Eval.
 #include "engine/expr.h"
+#include "engine/test_support.h"
 
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
@@ -24,19 +25,7 @@
 namespace pdh::engine {
 namespace {
 
-std::string RefText(const Ref& r) {
-  switch (r.kind) {
-    case RefKind::kElement:
-      return "#{" + r.code + (r.option.empty() ? "" : "." + r.option) + "}";
-    case RefKind::kIndicator:
-      return "I{" + r.code + "}";
-    case RefKind::kConstant:
-      return "C{" + r.code + "}";
-    case RefKind::kUnitAttribute:
-      return r.code;
-  }
-  return "";
-}
+using test_support::RefText;
 
 // How the cases name a read: the reference, then "@" and the offset and/or "ytd" when it is
 // read elsewhere in time: "#{A}", "#{A}@-12", "#{A}@+1", "#{A}@ytd", "#{A}@-12ytd".

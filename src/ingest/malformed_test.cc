@@ -29,7 +29,7 @@ namespace fs = std::filesystem;
 namespace xt = xlsx_testing;
 
 // The small schema's columns (test_support.h), and a row that passes.
-constexpr const char* kHeader = "id,unit,count,amount,day,kind,note\n";
+constexpr const char* kMalformedHeader = "id,unit,count,amount,day,kind,note\n";
 constexpr const char* kGood = "A1,25459,1,,,,\n";
 // The dossiers template's columns used here, and a row that passes.
 constexpr const char* kDossierHeader =
@@ -38,7 +38,7 @@ constexpr const char* kDossierHeader =
 constexpr const char* kGoodDossier = "D1,25459,1.001,03/10/2025 08:15,Trực tuyến,Đã tiếp nhận,,\n";
 
 std::string Small(const std::string& rows) {
-  return kHeader + rows;
+  return kMalformedHeader + rows;
 }
 std::string Dossiers(const std::string& rows) {
   return kDossierHeader + rows;
@@ -334,7 +334,7 @@ std::vector<Case> MalformedTest::CsvCases() const {
       // Nothing to read.
       Csv("csv_empty_file", "", FileError("file.empty", "the file is empty")),
       Csv("csv_only_blank_lines", "\n\r\n\n\r\n", FileError("file.empty", "the file has no rows")),
-      Csv("csv_header_only", kHeader, Committed(0, 0)),
+      Csv("csv_header_only", kMalformedHeader, Committed(0, 0)),
       Csv("csv_header_only_without_line_break", "id,unit,count,amount,day,kind,note",
           Committed(0, 0)),
       Csv("csv_only_empty_cells", ",,,\n,,,\n", FileError("file.empty", "the file has no rows")),

@@ -10,7 +10,7 @@
 namespace pdh::ingest {
 namespace {
 
-constexpr std::string_view kSatisfaction = R"json(
+constexpr std::string_view kSatisfactionTemplate = R"json(
   [{"code": "very_satisfied", "label": "Rất hài lòng", "label_en": "Very satisfied"},
    {"code": "satisfied", "label": "Hài lòng", "label_en": "Satisfied"},
    {"code": "neutral", "label": "Bình thường", "label_en": "Neutral",
@@ -130,7 +130,7 @@ Schema Build(std::string_view text) {
   std::string s(text);
   const std::string mark = "@SATISFACTION@";
   for (size_t p = s.find(mark); p != std::string::npos; p = s.find(mark)) {
-    s.replace(p, mark.size(), kSatisfaction);
+    s.replace(p, mark.size(), kSatisfactionTemplate);
   }
   return Must(ParseSchema(boost::json::parse(s)));
 }

@@ -12,19 +12,21 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr Codes kCodes("widget", "widget ");
+constexpr Codes kVersionedCodes("widget", "widget ");
 
 TEST(Codes, NameTheModuleAndTheField) {
-  EXPECT_EQ(kCodes.Code("not_found"), "widget.not_found");
-  const Problem missing = kCodes.Missing("name", "for every widget");
+  EXPECT_EQ(kVersionedCodes.Code("not_found"), "widget.not_found");
+  const Problem missing = kVersionedCodes.Missing("name", "for every widget");
   EXPECT_EQ(missing.field, "name");
   EXPECT_EQ(missing.error.code, "widget.missing_field");
   EXPECT_EQ(missing.error.message, "name: required for every widget");
-  EXPECT_EQ(kCodes.Invalid("size", "must be 0 or more").error.code, "widget.invalid_field");
-  EXPECT_EQ(kCodes.TooManyRows(10).message, "more than 10 rows: split the file");
-  EXPECT_EQ(kCodes.TooManyRows(10, "sheet").code, "widget.bad_file");
-  EXPECT_EQ(kCodes.Corrupt("widget 'W1'").message, "a stored widget widget 'W1' cannot be read");
-  EXPECT_EQ(kCodes.WriteFailed("disk full").code, "widget.write_failed");
+  EXPECT_EQ(kVersionedCodes.Invalid("size", "must be 0 or more").error.code,
+            "widget.invalid_field");
+  EXPECT_EQ(kVersionedCodes.TooManyRows(10).message, "more than 10 rows: split the file");
+  EXPECT_EQ(kVersionedCodes.TooManyRows(10, "sheet").code, "widget.bad_file");
+  EXPECT_EQ(kVersionedCodes.Corrupt("widget 'W1'").message,
+            "a stored widget widget 'W1' cannot be read");
+  EXPECT_EQ(kVersionedCodes.WriteFailed("disk full").code, "widget.write_failed");
 }
 
 TEST(Text, CodesWordsAndLists) {
@@ -65,27 +67,27 @@ TEST(Versions, DiffListsChangedAndNewlySetFields) {
   EXPECT_EQ(created[1].field, "name");
 }
 
-struct Widget {
+struct VersionedWidget {
   std::string code;
   std::string name;
 };
 
-Result<Widget> WidgetFromJson(const json::value& v) {
+Result<VersionedWidget> WidgetFromJson(const json::value& v) {
   const auto* o = v.if_object();
   if (!o) return Fail(Error::Invalid("widget.invalid_field", "not an object"));
-  static const FieldReaders<Widget> readers = {
+  static const FieldReaders<VersionedWidget> readers = {
       {"code",
-       [](Widget& w, const json::value& x) -> Status {
+       [](VersionedWidget& w, const json::value& x) -> Status {
          w.code = std::string(x.as_string());
          return Ok();
        }},
       {"name",
-       [](Widget& w, const json::value& x) -> Status {
+       [](VersionedWidget& w, const json::value& x) -> Status {
          w.name = std::string(x.as_string());
          return Ok();
        }},
   };
-  Widget w;
+  VersionedWidget w;
   if (auto s = ReadFields(*o, readers, json_util::FieldReader("widget.invalid_field"), w); !s) {
     return Fail(s.error());
   }
@@ -110,7 +112,7 @@ TEST(Versions, MadeAndReadBack) {
   EXPECT_EQ(second.changes, R"([{"field":"name","before":"A","after":"B"}])");
 
   const Row row{"W1", 2, "2025-09-01", second.snapshot, second.changes};
-  auto read = ReadVersion(kCodes, row, &WidgetFromJson);
+  auto read = ReadVersion(kVersionedCodes, row, &WidgetFromJson);
   ASSERT_TRUE(read) << read.error().message;
   EXPECT_EQ(read->record.name, "B");
   EXPECT_EQ(read->effective, *Date::Parse("2025-09-01"));
@@ -118,12 +120,13 @@ TEST(Versions, MadeAndReadBack) {
   EXPECT_EQ(read->changes[0].after, json::value("B"));
   EXPECT_EQ(json::serialize(ChangesJson(read->changes)), second.changes);
 
-  auto bad_snapshot = ReadVersion(kCodes, Row{"W1", 2, "2025-09-01", "[]", "[]"}, &WidgetFromJson);
+  auto bad_snapshot =
+      ReadVersion(kVersionedCodes, Row{"W1", 2, "2025-09-01", "[]", "[]"}, &WidgetFromJson);
   ASSERT_FALSE(bad_snapshot);
   EXPECT_EQ(bad_snapshot.error().code, "widget.corrupt");
   EXPECT_EQ(bad_snapshot.error().message, "a stored widget version 2 of 'W1' cannot be read");
-  auto bad_change =
-      ReadVersion(kCodes, Row{"W1", 2, "2025-09-01", second.snapshot, "[1]"}, &WidgetFromJson);
+  auto bad_change = ReadVersion(kVersionedCodes, Row{"W1", 2, "2025-09-01", second.snapshot, "[1]"},
+                                &WidgetFromJson);
   ASSERT_FALSE(bad_change);
   EXPECT_EQ(bad_change.error().message, "a stored widget change of 'W1' cannot be read");
 }
@@ -147,7 +150,7 @@ TEST(AsOf, TheVersionInForceOnADate) {
   ASSERT_TRUE(numbers);
   EXPECT_EQ(*numbers, (std::vector<int64_t>{1, 2}));
   auto failed = ReadRows(rows, [](const Row& r) -> Result<int64_t> {
-    if (r.number == 2) return Fail(kCodes.Corrupt("row"));
+    if (r.number == 2) return Fail(kVersionedCodes.Corrupt("row"));
     return r.number;
   });
   EXPECT_FALSE(failed);

@@ -15,7 +15,7 @@ using std::chrono::minutes;
 using std::chrono::seconds;
 
 // A steady clock that moves only when told to.
-class HandClock {
+class StepClock {
  public:
   SteadyNow Reader() {
     return [this] { return now_; };
@@ -34,7 +34,7 @@ int Drain(RateLimiter& limiter, std::string_view key) {
 }
 
 TEST(RateLimiter, BurstThenRefillAtTheRate) {
-  HandClock clock;
+  StepClock clock;
   RateLimiter limiter({.rate = 2, .burst = 3}, clock.Reader());
   EXPECT_EQ(Drain(limiter, "a"), 3);
   auto wait = limiter.Take("a");
@@ -50,7 +50,7 @@ TEST(RateLimiter, BurstThenRefillAtTheRate) {
 }
 
 TEST(RateLimiter, KeysHaveTheirOwnBuckets) {
-  HandClock clock;
+  StepClock clock;
   RateLimiter limiter({.rate = 1, .burst = 2}, clock.Reader());
   EXPECT_EQ(Drain(limiter, "a"), 2);
   EXPECT_EQ(Drain(limiter, "b"), 2);
@@ -58,7 +58,7 @@ TEST(RateLimiter, KeysHaveTheirOwnBuckets) {
 }
 
 TEST(RateLimiter, DisabledAndTinyBursts) {
-  HandClock clock;
+  StepClock clock;
   RateLimiter off({.rate = 0, .burst = 5}, clock.Reader());
   EXPECT_FALSE(off.enabled());
   EXPECT_EQ(Drain(off, "a"), 1000);
@@ -77,7 +77,7 @@ TEST(RateLimiter, RetryAfterIsWholeSecondsAtLeastOne) {
 }
 
 TEST(RateLimiter, MemoryIsBounded) {
-  HandClock clock;
+  StepClock clock;
   RateLimiter limiter({.rate = 1, .burst = 5, .max_keys = 64}, clock.Reader());
   for (int i = 0; i < 10'000; ++i) limiter.Take("key" + std::to_string(i));
   EXPECT_LE(limiter.size(), 64u);
@@ -85,7 +85,7 @@ TEST(RateLimiter, MemoryIsBounded) {
 }
 
 TEST(RateLimiter, ForgetsRefilledBuckets) {
-  HandClock clock;
+  StepClock clock;
   RateLimiter limiter({.rate = 1, .burst = 1}, clock.Reader());
   for (int i = 0; i < 500; ++i) limiter.Take("old" + std::to_string(i));
   EXPECT_EQ(limiter.size(), 500u);
@@ -95,7 +95,7 @@ TEST(RateLimiter, ForgetsRefilledBuckets) {
 }
 
 TEST(RateLimiter, ForgetsBucketsIdleTenMinutes) {
-  HandClock clock;
+  StepClock clock;
   RateLimiter limiter({.rate = 0.001, .burst = 1}, clock.Reader());
   for (int i = 0; i < 500; ++i) limiter.Take("old" + std::to_string(i));
   clock.Advance(minutes(11));  // 0.66 of a token back: not full, but idle too long
@@ -104,7 +104,7 @@ TEST(RateLimiter, ForgetsBucketsIdleTenMinutes) {
 }
 
 TEST(RateLimiter, AClientStillAskingIsNotForgottenUnderPressure) {
-  HandClock clock;
+  StepClock clock;
   RateLimiter limiter({.rate = 0.01, .burst = 1, .max_keys = 64}, clock.Reader());
   EXPECT_FALSE(limiter.Take("busy"));
   int refused = 0;
@@ -117,7 +117,7 @@ TEST(RateLimiter, AClientStillAskingIsNotForgottenUnderPressure) {
 }
 
 TEST(RateLimiter, ConcurrentTakesNeverExceedTheBurst) {
-  HandClock clock;
+  StepClock clock;
   RateLimiter limiter({.rate = 1, .burst = 1000}, clock.Reader());
   std::atomic<int> granted = 0;
   std::vector<std::thread> threads;

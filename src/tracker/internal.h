@@ -28,6 +28,9 @@ struct Tracker::Impl {
 
 namespace internal {
 
+// tracker.not_found for a target or task code.
+Error NotFound(const std::string& code);
+
 // --- Dates and months -----------------------------------------------------------------------
 
 using reg::Today;

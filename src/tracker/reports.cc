@@ -11,6 +11,7 @@
 namespace pdh::tracker {
 
 using internal::Current;
+using internal::NotFound;
 
 namespace {
 
@@ -33,10 +34,6 @@ constexpr std::array<AllowedType, 5> kAllowedTypes = {{
     {"image/png", "PNG", "\x89PNG\r\n\x1a\n"},
     {"image/jpeg", "JPEG", "\xFF\xD8\xFF"},
 }};
-
-Error NotFound(const std::string& code) {
-  return Error::NotFound("tracker.not_found", "no target or task with code '" + code + "'");
-}
 
 Error InvalidField(const std::string& field, const std::string& what) {
   return Error::Invalid("tracker.invalid_field", field + ": " + what);

@@ -12,7 +12,7 @@ namespace {
 
 using Figures = TrackerTest;
 
-Report Progress(const std::string& task, const std::string& month, int percent) {
+Report SummaryProgress(const std::string& task, const std::string& month, int percent) {
   Report r;
   r.task = task;
   r.month = month;
@@ -78,7 +78,7 @@ TEST_F(Figures, CountsTheVersionsAndReportsOfTheDate) {
   ASSERT_TRUE(
       tracker().Update(With(Task("X"), State::kCompleted, "2025-10-20"), By("an", "2025-10-20")));
   Today("2025-11-02");
-  ASSERT_TRUE(tracker().SubmitReport(Progress("Z", "2025-10", 30), "officer"));
+  ASSERT_TRUE(tracker().SubmitReport(SummaryProgress("Z", "2025-10", 30), "officer"));
   ASSERT_TRUE(tracker().Create(Task("Y"), By("an", "2025-11-05")));
   ASSERT_TRUE(tracker().Update(With(Task("Y"), State::kCancelled),
                                By("an", "2025-11-06", "Trùng nhiệm vụ")));
@@ -187,13 +187,13 @@ TEST_F(Figures, RankingByOnTimeRateThenReportRate) {
   Today("2025-09-20");
   ASSERT_TRUE(tracker().Update(With(y1, State::kCompleted, "2025-09-20"), By("an", "2025-09-20")));
   Today("2025-09-24");
-  ASSERT_TRUE(tracker().SubmitReport(Progress("K1", "2025-09", 90), "officer"));
+  ASSERT_TRUE(tracker().SubmitReport(SummaryProgress("K1", "2025-09", 90), "officer"));
   Today("2025-09-28");
   ASSERT_TRUE(tracker().Update(With(k1, State::kCompleted, "2025-09-28"), By("an", "2025-09-28")));
   Today("2025-10-05");
   ASSERT_TRUE(tracker().Update(With(k2, State::kCompleted, "2025-10-05"), By("an", "2025-10-05")));
   Today("2025-10-27");
-  ASSERT_TRUE(tracker().SubmitReport(Progress("T1", "2025-10", 50), "officer"));
+  ASSERT_TRUE(tracker().SubmitReport(SummaryProgress("T1", "2025-10", 50), "officer"));
 
   auto s = tracker().SummaryAsOf(D("2025-10-31"));
   ASSERT_TRUE(s) << s.error().message;
@@ -242,9 +242,9 @@ TEST_F(Figures, RemindersHaveStableKeys) {
   }
   ASSERT_TRUE(tracker().Create(done, By("an", "2025-10-01")));
   Today("2025-09-20");
-  ASSERT_TRUE(tracker().SubmitReport(Progress("FAR", "2025-09", 20), "officer"));
+  ASSERT_TRUE(tracker().SubmitReport(SummaryProgress("FAR", "2025-09", 20), "officer"));
   Today("2025-10-20");
-  ASSERT_TRUE(tracker().SubmitReport(Progress("FAR", "2025-10", 40), "officer"));
+  ASSERT_TRUE(tracker().SubmitReport(SummaryProgress("FAR", "2025-10", 40), "officer"));
   Today("2025-10-31");
 
   auto keys = [&](const char* as_of) {

@@ -13,16 +13,13 @@
 namespace pdh::tracker {
 
 using internal::Current;
+using internal::NotFound;
 using internal::Staging;
 
 namespace {
 
 constexpr int64_t kMaxPage = 1000;
 constexpr int kDefaultDueDay = 25;
-
-Error NotFound(const std::string& code) {
-  return Error::NotFound("tracker.not_found", "no target or task with code '" + code + "'");
-}
 
 bool Matches(const Item& i, const Filter& f, const std::vector<std::string>& words) {
   if (f.kind && i.kind != *f.kind) return false;
@@ -62,6 +59,10 @@ std::optional<internal::Problem> CheckProgramme(const Programme& p) {
 // --- Staging --------------------------------------------------------------------------------
 
 namespace internal {
+
+Error NotFound(const std::string& code) {
+  return Error::NotFound("tracker.not_found", "no target or task with code '" + code + "'");
+}
 
 Staging::Staging(store::TrackerStore& store, std::shared_ptr<const units::Registry> registry,
                  Date today, std::string recorded_at)

@@ -16,10 +16,6 @@ namespace {
 
 namespace json = boost::json;
 
-json::value Body(const HttpResponse& r) {
-  return json::parse(r.body);
-}
-
 TEST(UnitsApi, ChildrenOfTayNinhAreIts96CommunesAndItsAgencies) {
   auto r = SharedServer().Get("/api/v1/units/80/children");
   ASSERT_EQ(r.status, 200) << r.body;

@@ -12,9 +12,6 @@ namespace {
 
 namespace json = boost::json;
 
-json::value Body(const HttpResponse& r) {
-  return json::parse(r.body);
-}
 TEST(CatalogApi, DemoSummaryByOwnerAndInVietnameseDates) {
   auto r = SharedServer().Get("/api/v1/catalog/summary?as_of=2025-10-31");
   ASSERT_EQ(r.status, 200) << r.body;

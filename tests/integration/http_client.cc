@@ -60,4 +60,12 @@ HttpResponse Send(const std::string& host, int port, const HttpRequest& request)
   return Exchange(host, port, {request}).front();
 }
 
+boost::json::value Body(const HttpResponse& r) {
+  return boost::json::parse(r.body);
+}
+
+std::string Code(const HttpResponse& r) {
+  return r.body.empty() ? "" : std::string(Body(r).at("code").as_string());
+}
+
 }  // namespace pdh::test

@@ -1,6 +1,8 @@
 // A small blocking HTTP/1.1 client for tests (loopback only).
 #pragma once
 
+#include <boost/json.hpp>
+
 #include <map>
 #include <string>
 #include <utility>
@@ -17,6 +19,11 @@ struct HttpResponse {
     return it == headers.end() ? std::string() : it->second;
   }
 };
+
+// The response's body parsed as JSON (throws when it is not JSON).
+boost::json::value Body(const HttpResponse& r);
+// The `code` of a problem response; "" when the body is empty.
+std::string Code(const HttpResponse& r);
 
 struct HttpRequest {
   std::string method = "GET";

@@ -79,12 +79,6 @@ void AppendDossiers(std::string& out, const char* prefix, int64_t from, int64_t 
   }
 }
 
-json::value Body(const HttpResponse& r) {
-  return json::parse(r.body);
-}
-std::string Code(const HttpResponse& r) {
-  return std::string(Body(r).at("code").as_string());
-}
 std::string Str(const json::value& v) {
   return std::string(v.as_string());
 }

@@ -13,13 +13,6 @@ namespace {
 
 namespace json = boost::json;
 
-json::value Body(const HttpResponse& r) {
-  return json::parse(r.body);
-}
-std::string Code(const HttpResponse& r) {
-  return r.body.empty() ? "" : std::string(Body(r).at("code").as_string());
-}
-
 // The session cookie a login set ("pdh_session=...").
 std::string CookieOf(const HttpResponse& r) {
   const std::string set = r.Header("set-cookie");

@@ -13,10 +13,6 @@ namespace {
 
 namespace json = boost::json;
 
-json::value Body(const HttpResponse& r) {
-  return json::parse(r.body);
-}
-
 TEST(TrackerApi, RemindersReachTheWebhookAndTheMailbox) {
   notify::testing::WebhookReceiver hook;
   notify::testing::SmtpSink smtp;

@@ -18,10 +18,10 @@ namespace {
 
 constexpr std::string_view kPublicKeySetting = "audit_public_key";
 
-constexpr std::string_view kEntryColumns =
+constexpr std::string_view kAuditColumns =
     "seq, at, actor, action, target, remote, request_id, detail, prev_hash, hash";
 
-AuditEntryRow ReadEntry(const Statement& st) {
+AuditEntryRow ReadAuditEntry(const Statement& st) {
   return {st.Int(0),  st.Text(1), st.Text(2), st.Text(3), st.Text(4),
           st.Text(5), st.Text(6), st.Text(7), st.Text(8), st.Text(9)};
 }
@@ -58,13 +58,13 @@ const Binder kNoParams = [](Statement&) {};
 
 RowFn CollectEntries(std::vector<AuditEntryRow>& out) {
   return [&out](const Statement& st) -> Status {
-    out.push_back(ReadEntry(st));
+    out.push_back(ReadAuditEntry(st));
     return Ok();
   };
 }
 
 std::string LastEntrySql() {
-  return "SELECT " + std::string(kEntryColumns) + " FROM audit_entry ORDER BY seq DESC LIMIT 1";
+  return "SELECT " + std::string(kAuditColumns) + " FROM audit_entry ORDER BY seq DESC LIMIT 1";
 }
 
 std::optional<AuditEntryRow> Single(std::vector<AuditEntryRow> rows) {
@@ -101,7 +101,7 @@ struct QuerySql {
 };
 
 QuerySql BuildQuery(const AuditQuery& q) {
-  QuerySql b{"SELECT " + std::string(kEntryColumns) + " FROM audit_entry", {}};
+  QuerySql b{"SELECT " + std::string(kAuditColumns) + " FROM audit_entry", {}};
   b.WhereText("actor = ", q.actor);
   b.WhereText("action = ", q.action);
   b.WhereText("at >= ", q.from);
@@ -150,8 +150,8 @@ class SqliteAuditStore final : public AuditStore {
 
   Status ForEach(const std::function<Status(const AuditEntryRow&)>& fn) override {
     return ReadEach(readers_,
-                    "SELECT " + std::string(kEntryColumns) + " FROM audit_entry ORDER BY seq",
-                    kNoParams, [&fn](const Statement& st) { return fn(ReadEntry(st)); });
+                    "SELECT " + std::string(kAuditColumns) + " FROM audit_entry ORDER BY seq",
+                    kNoParams, [&fn](const Statement& st) { return fn(ReadAuditEntry(st)); });
   }
 
   Status InsertCheckpoint(const AuditCheckpointRow& c) override {
@@ -216,7 +216,7 @@ class SqliteAuditStore final : public AuditStore {
 
  private:
   static Status Insert(Db& db, const AuditEntryRow& e) {
-    auto st = db.Prepare("INSERT INTO audit_entry (" + std::string(kEntryColumns) +
+    auto st = db.Prepare("INSERT INTO audit_entry (" + std::string(kAuditColumns) +
                          ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
     if (!st) return Fail(st.error());
     st->Bind(1, e.seq).Bind(2, e.at).Bind(3, e.actor).Bind(4, e.action).Bind(5, e.target);
