@@ -3,9 +3,10 @@
 // effective date, who recorded it and why, and what changed). An edit button for accounts the
 // server says may edit it.
 
-import { catalogApi, type CatalogChange, type CatalogLinkKind, type CatalogRecord, type CatalogStatus, type Consolidation, type CatalogVersion } from '../catalog-api';
+import { catalogApi, type CatalogLinkKind, type CatalogRecord, type CatalogStatus, type Consolidation } from '../catalog-api';
+import { historySection } from '../components/history';
 import { h, mount } from '../dom';
-import { fmtDate, fmtDateTime, fmtInt, t } from '../i18n';
+import { fmtDate, fmtInt, t } from '../i18n';
 import { loadPage, titled } from '../page';
 import type { RouteContext } from '../router';
 import {
@@ -130,7 +131,7 @@ function render(outlet: HTMLElement, r: CatalogRecord): void {
       ),
     ),
     linksSection(r, linkedFrom),
-    historySection(history),
+    historySection({ id: 'catalog', register: 'catalog', versions: history, fieldLabel, changeValue }),
   );
   titled(outlet, r.name);
 }
@@ -177,59 +178,4 @@ function changeValue(field: string, value: unknown): string {
     return value;
   }
   return JSON.stringify(value);
-}
-
-function changesTable(v: CatalogVersion): HTMLElement {
-  const first = v.version === 1;
-  return h(
-    'table',
-    { class: 'data changes', 'data-testid': 'catalog-changes' },
-    h('caption', { class: 'visually-hidden' }, t('catalog.changesOf', { n: fmtInt(v.version) })),
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('catalog.change.field')), !first && h('th', { scope: 'col' }, t('catalog.change.before')), h('th', { scope: 'col' }, first ? t('catalog.change.value') : t('catalog.change.after')))),
-    h(
-      'tbody',
-      {},
-      v.changes.map((c: CatalogChange) =>
-        h(
-          'tr',
-          { 'data-field': c.field },
-          h('th', { scope: 'row' }, fieldLabel(c.field)),
-          !first && h('td', { class: 'before' }, changeValue(c.field, c.before)),
-          h('td', { class: 'after' }, changeValue(c.field, c.after)),
-        ),
-      ),
-    ),
-  );
-}
-
-function historySection(history: CatalogVersion[]): HTMLElement {
-  const newestFirst = [...history].reverse();
-  return h(
-    'section',
-    { class: 'card panel', 'aria-labelledby': 'catalog-history-h', 'data-testid': 'catalog-history' },
-    h('h2', { id: 'catalog-history-h' }, t('catalog.history')),
-    history.length === 0
-      ? h('p', { class: 'muted' }, t('catalog.historyNone'))
-      : h(
-          'ol',
-          { class: 'timeline', reversed: true },
-          newestFirst.map((v) =>
-            h(
-              'li',
-              { 'data-testid': 'catalog-version', 'data-version': v.version },
-              h(
-                'div',
-                { class: 'timeline-head' },
-                h('strong', {}, t('catalog.versionN', { n: fmtInt(v.version) })),
-                ' · ',
-                t('catalog.effectiveOn', { date: fmtDate(v.effective) }),
-                h('span', { class: 'muted' }, ` · ${t('catalog.recordedBy', { actor: v.actor || t('state.none'), time: fmtDateTime(v.recorded_at) })}`),
-              ),
-              v.reason && h('p', { class: 'timeline-reason', 'data-testid': 'catalog-version-reason' }, h('span', { class: 'muted' }, `${t('catalog.field.reason')}: `), v.reason),
-              v.version === 1 && h('p', { class: 'muted' }, t('catalog.created')),
-              v.changes.length > 0 ? h('div', { class: 'table-wrap' }, changesTable(v)) : h('p', { class: 'muted' }, t('catalog.noChanges')),
-            ),
-          ),
-        ),
-  );
 }

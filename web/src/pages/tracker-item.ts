@@ -11,12 +11,10 @@ import {
   itemFields,
   trackerApi,
   type Attachment,
-  type FieldChange,
   type ItemDetail,
   type ItemKind,
   type ItemRecord,
   type ItemState,
-  type ItemVersion,
   type ItemWrite,
   type Obligation,
   type Recurrence,
@@ -24,6 +22,7 @@ import {
   type Timeliness,
   type TrackerLevel,
 } from '../tracker-api';
+import { historySection } from '../components/history';
 import { h, mount } from '../dom';
 import { busy, formMessage } from '../forms';
 import { fmtDate, fmtDateTime, fmtDec, fmtInt, t, type Key } from '../i18n';
@@ -234,7 +233,18 @@ function render(outlet: HTMLElement, ctx: RouteContext, asOf: string | undefined
     r.can_edit && editSection(data, ctx.signal, flash?.form === 'edit' ? flash.text : '', refresh),
     r.can_report && reportForm(r, ctx.signal, flash?.form === 'report' ? flash.text : '', refresh),
     reportsSection(r),
-    historySection(r.history, unitName),
+    historySection({
+      id: 'nq57',
+      register: 'tracker',
+      versions: r.history,
+      fieldLabel,
+      changeValue: (field, value) => changeValue(field, value, (code) => unitName(code)),
+      itemAttrs: (v) => ({ 'data-adjusted': String(v.adjusted), class: v.adjusted ? 'adjusted' : null }),
+      badges: (v) => v.adjusted && [' ', h('span', { class: 'badge badge-adjusted' }, t('tracker.adjustment'))],
+      notes: (v) =>
+        v.approval && h('p', { class: 'timeline-reason', 'data-testid': 'nq57-version-approval' }, h('span', { class: 'muted' }, `${fieldLabel('approval')}: `), v.approval),
+      rowClass: (_v, field) => (adjustmentFields.includes(field as (typeof adjustmentFields)[number]) ? 'adjusted-field' : null),
+    }),
   );
   titled(outlet, r.title);
   // Units' names for the cooperating units, once known (codes are enough meanwhile).
@@ -922,72 +932,4 @@ function changeValue(field: string, value: unknown, unitName: (code: string) => 
   if (field === 'lead_unit') return `${unitName(s)} (${s})`;
   if (/^\d{4}-\d{2}-\d{2}$/.test(s)) return fmtDate(s);
   return s;
-}
-
-function changesTable(v: ItemVersion, unitName: (code: string) => string): HTMLElement {
-  const first = v.version === 1;
-  return h(
-    'table',
-    { class: 'data changes', 'data-testid': 'nq57-changes' },
-    h('caption', { class: 'visually-hidden' }, t('tracker.changesOf', { n: fmtInt(v.version) })),
-    h(
-      'thead',
-      {},
-      h(
-        'tr',
-        {},
-        h('th', { scope: 'col' }, t('catalog.change.field')),
-        !first && h('th', { scope: 'col' }, t('catalog.change.before')),
-        h('th', { scope: 'col' }, first ? t('catalog.change.value') : t('catalog.change.after')),
-      ),
-    ),
-    h(
-      'tbody',
-      {},
-      v.changes.map((c: FieldChange) =>
-        h(
-          'tr',
-          { 'data-field': c.field, class: adjustmentFields.includes(c.field as (typeof adjustmentFields)[number]) && !first ? 'adjusted-field' : null },
-          h('th', { scope: 'row' }, fieldLabel(c.field)),
-          !first && h('td', { class: 'before' }, changeValue(c.field, c.before, unitName)),
-          h('td', { class: 'after' }, changeValue(c.field, c.after, unitName)),
-        ),
-      ),
-    ),
-  );
-}
-
-function historySection(history: ItemVersion[], unitName: (code: string, name?: string | null) => string): HTMLElement {
-  const newestFirst = [...history].sort((a, b) => b.version - a.version);
-  const name = (code: string) => unitName(code);
-  return h(
-    'section',
-    { class: 'card panel', 'aria-labelledby': 'nq57-history-h', 'data-testid': 'nq57-history' },
-    h('h2', { id: 'nq57-history-h' }, t('tracker.history')),
-    history.length === 0
-      ? h('p', { class: 'muted' }, t('tracker.historyNone'))
-      : h(
-          'ol',
-          { class: 'timeline', reversed: true },
-          newestFirst.map((v) =>
-            h(
-              'li',
-              { 'data-testid': 'nq57-version', 'data-version': v.version, 'data-adjusted': String(v.adjusted), class: v.adjusted ? 'adjusted' : null },
-              h(
-                'div',
-                { class: 'timeline-head' },
-                h('strong', {}, t('tracker.versionN', { n: fmtInt(v.version) })),
-                v.adjusted && [' ', h('span', { class: 'badge badge-adjusted' }, t('tracker.adjustment'))],
-                ' · ',
-                t('tracker.effectiveOn', { date: fmtDate(v.effective) }),
-                h('span', { class: 'muted' }, ` · ${t('tracker.recordedBy', { actor: v.actor || t('state.none'), time: fmtDateTime(v.recorded_at) })}`),
-              ),
-              v.reason && h('p', { class: 'timeline-reason', 'data-testid': 'nq57-version-reason' }, h('span', { class: 'muted' }, `${fieldLabel('reason')}: `), v.reason),
-              v.approval && h('p', { class: 'timeline-reason', 'data-testid': 'nq57-version-approval' }, h('span', { class: 'muted' }, `${fieldLabel('approval')}: `), v.approval),
-              v.version === 1 && h('p', { class: 'muted' }, t('tracker.created')),
-              v.changes.length > 0 ? h('div', { class: 'table-wrap' }, changesTable(v, name)) : h('p', { class: 'muted' }, t('tracker.noChanges')),
-            ),
-          ),
-        ),
-  );
 }
