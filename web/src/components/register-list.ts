@@ -263,3 +263,140 @@ export function importPanel(o: ImportPanelOptions): HTMLElement {
   );
   return h('details', { class: 'card panel', 'data-testid': `${id}-import-panel` }, h('summary', {}, h('h2', {}, t(o.texts.title))), form);
 }
+
+/** Rows a list page asks for at once. */
+export const listPageSize = 50;
+
+/** The filters in the address (a filter not there is ''); the page drops values its API does not know. */
+export function addressFilters<K extends string>(keys: readonly K[]): Filters<K> {
+  const p = new URLSearchParams(location.search);
+  return Object.fromEntries(keys.map((k) => [k, p.get(k) ?? ''])) as Filters<K>;
+}
+
+export interface RegisterListOptions<K extends string, R> {
+  /** Starts the ids and test ids: `${id}-q`, `${id}-search`, `${id}-count`, `${id}-more`, … */
+  id: string;
+  /** Whose texts the list shows: `${register}.search`, `${register}.more`, … */
+  register: 'catalog' | 'tracker';
+  signal: AbortSignal;
+  keys: readonly K[];
+  /** The filters the page was loaded with; the list keeps them as the reader changes them. */
+  filters: Filters<K>;
+  /** Filters the reset leaves as they are (the as-of date). */
+  keep?: readonly K[];
+  /** Each select's filter, label and element, in the bar's order after the search box. */
+  selects: [K, string, HTMLSelectElement][];
+  /** The first page, as the page was loaded with. */
+  first: Page<R>;
+  /** Reads a page of rows for the API's query. */
+  fetch: (query: URLSearchParams) => Promise<Page<R>>;
+  row: (r: R) => HTMLElement;
+  table: { class: string; testid: string; columns: [Key, string][] };
+  /** The register's import and export. */
+  sheet: { import: ImportPanelOptions['upload']; exportUrl: (format: ImportFormat) => string };
+  /** Whether the account may import (the server checks each row). */
+  mayImport: boolean;
+  /** Actions before the exports (a new entry), or false. */
+  actions?: HTMLElement | false;
+  /** Called when a select changed, before the reload. */
+  onSelect?: (key: K) => void;
+  /** Called when the reset cleared the filters and their fields, before the reload. */
+  onReset?: () => void;
+  /** Called after the rows are drawn. */
+  afterRender?: () => void;
+  /** What holds the count line (default: the count alone). */
+  meta?: (count: HTMLElement) => HTMLElement;
+}
+
+/**
+ * A register's list below its heading and tabs: the actions (exports), the import panel for
+ * accounts that may import, the filter bar (a search, the page's selects, a reset), the count and
+ * the table with its "more". `render` draws the first page once the nodes are in the page.
+ */
+export function registerList<K extends string, R>(o: RegisterListOptions<K | 'q', R>): { nodes: HTMLElement[]; render: () => void } {
+  const { id, register, keys, filters } = o;
+  const search = input(`${id}-q`, {
+    type: 'search',
+    value: filters.q,
+    autocomplete: 'off',
+    placeholder: t(`${register}.searchPlaceholder`),
+    'data-testid': `${id}-search`,
+  });
+  const count = h('p', { role: 'status', class: 'muted', 'data-testid': `${id}-count` });
+  const tbody = h('tbody');
+  const tableWrap = h('div', { class: 'card table-wrap', 'data-testid': `${id}-table-wrap` });
+  const more = h('button', { type: 'button', class: 'button button-secondary', 'data-testid': `${id}-more` }, t(`${register}.more`));
+
+  const list = pagedRows({
+    signal: o.signal,
+    first: o.first,
+    fetch: (cursor) => o.fetch(pageQuery(keys, filters, listPageSize, cursor)),
+    row: o.row,
+    cols: o.table.columns.length,
+    texts: { noMatch: `${register}.noMatch`, shown: `${register}.shown`, shownMore: `${register}.shownMore` },
+    tbody,
+    tableWrap,
+    count,
+    more,
+    beforeReload: () => writeFilters(keys, filters),
+    afterRender: o.afterRender,
+  });
+  const reload = list.reload;
+  const cancelTyped = onSearchTyped(search, o.signal, (q) => {
+    filters.q = q;
+    void reload();
+  });
+  for (const [key, , el] of o.selects) {
+    el.addEventListener('change', () => {
+      filters[key] = el.value;
+      o.onSelect?.(key);
+      void reload();
+    });
+  }
+  const reset = resetButton(
+    `${id}-reset`,
+    t(`${register}.reset`),
+    () => {
+      for (const k of keys) if (!o.keep?.includes(k)) filters[k] = '';
+      search.value = '';
+      for (const [, , el] of o.selects) el.value = '';
+      o.onReset?.();
+    },
+    reload,
+  );
+  mount(tableWrap, listTable({ class: o.table.class, testid: o.table.testid }, t(`${register}.caption`), o.table.columns, tbody));
+
+  const exportLink = (format: ImportFormat, label: Key) =>
+    h('a', { class: 'button button-secondary', href: o.sheet.exportUrl(format), download: '', 'data-testid': `${id}-export-${format}` }, t(label));
+  const nodes = [
+    h('div', { class: 'page-actions' }, o.actions, exportLink('csv', `${register}.exportCsv`), exportLink('xlsx', `${register}.exportXlsx`)),
+    o.mayImport &&
+      importPanel({
+        id,
+        texts: {
+          title: `${register}.import`,
+          lead: `${register}.importLead`,
+          rejected: `${register}.importRejected`,
+          written: `${register}.importWritten`,
+          dry: `${register}.importDry`,
+        },
+        upload: o.sheet.import,
+        onWritten: reload,
+      }),
+    filterForm(
+      `toolbar ${id}-filters`,
+      [[t(`${register}.search`), search], ...o.selects.map(([, label, el]): [string, Control] => [label, el])],
+      reset,
+      () => {
+        // Enter in the search box searches at once.
+        cancelTyped();
+        filters.q = search.value;
+        void reload();
+      },
+    ),
+    o.meta ? o.meta(count) : count,
+    tableWrap,
+    h('p', {}, more),
+  ].filter((n): n is HTMLElement => !!n);
+  return { nodes, render: list.render };
+}

@@ -16,9 +16,8 @@ import {
   type Programme,
   type TrackerLevel,
 } from '../tracker-api';
-import { filterForm, importPanel, listTable, onSearchTyped, pagedRows, pageQuery, resetButton, select, writeFilters } from '../components/register-list';
+import { addressFilters, listPageSize, pageQuery, registerList, select } from '../components/register-list';
 import { h, mount } from '../dom';
-import { input } from '../forms';
 import { fmtDate, t } from '../i18n';
 import { loadPage, pageHead, titled } from '../page';
 import { go, type RouteContext } from '../router';
@@ -37,22 +36,16 @@ import {
   unitShortName,
 } from './tracker-common';
 
-const pageSize = 50;
 const filterKeys = ['kind', 'programme', 'level', 'unit', 'sector', 'status', 'q', 'as_of'] as const;
 type Filters = Record<(typeof filterKeys)[number], string>;
 
 function readFilters(): Filters {
-  const p = new URLSearchParams(location.search);
-  const f = Object.fromEntries(filterKeys.map((k) => [k, p.get(k) ?? ''])) as Filters;
+  const f = addressFilters(filterKeys);
   if (!itemKinds.includes(f.kind as ItemKind)) f.kind = '';
   if (!trackerLevels.includes(f.level as TrackerLevel)) f.level = '';
   if (!derivedStatuses.includes(f.status as DerivedStatus)) f.status = '';
   f.as_of = asOfFromAddress();
   return f;
-}
-
-function apiQuery(f: Filters, cursor?: string): URLSearchParams {
-  return pageQuery(filterKeys, f, pageSize, cursor);
 }
 
 interface Data {
@@ -75,7 +68,7 @@ export async function trackerListPage(outlet: HTMLElement, { signal }: RouteCont
       const [programmes, summary, page, info] = await Promise.all([
         trackerApi.programmes(),
         trackerApi.summary(readAsOf()),
-        trackerApi.items(apiQuery(filters)),
+        trackerApi.items(pageQuery(filterKeys, filters, listPageSize)),
         api.info(),
       ]);
       const province = info.province.name;
@@ -96,28 +89,9 @@ function canImport(): boolean {
 
 function render(outlet: HTMLElement, signal: AbortSignal, data: Data): void {
   const filters = { ...data.filters };
-
-  const search = input('nq57-q', {
-    type: 'search',
-    value: filters.q,
-    autocomplete: 'off',
-    placeholder: t('tracker.searchPlaceholder'),
-    'data-testid': 'nq57-search',
-  });
   const all = t('tracker.all');
-  const kind = select('nq57-kind', itemKinds.map((k) => [k, kindLabel(k)]), filters.kind, all);
-  const programme = select('nq57-programme', data.programmes.map((p) => [p.code, `${p.code} · ${p.name}`]), filters.programme, all);
-  const level = select('nq57-level', trackerLevels.map((l) => [l, levelLabel(l)]), filters.level, all);
-  const unit = select('nq57-unit', data.units.map((u) => [u.code, u.name]), filters.unit, all);
-  const sector = select('nq57-sector', data.sectors.map((s) => [s, s]), filters.sector, all);
-  const status = select('nq57-status', derivedStatuses.map((s) => [s, statusLabel(s)]), filters.status, all);
-  const count = h('p', { role: 'status', class: 'muted', 'data-testid': 'nq57-count' });
-  const tbody = h('tbody');
-  const tableWrap = h('div', { class: 'card table-wrap', 'data-testid': 'nq57-table-wrap' });
-  const more = h('button', { type: 'button', class: 'button button-secondary', 'data-testid': 'nq57-more' }, t('tracker.more'));
   const asOfNote = h('p', { class: 'muted', 'data-testid': 'nq57-list-asof' });
 
-  const cols = 7;
   function row(r: ItemRecord): HTMLElement {
     const href = itemHref(r.code, filters.as_of);
     return h(
@@ -142,56 +116,28 @@ function render(outlet: HTMLElement, signal: AbortSignal, data: Data): void {
     );
   }
 
-  const list = pagedRows({
+  const list = registerList({
+    id: 'nq57',
+    register: 'tracker',
     signal,
+    keys: filterKeys,
+    filters,
+    keep: ['as_of'],
+    selects: [
+      ['kind', t('tracker.field.kind'), select('nq57-kind', itemKinds.map((k) => [k, kindLabel(k)]), filters.kind, all)],
+      ['programme', t('tracker.field.programme'), select('nq57-programme', data.programmes.map((p) => [p.code, `${p.code} · ${p.name}`]), filters.programme, all)],
+      ['level', t('tracker.field.level'), select('nq57-level', trackerLevels.map((l) => [l, levelLabel(l)]), filters.level, all)],
+      ['unit', t('tracker.field.lead_unit'), select('nq57-unit', data.units.map((u) => [u.code, u.name]), filters.unit, all)],
+      ['sector', t('tracker.field.sector'), select('nq57-sector', data.sectors.map((s) => [s, s]), filters.sector, all)],
+      ['status', t('tracker.field.status'), select('nq57-status', derivedStatuses.map((s) => [s, statusLabel(s)]), filters.status, all)],
+    ],
     first: data,
-    fetch: (cursor) => trackerApi.items(apiQuery(filters, cursor)),
+    fetch: trackerApi.items,
     row,
-    cols,
-    texts: { noMatch: 'tracker.noMatch', shown: 'tracker.shown', shownMore: 'tracker.shownMore' },
-    tbody,
-    tableWrap,
-    count,
-    more,
-    beforeReload: () => writeFilters(filterKeys, filters),
-    afterRender: () => {
-      asOfNote.textContent = t('tracker.statusAsOf', { date: fmtDate(filters.as_of || readAsOf()) });
-    },
-  });
-  const reload = list.reload;
-  const cancelTyped = onSearchTyped(search, signal, (q) => {
-    filters.q = q;
-    void reload();
-  });
-  const onChange = (key: keyof Filters, el: HTMLSelectElement) =>
-    el.addEventListener('change', () => {
-      filters[key] = el.value;
-      void reload();
-    });
-  onChange('kind', kind);
-  onChange('programme', programme);
-  onChange('level', level);
-  onChange('unit', unit);
-  onChange('sector', sector);
-  onChange('status', status);
-
-  const reset = resetButton(
-    'nq57-reset',
-    t('tracker.reset'),
-    () => {
-      for (const k of filterKeys) if (k !== 'as_of') filters[k] = '';
-      search.value = '';
-      for (const el of [kind, programme, level, unit, sector, status]) el.value = '';
-    },
-    reload,
-  );
-
-  mount(
-    tableWrap,
-    listTable(
-      { class: 'data nq57-list', testid: 'nq57-table' },
-      t('tracker.caption'),
-      [
+    table: {
+      class: 'data nq57-list',
+      testid: 'nq57-table',
+      columns: [
         ['tracker.col.codeKind', ''],
         ['tracker.field.title', ''],
         ['tracker.field.level', ''],
@@ -200,49 +146,16 @@ function render(outlet: HTMLElement, signal: AbortSignal, data: Data): void {
         ['tracker.field.status', ''],
         ['tracker.col.percent', 'num'],
       ],
-      tbody,
-    ),
-  );
+    },
+    sheet: trackerApi,
+    mayImport: canImport(),
+    afterRender: () => {
+      asOfNote.textContent = t('tracker.statusAsOf', { date: fmtDate(filters.as_of || readAsOf()) });
+    },
+    meta: (count) => h('div', { class: 'list-meta' }, count, asOfNote),
+  });
 
-  mount(
-    outlet,
-    pageHead(t('tracker.listTitle'), t('tracker.listLead')),
-    trackerTabs('tasks', filters.as_of),
-    h(
-      'div',
-      { class: 'page-actions' },
-      h('a', { class: 'button button-secondary', href: trackerApi.exportUrl('csv'), download: '', 'data-testid': 'nq57-export-csv' }, t('tracker.exportCsv')),
-      h('a', { class: 'button button-secondary', href: trackerApi.exportUrl('xlsx'), download: '', 'data-testid': 'nq57-export-xlsx' }, t('tracker.exportXlsx')),
-    ),
-    canImport() &&
-      importPanel({
-        id: 'nq57',
-        texts: { title: 'tracker.import', lead: 'tracker.importLead', rejected: 'tracker.importRejected', written: 'tracker.importWritten', dry: 'tracker.importDry' },
-        upload: trackerApi.import,
-        onWritten: reload,
-      }),
-    filterForm(
-      'toolbar nq57-filters',
-      [
-        [t('tracker.search'), search],
-        [t('tracker.field.kind'), kind],
-        [t('tracker.field.programme'), programme],
-        [t('tracker.field.level'), level],
-        [t('tracker.field.lead_unit'), unit],
-        [t('tracker.field.sector'), sector],
-        [t('tracker.field.status'), status],
-      ],
-      reset,
-      () => {
-        cancelTyped();
-        filters.q = search.value;
-        void reload();
-      },
-    ),
-    h('div', { class: 'list-meta' }, count, asOfNote),
-    tableWrap,
-    h('p', {}, more),
-  );
+  mount(outlet, pageHead(t('tracker.listTitle'), t('tracker.listLead')), trackerTabs('tasks', filters.as_of), list.nodes);
   list.render();
   titled(outlet, t('tracker.listTitle'));
 }
