@@ -5,13 +5,14 @@
 
 import { api } from '../api';
 import { catalogApi, type CatalogCounts, type CatalogSummary } from '../catalog-api';
-import { escapeHtml, h, mount } from '../dom';
-import { fmtDate, fmtDec, fmtInt, lang, locale, t, type Key } from '../i18n';
+import { h, mount } from '../dom';
+import { fmtDate, fmtDec, fmtInt, t, type Key } from '../i18n';
 import { loadPage, pageHead, titled } from '../page';
 import { go, type RouteContext } from '../router';
-import { num, sentence, statCard } from '../components/figures';
+import { donutOption, labelWidth, monthLabel, monthsOption, num, sentence, stackedBarsOption, statCard } from '../components/figures';
 import { catalogChart } from './catalog-charts';
-import { catalogTabs, isoDate, today, unitShortName } from './catalog-common';
+import { catalogTabs, unitShortName } from './catalog-common';
+import { asOfForm, readAsOf } from './tracker-common';
 
 const seriesStart = '2024-01';
 
@@ -22,11 +23,6 @@ interface Data {
   series: { as_of: string; total: CatalogCounts }[];
 }
 
-function readAsOf(): string {
-  const v = new URLSearchParams(location.search).get('as_of') ?? '';
-  return isoDate.test(v) && plausible(v) ? v : today();
-}
-
 /** The first month of the progress chart: January 2024, or later so the series has at most 120 months (the API's limit). */
 function seriesFrom(to: string): string {
   const [y, m] = to.split('-').map(Number);
@@ -34,12 +30,6 @@ function seriesFrom(to: string): string {
   const earliest = `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
   if (to < seriesStart) return to;
   return earliest > seriesStart ? earliest : seriesStart;
-}
-
-/** Dates a person means (a half-typed year such as 0002 is not one). */
-function plausible(date: string): boolean {
-  const year = Number(date.slice(0, 4));
-  return year >= 2000 && year <= 2100;
 }
 
 export async function catalogSummaryPage(outlet: HTMLElement, { signal }: RouteContext): Promise<void> {
@@ -61,32 +51,8 @@ function card(testid: string, label: string, value: (Node | string)[], ...detail
   return statCard(testid, label, value, details);
 }
 
-/** "10/2025" or "Oct 2025" for a month-end date. */
-function monthLabel(iso: string): string {
-  const [y, m] = iso.split('-').map(Number);
-  if (lang() === 'vi') return `${String(m).padStart(2, '0')}/${y}`;
-  return new Intl.DateTimeFormat(locale(), { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(Date.UTC(y, m - 1, 1));
-}
-
-/** Room for the category names of a bar chart: at most a third of a narrow chart. */
-function labelWidth(el: HTMLElement): number {
-  return Math.round(Math.max(90, Math.min(240, el.clientWidth * 0.34)));
-}
-
 function render(outlet: HTMLElement, signal: AbortSignal, asOf: string, { province, summary, series }: Data): void {
   const c = summary.total;
-  const date = h('input', { id: 'catalog-asof', name: 'as_of', type: 'date', value: asOf, min: '2000-01-01', max: '2100-12-31', required: true, 'data-testid': 'catalog-asof' });
-  let timer = 0;
-  const apply = () => {
-    clearTimeout(timer);
-    if (isoDate.test(date.value) && plausible(date.value) && date.value !== asOf) go(`/catalog/summary?as_of=${date.value}`);
-  };
-  date.addEventListener('change', () => {
-    clearTimeout(timer);
-    timer = window.setTimeout(apply, 400);
-  });
-  signal.addEventListener('abort', () => clearTimeout(timer));
-
   const statusChart = h('div', { class: 'chart', 'data-testid': 'chart-catalog-status' });
   const sectorChart = h('div', { class: 'chart chart-tall', 'data-testid': 'chart-catalog-sectors' });
   const ownerChart = h('div', { class: 'chart chart-tall', 'data-testid': 'chart-catalog-owners' });
@@ -96,19 +62,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string, { provin
     outlet,
     pageHead(t('catalog.summaryTitle'), t('catalog.summaryLead', { date: fmtDate(summary.as_of) })),
     catalogTabs('summary'),
-    h(
-      'form',
-      {
-        class: 'toolbar',
-        onsubmit: (e: Event) => {
-          e.preventDefault();
-          apply();
-        },
-      },
-      h('div', { class: 'field' }, h('label', { for: 'catalog-asof' }, t('catalog.asOf')), date),
-      h('button', { type: 'submit', class: 'button button-secondary', 'data-testid': 'catalog-asof-apply' }, t('catalog.asOfApply')),
-      h('p', { class: 'muted', 'data-testid': 'catalog-summary-date' }, t('catalog.asOfShown', { date: fmtDate(summary.as_of) })),
-    ),
+    asOfForm('catalog-asof', asOf, t('catalog.asOfShown', { date: fmtDate(summary.as_of) }), (date) => go(`/catalog/summary?as_of=${date}`), signal, 'catalog-summary-date'),
     h(
       'div',
       { class: 'cards' },
@@ -158,30 +112,19 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string, { provin
   );
   titled(outlet, t('catalog.summaryTitle'));
 
-  const tooltipNumber = (v: unknown) => fmtInt(Number(v));
   const statusParts: [Key, number][] = [
     ['catalog.consolidation.merged', c.databases_merged],
     ['catalog.consolidation.not_merged', c.databases_not_merged],
     ['catalog.status.under_construction', c.databases_under_construction],
     ['catalog.status.planned', c.databases_planned],
   ];
-  catalogChart(statusChart, signal).update({
-    tooltip: { trigger: 'item', valueFormatter: tooltipNumber },
-    legend: { bottom: 0, type: 'scroll' },
-    series: [
-      {
-        type: 'pie',
-        name: t('catalog.kindPlural.database'),
-        radius: ['40%', '64%'],
-        center: ['50%', '44%'],
-        itemStyle: { borderColor: '#fff', borderWidth: 2 },
-        label: { position: 'inside', formatter: (p) => fmtInt(Number(p.value)), fontWeight: 700, color: '#fff' },
-        data: statusParts
-          .map(([key, value], i) => ({ name: t(key), value, itemStyle: { color: ['#14a38b', '#f5a300', '#0b5cad', '#8aa1b8'][i] } }))
-          .filter((d) => d.value > 0),
-      },
-    ],
-  });
+  catalogChart(statusChart, signal).update(
+    donutOption(
+      t('catalog.kindPlural.database'),
+      '44%',
+      statusParts.map(([key, value], i) => ({ name: t(key), value, itemStyle: { color: ['#14a38b', '#f5a300', '#0b5cad', '#8aa1b8'][i] } })),
+    ),
+  );
 
   // Stacks of databases by status; the same four colours in both bar charts.
   const stacks: { key: Key; value: (x: CatalogCounts) => number; color: string }[] = [
@@ -190,54 +133,27 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string, { provin
     { key: 'catalog.status.under_construction', value: (x) => x.databases_under_construction, color: '#0b5cad' },
     { key: 'catalog.status.planned', value: (x) => x.databases_planned, color: '#8aa1b8' },
   ];
+  /** Bars of `rows`' databases by status, plus `more` (the owners' platforms). */
+  function statusBars<X extends CatalogCounts>(el: HTMLElement, rows: X[], label: (x: X) => string, stack: string, barMaxWidth: number, more: { name: string; color: string; data: number[] }[] = []) {
+    catalogChart(el, signal).update(
+      stackedBarsOption({
+        categories: rows.map(label),
+        labelWidth: labelWidth(el, 240, 0.34),
+        stack,
+        barMaxWidth,
+        bars: [...stacks.map((s) => ({ name: t(s.key), color: s.color, data: rows.map((x) => s.value(x)) })), ...more],
+      }),
+    );
+  }
+
   const sectors = [...summary.by_sector].filter((s) => s.databases > 0).sort((a, b) => a.databases - b.databases || b.sector.localeCompare(a.sector, 'vi'));
-  catalogChart(sectorChart, signal).update({
-    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: tooltipNumber },
-    legend: { top: 0, type: 'scroll' },
-    grid: { left: 8, right: 24, top: 36, bottom: 8, containLabel: true },
-    xAxis: { type: 'value', minInterval: 1, axisLabel: { formatter: (v: number) => fmtInt(v) } },
-    yAxis: { type: 'category', data: sectors.map((s) => s.sector), axisTick: { show: false }, axisLabel: { width: labelWidth(sectorChart), overflow: 'truncate' } },
-    series: stacks.map((s) => ({
-      type: 'bar' as const,
-      name: t(s.key),
-      stack: 'databases',
-      color: s.color,
-      barMaxWidth: 18,
-      data: sectors.map((x) => s.value(x)),
-    })),
-  });
+  statusBars(sectorChart, sectors, (s) => s.sector, 'databases', 18);
 
   const owners = [...summary.by_owner]
     .map((o) => ({ ...o, label: unitShortName(o.owner_name || o.owner, province), all: o.databases + o.platforms }))
     .filter((o) => o.all > 0)
     .sort((a, b) => a.all - b.all || b.label.localeCompare(a.label, 'vi'));
-  catalogChart(ownerChart, signal).update({
-    tooltip: {
-      trigger: 'axis',
-      axisPointer: { type: 'shadow' },
-      valueFormatter: tooltipNumber,
-    },
-    legend: { top: 0, type: 'scroll' },
-    grid: { left: 8, right: 24, top: 36, bottom: 8, containLabel: true },
-    xAxis: { type: 'value', minInterval: 1, axisLabel: { formatter: (v: number) => fmtInt(v) } },
-    yAxis: {
-      type: 'category',
-      data: owners.map((o) => o.label),
-      axisTick: { show: false },
-      axisLabel: { width: labelWidth(ownerChart), overflow: 'truncate' },
-    },
-    series: [
-      ...stacks.map((s) => ({
-        type: 'bar' as const,
-        name: t(s.key),
-        stack: 'entries',
-        color: s.color,
-        barMaxWidth: 16,
-        data: owners.map((x) => s.value(x)),
-      })),
-      { type: 'bar' as const, name: t('catalog.kindPlural.platform'), stack: 'entries', color: '#7a5cc2', barMaxWidth: 16, data: owners.map((x) => x.platforms) },
-    ],
-  });
+  statusBars(ownerChart, owners, (o) => o.label, 'entries', 16, [{ name: t('catalog.kindPlural.platform'), color: '#7a5cc2', data: owners.map((x) => x.platforms) }]);
 
   const lines: { key: Key; value: (x: CatalogCounts) => number }[] = [
     { key: 'catalog.line.databasesInUse', value: (x) => x.databases_in_use },
@@ -245,26 +161,12 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string, { provin
     { key: 'catalog.line.platformsInUse', value: (x) => x.platforms_in_use },
     { key: 'catalog.line.nationalConnected', value: (x) => x.national_connected },
   ];
-  catalogChart(progressChart, signal).update({
-    tooltip: {
-      trigger: 'axis',
-      formatter: (params) => {
-        const list = Array.isArray(params) ? params : [params];
-        const head = escapeHtml(String(list[0]?.name ?? ''));
-        return [head, ...list.map((p) => `${p.marker ?? ''}${escapeHtml(p.seriesName ?? '')}: <b>${fmtInt(Number(p.value))}</b>`)].join('<br>');
-      },
-    },
-    legend: { top: 0, type: 'scroll' },
-    grid: { left: 8, right: 24, top: 40, bottom: 8, containLabel: true },
-    xAxis: { type: 'category', boundaryGap: false, data: series.map((s) => monthLabel(s.as_of)) },
-    yAxis: { type: 'value', minInterval: 1, axisLabel: { formatter: (v: number) => fmtInt(v) } },
-    series: lines.map((l) => ({
-      type: 'line' as const,
-      name: t(l.key),
-      showSymbol: series.length <= 24,
-      data: series.map((s) => l.value(s.total)),
-    })),
-  });
+  catalogChart(progressChart, signal).update(
+    monthsOption(
+      series.map((s) => monthLabel(s.as_of)),
+      lines.map((l) => ({ type: 'line' as const, name: t(l.key), showSymbol: series.length <= 24, data: series.map((s) => l.value(s.total)) })),
+    ),
+  );
 }
 
 /** The figures by sector as a table (also what screen readers use instead of the charts). */

@@ -6,11 +6,11 @@
 
 import { api } from '../api';
 import { trackerApi, type Counts, type DerivedStatus, type Group, type TrackerSummary } from '../tracker-api';
-import { escapeHtml, h, mount } from '../dom';
+import { h, mount } from '../dom';
 import { fmtDate, fmtInt, t, type Key } from '../i18n';
 import { loadPage, pageHead, titled } from '../page';
 import { go, type RouteContext } from '../router';
-import { num, sentence, statCard } from '../components/figures';
+import { donutOption, monthsOption, num, sentence, stackedBarsOption, statCard } from '../components/figures';
 import { trackerChart } from './tracker-charts';
 import {
   asOfForm,
@@ -150,84 +150,37 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string, { provin
   );
   titled(outlet, t('tracker.boardTitle'));
 
-  const tooltipNumber = (v: unknown) => fmtInt(Number(v));
-
   // Items (targets and tasks) by derived status.
   const order: DerivedStatus[] = ['completed_on_time', 'completed_late', 'in_progress', 'overdue', 'not_started', 'cancelled'];
   const byStatus = new Map(summary.by_status.map((g) => [g.key, g]));
-  trackerChart(statusChart, signal).update({
-    tooltip: { trigger: 'item', valueFormatter: tooltipNumber },
-    legend: { bottom: 0, type: 'scroll' },
-    series: [
-      {
-        type: 'pie',
-        name: t('tracker.chart.status'),
-        radius: ['40%', '64%'],
-        center: ['50%', '42%'],
-        itemStyle: { borderColor: '#fff', borderWidth: 2 },
-        label: { position: 'inside', formatter: (p) => fmtInt(Number(p.value)), fontWeight: 700, color: '#fff' },
-        data: order
-          .map((s) => {
-            const g = byStatus.get(s);
-            const value = g ? statusCount(g.tasks, s) + statusCount(g.targets, s) : 0;
-            return { name: statusLabel(s), value, code: s, itemStyle: { color: statusColor[s] } };
-          })
-          .filter((d) => d.value > 0),
-      },
-    ],
-  });
+  trackerChart(statusChart, signal).update(
+    donutOption(
+      t('tracker.chart.status'),
+      '42%',
+      order.map((s) => {
+        const g = byStatus.get(s);
+        const value = g ? statusCount(g.tasks, s) + statusCount(g.targets, s) : 0;
+        return { name: statusLabel(s), value, code: s, itemStyle: { color: statusColor[s] } };
+      }),
+    ),
+  );
 
-  // Stacks shared by the programme and unit charts (tasks and targets together).
-  const stacks: { status: DerivedStatus; value: (g: Group) => number }[] = order
-    .filter((s) => s !== 'cancelled')
-    .map((s) => ({ status: s, value: (g: Group) => statusCount(g.tasks, s) + statusCount(g.targets, s) }));
+  // Stacks shared by the programme and unit charts (tasks and targets together); each bar carries its code for the click.
+  const stacks = <G extends Group>(groups: G[]) =>
+    order
+      .filter((s) => s !== 'cancelled')
+      .map((s) => ({ name: statusLabel(s), color: statusColor[s], data: groups.map((g) => ({ value: statusCount(g.tasks, s) + statusCount(g.targets, s), code: g.key })) }));
 
   const programmes = summary.by_programme.filter((g) => g.tasks.total + g.targets.total > 0);
   const programmeC = trackerChart(programmeChart, signal);
-  programmeC.update({
-    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: tooltipNumber },
-    legend: { top: 0, type: 'scroll' },
-    grid: { left: 8, right: 24, top: 36, bottom: 8, containLabel: true },
-    xAxis: { type: 'value', minInterval: 1, axisLabel: { formatter: (v: number) => fmtInt(v) } },
-    yAxis: {
-      type: 'category',
-      data: programmes.map((g) => g.key),
-      axisTick: { show: false },
-      axisLabel: { width: labelWidth(programmeChart), overflow: 'truncate' },
-    },
-    series: stacks.map((s) => ({
-      type: 'bar' as const,
-      name: statusLabel(s.status),
-      stack: 'items',
-      color: statusColor[s.status],
-      barMaxWidth: 28,
-      data: programmes.map((g) => ({ value: s.value(g), code: g.key })),
-    })),
-  });
+  programmeC.update(
+    stackedBarsOption({ categories: programmes.map((g) => g.key), labelWidth: labelWidth(programmeChart), stack: 'items', barMaxWidth: 28, bars: stacks(programmes) }),
+  );
   programmeC.onClick((code) => go(listHref({ programme: code, as_of: at })));
 
   units.sort((a, b) => a.all - b.all || b.label.localeCompare(a.label, 'vi'));
   const unitC = trackerChart(unitChart, signal);
-  unitC.update({
-    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: tooltipNumber },
-    legend: { top: 0, type: 'scroll' },
-    grid: { left: 8, right: 24, top: 36, bottom: 8, containLabel: true },
-    xAxis: { type: 'value', minInterval: 1, axisLabel: { formatter: (v: number) => fmtInt(v) } },
-    yAxis: {
-      type: 'category',
-      data: units.map((g) => g.label),
-      axisTick: { show: false },
-      axisLabel: { width: labelWidth(unitChart), overflow: 'truncate' },
-    },
-    series: stacks.map((s) => ({
-      type: 'bar' as const,
-      name: statusLabel(s.status),
-      stack: 'items',
-      color: statusColor[s.status],
-      barMaxWidth: 16,
-      data: units.map((g) => ({ value: s.value(g), code: g.key })),
-    })),
-  });
+  unitC.update(stackedBarsOption({ categories: units.map((g) => g.label), labelWidth: labelWidth(unitChart), stack: 'items', barMaxWidth: 16, bars: stacks(units) }));
   unitC.onClick((code) => go(listHref({ unit: code, as_of: at })));
 
   const months = [...summary.by_deadline_month].sort((a, b) => a.key.localeCompare(b.key));
@@ -236,29 +189,19 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string, { provin
     { key: 'tracker.month.overdue', color: statusColor.overdue, value: (c) => c.overdue },
     { key: 'tracker.month.open', color: statusColor.in_progress, value: (c) => c.in_progress + c.not_started },
   ];
-  trackerChart(monthChart, signal).update({
-    tooltip: {
-      trigger: 'axis',
-      axisPointer: { type: 'shadow' },
-      formatter: (params) => {
-        const list = Array.isArray(params) ? params : [params];
-        const head = escapeHtml(String(list[0]?.name ?? ''));
-        return [head, ...list.map((p) => `${p.marker ?? ''}${escapeHtml(p.seriesName ?? '')}: <b>${fmtInt(Number(p.value))}</b>`)].join('<br>');
-      },
-    },
-    legend: { top: 0, type: 'scroll' },
-    grid: { left: 8, right: 24, top: 40, bottom: 8, containLabel: true },
-    xAxis: { type: 'category', data: months.map((g) => monthLabel(g.key)) },
-    yAxis: { type: 'value', minInterval: 1, axisLabel: { formatter: (v: number) => fmtInt(v) } },
-    series: monthStacks.map((s) => ({
-      type: 'bar' as const,
-      name: t(s.key),
-      stack: 'months',
-      color: s.color,
-      barMaxWidth: 22,
-      data: months.map((g) => s.value(g.tasks) + s.value(g.targets)),
-    })),
-  });
+  trackerChart(monthChart, signal).update(
+    monthsOption(
+      months.map((g) => monthLabel(g.key)),
+      monthStacks.map((s) => ({
+        type: 'bar' as const,
+        name: t(s.key),
+        stack: 'months',
+        color: s.color,
+        barMaxWidth: 22,
+        data: months.map((g) => s.value(g.tasks) + s.value(g.targets)),
+      })),
+    ),
+  );
 }
 
 /** Figures by lead unit; each unit leads to its tasks, its overdue count to the overdue ones. */

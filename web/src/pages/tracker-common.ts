@@ -8,6 +8,7 @@ import { fmtDec, lang, locale, t, type Key } from '../i18n';
 import { isoDate, today } from './catalog-common';
 
 export { isoDate, today, unitShortName } from './catalog-common';
+export { labelWidth, monthLabel } from '../components/figures';
 
 export const levelLabel = (l: TrackerLevel): string => t(`tracker.level.${l}` as Key);
 export const kindLabel = (k: ItemKind): string => t(`tracker.kind.${k}` as Key);
@@ -64,14 +65,6 @@ export function fmtRate(n: number | null | undefined, digits = 2): string {
 /** A reported percent (a whole number): "40 %" / "40%". */
 export function fmtPercent(n: number | null | undefined): string {
   return fmtRate(n, 0);
-}
-
-/** "10/2025" or "Oct 2025" for "2025-10". */
-export function monthLabel(month: string): string {
-  const [y, m] = month.split('-').map(Number);
-  if (!y || !m) return month;
-  if (lang() === 'vi') return `${String(m).padStart(2, '0')}/${y}`;
-  return new Intl.DateTimeFormat(locale(), { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(Date.UTC(y, m - 1, 1));
 }
 
 /** "tháng 10/2025" / "October 2025": a month in a sentence. */
@@ -154,6 +147,7 @@ export function asOfForm(
   shown: string,
   onApply: (date: string) => void,
   signal: AbortSignal,
+  shownTestid = `${id}-shown`,
 ): HTMLElement {
   const date = h('input', { id, name: 'as_of', type: 'date', value: asOf, min: '2000-01-01', max: '2100-12-31', required: true, 'data-testid': `${id}` });
   let timer = 0;
@@ -177,11 +171,6 @@ export function asOfForm(
     },
     h('div', { class: 'field' }, h('label', { for: id }, t('tracker.asOf')), date),
     h('button', { type: 'submit', class: 'button button-secondary', 'data-testid': `${id}-apply` }, t('tracker.asOfApply')),
-    h('p', { class: 'muted', 'data-testid': `${id}-shown` }, shown),
+    h('p', { class: 'muted', 'data-testid': shownTestid }, shown),
   );
-}
-
-/** Room for the category names of a bar chart: at most a third of a narrow chart. */
-export function labelWidth(el: HTMLElement): number {
-  return Math.round(Math.max(90, Math.min(260, el.clientWidth * 0.36)));
 }
