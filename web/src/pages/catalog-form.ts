@@ -19,13 +19,13 @@ import {
   type Consolidation,
 } from '../catalog-api';
 import { h, mount } from '../dom';
-import { busy } from '../forms';
+import { checkedForm, formSlots, problemField, unitOptions } from '../components/form-slots';
+import { busy, type Control } from '../forms';
 import { fmtDate, t, type Key } from '../i18n';
 import { loadPage, pageHead, titled } from '../page';
 import { go, type RouteContext } from '../router';
 import { currentUser } from '../session';
 import { errorMessage } from '../shell';
-import { byName } from '../units';
 import { forbiddenPage } from './forbidden';
 import { backToCatalog, consolidationLabel, entryHref, fieldLabel, kindLabel, statusLabel } from './catalog-common';
 
@@ -87,16 +87,6 @@ type FieldName =
   | 'reason'
   | 'effective';
 
-type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
-
-interface Slot {
-  wrap: HTMLElement;
-  control: Control;
-  label: HTMLElement;
-  error: HTMLElement;
-  hint?: HTMLElement;
-}
-
 const rank: Record<CatalogStatus, number> = { planned: 0, not_connected: 0, under_construction: 1, connected: 1, in_use: 2 };
 
 /** Which fields the rules require for an entry of `kind` in `status` (besides code, name, sector, owner). */
@@ -115,7 +105,8 @@ function render(outlet: HTMLElement, signal: AbortSignal, data: Data): void {
   const rec = data.record;
   const editing = rec !== null;
   const uid = (name: string) => `catalog-f-${name}`;
-  const slots = new Map<FieldName, Slot>();
+  const f = formSlots();
+  const slots = f.slots;
 
   const textInput = (name: FieldName, attrs: Record<string, string | number | boolean> = {}) =>
     h('input', { id: uid(name), name, autocomplete: 'off', ...attrs });
@@ -155,18 +146,8 @@ function render(outlet: HTMLElement, signal: AbortSignal, data: Data): void {
   const reason = textArea('reason', 2);
   const effective = textInput('effective', { type: 'date' });
 
-  /** A labelled control with its required marker, hint and error line. */
-  function slot(field: FieldName, control: Control, hint?: string, label = fieldLabel(field)): HTMLElement {
-    const errorId = `${control.id}-error`;
-    const hintId = `${control.id}-hint`;
-    const labelEl = h('label', { for: control.id }, label);
-    const hintEl = hint ? h('p', { class: 'hint', id: hintId }, hint) : undefined;
-    const error = h('p', { class: 'field-error', id: errorId, hidden: true, 'data-testid': `error-${field}` });
-    const wrap = h('div', { class: 'field', 'data-field': field }, labelEl, control, hintEl, error);
-    control.setAttribute('aria-describedby', [hintEl && hintId, errorId].filter(Boolean).join(' '));
-    slots.set(field, { wrap, control, label: labelEl, error, hint: hintEl });
-    return wrap;
-  }
+  /** A labelled control with its hint and error line (the rules mark it required). */
+  const slot = (field: FieldName, control: Control, hint?: string) => f.slot(field, fieldLabel(field), control, hint);
 
   const checkSlot = (): HTMLElement => {
     const error = h('p', { class: 'field-error', id: 'catalog-f-ioc_connected-error', hidden: true, 'data-testid': 'error-ioc_connected' });
@@ -214,7 +195,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, data: Data): void {
     if (reasonNeeded()) required.add('reason');
     for (const [field, sl] of slots) {
       if (field === 'links' || field === 'ioc_connected') continue;
-      const req = required.has(field);
+      const req = required.has(field as FieldName);
       sl.wrap.classList.toggle('required', req);
       if (req) sl.control.setAttribute('aria-required', 'true');
       else sl.control.removeAttribute('aria-required');
@@ -233,22 +214,13 @@ function render(outlet: HTMLElement, signal: AbortSignal, data: Data): void {
   function clearErrors(): void {
     summary.hidden = true;
     summary.replaceChildren();
-    for (const sl of slots.values()) {
-      sl.error.hidden = true;
-      sl.error.textContent = '';
-      sl.wrap.classList.remove('invalid');
-      sl.control.removeAttribute('aria-invalid');
-    }
+    f.clear();
     runsOn.removeAttribute('aria-invalid');
     exchanges.removeAttribute('aria-invalid');
   }
 
   function fieldError(field: FieldName, message: string): void {
-    const sl = slots.get(field)!;
-    sl.error.textContent = message;
-    sl.error.hidden = false;
-    sl.wrap.classList.add('invalid');
-    sl.control.setAttribute('aria-invalid', 'true');
+    f.error(field, message);
     if (field === 'links') exchanges.setAttribute('aria-invalid', 'true');
   }
 
@@ -346,12 +318,11 @@ function render(outlet: HTMLElement, signal: AbortSignal, data: Data): void {
   }
 
   /** The field a server problem is about ("legal_basis: required …"), mapped to the form's names. */
-  function problemField(err: ApiError): { field?: FieldName; text: string } {
-    const m = /^([a-z_]+): ([\s\S]*)$/.exec(err.detail);
-    if (!m) return { text: err.detail };
+  function problemSlot(err: ApiError): { field?: FieldName; text: string } {
+    const { field, text } = problemField(err);
     const aliases: Record<string, FieldName> = { effective_date: 'effective', runs_on: 'links', exchanges_with: 'links' };
-    const raw = aliases[m[1]] ?? m[1];
-    return slots.has(raw as FieldName) ? { field: raw as FieldName, text: m[2] } : { text: err.detail };
+    const raw = field && (aliases[field] ?? field);
+    return raw && slots.has(raw) ? { field: raw as FieldName, text } : { text: err.detail };
   }
 
   /** A server problem in the reader's language; the server's own words where they add detail. */
@@ -382,7 +353,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, data: Data): void {
       return showSummary([{ message: t('catalog.err.conflict') }]);
     }
     if (err instanceof ApiError && err.status === 422) {
-      const { field, text } = problemField(err);
+      const { field, text } = problemSlot(err);
       const message = problemMessage(err, text);
       if (field === undefined && err.code === 'catalog.duplicate_code') {
         fieldError('code', message);
@@ -395,29 +366,23 @@ function render(outlet: HTMLElement, signal: AbortSignal, data: Data): void {
     showSummary([{ message: errorMessage(err) }]);
   }
 
-  const form = h(
-    'form',
-    {
-      class: 'stack catalog-form',
-      novalidate: true,
-      'data-testid': 'catalog-form',
-      onsubmit: (e: Event) => {
-        e.preventDefault();
-        clearErrors();
-        const result = collect();
-        if ('problems' in result) {
-          for (const p of result.problems) fieldError(p.field, p.message);
-          return showSummary(result.problems);
+  const form = checkedForm(
+    { class: 'stack catalog-form', testid: 'catalog-form' },
+    () => {
+      clearErrors();
+      const result = collect();
+      if ('problems' in result) {
+        for (const p of result.problems) fieldError(p.field, p.message);
+        return showSummary(result.problems);
+      }
+      void busy(submit, async () => {
+        try {
+          const saved = editing ? await catalogApi.update(rec.code, result.body) : await catalogApi.create(result.body);
+          if (!signal.aborted) go(entryHref(saved.code));
+        } catch (err) {
+          if (!signal.aborted) serverError(err);
         }
-        void busy(submit, async () => {
-          try {
-            const saved = editing ? await catalogApi.update(rec.code, result.body) : await catalogApi.create(result.body);
-            if (!signal.aborted) go(entryHref(saved.code));
-          } catch (err) {
-            if (!signal.aborted) serverError(err);
-          }
-        });
-      },
+      });
     },
     summary,
     h(
@@ -504,21 +469,15 @@ function render(outlet: HTMLElement, signal: AbortSignal, data: Data): void {
 
 /** The owner unit: the province, its departments and agencies, its communes and wards. */
 function ownerSelect(id: string, data: Data, rec: CatalogRecord | null): HTMLSelectElement {
-  const agencies = data.units.filter((u) => u.level === 'agency').sort(byName);
-  const communes = data.units.filter((u) => u.level !== 'agency').sort(byName);
-  const option = (u: { code: string; name: string }) => h('option', { value: u.code }, `${u.name} (${u.code})`);
-  const known = new Set([data.province.code, ...data.units.map((u) => u.code)]);
   const select = h(
     'select',
     { id, name: 'owner' },
     h('option', { value: '' }, t('catalog.form.choose')),
-    rec && !known.has(rec.owner) && option({ code: rec.owner, name: rec.owner_name || rec.owner }),
-    option(data.province),
-    h('optgroup', { label: t('units.groupAgencies') }, agencies.map(option)),
-    h('optgroup', { label: t('units.groupCommunes') }, communes.map(option)),
+    unitOptions(data.province, data.units, rec ? { code: rec.owner, name: rec.owner_name || rec.owner } : undefined),
   );
-  // A new entry starts at the officer's own unit.
+  // A new entry starts at the officer's own unit (when it is one of the province's).
   const grantUnit = currentUser()?.roles.find((g) => g.role === 'officer' && g.unit_code)?.unit_code;
-  select.value = rec?.owner ?? (grantUnit && known.has(grantUnit) ? grantUnit : '');
+  const offered = new Set([data.province.code, ...data.units.map((u) => u.code)]);
+  select.value = rec?.owner ?? (grantUnit && offered.has(grantUnit) ? grantUnit : '');
   return select;
 }

@@ -22,6 +22,7 @@ import {
   type Timeliness,
   type TrackerLevel,
 } from '../tracker-api';
+import { checkedForm, formSlots, problemField, unitOptions, type FormChild } from '../components/form-slots';
 import { historySection } from '../components/history';
 import { h, mount } from '../dom';
 import { busy, formMessage } from '../forms';
@@ -29,7 +30,6 @@ import { fmtDate, fmtDateTime, fmtDec, fmtInt, t, type Key } from '../i18n';
 import { loadPage, titled } from '../page';
 import type { RouteContext } from '../router';
 import { clearError, errorMessage } from '../shell';
-import { byName } from '../units';
 import {
   asOfFromAddress,
   fmtPercent,
@@ -442,65 +442,26 @@ function reportsSection(r: ItemDetail): HTMLElement {
   );
 }
 
-// --- Form pieces -----------------------------------------------------------------------------
+// --- The forms -------------------------------------------------------------------------------
 
-type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
-
-interface Slot {
-  wrap: HTMLElement;
-  control: Control;
-  error: HTMLElement;
-}
-
-/** A form's labelled controls with their hints and error lines, and its message area. */
-function formSlots(prefix: string) {
-  const slots = new Map<string, Slot>();
-  return {
-    slots,
-    slot(field: string, label: string, control: Control, hint?: string, required = false): HTMLElement {
-      const errorId = `${control.id}-error`;
-      const hintId = `${control.id}-hint`;
-      const labelEl = h('label', { for: control.id }, label, required && h('span', { class: 'req', 'aria-hidden': 'true' }, ' *'));
-      const hintEl = hint ? h('p', { class: 'hint', id: hintId }, hint) : null;
-      const error = h('p', { class: 'field-error', id: errorId, hidden: true, 'data-testid': `${prefix}-error-${field}` });
-      const wrap = h('div', { class: 'field', 'data-field': field }, labelEl, control, hintEl, error);
-      control.setAttribute('aria-describedby', [hintEl && hintId, errorId].filter(Boolean).join(' '));
-      if (required) control.setAttribute('aria-required', 'true');
-      slots.set(field, { wrap, control, error });
-      return wrap;
-    },
-    clear(): void {
-      for (const sl of slots.values()) {
-        sl.error.hidden = true;
-        sl.error.textContent = '';
-        sl.wrap.classList.remove('invalid');
-        sl.control.removeAttribute('aria-invalid');
-      }
-    },
-    error(field: string, message: string): boolean {
-      const sl = slots.get(field);
-      if (!sl) return false;
-      sl.error.textContent = message;
-      sl.error.hidden = false;
-      sl.wrap.classList.add('invalid');
-      sl.control.setAttribute('aria-invalid', 'true');
-      return true;
-    },
-    focusFirst(): void {
-      for (const sl of slots.values()) {
-        if (!sl.error.hidden) {
-          sl.control.focus();
-          return;
-        }
-      }
-    },
-  };
-}
-
-/** A server problem's field ("percent: must be 0..100") and its text, or only the text. */
-function problemField(err: ApiError): { field?: string; text: string } {
-  const m = /^([a-z_]+): ([\s\S]*)$/.exec(err.detail);
-  return m ? { field: m[1], text: m[2] } : { text: err.detail };
+/**
+ * A form of the item's page (`nq57-report`, `nq57-edit`): its fields' slots, its message line
+ * (`${prefix}-message`) and the form, whose submit starts with its problems cleared.
+ */
+function itemFormParts(prefix: string) {
+  const f = formSlots(prefix);
+  const message = formMessage(`${prefix}-message`);
+  const form = (onSubmit: () => void, ...children: FormChild[]) =>
+    checkedForm(
+      { class: `stack ${prefix}-form`, testid: `${prefix}-form` },
+      () => {
+        f.clear();
+        message.clear();
+        onSubmit();
+      },
+      ...children,
+    );
+  return { f, message, form };
 }
 
 // --- The monthly report ----------------------------------------------------------------------
@@ -541,7 +502,7 @@ function firstMonth(r: ItemDetail, months: string[]): string {
 }
 
 function reportForm(r: ItemDetail, signal: AbortSignal, flash: string, refresh: (f: Flash) => Promise<void>): HTMLElement {
-  const f = formSlots('nq57-report');
+  const { f, message, form: itemForm } = itemFormParts('nq57-report');
   const months = reportMonths(r);
   const byMonth = new Map((r.reports ?? []).map((rep) => [rep.month, rep]));
   const obligations = new Map((r.obligations ?? []).map((o) => [o.month, o]));
@@ -569,7 +530,6 @@ function reportForm(r: ItemDetail, signal: AbortSignal, flash: string, refresh: 
     'data-testid': 'nq57-report-files',
   });
   const existing = h('div', { class: 'existing-attachments' });
-  const message = formMessage('nq57-report-message');
   const submit = h('button', { type: 'submit', class: 'button', 'data-testid': 'nq57-report-submit' });
   const due = h('p', { class: 'hint', 'data-testid': 'nq57-report-due' });
 
@@ -629,43 +589,34 @@ function reportForm(r: ItemDetail, signal: AbortSignal, flash: string, refresh: 
     message.error(err);
   }
 
-  const form = h(
-    'form',
-    {
-      class: 'stack nq57-report-form',
-      novalidate: true,
-      'data-testid': 'nq57-report-form',
-      onsubmit: (e: Event) => {
-        e.preventDefault();
-        f.clear();
-        message.clear();
-        const checked = check();
-        if (!checked) {
-          message.error(null, t('tracker.err.notSaved'));
-          return f.focusFirst();
+  const form = itemForm(
+    () => {
+      const checked = check();
+      if (!checked) {
+        message.error(null, t('tracker.err.notSaved'));
+        return f.focusFirst();
+      }
+      const m = month.value;
+      void busy(submit, async () => {
+        try {
+          await trackerApi.submitReport(r.code, m, checked.body);
+        } catch (err) {
+          if (!signal.aborted) serverError(err, 'report');
+          return;
         }
-        const m = month.value;
-        void busy(submit, async () => {
+        for (const file of checked.chosen) {
           try {
-            await trackerApi.submitReport(r.code, m, checked.body);
+            const typed = fileType(file) && file.type !== fileType(file) ? new File([file], file.name, { type: fileType(file)! }) : file;
+            await trackerApi.attach(r.code, m, typed);
           } catch (err) {
-            if (!signal.aborted) serverError(err, 'report');
+            if (signal.aborted) return;
+            // The report is saved; the page shows it, with the attachment's problem.
+            await refresh({ form: 'report', text: `${t('tracker.report.saved', { month: monthLong(m) })} ${t('tracker.err.attachFailed', { name: file.name, detail: attachmentMessage(err) ?? errorMessage(err) })}` });
             return;
           }
-          for (const file of checked.chosen) {
-            try {
-              const typed = fileType(file) && file.type !== fileType(file) ? new File([file], file.name, { type: fileType(file)! }) : file;
-              await trackerApi.attach(r.code, m, typed);
-            } catch (err) {
-              if (signal.aborted) return;
-              // The report is saved; the page shows it, with the attachment's problem.
-              await refresh({ form: 'report', text: `${t('tracker.report.saved', { month: monthLong(m) })} ${t('tracker.err.attachFailed', { name: file.name, detail: attachmentMessage(err) ?? errorMessage(err) })}` });
-              return;
-            }
-          }
-          if (!signal.aborted) await refresh({ form: 'report', text: t('tracker.report.saved', { month: monthLong(m) }) });
-        });
-      },
+        }
+        if (!signal.aborted) await refresh({ form: 'report', text: t('tracker.report.saved', { month: monthLong(m) }) });
+      });
     },
     h('p', { class: 'muted' }, t('tracker.report.lead')),
     flash && h('p', { class: 'notice ok', role: 'status', 'data-testid': 'nq57-report-saved' }, flash),
@@ -721,7 +672,7 @@ const adjustmentFields = ['deadline', 'title', 'expected_product', 'target_value
 
 function editSection(data: Data, signal: AbortSignal, flash: string, refresh: (f: Flash) => Promise<void>): HTMLElement {
   const r = data.item;
-  const f = formSlots('nq57-edit');
+  const { f, message, form: itemForm } = itemFormParts('nq57-edit');
   const closed = r.state === 'cancelled';
 
   const state = h(
@@ -741,7 +692,6 @@ function editSection(data: Data, signal: AbortSignal, flash: string, refresh: (f
   const reason = h('textarea', { id: 'nq57-e-reason', name: 'reason', rows: 2, 'data-testid': 'nq57-edit-reason' });
   const approval = h('input', { id: 'nq57-e-approval', name: 'approval', autocomplete: 'off', 'data-testid': 'nq57-edit-approval' });
   const effective = h('input', { id: 'nq57-e-effective', name: 'effective', type: 'date', 'data-testid': 'nq57-edit-effective' });
-  const message = formMessage('nq57-edit-message');
   const submit = h('button', { type: 'submit', class: 'button', disabled: closed, 'data-testid': 'nq57-edit-submit' }, t('tracker.edit.save'));
   const adjustNote = h('p', { class: 'notice warn', hidden: true, 'data-testid': 'nq57-edit-adjusting' }, t('tracker.edit.adjusting'));
 
@@ -819,36 +769,27 @@ function editSection(data: Data, signal: AbortSignal, flash: string, refresh: (f
     message.error(err);
   }
 
-  const form = h(
-    'form',
-    {
-      class: 'stack nq57-edit-form',
-      novalidate: true,
-      'data-testid': 'nq57-edit-form',
-      onsubmit: (e: Event) => {
-        e.preventDefault();
-        f.clear();
-        message.clear();
-        const body = edited();
-        const changed = body.state !== r.state || adjusting(body) || (body.state === 'completed' && body.completed_at !== r.completed_at);
-        if (!changed) return message.error(null, t('tracker.edit.nothing'));
-        if (!check(body)) {
-          message.error(null, t('tracker.err.notSaved'));
-          return f.focusFirst();
+  const form = itemForm(
+    () => {
+      const body = edited();
+      const changed = body.state !== r.state || adjusting(body) || (body.state === 'completed' && body.completed_at !== r.completed_at);
+      if (!changed) return message.error(null, t('tracker.edit.nothing'));
+      if (!check(body)) {
+        message.error(null, t('tracker.err.notSaved'));
+        return f.focusFirst();
+      }
+      if (reason.value.trim()) body.reason = reason.value.trim();
+      if (approval.value.trim()) body.approval = approval.value.trim();
+      if (effective.value) body.effective = effective.value;
+      body.expected_version = r.version;
+      void busy(submit, async () => {
+        try {
+          const saved = await trackerApi.update(r.code, body);
+          if (!signal.aborted) await refresh({ form: 'edit', text: t('tracker.edit.saved', { n: fmtInt(saved.version) }) });
+        } catch (err) {
+          if (!signal.aborted) serverError(err);
         }
-        if (reason.value.trim()) body.reason = reason.value.trim();
-        if (approval.value.trim()) body.approval = approval.value.trim();
-        if (effective.value) body.effective = effective.value;
-        body.expected_version = r.version;
-        void busy(submit, async () => {
-          try {
-            const saved = await trackerApi.update(r.code, body);
-            if (!signal.aborted) await refresh({ form: 'edit', text: t('tracker.edit.saved', { n: fmtInt(saved.version) }) });
-          } catch (err) {
-            if (!signal.aborted) serverError(err);
-          }
-        });
-      },
+      });
     },
     h('p', { class: 'muted' }, closed ? t('tracker.edit.closed') : t('tracker.edit.lead')),
     flash && h('p', { class: 'notice ok', role: 'status', 'data-testid': 'nq57-edit-saved' }, flash),
@@ -895,17 +836,10 @@ function editSection(data: Data, signal: AbortSignal, flash: string, refresh: (f
 /** The lead unit: the province, its departments and agencies, its communes and wards. */
 function leadSelect(data: Data): HTMLSelectElement {
   const r = data.item;
-  const agencies = data.units.filter((u) => u.level === 'agency').sort(byName);
-  const communes = data.units.filter((u) => u.level !== 'agency').sort(byName);
-  const option = (u: { code: string; name: string }) => h('option', { value: u.code }, `${u.name} (${u.code})`);
-  const known = new Set([data.province.code, ...data.units.map((u) => u.code)]);
   const select = h(
     'select',
     { id: 'nq57-e-lead_unit', name: 'lead_unit', 'data-testid': 'nq57-edit-lead_unit' },
-    !known.has(r.lead_unit) && option({ code: r.lead_unit, name: r.lead_unit_name || r.lead_unit }),
-    option(data.province),
-    h('optgroup', { label: t('units.groupAgencies') }, agencies.map(option)),
-    h('optgroup', { label: t('units.groupCommunes') }, communes.map(option)),
+    unitOptions(data.province, data.units, { code: r.lead_unit, name: r.lead_unit_name || r.lead_unit }),
   );
   select.value = r.lead_unit;
   return select;
