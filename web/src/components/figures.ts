@@ -115,3 +115,31 @@ export function monthLabel(month: string): string {
   if (lang() === 'vi') return `${String(m).padStart(2, '0')}/${y}`;
   return new Intl.DateTimeFormat(locale(), { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(Date.UTC(y, m - 1, 1));
 }
+
+/**
+ * A panel with a table of figures (also what screen readers use instead of the charts): its
+ * heading (`${id}-h`) doubling as the caption, a head whose first column names the rows and the
+ * others hold numbers, the rows (or, when there are none and `empty` is given, a line saying so)
+ * and an optional foot.
+ */
+export function tablePanel(o: { id: string; title: string; class: string; head: string[]; rows: HTMLElement[]; empty?: string; foot?: HTMLElement }): HTMLElement {
+  const [first, ...numbers] = o.head;
+  const body = o.rows.length === 0 && o.empty ? h('tr', {}, h('td', { colspan: o.head.length, class: 'empty' }, o.empty)) : o.rows;
+  return h(
+    'section',
+    { class: 'card panel', 'aria-labelledby': `${o.id}-h` },
+    h('h2', { id: `${o.id}-h` }, o.title),
+    h(
+      'div',
+      { class: 'table-wrap' },
+      h(
+        'table',
+        { class: o.class, 'data-testid': o.id },
+        h('caption', { class: 'visually-hidden' }, o.title),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, first), numbers.map((c) => h('th', { scope: 'col', class: 'num' }, c)))),
+        h('tbody', {}, body),
+        o.foot && h('tfoot', {}, o.foot),
+      ),
+    ),
+  );
+}

@@ -9,7 +9,7 @@ import { h, mount } from '../dom';
 import { fmtDate, fmtDec, fmtInt, t, type Key } from '../i18n';
 import { loadPage, pageHead, titled } from '../page';
 import { go, type RouteContext } from '../router';
-import { donutOption, labelWidth, monthLabel, monthsOption, num, sentence, stackedBarsOption, statCard } from '../components/figures';
+import { donutOption, labelWidth, monthLabel, monthsOption, num, sentence, stackedBarsOption, statCard, tablePanel } from '../components/figures';
 import { catalogChart } from './catalog-charts';
 import { catalogTabs, unitShortName } from './catalog-common';
 import { asOfForm, readAsOf } from './tracker-common';
@@ -181,36 +181,19 @@ function sectorTable(summary: CatalogSummary): HTMLElement {
     { key: 'catalog.card.national', value: (x) => x.national_connected },
   ];
   const rows = [...summary.by_sector].sort((a, b) => b.databases - a.databases || a.sector.localeCompare(b.sector, 'vi'));
-  return h(
-    'section',
-    { class: 'card panel', 'aria-labelledby': 'catalog-sector-table-h' },
-    h('h2', { id: 'catalog-sector-table-h' }, t('catalog.sectorTable')),
-    h(
-      'div',
-      { class: 'table-wrap' },
+  return tablePanel({
+    id: 'catalog-sector-table',
+    title: t('catalog.sectorTable'),
+    class: 'data catalog-sector-table',
+    head: [t('catalog.field.sector'), ...columns.map((col) => t(col.key))],
+    rows: rows.map((r) =>
       h(
-        'table',
-        { class: 'data catalog-sector-table', 'data-testid': 'catalog-sector-table' },
-        h('caption', { class: 'visually-hidden' }, t('catalog.sectorTable')),
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('catalog.field.sector')), columns.map((col) => h('th', { scope: 'col', class: 'num' }, t(col.key))))),
-        h(
-          'tbody',
-          {},
-          rows.map((r) =>
-            h(
-              'tr',
-              { 'data-testid': 'catalog-sector-row' },
-              h('th', { scope: 'row' }, h('a', { href: `/catalog?sector=${encodeURIComponent(r.sector)}` }, r.sector)),
-              columns.map((col) => h('td', { class: 'num' }, fmtInt(col.value(r)))),
-            ),
-          ),
-        ),
-        h(
-          'tfoot',
-          {},
-          h('tr', {}, h('th', { scope: 'row' }, t('catalog.total')), columns.map((col) => h('td', { class: 'num' }, fmtInt(col.value(summary.total))))),
-        ),
+        'tr',
+        { 'data-testid': 'catalog-sector-row' },
+        h('th', { scope: 'row' }, h('a', { href: `/catalog?sector=${encodeURIComponent(r.sector)}` }, r.sector)),
+        columns.map((col) => h('td', { class: 'num' }, fmtInt(col.value(r)))),
       ),
     ),
-  );
+    foot: h('tr', {}, h('th', { scope: 'row' }, t('catalog.total')), columns.map((col) => h('td', { class: 'num' }, fmtInt(col.value(summary.total))))),
+  });
 }

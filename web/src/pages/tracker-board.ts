@@ -10,7 +10,7 @@ import { h, mount } from '../dom';
 import { fmtDate, fmtInt, t, type Key } from '../i18n';
 import { loadPage, pageHead, titled } from '../page';
 import { go, type RouteContext } from '../router';
-import { donutOption, monthsOption, num, sentence, stackedBarsOption, statCard } from '../components/figures';
+import { donutOption, monthsOption, num, sentence, stackedBarsOption, statCard, tablePanel } from '../components/figures';
 import { trackerChart } from './tracker-charts';
 import {
   asOfForm,
@@ -210,116 +210,76 @@ function unitTable(summary: TrackerSummary, province: string, asOf: string): HTM
     .filter((g) => g.tasks.total + g.targets.total + g.tasks.cancelled + g.targets.cancelled > 0)
     .sort((a, b) => b.tasks.total - a.tasks.total || a.name.localeCompare(b.name, 'vi'));
   const cell = (n: number, href?: string) => h('td', { class: 'num' }, href && n > 0 ? h('a', { href }, fmtInt(n)) : fmtInt(n));
-  return h(
-    'section',
-    { class: 'card panel', 'aria-labelledby': 'nq57-unit-table-h' },
-    h('h2', { id: 'nq57-unit-table-h' }, t('tracker.table.units')),
-    h(
-      'div',
-      { class: 'table-wrap' },
+  return tablePanel({
+    id: 'nq57-unit-table',
+    title: t('tracker.table.units'),
+    class: 'data nq57-table',
+    head: [
+      t('tracker.field.lead_unit'),
+      t('tracker.kindPlural.task'),
+      t('tracker.col.completed'),
+      t('tracker.status.completed_on_time'),
+      t('tracker.status.in_progress'),
+      t('tracker.status.overdue'),
+      t('tracker.col.rate'),
+      t('tracker.kindPlural.target'),
+      t('tracker.col.targetsCompleted'),
+    ],
+    empty: t('state.empty'),
+    rows: rows.map((g) =>
       h(
-        'table',
-        { class: 'data nq57-table', 'data-testid': 'nq57-unit-table' },
-        h('caption', { class: 'visually-hidden' }, t('tracker.table.units')),
-        h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            h('th', { scope: 'col' }, t('tracker.field.lead_unit')),
-            h('th', { scope: 'col', class: 'num' }, t('tracker.kindPlural.task')),
-            h('th', { scope: 'col', class: 'num' }, t('tracker.col.completed')),
-            h('th', { scope: 'col', class: 'num' }, t('tracker.status.completed_on_time')),
-            h('th', { scope: 'col', class: 'num' }, t('tracker.status.in_progress')),
-            h('th', { scope: 'col', class: 'num' }, t('tracker.status.overdue')),
-            h('th', { scope: 'col', class: 'num' }, t('tracker.col.rate')),
-            h('th', { scope: 'col', class: 'num' }, t('tracker.kindPlural.target')),
-            h('th', { scope: 'col', class: 'num' }, t('tracker.col.targetsCompleted')),
-          ),
-        ),
-        h(
-          'tbody',
-          {},
-          rows.length === 0
-            ? h('tr', {}, h('td', { colspan: 9, class: 'empty' }, t('state.empty')))
-            : rows.map((g) =>
-                h(
-                  'tr',
-                  { 'data-testid': 'nq57-unit-row', 'data-unit': g.key },
-                  h('th', { scope: 'row' }, h('a', { href: listHref({ unit: g.key, as_of: asOf }) }, unitShortName(g.name || g.key, province))),
-                  cell(g.tasks.total, listHref({ unit: g.key, kind: 'task', as_of: asOf })),
-                  cell(g.tasks.completed),
-                  cell(g.tasks.completed_on_time, listHref({ unit: g.key, status: 'completed_on_time', as_of: asOf })),
-                  cell(g.tasks.in_progress, listHref({ unit: g.key, status: 'in_progress', as_of: asOf })),
-                  cell(g.tasks.overdue, listHref({ unit: g.key, status: 'overdue', as_of: asOf })),
-                  h('td', { class: 'num' }, g.tasks.total > 0 ? fmtRate(g.tasks.completion_rate) : t('state.none')),
-                  cell(g.targets.total, listHref({ unit: g.key, kind: 'target', as_of: asOf })),
-                  cell(g.targets.completed),
-                ),
-              ),
-        ),
+        'tr',
+        { 'data-testid': 'nq57-unit-row', 'data-unit': g.key },
+        h('th', { scope: 'row' }, h('a', { href: listHref({ unit: g.key, as_of: asOf }) }, unitShortName(g.name || g.key, province))),
+        cell(g.tasks.total, listHref({ unit: g.key, kind: 'task', as_of: asOf })),
+        cell(g.tasks.completed),
+        cell(g.tasks.completed_on_time, listHref({ unit: g.key, status: 'completed_on_time', as_of: asOf })),
+        cell(g.tasks.in_progress, listHref({ unit: g.key, status: 'in_progress', as_of: asOf })),
+        cell(g.tasks.overdue, listHref({ unit: g.key, status: 'overdue', as_of: asOf })),
+        h('td', { class: 'num' }, g.tasks.total > 0 ? fmtRate(g.tasks.completion_rate) : t('state.none')),
+        cell(g.targets.total, listHref({ unit: g.key, kind: 'target', as_of: asOf })),
+        cell(g.targets.completed),
       ),
     ),
-  );
+  });
 }
 
 /** Figures by programme, targets and tasks side by side; each programme leads to its items. */
 function programmeTable(summary: TrackerSummary, asOf: string): HTMLElement {
-  return h(
-    'section',
-    { class: 'card panel', 'aria-labelledby': 'nq57-programme-table-h' },
-    h('h2', { id: 'nq57-programme-table-h' }, t('tracker.table.programmes')),
-    h(
-      'div',
-      { class: 'table-wrap' },
+  return tablePanel({
+    id: 'nq57-programme-table',
+    title: t('tracker.table.programmes'),
+    class: 'data nq57-table',
+    head: [
+      t('tracker.field.programme'),
+      t('tracker.kindPlural.target'),
+      t('tracker.col.completed'),
+      t('tracker.col.rate'),
+      t('tracker.kindPlural.task'),
+      t('tracker.col.completed'),
+      t('tracker.col.rate'),
+      t('tracker.status.overdue'),
+    ],
+    empty: t('state.empty'),
+    rows: summary.by_programme.map((g) =>
       h(
-        'table',
-        { class: 'data nq57-table', 'data-testid': 'nq57-programme-table' },
-        h('caption', { class: 'visually-hidden' }, t('tracker.table.programmes')),
+        'tr',
+        { 'data-testid': 'nq57-programme-row', 'data-programme': g.key },
+        h('th', { scope: 'row' }, h('a', { href: listHref({ programme: g.key, as_of: asOf }) }, g.name || g.key), ' ', h('span', { class: 'muted small' }, `(${g.key})`)),
+        h('td', { class: 'num' }, fmtInt(g.targets.total)),
+        h('td', { class: 'num' }, fmtInt(g.targets.completed)),
+        h('td', { class: 'num' }, g.targets.total > 0 ? fmtRate(g.targets.completion_rate) : t('state.none')),
+        h('td', { class: 'num' }, fmtInt(g.tasks.total)),
+        h('td', { class: 'num' }, fmtInt(g.tasks.completed)),
+        h('td', { class: 'num' }, g.tasks.total > 0 ? fmtRate(g.tasks.completion_rate) : t('state.none')),
         h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            h('th', { scope: 'col' }, t('tracker.field.programme')),
-            h('th', { scope: 'col', class: 'num' }, t('tracker.kindPlural.target')),
-            h('th', { scope: 'col', class: 'num' }, t('tracker.col.completed')),
-            h('th', { scope: 'col', class: 'num' }, t('tracker.col.rate')),
-            h('th', { scope: 'col', class: 'num' }, t('tracker.kindPlural.task')),
-            h('th', { scope: 'col', class: 'num' }, t('tracker.col.completed')),
-            h('th', { scope: 'col', class: 'num' }, t('tracker.col.rate')),
-            h('th', { scope: 'col', class: 'num' }, t('tracker.status.overdue')),
-          ),
-        ),
-        h(
-          'tbody',
-          {},
-          summary.by_programme.length === 0
-            ? h('tr', {}, h('td', { colspan: 8, class: 'empty' }, t('state.empty')))
-            : summary.by_programme.map((g) =>
-                h(
-                  'tr',
-                  { 'data-testid': 'nq57-programme-row', 'data-programme': g.key },
-                  h('th', { scope: 'row' }, h('a', { href: listHref({ programme: g.key, as_of: asOf }) }, g.name || g.key), ' ', h('span', { class: 'muted small' }, `(${g.key})`)),
-                  h('td', { class: 'num' }, fmtInt(g.targets.total)),
-                  h('td', { class: 'num' }, fmtInt(g.targets.completed)),
-                  h('td', { class: 'num' }, g.targets.total > 0 ? fmtRate(g.targets.completion_rate) : t('state.none')),
-                  h('td', { class: 'num' }, fmtInt(g.tasks.total)),
-                  h('td', { class: 'num' }, fmtInt(g.tasks.completed)),
-                  h('td', { class: 'num' }, g.tasks.total > 0 ? fmtRate(g.tasks.completion_rate) : t('state.none')),
-                  h(
-                    'td',
-                    { class: 'num' },
-                    g.tasks.overdue + g.targets.overdue > 0
-                      ? h('a', { href: listHref({ programme: g.key, status: 'overdue', as_of: asOf }) }, fmtInt(g.tasks.overdue + g.targets.overdue))
-                      : '0',
-                  ),
-                ),
-              ),
+          'td',
+          { class: 'num' },
+          g.tasks.overdue + g.targets.overdue > 0
+            ? h('a', { href: listHref({ programme: g.key, status: 'overdue', as_of: asOf }) }, fmtInt(g.tasks.overdue + g.targets.overdue))
+            : '0',
         ),
       ),
     ),
-  );
+  });
 }
