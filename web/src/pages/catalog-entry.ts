@@ -4,6 +4,7 @@
 // server says may edit it.
 
 import { catalogApi, type CatalogLinkKind, type CatalogRecord, type CatalogStatus, type Consolidation } from '../catalog-api';
+import { fact, factsPanel, textOrNone } from '../components/facts';
 import { historySection } from '../components/history';
 import { h, mount } from '../dom';
 import { fmtDate, fmtInt, t } from '../i18n';
@@ -57,12 +58,6 @@ async function nameLinks(outlet: HTMLElement, r: CatalogRecord, signal: AbortSig
   }
 }
 
-function fact(label: string, testid: string, ...value: (Node | string | false | null)[]) {
-  return h('div', { class: 'fact', 'data-field': testid }, h('dt', {}, label), h('dd', {}, ...value));
-}
-
-const text = (s: string | null | undefined) => (s && s.trim() ? s : t('state.none'));
-
 function list(items: string[], testid: string) {
   return items.length ? h('ul', { class: 'plain compact', 'data-testid': testid }, items.map((s) => h('li', {}, s))) : t('state.none');
 }
@@ -97,13 +92,10 @@ function render(outlet: HTMLElement, r: CatalogRecord): void {
       ),
       r.can_edit && h('a', { class: 'button', href: `${entryHref(r.code)}/edit`, 'data-testid': 'catalog-edit' }, t('catalog.edit')),
     ),
-    h(
-      'section',
-      { class: 'card panel', 'aria-labelledby': 'catalog-facts-h' },
-      h('h2', { id: 'catalog-facts-h' }, t('catalog.facts')),
-      h(
-        'dl',
-        { class: 'facts', 'data-testid': 'catalog-facts' },
+    factsPanel(
+      'catalog',
+      t('catalog.facts'),
+      [
         fact(fieldLabel('code'), 'code', h('code', {}, r.code)),
         fact(fieldLabel('kind'), 'kind', kindLabel(r.kind)),
         fact(fieldLabel('sector'), 'sector', r.sector ? h('a', { href: `/catalog?sector=${encodeURIComponent(r.sector)}` }, r.sector) : t('state.none')),
@@ -111,24 +103,22 @@ function render(outlet: HTMLElement, r: CatalogRecord): void {
         fact(fieldLabel('status'), 'status', statusBadge(r.status)),
         isDatabase && fact(fieldLabel('consolidation'), 'consolidation', consolidationBadge(r.consolidation)),
         fact(fieldLabel('ioc_connected'), 'ioc_connected', r.ioc_connected ? t('catalog.yes') : t('catalog.no')),
-        fact(fieldLabel('hosting'), 'hosting', text(r.hosting)),
+        fact(fieldLabel('hosting'), 'hosting', textOrNone(r.hosting)),
         fact(fieldLabel('record_count'), 'record_count', fmtInt(r.record_count)),
         fact(fieldLabel('last_data_update'), 'last_data_update', fmtDate(r.last_data_update)),
-        fact(fieldLabel('contact'), 'contact', text(r.contact)),
+        fact(fieldLabel('contact'), 'contact', textOrNone(r.contact)),
         isNational && fact(fieldLabel('connected_at'), 'connected_at', fmtDate(r.connected_at)),
         fact(t('catalog.version'), 'version', t('catalog.versionOf', { n: fmtInt(r.version), date: fmtDate(r.effective) })),
-      ),
-      h(
-        'dl',
-        { class: 'facts facts-wide' },
-        fact(fieldLabel('legal_basis'), 'legal_basis', text(r.legal_basis)),
+      ],
+      [
+        fact(fieldLabel('legal_basis'), 'legal_basis', textOrNone(r.legal_basis)),
         fact(fieldLabel('source_systems'), 'source_systems', list(r.source_systems, 'catalog-sources')),
         fact(
           fieldLabel('tags'),
           'tags',
           r.tags.length ? h('ul', { class: 'chips tag-list' }, r.tags.map((tag) => h('li', {}, h('a', { href: `/catalog?tag=${encodeURIComponent(tag)}` }, tag)))) : t('state.none'),
         ),
-      ),
+      ],
     ),
     linksSection(r, linkedFrom),
     historySection({ id: 'catalog', register: 'catalog', versions: history, fieldLabel, changeValue }),

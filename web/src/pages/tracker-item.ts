@@ -23,6 +23,7 @@ import {
   type TrackerLevel,
 } from '../tracker-api';
 import { checkedForm, formSlots, problemField, unitOptions, type FormChild } from '../components/form-slots';
+import { fact, factsPanel, textOrNone } from '../components/facts';
 import { historySection } from '../components/history';
 import { h, mount } from '../dom';
 import { busy, formMessage } from '../forms';
@@ -94,12 +95,6 @@ export async function trackerItemPage(outlet: HTMLElement, ctx: RouteContext): P
 interface Flash {
   form: 'edit' | 'report';
   text: string;
-}
-
-const text = (s: string | null | undefined) => (s && s.trim() ? s : t('state.none'));
-
-function fact(label: string, key: string, ...value: (Node | string | false | null)[]) {
-  return h('div', { class: 'fact', 'data-field': key }, h('dt', {}, label), h('dd', {}, ...value));
 }
 
 export const fieldLabel = (field: string): string => {
@@ -181,13 +176,10 @@ function render(outlet: HTMLElement, ctx: RouteContext, asOf: string | undefined
     ),
     trackerTabs(null, asOf),
     chainSection(data, asOf, unitName),
-    h(
-      'section',
-      { class: 'card panel', 'aria-labelledby': 'nq57-facts-h' },
-      h('h2', { id: 'nq57-facts-h' }, t('tracker.facts')),
-      h(
-        'dl',
-        { class: 'facts', 'data-testid': 'nq57-facts' },
+    factsPanel(
+      'nq57',
+      t('tracker.facts'),
+      [
         fact(fieldLabel('code'), 'code', h('code', {}, r.code)),
         fact(fieldLabel('kind'), 'kind', kindLabel(r.kind)),
         fact(fieldLabel('programme'), 'programme', h('a', { href: listHref({ programme: r.programme, as_of: asOf }) }, r.programme)),
@@ -216,11 +208,9 @@ function render(outlet: HTMLElement, ctx: RouteContext, asOf: string | undefined
         r.kind === 'target' && fact(fieldLabel('target_value'), 'target_value', num(r.target_value)),
         r.indicator && fact(fieldLabel('indicator'), 'indicator', h('code', {}, r.indicator)),
         fact(t('tracker.version'), 'version', t('tracker.versionOf', { n: fmtInt(r.version), date: fmtDate(r.effective) })),
-      ),
-      h(
-        'dl',
-        { class: 'facts facts-wide' },
-        fact(fieldLabel('expected_product'), 'expected_product', text(r.expected_product)),
+      ],
+      [
+        fact(fieldLabel('expected_product'), 'expected_product', textOrNone(r.expected_product)),
         fact(
           fieldLabel('cooperating_units'),
           'cooperating_units',
@@ -228,7 +218,7 @@ function render(outlet: HTMLElement, ctx: RouteContext, asOf: string | undefined
             ? h('ul', { class: 'chips tag-list' }, r.cooperating_units.map((c) => h('li', {}, h('a', { href: `/units/${encodeURIComponent(c)}` }, c))))
             : t('state.none'),
         ),
-      ),
+      ],
     ),
     r.can_edit && editSection(data, ctx.signal, flash?.form === 'edit' ? flash.text : '', refresh),
     r.can_report && reportForm(r, ctx.signal, flash?.form === 'report' ? flash.text : '', refresh),
@@ -368,7 +358,7 @@ function reportsSection(r: ItemDetail): HTMLElement {
       'dl',
       { class: 'report-text' },
       h('dt', {}, t('tracker.report.done')),
-      h('dd', {}, text(rep.done)),
+      h('dd', {}, textOrNone(rep.done)),
       rep.difficulties && [h('dt', {}, t('tracker.report.difficulties')), h('dd', {}, rep.difficulties)],
       rep.proposals && [h('dt', {}, t('tracker.report.proposals')), h('dd', {}, rep.proposals)],
     );
