@@ -611,8 +611,10 @@ Result<Report> Run(store::DatasetStore& store, const units::Registry& registry, 
   for (const auto& f : d.schema.fields) parsers.emplace_back(f, d.schema);
   // A number column whose type and unit leave "30.000" open is decided from all its values,
   // read ahead; then the file is read again from its top.
-  if (std::any_of(parsers.begin(), parsers.end(),
-                  [](const internal::CellParser& p) { return !p.DecidedByField(); })) {
+  if (options.plain_numbers) {
+    for (auto& p : parsers) p.set_style(number::Style::kEnglish);
+  } else if (std::any_of(parsers.begin(), parsers.end(),
+                         [](const internal::CellParser& p) { return !p.DecidedByField(); })) {
     if (!DecideNumberStyles(*reader, d.schema, head, parsers, report.warnings) ||
         !reader->Rewind()) {
       return Fail(*reader->error());

@@ -153,6 +153,9 @@ struct Options {
   bool dry_run = false;
   bool accept_valid = false;  // false: any rejected row rejects the whole batch
   std::string client_id;      // the sender's batch id, for idempotent re-sends
+  // Numbers as a Data Package writes them (a decimal dot, no grouping), as pdh exports them;
+  // otherwise each number column's style is decided from its values (see IngestFile).
+  bool plain_numbers = false;
   std::string file_name;
   std::string by;  // who sends it (account name)
   std::string at;  // when (ISO-8601 UTC with seconds)
