@@ -198,6 +198,10 @@ int ImportValues(const Options& o) {
       std::cout << "  row " << e.row << " " << e.field << " '" << e.value << "': " << e.code
                 << " — " << e.message << "\n";
     }
+    for (const auto& w : report.warnings) {
+      std::cout << "  warning: row " << w.row << " " << w.field << " '" << w.value
+                << "': " << w.code << " — " << w.message << "\n";
+    }
   }
   return report.rejected > 0 ? kRejected : 0;
 }

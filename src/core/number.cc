@@ -140,4 +140,60 @@ std::optional<double> ParseDecimal(std::string_view s) {
   return Convert<double>(*text);
 }
 
+bool Ambiguous(std::string_view s) {
+  std::optional<Pieces> p = Split(s);
+  return p && p->seps.size() == 1 && (p->seps[0] == '.' || p->seps[0] == ',') &&
+         p->runs[0].size() <= 3 && p->runs[0][0] != '0' && p->runs[1].size() == 3;
+}
+
+Style StyleOf(std::string_view s) {
+  std::optional<Pieces> p = Split(s);
+  if (!p || p->seps.empty() || Ambiguous(s) || !Canonical(*p, /*allow_fraction=*/true)) {
+    return Style::kUnknown;
+  }
+  // The decimal mark says it; without one, the separator that groups.
+  if (size_t mark = DecimalMark(p->seps); mark != std::string::npos) {
+    return p->seps[mark] == ',' ? Style::kVietnamese : Style::kEnglish;
+  }
+  if (p->seps.find('.') != std::string::npos) return Style::kVietnamese;
+  if (p->seps.find(',') != std::string::npos) return Style::kEnglish;
+  return Style::kUnknown;
+}
+
+std::optional<double> ParseDecimal(std::string_view s, Style style) {
+  if (style != Style::kUnknown && Ambiguous(s)) {
+    const bool dot = s.find('.') != std::string_view::npos;
+    if (dot == (style == Style::kVietnamese)) {
+      std::optional<int64_t> v = ParseInteger(s);
+      if (!v) return std::nullopt;
+      return static_cast<double>(*v);
+    }
+  }
+  return ParseDecimal(s);
+}
+
+void StyleTally::Add(std::string_view s) {
+  switch (StyleOf(s)) {
+    case Style::kVietnamese:
+      ++vietnamese_;
+      break;
+    case Style::kEnglish:
+      ++english_;
+      break;
+    case Style::kUnknown:
+      break;
+  }
+}
+
+void StyleTally::Add(const StyleTally& other) {
+  vietnamese_ += other.vietnamese_;
+  english_ += other.english_;
+}
+
+Style StyleTally::style() const {
+  if (vietnamese_ > 0 && english_ == 0) return Style::kVietnamese;
+  if (english_ > 0 && vietnamese_ == 0) return Style::kEnglish;
+  return Style::kUnknown;
+}
+
 }  // namespace pdh::number

@@ -72,5 +72,63 @@ TEST(ParseDecimal, Rejects) {
   }
 }
 
+TEST(Ambiguous, OneMarkBeforeThreeDigits) {
+  for (std::string_view s : {"30.000", "250.000", "1.000", "30,509", "-250.000", " 1,500 "}) {
+    EXPECT_TRUE(Ambiguous(s)) << s;
+  }
+  for (std::string_view s : {"1.500.000", "21.35", "0.500", "0,125", "1234.567", "1.234,5", "12",
+                             "30.0000", "1 234.567", "abc", ""}) {
+    EXPECT_FALSE(Ambiguous(s)) << s;
+  }
+}
+
+TEST(StyleOf, WhatASpellingShows) {
+  EXPECT_EQ(StyleOf("1.500.000"), Style::kVietnamese);
+  EXPECT_EQ(StyleOf("8.536,44"), Style::kVietnamese);
+  EXPECT_EQ(StyleOf("8,5"), Style::kVietnamese);
+  EXPECT_EQ(StyleOf("0,500"), Style::kVietnamese);
+  EXPECT_EQ(StyleOf("21.35"), Style::kEnglish);
+  EXPECT_EQ(StyleOf("1,500,000"), Style::kEnglish);
+  EXPECT_EQ(StyleOf("1,234.5"), Style::kEnglish);
+  for (std::string_view s : {"30.000", "1,500", "12", "1 234", "abc", "1.2.3"}) {
+    EXPECT_EQ(StyleOf(s), Style::kUnknown) << s;
+  }
+}
+
+TEST(ParseDecimal, AmbiguousReadInTheColumnsStyle) {
+  EXPECT_DOUBLE_EQ(*ParseDecimal("30.000", Style::kVietnamese), 30000);
+  EXPECT_DOUBLE_EQ(*ParseDecimal("250.000", Style::kVietnamese), 250000);
+  EXPECT_DOUBLE_EQ(*ParseDecimal("-1.000", Style::kVietnamese), -1000);
+  EXPECT_DOUBLE_EQ(*ParseDecimal("30,509", Style::kVietnamese), 30.509);
+  EXPECT_DOUBLE_EQ(*ParseDecimal("30.000", Style::kEnglish), 30);
+  EXPECT_DOUBLE_EQ(*ParseDecimal("30,509", Style::kEnglish), 30509);
+  EXPECT_DOUBLE_EQ(*ParseDecimal("30.000", Style::kUnknown), 30);
+  // What is not ambiguous reads the same in every style.
+  for (Style st : {Style::kUnknown, Style::kVietnamese, Style::kEnglish}) {
+    EXPECT_DOUBLE_EQ(*ParseDecimal("1.500.000", st), 1500000);
+    EXPECT_DOUBLE_EQ(*ParseDecimal("21.35", st), 21.35);
+    EXPECT_DOUBLE_EQ(*ParseDecimal("8.536,44", st), 8536.44);
+    EXPECT_DOUBLE_EQ(*ParseDecimal("0.125", st), 0.125);
+    EXPECT_EQ(ParseDecimal("abc", st), std::nullopt);
+  }
+}
+
+TEST(StyleTally, DecidedByAllValues) {
+  StyleTally fees;
+  for (std::string_view s : {"30.000", "250.000", "1.500.000", "", "0"}) fees.Add(s);
+  EXPECT_EQ(fees.style(), Style::kVietnamese);
+  StyleTally rates;
+  for (std::string_view s : {"21.35", "100.000", "7"}) rates.Add(s);
+  EXPECT_EQ(rates.style(), Style::kEnglish);
+  StyleTally silent;
+  for (std::string_view s : {"30.000", "12"}) silent.Add(s);
+  EXPECT_EQ(silent.style(), Style::kUnknown);
+  StyleTally mixed = fees;
+  mixed.Add(rates);
+  EXPECT_EQ(mixed.style(), Style::kUnknown);
+  silent.Add(fees);
+  EXPECT_EQ(silent.style(), Style::kVietnamese);
+}
+
 }  // namespace
 }  // namespace pdh::number

@@ -389,6 +389,7 @@ class SheetRows : public XmlHandler {
   }
   size_t row() const { return cursor_.row(); }
   bool IsDate(size_t col) const { return col < dates_.size() && dates_[col]; }
+  bool IsNumber(size_t col) const { return col < numbers_.size() && numbers_[col]; }
   size_t buffer_bytes() const {
     size_t bytes = value_.capacity() + inline_.text.capacity();
     for (const std::string& cell : cells_) bytes += sizeof(std::string) + cell.capacity();
@@ -400,12 +401,14 @@ class SheetRows : public XmlHandler {
     const CellRange* range;
     std::string value;
     bool date;
+    bool number;
   };
 
   void StartRow(XmlPart& part, std::string_view r) {
     if (auto why = cursor_.StartRow(r)) return part.Fail(std::move(*why));
     cells_.clear();
     dates_.clear();
+    numbers_.clear();
   }
 
   void StartCell(XmlPart& part, const XML_Char** attrs) {
@@ -424,13 +427,14 @@ class SheetRows : public XmlHandler {
       if (!index || *index >= workbook_.shared_strings.size()) {
         return part.Fail("shared string " + value_ + " does not exist");
       }
-      Put(col_, workbook_.shared_strings[*index], false);
+      Put(col_, workbook_.shared_strings[*index], false, false);
     } else if (type_ == "b") {
-      Put(col_, value_ == "1" ? "TRUE" : value_ == "0" ? "FALSE" : value_, false);
+      Put(col_, value_ == "1" ? "TRUE" : value_ == "0" ? "FALSE" : value_, false, false);
     } else if (type_ == "inlineStr" || type_ == "str") {
-      Put(col_, CleanText(value_), false);
+      Put(col_, CleanText(value_), false, false);
     } else {
-      Put(col_, value_, date_style_ && (type_.empty() || type_ == "n"));
+      const bool number = type_.empty() || type_ == "n";
+      Put(col_, value_, date_style_ && number, number);
     }
   }
 
@@ -442,14 +446,16 @@ class SheetRows : public XmlHandler {
   }
 
   // Empty values are not stored, so a row ends at its last value.
-  void Put(size_t col, std::string_view value, bool date) {
+  void Put(size_t col, std::string_view value, bool date, bool number) {
     if (value.empty()) return;
     if (col >= cells_.size()) {
       cells_.resize(col + 1);
       dates_.resize(col + 1);
+      numbers_.resize(col + 1);
     }
     cells_[col] = value;
     dates_[col] = date;
+    numbers_[col] = number;
   }
 
   // Ranges are sorted by first row and rows come in order, so only the ranges that span the
@@ -462,15 +468,15 @@ class SheetRows : public XmlHandler {
       if (range.last_row < row) continue;
       // The top-left cell holds the value; if its row was skipped there is nothing to repeat.
       bool top = range.first_row == row && range.first_col < cells_.size();
-      active_.push_back(
-          {&range, top ? cells_[range.first_col] : std::string(), top && dates_[range.first_col]});
+      active_.push_back({&range, top ? cells_[range.first_col] : std::string(),
+                         top && dates_[range.first_col], top && numbers_[range.first_col]});
     }
     // A row past the last one with a value of its own would hold nothing but the fill.
     if (row > extent_.last_value_row) return;
     for (const ActiveMerge& m : active_) {
       if (m.value.empty()) continue;
       const size_t end = FillEnd(*m.range);
-      for (size_t col = m.range->first_col; col < end; ++col) Put(col, m.value, m.date);
+      for (size_t col = m.range->first_col; col < end; ++col) Put(col, m.value, m.date, m.number);
     }
   }
 
@@ -489,6 +495,7 @@ class SheetRows : public XmlHandler {
   SheetCursor cursor_;
   std::vector<std::string> cells_;
   std::vector<bool> dates_;
+  std::vector<bool> numbers_;
   bool ready_ = false;
   size_t col_ = 0;
   std::string type_;
@@ -717,6 +724,10 @@ size_t XlsxReader::row() const {
 
 bool XlsxReader::IsDate(size_t col) const {
   return impl_->rows && impl_->rows->IsDate(col);
+}
+
+bool XlsxReader::IsNumber(size_t col) const {
+  return impl_->rows && impl_->rows->IsNumber(col);
 }
 
 bool XlsxReader::date1904() const {

@@ -94,6 +94,9 @@ class XlsxReader {
   // formats 14-22 and 45-47, or a custom format with d, m or y that is not only a time): pass
   // its text to ExcelSerialToDate with date1904().
   bool IsDate(size_t col) const;
+  // Whether cell `col` of the last row returned holds a number (its text is the stored value,
+  // "1234.5" with a decimal dot), not text that may be written as a number ("1.234,5").
+  bool IsNumber(size_t col) const;
   // The workbook counts dates from 1904 (old Mac Excel) rather than 1900.
   bool date1904() const;
   // The merged ranges of the selected sheet.

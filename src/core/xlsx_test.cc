@@ -197,6 +197,22 @@ TEST_F(XlsxTest, ResolvesSharedAndInlineStringsBooleansAndErrors) {
                   {"Hà Nội", "TRUE", "FALSE", "#N/A", "Hà Nội!", "1.0000000000000001E-3", "0.1"}}));
 }
 
+TEST_F(XlsxTest, TellsNumbersFromTextThatLooksLikeOne) {
+  std::string rows =
+      "<row r=\"1\"><c r=\"A1\"><v>123.125</v></c><c r=\"B1\" t=\"n\"><v>30000</v></c>"
+      "<c r=\"C1\" t=\"inlineStr\"><is><t>30.000</t></is></c>"
+      "<c r=\"D1\" t=\"str\"><f>A1</f><v>123.125</v></c><c r=\"E1\" t=\"b\"><v>1</v></c></row>";
+  std::string path = Path("in.xlsx");
+  WriteZip(path, Workbook({{"S", SheetXml(rows)}}));
+  XlsxReader reader = OpenOk(path);
+  Row cells;
+  ASSERT_TRUE(reader.Next(cells));
+  std::vector<bool> numbers;
+  for (size_t i = 0; i < cells.size(); ++i) numbers.push_back(reader.IsNumber(i));
+  EXPECT_EQ(numbers, (std::vector<bool>{true, true, false, false, false}));
+  EXPECT_FALSE(reader.IsNumber(99));
+}
+
 TEST_F(XlsxTest, SparseRowsKeepTheirColumnsAndRowNumbers) {
   std::string rows =
       "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>a</t></is></c>"

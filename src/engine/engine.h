@@ -221,6 +221,11 @@ struct ValueInput {
   std::string period;
   std::optional<double> value;  // null withdraws the value
   std::string reported_at;      // when the unit reported it, if the source says (else now)
+  // The value's text when the two number styles read it differently ("30.000": thirty thousand
+  // or thirty); `value` is its reading in the style the file's other values show, and
+  // `style_known` says whether they showed one.
+  std::string ambiguous;
+  bool style_known = false;
 };
 
 struct ValueError {
@@ -237,6 +242,9 @@ struct ValueReport {
   int64_t written = 0;
   int64_t rejected = 0;
   std::vector<ValueError> errors;  // the first 1,000
+  // Values read but open to doubt (value.ambiguous_number: "30.000" in a file whose other
+  // values show no number style), the first 1,000.
+  std::vector<ValueError> warnings;
   int64_t last_seq = 0;
   boost::json::object ToJson() const;
 };
@@ -255,13 +263,17 @@ std::optional<ValueFormat> ParseValueFormat(std::string_view name);
 
 // Reads values in `format`: pdh's JSON ({"values": [{element, option, unit, period, value}]}),
 // a CSV or XLSX sheet with those columns (Vietnamese headings accepted), or DHIS2 dataValueSets
-// (JSON, or CSV with dataelement, period, orgunit, categoryoptioncombo, ..., value).
+// (JSON, or CSV with dataelement, period, orgunit, categoryoptioncombo, ..., value). Values
+// written as text are read in the number style all of the file's values show ("1.500.000",
+// "2,5": Vietnamese); see ValueInput::ambiguous.
 // Errors: values.malformed (the whole file is unreadable).
 Result<std::vector<ValueInput>> ReadValues(std::string_view bytes, ValueFormat format);
 
 // Checks and stores values: the element exists, the option is one of its own, the unit is in the
 // home province (now or before the merger) and may be written, the period is of the element's
-// periodicity (or coarser), the value is a number.
+// periodicity (or coarser), the value is a number. An ambiguous value ("30.000") of an element
+// measured in đồng (VND) is thirty thousand; of another element, when the file shows no style,
+// it is read as a decimal and reported in the warnings with its row.
 Result<ValueReport> WriteValues(store::IndexStore& store, const units::Registry& registry,
                                 const IndexSet& set, const std::string& home_province,
                                 const std::vector<ValueInput>& values, const ValueOptions& opt);

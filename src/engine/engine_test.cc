@@ -515,6 +515,45 @@ TEST_F(EngineTest, ValuesInPdhAndDhis2Formats) {
   EXPECT_FALSE(ReadValues("a,b\n1,2\n", ValueFormat::kCsv));
 }
 
+TEST_F(EngineTest, ValuesWrittenTheVietnameseWayAreNotReadSmall) {
+  IndexSet set;
+  Element fees = Elem("FEES");
+  fees.measure = "VND";
+  set.elements = {fees, Elem("CASES")};
+  set.indicators = {Ind("F", "#{FEES}"), Ind("C", "#{CASES}")};
+  Save(set);
+  // "1.500.000" shows the file groups with dots: "30.000" is thirty thousand.
+  auto sheet = ReadValues(
+      "Mã chỉ tiêu,Đơn vị,Kỳ,Giá trị\nCASES,80,10/2025,\"1.500.000\"\nCASES,80,09/2025,30.000\n",
+      ValueFormat::kCsv);
+  ASSERT_TRUE(sheet) << sheet.error().message;
+  ASSERT_EQ(sheet->size(), 2U);
+  EXPECT_DOUBLE_EQ(*(*sheet)[0].value, 1500000);
+  EXPECT_DOUBLE_EQ(*(*sheet)[1].value, 30000);
+  const ValueReport a = Put(*sheet);
+  EXPECT_EQ(a.status, "committed");
+  EXPECT_TRUE(a.warnings.empty());
+  // Nothing else in the file says: đồng are whole, another value is reported with its row.
+  auto json = ReadValues(R"({"values": [
+      {"element": "FEES", "unit": "80", "period": "2025-08", "value": "250.000"},
+      {"element": "CASES", "unit": "80", "period": "2025-08", "value": "30.000"},
+      {"element": "CASES", "unit": "80", "period": "2025-07", "value": 12.125}]})",
+                         ValueFormat::kJson);
+  ASSERT_TRUE(json) << json.error().message;
+  const ValueReport b = Put(*json);
+  EXPECT_EQ(b.status, "committed");
+  ASSERT_EQ(b.warnings.size(), 1U);
+  EXPECT_EQ(b.warnings[0].row, 2);
+  EXPECT_EQ(b.warnings[0].field, "value");
+  EXPECT_EQ(b.warnings[0].value, "30.000");
+  EXPECT_EQ(b.warnings[0].code, "value.ambiguous_number");
+  auto e = Open();
+  EXPECT_DOUBLE_EQ(*e->snapshot().Value("F", "80", P("2025-08")), 250000);
+  EXPECT_DOUBLE_EQ(*e->snapshot().Value("C", "80", P("2025-09")), 30000);
+  EXPECT_DOUBLE_EQ(*e->snapshot().Value("C", "80", P("2025-08")), 30);
+  EXPECT_DOUBLE_EQ(*e->snapshot().Value("C", "80", P("2025-07")), 12.125);
+}
+
 TEST_F(EngineTest, DefinitionsAreChecked) {
   IndexSet set;
   set.elements = {Elem("E")};

@@ -2,6 +2,7 @@
 // and stored all or nothing; and the shares of partial merges.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <set>
 #include <sstream>
@@ -42,9 +43,33 @@ std::string Text(const json::value* v) {
   return {};
 }
 
-std::optional<double> NumberOf(const std::string& s) {
-  if (s.empty()) return std::nullopt;
-  return number::ParseDecimal(s);
+// The values written as text, kept until the file's number style is known.
+struct ValueTexts {
+  std::vector<std::pair<size_t, std::string>> texts;  // index in the values, text
+  void Keep(size_t index, std::string text) {
+    if (!text.empty()) texts.emplace_back(index, std::move(text));
+  }
+  // Reads each text in the style all of them show.
+  void Read(std::vector<ValueInput>& values) const {
+    number::StyleTally tally;
+    for (const auto& [i, text] : texts) tally.Add(text);
+    const number::Style style = tally.style();
+    for (const auto& [i, text] : texts) {
+      ValueInput& v = values[i];
+      v.value = number::ParseDecimal(text, style);
+      if (!v.value) v.value = std::nan("");  // reported as an error when written
+      if (number::Ambiguous(text)) {
+        v.ambiguous = text;
+        v.style_known = style != number::Style::kUnknown;
+      }
+    }
+  }
+};
+
+// Money in đồng has no fraction: "30.000" is thirty thousand.
+bool InDong(const Element& e) {
+  const std::string m = text::FoldAlnum(e.measure);
+  return m == "vnd" || m == "dong" || m == "d";
 }
 
 // A column's heading, as pdh's sheets and DHIS2's CSV name it.
@@ -106,6 +131,7 @@ Result<std::vector<ValueInput>> FromSheet(const Sheet& sheet, bool dhis2) {
     }
   }
   std::vector<ValueInput> out;
+  ValueTexts texts;
   for (size_t r = header + 1; r < sheet.rows.size(); ++r) {
     const auto& row = sheet.rows[r];
     auto cell = [&](Col c) -> std::string {
@@ -122,12 +148,11 @@ Result<std::vector<ValueInput>> FromSheet(const Sheet& sheet, bool dhis2) {
     if (v.option == kDhis2Default) v.option.clear();
     v.unit = cell(Col::kUnit);
     v.period = cell(Col::kPeriod);
-    const std::string value = cell(Col::kValue);
-    v.value = NumberOf(value);
-    if (!value.empty() && !v.value) v.value = std::nan("");  // reported as an error below
+    texts.Keep(out.size(), cell(Col::kValue));
     out.push_back(std::move(v));
     if (out.size() > kMaxValues) return Fail(Malformed("more than 1,000,000 values in one file"));
   }
+  texts.Read(out);
   return out;
 }
 
@@ -151,9 +176,18 @@ json::object ValueReport::ToJson() const {
                                 {"code", e.code},
                                 {"message", e.message}});
   }
+  json::array warns;
+  for (const auto& w : warnings) {
+    warns.push_back(json::object{{"row", w.row},
+                                 {"field", w.field},
+                                 {"value", w.value},
+                                 {"code", w.code},
+                                 {"message", w.message}});
+  }
   return {{"status", status},          {"read", read},
           {"written", written},        {"rejected", rejected},
-          {"errors", std::move(errs)}, {"last_seq", last_seq}};
+          {"errors", std::move(errs)}, {"warnings", std::move(warns)},
+          {"last_seq", last_seq}};
 }
 
 Result<std::vector<ValueInput>> ReadValues(std::string_view bytes, ValueFormat format) {
@@ -187,6 +221,7 @@ Result<std::vector<ValueInput>> ReadValues(std::string_view bytes, ValueFormat f
   if (!doc.is_object()) return Fail(Malformed("the document must be a JSON object"));
   const auto& o = doc.as_object();
   std::vector<ValueInput> out;
+  ValueTexts texts;
   if (const json::value* list = o.if_contains("dataValues")) {
     // DHIS2 dataValueSets: defaults for period and orgUnit at the top.
     const std::string period = Text(o.if_contains("period"));
@@ -204,17 +239,21 @@ Result<std::vector<ValueInput>> ReadValues(std::string_view bytes, ValueFormat f
       v.option = Text(d.if_contains("categoryOptionCombo"));
       if (v.option == kDhis2Default) v.option.clear();
       v.reported_at = Text(d.if_contains("lastUpdated"));
-      const std::string value = Text(d.if_contains("value"));
+      const json::value* value = d.if_contains("value");
       const json::value* deleted = d.if_contains("deleted");
       if (deleted && deleted->is_bool() && deleted->as_bool()) {
         v.value.reset();
+      } else if (value && value->is_number()) {
+        v.value = value->to_number<double>();
+      } else if (const std::string t = Text(value); !t.empty()) {
+        texts.Keep(out.size(), t);
       } else {
-        v.value = NumberOf(value);
-        if (!v.value) v.value = std::nan("");
+        v.value = std::nan("");
       }
       out.push_back(std::move(v));
       if (out.size() > kMaxValues) return Fail(Malformed("more than 1,000,000 values"));
     }
+    texts.Read(out);
     return out;
   }
   const json::value* list = o.if_contains("values");
@@ -234,15 +273,15 @@ Result<std::vector<ValueInput>> ReadValues(std::string_view bytes, ValueFormat f
     const json::value* value = d.if_contains("value");
     if (value && value->is_number()) {
       v.value = value->to_number<double>();
-    } else if (value && value->is_string()) {
-      v.value = NumberOf(std::string(value->as_string()));
-      if (!v.value) v.value = std::nan("");
+    } else if (value && value->is_string() && !value->as_string().empty()) {
+      texts.Keep(out.size(), Text(value));
     } else if (!value || !value->is_null()) {
       v.value = std::nan("");
     }
     out.push_back(std::move(v));
     if (out.size() > kMaxValues) return Fail(Malformed("more than 1,000,000 values"));
   }
+  texts.Read(out);
   return out;
 }
 
@@ -319,7 +358,20 @@ Result<ValueReport> WriteValues(store::IndexStore& store, const units::Registry&
       fail("unit", v.unit, "unit.out_of_scope",
            "không có quyền nhập cho đơn vị này / you may not report for this unit");
     }
-    if (v.value && !std::isfinite(*v.value)) {
+    std::optional<double> value = v.value;
+    if (!v.ambiguous.empty() && e && InDong(*e)) {
+      if (auto whole = number::ParseInteger(v.ambiguous)) value = static_cast<double>(*whole);
+    } else if (!v.ambiguous.empty() && !v.style_known && report.warnings.size() < kReportErrors) {
+      char read[32];
+      std::snprintf(read, sizeof read, "%.15g", value.value_or(0));
+      report.warnings.push_back({row_no, "value", v.ambiguous, "value.ambiguous_number",
+                                 "'" + v.ambiguous +
+                                     "' có thể là số thập phân hoặc số nghìn, đã đọc là " + read +
+                                     "; ghi không có dấu chấm nếu là số nguyên / '" + v.ambiguous +
+                                     "' may be a decimal or thousands; read as " + read +
+                                     ": write it without the separator if it is a whole number"});
+    }
+    if (value && !std::isfinite(*value)) {
       fail("value", "", "value.not_a_number", "giá trị không phải số / the value is not a number");
     }
     if (report.errors.size() == before && e && p && unit) {
@@ -338,7 +390,7 @@ Result<ValueReport> WriteValues(store::IndexStore& store, const units::Registry&
     r.option = v.option;
     r.unit = v.unit;
     r.period = p->Id();
-    r.value = v.value;
+    r.value = value;
     r.updated_at = v.reported_at.empty() ? opt.at : v.reported_at;
     r.by = opt.by;
     r.source = opt.source;

@@ -25,6 +25,7 @@
 #include "core/csv.h"
 #include "core/encoding.h"
 #include "core/json_util.h"
+#include "core/number.h"
 #include "core/sheet.h"
 #include "core/text.h"
 #include "ingest/ingest.h"
@@ -328,6 +329,134 @@ bool MostlyUtf8(std::string_view s) {
   return valid > 0 && invalid <= std::max<size_t>(2, valid / 10);
 }
 
+// The header: the first row that names the schema's columns (titles above it are skipped).
+// A header over two rows (labels merged down, group labels above their columns) is read from
+// its lower row, which names more fields.
+struct Header {
+  Columns columns;
+  bool found = false;
+  size_t seen = 0;                                  // non-blank rows looked at
+  size_t skipped = 0;                               // rows above the header
+  std::optional<std::vector<std::string>> pending;  // a data row read while looking
+  int64_t pending_row = 0;
+};
+
+Header FindHeader(RowReader& reader, const Schema& schema,
+                  const std::optional<encoding::Encoding>& legacy) {
+  Header head;
+  const size_t need = std::min<size_t>(2, schema.fields.size());
+  // Header cells as text (rows themselves are converted when they are checked).
+  auto map_header = [&](const std::vector<std::string>& row) {
+    if (!legacy) return MapHeader(schema, row);
+    std::vector<std::string> converted;
+    converted.reserve(row.size());
+    for (const auto& c : row) converted.push_back(encoding::ToUtf8(c, *legacy));
+    return MapHeader(schema, converted);
+  };
+  std::vector<std::string> cells;
+  // Blank rows do not count against the search.
+  while (head.seen < kHeaderSearchRows && reader.Next(cells)) {
+    if (cells::Blank(cells)) continue;
+    const size_t i = head.seen++;
+    Columns c = map_header(cells);
+    if (Matched(c) < need) continue;
+    head.columns = std::move(c);
+    head.found = true;
+    head.skipped = i;
+    std::vector<std::string> below;
+    while (reader.Next(below)) {
+      Columns lower = map_header(below);
+      if (Matched(lower) <= Matched(head.columns)) {
+        head.pending = std::move(below);
+        head.pending_row = reader.row();
+        break;
+      }
+      head.columns = std::move(lower);
+    }
+    break;
+  }
+  return head;
+}
+
+// Ambiguous numbers ("30.000": thirty thousand, or thirty) of one column, for the warnings.
+struct AmbiguousValues {
+  std::vector<std::pair<int64_t, std::string>> first;  // row, value
+  int64_t total = 0;
+};
+constexpr size_t kAmbiguousListed = 20;
+
+// "row 3, column amount: '30.000' may be 30 or 30000; read as 30 ...".
+std::string AmbiguousWarning(int64_t line, const std::string& column, const std::string& value) {
+  const double as_decimal = number::ParseDecimal(value).value_or(0);
+  const double grouped =
+      number::ParseDecimal(value, value.find('.') != std::string::npos ? number::Style::kVietnamese
+                                                                       : number::Style::kEnglish)
+          .value_or(0);
+  char read[32];
+  char other[32];
+  std::snprintf(read, sizeof read, "%.15g", as_decimal);
+  std::snprintf(other, sizeof other, "%.15g", grouped);
+  const std::string row = std::to_string(line);
+  return "dòng " + row + ", cột " + column + ": '" + value + "' có thể là " + read + " hoặc " +
+         other + ", đã đọc là " + read + "; ghi " + other + " nếu là số nguyên / row " + row +
+         ", column " + column + ": '" + value + "' may be " + read + " or " + other + "; read as " +
+         read + ": write " + other + " if it is a whole number";
+}
+
+// Reads the rest of the file once (from the row after the header) to decide each number
+// column's style from all its values: the column's own, else the file's (all its number
+// columns together). Columns that stay undecided and hold ambiguous values get warnings naming
+// each row and column. Returns false when the reader fails.
+bool DecideNumberStyles(RowReader& reader, const Schema& schema, Header& head,
+                        std::vector<internal::CellParser>& parsers,
+                        std::vector<std::string>& warnings) {
+  const size_t n = schema.fields.size();
+  std::vector<number::StyleTally> tallies(n);
+  std::vector<AmbiguousValues> ambiguous(n);
+  auto scan = [&](const std::vector<std::string>& row, int64_t line) {
+    for (size_t i = 0; i < n; ++i) {
+      const int col = head.columns.field_column[i];
+      const FieldType t = schema.fields[i].type;
+      if (col < 0 || static_cast<size_t>(col) >= row.size() ||
+          (t != FieldType::kNumber && t != FieldType::kInteger)) {
+        continue;
+      }
+      if (reader.typed_number(static_cast<size_t>(col))) continue;
+      const std::string& v = row[static_cast<size_t>(col)];
+      tallies[i].Add(v);
+      if (!parsers[i].DecidedByField() && number::Ambiguous(v)) {
+        auto& a = ambiguous[i];
+        ++a.total;
+        if (a.first.size() < kAmbiguousListed) a.first.emplace_back(line, v.substr(0, 40));
+      }
+    }
+  };
+  if (head.pending) scan(*head.pending, head.pending_row);
+  std::vector<std::string> row;
+  while (reader.Next(row)) scan(row, reader.row());
+  if (reader.error()) return false;
+  number::StyleTally file;
+  for (const auto& t : tallies) file.Add(t);
+  for (size_t i = 0; i < n; ++i) {
+    if (parsers[i].DecidedByField()) continue;
+    number::Style style = tallies[i].style();
+    if (style == number::Style::kUnknown) style = file.style();
+    parsers[i].set_style(style);
+    if (style != number::Style::kUnknown) continue;
+    const Field& f = schema.fields[i];
+    for (const auto& [line, v] : ambiguous[i].first) {
+      warnings.push_back(AmbiguousWarning(line, f.name, v));
+    }
+    if (const auto more = ambiguous[i].total - static_cast<int64_t>(ambiguous[i].first.size());
+        more > 0) {
+      warnings.push_back("cột " + f.name + ": thêm " + std::to_string(more) +
+                         " số mơ hồ như trên / column " + f.name + ": " + std::to_string(more) +
+                         " more ambiguous numbers like these");
+    }
+  }
+  return true;
+}
+
 struct Input {
   const std::string* path = nullptr;
   std::string* bytes = nullptr;
@@ -434,48 +563,16 @@ Result<Report> Run(store::DatasetStore& store, const units::Registry& registry, 
   }
   const bool xlsx = reader->xlsx();
 
-  // The header: the first row that names the schema's columns (titles above it are skipped).
-  // A header over two rows (labels merged down, group labels above their columns) is read from
-  // its lower row, which names more fields.
-  std::vector<std::string> cells;
-  Columns columns;
-  bool found = false;
-  size_t seen = 0;
-  std::optional<std::vector<std::string>> pending;  // a data row read while looking
-  int64_t pending_row = 0;
-  const size_t need = std::min<size_t>(2, d.schema.fields.size());
-  auto next_row = [&](std::vector<std::string>& out) { return reader->Next(out); };
-  // Header cells as text (rows themselves are converted when they are checked).
-  auto map_header = [&](const std::vector<std::string>& row) {
-    if (!legacy) return MapHeader(d.schema, row);
-    std::vector<std::string> converted;
-    converted.reserve(row.size());
-    for (const auto& c : row) converted.push_back(encoding::ToUtf8(c, *legacy));
-    return MapHeader(d.schema, converted);
-  };
-  // Blank rows do not count against the search.
-  while (seen < kHeaderSearchRows && next_row(cells)) {
-    if (cells::Blank(cells)) continue;
-    const size_t i = seen++;
-    Columns c = map_header(cells);
-    if (Matched(c) < need) continue;
-    columns = std::move(c);
-    found = true;
-    if (i > 0) {
-      report.warnings.push_back(std::to_string(i) + " dòng phía trên dòng tiêu đề đã bỏ qua / " +
-                                std::to_string(i) + " rows above the header were skipped");
-    }
-    std::vector<std::string> below;
-    while (next_row(below)) {
-      Columns lower = map_header(below);
-      if (Matched(lower) <= Matched(columns)) {
-        pending = std::move(below);
-        pending_row = reader->row();
-        break;
-      }
-      columns = std::move(lower);
-    }
-    break;
+  Header head = FindHeader(*reader, d.schema, legacy);
+  Columns& columns = head.columns;
+  const bool found = head.found;
+  const size_t seen = head.seen;
+  std::optional<std::vector<std::string>>& pending = head.pending;
+  int64_t pending_row = head.pending_row;
+  if (head.skipped > 0) {
+    report.warnings.push_back(std::to_string(head.skipped) +
+                              " dòng phía trên dòng tiêu đề đã bỏ qua / " +
+                              std::to_string(head.skipped) + " rows above the header were skipped");
   }
   if (reader->error()) return Fail(*reader->error());
   if (!found) {
@@ -512,6 +609,19 @@ Result<Report> Run(store::DatasetStore& store, const units::Registry& registry, 
   std::vector<internal::CellParser> parsers;
   parsers.reserve(d.schema.fields.size());
   for (const auto& f : d.schema.fields) parsers.emplace_back(f, d.schema);
+  // A number column whose type and unit leave "30.000" open is decided from all its values,
+  // read ahead; then the file is read again from its top.
+  if (options.plain_numbers) {
+    for (auto& p : parsers) p.set_style(number::Style::kEnglish);
+  } else if (std::any_of(parsers.begin(), parsers.end(),
+                         [](const internal::CellParser& p) { return !p.DecidedByField(); })) {
+    if (!DecideNumberStyles(*reader, d.schema, head, parsers, report.warnings) ||
+        !reader->Rewind()) {
+      return Fail(*reader->error());
+    }
+    head = FindHeader(*reader, d.schema, legacy);
+    pending_row = head.pending_row;
+  }
   auto foreign = LoadForeignKeys(store, d);
   if (!foreign) return Fail(foreign.error());
   const Date today = options.at.size() >= 10
@@ -593,7 +703,8 @@ Result<Report> Run(store::DatasetStore& store, const units::Registry& registry, 
           continue;
         }
         const Field& f = d.schema.fields[i];
-        if (!parsers[i].Parse(raw, xlsx, staged.cells[i], e)) {
+        if (!parsers[i].Parse(raw, xlsx, reader->typed_number(static_cast<size_t>(col)),
+                              staged.cells[i], e)) {
           fail(f.name, raw);
           continue;
         }

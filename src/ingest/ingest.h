@@ -153,6 +153,9 @@ struct Options {
   bool dry_run = false;
   bool accept_valid = false;  // false: any rejected row rejects the whole batch
   std::string client_id;      // the sender's batch id, for idempotent re-sends
+  // Numbers as a Data Package writes them (a decimal dot, no grouping), as pdh exports them;
+  // otherwise each number column's style is decided from its values (see IngestFile).
+  bool plain_numbers = false;
   std::string file_name;
   std::string by;  // who sends it (account name)
   std::string at;  // when (ISO-8601 UTC with seconds)
@@ -205,6 +208,15 @@ inline constexpr size_t kReportErrors = 1000;
 // file.missing_column, file.empty, file.open_failed); row problems are in the report. A file
 // (or client id) already committed to the dataset gives a "duplicate" report and changes
 // nothing.
+//
+// Numbers written as text ("30.000", "1.500.000", "8.536,44", "21.35") are read in the style
+// their column writes: integer fields and fields in đồng (titled "(đồng)", "(VND)") group by
+// three whatever the mark, so "30.000" is thirty thousand; other number fields take the style
+// all of the column's values show ("1.500.000" or "2,5": Vietnamese; "21.35": English), else
+// the style of the file's number columns together. A value the two styles read differently
+// that nothing decides ("30.000" alone) is read with a decimal mark and named, with its row
+// and column, in the report's warnings. Numbers the format types (XLSX number cells, JSON
+// numbers) are their value. Deciding from every value reads such a file twice.
 Result<Report> IngestFile(store::DatasetStore& store, const units::Registry& registry,
                           const Dataset& dataset, const std::string& path, const Options& options);
 // The same for bytes received (an HTTP upload or an API batch).

@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/number.h"
 #include "ingest/ingest.h"
 
 namespace pdh::ingest::internal {
@@ -23,14 +24,26 @@ bool ValidName(std::string_view s, size_t max);
 store::DatasetTable TableOf(const std::string& code, const Schema& schema);
 store::ColumnType ColumnTypeOf(FieldType t);
 
+// True when the field holds whole đồng: its title says "(đồng)", "(VND)" or "(VNĐ)" (not
+// "(nghìn đồng)"). Đồng have no fraction, so "30.000" and "30,000" are thirty thousand.
+bool InDong(const Field& field);
+
 // Converts the text of one cell to the field's typed value; on failure fills `error`'s code and
 // message (column and row are the caller's).
 class CellParser {
  public:
   CellParser(const Field& field, const Schema& schema);
   // `xlsx`: the text came from a spreadsheet (plain numbers in date columns are serial dates).
-  bool Parse(std::string_view raw, bool xlsx, store::Cell& out, RowError& error) const;
+  // `typed_number`: the cell held a number the format types (an XLSX number cell, a JSON
+  // number), written with a decimal dot whatever the column's style.
+  bool Parse(std::string_view raw, bool xlsx, bool typed_number, store::Cell& out,
+             RowError& error) const;
   const Field& field() const { return *field_; }
+  // How the column writes decimals, decided from all its values (number fields): the style an
+  // ambiguous "30.000" is read in.
+  void set_style(number::Style style) { style_ = style; }
+  // True when the field's type and unit read `raw` one way (integers and đồng group by three).
+  bool DecidedByField() const;
 
  private:
   bool ParseString(std::string value, store::Cell& out, RowError& error) const;
@@ -38,6 +51,8 @@ class CellParser {
 
   const Field* field_;
   const std::vector<std::string>* missing_;
+  bool in_dong_ = false;
+  number::Style style_ = number::Style::kUnknown;
   std::shared_ptr<const std::regex> pattern_;
   std::unordered_map<std::string, std::string> codes_;  // folded spelling -> code
   std::vector<std::string> folded_true_;
@@ -85,6 +100,15 @@ class RowReader {
   virtual const std::optional<Error>& error() const = 0;
   virtual uint64_t bytes() const = 0;
   virtual bool xlsx() const { return false; }
+  // Whether cell `col` of the last row held a number the format types (an XLSX number cell, a
+  // JSON number): its text has a decimal dot and no grouping, whatever the file's style.
+  virtual bool typed_number(size_t col) const {
+    (void)col;
+    return false;
+  }
+  // Starts again from the first row (the batch reads a file twice when a column's number style
+  // needs all its values). False when the source cannot (then error() says why).
+  virtual bool Rewind() = 0;
 };
 
 // Readers over a stream (CSV, JSON array, NDJSON) or an XLSX archive (file or bytes). The JSON

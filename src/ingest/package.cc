@@ -150,6 +150,7 @@ Result<std::vector<Report>> ImportPackage(store::DatasetStore& store,
     Options o = options;
     o.format = Format::kCsv;
     o.file_name = path;
+    o.plain_numbers = true;
     auto report = IngestFile(store, registry, d, (fs::path(dir) / path).string(), o);
     if (!report) return Fail(report.error());
     reports.push_back(std::move(*report));

@@ -27,17 +27,27 @@ Error Malformed(const std::string& what) {
 
 class CsvRowReader final : public RowReader {
  public:
-  explicit CsvRowReader(std::istream& in) : in_(in), reader_(in) {}
+  explicit CsvRowReader(std::istream& in) : in_(in), reader_(std::in_place, in) {}
   bool Next(std::vector<std::string>& cells) override {
-    if (!reader_.Next(cells)) {
-      if (reader_.error()) {
-        error_ = Malformed("CSV: " + reader_.error()->message);
+    if (!reader_->Next(cells)) {
+      if (reader_->error()) {
+        error_ = Malformed("CSV: " + reader_->error()->message);
       }
       return false;
     }
     return true;
   }
-  int64_t row() const override { return static_cast<int64_t>(reader_.line()); }
+  bool Rewind() override {
+    in_.clear();
+    in_.seekg(0);
+    if (!in_) {
+      error_ = Malformed("CSV: the file cannot be read a second time");
+      return false;
+    }
+    reader_.emplace(in_);
+    return true;
+  }
+  int64_t row() const override { return static_cast<int64_t>(reader_->line()); }
   const std::optional<Error>& error() const override { return error_; }
   uint64_t bytes() const override {
     const auto pos = in_.tellg();
@@ -46,7 +56,7 @@ class CsvRowReader final : public RowReader {
 
  private:
   std::istream& in_;
-  CsvReader reader_;
+  std::optional<CsvReader> reader_;
   std::optional<Error> error_;
 };
 
@@ -88,10 +98,12 @@ class JsonRowReader final : public RowReader {
       return false;
     }
     cells.assign(schema_.fields.size(), std::string());
+    numbers_.assign(schema_.fields.size(), false);
     for (const auto& [key, value] : v.as_object()) {
       auto idx = Index(std::string(key));
       if (!idx) continue;
       std::string& out = cells[*idx];
+      numbers_[*idx] = value.is_number();
       switch (value.kind()) {
         case json::kind::string:
           out = value.as_string();
@@ -123,6 +135,19 @@ class JsonRowReader final : public RowReader {
   int64_t row() const override { return row_; }
   const std::optional<Error>& error() const override { return error_; }
   uint64_t bytes() const override { return consumed_; }
+  bool typed_number(size_t col) const override { return col < numbers_.size() && numbers_[col]; }
+  bool Rewind() override {
+    in_.clear();
+    in_.seekg(0);
+    if (!in_) {
+      error_ = Malformed("JSON: the file cannot be read a second time");
+      return false;
+    }
+    header_done_ = started_ = ended_ = false;
+    record_ = line_ = row_ = 0;
+    consumed_ = 0;
+    return true;
+  }
 
  private:
   std::string Where() const {
@@ -253,6 +278,7 @@ class JsonRowReader final : public RowReader {
   int64_t row_ = 0;
   uint64_t consumed_ = 0;
   std::unordered_map<std::string, std::optional<size_t>> keys_;
+  std::vector<bool> numbers_;
   std::optional<Error> error_;
 };
 
@@ -289,6 +315,17 @@ class XlsxRowReader final : public RowReader {
   const std::optional<Error>& error() const override { return error_; }
   uint64_t bytes() const override { return rows_; }
   bool xlsx() const override { return true; }
+  bool typed_number(size_t col) const override {
+    return reader_.IsNumber(col) && !reader_.IsDate(col);
+  }
+  bool Rewind() override {
+    if (auto s = reader_.SelectSheet(reader_.sheet_name()); !s) {
+      error_ = Malformed("XLSX: " + s.error().message);
+      return false;
+    }
+    rows_ = 0;
+    return true;
+  }
 
  private:
   XlsxReader reader_;

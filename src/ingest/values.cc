@@ -212,8 +212,18 @@ constexpr std::string_view kFalse[] = {"false", "0", "khong", "no", "n", "sai", 
 
 }  // namespace
 
+bool InDong(const Field& field) {
+  for (const std::string* title : {&field.title, &field.title_en}) {
+    const std::string folded = text::Fold(*title);
+    for (std::string_view unit : {"(dong)", "(vnd)", "(d)"}) {
+      if (folded.find(unit) != std::string::npos) return true;
+    }
+  }
+  return false;
+}
+
 CellParser::CellParser(const Field& field, const Schema& schema)
-    : field_(&field), missing_(&schema.missing_values) {
+    : field_(&field), missing_(&schema.missing_values), in_dong_(InDong(field)) {
   if (!field.pattern.empty()) {
     pattern_ = std::make_shared<const std::regex>(field.pattern, std::regex::ECMAScript);
   }
@@ -310,7 +320,12 @@ bool CellParser::ParseString(std::string value, store::Cell& out, RowError& erro
   return true;
 }
 
-bool CellParser::Parse(std::string_view raw, bool xlsx, store::Cell& out, RowError& error) const {
+bool CellParser::DecidedByField() const {
+  return field_->type != FieldType::kNumber || in_dong_;
+}
+
+bool CellParser::Parse(std::string_view raw, bool xlsx, bool typed_number, store::Cell& out,
+                       RowError& error) const {
   std::string value = Clean(raw);
   if (std::find(missing_->begin(), missing_->end(), value) != missing_->end()) {
     if (field_->required) {
@@ -342,7 +357,14 @@ bool CellParser::Parse(std::string_view raw, bool xlsx, store::Cell& out, RowErr
       return true;
     }
     case FieldType::kNumber: {
-      auto v = number::ParseDecimal(value);
+      std::optional<double> v;
+      if (typed_number) {
+        v = number::ParseDecimal(value, number::Style::kEnglish);
+      } else if (in_dong_) {
+        // Whole đồng: "30.000", "30,000" and "1.500.000" group by three.
+        if (auto whole = number::ParseInteger(value)) v = static_cast<double>(*whole);
+      }
+      if (!v && !typed_number) v = number::ParseDecimal(value, style_);
       if (!v && value.find_first_of("eE") != std::string::npos) {
         double d = 0;
         auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), d);
