@@ -289,15 +289,9 @@ Result<DemoIndexSummary> GenerateDemo(const Stores& stores, const units::Registr
   for (const units::Unit* c : communes) population += c->population.value_or(0);
   if (population == 0) population = 1;
 
+  // The packs exactly as a province installs them (the report's online payment rate is the pack's:
+  // over the dossiers submitted online with a fee).
   IndexSet set = PublicServicePack("dossiers", "feedback_1022", province_code);
-  // The online payment rate of the report is over dossiers with a fee submitted online.
-  for (auto& e : set.elements) {
-    if (e.code == "DVC_HS_CO_PHI") {
-      e.name = "Số hồ sơ trực tuyến có phí, lệ phí";
-      e.name_en = "Dossiers submitted online with a fee";
-      e.rule->filters.push_back({"channel", "=", {"online"}, ""});
-    }
-  }
   set.sectors.clear();
   for (const auto& s : kSectors) set.sectors.push_back({s.code, s.name, s.name_en});
 

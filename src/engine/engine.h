@@ -207,10 +207,48 @@ Result<IndexSet> LoadIndexSet(store::IndexStore& store);
 Status SaveIndexSet(const Stores& stores, const IndexSet& changes, const std::string& by,
                     const std::string& at);
 
-// The standard public-service and 1022 feedback indicators (M7) over datasets made from the
-// built-in "dossiers" and "feedback_1022" templates, with the province's 2026 targets.
+// --- Indicator packs ---------------------------------------------------------------------------
+
+// A pack: standard indicators (M7) over a dataset made from one of the built-in templates, with
+// their elements, their sector and the province's targets. pdh has "public_services" (over a
+// "dossiers" dataset) and "feedback_1022" (over a "feedback_1022" one). The definitions live in
+// engine/pack.cc, the one place both the demo and an install take them from.
+struct PackInfo {
+  std::string name;
+  std::string template_name;  // the dataset template whose fields the rules read
+  std::string title;
+  std::string title_en;
+};
+const std::vector<PackInfo>& Packs();
+
+// The pack's definitions over `dataset`, with targets for `province_code`.
+// Errors: pack.not_found.
+Result<IndexSet> PackDefinition(std::string_view name, const std::string& dataset,
+                                const std::string& province_code);
+
+// Both packs: the public-service indicators over `dossiers_dataset` and the 1022 feedback ones
+// over `feedback_dataset`.
 IndexSet PublicServicePack(const std::string& dossiers_dataset, const std::string& feedback_dataset,
                            const std::string& province_code);
+
+// What an install did, each object named "element DVC_HS_TONG", "indicator DVC_TRUC_TUYEN", ...
+struct PackInstall {
+  std::string pack;
+  std::string dataset;
+  std::vector<std::string> added;
+  std::vector<std::string> updated;  // stored with another definition, now the pack's
+  std::vector<std::string> unchanged;
+  int64_t targets = 0;  // the targets the pack's indicators carry
+  boost::json::object ToJson() const;
+};
+// Installs the pack over `dataset` ("": the one dataset made from the pack's template) with the
+// targets of `province_code`. Idempotent: objects stored as the pack defines them are left alone
+// (a sector the province has keeps its names), so a second install writes nothing and reports
+// everything unchanged. Errors: pack.not_found, pack.no_dataset, pack.dataset_ambiguous,
+// dataset.not_found, and SaveIndexSet's.
+Result<PackInstall> InstallPack(const Stores& stores, std::string_view name,
+                                const std::string& dataset, const std::string& province_code,
+                                const std::string& by, const std::string& at);
 
 // --- Reported values -------------------------------------------------------------------------
 

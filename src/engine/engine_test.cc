@@ -205,15 +205,16 @@ TEST_F(EngineTest, PublicServiceFormulasOnHandCheckedRecords) {
   Save(PublicServicePack("dossiers", "feedback_1022", "80"));
   const std::string c = Commune();
   // 10 dossiers in March 2025: 7 online; 5 eligible for full-process online, 4 of them fully
-  // online; 6 with a fee, 3 paid online; 9 digitized; 8 completed, 6 on time; 5 rated, 4
-  // satisfied.
+  // online; 6 with a fee, 3 of them online, 2 of those paid online (and one handed in at the
+  // counter, paid online: in neither part of the online payment rate); 9 digitized; 8
+  // completed, 6 on time; 5 rated, 4 satisfied.
   std::vector<std::vector<std::string>> rows;
   for (int i = 0; i < 10; ++i) {
     const bool online = i < 7;
     const bool eligible = i < 5;
     const bool full = i < 4;
     const bool fee = i >= 4;
-    const bool paid = i >= 4 && i < 7;
+    const bool paid = (i >= 4 && i < 6) || i == 8;
     const bool digitized = i != 9;
     const bool completed = i < 8;
     const bool on_time = i < 6;
@@ -234,7 +235,7 @@ TEST_F(EngineTest, PublicServiceFormulasOnHandCheckedRecords) {
     for (const char* period : {"2025-03", "2025Q1", "2025", "2025-12YTD"}) {
       EXPECT_DOUBLE_EQ(*s.Value("DVC_TRUC_TUYEN", unit, P(period)), 70) << unit << period;
       EXPECT_DOUBLE_EQ(*s.Value("DVC_TOAN_TRINH", unit, P(period)), 80);
-      EXPECT_DOUBLE_EQ(*s.Value("DVC_THANH_TOAN_TT", unit, P(period)), 50);
+      EXPECT_DOUBLE_EQ(*s.Value("DVC_THANH_TOAN_TT", unit, P(period)), 200.0 / 3);
       EXPECT_DOUBLE_EQ(*s.Value("DVC_SO_HOA", unit, P(period)), 90);
       EXPECT_DOUBLE_EQ(*s.Value("DVC_DUNG_HAN", unit, P(period)), 75);
       EXPECT_DOUBLE_EQ(*s.Value("DVC_HAI_LONG", unit, P(period)), 80);
@@ -588,6 +589,54 @@ TEST_F(EngineTest, DefinitionsAreChecked) {
   auto back = ParseIndexSet(ToJson(*LoadIndexSet(store().index())));
   ASSERT_TRUE(back);
   EXPECT_EQ(back->indicators.size(), 1U);
+}
+
+TEST_F(EngineTest, PackInstallsOnceWithItsTargets) {
+  // Nothing to read yet: the error says which dataset to create.
+  auto none = InstallPack(stores(), "public_services", "", "80", "test", kAt);
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().code, "pack.no_dataset");
+  EXPECT_NE(none.error().message.find("--template dossiers"), std::string::npos);
+  EXPECT_EQ(InstallPack(stores(), "tourism", "", "80", "test", kAt).error().code, "pack.not_found");
+  Create("ho_so", "dossiers");
+  auto first = InstallPack(stores(), "public_services", "", "80", "test", kAt);
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(first->dataset, "ho_so");
+  EXPECT_EQ(first->added.size(), 1U + 13 + 7);  // the sector, the elements, the indicators
+  EXPECT_TRUE(first->updated.empty());
+  EXPECT_EQ(first->targets, 14);
+  const auto set = LoadIndexSet(store().index());
+  ASSERT_TRUE(set);
+  const Indicator* payment = set->FindIndicator("DVC_THANH_TOAN_TT");
+  ASSERT_NE(payment, nullptr);
+  EXPECT_EQ(payment->pack, "public_services");
+  ASSERT_EQ(payment->targets.size(), 2U);
+  EXPECT_EQ(payment->targets[1].unit, "80");
+  EXPECT_EQ(payment->targets[1].value, 90);
+  EXPECT_EQ(set->FindElement("DVC_HS_CO_PHI")->rule->dataset, "ho_so");
+  EXPECT_EQ(set->FindIndicator("PA_SO_LUONG"), nullptr);  // the other pack's
+  // Again: nothing written, not even the generation the engine rebuilds on.
+  const auto generation = *store().GetSetting("index.generation");
+  auto again = InstallPack(stores(), "public_services", "", "80", "test", kAt);
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_TRUE(again->added.empty());
+  EXPECT_TRUE(again->updated.empty());
+  EXPECT_EQ(again->unchanged.size(), first->added.size());
+  EXPECT_EQ(*store().GetSetting("index.generation"), generation);
+  // A definition changed since is put back, and named.
+  IndexSet edited;
+  edited.indicators.push_back(*payment);
+  edited.indicators.back().targets.clear();
+  Save(edited);
+  auto restored = InstallPack(stores(), "public_services", "", "80", "test", kAt);
+  ASSERT_TRUE(restored) << restored.error().message;
+  EXPECT_EQ(restored->updated, std::vector<std::string>{"indicator DVC_THANH_TOAN_TT"});
+  EXPECT_EQ(LoadIndexSet(store().index())->FindIndicator("DVC_THANH_TOAN_TT")->targets.size(), 2U);
+  // Two datasets from the template: the install asks which.
+  Create("ho_so_cu", "dossiers");
+  EXPECT_EQ(InstallPack(stores(), "public_services", "", "80", "test", kAt).error().code,
+            "pack.dataset_ambiguous");
+  EXPECT_TRUE(InstallPack(stores(), "public_services", "ho_so", "80", "test", kAt));
 }
 
 TEST_F(EngineTest, DemoGivesTheReportsFigures) {
