@@ -1,7 +1,7 @@
-// `pdh indicators` and `pdh values`: the index set's definitions in and out, reported values
-// from files (pdh CSV/XLSX/JSON, DHIS2 dataValueSets), and the engine run offline on the
-// database file: a full recompute with its timing, every value as CSV, the freshness as of a
-// date.
+// `pdh indicators` and `pdh values`: the index set's definitions in and out, the standard packs a
+// province installs, reported values from files (pdh CSV/XLSX/JSON, DHIS2 dataValueSets), and the
+// engine run offline on the database file: a full recompute with its timing, every value as CSV,
+// the freshness as of a date.
 #include <boost/json.hpp>
 #include <chrono>
 #include <cmath>
@@ -148,6 +148,45 @@ int Dump(const Options& o) {
   return out->good() ? 0 : 1;
 }
 
+int ListPacks(const Options& o) {
+  json::array items;
+  for (const auto& p : engine::Packs()) {
+    if (o.json) {
+      items.push_back({{"name", p.name},
+                       {"template", p.template_name},
+                       {"title", p.title},
+                       {"title_en", p.title_en}});
+    } else {
+      std::printf("%-16s over a %-14s dataset  %s\n", p.name.c_str(), p.template_name.c_str(),
+                  p.title.c_str());
+    }
+  }
+  if (o.json) std::cout << json::serialize(json::object{{"items", std::move(items)}}) << "\n";
+  return 0;
+}
+
+int InstallNamedPack(const Options& o) {
+  auto store = OpenStore(o.db, false);
+  SystemClock clock;
+  const auto done =
+      Must(engine::InstallPack(EngineStores(*store), o.code, o.dataset, HomeProvince(*store),
+                               CliActor(), FormatTime(clock.Now())));
+  if (!done.added.empty() || !done.updated.empty()) {
+    auto log = OpenAuditLog(*store, clock);
+    AuditCommand(*log, "indicators.packs.install", done.pack);
+  }
+  if (o.json) {
+    std::cout << json::serialize(done.ToJson()) << "\n";
+    return 0;
+  }
+  std::cout << "pack " << done.pack << " over dataset " << done.dataset << ": " << done.added.size()
+            << " added, " << done.updated.size() << " updated, " << done.unchanged.size()
+            << " unchanged; " << done.targets << " targets\n";
+  for (const auto& a : done.added) std::cout << "  added    " << a << "\n";
+  for (const auto& u : done.updated) std::cout << "  updated  " << u << "\n";
+  return 0;
+}
+
 int ImportValues(const Options& o) {
   auto store = OpenStore(o.db, false);
   auto registry = LoadRegistry(*store);
@@ -235,6 +274,19 @@ void AddIndicatorCommands(CLI::App& app, Options& o, int (*&action)(const Option
   add_db(dump);
   dump->add_option("--out", o.out, "File (default: standard output)");
   dump->callback([&] { action = Dump; });
+
+  auto* packs = ind->add_subcommand("packs", "Standard indicator packs a province installs");
+  packs->require_subcommand(1);
+  auto* pls = packs->add_subcommand("ls", "The packs and the dataset template each reads");
+  pls->add_flag("--json", o.json, "Machine-readable output");
+  pls->callback([&] { action = ListPacks; });
+  auto* pin = packs->add_subcommand(
+      "install", "Add a pack's elements, indicators and targets (again: changes nothing)");
+  add_db(pin);
+  pin->add_option("name", o.code, "public_services or feedback_1022")->required();
+  pin->add_option("--dataset", o.dataset,
+                  "The dataset it reads (default: the one made from the pack's template)");
+  pin->callback([&] { action = InstallNamedPack; });
 
   auto* vals = app.add_subcommand("values", "Values units report for data elements");
   vals->require_subcommand(1);
