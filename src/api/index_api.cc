@@ -531,6 +531,17 @@ Response Pack(Context& ctx, Request& req) {
                                      {"units", std::move(units)}});
 }
 
+Response PostPackInstall(Context& ctx, Request& req) {
+  const json::object body = BodyObject(req);
+  OnlyFields(body, {"dataset"});
+  const std::string dataset = OptString(body, "dataset").value_or("");
+  const auto done = Must(engine::InstallPack(ctx.engine_stores(), req.params.at("pack"), dataset,
+                                             ctx.home_province(), CallerOf(req).name,
+                                             FormatTime(ctx.clock().Now())));
+  ctx.SyncEngine();
+  return Response::Json(done.ToJson());
+}
+
 // --- The overview --------------------------------------------------------------------------
 
 json::object Part(const char* key, const char* label, const char* label_en, double value) {
@@ -880,6 +891,18 @@ void RegisterIndexRoutes(http::Router& router, Context& ctx) {
            {"unit", "query", "unit code (default: the province)"},
            {"period", "query", "default: the year to date"}},
           {404}));
+  {
+    auto d = doc(
+        "Installs an indicator pack (public_services or feedback_1022) with its targets over the "
+        "dataset made from its template; installing it again changes nothing",
+        kIndicatorsWrite, {}, {400, 404, 422});
+    d.request_schema =
+        R"({"type":"object","properties":{"dataset":{"type":"string","description":"the dataset the pack reads; default: the one made from the pack's template"}}})";
+    d.response_schema =
+        R"({"type":"object","properties":{"pack":{"type":"string"},"dataset":{"type":"string"},"added":{"type":"array","items":{"type":"string"}},"updated":{"type":"array","items":{"type":"string"}},"unchanged":{"type":"array","items":{"type":"string"}},"targets":{"type":"integer"}}})";
+    d.stewarded = true;
+    router.Add("POST", "/api/v1/packs/{pack}/install", "packs.install", bind(PostPackInstall), d);
+  }
   {
     auto d = doc("Shares of partial merges for the roll-up of pre-2025 values", kIndicatorsWrite,
                  {}, {400, 422});

@@ -43,6 +43,7 @@ const std::map<std::string, std::string> kExpected = {
     {"freshness.get", "indicators.read"},
     {"alerts.list", "indicators.read"},
     {"packs.get", "indicators.read"},
+    {"packs.install", "indicators.write"},
     {"merge_weights.put", "indicators.write"},
     {"events.stream", "indicators.read"},
     {"healthz", "public"},

@@ -1,6 +1,7 @@
 // The index set over HTTP on the demo province: a report of values and a dossier batch change the
 // values at once and reach an open event stream; values imported by the CLI reach the server. The
-// overview's figures and the values' plain reads: tests/scenarios/index.
+// overview's figures and the values' plain reads: tests/scenarios/index. The public-service pack
+// installs over the demo without a change and over a fresh database set up by the CLI alone.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -10,6 +11,9 @@
 
 #include <boost/json.hpp>
 #include <chrono>
+#include <cstdio>
+#include <map>
+#include <sstream>
 #include <string>
 
 #include "integration/pdh_server.h"
@@ -165,6 +169,104 @@ TEST(IndexApi, CliImportsValuesTheServerPicksUp) {
     std::fclose(f);
   }
   EXPECT_EQ(Server().Pdh("values import " + bad, &out), 2);
+}
+
+HttpResponse Put(const std::string& target, const std::string& body) {
+  HttpRequest r;
+  r.method = "PUT";
+  r.target = target;
+  r.body = body;
+  r.headers = {{"Content-Type", "application/json"}};
+  return Server().Request(r);
+}
+
+// A commune of the province, as the demo's figures name it.
+std::string SomeCommune() {
+  auto kids = Json(Server().Get("/api/v1/values?indicator=DVC_TRUC_TUYEN&children=true"));
+  for (const auto& k : kids["children"].as_array()) {
+    if (k.at("level") == "commune") return std::string(k.at("code").as_string());
+  }
+  return {};
+}
+
+TEST(IndexApi, PackInstallsAsTheDemoHasItAndChangesNothingTwice) {
+  // The demo's pack is the one a province installs: installing it over the demo changes nothing.
+  for (int round = 0; round < 2; ++round) {
+    auto r = Post("/api/v1/packs/public_services/install", "{}");
+    ASSERT_EQ(r.status, 200) << r.body;
+    auto done = json::parse(r.body).as_object();
+    EXPECT_EQ(done["dataset"], "dossiers");
+    EXPECT_TRUE(done["added"].as_array().empty()) << r.body;
+    EXPECT_TRUE(done["updated"].as_array().empty()) << r.body;
+    EXPECT_EQ(done["unchanged"].as_array().size(), 21U);
+    EXPECT_EQ(done["targets"].as_int64(), 14);
+  }
+  auto fb = Post("/api/v1/packs/feedback_1022/install", R"({"dataset":"feedback_1022"})");
+  ASSERT_EQ(fb.status, 200) << fb.body;
+  EXPECT_TRUE(json::parse(fb.body).at("updated").as_array().empty()) << fb.body;
+  auto unknown = Post("/api/v1/packs/tourism/install", "{}");
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_NE(unknown.body.find("pack.not_found"), std::string::npos);
+  auto missing = Post("/api/v1/packs/public_services/install", R"({"dataset":"nope"})");
+  EXPECT_EQ(missing.status, 404) << missing.body;
+  EXPECT_EQ(Post("/api/v1/packs/public_services/install", R"({"unit":"80"})").status, 422);
+}
+
+TEST(IndexApi, AFreshDatabaseSetUpByTheCliComputesRatesUpTo100) {
+  const std::string commune = SomeCommune();
+  ASSERT_FALSE(commune.empty());
+  const std::string db = Server().dir() + "/fresh/pdh.db";
+  const std::string on = " --db " + db;
+  std::string out;
+  ASSERT_EQ(RunPdh("units import" + on, &out), 0) << out;
+  ASSERT_EQ(RunPdh("datasets create --template dossiers" + on, &out), 0) << out;
+  ASSERT_EQ(RunPdh("indicators packs install public_services --json" + on, &out), 0) << out;
+  auto done = json::parse(out).as_object();
+  EXPECT_EQ(done["dataset"], "dossiers");
+  EXPECT_EQ(done["added"].as_array().size(), 21U) << out;
+  EXPECT_EQ(done["targets"].as_int64(), 14);
+  ASSERT_EQ(RunPdh("indicators packs install public_services --json" + on, &out), 0) << out;
+  EXPECT_TRUE(json::parse(out).at("added").as_array().empty()) << out;
+  EXPECT_EQ(json::parse(out).at("unchanged").as_array().size(), 21U) << out;
+  // No feedback dataset yet: the pack says what to create.
+  EXPECT_EQ(RunPdh("indicators packs install feedback_1022" + on, &out), 2);
+  // October 2025 at one commune, as a commune's system writes it: two dossiers submitted online
+  // with a fee (one paid online), two handed in at the counter with a fee and paid online, one
+  // without a fee.
+  const std::string file = Server().dir() + "/fresh/ho-so-10-2025.csv";
+  {
+    FILE* f = std::fopen(file.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::string csv =
+        "Mã hồ sơ,Đơn vị tiếp nhận,Mã thủ tục,Thời điểm tiếp nhận,Kênh nộp,\"Phí, lệ phí (đồng)\","
+        "Thanh toán trực tuyến,Trạng thái\n";
+    const char* rows[] = {
+        "HS1,2025-10-06 08:00,Trực tuyến,50000,Có", "HS2,2025-10-07 08:00,Trực tuyến,50000,Không",
+        "HS3,2025-10-08 08:00,Trực tiếp,50000,Có", "HS4,2025-10-09 08:00,Trực tiếp,20000,Có",
+        "HS5,2025-10-10 08:00,Trực tiếp,0,Không"};
+    for (const char* row : rows) {
+      std::string r(row);
+      const size_t comma = r.find(',');
+      csv +=
+          r.substr(0, comma) + "," + commune + ",1.001193" + r.substr(comma) + ",Đã hoàn thành\n";
+    }
+    std::fputs(csv.c_str(), f);
+    std::fclose(f);
+  }
+  ASSERT_EQ(RunPdh("ingest dossiers " + file + " --no-progress" + on, &out), 0) << out;
+  ASSERT_EQ(RunPdh("indicators dump" + on, &out), 0) << out;
+  std::map<std::string, double> values;
+  std::istringstream lines(out);
+  for (std::string line; std::getline(lines, line);) {
+    const size_t cut = line.rfind(',');
+    if (cut == std::string::npos || line.starts_with("indicator,")) continue;
+    values[line.substr(0, cut)] = std::stod(line.substr(cut + 1));
+  }
+  for (const auto& [key, value] : values) EXPECT_LE(value, 100) << key;
+  for (const std::string& unit : {commune, std::string("80")}) {
+    EXPECT_EQ(values["DVC_THANH_TOAN_TT," + unit + ",2025-10"], 50) << unit;
+    EXPECT_EQ(values["DVC_TRUC_TUYEN," + unit + ",2025-10"], 40) << unit;
+  }
 }
 
 }  // namespace
