@@ -4,7 +4,7 @@
 // ingested (the live events say when), so nothing here is cached. Same transport and errors
 // (ApiError) as api.ts.
 
-import { apiGet } from './api';
+import { apiGet, apiRequest } from './api';
 import type { Level } from './api';
 
 /** Traffic light against the target: "none" when there is no target or no value. */
@@ -229,6 +229,16 @@ export interface Pack {
   units: PackUnit[];
 }
 
+/** What installing a pack did; objects are named "element DVC_HS_TONG", "indicator DVC_TRUC_TUYEN", ... */
+export interface PackInstall {
+  pack: PackCode;
+  dataset: string;
+  added: string[];
+  updated: string[];
+  unchanged: string[];
+  targets: number;
+}
+
 /** One (indicator, unit, period) whose value changed. */
 export interface ValueChange {
   indicator: string;
@@ -265,4 +275,6 @@ export const iocApi = {
   freshness: (asOf?: string, sector?: string) => apiGet<Freshness>(`/freshness${query({ as_of: asOf, sector })}`),
   alerts: (asOf?: string) => apiGet<{ as_of: string; items: Alert[] }>(`/alerts${query({ as_of: asOf })}`),
   pack: (pack: PackCode, q: { unit?: string; period?: string; as_of?: string }) => apiGet<Pack>(`/packs/${pack}${query(q)}`),
+  /** Installs the pack over the dataset made from its template; again, it changes nothing. */
+  installPack: (pack: PackCode) => apiRequest<PackInstall>('POST', `/packs/${pack}/install`, {}),
 };

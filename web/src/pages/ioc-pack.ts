@@ -2,14 +2,17 @@
 // feedback, for a unit (?unit=, default the province) and a month (?period=, default the latest):
 // a card per indicator with its value, target, light and trend, and the unit's children with each
 // indicator side by side; a child leads to the same figures for it, the breadcrumb back up. The
-// figures follow live changes of the pack's indicators.
+// figures follow live changes of the pack's indicators. Administrators and officers may install
+// the pack (again, it changes nothing) with the button in the toolbar.
 
+import { ApiError } from '../api';
 import { h, mount } from '../dom';
 import { t, type Key } from '../i18n';
 import { iocApi, type Pack, type PackCode, type PackFigure } from '../ioc-api';
 import { subscribe } from '../live';
 import { loadPage, pageHead, titled } from '../page';
 import { go, type RouteContext, type View } from '../router';
+import { currentUser, hasRole } from '../session';
 import {
   fmtValue,
   indicatorHref,
@@ -53,6 +56,36 @@ const packPage =
 
 export const publicServicesPage = packPage({ pack: 'public_services', path: '/public-services', title: 'ioc.pack.publicServices', lead: 'ioc.pack.publicServicesLead' });
 export const feedbackPage = packPage({ pack: 'feedback_1022', path: '/feedback', title: 'ioc.pack.feedback', lead: 'ioc.pack.feedbackLead' });
+
+/** What the last install did, shown once on the page it reloads. */
+let installNotice = '';
+
+/** The install button and the line that reports what it did. */
+function installControl(page: PackPage): HTMLElement[] {
+  const status = h('p', { role: 'status', class: 'notice', 'data-testid': 'pack-install-status', hidden: !installNotice }, installNotice);
+  installNotice = '';
+  const button = h('button', { type: 'button', class: 'button', 'data-testid': 'pack-install' }, t('ioc.pack.install'));
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    status.hidden = false;
+    status.textContent = t('ioc.pack.installing');
+    try {
+      const done = await iocApi.installPack(page.pack);
+      installNotice = t('ioc.pack.installed', {
+        dataset: done.dataset,
+        added: done.added.length,
+        updated: done.updated.length,
+        unchanged: done.unchanged.length,
+        targets: done.targets,
+      });
+      go(location.pathname + location.search, { replace: true });
+    } catch (err) {
+      status.textContent = err instanceof ApiError ? err.detail || err.code : String(err);
+      button.disabled = false;
+    }
+  });
+  return [button, status];
+}
 
 interface Card {
   el: HTMLElement;
@@ -130,6 +163,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, page: PackPage, asOf: 
     );
   }
 
+  const install = hasRole(currentUser(), ['administrator', 'officer']) ? installControl(page) : [];
   mount(
     outlet,
     unitBreadcrumb(trail, href),
@@ -138,7 +172,10 @@ function render(outlet: HTMLElement, signal: AbortSignal, page: PackPage, asOf: 
       'div',
       { class: 'toolbar' },
       periodPicker('pack-period', periods, period, (p) => go(iocHref(page.path, { unit, period: p }))),
+      install[0],
     ),
+    install[1],
+    first.figures.length === 0 && h('p', { class: 'notice', 'data-testid': 'pack-empty' }, t('ioc.pack.empty')),
     cardList,
     h(
       'section',

@@ -353,6 +353,26 @@ test('the public-services page shows the four rates and drills into a unit; the 
   await screenshot(page, 'ioc-feedback');
 });
 
+test('a DoST officer installs the public-services pack from its page; again it changes nothing', async () => {
+  const dost = await s.server.addUser('canbo.goi', 'officer', { unit: '80.SKHCN', displayName: 'Trần Văn Bình' });
+  const page = await s.newPage({ user: dost });
+  await page.goto('/public-services');
+  await page.getByTestId('pack-figure').first().waitFor();
+  const figures = await page.getByTestId('pack-figure-value').allTextContents();
+  await page.getByTestId('pack-install').click();
+  // The demo's pack is the one a province installs: every object is already as the pack has it.
+  const status = page.getByTestId('pack-install-status');
+  await page.waitForFunction(() => /giữ nguyên/.test(document.querySelector('[data-testid="pack-install-status"]')?.textContent ?? ''));
+  assert.equal(await text(status), 'Đã cài đặt bộ chỉ tiêu trên tập dữ liệu dossiers: 0 mục thêm mới, 0 mục cập nhật, 21 mục giữ nguyên; 14 mục tiêu.');
+  await page.getByTestId('pack-figure').first().waitFor();
+  assert.deepEqual(await page.getByTestId('pack-figure-value').allTextContents(), figures);
+  // A leader reads the figures and has no button.
+  const leader = await s.newPage();
+  await leader.goto('/public-services');
+  await leader.getByTestId('pack-figure').first().waitFor();
+  assert.equal(await leader.getByTestId('pack-install').count(), 0);
+});
+
 test('the alerts are grouped by kind and lead to the indicator for the unit and period', async () => {
   const { items } = await s.server.api('/alerts');
   const page = await s.newPage();
