@@ -186,7 +186,10 @@ struct Stores {
 // Checks a whole set: codes unique, sectors known, every expression parses (with the position
 // and reason of the first error), references exist, no indicator depends on itself through
 // others (the cycle is named), measures agree where elements define them, rules name existing
-// datasets and fields. Errors: index.invalid, expression.invalid, index.cycle.
+// datasets and fields, and a rate of two counts over one dataset has a numerator that counts only
+// records its denominator counts (every filter of the denominator's rule, the same date and unit).
+// Errors: index.invalid, expression.invalid, index.cycle, index.rate_outside_denominator (naming
+// the indicator's numerator and the filter it lacks).
 Status Check(const IndexSet& set, store::DatasetStore& datasets);
 
 // What an expression reads and gives, once it parses.

@@ -639,6 +639,61 @@ TEST_F(EngineTest, PackInstallsOnceWithItsTargets) {
   EXPECT_TRUE(InstallPack(stores(), "public_services", "ho_so", "80", "test", kAt));
 }
 
+TEST_F(EngineTest, RateWhoseNumeratorCountsOutsideItsDenominatorIsRefused) {
+  Create("dossiers", "dossiers");
+  Create("feedback_1022", "feedback_1022");
+  // The pack itself passes, "satisfaction = satisfied" standing for "satisfaction is not empty".
+  IndexSet set = PublicServicePack("dossiers", "feedback_1022", "80");
+  ASSERT_TRUE(Check(set, datasets()));
+  // The copy the demo used to install: the denominator over online dossiers, the numerator not.
+  for (auto& e : set.elements) {
+    if (e.code != "DVC_HS_THANH_TOAN_TT") continue;
+    e.rule->filters.erase(e.rule->filters.begin());  // channel = online
+  }
+  auto refused = SaveIndexSet(stores(), set, "test", kAt);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, "index.rate_outside_denominator");
+  EXPECT_EQ(refused.error().status, 422);
+  const std::string& why = refused.error().message;
+  EXPECT_EQ(why.rfind("indicator DVC_THANH_TOAN_TT.numerator:", 0), 0U) << why;
+  EXPECT_NE(why.find("channel = online"), std::string::npos) << why;
+  EXPECT_NE(why.find("every filter of the denominator"), std::string::npos) << why;
+  EXPECT_FALSE(LoadIndexSet(store().index())->FindIndicator("DVC_THANH_TOAN_TT"));
+  // Other ways a numerator leaves its denominator: a wider code list, another date.
+  Element all = Elem("N_ALL");
+  all.rule = Rule{"dossiers", "count", "", {{"status", "=", {"completed", "returned"}, ""}}};
+  Element done = Elem("D_DONE");
+  done.rule = Rule{"dossiers", "count", "", {{"status", "=", {"completed"}, ""}}};
+  Element by_due = Elem("N_DUE");
+  by_due.rule = Rule{"dossiers", "count", "", {{"status", "=", {"completed"}, ""}}, "due_at"};
+  Element narrow = Elem("N_NOT_CANCELLED");
+  narrow.rule = Rule{"dossiers", "count", "", {{"status", "=", {"completed"}, ""}}};
+  Element kept = Elem("D_NOT_CANCELLED");
+  kept.rule = Rule{"dossiers", "count", "", {{"status", "!=", {"cancelled"}, ""}}};
+  IndexSet rates;
+  rates.elements = {all, done, by_due, narrow, kept};
+  auto rate = [](std::string code, std::string num, std::string den) {
+    Indicator i;
+    i.code = std::move(code);
+    i.name = "Tỷ lệ " + i.code;
+    i.measure = "%";
+    i.numerator = "#{" + num + "}";
+    i.denominator = "#{" + den + "}";
+    i.factor = 100;
+    return i;
+  };
+  rates.indicators = {rate("WIDER", "N_ALL", "D_DONE")};
+  auto wider = SaveIndexSet(stores(), rates, "test", kAt);
+  ASSERT_FALSE(wider);
+  EXPECT_NE(wider.error().message.find("status = completed"), std::string::npos);
+  rates.indicators = {rate("OTHER_DATE", "N_DUE", "D_DONE")};
+  EXPECT_EQ(SaveIndexSet(stores(), rates, "test", kAt).error().code,
+            "index.rate_outside_denominator");
+  // Narrower than the denominator: accepted.
+  rates.indicators = {rate("NARROW", "N_NOT_CANCELLED", "D_NOT_CANCELLED")};
+  EXPECT_TRUE(SaveIndexSet(stores(), rates, "test", kAt));
+}
+
 TEST_F(EngineTest, DemoGivesTheReportsFigures) {
   Create("dossiers", "dossiers");
   Create("feedback_1022", "feedback_1022");

@@ -171,4 +171,17 @@ int64_t Contribution(const Rule& rule, const RuleColumns& cols,
 std::optional<int> RecordMonth(const Rule& rule, const RuleColumns& cols,
                                const std::vector<store::Cell>& row);
 
+// A rate of counts: an indicator written as numerator / denominator whose parts are each one
+// element counted from the records of one dataset ("#{A}", "#{B}"), or nullptr for either when it
+// is not.
+struct CountRate {
+  const Element* numerator = nullptr;
+  const Element* denominator = nullptr;
+};
+CountRate CountRateOf(const Indicator& ind, const IndexSet& set);
+// Of two rules over the same dataset: why the numerator's may count a record its denominator's
+// does not ("it does not filter channel = online as the denominator does"), or nullopt when every
+// record it counts is one the denominator counts.
+std::optional<std::string> CountsOutside(const Rule& numerator, const Rule& denominator);
+
 }  // namespace pdh::engine

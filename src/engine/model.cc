@@ -531,6 +531,22 @@ Status Check(const IndexSet& set, store::DatasetStore& store) {
       }
     }
   }
+  // A rate counts part of what its denominator counts: a numerator counting records the
+  // denominator leaves out would pass 100% on ordinary data.
+  for (const auto& ind : set.indicators) {
+    const CountRate rate = CountRateOf(ind, set);
+    if (!rate.numerator || rate.numerator->rule->dataset != rate.denominator->rule->dataset) {
+      continue;
+    }
+    if (auto why = CountsOutside(*rate.numerator->rule, *rate.denominator->rule)) {
+      return Fail(
+          Error::Invalid("index.rate_outside_denominator",
+                         "indicator " + ind.code + ".numerator: " + rate.numerator->code +
+                             " may count records that " + rate.denominator->code +
+                             " does not, so the rate could pass 100%: " + *why +
+                             ". Give the numerator's rule every filter of the denominator's"));
+    }
+  }
   if (auto cycle = FindCycle(deps); !cycle.empty()) {
     std::string path;
     for (const auto& c : cycle) path += (path.empty() ? "" : " → ") + c;

@@ -72,8 +72,8 @@ void AddTargets(IndexSet& set, const std::string& province, std::string_view cod
   }
 }
 
-// Every rate's numerator counts a subset of what its denominator counts, so no rate can pass
-// 100%.
+// Every rate's numerator counts a subset of what its denominator counts (Check refuses any other
+// rate of counts), so no rate can pass 100%.
 IndexSet DossierPack(const std::string& dossiers, const std::string& province) {
   IndexSet set;
   set.sectors.push_back(PublicAdministration());

@@ -1,7 +1,9 @@
 // Elements computed from dataset records: which columns a rule reads, and what one record adds.
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <functional>
+#include <set>
 #include <string>
 #include <variant>
 
@@ -52,7 +54,80 @@ int Compare(const store::Cell& a, const store::Cell& b) {
   return 0;
 }
 
+// "channel = online", "fee > 0", "completed_at <= due_at", "satisfaction is not empty".
+std::string Describe(const Filter& f) {
+  if (f.op == "null") return f.field + " is empty";
+  if (f.op == "not_null") return f.field + " is not empty";
+  std::string out = f.field + " " + f.op + " ";
+  if (!f.other.empty()) return out + f.other;
+  for (size_t i = 0; i < f.values.size(); ++i) out += (i ? " or " : "") + f.values[i];
+  return out;
+}
+
+// Whether every record that passes `n` passes `d` (both on the same field). Every operator but
+// "null" leaves out empty cells, so any of them implies "not_null"; "=" implies "=" with more
+// values, and "!=" with values it does not list.
+bool Implies(const Filter& n, const Filter& d) {
+  if (n.field != d.field) return false;
+  if (d.op == "not_null") return n.op != "null";
+  const std::set<std::string> nv(n.values.begin(), n.values.end());
+  const std::set<std::string> dv(d.values.begin(), d.values.end());
+  if (n.op == d.op && n.other == d.other && nv == dv) return true;
+  if (n.op != "=" || !n.other.empty() || nv.empty()) return false;
+  if (d.op == "=") return std::includes(dv.begin(), dv.end(), nv.begin(), nv.end());
+  if (d.op == "!=") {
+    return std::none_of(nv.begin(), nv.end(),
+                        [&](const std::string& v) { return dv.count(v) > 0; });
+  }
+  return false;
+}
+
+// "#{CODE}" (spaces around allowed): the one element the text reads, or "".
+std::string SoleElement(std::string_view text) {
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  if (text.size() < 4 || !text.starts_with("#{") || !text.ends_with("}")) return {};
+  const std::string_view code = text.substr(2, text.size() - 3);
+  const bool plain = std::all_of(code.begin(), code.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+  return plain ? std::string(code) : std::string();
+}
+
 }  // namespace
+
+CountRate CountRateOf(const Indicator& ind, const IndexSet& set) {
+  if (!ind.expression.empty() || ind.numerator.empty() || ind.denominator.empty()) return {};
+  auto counted = [&](const std::string& text) -> const Element* {
+    const Element* e = set.FindElement(SoleElement(text));
+    if (!e || !e->rule || (e->rule->op != "count" && e->rule->op != "distinct")) return nullptr;
+    return e;
+  };
+  const Element* n = counted(ind.numerator);
+  const Element* d = counted(ind.denominator);
+  if (!n || !d) return {};
+  return {n, d};
+}
+
+std::optional<std::string> CountsOutside(const Rule& numerator, const Rule& denominator) {
+  if (numerator.op != denominator.op || numerator.field != denominator.field) {
+    return "it counts " + numerator.op + " " + numerator.field + ", the denominator " +
+           denominator.op + " " + denominator.field;
+  }
+  if (numerator.date_field != denominator.date_field ||
+      numerator.period_start_day != denominator.period_start_day) {
+    return "it takes a record's period from another date than the denominator does";
+  }
+  if (numerator.unit_field != denominator.unit_field) {
+    return "it takes a record's unit from another field than the denominator does";
+  }
+  for (const auto& d : denominator.filters) {
+    const bool kept = std::any_of(numerator.filters.begin(), numerator.filters.end(),
+                                  [&](const Filter& n) { return Implies(n, d); });
+    if (!kept) return "it does not filter " + Describe(d) + " as the denominator does";
+  }
+  return std::nullopt;
+}
 
 Result<RuleColumns> RuleFields(const Rule& rule, const ingest::Schema& schema) {
   RuleColumns cols;

@@ -1,7 +1,8 @@
 // The index set over HTTP on the demo province: a report of values and a dossier batch change the
 // values at once and reach an open event stream; values imported by the CLI reach the server. The
 // overview's figures and the values' plain reads: tests/scenarios/index. The public-service pack
-// installs over the demo without a change and over a fresh database set up by the CLI alone.
+// installs over the demo without a change and over a fresh database set up by the CLI alone, and a
+// rate whose numerator counts outside its denominator is refused.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -210,6 +211,30 @@ TEST(IndexApi, PackInstallsAsTheDemoHasItAndChangesNothingTwice) {
   auto missing = Post("/api/v1/packs/public_services/install", R"({"dataset":"nope"})");
   EXPECT_EQ(missing.status, 404) << missing.body;
   EXPECT_EQ(Post("/api/v1/packs/public_services/install", R"({"unit":"80"})").status, 422);
+}
+
+TEST(IndexApi, ARateWhoseNumeratorCountsOutsideItsDenominatorIsRefused) {
+  // Digitized dossiers over online ones: the numerator counts dossiers handed in at the counter.
+  const std::string bad =
+      R"({"code":"TL_SO_HOA_TT","name":"Tỷ lệ số hóa hồ sơ trực tuyến","measure":"%",)"
+      R"("numerator":"#{DVC_HS_SO_HOA}","denominator":"#{DVC_HS_TRUC_TUYEN}","factor":100})";
+  auto r = Put("/api/v1/indicators/TL_SO_HOA_TT", bad);
+  EXPECT_EQ(r.status, 422) << r.body;
+  auto problem = json::parse(r.body).as_object();
+  EXPECT_EQ(problem["code"], "index.rate_outside_denominator");
+  const std::string detail(problem["detail"].as_string());
+  EXPECT_NE(detail.find("indicator TL_SO_HOA_TT.numerator"), std::string::npos) << detail;
+  EXPECT_NE(detail.find("channel = online"), std::string::npos) << detail;
+  EXPECT_EQ(Server().Get("/api/v1/indicators/TL_SO_HOA_TT").status, 404);
+  // The online payment copy the demo used to install, sent as an index set: refused too.
+  const std::string old_copy =
+      R"({"elements":[{"code":"DVC_HS_THANH_TOAN_TT","name":"Số hồ sơ thanh toán trực tuyến",)"
+      R"("sector":"public_administration","measure":"hồ sơ","rule":{"dataset":"dossiers",)"
+      R"("filters":[{"field":"fee","op":">","values":["0"]},)"
+      R"({"field":"paid_online","op":"=","values":["true"]}]}}]})";
+  r = Post("/api/v1/index-set", old_copy);
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_NE(r.body.find("DVC_THANH_TOAN_TT.numerator"), std::string::npos) << r.body;
 }
 
 TEST(IndexApi, AFreshDatabaseSetUpByTheCliComputesRatesUpTo100) {
