@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cmath>
+#include <cstdio>
 
 #include "api/api.h"
 #include "api/handler_util.h"
@@ -434,6 +435,29 @@ json::array AlertsOf(const engine::Snapshot& snap, Date as_of, size_t limit) {
                      {"score", nullptr},
                      {"message", "Chưa đạt chỉ tiêu năm"},
                      {"message_en", "Below the year's target"}});
+  }
+  // Rates of counts above 100%: a definition or data that counts in the numerator what the
+  // denominator leaves out.
+  for (const auto& r : engine::RatesOver100(snap, as_of)) {
+    if (items.size() >= limit) break;
+    char shown[32];
+    std::snprintf(shown, sizeof shown, "%.2f", r.value);
+    const std::string months = std::to_string(r.months);
+    items.push_back(
+        {{"kind", "over_100"},
+         {"indicator", r.indicator->code},
+         {"indicator_name", r.indicator->name},
+         {"unit", r.unit->code},
+         {"unit_name", r.unit->name},
+         {"period", r.period.Id()},
+         {"value", Num(r.value)},
+         {"score", nullptr},
+         {"message", "Tỷ lệ vượt 100% (" + std::string(shown) + "%, " + months +
+                         " tháng): tử số đếm cả bản ghi mẫu số không đếm, cần kiểm tra định "
+                         "nghĩa hoặc số liệu"},
+         {"message_en", "Rate above 100% (" + std::string(shown) + "%, " + months +
+                            " months): the numerator counts records the denominator does not; "
+                            "check the definition or the data"}});
   }
   for (const auto& o : engine::Outliers(snap, as_of)) {
     if (items.size() >= limit) break;
@@ -882,8 +906,8 @@ void RegisterIndexRoutes(http::Router& router, Context& ctx) {
              doc("Which indicators and units are up to date as of a date", kIndicatorsRead,
                  {AsOfParam(), {"sector", "query", "only this sector"}}));
   router.Add("GET", "/api/v1/alerts", "alerts.list", bind(Alerts),
-             doc("Off-track targets, red lights, outliers and silent units", kIndicatorsRead,
-                 {AsOfParam(), {"limit", "query", "at most this many (200)"}}));
+             doc("Off-track targets, red lights, rates above 100%, outliers and silent units",
+                 kIndicatorsRead, {AsOfParam(), {"limit", "query", "at most this many (200)"}}));
   router.Add(
       "GET", "/api/v1/packs/{pack}", "packs.get", bind(Pack),
       doc("The public-service or 1022 feedback figures of a unit and period", kIndicatorsRead,

@@ -251,6 +251,39 @@ std::vector<Outlier> Outliers(const Snapshot& snap, Date as_of) {
   return out;
 }
 
+std::vector<RateOver100> RatesOver100(const Snapshot& snap, Date as_of) {
+  const State& st = snap.state();
+  const Model& m = *st.model;
+  std::vector<RateOver100> out;
+  const Period now = Period::Containing(as_of, PeriodKind::kMonth);
+  for (size_t i = 0; i < m.set.indicators.size(); ++i) {
+    const Indicator& ind = m.set.indicators[i];
+    if (ind.measure != "%" || ind.periodicity != PeriodKind::kMonth ||
+        !CountRateOf(ind, m.set).numerator) {
+      continue;
+    }
+    for (size_t u = 0; u < m.units.size(); ++u) {
+      const Series* s = st.IndicatorSeries(static_cast<int>(i), static_cast<int>(u));
+      if (!s) continue;
+      RateOver100 r{&ind, m.units[u], now, 0, 0};
+      for (int k = 0; k < 12; ++k) {
+        const Period p = now.Shift(-k);
+        const double v = At(st, s, p);
+        // Above 100 by more than rounding.
+        if (!Has(v) || v <= 100 * (1 + 1e-9)) continue;
+        if (r.months++ == 0) {
+          r.period = p;
+          r.value = v;
+        }
+      }
+      if (r.months > 0) out.push_back(r);
+    }
+  }
+  std::sort(out.begin(), out.end(),
+            [](const RateOver100& a, const RateOver100& b) { return a.value > b.value; });
+  return out;
+}
+
 std::optional<Projection> Project(const Snapshot& snap, const Indicator& ind, std::string_view unit,
                                   Date as_of) {
   const State& st = snap.state();

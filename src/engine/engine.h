@@ -464,6 +464,19 @@ struct Outlier {
 // against the 24 months before it exceeds 3.5.
 std::vector<Outlier> Outliers(const Snapshot& s, Date as_of);
 
+// A rate above 100%: a "%" indicator whose numerator and denominator are counts of records, the
+// numerator counting some the denominator does not — a data-quality defect (the definition's or
+// the data's), never a figure to report.
+struct RateOver100 {
+  const Indicator* indicator = nullptr;
+  const units::Unit* unit = nullptr;
+  Period period;  // the latest month above 100%
+  double value = 0;
+  int months = 0;  // months above 100% in the 12 up to the as-of date
+};
+// Every monthly rate of counts above 100% in the 12 months up to `as_of`, by unit; highest first.
+std::vector<RateOver100> RatesOver100(const Snapshot& s, Date as_of);
+
 struct Projection {
   const Indicator* indicator = nullptr;
   std::string unit;

@@ -694,6 +694,53 @@ TEST_F(EngineTest, RateWhoseNumeratorCountsOutsideItsDenominatorIsRefused) {
   EXPECT_TRUE(SaveIndexSet(stores(), rates, "test", kAt));
 }
 
+TEST_F(EngineTest, RateOfCountsAbove100IsFlagged) {
+  // Two datasets: the check on one dataset's filters cannot see that the numerator counts the
+  // other's records, so the computed rate is what tells.
+  Create("dossiers", "dossiers");
+  Create("dossiers_moi", "dossiers");
+  Element num = Elem("N_MOI");
+  num.rule = Rule{"dossiers_moi", "count", "", {}};
+  Element den = Elem("D_CU");
+  den.rule = Rule{"dossiers", "count", "", {}};
+  Indicator rate;
+  rate.code = "TL_MOI";
+  rate.name = "Tỷ lệ hồ sơ mới";
+  rate.measure = "%";
+  rate.numerator = "#{N_MOI}";
+  rate.denominator = "#{D_CU}";
+  rate.factor = 100;
+  Indicator count = Ind("SO_MOI", "#{N_MOI} / #{D_CU} * 100");  // not a rate of counts by form
+  count.measure = "%";
+  IndexSet set;
+  set.elements = {num, den};
+  set.indicators = {rate, count};
+  Save(set);
+  const std::string c = Commune();
+  auto rows = [&](int n) {
+    std::vector<std::vector<std::string>> out;
+    for (int i = 0; i < n; ++i) {
+      out.push_back({"HS" + std::to_string(i), c, "TT01", "Không", "2025-03-10 08:00", "Trực tuyến",
+                     "Có", "Có", "0", "Không", "Có", "2025-03-20 17:00", "2025-03-18 10:00",
+                     "Đã hoàn thành", ""});
+    }
+    return Dossiers(out);
+  };
+  ASSERT_TRUE(Send(*ingest::LoadDataset(datasets(), "dossiers_moi"), rows(3)));
+  ASSERT_TRUE(Send(*ingest::LoadDataset(datasets(), "dossiers"), rows(2)));
+  auto e = Open();
+  const auto over = RatesOver100(e->snapshot(), {2025, 10, 31});
+  ASSERT_EQ(over.size(), 2U);  // the commune and the province
+  for (const auto& r : over) {
+    EXPECT_EQ(r.indicator->code, "TL_MOI");
+    EXPECT_EQ(r.period, P("2025-03"));
+    EXPECT_DOUBLE_EQ(r.value, 150);
+    EXPECT_EQ(r.months, 1);
+  }
+  // A year later the month is out of the window.
+  EXPECT_TRUE(RatesOver100(e->snapshot(), {2026, 4, 30}).empty());
+}
+
 TEST_F(EngineTest, DemoGivesTheReportsFigures) {
   Create("dossiers", "dossiers");
   Create("feedback_1022", "feedback_1022");

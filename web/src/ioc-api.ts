@@ -184,8 +184,8 @@ export interface Freshness {
   units: UnitFreshness[];
 }
 
-export type AlertKind = 'red' | 'stale' | 'outlier' | 'off_track';
-export const alertKinds: AlertKind[] = ['red', 'off_track', 'stale', 'outlier'];
+export type AlertKind = 'red' | 'stale' | 'outlier' | 'off_track' | 'over_100';
+export const alertKinds: AlertKind[] = ['red', 'off_track', 'over_100', 'stale', 'outlier'];
 
 export interface Alert {
   kind: AlertKind;

@@ -378,13 +378,13 @@ test('the alerts are grouped by kind and lead to the indicator for the unit and 
   const page = await s.newPage();
   await page.goto('/alerts');
   await page.getByTestId('alert-group').first().waitFor();
-  for (const kind of ['red', 'off_track', 'stale', 'outlier']) {
+  for (const kind of ['red', 'off_track', 'over_100', 'stale', 'outlier']) {
     const n = items.filter((a) => a.kind === kind).length;
     assert.equal(await text(page.locator(`[data-testid="alert-count"][data-kind="${kind}"] strong`)), fmt.vi(n), kind);
     assert.equal(await page.locator(`[data-testid="alert-list"][data-kind="${kind}"] [data-testid="alert"]`).count(), Math.min(20, n), kind);
   }
   // An indicator's alert leads to it for the unit and period; a unit's stale data to the freshness board.
-  for (const kind of ['red', 'off_track', 'stale', 'outlier']) {
+  for (const kind of ['red', 'off_track', 'over_100', 'stale', 'outlier']) {
     const a = items.find((x) => x.kind === kind);
     if (!a) continue;
     const link = page.locator(`[data-testid="alert-list"][data-kind="${kind}"] [data-testid="alert"]`).first().getByRole('link');
