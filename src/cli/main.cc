@@ -276,6 +276,10 @@ int RunServe(const Options& o) {
   opts.authorize = [&ctx](pdh::http::Request& req, const pdh::http::Route& route) {
     pdh::api::Authorize(ctx, req, route);
   };
+  opts.around = [&ctx](pdh::http::Request& req, const pdh::http::Route& route,
+                       const std::function<pdh::http::Response()>& handler) {
+    return pdh::api::AuditedHandler(ctx, req, route, handler);
+  };
   opts.after = [&ctx](const pdh::http::Request& req, const pdh::http::Route& route,
                       const pdh::http::Response& res) {
     pdh::api::AuditRequest(ctx, req, route, res);

@@ -232,6 +232,7 @@ Response Dispatcher::Invoke(const pdh::http::Route& route, Request& req) const {
   };
   try {
     if (options_.authorize) options_.authorize(req, route);
+    if (options_.around) return options_.around(req, route, [&] { return route.handler(req); });
     return route.handler(req);
   } catch (const Failure& f) {
     return Response::Problem(f.error(), req);
