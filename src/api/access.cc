@@ -142,26 +142,70 @@ void Authorize(Context& ctx, http::Request& req, const http::Route& route) {
   }
 }
 
-void AuditRequest(Context& ctx, const http::Request& req, const http::Route& route,
-                  const http::Response& res) {
-  // Sign-ins are audited by their handler, which knows the name tried.
-  if (route.name == "auth.login") return;
-  const bool refused = res.status == 401 || res.status == 403;
-  const bool private_read = route.doc.permission.ends_with(".read_private");
-  if (!IsWrite(req.method) && !private_read && !(refused && route.doc.permission != "public")) {
-    return;
-  }
+namespace {
+
+// The audit entry of a request; `status` 0 leaves it out (the entry commits with a write, before
+// the answer is known).
+audit::Event RequestEvent(const http::Request& req, std::string action, int status) {
   const auth::Principal* p = PrincipalOf(req);
   audit::Event e;
   e.actor = p ? p->name : "";
-  e.action = refused ? "denied:" + route.name : route.name;
+  e.action = std::move(action);
   e.target = req.path;
   e.remote = req.remote;
   e.request_id = req.request_id;
-  e.detail = {{"method", req.method}, {"status", res.status}};
-  if (auto r = ctx.audit().Append(e); !r) {
-    std::fprintf(stderr, "pdh: audit append failed (%s): %s\n", r.error().code.c_str(),
-                 r.error().message.c_str());
+  e.detail = {{"method", req.method}};
+  if (status != 0) e.detail["status"] = status;
+  return e;
+}
+
+void ReportAuditFailure(const Error& e) {
+  std::fprintf(stderr, "pdh: audit append failed (%s): %s\n", e.code.c_str(), e.message.c_str());
+}
+
+bool Refused(int status) {
+  return status == 401 || status == 403;
+}
+
+}  // namespace
+
+http::Response AuditedHandler(Context& ctx, http::Request& req, const http::Route& route,
+                              const std::function<http::Response()>& handler) {
+  // Sign-ins are audited by their handler, which knows the name tried.
+  const bool audited = route.name != "auth.login" &&
+                       (IsWrite(req.method) || route.doc.permission.ends_with(".read_private"));
+  if (!audited) return handler();
+  int status = 0;  // known once the handler answered
+  audit::Scope scope(ctx.audit(),
+                     [&req, &route, &status] { return RequestEvent(req, route.name, status); });
+  auto finish = [&scope, &status](int answered) {
+    // A refusal the handler made is the after hook's to record, like one authorize made.
+    status = answered;
+    if (Refused(answered)) return;
+    if (auto r = scope.Finish(); !r) ReportAuditFailure(r.error());
+  };
+  try {
+    http::Response res = handler();
+    finish(res.status);
+    return res;
+  } catch (const Failure& f) {
+    finish(f.error().status >= 400 && f.error().status <= 599 ? f.error().status : 500);
+    throw;
+  } catch (...) {
+    finish(500);
+    throw;
+  }
+}
+
+void AuditRequest(Context& ctx, const http::Request& req, const http::Route& route,
+                  const http::Response& res) {
+  // Sign-ins are audited by their handler, which knows the name tried; writes and reads of
+  // private data around their handler (AuditedHandler).
+  if (route.name == "auth.login" || !Refused(res.status) || route.doc.permission == "public") {
+    return;
+  }
+  if (auto r = ctx.audit().Append(RequestEvent(req, "denied:" + route.name, res.status)); !r) {
+    ReportAuditFailure(r.error());
   }
 }
 

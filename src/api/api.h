@@ -113,8 +113,15 @@ void RegisterRoutes(http::Router& router, Context& ctx);
 // route concerns from its declared scope, and asks auth::Allows. Throws Failure to refuse.
 void Authorize(Context& ctx, http::Request& req, const http::Route& route);
 
-// The server's after hook: appends writes, failed requests refused for access, and reads of
-// private data to the audit log.
+// The server's around hook: runs the handler of a write or of a read of private data inside an
+// audit::Scope, so the entry (actor, route name, path, remote, request id, {"method"}) commits
+// in the transaction of the handler's first write; a handler that wrote nothing has its entry
+// appended once it answered, with the status ({"method","status"}). Refusals are the after
+// hook's.
+http::Response AuditedHandler(Context& ctx, http::Request& req, const http::Route& route,
+                              const std::function<http::Response()>& handler);
+
+// The server's after hook: appends requests refused for access (401, 403) to the audit log.
 void AuditRequest(Context& ctx, const http::Request& req, const http::Route& route,
                   const http::Response& res);
 

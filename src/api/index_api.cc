@@ -9,6 +9,7 @@
 #include "api/api.h"
 #include "api/handler_util.h"
 #include "core/clock.h"
+#include "core/json_util.h"
 #include "core/text.h"
 #include "engine/engine.h"
 
@@ -782,8 +783,8 @@ Response Events(Context& ctx, Request&) {
   const auto snap = ctx.engine().snapshot();
   r.first_event = std::make_pair(
       std::string("hello"),
-      json::serialize(json::object{{"version", snap.version()},
-                                   {"as_of", engine::DefaultAsOf(ctx.store()).ToString()}}));
+      json_util::Serialize(json::object{{"version", snap.version()},
+                                        {"as_of", engine::DefaultAsOf(ctx.store()).ToString()}}));
   return r;
 }
 
@@ -813,10 +814,10 @@ std::string ChangesEvent(const engine::SyncStats& stats, const std::string& at) 
                        {"period", c.period},
                        {"value", Num(c.value)}});
   }
-  return json::serialize(json::object{{"at", at},
-                                      {"rebuilt", stats.rebuilt},
-                                      {"changes", std::move(changes)},
-                                      {"truncated", stats.changes.size() > kMaxChanges}});
+  return json_util::Serialize(json::object{{"at", at},
+                                           {"rebuilt", stats.rebuilt},
+                                           {"changes", std::move(changes)},
+                                           {"truncated", stats.changes.size() > kMaxChanges}});
 }
 
 void RegisterIndexRoutes(http::Router& router, Context& ctx) {

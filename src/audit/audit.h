@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -59,6 +60,8 @@ class Log {
   // Where the key of the database at `db_path` lives by default: "<db_path>.audit-key".
   static std::string DefaultKeyPath(const std::string& db_path);
 
+  // Appends an entry on its own (a sign-in, a read of personal fields, a refusal); an entry
+  // that records a write commits with it through a Scope (below).
   Result<store::AuditEntryRow> Append(const Event& e);
   // Signs a checkpoint at the last entry now (if it is not covered yet).
   Status Checkpoint();
@@ -68,7 +71,14 @@ class Log {
   Result<VerifyReport> Verify();
 
  private:
+  friend class Scope;
   Log(store::AuditStore& store, const Clock& clock, std::string secret_key, Options options);
+  // The entry of `e` made now, chained after `last`.
+  store::AuditEntryRow MakeEntry(const Event& e, const std::optional<store::AuditEntryRow>& last);
+  // Counts an entry that committed with a write, signing a checkpoint when one is due.
+  Status Counted(const store::AuditEntryRow& entry);
+  // REQUIRES: mu_ held.
+  Status CountedLocked(const store::AuditEntryRow& entry, TimePoint now);
   // Signs and stores a checkpoint at `last`. REQUIRES: mu_ held.
   Status CheckpointAt(const store::AuditEntryRow& last, TimePoint now);
   store::AuditStore& store_;
@@ -78,6 +88,33 @@ class Log {
   std::mutex mu_;
   int64_t since_checkpoint_ = 0;
   TimePoint last_checkpoint_{};
+};
+
+// The audit entry of one operation, committed in the same transaction as the operation's first
+// write (store::AuditScope): kill -9 leaves both or neither. Open it before the operation
+// writes; `event` is called when the entry is made, on the store's writer thread inside that
+// transaction, so it may name what the write decided (a batch's id) but must not wait for the
+// store. Finish() appends the entry on its own when no write carried it (a dry run, an export,
+// an operation that changed nothing). Closing without Finish() after a failure appends nothing
+// more. One thread's object; scopes of one thread nest (the inner one hides the outer).
+class Scope {
+ public:
+  Scope(Log& log, std::function<Event()> event);
+  Scope(Log& log, Event event);
+  ~Scope();
+  Scope(const Scope&) = delete;
+  Scope& operator=(const Scope&) = delete;
+
+  // The entry: the one that committed with a write, or else one appended now.
+  Result<store::AuditEntryRow> Finish();
+
+ private:
+  Log& log_;
+  std::function<Event()> event_;
+  std::optional<store::AuditScope> store_scope_;  // empty once closed
+  std::optional<store::AuditEntryRow> entry_;     // once closed: the entry, if there is one
+  // Closes the store scope and counts the entry a write carried with the log (for checkpoints).
+  Status Close();
 };
 
 struct VerifyReport {

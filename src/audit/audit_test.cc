@@ -276,6 +276,52 @@ TEST_F(AuditTest, ChecksEveryNEntriesAndAfterTheInterval) {
   EXPECT_EQ(cps->back().hash, EntryAt(13).hash);
 }
 
+TEST_F(AuditTest, AScopesEntryCommitsWithTheWriteAndCountsForCheckpoints) {
+  OpenStore();
+  OpenLog({.checkpoint_every = 2, .checkpoint_interval = 24h});
+  AppendEvents(1, 1);
+  std::string decided = "before the write";
+  {
+    // The event is made inside the write's transaction: it sees what the write decided.
+    Scope scope(*log_, [&decided] {
+      Event e = MakeEvent(2);
+      e.target = decided;
+      return e;
+    });
+    decided = "by the write";
+    ASSERT_TRUE(store_->SetSetting("tracker.report_due_day", "25"));
+    decided = "after the write";
+    auto entry = scope.Finish();
+    ASSERT_TRUE(entry) << entry.error().message;
+    EXPECT_EQ(entry->seq, 2);
+    EXPECT_EQ(entry->target, "by the write");
+    ASSERT_TRUE(scope.Finish());  // once only
+  }
+  EXPECT_EQ(Entries().size(), 2u);
+  auto cps = store_->audit().Checkpoints();
+  ASSERT_TRUE(cps);
+  ASSERT_EQ(cps->size(), 1u);  // the scoped entry counted towards checkpoint_every
+  EXPECT_EQ(cps->back().seq, 2);
+  EXPECT_TRUE(Check().ok);
+}
+
+TEST_F(AuditTest, AScopeWithoutAWriteAppendsOnFinishAndNothingWithout) {
+  OpenStore();
+  OpenLog();
+  {
+    Scope scope(*log_, MakeEvent(1));
+    auto entry = scope.Finish();  // an export: nothing written, the entry alone
+    ASSERT_TRUE(entry) << entry.error().message;
+    EXPECT_EQ(entry->seq, 1);
+  }
+  {
+    Scope failed(*log_, MakeEvent(2));  // failed before it wrote: no entry
+  }
+  ASSERT_TRUE(store_->SetSetting("steward_unit", "80"));  // outside any scope
+  EXPECT_EQ(Entries().size(), 1u);
+  EXPECT_TRUE(Check().ok);
+}
+
 TEST_F(AuditTest, ExplicitCheckpointCoversTheLastEntryOnce) {
   OpenStore();
   OpenLog();

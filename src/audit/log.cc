@@ -11,6 +11,7 @@
 
 #include <cctype>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -142,33 +143,43 @@ Result<std::unique_ptr<Log>> Log::Open(store::AuditStore& store, const Clock& cl
 Log::Log(store::AuditStore& store, const Clock& clock, std::string secret_key, Options options)
     : store_(store), clock_(clock), secret_key_(std::move(secret_key)), options_(options) {}
 
+store::AuditEntryRow Log::MakeEntry(const Event& e,
+                                    const std::optional<store::AuditEntryRow>& last) {
+  store::AuditEntryRow r{last ? last->seq + 1 : 1,
+                         FormatTime(clock_.Now(), true),
+                         e.actor,
+                         e.action,
+                         e.target,
+                         e.remote,
+                         e.request_id,
+                         boost::json::serialize(e.detail),
+                         last ? last->hash : std::string(kZeroHash),
+                         ""};
+  r.hash = EntryHash(r);
+  return r;
+}
+
 Result<store::AuditEntryRow> Log::Append(const Event& e) {
   std::lock_guard lock(mu_);
-  const TimePoint now = clock_.Now();
-  store::AuditEntryRow row{0,
-                           FormatTime(now, true),
-                           e.actor,
-                           e.action,
-                           e.target,
-                           e.remote,
-                           e.request_id,
-                           boost::json::serialize(e.detail),
-                           "",
-                           ""};
-  auto appended = store_.Append([&row](const std::optional<store::AuditEntryRow>& last) {
-    store::AuditEntryRow r = row;
-    r.seq = last ? last->seq + 1 : 1;
-    r.prev_hash = last ? last->hash : std::string(kZeroHash);
-    r.hash = EntryHash(r);
-    return r;
-  });
+  auto appended = store_.Append(
+      [this, &e](const std::optional<store::AuditEntryRow>& last) { return MakeEntry(e, last); });
   if (!appended) return appended;
+  if (auto s = CountedLocked(*appended, clock_.Now()); !s) return Fail(s.error());
+  return appended;
+}
+
+Status Log::Counted(const store::AuditEntryRow& entry) {
+  std::lock_guard lock(mu_);
+  return CountedLocked(entry, clock_.Now());
+}
+
+Status Log::CountedLocked(const store::AuditEntryRow& entry, TimePoint now) {
   ++since_checkpoint_;
   if (since_checkpoint_ >= options_.checkpoint_every ||
       now - last_checkpoint_ >= options_.checkpoint_interval) {
-    if (auto s = CheckpointAt(*appended, now); !s) return Fail(s.error());
+    return CheckpointAt(entry, now);
   }
-  return appended;
+  return Ok();
 }
 
 Status Log::Checkpoint() {
@@ -191,6 +202,37 @@ Status Log::CheckpointAt(const store::AuditEntryRow& last, TimePoint now) {
   since_checkpoint_ = 0;
   last_checkpoint_ = now;
   return Ok();
+}
+
+Scope::Scope(Log& log, std::function<Event()> event) : log_(log), event_(std::move(event)) {
+  store_scope_.emplace([this](const std::optional<store::AuditEntryRow>& last) {
+    return log_.MakeEntry(event_(), last);
+  });
+}
+
+Scope::Scope(Log& log, Event event) : Scope(log, [e = std::move(event)] { return e; }) {}
+
+Scope::~Scope() {
+  if (auto s = Close(); !s) {
+    // The entry is in the log; only the checkpoint that was due failed: the next one covers it.
+    std::fprintf(stderr, "pdh: audit checkpoint failed: %s\n", s.error().message.c_str());
+  }
+}
+
+Status Scope::Close() {
+  if (!store_scope_) return Ok();
+  entry_ = store_scope_->appended();
+  store_scope_.reset();
+  if (!entry_) return Ok();
+  return log_.Counted(*entry_);
+}
+
+Result<store::AuditEntryRow> Scope::Finish() {
+  if (auto s = Close(); !s) return Fail(s.error());
+  if (entry_) return *entry_;
+  auto appended = log_.Append(event_());
+  if (appended) entry_ = *appended;
+  return appended;
 }
 
 }  // namespace pdh::audit

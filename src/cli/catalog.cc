@@ -258,16 +258,17 @@ int CatalogImport(const Options& o) {
   options.actor = o.user.empty() ? CliActor() : o.user;
   options.dry_run = o.dry_run;
   if (!o.user.empty()) options.may_edit = MayEdit(*env, o.user);
+  // The entry commits with the import's write; an import that wrote nothing has none.
+  auto log = OpenAuditLog(*env->store, env->clock);
+  audit::Scope audit(
+      *log, CommandEvent("catalog.import", o.user.empty() ? o.file : o.file + " as " + o.user));
   const catalog::ImportReport report =
       format == Format::kCsv
           ? Must(env->catalog->ImportCsv(in, options))
           : Must(env->catalog->ImportXlsx(
                 std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()),
                 options));
-  if (report.written) {
-    AuditCommand(*OpenAuditLog(*env->store, env->clock), "catalog.import",
-                 o.user.empty() ? o.file : o.file + " as " + o.user);
-  }
+  if (report.written) Must(audit.Finish());
   if (o.json) {
     PrintJson(catalog::ToJson(report));
   } else {

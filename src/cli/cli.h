@@ -92,7 +92,11 @@ std::string HomeProvince(store::Store& store);
 engine::Stores EngineStores(store::Store& store);
 // The audit log of the database, with its key beside the database file.
 std::unique_ptr<audit::Log> OpenAuditLog(store::Store& store, const Clock& clock);
-// Appends an entry for a command run on the database file.
+// The audit entry of a command run on the database file (actor CliActor(), remote "local").
+audit::Event CommandEvent(std::string action, std::string target);
+// Appends an entry for a command run on the database file that writes nothing (an export); a
+// command that writes opens an audit::Scope with CommandEvent before it writes instead, so the
+// entry commits with the write.
 void AuditCommand(audit::Log& log, const std::string& action, const std::string& target);
 // Who runs a command, as the audit log and the catalog's history name them: "cli:<OS user>".
 std::string CliActor();

@@ -129,11 +129,18 @@ int Ingest(const Options& o) {
         std::cerr << Grouped(static_cast<int64_t>(rows)) << " rows" << std::flush;
       };
     }
+    // The batch's audit entry commits in the batch's transaction: it is made there, once the
+    // batch has its id, from the report handed over before the commit.
+    int64_t batch_id = 0;
+    options.on_report = [&batch_id](const ingest::Report& r) { batch_id = r.id; };
+    audit::Scope audit(*log, [&] {
+      return CommandEvent(o.dry_run ? "datasets.ingest_dry_run" : "datasets.ingest",
+                          d.row.code + " " + file + " batch " + std::to_string(batch_id));
+    });
     auto report = ingest::IngestFile(env->store->datasets(), *env->registry, d, file, options);
     if (bar) std::cerr << "\n";
     if (!report) throw Failure(report.error());
-    AuditCommand(*log, o.dry_run ? "datasets.ingest_dry_run" : "datasets.ingest",
-                 d.row.code + " " + file + " batch " + std::to_string(report->id));
+    Must(audit.Finish());
     if (report->rejected > 0) code = kRowsRejected;
     if (o.json) {
       reports.push_back(report->ToJson());
@@ -246,9 +253,11 @@ int Create(const Options& o) {
   nd.title = o.title;
   nd.owner_unit = o.unit;
   if (!o.schema_file.empty()) nd.schema = ReadSchema(o.schema_file);
+  auto log = OpenAuditLog(*env->store, env->clock);
+  audit::Scope audit(*log, CommandEvent("datasets.create", nd.code));
   const auto d = Must(ingest::CreateDataset(env->store->datasets(), *env->registry, nd, CliActor(),
                                             FormatTime(env->clock.Now())));
-  AuditCommand(*OpenAuditLog(*env->store, env->clock), "datasets.create", d.row.code);
+  Must(audit.Finish());
   if (o.json) {
     std::cout << json::serialize(Summary(env->store->datasets(), d)) << "\n";
   } else {
@@ -260,11 +269,12 @@ int Create(const Options& o) {
 
 int UpdateSchema(const Options& o) {
   auto env = OpenDatasetsEnv(o);
-  const auto d =
-      Must(ingest::ChangeSchema(env->store->datasets(), o.dataset, ReadSchema(o.schema_file),
-                                o.note, CliActor(), FormatTime(env->clock.Now())));
-  AuditCommand(*OpenAuditLog(*env->store, env->clock), "datasets.schema",
-               d.row.code + " v" + std::to_string(d.row.version));
+  const ingest::Schema schema = ReadSchema(o.schema_file);
+  auto log = OpenAuditLog(*env->store, env->clock);
+  audit::Scope audit(*log, CommandEvent("datasets.schema", o.dataset));
+  const auto d = Must(ingest::ChangeSchema(env->store->datasets(), o.dataset, schema, o.note,
+                                           CliActor(), FormatTime(env->clock.Now())));
+  Must(audit.Finish());
   std::cout << "dataset " << d.row.code << " is at schema version " << d.row.version << "\n";
   return 0;
 }
@@ -351,9 +361,11 @@ int ImportPackage(const Options& o) {
   options.at = FormatTime(env->clock.Now());
   options.dry_run = o.dry_run;
   options.accept_valid = o.accept_valid;
+  auto log = OpenAuditLog(*env->store, env->clock);
+  audit::Scope audit(*log, CommandEvent("datasets.import_package", o.dir));
   const auto reports =
       Must(ingest::ImportPackage(env->store->datasets(), *env->registry, o.dir, options));
-  AuditCommand(*OpenAuditLog(*env->store, env->clock), "datasets.import_package", o.dir);
+  Must(audit.Finish());
   int code = 0;
   json::array items;
   for (const auto& r : reports) {

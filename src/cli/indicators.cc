@@ -36,9 +36,10 @@ int Import(const Options& o) {
   auto doc = json::parse(ReadFile(o.file));
   const auto set = Must(engine::ParseIndexSet(doc));
   SystemClock clock;
-  Must(engine::SaveIndexSet(EngineStores(*store), set, CliActor(), FormatTime(clock.Now())));
   auto log = OpenAuditLog(*store, clock);
-  AuditCommand(*log, "indicators.import", o.file);
+  audit::Scope audit(*log, CommandEvent("indicators.import", o.file));
+  Must(engine::SaveIndexSet(EngineStores(*store), set, CliActor(), FormatTime(clock.Now())));
+  Must(audit.Finish());
   std::cout << "imported " << set.sectors.size() << " sectors, " << set.elements.size()
             << " elements, " << set.indicators.size() << " indicators, " << set.constants.size()
             << " constants\n";
@@ -222,12 +223,12 @@ int ImportValues(const Options& o) {
     };
   }
   const auto set = Must(engine::LoadIndexSet(store->index()));
+  // The entry commits with the values; a dry run or a rejected file writes none and has none.
+  auto log = OpenAuditLog(*store, clock);
+  audit::Scope audit(*log, CommandEvent("values.import", o.file));
   const auto report =
       Must(engine::WriteValues(store->index(), *registry, set, HomeProvince(*store), values, opt));
-  if (report.status == "committed") {
-    auto log = OpenAuditLog(*store, clock);
-    AuditCommand(*log, "values.import", o.file);
-  }
+  if (report.status == "committed") Must(audit.Finish());
   if (o.json) {
     std::cout << json::serialize(report.ToJson()) << "\n";
   } else {

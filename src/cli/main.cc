@@ -143,10 +143,11 @@ pdh::units::ImportSources Sources(const Options& o) {
 
 int RunImport(const Options& o) {
   auto store = OpenStore(o.db, true);
-  auto report = pdh::Must(pdh::units::Import(*store, *store, Sources(o)));
   pdh::SystemClock clock;
-  pdh::cli::AuditCommand(*pdh::cli::OpenAuditLog(*store, clock), "units.import",
-                         Sources(o).admin_dir);
+  auto log = pdh::cli::OpenAuditLog(*store, clock);
+  pdh::audit::Scope audit(*log, pdh::cli::CommandEvent("units.import", Sources(o).admin_dir));
+  auto report = pdh::Must(pdh::units::Import(*store, *store, Sources(o)));
+  pdh::Must(audit.Finish());
   PrintReport(report, o.json);
   return 0;
 }
@@ -160,27 +161,39 @@ int RunDemo(const Options& o) {
     for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(o.db + suffix);
   }
   auto store = OpenStore(o.db, true);
-  auto report = pdh::Must(pdh::units::Import(*store, *store, Sources(o)));
-  auto registry = LoadRegistry(*store);
   pdh::SystemClock clock;
   auto log = pdh::cli::OpenAuditLog(*store, clock);
-  pdh::cli::AuditCommand(*log, "demo.create", o.db);
-  const std::string password = pdh::cli::CreateDemoAdministrator(*store, *registry);
-  pdh::cli::AuditCommand(*log, "users.create", "admin");
+  // Each step's entry commits with the step's first write.
+  auto step = [&log](const char* action, const std::string& target, auto&& run) {
+    pdh::audit::Scope audit(*log, pdh::cli::CommandEvent(action, target));
+    auto result = run();
+    pdh::Must(audit.Finish());
+    return result;
+  };
+  auto report = step("demo.create", o.db,
+                     [&] { return pdh::Must(pdh::units::Import(*store, *store, Sources(o))); });
+  auto registry = LoadRegistry(*store);
+  const std::string password = step("users.create", "admin", [&] {
+    return pdh::cli::CreateDemoAdministrator(*store, *registry);
+  });
   pdh::catalog::Catalog catalog(store->catalog(), registry, clock);
-  const auto catalog_report = pdh::Must(pdh::catalog::GenerateDemo(catalog, *registry));
-  pdh::cli::AuditCommand(*log, "catalog.demo", o.db);
-  const auto tracker_report =
-      pdh::Must(pdh::tracker::GenerateDemo(store->tracker(), *store, registry));
-  pdh::cli::AuditCommand(*log, "tracker.demo", o.db);
-  const auto records = pdh::Must(
-      pdh::ingest::GenerateDemo(store->datasets(), *registry, o.province, "2025-11-01T00:00:00Z"));
-  pdh::cli::AuditCommand(*log, "datasets.demo", o.db);
-  const auto index = pdh::Must(pdh::engine::GenerateDemo(EngineStores(*store), *registry,
+  const auto catalog_report = step("catalog.demo", o.db, [&] {
+    return pdh::Must(pdh::catalog::GenerateDemo(catalog, *registry));
+  });
+  const auto tracker_report = step("tracker.demo", o.db, [&] {
+    return pdh::Must(pdh::tracker::GenerateDemo(store->tracker(), *store, registry));
+  });
+  const auto records = step("datasets.demo", o.db, [&] {
+    return pdh::Must(pdh::ingest::GenerateDemo(store->datasets(), *registry, o.province,
+                                               "2025-11-01T00:00:00Z"));
+  });
+  const auto index = step("indicators.demo", o.db, [&] {
+    auto generated = pdh::Must(pdh::engine::GenerateDemo(EngineStores(*store), *registry,
                                                          o.province, "2025-11-01T00:00:00Z"));
-  // The demo tells the story of the October 2025 report: the IOC opens on its date.
-  pdh::Must(store->SetSetting("ioc.as_of", "2025-10-31"));
-  pdh::cli::AuditCommand(*log, "indicators.demo", o.db);
+    // The demo tells the story of the October 2025 report: the IOC opens on its date.
+    pdh::Must(store->SetSetting("ioc.as_of", "2025-10-31"));
+    return generated;
+  });
   if (o.json) {
     // The import report plus the administrator's login, for scripts and tests.
     std::ostringstream report_json;
@@ -262,6 +275,10 @@ int RunServe(const Options& o) {
   opts.ready = [&store] { return store->healthy(); };
   opts.authorize = [&ctx](pdh::http::Request& req, const pdh::http::Route& route) {
     pdh::api::Authorize(ctx, req, route);
+  };
+  opts.around = [&ctx](pdh::http::Request& req, const pdh::http::Route& route,
+                       const std::function<pdh::http::Response()>& handler) {
+    return pdh::api::AuditedHandler(ctx, req, route, handler);
   };
   opts.after = [&ctx](const pdh::http::Request& req, const pdh::http::Route& route,
                       const pdh::http::Response& res) {
@@ -438,9 +455,11 @@ int RunUnitsAdd(Options o) {
   auto store = OpenStore(o.db, false);
   auto reg = LoadRegistry(*store);
   if (o.agency.parent_code.empty()) o.agency.parent_code = HomeProvince(*store);
-  auto id = pdh::Must(pdh::units::AddAgency(*store, *reg, o.agency));
   pdh::SystemClock clock;
-  pdh::cli::AuditCommand(*pdh::cli::OpenAuditLog(*store, clock), "units.add_agency", o.agency.code);
+  auto log = pdh::cli::OpenAuditLog(*store, clock);
+  pdh::audit::Scope audit(*log, pdh::cli::CommandEvent("units.add_agency", o.agency.code));
+  auto id = pdh::Must(pdh::units::AddAgency(*store, *reg, o.agency));
+  pdh::Must(audit.Finish());
   std::cout << "added " << o.agency.code << " (id " << id << ")\n";
   return 0;
 }
@@ -449,9 +468,11 @@ int RunUnitsAdd(Options o) {
 // (notify.*), the report due day (tracker.report_due_day), the steward unit (steward_unit).
 int RunSettingsSet(const Options& o) {
   auto store = OpenStore(o.db, false);
-  pdh::Must(store->SetSetting(o.setting_key, o.setting_value));
   pdh::SystemClock clock;
-  pdh::cli::AuditCommand(*pdh::cli::OpenAuditLog(*store, clock), "settings.set", o.setting_key);
+  auto log = pdh::cli::OpenAuditLog(*store, clock);
+  pdh::audit::Scope audit(*log, pdh::cli::CommandEvent("settings.set", o.setting_key));
+  pdh::Must(store->SetSetting(o.setting_key, o.setting_value));
+  pdh::Must(audit.Finish());
   std::cout << o.setting_key << " = " << o.setting_value << "\n";
   return 0;
 }

@@ -68,34 +68,39 @@ int UsersAdd(const Options& o) {
   a.system = o.system;
   if (!o.system) a.password = ReadPassword(o);
   a.grants = GrantsFrom(o);
+  audit::Scope audit(*env->log, CommandEvent("users.create", o.user));
   Must(env->auth->CreateAccount(a, *env->registry));
-  AuditCommand(*env->log, "users.create", o.user);
+  Must(audit.Finish());
   std::cout << "created " << o.user << "\n";
   return 0;
 }
 
 int UsersPasswd(const Options& o) {
   auto env = OpenSecurityEnv(o);
-  Must(env->auth->SetPassword(o.user, ReadPassword(o)));
-  AuditCommand(*env->log, "users.passwd", o.user);
+  const std::string password = ReadPassword(o);
+  audit::Scope audit(*env->log, CommandEvent("users.passwd", o.user));
+  Must(env->auth->SetPassword(o.user, password));
+  Must(audit.Finish());
   std::cout << "password of " << o.user << " changed\n";
   return 0;
 }
 
 int UsersDisable(const Options& o) {
   auto env = OpenSecurityEnv(o);
+  audit::Scope audit(*env->log, CommandEvent("users.disable", o.user));
   Must(env->auth->Disable(o.user, "disabled with pdh users disable"));
   const auto account = Must(env->auth->GetAccount(o.user));
   Must(env->auth->LogoutEverywhere(account.id));
-  AuditCommand(*env->log, "users.disable", o.user);
+  Must(audit.Finish());
   std::cout << o.user << " disabled and signed out everywhere\n";
   return 0;
 }
 
 int UsersEnable(const Options& o) {
   auto env = OpenSecurityEnv(o);
+  audit::Scope audit(*env->log, CommandEvent("users.enable", o.user));
   Must(env->auth->Enable(o.user));
-  AuditCommand(*env->log, "users.enable", o.user);
+  Must(audit.Finish());
   std::cout << o.user << " enabled\n";
   return 0;
 }
@@ -119,9 +124,11 @@ int UsersList(const Options& o) {
 
 int TokensCreate(const Options& o) {
   auto env = OpenSecurityEnv(o);
+  // The token's prefix is drawn inside CreateToken: the entry names the token by its name.
+  audit::Scope audit(*env->log, CommandEvent("tokens.create", o.user + ":" + o.token_name));
   auto t = Must(env->auth->CreateToken(o.user, o.token_name, std::chrono::days(o.token_days),
                                        o.permissions, o.token_units));
-  AuditCommand(*env->log, "tokens.create", o.user + ":" + t.row.prefix);
+  Must(audit.Finish());
   std::cout << t.secret << "\n";  // alone, for scripts
   return 0;
 }
@@ -153,8 +160,9 @@ int TokensList(const Options& o) {
 
 int TokensRevoke(const Options& o) {
   auto env = OpenSecurityEnv(o);
+  audit::Scope audit(*env->log, CommandEvent("tokens.revoke", std::to_string(o.token_id)));
   Must(env->auth->RevokeToken(o.token_id));
-  AuditCommand(*env->log, "tokens.revoke", std::to_string(o.token_id));
+  Must(audit.Finish());
   std::cout << "token " << o.token_id << " revoked\n";
   return 0;
 }
@@ -219,13 +227,17 @@ std::string CliActor() {
   return "cli:" + OsUser();
 }
 
-void AuditCommand(audit::Log& log, const std::string& action, const std::string& target) {
+audit::Event CommandEvent(std::string action, std::string target) {
   audit::Event e;
   e.actor = CliActor();
-  e.action = action;
-  e.target = target;
+  e.action = std::move(action);
+  e.target = std::move(target);
   e.remote = "local";
-  Must(log.Append(e));
+  return e;
+}
+
+void AuditCommand(audit::Log& log, const std::string& action, const std::string& target) {
+  Must(log.Append(CommandEvent(action, target)));
 }
 
 std::string CreateDemoAdministrator(store::Store& store, const units::Registry& registry) {

@@ -2,6 +2,9 @@
 #include "core/json_util.h"
 
 #include <boost/json/parse.hpp>
+#include <charconv>
+#include <cmath>
+#include <string_view>
 
 namespace pdh::json_util {
 
@@ -15,6 +18,125 @@ json::array Strings(const std::vector<std::string>& items) {
   json::array a;
   for (const auto& s : items) a.emplace_back(s);
   return a;
+}
+
+namespace {
+
+// A JSON string literal, escaped as Boost.JSON escapes it: \" \\ \b \f \n \r \t, the other
+// control characters as \u00xx, everything else (UTF-8 included) as it is.
+void AppendString(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  size_t plain = 0;  // start of the run not yet copied
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.substr(plain, i - plain));
+    plain = i + 1;
+    out.push_back('\\');
+    switch (c) {
+      case '"':
+        out.push_back('"');
+        break;
+      case '\\':
+        out.push_back('\\');
+        break;
+      case '\b':
+        out.push_back('b');
+        break;
+      case '\f':
+        out.push_back('f');
+        break;
+      case '\n':
+        out.push_back('n');
+        break;
+      case '\r':
+        out.push_back('r');
+        break;
+      case '\t':
+        out.push_back('t');
+        break;
+      default:
+        out.append("u00");
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 0xf]);
+    }
+  }
+  out.append(s.substr(plain));
+  out.push_back('"');
+}
+
+void AppendDouble(std::string& out, double d) {
+  if (!std::isfinite(d)) {
+    out.append("null");
+    return;
+  }
+  char buf[64];
+  // Shortest round-trip; the fixed or scientific form, whichever is shorter.
+  const auto r = std::to_chars(buf, buf + sizeof buf, d);
+  out.append(buf, r.ptr);
+}
+
+template <class Integer>
+void AppendInteger(std::string& out, Integer n) {
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof buf, n);
+  out.append(buf, r.ptr);
+}
+
+}  // namespace
+
+void SerializeTo(std::string& out, const json::value& v) {
+  switch (v.kind()) {
+    case json::kind::double_:
+      AppendDouble(out, v.get_double());
+      return;
+    case json::kind::string:
+      AppendString(out, v.get_string());
+      return;
+    case json::kind::array: {
+      out.push_back('[');
+      bool first = true;
+      for (const auto& item : v.get_array()) {
+        if (!first) out.push_back(',');
+        first = false;
+        SerializeTo(out, item);
+      }
+      out.push_back(']');
+      return;
+    }
+    case json::kind::object: {
+      out.push_back('{');
+      bool first = true;
+      for (const auto& [key, item] : v.get_object()) {
+        if (!first) out.push_back(',');
+        first = false;
+        AppendString(out, key);
+        out.push_back(':');
+        SerializeTo(out, item);
+      }
+      out.push_back('}');
+      return;
+    }
+    case json::kind::int64:
+      AppendInteger(out, v.get_int64());
+      return;
+    case json::kind::uint64:
+      AppendInteger(out, v.get_uint64());
+      return;
+    case json::kind::bool_:
+      out.append(v.get_bool() ? "true" : "false");
+      return;
+    case json::kind::null:
+      out.append("null");
+      return;
+  }
+}
+
+std::string Serialize(const json::value& v) {
+  std::string out;
+  SerializeTo(out, v);
+  return out;
 }
 
 json::value Parse(const std::string& text) {

@@ -24,6 +24,16 @@ boost::json::array Strings(const std::vector<std::string>& items);
 // The JSON in `text`, or null when it does not parse.
 boost::json::value Parse(const std::string& text);
 
+// The JSON text of `v`, compact, with numbers as a person writes them: a double in the shortest
+// form that reads back to the same double (70.81081, 0.5, 100, 1e-07 and 1e+21 only where the
+// plain form is longer), where boost::json::serialize writes 7.0810811E1; a double JSON cannot
+// hold (infinite, NaN) as null. Strings, integers and the rest as boost::json::serialize
+// writes them. Every JSON the API answers goes through it. (Not for bytes that are hashed or
+// signed, such as the audit log's canonical form: those keep boost::json::serialize.)
+std::string Serialize(const boost::json::value& v);
+// The same, appended to `out`.
+void SerializeTo(std::string& out, const boost::json::value& v);
+
 // The enum whose value is the index of `s` in `names`.
 template <class E, size_t N>
 std::optional<E> ParseName(const std::array<std::string_view, N>& names, std::string_view s) {

@@ -4,7 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
 
 namespace pdh::json_util {
 namespace {
@@ -51,6 +56,39 @@ TEST(JsonUtilTest, AssignPassesErrorsOn) {
   EXPECT_EQ(out, "after");
   EXPECT_FALSE(Assign(out, kFields.String(json::value(1), "f")));
   EXPECT_EQ(out, "after");
+}
+
+TEST(JsonUtilTest, SerializeWritesNumbersAsPeopleWriteThem) {
+  // What Boost.JSON writes, for the record: the reason Serialize exists.
+  EXPECT_EQ(json::serialize(json::value(70.81081)), "7.081081E1");
+  EXPECT_EQ(Serialize(json::value(70.81081)), "70.81081");
+  EXPECT_EQ(Serialize(json::value(99.6)), "99.6");
+  EXPECT_EQ(Serialize(json::value(0.5)), "0.5");
+  EXPECT_EQ(Serialize(json::value(-2.25)), "-2.25");
+  EXPECT_EQ(Serialize(json::value(100.0)), "100");
+  EXPECT_EQ(Serialize(json::value(0.0)), "0");
+  EXPECT_EQ(Serialize(json::value(1e-7)), "1e-07");
+  EXPECT_EQ(Serialize(json::value(1.5e300)), "1.5e+300");
+  EXPECT_EQ(Serialize(json::value(3254170.0)), "3254170");
+  EXPECT_EQ(Serialize(json::value(0.1 + 0.2)), "0.30000000000000004");  // reads back exactly
+  EXPECT_EQ(Serialize(json::value(std::numeric_limits<double>::infinity())), "null");
+  EXPECT_EQ(Serialize(json::value(std::nan(""))), "null");
+  EXPECT_EQ(Serialize(json::value(int64_t{-9007199254740993})), "-9007199254740993");
+  EXPECT_EQ(Serialize(json::value(uint64_t{18446744073709551615u})), "18446744073709551615");
+}
+
+TEST(JsonUtilTest, SerializeWritesTheRestAsBoostDoes) {
+  const json::value v = json::parse(
+      R"({"tên":"Nguyễn Văn An","q":"a\"b\\c/\b\f\n\r\t\u0001\u001f\u007f","xs":[1,true,)"
+      R"(false,null,{},[]],"n":-3,"nested":{"a":[{"b":"c"}]}})");
+  EXPECT_EQ(Serialize(v), json::serialize(v));
+  EXPECT_EQ(Serialize(json::value("")), "\"\"");
+  std::string out = "x=";
+  SerializeTo(out, json::array{1.25, "y"});
+  EXPECT_EQ(out, "x=[1.25,\"y\"]");
+  // Whatever it writes reads back to the same value.
+  const json::value rates = {{"online", 99.6}, {"paid", 99.73}, {"tiny", 1e-7}, {"third", 1.0 / 3}};
+  EXPECT_EQ(json::parse(Serialize(rates)), rates);
 }
 
 }  // namespace

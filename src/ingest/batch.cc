@@ -834,6 +834,7 @@ Result<Report> Run(store::DatasetStore& store, const units::Registry& registry, 
                                  std::chrono::steady_clock::now() - started)
                                  .count();
         end.report_json = json::serialize(report.ToJson());
+        if (options.on_report) options.on_report(report);
         return end;
       },
       [&](const std::function<Status(const store::RejectRow&)>& emit) {

@@ -146,6 +146,8 @@ std::optional<Format> ParseFormat(std::string_view name);
 // From a file name's extension or a Content-Type; nullopt when neither says.
 std::optional<Format> GuessFormat(std::string_view file_name_or_content_type);
 
+struct Report;
+
 struct Options {
   Format format = Format::kCsv;
   std::string sheet;              // XLSX: the sheet to read ("" for the first)
@@ -164,6 +166,9 @@ struct Options {
   std::function<bool(const units::Unit& unit)> may_write;
   // Called now and then with the bytes and rows read so far (for progress bars).
   std::function<void(uint64_t bytes, uint64_t rows)> progress;
+  // Called with the batch's final report inside the batch's transaction, before it commits, so
+  // what commits with the batch (its audit entry, see audit::Scope) can name it.
+  std::function<void(const Report& report)> on_report;
 };
 
 struct RowError {

@@ -5,8 +5,8 @@
 #include <stdexcept>
 
 #include <openssl/evp.h>
-#include <boost/json/serialize.hpp>
 
+#include "core/json_util.h"
 #include "server/http_util.h"
 
 namespace pdh::http::detail {
@@ -92,7 +92,7 @@ RateLimiter::Limits LimitsOf(double rate, double burst) {
 Dispatcher::Dispatcher(const ServerOptions& options, const Router& app, const SteadyNow& now)
     : options_(options),
       routes_(BuildRoutes(app)),
-      openapi_(boost::json::serialize(OpenApiDocument(routes_, options.version))),
+      openapi_(json_util::Serialize(OpenApiDocument(routes_, options.version))),
       metrics_(RouteNames(routes_), options.version),
       statics_(options.web_root),
       log_(options.access_log),
@@ -232,6 +232,7 @@ Response Dispatcher::Invoke(const pdh::http::Route& route, Request& req) const {
   };
   try {
     if (options_.authorize) options_.authorize(req, route);
+    if (options_.around) return options_.around(req, route, [&] { return route.handler(req); });
     return route.handler(req);
   } catch (const Failure& f) {
     return Response::Problem(f.error(), req);

@@ -1,8 +1,8 @@
 // Request accessors and the Response constructors every handler uses.
 #include <boost/json/parse_options.hpp>
-#include <boost/json/serialize.hpp>
 #include <boost/json/stream_parser.hpp>
 
+#include "core/json_util.h"
 #include "server/http_util.h"
 #include "server/server.h"
 
@@ -90,7 +90,7 @@ boost::json::value Request::Json() const {
 Response Response::Json(const boost::json::value& v, int status) {
   Response r;
   r.status = status;
-  r.body = boost::json::serialize(v);
+  r.body = json_util::Serialize(v);
   return r;
 }
 

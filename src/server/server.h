@@ -175,7 +175,11 @@ struct ServerOptions {
   // (sets Request::principal) and checks route.doc.permission / scope; throws Failure (401, 403,
   // 423, ...) to refuse. Unset: every route is open.
   std::function<void(Request&, const Route&)> authorize;
-  // Called after every routed request has its response (audit of writes, logins, ...). Must not
+  // Wraps every route's handler once authorize let the request through: calls `handler` and
+  // returns its response or lets its exception pass (so the handler's writes can commit with
+  // their audit entry). Unset: the handler alone.
+  std::function<Response(Request&, const Route&, const std::function<Response()>& handler)> around;
+  // Called after every routed request has its response (audit of refusals, ...). Must not
   // throw.
   std::function<void(const Request&, const Route&, const Response&)> after;
 

@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/error.h"
@@ -43,6 +44,37 @@ struct AuditQuery {
   int64_t limit = 100;
   bool newest_first = false;  // then pagination is seq < before_seq
   int64_t before_seq = 0;     // 0: no bound
+};
+
+// An audit entry that commits with the write it records (DESIGN §6: every write and its audit
+// entry commit in the same transaction). While a scope is open on a thread, the first write that
+// thread hands to any area of the store appends, inside that write's transaction and after its
+// statements, the entry `make` computes from the last entry; kill -9 then leaves both or
+// neither. Later writes in the scope carry no entry of their own (one entry per scope). `make`
+// runs on the store's writer thread while the write is pending: it must not wait for the store.
+// An inner scope hides the outer one until it closes. Not copyable; one thread's object.
+class AuditScope {
+ public:
+  using Make = std::function<AuditEntryRow(const std::optional<AuditEntryRow>& last)>;
+
+  explicit AuditScope(Make make);
+  ~AuditScope();
+  AuditScope(const AuditScope&) = delete;
+  AuditScope& operator=(const AuditScope&) = delete;
+
+  // The entry that committed with a write in this scope, if one did.
+  const std::optional<AuditEntryRow>& appended() const { return appended_; }
+
+  // For the store's backends: the scope open on this thread while it has appended nothing yet
+  // (null otherwise), what it appends, and the entry once its write committed.
+  static AuditScope* Pending();
+  const Make& make() const { return make_; }
+  void Committed(AuditEntryRow row) { appended_ = std::move(row); }
+
+ private:
+  Make make_;
+  AuditScope* outer_;
+  std::optional<AuditEntryRow> appended_;
 };
 
 // The append-only audit tables. Appends go through the store's writer like every write.

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "store/audit.h"
+#include "store/datasets.h"
 #include "store/store.h"
 
 namespace pdh::store {
@@ -102,6 +104,61 @@ TEST_F(AuditStoreTest, PruneKeepsCheckpointsAndKeyIsRecorded) {
   ASSERT_TRUE(store_->audit().SetPublicKey("abcd"));
   EXPECT_EQ(**store_->audit().PublicKey(), "abcd");
   EXPECT_EQ(**store_->GetSetting("audit_public_key"), "abcd");
+}
+
+// The entry the scope's writes carry, chained like Add's.
+AuditScope::Make EntryOf(const std::string& action) {
+  return [action](const std::optional<AuditEntryRow>& last) {
+    AuditEntryRow e;
+    e.seq = last ? last->seq + 1 : 1;
+    e.at = "2025-10-01T00:00:00.000Z";
+    e.action = action;
+    e.detail = "{}";
+    e.prev_hash = last ? last->hash : "start";
+    e.hash = "h" + std::to_string(e.seq);
+    return e;
+  };
+}
+
+TEST_F(AuditStoreTest, TheFirstWriteInAScopeCarriesItsEntry) {
+  Add("an", "login", "2025-10-01T00:00:00.000Z");
+  {
+    AuditScope scope(EntryOf("settings.set"));
+    EXPECT_EQ(AuditScope::Pending(), &scope);
+    ASSERT_TRUE(store_->SetSetting("tracker.report_due_day", "25"));
+    ASSERT_TRUE(scope.appended());
+    EXPECT_EQ(scope.appended()->seq, 2);
+    EXPECT_EQ(scope.appended()->prev_hash, "h1");
+    EXPECT_EQ(AuditScope::Pending(), nullptr);
+    // One entry per scope: later writes carry none.
+    ASSERT_TRUE(store_->SetSetting("tracker.report_due_day", "20"));
+  }
+  EXPECT_EQ(AuditScope::Pending(), nullptr);
+  ASSERT_TRUE(store_->SetSetting("steward_unit", "80"));  // no scope, no entry
+  EXPECT_EQ(Seqs(store_->audit().Query({})), (std::vector<int64_t>{1, 2}));
+  EXPECT_EQ((*store_->audit().Last())->action, "settings.set");
+}
+
+TEST_F(AuditStoreTest, AFailedWriteLeavesNoEntryAndTheNextWriteCarriesIt) {
+  const DatasetTable table{"t", {{"id", ColumnType::kText, false}}, {0}};
+  const DatasetRow row{"t", "T", "", "", "", "", 1, "{}", "2025-10-01", "2025-10-01"};
+  const DatasetVersionRow version{"t", 1, "{}", "2025-10-01", "an", ""};
+  ASSERT_TRUE(store_->datasets().Create(row, table, version));
+  AuditScope scope(EntryOf("datasets.create"));
+  EXPECT_FALSE(store_->datasets().Create(row, table, version));  // dataset.exists
+  EXPECT_FALSE(scope.appended());
+  EXPECT_FALSE(*store_->audit().Last());
+  ASSERT_TRUE(store_->SetSetting("steward_unit", "80"));
+  ASSERT_TRUE(scope.appended());
+  EXPECT_EQ(Seqs(store_->audit().Query({})), (std::vector<int64_t>{1}));
+}
+
+TEST_F(AuditStoreTest, TheAuditAreasOwnWritesCarryNoScopedEntry) {
+  AuditScope scope(EntryOf("audit.prune"));
+  Add("an", "login", "2025-10-01T00:00:00.000Z");
+  ASSERT_TRUE(store_->audit().SetPublicKey("abcd"));
+  EXPECT_FALSE(scope.appended());
+  EXPECT_EQ(Seqs(store_->audit().Query({})), (std::vector<int64_t>{1}));
 }
 
 }  // namespace

@@ -1028,5 +1028,134 @@ TEST_F(IngestCli, KillNineHalfWayLeavesNothingBehind) {
   fs::remove(big);
 }
 
+// --- Batches killed at their commit -----------------------------------------------------------
+
+// The committed batches of the database at `path` that no audit entry names, and how many
+// committed batches there are.
+std::pair<std::vector<int64_t>, int64_t> BatchesWithoutEntry(const std::string& path) {
+  std::vector<int64_t> missing;
+  int64_t committed = 0;
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+    ADD_FAILURE() << "cannot open " << path << ": " << sqlite3_errmsg(db);
+    sqlite3_close(db);
+    return {missing, committed};
+  }
+  sqlite3_busy_timeout(db, 10000);
+  sqlite3_stmt* st = nullptr;
+  const char* sql =
+      "SELECT b.id, (SELECT count(*) FROM audit_entry a WHERE a.action = 'datasets.ingest' AND "
+      "a.target LIKE '% batch ' || b.id) FROM ingest_batch b WHERE b.status = 'committed' AND "
+      "b.created_by LIKE 'cli:%'";
+  if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) != SQLITE_OK) {
+    ADD_FAILURE() << sqlite3_errmsg(db);
+  } else {
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      ++committed;
+      if (sqlite3_column_int64(st, 1) == 0) missing.push_back(sqlite3_column_int64(st, 0));
+    }
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return {missing, committed};
+}
+
+// Runs `pdh ingest dossiers FILE --db DB --no-progress`; once the process has read the whole
+// file (what is left is the batch's last rows, its report and its commit) waits `delay`, then
+// kills it with SIGKILL. A negative delay lets it finish; `tail` gets the time from the end of
+// the file to the exit. The outcome says whether the kill came before the process ended.
+KillOutcome IngestAndKillAtCommit(const std::string& file, const std::string& db,
+                                  std::chrono::microseconds delay,
+                                  std::chrono::microseconds* tail = nullptr) {
+  const std::string path = fs::canonical(file).string();
+  const int64_t size = SizeOr0(path);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int null = open("/dev/null", O_WRONLY);
+    dup2(null, STDOUT_FILENO);
+    dup2(null, STDERR_FILENO);
+    execl(PDH_BIN, PDH_BIN, "ingest", "dossiers", path.c_str(), "--db", db.c_str(), "--no-progress",
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  if (pid < 0) return KillOutcome::kFailed;
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + std::chrono::minutes(5);
+  std::optional<Clock::time_point> read_all;
+  bool opened = false;
+  int status = 0;
+  for (;;) {
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      if (tail && read_all) {
+        *tail = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - *read_all);
+      }
+      return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? KillOutcome::kFinished
+                                                           : KillOutcome::kFailed;
+    }
+    if (!read_all) {
+      const auto offset = ReadOffset(pid, path);
+      opened = opened || offset.has_value();
+      if ((offset && *offset >= size) || (opened && !offset)) read_all = Clock::now();
+    }
+    if (read_all && delay.count() >= 0 && Clock::now() >= *read_all + delay) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL ? KillOutcome::kKilled
+                                                                : KillOutcome::kFinished;
+    }
+    if (Clock::now() > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      return KillOutcome::kFailed;
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+}
+
+// Every write and its audit entry commit together: `pdh ingest` killed again and again at
+// moments spread over its batch's last rows, report and commit leaves no committed batch
+// without its entry, and the chain verifies. PDH_AUDIT_KILL_REPEAT sets how many kills (default
+// 4, a few seconds; the acceptance runs 50).
+TEST_F(IngestCli, KillNineAtTheCommitLeavesNoBatchWithoutItsAuditEntry) {
+  int repeat = 4;
+  if (const char* env = std::getenv("PDH_AUDIT_KILL_REPEAT")) repeat = std::max(1, std::atoi(env));
+  constexpr int64_t kRows = 5000;
+  const std::string db = Fresh("kill-audit.db");
+  const std::string file = Path("kill-audit.csv");
+  auto write_file = [&](int k) {
+    std::string text = kHeader;
+    AppendDossiers(text, ("IT-AUDIT" + std::to_string(k)).c_str(), 0, kRows);
+    Write("kill-audit.csv", text);
+  };
+  // One batch to the end, to learn how long its tail (last rows, report, commit) takes here.
+  write_file(0);
+  std::chrono::microseconds tail{0};
+  ASSERT_EQ(IngestAndKillAtCommit(file, db, std::chrono::microseconds(-1), &tail),
+            KillOutcome::kFinished);
+  ASSERT_GT(tail.count(), 0);
+  int killed = 0;
+  for (int k = 1; k <= repeat; ++k) {
+    write_file(k);
+    // Delays from 0 to 1.2 times the tail, spread by a stride prime to the repeat count, so the
+    // kills land before, in and after the commit.
+    const auto delay = tail * ((k * 7) % (repeat + 1)) * 6 / (5 * repeat);
+    const KillOutcome outcome = IngestAndKillAtCommit(file, db, delay);
+    ASSERT_NE(outcome, KillOutcome::kFailed) << "kill " << k;
+    killed += outcome == KillOutcome::kKilled ? 1 : 0;
+    const auto [missing, committed] = BatchesWithoutEntry(db);
+    EXPECT_TRUE(missing.empty()) << "kill " << k << " after " << delay.count()
+                                 << " µs: committed batches without their audit entry: "
+                                 << ::testing::PrintToString(missing);
+    EXPECT_GE(committed, 1);
+    std::string out;
+    EXPECT_EQ(Pdh("audit verify", db, &out), 0) << "kill " << k << ": " << out;
+    if (::testing::Test::HasFailure()) break;
+  }
+  EXPECT_GT(killed, 0) << "every batch finished before its kill";
+  RecordProperty("kills_before_exit", killed);
+  RecordProperty("tail_us", static_cast<int>(tail.count()));
+  fs::remove(file);
+}
+
 }  // namespace
 }  // namespace pdh::test

@@ -5,6 +5,9 @@
 
 #include <boost/json.hpp>
 
+#include <regex>
+#include <string>
+
 #include "integration/pdh_server.h"
 #include "notify/test_servers.h"
 
@@ -39,6 +42,14 @@ TEST(TrackerApi, RemindersReachTheWebhookAndTheMailbox) {
       << json::serialize(first);
   auto delivered = Body(server.Get("/api/v1/tracker/outbox?state=delivered&limit=1000"));
   EXPECT_EQ(delivered.at("items").as_array().size(), static_cast<size_t>(added));
+}
+
+// Numbers in the API as a person writes them: 60.38, where Boost.JSON wrote 6.038E1.
+TEST(TrackerApi, RatesReadAsWritten) {
+  const auto r = SharedServer().Get("/api/v1/tracker/summary");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.body.find("\"completion_rate\":60.38"), std::string::npos) << r.body.substr(0, 400);
+  EXPECT_FALSE(std::regex_search(r.body, std::regex("[0-9]E[-+]?[0-9]"))) << r.body.substr(0, 400);
 }
 
 }  // namespace

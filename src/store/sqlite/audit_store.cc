@@ -113,6 +113,16 @@ QuerySql BuildQuery(const AuditQuery& q) {
   return b;
 }
 
+Status InsertAuditEntry(Db& db, const AuditEntryRow& e) {
+  auto st = db.Prepare("INSERT INTO audit_entry (" + std::string(kAuditColumns) +
+                       ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+  if (!st) return Fail(st.error());
+  st->Bind(1, e.seq).Bind(2, e.at).Bind(3, e.actor).Bind(4, e.action).Bind(5, e.target);
+  st->Bind(6, e.remote).Bind(7, e.request_id).Bind(8, e.detail).Bind(9, e.prev_hash);
+  st->Bind(10, e.hash);
+  return st->Run();
+}
+
 class SqliteAuditStore final : public AuditStore {
  public:
   SqliteAuditStore(Writer& writer, ReadPool& readers) : writer_(writer), readers_(readers) {}
@@ -120,13 +130,7 @@ class SqliteAuditStore final : public AuditStore {
   Result<AuditEntryRow> Append(
       const std::function<AuditEntryRow(const std::optional<AuditEntryRow>& last)>& make) override {
     AuditEntryRow row;
-    auto s = writer_.Submit([&](Db& db) -> Status {
-      // Read on the writer's connection: it sees appends committed or pending in this batch.
-      std::vector<AuditEntryRow> last;
-      if (auto r = RunOn(db, LastEntrySql(), kNoParams, CollectEntries(last)); !r) return r;
-      row = make(Single(std::move(last)));
-      return Insert(db, row);
-    });
+    auto s = writer_.Submit([&](Db& db) { return AppendAuditEntry(db, make, row); }, false);
     if (!s) return Fail(s.error());
     return row;
   }
@@ -155,13 +159,15 @@ class SqliteAuditStore final : public AuditStore {
   }
 
   Status InsertCheckpoint(const AuditCheckpointRow& c) override {
-    return writer_.Submit([&](Db& db) -> Status {
-      auto st = db.Prepare(
-          "INSERT INTO audit_checkpoint (seq, hash, at, signature) VALUES (?1, ?2, ?3, ?4)");
-      if (!st) return Fail(st.error());
-      st->Bind(1, c.seq).Bind(2, c.hash).Bind(3, c.at).Bind(4, c.signature);
-      return st->Run();
-    });
+    return writer_.Submit(
+        [&](Db& db) -> Status {
+          auto st = db.Prepare(
+              "INSERT INTO audit_checkpoint (seq, hash, at, signature) VALUES (?1, ?2, ?3, ?4)");
+          if (!st) return Fail(st.error());
+          st->Bind(1, c.seq).Bind(2, c.hash).Bind(3, c.at).Bind(4, c.signature);
+          return st->Run();
+        },
+        false);
   }
 
   Result<std::vector<AuditCheckpointRow>> Checkpoints() override {
@@ -178,14 +184,16 @@ class SqliteAuditStore final : public AuditStore {
 
   Result<int64_t> Prune(int64_t up_to_seq) override {
     int64_t deleted = 0;
-    auto s = writer_.Submit([&](Db& db) -> Status {
-      auto st = db.Prepare("DELETE FROM audit_entry WHERE seq <= ?1");
-      if (!st) return Fail(st.error());
-      st->Bind(1, up_to_seq);
-      if (auto r = st->Run(); !r) return r;
-      deleted = sqlite3_changes(db.raw());
-      return Ok();
-    });
+    auto s = writer_.Submit(
+        [&](Db& db) -> Status {
+          auto st = db.Prepare("DELETE FROM audit_entry WHERE seq <= ?1");
+          if (!st) return Fail(st.error());
+          st->Bind(1, up_to_seq);
+          if (auto r = st->Run(); !r) return r;
+          deleted = sqlite3_changes(db.raw());
+          return Ok();
+        },
+        false);
     if (!s) return Fail(s.error());
     return deleted;
   }
@@ -204,32 +212,31 @@ class SqliteAuditStore final : public AuditStore {
   }
 
   Status SetPublicKey(const std::string& hex) override {
-    return writer_.Submit([&](Db& db) -> Status {
-      auto st = db.Prepare(
-          "INSERT INTO setting (key, value) VALUES (?1, ?2) "
-          "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
-      if (!st) return Fail(st.error());
-      st->Bind(1, kPublicKeySetting).Bind(2, hex);
-      return st->Run();
-    });
+    return writer_.Submit(
+        [&](Db& db) -> Status {
+          auto st = db.Prepare(
+              "INSERT INTO setting (key, value) VALUES (?1, ?2) "
+              "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+          if (!st) return Fail(st.error());
+          st->Bind(1, kPublicKeySetting).Bind(2, hex);
+          return st->Run();
+        },
+        false);
   }
 
  private:
-  static Status Insert(Db& db, const AuditEntryRow& e) {
-    auto st = db.Prepare("INSERT INTO audit_entry (" + std::string(kAuditColumns) +
-                         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
-    if (!st) return Fail(st.error());
-    st->Bind(1, e.seq).Bind(2, e.at).Bind(3, e.actor).Bind(4, e.action).Bind(5, e.target);
-    st->Bind(6, e.remote).Bind(7, e.request_id).Bind(8, e.detail).Bind(9, e.prev_hash);
-    st->Bind(10, e.hash);
-    return st->Run();
-  }
-
   Writer& writer_;
   ReadPool& readers_;
 };
 
 }  // namespace
+
+Status AppendAuditEntry(Db& db, const AuditScope::Make& make, AuditEntryRow& out) {
+  std::vector<AuditEntryRow> last;
+  if (auto r = RunOn(db, LastEntrySql(), kNoParams, CollectEntries(last)); !r) return r;
+  out = make(Single(std::move(last)));
+  return InsertAuditEntry(db, out);
+}
 
 std::unique_ptr<AuditStore> MakeAuditStore(Writer& writer, ReadPool& readers) {
   return std::make_unique<SqliteAuditStore>(writer, readers);

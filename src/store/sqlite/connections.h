@@ -17,10 +17,10 @@
 
 #include "core/error.h"
 #include "core/text.h"
+#include "store/audit.h"
 #include "store/sqlite/db.h"
 
 namespace pdh::store {
-class AuditStore;
 class CatalogStore;
 class DatasetStore;
 class IdentityStore;
@@ -56,6 +56,10 @@ inline Status Configure(Db& db, bool writer) {
   return db.Exec("PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;");
 }
 
+// Appends the entry `make` computes from the last one, read on the writer's connection so it
+// chains after entries pending in the same transaction; `out` gets the entry (audit_store.cc).
+Status AppendAuditEntry(Db& db, const AuditScope::Make& make, AuditEntryRow& out);
+
 // Runs writes on one connection and thread. Jobs that arrive while a transaction is being
 // committed are committed together in the next one (group commit); each runs inside its own
 // savepoint, so a failing job is rolled back alone and reports its own error.
@@ -73,8 +77,28 @@ class Writer {
     thread_.join();
   }
 
-  // Blocks until `job` is committed (or failed).
-  Status Submit(Job job) {
+  // Blocks until `job` is committed (or failed). When an AuditScope of the calling thread is
+  // pending, its entry is appended after the job, in the job's savepoint: the two commit
+  // together or not at all. The audit area's own writes pass `carries_audit` false.
+  Status Submit(Job job, bool carries_audit = true) {
+    AuditScope* scope = carries_audit ? AuditScope::Pending() : nullptr;
+    if (scope == nullptr) return Enqueue(std::move(job));
+    AuditEntryRow entry;
+    Status s = Enqueue([&job, scope, &entry](Db& db) -> Status {
+      if (auto r = job(db); !r) return r;
+      return AppendAuditEntry(db, scope->make(), entry);
+    });
+    if (s) scope->Committed(std::move(entry));
+    return s;
+  }
+
+ private:
+  struct Pending {
+    Job job;
+    std::promise<Status> done;
+  };
+
+  Status Enqueue(Job job) {
     std::promise<Status> done;
     auto fut = done.get_future();
     {
@@ -84,12 +108,6 @@ class Writer {
     cv_.notify_one();
     return fut.get();
   }
-
- private:
-  struct Pending {
-    Job job;
-    std::promise<Status> done;
-  };
 
   void Loop() {
     for (;;) {
