@@ -169,13 +169,14 @@ int ListPacks(const Options& o) {
 int InstallNamedPack(const Options& o) {
   auto store = OpenStore(o.db, false);
   SystemClock clock;
+  auto log = OpenAuditLog(*store, clock);
+  // The entry commits with the install's first write; an install that changes nothing writes
+  // nothing, and no entry.
+  audit::Scope audit(*log, CommandEvent("indicators.packs.install", o.code));
   const auto done =
       Must(engine::InstallPack(EngineStores(*store), o.code, o.dataset, HomeProvince(*store),
                                CliActor(), FormatTime(clock.Now())));
-  if (!done.added.empty() || !done.updated.empty()) {
-    auto log = OpenAuditLog(*store, clock);
-    AuditCommand(*log, "indicators.packs.install", done.pack);
-  }
+  if (!done.added.empty() || !done.updated.empty()) Must(audit.Finish());
   if (o.json) {
     std::cout << json::serialize(done.ToJson()) << "\n";
     return 0;
