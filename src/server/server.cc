@@ -241,6 +241,16 @@ Result<std::string> Server::Listen() {
   if (!ec) a.bind(endpoint, ec);
   if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return failed(ec);
+  // SIGTERM and SIGINT are caught from the moment the server listens, not only once Run()
+  // starts: a caller that reports the address and is stopped at once still stops gracefully
+  // (the signal waits for Run()).
+  Impl& impl = *impl_;
+  if (impl.options.handle_signals && !impl.signals) {
+    impl.signals.emplace(impl.control, SIGINT, SIGTERM);
+    impl.signals->async_wait([&impl](const boost::system::error_code& sig_ec, int) {
+      if (!sig_ec) impl.BeginShutdown();
+    });
+  }
   return FormatEndpoint(a.local_endpoint());
 }
 
@@ -249,12 +259,6 @@ void Server::Run() {
   if (!impl.acceptor.is_open()) Must(Listen());
   asio::co_spawn(impl.control, impl.Accept(),
                  [](const std::exception_ptr& e) { LogException(e, "accept"); });
-  if (impl.options.handle_signals) {
-    impl.signals.emplace(impl.control, SIGINT, SIGTERM);
-    impl.signals->async_wait([&impl](const boost::system::error_code& ec, int) {
-      if (!ec) impl.BeginShutdown();
-    });
-  }
   std::vector<std::jthread> pool;
   for (int i = 1; i < impl.ThreadCount(); ++i) pool.emplace_back([&impl] { impl.io.run(); });
   impl.io.run();
