@@ -520,6 +520,9 @@ struct XlsxReader::Impl {
 
   Status Load();
   Status Select(size_t index);
+  xlsx_package::PartLimits limits() const {
+    return {options.max_unzipped_bytes, options.max_ratio};
+  }
   Status Reopen(size_t index);
 
   XlsxOptions options;
@@ -537,19 +540,19 @@ struct XlsxReader::Impl {
 // Finds the workbook through the package relationships, then reads the sheet list, the shared
 // strings and the styles.
 Status XlsxReader::Impl::Load() {
-  auto package = ReadRels(zip, "");
+  auto package = ReadRels(zip, "", limits());
   if (!package) return Fail(std::move(package.error()));
   std::string workbook_part =
       package->TargetOfType("officeDocument").value_or(std::string(kWorkbookDefault));
 
   WorkbookHandler book;
-  auto found = ParsePart(zip, workbook_part, book);
+  auto found = ParsePart(zip, workbook_part, book, limits());
   if (!found) return Fail(std::move(found.error()));
   if (!*found) return Fail(NotXlsx("the archive has no workbook (" + workbook_part + ")"));
   if (book.sheets.empty()) return Fail(Malformed(workbook_part, "the workbook lists no sheets"));
   workbook.date1904 = book.date1904;
 
-  auto rels = ReadRels(zip, workbook_part);
+  auto rels = ReadRels(zip, workbook_part, limits());
   if (!rels) return Fail(std::move(rels.error()));
   for (SheetEntry& entry : book.sheets) {
     const xlsx_package::Relationship* rel = rels->Find(entry.part);
@@ -567,7 +570,7 @@ Status XlsxReader::Impl::Load() {
   for (auto [kind, handler] :
        {std::pair<std::string_view, XmlHandler*>{"sharedStrings", &strings}, {"styles", &styles}}) {
     if (auto part = rels->TargetOfType(kind)) {
-      auto parsed = ParsePart(zip, *part, *handler);
+      auto parsed = ParsePart(zip, *part, *handler, limits());
       if (!parsed) return Fail(std::move(parsed.error()));
     }
   }
@@ -593,7 +596,7 @@ Status XlsxReader::Impl::Reopen(size_t index) {
   error.reset();
   sheet = index;
   SheetOutlineHandler outline;
-  auto found = ParsePart(zip, part, outline);
+  auto found = ParsePart(zip, part, outline, limits());
   if (!found) return Fail(std::move(found.error()));
   if (!*found) return Fail(Malformed(part, "the part is missing from the archive"));
   merged = std::move(outline.ranges);
@@ -601,7 +604,7 @@ Status XlsxReader::Impl::Reopen(size_t index) {
     return std::tie(a.first_row, a.first_col) < std::tie(b.first_row, b.first_col);
   });
   rows = std::make_unique<SheetRows>(workbook, merged, outline.extent, options.fill_merged);
-  stream = std::make_unique<XmlPart>(part, *rows);
+  stream = std::make_unique<XmlPart>(part, *rows, limits());
   if (!stream->Open(zip)) return Fail(Malformed(part, "cannot open the part"));
   return Ok();
 }
