@@ -148,13 +148,16 @@ struct RichText {
 struct SheetEntry {
   std::string name;
   std::string part;
+  bool hidden = false;  // state="hidden" or "veryHidden": not the sheet a sender means
 };
 
 class WorkbookHandler : public XmlHandler {
  public:
   void Start(XmlPart&, std::string_view name, const XML_Char** attrs) override {
     if (name == "sheet") {
-      sheets.push_back({text::Nfc(Attr(attrs, "name")), std::string(Attr(attrs, "id"))});
+      const std::string_view state = Attr(attrs, "state");
+      sheets.push_back({text::Nfc(Attr(attrs, "name")), std::string(Attr(attrs, "id")),
+                        state == "hidden" || state == "veryHidden"});
     } else if (name == "workbookPr") {
       std::string_view value = Attr(attrs, "date1904");
       date1904 = value == "1" || value == "true";
@@ -520,6 +523,7 @@ struct XlsxReader::Impl {
 
   Status Load();
   Status Select(size_t index);
+  size_t FirstVisible() const;
   xlsx_package::PartLimits limits() const {
     return {options.max_unzipped_bytes, options.max_ratio};
   }
@@ -578,8 +582,16 @@ Status XlsxReader::Impl::Load() {
   workbook.date_styles = styles.DateStyles();
   // Not returned: Select keeps a damaged first sheet's error for Next to report, and another
   // sheet may still be read.
-  (void)Select(0);
+  (void)Select(FirstVisible());
   return Ok();
+}
+
+// The first sheet not hidden (the first when all are).
+size_t XlsxReader::Impl::FirstVisible() const {
+  for (size_t i = 0; i < workbook.sheets.size(); ++i) {
+    if (!workbook.sheets[i].hidden) return i;
+  }
+  return 0;
 }
 
 Status XlsxReader::Impl::Select(size_t index) {
@@ -696,7 +708,7 @@ Status XlsxReader::SelectSheet(std::string_view name) {
 }
 
 Status XlsxReader::SelectFirstSheet() {
-  return impl_->Select(0);
+  return impl_->Select(impl_->FirstVisible());
 }
 
 const std::string& XlsxReader::sheet_name() const {

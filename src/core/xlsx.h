@@ -84,7 +84,8 @@ class XlsxReader {
   XlsxReader& operator=(XlsxReader&&) noexcept;
   ~XlsxReader();
 
-  // Sheet names in workbook order. Open selects the first sheet; when that sheet cannot be
+  // Sheet names in workbook order. Open selects the first sheet not hidden (the first when all
+  // are); when that sheet cannot be
   // read, Open still succeeds (another sheet may be fine) and Next reports the error.
   const std::vector<std::string>& sheet_names() const;
   // Starts reading the named sheet (or the first) from its top; selecting the current sheet
@@ -92,6 +93,7 @@ class XlsxReader {
   // file writes after the rows) and how far its cells reach, so a damaged sheet fails here
   // (xlsx.malformed). xlsx.sheet_not_found names the sheets that exist.
   Status SelectSheet(std::string_view name);
+  // The first sheet not hidden, as Open selects.
   Status SelectFirstSheet();
   const std::string& sheet_name() const;
 

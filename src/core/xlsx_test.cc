@@ -506,6 +506,24 @@ TEST_F(XlsxTest, RejectsRowNumbersPastExcelsLastRow) {
 
 // --- Size --------------------------------------------------------------------------------------
 
+TEST_F(XlsxTest, SkipsHiddenSheetsWhenChoosingTheFirst) {
+  using xlsx_testing::RowXml;
+  using xlsx_testing::Text;
+  Parts parts = Workbook({{"Tra cứu", SheetXml(RowXml(1, Text("A1", "mã")))},
+                          {"Dữ liệu", SheetXml(RowXml(1, Text("A1", "xã")))}});
+  std::string& book = parts["xl/workbook.xml"];
+  book.replace(book.find("sheetId=\"1\""), 11, "sheetId=\"1\" state=\"hidden\"");
+  WriteZip(Path("hidden.xlsx"), parts);
+  XlsxReader reader = OpenOk(Path("hidden.xlsx"));
+  EXPECT_EQ(reader.sheet_name(), "Dữ liệu");
+  EXPECT_EQ(ReadAll(reader), (Rows{{"xã"}}));
+  ASSERT_TRUE(reader.SelectFirstSheet());
+  EXPECT_EQ(reader.sheet_name(), "Dữ liệu");
+  // Named, a hidden sheet is still read.
+  ASSERT_TRUE(reader.SelectSheet("Tra cứu"));
+  EXPECT_EQ(ReadAll(reader), (Rows{{"mã"}}));
+}
+
 // A zip bomb: a few MB of sheet XML that compress a thousandfold. Reading stops once the
 // inflated bytes pass the limit, with a 413, instead of reading (and committing) it all.
 TEST_F(XlsxTest, StopsAZipBombAtItsLimits) {
