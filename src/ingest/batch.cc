@@ -333,6 +333,46 @@ struct Input {
   std::string* bytes = nullptr;
 };
 
+// Checks each row the reader gives against the limits on columns per row and cells per file,
+// so that a hostile file fails at the first row past them.
+class LimitedRows final : public RowReader {
+ public:
+  LimitedRows(std::unique_ptr<RowReader> inner, const Limits& limits)
+      : inner_(std::move(inner)), limits_(limits) {}
+  bool Next(std::vector<std::string>& cells) override {
+    if (error_) return false;
+    if (!inner_->Next(cells)) return false;
+    if (limits_.max_columns != 0 && cells.size() > limits_.max_columns) {
+      error_ = internal::TooManyColumns("row " + std::to_string(inner_->row()) + " has " +
+                                            std::to_string(cells.size()) + " cells, more than " +
+                                            std::to_string(limits_.max_columns),
+                                        limits_);
+      return false;
+    }
+    cells_ += cells.size();
+    if (limits_.max_cells != 0 && cells_ > limits_.max_cells) {
+      error_ = Error{"file.too_large",
+                     "tệp có hơn " + std::to_string(limits_.max_cells) +
+                         " ô / the file has more than " + std::to_string(limits_.max_cells) +
+                         " cells (at row " + std::to_string(inner_->row()) +
+                         "): split it, or raise the limit --max-cells of pdh ingest and pdh serve",
+                     413};
+      return false;
+    }
+    return true;
+  }
+  int64_t row() const override { return inner_->row(); }
+  const std::optional<Error>& error() const override { return error_ ? error_ : inner_->error(); }
+  uint64_t bytes() const override { return inner_->bytes(); }
+  bool xlsx() const override { return inner_->xlsx(); }
+
+ private:
+  std::unique_ptr<RowReader> inner_;
+  Limits limits_;
+  uint64_t cells_ = 0;
+  std::optional<Error> error_;
+};
+
 Result<Report> Run(store::DatasetStore& store, const units::Registry& registry, const Dataset& d,
                    Input input, const Options& options) {
   const auto started = std::chrono::steady_clock::now();
@@ -379,7 +419,7 @@ Result<Report> Run(store::DatasetStore& store, const units::Registry& registry, 
   std::optional<encoding::Encoding> legacy;
   report.encoding = "utf-8";
   if (options.format == Format::kXlsx) {
-    auto r = internal::XlsxRows(input.path, input.bytes, options.sheet);
+    auto r = internal::XlsxRows(input.path, input.bytes, options.sheet, options.limits);
     if (!r) return Fail(r.error());
     reader = std::move(*r);
   } else {
@@ -429,9 +469,10 @@ Result<Report> Run(store::DatasetStore& store, const units::Registry& registry, 
     report.encoding = std::string(encoding::Name(*enc));
     if (*enc != encoding::Encoding::kUtf8) legacy = enc;
     reader = options.format == Format::kCsv
-                 ? internal::CsvRows(*stream)
+                 ? internal::CsvRows(*stream, options.limits)
                  : internal::JsonRows(*stream, d.schema, options.format == Format::kNdjson);
   }
+  reader = std::make_unique<LimitedRows>(std::move(reader), options.limits);
   const bool xlsx = reader->xlsx();
 
   // The header: the first row that names the schema's columns (titles above it are skipped).

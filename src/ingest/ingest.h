@@ -146,6 +146,17 @@ std::optional<Format> ParseFormat(std::string_view name);
 // From a file name's extension or a Content-Type; nullopt when neither says.
 std::optional<Format> GuessFormat(std::string_view file_name_or_content_type);
 
+// Bounds on what one file may make pdh read or hold (DESIGN §6: input is bounded), checked
+// while reading so a hostile file stops early. A file past one is refused whole: 413
+// file.too_large (decompressed size, ratio, cells), 422 file.too_many_columns, each message
+// naming the limit and the option of `pdh ingest` and `pdh serve` that changes it.
+struct Limits {
+  uint64_t max_unzipped_bytes = uint64_t{1} << 30;  // XLSX: bytes one part inflates to
+  double max_ratio = 200;          // XLSX: a part's inflated size over its compressed size
+  size_t max_columns = 2048;       // cells in one row
+  uint64_t max_cells = 100000000;  // cells in the file
+};
+
 struct Options {
   Format format = Format::kCsv;
   std::string sheet;              // XLSX: the sheet to read ("" for the first)
@@ -154,6 +165,7 @@ struct Options {
   bool accept_valid = false;  // false: any rejected row rejects the whole batch
   std::string client_id;      // the sender's batch id, for idempotent re-sends
   std::string file_name;
+  Limits limits;
   std::string by;  // who sends it (account name)
   std::string at;  // when (ISO-8601 UTC with seconds)
   // Whether the sender may write data of `unit`; rows of other units are rejected

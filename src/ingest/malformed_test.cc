@@ -96,6 +96,7 @@ struct Case {
   std::string sheet = "";
   std::string encoding = "auto";
   bool accept_valid = false;
+  Limits limits;
 };
 
 Case Csv(std::string name, std::string input, Expect e) {
@@ -273,6 +274,7 @@ void MalformedTest::RunOne(const Case& c, const std::string& code) {
   o.sheet = c.sheet;
   o.encoding = c.encoding;
   o.accept_valid = c.accept_valid;
+  o.limits = c.limits;
   o.file_name = c.name;
   const auto r = Send(d, c.input, o);
   const Expect& e = c.expect;
@@ -411,6 +413,24 @@ std::vector<Case> MalformedTest::CsvCases() const {
           Rejected(2, {{4, "count", "value.type"}})),
       Csv("csv_tab_separated", "id\tunit\tcount\tamount\tday\tkind\tnote\nA1\t25459\t1\t\t\t\t\n",
           Committed(1, 1)),
+      // Limits, set low here: a file past one stops at the row that passes it.
+      [] {
+        Case c =
+            Csv("csv_too_many_columns", Small("A1,25459,1,,,,\n" + std::string(5000, ',') + "\n"),
+                FileError("file.too_many_columns",
+                          "CSV: line 3: more than 100 fields in one record (limit: "
+                          "--max-columns 100 of pdh ingest and pdh serve)"));
+        c.limits.max_columns = 100;
+        return c;
+      }(),
+      [&] {
+        Case c = Csv("csv_too_many_cells", Small(good + good + good + good),
+                     FileError("file.too_large",
+                               "more than 30 cells (at row 5): split it, or "
+                               "raise the limit --max-cells"));
+        c.limits.max_cells = 30;
+        return c;
+      }(),
       // One bad row rejects the batch; accepting valid rows commits the others.
       [] {
         Case c = Csv("csv_accept_valid_commits_the_good_rows",
@@ -803,6 +823,23 @@ std::vector<Case> MalformedTest::XlsxCases() const {
                 Merges({"A1:G1", "A2:A3", "B2:B3", "C2:D2", "E2:E3", "F2:F3", "G2:G3"})),
            Committed(2, 2, {}, "1 rows above the header were skipped")),
       Xlsx("xlsx_empty_sheet", Book(""), FileError("file.empty", "the file has no rows")),
+      // A zip bomb stops at the inflated-size limit, a wide sheet at the column limit.
+      [&] {
+        Case c =
+            Xlsx("xlsx_zip_bomb", Book(rows + "<!--" + std::string(size_t{8} << 20, 'x') + "-->"),
+                 FileError("file.too_large",
+                           "XLSX: xl/worksheets/sheet1.xml inflates to more than 2 MiB "
+                           "(limits: --max-unzipped-mb 2, --max-ratio"));
+        c.limits.max_unzipped_bytes = size_t{2} << 20;
+        c.limits.max_ratio = 0;
+        return c;
+      }(),
+      [&] {
+        Case c = Xlsx("xlsx_too_many_columns", valid,
+                      FileError("file.too_many_columns", "row 1 has 7 cells, more than 5"));
+        c.limits.max_columns = 5;
+        return c;
+      }(),
       Xlsx("xlsx_header_only", Book(XHeader(1)), Committed(0, 0)),
       // A title row and a two-level merged header: still ingests (positive control).
       Xlsx("xlsx_title_and_two_level_merged_header", Book(two_level, two_level_merges),
