@@ -333,6 +333,31 @@ struct Input {
   std::string* bytes = nullptr;
 };
 
+// The first C0 control character of `value` other than tab and line breaks: its offset.
+std::optional<size_t> ControlChar(std::string_view value) {
+  for (size_t i = 0; i < value.size(); ++i) {
+    const auto c = static_cast<unsigned char>(value[i]);
+    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return i;
+  }
+  return std::nullopt;
+}
+
+// `value` with its control characters written as \u00XX, for a report that shows it.
+std::string Escaped(std::string_view value) {
+  std::string out;
+  for (char ch : value) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04X", c);
+      out += buf;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
 // Checks each row the reader gives against the limits on columns per row and cells per file,
 // so that a hostile file fails at the first row past them.
 class LimitedRows final : public RowReader {
@@ -631,6 +656,16 @@ Result<Report> Run(store::DatasetStore& store, const units::Registry& registry, 
               "ô không phải văn bản UTF-8 / the cell is not UTF-8 text: save the file as "
               "CSV UTF-8";
           fail(d.schema.fields[i].name, "");
+          continue;
+        }
+        if (auto at = ControlChar(raw)) {
+          char code[8];
+          std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned char>(raw[*at]));
+          e.code = "value.control_char";
+          e.message = std::string("ô chứa ký tự điều khiển ") + code + " ở byte " +
+                      std::to_string(*at + 1) + " / the cell holds the control character " + code +
+                      " at byte " + std::to_string(*at + 1) + ": remove it";
+          fail(d.schema.fields[i].name, Escaped(raw));
           continue;
         }
         const Field& f = d.schema.fields[i];

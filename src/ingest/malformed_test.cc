@@ -413,6 +413,14 @@ std::vector<Case> MalformedTest::CsvCases() const {
           Rejected(2, {{4, "count", "value.type"}})),
       Csv("csv_tab_separated", "id\tunit\tcount\tamount\tday\tkind\tnote\nA1\t25459\t1\t\t\t\t\n",
           Committed(1, 1)),
+      // Text is text: a NUL or another C0 control character is a cell error with its row and
+      // column; tabs and line breaks inside a field are text.
+      Csv("csv_nul_in_a_cell", Small(good + "A2,25459,2,,,,ab" + std::string(1, '\0') + "c\n"),
+          Rejected(2, {{3, "note", "value.control_char"}})),
+      Csv("csv_escape_character_in_a_key", Small("A\x1b[2J1,25459,1,,,,\n"),
+          Rejected(1, {{2, "id", "value.control_char"}})),
+      Csv("csv_tab_and_line_break_in_a_field", Small("A1,25459,1,,,,\"hai\tcột\nhai dòng\"\n"),
+          Committed(1, 1)),
       // Limits, set low here: a file past one stops at the row that passes it.
       [] {
         Case c =
