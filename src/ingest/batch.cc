@@ -333,6 +333,31 @@ struct Input {
   std::string* bytes = nullptr;
 };
 
+// What a file that is not text looks like, from its first bytes; nullopt for text. A few NUL
+// bytes are left to the cells that hold them (value.control_char); many are binary data.
+std::optional<std::string> LooksBinary(std::string_view sample) {
+  auto starts = [&](std::string_view magic) { return sample.starts_with(magic); };
+  if (starts("\x89PNG")) return "ảnh PNG / a PNG image";
+  if (starts("\xFF\xD8\xFF")) return "ảnh JPEG / a JPEG image";
+  if (starts("GIF8")) return "ảnh GIF / a GIF image";
+  if (starts("%PDF")) return "tài liệu PDF / a PDF document";
+  if (starts("\x1F\x8B")) return "tệp nén gzip / a gzip archive";
+  if (starts("\xD0\xCF\x11\xE0")) {
+    return "tệp Excel .xls hoặc Word .doc cũ / an old Excel .xls or Word .doc file (save it as "
+           "XLSX or CSV UTF-8)";
+  }
+  if (starts("PK\x03\x04")) {
+    if (sample.find("xl/") != std::string_view::npos ||
+        sample.find("[Content_Types].xml") != std::string_view::npos) {
+      return "bảng tính XLSX / an XLSX workbook (send it as xlsx: a .xlsx name or format=xlsx)";
+    }
+    return "tệp nén ZIP / a ZIP archive";
+  }
+  const auto nuls = static_cast<size_t>(std::count(sample.begin(), sample.end(), '\0'));
+  if (nuls > 8 && nuls * 100 > sample.size()) return "dữ liệu nhị phân / binary data";
+  return std::nullopt;
+}
+
 // The first C0 control character of `value` other than tab and line breaks: its offset.
 std::optional<size_t> ControlChar(std::string_view value) {
   for (size_t i = 0; i < value.size(); ++i) {
@@ -462,6 +487,19 @@ Result<Report> Run(store::DatasetStore& store, const units::Registry& registry, 
     stream->seekg(0);
     if (sample.empty()) {
       return Fail(Error::Invalid("file.empty", "the file is empty: nothing to ingest"));
+    }
+    if (sample.starts_with("\xFF\xFE") || sample.starts_with("\xFE\xFF")) {
+      return Fail(Error::Invalid("file.encoding",
+                                 "tệp là văn bản UTF-16: lưu lại dạng CSV UTF-8 / the file is "
+                                 "UTF-16 text: save it as CSV UTF-8"));
+    }
+    if (auto looks = LooksBinary(sample)) {
+      const std::string format(FormatName(options.format));
+      const size_t slash = looks->find(" / ");
+      return Fail(Error::Invalid("file.not_text",
+                                 "tệp không phải văn bản " + format + ", trông như " +
+                                     looks->substr(0, slash) + " / the file is not " + format +
+                                     " text: it looks like " + looks->substr(slash + 3)));
     }
     std::optional<encoding::Encoding> enc;
     if (options.encoding.empty() || options.encoding == "auto") {

@@ -421,6 +421,15 @@ std::vector<Case> MalformedTest::CsvCases() const {
           Rejected(1, {{2, "id", "value.control_char"}})),
       Csv("csv_tab_and_line_break_in_a_field", Small("A1,25459,1,,,,\"hai\tcột\nhai dòng\"\n"),
           Committed(1, 1)),
+      // Files that are not text say what they look like.
+      Csv("csv_png_named_csv", "\x89PNG\r\n\x1a\n" + RandomBytes(2000, 3),
+          FileError("file.not_text", "the file is not csv text: it looks like a PNG image")),
+      Csv("csv_pdf_named_csv", "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n" + RandomBytes(2000, 5),
+          FileError("file.not_text", "it looks like a PDF document")),
+      Csv("csv_zip_named_csv", Zip({{"hello.txt", "xin chào"}}),
+          FileError("file.not_text", "it looks like a ZIP archive")),
+      Csv("csv_xlsx_named_csv", Book(XHeader(1) + XRow(2, {"A1", "25459", "n:5"})),
+          FileError("file.not_text", "it looks like an XLSX workbook (send it as xlsx")),
       // Limits, set low here: a file past one stops at the row that passes it.
       [] {
         Case c =
@@ -456,7 +465,7 @@ std::vector<Case> MalformedTest::EncodingCases() const {
       Csv("encoding_random_binary_as_csv", RandomBytes(4096, 7),
           FileError("file.encoding", "neither UTF-8 nor a Vietnamese legacy encoding")),
       Csv("encoding_utf16le_with_bom", Utf16Le(Small(kGood)),
-          FileError("file.encoding", "neither UTF-8 nor a Vietnamese legacy encoding")),
+          FileError("file.encoding", "the file is UTF-16 text: save it as CSV UTF-8")),
       Csv("encoding_stray_invalid_byte_after_bom",
           "\xEF\xBB\xBF" + Small("A1,25459,1,,,,Phường Tân Ninh\n" + bad_cell + "A3,25459,3,,,,\n"),
           Rejected(3, {{3, "note", "value.encoding"}})),
