@@ -604,6 +604,25 @@ Result<Report> Run(store::DatasetStore& store, const units::Registry& registry, 
         "file.missing_column",
         "thiếu cột bắt buộc / required columns are missing: " + FieldList(d.schema, missing)));
   }
+  // Rows below a header a person wrote (CSV, XLSX): none is a mistake (the wrong file, an
+  // export cut short), not an empty batch. An empty JSON array is a system with nothing new.
+  if (pending && cells::Blank(*pending)) pending.reset();
+  const bool has_header_row = options.format == Format::kCsv || options.format == Format::kXlsx;
+  if (!pending && has_header_row) {
+    std::vector<std::string> row;
+    while (reader->Next(row)) {
+      if (cells::Blank(row)) continue;
+      pending = std::move(row);
+      pending_row = reader->row();
+      break;
+    }
+    if (reader->error()) return Fail(*reader->error());
+    if (!pending) {
+      return Fail(Error::Invalid("file.no_rows",
+                                 "tệp chỉ có dòng tiêu đề, không có dòng dữ liệu / the file has "
+                                 "a header but no rows: nothing to ingest"));
+    }
+  }
   for (const auto& u : columns.unknown) {
     std::string w = "cột '";
     w += u;

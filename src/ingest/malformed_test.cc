@@ -336,14 +336,17 @@ std::vector<Case> MalformedTest::CsvCases() const {
       // Nothing to read.
       Csv("csv_empty_file", "", FileError("file.empty", "the file is empty")),
       Csv("csv_only_blank_lines", "\n\r\n\n\r\n", FileError("file.empty", "the file has no rows")),
-      Csv("csv_header_only", kMalformedHeader, Committed(0, 0)),
+      // A header and no rows is the wrong file or an export cut short, not an empty batch.
+      Csv("csv_header_only", kMalformedHeader,
+          FileError("file.no_rows", "the file has a header but no rows")),
       Csv("csv_header_only_without_line_break", "id,unit,count,amount,day,kind,note",
-          Committed(0, 0)),
+          FileError("file.no_rows", "the file has a header but no rows")),
       Csv("csv_only_empty_cells", ",,,\n,,,\n", FileError("file.empty", "the file has no rows")),
       Csv("csv_only_white_space_lines", "  \n\t\n",
           FileError("file.empty", "the file has no rows")),
       // Rows of empty cells and blank lines under the header are passed over, not counted.
-      Csv("csv_header_then_empty_rows", Small("\n,,,,,,\n \t,,,,,,\n"), Committed(0, 0)),
+      Csv("csv_header_then_empty_rows", Small("\n,,,,,,\n \t,,,,,,\n"),
+          FileError("file.no_rows", "the file has a header but no rows")),
 
       // Quoting.
       Csv("csv_unterminated_quote_in_data",
@@ -857,7 +860,8 @@ std::vector<Case> MalformedTest::XlsxCases() const {
         c.limits.max_columns = 5;
         return c;
       }(),
-      Xlsx("xlsx_header_only", Book(XHeader(1)), Committed(0, 0)),
+      Xlsx("xlsx_header_only", Book(XHeader(1)),
+           FileError("file.no_rows", "the file has a header but no rows")),
       // A title row and a two-level merged header: still ingests (positive control).
       Xlsx("xlsx_title_and_two_level_merged_header", Book(two_level, two_level_merges),
            Committed(2, 2, {}, "2 rows above the header were skipped")),
