@@ -430,7 +430,7 @@ Result<Report> Run(store::DatasetStore& store, const units::Registry& registry, 
   report.dataset = d.row.code;
   report.mode = options.accept_valid ? "valid" : "all";
   report.format = std::string(FormatName(options.format));
-  report.file_name = options.file_name;
+  report.file_name = SafeFileName(options.file_name);
   report.created_at =
       options.at.empty() ? FormatTime(std::chrono::system_clock::now()) : options.at;
   report.created_by = options.by;
@@ -869,6 +869,28 @@ Result<Report> Run(store::DatasetStore& store, const units::Registry& registry, 
 }
 
 }  // namespace
+
+std::string SafeFileName(std::string_view sent) {
+  const size_t slash = sent.find_last_of("/\\");
+  if (slash != std::string_view::npos) sent.remove_prefix(slash + 1);
+  std::string kept;
+  for (char ch : sent) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x20 && c != 0x7F) kept += ch;
+  }
+  if (!text::IsValidUtf8(kept)) {
+    std::erase_if(kept, [](char ch) { return static_cast<unsigned char>(ch) >= 0x80; });
+  }
+  kept = text::Nfc(kept);
+  std::erase_if(kept, [](char ch) { return static_cast<unsigned char>(ch) < 0x20; });
+  if (kept == "." || kept == "..") kept.clear();
+  if (kept.size() > 255) {
+    size_t cut = 255;
+    while (cut > 0 && (static_cast<unsigned char>(kept[cut]) & 0xC0) == 0x80) --cut;
+    kept.resize(cut);
+  }
+  return kept;
+}
 
 std::string_view FormatName(Format f) {
   switch (f) {

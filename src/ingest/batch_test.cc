@@ -130,6 +130,28 @@ TEST_F(BatchTest, ResendingTheSameFileOrBatchIdChangesNothing) {
   EXPECT_EQ(batches->size(), 2U);
 }
 
+TEST(SafeFileName, KeepsTheNameOnlyWithoutControlCharacters) {
+  EXPECT_EQ(SafeFileName("../../etc/passwd"), "passwd");
+  EXPECT_EQ(SafeFileName("C:\\Users\\lan\\Hồ sơ tháng 10.csv"), "Hồ sơ tháng 10.csv");
+  EXPECT_EQ(SafeFileName(std::string("ho\0so\x1b[31m.csv\r\n", 16)), "hoso[31m.csv");
+  EXPECT_EQ(SafeFileName("Ho\xCC\x80 so\xCC\x9B.csv"), "H\xC3\xB2 s\xC6\xA1.csv");  // NFC
+  EXPECT_EQ(SafeFileName("bad\xFFname.csv"), "badname.csv");
+  EXPECT_EQ(SafeFileName(".."), "");
+  EXPECT_EQ(SafeFileName(std::string(300, 'a')).size(), 255U);
+}
+
+TEST_F(BatchTest, StoresTheFileNameSanitized) {
+  const Dataset d = CreateSmall();
+  Options o = Opts();
+  o.file_name = std::string("/tmp/x/../b\x07") + '\0' + "o-c\xC3\xA1o.csv";
+  auto r = Send(d, std::string(kHeader) + "A1,25459,1,,,,\n", o);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->file_name, "bo-c\xC3\xA1o.csv");
+  auto stored = LoadReport(store().datasets(), r->id);
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->file_name, "bo-c\xC3\xA1o.csv");
+}
+
 TEST_F(BatchTest, UpsertByKeyKeepsThePreviousValues) {
   const Dataset d = CreateSmall();
   ASSERT_TRUE(Send(d, std::string(kHeader) + "A1,25459,1,,,a,old\nA2,25459,2,,,,\n"));

@@ -164,7 +164,7 @@ struct Options {
   bool dry_run = false;
   bool accept_valid = false;  // false: any rejected row rejects the whole batch
   std::string client_id;      // the sender's batch id, for idempotent re-sends
-  std::string file_name;
+  std::string file_name;      // as sent; stored as SafeFileName gives it
   Limits limits;
   std::string by;  // who sends it (account name)
   std::string at;  // when (ISO-8601 UTC with seconds)
@@ -174,6 +174,10 @@ struct Options {
   // Called now and then with the bytes and rows read so far (for progress bars).
   std::function<void(uint64_t bytes, uint64_t rows)> progress;
 };
+
+// A sent file name as it may be stored and shown: its last path component, control characters
+// dropped, NFC, at most 255 bytes (invalid UTF-8 bytes dropped too).
+std::string SafeFileName(std::string_view sent);
 
 struct RowError {
   int64_t row = 0;
