@@ -443,7 +443,11 @@ Result<Report> Run(store::DatasetStore& store, const units::Registry& registry, 
     h.Update(input.bytes->data(), input.bytes->size());
     report.sha256 = h.Hex();
   }
-  if (auto dup = store.FindCommitted(d.row.code, options.client_id, report.sha256); !dup) {
+  // A batch id already committed; else (unless asked to read it again) the same bytes.
+  Result<std::optional<store::BatchRow>> dup = std::optional<store::BatchRow>();
+  if (!options.client_id.empty()) dup = store.FindCommitted(d.row.code, options.client_id, "");
+  if (dup && !*dup && !options.reingest) dup = store.FindCommitted(d.row.code, "", report.sha256);
+  if (!dup) {
     return Fail(dup.error());
   } else if (*dup) {
     Report original = Report::FromJson(json::parse((*dup)->report_json));
@@ -453,9 +457,10 @@ Result<Report> Run(store::DatasetStore& store, const units::Registry& registry, 
     original.errors.clear();
     original.warnings = {options.client_id.empty() || (*dup)->client_id != options.client_id
                              ? "tệp này đã được nhập ở lô " + std::to_string((*dup)->id) +
-                                   ": không có gì thay đổi / this file was already ingested as "
-                                   "batch " +
-                                   std::to_string((*dup)->id) + ": nothing changed"
+                                   " (cùng nội dung): không có gì thay đổi / the same content "
+                                   "was already ingested as batch " +
+                                   std::to_string((*dup)->id) +
+                                   ": nothing changed (ask to re-ingest to read it again)"
                              : "lô '" + options.client_id + "' đã được nhập (lô " +
                                    std::to_string((*dup)->id) +
                                    "): không có gì thay đổi / batch id already ingested: "
@@ -831,7 +836,9 @@ Result<Report> Run(store::DatasetStore& store, const units::Registry& registry, 
         store::BatchEnd end;
         // A batch with the same id or bytes may have committed while this one was read (two
         // sends at once): the store looks inside the writer's transaction, so this is final.
-        const bool earlier = twin != 0 && !options.dry_run;
+        // Asked to read the same bytes again, the twin by content is no duplicate.
+        const bool earlier =
+            twin != 0 && !options.dry_run && !(options.reingest && options.client_id.empty());
         if (earlier) {
           report.status = "duplicate";
           report.duplicate_of = twin;

@@ -164,7 +164,10 @@ struct Options {
   bool dry_run = false;
   bool accept_valid = false;  // false: any rejected row rejects the whole batch
   std::string client_id;      // the sender's batch id, for idempotent re-sends
-  std::string file_name;      // as sent; stored as SafeFileName gives it
+  // The same bytes as a committed batch are reported as its duplicate (whatever the batch id)
+  // unless this is set: then they are read and written again (a corrected code list, ...).
+  bool reingest = false;
+  std::string file_name;  // as sent; stored as SafeFileName gives it
   Limits limits;
   std::string by;  // who sends it (account name)
   std::string at;  // when (ISO-8601 UTC with seconds)
@@ -217,10 +220,11 @@ struct Report {
 };
 inline constexpr size_t kReportErrors = 1000;
 
-// Ingests one file. Whole-file problems are errors (file.encoding, file.malformed,
-// file.missing_column, file.empty, file.open_failed); row problems are in the report. A file
-// (or client id) already committed to the dataset gives a "duplicate" report and changes
-// nothing.
+// Ingests one file. Whole-file problems are errors (file.encoding, file.not_text,
+// file.malformed, file.missing_column, file.empty, file.no_rows (a CSV or XLSX header without
+// rows), file.open_failed, file.too_large, file.too_many_columns); row problems are in the report.
+// A client id, or the same bytes (unless options.reingest), already committed to the dataset give a
+// "duplicate" report and change nothing.
 Result<Report> IngestFile(store::DatasetStore& store, const units::Registry& registry,
                           const Dataset& dataset, const std::string& path, const Options& options);
 // The same for bytes received (an HTTP upload or an API batch).
