@@ -383,6 +383,19 @@ std::string Escaped(std::string_view value) {
   return out;
 }
 
+// The start of the first line holding bytes outside ASCII, as `enc` reads it: what a person
+// would see of a file read in the wrong encoding.
+std::string DecodedSample(std::string_view sample, encoding::Encoding enc) {
+  size_t at = 0;
+  while (at < sample.size() && static_cast<unsigned char>(sample[at]) < 0x80) ++at;
+  if (at == sample.size()) return "";
+  const size_t newline = sample.rfind('\n', at);
+  const size_t begin = newline == std::string_view::npos ? 0 : newline + 1;
+  std::string_view line = sample.substr(begin, 80);
+  line = line.substr(0, line.find('\n'));
+  return encoding::ToUtf8(line, enc);
+}
+
 // Checks each row the reader gives against the limits on columns per row and cells per file,
 // so that a hostile file fails at the first row past them.
 class LimitedRows final : public RowReader {
@@ -527,6 +540,18 @@ Result<Report> Run(store::DatasetStore& store, const units::Registry& registry, 
                                       "encoding '" + options.encoding +
                                           "' is not one of auto, utf-8, tcvn3, vni, viscii, "
                                           "cp1258"));
+      }
+      // Told the encoding, pdh reads the file so; when another reads it as much better
+      // Vietnamese, the sender sees what their choice made of it.
+      const auto det = encoding::Detect(sample);
+      if (*enc != encoding::Encoding::kUtf8 && det.encoding != *enc && det.confidence >= 0.5) {
+        const std::string given(encoding::Name(*enc));
+        const std::string better(encoding::Name(det.encoding));
+        const std::string seen = DecodedSample(sample, *enc);
+        report.warnings.push_back("đọc theo " + given + " cho chữ Việt khó tin (\"" + seen +
+                                  "\"); tệp có vẻ là " + better + " / read as " + given +
+                                  " the text is improbable Vietnamese (\"" + seen +
+                                  "\"); the file looks like " + better + ": check the encoding");
       }
     }
     if (options.format != Format::kCsv && enc != encoding::Encoding::kUtf8) {

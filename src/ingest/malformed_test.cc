@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "core/encoding.h"
 #include "core/xlsx_test_support.h"
 #include "ingest/test_support.h"
 
@@ -496,6 +497,16 @@ std::vector<Case> MalformedTest::EncodingCases() const {
         Case c = Csv("encoding_unknown_name", Small(kGood),
                      FileError("request.invalid_encoding", "encoding 'koi8-r' is not one of"));
         c.encoding = "koi8-r";
+        return c;
+      }(),
+      // Told VISCII, a TCVN3 file is read as VISCII; the report shows what that made of it.
+      [] {
+        const std::string note = encoding::FromUtf8("Phường Tân Ninh, tỉnh Tây Ninh: hồ sơ đất đai",
+                                                    encoding::Encoding::kTcvn3)
+                                     .value();
+        Case c = Csv("encoding_tcvn3_read_as_viscii", Small("A1,25459,1,,,,\"" + note + "\"\n"),
+                     Committed(1, 1, {}, "read as viscii the text is improbable Vietnamese"));
+        c.encoding = "viscii";
         return c;
       }(),
       Json("encoding_json_not_utf8",
