@@ -784,6 +784,14 @@ std::vector<Case> MalformedTest::XlsxCases() const {
   // A workbook whose part list names a sheet the archive lacks.
   xt::Parts missing_part = xt::Workbook({{"Dữ liệu", xt::SheetXml(rows)}});
   missing_part.erase("xl/worksheets/sheet1.xml");
+  // A workbook whose first sheet is hidden.
+  xt::Parts hidden_first =
+      xt::Workbook({{"Danh mục", xt::SheetXml(XRow(1, {"Mã", "Tên"}) + XRow(2, {"x", "y"}))},
+                    {"Dữ liệu", xt::SheetXml(rows)}});
+  {
+    std::string& book = hidden_first["xl/workbook.xml"];
+    book.replace(book.find("sheetId=\"1\""), 11, "sheetId=\"1\" state=\"hidden\"");
+  }
   // A workbook listing no sheet.
   xt::Parts no_sheets = xt::Workbook({{"Dữ liệu", xt::SheetXml(rows)}});
   no_sheets["xl/workbook.xml"] =
@@ -854,6 +862,8 @@ std::vector<Case> MalformedTest::XlsxCases() const {
                 Merges({"A1:G1", "A2:A3", "B2:B3", "C2:D2", "E2:E3", "F2:F3", "G2:G3"})),
            Committed(2, 2, {}, "1 rows above the header were skipped")),
       Xlsx("xlsx_empty_sheet", Book(""), FileError("file.empty", "the file has no rows")),
+      // A hidden first sheet (a lookup list) is passed over for the first visible one.
+      Xlsx("xlsx_first_sheet_hidden", Zip(hidden_first), Committed(2, 2)),
       // A zip bomb stops at the inflated-size limit, a wide sheet at the column limit.
       [&] {
         Case c =
