@@ -236,6 +236,7 @@ int RunServe(const Options& o) {
   auto audit_log = pdh::cli::OpenAuditLog(*store, clock);
   pdh::api::Context ctx(*store, registry, HomeProvince(*store), PDH_VERSION, auth, *audit_log,
                         clock);
+  ctx.SetUploadLimits(pdh::cli::LimitsOf(o), o.max_uploads);
   pdh::http::Router router;
   pdh::api::RegisterRoutes(router, ctx);
 
@@ -510,6 +511,11 @@ int main(int argc, char** argv) {
                     "Requests per second allowed per client address (0: no limit)");
   serve->add_option("--rate-per-token", o.rate_per_token,
                     "Requests per second allowed per token or session (0: no limit)");
+  pdh::cli::AddLimitOptions(serve, o);
+  serve
+      ->add_option("--max-uploads", o.max_uploads,
+                   "Uploads read at once; more wait for a 503 with Retry-After")
+      ->capture_default_str();
   serve->add_option("--remind-every", o.remind_every,
                     "Seconds between rounds of Resolution 57 reminders (queued for today, then "
                     "delivered by the configured webhook and SMTP server); 0: none");
