@@ -81,7 +81,8 @@ struct Options {
   double max_ratio = 200;
   size_t max_columns = 2048;
   uint64_t max_cells = 100000000;
-  size_t max_uploads = 4;  // pdh serve: uploads read at once
+  size_t max_uploads = 4;   // pdh serve: uploads read at once
+  size_t max_body_mb = 32;  // pdh serve: bytes of one request body
   bool no_progress = false;
   std::string template_name;
   std::string schema_file;
