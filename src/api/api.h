@@ -14,6 +14,7 @@
 #include "catalog/catalog.h"
 #include "core/clock.h"
 #include "engine/engine.h"
+#include "ingest/ingest.h"
 #include "notify/notify.h"
 #include "server/server.h"
 #include "store/store.h"
@@ -60,6 +61,18 @@ class Context {
   tracker::Tracker& tracker() { return tracker_; }
   notify::Outbox& outbox() { return outbox_; }
 
+  // What one upload may make the server read, and how many uploads are read at once; set
+  // before serving (`pdh serve --max-*`), defaults otherwise.
+  void SetUploadLimits(ingest::Limits limits, size_t max_uploads) {
+    upload_limits_ = limits;
+    max_uploads_ = max_uploads;
+  }
+  const ingest::Limits& upload_limits() const { return upload_limits_; }
+  // A place among the uploads being read, held until the returned object is destroyed; null
+  // when all are taken (the handler answers 503 upload.busy with Retry-After). Thread-safe.
+  [[nodiscard]] std::shared_ptr<void> TakeUploadSlot();
+  size_t max_uploads() const { return max_uploads_; }
+
   // The index set engine and the hub of live events, set before serving (`pdh serve`).
   void SetEngine(engine::Engine* e) { engine_ = e; }
   // Throws Failure (503 engine.unavailable) when there is none.
@@ -99,6 +112,9 @@ class Context {
   notify::Outbox outbox_;
   std::map<std::string, ScopeResolver> resolvers_;  // filled before serving, then read-only
   engine::Engine* engine_ = nullptr;
+  ingest::Limits upload_limits_;
+  size_t max_uploads_ = 4;
+  size_t uploads_ = 0;  // REQUIRES: mu_ held
   std::shared_ptr<http::EventHub> events_ = std::make_shared<http::EventHub>();
 };
 

@@ -162,11 +162,45 @@ std::string FileName(const Request& req) {
   return "";
 }
 
+// The answer to an upload past the ones read at once: the client sends it again shortly.
+Response Busy(const Context& ctx, const Request& req) {
+  Response r = Response::Problem(
+      {"upload.busy",
+       "máy chủ đang đọc " + std::to_string(ctx.max_uploads()) +
+           " tệp, gửi lại sau ít giây / the server is reading " +
+           std::to_string(ctx.max_uploads()) +
+           " uploads already: send it again in a few seconds (limit: --max-uploads of pdh serve)",
+       503},
+      req);
+  r.headers.emplace_back("Retry-After", "2");
+  return r;
+}
+
+// A batch rejected as a whole (a bad row in mode=all) is no success: 422 batch.rejected, the report
+// in the problem body.
+Response Rejected(const ingest::Report& report, const Request& req) {
+  Response r = Response::Problem(
+      {"batch.rejected",
+       "lô bị từ chối: " + std::to_string(report.rejected) +
+           " dòng có lỗi, không dòng nào được ghi / the batch was rejected: " +
+           std::to_string(report.rejected) +
+           " rows have errors, none was written (fix them, or send with mode=valid)",
+       422},
+      req);
+  json::object doc = json::parse(r.body).as_object();
+  doc["report"] = report.ToJson();
+  r.body = json::serialize(doc);
+  return r;
+}
+
 Response Ingest(Context& ctx, Request& req) {
   const auth::Principal& p = CallerOf(req);
   const auto d = Load(ctx, req);
+  const std::shared_ptr<void> slot = ctx.TakeUploadSlot();
+  if (!slot) return Busy(ctx, req);
   ingest::Options options;
   options.file_name = FileName(req);
+  options.limits = ctx.upload_limits();
   auto format = EnumParam(req, "format", ingest::ParseFormat, "csv, xlsx, json, ndjson");
   if (!format) format = ingest::GuessFormat(req.Header("content-type"));
   if (!format && !options.file_name.empty()) format = ingest::GuessFormat(options.file_name);
@@ -183,6 +217,9 @@ Response Ingest(Context& ctx, Request& req) {
   }
   options.client_id =
       TextParam(req, "batch_id").value_or(std::string(req.Header("idempotency-key")));
+  if (auto again = TextParam(req, "reingest")) {
+    options.reingest = *again == "true" || *again == "1" || *again == "yes";
+  }
   options.sheet = TextParam(req, "sheet").value_or("");
   options.encoding = TextParam(req, "encoding").value_or("auto");
   options.by = p.name;
@@ -194,8 +231,24 @@ Response Ingest(Context& ctx, Request& req) {
   const auto report =
       Must(ingest::IngestBytes(ctx.store().datasets(), *registry, d, std::move(req.body), options));
   if (report.status == "committed") ctx.SyncEngine();
+  if (report.status == "rejected") return Rejected(report, req);
   return Response::Json(report.ToJson());
 }
+
+}  // namespace
+
+std::shared_ptr<void> Context::TakeUploadSlot() {
+  std::lock_guard lock(mu_);
+  if (max_uploads_ != 0 && uploads_ >= max_uploads_) return nullptr;
+  ++uploads_;
+  // Non-null (the context itself, not owned), so that the caller can test it.
+  return std::shared_ptr<void>(this, [this](void*) {
+    std::lock_guard released(mu_);
+    --uploads_;
+  });
+}
+
+namespace {
 
 int64_t IdParam(const Request& req) {
   auto n = ParseCount(req.params.at("id"));
@@ -405,15 +458,18 @@ void RegisterDatasetRoutes(http::Router& router, Context& ctx) {
                   {"batch_id", "query",
                    "Your id for the batch (or the Idempotency-Key header): sending it again "
                    "changes nothing"},
-                  {"sheet", "query", "XLSX: the sheet (default the first)"},
+                  {"reingest", "query",
+                   "true: read the file even when the same content was already ingested"},
+                  {"sheet", "query", "XLSX: the sheet (default the first visible one)"},
                   {"encoding", "query", "CSV: auto (default), utf-8, tcvn3, vni, viscii, cp1258"},
                   {"file_name", "query",
                    "The file's name for the report (or Content-Disposition)"}},
        .response_schema = report,
-       .error_statuses = {400, 404, 413, 422},
+       .error_statuses = {400, 404, 413, 422, 503},
        .description = "The body is the file. Rows are checked against the schema, units "
                       "resolved (old commune codes through the 2025 crosswalk); the report "
-                      "lists every rejected row. The same file or batch id sent again is "
+                      "lists every rejected row (a batch rejected whole answers 422 batch.rejected "
+                      "with the report in the problem). The same file or batch id sent again is "
                       "reported as a duplicate and changes nothing. Rows of units the caller "
                       "may not write are rejected (unit.out_of_scope).",
        .permission = kDatasetsWrite,

@@ -11,6 +11,7 @@
 #include "auth/auth.h"
 #include "core/clock.h"
 #include "engine/engine.h"
+#include "ingest/ingest.h"
 #include "store/store.h"
 #include "units/units.h"
 
@@ -73,7 +74,15 @@ struct Options {
   std::string sheet;
   std::string encoding = "auto";
   bool accept_valid = false;
+  bool reingest = false;
   std::string batch_id;
+  // limits on one file (pdh ingest) or upload (pdh serve); see ingest::Limits
+  uint64_t max_unzipped_mb = 1024;
+  double max_ratio = 200;
+  size_t max_columns = 2048;
+  uint64_t max_cells = 100000000;
+  size_t max_uploads = 4;   // pdh serve: uploads read at once
+  size_t max_body_mb = 32;  // pdh serve: bytes of one request body
   bool no_progress = false;
   std::string template_name;
   std::string schema_file;
@@ -112,6 +121,10 @@ std::string CreateDemoAdministrator(store::Store& store, const units::Registry& 
 void AddSecurityCommands(CLI::App& app, Options& o, int (*&action)(const Options&));
 // catalog commands: summary, ls, show, import, export.
 void AddCatalogCommands(CLI::App& app, Options& o, int (*&action)(const Options&));
+// The options --max-unzipped-mb, --max-ratio, --max-columns and --max-cells on `c` (pdh ingest,
+// pdh serve), and the limits they set.
+void AddLimitOptions(CLI::App* c, Options& o);
+ingest::Limits LimitsOf(const Options& o);
 // `ingest` and the datasets commands.
 void AddDatasetCommands(CLI::App& app, Options& o, int (*&action)(const Options&));
 // `indicators` and `values` commands.

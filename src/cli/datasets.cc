@@ -110,6 +110,8 @@ int Ingest(const Options& o) {
     options.dry_run = o.dry_run;
     options.accept_valid = o.accept_valid;
     options.client_id = o.batch_id;
+    options.reingest = o.reingest;
+    options.limits = LimitsOf(o);
     options.file_name = fs::path(file).filename().string();
     options.by = by;
     options.at = FormatTime(env->clock.Now());
@@ -382,6 +384,27 @@ int ImportPackage(const Options& o) {
 
 }  // namespace
 
+void AddLimitOptions(CLI::App* c, Options& o) {
+  c->add_option("--max-unzipped-mb", o.max_unzipped_mb,
+                "XLSX: MiB one part of the workbook may inflate to")
+      ->capture_default_str();
+  c->add_option("--max-ratio", o.max_ratio,
+                "XLSX: how many times its compressed size a part may inflate to")
+      ->capture_default_str();
+  c->add_option("--max-columns", o.max_columns, "Cells in one row of a file")
+      ->capture_default_str();
+  c->add_option("--max-cells", o.max_cells, "Cells in one file")->capture_default_str();
+}
+
+ingest::Limits LimitsOf(const Options& o) {
+  ingest::Limits l;
+  l.max_unzipped_bytes = o.max_unzipped_mb << 20;
+  l.max_ratio = o.max_ratio;
+  l.max_columns = o.max_columns;
+  l.max_cells = o.max_cells;
+  return l;
+}
+
 void AddDatasetCommands(CLI::App& app, Options& o, int (*&action)(const Options&)) {
   auto add_db = [&](CLI::App* c) {
     c->add_option("--db", o.db, "Database file")->capture_default_str();
@@ -403,6 +426,9 @@ void AddDatasetCommands(CLI::App& app, Options& o, int (*&action)(const Options&
                    "Write the valid rows even when some are rejected (default: all or nothing)");
   ingest->add_option("--batch-id", o.batch_id,
                      "Your id for the batch: sending it again changes nothing");
+  ingest->add_flag("--reingest", o.reingest,
+                   "Read the file again even when the same content was already ingested");
+  AddLimitOptions(ingest, o);
   ingest->add_option("--as", o.user, "Load as this account, limited to the units it may write");
   ingest->add_flag("--no-progress", o.no_progress, "No progress bar");
   ingest->callback([&] { action = Ingest; });

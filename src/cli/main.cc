@@ -249,6 +249,7 @@ int RunServe(const Options& o) {
   auto audit_log = pdh::cli::OpenAuditLog(*store, clock);
   pdh::api::Context ctx(*store, registry, HomeProvince(*store), PDH_VERSION, auth, *audit_log,
                         clock);
+  ctx.SetUploadLimits(pdh::cli::LimitsOf(o), o.max_uploads);
   pdh::http::Router router;
   pdh::api::RegisterRoutes(router, ctx);
 
@@ -269,6 +270,7 @@ int RunServe(const Options& o) {
     throw Failure(Error::BadRequest("cli.invalid_listen", "port in --listen must be 0–65535"));
   }
   opts.threads = o.threads;
+  opts.max_body_bytes = o.max_body_mb << 20;
   opts.web_root = o.web.empty() ? pdh::cli::WebDir() : o.web;
   opts.access_log = o.access_log;
   opts.version = PDH_VERSION;
@@ -531,6 +533,13 @@ int main(int argc, char** argv) {
                     "Requests per second allowed per client address (0: no limit)");
   serve->add_option("--rate-per-token", o.rate_per_token,
                     "Requests per second allowed per token or session (0: no limit)");
+  pdh::cli::AddLimitOptions(serve, o);
+  serve->add_option("--max-body-mb", o.max_body_mb, "MiB of one request body (an upload)")
+      ->capture_default_str();
+  serve
+      ->add_option("--max-uploads", o.max_uploads,
+                   "Uploads read at once; more wait for a 503 with Retry-After")
+      ->capture_default_str();
   serve->add_option("--remind-every", o.remind_every,
                     "Seconds between rounds of Resolution 57 reminders (queued for today, then "
                     "delivered by the configured webhook and SMTP server); 0: none");

@@ -58,7 +58,16 @@ size_t CountDelimiters(std::string_view text, char delimiter) {
 }  // namespace
 
 CsvReader::CsvReader(std::istream& in, CsvOptions options)
-    : in_(in), delimiter_(options.delimiter) {}
+    : in_(in), options_(options), delimiter_(options.delimiter) {}
+
+// Sets the error when `out` has grown past options_.max_field_bytes.
+bool CsvReader::FieldTooLong(const std::string& out) {
+  if (options_.max_field_bytes == 0 || out.size() <= options_.max_field_bytes) return false;
+  error_ = Error::Invalid(std::string(kCsvFieldTooLong),
+                          "line " + std::to_string(record_line_) + ": a field is longer than " +
+                              std::to_string(options_.max_field_bytes) + " bytes");
+  return true;
+}
 
 // Drops the consumed bytes, then appends the next chunk. False when no byte was added.
 bool CsvReader::Fill() {
@@ -159,6 +168,7 @@ bool CsvReader::ReadQuoted(std::string& out) {
     size_t end = FindAny('"', '\n', '\r');
     out.append(buf_, pos_, end - pos_);
     pos_ = end;
+    if (FieldTooLong(out)) return false;
     if (pos_ == buf_.size()) continue;
     if (buf_[pos_] != '"') {
       TakeNewline(&out);  // kept in the value, and counted so line() stays physical
@@ -177,6 +187,7 @@ CsvReader::FieldEnd CsvReader::ReadUnquoted(std::string& out) {
     size_t end = FindAny(delimiter_, '\n', '\r');
     out.append(buf_, pos_, end - pos_);
     pos_ = end;
+    if (FieldTooLong(out)) return FieldEnd::kError;
     if (pos_ == buf_.size()) continue;
     if (buf_[pos_] == delimiter_) {
       ++pos_;
@@ -200,6 +211,13 @@ bool CsvReader::Next(std::vector<std::string>& fields) {
   size_t n = 0;
   FieldEnd end = FieldEnd::kDelimiter;
   while (end == FieldEnd::kDelimiter) {
+    if (options_.max_fields != 0 && n == options_.max_fields) {
+      error_ = Error::Invalid(std::string(kCsvTooManyFields),
+                              "line " + std::to_string(record_line_) + ": more than " +
+                                  std::to_string(options_.max_fields) + " fields in one record");
+      end = FieldEnd::kError;
+      break;
+    }
     if (n == fields.size()) fields.emplace_back();
     end = ReadField(fields[n++]);
   }

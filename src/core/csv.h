@@ -6,6 +6,7 @@
 #include <istream>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.h"
@@ -17,11 +18,21 @@ struct CsvOptions {
   // read with the reader's quoting (a quote opens a quoted field only at the start of a field);
   // ',' on a tie. Detection looks at the first 64 KiB at most.
   char delimiter = 0;
+  // Bounds on what one record may make the reader hold, so that a hostile file (a line of
+  // millions of commas, a quote never closed) fails early instead of filling memory. 0: none.
+  // Past them Next fails with csv.too_many_fields or csv.field_too_long.
+  size_t max_fields = 0;       // fields per record
+  size_t max_field_bytes = 0;  // bytes per field
 };
+
+// Error codes of the reader's limits.
+inline constexpr std::string_view kCsvTooManyFields = "csv.too_many_fields";
+inline constexpr std::string_view kCsvFieldTooLong = "csv.field_too_long";
 
 class CsvReader {
  public:
-  // Reads from `in`, which must outlive the reader. Memory use is bounded by the longest record.
+  // Reads from `in`, which must outlive the reader. Memory use is bounded by the longest record
+  // (and so by options.max_fields and max_field_bytes when set).
   explicit CsvReader(std::istream& in, CsvOptions options = {});
 
   // Reads the next record into `fields`. Returns false at the end of input, or on a malformed
@@ -49,8 +60,10 @@ class CsvReader {
   FieldEnd ReadField(std::string& out);
   bool ReadQuoted(std::string& out);
   FieldEnd ReadUnquoted(std::string& out);
+  bool FieldTooLong(const std::string& out);
 
   std::istream& in_;
+  CsvOptions options_;
   char delimiter_;
   std::string buf_;
   size_t pos_ = 0;

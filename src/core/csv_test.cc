@@ -241,6 +241,39 @@ TEST(Csv, LongRecordSpanningChunks) {
 }
 
 // Counts verified with Python's csv module on the same files.
+// A line of commas stops at the field limit, before its fields are all held (a 20 MB line of
+// commas once took 872 MB as empty strings).
+TEST(Csv, TooManyFieldsStopsEarly) {
+  std::string line(size_t{4} << 20, ',');
+  std::istringstream in("a,b\n1,2\n" + line + "\n3,4\n");
+  CsvOptions options;
+  options.max_fields = 100;
+  CsvReader reader(in, options);
+  std::vector<std::string> fields;
+  ASSERT_TRUE(reader.Next(fields));
+  ASSERT_TRUE(reader.Next(fields));
+  EXPECT_FALSE(reader.Next(fields));
+  ASSERT_TRUE(reader.error());
+  EXPECT_EQ(reader.error()->code, kCsvTooManyFields);
+  EXPECT_NE(reader.error()->message.find("line 3"), std::string::npos);
+  EXPECT_LE(fields.capacity(), 128U);
+  EXPECT_LT(reader.buffer_capacity(), size_t{1} << 20);
+}
+
+TEST(Csv, FieldTooLongStopsEarly) {
+  // An opening quote never closed pulls the rest of the file into one field.
+  std::istringstream in("a,b\n\"" + std::string(size_t{2} << 20, 'x'));
+  CsvOptions options;
+  options.max_field_bytes = 100000;
+  CsvReader reader(in, options);
+  std::vector<std::string> fields;
+  ASSERT_TRUE(reader.Next(fields));
+  EXPECT_FALSE(reader.Next(fields));
+  ASSERT_TRUE(reader.error());
+  EXPECT_EQ(reader.error()->code, kCsvFieldTooLong);
+  EXPECT_LT(reader.buffer_capacity(), size_t{1} << 20);
+}
+
 TEST(CsvRealData, Crosswalk) {
   std::ifstream in(kShared / "data/vn-admin/crosswalk-2025.csv", std::ios::binary);
   ASSERT_TRUE(in);

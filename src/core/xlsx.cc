@@ -148,13 +148,16 @@ struct RichText {
 struct SheetEntry {
   std::string name;
   std::string part;
+  bool hidden = false;  // state="hidden" or "veryHidden": not the sheet a sender means
 };
 
 class WorkbookHandler : public XmlHandler {
  public:
   void Start(XmlPart&, std::string_view name, const XML_Char** attrs) override {
     if (name == "sheet") {
-      sheets.push_back({text::Nfc(Attr(attrs, "name")), std::string(Attr(attrs, "id"))});
+      const std::string_view state = Attr(attrs, "state");
+      sheets.push_back({text::Nfc(Attr(attrs, "name")), std::string(Attr(attrs, "id")),
+                        state == "hidden" || state == "veryHidden"});
     } else if (name == "workbookPr") {
       std::string_view value = Attr(attrs, "date1904");
       date1904 = value == "1" || value == "true";
@@ -527,6 +530,10 @@ struct XlsxReader::Impl {
 
   Status Load();
   Status Select(size_t index);
+  size_t FirstVisible() const;
+  xlsx_package::PartLimits limits() const {
+    return {options.max_unzipped_bytes, options.max_ratio};
+  }
   Status Reopen(size_t index);
 
   XlsxOptions options;
@@ -544,19 +551,19 @@ struct XlsxReader::Impl {
 // Finds the workbook through the package relationships, then reads the sheet list, the shared
 // strings and the styles.
 Status XlsxReader::Impl::Load() {
-  auto package = ReadRels(zip, "");
+  auto package = ReadRels(zip, "", limits());
   if (!package) return Fail(std::move(package.error()));
   std::string workbook_part =
       package->TargetOfType("officeDocument").value_or(std::string(kWorkbookDefault));
 
   WorkbookHandler book;
-  auto found = ParsePart(zip, workbook_part, book);
+  auto found = ParsePart(zip, workbook_part, book, limits());
   if (!found) return Fail(std::move(found.error()));
   if (!*found) return Fail(NotXlsx("the archive has no workbook (" + workbook_part + ")"));
   if (book.sheets.empty()) return Fail(Malformed(workbook_part, "the workbook lists no sheets"));
   workbook.date1904 = book.date1904;
 
-  auto rels = ReadRels(zip, workbook_part);
+  auto rels = ReadRels(zip, workbook_part, limits());
   if (!rels) return Fail(std::move(rels.error()));
   for (SheetEntry& entry : book.sheets) {
     const xlsx_package::Relationship* rel = rels->Find(entry.part);
@@ -574,7 +581,7 @@ Status XlsxReader::Impl::Load() {
   for (auto [kind, handler] :
        {std::pair<std::string_view, XmlHandler*>{"sharedStrings", &strings}, {"styles", &styles}}) {
     if (auto part = rels->TargetOfType(kind)) {
-      auto parsed = ParsePart(zip, *part, *handler);
+      auto parsed = ParsePart(zip, *part, *handler, limits());
       if (!parsed) return Fail(std::move(parsed.error()));
     }
   }
@@ -582,8 +589,16 @@ Status XlsxReader::Impl::Load() {
   workbook.date_styles = styles.DateStyles();
   // Not returned: Select keeps a damaged first sheet's error for Next to report, and another
   // sheet may still be read.
-  (void)Select(0);
+  (void)Select(FirstVisible());
   return Ok();
+}
+
+// The first sheet not hidden (the first when all are).
+size_t XlsxReader::Impl::FirstVisible() const {
+  for (size_t i = 0; i < workbook.sheets.size(); ++i) {
+    if (!workbook.sheets[i].hidden) return i;
+  }
+  return 0;
 }
 
 Status XlsxReader::Impl::Select(size_t index) {
@@ -600,7 +615,7 @@ Status XlsxReader::Impl::Reopen(size_t index) {
   error.reset();
   sheet = index;
   SheetOutlineHandler outline;
-  auto found = ParsePart(zip, part, outline);
+  auto found = ParsePart(zip, part, outline, limits());
   if (!found) return Fail(std::move(found.error()));
   if (!*found) return Fail(Malformed(part, "the part is missing from the archive"));
   merged = std::move(outline.ranges);
@@ -608,7 +623,7 @@ Status XlsxReader::Impl::Reopen(size_t index) {
     return std::tie(a.first_row, a.first_col) < std::tie(b.first_row, b.first_col);
   });
   rows = std::make_unique<SheetRows>(workbook, merged, outline.extent, options.fill_merged);
-  stream = std::make_unique<XmlPart>(part, *rows);
+  stream = std::make_unique<XmlPart>(part, *rows, limits());
   if (!stream->Open(zip)) return Fail(Malformed(part, "cannot open the part"));
   return Ok();
 }
@@ -700,7 +715,7 @@ Status XlsxReader::SelectSheet(std::string_view name) {
 }
 
 Status XlsxReader::SelectFirstSheet() {
-  return impl_->Select(0);
+  return impl_->Select(impl_->FirstVisible());
 }
 
 const std::string& XlsxReader::sheet_name() const {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,6 +39,9 @@ std::optional<CellRange> ParseCellRange(std::string_view ref);
 std::optional<Date> ExcelSerialToDate(double serial, bool date1904 = false);
 std::optional<Date> ExcelSerialToDate(std::string_view serial, bool date1904 = false);
 
+// A part inflating past XlsxOptions's limits (status 413).
+inline constexpr std::string_view kXlsxTooLarge = "xlsx.too_large";
+
 struct XlsxOptions {
   // Repeat a merged range's top-left value in every cell of the range, so a header merged
   // over three columns names all three (and a label merged down several rows names each row).
@@ -48,6 +52,11 @@ struct XlsxOptions {
   // further than the sheet's last row with a value of its own (a row with no value past it is
   // not returned for the fill).
   bool fill_merged = false;
+  // How far each part of the archive may inflate: its decompressed bytes, and their ratio to
+  // its compressed size (past 1 MiB). Counted while reading, so a zip bomb stops early with
+  // xlsx.too_large (413). 0: no limit.
+  uint64_t max_unzipped_bytes = 0;
+  double max_ratio = 0;
 };
 
 // Reads one sheet at a time, row by row. The sheet XML is parsed as it is read from the archive
@@ -63,7 +72,8 @@ struct XlsxOptions {
 // Errors (codes): xlsx.open_failed (cannot read the file), xlsx.not_xlsx (not a zip archive, or
 // no workbook in it), xlsx.malformed (a part that does not parse, or a sheet with a row past
 // Excel's last, 1,048,576, or a column past XFD: the message names the part and line),
-// xlsx.sheet_not_found. Not thread-safe; movable.
+// xlsx.sheet_not_found, xlsx.too_large (a part inflating past XlsxOptions's limits, 413). Not
+// thread-safe; movable.
 class XlsxReader {
  public:
   static Result<XlsxReader> Open(const std::string& path, XlsxOptions options = {});
@@ -74,7 +84,8 @@ class XlsxReader {
   XlsxReader& operator=(XlsxReader&&) noexcept;
   ~XlsxReader();
 
-  // Sheet names in workbook order. Open selects the first sheet; when that sheet cannot be
+  // Sheet names in workbook order. Open selects the first sheet not hidden (the first when all
+  // are); when that sheet cannot be
   // read, Open still succeeds (another sheet may be fine) and Next reports the error.
   const std::vector<std::string>& sheet_names() const;
   // Starts reading the named sheet (or the first) from its top; selecting the current sheet
@@ -82,6 +93,7 @@ class XlsxReader {
   // file writes after the rows) and how far its cells reach, so a damaged sheet fails here
   // (xlsx.malformed). xlsx.sheet_not_found names the sheets that exist.
   Status SelectSheet(std::string_view name);
+  // The first sheet not hidden, as Open selects.
   Status SelectFirstSheet();
   const std::string& sheet_name() const;
 

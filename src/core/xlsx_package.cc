@@ -82,6 +82,12 @@ bool XmlPart::Open(zip_t* zip) {
   if (index < 0) return false;
   file_ = zip_fopen_index(zip, static_cast<zip_uint64_t>(index), 0);
   if (file_ == nullptr) return false;
+  zip_stat_t st;
+  zip_stat_init(&st);
+  if (zip_stat_index(zip, static_cast<zip_uint64_t>(index), 0, &st) == 0 &&
+      (st.valid & ZIP_STAT_COMP_SIZE) != 0) {
+    compressed_ = st.comp_size;
+  }
   parser_ = XML_ParserCreateNS(nullptr, '|');
   XML_SetUserData(parser_, this);
   XML_SetElementHandler(parser_, &XmlPart::OnStart, &XmlPart::OnEnd);
@@ -124,7 +130,32 @@ XML_Status XmlPart::Feed() {
     return XML_STATUS_ERROR;
   }
   final_ = got == 0;
+  inflated_ += static_cast<uint64_t>(got);
+  if (auto over = OverLimit()) {
+    failure_ = std::move(over);
+    return XML_STATUS_ERROR;
+  }
   return XML_Parse(parser_, chunk_.data(), static_cast<int>(got), final_ ? XML_TRUE : XML_FALSE);
+}
+
+std::optional<Error> XmlPart::OverLimit() const {
+  constexpr uint64_t kMiB = uint64_t{1} << 20;
+  if (limits_.max_bytes != 0 && inflated_ > limits_.max_bytes) {
+    return Error{
+        std::string(kXlsxTooLarge),
+        name_ + " inflates to more than " + std::to_string(limits_.max_bytes / kMiB) + " MiB", 413};
+  }
+  if (limits_.max_ratio > 0 && inflated_ > PartLimits::kRatioFloor &&
+      static_cast<double>(inflated_) >
+          limits_.max_ratio * static_cast<double>(std::max<uint64_t>(compressed_, 1))) {
+    return Error{std::string(kXlsxTooLarge),
+                 name_ + " inflates more than " +
+                     std::to_string(static_cast<int64_t>(limits_.max_ratio)) +
+                     " times its compressed size (" + std::to_string(compressed_) +
+                     " bytes): a zip bomb, not a spreadsheet",
+                 413};
+  }
+  return std::nullopt;
 }
 
 std::string XmlPart::Where() const {
@@ -145,8 +176,9 @@ void XmlPart::OnText(void* self, const XML_Char* s, int len) {
   static_cast<XmlPart*>(self)->handler_.Text(std::string_view(s, static_cast<size_t>(len)));
 }
 
-Result<bool> ParsePart(zip_t* zip, const std::string& name, XmlHandler& handler) {
-  XmlPart part(name, handler);
+Result<bool> ParsePart(zip_t* zip, const std::string& name, XmlHandler& handler,
+                       PartLimits limits) {
+  XmlPart part(name, handler, limits);
   if (!part.Open(zip)) return false;
   while (true) {
     auto more = part.Run();
@@ -176,9 +208,9 @@ std::string RelsPathFor(std::string_view part) {
   return std::string(dir) + "_rels/" + std::string(part.substr(dir.size())) + ".rels";
 }
 
-Result<Relationships> ReadRels(zip_t* zip, std::string_view source_part) {
+Result<Relationships> ReadRels(zip_t* zip, std::string_view source_part, PartLimits limits) {
   RelsHandler handler(DirOf(source_part));
-  auto parsed = ParsePart(zip, RelsPathFor(source_part), handler);
+  auto parsed = ParsePart(zip, RelsPathFor(source_part), handler, limits);
   if (!parsed) return pdh::Fail(std::move(parsed.error()));
   return std::move(handler.found);
 }

@@ -8,12 +8,14 @@
 
 #include <charconv>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/error.h"
+#include "core/xlsx.h"
 
 namespace pdh::xlsx_package {
 
@@ -35,6 +37,16 @@ std::optional<Number> ToNumber(std::string_view s) {
   return value;
 }
 
+// How far a part may inflate, checked while it is read so that a zip bomb stops early: its
+// decompressed bytes, and their ratio to its compressed size (checked once past
+// kRatioFloor bytes, as small parts compress unevenly). 0: no limit. Past them Run fails with
+// xlsx.too_large (413).
+struct PartLimits {
+  static constexpr uint64_t kRatioFloor = uint64_t{1} << 20;
+  uint64_t max_bytes = 0;
+  double max_ratio = 0;
+};
+
 class XmlPart;
 
 // Receives a part's elements by local name, and steers the parse through the part.
@@ -52,7 +64,8 @@ class XmlPart {
  public:
   static constexpr size_t kChunk = size_t{64} * 1024;
 
-  XmlPart(std::string name, XmlHandler& handler) : name_(std::move(name)), handler_(handler) {}
+  XmlPart(std::string name, XmlHandler& handler, PartLimits limits = {})
+      : name_(std::move(name)), handler_(handler), limits_(limits) {}
   ~XmlPart();
   XmlPart(const XmlPart&) = delete;
   XmlPart& operator=(const XmlPart&) = delete;
@@ -70,9 +83,12 @@ class XmlPart {
   void Fail(std::string why);
 
   size_t buffer_bytes() const { return chunk_.capacity(); }
+  // Decompressed bytes read from the part so far.
+  uint64_t inflated() const { return inflated_; }
 
  private:
   XML_Status Feed();
+  std::optional<Error> OverLimit() const;
   std::string Where() const;
   static void OnStart(void* self, const XML_Char* name, const XML_Char** attrs);
   static void OnEnd(void* self, const XML_Char* name);
@@ -80,6 +96,9 @@ class XmlPart {
 
   std::string name_;
   XmlHandler& handler_;
+  PartLimits limits_;
+  uint64_t compressed_ = 0;  // the part's compressed size, as the archive states it
+  uint64_t inflated_ = 0;
   zip_file_t* file_ = nullptr;
   XML_Parser parser_ = nullptr;
   std::vector<char> chunk_;
@@ -90,7 +109,8 @@ class XmlPart {
 };
 
 // Parses a whole part. False when the archive has no such part.
-Result<bool> ParsePart(zip_t* zip, const std::string& name, XmlHandler& handler);
+Result<bool> ParsePart(zip_t* zip, const std::string& name, XmlHandler& handler,
+                       PartLimits limits = {});
 
 struct Relationship {
   std::string id;
@@ -111,6 +131,6 @@ struct Relationships {
 // "xl/workbook.xml" -> "xl/_rels/workbook.xml.rels"; "" (the package) -> "_rels/.rels".
 std::string RelsPathFor(std::string_view part);
 // The relationships of `source_part`; none when it has no .rels part.
-Result<Relationships> ReadRels(zip_t* zip, std::string_view source_part);
+Result<Relationships> ReadRels(zip_t* zip, std::string_view source_part, PartLimits limits = {});
 
 }  // namespace pdh::xlsx_package

@@ -522,6 +522,62 @@ TEST_F(XlsxTest, RejectsRowNumbersPastExcelsLastRow) {
 
 // --- Size --------------------------------------------------------------------------------------
 
+TEST_F(XlsxTest, SkipsHiddenSheetsWhenChoosingTheFirst) {
+  using xlsx_testing::RowXml;
+  using xlsx_testing::Text;
+  Parts parts = Workbook({{"Tra cứu", SheetXml(RowXml(1, Text("A1", "mã")))},
+                          {"Dữ liệu", SheetXml(RowXml(1, Text("A1", "xã")))}});
+  std::string& book = parts["xl/workbook.xml"];
+  book.replace(book.find("sheetId=\"1\""), 11, "sheetId=\"1\" state=\"hidden\"");
+  WriteZip(Path("hidden.xlsx"), parts);
+  XlsxReader reader = OpenOk(Path("hidden.xlsx"));
+  EXPECT_EQ(reader.sheet_name(), "Dữ liệu");
+  EXPECT_EQ(ReadAll(reader), (Rows{{"xã"}}));
+  ASSERT_TRUE(reader.SelectFirstSheet());
+  EXPECT_EQ(reader.sheet_name(), "Dữ liệu");
+  // Named, a hidden sheet is still read.
+  ASSERT_TRUE(reader.SelectSheet("Tra cứu"));
+  EXPECT_EQ(ReadAll(reader), (Rows{{"mã"}}));
+}
+
+// A zip bomb: a few MB of sheet XML that compress a thousandfold. Reading stops once the
+// inflated bytes pass the limit, with a 413, instead of reading (and committing) it all.
+TEST_F(XlsxTest, StopsAZipBombAtItsLimits) {
+  using xlsx_testing::RowXml;
+  using xlsx_testing::Text;
+  std::string rows = RowXml(1, Text("A1", "xã"));
+  const std::string filler = "<!--" + std::string(size_t{8} << 20, 'x') + "-->";
+  WriteZip(Path("bomb.xlsx"), Workbook({{"S", SheetXml(rows + filler)}}));
+  EXPECT_LT(fs::file_size(Path("bomb.xlsx")), size_t{200} << 10);
+
+  XlsxOptions by_size;
+  by_size.max_unzipped_bytes = size_t{2} << 20;
+  auto sized = XlsxReader::Open(Path("bomb.xlsx"), by_size);
+  ASSERT_TRUE(sized);  // the first sheet's error waits for Next
+  Row cells;
+  EXPECT_FALSE(sized->Next(cells));
+  ASSERT_TRUE(sized->error());
+  EXPECT_EQ(sized->error()->code, "xlsx.too_large");
+  EXPECT_EQ(sized->error()->status, 413);
+  EXPECT_NE(sized->error()->message.find("2 MiB"), std::string::npos) << sized->error()->message;
+
+  XlsxOptions by_ratio;
+  by_ratio.max_ratio = 50;
+  auto ratio = XlsxReader::Open(Path("bomb.xlsx"), by_ratio);
+  ASSERT_TRUE(ratio);
+  EXPECT_FALSE(ratio->Next(cells));
+  ASSERT_TRUE(ratio->error());
+  EXPECT_EQ(ratio->error()->code, "xlsx.too_large");
+  EXPECT_NE(ratio->error()->message.find("50 times"), std::string::npos);
+
+  // Within the limits, the same file reads.
+  XlsxOptions roomy;
+  roomy.max_unzipped_bytes = size_t{64} << 20;
+  roomy.max_ratio = 100000;
+  XlsxReader fine = OpenOk(Path("bomb.xlsx"), roomy);
+  EXPECT_EQ(ReadAll(fine), (Rows{{"xã"}}));
+}
+
 TEST_F(XlsxTest, StreamsALargeSheetInBoundedMemory) {
   constexpr size_t kRows = 100000;
   std::string rows;

@@ -462,6 +462,109 @@ struct Input {
   std::string* bytes = nullptr;
 };
 
+// What a file that is not text looks like, from its first bytes; nullopt for text. A few NUL
+// bytes are left to the cells that hold them (value.control_char); many are binary data.
+std::optional<std::string> LooksBinary(std::string_view sample) {
+  auto starts = [&](std::string_view magic) { return sample.starts_with(magic); };
+  if (starts("\x89PNG")) return "ảnh PNG / a PNG image";
+  if (starts("\xFF\xD8\xFF")) return "ảnh JPEG / a JPEG image";
+  if (starts("GIF8")) return "ảnh GIF / a GIF image";
+  if (starts("%PDF")) return "tài liệu PDF / a PDF document";
+  if (starts("\x1F\x8B")) return "tệp nén gzip / a gzip archive";
+  if (starts("\xD0\xCF\x11\xE0")) {
+    return "tệp Excel .xls hoặc Word .doc cũ / an old Excel .xls or Word .doc file (save it as "
+           "XLSX or CSV UTF-8)";
+  }
+  if (starts("PK\x03\x04")) {
+    if (sample.find("xl/") != std::string_view::npos ||
+        sample.find("[Content_Types].xml") != std::string_view::npos) {
+      return "bảng tính XLSX / an XLSX workbook (send it as xlsx: a .xlsx name or format=xlsx)";
+    }
+    return "tệp nén ZIP / a ZIP archive";
+  }
+  const auto nuls = static_cast<size_t>(std::count(sample.begin(), sample.end(), '\0'));
+  if (nuls > 8 && nuls * 100 > sample.size()) return "dữ liệu nhị phân / binary data";
+  return std::nullopt;
+}
+
+// The first C0 control character of `value` other than tab and line breaks: its offset.
+std::optional<size_t> ControlChar(std::string_view value) {
+  for (size_t i = 0; i < value.size(); ++i) {
+    const auto c = static_cast<unsigned char>(value[i]);
+    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return i;
+  }
+  return std::nullopt;
+}
+
+// `value` with its control characters written as \u00XX, for a report that shows it.
+std::string Escaped(std::string_view value) {
+  std::string out;
+  for (char ch : value) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04X", c);
+      out += buf;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+// The start of the first line holding bytes outside ASCII, as `enc` reads it: what a person
+// would see of a file read in the wrong encoding.
+std::string DecodedSample(std::string_view sample, encoding::Encoding enc) {
+  size_t at = 0;
+  while (at < sample.size() && static_cast<unsigned char>(sample[at]) < 0x80) ++at;
+  if (at == sample.size()) return "";
+  const size_t newline = sample.rfind('\n', at);
+  const size_t begin = newline == std::string_view::npos ? 0 : newline + 1;
+  std::string_view line = sample.substr(begin, 80);
+  line = line.substr(0, line.find('\n'));
+  return encoding::ToUtf8(line, enc);
+}
+
+// Checks each row the reader gives against the limits on columns per row and cells per file,
+// so that a hostile file fails at the first row past them.
+class LimitedRows final : public RowReader {
+ public:
+  LimitedRows(std::unique_ptr<RowReader> inner, const Limits& limits)
+      : inner_(std::move(inner)), limits_(limits) {}
+  bool Next(std::vector<std::string>& cells) override {
+    if (error_) return false;
+    if (!inner_->Next(cells)) return false;
+    if (limits_.max_columns != 0 && cells.size() > limits_.max_columns) {
+      error_ = internal::TooManyColumns("row " + std::to_string(inner_->row()) + " has " +
+                                            std::to_string(cells.size()) + " cells, more than " +
+                                            std::to_string(limits_.max_columns),
+                                        limits_);
+      return false;
+    }
+    cells_ += cells.size();
+    if (limits_.max_cells != 0 && cells_ > limits_.max_cells) {
+      error_ = Error{"file.too_large",
+                     "tệp có hơn " + std::to_string(limits_.max_cells) +
+                         " ô / the file has more than " + std::to_string(limits_.max_cells) +
+                         " cells (at row " + std::to_string(inner_->row()) +
+                         "): split it, or raise the limit --max-cells of pdh ingest and pdh serve",
+                     413};
+      return false;
+    }
+    return true;
+  }
+  int64_t row() const override { return inner_->row(); }
+  const std::optional<Error>& error() const override { return error_ ? error_ : inner_->error(); }
+  uint64_t bytes() const override { return inner_->bytes(); }
+  bool xlsx() const override { return inner_->xlsx(); }
+
+ private:
+  std::unique_ptr<RowReader> inner_;
+  Limits limits_;
+  uint64_t cells_ = 0;
+  std::optional<Error> error_;
+};
+
 Result<Report> Run(store::DatasetStore& store, const units::Registry& registry, const Dataset& d,
                    Input input, const Options& options) {
   const auto started = std::chrono::steady_clock::now();
@@ -469,7 +572,7 @@ Result<Report> Run(store::DatasetStore& store, const units::Registry& registry, 
   report.dataset = d.row.code;
   report.mode = options.accept_valid ? "valid" : "all";
   report.format = std::string(FormatName(options.format));
-  report.file_name = options.file_name;
+  report.file_name = SafeFileName(options.file_name);
   report.created_at =
       options.at.empty() ? FormatTime(std::chrono::system_clock::now()) : options.at;
   report.created_by = options.by;
@@ -482,7 +585,11 @@ Result<Report> Run(store::DatasetStore& store, const units::Registry& registry, 
     h.Update(input.bytes->data(), input.bytes->size());
     report.sha256 = h.Hex();
   }
-  if (auto dup = store.FindCommitted(d.row.code, options.client_id, report.sha256); !dup) {
+  // A batch id already committed; else (unless asked to read it again) the same bytes.
+  Result<std::optional<store::BatchRow>> dup = std::optional<store::BatchRow>();
+  if (!options.client_id.empty()) dup = store.FindCommitted(d.row.code, options.client_id, "");
+  if (dup && !*dup && !options.reingest) dup = store.FindCommitted(d.row.code, "", report.sha256);
+  if (!dup) {
     return Fail(dup.error());
   } else if (*dup) {
     Report original = Report::FromJson(json::parse((*dup)->report_json));
@@ -492,9 +599,10 @@ Result<Report> Run(store::DatasetStore& store, const units::Registry& registry, 
     original.errors.clear();
     original.warnings = {options.client_id.empty() || (*dup)->client_id != options.client_id
                              ? "tệp này đã được nhập ở lô " + std::to_string((*dup)->id) +
-                                   ": không có gì thay đổi / this file was already ingested as "
-                                   "batch " +
-                                   std::to_string((*dup)->id) + ": nothing changed"
+                                   " (cùng nội dung): không có gì thay đổi / the same content "
+                                   "was already ingested as batch " +
+                                   std::to_string((*dup)->id) +
+                                   ": nothing changed (ask to re-ingest to read it again)"
                              : "lô '" + options.client_id + "' đã được nhập (lô " +
                                    std::to_string((*dup)->id) +
                                    "): không có gì thay đổi / batch id already ingested: "
@@ -508,7 +616,7 @@ Result<Report> Run(store::DatasetStore& store, const units::Registry& registry, 
   std::optional<encoding::Encoding> legacy;
   report.encoding = "utf-8";
   if (options.format == Format::kXlsx) {
-    auto r = internal::XlsxRows(input.path, input.bytes, options.sheet);
+    auto r = internal::XlsxRows(input.path, input.bytes, options.sheet, options.limits);
     if (!r) return Fail(r.error());
     reader = std::move(*r);
   } else {
@@ -526,6 +634,19 @@ Result<Report> Run(store::DatasetStore& store, const units::Registry& registry, 
     stream->seekg(0);
     if (sample.empty()) {
       return Fail(Error::Invalid("file.empty", "the file is empty: nothing to ingest"));
+    }
+    if (sample.starts_with("\xFF\xFE") || sample.starts_with("\xFE\xFF")) {
+      return Fail(Error::Invalid("file.encoding",
+                                 "tệp là văn bản UTF-16: lưu lại dạng CSV UTF-8 / the file is "
+                                 "UTF-16 text: save it as CSV UTF-8"));
+    }
+    if (auto looks = LooksBinary(sample)) {
+      const std::string format(FormatName(options.format));
+      const size_t slash = looks->find(" / ");
+      return Fail(Error::Invalid("file.not_text",
+                                 "tệp không phải văn bản " + format + ", trông như " +
+                                     looks->substr(0, slash) + " / the file is not " + format +
+                                     " text: it looks like " + looks->substr(slash + 3)));
     }
     std::optional<encoding::Encoding> enc;
     if (options.encoding.empty() || options.encoding == "auto") {
@@ -549,6 +670,18 @@ Result<Report> Run(store::DatasetStore& store, const units::Registry& registry, 
                                           "' is not one of auto, utf-8, tcvn3, vni, viscii, "
                                           "cp1258"));
       }
+      // Told the encoding, pdh reads the file so; when another reads it as much better
+      // Vietnamese, the sender sees what their choice made of it.
+      const auto det = encoding::Detect(sample);
+      if (*enc != encoding::Encoding::kUtf8 && det.encoding != *enc && det.confidence >= 0.5) {
+        const std::string given(encoding::Name(*enc));
+        const std::string better(encoding::Name(det.encoding));
+        const std::string seen = DecodedSample(sample, *enc);
+        report.warnings.push_back("đọc theo " + given + " cho chữ Việt khó tin (\"" + seen +
+                                  "\"); tệp có vẻ là " + better + " / read as " + given +
+                                  " the text is improbable Vietnamese (\"" + seen +
+                                  "\"); the file looks like " + better + ": check the encoding");
+      }
     }
     if (options.format != Format::kCsv && enc != encoding::Encoding::kUtf8) {
       return Fail(Error::Invalid("file.encoding",
@@ -558,9 +691,10 @@ Result<Report> Run(store::DatasetStore& store, const units::Registry& registry, 
     report.encoding = std::string(encoding::Name(*enc));
     if (*enc != encoding::Encoding::kUtf8) legacy = enc;
     reader = options.format == Format::kCsv
-                 ? internal::CsvRows(*stream)
+                 ? internal::CsvRows(*stream, options.limits)
                  : internal::JsonRows(*stream, d.schema, options.format == Format::kNdjson);
   }
+  reader = std::make_unique<LimitedRows>(std::move(reader), options.limits);
   const bool xlsx = reader->xlsx();
 
   Header head = FindHeader(*reader, d.schema, legacy);
@@ -596,6 +730,25 @@ Result<Report> Run(store::DatasetStore& store, const units::Registry& registry, 
     return Fail(Error::Invalid(
         "file.missing_column",
         "thiếu cột bắt buộc / required columns are missing: " + FieldList(d.schema, missing)));
+  }
+  // Rows below a header a person wrote (CSV, XLSX): none is a mistake (the wrong file, an
+  // export cut short), not an empty batch. An empty JSON array is a system with nothing new.
+  if (pending && cells::Blank(*pending)) pending.reset();
+  const bool has_header_row = options.format == Format::kCsv || options.format == Format::kXlsx;
+  if (!pending && has_header_row) {
+    std::vector<std::string> row;
+    while (reader->Next(row)) {
+      if (cells::Blank(row)) continue;
+      pending = std::move(row);
+      pending_row = reader->row();
+      break;
+    }
+    if (reader->error()) return Fail(*reader->error());
+    if (!pending) {
+      return Fail(Error::Invalid("file.no_rows",
+                                 "tệp chỉ có dòng tiêu đề, không có dòng dữ liệu / the file has "
+                                 "a header but no rows: nothing to ingest"));
+    }
   }
   for (const auto& u : columns.unknown) {
     std::string w = "cột '";
@@ -700,6 +853,16 @@ Result<Report> Run(store::DatasetStore& store, const units::Registry& registry, 
               "ô không phải văn bản UTF-8 / the cell is not UTF-8 text: save the file as "
               "CSV UTF-8";
           fail(d.schema.fields[i].name, "");
+          continue;
+        }
+        if (auto at = ControlChar(raw)) {
+          char code[8];
+          std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned char>(raw[*at]));
+          e.code = "value.control_char";
+          e.message = std::string("ô chứa ký tự điều khiển ") + code + " ở byte " +
+                      std::to_string(*at + 1) + " / the cell holds the control character " + code +
+                      " at byte " + std::to_string(*at + 1) + ": remove it";
+          fail(d.schema.fields[i].name, Escaped(raw));
           continue;
         }
         const Field& f = d.schema.fields[i];
@@ -809,7 +972,9 @@ Result<Report> Run(store::DatasetStore& store, const units::Registry& registry, 
         store::BatchEnd end;
         // A batch with the same id or bytes may have committed while this one was read (two
         // sends at once): the store looks inside the writer's transaction, so this is final.
-        const bool earlier = twin != 0 && !options.dry_run;
+        // Asked to read the same bytes again, the twin by content is no duplicate.
+        const bool earlier =
+            twin != 0 && !options.dry_run && !(options.reingest && options.client_id.empty());
         if (earlier) {
           report.status = "duplicate";
           report.duplicate_of = twin;
@@ -848,6 +1013,28 @@ Result<Report> Run(store::DatasetStore& store, const units::Registry& registry, 
 }
 
 }  // namespace
+
+std::string SafeFileName(std::string_view sent) {
+  const size_t slash = sent.find_last_of("/\\");
+  if (slash != std::string_view::npos) sent.remove_prefix(slash + 1);
+  std::string kept;
+  for (char ch : sent) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x20 && c != 0x7F) kept += ch;
+  }
+  if (!text::IsValidUtf8(kept)) {
+    std::erase_if(kept, [](char ch) { return static_cast<unsigned char>(ch) >= 0x80; });
+  }
+  kept = text::Nfc(kept);
+  std::erase_if(kept, [](char ch) { return static_cast<unsigned char>(ch) < 0x20; });
+  if (kept == "." || kept == "..") kept.clear();
+  if (kept.size() > 255) {
+    size_t cut = 255;
+    while (cut > 0 && (static_cast<unsigned char>(kept[cut]) & 0xC0) == 0x80) --cut;
+    kept.resize(cut);
+  }
+  return kept;
+}
 
 std::string_view FormatName(Format f) {
   switch (f) {

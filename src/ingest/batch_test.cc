@@ -130,6 +130,64 @@ TEST_F(BatchTest, ResendingTheSameFileOrBatchIdChangesNothing) {
   EXPECT_EQ(batches->size(), 2U);
 }
 
+// The same bytes under a new batch id are the same content: reported as the batch that
+// committed them, nothing written, unless the sender asks to read them again.
+TEST_F(BatchTest, TheSameContentUnderANewBatchIdIsADuplicateUnlessReingested) {
+  const Dataset d = CreateSmall();
+  const std::string file = std::string(kHeader) + "A1,25459,1,,,,\n";
+  Options o = Opts();
+  o.client_id = "lot-1";
+  auto first = Send(d, file, o);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->status, "committed");
+  o.client_id = "lot-2";
+  auto again = Send(d, file, o);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, "duplicate");
+  EXPECT_EQ(again->duplicate_of, first->id);
+  ASSERT_EQ(again->warnings.size(), 1U);
+  EXPECT_NE(again->warnings[0].find("same content was already ingested as batch " +
+                                    std::to_string(first->id)),
+            std::string::npos)
+      << again->warnings[0];
+  o.reingest = true;
+  auto reread = Send(d, file, o);
+  ASSERT_TRUE(reread);
+  EXPECT_EQ(reread->status, "committed");
+  EXPECT_EQ(reread->unchanged, 1);
+  // Without a batch id too.
+  Options plain = Opts();
+  plain.reingest = true;
+  auto once_more = Send(d, file, plain);
+  ASSERT_TRUE(once_more);
+  EXPECT_EQ(once_more->status, "committed");
+  auto batches = store().datasets().Batches("small", 0, 10);
+  ASSERT_TRUE(batches);
+  EXPECT_EQ(batches->size(), 3U);
+}
+
+TEST(SafeFileName, KeepsTheNameOnlyWithoutControlCharacters) {
+  EXPECT_EQ(SafeFileName("../../etc/passwd"), "passwd");
+  EXPECT_EQ(SafeFileName("C:\\Users\\lan\\Hồ sơ tháng 10.csv"), "Hồ sơ tháng 10.csv");
+  EXPECT_EQ(SafeFileName(std::string("ho\0so\x1b[31m.csv\r\n", 16)), "hoso[31m.csv");
+  EXPECT_EQ(SafeFileName("Ho\xCC\x80 so\xCC\x9B.csv"), "H\xC3\xB2 s\xC6\xA1.csv");  // NFC
+  EXPECT_EQ(SafeFileName("bad\xFFname.csv"), "badname.csv");
+  EXPECT_EQ(SafeFileName(".."), "");
+  EXPECT_EQ(SafeFileName(std::string(300, 'a')).size(), 255U);
+}
+
+TEST_F(BatchTest, StoresTheFileNameSanitized) {
+  const Dataset d = CreateSmall();
+  Options o = Opts();
+  o.file_name = std::string("/tmp/x/../b\x07") + '\0' + "o-c\xC3\xA1o.csv";
+  auto r = Send(d, std::string(kHeader) + "A1,25459,1,,,,\n", o);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->file_name, "bo-c\xC3\xA1o.csv");
+  auto stored = LoadReport(store().datasets(), r->id);
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->file_name, "bo-c\xC3\xA1o.csv");
+}
+
 TEST_F(BatchTest, UpsertByKeyKeepsThePreviousValues) {
   const Dataset d = CreateSmall();
   ASSERT_TRUE(Send(d, std::string(kHeader) + "A1,25459,1,,,a,old\nA2,25459,2,,,,\n"));

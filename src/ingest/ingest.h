@@ -148,6 +148,17 @@ std::optional<Format> GuessFormat(std::string_view file_name_or_content_type);
 
 struct Report;
 
+// Bounds on what one file may make pdh read or hold (DESIGN §6: input is bounded), checked
+// while reading so a hostile file stops early. A file past one is refused whole: 413
+// file.too_large (decompressed size, ratio, cells), 422 file.too_many_columns, each message
+// naming the limit and the option of `pdh ingest` and `pdh serve` that changes it.
+struct Limits {
+  uint64_t max_unzipped_bytes = uint64_t{1} << 30;  // XLSX: bytes one part inflates to
+  double max_ratio = 200;          // XLSX: a part's inflated size over its compressed size
+  size_t max_columns = 2048;       // cells in one row
+  uint64_t max_cells = 100000000;  // cells in the file
+};
+
 struct Options {
   Format format = Format::kCsv;
   std::string sheet;              // XLSX: the sheet to read ("" for the first)
@@ -158,7 +169,11 @@ struct Options {
   // Numbers as a Data Package writes them (a decimal dot, no grouping), as pdh exports them;
   // otherwise each number column's style is decided from its values (see IngestFile).
   bool plain_numbers = false;
-  std::string file_name;
+  // The same bytes as a committed batch are reported as its duplicate (whatever the batch id)
+  // unless this is set: then they are read and written again (a corrected code list, ...).
+  bool reingest = false;
+  std::string file_name;  // as sent; stored as SafeFileName gives it
+  Limits limits;
   std::string by;  // who sends it (account name)
   std::string at;  // when (ISO-8601 UTC with seconds)
   // Whether the sender may write data of `unit`; rows of other units are rejected
@@ -170,6 +185,10 @@ struct Options {
   // what commits with the batch (its audit entry, see audit::Scope) can name it.
   std::function<void(const Report& report)> on_report;
 };
+
+// A sent file name as it may be stored and shown: its last path component, control characters
+// dropped, NFC, at most 255 bytes (invalid UTF-8 bytes dropped too).
+std::string SafeFileName(std::string_view sent);
 
 struct RowError {
   int64_t row = 0;
@@ -209,10 +228,11 @@ struct Report {
 };
 inline constexpr size_t kReportErrors = 1000;
 
-// Ingests one file. Whole-file problems are errors (file.encoding, file.malformed,
-// file.missing_column, file.empty, file.open_failed); row problems are in the report. A file
-// (or client id) already committed to the dataset gives a "duplicate" report and changes
-// nothing.
+// Ingests one file. Whole-file problems are errors (file.encoding, file.not_text,
+// file.malformed, file.missing_column, file.empty, file.no_rows (a CSV or XLSX header without
+// rows), file.open_failed, file.too_large, file.too_many_columns); row problems are in the
+// report. A client id, or the same bytes (unless options.reingest), already committed to the
+// dataset give a "duplicate" report and change nothing.
 //
 // Numbers written as text ("30.000", "1.500.000", "8.536,44", "21.35") are read in the style
 // their column writes: integer fields and fields in đồng (titled "(đồng)", "(VND)") group by

@@ -114,9 +114,11 @@ class RowReader {
 // Readers over a stream (CSV, JSON array, NDJSON) or an XLSX archive (file or bytes). The JSON
 // readers yield a first row of field names (the keys of the objects, in the schema's order),
 // then one row per object.
-std::unique_ptr<RowReader> CsvRows(std::istream& in);
+std::unique_ptr<RowReader> CsvRows(std::istream& in, const Limits& limits);
 std::unique_ptr<RowReader> JsonRows(std::istream& in, const Schema& schema, bool ndjson);
 Result<std::unique_ptr<RowReader>> XlsxRows(const std::string* path, std::string* bytes,
-                                            const std::string& sheet);
+                                            const std::string& sheet, const Limits& limits);
+// file.too_many_columns: `what` (where, how many) with the limit and how to change it.
+Error TooManyColumns(const std::string& what, const Limits& limits);
 
 }  // namespace pdh::ingest::internal

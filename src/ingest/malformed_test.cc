@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "core/encoding.h"
 #include "core/xlsx_test_support.h"
 #include "ingest/test_support.h"
 
@@ -96,6 +97,7 @@ struct Case {
   std::string sheet = "";
   std::string encoding = "auto";
   bool accept_valid = false;
+  Limits limits;
 };
 
 Case Csv(std::string name, std::string input, Expect e) {
@@ -273,6 +275,7 @@ void MalformedTest::RunOne(const Case& c, const std::string& code) {
   o.sheet = c.sheet;
   o.encoding = c.encoding;
   o.accept_valid = c.accept_valid;
+  o.limits = c.limits;
   o.file_name = c.name;
   const auto r = Send(d, c.input, o);
   const Expect& e = c.expect;
@@ -334,14 +337,17 @@ std::vector<Case> MalformedTest::CsvCases() const {
       // Nothing to read.
       Csv("csv_empty_file", "", FileError("file.empty", "the file is empty")),
       Csv("csv_only_blank_lines", "\n\r\n\n\r\n", FileError("file.empty", "the file has no rows")),
-      Csv("csv_header_only", kMalformedHeader, Committed(0, 0)),
+      // A header and no rows is the wrong file or an export cut short, not an empty batch.
+      Csv("csv_header_only", kMalformedHeader,
+          FileError("file.no_rows", "the file has a header but no rows")),
       Csv("csv_header_only_without_line_break", "id,unit,count,amount,day,kind,note",
-          Committed(0, 0)),
+          FileError("file.no_rows", "the file has a header but no rows")),
       Csv("csv_only_empty_cells", ",,,\n,,,\n", FileError("file.empty", "the file has no rows")),
       Csv("csv_only_white_space_lines", "  \n\t\n",
           FileError("file.empty", "the file has no rows")),
       // Rows of empty cells and blank lines under the header are passed over, not counted.
-      Csv("csv_header_then_empty_rows", Small("\n,,,,,,\n \t,,,,,,\n"), Committed(0, 0)),
+      Csv("csv_header_then_empty_rows", Small("\n,,,,,,\n \t,,,,,,\n"),
+          FileError("file.no_rows", "the file has a header but no rows")),
 
       // Quoting.
       Csv("csv_unterminated_quote_in_data",
@@ -411,6 +417,41 @@ std::vector<Case> MalformedTest::CsvCases() const {
           Rejected(2, {{4, "count", "value.type"}})),
       Csv("csv_tab_separated", "id\tunit\tcount\tamount\tday\tkind\tnote\nA1\t25459\t1\t\t\t\t\n",
           Committed(1, 1)),
+      // Text is text: a NUL or another C0 control character is a cell error with its row and
+      // column; tabs and line breaks inside a field are text.
+      Csv("csv_nul_in_a_cell", Small(good + "A2,25459,2,,,,ab" + std::string(1, '\0') + "c\n"),
+          Rejected(2, {{3, "note", "value.control_char"}})),
+      Csv("csv_escape_character_in_a_key", Small("A\x1b[2J1,25459,1,,,,\n"),
+          Rejected(1, {{2, "id", "value.control_char"}})),
+      Csv("csv_tab_and_line_break_in_a_field", Small("A1,25459,1,,,,\"hai\tcột\nhai dòng\"\n"),
+          Committed(1, 1)),
+      // Files that are not text say what they look like.
+      Csv("csv_png_named_csv", "\x89PNG\r\n\x1a\n" + RandomBytes(2000, 3),
+          FileError("file.not_text", "the file is not csv text: it looks like a PNG image")),
+      Csv("csv_pdf_named_csv", "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n" + RandomBytes(2000, 5),
+          FileError("file.not_text", "it looks like a PDF document")),
+      Csv("csv_zip_named_csv", Zip({{"hello.txt", "xin chào"}}),
+          FileError("file.not_text", "it looks like a ZIP archive")),
+      Csv("csv_xlsx_named_csv", Book(XHeader(1) + XRow(2, {"A1", "25459", "n:5"})),
+          FileError("file.not_text", "it looks like an XLSX workbook (send it as xlsx")),
+      // Limits, set low here: a file past one stops at the row that passes it.
+      [] {
+        Case c =
+            Csv("csv_too_many_columns", Small("A1,25459,1,,,,\n" + std::string(5000, ',') + "\n"),
+                FileError("file.too_many_columns",
+                          "CSV: line 3: more than 100 fields in one record (limit: "
+                          "--max-columns 100 of pdh ingest and pdh serve)"));
+        c.limits.max_columns = 100;
+        return c;
+      }(),
+      [&] {
+        Case c = Csv("csv_too_many_cells", Small(good + good + good + good),
+                     FileError("file.too_large",
+                               "more than 30 cells (at row 5): split it, or "
+                               "raise the limit --max-cells"));
+        c.limits.max_cells = 30;
+        return c;
+      }(),
       // One bad row rejects the batch; accepting valid rows commits the others.
       [] {
         Case c = Csv("csv_accept_valid_commits_the_good_rows",
@@ -428,7 +469,7 @@ std::vector<Case> MalformedTest::EncodingCases() const {
       Csv("encoding_random_binary_as_csv", RandomBytes(4096, 7),
           FileError("file.encoding", "neither UTF-8 nor a Vietnamese legacy encoding")),
       Csv("encoding_utf16le_with_bom", Utf16Le(Small(kGood)),
-          FileError("file.encoding", "neither UTF-8 nor a Vietnamese legacy encoding")),
+          FileError("file.encoding", "the file is UTF-16 text: save it as CSV UTF-8")),
       Csv("encoding_stray_invalid_byte_after_bom",
           "\xEF\xBB\xBF" + Small("A1,25459,1,,,,Phường Tân Ninh\n" + bad_cell + "A3,25459,3,,,,\n"),
           Rejected(3, {{3, "note", "value.encoding"}})),
@@ -456,6 +497,16 @@ std::vector<Case> MalformedTest::EncodingCases() const {
         Case c = Csv("encoding_unknown_name", Small(kGood),
                      FileError("request.invalid_encoding", "encoding 'koi8-r' is not one of"));
         c.encoding = "koi8-r";
+        return c;
+      }(),
+      // Told VISCII, a TCVN3 file is read as VISCII; the report shows what that made of it.
+      [] {
+        const std::string note = encoding::FromUtf8("Phường Tân Ninh, tỉnh Tây Ninh: hồ sơ đất đai",
+                                                    encoding::Encoding::kTcvn3)
+                                     .value();
+        Case c = Csv("encoding_tcvn3_read_as_viscii", Small("A1,25459,1,,,,\"" + note + "\"\n"),
+                     Committed(1, 1, {}, "read as viscii the text is improbable Vietnamese"));
+        c.encoding = "viscii";
         return c;
       }(),
       Json("encoding_json_not_utf8",
@@ -733,6 +784,14 @@ std::vector<Case> MalformedTest::XlsxCases() const {
   // A workbook whose part list names a sheet the archive lacks.
   xt::Parts missing_part = xt::Workbook({{"Dữ liệu", xt::SheetXml(rows)}});
   missing_part.erase("xl/worksheets/sheet1.xml");
+  // A workbook whose first sheet is hidden.
+  xt::Parts hidden_first =
+      xt::Workbook({{"Danh mục", xt::SheetXml(XRow(1, {"Mã", "Tên"}) + XRow(2, {"x", "y"}))},
+                    {"Dữ liệu", xt::SheetXml(rows)}});
+  {
+    std::string& book = hidden_first["xl/workbook.xml"];
+    book.replace(book.find("sheetId=\"1\""), 11, "sheetId=\"1\" state=\"hidden\"");
+  }
   // A workbook listing no sheet.
   xt::Parts no_sheets = xt::Workbook({{"Dữ liệu", xt::SheetXml(rows)}});
   no_sheets["xl/workbook.xml"] =
@@ -803,7 +862,27 @@ std::vector<Case> MalformedTest::XlsxCases() const {
                 Merges({"A1:G1", "A2:A3", "B2:B3", "C2:D2", "E2:E3", "F2:F3", "G2:G3"})),
            Committed(2, 2, {}, "1 rows above the header were skipped")),
       Xlsx("xlsx_empty_sheet", Book(""), FileError("file.empty", "the file has no rows")),
-      Xlsx("xlsx_header_only", Book(XHeader(1)), Committed(0, 0)),
+      // A hidden first sheet (a lookup list) is passed over for the first visible one.
+      Xlsx("xlsx_first_sheet_hidden", Zip(hidden_first), Committed(2, 2)),
+      // A zip bomb stops at the inflated-size limit, a wide sheet at the column limit.
+      [&] {
+        Case c =
+            Xlsx("xlsx_zip_bomb", Book(rows + "<!--" + std::string(size_t{8} << 20, 'x') + "-->"),
+                 FileError("file.too_large",
+                           "XLSX: xl/worksheets/sheet1.xml inflates to more than 2 MiB "
+                           "(limits: --max-unzipped-mb 2, --max-ratio"));
+        c.limits.max_unzipped_bytes = size_t{2} << 20;
+        c.limits.max_ratio = 0;
+        return c;
+      }(),
+      [&] {
+        Case c = Xlsx("xlsx_too_many_columns", valid,
+                      FileError("file.too_many_columns", "row 1 has 7 cells, more than 5"));
+        c.limits.max_columns = 5;
+        return c;
+      }(),
+      Xlsx("xlsx_header_only", Book(XHeader(1)),
+           FileError("file.no_rows", "the file has a header but no rows")),
       // A title row and a two-level merged header: still ingests (positive control).
       Xlsx("xlsx_title_and_two_level_merged_header", Book(two_level, two_level_merges),
            Committed(2, 2, {}, "2 rows above the header were skipped")),

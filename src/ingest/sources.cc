@@ -25,13 +25,32 @@ Error Malformed(const std::string& what) {
   return Error::Invalid("file.malformed", what);
 }
 
+// A CSV reader's or XLSX reader's error as the batch reports it: its limits named with the
+// option that changes them, anything else file.malformed.
+Error FileError(const Error& e, std::string_view format, const Limits& limits) {
+  const std::string what = std::string(format) + ": " + e.message;
+  if (e.code == kCsvTooManyFields) {
+    return TooManyColumns(what, limits);
+  }
+  if (e.code == kXlsxTooLarge) {
+    return Error{"file.too_large",
+                 what + " (limits: --max-unzipped-mb " +
+                     std::to_string(limits.max_unzipped_bytes >> 20) + ", --max-ratio " +
+                     std::to_string(static_cast<int64_t>(limits.max_ratio)) +
+                     " of pdh ingest and pdh serve)",
+                 413};
+  }
+  return Malformed(what);
+}
+
 class CsvRowReader final : public RowReader {
  public:
-  explicit CsvRowReader(std::istream& in) : in_(in), reader_(std::in_place, in) {}
+  CsvRowReader(std::istream& in, const Limits& limits)
+      : in_(in), limits_(limits), reader_(std::in_place, in, CsvLimits(limits)) {}
   bool Next(std::vector<std::string>& cells) override {
     if (!reader_->Next(cells)) {
       if (reader_->error()) {
-        error_ = Malformed("CSV: " + reader_->error()->message);
+        error_ = FileError(*reader_->error(), "CSV", limits_);
       }
       return false;
     }
@@ -44,7 +63,7 @@ class CsvRowReader final : public RowReader {
       error_ = Malformed("CSV: the file cannot be read a second time");
       return false;
     }
-    reader_.emplace(in_);
+    reader_.emplace(in_, CsvLimits(limits_));
     return true;
   }
   int64_t row() const override { return static_cast<int64_t>(reader_->line()); }
@@ -55,7 +74,17 @@ class CsvRowReader final : public RowReader {
   }
 
  private:
+  static CsvOptions CsvLimits(const Limits& limits) {
+    CsvOptions o;
+    o.max_fields = limits.max_columns;
+    o.max_field_bytes = kMaxField;
+    return o;
+  }
+  // A cell no table needs, as long as a JSON record may be: an unclosed quote is found early.
+  static constexpr size_t kMaxField = size_t{16} << 20;
+
   std::istream& in_;
+  Limits limits_;
   std::optional<CsvReader> reader_;
   std::optional<Error> error_;
 };
@@ -284,11 +313,12 @@ class JsonRowReader final : public RowReader {
 
 class XlsxRowReader final : public RowReader {
  public:
-  explicit XlsxRowReader(XlsxReader reader) : reader_(std::move(reader)) {}
+  XlsxRowReader(XlsxReader reader, const Limits& limits)
+      : reader_(std::move(reader)), limits_(limits) {}
   bool Next(std::vector<std::string>& cells) override {
     if (!reader_.Next(cells)) {
       if (reader_.error()) {
-        error_ = Malformed("XLSX: " + reader_.error()->message);
+        error_ = FileError(*reader_.error(), "XLSX", limits_);
       }
       return false;
     }
@@ -329,14 +359,21 @@ class XlsxRowReader final : public RowReader {
 
  private:
   XlsxReader reader_;
+  Limits limits_;
   uint64_t rows_ = 0;
   std::optional<Error> error_;
 };
 
 }  // namespace
 
-std::unique_ptr<RowReader> CsvRows(std::istream& in) {
-  return std::make_unique<CsvRowReader>(in);
+std::unique_ptr<RowReader> CsvRows(std::istream& in, const Limits& limits) {
+  return std::make_unique<CsvRowReader>(in, limits);
+}
+
+Error TooManyColumns(const std::string& what, const Limits& limits) {
+  return Error::Invalid("file.too_many_columns", what + " (limit: --max-columns " +
+                                                     std::to_string(limits.max_columns) +
+                                                     " of pdh ingest and pdh serve)");
 }
 
 std::unique_ptr<RowReader> JsonRows(std::istream& in, const Schema& schema, bool ndjson) {
@@ -344,22 +381,23 @@ std::unique_ptr<RowReader> JsonRows(std::istream& in, const Schema& schema, bool
 }
 
 Result<std::unique_ptr<RowReader>> XlsxRows(const std::string* path, std::string* bytes,
-                                            const std::string& sheet) {
+                                            const std::string& sheet, const Limits& limits) {
   XlsxOptions options;
   options.fill_merged = true;
+  options.max_unzipped_bytes = limits.max_unzipped_bytes;
+  options.max_ratio = limits.max_ratio;
   auto reader = path != nullptr ? XlsxReader::Open(*path, options)
                                 : XlsxReader::OpenBuffer(std::move(*bytes), options);
-  if (!reader) {
-    return Fail(Error::Invalid("file.malformed", "XLSX: " + reader.error().message));
-  }
+  if (!reader) return Fail(FileError(reader.error(), "XLSX", limits));
   if (!sheet.empty()) {
     if (auto s = reader->SelectSheet(sheet); !s) {
-      return Fail(Error::Invalid(
-          s.error().code == "xlsx.sheet_not_found" ? "file.sheet_not_found" : "file.malformed",
-          "XLSX: " + s.error().message));
+      if (s.error().code == "xlsx.sheet_not_found") {
+        return Fail(Error::Invalid("file.sheet_not_found", "XLSX: " + s.error().message));
+      }
+      return Fail(FileError(s.error(), "XLSX", limits));
     }
   }
-  return std::unique_ptr<RowReader>(std::make_unique<XlsxRowReader>(std::move(*reader)));
+  return std::unique_ptr<RowReader>(std::make_unique<XlsxRowReader>(std::move(*reader), limits));
 }
 
 }  // namespace pdh::ingest::internal

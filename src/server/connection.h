@@ -106,7 +106,7 @@ struct Session final : Connection {
 std::string FormatEndpoint(const tcp::endpoint& e);
 // The answer to a read that failed in a way the client should hear about; nullopt when the
 // connection is gone or timed out and nobody is listening.
-std::optional<Error> ReadError(const boost::system::error_code& ec);
+std::optional<Error> ReadError(const boost::system::error_code& ec, const ServerOptions& options);
 detail::Incoming ToIncoming(RawRequest& raw, const std::string& remote, bool tls);
 RawResponse ToRaw(detail::Outcome& out, unsigned version, bool keep_alive);
 // The header of an event stream; its body is chunked, except for HTTP/1.0, which has no chunks
@@ -250,7 +250,7 @@ asio::awaitable<bool> Server::Impl::Exchange(Session<Stream>& c, const std::stri
   auto start = Clock::now();
   std::optional<Error> rejected;
   if (read_ec) {
-    rejected = ReadError(read_ec);
+    rejected = ReadError(read_ec, options);
     if (!rejected) co_return false;
   }
   RawRequest& raw = parser.get();

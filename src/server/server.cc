@@ -18,12 +18,16 @@ std::string FormatEndpoint(const tcp::endpoint& e) {
   return host + ":" + std::to_string(e.port());
 }
 
-std::optional<Error> ReadError(const boost::system::error_code& ec) {
+std::optional<Error> ReadError(const boost::system::error_code& ec, const ServerOptions& options) {
   if (ec == bhttp::error::header_limit) {
     return Error{"request.header_too_large", "the request header is too large", 431};
   }
   if (ec == bhttp::error::body_limit) {
-    return Error{"request.body_too_large", "the request body is too large", 413};
+    return Error{"request.body_too_large",
+                 "the request body is larger than the server takes (limit: " +
+                     std::to_string(options.max_body_bytes) + " bytes; " + options.body_limit_hint +
+                     ")",
+                 413};
   }
   bool http_error = ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category();
   if (!http_error || ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message) {

@@ -156,6 +156,8 @@ struct ServerOptions {
   int threads = 0;       // 0: one per core
   size_t max_header_bytes = size_t{16} * 1024;
   size_t max_body_bytes = size_t{32} * 1024 * 1024;
+  // How an operator raises max_body_bytes, for the 413 problem (the program's own option).
+  std::string body_limit_hint = "raise it with pdh serve --max-body-mb";
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds write_timeout{30};
   std::chrono::seconds idle_timeout{60};  // keep-alive

@@ -181,6 +181,10 @@ TEST(Server, BodyTooLargeIs413) {
                               {{"Content-Type", "application/json"}});
   EXPECT_EQ(r.result_int(), 413);
   EXPECT_EQ(Body(r).at("code"), "request.body_too_large");
+  // The problem names the limit and how to change it.
+  EXPECT_EQ(Body(r).at("detail"),
+            "the request body is larger than the server takes (limit: 1024 bytes; raise it with "
+            "pdh serve --max-body-mb)");
   EXPECT_FALSE(r.keep_alive());
   EXPECT_TRUE(client.ClosedByServer());
   EXPECT_EQ(Client(server.port()).Send(bhttp::verb::get, "/healthz").result_int(), 200);

@@ -129,6 +129,13 @@ json::value Send(const std::string& body, const std::string& query = "",
                  std::vector<std::pair<std::string, std::string>> headers = {}) {
   auto r = As(Officer(), "POST", "/api/v1/datasets/dossiers/batches" + query, body, content_type,
               std::move(headers));
+  // A batch rejected whole is a 422 problem carrying the report.
+  if (r.status == 422) {
+    const auto problem = Body(r);
+    EXPECT_EQ(problem.at("code"), "batch.rejected") << r.body.substr(0, 600);
+    EXPECT_EQ(problem.at("report").at("status"), "rejected");
+    return problem.at("report");
+  }
   EXPECT_EQ(r.status, 200) << r.body.substr(0, 600);
   return r.status == 200 ? Body(r) : json::value();
 }

@@ -3,7 +3,7 @@
 // reports and rejected rows) and the records they wrote. Same transport and errors (ApiError) as
 // api.ts; uploads go through upload.ts to report progress.
 
-import { apiGet } from './api';
+import { apiGet, ApiError } from './api';
 import { upload, type Upload, type UploadProgress } from './upload';
 
 // --- Schemas ---------------------------------------------------------------------------------
@@ -122,10 +122,16 @@ export type RowErrorCode = (typeof rowErrorCodes)[number];
 /** Errors that stop the whole file (problem+json codes of the upload). */
 export const fileErrorCodes = [
   'file.encoding',
+  'file.not_text',
   'file.malformed',
   'file.missing_column',
   'file.empty',
+  'file.no_rows',
+  'file.sheet_not_found',
   'file.too_large',
+  'file.too_many_columns',
+  'request.body_too_large',
+  'upload.busy',
   'dataset.not_found',
 ] as const;
 export type FileErrorCode = (typeof fileErrorCodes)[number];
@@ -247,7 +253,10 @@ export const datasetsApi = {
   /** Query: limit, cursor, sort, order, q, unit and field=value filters. */
   records: (code: string, query: URLSearchParams) => apiGet<RecordsPage>(`/datasets/${enc(code)}/records?${query}`),
   recordHistory: (code: string, key: string) => apiGet<RecordHistory>(`/datasets/${enc(code)}/records/${enc(key)}/history`),
-  /** Sends a file as a batch; the answer is the batch report (also when rows were rejected). */
+  /**
+   * Sends a file as a batch; the answer is the batch report. A batch rejected whole fails with
+   * ApiError batch.rejected whose problem carries the report (rejectedReport gives it).
+   */
   upload: (code: string, file: Blob, o: UploadOptions, onProgress?: (p: UploadProgress) => void): Upload<BatchReport> => {
     const p = new URLSearchParams({ format: o.format, dry_run: String(o.dryRun), mode: o.mode });
     p.set('encoding', o.encoding);
@@ -256,3 +265,10 @@ export const datasetsApi = {
     return upload<BatchReport>(`/datasets/${enc(code)}/batches?${p}`, file, contentTypes[o.format], onProgress);
   },
 };
+
+/** The report of a batch rejected whole (422 batch.rejected), or null for another error. */
+export function rejectedReport(err: unknown): BatchReport | null {
+  if (!(err instanceof ApiError) || err.code !== 'batch.rejected') return null;
+  const report = (err.problem as { report?: BatchReport }).report;
+  return report && typeof report === 'object' ? report : null;
+}

@@ -440,14 +440,23 @@ export function batchReportView(r: BatchReport, { compact = false } = {}): HTMLE
   );
 }
 
-/** A message for an upload that failed as a whole (file.* and dataset.* problems, network). */
+/**
+ * A message for an upload that failed as a whole (file.* and dataset.* problems, network), in
+ * the page's language from the error code: the server's detail is bilingual and names command
+ * line options, so it is left to the code shown beside the message (uploadErrorCode).
+ */
 export function uploadErrorText(err: unknown): string {
   if (err instanceof ApiError && (fileErrorCodes as readonly string[]).includes(err.code)) {
-    const why = t(`batch.file.${err.code}` as Key);
-    return err.detail && err.detail !== why ? `${why} ${err.detail}` : why;
+    return t(`batch.file.${err.code}` as Key);
   }
   if (err instanceof ApiError && err.code === 'upload.aborted') return t('datasets.upload.aborted');
   return errorMessage(err);
+}
+
+/** The error code of a failed upload as a detail under its message (null when there is none). */
+export function uploadErrorCode(err: unknown): HTMLElement | null {
+  if (!(err instanceof ApiError) || err.code === 'upload.aborted' || err.status === 0) return null;
+  return h('p', { class: 'form-message-detail', 'data-testid': 'dataset-upload-error-code' }, h('small', {}, t('datasets.upload.errorCode', { code: err.code })));
 }
 
 export function fmtDuration(ms: number): string {

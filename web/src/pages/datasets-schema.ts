@@ -12,6 +12,7 @@ import {
   datasetsApi,
   encodings,
   formatOf,
+  rejectedReport,
   type BatchFormat,
   type BatchMode,
   type BatchReport,
@@ -40,6 +41,7 @@ import {
   primaryKeyOf,
   schemaFacts,
   typeLabel,
+  uploadErrorCode,
   uploadErrorText,
   type FieldFacts,
 } from './datasets-common';
@@ -426,11 +428,23 @@ function uploadPanel(d: DatasetDetail, signal: AbortSignal, onDone: () => Promis
             await onDone();
           } catch (err) {
             if (signal.aborted) return;
+            // Rejected whole (422): the report says which rows and why, as for any batch.
+            const rejected = rejectedReport(err);
+            if (rejected) {
+              progress.value = 100;
+              progressBox.dataset.state = 'done';
+              progressText.textContent = t('datasets.upload.done', { total: fmtBytes(chosen.size) });
+              mount(report, batchReportView(rejected, { compact: true }));
+              await onDone();
+              return;
+            }
             progressBox.dataset.state = 'failed';
             progress.value = 0;
             progressText.textContent = '';
             progressBox.hidden = true;
             message.error(err, uploadErrorText(err));
+            const code = uploadErrorCode(err);
+            if (code) message.el.append(code);
           } finally {
             abort = null;
             cancel.hidden = true;
