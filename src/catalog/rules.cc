@@ -62,20 +62,14 @@ bool GoesBack(const Entry& prev, const Entry& next) {
   return prev.ioc_connected && !next.ioc_connected;
 }
 
+constexpr reg::StepRules kStep{"an entry's kind never changes: add a new entry instead",
+                               "an entry's code never changes", "effective_date"};
+
 Finding CheckTransition(const Entry& next, const Edit& edit) {
   if (!edit.current) return std::nullopt;
   const Entry& prev = edit.current->entry;
-  if (prev.kind != next.kind) {
-    return MakeProblem("catalog.invalid_transition", "kind",
-                       "an entry's kind never changes: add a new entry instead");
-  }
-  if (prev.code != next.code) {
-    return MakeProblem("catalog.invalid_transition", "code", "an entry's code never changes");
-  }
-  if (edit.effective < edit.current->effective) {
-    return MakeProblem(
-        "catalog.invalid_date", "effective_date",
-        "must not be before the current version's (" + edit.current->effective.ToString() + ")");
+  if (auto p = reg::CheckStep(kCodes, kStep, prev, edit.current->effective, next, edit.effective)) {
+    return p;
   }
   if (Rank(next.status) > Rank(prev.status) + 1) {
     return MakeProblem("catalog.invalid_transition", "status",

@@ -175,6 +175,33 @@ auto ReadRows(const std::vector<Row>& rows, Read read)
   return out;
 }
 
+// What every register refuses of a record's next version, in its own words: a record's kind
+// and code never change (the messages say so), and a version takes effect no earlier than the
+// one in force (the problem names `effective_field`, the import's column).
+struct StepRules {
+  std::string_view kind_message;
+  std::string_view code_message;
+  std::string_view effective_field;
+};
+
+// The first of those rules `next` breaks against `prev`, in force since `current`, when it takes
+// effect on `effective`. Errors: <module>.invalid_transition (kind, code), <module>.invalid_date.
+template <class T>
+std::optional<Problem> CheckStep(const Codes& codes, const StepRules& rules, const T& prev,
+                                 Date current, const T& next, Date effective) {
+  if (prev.kind != next.kind) {
+    return MakeProblem(codes.Code("invalid_transition"), "kind", std::string(rules.kind_message));
+  }
+  if (prev.code != next.code) {
+    return MakeProblem(codes.Code("invalid_transition"), "code", std::string(rules.code_message));
+  }
+  if (effective < current) {
+    return MakeProblem(codes.Code("invalid_date"), std::string(rules.effective_field),
+                       "must not be before the current version's (" + current.ToString() + ")");
+  }
+  return std::nullopt;
+}
+
 // --- Records as JSON ------------------------------------------------------------------------
 
 // Readers of one JSON field into a record, by key; each names the field in its error.

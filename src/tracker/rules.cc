@@ -47,20 +47,14 @@ std::string StateChange(State from, State to) {
   return std::string(StateName(from)) + " to " + std::string(StateName(to));
 }
 
+constexpr reg::StepRules kStep{"a target stays a target and a task a task: add a new item instead",
+                               "an item's code never changes", "effective"};
+
 Finding CheckTransition(const Item& next, const Edit& edit) {
   if (!edit.current) return std::nullopt;
   const Item& prev = edit.current->item;
-  if (prev.kind != next.kind) {
-    return MakeProblem("tracker.invalid_transition", "kind",
-                       "a target stays a target and a task a task: add a new item instead");
-  }
-  if (prev.code != next.code) {
-    return MakeProblem("tracker.invalid_transition", "code", "an item's code never changes");
-  }
-  if (edit.effective < edit.current->effective) {
-    return MakeProblem(
-        "tracker.invalid_date", "effective",
-        "must not be before the current version's (" + edit.current->effective.ToString() + ")");
+  if (auto p = reg::CheckStep(kCodes, kStep, prev, edit.current->effective, next, edit.effective)) {
+    return p;
   }
   if (!Allowed(prev.state, next.state)) {
     return MakeProblem(
