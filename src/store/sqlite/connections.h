@@ -9,6 +9,7 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -238,6 +239,15 @@ Result<std::vector<Row>> ReadAll(ReadPool& pool, const Sql& sql, ReadFn read) {
     if (!*r) return out;
     out.push_back(read(*st));
   }
+}
+
+// The first row `sql` reads, if any.
+template <class Row, class ReadFn>
+Result<std::optional<Row>> ReadFirst(ReadPool& pool, const Sql& sql, ReadFn read) {
+  auto rows = ReadAll<Row>(pool, sql, read);
+  if (!rows) return Fail(rows.error());
+  if (rows->empty()) return std::optional<Row>();
+  return std::optional<Row>(std::move(rows->front()));
 }
 
 // Repositories over the same connections, one file each.

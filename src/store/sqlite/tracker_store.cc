@@ -11,6 +11,7 @@
 
 #include "store/sqlite/connections.h"
 #include "store/sqlite/db.h"
+#include "store/sqlite/versioned.h"
 #include "store/tracker.h"
 
 namespace pdh::store::sqlite {
@@ -24,6 +25,7 @@ constexpr std::string_view kVersionSelect =
     "v.number), "
     "(SELECT w.effective_date FROM tracker_version w WHERE w.item_id = v.item_id AND w.number = 1) "
     "FROM tracker_version v JOIN tracker_item i ON i.id = v.item_id ";
+constexpr VersionTable kVersions{kVersionSelect, "i.code", "tracker_version", "item_id"};
 
 TrackerVersionRow ReadVersion(const Statement& st) {
   TrackerVersionRow v;
@@ -102,21 +104,7 @@ Result<bool> ProgrammeExists(Db& db, const std::string& code) {
   return st->Step();
 }
 
-// The item's row id when its current version is `number` - 1.
-Result<int64_t> CurrentId(Db& db, const std::string& code, int64_t number) {
-  auto st = db.Prepare("SELECT id, version FROM tracker_item WHERE code = ?1");
-  if (!st) return Fail(st.error());
-  st->Bind(1, std::string_view(code));
-  auto row = st->Step();
-  if (!row) return Fail(row.error());
-  if (!*row) return Fail(NotFound(code));
-  if (st->Int(1) != number - 1) {
-    return Fail(Error::Conflict("tracker.version_conflict",
-                                "item '" + code + "' was changed meanwhile (now version " +
-                                    std::to_string(st->Int(1)) + "): reload it and edit again"));
-  }
-  return st->Int(0);
-}
+constexpr RecordTable kItems{"tracker_item", "tracker", "item", NotFound};
 
 constexpr std::string_view kItemColumns =
     "code, kind, programme, parent, level, lead_unit, sector, state, deadline, search, version, "
@@ -139,13 +127,10 @@ Result<int64_t> InsertItem(Db& db, const TrackerItemRow& r) {
                        ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)");
   if (!st) return Fail(st.error());
   BindItem(*st, r);
-  if (auto s = st->Run(); !s) {
-    if (s.error().code != "store.duplicate") return Fail(s.error());
-    return Fail(Error::Conflict("tracker.duplicate_code",
-                                "code: an item with code '" + r.code +
-                                    "' already exists: choose another code or update it"));
-  }
-  return sqlite3_last_insert_rowid(db.raw());
+  return InsertRecord(db, *st,
+                      Error::Conflict("tracker.duplicate_code",
+                                      "code: an item with code '" + r.code +
+                                          "' already exists: choose another code or update it"));
 }
 
 Status UpdateItem(Db& db, int64_t id, const TrackerItemRow& r) {
@@ -177,8 +162,8 @@ Status InsertVersion(Db& db, int64_t id, const TrackerVersionRow& v) {
 }
 
 Status WriteOne(Db& db, const TrackerWrite& w) {
-  Result<int64_t> id =
-      w.version.number == 1 ? InsertItem(db, w.item) : CurrentId(db, w.item.code, w.version.number);
+  Result<int64_t> id = w.version.number == 1 ? InsertItem(db, w.item)
+                                             : CurrentId(db, kItems, w.item.code, w.version.number);
   if (!id) return Fail(id.error());
   if (w.version.number > 1) {
     if (auto s = UpdateItem(db, *id, w.item); !s) return s;
@@ -250,10 +235,7 @@ class SqliteTrackerStore final : public TrackerStore {
   Result<std::optional<TrackerItemRow>> Find(const std::string& code) override {
     Sql sql{std::string(kItemSelect), {}};
     sql.Where("i.code = ?", code);
-    auto rows = ReadAll<TrackerItemRow>(readers_, sql, ReadItem);
-    if (!rows) return Fail(rows.error());
-    if (rows->empty()) return std::optional<TrackerItemRow>();
-    return std::optional<TrackerItemRow>(std::move(rows->front()));
+    return ReadFirst<TrackerItemRow>(readers_, sql, ReadItem);
   }
 
   Result<std::vector<TrackerItemRow>> All() override {
@@ -262,21 +244,11 @@ class SqliteTrackerStore final : public TrackerStore {
   }
 
   Result<std::vector<TrackerVersionRow>> Versions(const std::string& code) override {
-    Sql sql{std::string(kVersionSelect), {}};
-    sql.Where("i.code = ?", code);
-    sql.text += " ORDER BY v.number";
-    return ReadAll<TrackerVersionRow>(readers_, sql, ReadVersion);
+    return ReadAll<TrackerVersionRow>(readers_, VersionsOf(kVersions, code), ReadVersion);
   }
 
   Result<std::vector<TrackerVersionRow>> AsOf(const std::string& as_of) override {
-    // Effective dates never go back from one version to the next, so the latest version
-    // effective by `as_of` is the one with the greatest number.
-    Sql sql{std::string(kVersionSelect) +
-                "JOIN (SELECT item_id, max(number) AS n FROM tracker_version "
-                "WHERE effective_date <= ?1 GROUP BY item_id) m "
-                "ON m.item_id = v.item_id AND m.n = v.number ORDER BY i.code",
-            {as_of}};
-    return ReadAll<TrackerVersionRow>(readers_, sql, ReadVersion);
+    return ReadAll<TrackerVersionRow>(readers_, VersionsAsOf(kVersions, as_of), ReadVersion);
   }
 
   Status SaveReport(const TrackerReportRow& report,
