@@ -202,9 +202,7 @@ TEST_F(Lifecycle, AdjustmentsNeedReasonAndApprovalAndKeepHistory) {
   EXPECT_EQ(v.reason, "Chờ kinh phí");
   EXPECT_EQ(v.approval, "Văn bản số 123/UBND-KT ngày 01/09/2025");
   ASSERT_EQ(v.changes.size(), 1u);
-  EXPECT_EQ(v.changes[0].field, "deadline");
-  EXPECT_EQ(v.changes[0].before, "2025-12-31");
-  EXPECT_EQ(v.changes[0].after, "2026-03-31");
+  EXPECT_EQ(v.changes[0], (FieldChange{"deadline", "2025-12-31", "2026-03-31"}));
   EXPECT_FALSE(r->history[2].adjusted);
   EXPECT_EQ(r->history[2].changes[0].field, "sector");
 
