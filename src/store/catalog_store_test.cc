@@ -64,10 +64,7 @@ TEST_F(CatalogStoreTest, WritesFindsAndListsVersions) {
   q.words = {"du lieu", "csdl"};
   q.tag = "ioc";
   q.kind = "database";
-  auto rows = cat().Query(q);
-  ASSERT_TRUE(rows);
-  ASSERT_EQ(rows->size(), 1u);
-  EXPECT_EQ((*rows)[0].code, "CSDL-01");
+  EXPECT_EQ(testing::Codes(cat().Query(q)), std::vector<std::string>{"CSDL-01"});
   auto all = cat().All();
   ASSERT_TRUE(all);
   ASSERT_EQ(all->size(), 2u);

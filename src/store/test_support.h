@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "store/store.h"
 
@@ -40,5 +41,14 @@ class StoreTest : public ::testing::Test {
  private:
   std::string name_;
 };
+
+// The codes of the rows a read returned, in order; the error's message alone when it failed.
+template <class Row>
+std::vector<std::string> Codes(const Result<std::vector<Row>>& rows) {
+  if (!rows) return {"error: " + rows.error().message};
+  std::vector<std::string> out;
+  for (const auto& r : *rows) out.push_back(r.code);
+  return out;
+}
 
 }  // namespace pdh::store::testing
