@@ -48,7 +48,8 @@ Error NotFound(const std::string& code) {
   return Error::NotFound("catalog.not_found", "no catalog entry with code '" + code + "'");
 }
 
-constexpr RecordTable kEntries{"catalog_entry", "catalog", "entry", NotFound};
+constexpr RecordTable kEntries{"catalog_entry", kEntryColumns,     "catalog",
+                               "entry",         "a catalog entry", NotFound};
 
 void BindEntry(Statement& st, const CatalogEntryRow& e) {
   st.Bind(1, e.code).Bind(2, e.kind).Bind(3, e.status).Bind(4, e.sector).Bind(5, e.owner);
@@ -57,34 +58,28 @@ void BindEntry(Statement& st, const CatalogEntryRow& e) {
 }
 
 Result<int64_t> InsertEntry(Db& db, const CatalogEntryRow& e) {
-  auto st = db.Prepare("INSERT INTO catalog_entry (" + std::string(kEntryColumns) +
-                       ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");
-  if (!st) return Fail(st.error());
-  BindEntry(*st, e);
-  return InsertRecord(db, *st,
-                      Error::Conflict("catalog.duplicate_code",
-                                      "a catalog entry with code '" + e.code +
-                                          "' already exists: choose another code or update it"));
+  return InsertRecord(db, kEntries, e.code, [&](Statement& st) { BindEntry(st, e); });
 }
 
 Status UpdateEntry(Db& db, int64_t id, const CatalogEntryRow& e) {
-  auto st = db.Prepare(
-      "UPDATE catalog_entry SET code=?1, kind=?2, status=?3, sector=?4, owner=?5, search=?6, "
-      "tags=?7, version=?8, effective_date=?9, snapshot=?10 WHERE id=?11");
-  if (!st) return Fail(st.error());
-  BindEntry(*st, e);
-  st->Bind(11, id);
-  return st->Run();
+  return Execute(db,
+                 "UPDATE catalog_entry SET code=?1, kind=?2, status=?3, sector=?4, owner=?5, "
+                 "search=?6, tags=?7, version=?8, effective_date=?9, snapshot=?10 WHERE id=?11",
+                 [&](Statement& st) {
+                   BindEntry(st, e);
+                   st.Bind(11, id);
+                 });
 }
 
 Status InsertVersion(Db& db, int64_t id, const CatalogVersionRow& v) {
-  auto st = db.Prepare(
-      "INSERT INTO catalog_version (entry_id, number, effective_date, recorded_at, actor, "
-      "reason, snapshot, changes) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)");
-  if (!st) return Fail(st.error());
-  st->Bind(1, id).Bind(2, v.number).Bind(3, v.effective_date).Bind(4, v.recorded_at);
-  st->Bind(5, v.actor).Bind(6, v.reason).Bind(7, v.snapshot).Bind(8, v.changes);
-  return st->Run();
+  return Execute(db,
+                 "INSERT INTO catalog_version (entry_id, number, effective_date, recorded_at, "
+                 "actor, reason, snapshot, changes) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+                 [&](Statement& st) {
+                   st.Bind(1, id).Bind(2, v.number).Bind(3, v.effective_date);
+                   st.Bind(4, v.recorded_at).Bind(5, v.actor).Bind(6, v.reason);
+                   st.Bind(7, v.snapshot).Bind(8, v.changes);
+                 });
 }
 
 Status ReplaceLinks(Db& db, int64_t id, const std::vector<CatalogLinkRow>& links) {
@@ -181,15 +176,10 @@ class SqliteCatalogStore final : public CatalogStore {
 
  private:
   static Result<int64_t> WriteOne(Db& db, const CatalogWrite& w) {
-    Result<int64_t> id = w.version.number == 1
-                             ? InsertEntry(db, w.entry)
-                             : CurrentId(db, kEntries, w.entry.code, w.version.number);
-    if (!id) return id;
-    if (w.version.number > 1) {
-      if (auto s = UpdateEntry(db, *id, w.entry); !s) return Fail(s.error());
-    }
-    if (auto s = InsertVersion(db, *id, w.version); !s) return Fail(s.error());
-    return id;
+    return WriteVersion(
+        db, kEntries, w.entry.code, w.version.number, [&] { return InsertEntry(db, w.entry); },
+        [&](int64_t id) { return UpdateEntry(db, id, w.entry); },
+        [&](int64_t id) { return InsertVersion(db, id, w.version); });
   }
 
   Writer& writer_;

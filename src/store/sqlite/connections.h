@@ -186,6 +186,15 @@ class ReadPool {
   std::vector<Db> idle_;
 };
 
+// Prepares `sql`, lets `bind` set its parameters, and runs it to completion.
+template <class BindFn>
+Status Execute(Db& db, std::string_view sql, BindFn bind) {
+  auto st = db.Prepare(sql);
+  if (!st) return Fail(st.error());
+  bind(*st);
+  return st->Run();
+}
+
 // Runs `sql` on a pooled read connection with `args` bound as text (1-based), handing each row
 // to `row(statement, out)`.
 template <class Out, class RowFn, class... Args>

@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -14,12 +15,16 @@
 
 namespace pdh::store::sqlite {
 
-// A register's record table: one row a record, with its code and current version. `module`
-// prefixes the error codes; `record` names a record in messages ("entry").
+// A register's record table: one row a record, with its code and current version. `columns`
+// are inserted in the order a record's row is bound; `module` prefixes the error codes; `record`
+// names a record in messages ("entry"), `a_record` at the start of the duplicate code's
+// ("a catalog entry").
 struct RecordTable {
   std::string_view table;
+  std::string_view columns;
   std::string_view module;
   std::string_view record;
+  std::string_view a_record;
   Error (*not_found)(const std::string& code);
 };
 
@@ -42,14 +47,37 @@ inline Result<int64_t> CurrentId(Db& db, const RecordTable& t, const std::string
   return st->Int(0);
 }
 
-// Runs `st`, a record's insert, and returns the new row's id; `duplicate` when a record with the
-// same code is there already.
-inline Result<int64_t> InsertRecord(Db& db, Statement& st, Error duplicate) {
-  if (auto r = st.Run(); !r) {
-    if (r.error().code != "store.duplicate") return Fail(r.error());
-    return Fail(std::move(duplicate));
+// Inserts the record `code`, its row's parameters bound by `bind(statement)`, and returns the new
+// row's id. Errors: <module>.duplicate_code when a record with the same code is there already.
+template <class Bind>
+Result<int64_t> InsertRecord(Db& db, const RecordTable& t, const std::string& code, Bind bind) {
+  std::string values;
+  const auto n = std::count(t.columns.begin(), t.columns.end(), ',') + 1;
+  for (int i = 1; i <= n; ++i) values += (i == 1 ? "?" : ",?") + std::to_string(i);
+  const std::string sql = "INSERT INTO " + std::string(t.table) + " (" + std::string(t.columns) +
+                          ") VALUES (" + values + ")";
+  if (auto s = Execute(db, sql, bind); !s) {
+    if (s.error().code != "store.duplicate") return Fail(s.error());
+    return Fail(Error::Conflict(std::string(t.module) + ".duplicate_code",
+                                std::string(t.a_record) + " with code '" + code +
+                                    "' already exists: choose another code or update it"));
   }
   return sqlite3_last_insert_rowid(db.raw());
+}
+
+// Writes version `number` of the record `code` and returns the record's row id: the first
+// version inserts the record (`insert()`), a later one checks the record is at the version
+// before (CurrentId) and updates it (`update(id)`); then the version itself (`add(id)`).
+template <class Insert, class Update, class Add>
+Result<int64_t> WriteVersion(Db& db, const RecordTable& t, const std::string& code, int64_t number,
+                             Insert insert, Update update, Add add) {
+  Result<int64_t> id = number == 1 ? insert() : CurrentId(db, t, code, number);
+  if (!id) return id;
+  if (number > 1) {
+    if (auto s = update(*id); !s) return Fail(s.error());
+  }
+  if (auto s = add(*id); !s) return Fail(s.error());
+  return id;
 }
 
 // Where a register keeps its records' versions: `select` reads version rows (`v`) joined to
