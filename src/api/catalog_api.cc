@@ -145,8 +145,9 @@ Response Facets(Context& ctx, Request&) {
 
 Response ListEntries(Context& ctx, Request& req) {
   catalog::Filter f;
-  f.kind = EnumParam(req, "kind", catalog::ParseKind, "platform, database, national");
-  f.status = EnumParam(req, "status", catalog::ParseStatus,
+  f.kind =
+      EnumParam(req, "kind", reg::ParseWith<catalog::kKindNames>, "platform, database, national");
+  f.status = EnumParam(req, "status", reg::ParseWith<catalog::kStatusNames>,
                        "planned, under_construction, in_use, not_connected, connected");
   f.sector = TextParam(req, "sector");
   f.owner = TextParam(req, "owner");
@@ -169,7 +170,8 @@ Response GetEntry(Context& ctx, Request& req) {
   json::object o = RecordJson(record, *reg);
   json::array linked;
   for (const auto& l : record.linked_from) {
-    linked.push_back(json::object{{"kind", catalog::LinkKindName(l.kind)}, {"source", l.target}});
+    linked.push_back(
+        json::object{{"kind", catalog::kLinkKindNames.Name(l.kind)}, {"source", l.target}});
   }
   o["linked_from"] = std::move(linked);
   o["can_edit"] = MayOnCode(ctx, CallerOf(req), kCatalogWrite, record.entry.owner, true);

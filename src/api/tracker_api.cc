@@ -69,7 +69,7 @@ std::optional<tracker::Derived> ParseDerived(std::string_view s) {
   for (auto d : {tracker::Derived::kNotStarted, tracker::Derived::kInProgress,
                  tracker::Derived::kOverdue, tracker::Derived::kCompletedOnTime,
                  tracker::Derived::kCompletedLate, tracker::Derived::kCancelled}) {
-    if (tracker::DerivedName(d) == s) return d;
+    if (tracker::kDerivedNames.Name(d) == s) return d;
   }
   return std::nullopt;
 }
@@ -105,9 +105,10 @@ Response ListProgrammes(Context& ctx, Request&) {
 
 Response ListItems(Context& ctx, Request& req) {
   tracker::Filter f;
-  f.kind = EnumParam(req, "kind", tracker::ParseItemKind, "target, task");
+  f.kind = EnumParam(req, "kind", reg::ParseWith<tracker::kItemKindNames>, "target, task");
   f.programme = TextParam(req, "programme");
-  f.level = EnumParam(req, "level", tracker::ParseLevel, "central, province, unit");
+  f.level =
+      EnumParam(req, "level", reg::ParseWith<tracker::kLevelNames>, "central, province, unit");
   f.unit = TextParam(req, "unit");
   f.sector = TextParam(req, "sector");
   f.status = EnumParam(req, "status", ParseDerived,
@@ -184,7 +185,7 @@ Response CreateItem(Context& ctx, Request& req) {
   const auth::Principal& p = CallerOf(req);
   // Units assign tasks to themselves and below; the province's items are the steward's.
   if (item.level != tracker::Level::kUnit && !IsSteward(ctx, p)) {
-    Forbidden(p, "add " + std::string(tracker::LevelName(item.level)) +
+    Forbidden(p, "add " + std::string(tracker::kLevelNames.Name(item.level)) +
                      "-level items: that is for the Department of Science and Technology");
   }
   if (!MayOnCode(ctx, p, kTrackerWrite, item.lead_unit, true)) {

@@ -89,7 +89,7 @@ Result<Record> Catalog::Write(const Entry& entry, const Change& change, bool cre
                             [this](const std::string& code) -> std::optional<Kind> {
                               auto row = store_.Find(code);
                               if (!row || !*row) return std::nullopt;
-                              return ParseKind((*row)->kind);
+                              return kKindNames.Parse((*row)->kind);
                             }};
   if (auto problem = internal::Check(next, edit)) return Fail(problem->error);
   auto write = internal::MakeWrite(next, edit.current, effective, FormatTime(clock_.Now()), change);
@@ -112,7 +112,7 @@ Result<Record> Catalog::Get(const std::string& code) {
   auto links = store_.LinksTo(code);
   if (!links) return Fail(links.error());
   for (const auto& l : *links) {
-    const bool runs_on = l.kind == LinkKindName(LinkKind::kRunsOn);
+    const bool runs_on = l.kind == kLinkKindNames.Name(LinkKind::kRunsOn);
     record.linked_from.push_back(
         {runs_on ? LinkKind::kRunsOn : LinkKind::kExchangesWith, l.from_code});
   }
@@ -125,8 +125,8 @@ Result<Page> Catalog::List(const Filter& filter) {
                                "limit must be between 1 and " + std::to_string(kMaxPage)));
   }
   store::CatalogQuery q;
-  if (filter.kind) q.kind = std::string(KindName(*filter.kind));
-  if (filter.status) q.status = std::string(StatusName(*filter.status));
+  if (filter.kind) q.kind = std::string(kKindNames.Name(*filter.kind));
+  if (filter.status) q.status = std::string(kStatusNames.Name(*filter.status));
   q.sector = filter.sector;
   q.owner = filter.owner;
   if (filter.tag) q.tag = text::Fold(*filter.tag);

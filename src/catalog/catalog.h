@@ -31,24 +31,22 @@ namespace pdh::catalog {
 // What an entry is: a digital platform (nền tảng số), a specialized database (cơ sở dữ liệu
 // chuyên ngành) or a national database (cơ sở dữ liệu quốc gia) the province connects to.
 enum class Kind { kPlatform, kDatabase, kNational };
-std::string_view KindName(Kind k);  // "platform" | "database" | "national"
-std::optional<Kind> ParseKind(std::string_view s);
+inline constexpr reg::EnumNames<Kind, 3> kKindNames{{"platform", "database", "national"}};
 
 // Platforms and databases: planned (kế hoạch) -> under_construction (đang xây dựng) -> in_use
 // (đưa vào sử dụng). National databases: not_connected | connected (đã kết nối).
 enum class EntryStatus { kPlanned, kUnderConstruction, kInUse, kNotConnected, kConnected };
-std::string_view StatusName(EntryStatus s);  // "planned", "under_construction", "in_use", ...
-std::optional<EntryStatus> ParseStatus(std::string_view s);
+inline constexpr reg::EnumNames<EntryStatus, 5> kStatusNames{
+    {"planned", "under_construction", "in_use", "not_connected", "connected"}};
 
 // Databases in use after the 2025 merger: consolidated into one (đã hợp nhất) or still kept as
 // the former provinces' separate systems (chưa hợp nhất). kNone for everything else.
 enum class Consolidation { kNone, kMerged, kNotMerged };
-std::string_view ConsolidationName(Consolidation c);  // "", "merged", "not_merged"
-std::optional<Consolidation> ParseConsolidation(std::string_view s);
+inline constexpr reg::EnumNames<Consolidation, 3> kConsolidationNames{{"", "merged", "not_merged"}};
 
 // A database runs on a platform; a database exchanges data with a national database.
 enum class LinkKind { kRunsOn, kExchangesWith };
-std::string_view LinkKindName(LinkKind k);  // "runs_on" | "exchanges_with"
+inline constexpr reg::EnumNames<LinkKind, 2> kLinkKindNames{{"runs_on", "exchanges_with"}};
 
 struct Link {
   LinkKind kind = LinkKind::kRunsOn;

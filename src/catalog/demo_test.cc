@@ -24,17 +24,19 @@ TEST_F(Demo, ReproducesTheReportAndEarlierDatesShowLess) {
 
   auto report = catalog().SummaryAsOf(D("2025-10-31"));
   ASSERT_TRUE(report) << report.error().message;
-  const Counts& t = report->total;
-  EXPECT_EQ(t.platforms, 35);
-  EXPECT_EQ(t.platforms_in_use, 35);
-  EXPECT_EQ(t.databases, 112);
-  EXPECT_EQ(t.databases_in_use, 69);
-  EXPECT_EQ(t.databases_merged, 35);
-  EXPECT_EQ(t.databases_not_merged, 34);
-  EXPECT_EQ(t.databases_under_construction, 43);
-  EXPECT_EQ(t.databases_planned, 0);
-  EXPECT_EQ(t.national, 16);
-  EXPECT_EQ(t.national_connected, 13);
+  // The report's figures; how many databases reach the IOC is not one of them.
+  Counts figures{.platforms = 35,
+                 .platforms_in_use = 35,
+                 .databases = 112,
+                 .databases_planned = 0,
+                 .databases_under_construction = 43,
+                 .databases_in_use = 69,
+                 .databases_merged = 35,
+                 .databases_not_merged = 34,
+                 .national = 16,
+                 .national_connected = 13};
+  figures.databases_ioc_connected = report->total.databases_ioc_connected;
+  EXPECT_EQ(report->total, figures);
 
   // The groups add up to the total.
   int64_t by_sector = 0, by_owner = 0;

@@ -33,9 +33,7 @@ TEST_F(History, VersionsSayWhoWhenWhyAndWhatChanged) {
   EXPECT_EQ(second.actor, "binh");
   EXPECT_EQ(second.recorded_at, "2025-11-15T09:00:00Z");
   ASSERT_EQ(second.changes.size(), 2u);
-  EXPECT_EQ(second.changes[0].field, "status");
-  EXPECT_EQ(second.changes[0].before, "planned");
-  EXPECT_EQ(second.changes[0].after, "under_construction");
+  EXPECT_EQ(second.changes[0], (FieldChange{"status", "planned", "under_construction"}));
   EXPECT_EQ(second.changes[1].field, "legal_basis");
   EXPECT_EQ(second.changes[1].before, "");
 

@@ -1,6 +1,8 @@
 // The catalog's values as names and JSON: enum names, entries to and from JSON (the stored
 // snapshot format and the API's), field-by-field differences, and stored rows read back.
+#include <boost/describe/class.hpp>
 #include <boost/json/serialize.hpp>
+#include <boost/json/value_from.hpp>
 
 #include <algorithm>
 #include <array>
@@ -11,19 +13,13 @@
 #include "core/text.h"
 
 namespace pdh::catalog {
+
 namespace {
 
 namespace json = boost::json;
 using json_util::Assign;
 using json_util::OptDate;
-using json_util::ParseName;
 using json_util::Strings;
-
-constexpr std::array<std::string_view, 3> kKindNames = {"platform", "database", "national"};
-constexpr std::array<std::string_view, 5> kStatusNames = {"planned", "under_construction", "in_use",
-                                                          "not_connected", "connected"};
-constexpr std::array<std::string_view, 3> kConsolidationNames = {"", "merged", "not_merged"};
-constexpr std::array<std::string_view, 2> kLinkKindNames = {"runs_on", "exchanges_with"};
 
 constexpr json_util::FieldReader kFields("catalog.invalid_field");
 
@@ -37,7 +33,7 @@ Result<std::vector<Link>> ReadLinks(const json::value& v) {
     const auto* target = o ? o->if_contains("target") : nullptr;
     std::optional<LinkKind> k;
     if (kind && kind->is_string()) {
-      k = ParseName<LinkKind>(kLinkKindNames, kind->get_string());
+      k = kLinkKindNames.Parse(kind->get_string());
     }
     if (!k || !target || !target->is_string() || o->size() != 2) {
       return Fail(kFields.Invalid("links",
@@ -51,43 +47,21 @@ Result<std::vector<Link>> ReadLinks(const json::value& v) {
 
 const reg::FieldReaders<Entry>& Readers() {
   static const reg::FieldReaders<Entry> readers = {
-      {"kind",
-       [](Entry& e, const json::value& v) {
-         return Assign(e.kind, kFields.Enum<Kind>(v, "kind", ParseKind));
-       }},
-      {"code",
-       [](Entry& e, const json::value& v) { return Assign(e.code, kFields.String(v, "code")); }},
-      {"name",
-       [](Entry& e, const json::value& v) { return Assign(e.name, kFields.String(v, "name")); }},
-      {"sector",
-       [](Entry& e, const json::value& v) {
-         return Assign(e.sector, kFields.String(v, "sector"));
-       }},
-      {"owner",
-       [](Entry& e, const json::value& v) { return Assign(e.owner, kFields.String(v, "owner")); }},
-      {"status",
-       [](Entry& e, const json::value& v) {
-         return Assign(e.status, kFields.Enum<EntryStatus>(v, "status", ParseStatus));
-       }},
-      {"consolidation",
-       [](Entry& e, const json::value& v) {
-         return Assign(e.consolidation,
-                       kFields.Enum<Consolidation>(v, "consolidation", ParseConsolidation));
-       }},
-      {"source_systems",
-       [](Entry& e, const json::value& v) {
-         return Assign(e.source_systems, kFields.Strings(v, "source_systems"));
-       }},
+      reg::EnumField<&Entry::kind, kKindNames>("kind"),
+      reg::StringField<&Entry::code>("code"),
+      reg::StringField<&Entry::name>("name"),
+      reg::StringField<&Entry::sector>("sector"),
+      reg::StringField<&Entry::owner>("owner"),
+      reg::EnumField<&Entry::status, kStatusNames>("status"),
+      reg::EnumField<&Entry::consolidation, kConsolidationNames>("consolidation"),
+      reg::StringsField<&Entry::source_systems>("source_systems"),
       {"ioc_connected",
        [](Entry& e, const json::value& v) -> Status {
          if (!v.is_bool()) return Fail(kFields.Invalid("ioc_connected", "must be true or false"));
          e.ioc_connected = v.get_bool();
          return Ok();
        }},
-      {"hosting",
-       [](Entry& e, const json::value& v) {
-         return Assign(e.hosting, kFields.String(v, "hosting"));
-       }},
+      reg::StringField<&Entry::hosting>("hosting"),
       {"record_count",
        [](Entry& e, const json::value& v) -> Status {
          if (v.is_null()) {
@@ -101,24 +75,11 @@ const reg::FieldReaders<Entry>& Readers() {
          }
          return Ok();
        }},
-      {"last_data_update",
-       [](Entry& e, const json::value& v) {
-         return Assign(e.last_data_update, kFields.OptionalDate(v, "last_data_update"));
-       }},
-      {"contact",
-       [](Entry& e, const json::value& v) {
-         return Assign(e.contact, kFields.String(v, "contact"));
-       }},
-      {"legal_basis",
-       [](Entry& e, const json::value& v) {
-         return Assign(e.legal_basis, kFields.String(v, "legal_basis"));
-       }},
-      {"tags",
-       [](Entry& e, const json::value& v) { return Assign(e.tags, kFields.Strings(v, "tags")); }},
-      {"connected_at",
-       [](Entry& e, const json::value& v) {
-         return Assign(e.connected_at, kFields.OptionalDate(v, "connected_at"));
-       }},
+      reg::DateField<&Entry::last_data_update>("last_data_update"),
+      reg::StringField<&Entry::contact>("contact"),
+      reg::StringField<&Entry::legal_basis>("legal_basis"),
+      reg::StringsField<&Entry::tags>("tags"),
+      reg::DateField<&Entry::connected_at>("connected_at"),
       {"links", [](Entry& e, const json::value& v) { return Assign(e.links, ReadLinks(v)); }},
   };
   return readers;
@@ -138,39 +99,17 @@ std::string TagsColumn(const std::vector<std::string>& tags) {
 
 }  // namespace
 
-std::string_view KindName(Kind k) {
-  return kKindNames[static_cast<size_t>(k)];
-}
-std::optional<Kind> ParseKind(std::string_view s) {
-  return ParseName<Kind>(kKindNames, s);
-}
-std::string_view StatusName(EntryStatus s) {
-  return kStatusNames[static_cast<size_t>(s)];
-}
-std::optional<EntryStatus> ParseStatus(std::string_view s) {
-  return ParseName<EntryStatus>(kStatusNames, s);
-}
-std::string_view ConsolidationName(Consolidation c) {
-  return kConsolidationNames[static_cast<size_t>(c)];
-}
-std::optional<Consolidation> ParseConsolidation(std::string_view s) {
-  return ParseName<Consolidation>(kConsolidationNames, s);
-}
-std::string_view LinkKindName(LinkKind k) {
-  return kLinkKindNames[static_cast<size_t>(k)];
-}
-
 json::object ToJson(const Entry& e) {
   json::object o;
-  o["kind"] = KindName(e.kind);
+  o["kind"] = kKindNames.Name(e.kind);
   o["code"] = e.code;
   o["name"] = e.name;
   o["sector"] = e.sector;
   o["owner"] = e.owner;
-  o["status"] = StatusName(e.status);
+  o["status"] = kStatusNames.Name(e.status);
   o["consolidation"] = e.consolidation == Consolidation::kNone
                            ? json::value(nullptr)
-                           : json::value(ConsolidationName(e.consolidation));
+                           : json::value(kConsolidationNames.Name(e.consolidation));
   o["source_systems"] = Strings(e.source_systems);
   o["ioc_connected"] = e.ioc_connected;
   o["hosting"] = e.hosting;
@@ -182,7 +121,7 @@ json::object ToJson(const Entry& e) {
   o["connected_at"] = OptDate(e.connected_at);
   json::array links;
   for (const auto& l : e.links) {
-    links.push_back(json::object{{"kind", LinkKindName(l.kind)}, {"target", l.target}});
+    links.push_back(json::object{{"kind", kLinkKindNames.Name(l.kind)}, {"target", l.target}});
   }
   o["links"] = std::move(links);
   return o;
@@ -217,20 +156,16 @@ json::object ToJson(const Record& r) {
   return o;
 }
 
+// Counts are written as JSON field by field, under their names.
+BOOST_DESCRIBE_STRUCT(Counts, (),
+                      (platforms, platforms_in_use, databases, databases_planned,
+                       databases_under_construction, databases_in_use, databases_merged,
+                       databases_not_merged, databases_ioc_connected, national, national_connected))
+
 namespace {
 
 json::object CountsJson(const Counts& c) {
-  return {{"platforms", c.platforms},
-          {"platforms_in_use", c.platforms_in_use},
-          {"databases", c.databases},
-          {"databases_planned", c.databases_planned},
-          {"databases_under_construction", c.databases_under_construction},
-          {"databases_in_use", c.databases_in_use},
-          {"databases_merged", c.databases_merged},
-          {"databases_not_merged", c.databases_not_merged},
-          {"databases_ioc_connected", c.databases_ioc_connected},
-          {"national", c.national},
-          {"national_connected", c.national_connected}};
+  return json::value_from(c).as_object();
 }
 
 json::array GroupsJson(const std::map<std::string, Counts>& groups, std::string_view key) {
@@ -276,8 +211,8 @@ store::CatalogWrite MakeWrite(const Entry& entry, const Current* current, Date e
       reg::MakeVersion(current ? &before : nullptr, ToJson(entry), current ? current->version : 0);
   store::CatalogWrite w;
   w.entry = {entry.code,
-             std::string(KindName(entry.kind)),
-             std::string(StatusName(entry.status)),
+             std::string(kKindNames.Name(entry.kind)),
+             std::string(kStatusNames.Name(entry.status)),
              entry.sector,
              entry.owner,
              SearchText(entry),
@@ -288,7 +223,7 @@ store::CatalogWrite MakeWrite(const Entry& entry, const Current* current, Date e
   w.version = {entry.code,   v.number,      effective.ToString(), recorded_at,
                change.actor, change.reason, v.snapshot,           v.changes};
   for (const auto& l : entry.links) {
-    w.links.push_back({entry.code, std::string(LinkKindName(l.kind)), l.target});
+    w.links.push_back({entry.code, std::string(kLinkKindNames.Name(l.kind)), l.target});
   }
   return w;
 }

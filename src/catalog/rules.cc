@@ -10,6 +10,10 @@ namespace {
 // A check's finding: the rule broken, or nothing.
 using Finding = std::optional<Problem>;
 
+// How the kind, code and date rules every register checks are worded here.
+constexpr reg::StepRules kStep{"an entry's kind never changes: add a new entry instead",
+                               "an entry's code never changes", "effective_date"};
+
 bool IsNational(Kind k) {
   return k == Kind::kNational;
 }
@@ -36,11 +40,7 @@ int Rank(EntryStatus s) {
 }
 
 Finding CheckIdentity(const Entry& e) {
-  if (e.code.empty()) return kCodes.Missing("code", "for every entry");
-  if (!reg::ValidCode(e.code)) {
-    return kCodes.Invalid("code",
-                          "use up to 64 letters, digits, '.', '-' or '_' (e.g. CSDL-SYT-01)");
-  }
+  if (auto p = reg::CheckCode(kCodes, e.code, "entry", "CSDL-SYT-01")) return p;
   if (e.name.empty()) return kCodes.Missing("name", "for every entry");
   if (e.sector.empty()) return kCodes.Missing("sector", "for every entry");
   if (e.owner.empty()) return kCodes.Missing("owner", "for every entry (the owner unit's code)");
@@ -65,28 +65,19 @@ bool GoesBack(const Entry& prev, const Entry& next) {
 Finding CheckTransition(const Entry& next, const Edit& edit) {
   if (!edit.current) return std::nullopt;
   const Entry& prev = edit.current->entry;
-  if (prev.kind != next.kind) {
-    return MakeProblem("catalog.invalid_transition", "kind",
-                       "an entry's kind never changes: add a new entry instead");
-  }
-  if (prev.code != next.code) {
-    return MakeProblem("catalog.invalid_transition", "code", "an entry's code never changes");
-  }
-  if (edit.effective < edit.current->effective) {
-    return MakeProblem(
-        "catalog.invalid_date", "effective_date",
-        "must not be before the current version's (" + edit.current->effective.ToString() + ")");
+  if (auto p = reg::CheckStep(kCodes, kStep, prev, edit.current->effective, next, edit.effective)) {
+    return p;
   }
   if (Rank(next.status) > Rank(prev.status) + 1) {
     return MakeProblem("catalog.invalid_transition", "status",
-                       std::string(StatusName(prev.status)) + " cannot become " +
-                           std::string(StatusName(next.status)) +
+                       std::string(kStatusNames.Name(prev.status)) + " cannot become " +
+                           std::string(kStatusNames.Name(next.status)) +
                            " directly: record under_construction first");
   }
   if (GoesBack(prev, next) && edit.reason.empty()) {
     return MakeProblem("catalog.reason_required", "reason",
-                       "going back (" + std::string(StatusName(prev.status)) + " to " +
-                           std::string(StatusName(next.status)) +
+                       "going back (" + std::string(kStatusNames.Name(prev.status)) + " to " +
+                           std::string(kStatusNames.Name(next.status)) +
                            ", un-merging or leaving the IOC) needs a reason");
   }
   return std::nullopt;
@@ -105,7 +96,7 @@ Finding CheckConsolidation(const Entry& e) {
 }
 
 Finding CheckRequired(const Entry& e) {
-  const std::string why = "when status is " + std::string(StatusName(e.status));
+  const std::string why = "when status is " + std::string(kStatusNames.Name(e.status));
   if (Rank(e.status) >= 1 && !IsNational(e.kind) && e.legal_basis.empty()) {
     return kCodes.Missing("legal_basis", why);
   }
@@ -153,8 +144,9 @@ Finding CheckLinks(const Entry& e, const Edit& edit) {
     const auto kind = edit.kind_of(l.target);
     if (!kind) return BadLink("'" + l.target + "' is not in the catalog");
     if (*kind != want) {
-      return BadLink("'" + l.target + "' is a " + std::string(KindName(*kind)) + "; " +
-                     std::string(LinkKindName(l.kind)) + " needs a " + std::string(KindName(want)));
+      return BadLink("'" + l.target + "' is a " + std::string(kKindNames.Name(*kind)) + "; " +
+                     std::string(kLinkKindNames.Name(l.kind)) + " needs a " +
+                     std::string(kKindNames.Name(want)));
     }
   }
   return std::nullopt;

@@ -1,5 +1,6 @@
 // The catalog's rules: each broken rule answers with its stable code and names the field.
 #include "catalog/test_support.h"
+#include "register/test_support.h"
 
 namespace pdh::catalog::testing {
 namespace {
@@ -7,43 +8,35 @@ namespace {
 using Rules = CatalogTest;
 
 TEST_F(Rules, CreatesOneEntryOfEachKind) {
-  auto p = catalog().Create(Platform("NT-01"), By("an", "2024-02-01"));
-  ASSERT_TRUE(p) << p.error().message;
-  EXPECT_EQ(p->version, 1);
-  EXPECT_EQ(p->effective, D("2024-02-01"));
+  reg::testing::ExpectCreated(catalog().Create(Platform("NT-01"), By("an", "2024-02-01")),
+                              D("2024-02-01"));
   ASSERT_TRUE(catalog().Create(National("QG-01"), By("an", "2024-02-01")));
   ASSERT_TRUE(catalog().Create(InUse(Database("CSDL-01")), By("an", "2024-02-01")));
 }
 
 // Each status needs more fields; the error names the one missing.
 TEST_F(Rules, MissingFieldNamesTheField) {
-  struct Case {
-    const char* field;
-    Entry entry;
-  };
-  std::vector<Case> cases;
-  auto without = [&](const char* field, Entry e, auto clear) {
-    clear(e);
-    cases.push_back({field, std::move(e)});
-  };
-  without("name", Database("A"), [](Entry& e) { e.name.clear(); });
-  without("sector", Database("A"), [](Entry& e) { e.sector.clear(); });
-  without("owner", Database("A"), [](Entry& e) { e.owner.clear(); });
-  without("legal_basis", UnderConstruction(Database("A")), [](Entry& e) { e.legal_basis.clear(); });
-  without("hosting", InUse(Database("A")), [](Entry& e) { e.hosting.clear(); });
-  without("last_data_update", InUse(Database("A")), [](Entry& e) { e.last_data_update.reset(); });
-  without("contact", InUse(Database("A")), [](Entry& e) { e.contact.clear(); });
-  without("record_count", InUse(Database("A")), [](Entry& e) { e.record_count.reset(); });
-  without("consolidation", InUse(Database("A")),
-          [](Entry& e) { e.consolidation = Consolidation::kNone; });
-  without("hosting", Platform("A"), [](Entry& e) { e.hosting.clear(); });
-  without("connected_at", National("A"), [](Entry& e) { e.status = EntryStatus::kConnected; });
-  for (const auto& c : cases) {
-    auto r = catalog().Create(c.entry, By("an", "2025-01-20"));
-    ASSERT_FALSE(r) << c.field;
-    EXPECT_EQ(r.error().code, "catalog.missing_field") << c.field;
-    EXPECT_EQ(r.error().message.rfind(std::string(c.field) + ":", 0), 0u) << r.error().message;
-  }
+  using reg::testing::Missing;
+  reg::testing::ExpectEachRefusedNamingTheField<Entry>(
+      {
+          Missing("name", Database("A"), [](Entry& e) { e.name.clear(); }),
+          Missing("sector", Database("A"), [](Entry& e) { e.sector.clear(); }),
+          Missing("owner", Database("A"), [](Entry& e) { e.owner.clear(); }),
+          Missing("legal_basis", UnderConstruction(Database("A")),
+                  [](Entry& e) { e.legal_basis.clear(); }),
+          Missing("hosting", InUse(Database("A")), [](Entry& e) { e.hosting.clear(); }),
+          Missing("last_data_update", InUse(Database("A")),
+                  [](Entry& e) { e.last_data_update.reset(); }),
+          Missing("contact", InUse(Database("A")), [](Entry& e) { e.contact.clear(); }),
+          Missing("record_count", InUse(Database("A")), [](Entry& e) { e.record_count.reset(); }),
+          Missing("consolidation", InUse(Database("A")),
+                  [](Entry& e) { e.consolidation = Consolidation::kNone; }),
+          Missing("hosting", Platform("A"), [](Entry& e) { e.hosting.clear(); }),
+          Missing("connected_at", National("A"),
+                  [](Entry& e) { e.status = EntryStatus::kConnected; }),
+      },
+      "catalog.missing_field",
+      [&](const Entry& e) { return catalog().Create(e, By("an", "2025-01-20")); });
 }
 
 TEST_F(Rules, InvalidFieldsAreNamed) {

@@ -101,22 +101,23 @@ Column LinkColumn(std::string_view name) {
 
 const std::vector<Column>& ColumnDefs() {
   static const std::vector<Column> columns = {
-      {"kind", [](const Entry& e) { return std::string(KindName(e.kind)); },
+      {"kind", [](const Entry& e) { return std::string(kKindNames.Name(e.kind)); },
        [](Entry& e, const std::string& c) {
-         return cells::ParseEnum(c, e.kind, ParseKind, KindSpellings());
+         return cells::ParseEnum(c, e.kind, reg::ParseWith<kKindNames>, KindSpellings());
        }},
       reg::TextColumn<&Entry::code>("code"),
       reg::TextColumn<&Entry::name>("name"),
       reg::TextColumn<&Entry::sector>("sector"),
       reg::TextColumn<&Entry::owner>("owner"),
-      {"status", [](const Entry& e) { return std::string(StatusName(e.status)); },
+      {"status", [](const Entry& e) { return std::string(kStatusNames.Name(e.status)); },
        [](Entry& e, const std::string& c) {
-         return cells::ParseEnum(c, e.status, ParseStatus, StatusSpellings());
+         return cells::ParseEnum(c, e.status, reg::ParseWith<kStatusNames>, StatusSpellings());
        }},
       {"consolidation",
-       [](const Entry& e) { return std::string(ConsolidationName(e.consolidation)); },
+       [](const Entry& e) { return std::string(kConsolidationNames.Name(e.consolidation)); },
        [](Entry& e, const std::string& c) {
-         return cells::ParseEnum(c, e.consolidation, ParseConsolidation, ConsolidationSpellings());
+         return cells::ParseEnum(c, e.consolidation, reg::ParseWith<kConsolidationNames>,
+                                 ConsolidationSpellings());
        }},
       reg::ListColumn<&Entry::source_systems>("source_systems"),
       {"ioc_connected", [](const Entry& e) { return std::string(e.ioc_connected ? "yes" : "no"); },
@@ -302,7 +303,8 @@ void StageKinds(const Table& t, const reg::Header& h, Staged& staged) {
   for (size_t i = 1; i < t.rows.size(); ++i) {
     const std::string code = cells::At(t.rows[i], h.Find("code"));
     if (code.empty() || staged.kinds.contains(code)) continue;
-    if (auto kind = ParseKind(cells::At(t.rows[i], h.Find("kind")))) staged.kinds[code] = *kind;
+    if (auto kind = kKindNames.Parse(cells::At(t.rows[i], h.Find("kind"))))
+      staged.kinds[code] = *kind;
   }
 }
 

@@ -92,14 +92,14 @@ int CatalogSummary(const Options& o) {
 catalog::Filter FilterFrom(const Options& o) {
   catalog::Filter f;
   if (!o.kind.empty()) {
-    f.kind = catalog::ParseKind(o.kind);
+    f.kind = catalog::kKindNames.Parse(o.kind);
     if (!f.kind) {
       throw Failure(
           Error::BadRequest("cli.invalid_kind", "--kind is platform, database or national"));
     }
   }
   if (!o.status.empty()) {
-    f.status = catalog::ParseStatus(o.status);
+    f.status = catalog::kStatusNames.Parse(o.status);
     if (!f.status) {
       throw Failure(Error::BadRequest("cli.invalid_status",
                                       "--status is planned, under_construction, in_use, "
@@ -123,9 +123,9 @@ int CatalogList(const Options& o) {
         continue;
       }
       const catalog::Entry& e = r.entry;
-      const auto consolidation = catalog::ConsolidationName(e.consolidation);
-      std::cout << e.code << "\t" << catalog::KindName(e.kind) << "\t"
-                << catalog::StatusName(e.status) << "\t"
+      const auto consolidation = catalog::kConsolidationNames.Name(e.consolidation);
+      std::cout << e.code << "\t" << catalog::kKindNames.Name(e.kind) << "\t"
+                << catalog::kStatusNames.Name(e.status) << "\t"
                 << (consolidation.empty() ? "-" : consolidation) << "\t" << e.owner << "\t"
                 << e.name << "\n";
     }
@@ -175,7 +175,7 @@ int CatalogShow(const Options& o) {
     json::object out = catalog::ToJson(record);
     json::array linked;
     for (const auto& l : record.linked_from) {
-      linked.push_back({{"kind", catalog::LinkKindName(l.kind)}, {"code", l.target}});
+      linked.push_back({{"kind", catalog::kLinkKindNames.Name(l.kind)}, {"code", l.target}});
     }
     out["linked_from"] = std::move(linked);
     PrintJson(out);
@@ -192,7 +192,7 @@ int CatalogShow(const Options& o) {
   }
   for (const auto& l : record.linked_from) {
     std::cout << "  " << std::left << std::setw(18) << "linked from"
-              << catalog::LinkKindName(l.kind) << " " << l.target << "\n";
+              << catalog::kLinkKindNames.Name(l.kind) << " " << l.target << "\n";
   }
   std::cout << "  " << std::left << std::setw(18) << "version" << record.version << " (effective "
             << record.effective.ToString() << ")\n";

@@ -10,6 +10,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -67,6 +68,22 @@ class Codes {
   std::string_view stored_;
 };
 
+// An enum's names as JSON, the API and sheets write them, by value (the values numbered from 0).
+template <class E, size_t N>
+struct EnumNames {
+  std::array<std::string_view, N> names;
+
+  constexpr std::string_view Name(E e) const { return names[static_cast<size_t>(e)]; }
+  // The value named `s` exactly; nullopt for any other text.
+  std::optional<E> Parse(std::string_view s) const { return json_util::ParseName<E>(names, s); }
+};
+
+// `Names`' Parse as a plain function, for readers that take one.
+template <const auto& Names>
+auto ParseWith(std::string_view s) {
+  return Names.Parse(s);
+}
+
 // --- Text -----------------------------------------------------------------------------------
 
 // A record code: 1 to 64 letters, digits, '.', '-' or '_'.
@@ -88,6 +105,7 @@ struct FieldChange {
   std::string field;
   boost::json::value before;
   boost::json::value after;
+  bool operator==(const FieldChange&) const = default;
 };
 
 // A value counts as set when it says something: not null, "", [], false, nor an object of
@@ -175,12 +193,98 @@ auto ReadRows(const std::vector<Row>& rows, Read read)
   return out;
 }
 
+// A record's code: required, and a valid code (see ValidCode). `record` names the kind of record
+// ("entry"), `example` a good code. Errors: <module>.missing_field, <module>.invalid_field.
+std::optional<Problem> CheckCode(const Codes& codes, const std::string& code,
+                                 std::string_view record, std::string_view example);
+
+// What every register refuses of a record's next version, in its own words: a record's kind
+// and code never change (the messages say so), and a version takes effect no earlier than the
+// one in force (the problem names `effective_field`, the import's column).
+struct StepRules {
+  std::string_view kind_message;
+  std::string_view code_message;
+  std::string_view effective_field;
+};
+
+// The first of those rules `next` breaks against `prev`, in force since `current`, when it takes
+// effect on `effective`. Errors: <module>.invalid_transition (kind, code), <module>.invalid_date.
+template <class T>
+std::optional<Problem> CheckStep(const Codes& codes, const StepRules& rules, const T& prev,
+                                 Date current, const T& next, Date effective) {
+  if (prev.kind != next.kind) {
+    return MakeProblem(codes.Code("invalid_transition"), "kind", std::string(rules.kind_message));
+  }
+  if (prev.code != next.code) {
+    return MakeProblem(codes.Code("invalid_transition"), "code", std::string(rules.code_message));
+  }
+  if (effective < current) {
+    return MakeProblem(codes.Code("invalid_date"), std::string(rules.effective_field),
+                       "must not be before the current version's (" + current.ToString() + ")");
+  }
+  return std::nullopt;
+}
+
 // --- Records as JSON ------------------------------------------------------------------------
 
-// Readers of one JSON field into a record, by key; each names the field in its error.
+namespace detail {
+template <class M>
+struct MemberOf;
+template <class C, class F>
+struct MemberOf<F C::*> {
+  using Class = C;
+};
+template <auto Field>
+using Owner = typename MemberOf<decltype(Field)>::Class;
+}  // namespace detail
+
+// How one JSON field is read into a record, by key: by a function of its own (`read`), or by
+// `read_as`, which reads a field of a usual kind with the module's FieldReader under the key.
 template <class T>
-using FieldReaders =
-    std::vector<std::pair<std::string_view, Status (*)(T&, const boost::json::value&)>>;
+struct FieldRead {
+  std::string_view key;
+  Status (*read)(T&, const boost::json::value&) = nullptr;
+  Status (*read_as)(T&, const boost::json::value&, const json_util::FieldReader& fields,
+                    const std::string& key) = nullptr;
+};
+template <class T>
+using FieldReaders = std::vector<FieldRead<T>>;
+
+namespace detail {
+// A reader that assigns `read(fields, value, key)` to the record's `Field`.
+template <auto Field, auto Read>
+FieldRead<Owner<Field>> MemberField(std::string_view key) {
+  return {key, nullptr,
+          [](Owner<Field>& r, const boost::json::value& v, const json_util::FieldReader& fields,
+             const std::string& k) {
+            return json_util::Assign(r.*Field, std::invoke(Read, fields, v, k));
+          }};
+}
+template <const auto& Names>
+auto ReadEnum(const json_util::FieldReader& fields, const boost::json::value& v,
+              const std::string& key) {
+  return fields.Enum(v, key, ParseWith<Names>);
+}
+}  // namespace detail
+
+// Readers of the usual kinds of field, each naming the field in its error: a text (null reads
+// as ""), a list of texts, an optional ISO date, an enum by one of its `Names`.
+template <auto Field>
+FieldRead<detail::Owner<Field>> StringField(std::string_view key) {
+  return detail::MemberField<Field, &json_util::FieldReader::String>(key);
+}
+template <auto Field>
+FieldRead<detail::Owner<Field>> StringsField(std::string_view key) {
+  return detail::MemberField<Field, &json_util::FieldReader::Strings>(key);
+}
+template <auto Field>
+FieldRead<detail::Owner<Field>> DateField(std::string_view key) {
+  return detail::MemberField<Field, &json_util::FieldReader::OptionalDate>(key);
+}
+template <auto Field, const auto& Names>
+FieldRead<detail::Owner<Field>> EnumField(std::string_view key) {
+  return detail::MemberField<Field, detail::ReadEnum<Names>>(key);
+}
 
 // Reads the fields of `o` into `out`, refusing unknown keys (`fields`' invalid_field).
 template <class T>
@@ -189,9 +293,10 @@ Status ReadFields(const boost::json::object& o, const FieldReaders<T>& readers,
   for (const auto& [key, value] : o) {
     const std::string_view k = key;
     auto it = readers.begin();
-    while (it != readers.end() && it->first != k) ++it;
+    while (it != readers.end() && it->key != k) ++it;
     if (it == readers.end()) return Fail(fields.Invalid(std::string(key), "unknown field"));
-    if (auto s = it->second(out, value); !s) return Fail(s.error());
+    auto s = it->read ? it->read(out, value) : it->read_as(out, value, fields, std::string(k));
+    if (!s) return Fail(s.error());
   }
   return Ok();
 }
@@ -244,17 +349,6 @@ struct Column {
   bool last = false;        // read after the other columns of a row
   bool keep_blank = false;  // a blank cell leaves the field as it is
 };
-
-namespace detail {
-template <class M>
-struct MemberOf;
-template <class C, class F>
-struct MemberOf<F C::*> {
-  using Class = C;
-};
-template <auto Field>
-using Owner = typename MemberOf<decltype(Field)>::Class;
-}  // namespace detail
 
 // A text field as it is.
 template <auto Field>

@@ -51,6 +51,16 @@ bool ValidCode(std::string_view code) {
   });
 }
 
+std::optional<Problem> CheckCode(const Codes& codes, const std::string& code,
+                                 std::string_view record, std::string_view example) {
+  if (code.empty()) return codes.Missing("code", "for every " + std::string(record));
+  if (!ValidCode(code)) {
+    return codes.Invalid("code", "use up to 64 letters, digits, '.', '-' or '_' (e.g. " +
+                                     std::string(example) + ")");
+  }
+  return std::nullopt;
+}
+
 std::string CollapseText(const std::string& s) {
   return text::CollapseSpaces(text::Nfc(s));
 }

@@ -8,28 +8,14 @@
 #include <vector>
 
 #include "store/store.h"
+#include "store/test_support.h"
 
 namespace pdh::store {
 namespace {
 
-namespace fs = std::filesystem;
-
-class CatalogStoreTest : public ::testing::Test {
+class CatalogStoreTest : public testing::StoreTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("pdh-catalog-store-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    auto s = Store::Open((dir_ / "cat.db").string());
-    ASSERT_TRUE(s) << s.error().message;
-    store_ = std::move(*s);
-  }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
-  }
+  CatalogStoreTest() : StoreTest("catalog-store") {}
   CatalogStore& cat() { return store_->catalog(); }
 
   static CatalogWrite Version(const std::string& code, const std::string& kind, int64_t number,
@@ -41,9 +27,6 @@ class CatalogStoreTest : public ::testing::Test {
     w.version = {code, number, effective, "2025-11-01T00:00:00Z", "an", "", snapshot, "[]"};
     return w;
   }
-
-  fs::path dir_;
-  std::unique_ptr<Store> store_;
 };
 
 TEST_F(CatalogStoreTest, WritesFindsAndListsVersions) {
@@ -81,10 +64,7 @@ TEST_F(CatalogStoreTest, WritesFindsAndListsVersions) {
   q.words = {"du lieu", "csdl"};
   q.tag = "ioc";
   q.kind = "database";
-  auto rows = cat().Query(q);
-  ASSERT_TRUE(rows);
-  ASSERT_EQ(rows->size(), 1u);
-  EXPECT_EQ((*rows)[0].code, "CSDL-01");
+  EXPECT_EQ(testing::Codes(cat().Query(q)), std::vector<std::string>{"CSDL-01"});
   auto all = cat().All();
   ASSERT_TRUE(all);
   ASSERT_EQ(all->size(), 2u);

@@ -9,28 +9,18 @@
 #include <vector>
 
 #include "store/store.h"
+#include "store/test_support.h"
 
 namespace pdh::store {
 namespace {
 
-namespace fs = std::filesystem;
-
-class TrackerStoreTest : public ::testing::Test {
+class TrackerStoreTest : public testing::StoreTest {
  protected:
+  TrackerStoreTest() : StoreTest("tracker-store") {}
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("pdh-tracker-store-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    auto s = Store::Open((dir_ / "tracker.db").string());
-    ASSERT_TRUE(s) << s.error().message;
-    store_ = std::move(*s);
+    StoreTest::SetUp();
+    if (HasFatalFailure()) return;
     ASSERT_TRUE(tr().AddProgramme({"NQ57", "{\"code\":\"NQ57\"}"}));
-  }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
   }
   TrackerStore& tr() { return store_->tracker(); }
 
@@ -49,9 +39,6 @@ class TrackerStoreTest : public ::testing::Test {
                                     int64_t percent, const std::string& at, const std::string& by) {
     return {code, month, "80.SKHCN", percent, at, at, by, "{\"done\":\"x\"}", {}};
   }
-
-  fs::path dir_;
-  std::unique_ptr<Store> store_;
 };
 
 TEST_F(TrackerStoreTest, WritesFindsAndListsVersions) {
@@ -86,10 +73,7 @@ TEST_F(TrackerStoreTest, WritesFindsAndListsVersions) {
   EXPECT_EQ((*early)[0].number, 2);
   EXPECT_TRUE((*early)[0].adjusted_so_far);
   EXPECT_EQ((*early)[0].first_effective, "2025-08-15");
-  auto later = tr().AsOf("2025-12-31");
-  ASSERT_TRUE(later);
-  ASSERT_EQ(later->size(), 2u);
-  EXPECT_EQ((*later)[1].code, "NV-02");
+  EXPECT_EQ(testing::Codes(tr().AsOf("2025-12-31")), (std::vector<std::string>{"NV-01", "NV-02"}));
   auto all = tr().All();
   ASSERT_TRUE(all);
   EXPECT_EQ(all->size(), 2u);

@@ -1,6 +1,7 @@
 // The register's rules and lifecycle: each broken rule answers with its stable code and names
 // the field; states move only along the allowed transitions; adjustments carry a reason and an
 // approval and are kept in history; statuses are derived from deadlines and the clock.
+#include "register/test_support.h"
 #include "tracker/test_support.h"
 
 namespace pdh::tracker::testing {
@@ -10,9 +11,8 @@ using Lifecycle = TrackerTest;
 
 TEST_F(Lifecycle, CreatesTargetsAndTasks) {
   auto t = tracker().Create(Task("NV-01"), By("an", "2025-08-15"));
-  ASSERT_TRUE(t) << t.error().message;
-  EXPECT_EQ(t->version, 1);
-  EXPECT_EQ(t->effective, D("2025-08-15"));
+  reg::testing::ExpectCreated(t, D("2025-08-15"));
+  if (HasFatalFailure()) return;
   EXPECT_FALSE(t->adjusted);
   EXPECT_EQ(t->status, Derived::kNotStarted);
   auto g = tracker().Create(Target("CT-01"), By("an", "2025-08-15"));
@@ -35,28 +35,19 @@ TEST_F(Lifecycle, CreatesTargetsAndTasks) {
 }
 
 TEST_F(Lifecycle, MissingFieldNamesTheField) {
-  struct Case {
-    const char* field;
-    Item item;
-  };
-  std::vector<Case> cases;
-  auto without = [&](const char* field, Item i, auto clear) {
-    clear(i);
-    cases.push_back({field, std::move(i)});
-  };
-  without("code", Task("A"), [](Item& i) { i.code.clear(); });
-  without("programme", Task("A"), [](Item& i) { i.programme.clear(); });
-  without("title", Task("A"), [](Item& i) { i.title = "   "; });
-  without("lead_unit", Task("A"), [](Item& i) { i.lead_unit.clear(); });
-  without("deadline", Task("A"), [](Item& i) { i.deadline.reset(); });
-  without("completed_at", Task("A"), [](Item& i) { i.state = State::kCompleted; });
-  without("target_value", Target("A"), [](Item& i) { i.target_value.reset(); });
-  for (const auto& c : cases) {
-    auto r = tracker().Create(c.item, By("an", "2025-08-20"));
-    ASSERT_FALSE(r) << c.field;
-    EXPECT_EQ(r.error().code, "tracker.missing_field") << c.field;
-    EXPECT_EQ(r.error().message.rfind(std::string(c.field) + ": ", 0), 0u) << r.error().message;
-  }
+  using reg::testing::Missing;
+  reg::testing::ExpectEachRefusedNamingTheField<Item>(
+      {
+          Missing("code", Task("A"), [](Item& i) { i.code.clear(); }),
+          Missing("programme", Task("A"), [](Item& i) { i.programme.clear(); }),
+          Missing("title", Task("A"), [](Item& i) { i.title = "   "; }),
+          Missing("lead_unit", Task("A"), [](Item& i) { i.lead_unit.clear(); }),
+          Missing("deadline", Task("A"), [](Item& i) { i.deadline.reset(); }),
+          Missing("completed_at", Task("A"), [](Item& i) { i.state = State::kCompleted; }),
+          Missing("target_value", Target("A"), [](Item& i) { i.target_value.reset(); }),
+      },
+      "tracker.missing_field",
+      [&](const Item& i) { return tracker().Create(i, By("an", "2025-08-20")); });
   Item no_deadline = Task("A");
   no_deadline.deadline.reset();
   EXPECT_EQ(tracker().Create(no_deadline, By("an", "2025-08-20")).error().message,
@@ -202,9 +193,7 @@ TEST_F(Lifecycle, AdjustmentsNeedReasonAndApprovalAndKeepHistory) {
   EXPECT_EQ(v.reason, "Chờ kinh phí");
   EXPECT_EQ(v.approval, "Văn bản số 123/UBND-KT ngày 01/09/2025");
   ASSERT_EQ(v.changes.size(), 1u);
-  EXPECT_EQ(v.changes[0].field, "deadline");
-  EXPECT_EQ(v.changes[0].before, "2025-12-31");
-  EXPECT_EQ(v.changes[0].after, "2026-03-31");
+  EXPECT_EQ(v.changes[0], (FieldChange{"deadline", "2025-12-31", "2026-03-31"}));
   EXPECT_FALSE(r->history[2].adjusted);
   EXPECT_EQ(r->history[2].changes[0].field, "sector");
 

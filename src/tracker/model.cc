@@ -1,7 +1,9 @@
 // The register's values as names and JSON: enum names, programmes, items and reports to and from
 // JSON (the stored snapshot format and the API's), field-by-field differences, stored rows read
 // back, and the calendar arithmetic the reports need.
+#include <boost/describe/class.hpp>
 #include <boost/json/serialize.hpp>
+#include <boost/json/value_from.hpp>
 
 #include <algorithm>
 #include <array>
@@ -14,23 +16,13 @@
 #include "tracker/internal.h"
 
 namespace pdh::tracker {
+
 namespace {
 
 namespace json = boost::json;
 using json_util::Assign;
 using json_util::OptDate;
-using json_util::ParseName;
 using json_util::Strings;
-
-constexpr std::array<std::string_view, 3> kLevelNames = {"central", "province", "unit"};
-constexpr std::array<std::string_view, 2> kKindNames = {"target", "task"};
-constexpr std::array<std::string_view, 4> kStateNames = {"not_started", "in_progress", "completed",
-                                                         "cancelled"};
-constexpr std::array<std::string_view, 4> kRecurrenceNames = {"", "monthly", "quarterly", "yearly"};
-constexpr std::array<std::string_view, 6> kDerivedNames = {
-    "not_started", "in_progress", "overdue", "completed_on_time", "completed_late", "cancelled"};
-constexpr std::array<std::string_view, 4> kTimelinessNames = {"on_time", "late", "missing",
-                                                              "not_due"};
 
 json::value OptNumber(const std::optional<double>& d) {
   return d ? json::value(*d) : json::value(nullptr);
@@ -85,73 +77,30 @@ Result<T> ReadObject(const json::value& v, const Readers<T>& readers, const std:
 
 const Readers<Item>& ItemReaders() {
   static const Readers<Item> readers = {
-      {"kind",
-       [](Item& i, const json::value& v) {
-         return Assign(i.kind, kFields.Enum<ItemKind>(v, "kind", ParseItemKind));
-       }},
-      {"code",
-       [](Item& i, const json::value& v) { return Assign(i.code, kFields.String(v, "code")); }},
-      {"programme",
-       [](Item& i, const json::value& v) {
-         return Assign(i.programme, kFields.String(v, "programme"));
-       }},
-      {"parent",
-       [](Item& i, const json::value& v) { return Assign(i.parent, kFields.String(v, "parent")); }},
-      {"level",
-       [](Item& i, const json::value& v) {
-         return Assign(i.level, kFields.Enum<Level>(v, "level", ParseLevel));
-       }},
-      {"title",
-       [](Item& i, const json::value& v) { return Assign(i.title, kFields.String(v, "title")); }},
-      {"sector",
-       [](Item& i, const json::value& v) { return Assign(i.sector, kFields.String(v, "sector")); }},
-      {"lead_unit",
-       [](Item& i, const json::value& v) {
-         return Assign(i.lead_unit, kFields.String(v, "lead_unit"));
-       }},
-      {"cooperating_units",
-       [](Item& i, const json::value& v) {
-         return Assign(i.cooperating_units, kFields.Strings(v, "cooperating_units"));
-       }},
+      reg::EnumField<&Item::kind, kItemKindNames>("kind"),
+      reg::StringField<&Item::code>("code"),
+      reg::StringField<&Item::programme>("programme"),
+      reg::StringField<&Item::parent>("parent"),
+      reg::EnumField<&Item::level, kLevelNames>("level"),
+      reg::StringField<&Item::title>("title"),
+      reg::StringField<&Item::sector>("sector"),
+      reg::StringField<&Item::lead_unit>("lead_unit"),
+      reg::StringsField<&Item::cooperating_units>("cooperating_units"),
       {"leader", [](Item& i, const json::value& v) { return Assign(i.leader, ReadLeader(v)); }},
-      {"assigned_at",
-       [](Item& i, const json::value& v) {
-         return Assign(i.assigned_at, kFields.OptionalDate(v, "assigned_at"));
-       }},
-      {"deadline",
-       [](Item& i, const json::value& v) {
-         return Assign(i.deadline, kFields.OptionalDate(v, "deadline"));
-       }},
-      {"recurrence",
-       [](Item& i, const json::value& v) {
-         return Assign(i.recurrence, kFields.Enum<Recurrence>(v, "recurrence", ParseRecurrence));
-       }},
-      {"expected_product",
-       [](Item& i, const json::value& v) {
-         return Assign(i.expected_product, kFields.String(v, "expected_product"));
-       }},
+      reg::DateField<&Item::assigned_at>("assigned_at"),
+      reg::DateField<&Item::deadline>("deadline"),
+      reg::EnumField<&Item::recurrence, kRecurrenceNames>("recurrence"),
+      reg::StringField<&Item::expected_product>("expected_product"),
       {"baseline",
        [](Item& i, const json::value& v) { return Assign(i.baseline, ReadNumber(v, "baseline")); }},
       {"target_value",
        [](Item& i, const json::value& v) {
          return Assign(i.target_value, ReadNumber(v, "target_value"));
        }},
-      {"measure_unit",
-       [](Item& i, const json::value& v) {
-         return Assign(i.measure_unit, kFields.String(v, "measure_unit"));
-       }},
-      {"indicator",
-       [](Item& i, const json::value& v) {
-         return Assign(i.indicator, kFields.String(v, "indicator"));
-       }},
-      {"state",
-       [](Item& i, const json::value& v) {
-         return Assign(i.state, kFields.Enum<State>(v, "state", ParseState));
-       }},
-      {"completed_at",
-       [](Item& i, const json::value& v) {
-         return Assign(i.completed_at, kFields.OptionalDate(v, "completed_at"));
-       }},
+      reg::StringField<&Item::measure_unit>("measure_unit"),
+      reg::StringField<&Item::indicator>("indicator"),
+      reg::EnumField<&Item::state, kStateNames>("state"),
+      reg::DateField<&Item::completed_at>("completed_at"),
   };
   return readers;
 }
@@ -162,14 +111,8 @@ const Readers<Programme>& ProgrammeReaders() {
                   const json::value& v) { return Assign(p.code, kFields.String(v, "code")); }},
       {"name", [](Programme& p,
                   const json::value& v) { return Assign(p.name, kFields.String(v, "name")); }},
-      {"legal_basis",
-       [](Programme& p, const json::value& v) {
-         return Assign(p.legal_basis, kFields.String(v, "legal_basis"));
-       }},
-      {"level",
-       [](Programme& p, const json::value& v) {
-         return Assign(p.level, kFields.Enum<Level>(v, "level", ParseLevel));
-       }},
+      reg::StringField<&Programme::legal_basis>("legal_basis"),
+      reg::EnumField<&Programme::level, kLevelNames>("level"),
       {"period_from",
        [](Programme& p, const json::value& v) {
          return Assign(p.period_from, ReadRequiredDate(v, "period_from"));
@@ -196,39 +139,31 @@ Status ReadPercent(Report& r, const json::value& v) {
 
 const Readers<Report>& ReportReaders() {
   static const Readers<Report> readers = {
-      {"task",
-       [](Report& r, const json::value& v) { return Assign(r.task, kFields.String(v, "task")); }},
-      {"month",
-       [](Report& r, const json::value& v) { return Assign(r.month, kFields.String(v, "month")); }},
+      reg::StringField<&Report::task>("task"),
+      reg::StringField<&Report::month>("month"),
       {"percent", ReadPercent},
-      {"done",
-       [](Report& r, const json::value& v) { return Assign(r.done, kFields.String(v, "done")); }},
-      {"difficulties",
-       [](Report& r, const json::value& v) {
-         return Assign(r.difficulties, kFields.String(v, "difficulties"));
-       }},
-      {"proposals",
-       [](Report& r, const json::value& v) {
-         return Assign(r.proposals, kFields.String(v, "proposals"));
-       }},
+      reg::StringField<&Report::done>("done"),
+      reg::StringField<&Report::difficulties>("difficulties"),
+      reg::StringField<&Report::proposals>("proposals"),
   };
   return readers;
 }
+
+}  // namespace
+
+// Counts are written as JSON field by field, under their names.
+BOOST_DESCRIBE_STRUCT(Counts, (),
+                      (total, completed, completed_on_time, completed_late, in_progress,
+                       not_started, overdue, cancelled, completion_rate))
+
+namespace {
 
 json::value Rate(double r) {
   return json::value(r);
 }
 
 json::object CountsJson(const Counts& c) {
-  return {{"total", c.total},
-          {"completed", c.completed},
-          {"completed_on_time", c.completed_on_time},
-          {"completed_late", c.completed_late},
-          {"in_progress", c.in_progress},
-          {"not_started", c.not_started},
-          {"overdue", c.overdue},
-          {"cancelled", c.cancelled},
-          {"completion_rate", Rate(c.completion_rate)}};
+  return json::value_from(c).as_object();
 }
 
 json::object GroupJson(const Group& g) {
@@ -265,42 +200,11 @@ json::object RankJson(const UnitRank& r) {
 
 }  // namespace
 
-std::string_view LevelName(Level l) {
-  return kLevelNames[static_cast<size_t>(l)];
-}
-std::optional<Level> ParseLevel(std::string_view s) {
-  return ParseName<Level>(kLevelNames, s);
-}
-std::string_view ItemKindName(ItemKind k) {
-  return kKindNames[static_cast<size_t>(k)];
-}
-std::optional<ItemKind> ParseItemKind(std::string_view s) {
-  return ParseName<ItemKind>(kKindNames, s);
-}
-std::string_view StateName(State s) {
-  return kStateNames[static_cast<size_t>(s)];
-}
-std::optional<State> ParseState(std::string_view s) {
-  return ParseName<State>(kStateNames, s);
-}
-std::string_view RecurrenceName(Recurrence r) {
-  return kRecurrenceNames[static_cast<size_t>(r)];
-}
-std::optional<Recurrence> ParseRecurrence(std::string_view s) {
-  return ParseName<Recurrence>(kRecurrenceNames, s);
-}
-std::string_view DerivedName(Derived d) {
-  return kDerivedNames[static_cast<size_t>(d)];
-}
-std::string_view TimelinessName(Timeliness t) {
-  return kTimelinessNames[static_cast<size_t>(t)];
-}
-
 json::object ToJson(const Programme& p) {
   return {{"code", p.code},
           {"name", p.name},
           {"legal_basis", p.legal_basis},
-          {"level", LevelName(p.level)},
+          {"level", kLevelNames.Name(p.level)},
           {"period_from", p.period_from.ToString()},
           {"period_to", p.period_to.ToString()}};
 }
@@ -311,11 +215,11 @@ Result<Programme> ProgrammeFromJson(const json::value& v) {
 
 json::object ToJson(const Item& i) {
   json::object o;
-  o["kind"] = ItemKindName(i.kind);
+  o["kind"] = kItemKindNames.Name(i.kind);
   o["code"] = i.code;
   o["programme"] = i.programme;
   o["parent"] = i.parent;
-  o["level"] = LevelName(i.level);
+  o["level"] = kLevelNames.Name(i.level);
   o["title"] = i.title;
   o["sector"] = i.sector;
   o["lead_unit"] = i.lead_unit;
@@ -323,13 +227,13 @@ json::object ToJson(const Item& i) {
   o["leader"] = json::object{{"name", i.leader.name}, {"position", i.leader.position}};
   o["assigned_at"] = OptDate(i.assigned_at);
   o["deadline"] = OptDate(i.deadline);
-  o["recurrence"] = RecurrenceName(i.recurrence);
+  o["recurrence"] = kRecurrenceNames.Name(i.recurrence);
   o["expected_product"] = i.expected_product;
   o["baseline"] = OptNumber(i.baseline);
   o["target_value"] = OptNumber(i.target_value);
   o["measure_unit"] = i.measure_unit;
   o["indicator"] = i.indicator;
-  o["state"] = StateName(i.state);
+  o["state"] = kStateNames.Name(i.state);
   o["completed_at"] = OptDate(i.completed_at);
   return o;
 }
@@ -343,7 +247,7 @@ json::object ToJson(const ItemRecord& r) {
   o["version"] = r.version;
   o["effective"] = r.effective.ToString();
   o["adjusted"] = r.adjusted;
-  o["status"] = DerivedName(r.status);
+  o["status"] = kDerivedNames.Name(r.status);
   o["percent"] = r.percent ? json::value(*r.percent) : json::value(nullptr);
   if (!r.history.empty()) {
     json::array history;
@@ -386,7 +290,7 @@ json::object ToJson(const Obligation& o) {
           {"unit", o.unit},
           {"month", o.month},
           {"due", o.due.ToString()},
-          {"timeliness", TimelinessName(o.timeliness)},
+          {"timeliness", kTimelinessNames.Name(o.timeliness)},
           {"report", o.report ? json::value(ToJson(*o.report)) : json::value(nullptr)}};
 }
 
@@ -476,13 +380,13 @@ store::TrackerWrite MakeWrite(const Item& item, const Current* current, Date eff
       reg::MakeVersion(current ? &before : nullptr, ToJson(item), current ? current->version : 0);
   store::TrackerWrite w;
   w.item.code = item.code;
-  w.item.kind = ItemKindName(item.kind);
+  w.item.kind = kItemKindNames.Name(item.kind);
   w.item.programme = item.programme;
   w.item.parent = item.parent;
-  w.item.level = LevelName(item.level);
+  w.item.level = kLevelNames.Name(item.level);
   w.item.lead_unit = item.lead_unit;
   w.item.sector = item.sector;
-  w.item.state = StateName(item.state);
+  w.item.state = kStateNames.Name(item.state);
   if (item.deadline) w.item.deadline = item.deadline->ToString();
   w.item.search = text::Fold(item.code + " " + item.title + " " + item.sector);
   w.item.version = v.number;

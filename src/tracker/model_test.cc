@@ -14,19 +14,19 @@ using Model = TrackerTest;
 
 TEST(Names, ParseWhatTheyWrite) {
   for (Level l : {Level::kCentral, Level::kProvince, Level::kUnit}) {
-    EXPECT_EQ(ParseLevel(LevelName(l)), l);
+    EXPECT_EQ(kLevelNames.Parse(kLevelNames.Name(l)), l);
   }
   for (State s : {State::kNotStarted, State::kInProgress, State::kCompleted, State::kCancelled}) {
-    EXPECT_EQ(ParseState(StateName(s)), s);
+    EXPECT_EQ(kStateNames.Parse(kStateNames.Name(s)), s);
   }
   for (Recurrence r :
        {Recurrence::kNone, Recurrence::kMonthly, Recurrence::kQuarterly, Recurrence::kYearly}) {
-    EXPECT_EQ(ParseRecurrence(RecurrenceName(r)), r);
+    EXPECT_EQ(kRecurrenceNames.Parse(kRecurrenceNames.Name(r)), r);
   }
-  EXPECT_EQ(ParseItemKind("target"), ItemKind::kTarget);
-  EXPECT_EQ(ParseItemKind("Task"), std::nullopt);
-  EXPECT_EQ(DerivedName(Derived::kCompletedLate), "completed_late");
-  EXPECT_EQ(TimelinessName(Timeliness::kNotDue), "not_due");
+  EXPECT_EQ(kItemKindNames.Parse("target"), ItemKind::kTarget);
+  EXPECT_EQ(kItemKindNames.Parse("Task"), std::nullopt);
+  EXPECT_EQ(kDerivedNames.Name(Derived::kCompletedLate), "completed_late");
+  EXPECT_EQ(kTimelinessNames.Name(Timeliness::kNotDue), "not_due");
 }
 
 TEST_F(Model, ItemsRoundTrip) {

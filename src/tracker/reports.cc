@@ -170,10 +170,11 @@ Result<Report> Tracker::SubmitReport(const Report& report, const std::string& ac
   auto closed = internal::ClosedOn(impl_->store, *cur);
   if (!closed) return Fail(closed.error());
   if (*closed && **closed < *month_start) {
-    return Fail(Error::Invalid("tracker.closed", "month: '" + report.task + "' was " +
-                                                     std::string(StateName(cur->item.state)) +
-                                                     " on " + (*closed)->ToString() + ", before " +
-                                                     report.month + ": it owes no more reports"));
+    return Fail(
+        Error::Invalid("tracker.closed", "month: '" + report.task + "' was " +
+                                             std::string(kStateNames.Name(cur->item.state)) +
+                                             " on " + (*closed)->ToString() + ", before " +
+                                             report.month + ": it owes no more reports"));
   }
   auto existing =
       internal::LoadReports(impl_->store, {.code = report.task, .month = report.month}, {});

@@ -143,7 +143,7 @@ TEST_F(Reports, AFullReportCompletesTheTask) {
   std::vector<std::string> a_months;
   for (const auto& o : *owed) {
     if (o.task == "A")
-      a_months.push_back(o.month + ":" + std::string(TimelinessName(o.timeliness)));
+      a_months.push_back(o.month + ":" + std::string(kTimelinessNames.Name(o.timeliness)));
   }
   EXPECT_EQ(a_months, (std::vector<std::string>{"2025-09:missing", "2025-10:on_time"}));
 }

@@ -8,15 +8,15 @@ namespace {
 // A check's finding: the rule broken, or nothing.
 using Finding = std::optional<Problem>;
 
+// How the kind, code and date rules every register checks are worded here.
+constexpr reg::StepRules kStep{"a target stays a target and a task a task: add a new item instead",
+                               "an item's code never changes", "effective"};
+
 // Longest assignment chain followed when looking for cycles.
 constexpr int kMaxChain = 1000;
 
 Finding CheckIdentity(const Item& i) {
-  if (i.code.empty()) return kCodes.Missing("code", "for every item");
-  if (!reg::ValidCode(i.code)) {
-    return kCodes.Invalid("code",
-                          "use up to 64 letters, digits, '.', '-' or '_' (e.g. NQ57-NV-012)");
-  }
+  if (auto p = reg::CheckCode(kCodes, i.code, "item", "NQ57-NV-012")) return p;
   if (i.programme.empty()) return kCodes.Missing("programme", "for every item (a programme code)");
   if (i.title.empty()) return kCodes.Missing("title", "for every item");
   if (i.lead_unit.empty())
@@ -44,23 +44,14 @@ bool Allowed(State from, State to) {
 }
 
 std::string StateChange(State from, State to) {
-  return std::string(StateName(from)) + " to " + std::string(StateName(to));
+  return std::string(kStateNames.Name(from)) + " to " + std::string(kStateNames.Name(to));
 }
 
 Finding CheckTransition(const Item& next, const Edit& edit) {
   if (!edit.current) return std::nullopt;
   const Item& prev = edit.current->item;
-  if (prev.kind != next.kind) {
-    return MakeProblem("tracker.invalid_transition", "kind",
-                       "a target stays a target and a task a task: add a new item instead");
-  }
-  if (prev.code != next.code) {
-    return MakeProblem("tracker.invalid_transition", "code", "an item's code never changes");
-  }
-  if (edit.effective < edit.current->effective) {
-    return MakeProblem(
-        "tracker.invalid_date", "effective",
-        "must not be before the current version's (" + edit.current->effective.ToString() + ")");
+  if (auto p = reg::CheckStep(kCodes, kStep, prev, edit.current->effective, next, edit.effective)) {
+    return p;
   }
   if (!Allowed(prev.state, next.state)) {
     return MakeProblem(

@@ -200,7 +200,7 @@ Result<Summary> Tracker::SummaryAsOf(Date as_of) {
   s.as_of = as_of;
   std::map<std::string, Group> by_programme, by_unit, by_sector, by_status, by_month;
   for (Level l : {Level::kCentral, Level::kProvince, Level::kUnit}) {
-    GroupFor(s.by_level, std::string(LevelName(l)));
+    GroupFor(s.by_level, std::string(kLevelNames.Name(l)));
   }
   for (const auto& p : *programmes) GroupFor(by_programme, p.code, p.name);
   std::map<std::string, UnitRank> ranks;
@@ -210,11 +210,11 @@ Result<Summary> Tracker::SummaryAsOf(Date as_of) {
     const ItemRecord r =
         internal::MakeRecord(c, as_of, internal::LatestPercent(snapshot->reports, c.item.code));
     const Item& i = r.item;
-    Add(GroupFor(s.by_level, std::string(LevelName(i.level))), r);
+    Add(GroupFor(s.by_level, std::string(kLevelNames.Name(i.level))), r);
     Add(GroupFor(by_programme, i.programme), r);
     Add(GroupFor(by_unit, i.lead_unit, UnitName(*registry, i.lead_unit, as_of)), r);
     Add(GroupFor(by_sector, i.sector, i.sector), r);
-    Add(GroupFor(by_status, std::string(DerivedName(r.status))), r);
+    Add(GroupFor(by_status, std::string(kDerivedNames.Name(r.status))), r);
     if (i.deadline) Add(GroupFor(by_month, internal::MonthOf(*i.deadline)), r);
     if (r.status == Derived::kOverdue) s.overdue.push_back(r);
     const bool open = r.status == Derived::kNotStarted || r.status == Derived::kInProgress;
@@ -238,9 +238,9 @@ Result<Summary> Tracker::SummaryAsOf(Date as_of) {
   }
   // Every status is listed, in the order of Derived, even when nothing has it.
   for (Derived d : kAllStatuses) {
-    auto it = by_status.find(std::string(DerivedName(d)));
+    auto it = by_status.find(std::string(kDerivedNames.Name(d)));
     Group g = it != by_status.end() ? std::move(it->second) : Group{};
-    g.key = DerivedName(d);
+    g.key = kDerivedNames.Name(d);
     Finish(g);
     s.by_status.push_back(std::move(g));
   }

@@ -240,17 +240,17 @@ Column NumberColumn(std::string_view name) {
 const std::vector<Column>& ColumnDefs() {
   static const std::vector<Column> columns = {
       // A blank kind is kept, or guessed for a new row.
-      {"kind", [](const Item& i) { return std::string(ItemKindName(i.kind)); },
+      {"kind", [](const Item& i) { return std::string(kItemKindNames.Name(i.kind)); },
        [](Item& i, const std::string& c) {
-         return cells::ParseEnum(c, i.kind, ParseItemKind, KindSpellings());
+         return cells::ParseEnum(c, i.kind, reg::ParseWith<kItemKindNames>, KindSpellings());
        },
        false, false, false, true},
       reg::TextColumn<&Item::code>("code"),
       reg::TextColumn<&Item::programme>("programme"),
       reg::TextColumn<&Item::parent>("parent"),
-      {"level", [](const Item& i) { return std::string(LevelName(i.level)); },
+      {"level", [](const Item& i) { return std::string(kLevelNames.Name(i.level)); },
        [](Item& i, const std::string& c) {
-         return cells::ParseEnum(c, i.level, ParseLevel, LevelSpellings());
+         return cells::ParseEnum(c, i.level, reg::ParseWith<kLevelNames>, LevelSpellings());
        }},
       reg::TextColumn<&Item::title>("title"),
       reg::TextColumn<&Item::sector>("sector"),
@@ -265,22 +265,23 @@ const std::vector<Column>& ColumnDefs() {
       reg::DateColumn<&Item::assigned_at>("assigned_at"),
       {"deadline", [](const Item& i) { return FormatDate(i.deadline); }, ParseDeadlineCell, true,
        false, true},
-      {"recurrence", [](const Item& i) { return std::string(RecurrenceName(i.recurrence)); },
+      {"recurrence", [](const Item& i) { return std::string(kRecurrenceNames.Name(i.recurrence)); },
        [](Item& i, const std::string& c) -> CellError {
          if (c.empty()) {
            i.recurrence = Recurrence::kNone;
            return std::nullopt;
          }
-         return cells::ParseEnum(c, i.recurrence, ParseRecurrence, RecurrenceSpellings());
+         return cells::ParseEnum(c, i.recurrence, reg::ParseWith<kRecurrenceNames>,
+                                 RecurrenceSpellings());
        }},
       reg::TextColumn<&Item::expected_product>("expected_product"),
       NumberColumn<&Item::baseline>("baseline"),
       NumberColumn<&Item::target_value>("target_value"),
       reg::TextColumn<&Item::measure_unit>("measure_unit"),
       reg::TextColumn<&Item::indicator>("indicator"),
-      {"state", [](const Item& i) { return std::string(StateName(i.state)); },
+      {"state", [](const Item& i) { return std::string(kStateNames.Name(i.state)); },
        [](Item& i, const std::string& c) {
-         return cells::ParseEnum(c, i.state, ParseState, StateSpellings());
+         return cells::ParseEnum(c, i.state, reg::ParseWith<kStateNames>, StateSpellings());
        }},
       reg::DateColumn<&Item::completed_at>("completed_at"),
   };

@@ -31,23 +31,21 @@ namespace pdh::tracker {
 // Who assigned an item: the Party centre / Government to the province (trung ương giao tỉnh), the
 // provincial People's Committee to its units (tỉnh giao), or a unit to its own units (đơn vị giao).
 enum class Level { kCentral, kProvince, kUnit };
-std::string_view LevelName(Level l);  // "central" | "province" | "unit"
-std::optional<Level> ParseLevel(std::string_view s);
+inline constexpr reg::EnumNames<Level, 3> kLevelNames{{"central", "province", "unit"}};
 
 enum class ItemKind { kTarget, kTask };
-std::string_view ItemKindName(ItemKind k);  // "target" | "task"
-std::optional<ItemKind> ParseItemKind(std::string_view s);
+inline constexpr reg::EnumNames<ItemKind, 2> kItemKindNames{{"target", "task"}};
 
 // The state people record. kInProgress/kCompleted/kCancelled are set by edits (or a report of
 // 100%); overdue, on time and late are derived (see Derived), never stored.
 enum class State { kNotStarted, kInProgress, kCompleted, kCancelled };
-std::string_view StateName(State s);  // "not_started" | "in_progress" | "completed" | "cancelled"
-std::optional<State> ParseState(std::string_view s);
+inline constexpr reg::EnumNames<State, 4> kStateNames{
+    {"not_started", "in_progress", "completed", "cancelled"}};
 
 // Recurring tasks (thường xuyên) have no single deadline: each period must be reported.
 enum class Recurrence { kNone, kMonthly, kQuarterly, kYearly };
-std::string_view RecurrenceName(Recurrence r);  // "" | "monthly" | "quarterly" | "yearly"
-std::optional<Recurrence> ParseRecurrence(std::string_view s);
+inline constexpr reg::EnumNames<Recurrence, 4> kRecurrenceNames{
+    {"", "monthly", "quarterly", "yearly"}};
 
 struct Programme {
   std::string code;  // "NQ57", "DA-CDS-2025-2030"; letters, digits, '.', '-', '_'; <= 64
@@ -138,8 +136,8 @@ enum class Derived {
   kCompletedLate,
   kCancelled,
 };
-std::string_view DerivedName(Derived d);  // "not_started", "in_progress", "overdue",
-                                          // "completed_on_time", "completed_late", "cancelled"
+inline constexpr reg::EnumNames<Derived, 6> kDerivedNames{
+    {"not_started", "in_progress", "overdue", "completed_on_time", "completed_late", "cancelled"}};
 
 struct ItemRecord {
   Item item;
@@ -177,7 +175,8 @@ struct Report {
 };
 
 enum class Timeliness { kOnTime, kLate, kMissing, kNotDue };
-std::string_view TimelinessName(Timeliness t);  // "on_time" | "late" | "missing" | "not_due"
+inline constexpr reg::EnumNames<Timeliness, 4> kTimelinessNames{
+    {"on_time", "late", "missing", "not_due"}};
 
 // A report owed, with its timeliness as of a date.
 struct Obligation {

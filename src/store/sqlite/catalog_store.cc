@@ -11,6 +11,7 @@
 #include "store/catalog.h"
 #include "store/sqlite/connections.h"
 #include "store/sqlite/db.h"
+#include "store/sqlite/versioned.h"
 
 namespace pdh::store::sqlite {
 namespace {
@@ -26,6 +27,7 @@ CatalogEntryRow ReadEntry(const Statement& st) {
 constexpr std::string_view kVersionSelect =
     "SELECT e.code, v.number, v.effective_date, v.recorded_at, v.actor, v.reason, v.snapshot, "
     "v.changes FROM catalog_version v JOIN catalog_entry e ON e.id = v.entry_id ";
+constexpr VersionTable kVersions{kVersionSelect, "e.code", "catalog_version", "entry_id"};
 
 CatalogVersionRow ReadVersion(const Statement& st) {
   return {st.Text(0), st.Int(1),  st.Text(2), st.Text(3),
@@ -46,21 +48,8 @@ Error NotFound(const std::string& code) {
   return Error::NotFound("catalog.not_found", "no catalog entry with code '" + code + "'");
 }
 
-// The entry's row id when its current version is `number` - 1.
-Result<int64_t> CurrentId(Db& db, const std::string& code, int64_t number) {
-  auto st = db.Prepare("SELECT id, version FROM catalog_entry WHERE code = ?1");
-  if (!st) return Fail(st.error());
-  st->Bind(1, std::string_view(code));
-  auto row = st->Step();
-  if (!row) return Fail(row.error());
-  if (!*row) return Fail(NotFound(code));
-  if (st->Int(1) != number - 1) {
-    return Fail(Error::Conflict("catalog.version_conflict",
-                                "entry '" + code + "' was changed meanwhile (now version " +
-                                    std::to_string(st->Int(1)) + "): reload it and edit again"));
-  }
-  return st->Int(0);
-}
+constexpr RecordTable kEntries{"catalog_entry", kEntryColumns,     "catalog",
+                               "entry",         "a catalog entry", NotFound};
 
 void BindEntry(Statement& st, const CatalogEntryRow& e) {
   st.Bind(1, e.code).Bind(2, e.kind).Bind(3, e.status).Bind(4, e.sector).Bind(5, e.owner);
@@ -69,37 +58,28 @@ void BindEntry(Statement& st, const CatalogEntryRow& e) {
 }
 
 Result<int64_t> InsertEntry(Db& db, const CatalogEntryRow& e) {
-  auto st = db.Prepare("INSERT INTO catalog_entry (" + std::string(kEntryColumns) +
-                       ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");
-  if (!st) return Fail(st.error());
-  BindEntry(*st, e);
-  if (auto r = st->Run(); !r) {
-    if (r.error().code != "store.duplicate") return Fail(r.error());
-    return Fail(Error::Conflict("catalog.duplicate_code",
-                                "a catalog entry with code '" + e.code +
-                                    "' already exists: choose another code or update it"));
-  }
-  return sqlite3_last_insert_rowid(db.raw());
+  return InsertRecord(db, kEntries, e.code, [&](Statement& st) { BindEntry(st, e); });
 }
 
 Status UpdateEntry(Db& db, int64_t id, const CatalogEntryRow& e) {
-  auto st = db.Prepare(
-      "UPDATE catalog_entry SET code=?1, kind=?2, status=?3, sector=?4, owner=?5, search=?6, "
-      "tags=?7, version=?8, effective_date=?9, snapshot=?10 WHERE id=?11");
-  if (!st) return Fail(st.error());
-  BindEntry(*st, e);
-  st->Bind(11, id);
-  return st->Run();
+  return Execute(db,
+                 "UPDATE catalog_entry SET code=?1, kind=?2, status=?3, sector=?4, owner=?5, "
+                 "search=?6, tags=?7, version=?8, effective_date=?9, snapshot=?10 WHERE id=?11",
+                 [&](Statement& st) {
+                   BindEntry(st, e);
+                   st.Bind(11, id);
+                 });
 }
 
 Status InsertVersion(Db& db, int64_t id, const CatalogVersionRow& v) {
-  auto st = db.Prepare(
-      "INSERT INTO catalog_version (entry_id, number, effective_date, recorded_at, actor, "
-      "reason, snapshot, changes) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)");
-  if (!st) return Fail(st.error());
-  st->Bind(1, id).Bind(2, v.number).Bind(3, v.effective_date).Bind(4, v.recorded_at);
-  st->Bind(5, v.actor).Bind(6, v.reason).Bind(7, v.snapshot).Bind(8, v.changes);
-  return st->Run();
+  return Execute(db,
+                 "INSERT INTO catalog_version (entry_id, number, effective_date, recorded_at, "
+                 "actor, reason, snapshot, changes) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+                 [&](Statement& st) {
+                   st.Bind(1, id).Bind(2, v.number).Bind(3, v.effective_date);
+                   st.Bind(4, v.recorded_at).Bind(5, v.actor).Bind(6, v.reason);
+                   st.Bind(7, v.snapshot).Bind(8, v.changes);
+                 });
 }
 
 Status ReplaceLinks(Db& db, int64_t id, const std::vector<CatalogLinkRow>& links) {
@@ -148,10 +128,7 @@ class SqliteCatalogStore final : public CatalogStore {
   Result<std::optional<CatalogEntryRow>> Find(const std::string& code) override {
     Sql sql{"SELECT " + std::string(kEntryColumns) + " FROM catalog_entry", {}};
     sql.Where("code = ?", code);
-    auto rows = ReadAll<CatalogEntryRow>(readers_, sql, ReadEntry);
-    if (!rows) return Fail(rows.error());
-    if (rows->empty()) return std::optional<CatalogEntryRow>();
-    return std::optional<CatalogEntryRow>(std::move(rows->front()));
+    return ReadFirst<CatalogEntryRow>(readers_, sql, ReadEntry);
   }
 
   Result<std::vector<CatalogEntryRow>> Query(const CatalogQuery& q) override {
@@ -178,21 +155,11 @@ class SqliteCatalogStore final : public CatalogStore {
   }
 
   Result<std::vector<CatalogVersionRow>> Versions(const std::string& code) override {
-    Sql sql{std::string(kVersionSelect), {}};
-    sql.Where("e.code = ?", code);
-    sql.text += " ORDER BY v.number";
-    return ReadAll<CatalogVersionRow>(readers_, sql, ReadVersion);
+    return ReadAll<CatalogVersionRow>(readers_, VersionsOf(kVersions, code), ReadVersion);
   }
 
   Result<std::vector<CatalogVersionRow>> AsOf(const std::string& as_of) override {
-    // Effective dates never go back from one version to the next, so the latest version
-    // effective by `as_of` is the one with the greatest number.
-    Sql sql{std::string(kVersionSelect) +
-                "JOIN (SELECT entry_id, max(number) AS n FROM catalog_version "
-                "WHERE effective_date <= ?1 GROUP BY entry_id) m "
-                "ON m.entry_id = v.entry_id AND m.n = v.number ORDER BY e.code",
-            {as_of}};
-    return ReadAll<CatalogVersionRow>(readers_, sql, ReadVersion);
+    return ReadAll<CatalogVersionRow>(readers_, VersionsAsOf(kVersions, as_of), ReadVersion);
   }
 
   Result<std::vector<CatalogLinkRow>> LinksTo(const std::string& code) override {
@@ -209,14 +176,10 @@ class SqliteCatalogStore final : public CatalogStore {
 
  private:
   static Result<int64_t> WriteOne(Db& db, const CatalogWrite& w) {
-    Result<int64_t> id = w.version.number == 1 ? InsertEntry(db, w.entry)
-                                               : CurrentId(db, w.entry.code, w.version.number);
-    if (!id) return id;
-    if (w.version.number > 1) {
-      if (auto s = UpdateEntry(db, *id, w.entry); !s) return Fail(s.error());
-    }
-    if (auto s = InsertVersion(db, *id, w.version); !s) return Fail(s.error());
-    return id;
+    return WriteVersion(
+        db, kEntries, w.entry.code, w.version.number, [&] { return InsertEntry(db, w.entry); },
+        [&](int64_t id) { return UpdateEntry(db, id, w.entry); },
+        [&](int64_t id) { return InsertVersion(db, id, w.version); });
   }
 
   Writer& writer_;

@@ -9,6 +9,7 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -203,6 +204,15 @@ class ReadPool {
   std::vector<Db> idle_;
 };
 
+// Prepares `sql`, lets `bind` set its parameters, and runs it to completion.
+template <class BindFn>
+Status Execute(Db& db, std::string_view sql, BindFn bind) {
+  auto st = db.Prepare(sql);
+  if (!st) return Fail(st.error());
+  bind(*st);
+  return st->Run();
+}
+
 // Runs `sql` on a pooled read connection with `args` bound as text (1-based), handing each row
 // to `row(statement, out)`.
 template <class Out, class RowFn, class... Args>
@@ -256,6 +266,15 @@ Result<std::vector<Row>> ReadAll(ReadPool& pool, const Sql& sql, ReadFn read) {
     if (!*r) return out;
     out.push_back(read(*st));
   }
+}
+
+// The first row `sql` reads, if any.
+template <class Row, class ReadFn>
+Result<std::optional<Row>> ReadFirst(ReadPool& pool, const Sql& sql, ReadFn read) {
+  auto rows = ReadAll<Row>(pool, sql, read);
+  if (!rows) return Fail(rows.error());
+  if (rows->empty()) return std::optional<Row>();
+  return std::optional<Row>(std::move(rows->front()));
 }
 
 // Repositories over the same connections, one file each.

@@ -33,15 +33,6 @@ std::vector<std::string> SplitList(const std::string& text) {
   return out;
 }
 
-// Prepares `sql`, lets `bind` set its parameters, and runs it to completion.
-template <class BindFn>
-Status Execute(Db& db, std::string_view sql, BindFn bind) {
-  auto st = db.Prepare(sql);
-  if (!st) return Fail(st.error());
-  bind(*st);
-  return st->Run();
-}
-
 // The error of a write, with a UNIQUE violation renamed to what the caller understands.
 Status RenameDuplicate(Status s, Error duplicate) {
   if (!s && s.error().code == "store.duplicate") return Fail(std::move(duplicate));

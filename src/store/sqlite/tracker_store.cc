@@ -11,6 +11,7 @@
 
 #include "store/sqlite/connections.h"
 #include "store/sqlite/db.h"
+#include "store/sqlite/versioned.h"
 #include "store/tracker.h"
 
 namespace pdh::store::sqlite {
@@ -24,6 +25,7 @@ constexpr std::string_view kVersionSelect =
     "v.number), "
     "(SELECT w.effective_date FROM tracker_version w WHERE w.item_id = v.item_id AND w.number = 1) "
     "FROM tracker_version v JOIN tracker_item i ON i.id = v.item_id ";
+constexpr VersionTable kVersions{kVersionSelect, "i.code", "tracker_version", "item_id"};
 
 TrackerVersionRow ReadVersion(const Statement& st) {
   TrackerVersionRow v;
@@ -102,25 +104,12 @@ Result<bool> ProgrammeExists(Db& db, const std::string& code) {
   return st->Step();
 }
 
-// The item's row id when its current version is `number` - 1.
-Result<int64_t> CurrentId(Db& db, const std::string& code, int64_t number) {
-  auto st = db.Prepare("SELECT id, version FROM tracker_item WHERE code = ?1");
-  if (!st) return Fail(st.error());
-  st->Bind(1, std::string_view(code));
-  auto row = st->Step();
-  if (!row) return Fail(row.error());
-  if (!*row) return Fail(NotFound(code));
-  if (st->Int(1) != number - 1) {
-    return Fail(Error::Conflict("tracker.version_conflict",
-                                "item '" + code + "' was changed meanwhile (now version " +
-                                    std::to_string(st->Int(1)) + "): reload it and edit again"));
-  }
-  return st->Int(0);
-}
-
 constexpr std::string_view kItemColumns =
     "code, kind, programme, parent, level, lead_unit, sector, state, deadline, search, version, "
     "effective_date, snapshot";
+
+constexpr RecordTable kItems{"tracker_item", kItemColumns,    "tracker",
+                             "item",         "code: an item", NotFound};
 
 void BindItem(Statement& st, const TrackerItemRow& r) {
   st.Bind(1, r.code).Bind(2, r.kind).Bind(3, r.programme).Bind(4, r.parent).Bind(5, r.level);
@@ -135,17 +124,7 @@ Result<int64_t> InsertItem(Db& db, const TrackerItemRow& r) {
     return Fail(Error::Invalid("tracker.unknown_programme",
                                "programme: no programme with code '" + r.programme + "'"));
   }
-  auto st = db.Prepare("INSERT INTO tracker_item (" + std::string(kItemColumns) +
-                       ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)");
-  if (!st) return Fail(st.error());
-  BindItem(*st, r);
-  if (auto s = st->Run(); !s) {
-    if (s.error().code != "store.duplicate") return Fail(s.error());
-    return Fail(Error::Conflict("tracker.duplicate_code",
-                                "code: an item with code '" + r.code +
-                                    "' already exists: choose another code or update it"));
-  }
-  return sqlite3_last_insert_rowid(db.raw());
+  return InsertRecord(db, kItems, r.code, [&](Statement& st) { BindItem(st, r); });
 }
 
 Status UpdateItem(Db& db, int64_t id, const TrackerItemRow& r) {
@@ -155,35 +134,37 @@ Status UpdateItem(Db& db, int64_t id, const TrackerItemRow& r) {
     return Fail(Error::Invalid("tracker.unknown_programme",
                                "programme: no programme with code '" + r.programme + "'"));
   }
-  auto st = db.Prepare(
-      "UPDATE tracker_item SET code=?1, kind=?2, programme=?3, parent=?4, level=?5, "
-      "lead_unit=?6, sector=?7, state=?8, deadline=?9, search=?10, version=?11, "
-      "effective_date=?12, snapshot=?13 WHERE id=?14");
-  if (!st) return Fail(st.error());
-  BindItem(*st, r);
-  st->Bind(14, id);
-  return st->Run();
+  return Execute(db,
+                 "UPDATE tracker_item SET code=?1, kind=?2, programme=?3, parent=?4, level=?5, "
+                 "lead_unit=?6, sector=?7, state=?8, deadline=?9, search=?10, version=?11, "
+                 "effective_date=?12, snapshot=?13 WHERE id=?14",
+                 [&](Statement& st) {
+                   BindItem(st, r);
+                   st.Bind(14, id);
+                 });
 }
 
 Status InsertVersion(Db& db, int64_t id, const TrackerVersionRow& v) {
-  auto st = db.Prepare(
-      "INSERT INTO tracker_version (item_id, number, effective_date, recorded_at, actor, reason, "
-      "approval, adjusted, changes, snapshot) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");
-  if (!st) return Fail(st.error());
-  st->Bind(1, id).Bind(2, v.number).Bind(3, v.effective_date).Bind(4, v.recorded_at);
-  st->Bind(5, v.actor).Bind(6, v.reason).Bind(7, v.approval).Bind(8, int64_t{v.adjusted});
-  st->Bind(9, v.changes).Bind(10, v.snapshot);
-  return st->Run();
+  return Execute(
+      db,
+      "INSERT INTO tracker_version (item_id, number, effective_date, recorded_at, actor, "
+      "reason, approval, adjusted, changes, snapshot) "
+      "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+      [&](Statement& st) {
+        st.Bind(1, id).Bind(2, v.number).Bind(3, v.effective_date);
+        st.Bind(4, v.recorded_at).Bind(5, v.actor).Bind(6, v.reason);
+        st.Bind(7, v.approval).Bind(8, int64_t{v.adjusted});
+        st.Bind(9, v.changes).Bind(10, v.snapshot);
+      });
 }
 
 Status WriteOne(Db& db, const TrackerWrite& w) {
-  Result<int64_t> id =
-      w.version.number == 1 ? InsertItem(db, w.item) : CurrentId(db, w.item.code, w.version.number);
+  auto id = WriteVersion(
+      db, kItems, w.item.code, w.version.number, [&] { return InsertItem(db, w.item); },
+      [&](int64_t item) { return UpdateItem(db, item, w.item); },
+      [&](int64_t item) { return InsertVersion(db, item, w.version); });
   if (!id) return Fail(id.error());
-  if (w.version.number > 1) {
-    if (auto s = UpdateItem(db, *id, w.item); !s) return s;
-  }
-  return InsertVersion(db, *id, w.version);
+  return Ok();
 }
 
 Status WriteAll(Db& db, const std::vector<TrackerWrite>& writes) {
@@ -250,10 +231,7 @@ class SqliteTrackerStore final : public TrackerStore {
   Result<std::optional<TrackerItemRow>> Find(const std::string& code) override {
     Sql sql{std::string(kItemSelect), {}};
     sql.Where("i.code = ?", code);
-    auto rows = ReadAll<TrackerItemRow>(readers_, sql, ReadItem);
-    if (!rows) return Fail(rows.error());
-    if (rows->empty()) return std::optional<TrackerItemRow>();
-    return std::optional<TrackerItemRow>(std::move(rows->front()));
+    return ReadFirst<TrackerItemRow>(readers_, sql, ReadItem);
   }
 
   Result<std::vector<TrackerItemRow>> All() override {
@@ -262,21 +240,11 @@ class SqliteTrackerStore final : public TrackerStore {
   }
 
   Result<std::vector<TrackerVersionRow>> Versions(const std::string& code) override {
-    Sql sql{std::string(kVersionSelect), {}};
-    sql.Where("i.code = ?", code);
-    sql.text += " ORDER BY v.number";
-    return ReadAll<TrackerVersionRow>(readers_, sql, ReadVersion);
+    return ReadAll<TrackerVersionRow>(readers_, VersionsOf(kVersions, code), ReadVersion);
   }
 
   Result<std::vector<TrackerVersionRow>> AsOf(const std::string& as_of) override {
-    // Effective dates never go back from one version to the next, so the latest version
-    // effective by `as_of` is the one with the greatest number.
-    Sql sql{std::string(kVersionSelect) +
-                "JOIN (SELECT item_id, max(number) AS n FROM tracker_version "
-                "WHERE effective_date <= ?1 GROUP BY item_id) m "
-                "ON m.item_id = v.item_id AND m.n = v.number ORDER BY i.code",
-            {as_of}};
-    return ReadAll<TrackerVersionRow>(readers_, sql, ReadVersion);
+    return ReadAll<TrackerVersionRow>(readers_, VersionsAsOf(kVersions, as_of), ReadVersion);
   }
 
   Status SaveReport(const TrackerReportRow& report,
@@ -373,11 +341,8 @@ class SqliteTrackerStore final : public TrackerStore {
     const Sql sql{"SELECT " + std::string(kAttachmentColumns) +
                       ", a.data FROM tracker_attachment a WHERE a.id = " + std::to_string(id),
                   {}};
-    auto rows = ReadAll<Found>(
+    return ReadFirst<Found>(
         readers_, sql, [](const Statement& st) { return Found(ReadAttachment(st), st.Text(6)); });
-    if (!rows) return Fail(rows.error());
-    if (rows->empty()) return std::optional<Found>();
-    return std::optional<Found>(std::move(rows->front()));
   }
 
  private:
