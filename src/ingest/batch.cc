@@ -557,6 +557,13 @@ class LimitedRows final : public RowReader {
   const std::optional<Error>& error() const override { return error_ ? error_ : inner_->error(); }
   uint64_t bytes() const override { return inner_->bytes(); }
   bool xlsx() const override { return inner_->xlsx(); }
+  bool typed_number(size_t col) const override { return inner_->typed_number(col); }
+  // The second reading counts the cells afresh: the limits are per reading, as the first one
+  // already passed them.
+  bool Rewind() override {
+    cells_ = 0;
+    return !error_ && inner_->Rewind();
+  }
 
  private:
   std::unique_ptr<RowReader> inner_;

@@ -237,14 +237,87 @@ TEST(IndexApi, ARateWhoseNumeratorCountsOutsideItsDenominatorIsRefused) {
   EXPECT_NE(r.body.find("DVC_THANH_TOAN_TT.numerator"), std::string::npos) << r.body;
 }
 
+// A province set up through the CLI alone, in DIR: units, the dossiers dataset, the pack.
+std::string FreshProvince(const std::string& dir) {
+  const std::string on = " --db " + dir + "/pdh.db";
+  std::string out;
+  EXPECT_EQ(RunPdh("units import" + on, &out), 0) << out;
+  EXPECT_EQ(RunPdh("datasets create --template dossiers" + on, &out), 0) << out;
+  return on;
+}
+
+void WriteFile(const std::string& path, const std::string& text) {
+  FILE* f = std::fopen(path.c_str(), "w");
+  ASSERT_NE(f, nullptr) << path;
+  std::fputs(text.c_str(), f);
+  std::fclose(f);
+}
+
+// `pdh indicators dump`: "indicator,unit,period" -> value.
+std::map<std::string, double> Dump(const std::string& on) {
+  std::string out;
+  EXPECT_EQ(RunPdh("indicators dump" + on, &out), 0) << out;
+  std::map<std::string, double> values;
+  std::istringstream lines(out);
+  for (std::string line; std::getline(lines, line);) {
+    const size_t cut = line.rfind(',');
+    if (cut == std::string::npos || line.starts_with("indicator,")) continue;
+    values[line.substr(0, cut)] = std::stod(line.substr(cut + 1));
+  }
+  return values;
+}
+
+// October 2025 at one commune: two dossiers submitted online with a fee (one paid online), two
+// handed in at the counter with a fee and paid online, one without a fee. Each row: id, day,
+// channel, fee in đồng, paid online; as a commune's office writes them (Vietnamese headings,
+// labels, dates and amounts: "50.000") or as pdh writes them.
+struct OctoberDossier {
+  const char* id;
+  int day;
+  bool online;
+  const char* fee_vi;
+  const char* fee;
+  bool paid_online;
+};
+constexpr OctoberDossier kOctober[] = {{"HS1", 6, true, "50.000", "50000", true},
+                                       {"HS2", 7, true, "50.000", "50000", false},
+                                       {"HS3", 8, false, "50.000", "50000", true},
+                                       {"HS4", 9, false, "20.000", "20000", true},
+                                       {"HS5", 10, false, "0", "0", false}};
+
+std::string OfficeFile(const std::string& commune) {
+  std::string csv =
+      "Mã hồ sơ,Đơn vị tiếp nhận,Mã thủ tục,Thời điểm tiếp nhận,Kênh nộp,\"Phí, lệ phí (đồng)\","
+      "Thanh toán trực tuyến,Trạng thái\n";
+  for (const OctoberDossier& d : kOctober) {
+    char when[32];
+    std::snprintf(when, sizeof when, "%02d/10/2025 08:00", d.day);
+    csv += std::string(d.id) + "," + commune + ",1.001193," + when + "," +
+           (d.online ? "Trực tuyến" : "Trực tiếp") + "," + d.fee_vi + "," +
+           (d.paid_online ? "Có" : "Không") + ",Đã hoàn thành\n";
+  }
+  return csv;
+}
+
+std::string OwnFile(const std::string& commune) {
+  std::string csv =
+      "dossier_id,receiving_unit,procedure_code,received_at,channel,fee,paid_online,status\n";
+  for (const OctoberDossier& d : kOctober) {
+    char when[32];
+    std::snprintf(when, sizeof when, "2025-10-%02dT08:00:00", d.day);
+    csv += std::string(d.id) + "," + commune + ",1.001193," + when + "," +
+           (d.online ? "online" : "direct") + "," + d.fee + "," +
+           (d.paid_online ? "true" : "false") + ",completed\n";
+  }
+  return csv;
+}
+
 TEST(IndexApi, AFreshDatabaseSetUpByTheCliComputesRatesUpTo100) {
   const std::string commune = SomeCommune();
   ASSERT_FALSE(commune.empty());
-  const std::string db = Server().dir() + "/fresh/pdh.db";
-  const std::string on = " --db " + db;
+  const std::string dir = Server().dir() + "/fresh";
+  const std::string on = FreshProvince(dir);
   std::string out;
-  ASSERT_EQ(RunPdh("units import" + on, &out), 0) << out;
-  ASSERT_EQ(RunPdh("datasets create --template dossiers" + on, &out), 0) << out;
   ASSERT_EQ(RunPdh("indicators packs install public_services --json" + on, &out), 0) << out;
   auto done = json::parse(out).as_object();
   EXPECT_EQ(done["dataset"], "dossiers");
@@ -255,42 +328,34 @@ TEST(IndexApi, AFreshDatabaseSetUpByTheCliComputesRatesUpTo100) {
   EXPECT_EQ(json::parse(out).at("unchanged").as_array().size(), 21U) << out;
   // No feedback dataset yet: the pack says what to create.
   EXPECT_EQ(RunPdh("indicators packs install feedback_1022" + on, &out), 2);
-  // October 2025 at one commune, as a commune's system writes it: two dossiers submitted online
-  // with a fee (one paid online), two handed in at the counter with a fee and paid online, one
-  // without a fee.
-  const std::string file = Server().dir() + "/fresh/ho-so-10-2025.csv";
-  {
-    FILE* f = std::fopen(file.c_str(), "w");
-    ASSERT_NE(f, nullptr);
-    std::string csv =
-        "Mã hồ sơ,Đơn vị tiếp nhận,Mã thủ tục,Thời điểm tiếp nhận,Kênh nộp,\"Phí, lệ phí (đồng)\","
-        "Thanh toán trực tuyến,Trạng thái\n";
-    const char* rows[] = {
-        "HS1,2025-10-06 08:00,Trực tuyến,50000,Có", "HS2,2025-10-07 08:00,Trực tuyến,50000,Không",
-        "HS3,2025-10-08 08:00,Trực tiếp,50000,Có", "HS4,2025-10-09 08:00,Trực tiếp,20000,Có",
-        "HS5,2025-10-10 08:00,Trực tiếp,0,Không"};
-    for (const char* row : rows) {
-      std::string r(row);
-      const size_t comma = r.find(',');
-      csv +=
-          r.substr(0, comma) + "," + commune + ",1.001193" + r.substr(comma) + ",Đã hoàn thành\n";
-    }
-    std::fputs(csv.c_str(), f);
-    std::fclose(f);
-  }
+  const std::string file = dir + "/ho-so-10-2025.csv";
+  WriteFile(file, OfficeFile(commune));
   ASSERT_EQ(RunPdh("ingest dossiers " + file + " --no-progress" + on, &out), 0) << out;
-  ASSERT_EQ(RunPdh("indicators dump" + on, &out), 0) << out;
-  std::map<std::string, double> values;
-  std::istringstream lines(out);
-  for (std::string line; std::getline(lines, line);) {
-    const size_t cut = line.rfind(',');
-    if (cut == std::string::npos || line.starts_with("indicator,")) continue;
-    values[line.substr(0, cut)] = std::stod(line.substr(cut + 1));
-  }
+  auto values = Dump(on);
   for (const auto& [key, value] : values) EXPECT_LE(value, 100) << key;
   for (const std::string& unit : {commune, std::string("80")}) {
     EXPECT_EQ(values["DVC_THANH_TOAN_TT," + unit + ",2025-10"], 50) << unit;
     EXPECT_EQ(values["DVC_TRUC_TUYEN," + unit + ",2025-10"], 40) << unit;
+  }
+
+  // The same rows in pdh's own format, into a second province set up the same way: the same
+  // value of every indicator, and the fees stored in đồng in both.
+  const std::string own_dir = Server().dir() + "/fresh-own";
+  const std::string own_on = FreshProvince(own_dir);
+  ASSERT_EQ(RunPdh("indicators packs install public_services" + own_on, &out), 0) << out;
+  WriteFile(own_dir + "/dossiers.csv", OwnFile(commune));
+  ASSERT_EQ(RunPdh("ingest dossiers " + own_dir + "/dossiers.csv --no-progress" + own_on, &out), 0)
+      << out;
+  EXPECT_EQ(Dump(own_on), values);
+  for (const std::string& where : {on, own_on}) {
+    ASSERT_EQ(RunPdh("datasets records dossiers --json" + where, &out), 0) << out;
+    std::map<std::string, double> fees;
+    for (const auto& r : json::parse(out).at("items").as_array()) {
+      fees[std::string(r.at("dossier_id").as_string())] = r.at("fee").to_number<double>();
+    }
+    const std::map<std::string, double> expected{
+        {"HS1", 50000}, {"HS2", 50000}, {"HS3", 50000}, {"HS4", 20000}, {"HS5", 0}};
+    EXPECT_EQ(fees, expected) << where;
   }
 }
 
