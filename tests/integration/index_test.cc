@@ -350,7 +350,8 @@ TEST(IndexApi, AFreshDatabaseSetUpByTheCliComputesRatesUpTo100) {
   for (const std::string& where : {on, own_on}) {
     ASSERT_EQ(RunPdh("datasets records dossiers --json" + where, &out), 0) << out;
     std::map<std::string, double> fees;
-    for (const auto& r : json::parse(out).at("items").as_array()) {
+    const json::value records = json::parse(out);
+    for (const auto& r : records.at("items").as_array()) {
       fees[std::string(r.at("dossier_id").as_string())] = r.at("fee").to_number<double>();
     }
     const std::map<std::string, double> expected{

@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -98,6 +99,9 @@ PdhServer::PdhServer(const std::string& extra_args) {
   if (pipe(pipefd) != 0) throw std::runtime_error("pipe failed");
   pid_ = fork();
   if (pid_ == 0) {
+    // A suite that dies (a sanitizer report, a crash) takes its server with it: a server left
+    // behind would keep ctest waiting on the output it shares.
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
     dup2(pipefd[1], STDOUT_FILENO);
     close(pipefd[0]);
     close(pipefd[1]);
