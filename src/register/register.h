@@ -380,6 +380,41 @@ Column<detail::Owner<Field>> DateColumn(std::string_view name) {
           [](T& r, const std::string& cell) { return cells::ParseDate(cell, r.*Field); }, true};
 }
 
+// How an enum's values are spelled in Vietnamese sheets, by value as in EnumNames (numbered
+// from 0): up to 8 spellings a value, the rest left "".
+template <class E, size_t N>
+struct EnumSpellings {
+  using Value = E;
+  std::array<std::array<std::string_view, 8>, N> values;
+};
+
+// `Spelled`'s spellings by their FoldAlnum keys (see cells::ParseEnum), built once.
+template <const auto& Spelled>
+const auto& SpellingsOf() {
+  using E = typename std::remove_cvref_t<decltype(Spelled)>::Value;
+  static const cells::Spellings<E> folded = [] {
+    cells::Spellings<E> out;
+    for (size_t i = 0; i < Spelled.values.size(); ++i) {
+      for (std::string_view s : Spelled.values[i]) {
+        if (!s.empty()) out.emplace(text::FoldAlnum(s), static_cast<E>(i));
+      }
+    }
+    return out;
+  }();
+  return folded;
+}
+
+// An enum: its name in exports; in imports the name in any case, with spaces or underscores,
+// or one of its `Spelled` spellings.
+template <auto Field, const auto& Names, const auto& Spelled>
+Column<detail::Owner<Field>> EnumColumn(std::string_view name) {
+  using T = detail::Owner<Field>;
+  return {name, [](const T& r) { return std::string(Names.Name(r.*Field)); },
+          [](T& r, const std::string& cell) {
+            return cells::ParseEnum(cell, r.*Field, ParseWith<Names>, SpellingsOf<Spelled>());
+          }};
+}
+
 // A header as departments write it, for a column ("" for a column the import skips: the row
 // number, notes).
 struct HeaderSpelling {
