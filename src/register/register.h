@@ -19,6 +19,7 @@
 #include <optional>
 #include <ostream>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -233,17 +234,22 @@ struct MemberOf;
 template <class C, class F>
 struct MemberOf<F C::*> {
   using Class = C;
+  using Type = F;
 };
 template <auto Field>
 using Owner = typename MemberOf<decltype(Field)>::Class;
+template <auto Field>
+using MemberType = typename MemberOf<decltype(Field)>::Type;
 }  // namespace detail
 
 // How one JSON field is read into a record, by key: by a function of its own (`read`), or by
-// `read_as`, which reads a field of a usual kind with the module's FieldReader under the key.
+// `read_as`, which reads a field of a usual kind with the module's FieldReader under the key;
+// and how it is written (`write`, absent for a field only read).
 template <class T>
 struct FieldRead {
   std::string_view key;
   Status (*read)(T&, const boost::json::value&) = nullptr;
+  boost::json::value (*write)(const T&) = nullptr;
   Status (*read_as)(T&, const boost::json::value&, const json_util::FieldReader& fields,
                     const std::string& key) = nullptr;
 };
@@ -251,10 +257,11 @@ template <class T>
 using FieldReaders = std::vector<FieldRead<T>>;
 
 namespace detail {
-// A reader that assigns `read(fields, value, key)` to the record's `Field`.
-template <auto Field, auto Read>
+// A field that assigns `read(fields, value, key)` to the record's `Field` and writes it as
+// `write(value)`.
+template <auto Field, auto Read, auto Write>
 FieldRead<Owner<Field>> MemberField(std::string_view key) {
-  return {key, nullptr,
+  return {key, nullptr, [](const Owner<Field>& r) -> boost::json::value { return Write(r.*Field); },
           [](Owner<Field>& r, const boost::json::value& v, const json_util::FieldReader& fields,
              const std::string& k) {
             return json_util::Assign(r.*Field, std::invoke(Read, fields, v, k));
@@ -265,25 +272,43 @@ auto ReadEnum(const json_util::FieldReader& fields, const boost::json::value& v,
               const std::string& key) {
   return fields.Enum(v, key, ParseWith<Names>);
 }
+template <const auto& Names, class E>
+boost::json::value WriteEnum(const E& e) {
+  return boost::json::value(Names.Name(e));
+}
+inline boost::json::value WriteString(const std::string& s) {
+  return boost::json::value(s);
+}
+inline boost::json::value WriteStrings(const std::vector<std::string>& items) {
+  return json_util::Strings(items);
+}
 }  // namespace detail
 
-// Readers of the usual kinds of field, each naming the field in its error: a text (null reads
-// as ""), a list of texts, an optional ISO date, an enum by one of its `Names`.
+// Fields of the usual kinds, each naming the field in its read errors: a text (null reads as
+// ""), a list of texts, an optional ISO date (null when unset), an enum by one of its `Names`.
 template <auto Field>
 FieldRead<detail::Owner<Field>> StringField(std::string_view key) {
-  return detail::MemberField<Field, &json_util::FieldReader::String>(key);
+  return detail::MemberField<Field, &json_util::FieldReader::String, detail::WriteString>(key);
 }
 template <auto Field>
 FieldRead<detail::Owner<Field>> StringsField(std::string_view key) {
-  return detail::MemberField<Field, &json_util::FieldReader::Strings>(key);
+  return detail::MemberField<Field, &json_util::FieldReader::Strings, detail::WriteStrings>(key);
 }
 template <auto Field>
 FieldRead<detail::Owner<Field>> DateField(std::string_view key) {
-  return detail::MemberField<Field, &json_util::FieldReader::OptionalDate>(key);
+  return detail::MemberField<Field, &json_util::FieldReader::OptionalDate, json_util::OptDate>(key);
 }
 template <auto Field, const auto& Names>
 FieldRead<detail::Owner<Field>> EnumField(std::string_view key) {
-  return detail::MemberField<Field, detail::ReadEnum<Names>>(key);
+  return detail::MemberField<Field, detail::ReadEnum<Names>,
+                             detail::WriteEnum<Names, detail::MemberType<Field>>>(key);
+}
+// `field` written by `write` instead.
+template <class T>
+FieldRead<T> WrittenAs(FieldRead<T> field,
+                       std::type_identity_t<boost::json::value (*)(const T&)> write) {
+  field.write = write;
+  return field;
 }
 
 // Reads the fields of `o` into `out`, refusing unknown keys (`fields`' invalid_field).
@@ -299,6 +324,18 @@ Status ReadFields(const boost::json::object& o, const FieldReaders<T>& readers,
     if (!s) return Fail(s.error());
   }
   return Ok();
+}
+
+// The record as a JSON object: every field under its key, in the order of `fields`, each of
+// which must have a writer.
+template <class T>
+boost::json::object WriteFields(const FieldReaders<T>& fields, const T& record) {
+  boost::json::object o;
+  for (const auto& f : fields) {
+    if (!f.write) throw std::logic_error("no writer for field '" + std::string(f.key) + "'");
+    o[f.key] = f.write(record);
+  }
+  return o;
 }
 
 // --- Sheets: import and export --------------------------------------------------------------
