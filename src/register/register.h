@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <istream>
 #include <map>
 #include <optional>
@@ -605,5 +606,36 @@ Status WriteCsv(const Codes& codes, std::ostream& out, const Sheet& sheet,
 // The rows as a one-sheet workbook. Errors: <module>.write_failed.
 Status WriteXlsx(const Codes& codes, std::ostream& out, std::string_view sheet_name,
                  const Sheet& sheet, std::vector<XlsxColumn> columns);
+
+// --- Demo -----------------------------------------------------------------------------------
+
+// What a demo generator wrote: counts by name, in the order the generator named them
+// ({"platforms", "databases", ...}). Naming a count it was not made with is a programmer error.
+class Tally {
+ public:
+  explicit Tally(std::initializer_list<std::string_view> names) {
+    counts_.reserve(names.size());
+    for (auto name : names) counts_.emplace_back(name, 0);
+  }
+
+  size_t& operator[](std::string_view name) { return counts_[IndexOf(name)].second; }
+  size_t operator[](std::string_view name) const { return counts_[IndexOf(name)].second; }
+  // {"platforms": 35, ...} in the order of the names.
+  boost::json::object ToJson() const {
+    boost::json::object out;
+    for (const auto& [name, n] : counts_) out[name] = n;
+    return out;
+  }
+
+ private:
+  size_t IndexOf(std::string_view name) const {
+    for (size_t i = 0; i < counts_.size(); ++i) {
+      if (counts_[i].first == name) return i;
+    }
+    throw std::logic_error("no count named '" + std::string(name) + "'");
+  }
+
+  std::vector<std::pair<std::string, size_t>> counts_;
+};
 
 }  // namespace pdh::reg

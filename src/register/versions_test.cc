@@ -6,6 +6,7 @@
 #include <boost/json/serialize.hpp>
 
 #include <stdexcept>
+#include <utility>
 
 #include "register/register.h"
 
@@ -218,6 +219,16 @@ TEST(Fields, WriteWhatTheyReadInTheirOrder) {
   FieldReaders<Gadget> read_only = {
       {"spare", [](Gadget&, const json::value&) -> Status { return Ok(); }}};
   EXPECT_THROW((void)WriteFields(read_only, g), std::logic_error);
+}
+
+TEST(Tally, CountsByNameInTheOrderNamed) {
+  Tally t{"platforms", "databases"};
+  ++t["databases"];
+  t["platforms"] = 35;
+  EXPECT_EQ(t["platforms"], 35u);
+  EXPECT_EQ(std::as_const(t)["databases"], 1u);
+  EXPECT_EQ(json::serialize(t.ToJson()), R"({"platforms":35,"databases":1})");
+  EXPECT_THROW(t["tasks"], std::logic_error);
 }
 
 }  // namespace
