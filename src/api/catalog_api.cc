@@ -309,31 +309,21 @@ void RegisterCatalogRoutes(http::Router& router, Context& ctx) {
               .response_schema = RecordSchema(true),
               .error_statuses = {404},
               .permission = "catalog.read"});
-  router.Add("POST", "/api/v1/catalog/entries", "catalog.create", bind(CreateEntry),
-             {.summary = "Add an entry",
-              .tag = "catalog",
-              .request_schema = CatalogWriteSchema(),
-              .response_schema = RecordSchema(false),
-              .success_status = 201,
-              .error_statuses = {400, 409, 415, 422},
-              .description = "Officers add entries owned by their unit; the steward unit's "
+  AddWriteRoutes(
+      router, "catalog", "entries",
+      {.create_summary = "Add an entry",
+       .create_description = "Officers add entries owned by their unit; the steward unit's "
                              "officers and administrators any. The rules by status are checked "
                              "(422 with the field in the detail).",
-              .permission = kCatalogWrite,
-              .scope = "body:owner",
-              .stewarded = true});
-  router.Add("PUT", "/api/v1/catalog/entries/{code}", "catalog.update", bind(UpdateEntry),
-             {.summary = "Replace an entry by a new version",
-              .tag = "catalog",
-              .request_schema = CatalogWriteSchema(),
-              .response_schema = RecordSchema(false),
-              .error_statuses = {400, 404, 409, 415, 422},
-              .description = "The body is the whole entry. Going back (in use to under "
+       .create_scope = "body:owner",
+       .update_summary = "Replace an entry by a new version",
+       .update_description = "The body is the whole entry. Going back (in use to under "
                              "construction, merged to not merged, ...) needs a reason; "
                              "expected_version guards against overwriting someone else's edit.",
-              .permission = kCatalogWrite,
-              .scope = "catalog_entry:code",
-              .stewarded = true});
+       .update_scope = "catalog_entry:code",
+       .request_schema = CatalogWriteSchema(),
+       .response_schema = RecordSchema(false)},
+      bind(CreateEntry), bind(UpdateEntry));
   AddSheetRoutes(
       router, "catalog",
       {.import_summary = "Import entries from CSV or XLSX, all rows or none, with a dry run",

@@ -183,4 +183,30 @@ void AddSheetRoutes(http::Router& router, const std::string& module, const Sheet
               .permission = module + ".read"});
 }
 
+void AddWriteRoutes(http::Router& router, const std::string& module, const std::string& records,
+                    const WriteRouteDocs& docs, http::Handler create, http::Handler update) {
+  const std::string path = "/api/v1/" + module + "/" + records;
+  router.Add("POST", path, module + ".create", std::move(create),
+             {.summary = docs.create_summary,
+              .tag = module,
+              .request_schema = docs.request_schema,
+              .response_schema = docs.response_schema,
+              .success_status = 201,
+              .error_statuses = {400, 409, 415, 422},
+              .description = docs.create_description,
+              .permission = module + ".write",
+              .scope = docs.create_scope,
+              .stewarded = true});
+  router.Add("PUT", path + "/{code}", module + ".update", std::move(update),
+             {.summary = docs.update_summary,
+              .tag = module,
+              .request_schema = docs.request_schema,
+              .response_schema = docs.response_schema,
+              .error_statuses = {400, 404, 409, 415, 422},
+              .description = docs.update_description,
+              .permission = module + ".write",
+              .scope = docs.update_scope,
+              .stewarded = true});
+}
+
 }  // namespace pdh::api

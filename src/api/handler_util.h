@@ -114,6 +114,23 @@ struct SheetRouteDocs {
 void AddSheetRoutes(http::Router& router, const std::string& module, const SheetRouteDocs& docs,
                     http::Handler import, http::Handler download);
 
+// What a register's create and update routes say of themselves.
+struct WriteRouteDocs {
+  std::string create_summary;
+  std::string create_description;
+  std::string create_scope;  // "body:owner"
+  std::string update_summary;
+  std::string update_description;
+  std::string update_scope;     // "catalog_entry:code"
+  std::string request_schema;   // a record as clients write it
+  std::string response_schema;  // a record as it reads back
+};
+// POST /api/v1/<module>/<records> (<module>.create, 201) and PUT
+// /api/v1/<module>/<records>/{code} (<module>.update) of the register `module`, tagged with it:
+// both need <module>.write, stewarded.
+void AddWriteRoutes(http::Router& router, const std::string& module, const std::string& records,
+                    const WriteRouteDocs& docs, http::Handler create, http::Handler update);
+
 // The export route of a register: `r`'s ExportCsv or ExportXlsx (see SheetDownload).
 template <class Register>
 http::Response RegisterExport(const http::Request& req, Register& r, const std::string& basename) {

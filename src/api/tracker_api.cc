@@ -403,31 +403,21 @@ void RegisterTrackerRoutes(http::Router& router, Context& ctx) {
               .response_schema = RecordSchema(),
               .error_statuses = {400, 404},
               .permission = "tracker.read"});
-  router.Add("POST", "/api/v1/tracker/items", "tracker.create", bind(CreateItem),
-             {.summary = "Add a target or task",
-              .tag = "tracker",
-              .request_schema = TrackerWriteSchema(),
-              .response_schema = RecordSchema(),
-              .success_status = 201,
-              .error_statuses = {400, 409, 415, 422},
-              .description = "Province- and central-level items are added by the Department of "
+  AddWriteRoutes(
+      router, "tracker", "items",
+      {.create_summary = "Add a target or task",
+       .create_description = "Province- and central-level items are added by the Department of "
                              "Science and Technology and administrators; units add unit-level "
                              "items they lead.",
-              .permission = kTrackerWrite,
-              .scope = "body:lead_unit",
-              .stewarded = true});
-  router.Add("PUT", "/api/v1/tracker/items/{code}", "tracker.update", bind(UpdateItem),
-             {.summary = "Record progress or adjust an item (a new version)",
-              .tag = "tracker",
-              .request_schema = TrackerWriteSchema(),
-              .response_schema = RecordSchema(),
-              .error_statuses = {400, 404, 409, 415, 422},
-              .description = "The lead unit records state changes; adjustments (deadline, "
+       .create_scope = "body:lead_unit",
+       .update_summary = "Record progress or adjust an item (a new version)",
+       .update_description = "The lead unit records state changes; adjustments (deadline, "
                              "content, target, lead unit) need a reason and an approval and are "
                              "for the steward and administrators.",
-              .permission = kTrackerWrite,
-              .scope = "tracker_item:code",
-              .stewarded = true});
+       .update_scope = "tracker_item:code",
+       .request_schema = TrackerWriteSchema(),
+       .response_schema = RecordSchema()},
+      bind(CreateItem), bind(UpdateItem));
   router.Add(
       "PUT", "/api/v1/tracker/items/{code}/reports/{month}", "tracker.report", bind(PutReport),
       {.summary = "Submit or edit the monthly progress report of a task",

@@ -264,13 +264,8 @@ Result<Entry> EntryFromJson(const boost::json::value& v);
 // The demo province's catalog (§8 of the design): 35 platforms, 112 specialized databases
 // (as of 2025-10-31: 69 in use — 35 merged, 34 not merged — and 43 under construction) and the
 // 16 national databases (13 connected), with histories from 2024-01 that make earlier dates show
-// less. Deterministic: the same entries and versions every run.
-struct DemoReport {
-  size_t platforms = 0;
-  size_t databases = 0;
-  size_t national = 0;
-  size_t versions = 0;
-};
-Result<DemoReport> GenerateDemo(Catalog& catalog, const units::Registry& registry);
+// less. Deterministic: the same entries and versions every run. Counts "platforms",
+// "databases", "national" and "versions".
+Result<reg::Tally> GenerateDemo(Catalog& catalog, const units::Registry& registry);
 
 }  // namespace pdh::catalog

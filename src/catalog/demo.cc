@@ -486,19 +486,19 @@ void AfterReport(std::vector<History>& databases, Rng& rng) {
   }
 }
 
-Status Write(Catalog& catalog, const History& h, DemoReport& report) {
+Status Write(Catalog& catalog, const History& h, reg::Tally& report) {
   for (size_t i = 0; i < h.size(); ++i) {
     const Change change{std::string(kActor), h[i].reason, h[i].date, std::nullopt};
     auto r = i == 0 ? catalog.Create(h[i].entry, change) : catalog.Update(h[i].entry, change);
     if (!r) return Fail(r.error());
-    ++report.versions;
+    ++report["versions"];
   }
   return Ok();
 }
 
 }  // namespace
 
-Result<DemoReport> GenerateDemo(Catalog& catalog, const units::Registry& registry) {
+Result<reg::Tally> GenerateDemo(Catalog& catalog, const units::Registry& registry) {
   Rng rng(0x7A11'2025'1031ULL);
   std::vector<History> platforms, national, databases;
   for (size_t i = 0; i < kPlatforms.size(); ++i) {
@@ -522,16 +522,16 @@ Result<DemoReport> GenerateDemo(Catalog& catalog, const units::Registry& registr
   }
   AfterReport(databases, rng);
 
-  DemoReport report;
+  reg::Tally report{"platforms", "databases", "national", "versions"};
   // Link targets first: platforms and national databases, then the databases linking to them.
   for (const auto* group : {&platforms, &national, &databases}) {
     for (const auto& h : *group) {
       if (auto s = Write(catalog, h, report); !s) return Fail(s.error());
     }
   }
-  report.platforms = platforms.size();
-  report.national = national.size();
-  report.databases = databases.size();
+  report["platforms"] = platforms.size();
+  report["national"] = national.size();
+  report["databases"] = databases.size();
   return report;
 }
 

@@ -18,9 +18,9 @@ std::string Export(Catalog& c) {
 TEST_F(Demo, ReproducesTheReportAndEarlierDatesShowLess) {
   auto demo = GenerateDemo(catalog(), registry());
   ASSERT_TRUE(demo) << demo.error().message;
-  EXPECT_EQ(demo->platforms, 35u);
-  EXPECT_EQ(demo->databases, 112u);
-  EXPECT_EQ(demo->national, 16u);
+  EXPECT_EQ((*demo)["platforms"], 35u);
+  EXPECT_EQ((*demo)["databases"], 112u);
+  EXPECT_EQ((*demo)["national"], 16u);
 
   auto report = catalog().SummaryAsOf(D("2025-10-31"));
   ASSERT_TRUE(report) << report.error().message;

@@ -18,8 +18,6 @@ namespace {
 
 namespace json = boost::json;
 using json_util::Assign;
-using json_util::OptDate;
-using json_util::Strings;
 
 constexpr json_util::FieldReader kFields("catalog.invalid_field");
 
@@ -53,14 +51,21 @@ const reg::FieldReaders<Entry>& Readers() {
       reg::StringField<&Entry::sector>("sector"),
       reg::StringField<&Entry::owner>("owner"),
       reg::EnumField<&Entry::status, kStatusNames>("status"),
-      reg::EnumField<&Entry::consolidation, kConsolidationNames>("consolidation"),
+      // No consolidation is null, not its empty name.
+      reg::WrittenAs(reg::EnumField<&Entry::consolidation, kConsolidationNames>("consolidation"),
+                     [](const Entry& e) {
+                       return e.consolidation == Consolidation::kNone
+                                  ? json::value(nullptr)
+                                  : json::value(kConsolidationNames.Name(e.consolidation));
+                     }),
       reg::StringsField<&Entry::source_systems>("source_systems"),
       {"ioc_connected",
        [](Entry& e, const json::value& v) -> Status {
          if (!v.is_bool()) return Fail(kFields.Invalid("ioc_connected", "must be true or false"));
          e.ioc_connected = v.get_bool();
          return Ok();
-       }},
+       },
+       [](const Entry& e) { return json::value(e.ioc_connected); }},
       reg::StringField<&Entry::hosting>("hosting"),
       {"record_count",
        [](Entry& e, const json::value& v) -> Status {
@@ -74,13 +79,24 @@ const reg::FieldReaders<Entry>& Readers() {
            return Fail(kFields.Invalid("record_count", "must be a whole number"));
          }
          return Ok();
+       },
+       [](const Entry& e) {
+         return e.record_count ? json::value(*e.record_count) : json::value(nullptr);
        }},
       reg::DateField<&Entry::last_data_update>("last_data_update"),
       reg::StringField<&Entry::contact>("contact"),
       reg::StringField<&Entry::legal_basis>("legal_basis"),
       reg::StringsField<&Entry::tags>("tags"),
       reg::DateField<&Entry::connected_at>("connected_at"),
-      {"links", [](Entry& e, const json::value& v) { return Assign(e.links, ReadLinks(v)); }},
+      {"links", [](Entry& e, const json::value& v) { return Assign(e.links, ReadLinks(v)); },
+       [](const Entry& e) {
+         json::array links;
+         for (const auto& l : e.links) {
+           links.push_back(
+               json::object{{"kind", kLinkKindNames.Name(l.kind)}, {"target", l.target}});
+         }
+         return json::value(std::move(links));
+       }},
   };
   return readers;
 }
@@ -100,31 +116,7 @@ std::string TagsColumn(const std::vector<std::string>& tags) {
 }  // namespace
 
 json::object ToJson(const Entry& e) {
-  json::object o;
-  o["kind"] = kKindNames.Name(e.kind);
-  o["code"] = e.code;
-  o["name"] = e.name;
-  o["sector"] = e.sector;
-  o["owner"] = e.owner;
-  o["status"] = kStatusNames.Name(e.status);
-  o["consolidation"] = e.consolidation == Consolidation::kNone
-                           ? json::value(nullptr)
-                           : json::value(kConsolidationNames.Name(e.consolidation));
-  o["source_systems"] = Strings(e.source_systems);
-  o["ioc_connected"] = e.ioc_connected;
-  o["hosting"] = e.hosting;
-  o["record_count"] = e.record_count ? json::value(*e.record_count) : json::value(nullptr);
-  o["last_data_update"] = OptDate(e.last_data_update);
-  o["contact"] = e.contact;
-  o["legal_basis"] = e.legal_basis;
-  o["tags"] = Strings(e.tags);
-  o["connected_at"] = OptDate(e.connected_at);
-  json::array links;
-  for (const auto& l : e.links) {
-    links.push_back(json::object{{"kind", kLinkKindNames.Name(l.kind)}, {"target", l.target}});
-  }
-  o["links"] = std::move(links);
-  return o;
+  return reg::WriteFields(Readers(), e);
 }
 
 Result<Entry> EntryFromJson(const json::value& v) {

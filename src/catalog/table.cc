@@ -21,46 +21,28 @@ using internal::kMaxImportRows;
 namespace {
 
 using cells::CellError;
-using cells::Folded;
 using cells::Join;
-using cells::Spellings;
 using cells::Split;
 using Column = reg::Column<Entry>;
 
-const Spellings<Kind>& KindSpellings() {
-  static const auto spellings = Folded<Kind>({
-      {"Nền tảng", Kind::kPlatform},
-      {"Nền tảng số", Kind::kPlatform},
-      {"CSDL", Kind::kDatabase},
-      {"CSDL chuyên ngành", Kind::kDatabase},
-      {"Cơ sở dữ liệu chuyên ngành", Kind::kDatabase},
-      {"CSDL quốc gia", Kind::kNational},
-      {"Cơ sở dữ liệu quốc gia", Kind::kNational},
-  });
-  return spellings;
-}
-
-const Spellings<EntryStatus>& StatusSpellings() {
-  static const auto spellings = Folded<EntryStatus>({
-      {"Kế hoạch", EntryStatus::kPlanned},
-      {"Đang xây dựng", EntryStatus::kUnderConstruction},
-      {"Đưa vào sử dụng", EntryStatus::kInUse},
-      {"Đã đưa vào sử dụng", EntryStatus::kInUse},
-      {"Đang sử dụng", EntryStatus::kInUse},
-      {"Đã kết nối", EntryStatus::kConnected},
-      {"Chưa kết nối", EntryStatus::kNotConnected},
-      {"Đang kết nối", EntryStatus::kNotConnected},
-  });
-  return spellings;
-}
-
-const Spellings<Consolidation>& ConsolidationSpellings() {
-  static const auto spellings = Folded<Consolidation>({
-      {"Đã hợp nhất", Consolidation::kMerged},
-      {"Chưa hợp nhất", Consolidation::kNotMerged},
-  });
-  return spellings;
-}
+// How departments write the kinds, statuses and consolidations, by value.
+constexpr reg::EnumSpellings<Kind, 3> kKindSpellings{{{
+    {"Nền tảng", "Nền tảng số"},
+    {"CSDL", "CSDL chuyên ngành", "Cơ sở dữ liệu chuyên ngành"},
+    {"CSDL quốc gia", "Cơ sở dữ liệu quốc gia"},
+}}};
+constexpr reg::EnumSpellings<EntryStatus, 5> kStatusSpellings{{{
+    {"Kế hoạch"},
+    {"Đang xây dựng"},
+    {"Đưa vào sử dụng", "Đã đưa vào sử dụng", "Đang sử dụng"},
+    {"Chưa kết nối", "Đang kết nối"},
+    {"Đã kết nối"},
+}}};
+constexpr reg::EnumSpellings<Consolidation, 3> kConsolidationSpellings{{{
+    {},
+    {"Đã hợp nhất"},
+    {"Chưa hợp nhất"},
+}}};
 
 // yes/no in English or Vietnamese, "x" for a ticked box; an empty cell is no.
 CellError ParseBoolCell(const std::string& cell, bool& out) {
@@ -101,24 +83,14 @@ Column LinkColumn(std::string_view name) {
 
 const std::vector<Column>& ColumnDefs() {
   static const std::vector<Column> columns = {
-      {"kind", [](const Entry& e) { return std::string(kKindNames.Name(e.kind)); },
-       [](Entry& e, const std::string& c) {
-         return cells::ParseEnum(c, e.kind, reg::ParseWith<kKindNames>, KindSpellings());
-       }},
+      reg::EnumColumn<&Entry::kind, kKindNames, kKindSpellings>("kind"),
       reg::TextColumn<&Entry::code>("code"),
       reg::TextColumn<&Entry::name>("name"),
       reg::TextColumn<&Entry::sector>("sector"),
       reg::TextColumn<&Entry::owner>("owner"),
-      {"status", [](const Entry& e) { return std::string(kStatusNames.Name(e.status)); },
-       [](Entry& e, const std::string& c) {
-         return cells::ParseEnum(c, e.status, reg::ParseWith<kStatusNames>, StatusSpellings());
-       }},
-      {"consolidation",
-       [](const Entry& e) { return std::string(kConsolidationNames.Name(e.consolidation)); },
-       [](Entry& e, const std::string& c) {
-         return cells::ParseEnum(c, e.consolidation, reg::ParseWith<kConsolidationNames>,
-                                 ConsolidationSpellings());
-       }},
+      reg::EnumColumn<&Entry::status, kStatusNames, kStatusSpellings>("status"),
+      reg::EnumColumn<&Entry::consolidation, kConsolidationNames, kConsolidationSpellings>(
+          "consolidation"),
       reg::ListColumn<&Entry::source_systems>("source_systems"),
       {"ioc_connected", [](const Entry& e) { return std::string(e.ioc_connected ? "yes" : "no"); },
        [](Entry& e, const std::string& c) { return ParseBoolCell(c, e.ioc_connected); }},

@@ -13,10 +13,9 @@ namespace pdh::catalog::testing {
 namespace {
 
 using xlsx_testing::Merges;
-using xlsx_testing::Number;
-using xlsx_testing::RowXml;
+using xlsx_testing::NumberCell;
+using xlsx_testing::SheetRow;
 using xlsx_testing::SheetXml;
-using xlsx_testing::Text;
 
 using Xlsx = CatalogTest;
 
@@ -81,22 +80,18 @@ TEST_F(Xlsx, ReadsATitleMergedHeadersAndSerialDates) {
   // heading across the table. Rows 5-6: data, "Y tế" merged down both. A date-formatted serial,
   // a serial in the effective date column and a count written as "12500.0".
   const std::string rows =
-      RowXml(1, Text("A1", "DANH MỤC CƠ SỞ DỮ LIỆU CHUYÊN NGÀNH")) +
-      RowXml(2, Text("A2", "STT") + Text("B2", "Mã") + Text("C2", "Tên") + Text("D2", "Lĩnh vực") +
-                    Text("E2", "Đơn vị chủ quản") + Text("F2", "Loại") + Text("G2", "Tình trạng") +
-                    Text("I2", "Nơi triển khai") + Text("J2", "Ngày cập nhật") +
-                    Text("K2", "Liên hệ") + Text("M2", "Căn cứ pháp lý") +
-                    Text("N2", "Số bản ghi") + Text("O2", "Ngày hiệu lực")) +
-      RowXml(3, Text("G3", "Trạng thái") + Text("H3", "Hợp nhất")) +
-      RowXml(4, Text("A4", "I. SỞ Y TẾ")) +
-      RowXml(5, Number("A5", "1") + Text("B5", "CSDL-01") + Text("C5", "Cơ sở dữ liệu tiêm chủng") +
-                    Text("D5", "Y tế") + Text("E5", "80.SYT") + Text("F5", "CSDL chuyên ngành") +
-                    Text("G5", "Đã đưa vào sử dụng") + Text("H5", "Đã hợp nhất") +
-                    Text("I5", "Trung tâm dữ liệu tỉnh") + Number("J5", "45900", 1) +
-                    Text("K5", "cntt@syt") + Text("M5", "QĐ 1/QĐ-UBND") + Number("N5", "12500.0") +
-                    Number("O5", "45853")) +
-      RowXml(6, Number("A6", "2") + Text("B6", "CSDL-02") + Text("C6", "Cơ sở dữ liệu dược") +
-                    Text("E6", "80.SYT") + Text("F6", "CSDL") + Text("G6", "Kế hoạch"));
+      SheetRow(1, {"DANH MỤC CƠ SỞ DỮ LIỆU CHUYÊN NGÀNH"}) +
+      SheetRow(2, {"STT", "Mã", "Tên", "Lĩnh vực", "Đơn vị chủ quản", "Loại", "Tình trạng", "",
+                   "Nơi triển khai", "Ngày cập nhật", "Liên hệ", "", "Căn cứ pháp lý", "Số bản ghi",
+                   "Ngày hiệu lực"}) +
+      SheetRow(3, {"", "", "", "", "", "", "Trạng thái", "Hợp nhất"}) +
+      SheetRow(4, {"I. SỞ Y TẾ"}) +
+      SheetRow(5, {NumberCell("1"), "CSDL-01", "Cơ sở dữ liệu tiêm chủng", "Y tế", "80.SYT",
+                   "CSDL chuyên ngành", "Đã đưa vào sử dụng", "Đã hợp nhất",
+                   "Trung tâm dữ liệu tỉnh", NumberCell("45900", 1), "cntt@syt", "", "QĐ 1/QĐ-UBND",
+                   NumberCell("12500.0"), NumberCell("45853")}) +
+      SheetRow(
+          6, {NumberCell("2"), "CSDL-02", "Cơ sở dữ liệu dược", "", "80.SYT", "CSDL", "Kế hoạch"});
   const std::string merges =
       Merges({"A1:O1", "A2:A3", "B2:B3", "C2:C3", "D2:D3", "E2:E3", "F2:F3", "G2:H2", "I2:I3",
               "J2:J3", "K2:L3", "M2:M3", "N2:N3", "O2:O3", "A4:O4", "D5:D6"});
@@ -156,19 +151,13 @@ TEST_F(Xlsx, VietnameseHeadersAndValuesInCsvToo) {
 
 TEST_F(Xlsx, RowErrorsCarryTheSheetRowNumbers) {
   const std::string rows =
-      RowXml(1, Text("A1", "Danh mục nền tảng số")) +
-      RowXml(3, Text("A3", "kind") + Text("B3", "code") + Text("C3", "name") +
-                    Text("D3", "sector") + Text("E3", "owner") + Text("F3", "status") +
-                    Text("G3", "last_data_update")) +
-      RowXml(4, Text("A4", "platform") + Text("B4", "NT-01") + Text("C4", "Nền tảng A") +
-                    Text("D4", "Y tế") + Text("E4", "80.SYT") + Text("F4", "planned")) +
-      RowXml(5, Text("A5", "platform") + Text("B5", "NT-02") + Text("C5", "Nền tảng B") +
-                    Text("D5", "Y tế") + Text("E5", "80.XYZ") + Text("F5", "planned")) +
+      SheetRow(1, {"Danh mục nền tảng số"}) +
+      SheetRow(3, {"kind", "code", "name", "sector", "owner", "status", "last_data_update"}) +
+      SheetRow(4, {"platform", "NT-01", "Nền tảng A", "Y tế", "80.SYT", "planned"}) +
+      SheetRow(5, {"platform", "NT-02", "Nền tảng B", "Y tế", "80.XYZ", "planned"}) +
       // row 6 is empty
-      RowXml(7, Text("A7", "platform") + Text("B7", "NT-03") + Text("C7", "Nền tảng C") +
-                    Text("D7", "Y tế") + Text("E7", "80.SYT") + Text("F7", "planned") +
-                    Text("G7", "31/02/2025")) +
-      RowXml(8, Text("A8", "platform") + Text("C8", "Nền tảng D"));
+      SheetRow(7, {"platform", "NT-03", "Nền tảng C", "Y tế", "80.SYT", "planned", "31/02/2025"}) +
+      SheetRow(8, {"platform", "", "Nền tảng D"});
   auto r = catalog().ImportXlsx(WorkbookBytes(SheetXml(rows)), As("an"));
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_FALSE(r->written);
@@ -186,8 +175,8 @@ TEST_F(Xlsx, RowErrorsCarryTheSheetRowNumbers) {
   EXPECT_FALSE(catalog().Get("NT-01"));  // nothing written
 
   // Header problems are on the header's row.
-  auto unknown = catalog().ImportXlsx(
-      WorkbookBytes(SheetXml(RowXml(2, Text("A2", "Mã") + Text("B2", "Màu sắc")))), As("an"));
+  auto unknown =
+      catalog().ImportXlsx(WorkbookBytes(SheetXml(SheetRow(2, {"Mã", "Màu sắc"}))), As("an"));
   ASSERT_TRUE(unknown);
   ASSERT_EQ(unknown->errors.size(), 1u);
   EXPECT_EQ(unknown->errors[0].row, 2u);
@@ -196,7 +185,7 @@ TEST_F(Xlsx, RowErrorsCarryTheSheetRowNumbers) {
 }
 
 TEST_F(Xlsx, NoHeaderRowIsReportedOnTheFirstRow) {
-  const std::string rows = RowXml(2, Text("A2", "Báo cáo")) + RowXml(3, Text("A3", "Tên"));
+  const std::string rows = SheetRow(2, {"Báo cáo"}) + SheetRow(3, {"Tên"});
   auto r = catalog().ImportXlsx(WorkbookBytes(SheetXml(rows)), As("an"));
   ASSERT_TRUE(r) << r.error().message;
   ASSERT_EQ(r->errors.size(), 1u);
@@ -207,10 +196,9 @@ TEST_F(Xlsx, NoHeaderRowIsReportedOnTheFirstRow) {
 
 TEST_F(Xlsx, DryRunWritesNothing) {
   ASSERT_TRUE(catalog().Create(Platform("NT-01"), By("an", "2024-01-10")));
-  const std::string rows =
-      RowXml(1, Text("A1", "Mã") + Text("B1", "Trạng thái") + Text("C1", "Lý do")) +
-      RowXml(2, Text("A2", "NT-01") + Text("B2", "Đang xây dựng") + Text("C2", "Nâng cấp")) +
-      RowXml(3, Text("A3", "NT-02") + Text("B3", "Kế hoạch"));
+  const std::string rows = SheetRow(1, {"Mã", "Trạng thái", "Lý do"}) +
+                           SheetRow(2, {"NT-01", "Đang xây dựng", "Nâng cấp"}) +
+                           SheetRow(3, {"NT-02", "Kế hoạch"});
   auto r = catalog().ImportXlsx(WorkbookBytes(SheetXml(rows)), As("an", true));
   ASSERT_TRUE(r) << r.error().message;
   ASSERT_EQ(r->errors.size(), 1u);  // NT-02 is new and has no kind
@@ -218,9 +206,8 @@ TEST_F(Xlsx, DryRunWritesNothing) {
   EXPECT_EQ(r->errors[0].column, "kind");
   EXPECT_EQ(r->updated, 1u);
 
-  const std::string fine =
-      RowXml(1, Text("A1", "Mã") + Text("B1", "Trạng thái") + Text("C1", "Lý do")) +
-      RowXml(2, Text("A2", "NT-01") + Text("B2", "Đang xây dựng") + Text("C2", "Nâng cấp"));
+  const std::string fine = SheetRow(1, {"Mã", "Trạng thái", "Lý do"}) +
+                           SheetRow(2, {"NT-01", "Đang xây dựng", "Nâng cấp"});
   r = catalog().ImportXlsx(WorkbookBytes(SheetXml(fine)), As("an", true));
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_TRUE(r->errors.empty());
@@ -241,7 +228,7 @@ TEST_F(Xlsx, WhatIsNotAWorkbookIsABadFile) {
   cut.resize(cut.size() / 2);
   EXPECT_EQ(CodeOf(catalog().ImportXlsx(cut, As("an"))), "catalog.bad_file");
 
-  const std::string good = WorkbookBytes(SheetXml(RowXml(1, Text("A1", "Mã"))));
+  const std::string good = WorkbookBytes(SheetXml(SheetRow(1, {"Mã"})));
   auto no_sheet = catalog().ImportXlsx(good, As("an"), "Nền tảng");
   EXPECT_EQ(CodeOf(no_sheet), "catalog.bad_file");
   EXPECT_NE(no_sheet.error().message.find("Danh mục"), std::string::npos)

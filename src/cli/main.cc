@@ -202,14 +202,8 @@ int RunDemo(const Options& o) {
     std::cout.rdbuf(old);
     json::object out = json::parse(report_json.str()).as_object();
     out["admin"] = {{"name", "admin"}, {"password", password}};
-    out["catalog"] = {{"platforms", catalog_report.platforms},
-                      {"databases", catalog_report.databases},
-                      {"national", catalog_report.national},
-                      {"versions", catalog_report.versions}};
-    out["tracker"] = {{"programmes", tracker_report.programmes},
-                      {"targets", tracker_report.targets},
-                      {"tasks", tracker_report.tasks},
-                      {"reports", tracker_report.reports}};
+    out["catalog"] = catalog_report.ToJson();
+    out["tracker"] = tracker_report.ToJson();
     out["datasets"] = {{"dossiers", records.dossiers}, {"feedback_1022", records.feedback}};
     out["indicators"] = {
         {"indicators", index.indicators}, {"elements", index.elements}, {"values", index.values}};
@@ -218,12 +212,13 @@ int RunDemo(const Options& o) {
   }
   std::cout << "Demo province " << o.province << " created in " << o.db << "\n";
   PrintReport(report, false);
-  std::cout << "Catalog: " << catalog_report.platforms << " platforms, " << catalog_report.databases
-            << " specialized databases, " << catalog_report.national << " national databases ("
-            << catalog_report.versions << " versions)\n";
-  std::cout << "Resolution 57 register: " << tracker_report.programmes << " programmes, "
-            << tracker_report.targets << " targets, " << tracker_report.tasks << " tasks, "
-            << tracker_report.reports << " monthly reports\n";
+  std::cout << "Catalog: " << catalog_report["platforms"] << " platforms, "
+            << catalog_report["databases"] << " specialized databases, "
+            << catalog_report["national"] << " national databases (" << catalog_report["versions"]
+            << " versions)\n";
+  std::cout << "Resolution 57 register: " << tracker_report["programmes"] << " programmes, "
+            << tracker_report["targets"] << " targets, " << tracker_report["tasks"] << " tasks, "
+            << tracker_report["reports"] << " monthly reports\n";
   std::cout << "Datasets: " << records.dossiers << " dossiers and " << records.feedback
             << " 1022 feedback records, ingested month by month\n";
   std::cout << "\nAdministrator: admin\nPassword:      " << password

@@ -89,6 +89,37 @@ inline std::string Number(const std::string& ref, const std::string& value, int 
 inline std::string RowXml(int n, const std::string& cells) {
   return "<row r=\"" + std::to_string(n) + "\">" + cells + "</row>";
 }
+
+// A cell of a row written column by column: text, or a number with an optional style (as
+// Number's). An empty text is no cell at all, a gap in the row.
+struct SheetCell {
+  SheetCell(const char* text)
+      : value(text) {}  // NOLINT(google-explicit-constructor): rows read as text
+  SheetCell(std::string v, int s) : value(std::move(v)), number(true), style(s) {}
+
+  std::string value;
+  bool number = false;
+  int style = 0;
+};
+inline SheetCell NumberCell(std::string value, int style = 0) {
+  return {std::move(value), style};
+}
+
+// Row `n` with `cells` in columns A, B, C, ... (at most 26).
+inline std::string SheetRow(int n, const std::vector<SheetCell>& cells) {
+  EXPECT_LE(cells.size(), 26u) << "SheetRow writes columns A to Z";
+  std::string out;
+  for (size_t i = 0; i < cells.size() && i < 26; ++i) {
+    const std::string ref = std::string(1, static_cast<char>('A' + i)) + std::to_string(n);
+    const SheetCell& c = cells[i];
+    if (c.number) {
+      out += Number(ref, c.value, c.style);
+    } else if (!c.value.empty()) {
+      out += Text(ref, c.value);
+    }
+  }
+  return RowXml(n, out);
+}
 inline std::string Merges(const std::vector<std::string>& refs) {
   std::string out = "<mergeCells count=\"" + std::to_string(refs.size()) + "\">";
   for (const auto& ref : refs) out += "<mergeCell ref=\"" + ref + "\"/>";

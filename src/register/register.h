@@ -14,11 +14,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <istream>
 #include <map>
 #include <optional>
 #include <ostream>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -233,17 +235,22 @@ struct MemberOf;
 template <class C, class F>
 struct MemberOf<F C::*> {
   using Class = C;
+  using Type = F;
 };
 template <auto Field>
 using Owner = typename MemberOf<decltype(Field)>::Class;
+template <auto Field>
+using MemberType = typename MemberOf<decltype(Field)>::Type;
 }  // namespace detail
 
 // How one JSON field is read into a record, by key: by a function of its own (`read`), or by
-// `read_as`, which reads a field of a usual kind with the module's FieldReader under the key.
+// `read_as`, which reads a field of a usual kind with the module's FieldReader under the key;
+// and how it is written (`write`, absent for a field only read).
 template <class T>
 struct FieldRead {
   std::string_view key;
   Status (*read)(T&, const boost::json::value&) = nullptr;
+  boost::json::value (*write)(const T&) = nullptr;
   Status (*read_as)(T&, const boost::json::value&, const json_util::FieldReader& fields,
                     const std::string& key) = nullptr;
 };
@@ -251,10 +258,11 @@ template <class T>
 using FieldReaders = std::vector<FieldRead<T>>;
 
 namespace detail {
-// A reader that assigns `read(fields, value, key)` to the record's `Field`.
-template <auto Field, auto Read>
+// A field that assigns `read(fields, value, key)` to the record's `Field` and writes it as
+// `write(value)`.
+template <auto Field, auto Read, auto Write>
 FieldRead<Owner<Field>> MemberField(std::string_view key) {
-  return {key, nullptr,
+  return {key, nullptr, [](const Owner<Field>& r) -> boost::json::value { return Write(r.*Field); },
           [](Owner<Field>& r, const boost::json::value& v, const json_util::FieldReader& fields,
              const std::string& k) {
             return json_util::Assign(r.*Field, std::invoke(Read, fields, v, k));
@@ -265,25 +273,43 @@ auto ReadEnum(const json_util::FieldReader& fields, const boost::json::value& v,
               const std::string& key) {
   return fields.Enum(v, key, ParseWith<Names>);
 }
+template <const auto& Names, class E>
+boost::json::value WriteEnum(const E& e) {
+  return boost::json::value(Names.Name(e));
+}
+inline boost::json::value WriteString(const std::string& s) {
+  return boost::json::value(s);
+}
+inline boost::json::value WriteStrings(const std::vector<std::string>& items) {
+  return json_util::Strings(items);
+}
 }  // namespace detail
 
-// Readers of the usual kinds of field, each naming the field in its error: a text (null reads
-// as ""), a list of texts, an optional ISO date, an enum by one of its `Names`.
+// Fields of the usual kinds, each naming the field in its read errors: a text (null reads as
+// ""), a list of texts, an optional ISO date (null when unset), an enum by one of its `Names`.
 template <auto Field>
 FieldRead<detail::Owner<Field>> StringField(std::string_view key) {
-  return detail::MemberField<Field, &json_util::FieldReader::String>(key);
+  return detail::MemberField<Field, &json_util::FieldReader::String, detail::WriteString>(key);
 }
 template <auto Field>
 FieldRead<detail::Owner<Field>> StringsField(std::string_view key) {
-  return detail::MemberField<Field, &json_util::FieldReader::Strings>(key);
+  return detail::MemberField<Field, &json_util::FieldReader::Strings, detail::WriteStrings>(key);
 }
 template <auto Field>
 FieldRead<detail::Owner<Field>> DateField(std::string_view key) {
-  return detail::MemberField<Field, &json_util::FieldReader::OptionalDate>(key);
+  return detail::MemberField<Field, &json_util::FieldReader::OptionalDate, json_util::OptDate>(key);
 }
 template <auto Field, const auto& Names>
 FieldRead<detail::Owner<Field>> EnumField(std::string_view key) {
-  return detail::MemberField<Field, detail::ReadEnum<Names>>(key);
+  return detail::MemberField<Field, detail::ReadEnum<Names>,
+                             detail::WriteEnum<Names, detail::MemberType<Field>>>(key);
+}
+// `field` written by `write` instead.
+template <class T>
+FieldRead<T> WrittenAs(FieldRead<T> field,
+                       std::type_identity_t<boost::json::value (*)(const T&)> write) {
+  field.write = write;
+  return field;
 }
 
 // Reads the fields of `o` into `out`, refusing unknown keys (`fields`' invalid_field).
@@ -299,6 +325,18 @@ Status ReadFields(const boost::json::object& o, const FieldReaders<T>& readers,
     if (!s) return Fail(s.error());
   }
   return Ok();
+}
+
+// The record as a JSON object: every field under its key, in the order of `fields`, each of
+// which must have a writer.
+template <class T>
+boost::json::object WriteFields(const FieldReaders<T>& fields, const T& record) {
+  boost::json::object o;
+  for (const auto& f : fields) {
+    if (!f.write) throw std::logic_error("no writer for field '" + std::string(f.key) + "'");
+    o[f.key] = f.write(record);
+  }
+  return o;
 }
 
 // --- Sheets: import and export --------------------------------------------------------------
@@ -378,6 +416,41 @@ Column<detail::Owner<Field>> DateColumn(std::string_view name) {
   using T = detail::Owner<Field>;
   return {name, [](const T& r) { return cells::FormatDate(r.*Field); },
           [](T& r, const std::string& cell) { return cells::ParseDate(cell, r.*Field); }, true};
+}
+
+// How an enum's values are spelled in Vietnamese sheets, by value as in EnumNames (numbered
+// from 0): up to 8 spellings a value, the rest left "".
+template <class E, size_t N>
+struct EnumSpellings {
+  using Value = E;
+  std::array<std::array<std::string_view, 8>, N> values;
+};
+
+// `Spelled`'s spellings by their FoldAlnum keys (see cells::ParseEnum), built once.
+template <const auto& Spelled>
+const auto& SpellingsOf() {
+  using E = typename std::remove_cvref_t<decltype(Spelled)>::Value;
+  static const cells::Spellings<E> folded = [] {
+    cells::Spellings<E> out;
+    for (size_t i = 0; i < Spelled.values.size(); ++i) {
+      for (std::string_view s : Spelled.values[i]) {
+        if (!s.empty()) out.emplace(text::FoldAlnum(s), static_cast<E>(i));
+      }
+    }
+    return out;
+  }();
+  return folded;
+}
+
+// An enum: its name in exports; in imports the name in any case, with spaces or underscores,
+// or one of its `Spelled` spellings.
+template <auto Field, const auto& Names, const auto& Spelled>
+Column<detail::Owner<Field>> EnumColumn(std::string_view name) {
+  using T = detail::Owner<Field>;
+  return {name, [](const T& r) { return std::string(Names.Name(r.*Field)); },
+          [](T& r, const std::string& cell) {
+            return cells::ParseEnum(cell, r.*Field, ParseWith<Names>, SpellingsOf<Spelled>());
+          }};
 }
 
 // A header as departments write it, for a column ("" for a column the import skips: the row
@@ -533,5 +606,36 @@ Status WriteCsv(const Codes& codes, std::ostream& out, const Sheet& sheet,
 // The rows as a one-sheet workbook. Errors: <module>.write_failed.
 Status WriteXlsx(const Codes& codes, std::ostream& out, std::string_view sheet_name,
                  const Sheet& sheet, std::vector<XlsxColumn> columns);
+
+// --- Demo -----------------------------------------------------------------------------------
+
+// What a demo generator wrote: counts by name, in the order the generator named them
+// ({"platforms", "databases", ...}). Naming a count it was not made with is a programmer error.
+class Tally {
+ public:
+  explicit Tally(std::initializer_list<std::string_view> names) {
+    counts_.reserve(names.size());
+    for (auto name : names) counts_.emplace_back(name, 0);
+  }
+
+  size_t& operator[](std::string_view name) { return counts_[IndexOf(name)].second; }
+  size_t operator[](std::string_view name) const { return counts_[IndexOf(name)].second; }
+  // {"platforms": 35, ...} in the order of the names.
+  boost::json::object ToJson() const {
+    boost::json::object out;
+    for (const auto& [name, n] : counts_) out[name] = n;
+    return out;
+  }
+
+ private:
+  size_t IndexOf(std::string_view name) const {
+    for (size_t i = 0; i < counts_.size(); ++i) {
+      if (counts_[i].first == name) return i;
+    }
+    throw std::logic_error("no count named '" + std::string(name) + "'");
+  }
+
+  std::vector<std::pair<std::string, size_t>> counts_;
+};
 
 }  // namespace pdh::reg

@@ -169,5 +169,24 @@ TEST(Files, HeaderSearchNumberingAndCsv) {
   EXPECT_EQ(not_xlsx.error().code, "widget.bad_file");
 }
 
+enum class Shade { kLight, kDark };
+constexpr EnumNames<Shade, 2> kShadeNames{{"light", "dark"}};
+constexpr EnumSpellings<Shade, 2> kShadeSpellings{{{{"Nhạt"}, {"Đậm", "Sẫm"}}}};
+struct Swatch {
+  Shade shade = Shade::kLight;
+};
+
+TEST(EnumColumn, ReadsTheNameOrASpellingAndWritesTheName) {
+  const auto column = EnumColumn<&Swatch::shade, kShadeNames, kShadeSpellings>("shade");
+  Swatch s;
+  EXPECT_FALSE(column.parse(s, "sẫm"));
+  EXPECT_EQ(s.shade, Shade::kDark);
+  EXPECT_EQ(column.format(s), "dark");
+  EXPECT_FALSE(column.parse(s, "Light"));
+  EXPECT_EQ(s.shade, Shade::kLight);
+  EXPECT_EQ(column.parse(s, "xanh"), "'xanh' is not one of the allowed values");
+  EXPECT_EQ(SpellingsOf<kShadeSpellings>().size(), 3u);
+}
+
 }  // namespace
 }  // namespace pdh::reg

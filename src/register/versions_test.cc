@@ -5,6 +5,9 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <stdexcept>
+#include <utility>
+
 #include "register/register.h"
 
 namespace pdh::reg {
@@ -166,6 +169,66 @@ TEST(ImportReports, AsJson) {
             R"({"rows":2,"created":0,"updated":0,"unchanged":0,"rejected":1,"dry_run":true,)"
             R"("written":false,"errors":[{"row":3,"column":"name","code":"widget.missing_field",)"
             R"("message":"name: required"}]})");
+}
+
+enum class Finish { kNone, kMatte };
+constexpr EnumNames<Finish, 2> kFinishNames{{"", "matte"}};
+
+struct Gadget {
+  std::string code;
+  std::vector<std::string> tags;
+  std::optional<Date> since;
+  Finish finish = Finish::kNone;
+  bool spare = false;
+};
+
+const FieldReaders<Gadget>& GadgetFields() {
+  static const FieldReaders<Gadget> fields = {
+      StringField<&Gadget::code>("code"),
+      StringsField<&Gadget::tags>("tags"),
+      DateField<&Gadget::since>("since"),
+      WrittenAs(EnumField<&Gadget::finish, kFinishNames>("finish"),
+                [](const Gadget& g) {
+                  return g.finish == Finish::kNone ? json::value(nullptr)
+                                                   : json::value(kFinishNames.Name(g.finish));
+                }),
+      {"spare",
+       [](Gadget& g, const json::value& v) -> Status {
+         g.spare = v.as_bool();
+         return Ok();
+       },
+       [](const Gadget& g) { return json::value(g.spare); }},
+  };
+  return fields;
+}
+
+TEST(Fields, WriteWhatTheyReadInTheirOrder) {
+  const json_util::FieldReader reader("gadget.invalid_field");
+  Gadget g;
+  ASSERT_TRUE(ReadFields(
+      json::parse(
+          R"({"spare":true,"finish":"matte","since":"2025-01-02","tags":["a","b"],"code":"G-1"})")
+          .as_object(),
+      GadgetFields(), reader, g));
+  EXPECT_EQ(
+      json::serialize(WriteFields(GadgetFields(), g)),
+      R"({"code":"G-1","tags":["a","b"],"since":"2025-01-02","finish":"matte","spare":true})");
+  EXPECT_EQ(json::serialize(WriteFields(GadgetFields(), Gadget{})),
+            R"({"code":"","tags":[],"since":null,"finish":null,"spare":false})");
+
+  FieldReaders<Gadget> read_only = {
+      {"spare", [](Gadget&, const json::value&) -> Status { return Ok(); }}};
+  EXPECT_THROW((void)WriteFields(read_only, g), std::logic_error);
+}
+
+TEST(Tally, CountsByNameInTheOrderNamed) {
+  Tally t{"platforms", "databases"};
+  ++t["databases"];
+  t["platforms"] = 35;
+  EXPECT_EQ(t["platforms"], 35u);
+  EXPECT_EQ(std::as_const(t)["databases"], 1u);
+  EXPECT_EQ(json::serialize(t.ToJson()), R"({"platforms":35,"databases":1})");
+  EXPECT_THROW(t["tasks"], std::logic_error);
 }
 
 }  // namespace

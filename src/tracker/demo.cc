@@ -1224,7 +1224,7 @@ Error DemoFailed(const std::string& what, const Error& e) {
 
 }  // namespace
 
-Result<DemoReport> GenerateDemo(store::TrackerStore& store, store::SettingsStore& settings,
+Result<reg::Tally> GenerateDemo(store::TrackerStore& store, store::SettingsStore& settings,
                                 std::shared_ptr<const units::Registry> registry) {
   if (!registry) return Fail(Error::Internal("tracker.demo_failed", "no units registry"));
   Rng rng(0x57'2024'1222ULL);
@@ -1235,7 +1235,7 @@ Result<DemoReport> GenerateDemo(store::TrackerStore& store, store::SettingsStore
   // reports by submission time.
   std::map<Date, std::vector<Tracker::BatchEdit>> edits;
   std::vector<PlannedReport> reports;
-  DemoReport out;
+  reg::Tally out{"programmes", "targets", "tasks", "reports"};
   for (const auto* group : {&plan.central(), &plan.province()}) {
     for (const auto& h : *group) {
       for (const auto& s : h.steps) {
@@ -1243,7 +1243,7 @@ Result<DemoReport> GenerateDemo(store::TrackerStore& store, store::SettingsStore
             {s.item, {std::string(kActor), s.reason, s.approval, s.date, std::nullopt}});
       }
       const Item& item = h.steps.front().item;
-      ++(item.kind == ItemKind::kTarget ? out.targets : out.tasks);
+      ++out[item.kind == ItemKind::kTarget ? "targets" : "tasks"];
       PlanReports(rng, h, plan.HabitOf(item.lead_unit), reports);
     }
   }
@@ -1277,7 +1277,7 @@ Result<DemoReport> GenerateDemo(store::TrackerStore& store, store::SettingsStore
     if (auto r = tracker.AddProgramme(*p, std::string(kActor)); !r) {
       return Fail(DemoFailed("programme " + p->code, r.error()));
     }
-    ++out.programmes;
+    ++out["programmes"];
   }
 
   // Week by week: the reports sent during the week, then the week's edits in one batch recorded
@@ -1293,7 +1293,7 @@ Result<DemoReport> GenerateDemo(store::TrackerStore& store, store::SettingsStore
             "report of " + next_report->report.task + " for " + next_report->report.month,
             r.error()));
       }
-      ++out.reports;
+      ++out["reports"];
     }
     return Ok();
   };

@@ -21,8 +21,6 @@ namespace {
 
 namespace json = boost::json;
 using json_util::Assign;
-using json_util::OptDate;
-using json_util::Strings;
 
 json::value OptNumber(const std::optional<double>& d) {
   return d ? json::value(*d) : json::value(nullptr);
@@ -86,17 +84,22 @@ const Readers<Item>& ItemReaders() {
       reg::StringField<&Item::sector>("sector"),
       reg::StringField<&Item::lead_unit>("lead_unit"),
       reg::StringsField<&Item::cooperating_units>("cooperating_units"),
-      {"leader", [](Item& i, const json::value& v) { return Assign(i.leader, ReadLeader(v)); }},
+      {"leader", [](Item& i, const json::value& v) { return Assign(i.leader, ReadLeader(v)); },
+       [](const Item& i) {
+         return json::value(json::object{{"name", i.leader.name}, {"position", i.leader.position}});
+       }},
       reg::DateField<&Item::assigned_at>("assigned_at"),
       reg::DateField<&Item::deadline>("deadline"),
       reg::EnumField<&Item::recurrence, kRecurrenceNames>("recurrence"),
       reg::StringField<&Item::expected_product>("expected_product"),
       {"baseline",
-       [](Item& i, const json::value& v) { return Assign(i.baseline, ReadNumber(v, "baseline")); }},
+       [](Item& i, const json::value& v) { return Assign(i.baseline, ReadNumber(v, "baseline")); },
+       [](const Item& i) { return OptNumber(i.baseline); }},
       {"target_value",
        [](Item& i, const json::value& v) {
          return Assign(i.target_value, ReadNumber(v, "target_value"));
-       }},
+       },
+       [](const Item& i) { return OptNumber(i.target_value); }},
       reg::StringField<&Item::measure_unit>("measure_unit"),
       reg::StringField<&Item::indicator>("indicator"),
       reg::EnumField<&Item::state, kStateNames>("state"),
@@ -214,28 +217,7 @@ Result<Programme> ProgrammeFromJson(const json::value& v) {
 }
 
 json::object ToJson(const Item& i) {
-  json::object o;
-  o["kind"] = kItemKindNames.Name(i.kind);
-  o["code"] = i.code;
-  o["programme"] = i.programme;
-  o["parent"] = i.parent;
-  o["level"] = kLevelNames.Name(i.level);
-  o["title"] = i.title;
-  o["sector"] = i.sector;
-  o["lead_unit"] = i.lead_unit;
-  o["cooperating_units"] = Strings(i.cooperating_units);
-  o["leader"] = json::object{{"name", i.leader.name}, {"position", i.leader.position}};
-  o["assigned_at"] = OptDate(i.assigned_at);
-  o["deadline"] = OptDate(i.deadline);
-  o["recurrence"] = kRecurrenceNames.Name(i.recurrence);
-  o["expected_product"] = i.expected_product;
-  o["baseline"] = OptNumber(i.baseline);
-  o["target_value"] = OptNumber(i.target_value);
-  o["measure_unit"] = i.measure_unit;
-  o["indicator"] = i.indicator;
-  o["state"] = kStateNames.Name(i.state);
-  o["completed_at"] = OptDate(i.completed_at);
-  return o;
+  return reg::WriteFields(ItemReaders(), i);
 }
 
 Result<Item> ItemFromJson(const json::value& v) {

@@ -23,10 +23,8 @@ namespace pdh::tracker {
 namespace {
 
 using cells::CellError;
-using cells::Folded;
 using cells::FormatDate;
 using cells::Join;
-using cells::Spellings;
 using Column = reg::Column<Item>;
 using reg::kEffectiveColumn;
 
@@ -119,23 +117,13 @@ std::optional<Date> PeriodEnd(const std::string& cell) {
   return std::nullopt;
 }
 
-const Spellings<Recurrence>& RecurrenceSpellings() {
-  static const auto spellings = Folded<Recurrence>({
-      {"Không", Recurrence::kNone},
-      {"none", Recurrence::kNone},
-      {"Thường xuyên", Recurrence::kMonthly},
-      {"Hằng tháng", Recurrence::kMonthly},
-      {"Hàng tháng", Recurrence::kMonthly},
-      {"Định kỳ hằng tháng", Recurrence::kMonthly},
-      {"Hằng quý", Recurrence::kQuarterly},
-      {"Hàng quý", Recurrence::kQuarterly},
-      {"Định kỳ hằng quý", Recurrence::kQuarterly},
-      {"Hằng năm", Recurrence::kYearly},
-      {"Hàng năm", Recurrence::kYearly},
-      {"Định kỳ hằng năm", Recurrence::kYearly},
-  });
-  return spellings;
-}
+// How departments write recurrences, by value.
+constexpr reg::EnumSpellings<Recurrence, 4> kRecurrenceSpellings{{{
+    {"Không", "none"},
+    {"Thường xuyên", "Hằng tháng", "Hàng tháng", "Định kỳ hằng tháng"},
+    {"Hằng quý", "Hàng quý", "Định kỳ hằng quý"},
+    {"Hằng năm", "Hàng năm", "Định kỳ hằng năm"},
+}}};
 
 // A deadline cell: a date, a period ("Quý IV/2025": its last day), or a recurrence
 // ("Thường xuyên", "Hằng năm": no single deadline).
@@ -152,8 +140,9 @@ CellError ParseDeadlineCell(Item& item, const std::string& cell) {
     item.deadline = d;
     return std::nullopt;
   }
-  auto recurring = RecurrenceSpellings().find(text::FoldAlnum(cell));
-  if (recurring != RecurrenceSpellings().end() && recurring->second != Recurrence::kNone) {
+  const auto& recurrences = reg::SpellingsOf<kRecurrenceSpellings>();
+  auto recurring = recurrences.find(text::FoldAlnum(cell));
+  if (recurring != recurrences.end() && recurring->second != Recurrence::kNone) {
     item.deadline.reset();
     item.recurrence = recurring->second;
     return std::nullopt;
@@ -174,52 +163,31 @@ CellError ParseNumberCell(const std::string& cell, std::optional<double>& out) {
   return std::nullopt;
 }
 
-const Spellings<ItemKind>& KindSpellings() {
-  static const auto spellings = Folded<ItemKind>({
-      {"Chỉ tiêu", ItemKind::kTarget},
-      {"Mục tiêu", ItemKind::kTarget},
-      {"Nhiệm vụ", ItemKind::kTask},
-  });
-  return spellings;
-}
-
-const Spellings<Level>& LevelSpellings() {
-  static const auto spellings = Folded<Level>({
-      {"Trung ương", Level::kCentral},
-      {"Trung ương giao", Level::kCentral},
-      {"Trung ương giao tỉnh", Level::kCentral},
-      {"Tỉnh", Level::kProvince},
-      {"Tỉnh giao", Level::kProvince},
-      {"UBND tỉnh giao", Level::kProvince},
-      {"Ủy ban nhân dân tỉnh giao", Level::kProvince},
-      {"Đơn vị", Level::kUnit},
-      {"Đơn vị giao", Level::kUnit},
-  });
-  return spellings;
-}
-
-const Spellings<State>& StateSpellings() {
-  static const auto spellings = Folded<State>({
-      {"Chưa thực hiện", State::kNotStarted},
-      {"Chưa triển khai", State::kNotStarted},
-      {"Chưa bắt đầu", State::kNotStarted},
-      {"Đang thực hiện", State::kInProgress},
-      {"Đang triển khai", State::kInProgress},
-      {"Hoàn thành", State::kCompleted},
-      {"Đã hoàn thành", State::kCompleted},
-      {"Hoàn thành đúng hạn", State::kCompleted},
-      {"Hoàn thành trễ hạn", State::kCompleted},
-      {"Hoàn thành quá hạn", State::kCompleted},
-      {"completed_on_time", State::kCompleted},
-      {"completed_late", State::kCompleted},
-      {"Hủy", State::kCancelled},
-      {"Đã hủy", State::kCancelled},
-      {"Dừng thực hiện", State::kCancelled},
-  });
-  return spellings;
-}
+// How departments write the kinds, levels and states, by value.
+constexpr reg::EnumSpellings<ItemKind, 2> kKindSpellings{{{
+    {"Chỉ tiêu", "Mục tiêu"},
+    {"Nhiệm vụ"},
+}}};
+constexpr reg::EnumSpellings<Level, 3> kLevelSpellings{{{
+    {"Trung ương", "Trung ương giao", "Trung ương giao tỉnh"},
+    {"Tỉnh", "Tỉnh giao", "UBND tỉnh giao", "Ủy ban nhân dân tỉnh giao"},
+    {"Đơn vị", "Đơn vị giao"},
+}}};
+constexpr reg::EnumSpellings<State, 4> kStateSpellings{{{
+    {"Chưa thực hiện", "Chưa triển khai", "Chưa bắt đầu"},
+    {"Đang thực hiện", "Đang triển khai"},
+    {"Hoàn thành", "Đã hoàn thành", "Hoàn thành đúng hạn", "Hoàn thành trễ hạn",
+     "Hoàn thành quá hạn", "completed_on_time", "completed_late"},
+    {"Hủy", "Đã hủy", "Dừng thực hiện"},
+}}};
 
 // --- Columns --------------------------------------------------------------------------------
+
+// `column` with a blank cell leaving the field as it is.
+Column KeptWhenBlank(Column column) {
+  column.keep_blank = true;
+  return column;
+}
 
 template <std::string Leader::*Field>
 Column LeaderColumn(std::string_view name) {
@@ -240,18 +208,11 @@ Column NumberColumn(std::string_view name) {
 const std::vector<Column>& ColumnDefs() {
   static const std::vector<Column> columns = {
       // A blank kind is kept, or guessed for a new row.
-      {"kind", [](const Item& i) { return std::string(kItemKindNames.Name(i.kind)); },
-       [](Item& i, const std::string& c) {
-         return cells::ParseEnum(c, i.kind, reg::ParseWith<kItemKindNames>, KindSpellings());
-       },
-       false, false, false, true},
+      KeptWhenBlank(reg::EnumColumn<&Item::kind, kItemKindNames, kKindSpellings>("kind")),
       reg::TextColumn<&Item::code>("code"),
       reg::TextColumn<&Item::programme>("programme"),
       reg::TextColumn<&Item::parent>("parent"),
-      {"level", [](const Item& i) { return std::string(kLevelNames.Name(i.level)); },
-       [](Item& i, const std::string& c) {
-         return cells::ParseEnum(c, i.level, reg::ParseWith<kLevelNames>, LevelSpellings());
-       }},
+      reg::EnumColumn<&Item::level, kLevelNames, kLevelSpellings>("level"),
       reg::TextColumn<&Item::title>("title"),
       reg::TextColumn<&Item::sector>("sector"),
       reg::TextColumn<&Item::lead_unit>("lead_unit"),
@@ -272,17 +233,14 @@ const std::vector<Column>& ColumnDefs() {
            return std::nullopt;
          }
          return cells::ParseEnum(c, i.recurrence, reg::ParseWith<kRecurrenceNames>,
-                                 RecurrenceSpellings());
+                                 reg::SpellingsOf<kRecurrenceSpellings>());
        }},
       reg::TextColumn<&Item::expected_product>("expected_product"),
       NumberColumn<&Item::baseline>("baseline"),
       NumberColumn<&Item::target_value>("target_value"),
       reg::TextColumn<&Item::measure_unit>("measure_unit"),
       reg::TextColumn<&Item::indicator>("indicator"),
-      {"state", [](const Item& i) { return std::string(kStateNames.Name(i.state)); },
-       [](Item& i, const std::string& c) {
-         return cells::ParseEnum(c, i.state, reg::ParseWith<kStateNames>, StateSpellings());
-       }},
+      reg::EnumColumn<&Item::state, kStateNames, kStateSpellings>("state"),
       reg::DateColumn<&Item::completed_at>("completed_at"),
   };
   return columns;

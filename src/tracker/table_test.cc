@@ -12,10 +12,10 @@
 namespace pdh::tracker::testing {
 namespace {
 
-using xlsx_testing::Number;
-using xlsx_testing::RowXml;
+using xlsx_testing::Merges;
+using xlsx_testing::NumberCell;
+using xlsx_testing::SheetRow;
 using xlsx_testing::SheetXml;
-using xlsx_testing::Text;
 using xlsx_testing::WorkbookBytes;
 
 class Table : public TrackerTest {
@@ -247,26 +247,18 @@ TEST_F(Table, ReadsASheetWithATitleMergedHeadersAndSerialDates) {
   // "Phối hợp", the rest merged down. Row 4: a group heading. Rows 5-6: tasks, one deadline a
   // date-styled serial, the other a serial in the deadline column; a year typed as a number.
   const std::string rows =
-      RowXml(1, Text("A1", "DANH MỤC NHIỆM VỤ UBND TỈNH GIAO NĂM 2025")) +
-      RowXml(2, Text("A2", "STT") + Text("B2", "Mã nhiệm vụ") + Text("C2", "Chương trình") +
-                    Text("D2", "Tên nhiệm vụ") + Text("E2", "Đơn vị") + Text("G2", "Thời hạn") +
-                    Text("H2", "Sản phẩm dự kiến")) +
-      RowXml(3, Text("E3", "Chủ trì") + Text("F3", "Phối hợp")) +
-      RowXml(4, Text("A4", "I. CHUYỂN ĐỔI SỐ")) +
-      RowXml(5, Number("A5", "1") + Text("B5", "TN57-NV-010") + Text("C5", "NQ57") +
-                    Text("D5", "Vận hành IOC sau hợp nhất") + Text("E5", "80.SKHCN") +
-                    Text("F5", "80.VPUB; 80.STC") + Number("G5", "46022", 1) +
-                    Text("H5", "IOC vận hành")) +
-      RowXml(6, Number("A6", "2") + Text("B6", "TN57-NV-011") + Text("C6", "NQ57") +
-                    Text("D6", "Hợp nhất cơ sở dữ liệu đất đai") + Text("E6", "80.SNNMT") +
-                    Number("G6", "2026")) +
-      RowXml(7, Number("A7", "3") + Text("B7", "TN57-NV-012") + Text("C7", "NQ57") +
-                    Text("D7", "Cổng dữ liệu mở") + Text("E7", "80.SKHCN") + Number("G7", "45930"));
+      SheetRow(1, {"DANH MỤC NHIỆM VỤ UBND TỈNH GIAO NĂM 2025"}) +
+      SheetRow(2, {"STT", "Mã nhiệm vụ", "Chương trình", "Tên nhiệm vụ", "Đơn vị", "", "Thời hạn",
+                   "Sản phẩm dự kiến"}) +
+      SheetRow(3, {"", "", "", "", "Chủ trì", "Phối hợp"}) + SheetRow(4, {"I. CHUYỂN ĐỔI SỐ"}) +
+      SheetRow(5, {NumberCell("1"), "TN57-NV-010", "NQ57", "Vận hành IOC sau hợp nhất", "80.SKHCN",
+                   "80.VPUB; 80.STC", NumberCell("46022", 1), "IOC vận hành"}) +
+      SheetRow(6, {NumberCell("2"), "TN57-NV-011", "NQ57", "Hợp nhất cơ sở dữ liệu đất đai",
+                   "80.SNNMT", "", NumberCell("2026")}) +
+      SheetRow(7, {NumberCell("3"), "TN57-NV-012", "NQ57", "Cổng dữ liệu mở", "80.SKHCN", "",
+                   NumberCell("45930")});
   const std::string merges =
-      "<mergeCells count=\"9\"><mergeCell ref=\"A1:H1\"/><mergeCell ref=\"A2:A3\"/>"
-      "<mergeCell ref=\"B2:B3\"/><mergeCell ref=\"C2:C3\"/><mergeCell ref=\"D2:D3\"/>"
-      "<mergeCell ref=\"E2:F2\"/><mergeCell ref=\"G2:G3\"/><mergeCell ref=\"H2:H3\"/>"
-      "<mergeCell ref=\"A4:H4\"/></mergeCells>";
+      Merges({"A1:H1", "A2:A3", "B2:B3", "C2:C3", "D2:D3", "E2:F2", "G2:G3", "H2:H3", "A4:H4"});
   auto r = tracker().ImportXlsx(WorkbookBytes("Phụ lục", SheetXml(rows, merges)), Options());
   ASSERT_TRUE(r) << r.error().message;
   ASSERT_TRUE(r->errors.empty()) << Describe(*r);

@@ -376,15 +376,9 @@ Result<Programme> ProgrammeFromJson(const boost::json::value& v);
 // the province: as of 2025-10-31, 90 completed and 76 in progress) and the province's plan (the
 // People's Committee to units: 53 targets, 32 completed = 60.38%; 235 tasks, 88 completed =
 // 37.45%), with monthly reports from 2025-01 where some units report late or not at all.
-struct DemoReport {
-  size_t programmes = 0;
-  size_t targets = 0;
-  size_t tasks = 0;
-  size_t reports = 0;
-};
-// Writes through a Tracker of its own with a manual clock, so reports carry their submission
-// dates in 2025.
-Result<DemoReport> GenerateDemo(store::TrackerStore& store, store::SettingsStore& settings,
+// Counts "programmes", "targets", "tasks" and "reports". Writes through a Tracker of its own with
+// a manual clock, so reports carry their submission dates in 2025.
+Result<reg::Tally> GenerateDemo(store::TrackerStore& store, store::SettingsStore& settings,
                                 std::shared_ptr<const units::Registry> registry);
 
 }  // namespace pdh::tracker
