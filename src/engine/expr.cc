@@ -398,6 +398,8 @@ bool TimeDependent(RefKind kind) {
   return kind == RefKind::kElement || kind == RefKind::kIndicator;
 }
 
+}  // namespace
+
 std::string RefText(const Ref& r) {
   switch (r.kind) {
     case RefKind::kElement:
@@ -411,6 +413,8 @@ std::string RefText(const Ref& r) {
   }
   return r.code;
 }
+
+namespace {
 
 // Counts one level of nesting for as long as it lives.
 class Level {

@@ -62,6 +62,9 @@ struct Ref {
   bool operator==(const Ref&) const = default;
 };
 
+// A reference as an expression writes it: "#{A}", "#{A.male}", "I{X}", "C{K}", "population".
+std::string RefText(const Ref& r);
+
 // Where in time a reference is read, relative to the cell being evaluated: first shifted by
 // `offset` months, then (when ytd) widened to the year-to-date ending there. Constants and unit
 // attributes are always read at TimeSpec{}.

@@ -23,12 +23,9 @@
 
 #include "core/random.h"
 #include "engine/expr.h"
-#include "engine/test_support.h"
 
 namespace pdh::engine {
 namespace {
-
-using test_support::RefText;
 
 std::optional<uint64_t> EnvNumber(const char* name) {
   const char* env = std::getenv(name);

@@ -2,7 +2,6 @@
 // or a measure, and that the canonical text parses back to the same value), then what the cases
 // cannot say: refs() and reads(), the limits, RatioExpression and the speed of Eval.
 #include "engine/expr.h"
-#include "engine/test_support.h"
 
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
@@ -24,8 +23,6 @@
 
 namespace pdh::engine {
 namespace {
-
-using test_support::RefText;
 
 // How the cases name a read: the reference, then "@" and the offset and/or "ytd" when it is
 // read elsewhere in time: "#{A}", "#{A}@-12", "#{A}@+1", "#{A}@ytd", "#{A}@-12ytd".
