@@ -946,13 +946,9 @@ int64_t SizeOr0(const std::string& path) {
 
 enum class KillOutcome { kKilled, kFinished, kFailed };
 
-// Runs `pdh ingest dossiers FILE --db DB --no-progress` and kills it with SIGKILL once the batch
-// is well under way: SQLite has spilled uncommitted pages of the batch's transaction to the WAL
-// (the cache holds 64 MiB, so this starts about half way through 600k rows), and the reader has
-// not reached the last tenth of the file, so the transaction cannot have committed.
-KillOutcome IngestAndKill(const std::string& file, const std::string& db) {
-  const std::string path = fs::canonical(file).string();
-  const int64_t size = SizeOr0(path);
+// Starts `pdh ingest dossiers PATH --db DB --no-progress` with its output thrown away; -1 when
+// it cannot.
+pid_t SpawnIngest(const std::string& path, const std::string& db) {
   const pid_t pid = fork();
   if (pid == 0) {
     const int null = open("/dev/null", O_WRONLY);
@@ -962,6 +958,17 @@ KillOutcome IngestAndKill(const std::string& file, const std::string& db) {
           static_cast<char*>(nullptr));
     _exit(127);
   }
+  return pid;
+}
+
+// Runs `pdh ingest dossiers FILE --db DB --no-progress` and kills it with SIGKILL once the batch
+// is well under way: SQLite has spilled uncommitted pages of the batch's transaction to the WAL
+// (the cache holds 64 MiB, so this starts about half way through 600k rows), and the reader has
+// not reached the last tenth of the file, so the transaction cannot have committed.
+KillOutcome IngestAndKill(const std::string& file, const std::string& db) {
+  const std::string path = fs::canonical(file).string();
+  const int64_t size = SizeOr0(path);
+  const pid_t pid = SpawnIngest(path, db);
   if (pid < 0) return KillOutcome::kFailed;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(10);
   int status = 0;
@@ -1076,15 +1083,7 @@ KillOutcome IngestAndKillAtCommit(const std::string& file, const std::string& db
                                   std::chrono::microseconds* tail = nullptr) {
   const std::string path = fs::canonical(file).string();
   const int64_t size = SizeOr0(path);
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const int null = open("/dev/null", O_WRONLY);
-    dup2(null, STDOUT_FILENO);
-    dup2(null, STDERR_FILENO);
-    execl(PDH_BIN, PDH_BIN, "ingest", "dossiers", path.c_str(), "--db", db.c_str(), "--no-progress",
-          static_cast<char*>(nullptr));
-    _exit(127);
-  }
+  const pid_t pid = SpawnIngest(path, db);
   if (pid < 0) return KillOutcome::kFailed;
   using Clock = std::chrono::steady_clock;
   const auto deadline = Clock::now() + std::chrono::minutes(5);
