@@ -285,29 +285,25 @@ constexpr OctoberDossier kOctober[] = {{"HS1", 6, true, "50.000", "50000", true}
                                        {"HS4", 9, false, "20.000", "20000", true},
                                        {"HS5", 10, false, "0", "0", false}};
 
-std::string OfficeFile(const std::string& commune) {
+// The October rows as a commune's office writes them (`office`) or as pdh writes them.
+std::string OctoberFile(const std::string& commune, bool office) {
   std::string csv =
-      "Mã hồ sơ,Đơn vị tiếp nhận,Mã thủ tục,Thời điểm tiếp nhận,Kênh nộp,\"Phí, lệ phí (đồng)\","
-      "Thanh toán trực tuyến,Trạng thái\n";
+      office ? "Mã hồ sơ,Đơn vị tiếp nhận,Mã thủ tục,Thời điểm tiếp nhận,Kênh nộp,"
+               "\"Phí, lệ phí (đồng)\",Thanh toán trực tuyến,Trạng thái\n"
+             : "dossier_id,receiving_unit,procedure_code,received_at,channel,fee,paid_online,"
+               "status\n";
   for (const OctoberDossier& d : kOctober) {
     char when[32];
-    std::snprintf(when, sizeof when, "%02d/10/2025 08:00", d.day);
-    csv += std::string(d.id) + "," + commune + ",1.001193," + when + "," +
-           (d.online ? "Trực tuyến" : "Trực tiếp") + "," + d.fee_vi + "," +
-           (d.paid_online ? "Có" : "Không") + ",Đã hoàn thành\n";
-  }
-  return csv;
-}
-
-std::string OwnFile(const std::string& commune) {
-  std::string csv =
-      "dossier_id,receiving_unit,procedure_code,received_at,channel,fee,paid_online,status\n";
-  for (const OctoberDossier& d : kOctober) {
-    char when[32];
-    std::snprintf(when, sizeof when, "2025-10-%02dT08:00:00", d.day);
-    csv += std::string(d.id) + "," + commune + ",1.001193," + when + "," +
-           (d.online ? "online" : "direct") + "," + d.fee + "," +
-           (d.paid_online ? "true" : "false") + ",completed\n";
+    std::snprintf(when, sizeof when, office ? "%02d/10/2025 08:00" : "2025-10-%02dT08:00:00",
+                  d.day);
+    csv += std::string(d.id) + "," + commune + ",1.001193," + when + ",";
+    if (office) {
+      csv += std::string(d.online ? "Trực tuyến" : "Trực tiếp") + "," + d.fee_vi + "," +
+             (d.paid_online ? "Có" : "Không") + ",Đã hoàn thành\n";
+    } else {
+      csv += std::string(d.online ? "online" : "direct") + "," + d.fee + "," +
+             (d.paid_online ? "true" : "false") + ",completed\n";
+    }
   }
   return csv;
 }
@@ -329,7 +325,7 @@ TEST(IndexApi, AFreshDatabaseSetUpByTheCliComputesRatesUpTo100) {
   // No feedback dataset yet: the pack says what to create.
   EXPECT_EQ(RunPdh("indicators packs install feedback_1022" + on, &out), 2);
   const std::string file = dir + "/ho-so-10-2025.csv";
-  WriteFile(file, OfficeFile(commune));
+  WriteFile(file, OctoberFile(commune, true));
   ASSERT_EQ(RunPdh("ingest dossiers " + file + " --no-progress" + on, &out), 0) << out;
   auto values = Dump(on);
   for (const auto& [key, value] : values) EXPECT_LE(value, 100) << key;
@@ -343,7 +339,7 @@ TEST(IndexApi, AFreshDatabaseSetUpByTheCliComputesRatesUpTo100) {
   const std::string own_dir = Server().dir() + "/fresh-own";
   const std::string own_on = FreshProvince(own_dir);
   ASSERT_EQ(RunPdh("indicators packs install public_services" + own_on, &out), 0) << out;
-  WriteFile(own_dir + "/dossiers.csv", OwnFile(commune));
+  WriteFile(own_dir + "/dossiers.csv", OctoberFile(commune, false));
   ASSERT_EQ(RunPdh("ingest dossiers " + own_dir + "/dossiers.csv --no-progress" + own_on, &out), 0)
       << out;
   EXPECT_EQ(Dump(own_on), values);
