@@ -118,23 +118,14 @@ const std::vector<Column>& ColumnDefs() {
   return columns;
 }
 
-using reg::kEffectiveColumn;
-constexpr std::string_view kReasonColumn = "reason";
-constexpr std::string_view kSkippedColumn{};
+using reg::kReasonColumn;
 
-// Headers as departments write them in Vietnamese, for each column; kSkippedColumn for the row
-// number column every Vietnamese table starts with.
+// Headers as departments write them in Vietnamese, for each column, besides those every
+// register knows (reg::Headers).
 constexpr auto kHeaderSpellings = std::to_array<reg::HeaderSpelling>({
-    {"Loại", "kind"},
-    {"Phân loại", "kind"},
     {"Loại hình", "kind"},
-    {"Mã", "code"},
-    {"Mã số", "code"},
-    {"Mã hiệu", "code"},
     {"Tên", "name"},
     {"Tên gọi", "name"},
-    {"Lĩnh vực", "sector"},
-    {"Ngành, lĩnh vực", "sector"},
     {"Đơn vị chủ quản", "owner"},
     {"Cơ quan chủ quản", "owner"},
     {"Chủ quản", "owner"},
@@ -173,12 +164,6 @@ constexpr auto kHeaderSpellings = std::to_array<reg::HeaderSpelling>({
     {"Kết nối CSDL quốc gia", "exchanges_with"},
     {"Trao đổi dữ liệu với", "exchanges_with"},
     {"Liên thông với", "exchanges_with"},
-    {"Ngày hiệu lực", kEffectiveColumn},
-    {"Hiệu lực từ", kEffectiveColumn},
-    {"Lý do", kReasonColumn},
-    {"Lí do", kReasonColumn},
-    {"STT", kSkippedColumn},
-    {"Số thứ tự", kSkippedColumn},
 });
 
 RowError MakeError(size_t row, std::string column, std::string code, std::string message) {

@@ -375,6 +375,8 @@ boost::json::object ToJson(const ImportReport& r);
 
 // The import-only column every register reads: when a row's edit took effect.
 inline constexpr std::string_view kEffectiveColumn = "effective_date";
+// The import-only column giving the reason of a change.
+inline constexpr std::string_view kReasonColumn = "reason";
 
 // One column: how a record's field is written into a cell and read back from one.
 template <class T>

@@ -1,6 +1,7 @@
 // A register's sheets: header rows read by column names and Vietnamese spellings, files read
 // into rows of cells and written back, with the module's error codes.
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <utility>
 
@@ -8,6 +9,32 @@
 #include "register/register.h"
 
 namespace pdh::reg {
+
+namespace {
+
+// Headers every register's sheets are written with, whatever the register: the row number and
+// notes columns every Vietnamese table has (skipped), the code, the kind, the sector, the
+// effective date and the reason. A spelling counts only where the layout has its column, and a
+// layout's own spelling of the same text wins.
+constexpr auto kCommonSpellings = std::to_array<HeaderSpelling>({
+    {"STT", ""},
+    {"TT", ""},
+    {"Số thứ tự", ""},
+    {"Ghi chú", ""},
+    {"Mã", "code"},
+    {"Mã số", "code"},
+    {"Mã hiệu", "code"},
+    {"Loại", "kind"},
+    {"Phân loại", "kind"},
+    {"Lĩnh vực", "sector"},
+    {"Ngành, lĩnh vực", "sector"},
+    {"Ngày hiệu lực", kEffectiveColumn},
+    {"Hiệu lực từ", kEffectiveColumn},
+    {"Lý do", kReasonColumn},
+    {"Lí do", kReasonColumn},
+});
+
+}  // namespace
 
 std::optional<size_t> Header::Find(std::string_view column) const {
   auto it = at.find(column);
@@ -26,6 +53,13 @@ Headers::Headers(Codes codes, std::vector<ColumnInfo> columns,
   for (const auto& c : columns_) keys_.emplace(text::FoldAlnum(c.name), c.name);
   for (std::string_view name : import_columns_) keys_.emplace(text::FoldAlnum(name), name);
   for (const auto& s : spellings) keys_.emplace(text::FoldAlnum(s.text), s.column);
+  const auto has_column = [this](std::string_view name) {
+    return name.empty() || IndexOf(name) ||
+           std::find(import_columns_.begin(), import_columns_.end(), name) != import_columns_.end();
+  };
+  for (const auto& s : kCommonSpellings) {
+    if (has_column(s.column)) keys_.emplace(text::FoldAlnum(s.text), s.column);
+  }
   keys_.emplace("", std::string_view());  // "#", "—": punctuation only
 }
 

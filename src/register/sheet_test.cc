@@ -20,14 +20,13 @@ struct Widget {
   std::string kind = "plain";
 };
 
+// The widget's own spellings; the code, kind, effective date, reason and row number columns
+// are spelled as in every register.
 constexpr auto kSpellings = std::to_array<HeaderSpelling>({
-    {"Mã", "code"},
     {"Tên", "name"},
     {"Nhãn", "tags"},
     {"Ngày lắp đặt", "installed"},
-    {"Ngày hiệu lực", kEffectiveColumn},
-    {"Lý do", "reason"},
-    {"STT", ""},
+    {"Ghi chú", "tags"},
 });
 
 const Layout<Widget>& Widgets() {
@@ -68,12 +67,26 @@ TEST(Headers, NamesColumnsBySpellingWithoutDiacriticsOrCase) {
   EXPECT_EQ(h.IndexOf("reason"), std::nullopt);
 }
 
+TEST(Headers, KnowTheSpellingsEveryRegisterSharesWhereTheLayoutHasTheColumn) {
+  const Headers& h = Widgets().headers();
+  EXPECT_EQ(h.ColumnNamed("Mã số"), "code");
+  EXPECT_EQ(h.ColumnNamed("Phân loại"), "kind");
+  EXPECT_EQ(h.ColumnNamed("Hiệu lực từ"), kEffectiveColumn);
+  EXPECT_EQ(h.ColumnNamed("Lí do"), kReasonColumn);
+  EXPECT_EQ(h.ColumnNamed("Số thứ tự"), "");
+  EXPECT_EQ(h.ColumnNamed("TT"), "");
+  // The widget has no sector column, so a sector header is not known...
+  EXPECT_EQ(h.ColumnNamed("Lĩnh vực"), std::nullopt);
+  // ...and a layout's own spelling wins over the shared one.
+  EXPECT_EQ(h.ColumnNamed("Ghi chú"), "tags");
+}
+
 TEST(Headers, ReadReportsUnknownDuplicateAndMissingColumns) {
   std::vector<RowError> errors;
-  const Header ok = Widgets().headers().Read({"STT", "Loại", "kind", "Mã", "Lý do"}, 1, errors);
+  const Header ok = Widgets().headers().Read({"STT", "Màu", "kind", "Mã", "Lý do"}, 1, errors);
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].code, "widget.unknown_column");
-  EXPECT_EQ(errors[0].column, "Loại");
+  EXPECT_EQ(errors[0].column, "Màu");
   EXPECT_EQ(ok.Find("code"), 3u);
   EXPECT_EQ(ok.Find("reason"), 4u);
   EXPECT_EQ(ok.Find("name"), std::nullopt);

@@ -247,19 +247,13 @@ const std::vector<Column>& ColumnDefs() {
 }
 
 // Import-only columns: how the edit is recorded rather than what it says.
-constexpr std::string_view kReasonColumn = "reason";
+using reg::kReasonColumn;
 constexpr std::string_view kApprovalColumn = "approval";
-constexpr std::string_view kSkippedColumn{};
 
-// Headers as plans and reports write them in Vietnamese, for each column; kSkippedColumn for
-// the row number and notes columns every Vietnamese table has.
+// Headers as plans and reports write them in Vietnamese, for each column, besides those every
+// register knows (reg::Headers).
 constexpr auto kHeaderSpellings = std::to_array<reg::HeaderSpelling>({
-    {"Loại", "kind"},
-    {"Phân loại", "kind"},
     {"Loại nhiệm vụ", "kind"},
-    {"Mã", "code"},
-    {"Mã số", "code"},
-    {"Mã hiệu", "code"},
     {"Ký hiệu", "code"},
     {"Mã nhiệm vụ", "code"},
     {"Mã chỉ tiêu", "code"},
@@ -280,8 +274,6 @@ constexpr auto kHeaderSpellings = std::to_array<reg::HeaderSpelling>({
     {"Tên chỉ tiêu", "title"},
     {"Nhiệm vụ", "title"},
     {"Nhiệm vụ, giải pháp", "title"},
-    {"Lĩnh vực", "sector"},
-    {"Ngành, lĩnh vực", "sector"},
     {"Đơn vị chủ trì", "lead_unit"},
     {"Cơ quan chủ trì", "lead_unit"},
     {"Chủ trì", "lead_unit"},
@@ -329,20 +321,12 @@ constexpr auto kHeaderSpellings = std::to_array<reg::HeaderSpelling>({
     {"Tình hình thực hiện", "state"},
     {"Ngày hoàn thành", "completed_at"},
     {"Thời điểm hoàn thành", "completed_at"},
-    {"Ngày hiệu lực", kEffectiveColumn},
-    {"Hiệu lực từ", kEffectiveColumn},
     {"Ngày điều chỉnh", kEffectiveColumn},
-    {"Lý do", kReasonColumn},
-    {"Lí do", kReasonColumn},
     {"Lý do điều chỉnh", kReasonColumn},
     {"Văn bản phê duyệt", kApprovalColumn},
     {"Văn bản chấp thuận", kApprovalColumn},
     {"Phê duyệt", kApprovalColumn},
     {"Căn cứ điều chỉnh", kApprovalColumn},
-    {"STT", kSkippedColumn},
-    {"TT", kSkippedColumn},
-    {"Số thứ tự", kSkippedColumn},
-    {"Ghi chú", kSkippedColumn},
 });
 
 const reg::Layout<Item>& SheetLayout() {

@@ -123,9 +123,9 @@ Status InsertAuditEntry(Db& db, const AuditEntryRow& e) {
   return st->Run();
 }
 
-class SqliteAuditStore final : public AuditStore {
+class SqliteAuditStore final : public Area<AuditStore> {
  public:
-  SqliteAuditStore(Writer& writer, ReadPool& readers) : writer_(writer), readers_(readers) {}
+  using Area::Area;
 
   Result<AuditEntryRow> Append(
       const std::function<AuditEntryRow(const std::optional<AuditEntryRow>& last)>& make) override {
@@ -223,10 +223,6 @@ class SqliteAuditStore final : public AuditStore {
         },
         false);
   }
-
- private:
-  Writer& writer_;
-  ReadPool& readers_;
 };
 
 }  // namespace

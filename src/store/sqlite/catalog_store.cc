@@ -104,9 +104,9 @@ Status ReplaceLinks(Db& db, int64_t id, const std::vector<CatalogLinkRow>& links
   return Ok();
 }
 
-class SqliteCatalogStore final : public CatalogStore {
+class SqliteCatalogStore final : public Area<CatalogStore> {
  public:
-  SqliteCatalogStore(Writer& writer, ReadPool& readers) : writer_(writer), readers_(readers) {}
+  using Area::Area;
 
   Status Write(const std::vector<CatalogWrite>& writes) override {
     return writer_.Submit([&](Db& db) -> Status {
@@ -181,9 +181,6 @@ class SqliteCatalogStore final : public CatalogStore {
         [&](int64_t id) { return UpdateEntry(db, id, w.entry); },
         [&](int64_t id) { return InsertVersion(db, id, w.version); });
   }
-
-  Writer& writer_;
-  ReadPool& readers_;
 };
 
 }  // namespace

@@ -277,6 +277,17 @@ Result<std::optional<Row>> ReadFirst(ReadPool& pool, const Sql& sql, ReadFn read
   return std::optional<Row>(std::move(rows->front()));
 }
 
+// A store area's repository: its interface implemented over the shared writer and readers.
+template <class Interface>
+class Area : public Interface {
+ public:
+  Area(Writer& writer, ReadPool& readers) : writer_(writer), readers_(readers) {}
+
+ protected:
+  Writer& writer_;
+  ReadPool& readers_;
+};
+
 // Repositories over the same connections, one file each.
 std::unique_ptr<IdentityStore> MakeIdentityStore(Writer& writer, ReadPool& readers);
 std::unique_ptr<AuditStore> MakeAuditStore(Writer& writer, ReadPool& readers);

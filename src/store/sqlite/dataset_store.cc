@@ -288,9 +288,9 @@ Status InsertVersion(Db& db, const DatasetVersionRow& v) {
   return st->Run();
 }
 
-class SqliteDatasetStore final : public DatasetStore {
+class SqliteDatasetStore final : public Area<DatasetStore> {
  public:
-  SqliteDatasetStore(Writer& writer, ReadPool& readers) : writer_(writer), readers_(readers) {}
+  using Area::Area;
 
   Status Create(const DatasetRow& d, const DatasetTable& table,
                 const DatasetVersionRow& v) override {
@@ -705,9 +705,6 @@ class SqliteDatasetStore final : public DatasetStore {
     if (!rows) return Fail(rows.error());
     return rows->empty() ? int64_t{0} : rows->front();
   }
-
-  Writer& writer_;
-  ReadPool& readers_;
 };
 
 }  // namespace

@@ -116,9 +116,9 @@ Error DuplicateName(const std::string& name) {
                          "an account named '" + name + "' already exists: choose another name");
 }
 
-class SqliteIdentityStore final : public IdentityStore {
+class SqliteIdentityStore final : public Area<IdentityStore> {
  public:
-  SqliteIdentityStore(Writer& writer, ReadPool& readers) : writer_(writer), readers_(readers) {}
+  using Area::Area;
 
   Result<int64_t> InsertAccount(const AccountRow& a) override {
     int64_t id = 0;
@@ -315,9 +315,6 @@ class SqliteIdentityStore final : public IdentityStore {
         "SELECT " + std::string(kAccountColumns) + " FROM account " + std::string(where),
         ReadAccount, arg);
   }
-
-  Writer& writer_;
-  ReadPool& readers_;
 };
 
 }  // namespace

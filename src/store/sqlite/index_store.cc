@@ -12,9 +12,9 @@
 namespace pdh::store::sqlite {
 namespace {
 
-class SqliteIndexStore final : public IndexStore {
+class SqliteIndexStore final : public Area<IndexStore> {
  public:
-  SqliteIndexStore(Writer& writer, ReadPool& readers) : writer_(writer), readers_(readers) {}
+  using Area::Area;
 
   Result<std::vector<IndexObjectRow>> Objects() override {
     return ReadRows<std::vector<IndexObjectRow>>(
@@ -136,10 +136,6 @@ class SqliteIndexStore final : public IndexStore {
       return Ok();
     });
   }
-
- private:
-  Writer& writer_;
-  ReadPool& readers_;
 };
 
 }  // namespace

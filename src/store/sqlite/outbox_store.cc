@@ -38,9 +38,9 @@ OutboxRow ReadRow(const Statement& st) {
   return r;
 }
 
-class SqliteOutboxStore final : public OutboxStore {
+class SqliteOutboxStore final : public Area<OutboxStore> {
  public:
-  SqliteOutboxStore(Writer& writer, ReadPool& readers) : writer_(writer), readers_(readers) {}
+  using Area::Area;
 
   Result<std::vector<bool>> InsertIfAbsent(const std::vector<OutboxRow>& rows) override {
     std::vector<bool> added;
@@ -104,10 +104,6 @@ class SqliteOutboxStore final : public OutboxStore {
     }
     return ReadRows<std::vector<OutboxRow>>(readers_, std::string(kSelect) + tail, row);
   }
-
- private:
-  Writer& writer_;
-  ReadPool& readers_;
 };
 
 }  // namespace

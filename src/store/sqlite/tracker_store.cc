@@ -198,9 +198,9 @@ Sql ReportFilter(std::string base, const TrackerReportQuery& q) {
   return sql;
 }
 
-class SqliteTrackerStore final : public TrackerStore {
+class SqliteTrackerStore final : public Area<TrackerStore> {
  public:
-  SqliteTrackerStore(Writer& writer, ReadPool& readers) : writer_(writer), readers_(readers) {}
+  using Area::Area;
 
   Status AddProgramme(const TrackerProgrammeRow& p) override {
     return writer_.Submit([&](Db& db) -> Status {
@@ -344,10 +344,6 @@ class SqliteTrackerStore final : public TrackerStore {
     return ReadFirst<Found>(
         readers_, sql, [](const Statement& st) { return Found(ReadAttachment(st), st.Text(6)); });
   }
-
- private:
-  Writer& writer_;
-  ReadPool& readers_;
 };
 
 }  // namespace
