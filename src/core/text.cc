@@ -4,6 +4,7 @@
 
 #include <utf8proc.h>
 
+#include <array>
 #include <cstdlib>
 #include <memory>
 #include <optional>
@@ -148,32 +149,101 @@ std::string CollapseSpaces(std::string_view s) {
   out.reserve(s.size());
   bool pending_space = false;
   for (size_t i = 0; i < s.size();) {
-    CodePoint cp;
-    utf8proc_ssize_t n = Decode(s, i, cp);
-    // Ill-formed bytes are not spaces: pass them through untouched.
-    size_t len = n > 0 ? static_cast<size_t>(n) : 1;
-    if (n > 0 && IsSpace(cp)) {
+    const auto byte = static_cast<unsigned char>(s[i]);
+    CodePoint cp = byte;
+    size_t len = 1;
+    // ASCII without decoding: most of every text.
+    if (byte >= 0x80) {
+      const utf8proc_ssize_t n = Decode(s, i, cp);
+      // Ill-formed bytes are not spaces: pass them through untouched.
+      if (n <= 0) cp = 0xFFFD;
+      len = n > 0 ? static_cast<size_t>(n) : 1;
+    }
+    if (IsSpace(cp)) {
       pending_space = !out.empty();
     } else {
       if (pending_space) out.push_back(' ');
       pending_space = false;
-      out.append(s.substr(i, len));
+      if (len == 1) {
+        out.push_back(static_cast<char>(byte));
+      } else {
+        out.append(s.data() + i, len);
+      }
     }
     i += len;
   }
   return out;
 }
 
-std::string Fold(std::string_view s) {
-  // NFD of the input is NFD of its NFC form, so decomposing directly gives the same key.
-  std::string decomposed =
-      IsAscii(s) ? std::string(s) : Map(Sanitize(s), UTF8PROC_STABLE | UTF8PROC_DECOMPOSE);
-  std::string folded;
-  folded.reserve(decomposed.size());
+namespace {
+
+// The fold of decomposed text, code point by code point, before spaces are collapsed.
+void FoldDecomposed(std::string_view decomposed, std::string& out) {
   for (size_t i = 0; i < decomposed.size();) {
     CodePoint cp;
     i += static_cast<size_t>(Decode(decomposed, i, cp));
-    if (std::optional<CodePoint> f = FoldCodePoint(cp)) Append(folded, *f);
+    if (std::optional<CodePoint> f = FoldCodePoint(cp)) Append(out, *f);
+  }
+}
+
+// The fold of each code point NfcLatinOnly accepts (U+0000-U+024F and U+1E00-U+1EFF), made
+// once by the general path: Vietnamese text is folded by table look-ups, 10 times faster than
+// decomposing it, with the same result.
+class LatinFolds {
+ public:
+  LatinFolds() {
+    for (CodePoint cp = 0; cp < 0x250; ++cp) low_[static_cast<size_t>(cp)] = Of(cp);
+    for (size_t c = 0; c < 0x80; ++c) ascii_[c] = low_[c].size() == 1 ? low_[c][0] : kNone;
+    for (CodePoint cp = 0x1E00; cp < 0x1F00; ++cp) {
+      extended_[static_cast<size_t>(cp - 0x1E00)] = Of(cp);
+    }
+  }
+  void AppendAscii(unsigned char c, std::string& out) const {
+    if (ascii_[c] != kNone) {
+      out.push_back(ascii_[c]);
+    } else {
+      out += low_[c];
+    }
+  }
+  const std::string& operator[](CodePoint cp) const {
+    return cp < 0x250 ? low_[static_cast<size_t>(cp)] : extended_[static_cast<size_t>(cp - 0x1E00)];
+  }
+
+ private:
+  static std::string Of(CodePoint cp) {
+    std::string one;
+    Append(one, cp);
+    std::string folded;
+    FoldDecomposed(Map(one, UTF8PROC_STABLE | UTF8PROC_DECOMPOSE), folded);
+    return folded;
+  }
+  static constexpr char kNone = '\x7F';  // folds to something other than one character
+  std::array<std::string, 0x250> low_;
+  std::array<char, 0x80> ascii_{};
+  std::array<std::string, 0x100> extended_;
+};
+
+}  // namespace
+
+std::string Fold(std::string_view s) {
+  std::string folded;
+  folded.reserve(s.size());
+  if (IsAscii(s) || NfcLatinOnly(s)) {
+    static const LatinFolds folds;
+    for (size_t i = 0; i < s.size();) {
+      const auto c = static_cast<unsigned char>(s[i]);
+      if (c < 0x80) {
+        folds.AppendAscii(c, folded);
+        ++i;
+        continue;
+      }
+      CodePoint cp;
+      i += static_cast<size_t>(Decode(s, i, cp));
+      folded += folds[cp];
+    }
+  } else {
+    // NFD of the input is NFD of its NFC form, so decomposing directly gives the same key.
+    FoldDecomposed(Map(Sanitize(s), UTF8PROC_STABLE | UTF8PROC_DECOMPOSE), folded);
   }
   return CollapseSpaces(folded);
 }
