@@ -91,26 +91,33 @@ std::string SessionCookie(const Request& req, const std::string& value, int64_t 
   return c;
 }
 
-void AuditEvent(Context& ctx, const Request& req, std::string actor, std::string action,
-                json::object detail = {}) {
-  audit::Event e{std::move(actor), std::move(action), req.path,
-                 req.remote,       req.request_id,    std::move(detail)};
-  if (auto r = ctx.audit().Append(e); !r) {
-    std::fprintf(stderr, "pdh: audit append failed: %s\n", r.error().message.c_str());
-  }
-}
-
 Response Login(Context& ctx, Request& req) {
   const json::object body = BodyObject(req);
   OnlyFields(body, {"name", "password", "totp"});
   const std::string name = OptString(body, "name").value_or("");
   const std::string password = OptString(body, "password").value_or("");
-  auto result = ctx.auth().Login(name, password, OptString(body, "totp"), req.remote);
+  // The entry commits with the sign-in's first write (the failure count, the session), named
+  // by the outcome auth decided just before it; an outcome that wrote nothing gets its own.
+  std::string action = "login";
+  json::object detail;
+  auto decide = [&action, &detail](const Error* failure, bool mfa) {
+    action = failure != nullptr ? "login.failed" : "login";
+    detail =
+        failure != nullptr ? json::object{{"code", failure->code}} : json::object{{"mfa", mfa}};
+  };
+  audit::Scope scope(ctx.audit(), [&] {
+    return audit::Event{name, action, req.path, req.remote, req.request_id, detail};
+  });
+  auto result = ctx.auth().Login(name, password, OptString(body, "totp"), req.remote, decide);
   if (!result) {
-    AuditEvent(ctx, req, name, "login.failed", {{"code", result.error().code}});
-    throw Failure(result.error());
+    decide(&result.error(), false);
+  } else {
+    decide(nullptr, result->principal.mfa);
   }
-  AuditEvent(ctx, req, name, "login", {{"mfa", result->principal.mfa}});
+  if (auto r = scope.Finish(); !r) {
+    std::fprintf(stderr, "pdh: audit append failed: %s\n", r.error().message.c_str());
+  }
+  if (!result) throw Failure(result.error());
   const auto lifetime =
       std::chrono::duration_cast<std::chrono::seconds>(ctx.auth().config().absolute_lifetime);
   Response r =

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -159,8 +160,14 @@ class Service {
   // auth.totp_required (password right, code missing), auth.totp_invalid, auth.locked (423, after
   // max_failed_logins failures, for config.lockout), auth.disabled (403), auth.inactive (403,
   // unused for 45 days: now disabled).
+  // `decided` is told the outcome (the failure, or null and whether the session has a second
+  // factor for a success) just before the sign-in's first write, so that an audit entry naming
+  // it can commit with that write (audit::Scope); an outcome that writes nothing is only
+  // returned.
+  using LoginDecided = std::function<void(const Error* failure, bool mfa)>;
   Result<LoginResult> Login(const std::string& name, const std::string& password,
-                            const std::optional<std::string>& totp_code, const std::string& remote);
+                            const std::optional<std::string>& totp_code, const std::string& remote,
+                            const LoginDecided& decided = {});
   // The principal of a session cookie; refreshes its idle timer. Errors: auth.session_expired,
   // auth.no_session (401).
   Result<Principal> AuthenticateSession(const std::string& cookie_value);

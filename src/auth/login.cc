@@ -38,12 +38,13 @@ std::chrono::seconds IdleTimeout(const Principal& p, const Config& config) {
 
 // A failed password or code: counts it, and locks the account at the limit.
 Error RecordFailure(store::IdentityStore& ids, store::AccountRow& account, TimePoint now,
-                    const Config& config, Error error) {
+                    const Config& config, Error error, const Service::LoginDecided& decided) {
   ++account.failed_logins;
   if (account.failed_logins >= config.max_failed_logins) {
     account.locked_until = FormatTime(now + config.lockout);
     error = LockedError(account);
   }
+  if (decided) decided(&error, false);
   if (auto s = ids.UpdateAccount(account); !s) return s.error();
   return error;
 }
@@ -51,14 +52,15 @@ Error RecordFailure(store::IdentityStore& ids, store::AccountRow& account, TimeP
 // Under the account's lock: refuses a locked account, starts the count afresh once a lockout
 // has run out, and checks `password` (normalized), counting a wrong one.
 Status CheckLockAndPassword(store::IdentityStore& ids, store::AccountRow& account,
-                            const std::string& password, TimePoint now, const Config& config) {
+                            const std::string& password, TimePoint now, const Config& config,
+                            const Service::LoginDecided& decided = {}) {
   if (Locked(account, now)) return Fail(LockedError(account));
   if (account.locked_until) {
     account.locked_until.reset();
     account.failed_logins = 0;
   }
   if (!account.password_hash || !VerifyPassword(*account.password_hash, password)) {
-    return Fail(RecordFailure(ids, account, now, config, InvalidCredentials()));
+    return Fail(RecordFailure(ids, account, now, config, InvalidCredentials(), decided));
   }
   return Ok();
 }
@@ -112,7 +114,7 @@ std::string PercentEncode(std::string_view s) {
 
 Result<LoginResult> Service::Login(const std::string& name, const std::string& password,
                                    const std::optional<std::string>& totp_code,
-                                   const std::string& remote) {
+                                   const std::string& remote, const LoginDecided& decided) {
   auto& ids = ids_;
   auto found = ids.FindAccount(name);
   if (!found) return Fail(found.error());
@@ -125,19 +127,21 @@ Result<LoginResult> Service::Login(const std::string& name, const std::string& p
   if (!account) return Fail(account.error());
   const TimePoint now = clock_.Now();
   const std::string normalized = NormalizePassword(password);
-  if (auto s = CheckLockAndPassword(ids, *account, normalized, now, config_); !s) {
+  if (auto s = CheckLockAndPassword(ids, *account, normalized, now, config_, decided); !s) {
     return Fail(s.error());
   }
   // Only a caller who knows the password learns that the account is disabled.
   if (account->disabled) return Fail(DisabledError(*account));
   if (Inactive(*account, now, config_)) {
     DisableForInactivity(*account, config_);
+    const Error inactive{"auth.inactive",
+                         "this account was not used for " +
+                             std::to_string(config_.inactive_disable.count()) +
+                             " days and is now disabled: ask an administrator to enable it",
+                         403};
+    if (decided) decided(&inactive, false);
     if (auto s = ids.UpdateAccount(*account); !s) return Fail(s.error());
-    return Fail(Error{"auth.inactive",
-                      "this account was not used for " +
-                          std::to_string(config_.inactive_disable.count()) +
-                          " days and is now disabled: ask an administrator to enable it",
-                      403});
+    return Fail(inactive);
   }
   const bool mfa = account->totp_secret.has_value();
   if (mfa) {
@@ -151,12 +155,14 @@ Result<LoginResult> Service::Login(const std::string& name, const std::string& p
                                 {"auth.totp_invalid",
                                  "the code is wrong or already used: enter the current code "
                                  "from your authenticator app",
-                                 401}));
+                                 401},
+                                decided));
     }
   }
   account->failed_logins = 0;
   account->last_active_at = FormatTime(now);
   if (NeedsRehash(*account->password_hash)) account->password_hash = HashPassword(normalized);
+  if (decided) decided(nullptr, mfa);
   if (auto s = ids.UpdateAccount(*account); !s) return Fail(s.error());
   auto principal = PrincipalOf(ids, *account);
   if (!principal) return Fail(principal.error());

@@ -5,6 +5,9 @@
 
 #include <boost/json.hpp>
 
+#include <map>
+#include <string>
+
 #include "auth/auth.h"
 #include "integration/pdh_server.h"
 
@@ -102,8 +105,18 @@ TEST(Security, FiveWrongPasswordsLockTheAccount) {
   ASSERT_EQ(s.Pdh("users enable lock_a", &out), 0) << out;
   EXPECT_EQ(Login("lock_a", "correct-horse-battery-staple").status, 200);
   // Failed sign-ins are in the audit log.
+  // Each with its outcome, committed with the failure count it wrote (the attempt refused as
+  // locked wrote nothing and has an entry of its own); the sign-in that worked, once.
   auto audit = Body(s.Get("/api/v1/audit?actor=lock_a&action=login.failed"));
-  EXPECT_GE(audit.at("items").as_array().size(), 5u);
+  const auto& failed = audit.at("items").as_array();
+  ASSERT_EQ(failed.size(), 6u) << json::serialize(audit);
+  std::map<std::string, int> codes;
+  for (const auto& e : failed) ++codes[std::string(e.at("detail").at("code").as_string())];
+  EXPECT_EQ(codes["auth.invalid_credentials"], 4) << json::serialize(audit);
+  EXPECT_EQ(codes["auth.locked"], 2) << json::serialize(audit);
+  auto signed_in = Body(s.Get("/api/v1/audit?actor=lock_a&action=login"));
+  ASSERT_EQ(signed_in.at("items").as_array().size(), 1u) << json::serialize(signed_in);
+  EXPECT_EQ(signed_in.at("items").at(0).at("detail").at("mfa"), false);
 }
 
 TEST(Security, AuditLogVerifiesAndNamesATamperedEntry) {
