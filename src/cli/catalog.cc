@@ -16,6 +16,7 @@
 #include "auth/auth.h"
 #include "catalog/catalog.h"
 #include "cli/cli.h"
+#include "core/json_util.h"
 
 namespace pdh::cli {
 namespace {
@@ -53,7 +54,7 @@ Date DateOption(const std::string& s) {
 }
 
 void PrintJson(const json::value& v) {
-  std::cout << json::serialize(v) << "\n";
+  std::cout << json_util::Serialize(v) << "\n";
 }
 
 // --- summary -----------------------------------------------------------------------------------
@@ -150,7 +151,7 @@ std::string Shown(const json::value& v) {
   if (const auto* o = v.if_object(); o && o->contains("kind") && o->contains("target")) {
     return Shown(o->at("kind")) + " " + Shown(o->at("target"));
   }
-  return json::serialize(v);
+  return json_util::Serialize(v);
 }
 
 void PrintHistory(const std::vector<catalog::Version>& history) {

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "cli/cli.h"
+#include "core/json_util.h"
 #include "ingest/ingest.h"
 
 namespace pdh::cli {
@@ -151,7 +152,7 @@ int Ingest(const Options& o) {
     }
   }
   if (o.json) {
-    std::cout << json::serialize(reports.size() == 1 ? reports.front() : json::value(reports))
+    std::cout << json_util::Serialize(reports.size() == 1 ? reports.front() : json::value(reports))
               << "\n";
   }
   return code;
@@ -176,7 +177,7 @@ int ListDatasets(const Options& o) {
   json::array items;
   for (const auto& d : sets) items.push_back(Summary(env->store->datasets(), d));
   if (o.json) {
-    std::cout << json::serialize(json::object{{"items", items}}) << "\n";
+    std::cout << json_util::Serialize(json::object{{"items", items}}) << "\n";
     return 0;
   }
   for (const auto& v : items) {
@@ -195,7 +196,7 @@ int Show(const Options& o) {
   if (o.json) {
     json::object out = Summary(env->store->datasets(), d);
     out["schema"] = d.schema.ToJson();
-    std::cout << json::serialize(out) << "\n";
+    std::cout << json_util::Serialize(out) << "\n";
     return 0;
   }
   std::cout << d.row.title << " (" << d.row.code << ", version " << d.row.version << ", table ds_"
@@ -228,7 +229,7 @@ int Templates(const Options& o) {
     items.push_back({{"name", t.name}, {"title", t.title}, {"schema", t.schema.ToJson()}});
     if (!o.json) std::cout << std::left << std::setw(16) << t.name << t.title << "\n";
   }
-  if (o.json) std::cout << json::serialize(json::object{{"items", items}}) << "\n";
+  if (o.json) std::cout << json_util::Serialize(json::object{{"items", items}}) << "\n";
   return 0;
 }
 
@@ -261,7 +262,7 @@ int Create(const Options& o) {
                                             FormatTime(env->clock.Now())));
   Must(audit.Finish());
   if (o.json) {
-    std::cout << json::serialize(Summary(env->store->datasets(), d)) << "\n";
+    std::cout << json_util::Serialize(Summary(env->store->datasets(), d)) << "\n";
   } else {
     std::cout << "created dataset " << d.row.code << " (table ds_" << d.row.code << ", "
               << d.schema.fields.size() << " fields)\n";
@@ -292,10 +293,11 @@ int Records(const Options& o) {
   if (o.json) {
     json::array items;
     for (const auto& i : list.items) items.push_back(i);
-    std::cout << json::serialize(json::object{{"items", items}, {"total", list.total}}) << "\n";
+    std::cout << json_util::Serialize(json::object{{"items", items}, {"total", list.total}})
+              << "\n";
     return 0;
   }
-  for (const auto& i : list.items) std::cout << json::serialize(i) << "\n";
+  for (const auto& i : list.items) std::cout << json_util::Serialize(i) << "\n";
   std::cout << Grouped(list.total) << " records\n";
   return 0;
 }
@@ -315,7 +317,7 @@ int Batches(const Options& o) {
                 << " rejected  " << r.file_name << "\n";
     }
   }
-  if (o.json) std::cout << json::serialize(json::object{{"items", items}}) << "\n";
+  if (o.json) std::cout << json_util::Serialize(json::object{{"items", items}}) << "\n";
   return 0;
 }
 
@@ -334,7 +336,7 @@ int Batch(const Options& o) {
     if (!out) throw Failure(Error::BadRequest("cli.write_failed", "cannot write '" + o.out + "'"));
   }
   if (o.json) {
-    std::cout << json::serialize(r.ToJson()) << "\n";
+    std::cout << json_util::Serialize(r.ToJson()) << "\n";
   } else {
     PrintReport(r, r.file_name);
   }
@@ -378,7 +380,7 @@ int ImportPackage(const Options& o) {
       PrintReport(r, r.dataset + "/" + r.file_name);
     }
   }
-  if (o.json) std::cout << json::serialize(json::object{{"items", items}}) << "\n";
+  if (o.json) std::cout << json_util::Serialize(json::object{{"items", items}}) << "\n";
   return code;
 }
 

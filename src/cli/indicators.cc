@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "cli/cli.h"
+#include "core/json_util.h"
 #include "core/sheet.h"
 #include "engine/engine.h"
 
@@ -49,7 +50,7 @@ int Import(const Options& o) {
 int Export(const Options& o) {
   auto store = OpenStore(o.db, false);
   const std::string text =
-      json::serialize(engine::ToJson(Must(engine::LoadIndexSet(store->index()))));
+      json_util::Serialize(engine::ToJson(Must(engine::LoadIndexSet(store->index()))));
   if (o.out.empty() || o.out == "-") {
     std::cout << text << "\n";
   } else {
@@ -94,10 +95,10 @@ int ListIndicators(const Options& o) {
   }
   const size_t total = snap.set().indicators.size();
   if (o.json) {
-    std::cout << json::serialize(json::object{{"as_of", as_of.ToString()},
-                                              {"total", total},
-                                              {"updated", updated},
-                                              {"items", std::move(items)}})
+    std::cout << json_util::Serialize(json::object{{"as_of", as_of.ToString()},
+                                                   {"total", total},
+                                                   {"updated", updated},
+                                                   {"items", std::move(items)}})
               << "\n";
   } else {
     std::cout << updated << " of " << total << " indicators updated as of " << as_of.ToString()
@@ -116,11 +117,11 @@ int Recompute(const Options& o) {
   const auto stats = Must(eng->Rebuild());
   const double ms = static_cast<double>(stats.duration_us) / 1000;
   if (o.json) {
-    std::cout << json::serialize(json::object{{"duration_ms", ms},
-                                              {"open_ms", open_ms},
-                                              {"records", stats.records},
-                                              {"values", stats.values},
-                                              {"series", stats.series}})
+    std::cout << json_util::Serialize(json::object{{"duration_ms", ms},
+                                                   {"open_ms", open_ms},
+                                                   {"records", stats.records},
+                                                   {"values", stats.values},
+                                                   {"series", stats.series}})
               << "\n";
   } else {
     std::cout << "recomputed " << stats.series << " series from " << stats.records
@@ -162,7 +163,7 @@ int ListPacks(const Options& o) {
                   p.title.c_str());
     }
   }
-  if (o.json) std::cout << json::serialize(json::object{{"items", std::move(items)}}) << "\n";
+  if (o.json) std::cout << json_util::Serialize(json::object{{"items", std::move(items)}}) << "\n";
   return 0;
 }
 
@@ -178,7 +179,7 @@ int InstallNamedPack(const Options& o) {
                                CliActor(), FormatTime(clock.Now())));
   if (!done.added.empty() || !done.updated.empty()) Must(audit.Finish());
   if (o.json) {
-    std::cout << json::serialize(done.ToJson()) << "\n";
+    std::cout << json_util::Serialize(done.ToJson()) << "\n";
     return 0;
   }
   std::cout << "pack " << done.pack << " over dataset " << done.dataset << ": " << done.added.size()
@@ -231,7 +232,7 @@ int ImportValues(const Options& o) {
       Must(engine::WriteValues(store->index(), *registry, set, HomeProvince(*store), values, opt));
   if (report.status == "committed") Must(audit.Finish());
   if (o.json) {
-    std::cout << json::serialize(report.ToJson()) << "\n";
+    std::cout << json_util::Serialize(report.ToJson()) << "\n";
   } else {
     std::cout << o.file << ": " << report.status << ", read " << report.read << ", written "
               << report.written << ", rejected " << report.rejected << "\n";

@@ -19,6 +19,7 @@
 #include "catalog/catalog.h"
 #include "cli/cli.h"
 #include "cli/paths.h"
+#include "core/json_util.h"
 #include "ingest/ingest.h"
 #include "notify/notify.h"
 #include "server/server.h"
@@ -95,15 +96,16 @@ void PrintReport(const pdh::units::ImportReport& r, bool as_json) {
   if (as_json) {
     json::array warnings;
     for (const auto& w : r.warnings) warnings.emplace_back(w);
-    std::cout << json::serialize(json::object{{"provinces", r.provinces},
-                                              {"communes", r.communes},
-                                              {"old_provinces", r.old_provinces},
-                                              {"old_districts", r.old_districts},
-                                              {"old_communes", r.old_communes},
-                                              {"successions", r.successions},
-                                              {"agencies", r.agencies},
-                                              {"population_estimated", r.population_estimated},
-                                              {"warnings", std::move(warnings)}})
+    std::cout << pdh::json_util::Serialize(
+                     json::object{{"provinces", r.provinces},
+                                  {"communes", r.communes},
+                                  {"old_provinces", r.old_provinces},
+                                  {"old_districts", r.old_districts},
+                                  {"old_communes", r.old_communes},
+                                  {"successions", r.successions},
+                                  {"agencies", r.agencies},
+                                  {"population_estimated", r.population_estimated},
+                                  {"warnings", std::move(warnings)}})
               << "\n";
     return;
   }
@@ -207,7 +209,7 @@ int RunDemo(const Options& o) {
     out["datasets"] = {{"dossiers", records.dossiers}, {"feedback_1022", records.feedback}};
     out["indicators"] = {
         {"indicators", index.indicators}, {"elements", index.elements}, {"values", index.values}};
-    std::cout << json::serialize(out) << "\n";
+    std::cout << pdh::json_util::Serialize(out) << "\n";
     return 0;
   }
   std::cout << "Demo province " << o.province << " created in " << o.db << "\n";
@@ -375,7 +377,7 @@ int RunUnitsList(const Options& o) {
   if (o.json) {
     json::array a;
     for (const auto* u : list) a.push_back(pdh::units::ToJson(*u));
-    std::cout << json::serialize(a) << "\n";
+    std::cout << pdh::json_util::Serialize(a) << "\n";
   } else {
     for (const auto* u : list) PrintUnitLine(*u);
   }
@@ -401,7 +403,7 @@ int RunUnitsShow(const Options& o) {
                    {"kind", pdh::units::MergeKindName(s.kind)}});
     }
     obj["predecessors"] = std::move(p);
-    std::cout << json::serialize(obj) << "\n";
+    std::cout << pdh::json_util::Serialize(obj) << "\n";
     return 0;
   }
   std::cout << u->name << " (" << u->code << ")\n  type: " << u->type
@@ -438,7 +440,7 @@ int RunUnitsResolve(const Options& o) {
                    {"kind", pdh::units::MergeKindName(t.kind)},
                    {"note", t.note}});
     }
-    std::cout << json::serialize(a) << "\n";
+    std::cout << pdh::json_util::Serialize(a) << "\n";
     return 0;
   }
   for (const auto& t : targets) {

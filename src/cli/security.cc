@@ -11,6 +11,7 @@
 
 #include "auth/auth.h"
 #include "cli/cli.h"
+#include "core/json_util.h"
 
 namespace pdh::cli {
 namespace {
@@ -154,7 +155,7 @@ int TokensList(const Options& o) {
     std::cout << t.id << "\t" << t.prefix << "…\t" << t.name << "\t" << state << "\texpires "
               << t.expires_at << "\tlast used " << t.last_used_at.value_or("never") << "\n";
   }
-  if (o.json) std::cout << json::serialize(all) << "\n";
+  if (o.json) std::cout << json_util::Serialize(all) << "\n";
   return 0;
 }
 
@@ -172,7 +173,7 @@ int AuditVerify(const Options& o) {
   auto r = Must(audit::Verify(store->audit(),
                               o.public_key.empty() ? std::nullopt : std::optional(o.public_key)));
   if (o.json) {
-    std::cout << json::serialize(
+    std::cout << json_util::Serialize(
                      json::object{{"ok", r.ok},
                                   {"entries", r.entries},
                                   {"checkpoints", r.checkpoints},
