@@ -162,20 +162,6 @@ std::string FileName(const Request& req) {
   return "";
 }
 
-// The answer to an upload past the ones read at once: the client sends it again shortly.
-Response Busy(const Context& ctx, const Request& req) {
-  Response r = Response::Problem(
-      {"upload.busy",
-       "máy chủ đang đọc " + std::to_string(ctx.max_uploads()) +
-           " tệp, gửi lại sau ít giây / the server is reading " +
-           std::to_string(ctx.max_uploads()) +
-           " uploads already: send it again in a few seconds (limit: --max-uploads of pdh serve)",
-       503},
-      req);
-  r.headers.emplace_back("Retry-After", "2");
-  return r;
-}
-
 // A batch rejected as a whole (a bad row in mode=all) is no success: 422 batch.rejected, the report
 // in the problem body.
 Response Rejected(const ingest::Report& report, const Request& req) {
@@ -197,7 +183,7 @@ Response Ingest(Context& ctx, Request& req) {
   const auth::Principal& p = CallerOf(req);
   const auto d = Load(ctx, req);
   const std::shared_ptr<void> slot = ctx.TakeUploadSlot();
-  if (!slot) return Busy(ctx, req);
+  if (!slot) return UploadBusy(ctx, req);
   ingest::Options options;
   options.file_name = FileName(req);
   options.limits = ctx.upload_limits();

@@ -141,6 +141,19 @@ bool WantsXlsx(const http::Request& req) {
   return format == "xlsx";
 }
 
+http::Response UploadBusy(const Context& ctx, const http::Request& req) {
+  http::Response r = http::Response::Problem(
+      {"upload.busy",
+       "máy chủ đang đọc " + std::to_string(ctx.max_uploads()) +
+           " tệp, gửi lại sau ít giây / the server is reading " +
+           std::to_string(ctx.max_uploads()) +
+           " uploads already: send it again in a few seconds (limit: --max-uploads of pdh serve)",
+       503},
+      req);
+  r.headers.emplace_back("Retry-After", "2");
+  return r;
+}
+
 http::Response SheetDownload(const http::Request& req, const std::string& basename,
                              const std::function<Status(std::ostream&)>& csv,
                              const std::function<Status(std::ostream&)>& xlsx) {
@@ -169,7 +182,7 @@ void AddSheetRoutes(http::Router& router, const std::string& module, const Sheet
               .params = {{"format", "query", "csv or xlsx; default from the Content-Type"},
                          {"dry_run", "query", "true: check and count, write nothing"}},
               .response_schema = docs.import_schema,
-              .error_statuses = {400, 413, 422},
+              .error_statuses = {400, 413, 422, 503},
               .description = docs.import_description,
               .permission = module + ".write",
               .scope = "rows",

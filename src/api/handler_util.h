@@ -70,6 +70,9 @@ inline constexpr const char* kXlsxType =
 http::Response SheetDownload(const http::Request& req, const std::string& basename,
                              const std::function<Status(std::ostream&)>& csv,
                              const std::function<Status(std::ostream&)>& xlsx);
+// The answer to an upload past the ones read at once (Context::TakeUploadSlot): 503
+// upload.busy with Retry-After, naming --max-uploads.
+http::Response UploadBusy(const Context& ctx, const http::Request& req);
 // Reads an uploaded sheet (the request body) with `csv` or `xlsx` (see IsXlsxUpload).
 template <typename Report>
 Report SheetUpload(http::Request& req, const std::function<Result<Report>(std::istream&)>& csv,
@@ -85,14 +88,18 @@ boost::json::value OrNull(const std::optional<std::string>& s);
 
 // The import route of a register (the catalog, the Resolution 57 register, ...): the uploaded
 // sheet (see SheetUpload) read by `r`'s ImportCsv or ImportXlsx as the caller, ?dry_run, each
-// row's units checked against `permission` as on stewarded routes; the report as JSON.
+// row's units checked against `permission` as on stewarded routes, within the server's upload
+// limits and among its uploads at once; the report as JSON.
 template <class Register>
 http::Response RegisterImport(Context& ctx, http::Request& req, Register& r,
                               const std::string& permission) {
   const auth::Principal& p = CallerOf(req);
+  const std::shared_ptr<void> slot = ctx.TakeUploadSlot();
+  if (!slot) return UploadBusy(ctx, req);
   reg::ImportOptions options;
   options.actor = p.name;
   options.dry_run = DryRunParam(req);
+  options.limits = ctx.upload_limits();
   options.may_edit = [&ctx, &p, &permission](const std::string& unit) {
     return MayOnCode(ctx, p, permission, unit, true);
   };

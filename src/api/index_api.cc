@@ -293,7 +293,9 @@ Response PostValues(Context& ctx, Request& req) {
       format = engine::ValueFormat::kJson;
     }
   }
-  auto values = Must(engine::ReadValues(req.body, *format));
+  const std::shared_ptr<void> slot = ctx.TakeUploadSlot();
+  if (!slot) return UploadBusy(ctx, req);
+  auto values = Must(engine::ReadValues(req.body, *format, ctx.upload_limits()));
   engine::ValueOptions opt;
   opt.dry_run = DryRunParam(req);
   if (auto mode = TextParam(req, "mode")) {
@@ -899,7 +901,7 @@ void RegisterIndexRoutes(http::Router& router, Context& ctx) {
                  {{"format", "query", "json, csv, xlsx, dhis2 or dhis2-csv"},
                   {"dry_run", "query", "true: check only"},
                   {"mode", "query", "all (default) or valid"}},
-                 {400, 422});
+                 {400, 413, 422, 503});
     d.scope = "rows";
     router.Add("POST", "/api/v1/values", "values.post", bind(PostValues), d);
   }

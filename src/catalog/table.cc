@@ -320,7 +320,7 @@ Result<ImportReport> Catalog::ImportRows(const Table& table, const ImportOptions
 
 Result<ImportReport> Catalog::ImportCsv(std::istream& in, const ImportOptions& options) {
   // A row past ImportRows' limit (the header and kMaxImportRows rows) is one too many.
-  auto table = reg::ReadCsv(kCodes, in, kMaxImportRows + 2, kMaxImportRows);
+  auto table = reg::ReadCsv(kCodes, in, kMaxImportRows + 2, kMaxImportRows, options.limits);
   if (!table) return Fail(table.error());
   return ImportRows(*table, options);
 }

@@ -20,15 +20,19 @@ constexpr size_t kHeaderSearchRows = 30;
 constexpr std::string_view kSheetName = "catalog";
 
 // The sheet's header and data rows; no header when none names the code column near the top.
-Result<XlsxSheet> ReadSheet(XlsxReader& reader) {
+Result<XlsxSheet> ReadSheet(XlsxReader& reader, const SheetLimits& limits) {
   const reg::Headers& headers = internal::SheetLayout().headers();
   auto read = ReadXlsxSheet(
       reader, {.is_header = std::bind_front(&reg::Headers::NamesCode, &headers),
                .is_date_column = std::bind_front(&reg::Headers::NamesDateColumn, &headers),
                .header_search_rows = kHeaderSearchRows,
-               .max_rows = internal::kMaxImportRows + 1});
+               .max_rows = internal::kMaxImportRows + 1,
+               .limits = limits});
   if (!read && read.error().code == kSheetTooManyRows) {
     return Fail(kCodes.TooManyRows(internal::kMaxImportRows, "sheet"));
+  }
+  if (!read && (IsLimitError(read.error()) || read.error().code == kXlsxTooLarge)) {
+    return Fail(TooLargeOrMalformed(read.error(), "XLSX", limits));
   }
   if (!read) return Fail(kCodes.BadFile(read.error().message));
   // The search counts sheet rows, blank ones too, not only the rows with a value.
@@ -42,9 +46,9 @@ Result<XlsxSheet> ReadSheet(XlsxReader& reader) {
 
 Result<ImportReport> Catalog::ImportXlsx(std::string bytes, const ImportOptions& options,
                                          const std::string& sheet) {
-  auto reader = reg::OpenWorkbook(kCodes, std::move(bytes), sheet);
+  auto reader = reg::OpenWorkbook(kCodes, std::move(bytes), sheet, options.limits);
   if (!reader) return Fail(reader.error());
-  auto read = ReadSheet(*reader);
+  auto read = ReadSheet(*reader, options.limits);
   if (!read) return Fail(read.error());
   if (read->first_row != 0 && !read->header) {
     return reg::NoHeader(kCodes, read->first_row, kHeaderSearchRows,

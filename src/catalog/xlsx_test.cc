@@ -74,6 +74,29 @@ TEST_F(Xlsx, ExportReadsBackUnchanged) {
   EXPECT_EQ(csv_copy.str(), csv.str());
 }
 
+TEST_F(Xlsx, AnImportIsBoundedByTheUploadLimits) {
+  ASSERT_TRUE(catalog().Create(Platform("NT-01"), By("an", "2024-01-10")));
+  const std::string bytes = Exported(catalog());
+  ImportOptions small = As("an");
+  small.limits.max_unzipped_bytes = 64;  // the sheet inflates past it
+  auto bomb = catalog().ImportXlsx(bytes, small);
+  ASSERT_FALSE(bomb);
+  EXPECT_EQ(bomb.error().code, "file.too_large");
+  EXPECT_EQ(bomb.error().status, 413);
+  EXPECT_NE(bomb.error().message.find("--max-unzipped-mb"), std::string::npos);
+
+  ImportOptions narrow = As("an");
+  narrow.limits.max_columns = 3;
+  auto wide = catalog().ImportXlsx(bytes, narrow);
+  ASSERT_FALSE(wide);
+  EXPECT_EQ(wide.error().code, "file.too_many_columns");
+  std::istringstream csv("code,kind,name,sector\nA,platform,B,C\n");
+  auto wide_csv = catalog().ImportCsv(csv, narrow);
+  ASSERT_FALSE(wide_csv);
+  EXPECT_EQ(wide_csv.error().code, "file.too_many_columns");
+  EXPECT_EQ(wide_csv.error().status, 422);
+}
+
 TEST_F(Xlsx, ReadsATitleMergedHeadersAndSerialDates) {
   // Row 1: the title across the table. Rows 2-3: the header; labels merged down over both rows,
   // "Tình trạng" over "Trạng thái" and "Hợp nhất", "Liên hệ" merged across K:L. Row 4: a group

@@ -151,16 +151,75 @@ class TempFile {
 
 }  // namespace
 
-Result<Sheet> ReadCsvSheet(std::istream& in, size_t max_rows) {
-  CsvReader reader(in);
+Error TooManyColumns(const std::string& what, const SheetLimits& limits) {
+  return Error::Invalid("file.too_many_columns", what + " (limit: --max-columns " +
+                                                     std::to_string(limits.max_columns) +
+                                                     " of pdh ingest and pdh serve)");
+}
+
+Error TooManyCells(int64_t row, const SheetLimits& limits) {
+  return Error{"file.too_large",
+               "tệp có hơn " + std::to_string(limits.max_cells) + " ô / the file has more than " +
+                   std::to_string(limits.max_cells) + " cells (at row " + std::to_string(row) +
+                   "): split it, or raise the limit --max-cells of pdh ingest and pdh serve",
+               413};
+}
+
+Error TooLargeOrMalformed(const Error& reader_error, std::string_view format,
+                          const SheetLimits& limits) {
+  if (IsLimitError(reader_error)) return reader_error;
+  const std::string what = std::string(format) + ": " + reader_error.message;
+  if (reader_error.code == kCsvTooManyFields) return TooManyColumns(what, limits);
+  if (reader_error.code == kXlsxTooLarge) {
+    return Error{"file.too_large",
+                 what + " (limits: --max-unzipped-mb " +
+                     std::to_string(limits.max_unzipped_bytes >> 20) + ", --max-ratio " +
+                     std::to_string(static_cast<int64_t>(limits.max_ratio)) +
+                     " of pdh ingest and pdh serve)",
+                 413};
+  }
+  return Error::Invalid("file.malformed", what);
+}
+
+XlsxOptions LimitedXlsxOptions(const SheetLimits& limits) {
+  XlsxOptions options;
+  options.fill_merged = true;
+  options.max_unzipped_bytes = limits.max_unzipped_bytes;
+  options.max_ratio = limits.max_ratio;
+  return options;
+}
+
+bool IsLimitError(const Error& e) {
+  return e.code == "file.too_large" || e.code == "file.too_many_columns";
+}
+
+std::optional<Error> CellBudget::Take(int64_t row, size_t cells) {
+  if (limits_.max_columns != 0 && cells > limits_.max_columns) {
+    return TooManyColumns("row " + std::to_string(row) + " has " + std::to_string(cells) +
+                              " cells, more than " + std::to_string(limits_.max_columns),
+                          limits_);
+  }
+  cells_ += cells;
+  if (limits_.max_cells != 0 && cells_ > limits_.max_cells) return TooManyCells(row, limits_);
+  return std::nullopt;
+}
+
+Result<Sheet> ReadCsvSheet(std::istream& in, size_t max_rows, const SheetLimits& limits) {
+  // A cell no table needs, as long as a JSON record may be: an unclosed quote is found early.
+  CsvReader reader(in, {.max_fields = limits.max_columns, .max_field_bytes = size_t{16} << 20});
+  CellBudget budget(limits);
   Sheet sheet;
   std::vector<std::string> fields;
   while (reader.Next(fields)) {
     if (sheet.rows.size() >= max_rows) return Fail(TooManyRows(max_rows));
+    if (auto e = budget.Take(static_cast<int64_t>(reader.line()), fields.size())) return Fail(*e);
     sheet.rows.push_back(fields);
     sheet.row_numbers.push_back(reader.line());
   }
-  if (reader.error()) return Fail(*reader.error());
+  if (const auto& e = reader.error()) {
+    if (e->code == kCsvTooManyFields) return Fail(TooLargeOrMalformed(*e, "CSV", limits));
+    return Fail(*e);
+  }
   return sheet;
 }
 
@@ -196,8 +255,10 @@ Result<XlsxSheet> ReadXlsxSheet(XlsxReader& reader, const SheetReadOptions& opti
   size_t above = 0;                               // rows with a value down to the header
   std::optional<std::vector<bool>> date_columns;  // known once the header rows are read
   std::vector<std::string> cells;
+  CellBudget budget(options.limits);
   while (reader.Next(cells)) {
     const size_t row = reader.row();
+    if (auto e = budget.Take(static_cast<int64_t>(row), cells.size())) return Fail(*e);
     if (out.first_row == 0) out.first_row = row;
     if (!out.header) {
       if (++above > options.header_search_rows) break;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <istream>
 #include <optional>
@@ -23,6 +24,43 @@ namespace pdh {
 inline constexpr std::string_view kSheetTooManyRows = "sheet.too_many_rows";
 inline constexpr std::string_view kSheetWriteFailed = "sheet.write_failed";
 
+// Bounds on what one file may make pdh read or hold (DESIGN §6: input is bounded), checked
+// while reading so a hostile file stops early: every upload and import of a sheet, whatever it
+// feeds (a dataset's batch, a register's import, reported values). A file past one is refused
+// whole with the problem SheetLimitError gives.
+struct SheetLimits {
+  uint64_t max_unzipped_bytes = uint64_t{1} << 30;  // XLSX: bytes one part inflates to
+  double max_ratio = 200;          // XLSX: a part's inflated size over its compressed size
+  size_t max_columns = 2048;       // cells in one row
+  uint64_t max_cells = 100000000;  // cells in the file
+};
+
+// The problem a file past `limits` gets, each message naming the limit and the option of
+// `pdh ingest` and `pdh serve` that changes it: 422 file.too_many_columns (from the CSV reader's
+// csv.too_many_fields, or `what` says where), 413 file.too_large (from xlsx.too_large, or
+// cells past max_cells). TooLargeOrMalformed gives any other reader error as 422
+// file.malformed, prefixed with `format` ("CSV", "XLSX").
+Error TooManyColumns(const std::string& what, const SheetLimits& limits);
+Error TooManyCells(int64_t row, const SheetLimits& limits);
+Error TooLargeOrMalformed(const Error& reader_error, std::string_view format,
+                          const SheetLimits& limits);
+// The reader options for a workbook read within `limits` (merged cells filled).
+XlsxOptions LimitedXlsxOptions(const SheetLimits& limits);
+// Whether `e` is one of the problems above for a file past its limits (413 file.too_large, 422
+// file.too_many_columns), to pass on as it is.
+bool IsLimitError(const Error& e);
+// Counts the cells of a file's rows against `limits`, row by row.
+class CellBudget {
+ public:
+  explicit CellBudget(const SheetLimits& limits) : limits_(limits) {}
+  // The problem when the row numbered `row` with `cells` cells goes past a limit.
+  std::optional<Error> Take(int64_t row, size_t cells);
+
+ private:
+  SheetLimits limits_;
+  uint64_t cells_ = 0;
+};
+
 // Rows of cells. row_numbers[i] is the number reported for rows[i]: the CSV line or sheet row
 // it was read from (empty: i + 1).
 struct Sheet {
@@ -33,8 +71,9 @@ struct Sheet {
 };
 
 // Reads every CSV record (see CsvReader), each with the line it starts on. Errors: the reader's
-// (csv.*), and sheet.too_many_rows when there are more than `max_rows` records.
-Result<Sheet> ReadCsvSheet(std::istream& in, size_t max_rows);
+// (csv.*), sheet.too_many_rows when there are more than `max_rows` records, and those of
+// TooManyColumns and TooManyCells past `limits`.
+Result<Sheet> ReadCsvSheet(std::istream& in, size_t max_rows, const SheetLimits& limits = {});
 
 // Whether a spreadsheet would run `cell` as a formula: it starts with '=', '@', a tab or a
 // carriage return, or with '+' or '-' and is neither a number nor a list item ("-5",
@@ -64,6 +103,8 @@ struct SheetReadOptions {
   bool keep_rows_above_header = false;
   // A year typed into a date column ("2025") must not become a day of 1905.
   int first_date_year = 1970;
+  // Columns per row and cells per file (the reader bounds the inflated bytes).
+  SheetLimits limits;
 };
 
 struct XlsxSheet {
@@ -75,8 +116,8 @@ struct XlsxSheet {
 };
 
 // Reads the reader's current sheet; the reader should be opened with fill_merged, so that a
-// label merged over columns or rows names each cell. Errors: the reader's (xlsx.*), and
-// sheet.too_many_rows.
+// label merged over columns or rows names each cell. Errors: the reader's (xlsx.*),
+// sheet.too_many_rows, and those of TooManyColumns and TooManyCells past options.limits.
 Result<XlsxSheet> ReadXlsxSheet(XlsxReader& reader, const SheetReadOptions& options);
 
 // Writes `rows` (the first the header) as a workbook of one sheet named `sheet_name`, `columns`

@@ -98,6 +98,23 @@ TEST_F(SheetTest, CsvStopsPastTheRowLimit) {
   EXPECT_EQ(sheet.error().code, kSheetTooManyRows);
 }
 
+TEST_F(SheetTest, CsvStopsPastTheColumnAndCellLimitsNamingTheOption) {
+  std::stringstream wide("a,b,c\n1,2,3,4,5\n");
+  auto sheet = ReadCsvSheet(wide, 10, {.max_columns = 4});
+  ASSERT_FALSE(sheet);
+  EXPECT_EQ(sheet.error().code, "file.too_many_columns");
+  EXPECT_EQ(sheet.error().status, 422);
+  EXPECT_NE(sheet.error().message.find("--max-columns 4"), std::string::npos);
+
+  std::stringstream many("a,b,c\n1,2,3\n4,5,6\n");
+  sheet = ReadCsvSheet(many, 10, {.max_cells = 8});
+  ASSERT_FALSE(sheet);
+  EXPECT_EQ(sheet.error().code, "file.too_large");
+  EXPECT_EQ(sheet.error().status, 413);
+  EXPECT_NE(sheet.error().message.find("at row 3"), std::string::npos);
+  EXPECT_NE(sheet.error().message.find("--max-cells"), std::string::npos);
+}
+
 TEST_F(SheetTest, ReadsADepartmentsSheet) {
   XlsxReader reader = Open(DepartmentSheet());
   auto read = ReadXlsxSheet(reader, Options());
@@ -139,6 +156,15 @@ TEST_F(SheetTest, XlsxStopsPastTheRowLimit) {
   auto read = ReadXlsxSheet(reader, options);
   ASSERT_FALSE(read);
   EXPECT_EQ(read.error().code, kSheetTooManyRows);
+}
+
+TEST_F(SheetTest, XlsxStopsPastTheColumnLimit) {
+  XlsxReader reader = Open(DepartmentSheet());
+  SheetReadOptions options = Options();
+  options.limits.max_columns = 2;
+  auto read = ReadXlsxSheet(reader, options);
+  ASSERT_FALSE(read);
+  EXPECT_EQ(read.error().code, "file.too_many_columns");
 }
 
 TEST_F(SheetTest, XlsxRoundTrip) {

@@ -25,6 +25,7 @@
 
 #include "core/date.h"
 #include "core/error.h"
+#include "core/sheet.h"
 #include "store/datasets.h"
 #include "store/index.h"
 #include "store/settings.h"
@@ -307,8 +308,10 @@ std::optional<ValueFormat> ParseValueFormat(std::string_view name);
 // (JSON, or CSV with dataelement, period, orgunit, categoryoptioncombo, ..., value). Values
 // written as text are read in the number style all of the file's values show ("1.500.000",
 // "2,5": Vietnamese); see ValueInput::ambiguous.
-// Errors: values.malformed (the whole file is unreadable).
-Result<std::vector<ValueInput>> ReadValues(std::string_view bytes, ValueFormat format);
+// A sheet is read within `limits` (core/sheet.h; the server's upload limits over HTTP).
+// Errors: values.malformed (the whole file is unreadable), and core/sheet.h's past the limits.
+Result<std::vector<ValueInput>> ReadValues(std::string_view bytes, ValueFormat format,
+                                           const SheetLimits& limits = {});
 
 // Checks and stores values: the element exists, the option is one of its own, the unit is in the
 // home province (now or before the merger) and may be written, the period is of the element's

@@ -190,26 +190,31 @@ json::object ValueReport::ToJson() const {
           {"last_seq", last_seq}};
 }
 
-Result<std::vector<ValueInput>> ReadValues(std::string_view bytes, ValueFormat format) {
+Result<std::vector<ValueInput>> ReadValues(std::string_view bytes, ValueFormat format,
+                                           const SheetLimits& limits) {
+  // A file past the limits says so; anything else unreadable is values.malformed.
+  auto failed = [&limits](const Error& e, std::string_view what) {
+    if (IsLimitError(e) || e.code == kXlsxTooLarge) return TooLargeOrMalformed(e, what, limits);
+    return Malformed(e.message);
+  };
   if (format == ValueFormat::kCsv || format == ValueFormat::kDhis2Csv) {
     std::istringstream in{std::string(bytes)};
-    auto sheet = ReadCsvSheet(in, kMaxValues + 40);
-    if (!sheet) return Fail(Malformed(sheet.error().message));
+    auto sheet = ReadCsvSheet(in, kMaxValues + 40, limits);
+    if (!sheet) return Fail(failed(sheet.error(), "CSV"));
     return FromSheet(*sheet, format == ValueFormat::kDhis2Csv);
   }
   if (format == ValueFormat::kXlsx) {
-    XlsxOptions xo;
-    xo.fill_merged = true;
-    auto reader = XlsxReader::OpenBuffer(std::string(bytes), xo);
-    if (!reader) return Fail(Malformed(reader.error().message));
+    auto reader = XlsxReader::OpenBuffer(std::string(bytes), LimitedXlsxOptions(limits));
+    if (!reader) return Fail(failed(reader.error(), "XLSX"));
     SheetReadOptions so;
     so.is_header = [](const std::vector<std::string>& cells) {
       return std::any_of(cells.begin(), cells.end(),
                          [](const std::string& c) { return ColumnOf(c) == Col::kValue; });
     };
     so.max_rows = kMaxValues + 40;
+    so.limits = limits;
     auto sheet = ReadXlsxSheet(*reader, so);
-    if (!sheet) return Fail(Malformed(sheet.error().message));
+    if (!sheet) return Fail(failed(sheet.error(), "XLSX"));
     return FromSheet(sheet->sheet, false);
   }
   json::value doc;

@@ -530,28 +530,12 @@ std::string DecodedSample(std::string_view sample, encoding::Encoding enc) {
 class LimitedRows final : public RowReader {
  public:
   LimitedRows(std::unique_ptr<RowReader> inner, const Limits& limits)
-      : inner_(std::move(inner)), limits_(limits) {}
+      : inner_(std::move(inner)), limits_(limits), budget_(limits) {}
   bool Next(std::vector<std::string>& cells) override {
     if (error_) return false;
     if (!inner_->Next(cells)) return false;
-    if (limits_.max_columns != 0 && cells.size() > limits_.max_columns) {
-      error_ = internal::TooManyColumns("row " + std::to_string(inner_->row()) + " has " +
-                                            std::to_string(cells.size()) + " cells, more than " +
-                                            std::to_string(limits_.max_columns),
-                                        limits_);
-      return false;
-    }
-    cells_ += cells.size();
-    if (limits_.max_cells != 0 && cells_ > limits_.max_cells) {
-      error_ = Error{"file.too_large",
-                     "tệp có hơn " + std::to_string(limits_.max_cells) +
-                         " ô / the file has more than " + std::to_string(limits_.max_cells) +
-                         " cells (at row " + std::to_string(inner_->row()) +
-                         "): split it, or raise the limit --max-cells of pdh ingest and pdh serve",
-                     413};
-      return false;
-    }
-    return true;
+    error_ = budget_.Take(inner_->row(), cells.size());
+    return !error_;
   }
   int64_t row() const override { return inner_->row(); }
   const std::optional<Error>& error() const override { return error_ ? error_ : inner_->error(); }
@@ -561,14 +545,14 @@ class LimitedRows final : public RowReader {
   // The second reading counts the cells afresh: the limits are per reading, as the first one
   // already passed them.
   bool Rewind() override {
-    cells_ = 0;
+    budget_ = CellBudget(limits_);
     return !error_ && inner_->Rewind();
   }
 
  private:
   std::unique_ptr<RowReader> inner_;
   Limits limits_;
-  uint64_t cells_ = 0;
+  CellBudget budget_;
   std::optional<Error> error_;
 };
 

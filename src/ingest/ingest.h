@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/sheet.h"
 #include "store/datasets.h"
 #include "units/units.h"
 
@@ -148,16 +149,11 @@ std::optional<Format> GuessFormat(std::string_view file_name_or_content_type);
 
 struct Report;
 
-// Bounds on what one file may make pdh read or hold (DESIGN §6: input is bounded), checked
-// while reading so a hostile file stops early. A file past one is refused whole: 413
-// file.too_large (decompressed size, ratio, cells), 422 file.too_many_columns, each message
-// naming the limit and the option of `pdh ingest` and `pdh serve` that changes it.
-struct Limits {
-  uint64_t max_unzipped_bytes = uint64_t{1} << 30;  // XLSX: bytes one part inflates to
-  double max_ratio = 200;          // XLSX: a part's inflated size over its compressed size
-  size_t max_columns = 2048;       // cells in one row
-  uint64_t max_cells = 100000000;  // cells in the file
-};
+// Bounds on what one file may make pdh read or hold: core/sheet.h's, the same for every upload.
+// A file past one is refused whole: 413 file.too_large (decompressed size, ratio, cells), 422
+// file.too_many_columns, each message naming the limit and the option of `pdh ingest` and
+// `pdh serve` that changes it.
+using Limits = SheetLimits;
 
 struct Options {
   Format format = Format::kCsv;

@@ -118,7 +118,5 @@ std::unique_ptr<RowReader> CsvRows(std::istream& in, const Limits& limits);
 std::unique_ptr<RowReader> JsonRows(std::istream& in, const Schema& schema, bool ndjson);
 Result<std::unique_ptr<RowReader>> XlsxRows(const std::string* path, std::string* bytes,
                                             const std::string& sheet, const Limits& limits);
-// file.too_many_columns: `what` (where, how many) with the limit and how to change it.
-Error TooManyColumns(const std::string& what, const Limits& limits);
 
 }  // namespace pdh::ingest::internal

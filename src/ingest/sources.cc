@@ -28,19 +28,7 @@ Error Malformed(const std::string& what) {
 // A CSV reader's or XLSX reader's error as the batch reports it: its limits named with the
 // option that changes them, anything else file.malformed.
 Error FileError(const Error& e, std::string_view format, const Limits& limits) {
-  const std::string what = std::string(format) + ": " + e.message;
-  if (e.code == kCsvTooManyFields) {
-    return TooManyColumns(what, limits);
-  }
-  if (e.code == kXlsxTooLarge) {
-    return Error{"file.too_large",
-                 what + " (limits: --max-unzipped-mb " +
-                     std::to_string(limits.max_unzipped_bytes >> 20) + ", --max-ratio " +
-                     std::to_string(static_cast<int64_t>(limits.max_ratio)) +
-                     " of pdh ingest and pdh serve)",
-                 413};
-  }
-  return Malformed(what);
+  return TooLargeOrMalformed(e, format, limits);
 }
 
 class CsvRowReader final : public RowReader {
@@ -370,22 +358,13 @@ std::unique_ptr<RowReader> CsvRows(std::istream& in, const Limits& limits) {
   return std::make_unique<CsvRowReader>(in, limits);
 }
 
-Error TooManyColumns(const std::string& what, const Limits& limits) {
-  return Error::Invalid("file.too_many_columns", what + " (limit: --max-columns " +
-                                                     std::to_string(limits.max_columns) +
-                                                     " of pdh ingest and pdh serve)");
-}
-
 std::unique_ptr<RowReader> JsonRows(std::istream& in, const Schema& schema, bool ndjson) {
   return std::make_unique<JsonRowReader>(in, schema, ndjson);
 }
 
 Result<std::unique_ptr<RowReader>> XlsxRows(const std::string* path, std::string* bytes,
                                             const std::string& sheet, const Limits& limits) {
-  XlsxOptions options;
-  options.fill_merged = true;
-  options.max_unzipped_bytes = limits.max_unzipped_bytes;
-  options.max_ratio = limits.max_ratio;
+  const XlsxOptions options = LimitedXlsxOptions(limits);
   auto reader = path != nullptr ? XlsxReader::Open(*path, options)
                                 : XlsxReader::OpenBuffer(std::move(*bytes), options);
   if (!reader) return Fail(FileError(reader.error(), "XLSX", limits));

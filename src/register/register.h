@@ -356,6 +356,8 @@ struct ImportOptions {
   // Scoping for officers: rows touching a unit (the record's responsible unit, before and after
   // the row) for which this returns false are rejected (<module>.forbidden). Unset: every unit.
   std::function<bool(const std::string& unit)> may_edit;
+  // What the file may make the import read or hold (the server's upload limits over HTTP).
+  SheetLimits limits;
 };
 
 // Import policy: every row is checked; if any row has an error nothing is written and the
@@ -595,13 +597,15 @@ bool IsColumnNumbering(const std::vector<std::string>& cells);
 // names the code column.
 std::optional<size_t> FindHeader(const Sheet& sheet, const Headers& headers, size_t search_rows);
 
-// A CSV file's rows, at most `max_rows`. Errors: <module>.bad_file (too many rows: more than
-// `max_import_rows` data rows).
-Result<Sheet> ReadCsv(const Codes& codes, std::istream& in, size_t max_rows,
-                      size_t max_import_rows);
+// A CSV file's rows, at most `max_rows`, within `limits`. Errors: <module>.bad_file (too many
+// rows: more than `max_import_rows` data rows), and core/sheet.h's past the limits.
+Result<Sheet> ReadCsv(const Codes& codes, std::istream& in, size_t max_rows, size_t max_import_rows,
+                      const SheetLimits& limits);
 // A workbook (an .xlsx file's bytes) opened on `sheet` (the first when empty), merged cells
-// filled. Errors: <module>.bad_file.
-Result<XlsxReader> OpenWorkbook(const Codes& codes, std::string bytes, const std::string& sheet);
+// filled, inflating within `limits`. Errors: <module>.bad_file, and core/sheet.h's past the
+// limits.
+Result<XlsxReader> OpenWorkbook(const Codes& codes, std::string bytes, const std::string& sheet,
+                                const SheetLimits& limits);
 // The rows as CSV. Errors: <module>.write_failed with `failure` as the message.
 Status WriteCsv(const Codes& codes, std::ostream& out, const Sheet& sheet,
                 const std::string& failure);

@@ -165,18 +165,23 @@ std::optional<size_t> FindHeader(const Sheet& sheet, const Headers& headers, siz
   return std::nullopt;
 }
 
-Result<Sheet> ReadCsv(const Codes& codes, std::istream& in, size_t max_rows,
-                      size_t max_import_rows) {
-  auto sheet = ReadCsvSheet(in, max_rows);
+Result<Sheet> ReadCsv(const Codes& codes, std::istream& in, size_t max_rows, size_t max_import_rows,
+                      const SheetLimits& limits) {
+  auto sheet = ReadCsvSheet(in, max_rows, limits);
   if (!sheet && sheet.error().code == kSheetTooManyRows) {
     return Fail(codes.TooManyRows(max_import_rows));
   }
+  if (!sheet && IsLimitError(sheet.error())) return Fail(sheet.error());
   if (!sheet) return Fail(codes.BadFile(sheet.error().message));
   return sheet;
 }
 
-Result<XlsxReader> OpenWorkbook(const Codes& codes, std::string bytes, const std::string& sheet) {
-  auto reader = XlsxReader::OpenBuffer(std::move(bytes), {.fill_merged = true});
+Result<XlsxReader> OpenWorkbook(const Codes& codes, std::string bytes, const std::string& sheet,
+                                const SheetLimits& limits) {
+  auto reader = XlsxReader::OpenBuffer(std::move(bytes), LimitedXlsxOptions(limits));
+  if (!reader && reader.error().code == kXlsxTooLarge) {
+    return Fail(TooLargeOrMalformed(reader.error(), "XLSX", limits));
+  }
   if (!reader) {
     return Fail(
         codes.BadFile(reader.error().message + " (save it from Excel as .xlsx, or as CSV)"));

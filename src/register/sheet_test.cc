@@ -165,19 +165,24 @@ TEST(Files, HeaderSearchNumberingAndCsv) {
   EXPECT_EQ(none.errors[0].code, "widget.missing_column");
 
   std::istringstream csv("code,name\nW1,A\nW2,B\n");
-  auto read = ReadCsv(kCodes, csv, 10, 9);
+  auto read = ReadCsv(kCodes, csv, 10, 9, {});
   ASSERT_TRUE(read) << read.error().message;
   EXPECT_EQ(read->rows.size(), 3u);
   std::istringstream big("code\n1\n2\n3\n");
-  auto too_many = ReadCsv(kCodes, big, 3, 2);
+  auto too_many = ReadCsv(kCodes, big, 3, 2, {});
   ASSERT_FALSE(too_many);
   EXPECT_EQ(too_many.error().code, "widget.bad_file");
   EXPECT_EQ(too_many.error().message, "more than 2 rows: split the file");
+  // Past the upload limits: the limit's own problem, not the module's bad_file.
+  std::istringstream wide("code,name,tags\nW1,A,x\n");
+  auto too_wide = ReadCsv(kCodes, wide, 10, 9, {.max_columns = 2});
+  ASSERT_FALSE(too_wide);
+  EXPECT_EQ(too_wide.error().code, "file.too_many_columns");
 
   std::ostringstream out;
   ASSERT_TRUE(WriteCsv(kCodes, out, *read, "failed"));
   EXPECT_NE(out.str().find("W2"), std::string::npos);
-  auto not_xlsx = OpenWorkbook(kCodes, "not a workbook", "");
+  auto not_xlsx = OpenWorkbook(kCodes, "not a workbook", "", {});
   ASSERT_FALSE(not_xlsx);
   EXPECT_EQ(not_xlsx.error().code, "widget.bad_file");
 }

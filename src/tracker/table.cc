@@ -504,22 +504,23 @@ Result<Table> ExportTable(Tracker& tracker) {
   return table;
 }
 
-// The shared sheet code's errors as the tracker's.
-Error FileError(const Error& e) {
+// The shared sheet code's errors as the tracker's; a file past the upload limits as those say.
+Error FileError(const Error& e, const SheetLimits& limits) {
   if (e.code == kSheetTooManyRows) return kCodes.TooManyRows(kMaxImportRows);
+  if (IsLimitError(e) || e.code == kXlsxTooLarge) return TooLargeOrMalformed(e, "XLSX", limits);
   return kCodes.BadFile(e.message);
 }
 
 }  // namespace
 
 Result<ImportReport> Tracker::ImportCsv(std::istream& in, const ImportOptions& options) {
-  auto table = reg::ReadCsv(kCodes, in, kMaxTableRows, kMaxImportRows);
+  auto table = reg::ReadCsv(kCodes, in, kMaxTableRows, kMaxImportRows, options.limits);
   if (!table) return Fail(table.error());
   return ImportTable(*this, *table, options);
 }
 
 Result<ImportReport> Tracker::ImportXlsx(std::string bytes, const ImportOptions& options) {
-  auto reader = reg::OpenWorkbook(kCodes, std::move(bytes), "");
+  auto reader = reg::OpenWorkbook(kCodes, std::move(bytes), "", options.limits);
   if (!reader) return Fail(reader.error());
   // The rows above the header are kept: ImportTable finds the header again among them.
   const reg::Headers& headers = SheetLayout().headers();
@@ -528,8 +529,9 @@ Result<ImportReport> Tracker::ImportXlsx(std::string bytes, const ImportOptions&
                 .is_date_column = std::bind_front(&reg::Headers::NamesDateColumn, &headers),
                 .header_search_rows = kHeaderSearchRows,
                 .max_rows = kMaxTableRows,
-                .keep_rows_above_header = true});
-  if (!read) return Fail(FileError(read.error()));
+                .keep_rows_above_header = true,
+                .limits = options.limits});
+  if (!read) return Fail(FileError(read.error(), options.limits));
   const Table& table = read->sheet;
   if (table.rows.empty()) {
     return Fail(kCodes.BadFile("the sheet is empty: the first row is the header"));
