@@ -62,24 +62,17 @@ Result<int64_t> InsertEntry(Db& db, const CatalogEntryRow& e) {
 }
 
 Status UpdateEntry(Db& db, int64_t id, const CatalogEntryRow& e) {
-  return Execute(db,
-                 "UPDATE catalog_entry SET code=?1, kind=?2, status=?3, sector=?4, owner=?5, "
-                 "search=?6, tags=?7, version=?8, effective_date=?9, snapshot=?10 WHERE id=?11",
-                 [&](Statement& st) {
-                   BindEntry(st, e);
-                   st.Bind(11, id);
-                 });
+  return UpdateRecord(db, kEntries, id, [&](Statement& st) { BindEntry(st, e); });
 }
 
 Status InsertVersion(Db& db, int64_t id, const CatalogVersionRow& v) {
-  return Execute(db,
-                 "INSERT INTO catalog_version (entry_id, number, effective_date, recorded_at, "
-                 "actor, reason, snapshot, changes) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
-                 [&](Statement& st) {
-                   st.Bind(1, id).Bind(2, v.number).Bind(3, v.effective_date);
-                   st.Bind(4, v.recorded_at).Bind(5, v.actor).Bind(6, v.reason);
-                   st.Bind(7, v.snapshot).Bind(8, v.changes);
-                 });
+  return InsertVersionRow(db, kVersions,
+                          "number, effective_date, recorded_at, actor, reason, snapshot, changes",
+                          id, [&](Statement& st) {
+                            st.Bind(2, v.number).Bind(3, v.effective_date);
+                            st.Bind(4, v.recorded_at).Bind(5, v.actor).Bind(6, v.reason);
+                            st.Bind(7, v.snapshot).Bind(8, v.changes);
+                          });
 }
 
 Status ReplaceLinks(Db& db, int64_t id, const std::vector<CatalogLinkRow>& links) {

@@ -134,28 +134,19 @@ Status UpdateItem(Db& db, int64_t id, const TrackerItemRow& r) {
     return Fail(Error::Invalid("tracker.unknown_programme",
                                "programme: no programme with code '" + r.programme + "'"));
   }
-  return Execute(db,
-                 "UPDATE tracker_item SET code=?1, kind=?2, programme=?3, parent=?4, level=?5, "
-                 "lead_unit=?6, sector=?7, state=?8, deadline=?9, search=?10, version=?11, "
-                 "effective_date=?12, snapshot=?13 WHERE id=?14",
-                 [&](Statement& st) {
-                   BindItem(st, r);
-                   st.Bind(14, id);
-                 });
+  return UpdateRecord(db, kItems, id, [&](Statement& st) { BindItem(st, r); });
 }
 
 Status InsertVersion(Db& db, int64_t id, const TrackerVersionRow& v) {
-  return Execute(
-      db,
-      "INSERT INTO tracker_version (item_id, number, effective_date, recorded_at, actor, "
-      "reason, approval, adjusted, changes, snapshot) "
-      "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
-      [&](Statement& st) {
-        st.Bind(1, id).Bind(2, v.number).Bind(3, v.effective_date);
-        st.Bind(4, v.recorded_at).Bind(5, v.actor).Bind(6, v.reason);
-        st.Bind(7, v.approval).Bind(8, int64_t{v.adjusted});
-        st.Bind(9, v.changes).Bind(10, v.snapshot);
-      });
+  return InsertVersionRow(db, kVersions,
+                          "number, effective_date, recorded_at, actor, reason, approval, "
+                          "adjusted, changes, snapshot",
+                          id, [&](Statement& st) {
+                            st.Bind(2, v.number).Bind(3, v.effective_date);
+                            st.Bind(4, v.recorded_at).Bind(5, v.actor).Bind(6, v.reason);
+                            st.Bind(7, v.approval).Bind(8, int64_t{v.adjusted});
+                            st.Bind(9, v.changes).Bind(10, v.snapshot);
+                          });
 }
 
 Status WriteOne(Db& db, const TrackerWrite& w) {

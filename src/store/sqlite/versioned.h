@@ -65,6 +65,29 @@ Result<int64_t> InsertRecord(Db& db, const RecordTable& t, const std::string& co
   return sqlite3_last_insert_rowid(db.raw());
 }
 
+// Replaces the record at row `id` by the parameters `bind(statement)` binds, in the order and at
+// the positions InsertRecord binds them.
+template <class Bind>
+Status UpdateRecord(Db& db, const RecordTable& t, int64_t id, Bind bind) {
+  std::string sets;
+  int n = 0;
+  for (std::string_view rest = t.columns; !rest.empty();) {
+    const size_t comma = rest.find(',');
+    std::string_view column = rest.substr(0, comma);
+    while (column.starts_with(' ')) column.remove_prefix(1);
+    if (n > 0) sets += ", ";
+    ++n;
+    sets += std::string(column) + "=?" + std::to_string(n);
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+  }
+  return Execute(
+      db, "UPDATE " + std::string(t.table) + " SET " + sets + " WHERE id=?" + std::to_string(n + 1),
+      [&](Statement& st) {
+        bind(st);
+        st.Bind(n + 1, id);
+      });
+}
+
 // Writes version `number` of the record `code` and returns the record's row id: the first
 // version inserts the record (`insert()`), a later one checks the record is at the version
 // before (CurrentId) and updates it (`update(id)`); then the version itself (`add(id)`).
@@ -89,6 +112,23 @@ struct VersionTable {
   std::string_view table;
   std::string_view record_id;
 };
+
+// Adds a version of the record at row `id`: `columns` are the version table's columns after the
+// one naming the record, their values bound by `bind(statement)` from ?2 on.
+template <class Bind>
+Status InsertVersionRow(Db& db, const VersionTable& t, std::string_view columns, int64_t id,
+                        Bind bind) {
+  std::string values = "?1";
+  const auto n = std::count(columns.begin(), columns.end(), ',') + 1;
+  for (int i = 2; i <= n + 1; ++i) values += ",?" + std::to_string(i);
+  return Execute(db,
+                 "INSERT INTO " + std::string(t.table) + " (" + std::string(t.record_id) + ", " +
+                     std::string(columns) + ") VALUES (" + values + ")",
+                 [&](Statement& st) {
+                   st.Bind(1, id);
+                   bind(st);
+                 });
+}
 
 // A record's versions, oldest first.
 inline Sql VersionsOf(const VersionTable& t, const std::string& code) {
