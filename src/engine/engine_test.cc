@@ -692,6 +692,26 @@ TEST_F(EngineTest, RateWhoseNumeratorCountsOutsideItsDenominatorIsRefused) {
   // Narrower than the denominator: accepted.
   rates.indicators = {rate("NARROW", "N_NOT_CANCELLED", "D_NOT_CANCELLED")};
   EXPECT_TRUE(SaveIndexSet(stores(), rates, "test", kAt));
+  // The same rates written as one expression are checked the same way.
+  for (const std::string text :
+       {"#{N_ALL} / #{D_DONE} * 100", "100 * #{N_ALL}/#{D_DONE}", "(#{N_ALL} / #{D_DONE}) * 100"}) {
+    Indicator written = rate("WIDER_EXPR", "N_ALL", "D_DONE");
+    written.numerator.clear();
+    written.denominator.clear();
+    written.expression = text;
+    rates.indicators = {written};
+    auto refused_expr = SaveIndexSet(stores(), rates, "test", kAt);
+    ASSERT_FALSE(refused_expr) << text;
+    EXPECT_EQ(refused_expr.error().code, "index.rate_outside_denominator") << text;
+    EXPECT_EQ(refused_expr.error().message.rfind("indicator WIDER_EXPR.expression:", 0), 0U)
+        << refused_expr.error().message;
+  }
+  Indicator narrow_expr = rate("NARROW_EXPR", "N_NOT_CANCELLED", "D_NOT_CANCELLED");
+  narrow_expr.numerator.clear();
+  narrow_expr.denominator.clear();
+  narrow_expr.expression = "#{N_NOT_CANCELLED} / #{D_NOT_CANCELLED} * 100";
+  rates.indicators = {narrow_expr};
+  EXPECT_TRUE(SaveIndexSet(stores(), rates, "test", kAt));
 }
 
 TEST_F(EngineTest, RateOfCountsAbove100IsFlagged) {
@@ -710,11 +730,15 @@ TEST_F(EngineTest, RateOfCountsAbove100IsFlagged) {
   rate.numerator = "#{N_MOI}";
   rate.denominator = "#{D_CU}";
   rate.factor = 100;
-  Indicator count = Ind("SO_MOI", "#{N_MOI} / #{D_CU} * 100");  // not a rate of counts by form
-  count.measure = "%";
+  // The same rate written as one expression is a rate of counts too.
+  Indicator written = Ind("TL_MOI_BT", "#{N_MOI} / #{D_CU} * 100");
+  written.measure = "%";
+  // A % indicator that is no ratio of two counts is not judged.
+  Indicator doubled = Ind("GAP_DOI", "#{N_MOI} * 200");
+  doubled.measure = "%";
   IndexSet set;
   set.elements = {num, den};
-  set.indicators = {rate, count};
+  set.indicators = {rate, written, doubled};
   Save(set);
   const std::string c = Commune();
   auto rows = [&](int n) {
@@ -730,9 +754,10 @@ TEST_F(EngineTest, RateOfCountsAbove100IsFlagged) {
   ASSERT_TRUE(Send(*ingest::LoadDataset(datasets(), "dossiers"), rows(2)));
   auto e = Open();
   const auto over = RatesOver100(e->snapshot(), {2025, 10, 31});
-  ASSERT_EQ(over.size(), 2U);  // the commune and the province
+  ASSERT_EQ(over.size(), 4U);  // the two rates, each at the commune and the province
   for (const auto& r : over) {
-    EXPECT_EQ(r.indicator->code, "TL_MOI");
+    EXPECT_TRUE(r.indicator->code == "TL_MOI" || r.indicator->code == "TL_MOI_BT")
+        << r.indicator->code;
     EXPECT_EQ(r.period, P("2025-03"));
     EXPECT_DOUBLE_EQ(r.value, 150);
     EXPECT_EQ(r.months, 1);

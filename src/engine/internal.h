@@ -171,12 +171,14 @@ int64_t Contribution(const Rule& rule, const RuleColumns& cols,
 std::optional<int> RecordMonth(const Rule& rule, const RuleColumns& cols,
                                const std::vector<store::Cell>& row);
 
-// A rate of counts: an indicator written as numerator / denominator whose parts are each one
-// element counted from the records of one dataset ("#{A}", "#{B}"), or nullptr for either when it
-// is not.
+// A rate of counts: an indicator written as numerator / denominator, or as the expression
+// "#{A} / #{B} * 100", whose parts are each one element counted from the records of one dataset
+// ("#{A}", "#{B}"), or nullptr for either when it is not. `where` names the definition's part
+// that holds the numerator ("numerator" or "expression").
 struct CountRate {
   const Element* numerator = nullptr;
   const Element* denominator = nullptr;
+  std::string_view where;
 };
 CountRate CountRateOf(const Indicator& ind, const IndexSet& set);
 // Of two rules over the same dataset: why the numerator's may count a record its denominator's

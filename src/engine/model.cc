@@ -539,12 +539,12 @@ Status Check(const IndexSet& set, store::DatasetStore& store) {
       continue;
     }
     if (auto why = CountsOutside(*rate.numerator->rule, *rate.denominator->rule)) {
-      return Fail(
-          Error::Invalid("index.rate_outside_denominator",
-                         "indicator " + ind.code + ".numerator: " + rate.numerator->code +
-                             " may count records that " + rate.denominator->code +
-                             " does not, so the rate could pass 100%: " + *why +
-                             ". Give the numerator's rule every filter of the denominator's"));
+      return Fail(Error::Invalid(
+          "index.rate_outside_denominator",
+          "indicator " + ind.code + "." + std::string(rate.where) + ": " + rate.numerator->code +
+              " may count records that " + rate.denominator->code +
+              " does not, so the rate could pass 100%: " + *why +
+              ". Give the numerator's rule every filter of the denominator's"));
     }
   }
   if (auto cycle = FindCycle(deps); !cycle.empty()) {

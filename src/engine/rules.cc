@@ -5,6 +5,7 @@
 #include <functional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <variant>
 
 #include "engine/internal.h"
@@ -94,19 +95,46 @@ std::string SoleElement(std::string_view text) {
   return plain ? std::string(code) : std::string();
 }
 
+// The two parts of a rate written as one expression: "#{A} / #{B} * 100", "100 * #{A} / #{B}",
+// "(#{A} / #{B}) * 100" or "#{A} / #{B}"; nullopt for any other shape.
+std::optional<std::pair<std::string, std::string>> RateParts(std::string_view expression) {
+  std::string s;
+  for (char c : expression) {
+    if (c != ' ') s += c;
+  }
+  if (s.starts_with("100*")) {
+    s.erase(0, 4);
+  } else if (s.ends_with("*100")) {
+    s.resize(s.size() - 4);
+  }
+  if (s.size() > 2 && s.front() == '(' && s.back() == ')') s = s.substr(1, s.size() - 2);
+  const size_t slash = s.find('/');
+  if (slash == std::string::npos) return std::nullopt;
+  return std::pair(s.substr(0, slash), s.substr(slash + 1));
+}
+
 }  // namespace
 
 CountRate CountRateOf(const Indicator& ind, const IndexSet& set) {
-  if (!ind.expression.empty() || ind.numerator.empty() || ind.denominator.empty()) return {};
   auto counted = [&](const std::string& text) -> const Element* {
     const Element* e = set.FindElement(SoleElement(text));
     if (!e || !e->rule || (e->rule->op != "count" && e->rule->op != "distinct")) return nullptr;
     return e;
   };
-  const Element* n = counted(ind.numerator);
-  const Element* d = counted(ind.denominator);
+  std::string numerator = ind.numerator;
+  std::string denominator = ind.denominator;
+  std::string_view where = "numerator";
+  if (!ind.expression.empty()) {
+    auto parts = RateParts(ind.expression);
+    if (!parts) return {};
+    std::tie(numerator, denominator) = *parts;
+    where = "expression";
+  }
+  if (numerator.empty() || denominator.empty()) return {};
+  const Element* n = counted(numerator);
+  const Element* d = counted(denominator);
   if (!n || !d) return {};
-  return {n, d};
+  return {n, d, where};
 }
 
 std::optional<std::string> CountsOutside(const Rule& numerator, const Rule& denominator) {
