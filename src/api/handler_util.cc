@@ -100,6 +100,17 @@ json::value OrNull(const std::optional<std::string>& s) {
   return s ? json::value(*s) : json::value(nullptr);
 }
 
+std::vector<http::ParamDoc> RegisterListParams(std::vector<http::ParamDoc> filters) {
+  filters.push_back({"limit", "query", "1 to 1000, default 100", false, R"({"type":"integer"})"});
+  filters.push_back({"cursor", "query", "The next value of the previous page"});
+  return filters;
+}
+
+std::string RegisterListSchema(const std::string& record_schema) {
+  return R"({"type":"object","properties":{"items":{"type":"array","items":)" + record_schema +
+         R"(},"next":{"type":["string","null"]}}})";
+}
+
 http::ParamDoc AsOfParam() {
   return {"as_of", "query",
           "The date the data is seen at (YYYY-MM-DD or DD/MM/YYYY); default today.", false,

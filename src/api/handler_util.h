@@ -42,6 +42,12 @@ void OnlyFields(const boost::json::object& o, std::initializer_list<std::string_
 http::ParamDoc AsOfParam();
 Date AsOf(const http::Request& req);
 
+// A register's list route (the catalog's entries, the register's items): its `filters`, then
+// limit (1 to 1000, default 100) and cursor; the answer {"items": [records], "next": cursor or
+// null} of records in `record_schema`.
+std::vector<http::ParamDoc> RegisterListParams(std::vector<http::ParamDoc> filters);
+std::string RegisterListSchema(const std::string& record_schema);
+
 // A query parameter, nullopt when absent or empty.
 std::optional<std::string> TextParam(const http::Request& req, const std::string& name);
 // A query parameter parsed by `parse` (nullopt when absent). Errors: request.invalid_<name>.

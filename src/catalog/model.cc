@@ -67,22 +67,7 @@ const reg::FieldReaders<Entry>& Readers() {
        },
        [](const Entry& e) { return json::value(e.ioc_connected); }},
       reg::StringField<&Entry::hosting>("hosting"),
-      {"record_count",
-       [](Entry& e, const json::value& v) -> Status {
-         if (v.is_null()) {
-           e.record_count.reset();
-         } else if (v.is_int64()) {
-           e.record_count = v.get_int64();
-         } else if (v.is_uint64() && v.get_uint64() <= INT64_MAX) {
-           e.record_count = static_cast<int64_t>(v.get_uint64());
-         } else {
-           return Fail(kFields.Invalid("record_count", "must be a whole number"));
-         }
-         return Ok();
-       },
-       [](const Entry& e) {
-         return e.record_count ? json::value(*e.record_count) : json::value(nullptr);
-       }},
+      reg::IntegerField<&Entry::record_count>("record_count"),
       reg::DateField<&Entry::last_data_update>("last_data_update"),
       reg::StringField<&Entry::contact>("contact"),
       reg::StringField<&Entry::legal_basis>("legal_basis"),

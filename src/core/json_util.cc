@@ -175,4 +175,31 @@ Result<std::optional<pdh::Date>> FieldReader::OptionalDate(const json::value& v,
   return d;
 }
 
+Result<std::optional<double>> FieldReader::OptionalNumber(const json::value& v,
+                                                          const std::string& field) const {
+  if (v.is_null()) return std::optional<double>();
+  if (!v.is_number()) return Fail(Invalid(field, "must be a number"));
+  const double d = v.to_number<double>();
+  if (!std::isfinite(d)) return Fail(Invalid(field, "must be a finite number"));
+  return std::optional<double>(d);
+}
+
+Result<std::optional<int64_t>> FieldReader::OptionalInteger(const json::value& v,
+                                                            const std::string& field) const {
+  if (v.is_null()) return std::optional<int64_t>();
+  if (v.is_int64()) return std::optional<int64_t>(v.get_int64());
+  if (v.is_uint64() && v.get_uint64() <= INT64_MAX) {
+    return std::optional<int64_t>(static_cast<int64_t>(v.get_uint64()));
+  }
+  return Fail(Invalid(field, "must be a whole number"));
+}
+
+json::value OptNumber(const std::optional<double>& d) {
+  return d ? json::value(*d) : json::value(nullptr);
+}
+
+json::value OptInteger(const std::optional<int64_t>& n) {
+  return n ? json::value(*n) : json::value(nullptr);
+}
+
 }  // namespace pdh::json_util

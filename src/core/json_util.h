@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +21,9 @@ namespace pdh::json_util {
 
 // The ISO date, or null.
 boost::json::value OptDate(const std::optional<Date>& d);
+// The number, or null.
+boost::json::value OptNumber(const std::optional<double>& d);
+boost::json::value OptInteger(const std::optional<int64_t>& n);
 boost::json::array Strings(const std::vector<std::string>& items);
 // The JSON in `text`, or null when it does not parse.
 boost::json::value Parse(const std::string& text);
@@ -65,6 +69,11 @@ class FieldReader {
                                            const std::string& field) const;
   Result<std::optional<Date>> OptionalDate(const boost::json::value& v,
                                            const std::string& field) const;
+  // null reads as none; a finite number / a whole number that fits in 64 bits.
+  Result<std::optional<double>> OptionalNumber(const boost::json::value& v,
+                                               const std::string& field) const;
+  Result<std::optional<int64_t>> OptionalInteger(const boost::json::value& v,
+                                                 const std::string& field) const;
 
   // A string that `parse` takes (an enum's name).
   template <class E>

@@ -299,6 +299,17 @@ template <auto Field>
 FieldRead<detail::Owner<Field>> DateField(std::string_view key) {
   return detail::MemberField<Field, &json_util::FieldReader::OptionalDate, json_util::OptDate>(key);
 }
+// An optional number, or whole number (null when unset).
+template <auto Field>
+FieldRead<detail::Owner<Field>> NumberField(std::string_view key) {
+  return detail::MemberField<Field, &json_util::FieldReader::OptionalNumber, json_util::OptNumber>(
+      key);
+}
+template <auto Field>
+FieldRead<detail::Owner<Field>> IntegerField(std::string_view key) {
+  return detail::MemberField<Field, &json_util::FieldReader::OptionalInteger,
+                             json_util::OptInteger>(key);
+}
 template <auto Field, const auto& Names>
 FieldRead<detail::Owner<Field>> EnumField(std::string_view key) {
   return detail::MemberField<Field, detail::ReadEnum<Names>,

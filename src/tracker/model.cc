@@ -22,10 +22,6 @@ namespace {
 namespace json = boost::json;
 using json_util::Assign;
 
-json::value OptNumber(const std::optional<double>& d) {
-  return d ? json::value(*d) : json::value(nullptr);
-}
-
 constexpr json_util::FieldReader kFields("tracker.invalid_field");
 
 // --- Readers of one JSON field; each names the field in its error ----------------------------
@@ -35,14 +31,6 @@ Result<Date> ReadRequiredDate(const json::value& v, const std::string& field) {
   if (!d) return Fail(d.error());
   if (!*d) return Fail(kFields.Invalid(field, "must be a date such as 2025-10-31"));
   return **d;
-}
-
-Result<std::optional<double>> ReadNumber(const json::value& v, const std::string& field) {
-  if (v.is_null()) return std::optional<double>();
-  if (!v.is_number()) return Fail(kFields.Invalid(field, "must be a number"));
-  const double d = v.to_number<double>();
-  if (!std::isfinite(d)) return Fail(kFields.Invalid(field, "must be a finite number"));
-  return std::optional<double>(d);
 }
 
 Result<Leader> ReadLeader(const json::value& v) {
@@ -92,14 +80,8 @@ const Readers<Item>& ItemReaders() {
       reg::DateField<&Item::deadline>("deadline"),
       reg::EnumField<&Item::recurrence, kRecurrenceNames>("recurrence"),
       reg::StringField<&Item::expected_product>("expected_product"),
-      {"baseline",
-       [](Item& i, const json::value& v) { return Assign(i.baseline, ReadNumber(v, "baseline")); },
-       [](const Item& i) { return OptNumber(i.baseline); }},
-      {"target_value",
-       [](Item& i, const json::value& v) {
-         return Assign(i.target_value, ReadNumber(v, "target_value"));
-       },
-       [](const Item& i) { return OptNumber(i.target_value); }},
+      reg::NumberField<&Item::baseline>("baseline"),
+      reg::NumberField<&Item::target_value>("target_value"),
       reg::StringField<&Item::measure_unit>("measure_unit"),
       reg::StringField<&Item::indicator>("indicator"),
       reg::EnumField<&Item::state, kStateNames>("state"),
