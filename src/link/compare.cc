@@ -132,23 +132,30 @@ int Levenshtein(std::string_view a, std::string_view b, int bound) {
   b = b.substr(0, kMaxCompared);
   const int la = static_cast<int>(a.size());
   const int lb = static_cast<int>(b.size());
-  if (std::abs(la - lb) > bound) return bound + 1;
-  std::array<int, kMaxCompared + 1> prev{};
-  std::array<int, kMaxCompared + 1> cur{};
-  for (int j = 0; j <= lb; ++j) prev[static_cast<size_t>(j)] = j;
+  const int over = bound + 1;
+  if (std::abs(la - lb) > bound) return over;
+  // Only the cells within `bound` of the diagonal can stay within it (Ukkonen's band); the
+  // others count as over.
+  std::array<int, kMaxCompared + 2> prev{};
+  std::array<int, kMaxCompared + 2> cur{};
+  for (int j = 0; j <= lb; ++j) prev[static_cast<size_t>(j)] = j <= bound ? j : over;
   for (int i = 1; i <= la; ++i) {
-    cur[0] = i;
-    int row_min = cur[0];
-    for (int j = 1; j <= lb; ++j) {
-      const size_t uj = static_cast<size_t>(j);
+    const int lo = std::max(1, i - bound);
+    const int hi = std::min(lb, i + bound);
+    const auto first = static_cast<size_t>(lo - 1);
+    cur[first] = lo == 1 && i <= bound ? i : over;
+    int row_min = cur[first];
+    for (int j = lo; j <= hi; ++j) {
+      const auto uj = static_cast<size_t>(j);
       const int cost = a[static_cast<size_t>(i - 1)] == b[uj - 1] ? 0 : 1;
-      cur[uj] = std::min({prev[uj] + 1, cur[uj - 1] + 1, prev[uj - 1] + cost});
+      cur[uj] = std::min({prev[uj] + 1, cur[uj - 1] + 1, prev[uj - 1] + cost, over});
       row_min = std::min(row_min, cur[uj]);
     }
-    if (row_min > bound) return bound + 1;
+    if (hi + 1 <= lb) cur[static_cast<size_t>(hi + 1)] = over;
+    if (row_min > bound) return over;
     std::swap(prev, cur);
   }
-  return std::min(prev[static_cast<size_t>(lb)], bound + 1);
+  return std::min(prev[static_cast<size_t>(lb)], over);
 }
 
 namespace {
@@ -309,6 +316,39 @@ std::string PadCommune(std::string code) {
 // each time, so memory stays bounded on columns of unique values (street addresses).
 constexpr size_t kMaxCachedTexts = size_t{1} << 20;
 
+// Characters `a` and `b` have in common, counted as multisets (in 64 buckets, so perhaps a few
+// too many): an edit distance within k needs at least max(|a|, |b|) - k of them, and it bounds
+// the Jaro–Winkler similarity. Most pairs of different values are told apart by it alone.
+int CommonChars(std::string_view a, std::string_view b) {
+  std::array<uint8_t, 64> count{};
+  for (char c : a.substr(0, kMaxCompared)) ++count[static_cast<unsigned char>(c) & 63];
+  int common = 0;
+  for (char c : b.substr(0, kMaxCompared)) {
+    auto& n = count[static_cast<unsigned char>(c) & 63];
+    if (n > 0) {
+      --n;
+      ++common;
+    }
+  }
+  return common;
+}
+
+double JaroWinklerBound(int common, size_t la, size_t lb) {
+  if (common == 0) return 0;
+  const double m = common;
+  const double jaro = (m / static_cast<double>(std::min(la, kMaxCompared)) +
+                       m / static_cast<double>(std::min(lb, kMaxCompared)) + 1) /
+                      3;
+  return jaro + 0.4 * (1 - jaro);
+}
+
+// Levenshtein(a, b, bound), skipped when the characters in common already say it is over.
+int EditsWithin(std::string_view a, std::string_view b, int common, int bound) {
+  const auto longest = static_cast<int>(std::min(std::max(a.size(), b.size()), kMaxCompared));
+  if (common < longest - bound) return bound + 1;
+  return Levenshtein(a, b, bound);
+}
+
 int32_t PackDate(const Date& d) {
   return d.year * 10000 + d.month * 100 + d.day;
 }
@@ -418,8 +458,11 @@ Level Codec::Compare(const Cell& a, const Cell& b) const {
                                 : Level::kOther;
     case Kind::kCode:
       if (a.exact == b.exact) return Level::kExact;
-      return Levenshtein(fold_.str(a.fold), fold_.str(b.fold), 1) <= 1 ? Level::kEdit1
-                                                                       : Level::kOther;
+      {
+        const std::string& sa = fold_.str(a.fold);
+        const std::string& sb = fold_.str(b.fold);
+        return EditsWithin(sa, sb, CommonChars(sa, sb), 1) <= 1 ? Level::kEdit1 : Level::kOther;
+      }
   }
   return Level::kOther;
 }
@@ -430,8 +473,12 @@ Level Codec::CompareStrings(const Cell& a, const Cell& b) const {
   if (a.fold == b.fold) return Level::kFolded;
   const std::string& fa = fold_.str(a.fold);
   const std::string& fb = fold_.str(b.fold);
-  const int edits = Levenshtein(fa, fb, 2);
+  const int common = CommonChars(fa, fb);
+  const int edits = EditsWithin(fa, fb, common, 2);
   if (edits <= 1) return Level::kEdit1;
+  if (JaroWinklerBound(common, fa.size(), fb.size()) < 0.88) {
+    return edits <= 2 ? Level::kEdit2 : Level::kOther;
+  }
   const double jw = JaroWinkler(fa, fb);
   if (jw >= 0.92) return Level::kJw92;
   if (edits <= 2) return Level::kEdit2;
@@ -455,7 +502,7 @@ Level Codec::CompareDate(const Cell& a, const Cell& b) const {
   if (ya == yb && da == mb && ma == db) return Level::kDayMonthSwapped;
   const std::string& sa = fold_.str(a.fold);
   const std::string& sb = fold_.str(b.fold);
-  if (Levenshtein(sa, sb, 1) <= 1 || Transposed(sa, sb)) return Level::kEdit1;
+  if (EditsWithin(sa, sb, CommonChars(sa, sb), 1) <= 1 || Transposed(sa, sb)) return Level::kEdit1;
   if (std::abs(a.num - b.num) <= within_days_) return Level::kWithinDays;
   if (ya == yb) return Level::kSameYear;
   return Level::kOther;
@@ -469,7 +516,8 @@ Level Codec::CompareId(const Cell& a, const Cell& b) const {
     return Level::kNeutral;
   const std::string& sa = fold_.str(a.fold);
   const std::string& sb = fold_.str(b.fold);
-  if (a.num == b.num && (Levenshtein(sa, sb, 1) <= 1 || Transposed(sa, sb))) return Level::kEdit1;
+  if (a.num == b.num && (EditsWithin(sa, sb, CommonChars(sa, sb), 1) <= 1 || Transposed(sa, sb)))
+    return Level::kEdit1;
   return Level::kOther;
 }
 

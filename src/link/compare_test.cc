@@ -1,6 +1,8 @@
 // Each comparison level, as data: a kind, two values, the level expected.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -155,6 +157,39 @@ TEST(LinkCompareTest, CommunesThroughTheCrosswalk) {
   EXPECT_EQ(CompareCommunes("27903", "27950", registry.get()), Level::kOther);  // split
   EXPECT_EQ(CompareCommunes("27901", "27960", registry.get()), Level::kOther);
   EXPECT_EQ(CompareCommunes("27901", "27901", registry.get()), Level::kExact);
+}
+
+// The textbook dynamic programme, against which the banded one is checked.
+int FullLevenshtein(const std::string& a, const std::string& b) {
+  std::vector<int> prev(b.size() + 1);
+  std::vector<int> cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = static_cast<int>(j);
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = static_cast<int>(i);
+    for (size_t j = 1; j <= b.size(); ++j) {
+      cur[j] =
+          std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+TEST(LinkCompareTest, BandedLevenshteinAgreesWithTheFullOne) {
+  std::mt19937 rng(3);
+  auto word = [&rng] {
+    std::string s(rng() % 9, 'a');
+    for (char& c : s) c = static_cast<char>('a' + rng() % 3);
+    return s;
+  };
+  for (int i = 0; i < 3000; ++i) {
+    const std::string a = word();
+    const std::string b = word();
+    for (int bound : {1, 2, 3}) {
+      ASSERT_EQ(Levenshtein(a, b, bound), std::min(FullLevenshtein(a, b), bound + 1))
+          << "'" << a << "' '" << b << "' within " << bound;
+    }
+  }
 }
 
 TEST(LinkCompareTest, BuildingBlocks) {

@@ -145,7 +145,7 @@ using Table = std::vector<std::array<double, kLevelCount>>;
 
 // u: the levels' frequencies among random pairs (dedupe: any two records; pair: one of each).
 Table EstimateU(const Records& records, const std::vector<Codec>& codecs, Mode mode, size_t samples,
-                uint64_t seed);
+                uint64_t seed, unsigned threads);
 
 struct EmResult {
   Table m;

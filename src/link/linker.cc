@@ -260,7 +260,7 @@ class LinkageImpl final : public Linkage {
                                  : static_cast<double>(records_.size_a) * (n - records_.size_a);
     const size_t samples = static_cast<size_t>(
         std::min<double>(static_cast<double>(options.u_samples), std::max(all_pairs, 1.0)));
-    u_ = detail::EstimateU(records_, codecs_, mode_, samples, options.seed);
+    u_ = detail::EstimateU(records_, codecs_, mode_, samples, options.seed, threads);
     auto em = detail::TrainEm(codecs_, patterns, labelled, options.em_iterations);
 
     model_.lambda_blocked = em.lambda_blocked;

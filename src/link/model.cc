@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <thread>
 
 #include "link/internal.h"
 
@@ -65,16 +66,22 @@ Gamma GammaOf(const Records& records, const std::vector<Codec>& codecs, uint32_t
 }
 
 Table EstimateU(const Records& records, const std::vector<Codec>& codecs, Mode mode, size_t samples,
-                uint64_t seed) {
-  Table counts(codecs.size());
-  for (auto& row : counts) row.fill(0);
+                uint64_t seed, unsigned threads) {
   const uint32_t n = records.size();
   const uint32_t na = records.size_a;
   const uint32_t nb = n - na;
   const bool possible = mode == Mode::kDedupe ? n >= 2 : (na >= 1 && nb >= 1);
-  if (possible) {
-    std::mt19937_64 rng(seed);
-    for (size_t s = 0; s < samples; ++s) {
+  threads = std::max(1U, std::min<unsigned>(threads, static_cast<unsigned>(samples / 50000 + 1)));
+  std::vector<Table> counts(threads, Table(codecs.size()));
+  // Each thread draws its share from its own generator: the same seed and thread count give
+  // the same u.
+  auto draw = [&](unsigned t) {
+    Table& mine = counts[t];
+    for (auto& row : mine) row.fill(0);
+    if (!possible) return;
+    std::mt19937_64 rng(seed + t);
+    const size_t share = samples / threads + (t < samples % threads ? 1 : 0);
+    for (size_t s = 0; s < share; ++s) {
       uint32_t a = 0;
       uint32_t b = 0;
       if (mode == Mode::kDedupe) {
@@ -87,13 +94,24 @@ Table EstimateU(const Records& records, const std::vector<Codec>& codecs, Mode m
       }
       for (size_t c = 0; c < codecs.size(); ++c) {
         const Level l = codecs[c].Compare(records.at(a, c), records.at(b, c));
-        counts[c][static_cast<size_t>(l)] += 1;
+        mine[c][static_cast<size_t>(l)] += 1;
       }
+    }
+  };
+  {
+    std::vector<std::jthread> workers;
+    for (unsigned t = 1; t < threads; ++t) workers.emplace_back(draw, t);
+    draw(0);
+  }
+  Table total = std::move(counts[0]);
+  for (unsigned t = 1; t < threads; ++t) {
+    for (size_t c = 0; c < codecs.size(); ++c) {
+      for (size_t l = 0; l < kLevelCount; ++l) total[c][l] += counts[t][c][l];
     }
   }
   // One pseudo-pair per level: a level never seen among random pairs is rare, not impossible.
-  for (size_t c = 0; c < codecs.size(); ++c) Normalize(counts[c], codecs[c].kind(), 1.0);
-  return counts;
+  for (size_t c = 0; c < codecs.size(); ++c) Normalize(total[c], codecs[c].kind(), 1.0);
+  return total;
 }
 
 EmResult TrainEm(const std::vector<Codec>& codecs,
