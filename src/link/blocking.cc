@@ -220,10 +220,10 @@ std::vector<BlockRule> AutomaticRules(const std::vector<ColumnSpec>& columns) {
 Result<std::vector<uint64_t>> Block(const Records& records, const std::vector<Codec>& codecs,
                                     std::vector<BlockRule>& rules, Mode mode, uint64_t max_pairs,
                                     std::vector<RuleCount>& counts) {
-  // Automatic rules are also kept to a few dozen pairs per record: beyond that a rule costs more
-  // than the matches it could add.
+  // Automatic rules are also kept to a few pairs per record (or a million pairs on small data):
+  // beyond that a rule costs more than the matches it could add.
   const uint64_t auto_max =
-      std::min<uint64_t>(max_pairs, std::max<uint64_t>(1'000'000, 25ULL * records.size()));
+      std::min<uint64_t>(max_pairs, std::max<uint64_t>(1'000'000, 5ULL * records.size()));
   counts.clear();
   for (auto& rule : rules) {
     const uint64_t n = CountPairs(records, Keyed(records, codecs, rule), mode);

@@ -349,15 +349,43 @@ class LinkerImpl final : public Linker {
                                      std::to_string(s + 1) + ": ids must be unique"));
     }
     ids_[s].push_back(std::move(id));
-    static const std::string kEmpty;
+    if (s != pending_source_) Flush();
+    pending_source_ = s;
     for (size_t c = 0; c < codecs_.size(); ++c) {
       const size_t col = columns_[s][c];
-      cells_[s].push_back(codecs_[c].Encode(col < row.size() ? row[col] : kEmpty));
+      pending_.push_back(col < row.size() ? row[col] : std::string());
     }
+    if (pending_.size() >= kChunkRows * codecs_.size()) Flush();
     return Ok();
   }
 
+  // Encodes the rows added since the last flush, each thread its own columns (a codec is used
+  // by one thread at a time).
+  void Flush() {
+    const size_t nc = codecs_.size();
+    if (pending_.empty() || nc == 0) return;
+    const size_t rows = pending_.size() / nc;
+    auto& cells = cells_[pending_source_];
+    const size_t base = cells.size();
+    cells.resize(base + rows * nc);
+    auto encode = [&](size_t first_column, size_t step) {
+      for (size_t c = first_column; c < nc; c += step) {
+        for (size_t r = 0; r < rows; ++r) {
+          cells[base + r * nc + c] = codecs_[c].Encode(pending_[r * nc + c]);
+        }
+      }
+    };
+    const size_t threads = std::max<size_t>(1, std::min<size_t>(options_.threads, nc));
+    {
+      std::vector<std::jthread> workers;
+      for (size_t t = 1; t < threads; ++t) workers.emplace_back(encode, t, threads);
+      encode(0, threads);
+    }
+    pending_.clear();
+  }
+
   Result<std::unique_ptr<Linkage>> Run() override {
+    Flush();
     std::vector<detail::BlockRule> rules;
     if (options_.rules.empty()) {
       rules = detail::AutomaticRules(options_.columns);
@@ -394,6 +422,10 @@ class LinkerImpl final : public Linker {
   std::vector<std::unordered_map<std::string, uint32_t>> index_;
   std::vector<std::vector<Cell>> cells_;
   std::vector<std::vector<std::string>> ids_;
+  // Rows added but not yet encoded: the compared values, row after row, all of one source.
+  static constexpr size_t kChunkRows = 32768;
+  std::vector<std::string> pending_;
+  size_t pending_source_ = 0;
 };
 
 size_t HeaderIndex(const std::vector<std::string>& header, std::string_view name) {
