@@ -83,6 +83,16 @@ std::string CsvField(std::string_view s) {
   return out;
 }
 
+// `s` and spaces after it up to `width` characters (code points, not bytes: Vietnamese column
+// names line up too).
+std::string PadRight(std::string_view s, size_t width) {
+  size_t chars = 0;
+  for (char c : s) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  std::string out(s);
+  if (chars < width) out.append(width - chars, ' ');
+  return out;
+}
+
 std::string Fixed(double v, int digits) {
   std::ostringstream s;
   s << std::fixed << std::setprecision(digits) << v;
@@ -108,8 +118,8 @@ void PrintExplanation(const link::Explanation& e) {
   std::cout << "  " << std::left << std::setw(20) << "prior" << std::right << std::setw(9)
             << Fixed(e.prior_bits, 2) << " bits\n";
   for (const auto& p : e.parts) {
-    std::cout << "  " << std::left << std::setw(20) << p.column << std::right << std::setw(9)
-              << Fixed(p.bits + p.tf_bits, 2) << " bits  " << link::LevelName(p.level);
+    std::cout << "  " << PadRight(p.column, 20) << std::setw(9) << Fixed(p.bits + p.tf_bits, 2)
+              << " bits  " << link::LevelName(p.level);
     if (p.tf_bits != 0) std::cout << " (term frequency " << Fixed(p.tf_bits, 2) << ")";
     std::cout << "  '" << p.value_a << "' / '" << p.value_b << "'\n";
   }

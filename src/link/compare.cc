@@ -151,7 +151,7 @@ int Levenshtein(std::string_view a, std::string_view b, int bound) {
       cur[uj] = std::min({prev[uj] + 1, cur[uj - 1] + 1, prev[uj - 1] + cost, over});
       row_min = std::min(row_min, cur[uj]);
     }
-    if (hi + 1 <= lb) cur[static_cast<size_t>(hi + 1)] = over;
+    if (hi + 1 <= lb) cur[static_cast<size_t>(hi) + 1] = over;
     if (row_min > bound) return over;
     std::swap(prev, cur);
   }
@@ -190,7 +190,7 @@ std::string DigitsOf(std::string_view s) {
 }  // namespace
 
 std::string ToneKey(std::string_view s) {
-  const std::string nfc = text::CollapseSpaces(text::Nfc(s));
+  std::string nfc = text::CollapseSpaces(text::Nfc(s));
   utf8proc_uint8_t* decomposed = nullptr;
   const auto n = utf8proc_map(
       reinterpret_cast<const utf8proc_uint8_t*>(nfc.data()),

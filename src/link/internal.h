@@ -154,9 +154,11 @@ struct EmResult {
   bool converged = false;
 };
 // Trains m and the share of matches among the blocked pairs by EM over the pairs' patterns
-// (each distinct Gamma with its count); labelled patterns keep their truth.
+// (each distinct Gamma with its count); labelled patterns keep their truth. `start_u`, when
+// given, is where u among the blocked pairs starts (u among random pairs).
 EmResult TrainEm(const std::vector<Codec>& codecs,
                  const std::vector<std::pair<Gamma, uint64_t>>& patterns,
-                 const std::vector<std::pair<Gamma, bool>>& labelled, int max_iterations);
+                 const std::vector<std::pair<Gamma, bool>>& labelled, int max_iterations,
+                 const Table* start_u = nullptr);
 
 }  // namespace pdh::link::detail

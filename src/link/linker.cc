@@ -26,10 +26,6 @@ bool CountsAsWeight(Level l) {
   return l != Level::kMissing && l != Level::kNeutral;
 }
 
-bool TermFrequencyLevel(Level l) {
-  return l == Level::kExact || l == Level::kTone || l == Level::kFolded;
-}
-
 // Runs fn(begin, end, part) over [0, n) in `threads` contiguous parts.
 void ParallelFor(size_t n, unsigned threads,
                  const std::function<void(size_t, size_t, unsigned)>& fn) {
@@ -87,7 +83,9 @@ class LinkageImpl final : public Linkage {
       double tf = 0;
       if (CountsAsWeight(l)) {
         bits = weights_[c][static_cast<size_t>(l)];
-        if (columns_[c].term_frequency && TermFrequencyLevel(l)) {
+        // Only exact agreement is weighed by the value's frequency (as Splink does): the lesser
+        // levels' own u already says how often values are that close by chance.
+        if (columns_[c].term_frequency && l == Level::kExact) {
           const Cell& ca = records_.at(a, c);
           const double share = static_cast<double>(codecs_[c].Frequency(ca.fold)) /
                                static_cast<double>(std::max<uint64_t>(1, codecs_[c].counted()));
@@ -261,7 +259,7 @@ class LinkageImpl final : public Linkage {
     const size_t samples = static_cast<size_t>(
         std::min<double>(static_cast<double>(options.u_samples), std::max(all_pairs, 1.0)));
     u_ = detail::EstimateU(records_, codecs_, mode_, samples, options.seed, threads);
-    auto em = detail::TrainEm(codecs_, patterns, labelled, options.em_iterations);
+    auto em = detail::TrainEm(codecs_, patterns, labelled, options.em_iterations, &u_);
 
     model_.lambda_blocked = em.lambda_blocked;
     model_.iterations = em.iterations;

@@ -52,6 +52,25 @@ TEST(LinkModelTest, EmRecoversKnownParameters) {
   }
 }
 
+TEST(LinkModelTest, LabelledPairsAnchorTheModel) {
+  // No unlabelled pairs at all: what the model learns comes from the labels alone.
+  std::vector<detail::Codec> codecs;
+  for (int c = 0; c < 3; ++c) codecs.emplace_back(Kind::kCode, 30, nullptr);
+  const auto all = [](Level l) {
+    const auto v = static_cast<detail::Gamma>(l);
+    return v | v << 5 | v << 10;
+  };
+  std::vector<std::pair<detail::Gamma, bool>> labelled;
+  for (int i = 0; i < 9; ++i) labelled.emplace_back(all(Level::kExact), true);
+  labelled.emplace_back(all(Level::kEdit1), true);
+  for (int i = 0; i < 10; ++i) labelled.emplace_back(all(Level::kOther), false);
+  auto r = detail::TrainEm(codecs, {}, labelled, 50);
+  EXPECT_NEAR(r.lambda_blocked, 0.5, 1e-6);
+  EXPECT_NEAR(r.m[0][static_cast<size_t>(Level::kExact)], 0.9, 0.01);
+  EXPECT_NEAR(r.m[0][static_cast<size_t>(Level::kEdit1)], 0.1, 0.01);
+  EXPECT_LT(r.m[0][static_cast<size_t>(Level::kOther)], 0.01);
+}
+
 // --- A small synthetic register ----------------------------------------------------------------
 
 struct Person {

@@ -116,7 +116,8 @@ Table EstimateU(const Records& records, const std::vector<Codec>& codecs, Mode m
 
 EmResult TrainEm(const std::vector<Codec>& codecs,
                  const std::vector<std::pair<Gamma, uint64_t>>& patterns,
-                 const std::vector<std::pair<Gamma, bool>>& labelled, int max_iterations) {
+                 const std::vector<std::pair<Gamma, bool>>& labelled, int max_iterations,
+                 const Table* start_u) {
   const size_t nc = codecs.size();
   EmResult r;
   r.m.resize(nc);
@@ -127,13 +128,15 @@ EmResult TrainEm(const std::vector<Codec>& codecs,
     for (Level l : LevelsOf(codecs[c].kind())) r.m[c][static_cast<size_t>(l)] = StartingM(l);
     Normalize(r.m[c], codecs[c].kind(), 0);
   }
-  // u among the blocked pairs starts as the levels' frequencies there.
+  // u among the blocked pairs starts as among random pairs when known (most blocked pairs are
+  // not matches either), else as the levels' frequencies among the blocked pairs.
   double total = 0;
   for (const auto& [g, count] : patterns) {
     total += static_cast<double>(count);
     for (size_t c = 0; c < nc; ++c) u[c][static_cast<size_t>(LevelAt(g, c))] += count;
   }
   for (size_t c = 0; c < nc; ++c) Normalize(u[c], codecs[c].kind(), 1.0);
+  if (start_u) u = *start_u;
   double lambda = 0.1;
   if (total == 0 && labelled.empty()) {
     r.lambda_blocked = 0;
