@@ -90,6 +90,13 @@ struct Options {
   std::string note;
   int64_t limit = 20;
   std::string dir;
+  // link
+  std::string link_id;
+  std::string link_rules;
+  std::string link_explain;
+  double link_threshold = 0.5;
+  uint64_t link_max_pairs = 50'000'000;
+  unsigned link_threads = 2;
 };
 
 // Opens the database (creating its directory and file when `create`). Throws Failure.
@@ -129,5 +136,7 @@ ingest::Limits LimitsOf(const Options& o);
 void AddDatasetCommands(CLI::App& app, Options& o, int (*&action)(const Options&));
 // `indicators` and `values` commands.
 void AddIndicatorCommands(CLI::App& app, Options& o, int (*&action)(const Options&));
+// `link dedupe` and `link pair`: record linkage on plain CSV files.
+void AddLinkCommands(CLI::App& app, Options& o, int (*&action)(const Options&));
 
 }  // namespace pdh::cli

@@ -609,6 +609,7 @@ pdh::cli::AddSecurityCommands(app, o, action);
 pdh::cli::AddCatalogCommands(app, o, action);
 pdh::cli::AddDatasetCommands(app, o, action);
 pdh::cli::AddIndicatorCommands(app, o, action);
+pdh::cli::AddLinkCommands(app, o, action);
 
 try {
   app.parse(argc, argv);

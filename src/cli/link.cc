@@ -1,0 +1,325 @@
+// `pdh link dedupe` and `pdh link pair`: record linkage on plain CSV files, without a database
+// or a project file. The columns' comparisons are guessed from the headers and values, blocking
+// rules chosen (or given), the model trained without labels; the clusters or links are written
+// to a CSV file and the fitted model, the blocking counts and the estimated precision and recall
+// printed.
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <optional>
+#include <sstream>
+
+#include "cli/cli.h"
+#include "core/csv.h"
+#include "link/link.h"
+
+namespace pdh::cli {
+namespace {
+
+namespace json = boost::json;
+
+// Rows read before the columns are guessed; they are kept and added first.
+constexpr size_t kLinkSampleRows = 2000;
+
+struct LinkInput {
+  std::string path;
+  std::unique_ptr<std::ifstream> stream;
+  std::unique_ptr<CsvReader> reader;
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> sample;
+};
+
+LinkInput OpenLinkInput(const std::string& path) {
+  LinkInput in;
+  in.path = path;
+  in.stream = std::make_unique<std::ifstream>(path, std::ios::binary);
+  if (!*in.stream) {
+    throw Failure(Error::NotFound("link.file_not_found", "cannot read '" + path + "'"));
+  }
+  in.reader = std::make_unique<CsvReader>(*in.stream);
+  if (!in.reader->Next(in.header)) {
+    throw Failure(Error::Invalid("link.empty_file", "'" + path + "' has no header row"));
+  }
+  std::vector<std::string> row;
+  while (in.sample.size() < kLinkSampleRows && in.reader->Next(row)) in.sample.push_back(row);
+  if (in.reader->error()) throw Failure(*in.reader->error());
+  return in;
+}
+
+// Adds the sample, then the rest of the file.
+uint64_t AddAll(link::Linker& linker, int source, LinkInput& in) {
+  uint64_t n = 0;
+  for (const auto& row : in.sample) {
+    Must(linker.Add(source, row));
+    ++n;
+  }
+  in.sample.clear();
+  std::vector<std::string> row;
+  while (in.reader->Next(row)) {
+    if (auto s = linker.Add(source, row); !s) {
+      throw Failure(Error::Invalid(
+          s.error().code,
+          in.path + " line " + std::to_string(in.reader->line()) + ": " + s.error().message));
+    }
+    ++n;
+  }
+  if (in.reader->error()) throw Failure(*in.reader->error());
+  return n;
+}
+
+std::string CsvField(std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+// `s` and spaces after it up to `width` characters (code points, not bytes: Vietnamese column
+// names line up too).
+std::string PadRight(std::string_view s, size_t width) {
+  size_t chars = 0;
+  for (char c : s) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  std::string out(s);
+  if (chars < width) out.append(width - chars, ' ');
+  return out;
+}
+
+std::string Fixed(double v, int digits) {
+  std::ostringstream s;
+  s << std::fixed << std::setprecision(digits) << v;
+  return s.str();
+}
+
+json::object ExplanationJson(const link::Explanation& e) {
+  json::array parts;
+  for (const auto& p : e.parts) {
+    parts.push_back({{"column", p.column},
+                     {"level", link::LevelName(p.level)},
+                     {"value_a", p.value_a},
+                     {"value_b", p.value_b},
+                     {"bits", p.bits},
+                     {"tf_bits", p.tf_bits}});
+  }
+  return {{"id_a", e.id_a}, {"id_b", e.id_b},     {"prior_bits", e.prior_bits},
+          {"parts", parts}, {"weight", e.weight}, {"probability", e.probability}};
+}
+
+void PrintExplanation(const link::Explanation& e) {
+  std::cout << "\nWhy " << e.id_a << " and " << e.id_b << ":\n";
+  std::cout << "  " << std::left << std::setw(20) << "prior" << std::right << std::setw(9)
+            << Fixed(e.prior_bits, 2) << " bits\n";
+  for (const auto& p : e.parts) {
+    std::cout << "  " << PadRight(p.column, 20) << std::setw(9) << Fixed(p.bits + p.tf_bits, 2)
+              << " bits  " << link::LevelName(p.level);
+    if (p.tf_bits != 0) std::cout << " (term frequency " << Fixed(p.tf_bits, 2) << ")";
+    std::cout << "  '" << p.value_a << "' / '" << p.value_b << "'\n";
+  }
+  std::cout << "  " << std::left << std::setw(20) << "match weight" << std::right << std::setw(9)
+            << Fixed(e.weight, 2) << " bits, probability " << Fixed(e.probability, 4) << "\n";
+}
+
+json::object ModelJson(const link::Model& model) {
+  json::array comparisons;
+  for (const auto& c : model.comparisons) {
+    json::array levels;
+    for (const auto& l : c.levels) {
+      levels.push_back({{"level", link::LevelName(l.level)},
+                        {"m", l.m},
+                        {"u", l.u},
+                        {"weight", l.weight},
+                        {"pairs", l.pairs}});
+    }
+    comparisons.push_back({{"column", c.column.name},
+                           {"kind", link::KindName(c.column.kind)},
+                           {"role", c.column.role},
+                           {"term_frequency", c.column.term_frequency},
+                           {"levels", levels}});
+  }
+  return {{"lambda", model.lambda},
+          {"lambda_blocked", model.lambda_blocked},
+          {"iterations", model.iterations},
+          {"converged", model.converged},
+          {"comparisons", comparisons}};
+}
+
+void PrintModel(const link::Linkage& l, const link::Estimate& est, double seconds) {
+  std::cout << "Blocking rules (pairs each generates):\n";
+  for (const auto& r : l.rules()) {
+    std::cout << "  " << std::left << std::setw(28) << r.rule << std::right << std::setw(12)
+              << r.pairs << (r.used ? "" : "  left out: too many pairs") << "\n";
+  }
+  std::cout << "  " << l.pairs().size() << " distinct pairs compared\n\n";
+  const auto& m = l.model();
+  std::cout << "Model: prior " << std::setprecision(4) << m.lambda << " (" << m.lambda_blocked
+            << " of the compared pairs), EM " << m.iterations << " iterations"
+            << (m.converged ? "" : " (not converged)") << "\n";
+  for (const auto& c : m.comparisons) {
+    std::cout << "  " << c.column.name << " (" << link::KindName(c.column.kind)
+              << (c.column.term_frequency ? ", term frequency" : "") << ")\n";
+    for (const auto& lv : c.levels) {
+      std::cout << "    " << std::left << std::setw(18) << link::LevelName(lv.level) << std::right
+                << " m " << std::setw(8) << Fixed(lv.m, 5) << "  u " << std::setw(10)
+                << Fixed(lv.u, 7) << "  " << std::setw(7) << Fixed(lv.weight, 2) << " bits  "
+                << lv.pairs << " pairs\n";
+    }
+  }
+  std::cout << "\nAt probability " << est.threshold << ": " << est.pairs_above
+            << " pairs; estimated precision " << Fixed(est.precision, 4) << ", recall "
+            << Fixed(est.recall, 4) << " (" << Fixed(est.expected_matches, 1)
+            << " expected matches among the compared pairs)\n";
+  std::cout << "Time: " << Fixed(seconds, 2) << " s\n";
+}
+
+int RunLink(const Options& o, link::Mode mode) {
+  const auto start = std::chrono::steady_clock::now();
+  const size_t want = mode == link::Mode::kPair ? 2 : 1;
+  if (o.files.size() != want) {
+    throw Failure(Error::BadRequest(
+        "cli.usage", mode == link::Mode::kPair ? "give two files: A.csv B.csv" : "give one file"));
+  }
+  if (o.out.empty()) throw Failure(Error::BadRequest("cli.usage", "--out FILE is required"));
+  std::vector<LinkInput> inputs;
+  for (const auto& f : o.files) inputs.push_back(OpenLinkInput(f));
+
+  link::Options options;
+  options.columns = link::GuessColumns(inputs[0].header, inputs[0].sample, o.link_id);
+  if (mode == link::Mode::kPair) {
+    // Only what both sources hold can be compared.
+    const auto in_b = link::GuessColumns(inputs[1].header, inputs[1].sample, o.link_id);
+    std::erase_if(options.columns, [&](const link::ColumnSpec& c) {
+      return std::none_of(in_b.begin(), in_b.end(),
+                          [&](const link::ColumnSpec& b) { return b.name == c.name; });
+    });
+  }
+  options.rules = o.link_rules;
+  options.max_pairs_per_rule = o.link_max_pairs;
+  options.threads = o.link_threads;
+  auto linker = Must(link::Linker::Create(
+      mode, o.link_id, inputs[0].header, want == 2 ? inputs[1].header : inputs[0].header, options));
+  for (size_t s = 0; s < inputs.size(); ++s) AddAll(*linker, static_cast<int>(s), inputs[s]);
+  auto linkage = Must(linker->Run());
+  const link::Linkage& l = *linkage;
+
+  std::ofstream out(o.out, std::ios::binary | std::ios::trunc);
+  if (!out) throw Failure(Error::BadRequest("link.cannot_write", "cannot write '" + o.out + "'"));
+  uint64_t written = 0;
+  uint64_t clusters = 0;
+  if (mode == link::Mode::kDedupe) {
+    out << "id,cluster_id,match_probability\n";
+    for (const auto& row : l.Clusters(o.link_threshold)) {
+      if (row.cluster == row.record) ++clusters;
+      out << CsvField(l.id(row.record)) << ',' << CsvField(l.id(row.cluster)) << ','
+          << (row.probability > 0 ? Fixed(row.probability, 6) : "") << '\n';
+      ++written;
+    }
+  } else {
+    out << "id_a,id_b,match_weight,match_probability\n";
+    for (const auto& p : l.OneToOne(o.link_threshold)) {
+      out << CsvField(l.id(p.a)) << ',' << CsvField(l.id(p.b)) << ',' << Fixed(p.weight, 4) << ','
+          << Fixed(p.probability, 6) << '\n';
+      ++written;
+    }
+  }
+  out.close();
+  if (!out) throw Failure(Error::Internal("link.cannot_write", "writing '" + o.out + "' failed"));
+
+  std::optional<link::Explanation> explained;
+  if (!o.link_explain.empty()) {
+    const auto comma = o.link_explain.find(',');
+    if (comma == std::string::npos) {
+      throw Failure(Error::BadRequest("cli.usage", "--explain takes ID1,ID2"));
+    }
+    explained = Must(l.Explain(o.link_explain.substr(0, comma), o.link_explain.substr(comma + 1)));
+  }
+  const auto est = l.EstimateAt(o.link_threshold);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (o.json) {
+    json::array rules;
+    for (const auto& r : l.rules()) {
+      rules.push_back({{"rule", r.rule}, {"pairs", r.pairs}, {"used", r.used}});
+    }
+    json::array histogram;
+    for (const auto& b : l.Histogram(2)) {
+      histogram.push_back({{"from", b.from}, {"to", b.to}, {"pairs", b.pairs}});
+    }
+    json::object doc{{"records", l.records()},
+                     {"pairs_compared", l.pairs().size()},
+                     {"rules", rules},
+                     {"model", ModelJson(l.model())},
+                     {"threshold", o.link_threshold},
+                     {"estimate",
+                      {{"precision", est.precision},
+                       {"recall", est.recall},
+                       {"expected_matches", est.expected_matches},
+                       {"pairs_above", est.pairs_above}}},
+                     {"histogram", histogram},
+                     {"out", o.out},
+                     {"rows_written", written},
+                     {"seconds", seconds}};
+    if (mode == link::Mode::kDedupe) doc["clusters"] = clusters;
+    if (explained) doc["explain"] = ExplanationJson(*explained);
+    std::cout << json::serialize(doc) << "\n";
+    return 0;
+  }
+  std::cout << l.records() << " records; ";
+  if (mode == link::Mode::kDedupe) {
+    std::cout << clusters << " clusters written to " << o.out << "\n\n";
+  } else {
+    std::cout << written << " links written to " << o.out << "\n\n";
+  }
+  PrintModel(l, est, seconds);
+  if (explained) PrintExplanation(*explained);
+  return 0;
+}
+
+int RunLinkDedupe(const Options& o) {
+  return RunLink(o, link::Mode::kDedupe);
+}
+int RunLinkPair(const Options& o) {
+  return RunLink(o, link::Mode::kPair);
+}
+
+}  // namespace
+
+void AddLinkCommands(CLI::App& app, Options& o, int (*&action)(const Options&)) {
+  auto* cmd = app.add_subcommand("link", "Record linkage: find the same people in CSV files");
+  cmd->require_subcommand(1);
+  auto common = [&](CLI::App* c) {
+    c->add_option("--id", o.link_id, "The column holding each record's id")->required();
+    c->add_option("--out", o.out, "CSV file to write")->required();
+    c->add_option("--threshold", o.link_threshold,
+                  "Match probability at or above which two records are linked")
+        ->capture_default_str();
+    c->add_option("--rules", o.link_rules,
+                  "Blocking rules: ';' between rules, ',' between keys, e.g. "
+                  "\"surname,dob_year;given3,postcode\" (default: chosen from the columns)");
+    c->add_option("--max-pairs", o.link_max_pairs,
+                  "Pairs one blocking rule may generate; a rule over it is refused")
+        ->capture_default_str();
+    c->add_option("--threads", o.link_threads, "Threads comparing pairs")->capture_default_str();
+    c->add_option("--explain", o.link_explain, "ID1,ID2: print why two records match or not");
+    c->add_flag("--json", o.json, "Machine-readable output");
+  };
+  auto* dedupe = cmd->add_subcommand("dedupe", "Find the duplicates within one file");
+  dedupe->add_option("file", o.files, "CSV file")->required()->expected(1);
+  common(dedupe);
+  dedupe->callback([&] { action = RunLinkDedupe; });
+
+  auto* pair = cmd->add_subcommand(
+      "pair", "Link two files, each free of duplicates: at most one link per record");
+  pair->add_option("files", o.files, "A.csv B.csv")->required()->expected(2);
+  common(pair);
+  pair->callback([&] { action = RunLinkPair; });
+}
+
+}  // namespace pdh::cli
