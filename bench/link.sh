@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Record linkage (M4): accuracy without labels on FEBRL (dedupe, truth in the ids), and time and
-# peak memory of `pdh link pair` on two generated FEBRL-like sources with known truth.
+# Record linkage (M4): accuracy without labels on FEBRL (dedupe, truth in the ids) and on two
+# generated Vietnamese registers with known truth, and time and peak memory of `pdh link pair` on
+# two generated FEBRL-like sources with known truth.
 # Usage: bench/link.sh [PDH] [N...]     (default: build/pdh 100000)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -56,6 +57,16 @@ EOF
 for f in febrl1 febrl2 febrl3; do
   run "$f" dedupe "$data/$f.csv" --id rec_id --out "$work/$f.csv"
   echo "  $(score dedupe "$work/$f.csv")"
+done
+
+# Two pre-merger versions of a Vietnamese household-business register (bench/link_gen_vi.py),
+# the old commune codes compared through the unit registry of a database of the official lists.
+"$pdh" units import --db "$work/units.db" > /dev/null
+for n in "${sizes[@]}"; do
+  python3 "$here/link_gen_vi.py" "$n" "$work/vi$n"
+  run "Vietnamese register pair $n x $n" pair "$work/vi$n/a.csv" "$work/vi$n/b.csv" --id "Mã hộ" \
+    --db "$work/units.db" --out "$work/vi_links$n.csv"
+  echo "  $(score pair "$work/vi_links$n.csv" "$work/vi$n/truth.csv")"
 done
 
 for n in "${sizes[@]}"; do

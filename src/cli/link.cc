@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -16,6 +17,7 @@
 
 #include "cli/cli.h"
 #include "core/csv.h"
+#include "core/json_util.h"
 #include "link/link.h"
 
 namespace pdh::cli {
@@ -203,11 +205,28 @@ int RunLink(const Options& o, link::Mode mode) {
   options.rules = o.link_rules;
   options.max_pairs_per_rule = o.link_max_pairs;
   options.threads = o.link_threads;
+  // With a database at --db, its unit registry maps old commune codes to their new communes.
+  std::unique_ptr<store::Store> store;
+  std::shared_ptr<const units::Registry> registry;
+  if (std::filesystem::exists(o.db)) {
+    store = OpenStore(o.db, false);
+    registry = LoadRegistry(*store);
+    options.registry = registry.get();
+  }
   auto linker = Must(link::Linker::Create(
       mode, o.link_id, inputs[0].header, want == 2 ? inputs[1].header : inputs[0].header, options));
   for (size_t s = 0; s < inputs.size(); ++s) AddAll(*linker, static_cast<int>(s), inputs[s]);
   auto linkage = Must(linker->Run());
   const link::Linkage& l = *linkage;
+  // An unknown id is said before anything is written.
+  std::optional<link::Explanation> explained;
+  if (!o.link_explain.empty()) {
+    const auto comma = o.link_explain.find(',');
+    if (comma == std::string::npos) {
+      throw Failure(Error::BadRequest("cli.usage", "--explain takes ID1,ID2"));
+    }
+    explained = Must(l.Explain(o.link_explain.substr(0, comma), o.link_explain.substr(comma + 1)));
+  }
 
   std::ofstream out(o.out, std::ios::binary | std::ios::trunc);
   if (!out) throw Failure(Error::BadRequest("link.cannot_write", "cannot write '" + o.out + "'"));
@@ -232,14 +251,6 @@ int RunLink(const Options& o, link::Mode mode) {
   out.close();
   if (!out) throw Failure(Error::Internal("link.cannot_write", "writing '" + o.out + "' failed"));
 
-  std::optional<link::Explanation> explained;
-  if (!o.link_explain.empty()) {
-    const auto comma = o.link_explain.find(',');
-    if (comma == std::string::npos) {
-      throw Failure(Error::BadRequest("cli.usage", "--explain takes ID1,ID2"));
-    }
-    explained = Must(l.Explain(o.link_explain.substr(0, comma), o.link_explain.substr(comma + 1)));
-  }
   const auto est = l.EstimateAt(o.link_threshold);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -268,7 +279,7 @@ int RunLink(const Options& o, link::Mode mode) {
                      {"seconds", seconds}};
     if (mode == link::Mode::kDedupe) doc["clusters"] = clusters;
     if (explained) doc["explain"] = ExplanationJson(*explained);
-    std::cout << json::serialize(doc) << "\n";
+    std::cout << json_util::Serialize(doc) << "\n";
     return 0;
   }
   std::cout << l.records() << " records; ";
@@ -292,7 +303,10 @@ int RunLinkPair(const Options& o) {
 }  // namespace
 
 void AddLinkCommands(CLI::App& app, Options& o, int (*&action)(const Options&)) {
-  auto* cmd = app.add_subcommand("link", "Record linkage: find the same people in CSV files");
+  auto* cmd = app.add_subcommand(
+      "link",
+      "Record linkage: find the same people in CSV files (with a database at --db, old commune "
+      "codes are compared through its unit registry)");
   cmd->require_subcommand(1);
   auto common = [&](CLI::App* c) {
     c->add_option("--id", o.link_id, "The column holding each record's id")->required();
@@ -309,6 +323,9 @@ void AddLinkCommands(CLI::App& app, Options& o, int (*&action)(const Options&)) 
     c->add_option("--threads", o.link_threads, "Threads comparing pairs")->capture_default_str();
     c->add_option("--explain", o.link_explain, "ID1,ID2: print why two records match or not");
     c->add_flag("--json", o.json, "Machine-readable output");
+    c->add_option("--db", o.db,
+                  "A database whose unit registry compares old commune codes with their new "
+                  "communes (when the file exists; default $PDH_DB or var/pdh.db)");
   };
   auto* dedupe = cmd->add_subcommand("dedupe", "Find the duplicates within one file");
   dedupe->add_option("file", o.files, "CSV file")->required()->expected(1);

@@ -89,6 +89,22 @@ constexpr std::array kHeaderGuesses = {
     HeaderGuess{"xa phuong", Kind::kText, "", true},
 };
 
+// A header that starts with a guess of two words or more, then says more: "Họ và tên chủ hộ",
+// "Ngày sinh (dd/mm/yyyy)", "Số CCCD/CMND". The longest such guess; one word alone ("tên") is
+// too loose ("Tên doanh nghiệp" is no given name).
+auto LongestLeadingGuess(std::string_view key) {
+  auto best = kHeaderGuesses.end();
+  for (auto g = kHeaderGuesses.begin(); g != kHeaderGuesses.end(); ++g) {
+    if (g->header.find(' ') == std::string_view::npos) continue;
+    if (key.size() <= g->header.size() || !key.starts_with(g->header) ||
+        key[g->header.size()] != ' ') {
+      continue;
+    }
+    if (best == kHeaderGuesses.end() || g->header.size() > best->header.size()) best = g;
+  }
+  return best;
+}
+
 std::string HeaderKey(std::string_view header) {
   std::string s = text::Fold(header);
   for (char& c : s) {
@@ -153,6 +169,7 @@ std::vector<ColumnSpec> GuessColumns(const std::vector<std::string>& header,
     const std::string key = HeaderKey(name);
     auto guess = std::find_if(kHeaderGuesses.begin(), kHeaderGuesses.end(),
                               [&](const HeaderGuess& g) { return g.header == key; });
+    if (guess == kHeaderGuesses.end()) guess = LongestLeadingGuess(key);
     if (guess != kHeaderGuesses.end()) {
       ColumnSpec spec{name, guess->kind, std::string(guess->role), guess->term_frequency};
       // A role given once: a second "address" column is compared but not blocked on.

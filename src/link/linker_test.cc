@@ -162,6 +162,15 @@ TEST(LinkEngineTest, GuessesTheColumnsOfAFile) {
   EXPECT_EQ(got["Cột lạ"].first, Kind::kDate);  // from its values
   EXPECT_FALSE(got.contains("Ghi chú"));
 
+  // Headers that say more than the usual words, as office files write them.
+  auto longer = GuessColumns(
+      {"Mã hộ", "Họ và tên chủ hộ", "Ngày sinh (dd/mm/yyyy)", "Số CCCD/CMND", "Tên doanh nghiệp"},
+      {}, "Mã hộ");
+  ASSERT_EQ(longer.size(), 3U);
+  EXPECT_EQ(longer[0].kind, Kind::kFullName);
+  EXPECT_EQ(longer[1].kind, Kind::kDate);
+  EXPECT_EQ(longer[2].kind, Kind::kId);
+
   auto febrl = GuessColumns(
       {"rec_id", " given_name", " surname", " street_number", " address_1", " address_2", " suburb",
        " postcode", " state", " date_of_birth", " soc_sec_id"},
