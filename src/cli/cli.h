@@ -94,6 +94,7 @@ struct Options {
   std::string link_id;
   std::string link_rules;
   std::string link_explain;
+  std::string link_pairs_out;
   double link_threshold = 0.5;
   uint64_t link_max_pairs = 50'000'000;
   unsigned link_threads = 2;

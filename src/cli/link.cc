@@ -216,8 +216,10 @@ int RunLink(const Options& o, link::Mode mode) {
   auto linker = Must(link::Linker::Create(
       mode, o.link_id, inputs[0].header, want == 2 ? inputs[1].header : inputs[0].header, options));
   for (size_t s = 0; s < inputs.size(); ++s) AddAll(*linker, static_cast<int>(s), inputs[s]);
+  const auto read = std::chrono::steady_clock::now();
   auto linkage = Must(linker->Run());
   const link::Linkage& l = *linkage;
+  const auto ran = std::chrono::steady_clock::now();
   // An unknown id is said before anything is written.
   std::optional<link::Explanation> explained;
   if (!o.link_explain.empty()) {
@@ -250,6 +252,24 @@ int RunLink(const Options& o, link::Mode mode) {
   }
   out.close();
   if (!out) throw Failure(Error::Internal("link.cannot_write", "writing '" + o.out + "' failed"));
+  if (!o.link_pairs_out.empty()) {
+    // Every compared pair with its match weight, for checking the scores elsewhere.
+    std::ofstream pairs(o.link_pairs_out, std::ios::binary | std::ios::trunc);
+    if (!pairs) {
+      throw Failure(
+          Error::BadRequest("link.cannot_write", "cannot write '" + o.link_pairs_out + "'"));
+    }
+    pairs << "id_a,id_b,match_weight\n";
+    for (const auto& p : l.pairs()) {
+      pairs << CsvField(l.id(p.a)) << ',' << CsvField(l.id(p.b)) << ',' << Fixed(p.weight, 4)
+            << '\n';
+    }
+    pairs.close();
+    if (!pairs) {
+      throw Failure(
+          Error::Internal("link.cannot_write", "writing '" + o.link_pairs_out + "' failed"));
+    }
+  }
 
   const auto est = l.EstimateAt(o.link_threshold);
   const double seconds =
@@ -277,6 +297,16 @@ int RunLink(const Options& o, link::Mode mode) {
                      {"out", o.out},
                      {"rows_written", written},
                      {"seconds", seconds}};
+    const auto& t = l.times();
+    auto between = [](auto from, auto to) {
+      return std::chrono::duration<double>(to - from).count();
+    };
+    doc["steps"] = {{"read", between(start, read)},
+                    {"block", t.block},
+                    {"compare", t.compare},
+                    {"train", t.train},
+                    {"score", t.score},
+                    {"run", between(read, ran)}};
     if (mode == link::Mode::kDedupe) doc["clusters"] = clusters;
     if (explained) doc["explain"] = ExplanationJson(*explained);
     std::cout << json_util::Serialize(doc) << "\n";
@@ -322,6 +352,8 @@ void AddLinkCommands(CLI::App& app, Options& o, int (*&action)(const Options&)) 
         ->capture_default_str();
     c->add_option("--threads", o.link_threads, "Threads comparing pairs")->capture_default_str();
     c->add_option("--explain", o.link_explain, "ID1,ID2: print why two records match or not");
+    c->add_option("--pairs-out", o.link_pairs_out,
+                  "CSV file to write every compared pair to, with its match weight");
     c->add_flag("--json", o.json, "Machine-readable output");
     c->add_option("--db", o.db,
                   "A database whose unit registry compares old commune codes with their new "

@@ -218,6 +218,14 @@ struct Estimate {
   uint64_t pairs_above = 0;
 };
 
+// Where Run spent its time, in seconds (wall clock).
+struct StepTimes {
+  double block = 0;    // counting each rule's pairs and generating the distinct pairs
+  double compare = 0;  // every blocked pair's comparison levels
+  double train = 0;    // u from random pairs and m by EM
+  double score = 0;    // every blocked pair's match weight and probability
+};
+
 struct HistogramBin {
   double from = 0;  // match weight, bits
   double to = 0;
@@ -230,6 +238,7 @@ class Linkage {
   virtual const Model& model() const = 0;
   virtual const std::vector<RuleCount>& rules() const = 0;
   virtual const std::vector<ScoredPair>& pairs() const = 0;  // every blocked pair, scored
+  virtual const StepTimes& times() const = 0;
   virtual size_t records() const = 0;
   virtual const std::string& id(uint32_t record) const = 0;
   virtual int source(uint32_t record) const = 0;  // 0 (A) or 1 (B)

@@ -2,6 +2,7 @@
 // threads, trains the model and scores every pair; the linkage answers clusters, links,
 // explanations and the model's own estimate of its precision and recall.
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <functional>
 #include <numeric>
@@ -53,6 +54,14 @@ bool IdLess(const std::string& a, const std::string& b) {
   return a < b;
 }
 
+// Seconds since `start`, and `start` moved to now.
+double Lap(std::chrono::steady_clock::time_point& start) {
+  const auto now = std::chrono::steady_clock::now();
+  const double s = std::chrono::duration<double>(now - start).count();
+  start = now;
+  return s;
+}
+
 double Probability(double weight) {
   return 1.0 / (1.0 + std::exp2(-weight));
 }
@@ -70,6 +79,7 @@ class LinkageImpl final : public Linkage {
   const Model& model() const override { return model_; }
   const std::vector<RuleCount>& rules() const override { return rules_; }
   const std::vector<ScoredPair>& pairs() const override { return pairs_; }
+  const StepTimes& times() const override { return times_; }
   size_t records() const override { return records_.size(); }
   const std::string& id(uint32_t record) const override { return records_.ids[record]; }
   int source(uint32_t record) const override { return records_.source[record]; }
@@ -218,10 +228,12 @@ class LinkageImpl final : public Linkage {
   }
 
   Status Train(std::vector<detail::BlockRule> rules, const Options& options) {
+    auto clock = std::chrono::steady_clock::now();
     auto blocked =
         detail::Block(records_, codecs_, rules, mode_, options.max_pairs_per_rule, rules_);
     if (!blocked) return Fail(blocked.error());
     std::vector<uint64_t> packed = std::move(*blocked);
+    times_.block = Lap(clock);
 
     // Compare every pair once, in parallel; count the patterns.
     const size_t np = packed.size();
@@ -243,6 +255,7 @@ class LinkageImpl final : public Linkage {
     }
     std::vector<std::pair<Gamma, uint64_t>> patterns(merged.begin(), merged.end());
     std::sort(patterns.begin(), patterns.end());
+    times_.compare = Lap(clock);
 
     std::vector<std::pair<Gamma, bool>> labelled;
     for (const auto& label : options.labels) {
@@ -285,6 +298,8 @@ class LinkageImpl final : public Linkage {
       model_.comparisons.push_back(std::move(params));
     }
 
+    times_.train = Lap(clock);
+
     // Score every pair.
     pairs_.resize(np);
     ParallelFor(np, threads, [&](size_t begin, size_t end, unsigned) {
@@ -295,6 +310,7 @@ class LinkageImpl final : public Linkage {
         pairs_[i] = {a, b, static_cast<float>(w), static_cast<float>(Probability(w))};
       }
     });
+    times_.score = Lap(clock);
     return Ok();
   }
 
@@ -307,6 +323,7 @@ class LinkageImpl final : public Linkage {
   Model model_;
   std::vector<RuleCount> rules_;
   std::vector<ScoredPair> pairs_;
+  StepTimes times_;
   detail::Table weights_;
   detail::Table u_;
   double prior_bits_ = 0;

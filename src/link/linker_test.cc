@@ -211,6 +211,11 @@ TEST(LinkEngineTest, BlockingCountsAndTheRefusalOfARuleThatExplodes) {
   EXPECT_EQ(rules[1].pairs, 6U);
   // (1,2) (1,3) (2,3) and (5,6) are found by both rules.
   EXPECT_EQ((*linkage)->pairs().size(), 9U);
+  const auto& times = (*linkage)->times();
+  EXPECT_GE(times.block, 0);
+  EXPECT_GE(times.compare, 0);
+  EXPECT_GE(times.train, 0);
+  EXPECT_GE(times.score, 0);
 
   Options small = o;
   small.max_pairs_per_rule = 6;
