@@ -69,7 +69,8 @@ function derived(c, i) {
       const dt = `(CASE WHEN regexp_full_match(${t}, '[0-9]{8}') THEN try_strptime(${t}, '%Y%m%d')
         ELSE coalesce(try_strptime(${t}, '%Y-%m-%d'), try_strptime(${t}, '%d/%m/%Y'),
                       try_strptime(${t}, '%d-%m-%Y')) END)::DATE`;
-      return [`${dt} AS c${i}_dt`];
+      // pdh reads no year 0 (DuckDB does: "00000520").
+      return [`CASE WHEN year(${dt}) >= 1 THEN ${dt} END AS c${i}_dt`];
     }
     default:
       throw new Error(`column ${c.column}: kind ${c.kind} is not written in SQL here`);
