@@ -358,7 +358,7 @@ json::object PreviewJson(const Project& p, const std::vector<SourceTable>& table
     sources.push_back({{"dataset", p.sources[s].dataset},
                        {"label", p.sources[s].label},
                        {"columns", json_util::Strings(tables[s].header)},
-                       {"records", tables[s].rows.size()},
+                       {"records", static_cast<int64_t>(tables[s].rows.size())},
                        {"rows", std::move(rows)}});
   }
   return {{"fields", std::move(fields)}, {"sources", std::move(sources)}};
@@ -468,7 +468,7 @@ Result<json::object> Hub::Run(const std::string& code, bool incremental, const s
 
   json::object report = std::move(run.report);
   report["incremental"] = can_increment;
-  report["new_records"] = fresh.size();
+  report["new_records"] = static_cast<int64_t>(fresh.size());
   store::LinkRunRow row{0,
                         code,
                         l.row.version,
@@ -534,8 +534,10 @@ Result<json::object> Hub::Report(const std::string& code) {
                          {"records", per_source[s]},
                          {"duplicates_within", within[s]}});
   }
-  report["records"] = {{"total", l.records.size()}, {"by_source", std::move(by_source)}};
-  report["clusters"] = {{"total", clusters.size()}, {"multi", multi}, {"across", across}};
+  report["records"] = {{"total", static_cast<int64_t>(l.records.size())},
+                       {"by_source", std::move(by_source)}};
+  report["clusters"] = {
+      {"total", static_cast<int64_t>(clusters.size())}, {"multi", multi}, {"across", across}};
   json::object pairs{
       {"blocked", report.contains("pairs_blocked") ? report["pairs_blocked"] : json::value(0)}};
   for (const char* status : {"auto", "pending", "accepted", "rejected", "skipped"}) {
@@ -693,7 +695,7 @@ json::object ClusterJson(const Project& p, const std::string& id,
   json::array source_list;
   for (const auto& s : sources) source_list.push_back(json::string(s));
   return {{"id", id},
-          {"size", rs.size()},
+          {"size", static_cast<int64_t>(rs.size())},
           {"sources", std::move(source_list)},
           {"golden", std::move(golden)},
           {"members", std::move(members)}};
@@ -903,7 +905,7 @@ Result<Hub::Golden> Hub::GoldenRecords(const std::string& code, bool force) {
       if (c.cluster == id) chosen.emplace_back(c.field, c.record);
     }
     const auto values = Survive(l.project, rs, chosen);
-    json::object row{{"ma_cum", id}, {"so_ban_ghi", rs.size()}};
+    json::object row{{"ma_cum", id}, {"so_ban_ghi", static_cast<int64_t>(rs.size())}};
     json::object provenance;
     for (size_t f = 0; f < l.project.fields.size(); ++f) {
       const auto& field = l.project.fields[f];

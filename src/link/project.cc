@@ -885,8 +885,8 @@ Result<ProjectRun> LinkRecords(const Project& project, const std::vector<MappedR
   const Estimate at = l.EstimateAt(project.threshold);
   const auto& t = l.times();
   run.report = {
-      {"pairs_blocked", l.pairs().size()},
-      {"pairs_scored", run.keys.size()},
+      {"pairs_blocked", static_cast<int64_t>(l.pairs().size())},
+      {"pairs_scored", static_cast<int64_t>(run.keys.size())},
       {"rules", std::move(rules)},
       {"histogram", std::move(histogram)},
       {"estimates", std::move(estimates)},
