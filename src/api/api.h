@@ -15,6 +15,7 @@
 #include "core/clock.h"
 #include "engine/engine.h"
 #include "ingest/ingest.h"
+#include "link/link.h"
 #include "notify/notify.h"
 #include "server/server.h"
 #include "store/store.h"
@@ -41,7 +42,8 @@ class Context {
                  catalog::Catalog::RegistrySource([this] { return this->registry(); }), clock),
         tracker_(store.tracker(), store,
                  tracker::Tracker::RegistrySource([this] { return this->registry(); }), clock),
-        outbox_(store.outbox(), clock) {}
+        outbox_(store.outbox(), clock),
+        link_(store.link(), store.datasets(), [this] { return this->registry(); }) {}
 
   store::Store& store() { return store_; }
   // The areas of the store the index set engine's functions are given.
@@ -60,6 +62,7 @@ class Context {
   catalog::Catalog& catalog() { return catalog_; }
   tracker::Tracker& tracker() { return tracker_; }
   notify::Outbox& outbox() { return outbox_; }
+  link::Hub& link() { return link_; }
 
   // What one upload may make the server read, and how many uploads are read at once; set
   // before serving (`pdh serve --max-*`), defaults otherwise.
@@ -110,6 +113,7 @@ class Context {
   catalog::Catalog catalog_;
   tracker::Tracker tracker_;
   notify::Outbox outbox_;
+  link::Hub link_;
   std::map<std::string, ScopeResolver> resolvers_;  // filled before serving, then read-only
   engine::Engine* engine_ = nullptr;
   ingest::Limits upload_limits_;

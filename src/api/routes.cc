@@ -9,6 +9,7 @@ void RegisterCatalogRoutes(http::Router& router, Context& ctx);
 void RegisterTrackerRoutes(http::Router& router, Context& ctx);
 void RegisterDatasetRoutes(http::Router& router, Context& ctx);
 void RegisterIndexRoutes(http::Router& router, Context& ctx);
+void RegisterLinkRoutes(http::Router& router, Context& ctx);
 
 void RegisterRoutes(http::Router& router, Context& ctx) {
   RegisterUnitRoutes(router, ctx);
@@ -17,6 +18,7 @@ void RegisterRoutes(http::Router& router, Context& ctx) {
   RegisterTrackerRoutes(router, ctx);
   RegisterDatasetRoutes(router, ctx);
   RegisterIndexRoutes(router, ctx);
+  RegisterLinkRoutes(router, ctx);
 }
 
 }  // namespace pdh::api

@@ -56,6 +56,13 @@ std::string_view LevelName(Level level) {
   return kNames[static_cast<size_t>(level)];
 }
 
+std::optional<Level> ParseLevel(std::string_view name) {
+  for (int i = 0; i < kLevelCount; ++i) {
+    if (LevelName(static_cast<Level>(i)) == name) return static_cast<Level>(i);
+  }
+  return std::nullopt;
+}
+
 std::vector<Level> LevelsOf(Kind kind) {
   using L = Level;
   switch (kind) {

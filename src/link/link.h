@@ -8,8 +8,14 @@
 // from one thread; Run uses Options::threads threads internally.
 #pragma once
 
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +23,12 @@
 
 #include "core/date.h"
 #include "core/error.h"
+
+namespace pdh::store {
+class DatasetStore;
+class LinkStore;
+struct LinkProjectRow;
+}  // namespace pdh::store
 
 namespace pdh::units {
 class Registry;
@@ -64,6 +76,7 @@ enum class Level : uint8_t {
 };
 inline constexpr int kLevelCount = 17;
 std::string_view LevelName(Level level);  // "exact", "tone", "folded", ...
+std::optional<Level> ParseLevel(std::string_view name);
 
 // The levels a kind can give, best first (kMissing and kNeutral left out).
 std::vector<Level> LevelsOf(Kind kind);
@@ -126,24 +139,6 @@ struct Label {
   bool match = false;
 };
 
-struct Options {
-  std::vector<ColumnSpec> columns;
-  // Blocking rules separated by ';', each a ','-separated list of keys: a column name or role,
-  // optionally with a suffix: "_year" (a date's year), a number N (the first N characters of the
-  // folded value). "surname,dob_year;given3,postcode". Empty: chosen from the columns' roles.
-  std::string rules;
-  // A rule generating more pairs is refused (link.blocking_too_large); automatic rules beyond
-  // it are left out instead.
-  uint64_t max_pairs_per_rule = 50'000'000;
-  int within_days = 30;          // dates within this many days compare as kWithinDays
-  int em_iterations = 200;       // at most; training stops earlier once converged
-  size_t u_samples = 1'000'000;  // random pairs the u probabilities are counted on
-  unsigned threads = 2;
-  uint64_t seed = 20250701;
-  const units::Registry* registry = nullptr;  // optional: old commune codes mapped
-  std::vector<Label> labels;                  // optional: anchor the model
-};
-
 // Stable error codes.
 inline constexpr std::string_view kBlockingTooLarge = "link.blocking_too_large";
 inline constexpr std::string_view kMissingColumn = "link.missing_column";
@@ -176,6 +171,30 @@ struct Model {
   double lambda_blocked = 0;  // the same among the blocked pairs
   int iterations = 0;         // EM iterations run
   bool converged = false;
+};
+
+struct Options {
+  std::vector<ColumnSpec> columns;
+  // Blocking rules separated by ';', each a ','-separated list of keys: a column name or role,
+  // optionally with a suffix: "_year" (a date's year), a number N (the first N characters of the
+  // folded value). "surname,dob_year;given3,postcode". Empty: chosen from the columns' roles.
+  std::string rules;
+  // A rule generating more pairs is refused (link.blocking_too_large); automatic rules beyond
+  // it are left out instead.
+  uint64_t max_pairs_per_rule = 50'000'000;
+  int within_days = 30;          // dates within this many days compare as kWithinDays
+  int em_iterations = 200;       // at most; training stops earlier once converged
+  size_t u_samples = 1'000'000;  // random pairs the u probabilities are counted on
+  unsigned threads = 2;
+  uint64_t seed = 20250701;
+  const units::Registry* registry = nullptr;  // optional: old commune codes mapped
+  std::vector<Label> labels;                  // optional: anchor the model
+  // Incremental matching: when not empty, only the blocked pairs that involve one of these
+  // records (by id) are compared and scored.
+  std::vector<std::string> new_ids;
+  // Parameters fitted by an earlier run over the same columns: used as they are, nothing is
+  // trained (a model for other columns is ignored).
+  std::optional<Model> model;
 };
 
 // One comparison's part in a pair's match weight: a bar of a waterfall chart.
@@ -266,6 +285,250 @@ class Linker {
   virtual Status Add(int source, const std::vector<std::string>& row) = 0;
   // Blocks, trains, scores.
   virtual Result<std::unique_ptr<Linkage>> Run() = 0;
+};
+
+// The model, a pair's waterfall and a linkage's figures as JSON (the API's and --json's shape).
+boost::json::object ToJson(const Model& model);
+Result<Model> ModelFromJson(const boost::json::value& v);
+boost::json::object ToJson(const Explanation& e);
+
+// --- Consolidation projects ------------------------------------------------------------------
+//
+// A project consolidates two or more source datasets (or files) into one: each source's columns
+// are mapped onto the target's fields, the records are linked (one deduplication over all
+// sources, so duplicates within a source are found as well as across), pairs in the uncertain
+// band wait for a person, clusters become golden records by per-field survivorship rules, and
+// the commit writes them as one batch of the target dataset.
+
+// How a golden record's field is chosen among its cluster's records.
+enum class Survivorship { kMostComplete, kMostRecent, kPriority, kLongest, kMostFrequent };
+std::string_view SurvivorshipName(Survivorship s);  // "most_complete", "most_recent", ...
+
+struct TargetField {
+  std::string name;  // [a-z][a-z0-9_]*
+  std::string title;
+  Kind kind = Kind::kName;
+  std::string role;     // for blocking rules (see ColumnSpec); default from the kind
+  bool compare = true;  // false: carried into the golden record, not compared
+  bool term_frequency = false;
+  Survivorship survivorship = Survivorship::kMostComplete;
+};
+
+// How a target field's value is made from a source row.
+enum class MapOp {
+  kCopy,    // one column as it is
+  kConcat,  // several columns joined by `separator` (empty ones left out)
+  kFamily,  // a full name's family name (its first word)
+  kMiddle,  // a full name's middle names (between the first and the last word)
+  kGiven,   // a full name's given name (its last word)
+  kDate,    // a date written in `format`, as YYYY-MM-DD
+  kUnit,    // a unit code, old (before 1 July 2025) or new, or a name: the current unit's code
+  kMap,     // a value through `values` (matched without case or diacritics)
+};
+std::string_view MapOpName(MapOp op);
+
+struct FieldMapping {
+  std::string field;  // the target field
+  MapOp op = MapOp::kCopy;
+  std::vector<std::string> from;  // source columns
+  std::string separator = " ";
+  // kDate: "dd/mm/yyyy", "mm/dd/yyyy", "yyyy-mm-dd", "yyyymmdd", or "" for any of the forms
+  // Date::Parse reads.
+  std::string format;
+  std::vector<std::pair<std::string, std::string>> values;  // kMap: from, to
+};
+
+struct ProjectSource {
+  std::string dataset;  // a dataset of the hub ...
+  std::string file;     // ... or a CSV or XLSX file (project files on the command line)
+  std::string label;    // "Long An (cũ)"
+  std::string id;       // the column holding each record's id
+  int priority = 0;     // for kPriority: smaller first; by default the order given
+  std::vector<FieldMapping> mapping;
+};
+
+struct Project {
+  std::string code;
+  std::string title;
+  std::string catalog_entry;  // the catalog's database flipped to "merged" on commit
+  std::string target;         // the consolidated dataset's code
+  std::vector<TargetField> fields;
+  std::vector<ProjectSource> sources;
+  std::string rules;         // blocking rules over the target fields; "" chosen from the roles
+  double threshold = 0.9;    // probability from which a pair links without review
+  double review_from = 0.5;  // pairs from here to the threshold wait for a person
+  uint64_t max_pairs_per_rule = 50'000'000;
+};
+
+// Stable error codes of projects.
+inline constexpr std::string_view kInvalidProject = "link.invalid_project";
+inline constexpr std::string_view kProjectNotFound = "link.not_found";
+inline constexpr std::string_view kPendingReview = "link.pending_review";
+
+// Reads a definition; link.invalid_project naming the key ("sources[1].mapping[0].op: ...").
+Result<Project> ParseProject(const boost::json::value& v);
+boost::json::object ToJson(const Project& p);
+
+// A source read as text: its header, rows, and each row's batch (0 for a file).
+struct SourceTable {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+  std::vector<int64_t> batches;
+};
+
+// A value the mapping could not make: the target field, a code and what to do.
+struct MapProblem {
+  std::string field;
+  std::string code;  // "link.bad_date", "link.unknown_unit", "link.unmapped_value", ...
+  std::string message;
+};
+
+// One source row on the target's fields.
+struct MappedRecord {
+  std::string key;  // "<dataset or label>:<id>"
+  int source = 0;
+  int64_t batch = 0;
+  std::vector<std::string> values;  // one per target field
+  std::vector<MapProblem> problems;
+};
+
+// Maps the rows of one source. Create fails with link.missing_column when a mapping names a
+// column the source does not have, link.invalid_project for a field that is not a target field.
+class Mapper {
+ public:
+  static Result<Mapper> Create(const Project& project, size_t source,
+                               const std::vector<std::string>& header,
+                               const units::Registry* registry);
+  MappedRecord Map(const std::vector<std::string>& row, int64_t batch) const;
+
+ private:
+  struct Step {
+    size_t field = 0;
+    const FieldMapping* mapping = nullptr;
+    std::vector<size_t> columns;
+  };
+  const Project* project_ = nullptr;
+  size_t source_ = 0;
+  size_t id_column_ = 0;
+  std::string prefix_;
+  std::vector<Step> steps_;
+  const units::Registry* registry_ = nullptr;
+};
+
+// The records of every source, mapped; link.missing_column as Mapper::Create.
+Result<std::vector<MappedRecord>> MapSources(const Project& project,
+                                             const std::vector<SourceTable>& sources,
+                                             const units::Registry* registry);
+
+// The golden record of a cluster: per field, the value and the record it came from.
+struct GoldenValue {
+  std::string value;
+  std::string record;  // the member's key ("" when no member has a value)
+  std::string rule;    // the survivorship rule, or "manual"
+};
+// `members` are the cluster's records; `chosen` the fields chosen by hand (field, record key).
+std::vector<GoldenValue> Survive(const Project& project,
+                                 const std::vector<const MappedRecord*>& members,
+                                 const std::vector<std::pair<std::string, std::string>>& chosen);
+
+// The result of linking mapped records: pairs at or above review_from with their waterfall,
+// the report, the model. Deterministic for the same records and options.
+struct ProjectRun {
+  std::vector<std::pair<std::string, std::string>> keys;  // each pair's record keys, a < b
+  std::vector<double> probability;
+  std::vector<double> weight;
+  std::vector<std::string> explanation;  // JSON of each pair's waterfall
+  Model model;
+  boost::json::object report;  // rules, histogram, estimates, model, times, records
+};
+// Links `records` (one deduplication over all sources). `labels` anchor the model; with
+// `fixed` and `fresh` (record keys), only pairs with a fresh record are scored with the
+// fixed model (incremental matching).
+Result<ProjectRun> LinkRecords(const Project& project, const std::vector<MappedRecord>& records,
+                               const units::Registry* registry, const std::vector<Label>& labels,
+                               const std::optional<Model>& fixed,
+                               const std::vector<std::string>& fresh, unsigned threads = 2);
+
+// Connected components of the linked pairs, with ids kept from `previous` (record -> cluster
+// id): each component takes the id most of its records had (the largest component first);
+// a new one is named after its smallest record key. Every record gets a row.
+std::vector<std::pair<std::string, std::string>> AssignClusters(
+    const std::vector<std::string>& records,
+    const std::vector<std::pair<std::string, std::string>>& links,
+    const std::vector<std::pair<std::string, std::string>>& previous);
+
+// The hub's projects over the store: what the API and the command line call. Thread-safe; the
+// mapped records of each project are kept between calls until a batch or a new version
+// changes them.
+class Hub {
+ public:
+  using RegistrySource = std::function<std::shared_ptr<const units::Registry>()>;
+  Hub(store::LinkStore& links, store::DatasetStore& datasets, RegistrySource registry)
+      : links_(links), datasets_(datasets), registry_(std::move(registry)) {}
+
+  Result<boost::json::object> List();
+  // Errors: link.invalid_project, link.missing_column, link.exists.
+  Result<boost::json::object> Create(const boost::json::value& definition, const std::string& by,
+                                     const std::string& at);
+  Result<boost::json::object> Get(const std::string& code);
+  // Errors: link.not_found, link.version_conflict, as Create.
+  Result<boost::json::object> Update(const std::string& code, const boost::json::value& definition,
+                                     const std::string& note, std::optional<int64_t> expected,
+                                     const std::string& by, const std::string& at);
+  // Sample rows of each source before and after the mapping.
+  Result<boost::json::object> Preview(const boost::json::value& definition, size_t limit);
+  Result<boost::json::object> PreviewProject(const std::string& code, size_t limit);
+  // Links the project's records (incremental: only records of batches after the last run,
+  // against all, with the last run's model) and stores pairs and clusters. Returns the report.
+  Result<boost::json::object> Run(const std::string& code, bool incremental, const std::string& by,
+                                  const std::string& at);
+  Result<boost::json::object> Report(const std::string& code);
+  Result<boost::json::object> Queue(const std::string& code, const std::string& status,
+                                    int64_t after_id, int64_t limit);
+  Result<boost::json::object> Pair(const std::string& code, int64_t id);
+  // decision: "accept", "reject" or "skip". Errors: link.invalid_decision, link.not_found.
+  Result<boost::json::object> Decide(const std::string& code, int64_t id,
+                                     const std::string& decision, const std::string& by,
+                                     const std::string& at);
+  Result<boost::json::object> Clusters(const std::string& code, const std::string& q,
+                                       bool multi_only, const std::string& after, int64_t limit);
+  Result<boost::json::object> Cluster(const std::string& code, const std::string& id);
+  // Moves `records` out of cluster `id` into a cluster of their own (their links to the others
+  // rejected). Errors: link.not_found, link.invalid_split.
+  Result<boost::json::object> Split(const std::string& code, const std::string& id,
+                                    const std::vector<std::string>& records, const std::string& by,
+                                    const std::string& at);
+  // Joins clusters (an accepted link between them).
+  Result<boost::json::object> Merge(const std::string& code, const std::vector<std::string>& ids,
+                                    const std::string& by, const std::string& at);
+  Result<boost::json::object> Choose(const std::string& code, const std::string& id,
+                                     const std::string& field, const std::string& record,
+                                     const std::string& by, const std::string& at);
+  // Writes the golden records as one batch of the target dataset (made with a schema from the
+  // fields when missing, owned by `owner_unit`) and marks the project committed. The caller
+  // flips the catalog entry. Errors: link.pending_review (pairs wait, unless `force`),
+  // link.not_run, link.commit_rejected.
+  Result<boost::json::object> Commit(const std::string& code, bool force,
+                                     const std::string& owner_unit, const std::string& by,
+                                     const std::string& at);
+
+ private:
+  struct Loaded;
+  struct Golden {
+    Project project;
+    std::string ndjson;
+    int64_t records = 0;
+  };
+  Result<Golden> GoldenRecords(const std::string& code, bool force);
+  Result<Project> LoadProject(const std::string& code, store::LinkProjectRow* row = nullptr);
+  Result<std::shared_ptr<const Loaded>> Load(const std::string& code);
+  Result<std::vector<SourceTable>> ReadSources(const Project& p);
+
+  store::LinkStore& links_;
+  store::DatasetStore& datasets_;
+  RegistrySource registry_;
+  std::mutex mu_;
+  std::map<std::string, std::shared_ptr<const Loaded>> cache_;  // REQUIRES: mu_ held
 };
 
 }  // namespace pdh::link

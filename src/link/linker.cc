@@ -233,6 +233,18 @@ class LinkageImpl final : public Linkage {
         detail::Block(records_, codecs_, rules, mode_, options.max_pairs_per_rule, rules_);
     if (!blocked) return Fail(blocked.error());
     std::vector<uint64_t> packed = std::move(*blocked);
+    if (!options.new_ids.empty()) {
+      // Incremental: only the pairs that involve a new record.
+      std::vector<uint8_t> fresh(records_.size(), 0);
+      for (const auto& id : options.new_ids) {
+        for (const auto& index : index_) {
+          if (auto it = index.find(id); it != index.end()) fresh[it->second] = 1;
+        }
+      }
+      std::erase_if(packed, [&](uint64_t p) {
+        return fresh[static_cast<uint32_t>(p >> 32)] == 0 && fresh[static_cast<uint32_t>(p)] == 0;
+      });
+    }
     times_.block = Lap(clock);
 
     // Compare every pair once, in parallel; count the patterns.
@@ -271,14 +283,33 @@ class LinkageImpl final : public Linkage {
                                  : static_cast<double>(records_.size_a) * (n - records_.size_a);
     const size_t samples = static_cast<size_t>(
         std::min<double>(static_cast<double>(options.u_samples), std::max(all_pairs, 1.0)));
-    u_ = detail::EstimateU(records_, codecs_, mode_, samples, options.seed, threads);
-    auto em = detail::TrainEm(codecs_, patterns, labelled, options.em_iterations, &u_);
+    detail::EmResult em;
+    if (options.model && FitsColumns(*options.model)) {
+      // Parameters fitted by an earlier run: nothing to train.
+      u_.assign(codecs_.size(), {});
+      em.m.assign(codecs_.size(), {});
+      for (size_t c = 0; c < codecs_.size(); ++c) {
+        u_[c].fill(1);
+        em.m[c].fill(1);
+        for (const auto& lp : options.model->comparisons[c].levels) {
+          u_[c][static_cast<size_t>(lp.level)] = lp.u;
+          em.m[c][static_cast<size_t>(lp.level)] = lp.m;
+        }
+      }
+      em.lambda_blocked = options.model->lambda_blocked;
+      em.iterations = 0;
+      em.converged = options.model->converged;
+    } else {
+      u_ = detail::EstimateU(records_, codecs_, mode_, samples, options.seed, threads);
+      em = detail::TrainEm(codecs_, patterns, labelled, options.em_iterations, &u_);
+    }
 
     model_.lambda_blocked = em.lambda_blocked;
     model_.iterations = em.iterations;
     model_.converged = em.converged;
     const double expected = em.lambda_blocked * static_cast<double>(np);
     model_.lambda = all_pairs > 0 ? std::clamp(expected / all_pairs, 1e-12, 0.5) : 0.5;
+    if (options.model && FitsColumns(*options.model)) model_.lambda = options.model->lambda;
     prior_bits_ = std::log2(model_.lambda / (1 - model_.lambda));
     weights_.assign(codecs_.size(), {});
     for (size_t c = 0; c < codecs_.size(); ++c) {
@@ -315,6 +346,18 @@ class LinkageImpl final : public Linkage {
   }
 
  private:
+  // Whether `m` was fitted on comparisons of these columns, in this order.
+  bool FitsColumns(const Model& m) const {
+    if (m.comparisons.size() != columns_.size()) return false;
+    for (size_t c = 0; c < columns_.size(); ++c) {
+      if (m.comparisons[c].column.name != columns_[c].name ||
+          m.comparisons[c].column.kind != columns_[c].kind) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   Mode mode_;
   Records records_;
   std::vector<Codec> codecs_;

@@ -26,6 +26,7 @@ class CatalogStore;
 class DatasetStore;
 class IdentityStore;
 class IndexStore;
+class LinkStore;
 class OutboxStore;
 class TrackerStore;
 }  // namespace pdh::store
@@ -296,5 +297,6 @@ std::unique_ptr<TrackerStore> MakeTrackerStore(Writer& writer, ReadPool& readers
 std::unique_ptr<OutboxStore> MakeOutboxStore(Writer& writer, ReadPool& readers);
 std::unique_ptr<DatasetStore> MakeDatasetStore(Writer& writer, ReadPool& readers);
 std::unique_ptr<IndexStore> MakeIndexStore(Writer& writer, ReadPool& readers);
+std::unique_ptr<LinkStore> MakeLinkStore(Writer& writer, ReadPool& readers);
 
 }  // namespace pdh::store::sqlite

@@ -340,8 +340,75 @@ CREATE TABLE merge_weight (
 ) STRICT;
 )sql";
 
-constexpr std::array<std::string_view, 7> kMigrations = {
-    kM1Units, kM2Identity, kM3Catalog, kM4Tracker, kM5Outbox, kM6Datasets, kM7Index};
+// Consolidation (M4): record-linkage projects, their versions and runs, scored pairs with their
+// review decisions, clusters and hand-chosen golden values.
+constexpr std::string_view kM8Link = R"sql(
+CREATE TABLE link_project (
+  code         TEXT PRIMARY KEY,
+  title        TEXT NOT NULL,
+  version      INTEGER NOT NULL,
+  definition   TEXT NOT NULL,
+  created_at   TEXT NOT NULL,
+  updated_at   TEXT NOT NULL,
+  committed_at TEXT NOT NULL DEFAULT '',
+  commit_batch INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE TABLE link_project_version (
+  project    TEXT NOT NULL REFERENCES link_project(code),
+  version    INTEGER NOT NULL,
+  definition TEXT NOT NULL,
+  at         TEXT NOT NULL,
+  by         TEXT NOT NULL,
+  note       TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (project, version)
+) STRICT;
+CREATE TABLE link_run (
+  id          INTEGER PRIMARY KEY,
+  project     TEXT NOT NULL REFERENCES link_project(code),
+  version     INTEGER NOT NULL,
+  at          TEXT NOT NULL,
+  by          TEXT NOT NULL,
+  incremental INTEGER NOT NULL,
+  last_batch  INTEGER NOT NULL,
+  model       TEXT NOT NULL,
+  report      TEXT NOT NULL
+) STRICT;
+CREATE INDEX link_run_project ON link_run(project, id);
+CREATE TABLE link_pair (
+  id          INTEGER PRIMARY KEY,
+  project     TEXT NOT NULL REFERENCES link_project(code),
+  key_a       TEXT NOT NULL,
+  key_b       TEXT NOT NULL,
+  probability REAL NOT NULL,
+  weight      REAL NOT NULL,
+  status      TEXT NOT NULL
+              CHECK (status IN ('auto','pending','accepted','rejected','skipped')),
+  run         INTEGER NOT NULL,
+  decided_by  TEXT NOT NULL DEFAULT '',
+  decided_at  TEXT NOT NULL DEFAULT '',
+  explanation TEXT NOT NULL DEFAULT '',
+  UNIQUE (project, key_a, key_b)
+) STRICT;
+CREATE INDEX link_pair_status ON link_pair(project, status, id);
+CREATE TABLE link_member (
+  project TEXT NOT NULL REFERENCES link_project(code),
+  record  TEXT NOT NULL,
+  cluster TEXT NOT NULL,
+  PRIMARY KEY (project, record)
+) STRICT;
+CREATE TABLE link_choice (
+  project TEXT NOT NULL REFERENCES link_project(code),
+  cluster TEXT NOT NULL,
+  field   TEXT NOT NULL,
+  record  TEXT NOT NULL,
+  by      TEXT NOT NULL,
+  at      TEXT NOT NULL,
+  PRIMARY KEY (project, cluster, field)
+) STRICT;
+)sql";
+
+constexpr std::array<std::string_view, 8> kMigrations = {
+    kM1Units, kM2Identity, kM3Catalog, kM4Tracker, kM5Outbox, kM6Datasets, kM7Index, kM8Link};
 
 }  // namespace
 

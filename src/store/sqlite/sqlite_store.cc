@@ -236,6 +236,7 @@ class SqliteStore final : public Store {
   OutboxStore& outbox() override { return *outbox_; }
   DatasetStore& datasets() override { return *datasets_; }
   IndexStore& index() override { return *index_; }
+  LinkStore& link() override { return *link_; }
   const std::string& path() const override { return path_; }
 
   bool healthy() override {
@@ -269,6 +270,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<OutboxStore> outbox_ = MakeOutboxStore(writer_, readers_);
   std::unique_ptr<DatasetStore> datasets_ = MakeDatasetStore(writer_, readers_);
   std::unique_ptr<IndexStore> index_ = MakeIndexStore(writer_, readers_);
+  std::unique_ptr<LinkStore> link_ = MakeLinkStore(writer_, readers_);
 };
 
 }  // namespace
