@@ -1089,9 +1089,7 @@ const vi = {
   'link.report.precision': 'Độ chính xác ước tính',
   'link.report.recall': 'Độ bao phủ ước tính',
   'link.report.expected': 'Số cặp trùng dự kiến',
-  'link.report.thresholdInput': 'Tính lại ở ngưỡng (0–1)',
-  'link.report.thresholdHint': 'Chỉ để xem ước lượng; ngưỡng của dự án không đổi.',
-  'link.recompute': 'Tính lại',
+  'link.report.estimates': 'Ước lượng ở các ngưỡng khác',
   'link.histogram': 'Phân bố trọng số ghép',
   'link.histogramLead': 'Số cặp theo trọng số ghép (bit). Xanh: tự ghép; vàng: đưa vào rà soát; xám: không ghép.',
   'link.histogramAxis': 'Trọng số (bit)',
@@ -1243,6 +1241,8 @@ const vi = {
   'link.clusters.mergeDone': 'Đã gộp cụm {a} và {b} thành cụm {cluster} ({n} bản ghi).',
   'link.clusters.opened': 'Cụm đang xem',
   'link.clusters.close': 'Đóng',
+  'link.err.forbidden': 'Tài khoản của bạn chỉ được xem: thay đổi dữ liệu hợp nhất cần quyền ghi dữ liệu (cán bộ được giao hoặc quản trị viên).',
+  'link.err.pendingReview': 'Còn cặp bản ghi chưa rà soát. Hãy rà soát xong, hoặc chọn “Vẫn hợp nhất khi còn cặp chưa rà soát”.',
 } as const;
 
 export type Key = keyof typeof vi;
@@ -2334,9 +2334,7 @@ const en: Record<Key, string> = {
   'link.report.precision': 'Estimated precision',
   'link.report.recall': 'Estimated recall',
   'link.report.expected': 'Expected matches',
-  'link.report.thresholdInput': 'Recompute at the threshold (0–1)',
-  'link.report.thresholdHint': 'For the estimate only; the project\'s threshold stays as it is.',
-  'link.recompute': 'Recompute',
+  'link.report.estimates': 'Estimates at other thresholds',
   'link.histogram': 'Match weights',
   'link.histogramLead': 'Pairs by match weight (bits). Green: linked; amber: sent to review; grey: not linked.',
   'link.histogramAxis': 'Weight (bits)',
@@ -2488,6 +2486,8 @@ const en: Record<Key, string> = {
   'link.clusters.mergeDone': 'Clusters {a} and {b} were merged into cluster {cluster} ({n} records).',
   'link.clusters.opened': 'Opened cluster',
   'link.clusters.close': 'Close',
+  'link.err.forbidden': 'Your account may only read: changing consolidation data needs the right to write data (an officer in charge or an administrator).',
+  'link.err.pendingReview': 'Some pairs are still to be reviewed. Review them, or choose “Merge even though pairs are still to be reviewed”.',
 };
 
 const dictionaries: Record<Lang, Record<Key, string>> = { vi, en };

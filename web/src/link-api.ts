@@ -151,7 +151,9 @@ export interface Report {
   pairs: { blocked: number; above_threshold: number; queued: number; pending: number; accepted: number; rejected: number; skipped: number };
   threshold: number;
   review_from: number;
-  estimate: { precision: number | null; recall: number | null; expected_matches: number | null };
+  estimate: { precision: number | null; recall: number | null; expected_matches: number | null; pairs_above?: number };
+  /** The estimate at other thresholds, for choosing one. */
+  estimates?: { threshold: number; precision: number; recall: number }[];
   histogram: { from: number; to: number; pairs: number }[];
   rules: { rule: string; pairs: number; used: boolean }[];
   model?: {
@@ -315,7 +317,7 @@ export const linkApi = {
   projects: () => apiGet<{ items: Project[] }>('/link/projects'),
   project: (code: string) => apiGet<ProjectDetail>(base(code)),
   preview: (code: string, limit = 5) => apiGet<Preview>(`${base(code)}/preview?limit=${limit}`),
-  report: (code: string, threshold?: number) => apiGet<Report>(`${base(code)}/report${threshold != null ? `?threshold=${threshold}` : ''}`),
+  report: (code: string) => apiGet<Report>(`${base(code)}/report`),
   run: (code: string, incremental: boolean) => apiRequest<Report>('POST', `${base(code)}/runs?incremental=${incremental}`),
   queue: (code: string, status: PairStatus, limit = 20, cursor?: string) =>
     apiGet<QueuePage>(`${base(code)}/queue?status=${status}&limit=${limit}${cursor ? `&cursor=${enc(cursor)}` : ''}`),

@@ -10,7 +10,7 @@ import { fmtInt, t } from '../i18n';
 import { linkApi, splitKey, type Cluster, type ClustersPage, type ProjectDetail } from '../link-api';
 import { loadPage, titled } from '../page';
 import { go, type RouteContext } from '../router';
-import { clearError, showError } from '../shell';
+import { clearError } from '../shell';
 import {
   backToProjects,
   fieldTitles,
@@ -23,6 +23,7 @@ import {
   sourceLabels,
   valueCell,
   valueText,
+  showLinkError,
 } from './link-common';
 
 const pageSize = 20;
@@ -80,13 +81,13 @@ function render(outlet: HTMLElement, signal: AbortSignal, p: ProjectDetail, stat
   const code = p.code;
   const labels = sourceLabels(p.definition);
   const fields = fieldTitles(p.definition);
-  const names = [...fields.keys()];
+  const fieldNames = [...fields.keys()];
   let page = first;
   let cursor = '';
   const prev: string[] = [];
   const message = formMessage('link-clusters-message');
 
-  const list = h('div', { class: 'stack', 'data-testid': 'link-clusters', 'aria-live': 'polite' });
+  const list = h('div', { class: 'stack link-clusters-list', 'data-testid': 'link-clusters', 'aria-live': 'polite' });
   const total = h('p', { role: 'status', class: 'muted', 'data-testid': 'link-clusters-total' });
   const pager = h('nav', { class: 'pager', 'aria-label': t('link.clusters.pages'), 'data-testid': 'link-clusters-pager' });
   const openedSlot = h('div', { 'data-testid': 'link-cluster-opened' });
@@ -99,11 +100,13 @@ function render(outlet: HTMLElement, signal: AbortSignal, p: ProjectDetail, stat
   /** A field's provenance: "từ Long An (cũ) LA-000123". */
   const provenance = (record: string | null) => (record ? t('link.clusters.from', { record: recordName(record, labels) }) : t('state.none'));
 
-  function card(c: Cluster): HTMLElement {
+  function card(c: Cluster, open = false): HTMLElement {
     const members = c.members ?? [];
+    // The definition's fields in its order, then any the golden record has besides.
+    const names = [...fieldNames, ...Object.keys(c.golden ?? {}).filter((n) => !fields.has(n))];
     const el = h('article', { class: 'card panel stack cluster', 'data-testid': 'link-cluster', 'data-id': c.id, 'data-size': c.size });
     const replace = (next: Cluster) => {
-      const fresh = card(next);
+      const fresh = card(next, true);
       el.replaceWith(fresh);
       return fresh;
     };
@@ -114,7 +117,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, p: ProjectDetail, stat
       const options = members.filter((m) => m.values?.[name] != null && m.values[name] !== '');
       const select = h(
         'select',
-        { id: `link-golden-${c.id}-${name}`, 'aria-label': t('link.clusters.chooseFor', { field: fields.get(name)?.title ?? name }), 'data-testid': 'link-golden-select' },
+        { 'aria-label': t('link.clusters.chooseFor', { field: fields.get(name)?.title ?? name }), 'data-testid': 'link-golden-select' },
         options.map((m) => h('option', { value: m.key, selected: m.key === g?.record }, `${valueText(m.values[name], kind)} — ${recordName(m.key, labels, m.label)}`)),
       );
       const use = h('button', { type: 'button', class: 'button button-secondary button-small', 'data-testid': 'link-golden-use' }, t('link.clusters.use'));
@@ -127,7 +130,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, p: ProjectDetail, stat
             replace(next);
             message.ok(t('link.clusters.chosen', { field: fields.get(name)?.title ?? name, cluster: c.id }));
           } catch (err) {
-            if (!signal.aborted) showError(err);
+            if (!signal.aborted) showLinkError(err);
           }
         }),
       );
@@ -153,7 +156,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, p: ProjectDetail, stat
             message.ok(t('link.clusters.splitDone', { record: recordName(m.key, labels, m.label), cluster: made.id }));
             replace(await linkApi.cluster(code, c.id));
           } catch (err) {
-            if (!signal.aborted) showError(err);
+            if (!signal.aborted) showLinkError(err);
           }
         }),
       );
@@ -175,70 +178,76 @@ function render(outlet: HTMLElement, signal: AbortSignal, p: ProjectDetail, stat
       (mergeA.value && mergeB.value ? mergeButton : mergeB).focus();
     });
 
+    // The golden record in one line: its first fields' values.
+    const gist = names
+      .slice(0, 2)
+      .map((n) => valueText(c.golden?.[n]?.value, fields.get(n)?.kind))
+      .filter((v) => v !== t('state.none'));
     mount(
       el,
       h(
-        'div',
-        { class: 'page-head-actions' },
+        'details',
+        { open },
         h(
-          'h3',
+          'summary',
           {},
-          t('link.clusters.cluster', { id: c.id }),
+          h('strong', { class: 'cluster-id' }, t('link.clusters.cluster', { id: c.id })),
+          gist.length > 0 && h('span', { class: 'cluster-gist' }, ` · ${gist.join(' · ')}`),
           ' ',
           h('span', { class: 'muted small', 'data-testid': 'link-cluster-size', 'data-value': c.size }, t('link.clusters.size', { n: fmtInt(c.size) })),
           ' ',
           h('span', { class: 'badges' }, (c.sources ?? []).map((s) => h('span', { class: 'badge badge-muted' }, labels.get(s) ?? s))),
         ),
-        pick,
-      ),
-      h(
-        'div',
-        { class: 'table-wrap' },
-        h(
-          'table',
-          { class: 'data golden-table', 'data-testid': 'link-golden-table' },
-          h('caption', { class: 'visually-hidden' }, t('link.clusters.golden', { id: c.id })),
-          h(
-            'thead',
-            {},
-            h(
-              'tr',
-              {},
-              h('th', { scope: 'col' }, t('link.targetField')),
-              h('th', { scope: 'col' }, t('link.clusters.value')),
-              h('th', { scope: 'col' }, t('link.clusters.source')),
-              h('th', { scope: 'col' }, t('link.clusters.rule')),
-              h('th', { scope: 'col' }, t('link.clusters.choose')),
-            ),
-          ),
-          h('tbody', {}, goldenRows),
-        ),
-      ),
-      h(
-        'details',
-        { class: 'members', open: true },
-        h('summary', {}, t('link.clusters.members', { n: fmtInt(members.length) })),
         h(
           'div',
-          { class: 'table-wrap' },
+          { class: 'stack cluster-body' },
           h(
-            'table',
-            { class: 'data', 'data-testid': 'link-members' },
-            h('caption', { class: 'visually-hidden' }, t('link.clusters.members', { n: fmtInt(members.length) })),
+            'div',
+            { class: 'table-wrap' },
             h(
-              'thead',
-              {},
+              'table',
+              { class: 'data golden-table', 'data-testid': 'link-golden-table' },
+              h('caption', { class: 'visually-hidden' }, t('link.clusters.golden', { id: c.id })),
               h(
-                'tr',
+                'thead',
                 {},
-                h('th', { scope: 'col' }, t('link.record')),
-                names.map((name) => h('th', { scope: 'col' }, fields.get(name)?.title ?? name)),
-                h('th', { scope: 'col', class: 'num' }, t('link.clusters.probability')),
-                h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, t('link.clusters.split'))),
+                h(
+                  'tr',
+                  {},
+                  h('th', { scope: 'col' }, t('link.targetField')),
+                  h('th', { scope: 'col' }, t('link.clusters.value')),
+                  h('th', { scope: 'col' }, t('link.clusters.source')),
+                  h('th', { scope: 'col' }, t('link.clusters.rule')),
+                  h('th', { scope: 'col' }, t('link.clusters.choose')),
+                ),
               ),
+              h('tbody', {}, goldenRows),
             ),
-            h('tbody', {}, memberRows),
           ),
+          h('h4', {}, t('link.clusters.members', { n: fmtInt(members.length) })),
+          h(
+            'div',
+            { class: 'table-wrap' },
+            h(
+              'table',
+              { class: 'data', 'data-testid': 'link-members' },
+              h('caption', { class: 'visually-hidden' }, t('link.clusters.members', { n: fmtInt(members.length) })),
+              h(
+                'thead',
+                {},
+                h(
+                  'tr',
+                  {},
+                  h('th', { scope: 'col' }, t('link.record')),
+                  names.map((name) => h('th', { scope: 'col' }, fields.get(name)?.title ?? name)),
+                  h('th', { scope: 'col', class: 'num' }, t('link.clusters.probability')),
+                  h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, t('link.clusters.split'))),
+                ),
+              ),
+              h('tbody', {}, memberRows),
+            ),
+          ),
+          h('p', {}, pick),
         ),
       ),
     );
@@ -246,7 +255,9 @@ function render(outlet: HTMLElement, signal: AbortSignal, p: ProjectDetail, stat
   }
 
   function renderList(): void {
-    mount(list, page.items.length === 0 ? h('p', { class: 'notice', 'data-testid': 'link-clusters-none' }, t('link.clusters.none')) : page.items.map(card));
+    // A few results (a search) open at once; a long list shows one line per cluster.
+    const few = page.items.length <= 3;
+    mount(list, page.items.length === 0 ? h('p', { class: 'notice', 'data-testid': 'link-clusters-none' }, t('link.clusters.none')) : page.items.map((c) => card(c, few)));
     total.dataset.total = String(page.total);
     total.textContent = t('link.clusters.total', { n: fmtInt(page.total) });
     const pageNo = prev.length + (cursor ? 2 : 1);
@@ -290,7 +301,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, p: ProjectDetail, stat
       page = next;
       renderList();
     } catch (err) {
-      if (!signal.aborted) showError(err);
+      if (!signal.aborted) showLinkError(err);
     } finally {
       list.removeAttribute('aria-busy');
     }
@@ -335,10 +346,10 @@ function render(outlet: HTMLElement, signal: AbortSignal, p: ProjectDetail, stat
             mergeMessage.ok(t('link.clusters.mergeDone', { a, b, cluster: merged.id, n: fmtInt(merged.size) }));
             mergeA.value = '';
             mergeB.value = '';
-            mount(openedSlot, card(merged));
+            mount(openedSlot, card(merged, true));
             await load(cursor);
           } catch (err) {
-            if (!signal.aborted) showError(err);
+            if (!signal.aborted) showLinkError(err);
           }
         });
       },
@@ -356,7 +367,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, p: ProjectDetail, stat
         'section',
         { class: 'stack', 'aria-labelledby': 'link-opened-h' },
         h('h2', { id: 'link-opened-h' }, t('link.clusters.opened'), ' ', h('a', { class: 'small', href: addressOf({ ...state, cluster: '' }) }, t('link.clusters.close'))),
-        card(opened),
+        card(opened, true),
       ),
     );
   }

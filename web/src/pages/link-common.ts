@@ -5,6 +5,7 @@
 // run's match weights.
 
 import { ApiError } from '../api';
+import { showError } from '../shell';
 import { chart } from '../charts';
 import { h } from '../dom';
 import { fmtDate, fmtInt, fmtNum, t, type Key } from '../i18n';
@@ -89,6 +90,7 @@ export function recordTag(key: string, labels: Map<string, string>, label?: stri
 }
 
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;
+const compactDate = /^(1[89]|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$/;
 
 /** A value the reader's way: dates as 01/07/2025, numbers with Vietnamese separators, "—" for none. */
 export function valueText(v: Value | undefined, kind?: string): string {
@@ -96,6 +98,8 @@ export function valueText(v: Value | undefined, kind?: string): string {
   if (typeof v === 'boolean') return v ? t('catalog.yes') : t('catalog.no');
   if (typeof v === 'number') return kind === 'id' || kind === 'phone' || kind === 'code' ? String(v) : fmtNum(v, 6);
   if (kind === 'date' && isoDate.test(v)) return fmtDate(v);
+  // Dates as the engine compares them: YYYYMMDD.
+  if (kind === 'date' && compactDate.test(v)) return fmtDate(`${v.slice(0, 4)}-${v.slice(4, 6)}-${v.slice(6)}`);
   return v;
 }
 
@@ -104,9 +108,12 @@ export function valueCell(v: Value | undefined, kind?: string): Node | string {
   return valueText(v, kind);
 }
 
-/** A probability as a percentage: 97,3 %. */
+/** A probability as a percentage: 97,3 %; "> 99,9 %" for one that is not certain but rounds to 100. */
 export function fmtPct(p: number | null | undefined, digits = 1): string {
-  return p == null || !Number.isFinite(p) ? t('state.none') : `${fmtNum(p * 100, digits)} %`;
+  if (p == null || !Number.isFinite(p)) return t('state.none');
+  const step = 10 ** -digits;
+  if (p < 1 && Math.round(p * 100 / step) * step >= 100) return `> ${fmtNum(100 - step, digits)} %`;
+  return `${fmtNum(p * 100, digits)} %`;
 }
 
 /** A match weight in bits, with its sign: +3,25 / −1,5. */
@@ -126,6 +133,24 @@ export function weightAt(p: number): number {
 /** A project that was never run answers its report with 404; other errors are errors. */
 export function notRunYet(err: unknown): boolean {
   return err instanceof ApiError && (err.status === 404 || err.status === 409);
+}
+
+/**
+ * Shows a failed write in the error banner: the refusals the consolidation pages expect (no
+ * right to write, pairs still to review) in the reader's language, anything else as the server
+ * says it. The error code stays on the banner.
+ */
+export function showLinkError(err: unknown): void {
+  if (err instanceof ApiError) {
+    const text =
+      err.code === 'auth.forbidden'
+        ? t('link.err.forbidden')
+        : err.code === 'link.pending_review'
+          ? t('link.err.pendingReview')
+          : null;
+    if (text) return showError(new ApiError(err.status, err.code, text, err.requestId, err.problem));
+  }
+  showError(err);
 }
 
 // --- Navigation ------------------------------------------------------------------------------

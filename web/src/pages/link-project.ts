@@ -23,7 +23,7 @@ import {
 } from '../link-api';
 import { loadPage, titled } from '../page';
 import type { RouteContext } from '../router';
-import { clearError, showError } from '../shell';
+import { clearError } from '../shell';
 import {
   backToProjects,
   fmtPct,
@@ -37,12 +37,13 @@ import {
   ruleLabel,
   statusBadge,
   valueCell,
+  showLinkError,
 } from './link-common';
 
-async function loadReport(code: string, p: ProjectDetail, threshold?: number): Promise<Report | null> {
+async function loadReport(code: string, p: ProjectDetail): Promise<Report | null> {
   if (!p.last_run) return null;
   try {
-    return await linkApi.report(code, threshold);
+    return await linkApi.report(code);
   } catch (err) {
     if (notRunYet(err)) return null;
     throw err;
@@ -105,7 +106,7 @@ function factsList(p: ProjectDetail): HTMLElement {
         ? [fmtDateTime(p.last_run.at), h('br'), h('span', { class: 'muted small' }, `${p.last_run.by} · ${t(p.last_run.incremental ? 'link.run.incremental' : 'link.run.full')}`)]
         : h('span', { class: 'muted' }, t('link.neverRun')),
     ),
-    fact(t('link.thresholds'), 'link-thresholds', t('link.thresholdsValue', { threshold: fmtPct(def?.threshold ?? null, 0), review: fmtPct(def?.review_from ?? null, 0) })),
+    fact(t('link.thresholds'), 'link-thresholds', t('link.thresholdsValue', { threshold: fmtPct(def?.threshold ?? null, 5), review: fmtPct(def?.review_from ?? null, 5) })),
     fact(
       t('link.queue'),
       'link-queue',
@@ -266,22 +267,14 @@ function stat(label: string, testid: string, value: number | null | undefined, d
 
 function fmtSeconds(s: number | undefined): string {
   if (s == null || !Number.isFinite(s)) return t('state.none');
+  if (s > 0 && s < 0.0005) return t('link.ms', { n: `< ${fmtInt(1)}` });
   return s < 1 ? t('link.ms', { n: fmtInt(Math.round(s * 1000)) }) : t('link.seconds', { n: fmtDec(s, 1) });
 }
 
-function reportView(r: Report, signal: AbortSignal, onThreshold: (threshold: number) => Promise<void>): { el: HTMLElement; draw: () => void } {
+function reportView(r: Report, signal: AbortSignal): { el: HTMLElement; draw: () => void } {
   const chartEl = h('div', { class: 'chart chart-small', 'data-testid': 'link-histogram' });
   const bySource = r.records?.by_source ?? [];
   const across = r.clusters?.across ?? 0;
-  const thresholdInput = input('link-threshold', {
-    type: 'number',
-    min: 0.5,
-    max: 0.999,
-    step: 0.01,
-    value: String(r.threshold),
-    'data-testid': 'link-threshold',
-  });
-  const thresholdButton = h('button', { type: 'submit', class: 'button button-secondary' }, t('link.recompute'));
   const model = r.model;
   const el = h(
     'div',
@@ -338,25 +331,36 @@ function reportView(r: Report, signal: AbortSignal, onThreshold: (threshold: num
     h(
       'dl',
       { class: 'facts', 'data-testid': 'link-report-estimate' },
-      fact(t('link.report.threshold'), 'link-report-threshold', fmtPct(r.threshold, 1), h('br'), h('span', { class: 'muted small' }, t('link.report.reviewFrom', { p: fmtPct(r.review_from, 1) }))),
+      fact(t('link.report.threshold'), 'link-report-threshold', fmtPct(r.threshold, 5), h('br'), h('span', { class: 'muted small' }, t('link.report.reviewFrom', { p: fmtPct(r.review_from, 1) }))),
       fact(t('link.report.precision'), 'link-report-precision', fmtPct(r.estimate?.precision, 1)),
       fact(t('link.report.recall'), 'link-report-recall', fmtPct(r.estimate?.recall, 1)),
       fact(t('link.report.expected'), 'link-report-expected', fmtInt(r.estimate?.expected_matches == null ? null : Math.round(r.estimate.expected_matches))),
     ),
-    h(
-      'form',
-      {
-        class: 'toolbar',
-        onsubmit: (e: Event) => {
-          e.preventDefault();
-          const v = Number(thresholdInput.value);
-          if (!Number.isFinite(v) || v <= 0 || v >= 1) return;
-          void busy(thresholdButton, () => onThreshold(v));
-        },
-      },
-      field(t('link.report.thresholdInput'), thresholdInput, t('link.report.thresholdHint')),
-      h('p', {}, thresholdButton),
-    ),
+    (r.estimates?.length ?? 0) > 0 &&
+      h(
+        'details',
+        { class: 'model', 'data-testid': 'link-report-estimates' },
+        h('summary', {}, t('link.report.estimates')),
+        table(
+          'link-report-estimates-table',
+          t('link.report.estimates'),
+          [
+            [t('link.report.threshold'), 'num'],
+            [t('link.report.precision'), 'num'],
+            [t('link.report.recall'), 'num'],
+          ],
+          (r.estimates ?? []).map((e) =>
+            h(
+              'tr',
+              { class: Math.abs(e.threshold - r.threshold) < 1e-9 ? 'current' : null, 'data-threshold': e.threshold },
+              h('th', { scope: 'row', class: 'num' }, fmtPct(e.threshold, 0)),
+              h('td', { class: 'num' }, fmtPct(e.precision, 2)),
+              h('td', { class: 'num' }, fmtPct(e.recall, 2)),
+            ),
+          ),
+          t('state.empty'),
+        ),
+      ),
     h('h3', {}, t('link.histogram')),
     h('p', { class: 'muted small' }, t('link.histogramLead')),
     chartEl,
@@ -509,14 +513,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, first: ProjectDetail, 
       mount(reportSlot, h('p', { class: 'notice', 'data-testid': 'link-report-none' }, t('link.report.none')));
       return;
     }
-    const view = reportView(r, signal, async (threshold) => {
-      try {
-        const next = await linkApi.report(code, threshold);
-        if (!signal.aborted) showReport(next);
-      } catch (err) {
-        if (!signal.aborted) showError(err);
-      }
-    });
+    const view = reportView(r, signal);
     mount(reportSlot, view.el);
     view.draw();
   }
@@ -545,7 +542,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, first: ProjectDetail, 
         showReport(r);
         runMessage.ok(t('link.run.done', { pending: fmtInt(r.pairs?.pending ?? 0), clusters: fmtInt(r.clusters?.multi ?? 0) }));
       } catch (err) {
-        if (!signal.aborted) showError(err);
+        if (!signal.aborted) showLinkError(err);
       }
     }),
   );
@@ -577,7 +574,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, first: ProjectDetail, 
             showProject(next);
             mount(commitResult, commitView(r));
           } catch (err) {
-            if (!signal.aborted) showError(err);
+            if (!signal.aborted) showLinkError(err);
           }
         });
       },
@@ -612,7 +609,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, first: ProjectDetail, 
         const pv = await linkApi.preview(code, 5);
         if (!signal.aborted) mount(preview, previewView(pv));
       } catch (err) {
-        if (!signal.aborted) showError(err);
+        if (!signal.aborted) showLinkError(err);
       }
     }),
   );

@@ -19,7 +19,7 @@ import {
 } from '../link-api';
 import { loadPage, titled } from '../page';
 import { go, type RouteContext } from '../router';
-import { clearError, showError } from '../shell';
+import { clearError } from '../shell';
 import {
   backToProjects,
   fieldTitles,
@@ -33,6 +33,7 @@ import {
   sourceLabels,
   valueCell,
   waterfall,
+  showLinkError,
 } from './link-common';
 
 const pageSize = 20;
@@ -107,10 +108,11 @@ function render(outlet: HTMLElement, signal: AbortSignal, p: ProjectDetail, stat
   }
 
   function pairView(pair: Pair): HTMLElement {
-    const parts = new Map(pair.parts.map((x) => [x.column, x]));
+    const pairParts = pair.parts ?? [];
+    const parts = new Map(pairParts.map((x) => [x.column, x]));
     // The fields in the definition's order, then any compared column the definition does not name.
     const names = [...fields.keys()];
-    for (const x of pair.parts) if (!names.includes(x.column)) names.push(x.column);
+    for (const x of pairParts) if (!names.includes(x.column)) names.push(x.column);
     const rows = names.map((name) => {
       const part = parts.get(name);
       const kind = fields.get(name)?.kind;
@@ -181,7 +183,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, p: ProjectDetail, stat
         'figure',
         { class: 'waterfall-figure' },
         h('figcaption', { class: 'muted small' }, t('link.review.waterfall')),
-        h('div', { class: 'waterfall-wrap' }, waterfall(pair.prior_bits ?? 0, pair.parts, pair.weight, titleOf)),
+        h('div', { class: 'waterfall-wrap' }, waterfall(pair.prior_bits ?? 0, pairParts, pair.weight, titleOf)),
       ),
     );
   }
@@ -220,7 +222,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, p: ProjectDetail, stat
       try {
         if (!(await fetchMore())) return;
       } catch (err) {
-        if (!signal.aborted) showError(err);
+        if (!signal.aborted) showLinkError(err);
         return;
       } finally {
         working = false;
@@ -288,7 +290,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, p: ProjectDetail, stat
       if (signal.aborted) return;
       renderPair();
     } catch (err) {
-      if (!signal.aborted) showError(err);
+      if (!signal.aborted) showLinkError(err);
     } finally {
       working = false;
       for (const b of [acceptButton, rejectButton, skipButton]) b.disabled = false;

@@ -3,7 +3,7 @@
 // the project in the list and cannot decide a pair (the server refuses: the error banner); the
 // administrator accepts the first pending pair with the key A, reads which cluster both records
 // are now in while the pending count drops by one, and finds that cluster of two on the golden
-// records page, each field's value with the record it comes from.
+// records page (each field's value with the record it comes from), then by searching.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -58,7 +58,10 @@ test('a leader reads the review queue but cannot decide: the server refuses and 
   await page.locator(`[data-testid="link-review-pair"][data-id="${first.id}"]`).waitFor();
   const before = await pending(page);
   await page.keyboard.press('a');
-  await page.getByTestId('error-banner').waitFor();
+  const banner = page.getByTestId('error-banner');
+  await banner.waitFor();
+  assert.equal(await banner.getAttribute('data-code'), 'auth.forbidden');
+  assert.match(await banner.textContent(), /chỉ được xem/);
   assert.equal(await pending(page), before, 'nothing was decided');
   assert.equal(await shownPair(page), first.id);
 });
@@ -109,4 +112,10 @@ test('the administrator accepts the first pair with the key A and finds the clus
     `provenance names a source: ${sources.join(' | ')}`,
   );
   await screenshot(page, 'link-cluster');
+
+  // The search finds it by a record's id.
+  await page.getByLabel('Tìm theo tên, mã hồ sơ, mã cụm').fill(idOf(first.b.key));
+  await page.getByTestId('link-clusters-submit').click();
+  await page.waitForURL((url) => url.searchParams.get('q') === idOf(first.b.key));
+  await page.getByTestId('link-clusters').locator(`[data-testid="link-cluster"][data-id="${cluster}"]`).waitFor();
 });
