@@ -21,6 +21,7 @@
 #include "cli/paths.h"
 #include "core/json_util.h"
 #include "ingest/ingest.h"
+#include "link/link.h"
 #include "notify/notify.h"
 #include "server/server.h"
 #include "store/store.h"
@@ -196,6 +197,17 @@ int RunDemo(const Options& o) {
     pdh::Must(store->SetSetting("ioc.as_of", "2025-10-31"));
     return generated;
   });
+  // The two pre-merger registers of one database, consolidated as far as the review: a person
+  // decides the uncertain pairs before the commit marks the database merged (after the October
+  // report, whose figures stay 35 merged / 34 not).
+  const auto consolidation = step("link.demo", o.db, [&] {
+    auto sources = pdh::Must(
+        pdh::link::GenerateDemoSources(store->datasets(), *registry, "2025-11-01T00:00:00Z"));
+    pdh::link::Hub hub(store->link(), store->datasets(), [registry] { return registry; });
+    pdh::Must(hub.Create(pdh::link::DemoProject(), "admin", "2025-11-15T01:00:00Z"));
+    auto run = pdh::Must(hub.Run("ncc", false, "admin", "2025-11-15T01:05:00Z"));
+    return std::make_pair(sources, run);
+  });
   if (o.json) {
     // The import report plus the administrator's login, for scripts and tests.
     std::ostringstream report_json;
@@ -209,6 +221,11 @@ int RunDemo(const Options& o) {
     out["datasets"] = {{"dossiers", records.dossiers}, {"feedback_1022", records.feedback}};
     out["indicators"] = {
         {"indicators", index.indicators}, {"elements", index.elements}, {"values", index.values}};
+    out["link"] = {{"project", "ncc"},
+                   {"records_a", consolidation.first.records_a},
+                   {"records_b", consolidation.first.records_b},
+                   {"pending", consolidation.second.at("pairs").at("pending")},
+                   {"clusters", consolidation.second.at("clusters")}};
     std::cout << pdh::json_util::Serialize(out) << "\n";
     return 0;
   }
@@ -223,6 +240,11 @@ int RunDemo(const Options& o) {
             << tracker_report["reports"] << " monthly reports\n";
   std::cout << "Datasets: " << records.dossiers << " dossiers and " << records.feedback
             << " 1022 feedback records, ingested month by month\n";
+  std::cout << "Consolidation: " << consolidation.first.records_a << " + "
+            << consolidation.first.records_b
+            << " records of two pre-merger registers (project ncc), "
+            << pdh::json_util::Serialize(consolidation.second.at("pairs").at("pending"))
+            << " pairs waiting for review\n";
   std::cout << "\nAdministrator: admin\nPassword:      " << password
             << "\n(shown once; change it after signing in)\n"
             << "Sign in at /login; you will first enrol an authenticator app (TOTP): scan the QR "

@@ -498,7 +498,17 @@ Level Codec::CompareFull(const Cell& a, const Cell& b) const {
   if (a.tone == b.tone) return Level::kTone;
   if (a.fold == b.fold) return Level::kFolded;
   if (a.alt == b.alt) return Level::kSwapped;
-  if (MiddleLeftOut(fold_.str(a.fold), fold_.str(b.fold))) return Level::kMiddleMissing;
+  const std::string& fa = fold_.str(a.fold);
+  const std::string& fb = fold_.str(b.fold);
+  if (MiddleLeftOut(fa, fb)) return Level::kMiddleMissing;
+  // A Vietnamese full name ends with the given name, which tells people apart: relatives share
+  // the family and often the middle name, so names whose given names differ by more than a typo
+  // are different names however alike the rest is.
+  const std::string_view given_a = std::string_view(fa).substr(fa.rfind(' ') + 1);
+  const std::string_view given_b = std::string_view(fb).substr(fb.rfind(' ') + 1);
+  if (!given_a.empty() && !given_b.empty() && Levenshtein(given_a, given_b, 1) > 1) {
+    return Level::kOther;
+  }
   return CompareStrings(a, b);
 }
 

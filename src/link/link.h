@@ -531,4 +531,30 @@ class Hub {
   std::map<std::string, std::shared_ptr<const Loaded>> cache_;  // REQUIRES: mu_ held
 };
 
+// --- Demo -----------------------------------------------------------------------------------
+
+// The demo province's two pre-merger registers of persons with meritorious service (catalog
+// database CSDL-SNV-04, not merged): old Long An's ("ncc_long_an_cu": ma_ho_so, ho_ten, ngay_sinh
+// as typed, so_cccd, dien_thoai, ma_xa_cu, dia_chi, loai_doi_tuong, ngay_cap_nhat) and old Tây
+// Ninh's ("ncc_tay_ninh_cu": so_ho_so, ho, ten_dem, ten, ngay_sinh as a date, so_dinh_danh, sdt,
+// ma_xa, dia_chi, doi_tuong, ngay_cap_nhat). A holds `people` records, B about 0.8 × `people`, a
+// third of them A's people written again: without diacritics, with the other tone placement, a
+// typo, day and month swapped, a 9-digit old ID or none, another phone, the commune under its old
+// or new code. Households share family names, communes and phones.
+struct DemoSources {
+  std::string dataset_a, dataset_b;
+  int64_t records_a = 0, records_b = 0, shared = 0;
+};
+// Creates datasets "ncc_long_an_cu" and "ncc_tay_ninh_cu" and ingests their records, one batch
+// each. Deterministic for `people` and `seed`. Errors: dataset.exists, unit.not_found (no
+// province 80 or no old communes in the crosswalk), demo.invalid (people < 1), and those of
+// ingestion.
+Result<DemoSources> GenerateDemoSources(store::DatasetStore& store, const units::Registry& registry,
+                                        const std::string& at, int64_t people = 12000,
+                                        uint64_t seed = 20250701);
+// The pairs (id in A, id in B) of the same person, for `people` and `seed`.
+std::vector<std::pair<std::string, std::string>> DemoTruth(int64_t people, uint64_t seed);
+// The consolidation project of those two registers ("ncc"), for the hub.
+boost::json::object DemoProject();
+
 }  // namespace pdh::link

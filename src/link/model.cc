@@ -114,6 +114,25 @@ Table EstimateU(const Records& records, const std::vector<Codec>& codecs, Mode m
   return total;
 }
 
+// The same person's full name, date of birth or ID number disagree outright in few true pairs.
+// Without this bound, EM over blocked pairs where households abound (one phone, one address,
+// one family name) can settle on "the same household" as its match class, whose members
+// disagree on exactly these.
+constexpr double kMaxDisagreement = 0.1;
+
+void CapDisagreement(std::array<double, kLevelCount>& m, Kind kind) {
+  if (kind != Kind::kFullName && kind != Kind::kDate && kind != Kind::kId) return;
+  double& other = m[static_cast<size_t>(Level::kOther)];
+  if (other <= kMaxDisagreement) return;
+  const double rest = 1 - other;
+  if (rest <= 0) return;
+  const double scale = (1 - kMaxDisagreement) / rest;
+  for (Level l : LevelsOf(kind)) {
+    if (l != Level::kOther) m[static_cast<size_t>(l)] *= scale;
+  }
+  other = kMaxDisagreement;
+}
+
 EmResult TrainEm(const std::vector<Codec>& codecs,
                  const std::vector<std::pair<Gamma, uint64_t>>& patterns,
                  const std::vector<std::pair<Gamma, bool>>& labelled, int max_iterations,
@@ -178,6 +197,7 @@ EmResult TrainEm(const std::vector<Codec>& codecs,
     double change = 0;
     for (size_t c = 0; c < nc; ++c) {
       Normalize(new_m[c], codecs[c].kind(), 0.01);
+      CapDisagreement(new_m[c], codecs[c].kind());
       Normalize(new_u[c], codecs[c].kind(), 0.01);
       for (Level l : LevelsOf(codecs[c].kind())) {
         const auto i = static_cast<size_t>(l);
