@@ -283,7 +283,7 @@ export function histogramChart(el: HTMLElement, signal: AbortSignal, r: Report):
   const bins = r.histogram ?? [];
   c.update({
     animation: false,
-    grid: { left: 52, right: 12, top: 16, bottom: 40 },
+    grid: { left: 60, right: 12, top: 30, bottom: 40 },
     tooltip: {
       trigger: 'item',
       formatter: (p) => {
@@ -300,7 +300,8 @@ export function histogramChart(el: HTMLElement, signal: AbortSignal, r: Report):
       data: bins.map((b) => fmtNum(b.from, 0)),
       axisLabel: { fontSize: 10 },
     },
-    yAxis: { type: 'value', axisLabel: { formatter: (v: number) => fmtInt(v) } },
+    // A log scale: the few thousand matches would not show beside the non-matches' tens of thousands.
+    yAxis: { type: 'log', min: 1, logBase: 10, name: t('link.histogramLog'), nameTextStyle: { align: 'left' }, axisLabel: { formatter: (v: number) => fmtInt(v) } },
     series: [
       {
         type: 'bar',
@@ -309,7 +310,7 @@ export function histogramChart(el: HTMLElement, signal: AbortSignal, r: Report):
         data: bins.map((b) => {
           const mid = (b.from + b.to) / 2;
           const color = mid >= accept ? weightColors.plus : mid >= review ? '#f5a300' : weightColors.prior;
-          return { value: b.pairs, itemStyle: { color } };
+          return { value: b.pairs > 0 ? b.pairs : null, itemStyle: { color } };
         }),
       },
     ],
