@@ -19,6 +19,10 @@ import { freshnessPage } from './pages/ioc-freshness';
 import { indicatorPage } from './pages/ioc-indicator';
 import { indicatorsPage } from './pages/ioc-indicators';
 import { feedbackPage, publicServicesPage } from './pages/ioc-pack';
+import { linkClustersPage } from './pages/link-clusters';
+import { linkListPage } from './pages/link-list';
+import { linkProjectPage } from './pages/link-project';
+import { linkReviewPage } from './pages/link-review';
 import { loginPage } from './pages/login';
 import { notFoundPage } from './pages/not-found';
 import { overviewPage } from './pages/overview';
@@ -77,6 +81,10 @@ const router = new Router(shell.outlet, signedIn(notFoundPage), (path) => shell.
   .add('/datasets/:code', signedIn(datasetSchemaPage))
   .add('/datasets/:code/data', signedIn(datasetDataPage))
   .add('/batches/:id', signedIn(batchPage))
+  .add('/link', signedIn(linkListPage))
+  .add('/link/:code', signedIn(linkProjectPage))
+  .add('/link/:code/review', signedIn(linkReviewPage))
+  .add('/link/:code/clusters', signedIn(linkClustersPage))
   .add('/nq57', signedIn(trackerBoardPage))
   .add('/nq57/tasks', signedIn(trackerListPage))
   .add('/nq57/tasks/:code', signedIn(trackerItemPage))
