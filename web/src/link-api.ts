@@ -180,9 +180,9 @@ export type ComparisonLevel =
   | 'swapped'
   | 'middle_missing'
   | 'edit1'
-  | 'jw92'
+  | 'jw0.92'
   | 'edit2'
-  | 'jw88'
+  | 'jw0.88'
   | 'day_month_swapped'
   | 'within_days'
   | 'same_year'
@@ -198,9 +198,9 @@ export const comparisonLevels: ComparisonLevel[] = [
   'swapped',
   'middle_missing',
   'edit1',
-  'jw92',
+  'jw0.92',
   'edit2',
-  'jw88',
+  'jw0.88',
   'day_month_swapped',
   'within_days',
   'same_year',
