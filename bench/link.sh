@@ -69,6 +69,28 @@ for n in "${sizes[@]}"; do
   echo "  $(score pair "$work/vi_links$n.csv" "$work/vi$n/truth.csv")"
 done
 
+# The same registers through a project file: each source's columns mapped onto the target's
+# fields (dates as written, old commune codes to the new communes), one deduplication over both,
+# golden records written; scored on the pairs within each golden record's sources.
+n=${sizes[0]}
+cp "$here/link_project_vi.json" "$work/vi$n/project.json"
+/usr/bin/time -f '%M KiB %e s' -o "$work/time" "$pdh" link project "$work/vi$n/project.json" \
+  --db "$work/units.db" --out "$work/vi_golden$n.csv" --json >"$work/out.json"
+python3 - "$work/vi_golden$n.csv" "$work/vi$n/truth.csv" "$work/out.json" "$(cat "$work/time")" <<'EOF2'
+import csv, json, sys
+pairs = set()
+for r in csv.DictReader(open(sys.argv[1])):
+    ids = sorted(k.split(":", 1)[1] for k in r["sources"].split("; "))
+    pairs |= {(a, b) for i, a in enumerate(ids) for b in ids[i + 1:]}
+truth = {(r["id_a"], r["id_b"]) for r in csv.DictReader(open(sys.argv[2]))}
+right = len(pairs & truth)
+p, r = right / max(len(pairs), 1), right / len(truth)
+d = json.load(open(sys.argv[3]))
+print(f"project file {d['records']} records: {d['clusters']} golden records, "
+      f"{d['pairs_to_review']} pairs for review; precision {p:.4f} recall {r:.4f} "
+      f"F1 {2 * p * r / (p + r):.4f}; {sys.argv[4]}")
+EOF2
+
 for n in "${sizes[@]}"; do
   python3 "$here/link_gen.py" "$n" "$work/gen$n"
   run "pair $n x $n" pair "$work/gen$n/a.csv" "$work/gen$n/b.csv" --id rec_id \

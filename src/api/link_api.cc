@@ -227,6 +227,10 @@ void RegisterLinkRoutes(http::Router& router, Context& ctx) {
   auto bind = [&ctx](Response (*fn)(Context&, Request&)) {
     return [&ctx, fn](Request& req) { return fn(ctx, req); };
   };
+  router.DescribeTag("link",
+                     "Consolidation after the 2025 merger (hợp nhất dữ liệu): two or more "
+                     "versions of a database mapped onto one schema, linked record by record, "
+                     "reviewed, and committed as one dataset with golden records");
   const std::string list = R"({"type":"object","properties":{"items":{"type":"array","items":)";
   router.Add("GET", "/api/v1/link/projects", "link.projects", bind(ListProjects),
              {.summary = "The consolidation projects with their status and review queue",

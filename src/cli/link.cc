@@ -12,6 +12,7 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <sstream>
 
@@ -101,20 +102,6 @@ std::string Fixed(double v, int digits) {
   return s.str();
 }
 
-json::object ExplanationJson(const link::Explanation& e) {
-  json::array parts;
-  for (const auto& p : e.parts) {
-    parts.push_back({{"column", p.column},
-                     {"level", link::LevelName(p.level)},
-                     {"value_a", p.value_a},
-                     {"value_b", p.value_b},
-                     {"bits", p.bits},
-                     {"tf_bits", p.tf_bits}});
-  }
-  return {{"id_a", e.id_a}, {"id_b", e.id_b},     {"prior_bits", e.prior_bits},
-          {"parts", parts}, {"weight", e.weight}, {"probability", e.probability}};
-}
-
 void PrintExplanation(const link::Explanation& e) {
   std::cout << "\nWhy " << e.id_a << " and " << e.id_b << ":\n";
   std::cout << "  " << std::left << std::setw(20) << "prior" << std::right << std::setw(9)
@@ -127,30 +114,6 @@ void PrintExplanation(const link::Explanation& e) {
   }
   std::cout << "  " << std::left << std::setw(20) << "match weight" << std::right << std::setw(9)
             << Fixed(e.weight, 2) << " bits, probability " << Fixed(e.probability, 4) << "\n";
-}
-
-json::object ModelJson(const link::Model& model) {
-  json::array comparisons;
-  for (const auto& c : model.comparisons) {
-    json::array levels;
-    for (const auto& l : c.levels) {
-      levels.push_back({{"level", link::LevelName(l.level)},
-                        {"m", l.m},
-                        {"u", l.u},
-                        {"weight", l.weight},
-                        {"pairs", l.pairs}});
-    }
-    comparisons.push_back({{"column", c.column.name},
-                           {"kind", link::KindName(c.column.kind)},
-                           {"role", c.column.role},
-                           {"term_frequency", c.column.term_frequency},
-                           {"levels", levels}});
-  }
-  return {{"lambda", model.lambda},
-          {"lambda_blocked", model.lambda_blocked},
-          {"iterations", model.iterations},
-          {"converged", model.converged},
-          {"comparisons", comparisons}};
 }
 
 void PrintModel(const link::Linkage& l, const link::Estimate& est, double seconds) {
@@ -286,7 +249,7 @@ int RunLink(const Options& o, link::Mode mode) {
     json::object doc{{"records", l.records()},
                      {"pairs_compared", l.pairs().size()},
                      {"rules", rules},
-                     {"model", ModelJson(l.model())},
+                     {"model", link::ToJson(l.model())},
                      {"threshold", o.link_threshold},
                      {"estimate",
                       {{"precision", est.precision},
@@ -308,7 +271,7 @@ int RunLink(const Options& o, link::Mode mode) {
                     {"score", t.score},
                     {"run", between(read, ran)}};
     if (mode == link::Mode::kDedupe) doc["clusters"] = clusters;
-    if (explained) doc["explain"] = ExplanationJson(*explained);
+    if (explained) doc["explain"] = link::ToJson(*explained);
     std::cout << json_util::Serialize(doc) << "\n";
     return 0;
   }
@@ -320,6 +283,110 @@ int RunLink(const Options& o, link::Mode mode) {
   }
   PrintModel(l, est, seconds);
   if (explained) PrintExplanation(*explained);
+  return 0;
+}
+
+// A project file: its sources are CSV files (paths relative to the project file), mapped onto
+// the target's fields, linked as one deduplication; writes one row per cluster (the golden
+// record, its members and where each value came from) and prints the report.
+int RunLinkProject(const Options& o) {
+  if (o.files.size() != 1) throw Failure(Error::BadRequest("cli.usage", "give one project file"));
+  const std::filesystem::path project_path(o.files[0]);
+  std::ifstream in(project_path, std::ios::binary);
+  if (!in) {
+    throw Failure(
+        Error::NotFound("link.file_not_found", "cannot read '" + project_path.string() + "'"));
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  boost::system::error_code ec;
+  json::value doc = json::parse(text.str(), ec);
+  if (ec) {
+    throw Failure(Error::Invalid(std::string(link::kInvalidProject),
+                                 project_path.string() + " is not JSON: " + ec.message()));
+  }
+  auto project = Must(link::ParseProject(doc));
+  std::vector<link::SourceTable> tables;
+  for (const auto& source : project.sources) {
+    if (source.file.empty()) {
+      throw Failure(Error::Invalid(std::string(link::kInvalidProject),
+                                   "source '" + source.label +
+                                       "' names a dataset: on the command line sources are "
+                                       "files (\"file\": \"a.csv\"); datasets are the hub's"));
+    }
+    std::filesystem::path file(source.file);
+    if (file.is_relative()) file = project_path.parent_path() / file;
+    LinkInput input = OpenLinkInput(file.string());
+    link::SourceTable t;
+    t.header = std::move(input.header);
+    t.rows = std::move(input.sample);
+    std::vector<std::string> row;
+    while (input.reader->Next(row)) t.rows.push_back(row);
+    if (input.reader->error()) throw Failure(*input.reader->error());
+    t.batches.assign(t.rows.size(), 0);
+    tables.push_back(std::move(t));
+  }
+  std::unique_ptr<store::Store> store;
+  std::shared_ptr<const units::Registry> registry;
+  if (std::filesystem::exists(o.db)) {
+    store = OpenStore(o.db, false);
+    registry = LoadRegistry(*store);
+  }
+  auto records = Must(link::MapSources(project, tables, registry.get()));
+  size_t problems = 0;
+  for (const auto& r : records) problems += r.problems.size();
+  auto run = Must(
+      link::LinkRecords(project, records, registry.get(), {}, std::nullopt, {}, o.link_threads));
+  std::vector<std::pair<std::string, std::string>> links;
+  size_t review = 0;
+  for (size_t i = 0; i < run.keys.size(); ++i) {
+    if (run.probability[i] >= project.threshold) {
+      links.push_back(run.keys[i]);
+    } else {
+      ++review;
+    }
+  }
+  std::vector<std::string> keys;
+  for (const auto& r : records) keys.push_back(r.key);
+  auto clusters = link::AssignClusters(keys, links, {});
+  std::map<std::string, std::vector<const link::MappedRecord*>> members;
+  for (size_t i = 0; i < clusters.size(); ++i) members[clusters[i].second].push_back(&records[i]);
+
+  if (o.out.empty()) throw Failure(Error::BadRequest("cli.usage", "--out FILE is required"));
+  std::ofstream out(o.out, std::ios::binary | std::ios::trunc);
+  if (!out) throw Failure(Error::BadRequest("link.cannot_write", "cannot write '" + o.out + "'"));
+  out << "cluster_id";
+  for (const auto& f : project.fields) out << ',' << CsvField(f.name);
+  out << ",records,sources\n";
+  for (const auto& [id, rs] : members) {
+    out << CsvField(id);
+    for (const auto& g : link::Survive(project, rs, {})) out << ',' << CsvField(g.value);
+    std::string from;
+    for (const auto* r : rs) from += (from.empty() ? "" : "; ") + r->key;
+    out << ',' << rs.size() << ',' << CsvField(from) << '\n';
+  }
+  out.close();
+  if (!out) throw Failure(Error::Internal("link.cannot_write", "writing '" + o.out + "' failed"));
+
+  json::object report = std::move(run.report);
+  report["records"] = static_cast<int64_t>(records.size());
+  report["mapping_problems"] = static_cast<int64_t>(problems);
+  report["clusters"] = static_cast<int64_t>(members.size());
+  report["pairs_to_review"] = static_cast<int64_t>(review);
+  report["out"] = o.out;
+  if (o.json) {
+    std::cout << json_util::Serialize(report) << "\n";
+    return 0;
+  }
+  const auto& est = report.at("estimate").as_object();
+  std::cout << records.size() << " records of " << tables.size() << " sources (" << problems
+            << " values the mapping could not make); " << members.size()
+            << " golden records written to " << o.out << "\n"
+            << review << " pairs between " << project.review_from << " and " << project.threshold
+            << " would wait for review in the hub\n"
+            << "Estimated precision " << Fixed(est.at("precision").to_number<double>(), 4)
+            << ", recall " << Fixed(est.at("recall").to_number<double>(), 4) << " at "
+            << project.threshold << "\n";
   return 0;
 }
 
@@ -369,6 +436,19 @@ void AddLinkCommands(CLI::App& app, Options& o, int (*&action)(const Options&)) 
   pair->add_option("files", o.files, "A.csv B.csv")->required()->expected(2);
   common(pair);
   pair->callback([&] { action = RunLinkPair; });
+
+  auto* project = cmd->add_subcommand(
+      "project",
+      "Run a consolidation project file (JSON: sources as CSV files, their field mapping, the "
+      "target's fields and survivorship): one row per golden record");
+  project->add_option("file", o.files, "Project file (JSON)")->required()->expected(1);
+  project->add_option("--out", o.out, "CSV file to write the golden records to")->required();
+  project->add_option("--threads", o.link_threads, "Threads comparing pairs")
+      ->capture_default_str();
+  project->add_flag("--json", o.json, "Machine-readable output");
+  project->add_option("--db", o.db,
+                      "A database whose unit registry maps old commune codes (when it exists)");
+  project->callback([&] { action = RunLinkProject; });
 }
 
 }  // namespace pdh::cli
