@@ -144,6 +144,27 @@ std::unordered_map<std::string, std::string> ClusterIndex(
   return out;
 }
 
+// The records of each cluster, by cluster id.
+std::map<std::string, std::vector<const MappedRecord*>> GroupByCluster(
+    const std::vector<store::LinkMemberRow>& members,
+    const std::function<const MappedRecord*(const std::string&)>& find) {
+  std::map<std::string, std::vector<const MappedRecord*>> clusters;
+  for (const auto& m : members) {
+    if (const auto* r = find(m.record)) clusters[m.cluster].push_back(r);
+  }
+  return clusters;
+}
+
+// The fields of cluster `id` chosen by hand: (field, record key).
+std::vector<std::pair<std::string, std::string>> ChosenFor(
+    const std::vector<store::LinkChoiceRow>& choices, const std::string& id) {
+  std::vector<std::pair<std::string, std::string>> chosen;
+  for (const auto& c : choices) {
+    if (c.cluster == id) chosen.emplace_back(c.field, c.record);
+  }
+  return chosen;
+}
+
 }  // namespace
 
 // --- Projects ---------------------------------------------------------------------------------
@@ -506,10 +527,7 @@ Result<json::object> Hub::Report(const std::string& code) {
 
   auto members = links_.Members(code);
   if (!members) return Fail(members.error());
-  std::unordered_map<std::string, std::vector<const MappedRecord*>> clusters;
-  for (const auto& m : *members) {
-    if (const auto* r = l.Find(m.record)) clusters[m.cluster].push_back(r);
-  }
+  const auto clusters = GroupByCluster(*members, [&](const std::string& k) { return l.Find(k); });
   std::vector<int64_t> per_source(p.sources.size(), 0);
   std::vector<int64_t> within(p.sources.size(), 0);
   int64_t multi = 0;
@@ -712,10 +730,7 @@ Result<json::object> Hub::Clusters(const std::string& code, const std::string& q
   if (!members) return Fail(members.error());
   auto choices = links_.Choices(code);
   if (!choices) return Fail(choices.error());
-  std::map<std::string, std::vector<const MappedRecord*>> clusters;
-  for (const auto& m : *members) {
-    if (const auto* r = l.Find(m.record)) clusters[m.cluster].push_back(r);
-  }
+  const auto clusters = GroupByCluster(*members, [&](const std::string& k) { return l.Find(k); });
   const std::string needle = text::Fold(q);
   json::array items;
   int64_t total = 0;
@@ -738,10 +753,7 @@ Result<json::object> Hub::Clusters(const std::string& code, const std::string& q
       if (next.is_null()) next = json::value(items.back().as_object().at("id"));
       continue;
     }
-    std::vector<std::pair<std::string, std::string>> chosen;
-    for (const auto& c : *choices) {
-      if (c.cluster == id) chosen.emplace_back(c.field, c.record);
-    }
+    const auto chosen = ChosenFor(*choices, id);
     items.push_back(ClusterJson(l.project, id, rs, chosen));
   }
   return json::object{{"items", std::move(items)}, {"total", total}, {"next_cursor", next}};
@@ -761,11 +773,7 @@ Result<json::object> Hub::Cluster(const std::string& code, const std::string& id
     if (const auto* r = l.Find(m.record)) rs.push_back(r);
   }
   if (rs.empty()) return Fail(HubNotFound("no cluster '" + id + "' in '" + code + "'"));
-  std::vector<std::pair<std::string, std::string>> chosen;
-  for (const auto& c : *choices) {
-    if (c.cluster == id) chosen.emplace_back(c.field, c.record);
-  }
-  return ClusterJson(l.project, id, rs, chosen);
+  return ClusterJson(l.project, id, rs, ChosenFor(*choices, id));
 }
 
 Result<json::object> Hub::Split(const std::string& code, const std::string& id,
@@ -893,17 +901,11 @@ Result<Hub::Golden> Hub::GoldenRecords(const std::string& code, bool force) {
   if (!members) return Fail(members.error());
   auto choices = links_.Choices(code);
   if (!choices) return Fail(choices.error());
-  std::map<std::string, std::vector<const MappedRecord*>> clusters;
-  for (const auto& m : *members) {
-    if (const auto* r = l.Find(m.record)) clusters[m.cluster].push_back(r);
-  }
+  const auto clusters = GroupByCluster(*members, [&](const std::string& k) { return l.Find(k); });
   Golden g;
   g.project = l.project;
   for (const auto& [id, rs] : clusters) {
-    std::vector<std::pair<std::string, std::string>> chosen;
-    for (const auto& c : *choices) {
-      if (c.cluster == id) chosen.emplace_back(c.field, c.record);
-    }
+    const auto chosen = ChosenFor(*choices, id);
     const auto values = Survive(l.project, rs, chosen);
     json::object row{{"ma_cum", id}, {"so_ban_ghi", static_cast<int64_t>(rs.size())}};
     json::object provenance;
