@@ -317,6 +317,11 @@ export const linkApi = {
   projects: () => apiGet<{ items: Project[] }>('/link/projects'),
   project: (code: string) => apiGet<ProjectDetail>(base(code)),
   preview: (code: string, limit = 5) => apiGet<Preview>(`${base(code)}/preview?limit=${limit}`),
+  /** The preview of a definition not saved yet (as the editor holds it). */
+  previewDefinition: (definition: unknown, limit = 5) => apiRequest<Preview>('POST', '/link/preview', { definition, limit }),
+  create: (definition: unknown) => apiRequest<ProjectDetail>('POST', '/link/projects', definition),
+  /** A new version of the definition; refused with link.version_conflict when `expected_version` is not the latest. */
+  update: (code: string, body: { definition: unknown; note: string; expected_version: number }) => apiRequest<ProjectDetail>('PUT', base(code), body),
   report: (code: string) => apiGet<Report>(`${base(code)}/report`),
   run: (code: string, incremental: boolean) => apiRequest<Report>('POST', `${base(code)}/runs?incremental=${incremental}`),
   queue: (code: string, status: PairStatus, limit = 20, cursor?: string) =>

@@ -1,8 +1,8 @@
 // Shared by the consolidation pages: project statuses, comparison levels, field kinds, mapping
 // operations and survivorship rules in the reader's words; records named by their source
 // ("Long An (cũ) LA-000123"); probabilities and match weights written the Vietnamese way; the
-// pages' breadcrumb and tabs; the waterfall of a pair's match weight and the histogram of the
-// run's match weights.
+// pages' breadcrumb and tabs; tables and the preview of sample rows before and after a mapping;
+// the waterfall of a pair's match weight and the histogram of the run's match weights.
 
 import { ApiError } from '../api';
 import { showError } from '../shell';
@@ -21,6 +21,7 @@ import {
   survivorships,
   type Definition,
   type PairPart,
+  type Preview,
   type ProjectStatus,
   type Report,
   type Value,
@@ -151,6 +152,90 @@ export function showLinkError(err: unknown): void {
     if (text) return showError(new ApiError(err.status, err.code, text, err.requestId, err.problem));
   }
   showError(err);
+}
+
+// --- Tables --------------------------------------------------------------------------------
+
+/** A data table with a hidden caption, and one row saying `empty` when there are no rows. */
+export function table(testid: string, caption: string, heads: [string, string][], rows: HTMLElement[], empty: string): HTMLElement {
+  return h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      { class: 'data', 'data-testid': testid },
+      h('caption', { class: 'visually-hidden' }, caption),
+      h('thead', {}, h('tr', {}, heads.map(([label, cls]) => h('th', { scope: 'col', class: cls || null }, label)))),
+      h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', { colspan: heads.length, class: 'empty' }, empty))),
+    ),
+  );
+}
+
+// --- Preview ---------------------------------------------------------------------------------
+
+/** Sample rows of each source: the original values, the mapped values and the problems found. */
+export function previewView(pv: Preview): HTMLElement {
+  const fields = pv.fields ?? [];
+  const kinds = new Map(fields.map((f) => [f.name, f.kind]));
+  const titles = new Map(fields.map((f) => [f.name, f.title || f.name]));
+  return h(
+    'div',
+    { class: 'stack', 'data-testid': 'link-preview' },
+    pv.sources.map((s) =>
+      h(
+        'div',
+        { class: 'stack', 'data-testid': 'link-preview-source', 'data-dataset': s.dataset },
+        h('h3', {}, s.label, ' ', h('code', { class: 'muted small' }, s.dataset)),
+        table(
+          `link-preview-${s.dataset}`,
+          t('link.previewOf', { source: s.label }),
+          [
+            [t('link.record'), ''],
+            [t('link.original'), ''],
+            [t('link.mapped'), ''],
+            [t('link.problems'), ''],
+          ],
+          s.rows.map((r) =>
+            h(
+              'tr',
+              { 'data-testid': 'link-preview-row', 'data-key': r.key, 'data-problems': r.problems?.length ?? 0 },
+              h('th', { scope: 'row' }, h('code', {}, r.key.slice(r.key.indexOf(':') + 1))),
+              h(
+                'td',
+                { class: 'small' },
+                h(
+                  'dl',
+                  { class: 'pairs' },
+                  Object.entries(r.original ?? {}).flatMap(([k, v]) => [h('dt', {}, h('code', {}, k)), h('dd', {}, valueCell(v))]),
+                ),
+              ),
+              h(
+                'td',
+                { class: 'small' },
+                h(
+                  'dl',
+                  { class: 'pairs' },
+                  fields.flatMap((f) => [h('dt', {}, titles.get(f.name)), h('dd', { 'data-field': f.name }, valueCell(r.mapped?.[f.name], kinds.get(f.name)))]),
+                ),
+              ),
+              h(
+                'td',
+                { class: 'small' },
+                r.problems?.length
+                  ? h(
+                      'ul',
+                      { class: 'plain compact' },
+                      r.problems.map((p) => h('li', { 'data-code': p.code }, h('strong', {}, titles.get(p.field) ?? p.field), ': ', p.message)),
+                    )
+                  : h('span', { class: 'muted' }, t('link.noProblems')),
+              ),
+            ),
+          ),
+          t('link.previewEmpty'),
+        ),
+      ),
+    ),
+  );
 }
 
 // --- Navigation ------------------------------------------------------------------------------

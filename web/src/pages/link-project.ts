@@ -3,8 +3,9 @@
 // found), the merge report of the last run (records per source, duplicates within and across
 // sources, clusters, pairs reviewed and pending, estimated precision and recall at the threshold,
 // the match weights as a histogram, the blocking rules and their pair counts), a new run, the
-// commit that writes the golden records and marks the catalog entry merged, and the versions of
-// the definition.
+// commit that writes the golden records and marks the catalog entry merged, the definition's
+// editor (previewed as it stands, saved as a new version with a note) and the versions of the
+// definition.
 
 import { batchHref, datasetHref } from '../datasets-api';
 import { h, mount } from '../dom';
@@ -17,7 +18,6 @@ import {
   type CommitResult,
   type Definition,
   type Mapping,
-  type Preview,
   type ProjectDetail,
   type Report,
 } from '../link-api';
@@ -34,11 +34,13 @@ import {
   levelLabel,
   notRunYet,
   opLabel,
+  previewView,
   ruleLabel,
   statusBadge,
-  valueCell,
   showLinkError,
+  table,
 } from './link-common';
+import { definitionEditor } from './link-editor';
 
 async function loadReport(code: string, p: ProjectDetail): Promise<Report | null> {
   if (!p.last_run) return null;
@@ -66,20 +68,6 @@ export async function linkProjectPage(outlet: HTMLElement, { params, signal }: R
 
 function fact(label: string, testid: string, ...value: (Node | string | false | null | undefined | (Node | string)[])[]) {
   return h('div', { class: 'fact', 'data-testid': testid }, h('dt', {}, label), h('dd', {}, ...value));
-}
-
-function table(testid: string, caption: string, heads: [string, string][], rows: HTMLElement[], empty: string): HTMLElement {
-  return h(
-    'div',
-    { class: 'table-wrap' },
-    h(
-      'table',
-      { class: 'data', 'data-testid': testid },
-      h('caption', { class: 'visually-hidden' }, caption),
-      h('thead', {}, h('tr', {}, heads.map(([label, cls]) => h('th', { scope: 'col', class: cls || null }, label)))),
-      h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', { colspan: heads.length, class: 'empty' }, empty))),
-    ),
-  );
 }
 
 // --- Facts -----------------------------------------------------------------------------------
@@ -183,72 +171,6 @@ function mappingTable(def: Definition): HTMLElement {
       t('link.noFields'),
     ),
     def.rules ? h('p', { class: 'muted small' }, t('link.rulesDefined'), ' ', h('code', {}, def.rules)) : null,
-  );
-}
-
-// --- Preview ---------------------------------------------------------------------------------
-
-function previewView(pv: Preview): HTMLElement {
-  const fields = pv.fields ?? [];
-  const kinds = new Map(fields.map((f) => [f.name, f.kind]));
-  const titles = new Map(fields.map((f) => [f.name, f.title || f.name]));
-  return h(
-    'div',
-    { class: 'stack', 'data-testid': 'link-preview' },
-    pv.sources.map((s) =>
-      h(
-        'div',
-        { class: 'stack', 'data-testid': 'link-preview-source', 'data-dataset': s.dataset },
-        h('h3', {}, s.label, ' ', h('code', { class: 'muted small' }, s.dataset)),
-        table(
-          `link-preview-${s.dataset}`,
-          t('link.previewOf', { source: s.label }),
-          [
-            [t('link.record'), ''],
-            [t('link.original'), ''],
-            [t('link.mapped'), ''],
-            [t('link.problems'), ''],
-          ],
-          s.rows.map((r) =>
-            h(
-              'tr',
-              { 'data-testid': 'link-preview-row', 'data-key': r.key, 'data-problems': r.problems?.length ?? 0 },
-              h('th', { scope: 'row' }, h('code', {}, r.key.slice(r.key.indexOf(':') + 1))),
-              h(
-                'td',
-                { class: 'small' },
-                h(
-                  'dl',
-                  { class: 'pairs' },
-                  Object.entries(r.original ?? {}).flatMap(([k, v]) => [h('dt', {}, h('code', {}, k)), h('dd', {}, valueCell(v))]),
-                ),
-              ),
-              h(
-                'td',
-                { class: 'small' },
-                h(
-                  'dl',
-                  { class: 'pairs' },
-                  fields.flatMap((f) => [h('dt', {}, titles.get(f.name)), h('dd', { 'data-field': f.name }, valueCell(r.mapped?.[f.name], kinds.get(f.name)))]),
-                ),
-              ),
-              h(
-                'td',
-                { class: 'small' },
-                r.problems?.length
-                  ? h(
-                      'ul',
-                      { class: 'plain compact' },
-                      r.problems.map((p) => h('li', { 'data-code': p.code }, h('strong', {}, titles.get(p.field) ?? p.field), ': ', p.message)),
-                    )
-                  : h('span', { class: 'muted' }, t('link.noProblems')),
-              ),
-            ),
-          ),
-          t('link.previewEmpty'),
-        ),
-      ),
-    ),
   );
 }
 
@@ -506,6 +428,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, first: ProjectDetail, 
   const statusSlot = h('span', {}, statusBadge(p.status));
   const reportSlot = h('div', { 'aria-live': 'polite' });
   const versionsSlot = h('div', {}, versionsTable(p));
+  const mappingSlot = h('div', {}, mappingTable(p.definition ?? { code, title: p.title, fields: [], sources: [] }));
   const runMessage = formMessage('link-run-message');
 
   function showReport(r: Report | null): void {
@@ -524,6 +447,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, first: ProjectDetail, 
     mount(tabsSlot, linkTabs(code, 'project', p.queue?.pending));
     mount(statusSlot, statusBadge(p.status));
     mount(versionsSlot, versionsTable(p));
+    mount(mappingSlot, mappingTable(p.definition ?? { code, title: p.title, fields: [], sources: [] }));
     commitButton.hidden = p.status === 'committed';
   }
 
@@ -614,6 +538,31 @@ function render(outlet: HTMLElement, signal: AbortSignal, first: ProjectDetail, 
     }),
   );
 
+  // A new version of the definition: previewed as it stands in the editor, saved with a note.
+  const note = input('link-edit-note', { 'data-testid': 'link-edit-note', maxlength: 500 });
+  const saveButton = h('button', { type: 'button', class: 'button', 'data-testid': 'link-edit-save' }, t('link.edit.save'));
+  const editor = definitionEditor('link-edit', signal, p.definition ?? { code, title: p.title, fields: [], sources: [] }, {
+    actions: [field(t('link.edit.note'), note), saveButton],
+  });
+  saveButton.addEventListener('click', () => {
+    clearError();
+    editor.message.clear();
+    const definition = editor.read();
+    if (!definition) return;
+    void busy(saveButton, async () => {
+      try {
+        const next = await linkApi.update(code, { definition, note: note.value.trim(), expected_version: p.version });
+        if (signal.aborted) return;
+        showProject(next);
+        editor.set(next.definition);
+        note.value = '';
+        editor.message.ok(t('link.edit.saved', { n: fmtInt(next.version) }));
+      } catch (err) {
+        if (!signal.aborted) editor.failed(err);
+      }
+    });
+  });
+
   const title = p.title;
   mount(
     outlet,
@@ -645,7 +594,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, first: ProjectDetail, 
       { class: 'card panel', 'aria-labelledby': 'link-mapping-h' },
       h('h2', { id: 'link-mapping-h' }, t('link.mapping')),
       h('p', { class: 'muted' }, t('link.mappingLead')),
-      mappingTable(p.definition ?? { code, title, fields: [], sources: [] }),
+      mappingSlot,
     ),
     h(
       'section',
@@ -654,6 +603,13 @@ function render(outlet: HTMLElement, signal: AbortSignal, first: ProjectDetail, 
       h('p', { class: 'muted' }, t('link.previewLead')),
       h('p', {}, previewButton),
       preview,
+    ),
+    h(
+      'section',
+      { class: 'card panel', 'aria-labelledby': 'link-edit-h' },
+      h('h2', { id: 'link-edit-h' }, t('link.edit')),
+      h('p', { class: 'muted' }, t('link.editLead')),
+      editor.el,
     ),
     h('section', { class: 'card panel', 'aria-labelledby': 'link-versions-h' }, h('h2', { id: 'link-versions-h' }, t('link.versions')), versionsSlot),
   );
