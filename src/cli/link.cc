@@ -347,6 +347,7 @@ int RunLinkProject(const Options& o) {
     }
   }
   std::vector<std::string> keys;
+  keys.reserve(records.size());
   for (const auto& r : records) keys.push_back(r.key);
   auto clusters = link::AssignClusters(keys, links, {});
   std::map<std::string, std::vector<const link::MappedRecord*>> members;

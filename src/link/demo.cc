@@ -165,7 +165,7 @@ DemoPlan DemoMakePlan(int64_t people, uint64_t seed) {
   plan.shared = n_b / 3;
   char buf[32];
   for (int64_t i = 0; i < people; ++i) {
-    std::snprintf(buf, sizeof buf, "LA-%06lld", static_cast<long long>(i + 1));
+    std::snprintf(buf, sizeof buf, "LA-%06lld", static_cast<long long>(i) + 1);
     plan.ids_a.push_back(buf);
   }
   std::vector<int64_t> order(static_cast<size_t>(people));
@@ -178,7 +178,7 @@ DemoPlan DemoMakePlan(int64_t people, uint64_t seed) {
   rng.Shuffle(plan.b_person);
   for (int64_t j = 0; j < n_b; ++j) {
     std::snprintf(buf, sizeof buf, "TN-%04d-%05lld", static_cast<int>(rng.Between(2005, 2024)),
-                  static_cast<long long>(j + 1));
+                  static_cast<long long>(j) + 1);
     plan.ids_b.push_back(buf);
   }
   return plan;
@@ -507,8 +507,11 @@ Status DemoPools(const units::Registry& registry, std::vector<DemoCommune>& long
       if (chain.empty()) continue;
       const std::string& old_province = chain.back()->code;
       DemoCommune c{u->code, p.old_unit->code};
-      if (old_province == "80") long_an.push_back(std::move(c));
-      if (old_province == "72") tay_ninh.push_back(std::move(c));
+      if (old_province == "80") {
+        long_an.push_back(std::move(c));
+      } else if (old_province == "72") {
+        tay_ninh.push_back(std::move(c));
+      }
     }
   }
   if (long_an.empty() || tay_ninh.empty()) {

@@ -52,6 +52,18 @@ Error HubNotFound(const std::string& what) {
   return Error::NotFound(std::string(kProjectNotFound), what);
 }
 
+Error NoCluster(const std::string& id, const std::string& code) {
+  std::string m = "no cluster '";
+  m.append(id).append("' in '").append(code).append("'");
+  return HubNotFound(m);
+}
+
+std::string NotInCluster(const std::string& record, const std::string& id) {
+  std::string m = "the record '";
+  m.append(record).append("' is not in the cluster '").append(id).append("'");
+  return m;
+}
+
 json::object RecordValues(const Project& p, const MappedRecord& r) {
   json::object values;
   for (size_t f = 0; f < p.fields.size(); ++f) values[p.fields[f].name] = r.values[f];
@@ -622,7 +634,7 @@ namespace {
 // of `record` and its members.
 Result<std::pair<std::string, std::vector<std::string>>> Recluster(
     store::LinkStore& links, const std::string& code, const std::vector<std::string>& keys,
-    std::vector<store::LinkPairRow> changes, const std::set<std::string>& fresh_ids,
+    const std::vector<store::LinkPairRow>& changes, const std::set<std::string>& fresh_ids,
     const std::string& record) {
   auto stored = links.Pairs(code, "", 0, 0);
   if (!stored) return Fail(stored.error());
@@ -630,6 +642,7 @@ Result<std::pair<std::string, std::vector<std::string>>> Recluster(
   for (auto& p : *stored) all[{p.key_a, p.key_b}] = std::move(p);
   for (const auto& c : changes) all[{c.key_a, c.key_b}] = c;
   std::vector<store::LinkPairRow> flat;
+  flat.reserve(all.size());
   for (auto& [k, v] : all) flat.push_back(std::move(v));
   auto members = links.Members(code);
   if (!members) return Fail(members.error());
@@ -772,7 +785,7 @@ Result<json::object> Hub::Cluster(const std::string& code, const std::string& id
     if (m.cluster != id) continue;
     if (const auto* r = l.Find(m.record)) rs.push_back(r);
   }
-  if (rs.empty()) return Fail(HubNotFound("no cluster '" + id + "' in '" + code + "'"));
+  if (rs.empty()) return Fail(NoCluster(id, code));
   return ClusterJson(l.project, id, rs, ChosenFor(*choices, id));
 }
 
@@ -787,7 +800,7 @@ Result<json::object> Hub::Split(const std::string& code, const std::string& id,
   for (const auto& m : *members) {
     if (m.cluster == id) in_cluster.insert(m.record);
   }
-  if (in_cluster.empty()) return Fail(HubNotFound("no cluster '" + id + "' in '" + code + "'"));
+  if (in_cluster.empty()) return Fail(NoCluster(id, code));
   const std::set<std::string> moving(records.begin(), records.end());
   if (moving.empty() || moving.size() >= in_cluster.size()) {
     return Fail(Error::Invalid("link.invalid_split",
@@ -795,8 +808,7 @@ Result<json::object> Hub::Split(const std::string& code, const std::string& id,
   }
   for (const auto& r : moving) {
     if (!in_cluster.contains(r)) {
-      return Fail(Error::Invalid("link.invalid_split",
-                                 "the record '" + r + "' is not in the cluster '" + id + "'"));
+      return Fail(Error::Invalid("link.invalid_split", NotInCluster(r, id)));
     }
   }
   // Every link between the records that move and those that stay is rejected by hand.
@@ -834,7 +846,7 @@ Result<json::object> Hub::Merge(const std::string& code, const std::vector<std::
     for (const auto& m : *members) {
       if (m.cluster == id && (record.empty() || m.record < record)) record = m.record;
     }
-    if (record.empty()) return Fail(HubNotFound("no cluster '" + id + "' in '" + code + "'"));
+    if (record.empty()) return Fail(NoCluster(id, code));
     first.push_back(record);
   }
   std::vector<store::LinkPairRow> changes;
@@ -870,8 +882,7 @@ Result<json::object> Hub::Choose(const std::string& code, const std::string& id,
     return m.cluster == id && m.record == record;
   });
   if (!member) {
-    return Fail(Error::Invalid("link.not_member",
-                               "the record '" + record + "' is not in the cluster '" + id + "'"));
+    return Fail(Error::Invalid("link.not_member", NotInCluster(record, id)));
   }
   if (auto s = links_.Choose(code, {id, field, record, by, at}); !s) return Fail(s.error());
   return Cluster(code, id);

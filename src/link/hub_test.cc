@@ -242,7 +242,8 @@ TEST_F(LinkHubTest, TheDemoRegistersRunReviewedMatchedIncrementallyAndCommitted)
   EXPECT_NE(std::string(split->at("id").as_string()), cluster);
   auto after_split = hub.Cluster("ncc", cluster);
   ASSERT_TRUE(after_split);
-  for (const auto& m : after_split->at("members").as_array()) EXPECT_NE(m.at("key").as_string(), kb);
+  for (const auto& m : after_split->at("members").as_array())
+    EXPECT_NE(m.at("key").as_string(), kb);
   auto merged =
       hub.Merge("ncc", {cluster, std::string(split->at("id").as_string())}, "test", kHubAt);
   ASSERT_TRUE(merged) << merged.error().message;
@@ -271,7 +272,8 @@ TEST_F(LinkHubTest, TheDemoRegistersRunReviewedMatchedIncrementallyAndCommitted)
   ASSERT_TRUE(a_rows) << a_rows.error().message;
   json::object values;
   for (const auto& m : a_rows->at("members").as_array()) {
-    if (m.at("key").as_string() == "ncc_long_an_cu:" + person_a) values = m.at("values").as_object();
+    if (m.at("key").as_string() == "ncc_long_an_cu:" + person_a)
+      values = m.at("values").as_object();
   }
   ASSERT_FALSE(values.empty());
   std::string csv =

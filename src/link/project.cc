@@ -700,6 +700,7 @@ std::vector<std::pair<std::string, std::string>> AssignClusters(
   std::unordered_map<size_t, std::vector<size_t>> components;
   for (size_t i = 0; i < records.size(); ++i) components[find(i)].push_back(i);
   std::vector<std::vector<size_t>*> order;
+  order.reserve(components.size());
   for (auto& [root, members] : components) order.push_back(&members);
   auto smallest = [&](const std::vector<size_t>* c) {
     return *std::min_element(c->begin(), c->end(),
