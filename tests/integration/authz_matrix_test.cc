@@ -227,6 +227,7 @@ HttpRequest Concrete(const Operation& op, const std::string& unit) {
   fill("month", "2025-10");
   fill("pack", "public_services");
   fill("key", "H72.25459-2510-000001");
+  fill("field", "ho_ten");
   std::string body;
   if (op.method != "GET" && op.method != "HEAD" && op.method != "DELETE") {
     const auto colon = op.scope.find(':');

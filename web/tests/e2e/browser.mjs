@@ -59,6 +59,8 @@ export async function session(options) {
     page.on('requestfailed', (req) => {
       // Leaving a page (goto, reload) cuts its live event stream: that is not a failed request.
       if (req.resourceType() === 'eventsource' && req.failure()?.errorText === 'net::ERR_ABORTED') return;
+      // So does the browser's own request for the tab's icon, when the page is left meanwhile.
+      if (new URL(req.url()).pathname === '/favicon.svg' && req.failure()?.errorText === 'net::ERR_ABORTED') return;
       problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`);
     });
     page.on('response', (res) => {
