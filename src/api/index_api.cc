@@ -503,8 +503,8 @@ void AddQualityAlerts(Context& ctx, const engine::Snapshot& snap, Date as_of, si
   }
   auto registry = ctx.registry();
   auto evaluations = Must(ctx.quality().Evaluations(*registry, as_of));
-  const quality::ReportsAt reports_at = [&snap](Date d) {
-    return engine::ReportingByUnit(snap, d);
+  const quality::ReportsAt reports_at = [&ctx, &snap](Date d) {
+    return ctx.quality().Reports(snap, d);
   };
   char score[32];
   for (const auto& a : quality::Alerts(*evaluations, reports_at, *registry, as_of, below)) {

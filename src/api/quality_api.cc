@@ -44,8 +44,8 @@ Response Scoreboard(Context& ctx, Request& req) {
   auto evaluations = EvaluationsAsOf(ctx, as_of);
   quality::ReportsAt reports_at;
   if (ctx.has_engine()) {
-    reports_at = [snap = ctx.engine().snapshot()](Date d) {
-      return engine::ReportingByUnit(snap, d);
+    reports_at = [&ctx, snap = ctx.engine().snapshot()](Date d) {
+      return ctx.quality().Reports(snap, d);
     };
   }
   auto registry = ctx.registry();

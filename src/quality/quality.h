@@ -205,6 +205,9 @@ class Service {
       const units::Registry& registry, Date as_of);
   // Forget what was computed (after checks change).
   void Invalidate();
+  // The units' reported values in `snap` as of a date (engine::ReportingByUnit), kept until the
+  // index set changes: the scoreboard and the alerts read twelve month-ends each time.
+  std::vector<engine::UnitReports> Reports(const engine::Snapshot& snap, Date as_of);
 
  private:
   store::DatasetStore& datasets_;
@@ -212,7 +215,9 @@ class Service {
   std::mutex mu_;
   int64_t generation_ = 0;  // bumped by Invalidate
   std::map<std::string, std::pair<std::string, std::shared_ptr<const std::vector<Evaluation>>>>
-      cache_;  // as_of -> (stamp, evaluations); REQUIRES: mu_ held
+      cache_;                     // as_of -> (stamp, evaluations); REQUIRES: mu_ held
+  uint64_t reports_version_ = 0;  // REQUIRES: mu_ held
+  std::map<std::string, std::vector<engine::UnitReports>> reports_;  // REQUIRES: mu_ held
 };
 
 }  // namespace pdh::quality

@@ -881,6 +881,21 @@ Result<std::shared_ptr<const std::vector<Evaluation>>> Service::Evaluations(
   return result;
 }
 
+std::vector<engine::UnitReports> Service::Reports(const engine::Snapshot& snap, Date as_of) {
+  {
+    std::lock_guard lock(mu_);
+    if (reports_version_ != snap.version()) {
+      reports_.clear();
+      reports_version_ = snap.version();
+    }
+    if (auto it = reports_.find(as_of.ToString()); it != reports_.end()) return it->second;
+  }
+  auto reports = engine::ReportingByUnit(snap, as_of);
+  std::lock_guard lock(mu_);
+  if (reports_version_ == snap.version()) reports_[as_of.ToString()] = reports;
+  return reports;
+}
+
 void Service::Invalidate() {
   std::lock_guard lock(mu_);
   ++generation_;
