@@ -24,8 +24,15 @@ namespace pdh::test {
 
 namespace fs = std::filesystem;
 
-int RunPdh(const std::string& args, std::string* out) {
-  std::string cmd = std::string(PDH_BIN) + " " + args + " 2>&1";
+const char* FastPdhBin() {
+  const char* fast = std::getenv("PDH_FAST_BIN");
+  return fast != nullptr && *fast ? fast : PDH_BIN;
+}
+
+namespace {
+
+int RunPdhBin(const char* bin, const std::string& args, std::string* out) {
+  std::string cmd = std::string(bin) + " " + args + " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   if (!p) return -1;
   std::array<char, 4096> buf{};
@@ -35,6 +42,16 @@ int RunPdh(const std::string& args, std::string* out) {
   int status = pclose(p);
   if (out) *out = text;
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace
+
+int RunPdh(const std::string& args, std::string* out) {
+  return RunPdhBin(PDH_BIN, args, out);
+}
+
+int RunFastPdh(const std::string& args, std::string* out) {
+  return RunPdhBin(FastPdhBin(), args, out);
 }
 
 namespace {

@@ -53,6 +53,12 @@ class PdhServer {
 
 // Runs `pdh ARGS`, returning the exit code and what it printed on stdout.
 int RunPdh(const std::string& args, std::string* out = nullptr);
+// The optimized pdh the test run hands a sanitized build (PDH_FAST_BIN), else this build's: for
+// the few CLI runs that push hundreds of thousands of rows through, whose subject is the file
+// they leave (a kill -9 half-way, a package round trip), not the code's memory use.
+const char* FastPdhBin();
+// RunPdh with FastPdhBin().
+int RunFastPdh(const std::string& args, std::string* out = nullptr);
 
 // Puts a fresh demo database (with its audit key) at `db` and returns what `pdh demo --json`
 // printed for it. The demo is built once: by the test run (PDH_DEMO_TEMPLATE names that
