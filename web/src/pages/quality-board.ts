@@ -201,7 +201,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string | undefin
       h('td', {}, h('span', { class: `badge severity-${c.severity}` }, severityLabel(String(c.severity)))),
       h('td', { class: 'num', 'data-testid': 'quality-worst-failed' }, fmtInt(c.failed)),
       h('td', { class: 'num' }, fmtInt(c.total)),
-      scoreCell(c.rate),
+      h('td', { class: `num score score-${scoreLevel(c.rate)}` }, c.rate == null ? t('state.none') : t('tracker.rate', { n: fmtScore(c.rate) })),
     );
   }
 
