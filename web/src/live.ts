@@ -13,8 +13,8 @@ export type LiveEvent =
   /** Values changed after a batch was ingested or values were reported; truncated: refetch everything. */
   | { type: 'values'; changes: ValueChange[]; truncated: boolean }
   | { type: 'alert'; alert: Alert }
-  /** Quality scores changed after a committed batch: the units and datasets it touched. */
-  | { type: 'quality'; asOf: string; changed: { unit: string; dataset: string }[] }
+  /** Quality scores changed (a committed batch, a dataset's checks saved): refetch them. */
+  | { type: 'quality'; reason: string }
   /** The stream is back after a break: what the page shows may be out of date. */
   | { type: 'resync' };
 
@@ -95,8 +95,8 @@ function connect(): void {
     if (alert) emit({ type: 'alert', alert });
   });
   es.addEventListener('quality', (e) => {
-    const data = parse<{ as_of?: string; changed?: { unit: string; dataset: string }[] }>(e);
-    if (data) emit({ type: 'quality', asOf: data.as_of ?? '', changed: data.changed ?? [] });
+    const data = parse<{ reason?: string }>(e);
+    if (data) emit({ type: 'quality', reason: data.reason ?? '' });
   });
   es.addEventListener('error', () => {
     if (source !== es) return;

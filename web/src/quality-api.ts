@@ -3,8 +3,8 @@
 // of a date, the worst checks and a 12-month trend; the scores by dataset, unit and month; the
 // checks of a dataset (read, saved, the defaults derived from its schema); and the rows that fail
 // a check, as JSON or as CSV and XLSX downloads. Scores are 0..100. Answers change after each
-// committed batch (the live "quality" event says when), so nothing here is cached. Same transport
-// and errors (ApiError) as api.ts.
+// committed batch (the live "quality" event says when), so nothing here is cached. Without an
+// as-of date the server scores as of today. Same transport and errors (ApiError) as api.ts.
 
 import { apiGet, apiRequest } from './api';
 
@@ -86,7 +86,7 @@ export interface CheckResult {
   title: string;
   type: CheckType | (string & {});
   dimension: Dimension | (string & {});
-  severity: Severity | (string & {});
+  severity?: Severity | (string & {});
   failed: number;
   total: number;
   /** The share of rows that pass, 0..100. */
@@ -155,27 +155,35 @@ export interface DatasetChecks {
   checks: Check[];
   /** Derived from the schema. */
   defaults: Check[];
+  /** Checks were saved (otherwise the defaults are in use). */
+  stored?: boolean;
   updated_at: string | null;
   updated_by: string;
 }
 
 export interface Failure {
+  dataset?: string;
   /** The record's key. */
   key: string;
   unit: string;
   month: string;
   check: string;
+  /** The check's title. */
+  title?: string;
   field: string;
   value: string | number | boolean | null;
   reason: string;
 }
 
 export interface FailuresQuery {
+  /** The date the checks are evaluated as of (the server's default is today). */
+  as_of?: string;
   dataset?: string;
   check?: string;
   unit?: string;
   /** "YYYY-MM". */
   period?: string;
+  /** 1 to 1000. */
   limit?: number;
 }
 
@@ -191,12 +199,13 @@ const enc = encodeURIComponent;
 
 /** The failing rows as a file (CSV or XLSX with Vietnamese headings), with the same filters. */
 export function failuresFileUrl(q: FailuresQuery, format: 'csv' | 'xlsx'): string {
-  return `/api/v1/quality/failures${query({ dataset: q.dataset, check: q.check, unit: q.unit, period: q.period, format })}`;
+  return `/api/v1/quality/failures${query({ dataset: q.dataset, check: q.check, unit: q.unit, period: q.period, as_of: q.as_of, format })}`;
 }
 
 export const qualityApi = {
+  /** As of `asOf`; the server's default is today, not the IOC's date (see quality-common's qualityAsOf). */
   scoreboard: (asOf?: string) => apiGet<Scoreboard>(`/quality/scoreboard${query({ as_of: asOf })}`),
-  scores: (q: { dataset?: string; unit?: string; period?: string; dimension?: string }) => apiGet<{ items: ScoreItem[] }>(`/quality/scores${query(q)}`),
+  scores: (q: { as_of?: string; dataset?: string; unit?: string; period?: string; dimension?: string }) => apiGet<{ items: ScoreItem[] }>(`/quality/scores${query(q)}`),
   checks: (dataset: string) => apiGet<DatasetChecks>(`/datasets/${enc(dataset)}/checks`),
   /** Replaces the dataset's checks; 422 quality.invalid_check or quality.bad_expression name the check and key. */
   saveChecks: (dataset: string, checks: Check[]) => apiRequest<DatasetChecks>('PUT', `/datasets/${enc(dataset)}/checks`, { checks }),

@@ -76,7 +76,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string | undefin
     pageHead(t('overview.title'), t('ioc.overview.lead', { province: overview.province.name, date: fmtDate(at) })),
     asOfForm('ioc-asof', at, t('tracker.asOfShown', { date: fmtDate(at) }), (date) => go(`/?as_of=${date}`), signal),
     iocFigures(overview, asOf, signal),
-    qualitySummary(asOf, signal),
+    qualitySummary(at, signal),
     h(
       'section',
       { class: 'ioc-group', 'aria-labelledby': 'overview-units-h', 'data-testid': 'overview-units' },

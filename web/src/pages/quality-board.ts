@@ -3,7 +3,7 @@
 // (sạch), alive (sống) — with the change since the month before, their 12-month trend, the units
 // ranked best first (each score, the change, the worst check; a unit leads to its failing rows),
 // the datasets, and the worst checks (each leads to the rows that fail it). The scores follow
-// the batches committed while the page is open (the live "quality" event).
+// the batches committed and the checks saved while the page is open (the live "quality" event).
 
 import { h, mount } from '../dom';
 import { field, input } from '../forms';
@@ -32,13 +32,17 @@ import {
   scoreCell,
   scoreLabel,
   scoreLevel,
-  severityLabel,
+  qualityAsOf,
 } from './quality-common';
-import { asOfForm, asOfFromAddress, monthLabel, monthLong } from './tracker-common';
+import { asOfForm, monthLabel, monthLong } from './tracker-common';
 
 export async function qualityPage(outlet: HTMLElement, { signal }: RouteContext): Promise<void> {
-  const asOf = asOfFromAddress() || undefined;
-  await loadPage(outlet, signal, () => qualityApi.scoreboard(asOf), (board) => render(outlet, signal, asOf, board));
+  await loadPage(
+    outlet,
+    signal,
+    async () => qualityApi.scoreboard(await qualityAsOf()),
+    (board) => render(outlet, signal, board),
+  );
 }
 
 interface ScoreCard {
@@ -98,7 +102,7 @@ function rowClick(href: string | null): Record<string, string | EventListener | 
   };
 }
 
-function render(outlet: HTMLElement, signal: AbortSignal, asOf: string | undefined, first: Scoreboard): void {
+function render(outlet: HTMLElement, signal: AbortSignal, first: Scoreboard): void {
   const me = currentUser();
   // The failing rows are records (datasets.read_private): auditors see the scores only.
   const rowsAllowed = canReadRecords(me);
@@ -121,7 +125,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string | undefin
   const checksBody = h('tbody');
 
   function unitRow(u: UnitScores, rank: number): HTMLElement {
-    const href = rowsAllowed ? failuresHref({ unit: u.unit, period: board.month }) : null;
+    const href = rowsAllowed ? failuresHref({ unit: u.unit, period: board.month, as_of: board.as_of }) : null;
     const worst = u.worst;
     return h(
       'tr',
@@ -138,7 +142,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string | undefin
         worst && worst.failed > 0
           ? [
               rowsAllowed
-                ? h('a', { href: failuresHref({ dataset: worst.dataset, check: bareCheck(worst.dataset, worst.check), unit: u.unit, period: board.month }) }, checkName(worst))
+                ? h('a', { href: failuresHref({ dataset: worst.dataset, check: bareCheck(worst.dataset, worst.check), unit: u.unit, period: board.month, as_of: board.as_of }) }, checkName(worst))
                 : checkName(worst),
               h('br'),
               h('span', { class: 'muted small' }, t('quality.failedRows', { n: fmtInt(worst.failed) })),
@@ -170,7 +174,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string | undefin
   });
 
   function datasetRow(d: DatasetScores): HTMLElement {
-    const href = rowsAllowed ? failuresHref({ dataset: d.dataset, period: board.month }) : null;
+    const href = rowsAllowed ? failuresHref({ dataset: d.dataset, period: board.month, as_of: board.as_of }) : null;
     return h(
       'tr',
       { 'data-testid': 'quality-dataset', 'data-dataset': d.dataset, 'data-overall': d.overall ?? '', ...rowClick(href) },
@@ -191,14 +195,13 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string | undefin
 
   function checkRow(c: CheckResult): HTMLElement {
     const check = bareCheck(c.dataset, c.check);
-    const href = rowsAllowed ? failuresHref({ dataset: c.dataset, check, period: board.month }) : null;
+    const href = rowsAllowed ? failuresHref({ dataset: c.dataset, check, period: board.month, as_of: board.as_of }) : null;
     return h(
       'tr',
       { 'data-testid': 'quality-worst-row', 'data-dataset': c.dataset, 'data-check': check, 'data-failed': c.failed, ...rowClick(href) },
       h('th', { scope: 'row' }, href ? h('a', { href, 'data-testid': 'quality-worst-link' }, checkName(c)) : checkName(c), h('br'), h('code', { class: 'muted small' }, `${c.dataset}.${check}`)),
       h('td', {}, checkTypeLabel(String(c.type))),
       h('td', {}, dimensionLabel(String(c.dimension))),
-      h('td', {}, h('span', { class: `badge severity-${c.severity}` }, severityLabel(String(c.severity)))),
       h('td', { class: 'num', 'data-testid': 'quality-worst-failed' }, fmtInt(c.failed)),
       h('td', { class: 'num' }, fmtInt(c.total)),
       h('td', { class: `num score score-${scoreLevel(c.rate)}` }, c.rate == null ? t('state.none') : t('tracker.rate', { n: fmtScore(c.rate) })),
@@ -236,7 +239,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string | undefin
     renderTrend();
     renderUnits();
     mount(datasetsBody, board.datasets.length ? board.datasets.map(datasetRow) : h('tr', {}, h('td', { colspan: 9, class: 'empty' }, t('state.empty'))));
-    mount(checksBody, board.checks.length ? board.checks.map(checkRow) : h('tr', {}, h('td', { colspan: 7, class: 'empty' }, t('quality.worst.none'))));
+    mount(checksBody, board.checks.length ? board.checks.map(checkRow) : h('tr', {}, h('td', { colspan: 6, class: 'empty' }, t('quality.worst.none'))));
   }
 
   const content = h(
@@ -288,7 +291,6 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string | undefin
           [t('quality.col.check'), ''],
           [t('quality.col.type'), ''],
           [t('quality.col.dimension'), ''],
-          [t('quality.col.severity'), ''],
           [t('quality.col.failed'), 'num'],
           [t('quality.col.total'), 'num'],
           [t('quality.col.rate'), 'num'],
@@ -309,7 +311,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string | undefin
   titled(outlet, t('quality.title'));
 
   // A committed batch changes the scores: fetched again once the burst of events is over.
-  const refresh = liveRefresh(content, signal, () => qualityApi.scoreboard(asOf), update);
+  const refresh = liveRefresh(content, signal, () => qualityApi.scoreboard(first.as_of), update);
   subscribe(signal, (e) => {
     if (e.type === 'quality' || e.type === 'resync') refresh();
   });

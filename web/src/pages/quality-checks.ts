@@ -26,7 +26,7 @@ import { showError } from '../shell';
 import { canUpload, fieldTitle, schemaFacts, type FieldFacts } from './datasets-common';
 import { checkTypeLabel, dimensionLabel, severityLabel } from './quality-common';
 
-type ParamKind = 'field' | 'fields' | 'text' | 'number' | 'bound' | 'list' | 'method';
+type ParamKind = 'field' | 'fields' | 'text' | 'number' | 'list' | 'method';
 
 interface Param {
   key: string;
@@ -40,7 +40,7 @@ interface Param {
 const typeParams: Record<CheckType, Param[]> = {
   missing: [{ key: 'field', kind: 'field' }],
   pattern: [{ key: 'field', kind: 'field' }, { key: 'pattern', kind: 'text' }],
-  range: [{ key: 'field', kind: 'field' }, { key: 'min', kind: 'bound' }, { key: 'max', kind: 'bound' }],
+  range: [{ key: 'field', kind: 'field' }, { key: 'min', kind: 'number' }, { key: 'max', kind: 'number' }],
   codes: [{ key: 'field', kind: 'field' }, { key: 'values', kind: 'list', wide: true }],
   duplicate: [{ key: 'fields', kind: 'fields' }],
   rule: [{ key: 'expression', kind: 'text', wide: true }],
@@ -59,12 +59,6 @@ const paramKeys = new Set(Object.values(typeParams).flatMap((ps) => ps.map((p) =
 
 const paramsOf = (type: string): Param[] => typeParams[type as CheckType] ?? [];
 const paramLabel = (key: string): string => t(`quality.param.${key}` as Key);
-
-/** A number when the text is one ("3,5" too), the text otherwise (a date bound). */
-function numberOrText(text: string): number | string {
-  const n = Number(text.trim().replace(',', '.'));
-  return text.trim() !== '' && Number.isFinite(n) ? n : text.trim();
-}
 
 let seq = 0;
 
@@ -154,8 +148,6 @@ function checkRow(check: Check, index: number, fields: FieldFacts[], onRemove: (
         return h('input', { ...attrs, type: 'number', step: 'any', inputmode: 'decimal', value: v == null ? (param.start ?? '') : String(v) });
       case 'list':
         return h('input', { ...attrs, value: Array.isArray(v) ? v.join(', ') : '', placeholder: t('quality.checks.listHint'), autocomplete: 'off' });
-      case 'bound':
-        return h('input', { ...attrs, value: v == null ? '' : String(v), inputmode: 'decimal', autocomplete: 'off' });
       default:
         return h('input', {
           ...attrs,
@@ -173,7 +165,6 @@ function checkRow(check: Check, index: number, fields: FieldFacts[], onRemove: (
     for (const [key, { el, param }] of boxes) {
       if (param.kind === 'fields') values[key] = [...(el as HTMLSelectElement).selectedOptions].map((o) => o.value);
       else if (param.kind === 'number') values[key] = el.value.trim() === '' ? undefined : Number(el.value);
-      else if (param.kind === 'bound') values[key] = el.value.trim() === '' ? undefined : numberOrText(el.value);
       else if (param.kind === 'list') values[key] = el.value.trim() === '' ? undefined : el.value.split(',').map((s) => s.trim()).filter(Boolean);
       else values[key] = el.value.trim() === '' ? undefined : el.value.trim();
     }
@@ -317,9 +308,10 @@ function checksForm(d: DatasetDetail, first: DatasetChecks, signal: AbortSignal)
   }
 
   function renderStatus(): void {
-    status.textContent = data.updated_at
-      ? t('quality.checks.updated', { at: fmtDateTime(data.updated_at), by: data.updated_by || t('state.none') })
-      : t('quality.checks.fromSchema');
+    status.textContent =
+      data.stored === false || !data.updated_at
+        ? t('quality.checks.fromSchema')
+        : t('quality.checks.updated', { at: fmtDateTime(data.updated_at), by: data.updated_by || t('state.none') });
   }
 
   /** A name for a new check that no row has yet. */

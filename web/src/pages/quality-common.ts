@@ -1,13 +1,22 @@
-// Shared by the data quality pages: the dimensions' names, scores written the reader's way
-// (82,4 / 82.4) with a level by colour and in words, the change since the month before (▲/▼),
-// score bars, addresses of the failing rows that keep the filters and the as-of date, and the
-// small quality card of the IOC overview.
+// Shared by the data quality pages: the as-of date they score (the address's, else the IOC's),
+// the dimensions' names, scores written the reader's way (82,4 / 82.4) with a level by colour and
+// in words, the change since the month before (▲/▼), score bars, addresses of the failing rows
+// that keep the filters and the as-of date, and the small quality card of the IOC overview.
 
+import { apiCached } from '../api';
 import { h } from '../dom';
 import { fmtNum, t, type Key } from '../i18n';
 import { checkTypes, dimensions, qualityApi, severities, type Change, type Dimension, type FailuresQuery, type ScoreKey, type Scoreboard } from '../quality-api';
 import { lightColor } from './ioc-common';
 import { asOfFromAddress } from './tracker-common';
+
+/**
+ * The date the quality pages score as of: the address's (?as_of=), else the date the IOC pages
+ * show (the overview's, which the server keeps), not today as the quality API would.
+ */
+export async function qualityAsOf(): Promise<string> {
+  return asOfFromAddress() || (await apiCached<{ as_of: string }>('/overview')).as_of;
+}
 
 export const scoreLabel = (k: ScoreKey): string => t(`quality.dim.${k}` as Key);
 
@@ -84,11 +93,11 @@ export function changeMark(delta: number | null | undefined, testid?: string): H
 /** The change of one score, from a change object that may lack it. */
 export const changeOf = (change: Change | null | undefined, k: ScoreKey): number | null => change?.[k] ?? null;
 
-/** The page of failing rows with these filters (and the month shown). */
-export function failuresHref(q: FailuresQuery & { as_of?: string }): string {
+/** The page of failing rows with these filters, as of the date given (or the address's). */
+export function failuresHref(q: FailuresQuery): string {
   const p = new URLSearchParams();
   for (const k of ['dataset', 'check', 'unit', 'period'] as const) if (q[k]) p.set(k, q[k]!);
-  const asOf = q.as_of ?? asOfFromAddress();
+  const asOf = q.as_of || asOfFromAddress();
   if (asOf) p.set('as_of', asOf);
   const s = p.toString();
   return `/quality/failures${s ? `?${s}` : ''}`;
@@ -104,7 +113,8 @@ export function bareCheck(dataset: string, check: string): string {
   return check.startsWith(`${dataset}.`) ? check.slice(dataset.length + 1) : check;
 }
 
-export const severityLabel = (s: string): string => ((severities as string[]).includes(s) ? t(`quality.severity.${s}` as Key) : s);
+export const severityLabel = (s: string | undefined): string =>
+  !s ? t('state.none') : (severities as string[]).includes(s) ? t(`quality.severity.${s}` as Key) : s;
 export const checkTypeLabel = (type: string): string => ((checkTypes as string[]).includes(type) ? t(`quality.type.${type}` as Key) : type);
 
 /** The check's name the reader knows: its title, the id when there is none. */
@@ -123,11 +133,11 @@ function summaryStat(k: ScoreKey, board: Scoreboard): HTMLElement {
 }
 
 /**
- * The IOC overview's quality card: the province's overall score and the four dimensions with
- * their change, linking to the scoreboard. It loads by itself and stays hidden when the scores
- * cannot be had, so the overview does not wait for it.
+ * The IOC overview's quality card, as of the overview's date: the province's overall score and the
+ * four dimensions with their change, linking to the scoreboard. It loads by itself and stays
+ * hidden when the scores cannot be had, so the overview does not wait for it.
  */
-export function qualitySummary(asOf: string | undefined, signal: AbortSignal): HTMLElement {
+export function qualitySummary(asOf: string, signal: AbortSignal): HTMLElement {
   const body = h('div', { class: 'quality-summary-body' });
   const el = h(
     'section',
@@ -149,7 +159,7 @@ export function qualitySummary(asOf: string | undefined, signal: AbortSignal): H
           h('p', { class: 'stat-detail' }, changeMark(changeOf(board.province.change, 'overall'), 'quality-summary-change'), ' ', t('quality.sinceLastMonth')),
         ),
         h('div', { class: 'quality-summary-dims' }, dimensions.map((d: Dimension) => summaryStat(d, board))),
-        h('p', { class: 'quality-summary-link' }, h('a', { class: 'button button-secondary', href: qualityHref(asOf), 'data-testid': 'quality-summary-link' }, t('quality.open'), ' →')),
+        h('p', { class: 'quality-summary-link' }, h('a', { class: 'button button-secondary', href: qualityHref(asOfFromAddress()), 'data-testid': 'quality-summary-link' }, t('quality.open'), ' →')),
       );
       el.hidden = false;
     })

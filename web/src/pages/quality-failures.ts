@@ -2,7 +2,7 @@
 // the filters the scoreboard chose (a unit, a dataset, one check, a month): each row's key, unit,
 // month, check, field, value and the reason, the first rows on the page and more on demand, and
 // all of them as CSV or XLSX (the API's files, same filters, Vietnamese headings). The filters
-// live in the address; each can be removed.
+// and the as-of date (default the IOC's) live in the address; each filter can be removed.
 
 import { api } from '../api';
 import { dataHref, datasetHref } from '../datasets-api';
@@ -11,14 +11,14 @@ import { busy } from '../forms';
 import { fmtInt, t } from '../i18n';
 import { loadPage, titled } from '../page';
 import type { RouteContext } from '../router';
-import { failuresFileUrl, qualityApi, type Check, type Failure, type FailuresQuery } from '../quality-api';
+import { failuresFileUrl, qualityApi, type Failure, type FailuresQuery } from '../quality-api';
 import { showError } from '../shell';
-import { checkName, failuresHref, qualityHref } from './quality-common';
-import { asOfFromAddress, monthLabel } from './tracker-common';
+import { failuresHref, qualityAsOf, qualityHref } from './quality-common';
+import { monthLabel } from './tracker-common';
 
 const pageSize = 50;
-/** More than this many rows are for the downloads, not the page. */
-const maxOnPage = 5000;
+/** More than this many rows are for the downloads, not the page (the API's largest page). */
+const maxOnPage = 1000;
 
 interface Filters {
   dataset: string;
@@ -40,7 +40,8 @@ function readFilters(): Filters & { limit: number } {
   };
 }
 
-const apiQuery = (f: Filters, limit?: number): FailuresQuery => ({
+const apiQuery = (f: Filters, asOf: string, limit?: number): FailuresQuery => ({
+  as_of: asOf,
   dataset: f.dataset || undefined,
   check: f.check || undefined,
   unit: f.unit || undefined,
@@ -50,11 +51,11 @@ const apiQuery = (f: Filters, limit?: number): FailuresQuery => ({
 
 interface Data {
   filters: Filters & { limit: number };
+  /** The date the checks are evaluated as of: the address's, else the IOC's. */
+  asOf: string;
   items: Failure[];
   total: number;
   unitName: string;
-  /** The dataset's checks (for their titles), when one dataset is shown. */
-  checks: Check[];
 }
 
 export async function qualityFailuresPage(outlet: HTMLElement, { signal }: RouteContext): Promise<void> {
@@ -63,13 +64,13 @@ export async function qualityFailuresPage(outlet: HTMLElement, { signal }: Route
     signal,
     async (): Promise<Data> => {
       const filters = readFilters();
-      // The names around the rows are a nicety: the rows are shown without them.
-      const [page, unitName, checks] = await Promise.all([
-        qualityApi.failures(apiQuery(filters, filters.limit)),
+      const asOf = await qualityAsOf();
+      // The unit's name is a nicety: the rows are shown without it.
+      const [page, unitName] = await Promise.all([
+        qualityApi.failures(apiQuery(filters, asOf, filters.limit)),
         filters.unit ? api.unit(filters.unit).then((u) => u.name, () => '') : Promise.resolve(''),
-        filters.dataset ? qualityApi.checks(filters.dataset).then((c) => c.checks, () => [] as Check[]) : Promise.resolve([] as Check[]),
       ]);
-      return { filters, items: page.items, total: page.total, unitName, checks };
+      return { filters, asOf, items: page.items, total: page.total, unitName };
     },
     (data) => render(outlet, signal, data),
   );
@@ -80,8 +81,8 @@ function render(outlet: HTMLElement, signal: AbortSignal, data: Data): void {
   let items = data.items;
   let total = data.total;
   let limit = filters.limit;
-  const asOf = asOfFromAddress();
-  const checkTitle = new Map(data.checks.map((c) => [c.id, checkName(c)]));
+  const { asOf } = data;
+  const checkTitle = data.items.find((f) => f.check === filters.check && f.title)?.title;
 
   /** The same page without one filter. */
   const without = (k: keyof Filters) => {
@@ -99,7 +100,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, data: Data): void {
   const chips = [
     filters.unit && chip('unit', t('quality.col.unit'), data.unitName ? `${data.unitName} (${filters.unit})` : filters.unit),
     filters.dataset && chip('dataset', t('quality.col.dataset'), filters.dataset),
-    filters.check && chip('check', t('quality.col.check'), checkTitle.get(filters.check) ?? filters.check),
+    filters.check && chip('check', t('quality.col.check'), checkTitle ?? filters.check),
     filters.period && chip('period', t('quality.col.month'), monthLabel(filters.period)),
   ].filter((c): c is HTMLLIElement => !!c);
 
@@ -109,7 +110,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, data: Data): void {
   const tooMany = h('p', { class: 'muted small', hidden: true, 'data-testid': 'quality-failures-download-hint' }, t('quality.failures.useDownload'));
 
   function row(f: Failure): HTMLElement {
-    const dataset = filters.dataset;
+    const dataset = f.dataset || filters.dataset;
     const key = dataset ? h('a', { href: `${dataHref(dataset)}?q=${encodeURIComponent(f.key)}` }, h('code', {}, f.key)) : h('code', {}, f.key);
     return h(
       'tr',
@@ -117,7 +118,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, data: Data): void {
       h('th', { scope: 'row' }, key),
       h('td', {}, h('a', { href: `/units/${encodeURIComponent(f.unit)}` }, f.unit)),
       h('td', { class: 'nowrap' }, f.month ? monthLabel(f.month) : t('state.none')),
-      h('td', {}, checkTitle.get(f.check) ?? f.check, checkTitle.has(f.check) ? [h('br'), h('code', { class: 'muted small' }, f.check)] : null),
+      h('td', {}, f.title || f.check, h('br'), h('code', { class: 'muted small' }, dataset ? `${dataset}.${f.check}` : f.check)),
       h('td', {}, f.field ? h('code', {}, f.field) : t('state.none')),
       h('td', { class: 'batch-value' }, f.value != null && f.value !== '' ? h('code', {}, String(f.value)) : h('span', { class: 'muted' }, t('batch.emptyValue'))),
       h('td', {}, f.reason),
@@ -136,7 +137,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, data: Data): void {
     void busy(more, async () => {
       const next = Math.min(maxOnPage, limit + pageSize);
       try {
-        const page = await qualityApi.failures(apiQuery(filters, next));
+        const page = await qualityApi.failures(apiQuery(filters, asOf, next));
         if (signal.aborted) return;
         limit = next;
         items = page.items;
@@ -151,7 +152,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, data: Data): void {
     }),
   );
 
-  const q = apiQuery(filters);
+  const q = apiQuery(filters, asOf);
   const title = t('quality.failures.title');
   mount(
     outlet,
