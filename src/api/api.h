@@ -17,6 +17,7 @@
 #include "ingest/ingest.h"
 #include "link/link.h"
 #include "notify/notify.h"
+#include "quality/quality.h"
 #include "server/server.h"
 #include "store/store.h"
 #include "tracker/tracker.h"
@@ -43,7 +44,8 @@ class Context {
         tracker_(store.tracker(), store,
                  tracker::Tracker::RegistrySource([this] { return this->registry(); }), clock),
         outbox_(store.outbox(), clock),
-        link_(store.link(), store.datasets(), [this] { return this->registry(); }) {}
+        link_(store.link(), store.datasets(), [this] { return this->registry(); }),
+        quality_(store.datasets(), store) {}
 
   store::Store& store() { return store_; }
   // The areas of the store the index set engine's functions are given.
@@ -63,6 +65,7 @@ class Context {
   tracker::Tracker& tracker() { return tracker_; }
   notify::Outbox& outbox() { return outbox_; }
   link::Hub& link() { return link_; }
+  quality::Service& quality() { return quality_; }
 
   // What one upload may make the server read, and how many uploads are read at once; set
   // before serving (`pdh serve --max-*`), defaults otherwise.
@@ -80,6 +83,7 @@ class Context {
   void SetEngine(engine::Engine* e) { engine_ = e; }
   // Throws Failure (503 engine.unavailable) when there is none.
   engine::Engine& engine();
+  bool has_engine() const { return engine_ != nullptr; }
   const std::shared_ptr<http::EventHub>& events() const { return events_; }
   // After a write the indicators read from (a committed batch, reported values): the engine
   // takes it at once, so the answer and the live events already show it.
@@ -114,6 +118,7 @@ class Context {
   tracker::Tracker tracker_;
   notify::Outbox outbox_;
   link::Hub link_;
+  quality::Service quality_;
   std::map<std::string, ScopeResolver> resolvers_;  // filled before serving, then read-only
   engine::Engine* engine_ = nullptr;
   ingest::Limits upload_limits_;

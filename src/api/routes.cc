@@ -10,6 +10,7 @@ void RegisterTrackerRoutes(http::Router& router, Context& ctx);
 void RegisterDatasetRoutes(http::Router& router, Context& ctx);
 void RegisterIndexRoutes(http::Router& router, Context& ctx);
 void RegisterLinkRoutes(http::Router& router, Context& ctx);
+void RegisterQualityRoutes(http::Router& router, Context& ctx);
 
 void RegisterRoutes(http::Router& router, Context& ctx) {
   RegisterUnitRoutes(router, ctx);
@@ -19,6 +20,7 @@ void RegisterRoutes(http::Router& router, Context& ctx) {
   RegisterDatasetRoutes(router, ctx);
   RegisterIndexRoutes(router, ctx);
   RegisterLinkRoutes(router, ctx);
+  RegisterQualityRoutes(router, ctx);
 }
 
 }  // namespace pdh::api

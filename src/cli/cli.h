@@ -139,5 +139,7 @@ void AddDatasetCommands(CLI::App& app, Options& o, int (*&action)(const Options&
 void AddIndicatorCommands(CLI::App& app, Options& o, int (*&action)(const Options&));
 // `link dedupe` and `link pair`: record linkage on plain CSV files.
 void AddLinkCommands(CLI::App& app, Options& o, int (*&action)(const Options&));
+// `quality scoreboard|scores|checks`.
+void AddQualityCommands(CLI::App& app, Options& o, int (*&action)(const Options&));
 
 }  // namespace pdh::cli

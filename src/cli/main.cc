@@ -315,7 +315,11 @@ int RunServe(const Options& o) {
       pdh::Must(pdh::engine::Engine::Open(EngineStores(*store), registry, HomeProvince(*store)));
   ctx.SetEngine(engine.get());
   engine->OnChange([&ctx, &clock](const pdh::engine::SyncStats& s) {
-    ctx.events()->Publish("values", pdh::api::ChangesEvent(s, pdh::FormatTime(clock.Now())));
+    const std::string at = pdh::FormatTime(clock.Now());
+    ctx.events()->Publish("values", pdh::api::ChangesEvent(s, at));
+    // The quality scores follow the same batches: the pages fetch them again.
+    ctx.events()->Publish("quality",
+                          pdh::json_util::Serialize(json::object{{"at", at}, {"reason", "batch"}}));
   });
   std::jthread syncer([&engine](const std::stop_token& stop) {
     std::mutex mu;
@@ -632,6 +636,7 @@ pdh::cli::AddCatalogCommands(app, o, action);
 pdh::cli::AddDatasetCommands(app, o, action);
 pdh::cli::AddIndicatorCommands(app, o, action);
 pdh::cli::AddLinkCommands(app, o, action);
+pdh::cli::AddQualityCommands(app, o, action);
 
 try {
   app.parse(argc, argv);

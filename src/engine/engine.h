@@ -378,6 +378,30 @@ class Snapshot {
   std::shared_ptr<const State> state_;
 };
 
+// A condition over one record's fields, in the index set's expression language: #{field}
+// reads the field's value as a number, which the caller gives (booleans 1 or 0, dates and
+// times as seconds since 1970): "#{completed_at} >= #{received_at}", "#{fee} <= 5000000",
+// "if(#{full_online}, #{paid_online}, 1)". Thread-safe once made.
+class RecordCondition {
+ public:
+  // Errors: expression.invalid ("at N: ..."), expression.unknown_field (a #{name} that is not
+  // one of `fields`), expression.not_a_field (anything but #{field}: I{..}, C{..}, population).
+  static Result<RecordCondition> Parse(std::string_view text,
+                                       const std::vector<std::string>& fields);
+  // The fields it reads, as indexes into Parse's `fields`.
+  const std::vector<size_t>& reads() const { return reads_; }
+  // Whether it holds for a record whose fields have `values` (by index into Parse's `fields`);
+  // nullopt when a value it needs is null.
+  std::optional<bool> Holds(const std::vector<std::optional<double>>& values) const;
+  const std::string& text() const { return text_; }
+
+ private:
+  struct Compiled;
+  std::shared_ptr<const Compiled> compiled_;
+  std::vector<size_t> reads_;
+  std::string text_;
+};
+
 class Engine {
  public:
   // Builds the state from the store. Errors: the store's, index.invalid (definitions that no

@@ -3,6 +3,7 @@
 // all, whatever happens to the process.
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <memory>
 #include <optional>
@@ -560,6 +561,49 @@ class SqliteDatasetStore final : public Area<DatasetStore> {
       }
     };
     RecordPage page;
+    std::string cols;
+    for (const auto& c : table.columns) cols += Quote(c.name) + ",";
+    std::string order = q.sort_column ? Quote(table.columns.at(*q.sort_column).name) : "rowid";
+    const char* dir = q.descending ? " DESC" : " ASC";
+    const int n = static_cast<int>(table.columns.size()) + 1;
+    if (!q.folded_text.empty()) {
+      // Folding every text of every row is the cost of a search: do it once, for the ordered
+      // matches, then count them and read the page's rows by rowid.
+      std::vector<int64_t> matches;
+      {
+        Stmt ids;
+        if (auto s = ids.Prepare(db, "SELECT rowid FROM " + TableName(table.dataset) + where +
+                                         " ORDER BY " + order + dir + ", rowid" + dir);
+            !s) {
+          return Fail(s.error());
+        }
+        bind_all(ids.st);
+        for (;;) {
+          int rc = sqlite3_step(ids.st);
+          if (rc == SQLITE_DONE) break;
+          if (rc != SQLITE_ROW) return Fail(SqlError(db, "records"));
+          matches.push_back(sqlite3_column_int64(ids.st, 0));
+        }
+      }
+      page.total = static_cast<int64_t>(matches.size());
+      Stmt row_st;
+      if (auto s = row_st.Prepare(db, "SELECT " + cols + "_batch FROM " + TableName(table.dataset) +
+                                          " WHERE rowid = ?1");
+          !s) {
+        return Fail(s.error());
+      }
+      const auto first = static_cast<size_t>(std::max<int64_t>(0, q.offset));
+      for (size_t i = first; i < matches.size() && i < first + static_cast<size_t>(q.limit); ++i) {
+        sqlite3_reset(row_st.st);
+        sqlite3_bind_int64(row_st.st, 1, matches[i]);
+        if (sqlite3_step(row_st.st) != SQLITE_ROW) return Fail(SqlError(db, "records"));
+        std::vector<Cell> row;
+        row.reserve(static_cast<size_t>(n));
+        for (int c = 0; c < n; ++c) row.push_back(ReadCell(row_st.st, c));
+        page.rows.push_back(std::move(row));
+      }
+      return page;
+    }
     {
       Stmt count;
       if (auto s = count.Prepare(db, "SELECT count(*) FROM " + TableName(table.dataset) + where);
@@ -570,17 +614,12 @@ class SqliteDatasetStore final : public Area<DatasetStore> {
       if (sqlite3_step(count.st) != SQLITE_ROW) return Fail(SqlError(db, "count"));
       page.total = sqlite3_column_int64(count.st, 0);
     }
-    std::string cols;
-    for (const auto& c : table.columns) cols += Quote(c.name) + ",";
-    std::string order = q.sort_column ? Quote(table.columns.at(*q.sort_column).name) : "rowid";
-    const char* dir = q.descending ? " DESC" : " ASC";
     std::string sql = "SELECT " + cols + "_batch FROM " + TableName(table.dataset) + where +
                       " ORDER BY " + order + dir + ", rowid" + dir + " LIMIT " +
                       std::to_string(q.limit) + " OFFSET " + std::to_string(q.offset);
     Stmt st;
     if (auto s = st.Prepare(db, sql); !s) return Fail(s.error());
     bind_all(st.st);
-    const int n = static_cast<int>(table.columns.size()) + 1;
     for (;;) {
       int rc = sqlite3_step(st.st);
       if (rc == SQLITE_DONE) break;

@@ -1,0 +1,175 @@
+// `pdh quality scoreboard|scores|checks`: data quality on the database file — the units and
+// datasets ranked as of a date, the scores behind them, and each dataset's checks (shown, or
+// replaced from a JSON file).
+#include <boost/json.hpp>
+
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "cli/cli.h"
+#include "core/json_util.h"
+#include "quality/quality.h"
+
+namespace pdh::cli {
+namespace {
+
+namespace json = boost::json;
+
+Date QualityAsOf(const Options& o) {
+  if (o.as_of.empty()) return Date::Today();
+  auto d = Date::Parse(o.as_of);
+  if (!d) {
+    throw Failure(
+        Error::BadRequest("cli.usage", "--as-of '" + o.as_of + "' is not a date: use YYYY-MM-DD"));
+  }
+  return *d;
+}
+
+std::string Score(const json::value& v) {
+  if (!v.is_number()) return "—";
+  std::ostringstream s;
+  s << std::fixed << std::setprecision(1) << v.to_number<double>();
+  std::string out = s.str();
+  for (char& c : out) {
+    if (c == '.') c = ',';
+  }
+  return out;
+}
+
+int RunQualityScoreboard(const Options& o) {
+  auto store = OpenStore(o.db, false);
+  auto registry = LoadRegistry(*store);
+  const Date as_of = QualityAsOf(o);
+  quality::Service service(store->datasets(), *store);
+  auto evaluations = Must(service.Evaluations(*registry, as_of));
+  auto engine = Must(engine::Engine::Open(EngineStores(*store), registry, HomeProvince(*store)));
+  const auto snap = engine->snapshot();
+  auto board = quality::Scoreboard(
+      *evaluations, [&snap](Date d) { return engine::ReportingByUnit(snap, d); }, *registry, as_of,
+      [](const std::string&) { return true; });
+  if (o.json) {
+    std::cout << json_util::Serialize(board) << "\n";
+    return 0;
+  }
+  const auto& p = board.at("province").as_object();
+  std::cout << "Chất lượng dữ liệu tháng " << board.at("month").as_string().c_str() << ": tổng "
+            << Score(p.at("overall")) << " — đúng " << Score(p.at("correct")) << ", đủ "
+            << Score(p.at("sufficient")) << ", sạch " << Score(p.at("clean")) << ", sống "
+            << Score(p.at("alive")) << "\n\nĐơn vị (thấp nhất):\n";
+  const auto& units = board.at("units").as_array();
+  const size_t shown = std::min<size_t>(units.size(), static_cast<size_t>(o.limit));
+  for (size_t i = units.size() - shown; i < units.size(); ++i) {
+    const auto& u = units[i].as_object();
+    std::cout << "  " << std::left << std::setw(8) << u.at("unit").as_string().c_str() << " "
+              << std::setw(6) << Score(u.at("overall")) << " " << u.at("name").as_string() << "\n";
+  }
+  std::cout << "\nKiểm tra nhiều lỗi nhất:\n";
+  for (const auto& c : board.at("checks").as_array()) {
+    const auto& co = c.as_object();
+    std::cout << "  " << co.at("dataset").as_string() << "." << co.at("check").as_string() << ": "
+              << co.at("failed").as_int64() << " / " << co.at("total").as_int64() << " — "
+              << co.at("title").as_string() << "\n";
+  }
+  return 0;
+}
+
+int RunQualityScores(const Options& o) {
+  auto store = OpenStore(o.db, false);
+  auto registry = LoadRegistry(*store);
+  quality::Service service(store->datasets(), *store);
+  auto evaluations = Must(service.Evaluations(*registry, QualityAsOf(o)));
+  std::optional<quality::Dimension> dimension;
+  if (!o.kind.empty()) {
+    dimension = quality::ParseDimension(o.kind);
+    if (!dimension) {
+      throw Failure(Error::BadRequest("cli.usage",
+                                      "--dimension must be correct, sufficient, clean or alive"));
+    }
+  }
+  auto items = quality::Scores(*evaluations, *registry, o.dataset, o.unit, o.code, dimension);
+  if (o.json) {
+    std::cout << json_util::Serialize(json::object{{"items", items}}) << "\n";
+    return 0;
+  }
+  for (const auto& item : items) {
+    const auto& i = item.as_object();
+    std::cout << i.at("dataset").as_string().c_str() << "  " << std::left << std::setw(8)
+              << i.at("unit").as_string().c_str() << " " << i.at("month").as_string().c_str()
+              << "  " << std::setw(11) << i.at("dimension").as_string().c_str()
+              << Score(i.at("score")) << "  (" << i.at("rows").as_int64() << " bản ghi)\n";
+  }
+  return 0;
+}
+
+int RunQualityChecks(const Options& o) {
+  auto store = OpenStore(o.db, false);
+  auto d = Must(ingest::LoadDataset(store->datasets(), o.dataset));
+  if (!o.file.empty()) {
+    std::ifstream in(o.file, std::ios::binary);
+    if (!in) throw Failure(Error::NotFound("cli.file_not_found", "cannot read '" + o.file + "'"));
+    std::stringstream text;
+    text << in.rdbuf();
+    boost::system::error_code ec;
+    json::value v = json::parse(text.str(), ec);
+    if (ec) {
+      throw Failure(Error::Invalid(std::string(quality::kInvalidCheck),
+                                   o.file + " is not JSON: " + ec.message()));
+    }
+    auto checks = Must(quality::ParseChecks(v, d));
+    SystemClock clock;
+    auto log = OpenAuditLog(*store, clock);
+    audit::Scope audit(*log, CommandEvent("quality.checks", o.dataset));
+    Must(quality::SaveChecks(*store, d, checks, CliActor(), FormatTime(clock.Now())));
+    Must(audit.Finish());
+  }
+  auto set = Must(quality::LoadChecks(*store, d));
+  if (o.json) {
+    std::cout << json_util::Serialize(json::object{{"dataset", o.dataset},
+                                                   {"stored", set.stored},
+                                                   {"checks", quality::ToJson(set.checks)}})
+              << "\n";
+    return 0;
+  }
+  std::cout << o.dataset << ": " << set.checks.size() << " checks"
+            << (set.stored ? "" : " (the defaults its schema implies)") << "\n";
+  for (const auto& c : set.checks) {
+    std::cout << "  " << std::left << std::setw(24) << c.id << " " << std::setw(12)
+              << std::string(quality::CheckTypeName(c.type)) << " " << std::setw(11)
+              << std::string(quality::DimensionName(c.dimension)) << " " << c.title << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+void AddQualityCommands(CLI::App& app, Options& o, int (*&action)(const Options&)) {
+  auto* cmd = app.add_subcommand("quality", "Data quality: correct, sufficient, clean, alive");
+  cmd->require_subcommand(1);
+  auto* board = cmd->add_subcommand("scoreboard", "Units and datasets ranked as of a date");
+  board->add_option("--as-of", o.as_of, "YYYY-MM-DD (default today)");
+  board->add_option("--limit", o.limit, "The lowest units to print")->capture_default_str();
+  board->add_option("--db", o.db, "Database file")->capture_default_str();
+  board->add_flag("--json", o.json, "Machine-readable output (the whole scoreboard)");
+  board->callback([&] { action = RunQualityScoreboard; });
+
+  auto* scores = cmd->add_subcommand("scores", "Scores per dataset, unit, month and dimension");
+  scores->add_option("--as-of", o.as_of, "YYYY-MM-DD (default today)");
+  scores->add_option("--dataset", o.dataset, "A dataset's code");
+  scores->add_option("--unit", o.unit, "A unit's code");
+  scores->add_option("--period", o.code, "A month, YYYY-MM");
+  scores->add_option("--dimension", o.kind, "correct, sufficient, clean or alive");
+  scores->add_option("--db", o.db, "Database file")->capture_default_str();
+  scores->add_flag("--json", o.json, "Machine-readable output");
+  scores->callback([&] { action = RunQualityScores; });
+
+  auto* checks = cmd->add_subcommand("checks", "A dataset's checks; --set replaces them");
+  checks->add_option("dataset", o.dataset, "The dataset's code")->required();
+  checks->add_option("--set", o.file, "A JSON file: {\"checks\": [...]}");
+  checks->add_option("--db", o.db, "Database file")->capture_default_str();
+  checks->add_flag("--json", o.json, "Machine-readable output");
+  checks->callback([&] { action = RunQualityChecks; });
+}
+
+}  // namespace pdh::cli

@@ -1,0 +1,202 @@
+// Data quality (M9): the province's "đúng, đủ, sạch, sống" — correct, sufficient, clean and
+// alive — scored 0–100 per dataset × unit × month from checks kept as data per dataset, rolled
+// up to the province and ranked; with the reported values' completeness and timeliness from the
+// index set. Every score is explained by the checks behind it, and every failure is a row that
+// can be downloaded with its reason.
+//
+// Use: Checks(dataset) are the stored checks (or, until a steward saves some, the defaults its
+// schema implies: required fields present, values of their type and code list, the key unique,
+// units that exist, data not older than its periodicity). Evaluate scans a dataset's records
+// once against its checks; Scoreboard combines every dataset's evaluation and the engine's
+// reporting figures as of a date.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/date.h"
+#include "core/error.h"
+#include "engine/engine.h"
+#include "ingest/ingest.h"
+#include "store/datasets.h"
+#include "store/settings.h"
+#include "units/units.h"
+
+namespace pdh::quality {
+
+enum class Dimension { kCorrect, kSufficient, kClean, kAlive };
+inline constexpr int kDimensions = 4;
+std::string_view DimensionName(Dimension d);  // "correct", "sufficient", "clean", "alive"
+std::optional<Dimension> ParseDimension(std::string_view s);
+
+enum class CheckType {
+  // Row checks: each record passes or fails.
+  kMissing,    // field: a value is present
+  kPattern,    // field, pattern: the value matches (ECMAScript, whole value)
+  kRange,      // field, min, max: a number (or date) within
+  kCodes,      // field, values: one of the values (default: the field's code list or enum)
+  kDuplicate,  // fields: no other record has the same values
+  kRule,       // expression: a condition over the record's fields (engine::RecordCondition)
+  kReference,  // field, dataset, key: the value names a unit of the registry (no dataset) or a
+               // record of another dataset
+  // Unit checks: each unit passes or fails, on its monthly counts.
+  kFreshness,     // max_days: the unit's newest record is at most this old
+  kRowCount,      // within_percent: this month's records within ±% of the same month last year
+  kCompleteness,  // threshold (90): months with records among the last 12 the unit reported in
+  kTimeliness,    // threshold (75), due_day (25): records that arrived by the due day
+  kOutliers,      // method ("modified_z" 3.5 | "sd" 2 or 3): this month's count is no outlier
+  kConsistency,   // within_percent (33): this month against the mean of the three before
+};
+std::string_view CheckTypeName(CheckType t);
+
+enum class Severity { kError, kWarning, kInfo };
+
+struct Check {
+  std::string id;  // unique within the dataset: [a-z0-9_]+
+  std::string title;
+  CheckType type = CheckType::kMissing;
+  Severity severity = Severity::kError;
+  Dimension dimension = Dimension::kCorrect;  // default from the type
+  std::string field;
+  std::vector<std::string> fields;  // kDuplicate
+  std::string pattern;
+  std::optional<double> min;
+  std::optional<double> max;
+  std::vector<std::string> values;
+  std::string expression;
+  std::string dataset;  // kReference: another dataset ("" for the unit registry)
+  std::string key;      // kReference: its field
+  double threshold = 0;
+  double within_percent = 0;
+  int max_days = 0;
+  int due_day = 25;
+  std::string method;  // kOutliers
+};
+
+// Stable error codes.
+inline constexpr std::string_view kInvalidCheck = "quality.invalid_check";
+inline constexpr std::string_view kBadExpression = "quality.bad_expression";
+
+// Reads {"checks": [...]} (or the array) against the dataset's schema. Errors:
+// quality.invalid_check naming the check and key ("checks[2].field: 'x' is not a field of
+// dossiers"), quality.bad_expression ("checks[3].expression: at 7: ...").
+Result<std::vector<Check>> ParseChecks(const boost::json::value& v, const ingest::Dataset& d);
+boost::json::object ToJson(const Check& c);
+boost::json::array ToJson(const std::vector<Check>& checks);
+// The checks a dataset's schema implies.
+std::vector<Check> DefaultChecks(const ingest::Dataset& d);
+
+// The checks of a dataset as stored (setting "quality.checks.<code>"), or its defaults.
+struct CheckSet {
+  std::vector<Check> checks;
+  bool stored = false;
+  std::string updated_at;
+  std::string updated_by;
+};
+Result<CheckSet> LoadChecks(store::SettingsStore& settings, const ingest::Dataset& d);
+Status SaveChecks(store::SettingsStore& settings, const ingest::Dataset& d,
+                  const std::vector<Check>& checks, const std::string& by, const std::string& at);
+
+// One check's result in one unit and month.
+struct CheckCount {
+  size_t check = 0;  // index into the evaluation's checks
+  int64_t failed = 0;
+  int64_t total = 0;
+};
+
+// A dataset's unit and month: its records and the checks' results there.
+struct Cell {
+  std::string unit;
+  std::string month;  // "YYYY-MM"
+  int64_t rows = 0;
+  std::vector<CheckCount> checks;
+  double score[kDimensions] = {100, 100, 100, 100};
+  bool scored[kDimensions] = {false, false, false, false};
+};
+
+// A failing record: what the drill-down lists and the download holds.
+struct Failure {
+  std::string key;  // the record's key
+  std::string unit;
+  std::string month;
+  size_t check = 0;
+  std::string field;
+  std::string value;
+  std::string reason;
+};
+
+struct Evaluation {
+  std::string dataset;
+  std::string title;
+  std::vector<Check> checks;
+  std::vector<Cell> cells;  // by unit then month
+  int64_t rows = 0;
+  std::vector<Failure> failures;        // at most Options::max_failures per check
+  std::vector<int64_t> failures_total;  // per check
+};
+
+struct EvaluateOptions {
+  Date as_of;
+  size_t max_failures = 1000;  // per check
+  // Another dataset's keys, for reference checks (by dataset code).
+  std::function<Result<std::vector<std::string>>(const std::string& dataset,
+                                                 const std::string& field)>
+      keys_of;
+};
+
+// Scans the dataset's records once. Records after `as_of` are left out. A dataset without a
+// unit field is scored at the province ("").
+Result<Evaluation> Evaluate(store::DatasetStore& store, const units::Registry& registry,
+                            const ingest::Dataset& d, const std::vector<Check>& checks,
+                            const EvaluateOptions& options);
+
+// The units' reported values as of a date (engine::ReportingByUnit over the index set).
+using ReportsAt = std::function<std::vector<engine::UnitReports>(Date)>;
+
+// The scoreboard as of a date: the province, units, datasets, the worst checks and the trend
+// (the shape of GET /api/v1/quality/scoreboard). The reported values count as one more dataset
+// (sufficient: received of expected; alive: on time, none when silent), read through
+// `reports_at` (unset: none). `may_see` limits the units listed (a unit officer's own); the
+// province's figures are always all of it.
+boost::json::object Scoreboard(const std::vector<Evaluation>& evaluations,
+                               const ReportsAt& reports_at, const units::Registry& registry,
+                               Date as_of,
+                               const std::function<bool(const std::string& unit)>& may_see);
+
+// Score rows (GET /api/v1/quality/scores): filters empty for all.
+boost::json::array Scores(const std::vector<Evaluation>& evaluations,
+                          const units::Registry& registry, const std::string& dataset,
+                          const std::string& unit, const std::string& month,
+                          std::optional<Dimension> dimension);
+
+// The evaluations of every dataset as of a date, computed once per committed batch and checks
+// change and kept. Thread-safe.
+class Service {
+ public:
+  Service(store::DatasetStore& datasets, store::SettingsStore& settings)
+      : datasets_(datasets), settings_(settings) {}
+  Result<std::shared_ptr<const std::vector<Evaluation>>> Evaluations(
+      const units::Registry& registry, Date as_of);
+  // Forget what was computed (after checks change).
+  void Invalidate();
+
+ private:
+  store::DatasetStore& datasets_;
+  store::SettingsStore& settings_;
+  std::mutex mu_;
+  int64_t generation_ = 0;  // bumped by Invalidate
+  std::map<std::string, std::pair<std::string, std::shared_ptr<const std::vector<Evaluation>>>>
+      cache_;  // as_of -> (stamp, evaluations); REQUIRES: mu_ held
+};
+
+}  // namespace pdh::quality
