@@ -76,6 +76,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string | undefin
     pageHead(t('overview.title'), t('ioc.overview.lead', { province: overview.province.name, date: fmtDate(at) })),
     asOfForm('ioc-asof', at, t('tracker.asOfShown', { date: fmtDate(at) }), (date) => go(`/?as_of=${date}`), signal),
     iocFigures(overview, asOf, signal),
+    // Scored as of the overview's date, which the server decides when the address has none.
     qualitySummary(at, signal),
     h(
       'section',

@@ -14,7 +14,7 @@ import { dimensions, qualityApi, scoreKeys, type CheckResult, type DatasetScores
 import { go, type RouteContext } from '../router';
 import { currentUser } from '../session';
 import { fold } from '../text';
-import { datasetHref } from '../datasets-api';
+import { datasetHref, datasetsApi } from '../datasets-api';
 import { canReadRecords } from './datasets-common';
 import { iocChart, liveRefresh } from './ioc-common';
 import {
@@ -40,8 +40,19 @@ export async function qualityPage(outlet: HTMLElement, { signal }: RouteContext)
   await loadPage(
     outlet,
     signal,
-    async () => qualityApi.scoreboard(await qualityAsOf()),
-    (board) => render(outlet, signal, board),
+    async () => {
+      // The scoreboard also scores the index set's reported values, which are no dataset of the
+      // hub: only real datasets get a link to their checks.
+      const [board, datasets] = await Promise.all([
+        qualityAsOf().then((asOf) => qualityApi.scoreboard(asOf)),
+        datasetsApi.list().then(
+          ({ items }) => new Set(items.map((d) => d.code)),
+          () => null,
+        ),
+      ]);
+      return { board, datasets };
+    },
+    ({ board, datasets }) => render(outlet, signal, board, datasets),
   );
 }
 
@@ -102,7 +113,7 @@ function rowClick(href: string | null): Record<string, string | EventListener | 
   };
 }
 
-function render(outlet: HTMLElement, signal: AbortSignal, first: Scoreboard): void {
+function render(outlet: HTMLElement, signal: AbortSignal, first: Scoreboard, known: Set<string> | null): void {
   const me = currentUser();
   // The failing rows are records (datasets.read_private): auditors see the scores only.
   const rowsAllowed = canReadRecords(me);
@@ -174,7 +185,8 @@ function render(outlet: HTMLElement, signal: AbortSignal, first: Scoreboard): vo
   });
 
   function datasetRow(d: DatasetScores): HTMLElement {
-    const href = rowsAllowed ? failuresHref({ dataset: d.dataset, period: board.month, as_of: board.as_of }) : null;
+    const real = !known || known.has(d.dataset);
+    const href = rowsAllowed && real ? failuresHref({ dataset: d.dataset, period: board.month, as_of: board.as_of }) : null;
     return h(
       'tr',
       { 'data-testid': 'quality-dataset', 'data-dataset': d.dataset, 'data-overall': d.overall ?? '', ...rowClick(href) },
@@ -182,8 +194,8 @@ function render(outlet: HTMLElement, signal: AbortSignal, first: Scoreboard): vo
         'th',
         { scope: 'row' },
         href ? h('a', { href }, d.title || d.dataset) : d.title || d.dataset,
-        h('br'),
-        h('a', { class: 'small', href: `${datasetHref(d.dataset)}#quality-checks`, 'data-testid': 'quality-dataset-checks' }, t('quality.datasets.checks')),
+        real && h('br'),
+        real && h('a', { class: 'small', href: `${datasetHref(d.dataset)}#quality-checks`, 'data-testid': 'quality-dataset-checks' }, t('quality.datasets.checks')),
       ),
       h('td', { class: 'score-bar-cell' }, scoreBar(d.overall)),
       dimensions.map((k) => scoreCell(d[k])),

@@ -4,7 +4,7 @@
 // that keep the filters and the as-of date, and the small quality card of the IOC overview.
 
 import { apiCached } from '../api';
-import { h } from '../dom';
+import { h, mount } from '../dom';
 import { fmtNum, t, type Key } from '../i18n';
 import { checkTypes, dimensions, qualityApi, severities, type Change, type Dimension, type FailuresQuery, type ScoreKey, type Scoreboard } from '../quality-api';
 import { lightColor } from './ioc-common';
@@ -134,37 +134,51 @@ function summaryStat(k: ScoreKey, board: Scoreboard): HTMLElement {
 
 /**
  * The IOC overview's quality card, as of the overview's date: the province's overall score and the
- * four dimensions with their change, linking to the scoreboard. It loads by itself and stays
- * hidden when the scores cannot be had, so the overview does not wait for it.
+ * four dimensions with their change, linking to the scoreboard. It sits below the overview's
+ * figures and fetches the scoreboard once it comes into view, so the landing page does not wait
+ * for the scoring of every dataset.
  */
 export function qualitySummary(asOf: string, signal: AbortSignal): HTMLElement {
-  const body = h('div', { class: 'quality-summary-body' });
-  const el = h(
-    'section',
-    { class: 'ioc-group', 'aria-labelledby': 'quality-summary-h', 'data-testid': 'quality-summary', hidden: true },
-    h('h2', { id: 'quality-summary-h' }, t('quality.title')),
-    h('div', { class: 'card panel quality-summary' }, body),
+  const link = () => h('p', { class: 'quality-summary-link' }, h('a', { class: 'button button-secondary', href: qualityHref(asOfFromAddress()), 'data-testid': 'quality-summary-link' }, t('quality.open'), ' →'));
+  const body = h(
+    'div',
+    { class: 'card panel quality-summary', 'aria-busy': 'true' },
+    h('p', { class: 'loading' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), t('state.loading')),
+    link(),
   );
-  qualityApi
-    .scoreboard(asOf)
-    .then((board) => {
-      if (signal.aborted) return;
-      const overall = board.province.overall;
-      body.replaceChildren(
-        h(
-          'div',
-          { class: 'quality-summary-overall', 'data-status': levelLight[scoreLevel(overall)] },
-          h('p', { class: 'stat-label' }, t('quality.overallProvince')),
-          h('p', { class: 'stat-value', 'data-testid': 'quality-summary-overall' }, fmtScore(overall), h('span', { class: 'stat-unit' }, ' /100')),
-          h('p', { class: 'stat-detail' }, changeMark(changeOf(board.province.change, 'overall'), 'quality-summary-change'), ' ', t('quality.sinceLastMonth')),
-        ),
-        h('div', { class: 'quality-summary-dims' }, dimensions.map((d: Dimension) => summaryStat(d, board))),
-        h('p', { class: 'quality-summary-link' }, h('a', { class: 'button button-secondary', href: qualityHref(asOfFromAddress()), 'data-testid': 'quality-summary-link' }, t('quality.open'), ' →')),
-      );
-      el.hidden = false;
-    })
-    .catch(() => {
-      // The overview stands without it; the scoreboard page says what went wrong.
-    });
+  const el = h('section', { class: 'ioc-group', 'aria-labelledby': 'quality-summary-h', 'data-testid': 'quality-summary' }, h('h2', { id: 'quality-summary-h' }, t('quality.title')), body);
+
+  function show(board: Scoreboard): void {
+    const overall = board.province.overall;
+    mount(
+      body,
+      h(
+        'div',
+        { class: 'quality-summary-overall', 'data-status': levelLight[scoreLevel(overall)] },
+        h('p', { class: 'stat-label' }, t('quality.overallProvince')),
+        h('p', { class: 'stat-value', 'data-testid': 'quality-summary-overall' }, fmtScore(overall), h('span', { class: 'stat-unit' }, ' /100')),
+        h('p', { class: 'stat-detail' }, changeMark(changeOf(board.province.change, 'overall'), 'quality-summary-change'), ' ', t('quality.sinceLastMonth')),
+      ),
+      h('div', { class: 'quality-summary-dims' }, dimensions.map((d: Dimension) => summaryStat(d, board))),
+      link(),
+    );
+  }
+
+  const seen = new IntersectionObserver((entries) => {
+    if (!entries.some((e) => e.isIntersecting)) return;
+    seen.disconnect();
+    qualityApi
+      .scoreboard(asOf)
+      .then((board) => {
+        if (!signal.aborted) show(board);
+      })
+      .catch(() => {
+        // The overview stands without it; the scoreboard page says what went wrong.
+        if (!signal.aborted) mount(body, h('p', { class: 'muted', 'data-testid': 'quality-summary-unavailable' }, t('quality.unavailable')), link());
+      })
+      .finally(() => body.removeAttribute('aria-busy'));
+  });
+  seen.observe(el);
+  signal.addEventListener('abort', () => seen.disconnect());
   return el;
 }
