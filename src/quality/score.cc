@@ -173,6 +173,7 @@ std::optional<std::string> FailsUnitCheck(const Check& c, const UnitHistory& h,
       };
       const double median = median_of(sorted);
       std::vector<double> deviations;
+      deviations.reserve(sorted.size());
       for (double v : sorted) deviations.push_back(std::abs(v - median));
       const double mad = median_of(deviations);
       if (mad > 0 && 0.6745 * std::abs(x - median) / mad > c.threshold) {
@@ -255,6 +256,7 @@ Result<Evaluation> Evaluate(store::DatasetStore& store, const units::Registry& r
     return fields.size();
   };
   std::vector<std::string> names;
+  names.reserve(fields.size());
   for (const auto& f : fields) names.push_back(f.name);
 
   // What each row check needs, made once.
