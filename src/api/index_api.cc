@@ -493,11 +493,55 @@ json::array AlertsOf(const engine::Snapshot& snap, Date as_of, size_t limit) {
   return items;
 }
 
+// Quality alerts: units whose overall score is below the setting quality.alert_below (80 by
+// default), and checks a unit passed the month before and fails now.
+void AddQualityAlerts(Context& ctx, const engine::Snapshot& snap, Date as_of, size_t limit,
+                      json::array& items) {
+  double below = 80;
+  if (auto s = ctx.store().GetSetting("quality.alert_below"); s && *s) {
+    below = std::atof((*s)->c_str());
+  }
+  auto registry = ctx.registry();
+  auto evaluations = Must(ctx.quality().Evaluations(*registry, as_of));
+  const quality::ReportsAt reports_at = [&snap](Date d) {
+    return engine::ReportingByUnit(snap, d);
+  };
+  char score[32];
+  for (const auto& a : quality::Alerts(*evaluations, reports_at, *registry, as_of, below)) {
+    if (items.size() >= limit) break;
+    const auto* unit = a.unit.empty() ? nullptr : registry->Find(a.unit, as_of);
+    json::object item{{"kind", a.kind},
+                      {"indicator", nullptr},
+                      {"indicator_name", nullptr},
+                      {"unit", a.unit},
+                      {"unit_name", unit ? json::value(unit->name) : json::value(nullptr)},
+                      {"period", a.month},
+                      {"value", nullptr}};
+    if (a.kind == "quality_low") {
+      std::snprintf(score, sizeof score, "%.1f", a.score);
+      std::string vn = score;
+      std::replace(vn.begin(), vn.end(), '.', ',');
+      item["score"] = Num(a.score);
+      item["message"] = "Điểm chất lượng dữ liệu " + vn + "/100, dưới ngưỡng";
+      item["message_en"] = "Data quality score " + std::string(score) + "/100, below the threshold";
+    } else {
+      item["score"] = nullptr;
+      item["message"] = "Kiểm tra \"" + a.title + "\" của " + a.dataset + " mới không đạt (" +
+                        std::to_string(a.failed) + " lỗi)";
+      item["message_en"] = "Check \"" + a.title + "\" of " + a.dataset + " newly failing (" +
+                           std::to_string(a.failed) + ")";
+    }
+    items.push_back(std::move(item));
+  }
+}
+
 Response Alerts(Context& ctx, Request& req) {
   const auto snap = ctx.engine().snapshot();
   const Date as_of = AsOfOr(ctx, req);
-  return Response::Json(json::object{{"as_of", as_of.ToString()},
-                                     {"items", AlertsOf(snap, as_of, ParseLimit(req, 200, 1000))}});
+  const size_t limit = ParseLimit(req, 200, 1000);
+  json::array items = AlertsOf(snap, as_of, limit);
+  AddQualityAlerts(ctx, snap, as_of, limit, items);
+  return Response::Json(json::object{{"as_of", as_of.ToString()}, {"items", std::move(items)}});
 }
 
 json::array Trend(const engine::Snapshot& s, const engine::Indicator& ind, const std::string& unit,
@@ -909,7 +953,8 @@ void RegisterIndexRoutes(http::Router& router, Context& ctx) {
              doc("Which indicators and units are up to date as of a date", kIndicatorsRead,
                  {AsOfParam(), {"sector", "query", "only this sector"}}));
   router.Add("GET", "/api/v1/alerts", "alerts.list", bind(Alerts),
-             doc("Off-track targets, red lights, rates above 100%, outliers and silent units",
+             doc("Off-track targets, red lights, rates above 100%, outliers, silent units and "
+                 "data quality (a unit below the quality threshold, a check newly failing)",
                  kIndicatorsRead, {AsOfParam(), {"limit", "query", "at most this many (200)"}}));
   router.Add(
       "GET", "/api/v1/packs/{pack}", "packs.get", bind(Pack),

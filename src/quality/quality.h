@@ -173,6 +173,22 @@ boost::json::object Scoreboard(const std::vector<Evaluation>& evaluations,
                                Date as_of,
                                const std::function<bool(const std::string& unit)>& may_see);
 
+// What the IOC's alerts show of quality as of a date: a unit whose overall score is below
+// `below` (its reported values counted, through `reports_at`), and a check a unit passed the
+// month before and fails now.
+struct Alert {
+  std::string kind;  // "quality_low" | "check_failing"
+  std::string unit;
+  std::string month;
+  std::string dataset;
+  std::string check;
+  std::string title;
+  double score = 0;
+  int64_t failed = 0;
+};
+std::vector<Alert> Alerts(const std::vector<Evaluation>& evaluations, const ReportsAt& reports_at,
+                          const units::Registry& registry, Date as_of, double below);
+
 // Score rows (GET /api/v1/quality/scores): filters empty for all.
 boost::json::array Scores(const std::vector<Evaluation>& evaluations,
                           const units::Registry& registry, const std::string& dataset,

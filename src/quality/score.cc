@@ -789,6 +789,50 @@ json::array Scores(const std::vector<Evaluation>& evaluations, const units::Regi
   return items;
 }
 
+std::vector<Alert> Alerts(const std::vector<Evaluation>& evaluations, const ReportsAt& reports_at,
+                          const units::Registry& registry, Date as_of, double below) {
+  std::vector<Alert> out;
+  const std::string month = ScoreMonth(as_of);
+  const std::string previous = ShiftMonth(month, -1);
+  const json::object board =
+      Scoreboard(evaluations, reports_at, registry, as_of, [](const std::string&) { return true; });
+  for (const auto& u : board.at("units").as_array()) {
+    const auto& o = u.as_object();
+    const auto& overall = o.at("overall");
+    if (!overall.is_number() || overall.to_number<double>() >= below) continue;
+    Alert a;
+    a.kind = "quality_low";
+    a.unit = std::string(o.at("unit").as_string());
+    a.month = month;
+    a.score = overall.to_number<double>();
+    out.push_back(std::move(a));
+  }
+  for (const auto& ev : evaluations) {
+    std::map<std::pair<std::string, size_t>, int64_t> before;  // unit, check -> failed
+    for (const auto& c : ev.cells) {
+      if (c.month != previous) continue;
+      for (const auto& cc : c.checks) before[{c.unit, cc.check}] = cc.total > 0 ? cc.failed : -1;
+    }
+    for (const auto& c : ev.cells) {
+      if (c.month != month) continue;
+      for (const auto& cc : c.checks) {
+        auto it = before.find({c.unit, cc.check});
+        if (cc.failed == 0 || it == before.end() || it->second != 0) continue;
+        Alert a;
+        a.kind = "check_failing";
+        a.unit = c.unit;
+        a.month = month;
+        a.dataset = ev.dataset;
+        a.check = ev.checks[cc.check].id;
+        a.title = ev.checks[cc.check].title;
+        a.failed = cc.failed;
+        out.push_back(std::move(a));
+      }
+    }
+  }
+  return out;
+}
+
 // --- The service --------------------------------------------------------------------------------
 
 Result<std::shared_ptr<const std::vector<Evaluation>>> Service::Evaluations(
