@@ -254,3 +254,19 @@ test('on a narrow screen the quality pages scroll inside their cards, not the pa
   }
   await screenshot(page, 'quality-mobile');
 });
+
+test("the IOC's alerts about data quality lead to the unit's failing rows", async () => {
+  const { items } = await s.server.api('/alerts');
+  const page = await s.newPage();
+  await page.goto('/alerts');
+  await page.getByTestId('alert-group').first().waitFor();
+  for (const kind of ['quality_low', 'check_failing']) {
+    const n = items.filter((a) => a.kind === kind).length;
+    assert.equal(await text(page.locator(`[data-testid="alert-count"][data-kind="${kind}"] strong`)), fmt.vi(n), kind);
+    const a = items.find((x) => x.kind === kind);
+    if (!a) continue;
+    const link = page.locator(`[data-testid="alert-list"][data-kind="${kind}"] [data-testid="alert"]`).first().getByRole('link');
+    assert.equal(await link.getAttribute('href'), `/quality/failures?unit=${encodeURIComponent(a.unit)}${a.period ? `&period=${a.period}` : ''}`, kind);
+  }
+  assert.equal(await text(page.locator('[data-testid="alert-group"][data-kind="quality_low"] h2')).then((s) => s.startsWith('Chất lượng dữ liệu thấp')), true);
+});
