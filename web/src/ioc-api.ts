@@ -184,8 +184,11 @@ export interface Freshness {
   units: UnitFreshness[];
 }
 
-export type AlertKind = 'red' | 'stale' | 'outlier' | 'off_track' | 'over_100';
-export const alertKinds: AlertKind[] = ['red', 'off_track', 'over_100', 'stale', 'outlier'];
+/** quality_low: a unit's data quality score below the threshold; check_failing: a check a unit passed the month before and fails now. */
+export type AlertKind = 'red' | 'stale' | 'outlier' | 'off_track' | 'over_100' | 'quality_low' | 'check_failing';
+export const alertKinds: AlertKind[] = ['red', 'off_track', 'over_100', 'stale', 'outlier', 'quality_low', 'check_failing'];
+/** The alerts about data quality: they lead to the unit's failing rows. */
+export const qualityAlertKinds: AlertKind[] = ['quality_low', 'check_failing'];
 
 export interface Alert {
   kind: AlertKind;

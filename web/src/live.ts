@@ -13,6 +13,8 @@ export type LiveEvent =
   /** Values changed after a batch was ingested or values were reported; truncated: refetch everything. */
   | { type: 'values'; changes: ValueChange[]; truncated: boolean }
   | { type: 'alert'; alert: Alert }
+  /** Quality scores changed (a committed batch, a dataset's checks saved): refetch them. */
+  | { type: 'quality'; reason: string }
   /** The stream is back after a break: what the page shows may be out of date. */
   | { type: 'resync' };
 
@@ -91,6 +93,10 @@ function connect(): void {
   es.addEventListener('alert', (e) => {
     const alert = parse<Alert>(e);
     if (alert) emit({ type: 'alert', alert });
+  });
+  es.addEventListener('quality', (e) => {
+    const data = parse<{ reason?: string }>(e);
+    if (data) emit({ type: 'quality', reason: data.reason ?? '' });
   });
   es.addEventListener('error', () => {
     if (source !== es) return;

@@ -27,6 +27,8 @@ import { loginPage } from './pages/login';
 import { notFoundPage } from './pages/not-found';
 import { overviewPage } from './pages/overview';
 import { passwordPage } from './pages/password';
+import { qualityPage } from './pages/quality-board';
+import { qualityFailuresPage } from './pages/quality-failures';
 import { allTokensPage, myTokensPage } from './pages/tokens';
 import { totpPage } from './pages/totp';
 import { trackerBoardPage } from './pages/tracker-board';
@@ -81,6 +83,8 @@ const router = new Router(shell.outlet, signedIn(notFoundPage), (path) => shell.
   .add('/datasets/:code', signedIn(datasetSchemaPage))
   .add('/datasets/:code/data', signedIn(datasetDataPage))
   .add('/batches/:id', signedIn(batchPage))
+  .add('/quality', signedIn(qualityPage))
+  .add('/quality/failures', signedIn(qualityFailuresPage))
   .add('/link', signedIn(linkListPage))
   .add('/link/:code', signedIn(linkProjectPage))
   .add('/link/:code/review', signedIn(linkReviewPage))

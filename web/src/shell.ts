@@ -27,6 +27,7 @@ const navItems: NavItem[] = [
   { href: '/units', key: 'nav.units', match: (p) => p === '/units' || p.startsWith('/units/'), group: 'nav.data' },
   { href: '/catalog', key: 'nav.catalog', match: (p) => p === '/catalog' || p.startsWith('/catalog/') },
   { href: '/datasets', key: 'nav.datasets', match: (p) => p === '/datasets' || p.startsWith('/datasets/') || p.startsWith('/batches/') },
+  { href: '/quality', key: 'nav.quality', match: (p) => p === '/quality' || p.startsWith('/quality/') },
   { href: '/link', key: 'nav.link', match: (p) => p === '/link' || p.startsWith('/link/') },
   { href: '/nq57', key: 'nav.tracker', match: (p) => p === '/nq57' || p.startsWith('/nq57/') },
   { href: '/account/tokens', key: 'nav.tokens', match: (p) => p === '/account/tokens' },

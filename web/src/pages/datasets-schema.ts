@@ -1,8 +1,8 @@
 // "/datasets/:code" — one dataset's schema: its fields (Vietnamese titles, types, required,
 // unique and key, constraints, unit references, code lists with their labels, personal data),
-// primary key, schema versions, the Data Package descriptor, the recent batches, and for accounts
-// that write, the upload of a file (CSV, XLSX, JSON, NDJSON) with a real progress bar and the
-// batch report inline.
+// primary key, schema versions, the Data Package descriptor, the recent batches, the dataset's
+// quality checks (edited by accounts that write), and for accounts that write, the upload of a
+// file (CSV, XLSX, JSON, NDJSON) with a real progress bar and the batch report inline.
 
 import {
   batchFormats,
@@ -45,6 +45,7 @@ import {
   uploadErrorText,
   type FieldFacts,
 } from './datasets-common';
+import { checksSection } from './quality-checks';
 
 const batchPageSize = 20;
 
@@ -317,6 +318,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, d: DatasetDetail, firs
       h('p', { class: 'muted' }, t('datasets.fieldsLead')),
       fieldsTable(fields),
     ),
+    checksSection(d, signal),
     h(
       'section',
       { class: 'card panel', 'aria-labelledby': 'dataset-versions-h' },

@@ -1,15 +1,17 @@
 // "/alerts" — what needs attention as of a date: indicators in the red, off track for the year's
-// target, or with outlying values, and units whose data is stale, grouped by kind; each leads to
-// the indicator for its unit and period (a unit's stale data to the freshness board). New alerts
+// target, or with outlying values, units whose data is stale, and units whose data quality is low
+// or newly fails a check, grouped by kind; each leads to the indicator for its unit and period (a
+// unit's stale data to the freshness board, its data quality to its failing rows). New alerts
 // arrive live and are put first in their group.
 
 import { h, mount } from '../dom';
 import { fmtDate, fmtInt, fmtNum, t, type Key } from '../i18n';
-import { alertKinds, iocApi, type Alert } from '../ioc-api';
+import { alertKinds, iocApi, qualityAlertKinds, type Alert } from '../ioc-api';
 import { subscribe } from '../live';
 import { loadPage, pageHead, titled } from '../page';
 import type { RouteContext } from '../router';
 import { fmtValue, indicatorHref, iocHref, localized, periodLabel } from './ioc-common';
+import { failuresHref } from './quality-common';
 import { asOfFromAddress } from './tracker-common';
 
 const pageSize = 20;
@@ -31,7 +33,9 @@ function item(a: Alert, fresh: boolean): HTMLElement {
       { class: 'muted small' },
       a.indicator
         ? [h('a', { href: indicatorHref(a.indicator, { unit: a.unit, period: a.period }) }, a.indicator_name || a.indicator), ` · ${a.unit_name || a.unit}`]
-        : h('a', { href: iocHref('/freshness') }, a.unit_name || a.unit),
+        : qualityAlertKinds.includes(a.kind)
+          ? h('a', { href: failuresHref({ unit: a.unit, period: a.period ?? undefined }) }, a.unit_name || a.unit)
+          : h('a', { href: iocHref('/freshness') }, a.unit_name || a.unit),
       a.period && ` · ${periodLabel(a.period)}`,
       a.value != null && ` · ${t('ioc.col.value')}: ${fmtValue(a.value, '')}`,
       a.score != null && ` · ${t('ioc.alert.score', { score: fmtNum(a.score) })}`,

@@ -1,6 +1,6 @@
 // "/" — the IOC overview as of a date (?as_of=, default the server's reference date): the
-// headline figures of the index-set engine (live), then the home province's own figures computed
-// from its units.
+// headline figures of the index-set engine (live), the data quality card (the province's overall
+// score and its four dimensions), then the home province's own figures computed from its units.
 
 import { api, type Unit } from '../api';
 import { chart } from '../charts';
@@ -12,6 +12,7 @@ import type { RouteContext } from '../router';
 import { go } from '../router';
 import { density, totals } from '../units';
 import { iocFigures } from './ioc-overview';
+import { qualitySummary } from './quality-common';
 import { asOfForm, asOfFromAddress } from './tracker-common';
 
 const topCount = 15;
@@ -75,6 +76,8 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string | undefin
     pageHead(t('overview.title'), t('ioc.overview.lead', { province: overview.province.name, date: fmtDate(at) })),
     asOfForm('ioc-asof', at, t('tracker.asOfShown', { date: fmtDate(at) }), (date) => go(`/?as_of=${date}`), signal),
     iocFigures(overview, asOf, signal),
+    // Scored as of the overview's date, which the server decides when the address has none.
+    qualitySummary(at, signal),
     h(
       'section',
       { class: 'ioc-group', 'aria-labelledby': 'overview-units-h', 'data-testid': 'overview-units' },
