@@ -24,6 +24,12 @@ constexpr const char* kQualityRead = "datasets.read";
 constexpr const char* kQualityPrivate = "datasets.read_private";
 constexpr const char* kQualityWrite = "datasets.write";
 
+// ?as_of=, else the IOC's date (the setting ioc.as_of), else today: the date every page shows.
+Date QualityAsOf(Context& ctx, const Request& req) {
+  if (TextParam(req, "as_of")) return AsOf(req);
+  return engine::DefaultAsOf(ctx.store());
+}
+
 std::shared_ptr<const std::vector<quality::Evaluation>> EvaluationsAsOf(Context& ctx, Date as_of) {
   auto registry = ctx.registry();
   return Must(ctx.quality().Evaluations(*registry, as_of));
@@ -40,7 +46,7 @@ std::function<bool(const std::string&)> Visible(Context& ctx, const Request& req
 }
 
 Response Scoreboard(Context& ctx, Request& req) {
-  const Date as_of = AsOf(req);
+  const Date as_of = QualityAsOf(ctx, req);
   auto evaluations = EvaluationsAsOf(ctx, as_of);
   quality::ReportsAt reports_at;
   if (ctx.has_engine()) {
@@ -54,7 +60,7 @@ Response Scoreboard(Context& ctx, Request& req) {
 }
 
 Response ScoresList(Context& ctx, Request& req) {
-  const Date as_of = AsOf(req);
+  const Date as_of = QualityAsOf(ctx, req);
   auto dimension =
       EnumParam(req, "dimension", quality::ParseDimension, "correct, sufficient, clean, alive");
   auto evaluations = EvaluationsAsOf(ctx, as_of);
@@ -104,7 +110,7 @@ Response PutChecks(Context& ctx, Request& req) {
 }
 
 Response Failures(Context& ctx, Request& req) {
-  const Date as_of = AsOf(req);
+  const Date as_of = QualityAsOf(ctx, req);
   const std::string dataset = TextParam(req, "dataset").value_or("");
   const std::string check = TextParam(req, "check").value_or("");
   const std::string unit = TextParam(req, "unit").value_or("");

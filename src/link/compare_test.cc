@@ -48,6 +48,9 @@ const LevelCase kLevelCases[] = {
     {Kind::kFullName, "Nguyễn Văn An", "Nguyễn An", Level::kMiddleMissing},
     {Kind::kFullName, "Trần Thị Minh Thư", "Trần Minh Thư", Level::kMiddleMissing},
     {Kind::kFullName, "Nguyễn Văn An", "Nguyễn Văn Anh", Level::kEdit1},
+    // Relatives: the family and middle names alike, the given name another.
+    {Kind::kFullName, "Nguyễn Kim Dung", "Nguyễn Kim Quyên", Level::kOther},
+    {Kind::kFullName, "Trần Thị Hoa", "Trần Thị Hòa Bình", Level::kOther},
     {Kind::kFullName, "Nguyễn Văn An", "Trần Thị Bích", Level::kOther},
     {Kind::kFullName, "Nguyễn Văn An", "", Level::kMissing},
     // Dates of birth.

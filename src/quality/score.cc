@@ -267,6 +267,18 @@ Result<Evaluation> Evaluate(store::DatasetStore& store, const units::Registry& r
     std::unordered_set<std::string> allowed;  // folded
     std::optional<engine::RecordCondition> condition;
     std::unordered_set<std::string> keys;  // reference to another dataset
+    // Values repeat (codes, units): each is judged once.
+    std::unordered_map<std::string, bool> judged;
+    bool Allowed(const std::string& v) {
+      auto [it, fresh] = judged.try_emplace(v, false);
+      if (fresh) it->second = allowed.contains(text::Fold(v));
+      return it->second;
+    }
+    bool Refers(const std::string& v, const units::Registry* registry, Date as_of) {
+      auto [it, fresh] = judged.try_emplace(v, false);
+      if (fresh) it->second = registry ? registry->Find(v, as_of) != nullptr : keys.contains(v);
+      return it->second;
+    }
   };
   std::vector<Prepared> prepared(checks.size());
   for (size_t i = 0; i < checks.size(); ++i) {
@@ -296,7 +308,6 @@ Result<Evaluation> Evaluate(store::DatasetStore& store, const units::Registry& r
   // Duplicates: each check's value key -> the records holding it.
   std::vector<std::unordered_map<std::string, std::vector<std::pair<std::string, size_t>>>> dups(
       checks.size());
-  std::vector<std::string> row_keys;
   std::vector<std::pair<std::string, std::string>> row_cells;  // unit, month of each row
   std::vector<std::optional<double>> numbers(fields.size());
 
@@ -343,7 +354,11 @@ Result<Evaluation> Evaluate(store::DatasetStore& store, const units::Registry& r
                                   : date.size() >= 7 ? date.substr(0, 7)
                                                      : std::string();
         const std::string unit = unit_col ? QualityCellText(row[*unit_col]) : std::string();
-        const std::string key = store::KeyText(row, d.table.key);
+        std::string key_text;  // made when a failure or a duplicate needs it
+        auto key_of = [&]() -> const std::string& {
+          if (key_text.empty()) key_text = store::KeyText(row, d.table.key);
+          return key_text;
+        };
         Cell& cell = cells[{unit, month}];
         cell.unit = unit;
         cell.month = month;
@@ -366,13 +381,19 @@ Result<Evaluation> Evaluate(store::DatasetStore& store, const units::Registry& r
           Prepared& p = prepared[i];
           CheckCount& cc = CountOf(cell, i, checks.size());
           const store::Cell* value = p.column < row.size() ? &row[p.column] : nullptr;
-          const std::string text = value != nullptr ? QualityCellText(*value) : std::string();
+          std::string scratch;
+          const std::string* as_text = value ? std::get_if<std::string>(value) : nullptr;
+          if (as_text == nullptr && value != nullptr) {
+            scratch = QualityCellText(*value);
+            as_text = &scratch;
+          }
+          const std::string& text = as_text != nullptr ? *as_text : scratch;
           switch (c.type) {
             case CheckType::kMissing:
               ++cc.total;
               if (value == nullptr || QualityIsNull(*value)) {
                 ++cc.failed;
-                fail_fast(i, key, unit, month, c.field, "", c.field + " is empty");
+                fail_fast(i, key_of(), unit, month, c.field, "", c.field + " is empty");
               }
               break;
             case CheckType::kPattern:
@@ -380,7 +401,7 @@ Result<Evaluation> Evaluate(store::DatasetStore& store, const units::Registry& r
               ++cc.total;
               if (!std::regex_match(text, *p.re)) {
                 ++cc.failed;
-                fail_fast(i, key, unit, month, c.field, text, "does not match " + c.pattern);
+                fail_fast(i, key_of(), unit, month, c.field, text, "does not match " + c.pattern);
               }
               break;
             case CheckType::kRange: {
@@ -389,16 +410,16 @@ Result<Evaluation> Evaluate(store::DatasetStore& store, const units::Registry& r
               ++cc.total;
               if ((c.min && *n < *c.min) || (c.max && *n > *c.max)) {
                 ++cc.failed;
-                fail_fast(i, key, unit, month, c.field, text, "outside the allowed range");
+                fail_fast(i, key_of(), unit, month, c.field, text, "outside the allowed range");
               }
               break;
             }
             case CheckType::kCodes:
               if (text.empty()) break;
               ++cc.total;
-              if (!p.allowed.contains(text::Fold(text))) {
+              if (!p.Allowed(text)) {
                 ++cc.failed;
-                fail_fast(i, key, unit, month, c.field, text, "not in the code list");
+                fail_fast(i, key_of(), unit, month, c.field, text, "not in the code list");
               }
               break;
             case CheckType::kDuplicate: {
@@ -412,7 +433,7 @@ Result<Evaluation> Evaluate(store::DatasetStore& store, const units::Registry& r
               }
               if (!any) break;
               ++cc.total;
-              dups[i][k].emplace_back(key, row_keys.size());
+              dups[i][k].emplace_back(key_of(), row_cells.size());
               break;
             }
             case CheckType::kRule: {
@@ -426,17 +447,16 @@ Result<Evaluation> Evaluate(store::DatasetStore& store, const units::Registry& r
               ++cc.total;
               if (!*holds) {
                 ++cc.failed;
-                fail_fast(i, key, unit, month, "", "", "fails " + c.expression);
+                fail_fast(i, key_of(), unit, month, "", "", "fails " + c.expression);
               }
               break;
             }
             case CheckType::kReference:
               if (text.empty()) break;
               ++cc.total;
-              if (c.dataset.empty() ? registry.Find(text, options.as_of) == nullptr
-                                    : !p.keys.contains(text)) {
+              if (!p.Refers(text, c.dataset.empty() ? &registry : nullptr, options.as_of)) {
                 ++cc.failed;
-                fail_fast(i, key, unit, month, c.field, text,
+                fail_fast(i, key_of(), unit, month, c.field, text,
                           c.dataset.empty() ? "not a unit on that date"
                                             : "no record of " + c.dataset + " has it");
               }
@@ -445,7 +465,6 @@ Result<Evaluation> Evaluate(store::DatasetStore& store, const units::Registry& r
               break;
           }
         }
-        row_keys.push_back(key);
         row_cells.emplace_back(unit, month);
         return Ok();
       });
