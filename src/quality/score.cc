@@ -856,17 +856,22 @@ std::vector<Alert> Alerts(const std::vector<Evaluation>& evaluations, const Repo
 
 Result<std::shared_ptr<const std::vector<Evaluation>>> Service::Evaluations(
     const units::Registry& registry, Date as_of) {
-  auto last = datasets_.LastCommittedBatch();
-  if (!last) return Fail(last.error());
+  // The datasets' newest batches: what the evaluations were made from (values reported to the
+  // index set do not change them).
+  auto list = ingest::ListDatasets(datasets_);
+  if (!list) return Fail(list.error());
   std::string stamp;
+  for (const auto& d : *list) {
+    auto newest = datasets_.Batches(d.row.code, 0, 1);
+    if (!newest) return Fail(newest.error());
+    stamp += d.row.code + ":" + (newest->empty() ? "0" : std::to_string(newest->front().id)) + ";";
+  }
   {
     std::lock_guard lock(mu_);
-    stamp = std::to_string(*last) + "/" + std::to_string(generation_);
+    stamp += std::to_string(generation_);
     auto it = cache_.find(as_of.ToString());
     if (it != cache_.end() && it->second.first == stamp) return it->second.second;
   }
-  auto list = ingest::ListDatasets(datasets_);
-  if (!list) return Fail(list.error());
   auto out = std::make_shared<std::vector<Evaluation>>();
   EvaluateOptions options;
   options.as_of = as_of;

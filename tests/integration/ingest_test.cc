@@ -951,14 +951,14 @@ enum class KillOutcome { kKilled, kFinished, kFailed };
 
 // Starts `pdh ingest dossiers PATH --db DB --no-progress` with its output thrown away; -1 when
 // it cannot.
-pid_t SpawnIngest(const std::string& path, const std::string& db) {
+pid_t SpawnIngest(const std::string& path, const std::string& db, const char* bin = PDH_BIN) {
   const pid_t pid = fork();
   if (pid == 0) {
     const int null = open("/dev/null", O_WRONLY);
     dup2(null, STDOUT_FILENO);
     dup2(null, STDERR_FILENO);
-    execl(FastPdhBin(), FastPdhBin(), "ingest", "dossiers", path.c_str(), "--db", db.c_str(),
-          "--no-progress", static_cast<char*>(nullptr));
+    execl(bin, bin, "ingest", "dossiers", path.c_str(), "--db", db.c_str(), "--no-progress",
+          static_cast<char*>(nullptr));
     _exit(127);
   }
   return pid;
@@ -971,7 +971,7 @@ pid_t SpawnIngest(const std::string& path, const std::string& db) {
 KillOutcome IngestAndKill(const std::string& file, const std::string& db) {
   const std::string path = fs::canonical(file).string();
   const int64_t size = SizeOr0(path);
-  const pid_t pid = SpawnIngest(path, db);
+  const pid_t pid = SpawnIngest(path, db, FastPdhBin());
   if (pid < 0) return KillOutcome::kFailed;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(10);
   int status = 0;
