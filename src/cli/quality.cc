@@ -3,6 +3,7 @@
 // replaced from a JSON file).
 #include <boost/json.hpp>
 
+#include <chrono>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -142,6 +143,56 @@ int RunQualityChecks(const Options& o) {
   return 0;
 }
 
+// One dataset evaluated against its checks: each check's failures over all its records, and how
+// long the scan took (what bench/quality.sh compares with the same checks in SQL).
+int RunQualityEvaluate(const Options& o) {
+  auto store = OpenStore(o.db, false);
+  auto registry = LoadRegistry(*store);
+  auto d = Must(ingest::LoadDataset(store->datasets(), o.dataset));
+  auto set = Must(quality::LoadChecks(*store, d));
+  quality::EvaluateOptions options;
+  options.as_of = QualityAsOf(o);
+  options.max_failures = 0;
+  options.keys_of = [&store](const std::string& dataset, const std::string& field) {
+    return quality::DatasetKeys(store->datasets(), dataset, field);
+  };
+  const auto start = std::chrono::steady_clock::now();
+  auto e = Must(quality::Evaluate(store->datasets(), *registry, d, set.checks, options));
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  json::array checks;
+  checks.reserve(e.checks.size());
+  for (size_t i = 0; i < e.checks.size(); ++i) {
+    int64_t total = 0;
+    for (const auto& cell : e.cells) {
+      for (const auto& c : cell.checks) {
+        if (c.check == i) total += c.total;
+      }
+    }
+    checks.push_back(json::object{{"id", e.checks[i].id},
+                                  {"type", quality::CheckTypeName(e.checks[i].type)},
+                                  {"failed", e.failures_total[i]},
+                                  {"total", total}});
+  }
+  if (o.json) {
+    std::cout << json_util::Serialize(json::object{{"dataset", o.dataset},
+                                                   {"rows", e.rows},
+                                                   {"cells", e.cells.size()},
+                                                   {"seconds", seconds},
+                                                   {"checks", std::move(checks)}})
+              << "\n";
+    return 0;
+  }
+  std::cout << o.dataset << ": " << e.rows << " records, " << e.cells.size() << " units × months, "
+            << std::fixed << std::setprecision(3) << seconds << " s\n";
+  for (const auto& c : checks) {
+    const auto& co = c.as_object();
+    std::cout << "  " << std::left << std::setw(24) << co.at("id").as_string().c_str() << " "
+              << co.at("failed").as_int64() << " / " << co.at("total").as_int64() << "\n";
+  }
+  return 0;
+}
+
 }  // namespace
 
 void AddQualityCommands(CLI::App& app, Options& o, int (*&action)(const Options&)) {
@@ -170,6 +221,14 @@ void AddQualityCommands(CLI::App& app, Options& o, int (*&action)(const Options&
   checks->add_option("--db", o.db, "Database file")->capture_default_str();
   checks->add_flag("--json", o.json, "Machine-readable output");
   checks->callback([&] { action = RunQualityChecks; });
+
+  auto* evaluate =
+      cmd->add_subcommand("evaluate", "One dataset's checks over all its records, timed");
+  evaluate->add_option("dataset", o.dataset, "The dataset's code")->required();
+  evaluate->add_option("--as-of", o.as_of, "YYYY-MM-DD (default today)");
+  evaluate->add_option("--db", o.db, "Database file")->capture_default_str();
+  evaluate->add_flag("--json", o.json, "Machine-readable output");
+  evaluate->callback([&] { action = RunQualityEvaluate; });
 }
 
 }  // namespace pdh::cli

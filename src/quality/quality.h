@@ -154,6 +154,10 @@ struct EvaluateOptions {
       keys_of;
 };
 
+// The values of `field` in every record of `dataset` (what a reference check to it accepts).
+Result<std::vector<std::string>> DatasetKeys(store::DatasetStore& store, const std::string& dataset,
+                                             const std::string& field);
+
 // Scans the dataset's records once. Records after `as_of` are left out. A dataset without a
 // unit field is scored at the province ("").
 Result<Evaluation> Evaluate(store::DatasetStore& store, const units::Registry& registry,

@@ -852,6 +852,23 @@ std::vector<Alert> Alerts(const std::vector<Evaluation>& evaluations, const Repo
   return out;
 }
 
+Result<std::vector<std::string>> DatasetKeys(store::DatasetStore& store, const std::string& dataset,
+                                             const std::string& field) {
+  auto d = ingest::LoadDataset(store, dataset);
+  if (!d) return Fail(d.error());
+  size_t column = d->schema.fields.size();
+  for (size_t i = 0; i < d->schema.fields.size(); ++i) {
+    if (d->schema.fields[i].name == field) column = i;
+  }
+  std::vector<std::string> keys;
+  auto s = store.ForEachRecord(d->table, [&](const std::vector<store::Cell>& row) {
+    if (column < row.size()) keys.push_back(QualityCellText(row[column]));
+    return Ok();
+  });
+  if (!s) return Fail(s.error());
+  return keys;
+}
+
 // --- The service --------------------------------------------------------------------------------
 
 Result<std::shared_ptr<const std::vector<Evaluation>>> Service::Evaluations(
@@ -875,21 +892,8 @@ Result<std::shared_ptr<const std::vector<Evaluation>>> Service::Evaluations(
   auto out = std::make_shared<std::vector<Evaluation>>();
   EvaluateOptions options;
   options.as_of = as_of;
-  options.keys_of = [this](const std::string& code,
-                           const std::string& field) -> Result<std::vector<std::string>> {
-    auto d = ingest::LoadDataset(datasets_, code);
-    if (!d) return Fail(d.error());
-    size_t column = d->schema.fields.size();
-    for (size_t i = 0; i < d->schema.fields.size(); ++i) {
-      if (d->schema.fields[i].name == field) column = i;
-    }
-    std::vector<std::string> keys;
-    auto s = datasets_.ForEachRecord(d->table, [&](const std::vector<store::Cell>& row) {
-      if (column < row.size()) keys.push_back(QualityCellText(row[column]));
-      return Ok();
-    });
-    if (!s) return Fail(s.error());
-    return keys;
+  options.keys_of = [this](const std::string& code, const std::string& field) {
+    return DatasetKeys(datasets_, code, field);
   };
   for (const auto& d : *list) {
     auto checks = LoadChecks(settings_, d);
