@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <deque>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <sstream>
 #include <string>
@@ -64,13 +65,20 @@ class Collector {
     }
     std::fwrite(&e.row, sizeof e.row, 1, spool_);
   }
-  void RowRejected() {
+  // A rejected row, counted against the unit it names ("" when its unit cell is missing or
+  // names no unit).
+  void RowRejected(const std::string& unit) {
     std::lock_guard lock(mu_);
     ++rows_;
+    ++rows_by_unit_[unit];
   }
   int64_t rows() {
     std::lock_guard lock(mu_);
     return rows_;
+  }
+  std::map<std::string, int64_t> rows_by_unit() {
+    std::lock_guard lock(mu_);
+    return rows_by_unit_;
   }
   int64_t total() {
     std::lock_guard lock(mu_);
@@ -114,6 +122,7 @@ class Collector {
   std::vector<RowError> first_;
   int64_t total_ = 0;
   int64_t rows_ = 0;
+  std::map<std::string, int64_t> rows_by_unit_;
 };
 
 // Chunks of checked rows from the reading thread to the writer.
@@ -780,6 +789,10 @@ Result<Report> Run(store::DatasetStore& store, const units::Registry& registry, 
   int64_t old_codes = 0;
   int64_t by_name = 0;
   const bool ragged_check = options.format == Format::kCsv;
+  // The dataset's first unit field: a rejected row counts against the unit it resolved to.
+  const auto unit_it = std::find_if(d.schema.fields.begin(), d.schema.fields.end(),
+                                    [](const Field& f) { return f.unit.has_value(); });
+  const size_t unit_field = static_cast<size_t>(unit_it - d.schema.fields.begin());
 
   auto produce = [&] {
     std::vector<store::StagedRow> chunk;
@@ -821,13 +834,14 @@ Result<Report> Run(store::DatasetStore& store, const units::Registry& registry, 
                       std::to_string(row.size()) + " cells, the header " +
                       std::to_string(columns.width) + ": check for a missing or extra separator";
           fail("", "");
-          errors.RowRejected();
+          errors.RowRejected("");
           continue;
         }
       }
       store::StagedRow staged;
       staged.row = n;
       staged.cells.resize(d.schema.fields.size());
+      const units::Unit* row_unit = nullptr;  // what the unit field resolved to
       for (size_t i = 0; i < d.schema.fields.size(); ++i) {
         const int col = columns.field_column[i];
         std::string raw;
@@ -866,6 +880,7 @@ Result<Report> Run(store::DatasetStore& store, const units::Registry& registry, 
           const auto* text = std::get_if<std::string>(&staged.cells[i]);
           if (text == nullptr) continue;
           const auto& r = resolver.Resolve(*text, *f.unit);
+          if (i == unit_field) row_unit = r.unit;
           if (r.unit == nullptr) {
             e.code = r.error_code;
             e.message = r.message;
@@ -902,7 +917,7 @@ Result<Report> Run(store::DatasetStore& store, const units::Registry& registry, 
         }
       }
       if (bad) {
-        errors.RowRejected();
+        errors.RowRejected(row_unit != nullptr ? row_unit->code : std::string());
         continue;
       }
       chunk.push_back(std::move(staged));
@@ -945,7 +960,11 @@ Result<Report> Run(store::DatasetStore& store, const units::Registry& registry, 
               "unique field";
         }
         errors.Add(e);
-        errors.RowRejected();
+        // The staged row holds the resolved unit code.
+        const std::string* unit = unit_field < row.cells.size()
+                                      ? std::get_if<std::string>(&row.cells[unit_field])
+                                      : nullptr;
+        errors.RowRejected(unit != nullptr ? *unit : std::string());
       },
       [&](int64_t batch_id, const store::BatchCounts& counts,
           int64_t twin) -> Result<store::BatchEnd> {
@@ -955,6 +974,7 @@ Result<Report> Run(store::DatasetStore& store, const units::Registry& registry, 
         report.updated = counts.updated;
         report.unchanged = counts.unchanged;
         report.rejected = errors.rows();
+        report.rejected_by_unit = errors.rows_by_unit();
         report.errors_total = errors.total();
         report.errors = errors.first();
         report.converted_cells = converted;
@@ -1101,6 +1121,11 @@ json::object Report::ToJson() const {
       {"duration_ms", duration_ms},
   };
   if (duplicate_of != 0) o["duplicate_of"] = duplicate_of;
+  if (!rejected_by_unit.empty()) {
+    json::object by_unit;
+    for (const auto& [unit, rows] : rejected_by_unit) by_unit[unit] = rows;
+    o["rejected_by_unit"] = std::move(by_unit);
+  }
   return o;
 }
 
@@ -1139,6 +1164,9 @@ Report Report::FromJson(const json::value& v) {
   r.rejected = num(counts, "rejected");
   r.resolved_old_codes = num(obj("units"), "resolved_old_codes");
   r.resolved_by_name = num(obj("units"), "by_name");
+  for (const auto& [unit, rows] : obj("rejected_by_unit")) {
+    if (rows.is_int64()) r.rejected_by_unit[std::string(unit)] = rows.as_int64();
+  }
   if (const json::value* w = o.if_contains("warnings"); w != nullptr && w->is_array()) {
     for (const auto& x : w->as_array()) {
       if (x.is_string()) r.warnings.emplace_back(x.as_string());

@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "core/encoding.h"
@@ -254,6 +255,53 @@ TEST_F(BatchTest, RowsOfUnitsOutsideTheSendersScopeAreRejected) {
   ASSERT_EQ(r->errors.size(), 1U);
   EXPECT_EQ(r->errors[0].code, "unit.out_of_scope");
   EXPECT_EQ(r->errors[0].row, 3);
+}
+
+TEST_F(BatchTest, RejectedRowsAreCountedByTheUnitTheyResolvedTo) {
+  ASSERT_FALSE(whole_.empty());
+  ASSERT_NE(whole_new_, "25459");
+  const Dataset d = CreateSmall();
+  std::string file = std::string(kHeader) + "A1,25459,1,,,,\n";
+  file += "A2," + whole_ + ",-1,,31/02/2025,zz,\n";  // three bad cells: one row, the new commune's
+  file += "A3," + whole_ + ",1,,,,\n";
+  file += "A3," + whole_ + ",2,,,,\n";  // the key again: the writer rejects it, the new commune's
+  file += "A4,25459,-3,,,,\n";
+  file += "A5,99999,1,,,,\n";  // no such unit: unknown
+  file += "A6,,1,,,,\n";       // no unit: unknown
+  file += "A7,25459,1\n";      // ragged: unknown
+  const std::map<std::string, int64_t> expected = {{whole_new_, 2}, {"25459", 1}, {"", 3}};
+  // Read back as stored with the batch.
+  auto stored = [&](int64_t id) {
+    auto b = datasets().Batch(id);
+    EXPECT_TRUE(b && *b);
+    return b && *b ? Report::FromJson(json::parse((*b)->report_json)) : Report{};
+  };
+
+  // The whole batch refused: its report still says whose rows were bad.
+  auto all = Send(d, file);
+  ASSERT_TRUE(all) << all.error().message;
+  EXPECT_EQ(all->status, "rejected");
+  EXPECT_EQ(all->rejected, 6);
+  EXPECT_GT(all->errors_total, all->rejected);
+  EXPECT_EQ(all->rejected_by_unit, expected);
+  EXPECT_EQ(stored(all->id).rejected_by_unit, expected);
+
+  Options o = Opts();
+  o.accept_valid = true;
+  auto valid = Send(d, file, o);
+  ASSERT_TRUE(valid) << valid.error().message;
+  EXPECT_EQ(valid->status, "committed");
+  EXPECT_EQ(valid->imported, 2);
+  EXPECT_EQ(valid->rejected_by_unit, expected);
+  EXPECT_EQ(stored(valid->id).rejected_by_unit, expected);
+
+  // A batch without rejected rows stores no such counts.
+  auto clean = Send(d, std::string(kHeader) + "B1,25459,1,,,,\n");
+  ASSERT_TRUE(clean) << clean.error().message;
+  EXPECT_TRUE(clean->rejected_by_unit.empty());
+  auto b = datasets().Batch(clean->id);
+  ASSERT_TRUE(b && *b);
+  EXPECT_FALSE(json::parse((*b)->report_json).as_object().contains("rejected_by_unit"));
 }
 
 TEST_F(BatchTest, LegacyEncodedFilesAreConvertedAndSaySo) {

@@ -21,6 +21,7 @@
 #include <boost/json/value.hpp>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -210,6 +211,10 @@ struct Report {
   int64_t updated = 0;
   int64_t unchanged = 0;
   int64_t rejected = 0;  // rows with at least one error
+  // The rejected rows by the unit their unit field (the schema's first) resolved to, the
+  // current unit's code (a row out of the sender's scope counts under the unit it names); ""
+  // for rows whose unit is missing or names no unit, and ragged rows.
+  std::map<std::string, int64_t> rejected_by_unit;
   int64_t resolved_old_codes = 0;
   int64_t resolved_by_name = 0;
   std::vector<std::string> warnings;

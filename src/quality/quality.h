@@ -158,6 +158,20 @@ struct EvaluateOptions {
 Result<std::vector<std::string>> DatasetKeys(store::DatasetStore& store, const std::string& dataset,
                                              const std::string& field);
 
+// The rows a dataset's batches rejected at ingest, counted against the unit that sent them
+// (correct: rows refused are data that failed validity before it was stored).
+struct Rejected {
+  std::string unit;   // the current unit's code; "" for rows naming no unit
+  std::string month;  // "YYYY-MM" of the batch's created_at
+  int64_t rows = 0;
+};
+// The rejected rows of the dataset's committed and rejected batches (dry runs left out, and
+// batches created after `as_of`), summed per unit and month from the reports' rejected_by_unit,
+// by unit then month. A batch found to repeat one committed while it was read is left out: its
+// rows were counted with that one.
+Result<std::vector<Rejected>> RejectedRows(store::DatasetStore& store, const std::string& dataset,
+                                           Date as_of);
+
 // Scans the dataset's records once. Records after `as_of` are left out. A dataset without a
 // unit field is scored at the province ("").
 Result<Evaluation> Evaluate(store::DatasetStore& store, const units::Registry& registry,

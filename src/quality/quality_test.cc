@@ -7,6 +7,7 @@
 
 #include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/json_util.h"
@@ -215,6 +216,39 @@ TEST_F(QualityTest, DefaultsFromTheSchemaAndTheScoreboard) {
                          [](const std::string& u) { return u == "25480"; });
   ASSERT_EQ(only.at("units").as_array().size(), 1U);
   EXPECT_EQ(only.at("units").as_array()[0].at("unit"), "25480");
+}
+
+TEST_F(QualityTest, RejectedRowsAreSummedPerUnitAndMonth) {
+  ingest::Dataset d = CreateSmall();
+  const std::string header = "id,unit,count,amount,day,kind,note\n";
+  auto send = [&](const std::string& rows, const std::string& at, bool accept_valid, bool dry_run,
+                  const std::string& status) {
+    ingest::Options o = Opts();
+    o.at = at;
+    o.accept_valid = accept_valid;
+    o.dry_run = dry_run;
+    auto r = Send(d, header + rows, o);
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r->status, status) << at;
+  };
+  // September: one bad row of 25459.
+  send("s1,25459,1,,,,\ns2,25459,-1,,,,\n", "2025-09-10T08:00:00Z", true, false, "committed");
+  // October: two batches, one of them refused whole; an unknown unit's row counts under "".
+  send("o1,25459,-1,,,,\no2,99999,1,,,,\no3,25459,1,,,,\n", "2025-10-05T08:00:00Z", true, false,
+       "committed");
+  send("o4,25459,-1,,,,\no5,25459,1,,zz,,\no6,25480,1,,,,\n", "2025-10-20T08:00:00Z", false, false,
+       "rejected");
+  // Left out: a dry run, and a batch after the date asked for.
+  send("o7,25459,-1,,,,\n", "2025-10-21T08:00:00Z", true, true, "dry_run");
+  send("n1,25459,-1,,,,\n", "2025-11-02T08:00:00Z", true, false, "committed");
+
+  auto rejected = RejectedRows(datasets(), d.row.code, {2025, 10, 31});
+  ASSERT_TRUE(rejected) << rejected.error().message;
+  std::vector<std::tuple<std::string, std::string, int64_t>> got;
+  for (const auto& r : *rejected) got.emplace_back(r.unit, r.month, r.rows);
+  const std::vector<std::tuple<std::string, std::string, int64_t>> expected = {
+      {"", "2025-10", 1}, {"25459", "2025-09", 1}, {"25459", "2025-10", 3}};
+  EXPECT_EQ(got, expected);
 }
 
 }  // namespace
