@@ -1,5 +1,6 @@
 // The catalog service: edits checked against the rules and stored as new versions, reads of
 // the current entries and their history, and the report's figures as of a date.
+#include <algorithm>
 #include <utility>
 
 #include "catalog/internal.h"
@@ -161,6 +162,20 @@ Result<Summary> Catalog::SummaryAsOf(Date as_of) {
     Count(s.by_owner[v->entry.owner], v->entry);
   }
   return s;
+}
+
+Result<std::vector<Entry>> Catalog::EntriesAsOf(Date as_of) {
+  auto rows = store_.AsOf(as_of.ToString());
+  if (!rows) return Fail(rows.error());
+  std::vector<Entry> out;
+  out.reserve(rows->size());
+  for (const auto& row : *rows) {
+    auto v = internal::FromRow(row);
+    if (!v) return Fail(v.error());
+    out.push_back(std::move(v->entry));
+  }
+  std::sort(out.begin(), out.end(), [](const Entry& a, const Entry& b) { return a.code < b.code; });
+  return out;
 }
 
 }  // namespace pdh::catalog

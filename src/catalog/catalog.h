@@ -221,6 +221,8 @@ class Catalog {
   Result<Page> List(const Filter& filter);
   // The report's figures from the latest version of each entry effective on or before `as_of`.
   Result<Summary> SummaryAsOf(Date as_of);
+  // Every entry as it stood on `as_of` (its latest version effective by then), by code.
+  Result<std::vector<Entry>> EntriesAsOf(Date as_of);
 
   Result<ImportReport> ImportRows(const Table& table, const ImportOptions& options);
   // Reads CSV (see CsvReader) into a Table and imports it. Errors: catalog.bad_file (the file
