@@ -88,6 +88,10 @@ class Context {
   // After a write the indicators read from (a committed batch, reported values): the engine
   // takes it at once, so the answer and the live events already show it.
   void SyncEngine();
+  // After a batch was stored (committed, or refused whole: its refused rows count too): the
+  // quality evaluations the pages read take it, and a "quality" event says which datasets and
+  // units changed. Called by SyncEngine. A failure is logged: the batch is stored either way.
+  void FollowQuality();
 
   // The unit whose officers run the province-wide registers (routes marked `stewarded`): the
   // setting "steward_unit", else the home province's Department of Science and Technology

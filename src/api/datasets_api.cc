@@ -217,7 +217,10 @@ Response Ingest(Context& ctx, Request& req) {
   const auto report =
       Must(ingest::IngestBytes(ctx.store().datasets(), *registry, d, std::move(req.body), options));
   if (report.status == "committed") ctx.SyncEngine();
-  if (report.status == "rejected") return Rejected(report, req);
+  if (report.status == "rejected") {
+    ctx.FollowQuality();
+    return Rejected(report, req);
+  }
   return Response::Json(report.ToJson());
 }
 

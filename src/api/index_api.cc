@@ -848,6 +848,7 @@ void Context::SyncEngine() {
   if (auto s = engine_->Sync(); !s) {
     throw Failure(s.error());
   }
+  FollowQuality();
 }
 
 // What changed, as the "values" event carries it.

@@ -3,6 +3,8 @@
 // that fail them.
 #include <boost/json.hpp>
 
+#include <iostream>
+
 #include <sstream>
 #include <string>
 #include <vector>
@@ -55,8 +57,35 @@ Response Scoreboard(Context& ctx, Request& req) {
     };
   }
   auto registry = ctx.registry();
+  const auto catalog = Must(ctx.catalog().EntriesAsOf(as_of));
   return Response::Json(quality::Scoreboard(*evaluations, reports_at, *registry, as_of,
-                                            Visible(ctx, req, kQualityPrivate)));
+                                            Visible(ctx, req, kQualityPrivate), &catalog));
+}
+
+// The catalog's databases scored as of a date (the scoreboard's "databases"); with {code}, one.
+json::array DatabaseScores(Context& ctx, const Request& req) {
+  const Date as_of = QualityAsOf(ctx, req);
+  auto evaluations = EvaluationsAsOf(ctx, as_of);
+  auto registry = ctx.registry();
+  const auto catalog = Must(ctx.catalog().EntriesAsOf(as_of));
+  auto board = quality::Scoreboard(
+      *evaluations, {}, *registry, as_of, [](const std::string&) { return false; }, &catalog);
+  return std::move(board.at("databases").as_array());
+}
+
+Response DatabasesList(Context& ctx, Request& req) {
+  return Response::Json(json::object{{"items", DatabaseScores(ctx, req)}});
+}
+
+Response DatabaseOne(Context& ctx, Request& req) {
+  const std::string& code = req.params.at("code");
+  for (auto& item : DatabaseScores(ctx, req)) {
+    if (item.as_object().at("code").as_string() == code) return Response::Json(std::move(item));
+  }
+  throw Failure(Error::NotFound("quality.not_scored",
+                                "'" + code +
+                                    "' is not a database in use in the catalog on that date, nor "
+                                    "an entry a dataset names: nothing is scored for it"));
 }
 
 Response ScoresList(Context& ctx, Request& req) {
@@ -83,6 +112,7 @@ json::object ChecksJson(Context& ctx, const ingest::Dataset& d) {
   return {
       {"dataset", d.row.code},
       {"checks", quality::ToJson(set.checks)},
+      {"catalog_entry", set.catalog_entry},
       {"defaults", quality::ToJson(quality::DefaultChecks(d))},
       {"stored", set.stored},
       {"updated_at", set.updated_at.empty() ? json::value(nullptr) : json::value(set.updated_at)},
@@ -97,10 +127,24 @@ Response GetChecks(Context& ctx, Request& req) {
 Response PutChecks(Context& ctx, Request& req) {
   auto d = Must(ingest::LoadDataset(ctx.store().datasets(), req.params.at("code")));
   json::object body = BodyObject(req);
-  OnlyFields(body, {"checks"});
-  auto checks = Must(quality::ParseChecks(body, d));
-  Must(quality::SaveChecks(ctx.store(), d, checks, CallerOf(req).name,
-                           FormatTime(ctx.clock().Now())));
+  OnlyFields(body, {"checks", "catalog_entry"});
+  quality::CheckSet set;
+  set.checks = Must(quality::ParseChecks(body, d));
+  set.stored = true;
+  if (const auto* entry = body.if_contains("catalog_entry"); entry && !entry->is_null()) {
+    if (!entry->is_string()) {
+      throw Failure(Error::Invalid(std::string(quality::kInvalidCheck),
+                                   "catalog_entry: a catalog entry's code, or null"));
+    }
+    set.catalog_entry = std::string(entry->as_string());
+    if (!set.catalog_entry.empty() && !ctx.catalog().Get(set.catalog_entry)) {
+      throw Failure(Error::Invalid(std::string(quality::kInvalidCheck),
+                                   "catalog_entry: '" + set.catalog_entry +
+                                       "' is not an entry of the catalog: give the code of the "
+                                       "database whose data this dataset holds"));
+    }
+  }
+  Must(quality::SaveChecks(ctx.store(), d, set, CallerOf(req).name, FormatTime(ctx.clock().Now())));
   ctx.quality().Invalidate();
   ctx.events()->Publish(
       "quality",
@@ -186,10 +230,30 @@ std::string ScoredSchema(const std::string& extra) {
          R"(,"change":{"type":["object","null"]})" + extra + "}}";
 }
 
+constexpr const char* kDatabaseSchema =
+    R"({"type":"object","properties":{"code":{"type":"string"},"name":{"type":"string"},"kind":{"type":"string"},"sector":{"type":"string"},"owner":{"type":"string"},"owner_name":{"type":["string","null"]},"status":{"type":"string"},"dataset":{"type":["string","null"]},"overall":{"type":["number","null"]},"correct":{"type":["number","null"]},"sufficient":{"type":["number","null"]},"clean":{"type":["number","null"]},"alive":{"type":["number","null"]},"change":{"type":["object","null"]},"facts":{"type":"object","properties":{"connected":{"type":"boolean"},"ioc_connected":{"type":"boolean"},"last_data_update":{"type":["string","null"]},"days_since_update":{"type":["integer","null"]},"record_count":{"type":["integer","null"]},"contact":{"type":"boolean"}}},"problems":{"type":"array","items":{"type":"string","enum":["not_connected","no_update_date","stale_update","no_record_count","no_contact"]}}}})";
+
 constexpr const char* kCheckSchema =
-    R"({"type":"object","required":["id","type"],"properties":{"id":{"type":"string"},"title":{"type":"string"},"type":{"type":"string","enum":["missing","pattern","range","codes","duplicate","rule","reference","freshness","row_count","completeness","timeliness","outliers","consistency"]},"severity":{"type":"string","enum":["error","warning","info"]},"dimension":{"type":"string","enum":["correct","sufficient","clean","alive"]},"field":{"type":"string"},"fields":{"type":"array","items":{"type":"string"}},"pattern":{"type":"string"},"min":{"type":["number","null"]},"max":{"type":["number","null"]},"values":{"type":"array","items":{"type":"string"}},"expression":{"type":"string"},"dataset":{"type":"string"},"key":{"type":"string"},"max_days":{"type":"integer"},"within_percent":{"type":"number"},"threshold":{"type":"number"},"due_day":{"type":"integer"},"method":{"type":"string","enum":["modified_z","sd"]}}})";
+    R"({"type":"object","required":["id","type"],"properties":{"id":{"type":"string"},"title":{"type":"string"},"type":{"type":"string","enum":["missing","pattern","range","codes","duplicate","rule","reference","freshness","row_count","completeness","timeliness","outliers","consistency","near_duplicate"]},"severity":{"type":"string","enum":["error","warning","info"]},"dimension":{"type":"string","enum":["correct","sufficient","clean","alive"]},"field":{"type":"string"},"fields":{"type":"array","items":{"type":"string"}},"pattern":{"type":"string"},"min":{"type":["number","null"]},"max":{"type":["number","null"]},"values":{"type":"array","items":{"type":"string"}},"expression":{"type":"string"},"block":{"type":"array","items":{"type":"string"}},"dataset":{"type":"string"},"key":{"type":"string"},"max_days":{"type":"integer"},"within_percent":{"type":"number"},"threshold":{"type":"number"},"due_day":{"type":"integer"},"method":{"type":"string","enum":["modified_z","sd"]}}})";
 
 }  // namespace
+
+void Context::FollowQuality() {
+  auto changes = quality_.Follow(*registry());
+  if (!changes) {
+    std::cerr << "pdh: quality: " << changes.error().message << "\n";
+    return;
+  }
+  if (changes->datasets.empty()) return;
+  events_->Publish(
+      "quality",
+      json_util::Serialize(json::object{
+          {"at", FormatTime(clock_.Now())},
+          {"reason", "batch"},
+          {"datasets", json_util::Strings({changes->datasets.begin(), changes->datasets.end()})},
+          {"units", json_util::Strings({changes->units.begin(), changes->units.end()})},
+          {"as_of", json_util::Strings(changes->as_of)}}));
+}
 
 void RegisterQualityRoutes(http::Router& router, Context& ctx) {
   auto bind = [&ctx](Response (*fn)(Context&, Request&)) {
@@ -200,7 +264,7 @@ void RegisterQualityRoutes(http::Router& router, Context& ctx) {
                      "from each dataset's checks, the scoreboard, and the failing rows");
   const std::string checks_answer =
       std::string(
-          R"({"type":"object","properties":{"dataset":{"type":"string"},"stored":{"type":"boolean"},"updated_at":{"type":["string","null"]},"updated_by":{"type":"string"},"checks":{"type":"array","items":)") +
+          R"({"type":"object","properties":{"dataset":{"type":"string"},"catalog_entry":{"type":"string"},"stored":{"type":"boolean"},"updated_at":{"type":["string","null"]},"updated_by":{"type":"string"},"checks":{"type":"array","items":)") +
       kCheckSchema + R"(},"defaults":{"type":"array","items":)" + kCheckSchema + "}}}";
   router.Add(
       "GET", "/api/v1/quality/scoreboard", "quality.scoreboard", bind(Scoreboard),
@@ -216,7 +280,8 @@ void RegisterQualityRoutes(http::Router& router, Context& ctx) {
            ScoredSchema(
                R"(,"dataset":{"type":"string"},"title":{"type":"string"},"rows":{"type":"integer"},"units":{"type":"integer"})") +
            R"(},"checks":{"type":"array","items":{"type":"object","properties":{"dataset":{"type":"string"},"check":{"type":"string"},"title":{"type":"string"},"type":{"type":"string"},"dimension":{"type":"string"},"failed":{"type":"integer"},"total":{"type":"integer"},"rate":{"type":"number"}}}},"trend":{"type":"array","items":)" +
-           ScoredSchema(R"(,"month":{"type":"string"})") + "}}}",
+           ScoredSchema(R"(,"month":{"type":"string"})") +
+           R"(},"databases":{"type":"array","items":)" + kDatabaseSchema + "}}}",
        .error_statuses = {400},
        .permission = kQualityRead});
   router.Add(
@@ -231,6 +296,25 @@ void RegisterQualityRoutes(http::Router& router, Context& ctx) {
        .response_schema =
            R"({"type":"object","properties":{"items":{"type":"array","items":{"type":"object","properties":{"dataset":{"type":"string"},"unit":{"type":"string"},"unit_name":{"type":["string","null"]},"month":{"type":"string"},"dimension":{"type":"string"},"score":{"type":"number"},"rows":{"type":"integer"},"checks":{"type":"array","items":{"type":"object","properties":{"check":{"type":"string"},"title":{"type":"string"},"failed":{"type":"integer"},"total":{"type":"integer"}}}}}}}}})",
        .error_statuses = {400},
+       .permission = kQualityRead});
+  router.Add(
+      "GET", "/api/v1/quality/databases", "quality.databases", bind(DatabasesList),
+      {.summary = "The catalog's databases scored: their dataset's scores and what the "
+                  "catalog says of them",
+       .tag = "quality",
+       .params = {AsOfParam()},
+       .response_schema =
+           std::string(R"({"type":"object","properties":{"items":{"type":"array","items":)") +
+           kDatabaseSchema + "}}}",
+       .error_statuses = {400},
+       .permission = kQualityRead});
+  router.Add(
+      "GET", "/api/v1/quality/databases/{code}", "quality.database", bind(DatabaseOne),
+      {.summary = "One catalog entry's quality: its dataset's scores and the catalog's facts",
+       .tag = "quality",
+       .params = {AsOfParam()},
+       .response_schema = kDatabaseSchema,
+       .error_statuses = {400, 404},
        .permission = kQualityRead});
   router.Add(
       "GET", "/api/v1/quality/failures", "quality.failures", bind(Failures),
@@ -262,7 +346,7 @@ void RegisterQualityRoutes(http::Router& router, Context& ctx) {
        .tag = "quality",
        .request_schema =
            std::string(
-               R"({"type":"object","required":["checks"],"properties":{"checks":{"type":"array","items":)") +
+               R"({"type":"object","required":["checks"],"properties":{"catalog_entry":{"type":["string","null"]},"checks":{"type":"array","items":)") +
            kCheckSchema + "}}}",
        .response_schema = checks_answer,
        .error_statuses = {400, 404, 415, 422},

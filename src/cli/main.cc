@@ -23,6 +23,7 @@
 #include "ingest/ingest.h"
 #include "link/link.h"
 #include "notify/notify.h"
+#include "quality/quality.h"
 #include "server/server.h"
 #include "store/store.h"
 #include "tracker/tracker.h"
@@ -187,8 +188,10 @@ int RunDemo(const Options& o) {
     return pdh::Must(pdh::tracker::GenerateDemo(store->tracker(), *store, registry));
   });
   const auto records = step("datasets.demo", o.db, [&] {
-    return pdh::Must(pdh::ingest::GenerateDemo(store->datasets(), *registry, o.province,
-                                               "2025-11-01T00:00:00Z"));
+    auto generated = pdh::Must(pdh::ingest::GenerateDemo(store->datasets(), *registry, o.province,
+                                                         "2025-11-01T00:00:00Z"));
+    pdh::Must(pdh::quality::GenerateDemo(*store, store->datasets()));
+    return generated;
   });
   const auto index = step("indicators.demo", o.db, [&] {
     auto generated = pdh::Must(pdh::engine::GenerateDemo(EngineStores(*store), *registry,
@@ -310,23 +313,22 @@ int RunServe(const Options& o) {
   opts.rate_per_address = o.rate_per_address;
   opts.rate_per_token = o.rate_per_token;
   // The index set engine: built now, then kept up by each write the API makes and, for writes
-  // by other processes (pdh ingest, pdh values import), by a sync every second.
+  // by other processes (pdh ingest, pdh values import), by a sync every second; the quality
+  // evaluations follow the same batches.
   auto engine =
       pdh::Must(pdh::engine::Engine::Open(EngineStores(*store), registry, HomeProvince(*store)));
   ctx.SetEngine(engine.get());
   engine->OnChange([&ctx, &clock](const pdh::engine::SyncStats& s) {
     const std::string at = pdh::FormatTime(clock.Now());
     ctx.events()->Publish("values", pdh::api::ChangesEvent(s, at));
-    // The quality scores follow the same batches: the pages fetch them again.
-    ctx.events()->Publish("quality",
-                          pdh::json_util::Serialize(json::object{{"at", at}, {"reason", "batch"}}));
   });
-  std::jthread syncer([&engine](const std::stop_token& stop) {
+  std::jthread syncer([&engine, &ctx](const std::stop_token& stop) {
     std::mutex mu;
     std::condition_variable_any wake;
     while (!stop.stop_requested()) {
       if (auto s = engine->Sync(); !s)
         std::cerr << "pdh: indicators: " << s.error().message << "\n";
+      ctx.FollowQuality();
       std::unique_lock lock(mu);
       wake.wait_for(lock, stop, std::chrono::seconds(1), [] { return false; });
     }

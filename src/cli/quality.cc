@@ -47,9 +47,12 @@ int RunQualityScoreboard(const Options& o) {
   auto evaluations = Must(service.Evaluations(*registry, as_of));
   auto engine = Must(engine::Engine::Open(EngineStores(*store), registry, HomeProvince(*store)));
   const auto snap = engine->snapshot();
+  SystemClock clock;
+  catalog::Catalog catalog(store->catalog(), registry, clock);
+  const auto entries = Must(catalog.EntriesAsOf(as_of));
   auto board = quality::Scoreboard(
       *evaluations, [&snap](Date d) { return engine::ReportingByUnit(snap, d); }, *registry, as_of,
-      [](const std::string&) { return true; });
+      [](const std::string&) { return true; }, &entries);
   if (o.json) {
     std::cout << json_util::Serialize(board) << "\n";
     return 0;
@@ -65,6 +68,15 @@ int RunQualityScoreboard(const Options& o) {
     const auto& u = units[i].as_object();
     std::cout << "  " << std::left << std::setw(8) << u.at("unit").as_string().c_str() << " "
               << std::setw(6) << Score(u.at("overall")) << " " << u.at("name").as_string() << "\n";
+  }
+  std::cout << "\nCơ sở dữ liệu trong danh mục (thấp nhất):\n";
+  const auto& databases = board.at("databases").as_array();
+  const size_t listed = std::min<size_t>(databases.size(), static_cast<size_t>(o.limit));
+  for (size_t i = databases.size() - listed; i < databases.size(); ++i) {
+    const auto& db = databases[i].as_object();
+    std::cout << "  " << std::left << std::setw(16) << db.at("code").as_string().c_str() << " "
+              << std::setw(6) << Score(db.at("overall")) << " " << db.at("name").as_string()
+              << "\n";
   }
   std::cout << "\nKiểm tra nhiều lỗi nhất:\n";
   for (const auto& c : board.at("checks").as_array()) {
@@ -118,17 +130,25 @@ int RunQualityChecks(const Options& o) {
       throw Failure(Error::Invalid(std::string(quality::kInvalidCheck),
                                    o.file + " is not JSON: " + ec.message()));
     }
-    auto checks = Must(quality::ParseChecks(v, d));
+    quality::CheckSet set;
+    set.checks = Must(quality::ParseChecks(v, d));
+    set.stored = true;
+    if (v.is_object()) {
+      if (const auto* entry = v.as_object().if_contains("catalog_entry");
+          entry && entry->is_string())
+        set.catalog_entry = std::string(entry->as_string());
+    }
     SystemClock clock;
     auto log = OpenAuditLog(*store, clock);
     audit::Scope audit(*log, CommandEvent("quality.checks", o.dataset));
-    Must(quality::SaveChecks(*store, d, checks, CliActor(), FormatTime(clock.Now())));
+    Must(quality::SaveChecks(*store, d, set, CliActor(), FormatTime(clock.Now())));
     Must(audit.Finish());
   }
   auto set = Must(quality::LoadChecks(*store, d));
   if (o.json) {
     std::cout << json_util::Serialize(json::object{{"dataset", o.dataset},
                                                    {"stored", set.stored},
+                                                   {"catalog_entry", set.catalog_entry},
                                                    {"checks", quality::ToJson(set.checks)}})
               << "\n";
     return 0;

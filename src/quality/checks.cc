@@ -10,6 +10,7 @@
 
 #include "core/json_util.h"
 #include "core/text.h"
+#include "link/link.h"
 #include "quality/quality.h"
 
 namespace pdh::quality {
@@ -19,9 +20,10 @@ namespace {
 
 constexpr std::array<std::string_view, kDimensions> kDimensionNames = {"correct", "sufficient",
                                                                        "clean", "alive"};
-constexpr std::array<std::string_view, 13> kCheckTypeNames = {
-    "missing",   "pattern",   "range",        "codes",      "duplicate", "rule",       "reference",
-    "freshness", "row_count", "completeness", "timeliness", "outliers",  "consistency"};
+constexpr std::array<std::string_view, 15> kCheckTypeNames = {
+    "missing",   "pattern",      "range",          "codes",    "duplicate",
+    "rule",      "reference",    "near_duplicate", "rejected", "freshness",
+    "row_count", "completeness", "timeliness",     "outliers", "consistency"};
 constexpr std::array<std::string_view, 3> kSeverityNames = {"error", "warning", "info"};
 
 // Thrown while reading checks, caught by ParseChecks.
@@ -44,9 +46,11 @@ Dimension DefaultDimension(CheckType t) {
     case CheckType::kPattern:
     case CheckType::kRange:
     case CheckType::kCodes:
+    case CheckType::kRejected:
     case CheckType::kOutliers:
       return Dimension::kCorrect;
     case CheckType::kDuplicate:
+    case CheckType::kNearDuplicate:
     case CheckType::kRule:
     case CheckType::kReference:
     case CheckType::kConsistency:
@@ -95,6 +99,22 @@ const ingest::Field& FieldOf(const ingest::Dataset& d, const std::string& name,
   return *f;
 }
 
+// How a field's values compare when none is given: identity numbers as IDs, dates as dates,
+// personal names as full names, codes as codes, anything else as text.
+link::Kind NearKindOf(const ingest::Field& f) {
+  if (f.format == "citizen_id") return link::Kind::kId;
+  if (f.type == ingest::FieldType::kDate || f.type == ingest::FieldType::kDatetime) {
+    return link::Kind::kDate;
+  }
+  if (f.unit) return link::Kind::kCommune;
+  const std::string title = " " + text::Fold(f.title) + " ";
+  if (f.name.find("name") != std::string::npos || title.find(" ten ") != std::string::npos) {
+    return link::Kind::kFullName;
+  }
+  if (!f.codes.empty() || !f.enum_values.empty()) return link::Kind::kCode;
+  return link::Kind::kText;
+}
+
 Check ReadCheck(const json::value& v, const ingest::Dataset& d, const std::string& where) {
   if (!v.is_object()) BadCheck(where, "must be an object");
   const auto& o = v.as_object();
@@ -111,8 +131,9 @@ Check ReadCheck(const json::value& v, const ingest::Dataset& d, const std::strin
   if (!t) {
     BadCheck(where + ".type", "'" + type +
                                   "' is not a check: missing, pattern, range, codes, duplicate, "
-                                  "rule, reference, freshness, row_count, completeness, "
-                                  "timeliness, outliers or consistency");
+                                  "near_duplicate, rule, reference, rejected, freshness, "
+                                  "row_count, completeness, timeliness, outliers or "
+                                  "consistency");
   }
   c.type = *t;
   c.dimension = DefaultDimension(c.type);
@@ -174,6 +195,40 @@ Check ReadCheck(const json::value& v, const ingest::Dataset& d, const std::strin
         FieldOf(d, c.fields[i], where + ".fields[" + std::to_string(i) + "]");
       }
       break;
+    case CheckType::kNearDuplicate: {
+      c.fields = QStrings(o, "fields", where);
+      if (c.fields.empty()) BadCheck(where + ".fields", "is required: the fields compared");
+      c.kinds = QStrings(o, "kinds", where);
+      if (!c.kinds.empty() && c.kinds.size() != c.fields.size()) {
+        BadCheck(where + ".kinds", "gives one kind per field of fields, or none");
+      }
+      for (size_t i = 0; i < c.fields.size(); ++i) {
+        const auto& f = FieldOf(d, c.fields[i], where + ".fields[" + std::to_string(i) + "]");
+        if (c.kinds.size() <= i) c.kinds.emplace_back(link::KindName(NearKindOf(f)));
+        if (!link::ParseKind(c.kinds[i])) {
+          BadCheck(where + ".kinds[" + std::to_string(i) + "]",
+                   "'" + c.kinds[i] +
+                       "' is not a kind: name, full_name, date, id, phone, commune, code or text");
+        }
+      }
+      c.block = QStrings(o, "block", where);
+      for (size_t i = 0; i < c.block.size(); ++i) {
+        FieldOf(d, c.block[i], where + ".block[" + std::to_string(i) + "]");
+      }
+      if (!c.field.empty()) {
+        const auto& f = FieldOf(d, c.field, where + ".field");
+        if (f.type != ingest::FieldType::kDate && f.type != ingest::FieldType::kDatetime) {
+          BadCheck(where + ".field", "'" + c.field + "' is not a date field");
+        }
+      }
+      c.max_days = static_cast<int>(QNumber(o, "max_days", where).value_or(7));
+      if (c.max_days < 0) BadCheck(where + ".max_days", "must be 0 or more");
+      if (c.block.empty() && c.field.empty()) {
+        BadCheck(where + ".block",
+                 "is required without a date field: records are compared within a block");
+      }
+      break;
+    }
     case CheckType::kRule: {
       c.expression = QString(o, "expression", where);
       std::vector<std::string> names;
@@ -189,6 +244,8 @@ Check ReadCheck(const json::value& v, const ingest::Dataset& d, const std::strin
       if (!c.dataset.empty() && c.key.empty()) {
         BadCheck(where + ".key", "is required: the field of " + c.dataset + " it names");
       }
+      break;
+    case CheckType::kRejected:
       break;
     case CheckType::kFreshness:
       c.max_days = static_cast<int>(QNumber(o, "max_days", where).value_or(45));
@@ -264,6 +321,11 @@ Result<std::vector<Check>> ParseChecks(const json::value& v, const ingest::Datas
     return Fail(Error::Invalid(std::string(kInvalidCheck), "checks: must be a list"));
   }
   std::vector<Check> out;
+  if (list->as_array().size() > kMaxChecks) {
+    return Fail(
+        Error::Invalid(std::string(kInvalidCheck),
+                       "checks: at most " + std::to_string(kMaxChecks) + " checks per dataset"));
+  }
   try {
     for (size_t i = 0; i < list->as_array().size(); ++i) {
       const std::string where = "checks[" + std::to_string(i) + "]";
@@ -300,6 +362,12 @@ json::object ToJson(const Check& c) {
     case CheckType::kDuplicate:
       o["fields"] = json_util::Strings(c.fields);
       break;
+    case CheckType::kNearDuplicate:
+      o["fields"] = json_util::Strings(c.fields);
+      o["kinds"] = json_util::Strings(c.kinds);
+      o["block"] = json_util::Strings(c.block);
+      o["max_days"] = c.max_days;
+      break;
     case CheckType::kRule:
       o["expression"] = c.expression;
       break;
@@ -326,6 +394,7 @@ json::object ToJson(const Check& c) {
       o["threshold"] = c.threshold;
       break;
     case CheckType::kMissing:
+    case CheckType::kRejected:
       break;
   }
   return o;
@@ -380,6 +449,8 @@ std::vector<Check> DefaultChecks(const ingest::Dataset& d) {
       out.push_back(std::move(c));
     }
   }
+  // Rows the ingest refused, against the unit that sent them.
+  out.push_back(Make("rejected_rows", "Dòng bị từ chối khi nhận", CheckType::kRejected));
   if (period != nullptr) {
     Check fresh = Make("freshness", "Dữ liệu mới trong 45 ngày", CheckType::kFreshness);
     fresh.max_days = 45;
@@ -412,6 +483,23 @@ Result<CheckSet> LoadChecks(store::SettingsStore& settings, const ingest::Datase
     return set;
   }
   json::value v = json_util::Parse(**stored);
+  if (v.is_object()) {
+    const auto& o = v.as_object();
+    if (const auto* at = o.if_contains("updated_at"); at && at->is_string()) {
+      set.updated_at = std::string(at->as_string());
+    }
+    if (const auto* by = o.if_contains("updated_by"); by && by->is_string()) {
+      set.updated_by = std::string(by->as_string());
+    }
+    if (const auto* entry = o.if_contains("catalog_entry"); entry && entry->is_string()) {
+      set.catalog_entry = std::string(entry->as_string());
+    }
+    if (!o.contains("checks")) {
+      // Only the catalog entry was saved: the checks are still the defaults.
+      set.checks = DefaultChecks(d);
+      return set;
+    }
+  }
   auto checks = ParseChecks(v, d);
   if (!checks) {
     // A schema change can leave a stored check naming a field that is gone: say which.
@@ -421,21 +509,14 @@ Result<CheckSet> LoadChecks(store::SettingsStore& settings, const ingest::Datase
   }
   set.checks = std::move(*checks);
   set.stored = true;
-  if (v.is_object()) {
-    const auto& o = v.as_object();
-    if (const auto* at = o.if_contains("updated_at"); at && at->is_string()) {
-      set.updated_at = std::string(at->as_string());
-    }
-    if (const auto* by = o.if_contains("updated_by"); by && by->is_string()) {
-      set.updated_by = std::string(by->as_string());
-    }
-  }
   return set;
 }
 
-Status SaveChecks(store::SettingsStore& settings, const ingest::Dataset& d,
-                  const std::vector<Check>& checks, const std::string& by, const std::string& at) {
-  json::object o{{"checks", ToJson(checks)}, {"updated_at", at}, {"updated_by", by}};
+Status SaveChecks(store::SettingsStore& settings, const ingest::Dataset& d, const CheckSet& set,
+                  const std::string& by, const std::string& at) {
+  json::object o{{"updated_at", at}, {"updated_by", by}};
+  if (set.stored) o["checks"] = ToJson(set.checks);
+  if (!set.catalog_entry.empty()) o["catalog_entry"] = set.catalog_entry;
   return settings.SetSetting(ChecksKey(d.row.code), json_util::Serialize(o));
 }
 

@@ -278,8 +278,8 @@ struct Record {
   std::string date;   // YYYY-MM-DD, or "" (none, or not a date)
   bool on_time = false;
   bool in_history = false;  // counted in its unit's monthly history
-  uint64_t counted = 0;  // row checks (not group checks) that judged it
-  uint64_t failed = 0;   // ... and that it failed
+  uint64_t counted = 0;     // row checks (not group checks) that judged it
+  uint64_t failed = 0;      // ... and that it failed
   std::vector<Detail> details;
   std::vector<int32_t> groups;  // per group check: its group (-1: none)
 };
@@ -317,8 +317,22 @@ std::optional<std::string> NearSame(const std::vector<std::string>& a,
   std::string how;
   for (size_t i = 0; i < kinds.size(); ++i) {
     const link::Level level = link::Compare(kinds[i], a[i], b[i]);
-    if (level == link::Level::kOther) return std::nullopt;
     if (level == link::Level::kMissing || level == link::Level::kNeutral) continue;
+    // Close enough to be one person or thing: the looser levels (two edits, a date in the same
+    // year) say little alone, and one edit in a short value says nothing.
+    switch (level) {
+      case link::Level::kEdit2:
+      case link::Level::kJw88:
+      case link::Level::kWithinDays:
+      case link::Level::kSameYear:
+      case link::Level::kOther:
+        return std::nullopt;
+      case link::Level::kEdit1:
+        if (std::min(a[i].size(), b[i].size()) < 5) return std::nullopt;
+        break;
+      default:
+        break;
+    }
     compared = true;
     if (!how.empty()) how += ", ";
     how += link::LevelName(level);
@@ -357,6 +371,7 @@ struct Evaluator::State {
   std::vector<int64_t> failures_total;  // row and group checks
   std::unordered_map<int64_t, std::string> batch_time;
   std::vector<std::optional<double>> numbers;
+  std::vector<Rejected> rejected;  // rows refused at ingest, per unit and month
 
   State(const ingest::Dataset& d, const std::vector<Check>& c, const EvaluateOptions& o)
       : dataset(d), checks(c), options(o) {}
@@ -406,7 +421,8 @@ struct Evaluator::State {
       p.column = col(c.field);
       for (const auto& f : c.fields) p.columns.push_back(col(f));
       for (const auto& f : c.block) p.block.push_back(col(f));
-      for (const auto& k : c.kinds) p.kinds.push_back(link::ParseKind(k).value_or(link::Kind::kText));
+      for (const auto& k : c.kinds)
+        p.kinds.push_back(link::ParseKind(k).value_or(link::Kind::kText));
       if (c.type == CheckType::kPattern) p.re.emplace(c.pattern, std::regex::ECMAScript);
       for (const auto& v : c.values) p.allowed.insert(text::Fold(v));
       if (c.type == CheckType::kRule) {
@@ -570,7 +586,8 @@ struct Evaluator::State {
           count();
           if (!p.Refers(text, c.dataset.empty() ? &registry : nullptr, options.as_of)) {
             fail(i, c.field, text,
-                 c.dataset.empty() ? "not a unit on that date" : "no record of " + c.dataset + " has it");
+                 c.dataset.empty() ? "not a unit on that date"
+                                   : "no record of " + c.dataset + " has it");
           }
           break;
         case CheckType::kDuplicate:
@@ -653,9 +670,8 @@ struct Evaluator::State {
           // By date, so that only records within max_days of each other are compared.
           std::vector<size_t> order(members.size());
           std::iota(order.begin(), order.end(), 0);
-          std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-            return members[a].day < members[b].day;
-          });
+          std::stable_sort(order.begin(), order.end(),
+                           [&](size_t a, size_t b) { return members[a].day < members[b].day; });
           std::vector<std::optional<std::pair<size_t, std::string>>> like(members.size());
           for (size_t x = 0; x < order.size(); ++x) {
             const Member& a = members[order[x]];
@@ -703,15 +719,19 @@ struct Evaluator::State {
           newest = std::max(newest, batch);
           std::string key = store::KeyText(row, dataset.table.key);
           auto [it, fresh] = by_key.try_emplace(key, static_cast<uint32_t>(records.size()));
-          if (fresh) {
-            records.emplace_back();
-            records.back().key = std::move(key);
-          } else {
+          if (!fresh) {
+            // A changed record arrives again: it takes the place of a new one (the store's
+            // order, which the duplicates' "first" follows), its old place left empty.
             if (units != nullptr && records[it->second].cell >= 0) {
               units->insert(cells[static_cast<size_t>(records[it->second].cell)].unit);
             }
             Remove(it->second);
+            records[it->second].key.clear();
+            records[it->second].key.shrink_to_fit();
+            it->second = static_cast<uint32_t>(records.size());
           }
+          records.emplace_back();
+          records.back().key = std::move(key);
           Apply(store, registry, it->second, row, batch);
           if (units != nullptr && records[it->second].cell >= 0) {
             units->insert(cells[static_cast<size_t>(records[it->second].cell)].unit);
@@ -721,6 +741,15 @@ struct Evaluator::State {
     if (!s) return s;
     Judge();
     last_batch = newest;
+    if (std::any_of(checks.begin(), checks.end(),
+                    [](const Check& c) { return c.type == CheckType::kRejected; })) {
+      auto refused = RejectedRows(store, dataset.row.code, options.as_of);
+      if (!refused) return Fail(refused.error());
+      if (units != nullptr) {
+        for (const auto& r : *refused) units->insert(r.unit);
+      }
+      rejected = std::move(*refused);
+    }
     return Ok();
   }
 
@@ -751,16 +780,40 @@ struct Evaluator::State {
       }
     }
     std::map<std::pair<std::string, std::string>, Cell> out;
+    auto cell_at = [&](const std::string& unit, const std::string& month) -> Cell& {
+      auto [it, fresh] = out.try_emplace({unit, month});
+      if (fresh) {
+        it->second.unit = unit;
+        it->second.month = month;
+        for (size_t i = 0; i < checks.size(); ++i) it->second.checks.push_back({i, 0, 0});
+      }
+      return it->second;
+    };
     for (const auto& cell : cells) {
       if (cell.rows == 0) continue;
       out.emplace(std::make_pair(cell.unit, cell.month), cell);
       ev.rows += cell.rows;
     }
+    // Refused rows: of the unit's records and refused rows in the month sent, the refused fail.
+    for (size_t i = 0; i < checks.size(); ++i) {
+      if (checks[i].type != CheckType::kRejected) continue;
+      for (auto& [k, cell] : out) cell.checks[i].total = cell.rows;
+      for (const auto& r : rejected) {
+        if (r.month > score_month) continue;
+        CheckCount& cc = cell_at(r.unit, r.month).checks[i];
+        cc.total += r.rows;
+        cc.failed += r.rows;
+        ev.failures_total[i] += r.rows;
+        add(i, {"", r.unit, r.month, i, "", std::to_string(r.rows),
+                std::to_string(r.rows) + " rows refused at ingest"});
+      }
+    }
     // Unit checks, each month of the last year for every unit that ever sent a record.
     const std::string last = score_month;
     for (const auto& [unit, h] : history) {
       if (h.rows.empty()) continue;
-      if (!h.dates.empty() && h.dates.rbegin()->first > ev.newest) ev.newest = h.dates.rbegin()->first;
+      if (!h.dates.empty() && h.dates.rbegin()->first > ev.newest)
+        ev.newest = h.dates.rbegin()->first;
       const std::string newest = h.dates.empty() ? std::string() : h.dates.rbegin()->first;
       for (int back = 0; back < 13; ++back) {
         const std::string month = ShiftMonth(last, -back);
@@ -781,13 +834,7 @@ struct Evaluator::State {
           const int m = std::stoi(nm.substr(5));
           then.newest = newest.substr(0, 7) == nm ? newest : LastDayOfMonth(y, m).ToString();
         }
-        auto [it, fresh] = out.try_emplace({unit, month});
-        Cell& cell = it->second;
-        if (fresh) {
-          cell.unit = unit;
-          cell.month = month;
-          for (size_t i = 0; i < checks.size(); ++i) cell.checks.push_back({i, 0, 0});
-        }
+        Cell& cell = cell_at(unit, month);
         for (size_t i = 0; i < checks.size(); ++i) {
           if (!IsUnitCheck(checks[i].type)) continue;
           CheckCount& cc = cell.checks[i];

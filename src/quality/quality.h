@@ -20,10 +20,12 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "catalog/catalog.h"
 #include "core/date.h"
 #include "core/error.h"
 #include "engine/engine.h"
@@ -41,14 +43,20 @@ std::optional<Dimension> ParseDimension(std::string_view s);
 
 enum class CheckType {
   // Row checks: each record passes or fails.
-  kMissing,    // field: a value is present
-  kPattern,    // field, pattern: the value matches (ECMAScript, whole value)
-  kRange,      // field, min, max: a number (or date) within
-  kCodes,      // field, values: one of the values (default: the field's code list or enum)
-  kDuplicate,  // fields: no other record has the same values
-  kRule,       // expression: a condition over the record's fields (engine::RecordCondition)
-  kReference,  // field, dataset, key: the value names a unit of the registry (no dataset) or a
-               // record of another dataset
+  kMissing,        // field: a value is present
+  kPattern,        // field, pattern: the value matches (ECMAScript, whole value)
+  kRange,          // field, min, max: a number (or date) within
+  kCodes,          // field, values: one of the values (default: the field's code list or enum)
+  kDuplicate,      // fields: no other record has the same values
+  kRule,           // expression: a condition over the record's fields (engine::RecordCondition)
+  kReference,      // field, dataset, key: the value names a unit of the registry (no dataset) or a
+                   // record of another dataset
+  kNearDuplicate,  // fields, block, field, max_days: no earlier record with the same `block`
+                   // values, its date (`field`) within max_days, has values of `fields` that
+                   // compare as the same person or thing (names with a typo or without tone
+                   // marks, IDs with two digits swapped: the consolidation's comparisons)
+  kRejected,       // rows the ingest refused, against the unit they named, in the month they were
+                   // sent: of the unit's records and refused rows that month, the refused fail
   // Unit checks: each unit passes or fails, on its monthly counts.
   kFreshness,     // max_days: the unit's newest record is at most this old
   kRowCount,      // within_percent: this month's records within ±% of the same month last year
@@ -68,7 +76,9 @@ struct Check {
   Severity severity = Severity::kError;
   Dimension dimension = Dimension::kCorrect;  // default from the type
   std::string field;
-  std::vector<std::string> fields;  // kDuplicate
+  std::vector<std::string> fields;  // kDuplicate, kNearDuplicate
+  std::vector<std::string> block;   // kNearDuplicate: the fields compared as they are
+  std::vector<std::string> kinds;   // kNearDuplicate: how each of `fields` compares (link::Kind)
   std::string pattern;
   std::optional<double> min;
   std::optional<double> max;
@@ -87,6 +97,9 @@ struct Check {
 inline constexpr std::string_view kInvalidCheck = "quality.invalid_check";
 inline constexpr std::string_view kBadExpression = "quality.bad_expression";
 
+// At most this many checks per dataset.
+inline constexpr size_t kMaxChecks = 64;
+
 // Reads {"checks": [...]} (or the array) against the dataset's schema. Errors:
 // quality.invalid_check naming the check and key ("checks[2].field: 'x' is not a field of
 // dossiers"), quality.bad_expression ("checks[3].expression: at 7: ...").
@@ -99,13 +112,21 @@ std::vector<Check> DefaultChecks(const ingest::Dataset& d);
 // The checks of a dataset as stored (setting "quality.checks.<code>"), or its defaults.
 struct CheckSet {
   std::vector<Check> checks;
+  // The catalog entry (a department's database, or a platform) whose data the dataset holds:
+  // the scoreboard shows the dataset's scores on it. "" for none.
+  std::string catalog_entry;
   bool stored = false;
   std::string updated_at;
   std::string updated_by;
 };
 Result<CheckSet> LoadChecks(store::SettingsStore& settings, const ingest::Dataset& d);
-Status SaveChecks(store::SettingsStore& settings, const ingest::Dataset& d,
-                  const std::vector<Check>& checks, const std::string& by, const std::string& at);
+// Saves the set's catalog entry, and its checks when `set.stored` (else the defaults stay).
+Status SaveChecks(store::SettingsStore& settings, const ingest::Dataset& d, const CheckSet& set,
+                  const std::string& by, const std::string& at);
+
+// The demo province's datasets named on their catalog entries: the dossiers on the database of
+// digitized procedure dossiers, the 1022 feedback on its platform.
+Status GenerateDemo(store::SettingsStore& settings, store::DatasetStore& datasets);
 
 // One check's result in one unit and month.
 struct CheckCount {
@@ -138,6 +159,8 @@ struct Failure {
 struct Evaluation {
   std::string dataset;
   std::string title;
+  std::string catalog_entry;  // CheckSet::catalog_entry
+  std::string newest;         // the newest record's date (or its batch's, without one), or ""
   std::vector<Check> checks;
   std::vector<Cell> cells;  // by unit then month
   int64_t rows = 0;
@@ -178,6 +201,32 @@ Result<Evaluation> Evaluate(store::DatasetStore& store, const units::Registry& r
                             const ingest::Dataset& d, const std::vector<Check>& checks,
                             const EvaluateOptions& options);
 
+// A dataset's evaluation kept up to date as batches commit. Build scans every record once;
+// Update takes the records of the batches committed since (a changed record's old results taken
+// back first), so that the evaluation after an update equals a fresh Build's. Not thread-safe.
+class Evaluator {
+ public:
+  static Result<std::unique_ptr<Evaluator>> Build(store::DatasetStore& store,
+                                                  const units::Registry& registry,
+                                                  const ingest::Dataset& d,
+                                                  const std::vector<Check>& checks,
+                                                  const EvaluateOptions& options);
+  ~Evaluator();
+  Evaluator(const Evaluator&) = delete;
+  Evaluator& operator=(const Evaluator&) = delete;
+  // Adds the units whose records changed to `units` when given.
+  Status Update(store::DatasetStore& store, const units::Registry& registry,
+                std::set<std::string>* units = nullptr);
+  // The newest batch whose records are counted.
+  int64_t last_batch() const;
+  Evaluation Snapshot() const;
+
+ private:
+  Evaluator();
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
 // The units' reported values as of a date (engine::ReportingByUnit over the index set).
 using ReportsAt = std::function<std::vector<engine::UnitReports>(Date)>;
 
@@ -186,10 +235,17 @@ using ReportsAt = std::function<std::vector<engine::UnitReports>(Date)>;
 // (sufficient: received of expected; alive: on time, none when silent), read through
 // `reports_at` (unset: none). `may_see` limits the units listed (a unit officer's own); the
 // province's figures are always all of it.
+//
+// With the catalog's entries as of the date, its databases are scored too ("databases"): one a
+// dataset names (Evaluation::catalog_entry) has that dataset's scores; every database in use is
+// judged on what the catalog says of it — connected to pdh (a dataset, or feeding the IOC), an
+// update date within the year (alive), a record count and a contact (sufficient). Their mean is
+// one more item in the province's sufficient and alive scores ("catalog").
 boost::json::object Scoreboard(const std::vector<Evaluation>& evaluations,
                                const ReportsAt& reports_at, const units::Registry& registry,
                                Date as_of,
-                               const std::function<bool(const std::string& unit)>& may_see);
+                               const std::function<bool(const std::string& unit)>& may_see,
+                               const std::vector<catalog::Entry>* catalog = nullptr);
 
 // What the IOC's alerts show of quality as of a date: a unit whose overall score is below
 // `below` (its reported values counted, through `reports_at`), and a check a unit passed the
@@ -213,28 +269,57 @@ boost::json::array Scores(const std::vector<Evaluation>& evaluations,
                           const std::string& unit, const std::string& month,
                           std::optional<Dimension> dimension);
 
-// The evaluations of every dataset as of a date, computed once per committed batch and checks
-// change and kept. Thread-safe.
+// What a batch changed in the kept evaluations.
+struct Changes {
+  std::set<std::string> datasets;
+  std::set<std::string> units;
+  std::vector<std::string> as_of;  // the dates whose evaluations changed
+};
+
+// The evaluations of every dataset as of a date, kept per date (a few dates) and followed batch
+// by batch: a dataset's evaluation is built once, updated with the records of each batch, and
+// built again only when its schema or checks change. Thread-safe.
 class Service {
  public:
   Service(store::DatasetStore& datasets, store::SettingsStore& settings)
       : datasets_(datasets), settings_(settings) {}
   Result<std::shared_ptr<const std::vector<Evaluation>>> Evaluations(
       const units::Registry& registry, Date as_of);
-  // Forget what was computed (after checks change).
+  // Takes the batches committed since into every kept date's evaluations: what a committed
+  // batch changed, for the event stream.
+  Result<Changes> Follow(const units::Registry& registry);
+  // Builds every evaluation again at the next read (after checks change).
   void Invalidate();
   // The units' reported values in `snap` as of a date (engine::ReportingByUnit), kept until the
   // index set changes: the scoreboard and the alerts read twelve month-ends each time.
   std::vector<engine::UnitReports> Reports(const engine::Snapshot& snap, Date as_of);
 
  private:
+  static constexpr size_t kKeptDates = 4;
+  struct Kept {
+    std::string signature;
+    int64_t seen_batch = 0;
+    std::unique_ptr<Evaluator> evaluator;
+    std::shared_ptr<const Evaluation> snapshot;
+  };
+  struct KeptDate {
+    std::map<std::string, Kept> datasets;
+    std::shared_ptr<const std::vector<Evaluation>> all;
+    uint64_t used = 0;
+  };
+  // REQUIRES: mu_ held.
+  Result<bool> Refresh(const units::Registry& registry, const std::string& as_of, Kept& kept,
+                       const ingest::Dataset& d, std::set<std::string>* units);
+  Result<std::shared_ptr<const std::vector<Evaluation>>> RefreshAsOf(
+      const units::Registry& registry, const std::string& as_of, Changes* changes);
+
   store::DatasetStore& datasets_;
   store::SettingsStore& settings_;
   std::mutex mu_;
-  int64_t generation_ = 0;  // bumped by Invalidate
-  std::map<std::string, std::pair<std::string, std::shared_ptr<const std::vector<Evaluation>>>>
-      cache_;                     // as_of -> (stamp, evaluations); REQUIRES: mu_ held
-  uint64_t reports_version_ = 0;  // REQUIRES: mu_ held
+  int64_t generation_ = 0;                // bumped by Invalidate; REQUIRES: mu_ held
+  std::map<std::string, KeptDate> kept_;  // as_of -> its evaluations; REQUIRES: mu_ held
+  uint64_t uses_ = 0;                     // REQUIRES: mu_ held
+  uint64_t reports_version_ = 0;          // REQUIRES: mu_ held
   std::map<std::string, std::vector<engine::UnitReports>> reports_;  // REQUIRES: mu_ held
 };
 

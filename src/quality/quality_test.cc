@@ -5,7 +5,9 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <map>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -73,6 +75,12 @@ TEST_F(QualityTest, BadDefinitionsAreRefusedNamingTheCheckAndKey) {
       {R"([{"id":"a","type":"missing","field":"id"},{"id":"a","type":"missing","field":"unit"}])",
        "quality.invalid_check", "checks[1].id: 'a' is given twice"},
       {R"({"nothing":[]})", "quality.invalid_check", "checks: is required"},
+      {R"([{"id":"a","type":"near_duplicate","fields":["note"],"field":"kind"}])",
+       "quality.invalid_check", "checks[0].field: 'kind' is not a date field"},
+      {R"([{"id":"a","type":"near_duplicate","fields":["note"],"kinds":["face"],"block":["unit"]}])",
+       "quality.invalid_check", "checks[0].kinds[0]: 'face' is not a kind"},
+      {R"([{"id":"a","type":"near_duplicate","fields":["note"]}])", "quality.invalid_check",
+       "checks[0].block: is required"},
   };
   for (const auto& c : cases) {
     auto r = ParseChecks(json_util::Parse(c.checks), d);
@@ -104,6 +112,12 @@ TEST_F(QualityTest, EachRowCheckCountsItsFailures) {
       {R"({"id":"c","type":"rule","expression":"#{amount} > #{count}"})", 1},
       {R"({"id":"c","type":"rule","expression":"#{amount} >= 4 * #{count}"})", 2},
       {R"({"id":"c","type":"reference","field":"unit"})", 0},
+      // r5's "ZZ" is within a Levenshtein step of nothing else; r3 repeats r1's "x" on the same
+      // unit within two days.
+      {R"({"id":"c","type":"near_duplicate","fields":["note"],"kinds":["name"],"block":["unit"],"field":"day","max_days":2})",
+       1},
+      {R"({"id":"c","type":"near_duplicate","fields":["note"],"kinds":["name"],"block":["unit"],"field":"day","max_days":1})",
+       0},
   };
   for (const auto& c : cases) {
     auto checks = Checks(d, std::string("[") + c.check + "]");
@@ -194,10 +208,13 @@ TEST_F(QualityTest, DefaultsFromTheSchemaAndTheScoreboard) {
   // Saved checks replace the defaults; the round trip keeps them.
   auto mine = Checks(d, R"([{"id":"amount_missing","type":"missing","field":"amount",
                               "severity":"warning"}])");
-  ASSERT_TRUE(SaveChecks(store(), d, mine, "test", "2025-11-01T00:00:00Z"));
+  ASSERT_TRUE(SaveChecks(store(), d,
+                         {.checks = mine, .catalog_entry = "CSDL-SYT-01", .stored = true}, "test",
+                         "2025-11-01T00:00:00Z"));
   auto loaded = LoadChecks(store(), d);
   ASSERT_TRUE(loaded) << loaded.error().message;
   EXPECT_TRUE(loaded->stored);
+  EXPECT_EQ(loaded->catalog_entry, "CSDL-SYT-01");
   ASSERT_EQ(loaded->checks.size(), 1U);
   EXPECT_EQ(loaded->checks[0].severity, Severity::kWarning);
   EXPECT_EQ(ToJson(loaded->checks[0]), ToJson(mine[0]));
@@ -249,6 +266,122 @@ TEST_F(QualityTest, RejectedRowsAreSummedPerUnitAndMonth) {
   const std::vector<std::tuple<std::string, std::string, int64_t>> expected = {
       {"", "2025-10", 1}, {"25459", "2025-09", 1}, {"25459", "2025-10", 3}};
   EXPECT_EQ(got, expected);
+}
+
+TEST_F(QualityTest, NearDuplicatesAreTheSamePersonWithinDaysInTheirBlock) {
+  ingest::Dataset d = Small(
+      "id,unit,count,amount,day,kind,note\n"
+      "r1,25459,1,1,2025-10-01,a,Nguyễn Văn An\n"
+      "r2,25459,1,1,2025-10-02,a,Nguyen Van An\n"      // r1 without tone marks: a repeat
+      "r3,25459,1,1,2025-10-20,a,Nguyễn Văn An\n"      // weeks later: another dossier
+      "r4,25480,1,1,2025-10-01,a,Nguyễn Văn An\n"      // another unit: another block
+      "r5,25459,1,1,2025-10-02,a,Trần Thị Bình\n"      // another person
+      "r6,25459,1,1,2025-10-03,b,Nguyễn Văn Bình\n");  // another given name
+  auto ev = Run(d, Checks(d, R"([{"id":"near","type":"near_duplicate","fields":["note"],
+                                  "kinds":["full_name"],"block":["unit"],"field":"day",
+                                  "max_days":3}])"));
+  EXPECT_EQ(Failed(ev, "near"), 1);
+  ASSERT_EQ(ev.failures.size(), 1U);
+  EXPECT_EQ(ev.failures[0].key, "r2");
+  EXPECT_NE(ev.failures[0].reason.find("like r1"), std::string::npos) << ev.failures[0].reason;
+  // The kind of a field is guessed from its title ("Ghi chú" is text) unless given.
+  auto guessed = Checks(d, R"([{"id":"near","type":"near_duplicate","fields":["note"],
+                               "block":["unit"]}])");
+  ASSERT_EQ(guessed.size(), 1U);
+  EXPECT_EQ(guessed[0].kinds, std::vector<std::string>{"text"});
+}
+
+TEST_F(QualityTest, RejectedRowsCountAgainstTheirUnit) {
+  ingest::Dataset d = CreateSmall();
+  ingest::Options o = Opts();
+  o.accept_valid = true;
+  o.at = "2025-10-05T08:00:00Z";
+  auto r = Send(d,
+                "id,unit,count,amount,day,kind,note\n"
+                "r1,25459,1,1,2025-10-01,a,\n"
+                "r2,25459,-5,1,2025-10-02,a,\n"
+                "r3,25459,1,1,2025-10-02,zz,\n"
+                "r4,25480,1,1,2025-10-02,a,\n",
+                o);
+  ASSERT_TRUE(r) << r.error().message;
+  auto ev = Run(d, Checks(d, R"([{"id":"refused","type":"rejected"}])"));
+  EXPECT_EQ(Failed(ev, "refused"), 2);
+  for (const auto& c : ev.cells) {
+    if (c.month != "2025-10") continue;
+    // 25459: one record stored, two refused; 25480: its one record.
+    EXPECT_EQ(c.checks[0].total, c.unit == "25459" ? 3 : 1) << c.unit;
+    EXPECT_EQ(c.checks[0].failed, c.unit == "25459" ? 2 : 0) << c.unit;
+  }
+}
+
+// What an evaluation says, written out to compare two of them.
+std::string Summary(const Evaluation& ev) {
+  std::string out;
+  for (const auto& c : ev.cells) {
+    out += c.unit + " " + c.month + " rows=" + std::to_string(c.rows) + ":";
+    for (const auto& cc : c.checks) {
+      out += " " + std::to_string(cc.failed) + "/" + std::to_string(cc.total);
+    }
+    out += "\n";
+  }
+  for (int64_t n : ev.failures_total) out += std::to_string(n) + " ";
+  std::vector<std::string> failures;
+  for (const auto& f : ev.failures) {
+    failures.push_back(f.key + "|" + f.unit + "|" + f.month + "|" + std::to_string(f.check) + "|" +
+                       f.reason);
+  }
+  std::sort(failures.begin(), failures.end());
+  for (const auto& f : failures) out += "\n" + f;
+  return out;
+}
+
+TEST_F(QualityTest, AnEvaluationFollowedBatchByBatchEqualsOneBuiltAfresh) {
+  ingest::Dataset d = Small(
+      "id,unit,count,amount,day,kind,note\n"
+      "r1,25459,5,10,2025-09-01,a,Nguyễn Văn An\n"
+      "r2,25459,50,20,2025-09-02,b,Nguyen Van An\n"
+      "r3,25480,5,,2025-10-03,a,x\n"
+      "r4,25480,7,40,2025-10-04,b,y\n"
+      "r5,25459,5,50,2025-10-05,a,ZZ\n");
+  const auto checks = Checks(d, R"([
+      {"id":"m","type":"missing","field":"amount"},
+      {"id":"k","type":"codes","field":"kind","values":["a"]},
+      {"id":"r","type":"range","field":"count","max":10},
+      {"id":"dup","type":"duplicate","fields":["count","kind"]},
+      {"id":"near","type":"near_duplicate","fields":["note"],"block":["unit"],"field":"day"},
+      {"id":"rule","type":"rule","expression":"#{amount} > #{count}"},
+      {"id":"refused","type":"rejected"},
+      {"id":"fresh","type":"freshness","max_days":20},
+      {"id":"complete","type":"completeness"}])");
+  EvaluateOptions options;
+  options.as_of = {2025, 10, 31};
+  auto followed = Evaluator::Build(datasets(), registry(), d, checks, options);
+  ASSERT_TRUE(followed) << followed.error().message;
+  // Records move between units and months, duplicates come and go, rows are refused, and a
+  // record dated after the as-of date is left out.
+  ingest::Options o = Opts();
+  o.accept_valid = true;
+  o.at = "2025-10-20T08:00:00Z";
+  for (const char* batch : {
+           "id,unit,count,amount,day,kind,note\n"
+           "r1,25480,5,10,2025-10-03,a,x\n"               // moves to 25480, October: r3's twin
+           "r6,25459,50,20,2025-09-02,b,Nguyễn Văn An\n"  // r2 again
+           "r7,25459,-1,1,2025-10-02,a,\n",               // refused
+           "id,unit,count,amount,day,kind,note\n"
+           "r3,25480,6,1,2025-10-03,b,\n"  // no longer r1's twin
+           "r2,25459,1,2,2025-10-01,a,Trần Thị Bình\n"
+           "r8,25459,1,2,2025-11-15,a,\n",  // after the as-of date
+       }) {
+    auto r = Send(d, batch, o);
+    ASSERT_TRUE(r) << r.error().message;
+    ASSERT_EQ(r->status, "committed") << json_util::Serialize(r->ToJson());
+    std::set<std::string> units;
+    ASSERT_TRUE((*followed)->Update(datasets(), registry(), &units));
+    EXPECT_FALSE(units.empty());
+    auto fresh = Evaluate(datasets(), registry(), d, checks, options);
+    ASSERT_TRUE(fresh) << fresh.error().message;
+    EXPECT_EQ(Summary((*followed)->Snapshot()), Summary(*fresh));
+  }
 }
 
 }  // namespace

@@ -49,6 +49,8 @@ const std::map<std::string, std::string> kExpected = {
     {"link.commit", "datasets.write"},
     {"quality.scoreboard", "datasets.read"},
     {"quality.scores", "datasets.read"},
+    {"quality.databases", "datasets.read"},
+    {"quality.database", "datasets.read"},
     {"quality.failures", "datasets.read_private"},
     {"quality.checks", "datasets.read"},
     {"quality.checks_put", "datasets.write"},
