@@ -8,7 +8,9 @@ Usage:
                  --units UNITS.csv --as-of YYYY-MM-DD --arrived CODE=YYYY-MM-DD ... --out DIR
 
 SCHEMA.json is `pdh datasets show CODE --json` (field types, the unit and period fields);
-FILE.csv the records loaded into pdh (the same file, its header naming the columns); UNITS.csv
+FILE.csv the records loaded into pdh (the same file, its header naming the columns; its values
+must already be what pdh stores — codes rather than labels, ISO date-times, current unit codes
+— as the generated ones are, since the SQL reads them as they are); UNITS.csv
 pdh's unit registry (code,valid_from,valid_to); --arrived the day the dataset's one batch was
 written (the timeliness check's arrival and the dataset's connection). Writes into DIR
 {pg,duckdb}_load.sql (tables and loading, not timed) and {pg,duckdb}_checks_CODE.sql (timed).
