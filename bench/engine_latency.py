@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
-"""Latency from a batch of dossiers to the indicator values it changes, for bench/engine.sh.
+"""Latency from a batch of dossiers to the indicator values it changes, for bench/engine.sh (and
+to the quality scores that follow it, for bench/quality.sh: --event quality).
 
 Usage: engine_latency.py --url http://127.0.0.1:PORT --token TOKEN --csv NEW.csv
                          [--batches 200] [--size 1000] [--timeout 10] [--json OUT]
+                         [--event values|quality]
 
 Subscribes to GET /api/v1/events (server-sent events), then POSTs NEW.csv in batches of --size
 rows to /api/v1/datasets/dossiers/batches?format=csv, one at a time. For each batch it measures
 from just before the POST is sent to the arrival of the first "values" event whose data carries
 at least one change ({"at": ..., "changes": [{"indicator", "unit", "period", "value"}]}), and
-also the POST's own response time. Events are timestamped by a reader thread as their last line
+also the POST's own response time; with --event quality, to the first "quality" event after the
+POST started, whatever its data. Events are timestamped by a reader thread as their last line
 arrives. Prints p50, p99 and the worst; exits 1 when a batch is not committed or no event comes
 within --timeout seconds.
 """
@@ -84,6 +87,7 @@ def main():
     ap.add_argument("--size", type=int, default=1000)
     ap.add_argument("--timeout", type=float, default=10.0)
     ap.add_argument("--json")
+    ap.add_argument("--event", default="values", choices=["values", "quality"])
     a = ap.parse_args()
     u = urllib.parse.urlsplit(a.url)
 
@@ -131,7 +135,7 @@ def main():
         while got is None:
             left = deadline - time.monotonic()
             if left <= 0:
-                sys.exit(f"batch {b + 1}: no 'values' event with a change within {a.timeout} s")
+                sys.exit(f"batch {b + 1}: no '{a.event}' event within {a.timeout} s")
             try:
                 item = ev.q.get(timeout=left)
             except queue.Empty:
@@ -139,9 +143,12 @@ def main():
             if item is None:
                 sys.exit(ev.error)
             at, event, data = item
-            if event != "values" or at < t0:
+            if event != a.event or at < t0:
                 stray += 1
                 continue
+            if a.event != "values":
+                got = (at, 0)
+                break
             try:
                 n = len(json.loads(data).get("changes") or [])
             except ValueError:
@@ -160,7 +167,8 @@ def main():
         "changes_per_event": {"p50": percentile(changes, 50), "max": max(changes)},
         "other_events": stray,
     }
-    print(f"{a.batches} batches of {a.size}: POST start -> first 'values' event with a change: "
+    print(f"{a.batches} batches of {a.size}: POST start -> first '{a.event}' event"
+          f"{' with a change' if a.event == 'values' else ''}: "
           f"p50 {res['event_ms']['p50']:.1f} ms, p99 {res['event_ms']['p99']:.1f} ms, "
           f"worst {res['event_ms']['max']:.1f} ms; POST answered p50 {res['post_ms']['p50']:.1f} ms, "
           f"p99 {res['post_ms']['p99']:.1f} ms; changes in that event p50 {res['changes_per_event']['p50']}")

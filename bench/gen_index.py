@@ -92,7 +92,9 @@ RULES = [
       "filters": [{"field": "full_online_eligible", "op": "=", "values": ["true"]}]}),
     ("HS_TOAN_TRINH", "Số hồ sơ trực tuyến toàn trình", "Full-process online dossiers", "hồ sơ",
      "sum", "sum",
-     {"dataset": D, "op": "count", "filters": [{"field": "full_online", "op": "=", "values": ["true"]}]}),
+     {"dataset": D, "op": "count",
+      "filters": [{"field": "full_online_eligible", "op": "=", "values": ["true"]},
+                  {"field": "full_online", "op": "=", "values": ["true"]}]}),
     ("HS_HOAN_THANH", "Số hồ sơ đã giải quyết", "Dossiers completed", "hồ sơ", "sum", "sum",
      {"dataset": D, "op": "count", "filters": [{"field": "status", "op": "=", "values": ["completed"]}]}),
     ("HS_DUNG_HAN", "Số hồ sơ giải quyết đúng hạn", "Dossiers completed on time", "hồ sơ", "sum",
@@ -104,7 +106,9 @@ RULES = [
      {"dataset": D, "op": "count", "filters": [{"field": "fee", "op": "!=", "values": ["0"]}]}),
     ("HS_TT_TRUC_TUYEN", "Số hồ sơ thanh toán trực tuyến", "Dossiers paid online", "hồ sơ", "sum",
      "sum",
-     {"dataset": D, "op": "count", "filters": [{"field": "paid_online", "op": "=", "values": ["true"]}]}),
+     {"dataset": D, "op": "count",
+      "filters": [{"field": "fee", "op": "!=", "values": ["0"]},
+                  {"field": "paid_online", "op": "=", "values": ["true"]}]}),
     ("HS_SO_HOA", "Số hồ sơ được số hóa", "Dossiers digitized", "hồ sơ", "sum", "sum",
      {"dataset": D, "op": "count", "filters": [{"field": "digitized", "op": "=", "values": ["true"]}]}),
     ("HS_DANH_GIA", "Số hồ sơ được đánh giá", "Dossiers rated", "hồ sơ", "sum", "sum",
@@ -130,7 +134,9 @@ RULES = [
       "filters": [{"field": "result", "op": "=", "values": ["resolved"]},
                   {"field": "resolved_at", "op": "<=", "other": "deadline_at"}]}),
     ("PA_HAI_LONG", "Số phản ánh được đánh giá hài lòng", "Feedback rated satisfied", "phản ánh",
-     "sum", "sum", {"dataset": F, "op": "count", "filters": [SATISFIED]}),
+     "sum", "sum",
+     {"dataset": F, "op": "count",
+      "filters": [{"field": "result", "op": "=", "values": ["resolved"]}, SATISFIED]}),
 ]
 # Indicators over the rule elements: (code, name, name_en, template, refs, factor, direction).
 RULE_INDICATORS = [
@@ -678,6 +684,21 @@ def run_gen_dossiers(units_path, rows, seed, start, days, out):
         subprocess.run(cmd, check=True, stderr=err)
 
 
+def generate_latency(units_path, rows, seed, out_dir):
+    """New dossiers for the latency runs (DIR/latency.csv): December 2025, ids that the main
+    file does not have (LAT... instead of DVC...)."""
+    if not rows:
+        return
+    tmp = os.path.join(out_dir, "latency-raw.csv")
+    run_gen_dossiers(units_path, rows, seed + 1, "2025-12-01", 31, tmp)
+    with open(tmp, encoding="utf-8") as src, open(os.path.join(out_dir, "latency.csv"), "w",
+                                                   encoding="utf-8", newline="") as dst:
+        dst.write(next(src))
+        for line in src:
+            dst.write("LAT" + line[3:] if line.startswith("DVC") else line)
+    os.remove(tmp)
+
+
 # --- SQL -------------------------------------------------------------------------------------
 
 class Dialect:
@@ -1042,17 +1063,8 @@ def main():
     generate_feedback(feedback_csv, a.feedback, communes, agencies, a.seed)
     stats["feedback"] = a.feedback
 
-    # New dossiers for the latency run: December 2025, ids that the main file does not have.
     lat = a.latency_batches * a.latency_size
-    if lat:
-        tmp = os.path.join(out, "latency-raw.csv")
-        run_gen_dossiers(units_for_dossiers, lat, a.seed + 1, "2025-12-01", 31, tmp)
-        with open(tmp, encoding="utf-8") as src, open(os.path.join(out, "latency.csv"), "w",
-                                                       encoding="utf-8", newline="") as dst:
-            dst.write(next(src))
-            for line in src:
-                dst.write("LAT" + line[3:] if line.startswith("DVC") else line)
-        os.remove(tmp)
+    generate_latency(units_for_dossiers, lat, a.seed, out)
     stats["latency_dossiers"] = lat
 
     years_to = max(LAST_YEAR, int(a.today[:4]))
