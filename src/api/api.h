@@ -134,6 +134,10 @@ class Context {
 // The "values" live event for a sync's changes (at most 5,000, then "truncated").
 std::string ChangesEvent(const engine::SyncStats& stats, const std::string& at);
 
+// The quality alerts as of a date as messages for the outbox (POST /api/v1/quality/notifications,
+// and `pdh serve` with the reminders).
+Result<std::vector<notify::Message>> QualityMessages(Context& ctx, Date as_of);
+
 // Registers every /api/v1 route of the modules.
 void RegisterRoutes(http::Router& router, Context& ctx);
 

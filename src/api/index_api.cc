@@ -497,41 +497,27 @@ json::array AlertsOf(const engine::Snapshot& snap, Date as_of, size_t limit) {
 // default), and checks a unit passed the month before and fails now.
 void AddQualityAlerts(Context& ctx, const engine::Snapshot& snap, Date as_of, size_t limit,
                       json::array& items) {
-  double below = 80;
-  if (auto s = ctx.store().GetSetting("quality.alert_below"); s && *s) {
-    below = std::atof((*s)->c_str());
-  }
+  const double below = quality::AlertThreshold(ctx.store());
   auto registry = ctx.registry();
   auto evaluations = Must(ctx.quality().Evaluations(*registry, as_of));
   const quality::ReportsAt reports_at = [&ctx, &snap](Date d) {
     return ctx.quality().Reports(snap, d);
   };
-  char score[32];
   for (const auto& a : quality::Alerts(*evaluations, reports_at, *registry, as_of, below)) {
     if (items.size() >= limit) break;
     const auto* unit = a.unit.empty() ? nullptr : registry->Find(a.unit, as_of);
-    json::object item{{"kind", a.kind},
-                      {"indicator", nullptr},
-                      {"indicator_name", nullptr},
-                      {"unit", a.unit},
-                      {"unit_name", unit ? json::value(unit->name) : json::value(nullptr)},
-                      {"period", a.month},
-                      {"value", nullptr}};
-    if (a.kind == "quality_low") {
-      std::snprintf(score, sizeof score, "%.1f", a.score);
-      std::string vn = score;
-      std::replace(vn.begin(), vn.end(), '.', ',');
-      item["score"] = Num(a.score);
-      item["message"] = "Điểm chất lượng dữ liệu " + vn + "/100, dưới ngưỡng";
-      item["message_en"] = "Data quality score " + std::string(score) + "/100, below the threshold";
-    } else {
-      item["score"] = nullptr;
-      item["message"] = "Kiểm tra \"" + a.title + "\" của " + a.dataset + " mới không đạt (" +
-                        std::to_string(a.failed) + " lỗi)";
-      item["message_en"] = "Check \"" + a.title + "\" of " + a.dataset + " newly failing (" +
-                           std::to_string(a.failed) + ")";
-    }
-    items.push_back(std::move(item));
+    const auto text = quality::Describe(a);
+    items.push_back(
+        json::object{{"kind", a.kind},
+                     {"indicator", nullptr},
+                     {"indicator_name", nullptr},
+                     {"unit", a.unit},
+                     {"unit_name", unit ? json::value(unit->name) : json::value(nullptr)},
+                     {"period", a.month},
+                     {"value", nullptr},
+                     {"score", a.kind == "quality_low" ? Num(a.score) : json::value(nullptr)},
+                     {"message", text.vi},
+                     {"message_en", text.en}});
   }
 }
 

@@ -80,12 +80,19 @@ Response DatabasesList(Context& ctx, Request& req) {
 Response DatabaseOne(Context& ctx, Request& req) {
   const std::string& code = req.params.at("code");
   for (auto& item : DatabaseScores(ctx, req)) {
-    if (item.as_object().at("code").as_string() == code) return Response::Json(std::move(item));
+    if (item.as_object().at("code").as_string() == code) return Response::Json(item);
   }
   throw Failure(Error::NotFound("quality.not_scored",
                                 "'" + code +
                                     "' is not a database in use in the catalog on that date, nor "
                                     "an entry a dataset names: nothing is scored for it"));
+}
+
+// Queues the quality alerts as of a date for the units' contacts (the outbox delivers them).
+Response QueueNotifications(Context& ctx, Request& req) {
+  const auto messages = Must(QualityMessages(ctx, QualityAsOf(ctx, req)));
+  const size_t added = Must(ctx.outbox().Add(messages));
+  return Response::Json(json::object{{"alerts", messages.size()}, {"added", added}});
 }
 
 Response ScoresList(Context& ctx, Request& req) {
@@ -238,6 +245,21 @@ constexpr const char* kCheckSchema =
 
 }  // namespace
 
+Result<std::vector<notify::Message>> QualityMessages(Context& ctx, Date as_of) {
+  auto registry = ctx.registry();
+  auto evaluations = ctx.quality().Evaluations(*registry, as_of);
+  if (!evaluations) return Fail(evaluations.error());
+  quality::ReportsAt reports_at;
+  if (ctx.has_engine()) {
+    reports_at = [&ctx, snap = ctx.engine().snapshot()](Date d) {
+      return ctx.quality().Reports(snap, d);
+    };
+  }
+  const auto alerts = quality::Alerts(**evaluations, reports_at, *registry, as_of,
+                                      quality::AlertThreshold(ctx.store()));
+  return quality::Messages(alerts, *registry, as_of);
+}
+
 void Context::FollowQuality() {
   auto changes = quality_.Follow(*registry());
   if (!changes) {
@@ -297,6 +319,17 @@ void RegisterQualityRoutes(http::Router& router, Context& ctx) {
            R"({"type":"object","properties":{"items":{"type":"array","items":{"type":"object","properties":{"dataset":{"type":"string"},"unit":{"type":"string"},"unit_name":{"type":["string","null"]},"month":{"type":"string"},"dimension":{"type":"string"},"score":{"type":"number"},"rows":{"type":"integer"},"checks":{"type":"array","items":{"type":"object","properties":{"check":{"type":"string"},"title":{"type":"string"},"failed":{"type":"integer"},"total":{"type":"integer"}}}}}}}}})",
        .error_statuses = {400},
        .permission = kQualityRead});
+  router.Add(
+      "POST", "/api/v1/quality/notifications", "quality.notify", bind(QueueNotifications),
+      {.summary = "Queue the quality alerts as of a date for each unit's contact "
+                  "(webhook and e-mail through the outbox); repeated calls add nothing new",
+       .tag = "quality",
+       .params = {AsOfParam()},
+       .response_schema =
+           R"({"type":"object","properties":{"alerts":{"type":"integer"},"added":{"type":"integer"}}})",
+       .error_statuses = {400},
+       .permission = kQualityWrite,
+       .stewarded = true});
   router.Add(
       "GET", "/api/v1/quality/databases", "quality.databases", bind(DatabasesList),
       {.summary = "The catalog's databases scored: their dataset's scores and what the "

@@ -345,6 +345,15 @@ int RunServe(const Options& o) {
       std::condition_variable_any wake;
       while (!stop.stop_requested()) {
         auto messages = ctx.tracker().Reminders(pdh::Date::Today());
+        // The quality alerts of today go with them.
+        if (messages) {
+          auto quality = pdh::api::QualityMessages(ctx, pdh::Date::Today());
+          if (quality) {
+            messages->insert(messages->end(), quality->begin(), quality->end());
+          } else {
+            std::cerr << "pdh: quality alerts: " << quality.error().message << "\n";
+          }
+        }
         auto config = pdh::notify::LoadConfig(ctx.store());
         if (messages && config) {
           // A failure is told and the loop goes on: the next round tries again.

@@ -30,6 +30,7 @@
 #include "core/error.h"
 #include "engine/engine.h"
 #include "ingest/ingest.h"
+#include "notify/notify.h"
 #include "store/datasets.h"
 #include "store/settings.h"
 #include "units/units.h"
@@ -191,9 +192,11 @@ struct Rejected {
 // The rejected rows of the dataset's committed and rejected batches (dry runs left out, and
 // batches created after `as_of`), summed per unit and month from the reports' rejected_by_unit,
 // by unit then month. A batch found to repeat one committed while it was read is left out: its
-// rows were counted with that one.
+// rows were counted with that one. With `after_batch`, only the batches after it; `newest`
+// (when given) is set to the newest batch read.
 Result<std::vector<Rejected>> RejectedRows(store::DatasetStore& store, const std::string& dataset,
-                                           Date as_of);
+                                           Date as_of, int64_t after_batch = 0,
+                                           int64_t* newest = nullptr);
 
 // Scans the dataset's records once. Records after `as_of` are left out. A dataset without a
 // unit field is scored at the province ("").
@@ -251,7 +254,7 @@ boost::json::object Scoreboard(const std::vector<Evaluation>& evaluations,
 // `below` (its reported values counted, through `reports_at`), and a check a unit passed the
 // month before and fails now.
 struct Alert {
-  std::string kind;  // "quality_low" | "check_failing"
+  std::string kind;  // "quality_low" | "check_failing" | "unit_silent" (freshness newly failing)
   std::string unit;
   std::string month;
   std::string dataset;
@@ -262,6 +265,19 @@ struct Alert {
 };
 std::vector<Alert> Alerts(const std::vector<Evaluation>& evaluations, const ReportsAt& reports_at,
                           const units::Registry& registry, Date as_of, double below);
+
+// The score below which a unit is alerted: the setting quality.alert_below, 80 by default.
+double AlertThreshold(store::SettingsStore& settings);
+// An alert in words, Vietnamese and English.
+struct AlertText {
+  std::string vi;
+  std::string en;
+};
+AlertText Describe(const Alert& a);
+// The alerts as messages for the notification outbox, to each unit's contact; each keyed by its
+// kind, dataset, check, unit and month, so that queuing them again adds nothing.
+std::vector<notify::Message> Messages(const std::vector<Alert>& alerts,
+                                      const units::Registry& registry, Date as_of);
 
 // Score rows (GET /api/v1/quality/scores): filters empty for all.
 boost::json::array Scores(const std::vector<Evaluation>& evaluations,

@@ -459,7 +459,9 @@ std::vector<Alert> Alerts(const std::vector<Evaluation>& evaluations, const Repo
         auto it = before.find({c.unit, cc.check});
         if (cc.failed == 0 || it == before.end() || it->second != 0) continue;
         Alert a;
-        a.kind = "check_failing";
+        // A unit whose data stopped coming is said in those words.
+        a.kind =
+            ev.checks[cc.check].type == CheckType::kFreshness ? "unit_silent" : "check_failing";
         a.unit = c.unit;
         a.month = month;
         a.dataset = ev.dataset;

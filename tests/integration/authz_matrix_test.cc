@@ -50,6 +50,7 @@ const std::map<std::string, std::string> kExpected = {
     {"quality.scoreboard", "datasets.read"},
     {"quality.scores", "datasets.read"},
     {"quality.databases", "datasets.read"},
+    {"quality.notify", "datasets.write"},
     {"quality.database", "datasets.read"},
     {"quality.failures", "datasets.read_private"},
     {"quality.checks", "datasets.read"},
