@@ -32,10 +32,8 @@ whose period is at most --as-of (or has none):
              leading zeros to 2, 3 or 5 digits — written out in the table of accepted codes)
 Unit checks: every unit with records, every month of the 13 ending with the month scored (the
 as-of month when as-of is its last day, else the month before) from the unit's first month on,
-counts one; pdh's evaluate counts as failed only those of the month scored (it reports the
-failures it lists, and it lists a unit check's failures of that month only), so "failed" does
-too, and "failed_all" counts them in all 13 months (what the cells of `pdh quality scores` add
-up to). For the other checks the two are the same.
+counts one, and fails or not; "failed" and "failed_all" both count the failures in all 13
+months, as `pdh quality evaluate` does (what the cells of `pdh quality scores` add up to).
 """
 import argparse
 import csv
@@ -302,7 +300,7 @@ def dataset_sql(d, code, checks, schema, as_of, arrived):
                     "".join(f"\n  {j}" for j in joins_u) + ")")
         for i, c in units:
             outs[i] = (f"SELECT {lit(c['id'])} AS id, {i} AS ord, "
-                       f"coalesce(sum(CASE WHEN m = {S} THEN u{i} ELSE 0 END), 0) AS failed, "
+                       f"coalesce(sum(u{i}), 0) AS failed, "
                        f"count(*) AS total, coalesce(sum(u{i}), 0) AS failed_all FROM uc")
 
     body = "\nUNION ALL ".join(outs[i] for i in sorted(outs))

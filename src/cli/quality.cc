@@ -183,15 +183,19 @@ int RunQualityEvaluate(const Options& o) {
   json::array checks;
   checks.reserve(e.checks.size());
   for (size_t i = 0; i < e.checks.size(); ++i) {
+    // Every cell's counts: a unit check counts once per unit and month scored.
+    int64_t failed = 0;
     int64_t total = 0;
     for (const auto& cell : e.cells) {
       for (const auto& c : cell.checks) {
-        if (c.check == i) total += c.total;
+        if (c.check != i) continue;
+        failed += c.failed;
+        total += c.total;
       }
     }
     checks.push_back(json::object{{"id", e.checks[i].id},
                                   {"type", quality::CheckTypeName(e.checks[i].type)},
-                                  {"failed", e.failures_total[i]},
+                                  {"failed", failed},
                                   {"total", total}});
   }
   if (o.json) {

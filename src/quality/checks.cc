@@ -198,6 +198,7 @@ Check ReadCheck(const json::value& v, const ingest::Dataset& d, const std::strin
     case CheckType::kNearDuplicate: {
       c.fields = QStrings(o, "fields", where);
       if (c.fields.empty()) BadCheck(where + ".fields", "is required: the fields compared");
+      if (c.fields.size() > 16) BadCheck(where + ".fields", "compares at most 16 fields");
       c.kinds = QStrings(o, "kinds", where);
       if (!c.kinds.empty() && c.kinds.size() != c.fields.size()) {
         BadCheck(where + ".kinds", "gives one kind per field of fields, or none");

@@ -2,6 +2,7 @@
 // dimension's score — built once from every record, then kept up to date record by record as
 // batches commit (a changed record's results are taken back before its new ones count).
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <numeric>
@@ -275,13 +276,19 @@ struct Detail {
 struct Record {
   std::string key;
   int32_t cell = -1;  // -1: left out (dated after the as-of date)
-  std::string date;   // YYYY-MM-DD, or "" (none, or not a date)
+  int8_t day = 0;     // the day of its date in its cell's month (0: none)
   bool on_time = false;
-  bool in_history = false;  // counted in its unit's monthly history
-  uint64_t counted = 0;     // row checks (not group checks) that judged it
-  uint64_t failed = 0;      // ... and that it failed
+  uint64_t counted = 0;  // row checks (not group checks) that judged it
+  uint64_t failed = 0;   // ... and that it failed
   std::vector<Detail> details;
-  std::vector<int32_t> groups;  // per group check: its group (-1: none)
+};
+
+// What a cell keeps besides its counts: how many of its records arrived by the due day, how
+// many are dated each day of its month, and that due day.
+struct CellExtra {
+  int64_t on_time = 0;
+  std::array<int32_t, 32> days{};
+  std::string due;  // "YYYY-MM-DD": the due day of the month after
 };
 
 // Records that share a duplicate check's values, or a near-duplicate check's block.
@@ -315,7 +322,18 @@ std::optional<std::string> NearSame(const std::vector<std::string>& a,
                                     const std::vector<link::Kind>& kinds) {
   bool compared = false;
   std::string how;
-  for (size_t i = 0; i < kinds.size(); ++i) {
+  // Codes, numbers and dates first: most pairs differ there, before the names cost anything.
+  std::array<size_t, 16> order{};
+  size_t n = 0;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (size_t i = 0; i < kinds.size() && n < order.size(); ++i) {
+      const bool text = kinds[i] == link::Kind::kName || kinds[i] == link::Kind::kFullName ||
+                        kinds[i] == link::Kind::kText;
+      if (text == (pass == 1)) order[n++] = i;
+    }
+  }
+  for (size_t k = 0; k < n; ++k) {
+    const size_t i = order[k];
     const link::Level level = link::Compare(kinds[i], a[i], b[i]);
     if (level == link::Level::kMissing || level == link::Level::kNeutral) continue;
     // Close enough to be one person or thing: the looser levels (two edits, a date in the same
@@ -358,20 +376,18 @@ struct Evaluator::State {
   int64_t last_batch = 0;
 
   std::vector<Record> records;
+  std::vector<int32_t> group_of;  // records × group checks: the record's group (-1: none)
   std::unordered_map<std::string, uint32_t> by_key;
   std::set<uint32_t> with_details;
   std::vector<Cell> cells;
-  std::map<std::pair<std::string, std::string>, int32_t> cell_of;
-  struct History {
-    std::map<std::string, int64_t> rows;     // month -> records
-    std::map<std::string, int64_t> on_time;  // month -> records that arrived by the due day
-    std::map<std::string, int64_t> dates;    // date -> records
-  };
-  std::map<std::string, History> history;
-  std::vector<int64_t> failures_total;  // row and group checks
+  std::vector<CellExtra> extra;                      // per cell
+  std::unordered_map<std::string, int32_t> cell_of;  // unit '\x1f' month -> cell
+  std::string cell_key;                              // scratch
+  std::vector<int64_t> failures_total;               // row and group checks
   std::unordered_map<int64_t, std::string> batch_time;
   std::vector<std::optional<double>> numbers;
-  std::vector<Rejected> rejected;  // rows refused at ingest, per unit and month
+  std::map<std::pair<std::string, std::string>, int64_t> rejected;  // (unit, month) -> rows
+  int64_t rejects_seen = 0;  // the newest batch whose refused rows are in `rejected`
 
   State(const ingest::Dataset& d, const std::vector<Check>& c, const EvaluateOptions& o)
       : dataset(d), checks(c), options(o) {}
@@ -387,14 +403,21 @@ struct Evaluator::State {
     return it->second;
   }
 
-  int32_t CellFor(const std::string& unit, const std::string& month) {
-    auto [it, fresh] = cell_of.try_emplace({unit, month}, static_cast<int32_t>(cells.size()));
+  int32_t CellFor(std::string_view unit, std::string_view month) {
+    cell_key.assign(unit);
+    cell_key += '\x1f';
+    cell_key += month;
+    auto [it, fresh] = cell_of.try_emplace(cell_key, static_cast<int32_t>(cells.size()));
     if (fresh) {
       Cell c;
-      c.unit = unit;
-      c.month = month;
+      c.unit = std::string(unit);
+      c.month = std::string(month);
+      c.checks.reserve(checks.size());
       for (size_t i = 0; i < checks.size(); ++i) c.checks.push_back({i, 0, 0});
       cells.push_back(std::move(c));
+      CellExtra e;
+      if (month.size() == 7) e.due = ShiftMonth(std::string(month), 1) + due_suffix;
+      extra.push_back(std::move(e));
     }
     return it->second;
   }
@@ -456,15 +479,11 @@ struct Evaluator::State {
   void Remove(uint32_t r) {
     Record& rec = records[r];
     if (rec.cell < 0) return;
-    Cell& cell = cells[static_cast<size_t>(rec.cell)];
+    const auto c = static_cast<size_t>(rec.cell);
+    Cell& cell = cells[c];
     --cell.rows;
-    if (rec.in_history) {
-      const std::string& month = cell.month;
-      History& h = history[cell.unit];
-      if (--h.rows[month] == 0) h.rows.erase(month);
-      if (rec.on_time && --h.on_time[month] == 0) h.on_time.erase(month);
-      if (--h.dates[rec.date] == 0) h.dates.erase(rec.date);
-    }
+    if (rec.on_time) --extra[c].on_time;
+    if (rec.day > 0) --extra[c].days[static_cast<size_t>(rec.day)];
     for (size_t i = 0; i < checks.size(); ++i) {
       const uint64_t bit = uint64_t{1} << i;
       if (rec.counted & bit) --cell.checks[i].total;
@@ -473,10 +492,12 @@ struct Evaluator::State {
     }
     for (size_t i = 0; i < checks.size(); ++i) {
       if (!IsGroupCheck(checks[i].type)) continue;
-      const int32_t g = rec.groups[prepared[i].group];
+      const size_t gi = prepared[i].group;
+      const int32_t g = group_of[r * groups.size() + gi];
       if (g < 0) continue;
       --cell.checks[i].total;
-      Groups& gs = groups[prepared[i].group];
+      group_of[r * groups.size() + gi] = -1;
+      Groups& gs = groups[gi];
       auto& members = gs.groups[static_cast<size_t>(g)].members;
       std::erase_if(members, [&](const Member& m) { return m.record == r; });
       gs.dirty.insert(g);
@@ -492,34 +513,54 @@ struct Evaluator::State {
   void Apply(store::DatasetStore& store, const units::Registry& registry, uint32_t r,
              const std::vector<store::Cell>& row, int64_t batch) {
     Record& rec = records[r];
-    rec.groups.assign(groups.size(), -1);
+    group_of.resize(records.size() * groups.size(), -1);
     const auto& fields = dataset.schema.fields;
-    std::string date = period_col ? CellText(row[*period_col]) : std::string();
+    std::string date_scratch;
+    std::string_view date;
+    if (period_col) {
+      if (const auto* t = std::get_if<std::string>(&row[*period_col])) {
+        date = *t;
+      } else {
+        date_scratch = CellText(row[*period_col]);
+        date = date_scratch;
+      }
+    }
     if (!date.empty() && date.substr(0, 10) > as_of_text) return;
     // A register without dates (a list of people, of businesses) is scored as it stood: its
     // records as of the batches written by then, in the month scored.
     if (!period_col && Arrived(store, batch) > as_of_text) return;
-    const std::string month = !period_col        ? score_month
-                              : date.size() >= 7 ? date.substr(0, 7)
-                                                 : std::string();
-    const std::string unit = unit_col ? CellText(row[*unit_col]) : std::string();
+    const std::string_view month = !period_col        ? std::string_view(score_month)
+                                   : date.size() >= 7 ? date.substr(0, 7)
+                                                      : std::string_view();
+    std::string unit_scratch;
+    std::string_view unit;
+    if (unit_col) {
+      if (const auto* t = std::get_if<std::string>(&row[*unit_col])) {
+        unit = *t;
+      } else {
+        unit_scratch = CellText(row[*unit_col]);
+        unit = unit_scratch;
+      }
+    }
     rec.cell = CellFor(unit, month);
-    Cell& cell = cells[static_cast<size_t>(rec.cell)];
+    const auto ci = static_cast<size_t>(rec.cell);
+    Cell& cell = cells[ci];
     ++cell.rows;
-    rec.date.clear();
+    rec.day = 0;
     rec.on_time = false;
-    rec.in_history = !month.empty();
-    if (rec.in_history) {
-      History& h = history[unit];
-      rec.date = date.substr(0, 10);
-      ++h.rows[month];
-      ++h.dates[rec.date];
+    if (!month.empty()) {
+      if (period_col && date.size() >= 10 && date[8] >= '0' && date[8] <= '3' && date[9] >= '0' &&
+          date[9] <= '9') {
+        rec.day = static_cast<int8_t>((date[8] - '0') * 10 + (date[9] - '0'));
+        if (rec.day > 31) rec.day = 0;
+        if (rec.day > 0) ++extra[ci].days[static_cast<size_t>(rec.day)];
+      }
       // Arrived by the due day of the month after the record's month (history loaded when the
       // dataset was connected counts as on time).
-      const std::string due = ShiftMonth(month, 1) + due_suffix;
+      const std::string& due = extra[ci].due;
       const std::string& at = Arrived(store, batch);
       rec.on_time = at <= due || due < connected;
-      if (rec.on_time) ++h.on_time[month];
+      if (rec.on_time) ++extra[ci].on_time;
     }
     auto fail = [&](size_t check, const std::string& field, const std::string& value,
                     std::string reason) {
@@ -627,7 +668,7 @@ struct Evaluator::State {
           auto at = std::lower_bound(members.begin(), members.end(), r,
                                      [](const Member& a, uint32_t b) { return a.record < b; });
           members.insert(at, std::move(m));
-          rec.groups[p.group] = it->second;
+          group_of[r * groups.size() + p.group] = it->second;
           gs.dirty.insert(it->second);
           break;
         }
@@ -661,10 +702,12 @@ struct Evaluator::State {
           on += name;
         }
         if (c.type == CheckType::kDuplicate) {
-          const std::string& first = records[members.front().record].key;
+          std::string reason = "repeats ";
+          reason += records[members.front().record].key;
+          reason += " on ";
+          reason += on;
           for (size_t j = 1; j < members.size(); ++j) {
-            group.failing.push_back({members[j].record, records[members[j].record].cell,
-                                     "repeats " + first + " on " + on});
+            group.failing.push_back({members[j].record, records[members[j].record].cell, reason});
           }
         } else {
           // By date, so that only records within max_days of each other are compared.
@@ -690,9 +733,13 @@ struct Evaluator::State {
           }
           for (size_t j = 0; j < members.size(); ++j) {
             if (!like[j]) continue;
-            group.failing.push_back({members[j].record, records[members[j].record].cell,
-                                     "like " + records[members[like[j]->first].record].key + " (" +
-                                         like[j]->second + ")"});
+            std::string reason = "like ";
+            reason += records[members[like[j]->first].record].key;
+            reason += " (";
+            reason += like[j]->second;
+            reason += ")";
+            group.failing.push_back(
+                {members[j].record, records[members[j].record].cell, std::move(reason)});
           }
         }
         for (const auto& f : group.failing) {
@@ -743,12 +790,14 @@ struct Evaluator::State {
     last_batch = newest;
     if (std::any_of(checks.begin(), checks.end(),
                     [](const Check& c) { return c.type == CheckType::kRejected; })) {
-      auto refused = RejectedRows(store, dataset.row.code, options.as_of);
+      // Only the batches not read yet: their reports are added to the sums.
+      auto refused =
+          RejectedRows(store, dataset.row.code, options.as_of, rejects_seen, &rejects_seen);
       if (!refused) return Fail(refused.error());
-      if (units != nullptr) {
-        for (const auto& r : *refused) units->insert(r.unit);
+      for (const auto& r : *refused) {
+        rejected[{r.unit, r.month}] += r.rows;
+        if (units != nullptr) units->insert(r.unit);
       }
-      rejected = std::move(*refused);
     }
     return Ok();
   }
@@ -798,23 +847,43 @@ struct Evaluator::State {
     for (size_t i = 0; i < checks.size(); ++i) {
       if (checks[i].type != CheckType::kRejected) continue;
       for (auto& [k, cell] : out) cell.checks[i].total = cell.rows;
-      for (const auto& r : rejected) {
-        if (r.month > score_month) continue;
-        CheckCount& cc = cell_at(r.unit, r.month).checks[i];
-        cc.total += r.rows;
-        cc.failed += r.rows;
-        ev.failures_total[i] += r.rows;
-        add(i, {"", r.unit, r.month, i, "", std::to_string(r.rows),
-                std::to_string(r.rows) + " rows refused at ingest"});
+      for (const auto& [where, rows] : rejected) {
+        const auto& [unit, month] = where;
+        if (month > score_month) continue;
+        CheckCount& cc = cell_at(unit, month).checks[i];
+        cc.total += rows;
+        cc.failed += rows;
+        ev.failures_total[i] += rows;
+        add(i, {"", unit, month, i, "", std::to_string(rows),
+                std::to_string(rows) + " rows refused at ingest"});
+      }
+    }
+    // Each unit's monthly history, from its cells.
+    struct Unit {
+      UnitHistory h;
+      std::string newest;  // its newest record's date
+    };
+    std::map<std::string, Unit> units;
+    for (size_t c = 0; c < cells.size(); ++c) {
+      const Cell& cell = cells[c];
+      if (cell.rows == 0 || cell.month.empty()) continue;
+      Unit& u = units[cell.unit];
+      u.h.rows[cell.month] = cell.rows;
+      if (extra[c].on_time > 0) u.h.on_time[cell.month] = extra[c].on_time;
+      for (size_t day = 31; day > 0; --day) {
+        if (extra[c].days[day] == 0) continue;
+        char date[16];
+        std::snprintf(date, sizeof date, "%s-%02zu", cell.month.c_str(), day);
+        if (date > u.newest) u.newest = date;
+        break;
       }
     }
     // Unit checks, each month of the last year for every unit that ever sent a record.
     const std::string last = score_month;
-    for (const auto& [unit, h] : history) {
-      if (h.rows.empty()) continue;
-      if (!h.dates.empty() && h.dates.rbegin()->first > ev.newest)
-        ev.newest = h.dates.rbegin()->first;
-      const std::string newest = h.dates.empty() ? std::string() : h.dates.rbegin()->first;
+    for (const auto& [unit, u] : units) {
+      const UnitHistory& h = u.h;
+      const std::string& newest = u.newest;
+      if (newest > ev.newest) ev.newest = newest;
       for (int back = 0; back < 13; ++back) {
         const std::string month = ShiftMonth(last, -back);
         if (month < h.rows.begin()->first) break;
