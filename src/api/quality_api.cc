@@ -167,35 +167,37 @@ Response Failures(Context& ctx, Request& req) {
   const std::string unit = TextParam(req, "unit").value_or("");
   const std::string month = TextParam(req, "period").value_or("");
   const size_t limit = ParseLimit(req, 100, 1000);
-  auto evaluations = EvaluationsAsOf(ctx, as_of);
   const auto visible = Visible(ctx, req, kQualityPrivate);
+  std::map<std::string, bool> may_see;  // unit -> visible, asked once each
   std::vector<std::vector<std::string>> rows;
   json::array items;
   int64_t total = 0;
-  for (const auto& ev : *evaluations) {
-    if (!dataset.empty() && ev.dataset != dataset) continue;
-    for (const auto& f : ev.failures) {
-      const auto& c = ev.checks[f.check];
-      if ((!check.empty() && c.id != check) || (!unit.empty() && f.unit != unit) ||
-          (!month.empty() && f.month != month) || !visible(f.unit)) {
-        continue;
-      }
-      ++total;
-      rows.push_back(
-          {ev.dataset, c.id, c.title, f.key, f.unit, f.month, f.field, f.value, f.reason});
-      if (items.size() < limit) {
-        items.push_back({{"dataset", ev.dataset},
-                         {"check", c.id},
-                         {"title", c.title},
-                         {"key", f.key},
-                         {"unit", f.unit},
-                         {"month", f.month},
-                         {"field", f.field},
-                         {"value", f.value},
-                         {"reason", f.reason}});
-      }
-    }
-  }
+  auto registry = ctx.registry();
+  Must(ctx.quality().ForEachFailure(
+      *registry, as_of, dataset, [&](const quality::Evaluation& ev, const quality::Failure& f) {
+        const auto& c = ev.checks[f.check];
+        if ((!check.empty() && c.id != check) || (!unit.empty() && f.unit != unit) ||
+            (!month.empty() && f.month != month)) {
+          return;
+        }
+        auto [seen, fresh] = may_see.try_emplace(f.unit, false);
+        if (fresh) seen->second = visible(f.unit);
+        if (!seen->second) return;
+        ++total;
+        rows.push_back(
+            {ev.dataset, c.id, c.title, f.key, f.unit, f.month, f.field, f.value, f.reason});
+        if (items.size() < limit) {
+          items.push_back({{"dataset", ev.dataset},
+                           {"check", c.id},
+                           {"title", c.title},
+                           {"key", f.key},
+                           {"unit", f.unit},
+                           {"month", f.month},
+                           {"field", f.field},
+                           {"value", f.value},
+                           {"reason", f.reason}});
+        }
+      }));
   const auto format = TextParam(req, "format").value_or("json");
   if (format == "json") {
     return Response::Json(json::object{{"items", std::move(items)}, {"total", total}});
@@ -241,7 +243,7 @@ constexpr const char* kDatabaseSchema =
     R"({"type":"object","properties":{"code":{"type":"string"},"name":{"type":"string"},"kind":{"type":"string"},"sector":{"type":"string"},"owner":{"type":"string"},"owner_name":{"type":["string","null"]},"status":{"type":"string"},"dataset":{"type":["string","null"]},"overall":{"type":["number","null"]},"correct":{"type":["number","null"]},"sufficient":{"type":["number","null"]},"clean":{"type":["number","null"]},"alive":{"type":["number","null"]},"change":{"type":["object","null"]},"facts":{"type":"object","properties":{"connected":{"type":"boolean"},"ioc_connected":{"type":"boolean"},"last_data_update":{"type":["string","null"]},"days_since_update":{"type":["integer","null"]},"record_count":{"type":["integer","null"]},"contact":{"type":"boolean"}}},"problems":{"type":"array","items":{"type":"string","enum":["not_connected","no_update_date","stale_update","no_record_count","no_contact"]}}}})";
 
 constexpr const char* kCheckSchema =
-    R"({"type":"object","required":["id","type"],"properties":{"id":{"type":"string"},"title":{"type":"string"},"type":{"type":"string","enum":["missing","pattern","range","codes","duplicate","rule","reference","freshness","row_count","completeness","timeliness","outliers","consistency","near_duplicate"]},"severity":{"type":"string","enum":["error","warning","info"]},"dimension":{"type":"string","enum":["correct","sufficient","clean","alive"]},"field":{"type":"string"},"fields":{"type":"array","items":{"type":"string"}},"pattern":{"type":"string"},"min":{"type":["number","null"]},"max":{"type":["number","null"]},"values":{"type":"array","items":{"type":"string"}},"expression":{"type":"string"},"block":{"type":"array","items":{"type":"string"}},"dataset":{"type":"string"},"key":{"type":"string"},"max_days":{"type":"integer"},"within_percent":{"type":"number"},"threshold":{"type":"number"},"due_day":{"type":"integer"},"method":{"type":"string","enum":["modified_z","sd"]}}})";
+    R"({"type":"object","required":["id","type"],"properties":{"id":{"type":"string"},"title":{"type":"string"},"type":{"type":"string","enum":["missing","pattern","range","codes","duplicate","rule","reference","freshness","row_count","completeness","timeliness","outliers","consistency","near_duplicate","rejected"]},"severity":{"type":"string","enum":["error","warning","info"]},"dimension":{"type":"string","enum":["correct","sufficient","clean","alive"]},"field":{"type":"string"},"fields":{"type":"array","items":{"type":"string"}},"pattern":{"type":"string"},"min":{"type":["number","null"]},"max":{"type":["number","null"]},"values":{"type":"array","items":{"type":"string"}},"expression":{"type":"string"},"block":{"type":"array","items":{"type":"string"}},"dataset":{"type":"string"},"key":{"type":"string"},"max_days":{"type":"integer"},"within_percent":{"type":"number"},"threshold":{"type":"number"},"due_day":{"type":"integer"},"method":{"type":"string","enum":["modified_z","sd"]}}})";
 
 }  // namespace
 

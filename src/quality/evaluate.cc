@@ -2,6 +2,7 @@
 // dimension's score — built once from every record, then kept up to date record by record as
 // batches commit (a changed record's results are taken back before its new ones count).
 #include <algorithm>
+#include <functional>
 #include <array>
 #include <cmath>
 #include <map>
@@ -274,7 +275,7 @@ struct Detail {
 // One record's part of the evaluation: what it added to its cell and the unit's history, so
 // that it can be taken back when a later batch changes the record.
 struct Record {
-  std::string key;
+  const std::string* key = nullptr;  // the key as the evaluation's index of keys holds it
   int32_t cell = -1;  // -1: left out (dated after the as-of date)
   int8_t day = 0;     // the day of its date in its cell's month (0: none)
   bool on_time = false;
@@ -289,6 +290,7 @@ struct CellExtra {
   int64_t on_time = 0;
   std::array<int32_t, 32> days{};
   std::string due;  // "YYYY-MM-DD": the due day of the month after
+  std::vector<size_t> shown;  // per check: its failures kept with their details (empty: none)
 };
 
 // Records that share a duplicate check's values, or a near-duplicate check's block.
@@ -310,7 +312,15 @@ struct Group {
 struct Groups {
   std::unordered_map<std::string, int32_t> ids;
   std::vector<Group> groups;
-  std::set<int32_t> dirty;
+  std::vector<int32_t> dirty;  // groups to judge again
+  std::vector<bool> is_dirty;  // per group
+  std::set<int32_t> failing;   // groups with failing members
+  void Touch(int32_t g) {
+    if (is_dirty.size() <= static_cast<size_t>(g)) is_dirty.resize(static_cast<size_t>(g) + 1);
+    if (is_dirty[static_cast<size_t>(g)]) return;
+    is_dirty[static_cast<size_t>(g)] = true;
+    dirty.push_back(g);
+  }
 };
 
 constexpr int64_t kNoDay = INT64_MIN;
@@ -500,8 +510,9 @@ struct Evaluator::State {
       Groups& gs = groups[gi];
       auto& members = gs.groups[static_cast<size_t>(g)].members;
       std::erase_if(members, [&](const Member& m) { return m.record == r; });
-      gs.dirty.insert(g);
+      gs.Touch(g);
     }
+    for (const auto& d : rec.details) --extra[c].shown[d.check];
     rec.counted = 0;
     rec.failed = 0;
     rec.details.clear();
@@ -562,12 +573,18 @@ struct Evaluator::State {
       rec.on_time = at <= due || due < connected;
       if (rec.on_time) ++extra[ci].on_time;
     }
+    // A failure is counted; the first options.max_failures of each check in a unit's month are
+    // kept with their value and reason for the drill-down.
     auto fail = [&](size_t check, const std::string& field, const std::string& value,
-                    std::string reason) {
+                    auto&& reason) {
       rec.failed |= uint64_t{1} << check;
       ++cell.checks[check].failed;
       ++failures_total[check];
-      rec.details.push_back({static_cast<uint32_t>(check), field, value, std::move(reason)});
+      auto& shown = extra[ci].shown;
+      if (shown.empty()) shown.assign(checks.size(), 0);
+      if (shown[check] >= options.max_failures) return;
+      ++shown[check];
+      rec.details.push_back({static_cast<uint32_t>(check), field, value, reason()});
     };
     for (size_t f = 0; f < fields.size(); ++f) numbers[f].reset();
     for (size_t i = 0; i < checks.size(); ++i) {
@@ -591,26 +608,26 @@ struct Evaluator::State {
       switch (c.type) {
         case CheckType::kMissing:
           count();
-          if (value == nullptr || IsNull(*value)) fail(i, c.field, "", c.field + " is empty");
+          if (value == nullptr || IsNull(*value)) fail(i, c.field, "", [&] { return c.field + " is empty"; });
           break;
         case CheckType::kPattern:
           if (text.empty()) break;
           count();
-          if (!std::regex_match(text, *p.re)) fail(i, c.field, text, "does not match " + c.pattern);
+          if (!std::regex_match(text, *p.re)) fail(i, c.field, text, [&] { return "does not match " + c.pattern; });
           break;
         case CheckType::kRange: {
           auto n = value ? Number(*value, fields[p.column].type) : std::nullopt;
           if (!n) break;
           count();
           if ((c.min && *n < *c.min) || (c.max && *n > *c.max)) {
-            fail(i, c.field, text, "outside the allowed range");
+            fail(i, c.field, text, [] { return std::string("outside the allowed range"); });
           }
           break;
         }
         case CheckType::kCodes:
           if (text.empty()) break;
           count();
-          if (!p.Allowed(text)) fail(i, c.field, text, "not in the code list");
+          if (!p.Allowed(text)) fail(i, c.field, text, [] { return std::string("not in the code list"); });
           break;
         case CheckType::kRule: {
           for (size_t f : p.condition->reads()) {
@@ -619,16 +636,17 @@ struct Evaluator::State {
           auto holds = p.condition->Holds(numbers);
           if (!holds) break;
           count();
-          if (!*holds) fail(i, "", "", "fails " + c.expression);
+          if (!*holds) fail(i, "", "", [&] { return "fails " + c.expression; });
           break;
         }
         case CheckType::kReference:
           if (text.empty()) break;
           count();
           if (!p.Refers(text, c.dataset.empty() ? &registry : nullptr, options.as_of)) {
-            fail(i, c.field, text,
-                 c.dataset.empty() ? "not a unit on that date"
-                                   : "no record of " + c.dataset + " has it");
+            fail(i, c.field, text, [&] {
+              return c.dataset.empty() ? std::string("not a unit on that date")
+                                       : "no record of " + c.dataset + " has it";
+            });
           }
           break;
         case CheckType::kDuplicate:
@@ -669,7 +687,7 @@ struct Evaluator::State {
                                      [](const Member& a, uint32_t b) { return a.record < b; });
           members.insert(at, std::move(m));
           group_of[r * groups.size() + p.group] = it->second;
-          gs.dirty.insert(it->second);
+          gs.Touch(it->second);
           break;
         }
         default:
@@ -694,6 +712,7 @@ struct Evaluator::State {
           --failures_total[i];
         }
         group.failing.clear();
+        gs.failing.erase(g);
         const auto& members = group.members;
         if (members.size() < 2) continue;
         std::string on;
@@ -703,7 +722,7 @@ struct Evaluator::State {
         }
         if (c.type == CheckType::kDuplicate) {
           std::string reason = "repeats ";
-          reason += records[members.front().record].key;
+          reason += *records[members.front().record].key;
           reason += " on ";
           reason += on;
           for (size_t j = 1; j < members.size(); ++j) {
@@ -734,7 +753,7 @@ struct Evaluator::State {
           for (size_t j = 0; j < members.size(); ++j) {
             if (!like[j]) continue;
             std::string reason = "like ";
-            reason += records[members[like[j]->first].record].key;
+            reason += *records[members[like[j]->first].record].key;
             reason += " (";
             reason += like[j]->second;
             reason += ")";
@@ -746,7 +765,9 @@ struct Evaluator::State {
           ++cells[static_cast<size_t>(f.cell)].checks[i].failed;
           ++failures_total[i];
         }
+        if (!group.failing.empty()) gs.failing.insert(g);
       }
+      for (int32_t g : gs.dirty) gs.is_dirty[static_cast<size_t>(g)] = false;
       gs.dirty.clear();
     }
   }
@@ -759,13 +780,24 @@ struct Evaluator::State {
         connected = first->back().created_at.substr(0, 10);
       }
     }
+    if (records.empty()) {
+      // A first build: room for every record at once.
+      if (auto rows = ingest::RowCount(store, dataset.row.code); rows && *rows > 0) {
+        const auto n = static_cast<size_t>(*rows);
+        records.reserve(n);
+        by_key.reserve(n);
+        group_of.reserve(n * groups.size());
+        for (auto& gs : groups) gs.ids.reserve(n);
+      }
+    }
     int64_t newest = last_batch;
     auto s = store.ForEachRecordSince(
         dataset.table, last_batch,
         [&](const std::vector<store::Cell>& row, int64_t batch) -> Status {
           newest = std::max(newest, batch);
           std::string key = store::KeyText(row, dataset.table.key);
-          auto [it, fresh] = by_key.try_emplace(key, static_cast<uint32_t>(records.size()));
+          auto [it, fresh] =
+              by_key.try_emplace(std::move(key), static_cast<uint32_t>(records.size()));
           if (!fresh) {
             // A changed record arrives again: it takes the place of a new one (the store's
             // order, which the duplicates' "first" follows), its old place left empty.
@@ -773,12 +805,11 @@ struct Evaluator::State {
               units->insert(cells[static_cast<size_t>(records[it->second].cell)].unit);
             }
             Remove(it->second);
-            records[it->second].key.clear();
-            records[it->second].key.shrink_to_fit();
+            records[it->second].key = nullptr;
             it->second = static_cast<uint32_t>(records.size());
           }
           records.emplace_back();
-          records.back().key = std::move(key);
+          records.back().key = &it->first;
           Apply(store, registry, it->second, row, batch);
           if (units != nullptr && records[it->second].cell >= 0) {
             units->insert(cells[static_cast<size_t>(records[it->second].cell)].unit);
@@ -802,31 +833,41 @@ struct Evaluator::State {
     return Ok();
   }
 
-  Evaluation Snapshot() const {
+  // Every failure of a record or a group kept for the drill-down, in the order of arrival for
+  // the records'.
+  void ForEachFailure(const std::function<void(const Failure&)>& fn) const {
+    for (uint32_t r : with_details) {
+      const Record& rec = records[r];
+      const Cell& cell = cells[static_cast<size_t>(rec.cell)];
+      for (const auto& d : rec.details) {
+        fn({*rec.key, cell.unit, cell.month, d.check, d.field, d.value, d.reason});
+      }
+    }
+    for (size_t i = 0; i < checks.size(); ++i) {
+      if (!IsGroupCheck(checks[i].type)) continue;
+      const Groups& gs = groups[prepared[i].group];
+      std::unordered_map<int32_t, size_t> kept;  // cell -> failures given
+      for (int32_t g : gs.failing) {
+        for (const auto& f : gs.groups[static_cast<size_t>(g)].failing) {
+          if (kept[f.cell]++ >= options.max_failures) continue;
+          const Cell& cell = cells[static_cast<size_t>(f.cell)];
+          fn({*records[f.record].key, cell.unit, cell.month, i, "", "", f.reason});
+        }
+      }
+    }
+  }
+
+  Evaluation Snapshot(bool with_records) const {
     Evaluation ev;
     ev.dataset = dataset.row.code;
     ev.title = dataset.row.title;
     ev.checks = checks;
     ev.failures_total = failures_total;
-    std::vector<size_t> shown(checks.size(), 0);
-    auto add = [&](size_t check, Failure f) {
-      if (shown[check]++ < options.max_failures) ev.failures.push_back(std::move(f));
-    };
-    for (uint32_t r : with_details) {
-      const Record& rec = records[r];
-      const Cell& cell = cells[static_cast<size_t>(rec.cell)];
-      for (const auto& d : rec.details) {
-        add(d.check, {rec.key, cell.unit, cell.month, d.check, d.field, d.value, d.reason});
-      }
-    }
-    for (size_t i = 0; i < checks.size(); ++i) {
-      if (!IsGroupCheck(checks[i].type)) continue;
-      for (const auto& group : groups[prepared[i].group].groups) {
-        for (const auto& f : group.failing) {
-          const Cell& cell = cells[static_cast<size_t>(f.cell)];
-          add(i, {records[f.record].key, cell.unit, cell.month, i, "", "", f.reason});
-        }
-      }
+    // The failures of the unit checks and the refused rows (few); those of records and groups
+    // when asked (ForEachFailure: the service reads them where they are kept).
+    auto add = [&](size_t /*check*/, Failure f) { ev.failures.push_back(std::move(f)); };
+    if (with_records) {
+      ForEachFailure([&](const Failure& f) { ev.failures.push_back(f); });
     }
     std::map<std::pair<std::string, std::string>, Cell> out;
     auto cell_at = [&](const std::string& unit, const std::string& month) -> Cell& {
@@ -960,8 +1001,12 @@ int64_t Evaluator::last_batch() const {
   return state_->last_batch;
 }
 
-Evaluation Evaluator::Snapshot() const {
-  return state_->Snapshot();
+Evaluation Evaluator::Snapshot(bool with_records) const {
+  return state_->Snapshot(with_records);
+}
+
+void Evaluator::ForEachFailure(const std::function<void(const Failure&)>& fn) const {
+  state_->ForEachFailure(fn);
 }
 
 Result<Evaluation> Evaluate(store::DatasetStore& store, const units::Registry& registry,
@@ -969,7 +1014,7 @@ Result<Evaluation> Evaluate(store::DatasetStore& store, const units::Registry& r
                             const EvaluateOptions& options) {
   auto e = Evaluator::Build(store, registry, d, checks, options);
   if (!e) return Fail(e.error());
-  return (*e)->Snapshot();
+  return (*e)->Snapshot(true);
 }
 
 }  // namespace pdh::quality

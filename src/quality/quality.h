@@ -165,13 +165,16 @@ struct Evaluation {
   std::vector<Check> checks;
   std::vector<Cell> cells;  // by unit then month
   int64_t rows = 0;
-  std::vector<Failure> failures;        // at most Options::max_failures per check
+  // The failing rows kept for the drill-down: at most Options::max_failures per check in a unit's
+  // month (the service's evaluations hold the unit checks' and refused rows' only: see
+  // Service::ForEachFailure).
+  std::vector<Failure> failures;
   std::vector<int64_t> failures_total;  // per check
 };
 
 struct EvaluateOptions {
   Date as_of;
-  size_t max_failures = 1000;  // per check
+  size_t max_failures = 20;  // kept per check in a unit's month
   // Another dataset's keys, for reference checks (by dataset code).
   std::function<Result<std::vector<std::string>>(const std::string& dataset,
                                                  const std::string& field)>
@@ -222,7 +225,11 @@ class Evaluator {
                 std::set<std::string>* units = nullptr);
   // The newest batch whose records are counted.
   int64_t last_batch() const;
-  Evaluation Snapshot() const;
+  // The evaluation; its failures are the unit checks' and the refused rows', and with
+  // `with_records` those of records and groups too (else read them with ForEachFailure).
+  Evaluation Snapshot(bool with_records = true) const;
+  // The failures of records and groups kept for the drill-down (records' in order of arrival).
+  void ForEachFailure(const std::function<void(const Failure&)>& fn) const;
 
  private:
   Evaluator();
@@ -304,6 +311,12 @@ class Service {
   // Takes the batches committed since into every kept date's evaluations: what a committed
   // batch changed, for the event stream.
   Result<Changes> Follow(const units::Registry& registry);
+  // The failing rows as of a date of `dataset` ("" for all): those of records and groups as
+  // kept (at most max_failures of a check in a unit's month), then those of the unit checks and
+  // refused rows; `fn` is given each in turn, under the service's lock. Refreshes the
+  // evaluations first.
+  Status ForEachFailure(const units::Registry& registry, Date as_of, const std::string& dataset,
+                        const std::function<void(const Evaluation&, const Failure&)>& fn);
   // Builds every evaluation again at the next read (after checks change).
   void Invalidate();
   // The units' reported values in `snap` as of a date (engine::ReportingByUnit), kept until the

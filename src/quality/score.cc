@@ -162,6 +162,7 @@ json::object Scoreboard(const std::vector<Evaluation>& evaluations, const Report
   std::map<std::string, Scores4> unit_before;
   std::map<std::string, std::map<std::string, Scores4>> dataset_month;  // dataset -> month
   std::map<std::string, std::pair<std::string, int64_t>> worst;         // unit -> check, failed
+  std::map<std::string, std::string> worst_title;                       // unit -> its title
   std::map<std::pair<std::string, size_t>, std::pair<int64_t, int64_t>> by_check;
   std::map<std::string, std::set<std::string>> dataset_units;
   const std::string first = ShiftMonth(month, -11);
@@ -177,7 +178,10 @@ json::object Scoreboard(const std::vector<Evaluation>& evaluations, const Report
           failed += cc.failed;
           total += cc.total;
           auto& w = worst[c.unit];
-          if (cc.failed > w.second) w = {ev.dataset + "." + ev.checks[cc.check].id, cc.failed};
+          if (cc.failed > w.second) {
+            w = {ev.dataset + "." + ev.checks[cc.check].id, cc.failed};
+            worst_title[c.unit] = ev.checks[cc.check].title;
+          }
         }
       } else if (c.month == previous) {
         unit_before[c.unit].Add(c, 1);
@@ -266,7 +270,9 @@ json::object Scoreboard(const std::vector<Evaluation>& evaluations, const Report
     u["change"] = Change(s, before == unit_before.end() ? Scores4{} : before->second);
     u["rows"] = s.rows;
     if (auto w = worst.find(code); w != worst.end() && w->second.second > 0) {
-      u["worst"] = {{"check", w->second.first}, {"failed", w->second.second}};
+      u["worst"] = {{"check", w->second.first},
+                    {"title", worst_title[code]},
+                    {"failed", w->second.second}};
     } else {
       u["worst"] = nullptr;
     }
@@ -526,7 +532,7 @@ Result<bool> Service::Refresh(const units::Registry& registry, const std::string
     kept.signature = std::move(signature);
   }
   kept.seen_batch = batch;
-  auto snapshot = std::make_shared<Evaluation>(kept.evaluator->Snapshot());
+  auto snapshot = std::make_shared<Evaluation>(kept.evaluator->Snapshot(false));
   snapshot->catalog_entry = checks->catalog_entry;
   kept.snapshot = std::move(snapshot);
   return true;
@@ -605,6 +611,22 @@ std::vector<engine::UnitReports> Service::Reports(const engine::Snapshot& snap, 
   std::lock_guard lock(mu_);
   if (reports_version_ == snap.version()) reports_[as_of.ToString()] = reports;
   return reports;
+}
+
+Status Service::ForEachFailure(const units::Registry& registry, Date as_of,
+                              const std::string& dataset,
+                              const std::function<void(const Evaluation&, const Failure&)>& fn) {
+  std::lock_guard lock(mu_);
+  auto all = RefreshAsOf(registry, as_of.ToString(), nullptr);
+  if (!all) return Fail(all.error());
+  const KeptDate& date = kept_.at(as_of.ToString());
+  for (const auto& ev : **all) {
+    if (!dataset.empty() && ev.dataset != dataset) continue;
+    const Kept& k = date.datasets.at(ev.dataset);
+    k.evaluator->ForEachFailure([&](const Failure& f) { fn(ev, f); });
+    for (const auto& f : ev.failures) fn(ev, f);
+  }
+  return Ok();
 }
 
 void Service::Invalidate() {
