@@ -13,8 +13,11 @@ export type LiveEvent =
   /** Values changed after a batch was ingested or values were reported; truncated: refetch everything. */
   | { type: 'values'; changes: ValueChange[]; truncated: boolean }
   | { type: 'alert'; alert: Alert }
-  /** Quality scores changed (a committed batch, a dataset's checks saved): refetch them. */
-  | { type: 'quality'; reason: string }
+  /**
+   * Quality scores changed (a committed batch, a dataset's checks saved): refetch them. After a
+   * batch the server names the datasets and units whose scores changed (empty when it does not say).
+   */
+  | { type: 'quality'; reason: string; datasets: string[]; units: string[] }
   /** The stream is back after a break: what the page shows may be out of date. */
   | { type: 'resync' };
 
@@ -95,8 +98,12 @@ function connect(): void {
     if (alert) emit({ type: 'alert', alert });
   });
   es.addEventListener('quality', (e) => {
-    const data = parse<{ reason?: string }>(e);
-    if (data) emit({ type: 'quality', reason: data.reason ?? '' });
+    const data = parse<{ reason?: string; dataset?: string; datasets?: unknown; units?: unknown }>(e);
+    if (!data) return;
+    const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+    const datasets = strings(data.datasets);
+    if (datasets.length === 0 && typeof data.dataset === 'string') datasets.push(data.dataset);
+    emit({ type: 'quality', reason: data.reason ?? '', datasets, units: strings(data.units) });
   });
   es.addEventListener('error', () => {
     if (source !== es) return;

@@ -7,6 +7,7 @@
 // as-of date the server scores as of today. Same transport and errors (ApiError) as api.ts.
 
 import { apiGet, apiRequest } from './api';
+import type { FieldKind } from './link-api';
 
 export type Dimension = 'correct' | 'sufficient' | 'clean' | 'alive';
 export const dimensions: Dimension[] = ['correct', 'sufficient', 'clean', 'alive'];
@@ -24,8 +25,10 @@ export type CheckType =
   | 'range'
   | 'codes'
   | 'duplicate'
+  | 'near_duplicate'
   | 'rule'
   | 'reference'
+  | 'rejected'
   | 'freshness'
   | 'row_count'
   | 'completeness'
@@ -38,8 +41,10 @@ export const checkTypes: CheckType[] = [
   'range',
   'codes',
   'duplicate',
+  'near_duplicate',
   'rule',
   'reference',
+  'rejected',
   'freshness',
   'row_count',
   'completeness',
@@ -97,6 +102,41 @@ export interface TrendPoint extends Scores {
   month: string;
 }
 
+/** What the catalog lacks about a database (the facts its scores come from). */
+export type DatabaseProblem = 'not_connected' | 'no_update_date' | 'stale_update' | 'no_record_count' | 'no_contact';
+export const databaseProblems: DatabaseProblem[] = ['not_connected', 'no_update_date', 'stale_update', 'no_record_count', 'no_contact'];
+
+/**
+ * A database of the catalog scored: its dataset's scores (when a dataset holds its data) and the
+ * catalog's facts alike — sufficient: connected, an update date, a record count, a contact; alive:
+ * how long since the last update.
+ */
+export interface DatabaseScores extends Scores {
+  code: string;
+  name: string;
+  kind: string;
+  sector: string;
+  owner: string;
+  owner_name: string | null;
+  status: string;
+  /** The dataset that holds its data, null when none does. */
+  dataset: string | null;
+  change: Change | null;
+  facts: {
+    /** A dataset holds its data, or it feeds the IOC. */
+    connected: boolean;
+    ioc_connected: boolean;
+    /** What the catalog says. */
+    last_data_update: string | null;
+    /** Since the dataset's newest record when a dataset holds its data, else the catalog's date. */
+    days_since_update: number | null;
+    record_count: number | null;
+    /** The catalog names a contact. */
+    contact: boolean;
+  };
+  problems: (DatabaseProblem | (string & {}))[];
+}
+
 export interface Scoreboard {
   as_of: string;
   /** "YYYY-MM" of the as-of date. */
@@ -109,6 +149,8 @@ export interface Scoreboard {
   checks: CheckResult[];
   /** 12 months up to the as-of month, oldest first, province level. */
   trend: TrendPoint[];
+  /** The catalog's databases in use (and the entries a dataset names), best first. */
+  databases?: DatabaseScores[];
 }
 
 export interface ScoreItem {
@@ -124,8 +166,8 @@ export interface ScoreItem {
 
 /**
  * A check of a dataset: its id, title, type, severity and dimension (absent: the type's), and the
- * type's parameters (field, pattern, min, max, values, fields, expression, dataset, key, max_days,
- * within_percent, threshold, due_day, method). Members the pages do not know are kept as they are.
+ * type's parameters (field, pattern, min, max, values, fields, kinds, block, expression, dataset,
+ * key, max_days, within_percent, threshold, due_day, method). Members the pages do not know are kept as they are.
  */
 export interface Check {
   id: string;
@@ -147,12 +189,18 @@ export interface Check {
   threshold?: number;
   due_day?: number;
   method?: OutlierMethod | (string & {});
+  /** near_duplicate: how each of `fields` is compared, one per field. */
+  kinds?: (FieldKind | (string & {}))[];
+  /** near_duplicate: records are compared only with those of the same values of these fields. */
+  block?: string[];
   [param: string]: unknown;
 }
 
 export interface DatasetChecks {
   dataset: string;
   checks: Check[];
+  /** The code of the catalog entry whose data the dataset holds ("" for none). */
+  catalog_entry?: string;
   /** Derived from the schema. */
   defaults: Check[];
   /** Checks were saved (otherwise the defaults are in use). */
@@ -207,7 +255,15 @@ export const qualityApi = {
   scoreboard: (asOf?: string) => apiGet<Scoreboard>(`/quality/scoreboard${query({ as_of: asOf })}`),
   scores: (q: { as_of?: string; dataset?: string; unit?: string; period?: string; dimension?: string }) => apiGet<{ items: ScoreItem[] }>(`/quality/scores${query(q)}`),
   checks: (dataset: string) => apiGet<DatasetChecks>(`/datasets/${enc(dataset)}/checks`),
-  /** Replaces the dataset's checks; 422 quality.invalid_check or quality.bad_expression name the check and key. */
-  saveChecks: (dataset: string, checks: Check[]) => apiRequest<DatasetChecks>('PUT', `/datasets/${enc(dataset)}/checks`, { checks }),
+  /**
+   * Replaces the dataset's checks (and, when given, the catalog entry it holds the data of; "" for
+   * none); 422 quality.invalid_check or quality.bad_expression name the check and key.
+   */
+  saveChecks: (dataset: string, checks: Check[], catalogEntry?: string) =>
+    apiRequest<DatasetChecks>('PUT', `/datasets/${enc(dataset)}/checks`, catalogEntry === undefined ? { checks } : { catalog_entry: catalogEntry, checks }),
+  /** The catalog's databases scored, best first. */
+  databases: (asOf?: string) => apiGet<{ items: DatabaseScores[] }>(`/quality/databases${query({ as_of: asOf })}`),
+  /** One catalog entry scored; 404 quality.not_scored when nothing is (not a database in use, no dataset names it). */
+  database: (code: string, asOf?: string) => apiGet<DatabaseScores>(`/quality/databases/${enc(code)}${query({ as_of: asOf })}`),
   failures: (q: FailuresQuery) => apiGet<{ items: Failure[]; total: number }>(`/quality/failures${query({ ...q, format: 'json' })}`),
 };

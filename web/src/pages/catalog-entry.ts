@@ -1,7 +1,7 @@
 // "/catalog/:code" — one entry of the catalog: every field, its status and consolidation, the
 // entries it links to and those linking to it, and its history as a timeline (each version's
 // effective date, who recorded it and why, and what changed). An edit button for accounts the
-// server says may edit it.
+// server says may edit it. A database in use (or an entry a dataset names) has a data quality card.
 
 import { catalogApi, type CatalogLinkKind, type CatalogRecord, type CatalogStatus, type Consolidation } from '../catalog-api';
 import { fact, factsPanel, textOrNone } from '../components/facts';
@@ -9,6 +9,7 @@ import { historySection } from '../components/history';
 import { h, mount } from '../dom';
 import { fmtDate, fmtInt, t } from '../i18n';
 import { loadPage, titled } from '../page';
+import { databaseQualityCard } from './quality-database';
 import type { RouteContext } from '../router';
 import {
   backToCatalog,
@@ -29,7 +30,7 @@ export async function catalogEntryPage(outlet: HTMLElement, { params, signal }: 
     signal,
     () => catalogApi.entry(params.code),
     (record) => {
-      render(outlet, record);
+      render(outlet, record, signal);
       void nameLinks(outlet, record, signal);
     },
   );
@@ -62,7 +63,7 @@ function list(items: string[], testid: string) {
   return items.length ? h('ul', { class: 'plain compact', 'data-testid': testid }, items.map((s) => h('li', {}, s))) : t('state.none');
 }
 
-function render(outlet: HTMLElement, r: CatalogRecord): void {
+function render(outlet: HTMLElement, r: CatalogRecord, signal: AbortSignal): void {
   const history = r.history ?? [];
   const linkedFrom = r.linked_from ?? [];
   const isDatabase = r.kind === 'database';
@@ -120,6 +121,7 @@ function render(outlet: HTMLElement, r: CatalogRecord): void {
         ),
       ],
     ),
+    databaseQualityCard(r, signal),
     linksSection(r, linkedFrom),
     historySection({ id: 'catalog', register: 'catalog', versions: history, fieldLabel, changeValue }),
   );

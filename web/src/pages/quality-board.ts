@@ -2,19 +2,32 @@
 // province's overall score and its four dimensions — correct (đúng), sufficient (đủ), clean
 // (sạch), alive (sống) — with the change since the month before, their 12-month trend, the units
 // ranked best first (each score, the change, the worst check; a unit leads to its failing rows),
-// the datasets, and the worst checks (each leads to the rows that fail it). The scores follow
-// the batches committed and the checks saved while the page is open (the live "quality" event).
+// the datasets, the catalog's databases (lowest first: their dataset's scores and what the catalog
+// lacks about them, in words), and the worst checks (each leads to the rows that fail it). The
+// scores follow the batches committed and the checks saved while the page is open (the live
+// "quality" event); the units a batch changed are marked for a moment.
 
 import { h, mount } from '../dom';
 import { field, input } from '../forms';
 import { fmtDate, fmtInt, t } from '../i18n';
 import { subscribe } from '../live';
 import { loadPage, pageHead, titled } from '../page';
-import { dimensions, qualityApi, scoreKeys, type CheckResult, type DatasetScores, type ScoreKey, type Scoreboard, type UnitScores } from '../quality-api';
+import {
+  dimensions,
+  qualityApi,
+  scoreKeys,
+  type CheckResult,
+  type DatabaseScores,
+  type DatasetScores,
+  type ScoreKey,
+  type Scoreboard,
+  type UnitScores,
+} from '../quality-api';
 import { go, type RouteContext } from '../router';
 import { currentUser } from '../session';
 import { fold } from '../text';
 import { datasetHref, datasetsApi } from '../datasets-api';
+import { entryHref } from './catalog-common';
 import { canReadRecords } from './datasets-common';
 import { iocChart, liveRefresh } from './ioc-common';
 import {
@@ -28,6 +41,7 @@ import {
   failuresHref,
   fmtScore,
   levelLight,
+  problemsList,
   scoreBar,
   scoreCell,
   scoreLabel,
@@ -133,7 +147,11 @@ function render(outlet: HTMLElement, signal: AbortSignal, first: Scoreboard, kno
   const unitsCount = h('p', { role: 'status', class: 'muted', 'data-testid': 'quality-units-count' });
   const unitsBody = h('tbody');
   const datasetsBody = h('tbody');
+  const databasesBody = h('tbody');
+  const databasesCount = h('p', { role: 'status', class: 'muted', 'data-testid': 'quality-databases-count' });
   const checksBody = h('tbody');
+  /** The units the last batches changed, marked once their scores are shown again. */
+  const changedUnits = new Set<string>();
 
   function unitRow(u: UnitScores, rank: number): HTMLElement {
     const href = rowsAllowed ? failuresHref({ unit: u.unit, period: board.month, as_of: board.as_of }) : null;
@@ -205,6 +223,45 @@ function render(outlet: HTMLElement, signal: AbortSignal, first: Scoreboard, kno
     );
   }
 
+  /** The catalog's databases, lowest first (the server ranks them best first; ties keep its order). */
+  function databaseRow(db: DatabaseScores): HTMLElement {
+    const real = db.dataset != null && (!known || known.has(db.dataset));
+    return h(
+      'tr',
+      {
+        'data-testid': 'quality-database',
+        'data-code': db.code,
+        'data-dataset': db.dataset ?? '',
+        'data-overall': db.overall ?? '',
+        ...rowClick(entryHref(db.code)),
+      },
+      h(
+        'th',
+        { scope: 'row' },
+        h('a', { href: entryHref(db.code), 'data-testid': 'quality-database-link' }, h('code', {}, db.code)),
+        h('br'),
+        h('span', { 'data-testid': 'quality-database-name' }, db.name),
+      ),
+      h('td', { class: 'qd-owner', 'data-testid': 'quality-database-owner' }, db.owner_name || db.owner, db.owner_name && [h('br'), h('code', { class: 'muted small' }, db.owner)]),
+      h(
+        'td',
+        { 'data-testid': 'quality-database-dataset' },
+        db.dataset == null ? h('span', { class: 'muted' }, t('state.none')) : real ? h('a', { href: datasetHref(db.dataset) }, h('code', {}, db.dataset)) : h('code', {}, db.dataset),
+      ),
+      h('td', { class: 'score-bar-cell', 'data-testid': 'quality-database-overall' }, scoreBar(db.overall)),
+      dimensions.map((d) => scoreCell(db[d], `quality-database-${d}`)),
+      h('td', { class: 'qd-problems' }, problemsList(db.problems ?? [], 'quality-database-problems')),
+    );
+  }
+
+  function renderDatabases(): void {
+    const list = board.databases ?? [];
+    const low = (v: number | null) => (v == null ? Infinity : v);
+    const ranked = list.map((db, i) => ({ db, i })).sort((a, b) => low(a.db.overall) - low(b.db.overall) || a.i - b.i);
+    mount(databasesBody, ranked.length ? ranked.map(({ db }) => databaseRow(db)) : h('tr', {}, h('td', { colspan: 9, class: 'empty' }, t('quality.databases.none'))));
+    databasesCount.textContent = t('quality.databases.count', { n: fmtInt(list.length) });
+  }
+
   function checkRow(c: CheckResult): HTMLElement {
     const check = bareCheck(c.dataset, c.check);
     const href = rowsAllowed ? failuresHref({ dataset: c.dataset, check, period: board.month, as_of: board.as_of }) : null;
@@ -250,8 +307,20 @@ function render(outlet: HTMLElement, signal: AbortSignal, first: Scoreboard, kno
     for (const c of cards) c.update(board);
     renderTrend();
     renderUnits();
+    renderDatabases();
     mount(datasetsBody, board.datasets.length ? board.datasets.map(datasetRow) : h('tr', {}, h('td', { colspan: 9, class: 'empty' }, t('state.empty'))));
     mount(checksBody, board.checks.length ? board.checks.map(checkRow) : h('tr', {}, h('td', { colspan: 6, class: 'empty' }, t('quality.worst.none'))));
+    // The units a batch changed, marked for a moment now that their new scores are shown.
+    const marked: HTMLElement[] = [];
+    for (const code of changedUnits) {
+      const tr = unitsBody.querySelector<HTMLElement>(`tr[data-unit="${CSS.escape(code)}"]`);
+      if (!tr) continue;
+      tr.dataset.changed = 'true';
+      tr.classList.add('ioc-flash');
+      marked.push(tr);
+    }
+    changedUnits.clear();
+    if (marked.length) window.setTimeout(() => marked.forEach((tr) => tr.classList.remove('ioc-flash')), 3000);
   }
 
   const content = h(
@@ -293,6 +362,26 @@ function render(outlet: HTMLElement, signal: AbortSignal, first: Scoreboard, kno
     ),
     h(
       'section',
+      { class: 'card panel', id: 'quality-databases', 'aria-labelledby': 'quality-databases-h', 'data-testid': 'quality-databases-panel' },
+      h('h2', { id: 'quality-databases-h' }, t('quality.databases')),
+      h('p', { class: 'muted small' }, t('quality.databases.lead')),
+      databasesCount,
+      table(
+        'quality-databases',
+        t('quality.databases'),
+        [
+          [t('quality.col.database'), ''],
+          [t('quality.col.owner'), ''],
+          [t('quality.col.dataset'), ''],
+          ...scoreHeads(),
+          [t('quality.col.problems'), ''],
+        ],
+        databasesBody,
+        true,
+      ),
+    ),
+    h(
+      'section',
       { class: 'card panel', 'aria-labelledby': 'quality-worst-h' },
       h('h2', { id: 'quality-worst-h' }, t('quality.worst')),
       h('p', { class: 'muted small' }, t('quality.worst.lead')),
@@ -321,10 +410,13 @@ function render(outlet: HTMLElement, signal: AbortSignal, first: Scoreboard, kno
   );
   update(first);
   titled(outlet, t('quality.title'));
+  // Arriving from a catalog entry's quality card: the databases are where the page should be.
+  if (location.hash === '#quality-databases') document.getElementById('quality-databases')?.scrollIntoView();
 
   // A committed batch changes the scores: fetched again once the burst of events is over.
   const refresh = liveRefresh(content, signal, () => qualityApi.scoreboard(first.as_of), update);
   subscribe(signal, (e) => {
+    if (e.type === 'quality') for (const u of e.units) changedUnits.add(u);
     if (e.type === 'quality' || e.type === 'resync') refresh();
   });
 }

@@ -6,7 +6,18 @@
 import { apiCached } from '../api';
 import { h, mount } from '../dom';
 import { fmtNum, t, type Key } from '../i18n';
-import { checkTypes, dimensions, qualityApi, severities, type Change, type Dimension, type FailuresQuery, type ScoreKey, type Scoreboard } from '../quality-api';
+import {
+  checkTypes,
+  databaseProblems,
+  dimensions,
+  qualityApi,
+  severities,
+  type Change,
+  type Dimension,
+  type FailuresQuery,
+  type ScoreKey,
+  type Scoreboard,
+} from '../quality-api';
 import { lightColor } from './ioc-common';
 import { asOfFromAddress } from './tracker-common';
 
@@ -116,6 +127,19 @@ export function bareCheck(dataset: string, check: string): string {
 export const severityLabel = (s: string | undefined): string =>
   !s ? t('state.none') : (severities as string[]).includes(s) ? t(`quality.severity.${s}` as Key) : s;
 export const checkTypeLabel = (type: string): string => ((checkTypes as string[]).includes(type) ? t(`quality.type.${type}` as Key) : type);
+
+/** What the catalog lacks about a database, in a short phrase; the server's word for one the pages do not know. */
+export const problemLabel = (p: string): string => ((databaseProblems as string[]).includes(p) ? t(`quality.problem.${p}` as Key) : p);
+
+/** A database's problems as a list of short phrases ("Không có vấn đề" when there are none). */
+export function problemsList(problems: string[], testid: string): HTMLElement {
+  if (problems.length === 0) return h('span', { class: 'muted', 'data-testid': testid, 'data-problems': '' }, t('quality.problems.none'));
+  return h(
+    'ul',
+    { class: 'plain compact quality-problems', 'data-testid': testid, 'data-problems': problems.join(' ') },
+    problems.map((p) => h('li', { 'data-problem': p }, problemLabel(p))),
+  );
+}
 
 /** The check's name the reader knows: its title, the id when there is none. */
 export const checkName = (c: { title?: string; check?: string; id?: string }): string => c.title || c.check || c.id || '';

@@ -1,11 +1,15 @@
 // Data quality (M9): a leader opens the scoreboard and sees the province's overall score and its
 // four dimensions (đúng, đủ, sạch, sống) as the API gives them for the IOC's date, the 12-month
-// trend and the units ranked best first; a unit leads to its failing rows, with the CSV and XLSX
-// downloads of the same filters; the overview carries the quality card, filled in when it is
-// scrolled to. The administrator adds a check on the dossiers page whose rule names a field that
-// does not exist and sees the server's refusal beside the form, then saves a valid check and finds
-// it listed; a batch of dossiers that break that rule, sent through the page's upload, lowers
-// Phường Tân Ninh's score on the scoreboard a leader has open.
+// trend and the units ranked best first — the Department of Justice, which enters some dossiers
+// twice, low on "clean" — and the catalog's databases lowest first with what the catalog lacks in
+// words; a database leads to its catalog entry and its quality card; a unit leads to its failing
+// rows, with the CSV and XLSX downloads of the same filters; the overview carries the quality card,
+// filled in when it is scrolled to. The administrator finds the dossiers' near-duplicate check in
+// the form with how each field is compared, adds a check whose rule names a field that does not
+// exist and sees the server's refusal beside the form, then an unknown catalog entry refused, then
+// saves a valid check with another catalog entry and finds both kept; a batch of dossiers that
+// break that rule, sent through the page's upload, lowers Phường Tân Ninh's score on the
+// scoreboard a leader has open, and marks its row.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -22,6 +26,15 @@ before(async () => {
 after(() => s?.end(expected([422], '/datasets/dossiers/checks')));
 
 const unit = '25459'; // Phường Tân Ninh
+const justice = '80.STP'; // Sở Tư pháp: some of its dossiers entered twice
+const dossiersEntry = 'CSDL-TTPVHCC-01'; // the catalog's database the dossiers dataset holds
+const problemWords = {
+  not_connected: 'Chưa kết nối với hệ thống',
+  no_update_date: 'Chưa có ngày cập nhật',
+  stale_update: 'Quá một năm chưa cập nhật',
+  no_record_count: 'Chưa có số bản ghi',
+  no_contact: 'Chưa có đầu mối liên hệ',
+};
 const keys = ['overall', 'correct', 'sufficient', 'clean', 'alive'];
 const labels = { overall: 'Tổng hợp', correct: 'Đúng', sufficient: 'Đủ', clean: 'Sạch', alive: 'Sống' };
 
@@ -38,7 +51,7 @@ const overallOf = async (page, code) => Number(await unitRow(page, code).getAttr
 /** A CSV in the way a spreadsheet saves it (CRLF). */
 const csv = (...lines) => lines.join('\r\n') + '\r\n';
 
-test('a leader sees the four dimensions, the trend and the units ranked; a unit leads to its failing rows', async () => {
+test("a leader sees the four dimensions, the trend, the units ranked and the catalog's databases; a unit leads to its failing rows, a database to its entry's quality card", async () => {
   const board = await s.server.api(`/quality/scoreboard?as_of=${asOf}`);
   assert.ok(board.units.length > 0, 'the demo has scored units');
   const page = await s.newPage();
@@ -74,6 +87,41 @@ test('a leader sees the four dimensions, the trend and the units ranked; a unit 
   assert.deepEqual(overalls, [...overalls].sort((a, b) => b - a), 'best first');
   assert.equal(await page.getByTestId('quality-dataset').count(), board.datasets.length);
   assert.equal(await page.getByTestId('quality-worst-row').count(), board.checks.length);
+
+  // The Department of Justice enters some dossiers twice: the lowest "clean" of all units, below
+  // its other dimensions, not coloured good; the near-duplicate check is its worst.
+  const stp = board.units.find((u) => u.unit === justice);
+  assert.ok(stp && stp.clean != null && stp.clean < 90, `80.STP is not good on clean (${stp?.clean})`);
+  assert.equal(Math.min(...board.units.map((u) => u.clean ?? Infinity)), stp.clean, 'the lowest clean score');
+  for (const d of ['correct', 'sufficient', 'alive']) assert.ok(stp.clean < stp[d], `clean below ${d}`);
+  const stpClean = unitRow(page, justice).getByTestId('quality-unit-clean');
+  assert.equal(await stpClean.getAttribute('data-score'), String(stp.clean));
+  assert.equal(await text(stpClean), score.vi(stp.clean));
+  assert.match(await stpClean.getAttribute('class'), stp.clean < 75 ? /score-poor/ : /score-fair/);
+  assert.equal(stp.worst?.check, 'dossiers.applicant_twice');
+  assert.equal(await text(unitRow(page, justice).getByTestId('quality-unit-worst').locator('a')), stp.worst.title || stp.worst.check);
+
+  // The catalog's databases, lowest first, each with its dataset and what the catalog lacks, in words.
+  assert.ok(board.databases?.length > 0, 'the demo scores the catalog');
+  const dbRows = page.getByTestId('quality-database');
+  const lowFirst = [...board.databases].map((d, i) => ({ d, i })).sort((a, b) => (a.d.overall ?? Infinity) - (b.d.overall ?? Infinity) || a.i - b.i);
+  assert.deepEqual(await dbRows.evaluateAll((trs) => trs.map((tr) => tr.dataset.code)), lowFirst.map(({ d }) => d.code));
+  const dossiersDb = board.databases.find((d) => d.code === dossiersEntry);
+  assert.equal(dossiersDb?.dataset, 'dossiers');
+  const dbRow = page.locator(`[data-testid="quality-database"][data-code="${dossiersEntry}"]`);
+  assert.equal(await dbRow.getAttribute('data-dataset'), 'dossiers');
+  assert.equal(await dbRow.getByTestId('quality-database-dataset').locator('a').getAttribute('href'), '/datasets/dossiers');
+  assert.equal(await text(dbRow.getByTestId('quality-database-overall')), score.vi(dossiersDb.overall));
+  assert.equal(await text(dbRow.getByTestId('quality-database-clean')), score.vi(dossiersDb.clean));
+  const troubled = lowFirst[0].d;
+  assert.ok(troubled.problems.length > 0, 'the lowest database lacks something in the catalog');
+  const troubledRow = dbRows.first();
+  assert.deepEqual(
+    await troubledRow.getByTestId('quality-database-problems').locator('li').allTextContents(),
+    troubled.problems.map((p) => problemWords[p]),
+  );
+  assert.equal(await text(troubledRow.getByTestId('quality-database-owner')).then((t) => t.startsWith(troubled.owner_name ?? troubled.owner)), true);
+  assert.equal(await text(troubledRow.getByTestId('quality-database-dataset')), troubled.dataset ?? '—');
   await screenshot(page, 'quality-board');
 
   // The filter finds a unit without diacritics and keeps the as-of date out of its way.
@@ -121,6 +169,35 @@ test('a leader sees the four dimensions, the trend and the units ranked; a unit 
   assert.equal(await text(correct.getByTestId('quality-score-value')), score.en(board.province.correct));
   await page.getByTestId('lang-vi').click();
   await page.getByRole('heading', { level: 1, name: 'Chất lượng dữ liệu' }).waitFor();
+
+  // A database leads to its catalog entry, whose quality card says the same.
+  await page.locator(`[data-testid="quality-database"][data-code="${dossiersEntry}"]`).getByTestId('quality-database-link').click();
+  await page.waitForURL((u) => u.pathname === `/catalog/${dossiersEntry}`);
+  const card = page.locator('[data-testid="catalog-quality"][data-state="scored"]');
+  await card.waitFor();
+  const one = await s.server.api(`/quality/databases/${dossiersEntry}?as_of=${asOf}`);
+  assert.deepEqual(one, dossiersDb, 'one database as the scoreboard has it');
+  assert.equal(await card.getByTestId('catalog-quality-overall').getAttribute('data-score'), String(one.overall));
+  assert.equal(await text(card.getByTestId('catalog-quality-overall')), `${score.vi(one.overall)} /100`);
+  for (const k of keys.slice(1)) {
+    assert.equal(await text(card.locator(`[data-testid="catalog-quality-score"][data-key="${k}"] strong`)), score.vi(one[k]), k);
+  }
+  assert.equal(await card.getByTestId('catalog-quality-dataset').getAttribute('href'), '/datasets/dossiers');
+  const facts = card.getByTestId('catalog-quality-facts');
+  assert.equal(await text(facts.locator('[data-field="connected"] dd')), one.facts.connected ? 'Đã kết nối' : 'Chưa kết nối');
+  assert.equal(await text(facts.locator('[data-field="record_count"] dd')), one.facts.record_count == null ? '—' : fmt.vi(one.facts.record_count));
+  const days = one.facts.days_since_update;
+  if (days != null) assert.ok((await text(facts.locator('[data-field="last_update"] dd'))).startsWith(days <= 0 ? 'Cùng ngày tính điểm' : `${fmt.vi(days)} ngày trước`));
+  assert.equal(await card.getByTestId('catalog-quality-problems').getAttribute('data-problems'), one.problems.join(' '));
+  assert.equal(await card.getByTestId('catalog-quality-open').getAttribute('href'), `/quality?as_of=${asOf}#quality-databases`);
+  await screenshot(page, 'catalog-entry-quality');
+
+  // A database not yet in use is not scored: one quiet line, no error.
+  const { items: planned } = await s.server.api('/catalog/entries?kind=database&status=planned&limit=1');
+  if (planned.length) {
+    await page.goto(`/catalog/${encodeURIComponent(planned[0].code)}`);
+    assert.equal(await text(page.getByTestId('catalog-quality-not-scored')), 'Chưa chấm điểm chất lượng: cơ sở dữ liệu chưa đưa vào sử dụng.');
+  }
 });
 
 test('the overview carries the quality card: the overall score, the four dimensions, a link to the scoreboard', async () => {
@@ -141,11 +218,12 @@ test('the overview carries the quality card: the overall score, the four dimensi
   await page.getByTestId('quality-units').waitFor();
 });
 
-test("the administrator's checks: a rule on a field that does not exist is refused beside the form, a valid one is saved; a bad batch lowers the unit's score", async () => {
+test("the administrator's checks: the near-duplicate check as the server has it; a rule on a field that does not exist and an unknown catalog entry are refused beside the form, a valid one is saved with its catalog entry; a bad batch lowers the unit's score", async () => {
   const board = await s.server.api(`/quality/scoreboard?as_of=${asOf}`);
   const scored = board.units.find((u) => u.unit === unit);
   assert.ok(scored && scored.overall != null, 'Phường Tân Ninh is scored');
-  const { checks } = await s.server.api('/datasets/dossiers/checks');
+  const { checks, catalog_entry: entryBefore } = await s.server.api('/datasets/dossiers/checks');
+  assert.equal(entryBefore, dossiersEntry);
 
   const admin = await s.newPage({ user: null });
   await signInAdmin(admin, s.server.admin);
@@ -154,6 +232,21 @@ test("the administrator's checks: a rule on a field that does not exist is refus
   await panel.getByTestId('quality-checks-form').waitFor();
   assert.equal(await panel.getByTestId('quality-check-row').count(), checks.length);
   assert.deepEqual(await panel.getByTestId('quality-check-row').evaluateAll((trs) => trs.map((tr) => tr.dataset.id)), checks.map((c) => c.id));
+
+  // The steward's near-duplicate check: the fields compared, how each is, within which, the date window.
+  const near = checks.find((c) => c.id === 'applicant_twice');
+  assert.equal(near?.type, 'near_duplicate');
+  const nearRow = panel.locator('[data-testid="quality-check-row"][data-id="applicant_twice"]');
+  assert.equal(await nearRow.getByTestId('quality-check-type').inputValue(), 'near_duplicate');
+  const selected = (locator) => locator.evaluate((el) => [...el.selectedOptions].map((o) => o.value).sort());
+  assert.deepEqual(await selected(nearRow.getByTestId('quality-check-field')), [...near.fields].sort());
+  assert.deepEqual(await nearRow.getByTestId('quality-check-kind').evaluateAll((els) => els.map((e) => [e.dataset.field, e.value])), near.fields.map((f, i) => [f, near.kinds[i]]));
+  assert.deepEqual(await selected(nearRow.locator('[data-testid="quality-check-param"][data-param="block"]')), [...near.block].sort());
+  assert.equal(await nearRow.locator('[data-testid="quality-check-param"][data-param="field"]').inputValue(), near.field);
+  assert.equal(await nearRow.locator('[data-testid="quality-check-param"][data-param="max_days"]').inputValue(), String(near.max_days));
+  assert.equal(await panel.locator('[data-testid="quality-check-row"][data-type="rejected"]').getByTestId('quality-check-no-params').count(), 1, 'rows refused at ingest: no parameters');
+  const entry = panel.getByTestId('quality-checks-catalog-entry');
+  assert.equal(await entry.inputValue(), dossiersEntry);
 
   // A new rule whose expression names a field the dataset does not have.
   await panel.getByTestId('quality-checks-add').click();
@@ -174,8 +267,19 @@ test("the administrator's checks: a rule on a field that does not exist is refus
   await screenshot(admin, 'quality-checks-refused');
   assert.equal((await s.server.api('/datasets/dossiers/checks')).checks.length, checks.length, 'nothing was saved');
 
-  // A valid rule: saved and listed, as the server answers.
+  // The rule mended, but a catalog entry that does not exist: refused beside the form too.
   await expression.fill('#{completed_at} >= #{received_at}');
+  await entry.fill('CSDL-KHONG-CO');
+  await panel.getByTestId('quality-checks-save').click();
+  await panel.locator('[data-testid="quality-checks-message"].error').getByText(/CSDL-KHONG-CO/).waitFor();
+  assert.equal(await message.getAttribute('data-code'), 'quality.invalid_check');
+  assert.equal(await entry.getAttribute('aria-invalid'), 'true');
+  assert.equal((await s.server.api('/datasets/dossiers/checks')).catalog_entry, dossiersEntry, 'nothing was saved');
+
+  // A valid rule with another database of the catalog: saved and listed, as the server answers.
+  const { items: inUse } = await s.server.api('/catalog/entries?kind=database&status=in_use&limit=5');
+  const otherEntry = inUse.find((e) => e.code !== dossiersEntry).code;
+  await entry.fill(otherEntry);
   await panel.getByTestId('quality-checks-save').click();
   await panel.locator('[data-testid="quality-checks-message"].ok').waitFor();
   await panel.locator('[data-testid="quality-check-row"][data-id="e2e_hoan_thanh"]').waitFor();
@@ -184,9 +288,12 @@ test("the administrator's checks: a rule on a field that does not exist is refus
   assert.ok(mine, 'the check is saved');
   assert.equal(mine.type, 'rule');
   assert.equal(mine.expression, '#{completed_at} >= #{received_at}');
+  assert.equal(saved.catalog_entry, otherEntry, 'the catalog entry is saved with the checks');
+  assert.deepEqual(saved.checks.find((c) => c.id === 'applicant_twice'), near, 'the near-duplicate check went back as it came');
   assert.equal(await panel.getByTestId('quality-check-row').count(), checks.length + 1);
   await admin.reload();
   await panel.locator('[data-testid="quality-check-row"][data-id="e2e_hoan_thanh"]').waitFor();
+  assert.equal(await entry.inputValue(), otherEntry);
   assert.doesNotMatch(await text(panel.getByTestId('quality-checks-updated')), /mặc định/, 'no longer the defaults');
   await screenshot(admin, 'quality-checks-saved');
 
@@ -232,6 +339,7 @@ test("the administrator's checks: a rule on a field that does not exist is refus
   await leader.locator('[data-testid="page"]:not([aria-busy]) [data-testid="quality-board"]:not([aria-busy])').waitFor();
   assert.equal(await text(unitRow(leader, unit).getByTestId('quality-unit-overall')), score.vi(afterBatch.overall));
   assert.equal(await overallOf(leader, unit), afterBatch.overall);
+  assert.equal(await unitRow(leader, unit).getAttribute('data-changed'), 'true', "the batch's unit is marked");
   await screenshot(leader, 'quality-board-after-batch');
 
   // The failing rows of the new check are there, for the unit and the month.
