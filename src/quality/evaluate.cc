@@ -2,9 +2,9 @@
 // dimension's score — built once from every record, then kept up to date record by record as
 // batches commit (a changed record's results are taken back before its new ones count).
 #include <algorithm>
-#include <functional>
 #include <array>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <numeric>
 #include <regex>
@@ -276,8 +276,8 @@ struct Detail {
 // that it can be taken back when a later batch changes the record.
 struct Record {
   const std::string* key = nullptr;  // the key as the evaluation's index of keys holds it
-  int32_t cell = -1;  // -1: left out (dated after the as-of date)
-  int8_t day = 0;     // the day of its date in its cell's month (0: none)
+  int32_t cell = -1;                 // -1: left out (dated after the as-of date)
+  int8_t day = 0;                    // the day of its date in its cell's month (0: none)
   bool on_time = false;
   uint64_t counted = 0;  // row checks (not group checks) that judged it
   uint64_t failed = 0;   // ... and that it failed
@@ -289,7 +289,7 @@ struct Record {
 struct CellExtra {
   int64_t on_time = 0;
   std::array<int32_t, 32> days{};
-  std::string due;  // "YYYY-MM-DD": the due day of the month after
+  std::string due;            // "YYYY-MM-DD": the due day of the month after
   std::vector<size_t> shown;  // per check: its failures kept with their details (empty: none)
 };
 
@@ -608,12 +608,14 @@ struct Evaluator::State {
       switch (c.type) {
         case CheckType::kMissing:
           count();
-          if (value == nullptr || IsNull(*value)) fail(i, c.field, "", [&] { return c.field + " is empty"; });
+          if (value == nullptr || IsNull(*value))
+            fail(i, c.field, "", [&] { return c.field + " is empty"; });
           break;
         case CheckType::kPattern:
           if (text.empty()) break;
           count();
-          if (!std::regex_match(text, *p.re)) fail(i, c.field, text, [&] { return "does not match " + c.pattern; });
+          if (!std::regex_match(text, *p.re))
+            fail(i, c.field, text, [&] { return "does not match " + c.pattern; });
           break;
         case CheckType::kRange: {
           auto n = value ? Number(*value, fields[p.column].type) : std::nullopt;
@@ -627,7 +629,8 @@ struct Evaluator::State {
         case CheckType::kCodes:
           if (text.empty()) break;
           count();
-          if (!p.Allowed(text)) fail(i, c.field, text, [] { return std::string("not in the code list"); });
+          if (!p.Allowed(text))
+            fail(i, c.field, text, [] { return std::string("not in the code list"); });
           break;
         case CheckType::kRule: {
           for (size_t f : p.condition->reads()) {

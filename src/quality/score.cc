@@ -270,9 +270,8 @@ json::object Scoreboard(const std::vector<Evaluation>& evaluations, const Report
     u["change"] = Change(s, before == unit_before.end() ? Scores4{} : before->second);
     u["rows"] = s.rows;
     if (auto w = worst.find(code); w != worst.end() && w->second.second > 0) {
-      u["worst"] = {{"check", w->second.first},
-                    {"title", worst_title[code]},
-                    {"failed", w->second.second}};
+      u["worst"] = {
+          {"check", w->second.first}, {"title", worst_title[code]}, {"failed", w->second.second}};
     } else {
       u["worst"] = nullptr;
     }
@@ -614,8 +613,8 @@ std::vector<engine::UnitReports> Service::Reports(const engine::Snapshot& snap, 
 }
 
 Status Service::ForEachFailure(const units::Registry& registry, Date as_of,
-                              const std::string& dataset,
-                              const std::function<void(const Evaluation&, const Failure&)>& fn) {
+                               const std::string& dataset,
+                               const std::function<void(const Evaluation&, const Failure&)>& fn) {
   std::lock_guard lock(mu_);
   auto all = RefreshAsOf(registry, as_of.ToString(), nullptr);
   if (!all) return Fail(all.error());

@@ -184,11 +184,11 @@ export interface Freshness {
   units: UnitFreshness[];
 }
 
-/** quality_low: a unit's data quality score below the threshold; check_failing: a check a unit passed the month before and fails now. */
-export type AlertKind = 'red' | 'stale' | 'outlier' | 'off_track' | 'over_100' | 'quality_low' | 'check_failing';
-export const alertKinds: AlertKind[] = ['red', 'off_track', 'over_100', 'stale', 'outlier', 'quality_low', 'check_failing'];
+/** quality_low: a unit's data quality score below the threshold; check_failing: a check a unit passed the month before and fails now; unit_silent: a unit whose data stopped coming (its freshness check newly failing). */
+export type AlertKind = 'red' | 'stale' | 'outlier' | 'off_track' | 'over_100' | 'quality_low' | 'check_failing' | 'unit_silent';
+export const alertKinds: AlertKind[] = ['red', 'off_track', 'over_100', 'stale', 'outlier', 'quality_low', 'unit_silent', 'check_failing'];
 /** The alerts about data quality: they lead to the unit's failing rows. */
-export const qualityAlertKinds: AlertKind[] = ['quality_low', 'check_failing'];
+export const qualityAlertKinds: AlertKind[] = ['quality_low', 'unit_silent', 'check_failing'];
 
 export interface Alert {
   kind: AlertKind;
