@@ -550,6 +550,21 @@ Level Compare(Kind kind, std::string_view a, std::string_view b, int within_days
   return codec.Compare(ca, cb);
 }
 
+Comparer::Comparer(Kind kind, int within_days, const units::Registry* registry)
+    : codec_(std::make_unique<detail::Codec>(kind, within_days, registry)) {}
+Comparer::~Comparer() = default;
+Comparer::Comparer(Comparer&&) noexcept = default;
+Comparer& Comparer::operator=(Comparer&&) noexcept = default;
+
+uint32_t Comparer::Encode(std::string_view value) {
+  cells_.push_back(codec_->Encode(value));
+  return static_cast<uint32_t>(cells_.size() - 1);
+}
+
+Level Comparer::Compare(uint32_t a, uint32_t b) const {
+  return codec_->Compare(cells_[a], cells_[b]);
+}
+
 Level CompareNames(std::string_view a, std::string_view b) {
   return Compare(Kind::kName, a, b);
 }
