@@ -183,7 +183,6 @@ Response Failures(Context& ctx, Request& req) {
         auto [seen, fresh] = may_see.try_emplace(f.unit, false);
         if (fresh) seen->second = visible(f.unit);
         if (!seen->second) return;
-        ++total;
         rows.push_back(
             {ev.dataset, c.id, c.title, f.key, f.unit, f.month, f.field, f.value, f.reason});
         if (items.size() < limit) {
@@ -198,9 +197,24 @@ Response Failures(Context& ctx, Request& req) {
                            {"reason", f.reason}});
         }
       }));
+  // How many fail: the cells' counts (the rows above are those kept for the drill-down, at most
+  // 20 of a check in a unit's month).
+  for (const auto& ev : *EvaluationsAsOf(ctx, as_of)) {
+    if (!dataset.empty() && ev.dataset != dataset) continue;
+    for (const auto& cell : ev.cells) {
+      if ((!unit.empty() && cell.unit != unit) || (!month.empty() && cell.month != month)) continue;
+      auto [seen, fresh] = may_see.try_emplace(cell.unit, false);
+      if (fresh) seen->second = visible(cell.unit);
+      if (!seen->second) continue;
+      for (const auto& cc : cell.checks) {
+        if (check.empty() || ev.checks[cc.check].id == check) total += cc.failed;
+      }
+    }
+  }
   const auto format = TextParam(req, "format").value_or("json");
   if (format == "json") {
-    return Response::Json(json::object{{"items", std::move(items)}, {"total", total}});
+    return Response::Json(
+        json::object{{"items", std::move(items)}, {"total", total}, {"listed", rows.size()}});
   }
   if (format != "csv" && format != "xlsx") {
     throw Failure(Error::BadRequest("request.invalid_format", "format must be json, csv or xlsx"));
@@ -363,7 +377,7 @@ void RegisterQualityRoutes(http::Router& router, Context& ctx) {
                   {"limit", "query", "1 to 1000, default 100", false, R"({"type":"integer"})"},
                   {"format", "query", "json (default), csv or xlsx"}},
        .response_schema =
-           R"({"type":"object","properties":{"total":{"type":"integer"},"items":{"type":"array","items":{"type":"object","properties":{"dataset":{"type":"string"},"check":{"type":"string"},"title":{"type":"string"},"key":{"type":"string"},"unit":{"type":"string"},"month":{"type":"string"},"field":{"type":"string"},"value":{"type":"string"},"reason":{"type":"string"}}}}}})",
+           R"({"type":"object","properties":{"total":{"type":"integer"},"listed":{"type":"integer"},"items":{"type":"array","items":{"type":"object","properties":{"dataset":{"type":"string"},"check":{"type":"string"},"title":{"type":"string"},"key":{"type":"string"},"unit":{"type":"string"},"month":{"type":"string"},"field":{"type":"string"},"value":{"type":"string"},"reason":{"type":"string"}}}}}})",
        .error_statuses = {400},
        .description = "Only the rows of units the caller may read private data of.",
        .permission = kQualityPrivate,

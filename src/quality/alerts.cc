@@ -55,10 +55,16 @@ std::vector<notify::Message> Messages(const std::vector<Alert>& alerts,
             ":" + a.month;
     m.unit = a.unit;
     m.subject = "[pdh] Chất lượng dữ liệu tháng " + a.month + " — " + name;
-    m.body = name + ", tháng " + a.month + ":\n" + text.vi +
-             ".\n\nXem bảng xếp hạng chất lượng dữ liệu và các dòng lỗi trên pdh (Chất lượng "
-             "dữ liệu).\n\n" +
-             name + ", " + a.month + ": " + text.en + ".";
+    m.body = name + ", tháng " + a.month + ":\n" + text.vi;
+    m.body +=
+        ".\n\nXem bảng xếp hạng chất lượng dữ liệu và các dòng lỗi trên pdh (Chất lượng dữ liệu).";
+    m.body += "\n\n";
+    m.body += name;
+    m.body += ", ";
+    m.body += a.month;
+    m.body += ": ";
+    m.body += text.en;
+    m.body += ".";
     m.data = {{"alert", a.kind},
               {"unit", a.unit},
               {"month", a.month},

@@ -245,6 +245,7 @@ struct Prepared {
   std::vector<size_t> columns;  // duplicate and near-duplicate: the fields compared
   std::vector<size_t> block;    // near-duplicate: the block's fields
   std::vector<link::Kind> kinds;
+  std::vector<link::Comparer> comparers;  // near-duplicates: one per field compared
   std::optional<std::regex> re;
   std::unordered_set<std::string> allowed;  // folded
   std::optional<engine::RecordCondition> condition;
@@ -297,7 +298,8 @@ struct CellExtra {
 struct Member {
   uint32_t record = 0;
   int64_t day = 0;  // near-duplicates: the day of the record's date (INT64_MIN: none)
-  std::vector<std::string> values;  // near-duplicates: the fields compared
+  // Near-duplicates: each compared field's encoding (by its check's comparer) and length.
+  std::vector<std::pair<uint32_t, uint32_t>> values;
 };
 struct Group {
   std::vector<Member> members;  // by record (order of arrival)
@@ -324,12 +326,14 @@ struct Groups {
 };
 
 constexpr int64_t kNoDay = INT64_MIN;
+constexpr size_t kMaxNeighbours = 500;
 
 // Whether two records' values of a near-duplicate check speak of the same person or thing:
 // some value on both sides, none that differs beyond the comparisons' levels.
-std::optional<std::string> NearSame(const std::vector<std::string>& a,
-                                    const std::vector<std::string>& b,
-                                    const std::vector<link::Kind>& kinds) {
+std::optional<std::string> NearSame(const std::vector<std::pair<uint32_t, uint32_t>>& a,
+                                    const std::vector<std::pair<uint32_t, uint32_t>>& b,
+                                    const std::vector<link::Kind>& kinds,
+                                    const std::vector<link::Comparer>& comparers) {
   bool compared = false;
   std::string how;
   // Codes, numbers and dates first: most pairs differ there, before the names cost anything.
@@ -344,7 +348,7 @@ std::optional<std::string> NearSame(const std::vector<std::string>& a,
   }
   for (size_t k = 0; k < n; ++k) {
     const size_t i = order[k];
-    const link::Level level = link::Compare(kinds[i], a[i], b[i]);
+    const link::Level level = comparers[i].Compare(a[i].first, b[i].first);
     if (level == link::Level::kMissing || level == link::Level::kNeutral) continue;
     // Close enough to be one person or thing: the looser levels (two edits, a date in the same
     // year) say little alone, and one edit in a short value says nothing.
@@ -356,7 +360,7 @@ std::optional<std::string> NearSame(const std::vector<std::string>& a,
       case link::Level::kOther:
         return std::nullopt;
       case link::Level::kEdit1:
-        if (std::min(a[i].size(), b[i].size()) < 5) return std::nullopt;
+        if (std::min(a[i].second, b[i].second) < 5) return std::nullopt;
         break;
       default:
         break;
@@ -454,8 +458,10 @@ struct Evaluator::State {
       p.column = col(c.field);
       for (const auto& f : c.fields) p.columns.push_back(col(f));
       for (const auto& f : c.block) p.block.push_back(col(f));
-      for (const auto& k : c.kinds)
+      for (const auto& k : c.kinds) {
         p.kinds.push_back(link::ParseKind(k).value_or(link::Kind::kText));
+        p.comparers.emplace_back(p.kinds.back());
+      }
       if (c.type == CheckType::kPattern) p.re.emplace(c.pattern, std::regex::ECMAScript);
       for (const auto& v : c.values) p.allowed.insert(text::Fold(v));
       if (c.type == CheckType::kRule) {
@@ -656,20 +662,22 @@ struct Evaluator::State {
         case CheckType::kNearDuplicate: {
           Member m{r, kNoDay, {}};
           bool any = false;
-          for (size_t column : p.columns) {
-            std::string v = column < row.size() ? CellText(row[column]) : "";
-            any = any || !v.empty();
-            m.values.push_back(std::move(v));
-          }
-          if (!any) break;
           std::string k;
           if (c.type == CheckType::kDuplicate) {
-            for (const auto& v : m.values) {
+            for (size_t column : p.columns) {
+              const std::string v = column < row.size() ? CellText(row[column]) : "";
+              any = any || !v.empty();
               k += text::Fold(v);
               k += '\x1f';
             }
-            m.values.clear();
           } else {
+            m.values.reserve(p.columns.size());
+            for (size_t f = 0; f < p.columns.size(); ++f) {
+              const size_t column = p.columns[f];
+              const std::string v = column < row.size() ? CellText(row[column]) : "";
+              any = any || !v.empty();
+              m.values.emplace_back(p.comparers[f].Encode(v), static_cast<uint32_t>(v.size()));
+            }
             for (size_t column : p.block) {
               k += text::Fold(column < row.size() ? CellText(row[column]) : "");
               k += '\x1f';
@@ -681,6 +689,7 @@ struct Evaluator::State {
               }
             }
           }
+          if (!any) break;
           ++cc.total;
           Groups& gs = groups[p.group];
           auto [it, fresh] = gs.ids.try_emplace(k, static_cast<int32_t>(gs.groups.size()));
@@ -744,11 +753,15 @@ struct Evaluator::State {
             for (size_t y = x + 1; y < order.size(); ++y) {
               const Member& b = members[order[y]];
               if (!c.field.empty() && b.day - a.day > c.max_days) break;
+              // A block of thousands on one day (a bulk import): each record is compared with
+              // its nearest kMaxNeighbours by date, not with all of them.
+              if (y - x > kMaxNeighbours) break;
               // The later arrival is the repeat of the earlier one.
               const size_t early = std::min(order[x], order[y]);
               const size_t late = std::max(order[x], order[y]);
               if (like[late] && like[late]->first <= early) continue;
-              if (auto how = NearSame(a.values, b.values, prepared[i].kinds)) {
+              if (auto how =
+                      NearSame(a.values, b.values, prepared[i].kinds, prepared[i].comparers)) {
                 like[late] = {early, *how};
               }
             }
