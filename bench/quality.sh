@@ -17,8 +17,9 @@
 #   5. compares the per-check failed and total counts of the three, and the failures of the unit
 #      checks in every month scored (`pdh quality scores`, summed) with the SQL's: fails on any
 #      difference;
-#   6. imports the bench index set (its rules count the dossiers: a batch changes indicator
-#      values, after which `pdh serve` publishes its "quality" event), serves the database and
+#   6. imports the bench index set (its rules count the dossiers: a batch updates the indicators
+#      and then the quality scores, in the same pass, as in production), serves the database,
+#      opens the scoreboard as of AS_OF (the server builds the evaluations it then follows) and
 #      POSTs BATCHES batches of BATCH_SIZE new dossiers, timing POST start → the first
 #      "quality" event on GET /api/v1/events after it (bench/engine_latency.py --event quality).
 # Prints a markdown summary on stdout (progress on stderr). Every server listens on 127.0.0.1
@@ -289,6 +290,17 @@ if ((batches > 0)); then
   done
   serve_ready_ms=$(($(now_ms) - serve_start))
   [ -n "$url" ] || die "pdh serve did not say where it listens"
+  # A leader opens the scoreboard, as of the date the batches fall in: the server builds the
+  # evaluations it then follows batch by batch (timed: the first answer, then one from them).
+  first_start=$(now_ms)
+  curl -sf -H "Authorization: Bearer $token" "$url/api/v1/quality/scoreboard?as_of=$as_of" \
+    >"$work/scoreboard.json" || die "GET /api/v1/quality/scoreboard failed"
+  scoreboard_first_ms=$(($(now_ms) - first_start))
+  again_start=$(now_ms)
+  curl -sf -H "Authorization: Bearer $token" "$url/api/v1/quality/scoreboard?as_of=$as_of" \
+    >/dev/null || die "GET /api/v1/quality/scoreboard failed"
+  scoreboard_again_ms=$(($(now_ms) - again_start))
+  log "scoreboard: first answer ${scoreboard_first_ms} ms, the next ${scoreboard_again_ms} ms"
   as_user "$py" bench/engine_latency.py --url "$url" --token "$token" --csv "$gen/latency.csv" \
     --batches "$batches" --size "$batch_size" --event quality --json "$work/latency.json" \
     >"$work/latency.txt" 2>&1 || latency_rc=$?
@@ -307,7 +319,8 @@ MACHINE="$(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -
 export LOAD MACHINE WORK=$work RUNS=$runs DOSSIERS=$dossiers FEEDBACK_N=$feedback SEED_N=$seed AS_OF=$as_of
 export PG_VERSION=$pg_version PG_MEM_MB=$pg_mem_mb THREADS=$threads STORED=$stored
 PDH_VERSION=$("$pdh" --version)
-export PDH_BIN=$pdh PDH_VERSION SERVE_READY_MS=${serve_ready_ms:-}
+export PDH_BIN=$pdh PDH_VERSION SERVE_READY_MS=${serve_ready_ms:-} \
+  SCOREBOARD_FIRST_MS=${scoreboard_first_ms:-} SCOREBOARD_AGAIN_MS=${scoreboard_again_ms:-}
 "$py" - <<'PY'
 import json, os
 w = os.environ["WORK"]
@@ -366,7 +379,9 @@ if os.path.exists(f"{w}/latency.json"):
     print(f"- latency, {lat['batches']} batches of {lat['size']} new dossiers: POST start → first `quality` event"
           f" p50 {e['p50']:.1f} ms, p99 {e['p99']:.1f} ms, worst {e['max']:.1f} ms"
           f" (goal p99 ≤ 100 ms: {'met' if e['p99'] <= 100 else 'NOT met'}); the POST itself p50 {p['p50']:.1f} ms,"
-          f" p99 {p['p99']:.1f} ms; `pdh serve` on this database ready in {int(os.environ['SERVE_READY_MS'] or 0):,} ms")
+          f" p99 {p['p99']:.1f} ms; `pdh serve` on this database ready in {int(os.environ['SERVE_READY_MS'] or 0):,} ms;"
+          f" the scoreboard's first answer {int(os.environ['SCOREBOARD_FIRST_MS'] or 0):,} ms (the evaluations built),"
+          f" the next {int(os.environ['SCOREBOARD_AGAIN_MS'] or 0):,} ms")
 elif os.path.exists(f"{w}/latency.txt"):
     print(f"- latency: the run failed: {open(f'{w}/latency.txt').read().strip()[-300:]}")
 print()
