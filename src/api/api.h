@@ -90,8 +90,10 @@ class Context {
   void SyncEngine();
   // After a batch was stored (committed, or refused whole: its refused rows count too): the
   // quality evaluations the pages read take it, and a "quality" event says which datasets and
-  // units changed. Called by SyncEngine. A failure is logged: the batch is stored either way.
-  void FollowQuality();
+  // units changed. Called by SyncEngine, and every second for the writes of other processes
+  // (cheap when no batch was committed since: `any_batch` makes it look anyway, for a batch
+  // refused whole). A failure is logged: the batch is stored either way.
+  void FollowQuality(bool any_batch = false);
 
   // The unit whose officers run the province-wide registers (routes marked `stewarded`): the
   // setting "steward_unit", else the home province's Department of Science and Technology

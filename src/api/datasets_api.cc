@@ -218,7 +218,7 @@ Response Ingest(Context& ctx, Request& req) {
       Must(ingest::IngestBytes(ctx.store().datasets(), *registry, d, std::move(req.body), options));
   if (report.status == "committed") ctx.SyncEngine();
   if (report.status == "rejected") {
-    ctx.FollowQuality();
+    ctx.FollowQuality(true);
     return Rejected(report, req);
   }
   return Response::Json(report.ToJson());

@@ -276,8 +276,8 @@ Result<std::vector<notify::Message>> QualityMessages(Context& ctx, Date as_of) {
   return quality::Messages(alerts, *registry, as_of);
 }
 
-void Context::FollowQuality() {
-  auto changes = quality_.Follow(*registry());
+void Context::FollowQuality(bool any_batch) {
+  auto changes = quality_.Follow(*registry(), any_batch);
   if (!changes) {
     std::cerr << "pdh: quality: " << changes.error().message << "\n";
     return;

@@ -11,6 +11,7 @@
 #include "core/json_util.h"
 #include "core/text.h"
 #include "link/link.h"
+#include "quality/internal.h"
 #include "quality/quality.h"
 
 namespace pdh::quality {
@@ -292,11 +293,11 @@ Check Make(std::string id, std::string title, CheckType type, std::string field 
   return c;
 }
 
-std::string ChecksKey(const std::string& dataset) {
+}  // namespace
+
+std::string internal::ChecksKey(const std::string& dataset) {
   return "quality.checks." + dataset;
 }
-
-}  // namespace
 
 std::string_view DimensionName(Dimension d) {
   return kDimensionNames[static_cast<size_t>(d)];
@@ -476,7 +477,7 @@ std::vector<Check> DefaultChecks(const ingest::Dataset& d) {
 }
 
 Result<CheckSet> LoadChecks(store::SettingsStore& settings, const ingest::Dataset& d) {
-  auto stored = settings.GetSetting(ChecksKey(d.row.code));
+  auto stored = settings.GetSetting(internal::ChecksKey(d.row.code));
   if (!stored) return Fail(stored.error());
   CheckSet set;
   if (!*stored) {
@@ -518,7 +519,7 @@ Status SaveChecks(store::SettingsStore& settings, const ingest::Dataset& d, cons
   json::object o{{"updated_at", at}, {"updated_by", by}};
   if (set.stored) o["checks"] = ToJson(set.checks);
   if (!set.catalog_entry.empty()) o["catalog_entry"] = set.catalog_entry;
-  return settings.SetSetting(ChecksKey(d.row.code), json_util::Serialize(o));
+  return settings.SetSetting(internal::ChecksKey(d.row.code), json_util::Serialize(o));
 }
 
 }  // namespace pdh::quality

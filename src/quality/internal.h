@@ -13,6 +13,8 @@ std::string CellText(const store::Cell& c);
 std::string MonthOf(Date d);  // "YYYY-MM"
 // The month `by` months after (before, when negative) "YYYY-MM".
 std::string ShiftMonth(const std::string& month, int by);
+// The setting a dataset's checks are stored in.
+std::string ChecksKey(const std::string& dataset);
 // The month the scores speak of: the as-of month when it is over, else the one before.
 std::string ScoreMonth(Date as_of);
 

@@ -309,8 +309,9 @@ class Service {
   Result<std::shared_ptr<const std::vector<Evaluation>>> Evaluations(
       const units::Registry& registry, Date as_of);
   // Takes the batches committed since into every kept date's evaluations: what a committed
-  // batch changed, for the event stream.
-  Result<Changes> Follow(const units::Registry& registry);
+  // batch changed, for the event stream. Returns at once when no batch was committed since the
+  // last call, unless `any_batch` (a batch refused whole: its refused rows count).
+  Result<Changes> Follow(const units::Registry& registry, bool any_batch = false);
   // The failing rows as of a date of `dataset` ("" for all): those of records and groups as
   // kept (at most max_failures of a check in a unit's month), then those of the unit checks and
   // refused rows; `fn` is given each in turn, under the service's lock. Refreshes the
@@ -327,6 +328,9 @@ class Service {
   static constexpr size_t kKeptDates = 4;
   struct Kept {
     std::string signature;
+    std::vector<std::string> refers;  // the datasets its reference checks read
+    std::string refers_stamp;         // their newest batches when it was built
+    std::string catalog_entry;
     int64_t seen_batch = 0;
     std::unique_ptr<Evaluator> evaluator;
     std::shared_ptr<const Evaluation> snapshot;
@@ -348,6 +352,7 @@ class Service {
   int64_t generation_ = 0;                // bumped by Invalidate; REQUIRES: mu_ held
   std::map<std::string, KeptDate> kept_;  // as_of -> its evaluations; REQUIRES: mu_ held
   uint64_t uses_ = 0;                     // REQUIRES: mu_ held
+  int64_t followed_batch_ = -1;           // the newest committed batch Follow saw; REQUIRES: mu_
   uint64_t reports_version_ = 0;          // REQUIRES: mu_ held
   std::map<std::string, std::vector<engine::UnitReports>> reports_;  // REQUIRES: mu_ held
 };

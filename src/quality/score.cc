@@ -501,25 +501,42 @@ Result<std::vector<std::string>> DatasetKeys(store::DatasetStore& store, const s
 
 Result<bool> Service::Refresh(const units::Registry& registry, const std::string& as_of, Kept& kept,
                               const ingest::Dataset& d, std::set<std::string>* units) {
-  auto checks = LoadChecks(settings_, d);
-  if (!checks) return Fail(checks.error());
-  // What the evaluation was made from: the schema, the checks, and the datasets it refers to.
-  std::string signature = std::to_string(d.row.version) + "|" + checks->catalog_entry + "|" +
-                          json_util::Serialize(ToJson(checks->checks)) + "|" +
-                          std::to_string(generation_);
-  for (const auto& c : checks->checks) {
-    if (c.type != CheckType::kReference || c.dataset.empty()) continue;
-    auto newest = datasets_.Batches(c.dataset, 0, 1);
-    if (!newest) return Fail(newest.error());
-    signature += c.dataset + ":" + (newest->empty() ? "0" : std::to_string(newest->front().id));
-  }
+  // What the evaluation was made from: the schema, the checks as stored, and the newest batches
+  // of the datasets it refers to. Compared as they are stored: nothing parsed when unchanged.
+  auto raw = settings_.GetSetting(internal::ChecksKey(d.row.code));
+  if (!raw) return Fail(raw.error());
+  std::string signature =
+      std::to_string(d.row.version) + "|" + std::to_string(generation_) + "|" + raw->value_or("");
+  auto refers = [this](const std::vector<std::string>& datasets) -> Result<std::string> {
+    std::string out;
+    for (const auto& code : datasets) {
+      auto newest = datasets_.Batches(code, 0, 1);
+      if (!newest) return Fail(newest.error());
+      out += code + ":" + (newest->empty() ? "0" : std::to_string(newest->front().id)) + ";";
+    }
+    return out;
+  };
   auto newest = datasets_.Batches(d.row.code, 0, 1);
   if (!newest) return Fail(newest.error());
   const int64_t batch = newest->empty() ? 0 : newest->front().id;
-  if (kept.evaluator && kept.signature == signature) {
+  bool same = kept.evaluator && kept.signature == signature;
+  if (same) {
+    auto deps = refers(kept.refers);
+    if (!deps) return Fail(deps.error());
+    same = *deps == kept.refers_stamp;
+  }
+  if (same) {
     if (batch <= kept.seen_batch) return false;
     if (auto s = kept.evaluator->Update(datasets_, registry, units); !s) return Fail(s.error());
   } else {
+    auto checks = LoadChecks(settings_, d);
+    if (!checks) return Fail(checks.error());
+    kept.refers.clear();
+    for (const auto& c : checks->checks) {
+      if (c.type == CheckType::kReference && !c.dataset.empty()) kept.refers.push_back(c.dataset);
+    }
+    auto deps = refers(kept.refers);
+    if (!deps) return Fail(deps.error());
     EvaluateOptions options;
     options.as_of = *Date::Parse(as_of);
     options.keys_of = [this](const std::string& code, const std::string& field) {
@@ -529,10 +546,12 @@ Result<bool> Service::Refresh(const units::Registry& registry, const std::string
     if (!built) return Fail(built.error());
     kept.evaluator = std::move(*built);
     kept.signature = std::move(signature);
+    kept.refers_stamp = std::move(*deps);
+    kept.catalog_entry = checks->catalog_entry;
   }
   kept.seen_batch = batch;
   auto snapshot = std::make_shared<Evaluation>(kept.evaluator->Snapshot(false));
-  snapshot->catalog_entry = checks->catalog_entry;
+  snapshot->catalog_entry = kept.catalog_entry;
   kept.snapshot = std::move(snapshot);
   return true;
 }
@@ -585,9 +604,14 @@ Result<std::shared_ptr<const std::vector<Evaluation>>> Service::RefreshAsOf(
   return date.all;
 }
 
-Result<Changes> Service::Follow(const units::Registry& registry) {
+Result<Changes> Service::Follow(const units::Registry& registry, bool any_batch) {
   std::lock_guard lock(mu_);
   Changes changes;
+  // Nothing committed since the last time: nothing to take (unless a refused batch is to count).
+  auto last = datasets_.LastCommittedBatch();
+  if (!last) return Fail(last.error());
+  if (!any_batch && *last == followed_batch_) return changes;
+  followed_batch_ = *last;
   for (auto& [as_of, date] : kept_) {
     std::set<std::string> before = changes.datasets;
     auto r = RefreshAsOf(registry, as_of, &changes);

@@ -156,7 +156,7 @@ struct Principal {
 class AuthzMatrix : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto& s = SharedServer();
+    auto& s = MatrixServer();
     principals_ = new std::vector<Principal>{{"administrator", s.admin_token()}};
     const std::string pw = " --password correct-horse-battery-staple";
     std::string out;
@@ -204,7 +204,7 @@ struct Operation {
 };
 
 std::vector<Operation> Operations() {
-  auto doc = json::parse(SharedServer().Get("/api/v1/openapi.json").body);
+  auto doc = json::parse(MatrixServer().Get("/api/v1/openapi.json").body);
   std::vector<Operation> ops;
   for (const auto& [path, item] : doc.at("paths").as_object()) {
     for (const auto& [method, op] : item.as_object()) {
@@ -278,7 +278,7 @@ TEST_F(AuthzMatrix, EveryRouteEveryRoleEveryUnitRelation) {
       const HttpRequest req = Concrete(op, unit);
       if (op.id == "auth.logout" || op.id == "auth.logout_all") continue;  // covered elsewhere
       // No credentials.
-      auto anon = SharedServer().Anonymous(req);
+      auto anon = MatrixServer().Anonymous(req);
       if (op.permission == "public") {
         EXPECT_FALSE(RefusedForAccess(anon)) << op.id << " anonymous: " << anon.status;
       } else {
@@ -288,7 +288,7 @@ TEST_F(AuthzMatrix, EveryRouteEveryRoleEveryUnitRelation) {
       for (const auto& p : *principals_) {
         HttpRequest as = req;
         as.headers.emplace_back("Authorization", "Bearer " + p.token);
-        auto res = SharedServer().Request(as);
+        auto res = MatrixServer().Request(as);
         const bool allowed = Expect(p.role, op.permission, op.scope, rel);
         const std::string where = op.id + " as " + p.role + " on " + (unit.empty() ? "-" : unit);
         if (allowed) {
@@ -309,19 +309,19 @@ TEST_F(AuthzMatrix, EveryRouteEveryRoleEveryUnitRelation) {
 
 TEST_F(AuthzMatrix, OfficerCannotReadAnotherCommunesPrivateData) {
   const std::string& officer = (*principals_)[1].token;
-  auto own = SharedServer().Request({"GET",
+  auto own = MatrixServer().Request({"GET",
                                      std::string("/api/v1/units/") + kOwnUnit + "/accounts",
                                      "",
                                      {{"Authorization", "Bearer " + officer}}});
   EXPECT_EQ(own.status, 200) << own.body;
   EXPECT_NE(own.body.find("officer_a"), std::string::npos);
-  auto other = SharedServer().Request({"GET",
+  auto other = MatrixServer().Request({"GET",
                                        std::string("/api/v1/units/") + kOtherUnit + "/accounts",
                                        "",
                                        {{"Authorization", "Bearer " + officer}}});
   EXPECT_EQ(other.status, 403);
   // Public data of the other commune is readable.
-  auto pub = SharedServer().Request({"GET",
+  auto pub = MatrixServer().Request({"GET",
                                      std::string("/api/v1/units/") + kOtherUnit,
                                      "",
                                      {{"Authorization", "Bearer " + officer}}});

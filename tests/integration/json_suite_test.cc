@@ -24,7 +24,7 @@ struct JsonRoute {
 
 // Routes with a request body, path parameters filled with a real unit code.
 std::vector<JsonRoute> JsonRoutes() {
-  auto doc = json::parse(SharedServer().Get("/api/v1/openapi.json").body);
+  auto doc = json::parse(MatrixServer().Get("/api/v1/openapi.json").body);
   std::vector<JsonRoute> out;
   for (const auto& [path, item] : doc.at("paths").as_object()) {
     for (const auto& [method, op] : item.as_object()) {
@@ -54,7 +54,7 @@ TEST(JsonTestSuite, EveryJsonEndpointRejectsEveryInvalidDocument) {
     std::stringstream ss;
     ss << in.rdbuf();
     for (const auto& route : routes) {
-      auto r = SharedServer().Request(
+      auto r = MatrixServer().Request(
           {route.method, route.target, ss.str(), {{"Content-Type", "application/json"}}});
       EXPECT_GE(r.status, 400) << route.method << " " << route.target << " " << name;
       EXPECT_LT(r.status, 500) << route.method << " " << route.target << " " << name << r.body;
@@ -62,7 +62,7 @@ TEST(JsonTestSuite, EveryJsonEndpointRejectsEveryInvalidDocument) {
     }
   }
   EXPECT_GT(files, 150u);
-  EXPECT_EQ(SharedServer().Get("/healthz").status, 200);
+  EXPECT_EQ(MatrixServer().Get("/healthz").status, 200);
 }
 
 }  // namespace

@@ -100,7 +100,7 @@ std::string MakeDemo(const std::string& db) {
   return t.json;
 }
 
-PdhServer::PdhServer(const std::string& extra_args) {
+PdhServer::PdhServer(const std::string& extra_args, const char* bin) {
   char tmpl[] = "/tmp/pdh-it-XXXXXX";
   if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
   dir_ = tmpl;
@@ -124,9 +124,10 @@ PdhServer::PdhServer(const std::string& extra_args) {
     close(pipefd[1]);
     const std::string log = dir_ + "/access.log";
     const std::string web = std::string(PDH_SOURCE_DIR) + "/web/dist";
-    const std::string cmd = std::string("exec ") + PDH_BIN + " serve --db " + db_ +
-                            " --listen 127.0.0.1:0 --web " + web + " --access-log " + log +
-                            " --rate-per-address 0 --rate-per-token 0 " + extra_args;
+    const std::string cmd = std::string("exec ") + (bin != nullptr ? bin : PDH_BIN) +
+                            " serve --db " + db_ + " --listen 127.0.0.1:0 --web " + web +
+                            " --access-log " + log + " --rate-per-address 0 --rate-per-token 0 " +
+                            extra_args;
     execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
@@ -180,6 +181,19 @@ int PdhServer::Stop() {
 PdhServer& SharedServer() {
   static auto* server = new PdhServer();  // stopped by the suite's last test (see main.cc)
   return *server;
+}
+
+namespace {
+PdhServer* matrix_server = nullptr;
+}  // namespace
+
+PdhServer& MatrixServer() {
+  if (matrix_server == nullptr) matrix_server = new PdhServer("", FastPdhBin());
+  return *matrix_server;
+}
+
+int StopMatrixServer() {
+  return matrix_server == nullptr ? 0 : matrix_server->Stop();
 }
 
 }  // namespace pdh::test

@@ -14,8 +14,8 @@ class PdhServer {
  public:
   // Creates the demo database, an API token for its administrator, and starts the server
   // (rate limits off, so the suites can send many requests); aborts the test run on failure.
-  // `extra_args` are added to `pdh serve`.
-  explicit PdhServer(const std::string& extra_args = "");
+  // `extra_args` are added to `pdh serve`; `bin` is the pdh to run (this build's when null).
+  explicit PdhServer(const std::string& extra_args = "", const char* bin = nullptr);
   ~PdhServer();
   PdhServer(const PdhServer&) = delete;
   PdhServer& operator=(const PdhServer&) = delete;
@@ -67,5 +67,12 @@ std::string MakeDemo(const std::string& db);
 
 // The server shared by the integration tests of this process.
 PdhServer& SharedServer();
+// The server of the exhaustive matrices (every route × role × unit relation; every route × every
+// invalid JSON document), on a database of its own: the optimized pdh (FastPdhBin). They check
+// thousands of answers' status codes route by route; the sanitized server runs the scenarios,
+// the security, ingest and index suites that exercise the same handlers.
+PdhServer& MatrixServer();
+// Stops MatrixServer if it was started; returns its exit status (0 when it was not).
+int StopMatrixServer();
 
 }  // namespace pdh::test
