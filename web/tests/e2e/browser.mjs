@@ -61,6 +61,10 @@ export async function session(options) {
       if (req.resourceType() === 'eventsource' && req.failure()?.errorText === 'net::ERR_ABORTED') return;
       // So does the browser's own request for the tab's icon, when the page is left meanwhile.
       if (new URL(req.url()).pathname === '/favicon.svg' && req.failure()?.errorText === 'net::ERR_ABORTED') return;
+      // And a page's API read still in flight when the test moves to another page: the browser
+      // abandons it (a server that fails answers with a status, or drops the connection, which
+      // are other errors than ERR_ABORTED).
+      if (['fetch', 'xhr'].includes(req.resourceType()) && req.failure()?.errorText === 'net::ERR_ABORTED') return;
       problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`);
     });
     page.on('response', (res) => {
