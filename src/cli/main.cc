@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -60,6 +61,19 @@ std::string HomeProvince(store::Store& store) {
 }  // namespace pdh::cli
 
 namespace {
+
+// A thread that calls `fn` at once and then every `period`, until it is asked to stop.
+std::jthread Every(std::chrono::seconds period, std::function<void()> fn) {
+  return std::jthread([period, fn = std::move(fn)](const std::stop_token& stop) {
+    std::mutex mu;
+    std::condition_variable_any wake;
+    while (!stop.stop_requested()) {
+      fn();
+      std::unique_lock lock(mu);
+      wake.wait_for(lock, stop, period, [] { return false; });
+    }
+  });
+}
 
 namespace fs = std::filesystem;
 using pdh::cli::EngineStores;
@@ -322,17 +336,11 @@ int RunServe(const Options& o) {
     const std::string at = pdh::FormatTime(clock.Now());
     ctx.events()->Publish("values", pdh::api::ChangesEvent(s, at));
   });
-  std::jthread syncer([&engine, &ctx](const std::stop_token& stop) {
-    std::mutex mu;
-    std::condition_variable_any wake;
-    while (!stop.stop_requested()) {
-      if (auto s = engine->Sync(); !s)
-        std::cerr << "pdh: indicators: " << s.error().message << "\n";
-      ctx.FollowQuality();
-      std::unique_lock lock(mu);
-      wake.wait_for(lock, stop, std::chrono::seconds(1), [] { return false; });
-    }
+  std::jthread syncer = Every(std::chrono::seconds(1), [&engine] {
+    if (auto s = engine->Sync(); !s) std::cerr << "pdh: indicators: " << s.error().message << "\n";
   });
+  // The quality evaluations follow on their own: a long evaluation never holds the indicators up.
+  std::jthread quality_follower = Every(std::chrono::seconds(1), [&ctx] { ctx.FollowQuality(); });
   pdh::http::Server server(opts, router);
   const std::string bound = pdh::Must(server.Listen());
   const bool tls = !o.tls_cert.empty() && !o.tls_key.empty();
@@ -340,43 +348,39 @@ int RunServe(const Options& o) {
   // Reminders of the register: queued for today and delivered every --remind-every seconds.
   std::jthread reminders;
   if (o.remind_every > 0) {
-    reminders = std::jthread([&ctx, every = o.remind_every](const std::stop_token& stop) {
-      std::mutex mu;
-      std::condition_variable_any wake;
-      while (!stop.stop_requested()) {
-        auto messages = ctx.tracker().Reminders(pdh::Date::Today());
-        // The quality alerts of today go with them.
-        if (messages) {
-          auto quality = pdh::api::QualityMessages(ctx, pdh::Date::Today());
-          if (quality) {
-            messages->insert(messages->end(), quality->begin(), quality->end());
-          } else {
-            std::cerr << "pdh: quality alerts: " << quality.error().message << "\n";
-          }
-        }
-        auto config = pdh::notify::LoadConfig(ctx.store());
-        if (messages && config) {
-          // A failure is told and the loop goes on: the next round tries again.
-          if (auto added = ctx.outbox().Add(*messages); !added) {
-            std::cerr << "pdh: reminders: " << added.error().message << "\n";
-          }
-          if (!config->webhook_url.empty() || !config->smtp_url.empty()) {
-            if (auto sent = ctx.outbox().Deliver(*config); !sent) {
-              std::cerr << "pdh: reminders: " << sent.error().message << "\n";
-            }
-          }
+    reminders = Every(std::chrono::seconds(o.remind_every), [&ctx] {
+      auto messages = ctx.tracker().Reminders(pdh::Date::Today());
+      // The quality alerts of today go with them.
+      if (messages) {
+        auto quality = pdh::api::QualityMessages(ctx, pdh::Date::Today());
+        if (quality) {
+          messages->insert(messages->end(), quality->begin(), quality->end());
         } else {
-          std::cerr << "pdh: reminders: "
-                    << (messages ? config.error().message : messages.error().message) << "\n";
+          std::cerr << "pdh: quality alerts: " << quality.error().message << "\n";
         }
-        std::unique_lock lock(mu);
-        wake.wait_for(lock, stop, std::chrono::seconds(every), [] { return false; });
+      }
+      auto config = pdh::notify::LoadConfig(ctx.store());
+      if (messages && config) {
+        // A failure is told and the loop goes on: the next round tries again.
+        if (auto added = ctx.outbox().Add(*messages); !added) {
+          std::cerr << "pdh: reminders: " << added.error().message << "\n";
+        }
+        if (!config->webhook_url.empty() || !config->smtp_url.empty()) {
+          if (auto sent = ctx.outbox().Deliver(*config); !sent) {
+            std::cerr << "pdh: reminders: " << sent.error().message << "\n";
+          }
+        }
+      } else {
+        std::cerr << "pdh: reminders: "
+                  << (messages ? config.error().message : messages.error().message) << "\n";
       }
     });
   }
   server.Run();
   syncer.request_stop();
   syncer.join();
+  quality_follower.request_stop();
+  quality_follower.join();
   if (reminders.joinable()) {
     reminders.request_stop();
     reminders.join();

@@ -162,7 +162,9 @@ class SqliteAuditStore final : public Area<AuditStore> {
     return writer_.Submit(
         [&](Db& db) -> Status {
           auto st = db.Prepare(
-              "INSERT INTO audit_checkpoint (seq, hash, at, signature) VALUES (?1, ?2, ?3, ?4)");
+              // Another process (a CLI next to the server) may have covered the same entry.
+              "INSERT INTO audit_checkpoint (seq, hash, at, signature) VALUES (?1, ?2, ?3, ?4) "
+              "ON CONFLICT (seq) DO NOTHING");
           if (!st) return Fail(st.error());
           st->Bind(1, c.seq).Bind(2, c.hash).Bind(3, c.at).Bind(4, c.signature);
           return st->Run();
