@@ -14,6 +14,7 @@
 // write does not undo the others.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -53,6 +54,12 @@ class Store : public UnitStore, public SettingsStore {
 
   // True when a read round-trip to the database succeeds (for /readyz).
   virtual bool healthy() = 0;
+
+  // A number that grows with every commit of data the pages read: by this process (every table
+  // but the sign-in activity, the audit log and the outbox), before the write returns; by
+  // another process on the same file, within half a second. Answers kept for a generation are
+  // current while it stays the same.
+  virtual uint64_t data_generation() const = 0;
 
   virtual IdentityStore& identity() = 0;
   virtual AuditStore& audit() = 0;

@@ -3,7 +3,10 @@
 // these.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <future>
@@ -69,7 +72,10 @@ class Writer {
  public:
   using Job = std::function<Status(Db&)>;
 
-  explicit Writer(Db db) : db_(std::move(db)), thread_([this] { Loop(); }) {}
+  explicit Writer(Db db) : db_(std::move(db)) {
+    sqlite3_update_hook(db_.raw(), &Writer::Touched, this);
+    thread_ = std::thread([this] { Loop(); });
+  }
   ~Writer() {
     {
       std::lock_guard lock(mu_);
@@ -78,6 +84,10 @@ class Writer {
     cv_.notify_one();
     thread_.join();
   }
+
+  // A number that grows with every commit of data the pages read, by this writer or by another
+  // process (seen within half a second).
+  uint64_t generation() const { return generation_.load(); }
 
   // Blocks until `job` is committed (or failed). When an AuditScope of the calling thread is
   // pending, its entry is appended after the job, in the job's savepoint: the two commit
@@ -111,12 +121,42 @@ class Writer {
     return fut.get();
   }
 
+  // Each row written: whether it is data the pages read (not the sign-in activity, the audit
+  // log or the outbox, which change without changing any answer).
+  static void Touched(void* self, int /*op*/, const char* /*db*/, const char* table,
+                      sqlite3_int64 /*rowid*/) {
+    static constexpr std::string_view kNotData[] = {"session", "api_token", "audit_entry",
+                                                    "audit_checkpoint", "outbox"};
+    const std::string_view name(table);
+    for (std::string_view t : kNotData) {
+      if (name == t) return;
+    }
+    static_cast<Writer*>(self)->touched_ = true;
+  }
+
+  // Commits of other processes (pdh ingest next to pdh serve): this connection's data_version
+  // changes with them only.
+  void SeeOthers() {
+    auto v = db_.Prepare("PRAGMA data_version");
+    if (!v) return;
+    if (auto row = v->Step(); !row || !*row) return;
+    const int64_t version = v->Int(0);
+    if (data_version_ != 0 && version != data_version_) generation_.fetch_add(1);
+    data_version_ = version;
+  }
+
   void Loop() {
     for (;;) {
       std::deque<Pending> batch;
       {
         std::unique_lock lock(mu_);
-        cv_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+        // Idle, the writer looks for other processes' commits twice a second.
+        if (!cv_.wait_for(lock, std::chrono::milliseconds(500),
+                          [this] { return stop_ || !queue_.empty(); })) {
+          lock.unlock();
+          SeeOthers();
+          continue;
+        }
         if (queue_.empty()) return;  // stopping and drained
         batch.swap(queue_);
       }
@@ -134,6 +174,10 @@ class Writer {
     for (auto& p : batch) results.push_back(RunOne(p.job));
     Status commit = db_.Exec("COMMIT");
     if (!commit) (void)db_.Exec("ROLLBACK");  // every job is told the commit's error instead
+    // Told before the writers return, so that a read after a write never gets an older answer.
+    if (touched_) generation_.fetch_add(1);
+    touched_ = false;
+    SeeOthers();
     for (size_t i = 0; i < batch.size(); ++i) {
       batch[i].done.set_value(commit ? std::move(results[i]) : commit);
     }
@@ -156,7 +200,10 @@ class Writer {
   std::condition_variable cv_;
   std::deque<Pending> queue_;
   bool stop_ = false;
-  std::thread thread_;  // last: starts after the members it uses
+  bool touched_ = false;      // writer thread only
+  int64_t data_version_ = 0;  // writer thread only
+  std::atomic<uint64_t> generation_{1};
+  std::thread thread_;  // started last, once the members it uses are there
 };
 
 // Read connections, checked out one per reading operation.

@@ -239,6 +239,8 @@ class SqliteStore final : public Store {
   LinkStore& link() override { return *link_; }
   const std::string& path() const override { return path_; }
 
+  uint64_t data_generation() const override { return writer_.generation(); }
+
   bool healthy() override {
     auto r = Read<std::vector<int64_t>>(
         "SELECT 1",
