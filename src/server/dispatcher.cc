@@ -24,8 +24,11 @@ constexpr std::string_view kCsp =
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
     "script-src 'self'";
 
-const std::string* FindHeader(const Response& r, std::string_view lower_name) {
-  for (const auto& [name, value] : r.headers) {
+// Smaller answers gain less from compression than it costs.
+constexpr size_t kGzipMinBytes = 1024;
+
+std::string* FindHeader(Response& r, std::string_view lower_name) {
+  for (auto& [name, value] : r.headers) {
     if (AsciiLower(name) == lower_name) return &value;
   }
   return nullptr;
@@ -281,15 +284,51 @@ void Dispatcher::Finish(Outcome& out) {
 
   bool read = req.method == "GET" || out.head;
   if (!read || r.status != 200 || r.events) return;
-  const std::string* etag = FindHeader(r, "etag");
-  if (!etag && MediaType(r.content_type) == "application/json") {
+  const std::string media = MediaType(r.content_type);
+  std::string* etag = FindHeader(r, "etag");
+  if (!etag && media == "application/json") {
     r.headers.emplace_back("ETag", EtagFor(r.body));
     etag = &r.headers.back().second;
+  }
+  // Bodies worth it go compressed to clients that take gzip, under an ETag of their own (a
+  // strong tag names one representation); caches are told the answer varies with the header.
+  if (r.body.size() >= kGzipMinBytes && Compressible(media) && !FindHeader(r, "content-encoding")) {
+    const bool gzip = AcceptsGzip(req.Header("accept-encoding"));
+    if (gzip && etag && etag->size() >= 2 && etag->back() == '"') {
+      r.body = *gzipped_.Get(*etag, r.body);
+      etag->insert(etag->size() - 1, "-gz");
+    } else if (gzip) {
+      r.body = Gzip(r.body);
+    }
+    const bool tagged = etag != nullptr;
+    if (gzip) r.headers.emplace_back("Content-Encoding", "gzip");
+    r.headers.emplace_back("Vary", "Accept-Encoding");
+    etag = tagged ? FindHeader(r, "etag") : nullptr;  // the headers may have moved
   }
   if (etag && IfNoneMatchHits(req.Header("if-none-match"), *etag)) {
     r.status = 304;
     r.body.clear();
   }
+}
+
+std::shared_ptr<const std::string> GzipCache::Get(const std::string& etag, std::string_view body) {
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = bodies_.find(etag); it != bodies_.end()) return it->second;
+  }
+  auto gz = std::make_shared<const std::string>(Gzip(body));
+  std::lock_guard lock(mu_);
+  if (gz->size() > max_bytes_ / 8 || bodies_.contains(etag)) return gz;
+  bodies_.emplace(etag, gz);
+  order_.push_back(etag);
+  bytes_ += gz->size() + etag.size();
+  while (bytes_ > max_bytes_ && !order_.empty()) {
+    auto it = bodies_.find(order_.front());
+    bytes_ -= it->second->size() + it->first.size();
+    bodies_.erase(it);
+    order_.pop_front();
+  }
+  return gz;
 }
 
 void Dispatcher::NotifyAfter(const Outcome& out) const {

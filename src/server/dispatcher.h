@@ -8,9 +8,13 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <deque>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -47,6 +51,21 @@ struct Outcome {
   StreamSlot stream;  // set: send the headers, then stream response.events
 };
 
+// Compressed bodies by their ETag, so that an answer served again is compressed once; the
+// oldest go past max_bytes. Thread-safe.
+class GzipCache {
+ public:
+  explicit GzipCache(size_t max_bytes = size_t{64} << 20) : max_bytes_(max_bytes) {}
+  std::shared_ptr<const std::string> Get(const std::string& etag, std::string_view body);
+
+ private:
+  const size_t max_bytes_;
+  std::mutex mu_;
+  std::unordered_map<std::string, std::shared_ptr<const std::string>> bodies_;  // REQUIRES: mu_
+  std::deque<std::string> order_;  // oldest first; REQUIRES: mu_ held
+  size_t bytes_ = 0;               // REQUIRES: mu_ held
+};
+
 // Thread-safe once constructed. Not movable: the built-in routes point back at it.
 class Dispatcher {
  public:
@@ -77,7 +96,9 @@ class Dispatcher {
   // Gives a handler's event-stream answer its headers and a stream slot, or turns it into a 503
   // when options.max_event_streams are open. A HEAD gets the headers alone.
   void OpenStream(Outcome& out);
-  static void Finish(Outcome& out);
+  // The headers every answer gets; a read's ETag, its 304, and its gzip coding for a client
+  // that accepts it.
+  void Finish(Outcome& out);
   void NotifyAfter(const Outcome& out) const;
   Router BuildRoutes(const Router& app);
 
@@ -90,6 +111,7 @@ class Dispatcher {
   RateLimiter per_address_;
   RateLimiter per_credential_;
   std::atomic<size_t> open_streams_{0};
+  GzipCache gzipped_;
 };
 
 }  // namespace pdh::http::detail

@@ -5,6 +5,9 @@
 #include <charconv>
 #include <cstdio>
 #include <random>
+#include <stdexcept>
+
+#include <zlib.h>
 
 #include <boost/beast/http/status.hpp>
 #include <boost/url/parse.hpp>
@@ -114,6 +117,30 @@ bool AcceptsGzip(std::string_view accept_encoding) {
   });
 }
 
+std::string Gzip(std::string_view body) {
+  z_stream z{};
+  // windowBits 15 + 16: a gzip header and trailer; level 6 as gzip's own default.
+  if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    throw std::runtime_error("gzip: deflateInit2 failed");
+  }
+  std::string out(deflateBound(&z, static_cast<uLong>(body.size())), '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(body.data()));
+  z.avail_in = static_cast<uInt>(body.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  const int done = deflate(&z, Z_FINISH);
+  deflateEnd(&z);
+  if (done != Z_STREAM_END) throw std::runtime_error("gzip: deflate did not finish");
+  out.resize(z.total_out);
+  return out;
+}
+
+bool Compressible(std::string_view media_type) {
+  return media_type.starts_with("text/") || media_type.ends_with("json") ||
+         media_type.ends_with("+xml") || media_type == "application/xml" ||
+         media_type == "application/x-ndjson" || media_type == "application/javascript";
+}
+
 std::string MediaType(std::string_view content_type) {
   return AsciiLower(TrimSpace(content_type.substr(0, content_type.find(';'))));
 }
@@ -160,3 +187,11 @@ std::string AsciiLower(std::string_view s) {
 }
 
 }  // namespace pdh::http::detail
+
+namespace pdh::http {
+
+std::string EtagOf(std::string_view body) {
+  return detail::EtagFor(body);
+}
+
+}  // namespace pdh::http

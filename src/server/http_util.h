@@ -36,6 +36,10 @@ bool IfNoneMatchHits(std::string_view if_none_match, std::string_view etag);
 
 // Whether an Accept-Encoding header value accepts gzip (a "gzip" or "*" coding, q > 0).
 bool AcceptsGzip(std::string_view accept_encoding);
+// `body` compressed as a gzip member (RFC 1952).
+std::string Gzip(std::string_view body);
+// Whether answers of this media type are worth compressing (text, JSON, CSV, XML, RDF).
+bool Compressible(std::string_view media_type);
 
 // The media type of a Content-Type value, lower-cased, without parameters.
 std::string MediaType(std::string_view content_type);

@@ -79,6 +79,15 @@ void CheckSchema(const std::string& schema, const std::string& pattern) {
 
 }  // namespace
 
+void Router::MarkCached(const std::vector<std::string>& names) {
+  for (const auto& name : names) {
+    auto it = std::find_if(routes_.begin(), routes_.end(),
+                           [&name](const Route& r) { return r.name == name; });
+    if (it == routes_.end()) throw std::logic_error("no route named " + name + " to cache");
+    it->doc.cached = true;
+  }
+}
+
 void Router::Add(std::string method, std::string pattern, std::string name, Handler handler,
                  RouteDoc doc) {
   auto segments = CompilePattern(pattern);

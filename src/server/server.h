@@ -73,6 +73,10 @@ struct Response {
   static Response Problem(const Error& e, const Request& req);
 };
 
+// The strong ETag the server gives a body ("\"<16 hex digits>\""): a handler that keeps its
+// answers can tag them once.
+std::string EtagOf(std::string_view body);
+
 using Handler = std::function<Response(Request&)>;
 
 // What the OpenAPI document says about a route. Schemas are JSON Schema (2020-12) text.
@@ -106,6 +110,9 @@ struct RouteDoc {
   // Officers of the province's steward unit (the Department of Science and Technology, which
   // runs the catalog, the index set and the Resolution 57 register) may do this for every unit.
   bool stewarded = false;
+  // A read whose answer depends only on the path, the query, the reader's access, today's date
+  // and the data: the server's around hook may keep it until the data changes.
+  bool cached = false;
 };
 
 struct Route {
@@ -126,6 +133,9 @@ class Router {
   void Add(std::string method, std::string pattern, std::string name, Handler handler,
            RouteDoc doc = {});
   const std::vector<Route>& routes() const { return routes_; }
+  // Marks the routes named so as `cached` (RouteDoc). Throws std::logic_error for a name no
+  // route has.
+  void MarkCached(const std::vector<std::string>& names);
 
   // The OpenAPI description of a tag; tags without one get a generic sentence.
   void DescribeTag(std::string tag, std::string description) {
