@@ -3,11 +3,16 @@
 // scope), and the audit of what they did.
 #pragma once
 
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
 #include <functional>
+#include <list>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "audit/audit.h"
 #include "auth/auth.h"
@@ -24,6 +29,62 @@
 #include "units/units.h"
 
 namespace pdh::api {
+
+// The answers of the IOC's reads, kept from one change of the data to the next: a route marked
+// `cached` (http::RouteDoc) computes its answer once per (route, path and query, the reader's
+// scope) and serves it again while the data it was computed from stays the same.
+// What an answer was computed from: when any part differs, it is computed again.
+struct DataState {
+  uint64_t store = 0;   // store::Store::data_generation()
+  uint64_t engine = 0;  // the engine's snapshot version (0 without an engine)
+  uint64_t units = 0;   // how many times the units were reloaded
+  std::string today;    // the date the defaults ("as of today") resolve to
+
+  bool operator==(const DataState&) const = default;
+};
+
+struct ReadCacheStats {
+  uint64_t hits = 0;
+  uint64_t misses = 0;
+  size_t entries = 0;
+  size_t bytes = 0;
+};
+
+// Thread-safe. Two readers asking for the same missing answer at once both compute it (the
+// second one's copy is the one kept); nothing is held locked while a handler runs.
+class ReadCache {
+ public:
+  explicit ReadCache(size_t max_bytes = size_t{256} << 20) : max_bytes_(max_bytes) {}
+
+  // The key of a request: route name, path, its query parameters in order, and `scope`.
+  static std::string Key(const http::Request& req, const http::Route& route,
+                         const std::string& scope);
+
+  // The kept answer for `key` computed at `state`, or `compute()`'s, kept when it is a 200 (with
+  // its ETag, so that it is hashed once). `state` must be read before `compute` runs: data that
+  // changes while it runs gives the answer a newer state, so it is computed again next time.
+  http::Response Get(const std::string& key, const DataState& state,
+                     const std::function<http::Response()>& compute);
+
+  ReadCacheStats stats() const;
+
+ private:
+  struct Entry {
+    DataState state;
+    std::shared_ptr<const http::Response> response;
+    std::list<std::string>::iterator age;  // position in order_
+  };
+  // REQUIRES: mu_ held.
+  void Evict();
+
+  const size_t max_bytes_;
+  mutable std::mutex mu_;
+  std::unordered_map<std::string, Entry> entries_;  // REQUIRES: mu_ held
+  std::list<std::string> order_;                    // least recently used first; REQUIRES: mu_
+  size_t bytes_ = 0;                                // REQUIRES: mu_ held
+  uint64_t hits_ = 0;                               // REQUIRES: mu_ held
+  uint64_t misses_ = 0;                             // REQUIRES: mu_ held
+};
 
 // What the handlers share. Snapshots are replaced whole after a write; a handler takes the
 // current one once and reads from it, so a request never sees half an update.
@@ -66,6 +127,9 @@ class Context {
   notify::Outbox& outbox() { return outbox_; }
   link::Hub& link() { return link_; }
   quality::Service& quality() { return quality_; }
+  ReadCache& reads() { return reads_; }
+  // What the answers of the cached reads are computed from, now.
+  DataState data_state();
 
   // What one upload may make the server read, and how many uploads are read at once; set
   // before serving (`pdh serve --max-*`), defaults otherwise.
@@ -125,6 +189,8 @@ class Context {
   notify::Outbox outbox_;
   link::Hub link_;
   quality::Service quality_;
+  ReadCache reads_;
+  std::atomic<uint64_t> units_loaded_{0};
   std::map<std::string, ScopeResolver> resolvers_;  // filled before serving, then read-only
   engine::Engine* engine_ = nullptr;
   ingest::Limits upload_limits_;
@@ -148,7 +214,12 @@ void RegisterRoutes(http::Router& router, Context& ctx);
 // route concerns from its declared scope, and asks auth::Allows. Throws Failure to refuse.
 void Authorize(Context& ctx, http::Request& req, const http::Route& route);
 
-// The server's around hook: runs the handler of a write or of a read of private data inside an
+// The server's around hook: a read of a route marked `cached` is answered from ctx.reads(); the
+// others go through AuditedHandler.
+http::Response Around(Context& ctx, http::Request& req, const http::Route& route,
+                      const std::function<http::Response()>& handler);
+
+// Runs the handler of a write or of a read of private data inside an
 // audit::Scope, so the entry (actor, route name, path, remote, request id, {"method"}) commits
 // in the transaction of the handler's first write; a handler that wrote nothing has its entry
 // appended once it answered, with the status ({"method","status"}). Refusals are the after

@@ -223,8 +223,9 @@ Status Context::ReloadUnits() {
     std::lock_guard lock(mu_);
     registry_ = *fresh;
   }
-  if (engine_) return engine_->SetRegistry(*fresh);
-  return Ok();
+  Status set = engine_ ? engine_->SetRegistry(*fresh) : Ok();
+  units_loaded_.fetch_add(1);  // after the engine has them too: the kept answers are stale
+  return set;
 }
 
 void RegisterUnitRoutes(http::Router& router, Context& ctx) {

@@ -316,7 +316,7 @@ int RunServe(const Options& o) {
   };
   opts.around = [&ctx](pdh::http::Request& req, const pdh::http::Route& route,
                        const std::function<pdh::http::Response()>& handler) {
-    return pdh::api::AuditedHandler(ctx, req, route, handler);
+    return pdh::api::Around(ctx, req, route, handler);
   };
   opts.after = [&ctx](const pdh::http::Request& req, const pdh::http::Route& route,
                       const pdh::http::Response& res) {

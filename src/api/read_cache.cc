@@ -1,0 +1,141 @@
+#include "api/api.h"
+
+#include <algorithm>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/date.h"
+
+namespace pdh::api {
+
+namespace {
+
+// What a kept answer costs beside its body.
+constexpr size_t kEntryOverhead = 512;
+
+size_t SizeOf(const std::string& key, const http::Response& r) {
+  size_t n = key.size() + r.body.size() + kEntryOverhead;
+  for (const auto& [name, value] : r.headers) n += name.size() + value.size();
+  return n;
+}
+
+void AppendPart(std::string& out, std::string_view part) {
+  // Length-prefixed, so that no value can pass for two.
+  out += std::to_string(part.size());
+  out += ':';
+  out += part;
+}
+
+// What a reader may see, as the answers of the cached routes depend on it: two readers with the
+// same grants (and token restrictions) share answers.
+std::string ScopeOf(const http::Request& req) {
+  const auth::Principal* p = PrincipalOf(req);
+  if (p == nullptr) return "public";
+  std::vector<std::string> parts;
+  parts.reserve(p->grants.size() + 2);
+  for (const auto& g : p->grants) {
+    std::string part(auth::RoleName(g.role));
+    AppendPart(part, g.unit_code);
+    part += g.include_descendants ? '+' : '-';
+    parts.push_back(std::move(part));
+  }
+  std::sort(parts.begin(), parts.end());
+  std::string scope = p->system ? "system" : "person";
+  for (const auto& part : parts) AppendPart(scope, part);
+  scope += "|permissions";
+  for (const auto& t : p->token_permissions) AppendPart(scope, t);
+  scope += "|units";
+  for (const auto& t : p->token_units) AppendPart(scope, t);
+  return scope;
+}
+
+}  // namespace
+
+DataState Context::data_state() {
+  DataState s;
+  s.store = store_.data_generation();
+  s.engine = engine_ ? engine_->snapshot().version() : 0;
+  s.units = units_loaded_.load();
+  s.today = Date::Today().ToString();
+  return s;
+}
+
+http::Response Around(Context& ctx, http::Request& req, const http::Route& route,
+                      const std::function<http::Response()>& handler) {
+  const bool read = req.method == "GET" || req.method == "HEAD";
+  // Reads of private data are audited one by one: never answered from the cache.
+  if (!route.doc.cached || !read || route.doc.permission.ends_with(".read_private")) {
+    return AuditedHandler(ctx, req, route, handler);
+  }
+  // The state first: what commits while the handler runs makes its answer stale at once.
+  const DataState state = ctx.data_state();
+  return ctx.reads().Get(ReadCache::Key(req, route, ScopeOf(req)), state, [&] {
+    http::Response fresh = AuditedHandler(ctx, req, route, handler);
+    // Live data: a browser asks again each time, and the ETag makes the answer a 304.
+    fresh.headers.emplace_back("Cache-Control", "private, no-cache");
+    return fresh;
+  });
+}
+
+std::string ReadCache::Key(const http::Request& req, const http::Route& route,
+                           const std::string& scope) {
+  std::string key;
+  key.reserve(route.name.size() + req.path.size() + scope.size() + 64);
+  AppendPart(key, route.name);
+  AppendPart(key, req.path);
+  for (const auto& [name, value] : req.query) {  // a std::map: in order of name
+    AppendPart(key, name);
+    AppendPart(key, value);
+  }
+  AppendPart(key, scope);
+  return key;
+}
+
+http::Response ReadCache::Get(const std::string& key, const DataState& state,
+                              const std::function<http::Response()>& compute) {
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = entries_.find(key); it != entries_.end() && it->second.state == state) {
+      ++hits_;
+      order_.splice(order_.end(), order_, it->second.age);
+      return *it->second.response;
+    }
+    ++misses_;
+  }
+  http::Response answer = compute();
+  if (answer.status != 200 || answer.events) return answer;
+  bool tagged = false;
+  for (const auto& h : answer.headers) tagged = tagged || h.first == "ETag";
+  if (!tagged) answer.headers.emplace_back("ETag", http::EtagOf(answer.body));
+  auto kept = std::make_shared<const http::Response>(answer);
+  const size_t size = SizeOf(key, *kept);
+  if (size > max_bytes_ / 8) return answer;  // one answer never pushes the others out
+  std::lock_guard lock(mu_);
+  if (auto it = entries_.find(key); it != entries_.end()) {
+    bytes_ -= SizeOf(key, *it->second.response);
+    order_.erase(it->second.age);
+    entries_.erase(it);
+  }
+  order_.push_back(key);
+  entries_.emplace(key, Entry{state, std::move(kept), std::prev(order_.end())});
+  bytes_ += size;
+  Evict();
+  return answer;
+}
+
+void ReadCache::Evict() {
+  while (bytes_ > max_bytes_ && !order_.empty()) {
+    auto it = entries_.find(order_.front());
+    bytes_ -= SizeOf(it->first, *it->second.response);
+    entries_.erase(it);
+    order_.pop_front();
+  }
+}
+
+ReadCacheStats ReadCache::stats() const {
+  std::lock_guard lock(mu_);
+  return {hits_, misses_, entries_.size(), bytes_};
+}
+
+}  // namespace pdh::api
