@@ -15,7 +15,7 @@ namespace {
 constexpr size_t kEntryOverhead = 512;
 
 size_t SizeOf(const std::string& key, const http::Response& r) {
-  size_t n = key.size() + r.body.size() + kEntryOverhead;
+  size_t n = key.size() + r.Body().size() + kEntryOverhead;
   for (const auto& [name, value] : r.headers) n += name.size() + value.size();
   return n;
 }
@@ -107,7 +107,10 @@ http::Response ReadCache::Get(const std::string& key, const DataState& state,
   if (answer.status != 200 || answer.events) return answer;
   bool tagged = false;
   for (const auto& h : answer.headers) tagged = tagged || h.first == "ETag";
-  if (!tagged) answer.headers.emplace_back("ETag", http::EtagOf(answer.body));
+  if (!tagged) answer.headers.emplace_back("ETag", http::EtagOf(answer.Body()));
+  // The body is shared by the kept answer and every one served from it.
+  if (!answer.shared_body)
+    answer.Share(std::make_shared<const std::string>(std::move(answer.body)));
   auto kept = std::make_shared<const http::Response>(answer);
   const size_t size = SizeOf(key, *kept);
   if (size > max_bytes_ / 8) return answer;  // one answer never pushes the others out

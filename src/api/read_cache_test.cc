@@ -23,18 +23,18 @@ TEST(ReadCacheTest, KeptUntilTheDataStateChanges) {
   int computed = 0;
   auto compute = [&computed] { return Answer("answer " + std::to_string(++computed)); };
   const DataState s1{1, 7, 0, "2026-12-06"};
-  EXPECT_EQ(cache.Get("k", s1, compute).body, "answer 1");
-  EXPECT_EQ(cache.Get("k", s1, compute).body, "answer 1");
+  EXPECT_EQ(cache.Get("k", s1, compute).Body(), "answer 1");
+  EXPECT_EQ(cache.Get("k", s1, compute).Body(), "answer 1");
   const http::Response kept = cache.Get("k", s1, compute);
   ASSERT_FALSE(kept.headers.empty());
   EXPECT_EQ(kept.headers.back().first, "ETag");
   EXPECT_EQ(kept.headers.back().second, http::EtagOf("answer 1"));
   // Each part of the state counts: the store, the engine, the units, the day.
-  EXPECT_EQ(cache.Get("k", {2, 7, 0, "2026-12-06"}, compute).body, "answer 2");
-  EXPECT_EQ(cache.Get("k", {2, 8, 0, "2026-12-06"}, compute).body, "answer 3");
-  EXPECT_EQ(cache.Get("k", {2, 8, 1, "2026-12-06"}, compute).body, "answer 4");
-  EXPECT_EQ(cache.Get("k", {2, 8, 1, "2026-12-07"}, compute).body, "answer 5");
-  EXPECT_EQ(cache.Get("other", {2, 8, 1, "2026-12-07"}, compute).body, "answer 6");
+  EXPECT_EQ(cache.Get("k", {2, 7, 0, "2026-12-06"}, compute).Body(), "answer 2");
+  EXPECT_EQ(cache.Get("k", {2, 8, 0, "2026-12-06"}, compute).Body(), "answer 3");
+  EXPECT_EQ(cache.Get("k", {2, 8, 1, "2026-12-06"}, compute).Body(), "answer 4");
+  EXPECT_EQ(cache.Get("k", {2, 8, 1, "2026-12-07"}, compute).Body(), "answer 5");
+  EXPECT_EQ(cache.Get("other", {2, 8, 1, "2026-12-07"}, compute).Body(), "answer 6");
   const ReadCacheStats stats = cache.stats();
   EXPECT_EQ(stats.hits, 2u);
   EXPECT_EQ(stats.misses, 6u);

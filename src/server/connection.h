@@ -32,6 +32,7 @@
 #include <boost/beast/http/chunk_encode.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/span_body.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
@@ -68,7 +69,8 @@ constexpr std::string_view kPing = ": ping\n\n";
 
 using RawRequest = bhttp::request<bhttp::string_body>;
 using RequestParser = bhttp::request_parser<bhttp::string_body>;
-using RawResponse = bhttp::response<bhttp::string_body>;
+// Its body refers to the Outcome's (which lives until the answer is written).
+using RawResponse = bhttp::response<bhttp::span_body<const char>>;
 
 using PlainStream = beast::tcp_stream;
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;

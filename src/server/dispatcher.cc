@@ -287,27 +287,29 @@ void Dispatcher::Finish(Outcome& out) {
   const std::string media = MediaType(r.content_type);
   std::string* etag = FindHeader(r, "etag");
   if (!etag && media == "application/json") {
-    r.headers.emplace_back("ETag", EtagFor(r.body));
+    r.headers.emplace_back("ETag", EtagFor(r.Body()));
     etag = &r.headers.back().second;
   }
   // Bodies worth it go compressed to clients that take gzip, under an ETag of their own (a
   // strong tag names one representation); caches are told the answer varies with the header.
-  if (r.body.size() >= kGzipMinBytes && Compressible(media) && !FindHeader(r, "content-encoding")) {
+  if (r.Body().size() >= kGzipMinBytes && Compressible(media) &&
+      !FindHeader(r, "content-encoding")) {
     const bool gzip = AcceptsGzip(req.Header("accept-encoding"));
     if (gzip && etag && etag->size() >= 2 && etag->back() == '"') {
-      r.body = *gzipped_.Get(*etag, r.body);
+      r.Share(gzipped_.Get(*etag, r.Body()));
       etag->insert(etag->size() - 1, "-gz");
     } else if (gzip) {
-      r.body = Gzip(r.body);
+      r.Share(std::make_shared<const std::string>(Gzip(r.Body())));
     }
     const bool tagged = etag != nullptr;
     if (gzip) r.headers.emplace_back("Content-Encoding", "gzip");
-    r.headers.emplace_back("Vary", "Accept-Encoding");
+    if (!FindHeader(r, "vary")) r.headers.emplace_back("Vary", "Accept-Encoding");
     etag = tagged ? FindHeader(r, "etag") : nullptr;  // the headers may have moved
   }
   if (etag && IfNoneMatchHits(req.Header("if-none-match"), *etag)) {
     r.status = 304;
     r.body.clear();
+    r.shared_body.reset();
   }
 }
 

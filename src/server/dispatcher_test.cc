@@ -60,7 +60,7 @@ Incoming Get(std::string target, std::vector<std::pair<std::string, std::string>
 }
 
 json::value Body(const Outcome& o) {
-  return json::parse(o.response.body);
+  return json::parse(o.response.Body());
 }
 
 class DispatcherTest : public ::testing::Test {
@@ -169,8 +169,8 @@ TEST_F(DispatcherTest, LongAnswersGoGzippedToClientsThatTakeIt) {
   Outcome gz = d_.Dispatch(Get("/api/v1/long", {{"accept-encoding", "br, gzip;q=0.8"}}));
   EXPECT_EQ(HeaderOf(gz.response, "Content-Encoding"), "gzip");
   EXPECT_EQ(HeaderOf(gz.response, "Vary"), "Accept-Encoding");
-  EXPECT_LT(gz.response.body.size(), plain.response.body.size() / 4);
-  EXPECT_EQ(gz.response.body.substr(0, 2), "\x1f\x8b");  // a gzip member
+  EXPECT_LT(gz.response.Body().size(), plain.response.Body().size() / 4);
+  EXPECT_EQ(gz.response.Body().substr(0, 2), "\x1f\x8b");  // a gzip member
   // Its own strong tag, which a client that has it gets a 304 for.
   const std::string gz_tag = HeaderOf(gz.response, "ETag");
   EXPECT_NE(gz_tag, etag);
@@ -179,7 +179,7 @@ TEST_F(DispatcherTest, LongAnswersGoGzippedToClientsThatTakeIt) {
   EXPECT_EQ(again.response.status, 304);
   // Once compressed, the same body is served from what was kept.
   Outcome next = d_.Dispatch(Get("/api/v1/long", {{"accept-encoding", "gzip"}}));
-  EXPECT_EQ(next.response.body, gz.response.body);
+  EXPECT_EQ(next.response.shared_body, gz.response.shared_body);
   // Not for a client that refuses it, nor for short answers.
   Outcome refused = d_.Dispatch(Get("/api/v1/long", {{"accept-encoding", "gzip;q=0"}}));
   EXPECT_EQ(HeaderOf(refused.response, "Content-Encoding"), "");
@@ -284,7 +284,7 @@ TEST(Dispatcher, StaticFilesAndSpa) {
   EXPECT_EQ(cached.response.status, 304);
 
   Outcome js = d.Dispatch(Get("/assets/app-1234.js", {{"accept-encoding", "gzip"}}));
-  EXPECT_EQ(js.response.body, "GZIPPED");
+  EXPECT_EQ(js.response.Body(), "GZIPPED");
   EXPECT_EQ(HeaderOf(js.response, "Cache-Control"), "public, max-age=31536000, immutable");
   EXPECT_EQ(HeaderOf(js.response, "Content-Encoding"), "gzip");
 

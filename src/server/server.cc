@@ -57,10 +57,12 @@ RawResponse ToRaw(detail::Outcome& out, unsigned version, bool keep_alive) {
   raw.keep_alive(keep_alive);
   if (r.status == 204 || r.status == 304) return raw;  // no body, no Content-Length
   raw.set(bhttp::field::content_type, r.content_type);
+  // The body stays where it is (the outcome outlives the write): the answer refers to it.
+  const std::string_view body = r.Body();
   if (out.head) {
-    raw.content_length(r.body.size());
+    raw.content_length(body.size());
   } else {
-    raw.body() = std::move(r.body);
+    raw.body() = {body.data(), body.size()};
     raw.prepare_payload();
   }
   return raw;

@@ -53,6 +53,9 @@ struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
+  // Instead of `body`: one shared with other answers (a kept answer, a static file, a compressed
+  // body), sent from where it is, never copied. Set, it is the body and `body` is not used.
+  std::shared_ptr<const std::string> shared_body;
   std::vector<std::pair<std::string, std::string>> headers;
   // Server-sent events. When set, the server answers 200 text/event-stream (Cache-Control:
   // no-store, X-Accel-Buffering: no; `status`, `content_type` and `body` are not used) and holds
@@ -67,6 +70,14 @@ struct Response {
   // Optional: an event sent at once, as {event, data}, e.g. "hello" with the current state. It
   // has no id, so it does not move the client's Last-Event-ID.
   std::optional<std::pair<std::string, std::string>> first_event;
+
+  // The body to send: the shared one when set, else `body`.
+  std::string_view Body() const { return shared_body ? std::string_view(*shared_body) : body; }
+  // Sets a shared body (and clears `body`).
+  void Share(std::shared_ptr<const std::string> b) {
+    shared_body = std::move(b);
+    body.clear();
+  }
 
   static Response Json(const boost::json::value& v, int status = 200);
   // RFC 9457 problem document carrying `e.code`, `e.message` (as detail), the request id.

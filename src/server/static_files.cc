@@ -121,7 +121,7 @@ Result<Response> StaticFiles::Serve(std::string_view path, std::string_view acce
     file = gz;
     r.headers.emplace_back("Content-Encoding", "gzip");
   }
-  r.body = file->body;
+  r.Share(std::shared_ptr<const std::string>(file, &file->body));  // the kept bytes, not a copy
   r.headers.emplace_back("ETag", file->etag);
   bool immutable = !fallback && path.starts_with("/assets/");
   r.headers.emplace_back("Cache-Control",

@@ -37,14 +37,14 @@ TEST(StaticFiles, ServesFilesWithEtagAndCaching) {
   StaticFiles files(web.root.string());
   auto index = files.Serve("/index.html", "");
   ASSERT_TRUE(index);
-  EXPECT_EQ(index->body, "<!doctype html><title>pdh</title>");
+  EXPECT_EQ(index->Body(), "<!doctype html><title>pdh</title>");
   EXPECT_EQ(index->content_type, "text/html; charset=utf-8");
-  EXPECT_EQ(HeaderOf(*index, "ETag"), EtagFor(index->body));
+  EXPECT_EQ(HeaderOf(*index, "ETag"), EtagFor(index->Body()));
   EXPECT_EQ(HeaderOf(*index, "Cache-Control"), "no-cache");
 
   auto js = files.Serve("/assets/app-1234.js", "br");
   ASSERT_TRUE(js);
-  EXPECT_EQ(js->body, "console.log(1)");
+  EXPECT_EQ(js->Body(), "console.log(1)");
   EXPECT_EQ(HeaderOf(*js, "Cache-Control"), "public, max-age=31536000, immutable");
   EXPECT_EQ(HeaderOf(*js, "Vary"), "Accept-Encoding");
   EXPECT_EQ(HeaderOf(*js, "Content-Encoding"), "");
@@ -55,7 +55,7 @@ TEST(StaticFiles, ServesGzipSiblingToGzipClients) {
   StaticFiles files(web.root.string());
   auto js = files.Serve("/assets/app-1234.js", "gzip, br");
   ASSERT_TRUE(js);
-  EXPECT_EQ(js->body, "GZIPPED");
+  EXPECT_EQ(js->Body(), "GZIPPED");
   EXPECT_EQ(js->content_type, "text/javascript; charset=utf-8");
   EXPECT_EQ(HeaderOf(*js, "Content-Encoding"), "gzip");
   EXPECT_EQ(HeaderOf(*js, "Vary"), "Accept-Encoding");
@@ -103,7 +103,7 @@ TEST(StaticFiles, NeverOutsideTheRoot) {
   // An absolute-looking path is still relative to the root: no such file, so the app.
   auto r = files.Serve("//etc/passwd", "");
   ASSERT_TRUE(r);
-  EXPECT_EQ(r->body, "<!doctype html><title>pdh</title>");
+  EXPECT_EQ(r->Body(), "<!doctype html><title>pdh</title>");
 }
 
 TEST(StaticFiles, MissingRootServesNothing) {
