@@ -5,8 +5,9 @@
 # Usage: scripts/install-deps.sh [--bench]
 #   --bench  also what bench/ingest.sh compares against: pandas (read_csv + to_sql on a plain
 #            sqlite3 connection, so no SQLAlchemy) and GNU time (peak memory); PostgreSQL 15,
-#            server and client, which bench/engine.sh runs a throwaway cluster of; the sqlite3
-#            CLI is in the default list already.
+#            server and client, which bench/engine.sh runs a throwaway cluster of; nginx, which
+#            bench/api.sh serves the same bodies with; the sqlite3 CLI is in the default list
+#            already.
 set -euo pipefail
 
 bench=0
@@ -14,7 +15,7 @@ for arg in "$@"; do
   case "$arg" in
     --bench) bench=1 ;;
     -h | --help)
-      sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -42,7 +43,7 @@ packages=(
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 if ((bench)); then
-  packages+=(python3-pandas time postgresql-15 postgresql-client-15)
+  packages+=(python3-pandas time postgresql-15 postgresql-client-15 nginx)
 fi
 
 sudo_cmd=()
