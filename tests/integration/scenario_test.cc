@@ -2,7 +2,7 @@
 // their expected answers, run in order against a real `pdh serve`. The format is described in
 // tests/README.md; in short:
 //
-//   @server NAME             (optional, first line: a server of its own, see below)
+//   @server NAME [optimized] (optional, first line: a server of its own, see below)
 //   ### a title              (optional, one per exchange)
 //   POST /api/v1/units       (the request line; {{name}} is a value captured earlier)
 //   As: officer 25459        (optional: as an account of this role and unit, or "anonymous")
@@ -20,7 +20,9 @@
 // The files run after the C++ suites, each file's exchanges in order, files in path order. A file
 // starting with "@server NAME" runs against a server of that name with a demo database of its
 // own, started on first use and shared by the files that name it; the others share the suite's
-// server.
+// server. "optimized" runs that server on the optimized pdh (FastPdhBin), for a file whose
+// subject is a long computation its module's tests run sanitized (the consolidation of the
+// demo's registers: 58 s on a loaded machine under ASan).
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -62,7 +64,8 @@ struct Exchange {
 };
 
 struct ScenarioFile {
-  std::string server;  // "" for the shared server
+  std::string server;      // "" for the shared server
+  bool optimized = false;  // that server runs the optimized pdh
   std::vector<Exchange> exchanges;
   std::string error;  // a format error, with its line
 };
@@ -106,7 +109,11 @@ ScenarioFile Parse(const std::string& text) {
   };
   skip_blank();
   if (i < lines.size() && lines[i].starts_with("@server ")) {
-    out.server = Trim(lines[i++].substr(8));
+    std::istringstream words(lines[i++].substr(8));
+    std::string option;
+    words >> out.server >> option;
+    out.optimized = option == "optimized";
+    if (!option.empty() && !out.optimized) return fail("@server NAME takes only \"optimized\"");
   }
   while (true) {
     skip_blank();
@@ -400,11 +407,11 @@ std::string Substitute(const std::string& s, const std::map<std::string, std::st
 }
 
 // The servers named by "@server NAME", each with a demo database of its own.
-PdhServer& ServerNamed(const std::string& name) {
+PdhServer& ServerNamed(const std::string& name, bool optimized) {
   if (name.empty()) return SharedServer();
   static std::map<std::string, std::unique_ptr<PdhServer>> servers;
   auto& s = servers[name];
-  if (!s) s = std::make_unique<PdhServer>();
+  if (!s) s = std::make_unique<PdhServer>("", optimized ? FastPdhBin() : nullptr);
   return *s;
 }
 
@@ -451,7 +458,7 @@ TEST_P(Scenario, Runs) {
   ASSERT_TRUE(ok) << "cannot read " << file;
   ASSERT_TRUE(scenario.error.empty()) << file << ": " << scenario.error;
   ASSERT_FALSE(scenario.exchanges.empty()) << "no exchanges in " << file;
-  PdhServer& server = ServerNamed(scenario.server);
+  PdhServer& server = ServerNamed(scenario.server, scenario.optimized);
   std::map<std::string, std::string> vars;
   for (const auto& ex : scenario.exchanges) {
     const std::string what = ex.method + " " + ex.target + (ex.title.empty() ? "" : " (") +
