@@ -1,18 +1,27 @@
 #include "api/api.h"
 
 #include <algorithm>
+#include <cstddef>
+#include <memory>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "api/handler_util.h"
 #include "core/date.h"
+#include "core/json_util.h"
 
 namespace pdh::api {
 
 namespace {
 
+namespace json = boost::json;
+
 // What a kept answer costs beside its body.
 constexpr size_t kEntryOverhead = 512;
+// Pages of the trimmed lists.
+constexpr size_t kPageDefault = 100;
+constexpr size_t kPageMax = 1000;
 
 size_t SizeOf(const std::string& key, const http::Response& r) {
   size_t n = key.size() + r.Body().size() + kEntryOverhead;
@@ -50,6 +59,62 @@ std::string ScopeOf(const http::Request& req) {
   return scope;
 }
 
+// ?fields=, ?limit= and ?cursor= on a list answer ({"items": [...]}) whose route does not page
+// it itself: the items from the cursor on (an offset), at most limit of them, each with only
+// the fields named; "next_cursor" says where the next page starts (null on the last).
+http::Response PageAndTrim(http::Response r, const http::Request& req) {
+  const auto fields = TextParam(req, "fields");
+  const bool paged = req.query.contains("limit") || req.query.contains("cursor");
+  if ((!fields && !paged) || r.status != 200 || !r.content_type.starts_with("application/json")) {
+    return r;
+  }
+  json::value doc = json::parse(r.Body());
+  json::array* items = nullptr;
+  if (json::object* o = doc.if_object()) {
+    if (json::value* v = o->if_contains("items")) items = v->if_array();
+  }
+  if (items == nullptr) return r;
+  if (paged) {
+    const size_t limit = ParseLimit(req, kPageDefault, kPageMax);
+    size_t from = 0;
+    if (auto c = TextParam(req, "cursor")) {
+      auto n = ParseCount(*c);
+      if (!n) {
+        throw Failure(Error::BadRequest("request.invalid_cursor",
+                                        "cursor is the next_cursor of the previous page"));
+      }
+      from = std::min(*n, items->size());
+    }
+    const size_t to = std::min(items->size(), from + limit);
+    json::array page(items->begin() + static_cast<std::ptrdiff_t>(from),
+                     items->begin() + static_cast<std::ptrdiff_t>(to));
+    const bool more = to < items->size();
+    *items = std::move(page);
+    // A new key may move the object's values: `items` is found again after it.
+    doc.as_object()["next_cursor"] = more ? json::value(std::to_string(to)) : json::value(nullptr);
+    items = &doc.as_object()["items"].as_array();
+  }
+  if (fields) {
+    std::vector<std::string_view> keep;
+    for (std::string_view rest = *fields; !rest.empty();) {
+      const size_t comma = rest.find(',');
+      keep.push_back(rest.substr(0, comma));
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    }
+    for (auto& item : *items) {
+      json::object* o = item.if_object();
+      if (o == nullptr) continue;
+      json::object kept;
+      for (std::string_view k : keep) {
+        if (const json::value* v = o->if_contains(k)) kept[k] = *v;
+      }
+      *o = std::move(kept);
+    }
+  }
+  r.Share(std::make_shared<const std::string>(json_util::Serialize(doc)));
+  return r;
+}
+
 }  // namespace
 
 DataState Context::data_state() {
@@ -72,6 +137,7 @@ http::Response Around(Context& ctx, http::Request& req, const http::Route& route
   const DataState state = ctx.data_state();
   return ctx.reads().Get(ReadCache::Key(req, route, ScopeOf(req)), state, [&] {
     http::Response fresh = AuditedHandler(ctx, req, route, handler);
+    if (route.doc.trimmed) fresh = PageAndTrim(std::move(fresh), req);
     // Live data: a browser asks again each time, and the ETag makes the answer a 304.
     fresh.headers.emplace_back("Cache-Control", "private, no-cache");
     return fresh;

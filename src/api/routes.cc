@@ -22,14 +22,16 @@ void RegisterRoutes(http::Router& router, Context& ctx) {
   RegisterLinkRoutes(router, ctx);
   RegisterQualityRoutes(router, ctx);
   // The IOC's reads: computed once per change of the data and kept for every reader with the
-  // same access (Around, ReadCache).
-  router.MarkCached(
-      {"overview.get",     "indicators.list",    "indicators.get",     "index_set.get",
-       "values.get",       "freshness.get",      "alerts.list",        "catalog.summary",
-       "catalog.series",   "catalog.facets",     "catalog.list",       "catalog.get",
-       "datasets.list",    "tracker.summary",    "tracker.programmes", "tracker.list",
-       "tracker.reports",  "quality.scoreboard", "quality.scores",     "quality.databases",
-       "quality.database", "units.list",         "units.get",          "units.children"});
+  // same access (Around, ReadCache); the long lists among them are also paged and trimmed to
+  // the fields a page asks for.
+  router.MarkCached({"overview.get",       "indicators.get",    "index_set.get",
+                     "values.get",         "alerts.list",       "catalog.summary",
+                     "catalog.series",     "catalog.facets",    "catalog.list",
+                     "catalog.get",        "datasets.list",     "tracker.summary",
+                     "tracker.programmes", "tracker.list",      "quality.scoreboard",
+                     "quality.scores",     "quality.databases", "quality.database",
+                     "units.list",         "units.get",         "units.children"});
+  router.MarkTrimmed({"indicators.list", "freshness.get", "tracker.reports"});
 }
 
 }  // namespace pdh::api

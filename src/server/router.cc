@@ -79,12 +79,26 @@ void CheckSchema(const std::string& schema, const std::string& pattern) {
 
 }  // namespace
 
+Route& Router::Named(const std::string& name) {
+  auto it = std::find_if(routes_.begin(), routes_.end(),
+                         [&name](const Route& r) { return r.name == name; });
+  if (it == routes_.end()) throw std::logic_error("no route named " + name);
+  return *it;
+}
+
 void Router::MarkCached(const std::vector<std::string>& names) {
+  for (const auto& name : names) Named(name).doc.cached = true;
+}
+
+void Router::MarkTrimmed(const std::vector<std::string>& names) {
   for (const auto& name : names) {
-    auto it = std::find_if(routes_.begin(), routes_.end(),
-                           [&name](const Route& r) { return r.name == name; });
-    if (it == routes_.end()) throw std::logic_error("no route named " + name + " to cache");
-    it->doc.cached = true;
+    RouteDoc& doc = Named(name).doc;
+    doc.cached = true;
+    doc.trimmed = true;
+    doc.params.push_back({"fields", "query", "Only these fields of each item, comma-separated"});
+    doc.params.push_back({"limit", "query", "A page of at most this many items (1 to 1000)", false,
+                          R"({"type":"integer"})"});
+    doc.params.push_back({"cursor", "query", "next_cursor of the previous page"});
   }
 }
 

@@ -124,6 +124,9 @@ struct RouteDoc {
   // A read whose answer depends only on the path, the query, the reader's access, today's date
   // and the data: the server's around hook may keep it until the data changes.
   bool cached = false;
+  // A list ({"items": [...]}) the around hook pages (?limit=, ?cursor=) and trims to the
+  // ?fields= asked for.
+  bool trimmed = false;
 };
 
 struct Route {
@@ -147,6 +150,8 @@ class Router {
   // Marks the routes named so as `cached` (RouteDoc). Throws std::logic_error for a name no
   // route has.
   void MarkCached(const std::vector<std::string>& names);
+  // Marks them `trimmed` too, and documents their ?fields=, ?limit= and ?cursor=.
+  void MarkTrimmed(const std::vector<std::string>& names);
 
   // The OpenAPI description of a tag; tags without one get a generic sentence.
   void DescribeTag(std::string tag, std::string description) {
@@ -163,6 +168,9 @@ class Router {
   Match Find(std::string_view method, std::string_view path) const;
 
  private:
+  // The route of that name. Throws std::logic_error when there is none.
+  Route& Named(const std::string& name);
+
   std::vector<Route> routes_;
   std::vector<std::vector<std::string>> segments_;  // routes_[i].pattern split at '/'
   std::map<std::string, std::string> tag_descriptions_;

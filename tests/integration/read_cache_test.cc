@@ -26,6 +26,11 @@ HttpResponse Fetch(const std::string& target, Headers headers = {}) {
   return MatrixServer().Request({"GET", target, "", std::move(headers)});
 }
 
+// A read of the suite's sanitized server, for the tests that write nothing.
+HttpResponse FetchShared(const std::string& target) {
+  return SharedServer().Request({"GET", target, "", {}});
+}
+
 HttpResponse Write(const std::string& method, const std::string& target, const std::string& body,
                    const std::string& content_type = "application/json") {
   return MatrixServer().Request({method, target, body, {{"Content-Type", content_type}}});
@@ -159,6 +164,35 @@ TEST(ReadCache, EachReaderSeesWhatHisAccessAllows) {
   EXPECT_NE(own.body, all.body);
   EXPECT_LT(json::parse(own.body).at("units").as_array().size(),
             json::parse(all.body).at("units").as_array().size());
+}
+
+TEST(ReadCache, LongListsComeInPagesOfTheFieldsAsked) {
+  const std::string base = "/api/v1/indicators?as_of=2025-10-31";
+  const json::value all = json::parse(FetchShared(base).body);
+  const json::array& every = all.at("items").as_array();
+  ASSERT_GT(every.size(), 20u);
+  const HttpResponse first = FetchShared(base + "&fields=code,status&limit=10");
+  ASSERT_EQ(first.status, 200) << first.body;
+  const json::value page = json::parse(first.body);
+  const json::array& items = page.at("items").as_array();
+  ASSERT_EQ(items.size(), 10u);
+  for (size_t i = 0; i < items.size(); ++i) {
+    EXPECT_EQ(items[i].as_object().size(), 2u) << json::serialize(items[i]);
+    EXPECT_EQ(items[i].at("code"), every[i].at("code"));
+    EXPECT_EQ(items[i].at("status"), every[i].at("status"));
+  }
+  EXPECT_EQ(page.at("next_cursor"), "10");
+  EXPECT_EQ(page.at("total"), all.at("total"));  // the whole list's figures stay
+  const json::value second =
+      json::parse(FetchShared(base + "&fields=code&limit=10&cursor=10").body);
+  EXPECT_EQ(second.at("items").at(0).at("code"), every[10].at("code"));
+  const json::value last = json::parse(
+      FetchShared(base + "&limit=1000&cursor=" + std::to_string(every.size() - 3)).body);
+  EXPECT_EQ(last.at("items").as_array().size(), 3u);
+  EXPECT_TRUE(last.at("next_cursor").is_null());
+  EXPECT_EQ(last.at("items").at(0), every[every.size() - 3]);  // every field without ?fields=
+  EXPECT_EQ(Code(FetchShared(base + "&limit=10&cursor=ten")), "request.invalid_cursor");
+  EXPECT_EQ(Code(FetchShared(base + "&limit=0")), "request.invalid_limit");
 }
 
 }  // namespace

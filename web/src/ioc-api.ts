@@ -82,12 +82,16 @@ export interface Sector {
   updated: number;
 }
 
+/** The fields of an indicator the list page shows: the list asks for these only. */
+export const indicatorRowFields = ['code', 'name', 'name_en', 'sector', 'measure', 'updated', 'due_period', 'latest', 'target', 'status'] as const;
+export type IndicatorRow = Pick<Indicator, (typeof indicatorRowFields)[number]>;
+
 export interface IndicatorList {
   as_of: string;
   total: number;
   updated: number;
   sectors: Sector[];
-  items: Indicator[];
+  items: IndicatorRow[];
 }
 
 export interface IndicatorTarget {
@@ -272,7 +276,8 @@ export interface ValuesQuery {
 export const iocApi = {
   overview: (asOf?: string) => apiGet<Overview>(`/overview${query({ as_of: asOf })}`),
   /** Every indicator as of the date, with the counts by sector (the pages filter the items themselves). */
-  indicators: (asOf?: string) => apiGet<IndicatorList>(`/indicators${query({ as_of: asOf })}`),
+  indicators: (asOf?: string) =>
+    apiGet<IndicatorList>(`/indicators${query({ as_of: asOf, fields: indicatorRowFields.join(',') })}`),
   indicator: (code: string, asOf?: string) => apiGet<IndicatorDetail>(`/indicators/${enc(code)}${query({ as_of: asOf })}`),
   values: (q: ValuesQuery) => apiGet<Values>(`/values${query({ ...q })}`),
   freshness: (asOf?: string, sector?: string) => apiGet<Freshness>(`/freshness${query({ as_of: asOf, sector })}`),

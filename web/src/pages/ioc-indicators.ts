@@ -7,7 +7,7 @@
 import { h, mount } from '../dom';
 import { field, input } from '../forms';
 import { fmtDate, fmtInt, t } from '../i18n';
-import { iocApi, lights, type Indicator, type IndicatorList } from '../ioc-api';
+import { iocApi, lights, type IndicatorList, type IndicatorRow } from '../ioc-api';
 import { loadPage, pageHead, titled } from '../page';
 import { go, type RouteContext } from '../router';
 import { fold } from '../text';
@@ -67,7 +67,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, list: IndicatorList): 
   const tbody = h('tbody');
   const more = h('button', { type: 'button', class: 'button button-secondary', 'data-testid': 'indicator-more' }, t('ioc.more'));
 
-  function matches(i: Indicator, sector: string): boolean {
+  function matches(i: IndicatorRow, sector: string): boolean {
     if (sector && i.sector !== sector) return false;
     if (filters.status && i.status !== filters.status) return false;
     if (filters.updated && String(i.updated) !== filters.updated) return false;
@@ -103,7 +103,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, list: IndicatorList): 
   }
   mount(chips, chip('', t('ioc.all')), list.sectors.map((s) => chip(s.code, localized(s.name, s.name_en))));
 
-  function row(i: Indicator): HTMLElement {
+  function row(i: IndicatorRow): HTMLElement {
     const href = indicatorHref(i.code);
     return h(
       'tr',
