@@ -43,6 +43,7 @@ struct Options {
   double rate_per_address = 50;
   double rate_per_token = 20;
   int remind_every = 300;
+  size_t max_event_streams = 20000;  // event-stream clients at once
   std::string setting_key;
   std::string setting_value;  // seconds between reminder rounds; 0: none
   // users, tokens, audit

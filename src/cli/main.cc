@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
 
+#include <sys/resource.h>
 #include <unistd.h>
 #include <condition_variable>
 #include <cstdio>
@@ -61,6 +62,16 @@ std::string HomeProvince(store::Store& store) {
 }  // namespace pdh::cli
 
 namespace {
+
+// Each live screen holds a socket: the soft limit on open files (1,024 by default) goes up to
+// the hard one, as far as the system allows.
+void RaiseOpenFileLimit() {
+  rlimit files{};
+  if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &files) != 0) std::perror("pdh: raising the open-file limit");
+  }
+}
 
 // A thread that calls `fn` at once and then every `period`, until it is asked to stop.
 std::jthread Every(std::chrono::seconds period, std::function<void()> fn) {
@@ -270,6 +281,7 @@ int RunDemo(const Options& o) {
 }
 
 int RunServe(const Options& o) {
+  RaiseOpenFileLimit();
   auto store = OpenStore(o.db, false);
   auto registry = LoadRegistry(*store);
   pdh::SystemClock clock;
@@ -326,6 +338,7 @@ int RunServe(const Options& o) {
   opts.tls_key_file = o.tls_key;
   opts.rate_per_address = o.rate_per_address;
   opts.rate_per_token = o.rate_per_token;
+  opts.max_event_streams = o.max_event_streams;
   // The index set engine: built now, then kept up by each write the API makes and, for writes
   // by other processes (pdh ingest, pdh values import), by a sync every second; the quality
   // evaluations follow the same batches.
@@ -577,6 +590,10 @@ int main(int argc, char** argv) {
   serve
       ->add_option("--max-uploads", o.max_uploads,
                    "Uploads read at once; more wait for a 503 with Retry-After")
+      ->capture_default_str();
+  serve
+      ->add_option("--max-event-streams", o.max_event_streams,
+                   "Live event streams (IOC screens) open at once; more get a 503")
       ->capture_default_str();
   serve->add_option("--remind-every", o.remind_every,
                     "Seconds between rounds of Resolution 57 reminders (queued for today, then "
