@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
 """Many event-stream clients and one batch, for bench/events.sh.
 
-Usage: events_clients.py --url http://127.0.0.1:PORT --token TOKEN --units U1,U2,...
+Usage: events_clients.py --url http://127.0.0.1:PORT --token TOKEN --writer TOKEN --units U1,...
                          [--clients 10000] [--procs 4] [--batches 5] [--size 1000]
                          [--pid SERVER_PID]
 
 Opens --clients connections to GET /api/v1/events (split over --procs processes, each an asyncio
 loop), waits until every one has its "hello", reads the server's resident memory (--pid) before
 and after they connected, then POSTs --batches batches of --size new dossiers of the units given
-(received in November 2025, half online) to /api/v1/datasets/dossiers/batches?format=csv, one
+(received in November 2025, half online) as --writer to /api/v1/datasets/dossiers/batches?format=csv, one
 every two seconds. For each batch and client it measures from just before the POST is sent to the
 arrival
 of the "values" event (the wall clock, shared by the processes); a client is read as its bytes
@@ -43,7 +43,7 @@ def rss_kib(pid):
 
 
 async def client(host, port, token, ready, arrivals, batches):
-    reader, writer = await asyncio.open_connection(host, port)
+    reader, writer = await asyncio.open_connection(host, port, limit=1 << 24)  # long events
     writer.write(
         (f"GET /api/v1/events HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
          "Accept: text/event-stream\r\n\r\n").encode())
@@ -103,6 +103,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--url", required=True)
     ap.add_argument("--token", required=True)
+    ap.add_argument("--writer", required=True)
     ap.add_argument("--units", required=True)
     ap.add_argument("--size", type=int, default=1000)
     ap.add_argument("--clients", type=int, default=10000)
@@ -110,6 +111,7 @@ def main():
     ap.add_argument("--batches", type=int, default=5)
     ap.add_argument("--timeout", type=float, default=30)
     ap.add_argument("--pid", type=int, default=0)
+    ap.add_argument("--row", action="store_true", help="print a row of bench/README.md's table")
     args = ap.parse_args()
     u = urllib.parse.urlparse(args.url)
     units = args.units.split(",")
@@ -142,7 +144,7 @@ def main():
         conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
         start = time.time()
         conn.request("POST", "/api/v1/datasets/dossiers/batches?format=csv", body=batch.encode(),
-                     headers={"Authorization": f"Bearer {args.token}",
+                     headers={"Authorization": f"Bearer {args.writer}",
                               "Content-Type": "text/csv; charset=utf-8"})
         r = conn.getresponse()
         r.read()
@@ -163,7 +165,7 @@ def main():
                     missed += 1
     for p in procs:
         p.join(timeout=5)
-    print(json.dumps({
+    result = {
         "clients": args.clients,
         "connected_s": round(connected, 1),
         "batches": args.batches,
@@ -175,7 +177,14 @@ def main():
         "server_rss_before_mib": round(before / 1024, 1),
         "server_rss_after_mib": round(after / 1024, 1),
         "kib_per_client": round((after - before) / args.clients, 1) if args.pid else None,
-    }))
+    }
+    if not args.row:
+        print(json.dumps(result))
+        return
+    r = result
+    print(f"| {r['clients']:,} | {r['p50_ms']} / {r['p99_ms']} / {r['max_ms']} ms | {r['missed']} "
+          f"| {r['post_p50_ms']} ms | {r['server_rss_before_mib']} → {r['server_rss_after_mib']} MiB "
+          f"| {r['kib_per_client']} KiB |")
 
 
 if __name__ == "__main__":
