@@ -30,10 +30,7 @@
 
 namespace pdh::api {
 
-// The answers of the IOC's reads, kept from one change of the data to the next: a route marked
-// `cached` (http::RouteDoc) computes its answer once per (route, path and query, the reader's
-// scope) and serves it again while the data it was computed from stays the same.
-// What an answer was computed from: when any part differs, it is computed again.
+// What a kept answer was computed from: when any part differs, it is computed again.
 struct DataState {
   uint64_t store = 0;   // store::Store::data_generation()
   uint64_t engine = 0;  // the engine's snapshot version (0 without an engine)
@@ -50,6 +47,9 @@ struct ReadCacheStats {
   size_t bytes = 0;
 };
 
+// The answers of the IOC's reads, kept from one change of the data to the next: a route marked
+// `cached` (http::RouteDoc) computes its answer once per (route, path and query, the reader's
+// scope) and serves it again while the data it was computed from stays the same (Around).
 // Thread-safe. Two readers asking for the same missing answer at once both compute it (the
 // second one's copy is the one kept); nothing is held locked while a handler runs.
 class ReadCache {

@@ -42,7 +42,7 @@ std::string ScopeOf(const http::Request& req) {
   const auth::Principal* p = PrincipalOf(req);
   if (p == nullptr) return "public";
   std::vector<std::string> parts;
-  parts.reserve(p->grants.size() + 2);
+  parts.reserve(p->grants.size());
   for (const auto& g : p->grants) {
     std::string part(auth::RoleName(g.role));
     AppendPart(part, g.unit_code);
