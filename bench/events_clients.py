@@ -19,19 +19,13 @@ import argparse
 import asyncio
 import http.client
 import json
-import math
 import multiprocessing as mp
 import os
 import sys
 import time
 import urllib.parse
 
-
-def percentile(xs, p):
-    s = sorted(xs)
-    if not s:
-        return float("nan")
-    return s[min(len(s) - 1, max(0, math.ceil(p / 100 * len(s)) - 1))]
+from engine_latency import percentile
 
 
 def rss_kib(pid):
@@ -169,8 +163,8 @@ def main():
         "clients": args.clients,
         "connected_s": round(connected, 1),
         "batches": args.batches,
-        "p50_ms": round(percentile(lat, 50), 1),
-        "p99_ms": round(percentile(lat, 99), 1),
+        "p50_ms": round(percentile(lat, 50), 1) if lat else None,
+        "p99_ms": round(percentile(lat, 99), 1) if lat else None,
         "max_ms": round(max(lat), 1) if lat else None,
         "missed": missed,
         "post_p50_ms": round(percentile(posts, 50), 1),
