@@ -66,7 +66,7 @@ json::object RecordJson(const catalog::Record& r, const units::Registry& reg) {
 }
 
 Response CatalogSummary(Context& ctx, Request& req) {
-  auto summary = Must(ctx.catalog().SummaryAsOf(AsOf(req)));
+  auto summary = Must(ctx.catalog().SummaryAsOf(AsOf(ctx, req)));
   json::object o = catalog::ToJson(summary);
   auto reg = ctx.registry();
   for (auto& item : o["by_owner"].as_array()) {

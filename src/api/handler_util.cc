@@ -113,7 +113,8 @@ std::string RegisterListSchema(const std::string& record_schema) {
 
 http::ParamDoc AsOfParam() {
   return {"as_of", "query",
-          "The date the data is seen at (YYYY-MM-DD or DD/MM/YYYY); default today.", false,
+          "The date the data is seen at (YYYY-MM-DD or DD/MM/YYYY); default the IOC's date "
+          "(the setting ioc.as_of), else today.", false,
           R"({"type":"string"})"};
 }
 
@@ -126,6 +127,11 @@ Date AsOf(const http::Request& req) {
                                     "as_of '" + *s + "' is not a date: use YYYY-MM-DD"));
   }
   return *d;
+}
+
+Date AsOf(Context& ctx, const http::Request& req) {
+  if (TextParam(req, "as_of")) return AsOf(req);
+  return engine::DefaultAsOf(ctx.store());
 }
 
 std::optional<std::string> TextParam(const http::Request& req, const std::string& name) {

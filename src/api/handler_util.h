@@ -41,6 +41,9 @@ void OnlyFields(const boost::json::object& o, std::initializer_list<std::string_
 // today). Errors: request.invalid_date.
 http::ParamDoc AsOfParam();
 Date AsOf(const http::Request& req);
+// ?as_of=, else the IOC's date (the setting ioc.as_of), else today: the one date every page and
+// export of the IOC shows.
+Date AsOf(Context& ctx, const http::Request& req);
 
 // A register's list route (the catalog's entries, the register's items): its `filters`, then
 // limit (1 to 1000, default 100) and cursor; the answer {"items": [records], "next": cursor or

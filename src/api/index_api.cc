@@ -38,11 +38,6 @@ engine::Period ParsePeriodParam(const std::string& text) {
   return *p;
 }
 
-Date AsOfOr(Context& ctx, const Request& req) {
-  if (TextParam(req, "as_of")) return AsOf(req);
-  return engine::DefaultAsOf(ctx.store());
-}
-
 json::value Num(std::optional<double> v) {
   if (!v || !std::isfinite(*v)) return nullptr;
   // Figures as people read them: no more than 6 decimals of noise, whole numbers as integers.
@@ -115,7 +110,7 @@ json::object Brief(const engine::Snapshot& s, const engine::Indicator& ind,
 
 Response Indicators(Context& ctx, Request& req) {
   const auto snap = ctx.engine().snapshot();
-  const Date as_of = AsOfOr(ctx, req);
+  const Date as_of = AsOf(ctx, req);
   const auto sector = TextParam(req, "sector");
   const auto pack = TextParam(req, "pack");
   const auto status = TextParam(req, "status");
@@ -165,7 +160,7 @@ Response Indicators(Context& ctx, Request& req) {
 
 Response Indicator(Context& ctx, Request& req) {
   const auto snap = ctx.engine().snapshot();
-  const Date as_of = AsOfOr(ctx, req);
+  const Date as_of = AsOf(ctx, req);
   const auto& ind = FindIndicator(snap, req.params.at("code"));
   engine::Freshness f;
   for (const auto& x : engine::IndicatorFreshness(snap, as_of)) {
@@ -206,7 +201,7 @@ Response Indicator(Context& ctx, Request& req) {
 
 Response Values(Context& ctx, Request& req) {
   const auto snap = ctx.engine().snapshot();
-  const Date as_of = AsOfOr(ctx, req);
+  const Date as_of = AsOf(ctx, req);
   const auto code = TextParam(req, "indicator");
   if (!code) {
     throw Failure(Error::BadRequest("request.missing_indicator",
@@ -324,7 +319,7 @@ Response PostValues(Context& ctx, Request& req) {
 
 Response Freshness(Context& ctx, Request& req) {
   const auto snap = ctx.engine().snapshot();
-  const Date as_of = AsOfOr(ctx, req);
+  const Date as_of = AsOf(ctx, req);
   const auto sector = TextParam(req, "sector");
   auto fresh = engine::IndicatorFreshness(snap, as_of);
   std::map<std::string, std::pair<int64_t, int64_t>> by_sector;
@@ -523,7 +518,7 @@ void AddQualityAlerts(Context& ctx, const engine::Snapshot& snap, Date as_of, si
 
 Response Alerts(Context& ctx, Request& req) {
   const auto snap = ctx.engine().snapshot();
-  const Date as_of = AsOfOr(ctx, req);
+  const Date as_of = AsOf(ctx, req);
   const size_t limit = ParseLimit(req, 200, 1000);
   json::array items = AlertsOf(snap, as_of, limit);
   AddQualityAlerts(ctx, snap, as_of, limit, items);
@@ -542,7 +537,7 @@ json::array Trend(const engine::Snapshot& s, const engine::Indicator& ind, const
 
 Response Pack(Context& ctx, Request& req) {
   const auto snap = ctx.engine().snapshot();
-  const Date as_of = AsOfOr(ctx, req);
+  const Date as_of = AsOf(ctx, req);
   const std::string pack = req.params.at("pack");
   if (pack != "public_services" && pack != "feedback_1022") {
     throw Failure(
@@ -622,7 +617,7 @@ double Rate2(int64_t part, int64_t total) {
 
 Response Overview(Context& ctx, Request& req) {
   const auto snap = ctx.engine().snapshot();
-  const Date as_of = AsOfOr(ctx, req);
+  const Date as_of = AsOf(ctx, req);
   json::array figures;
   // The Resolution 57 register.
   const auto tracker = Must(ctx.tracker().SummaryAsOf(as_of));

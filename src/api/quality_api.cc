@@ -26,12 +26,6 @@ constexpr const char* kQualityRead = "datasets.read";
 constexpr const char* kQualityPrivate = "datasets.read_private";
 constexpr const char* kQualityWrite = "datasets.write";
 
-// ?as_of=, else the IOC's date (the setting ioc.as_of), else today: the date every page shows.
-Date QualityAsOf(Context& ctx, const Request& req) {
-  if (TextParam(req, "as_of")) return AsOf(req);
-  return engine::DefaultAsOf(ctx.store());
-}
-
 std::shared_ptr<const std::vector<quality::Evaluation>> EvaluationsAsOf(Context& ctx, Date as_of) {
   auto registry = ctx.registry();
   return Must(ctx.quality().Evaluations(*registry, as_of));
@@ -48,7 +42,7 @@ std::function<bool(const std::string&)> Visible(Context& ctx, const Request& req
 }
 
 Response Scoreboard(Context& ctx, Request& req) {
-  const Date as_of = QualityAsOf(ctx, req);
+  const Date as_of = AsOf(ctx, req);
   auto evaluations = EvaluationsAsOf(ctx, as_of);
   quality::ReportsAt reports_at;
   if (ctx.has_engine()) {
@@ -64,7 +58,7 @@ Response Scoreboard(Context& ctx, Request& req) {
 
 // The catalog's databases scored as of a date (the scoreboard's "databases"); with {code}, one.
 json::array DatabaseScores(Context& ctx, const Request& req) {
-  const Date as_of = QualityAsOf(ctx, req);
+  const Date as_of = AsOf(ctx, req);
   auto evaluations = EvaluationsAsOf(ctx, as_of);
   auto registry = ctx.registry();
   const auto catalog = Must(ctx.catalog().EntriesAsOf(as_of));
@@ -90,13 +84,13 @@ Response DatabaseOne(Context& ctx, Request& req) {
 
 // Queues the quality alerts as of a date for the units' contacts (the outbox delivers them).
 Response QueueNotifications(Context& ctx, Request& req) {
-  const auto messages = Must(QualityMessages(ctx, QualityAsOf(ctx, req)));
+  const auto messages = Must(QualityMessages(ctx, AsOf(ctx, req)));
   const size_t added = Must(ctx.outbox().Add(messages));
   return Response::Json(json::object{{"alerts", messages.size()}, {"added", added}});
 }
 
 Response ScoresList(Context& ctx, Request& req) {
-  const Date as_of = QualityAsOf(ctx, req);
+  const Date as_of = AsOf(ctx, req);
   auto dimension =
       EnumParam(req, "dimension", quality::ParseDimension, "correct, sufficient, clean, alive");
   auto evaluations = EvaluationsAsOf(ctx, as_of);
@@ -161,7 +155,7 @@ Response PutChecks(Context& ctx, Request& req) {
 }
 
 Response Failures(Context& ctx, Request& req) {
-  const Date as_of = QualityAsOf(ctx, req);
+  const Date as_of = AsOf(ctx, req);
   const std::string dataset = TextParam(req, "dataset").value_or("");
   const std::string check = TextParam(req, "check").value_or("");
   const std::string unit = TextParam(req, "unit").value_or("");

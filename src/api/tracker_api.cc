@@ -83,7 +83,7 @@ bool IsSteward(Context& ctx, const auth::Principal& p) {
 }
 
 Response TrackerSummary(Context& ctx, Request& req) {
-  json::object o = tracker::ToJson(Must(ctx.tracker().SummaryAsOf(AsOf(req))));
+  json::object o = tracker::ToJson(Must(ctx.tracker().SummaryAsOf(AsOf(ctx, req))));
   o["due_day"] = ctx.tracker().due_day();
   auto reg = ctx.registry();
   for (const char* list : {"overdue", "due_soon"}) {
@@ -117,7 +117,7 @@ Response ListItems(Context& ctx, Request& req) {
   f.q = TextParam(req, "q").value_or("");
   f.after = TextParam(req, "cursor").value_or("");
   f.limit = static_cast<int64_t>(ParseLimit(req, 100, 1000));
-  auto page = Must(ctx.tracker().List(f, AsOf(req)));
+  auto page = Must(ctx.tracker().List(f, AsOf(ctx, req)));
   auto reg = ctx.registry();
   return Response::Json(
       json::object{{"items", RecordsJson(page.items, *reg)},
@@ -133,7 +133,7 @@ json::object ObligationJson(const tracker::Obligation& o, const std::string& tit
 }
 
 Response GetItem(Context& ctx, Request& req) {
-  const Date as_of = AsOf(req);
+  const Date as_of = AsOf(ctx, req);
   const std::string& code = req.params.at("code");
   auto record = Must(ctx.tracker().Get(code, as_of));
   auto reg = ctx.registry();
@@ -276,7 +276,7 @@ Response GetAttachment(Context& ctx, Request& req) {
 }
 
 Response ListObligations(Context& ctx, Request& req) {
-  auto obligations = Must(ctx.tracker().Obligations(AsOf(req), TextParam(req, "unit").value_or(""),
+  auto obligations = Must(ctx.tracker().Obligations(AsOf(ctx, req), TextParam(req, "unit").value_or(""),
                                                     TextParam(req, "month").value_or("")));
   auto reg = ctx.registry();
   std::map<std::string, std::string> titles;

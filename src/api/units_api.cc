@@ -211,7 +211,9 @@ Response Info(Context& ctx, Request&) {
   return Response::Json(
       json::object{{"name", "pdh"},
                    {"version", ctx.version()},
-                   {"province", home ? json::value(units::ToJson(*home)) : json::value(nullptr)}});
+                   {"province", home ? json::value(units::ToJson(*home)) : json::value(nullptr)},
+                   {"as_of", engine::DefaultAsOf(ctx.store()).ToString()},
+                   {"today", Date::Today().ToString()}});
 }
 
 }  // namespace
@@ -241,11 +243,12 @@ void RegisterUnitRoutes(http::Router& router, Context& ctx) {
       "Administrative units and agencies (đơn vị hành chính), before and after the 2025 reform.");
   router.Add(
       "GET", "/api/v1/info", "info", bind(Info),
-      {.summary = "What this hub is: version and home province",
+      {.summary = "What this hub is: version, home province and the IOC's date",
        .tag = "units",
        .response_schema =
            R"({"type":"object","properties":{"name":{"type":"string"},"version":{"type":"string"},"province":)" +
-           std::string(kUnitSchema) + "}}",
+           std::string(kUnitSchema) +
+           R"(,"as_of":{"type":"string","format":"date","description":"The IOC's date: the setting ioc.as_of, else today"},"today":{"type":"string","format":"date"}}})",
        .permission = "public"});
   router.Add(
       "GET", "/api/v1/units", "units.list", bind(ListUnits),
