@@ -14,6 +14,7 @@
 
 #include "cli/cli.h"
 #include "core/json_util.h"
+#include "core/number.h"
 #include "ingest/ingest.h"
 
 namespace pdh::cli {
@@ -40,9 +41,7 @@ std::unique_ptr<DatasetsEnv> OpenDatasetsEnv(const Options& o) {
 
 // Thousands with dots, as Vietnamese figures are written: 1.234.567.
 std::string Grouped(int64_t n) {
-  std::string s = std::to_string(n < 0 ? -n : n);
-  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<size_t>(i), ".");
-  return n < 0 ? "-" + s : s;
+  return number::FormatVi(n);
 }
 
 void PrintReport(const ingest::Report& r, const std::string& file) {

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -194,6 +196,37 @@ Style StyleTally::style() const {
   if (vietnamese_ > 0 && english_ == 0) return Style::kVietnamese;
   if (english_ > 0 && vietnamese_ == 0) return Style::kEnglish;
   return Style::kUnknown;
+}
+
+std::string FormatVi(int64_t n) {
+  const uint64_t magnitude = n < 0 ? 0 - static_cast<uint64_t>(n) : static_cast<uint64_t>(n);
+  const std::string digits = std::to_string(magnitude);
+  std::string out;
+  out.reserve(digits.size() + digits.size() / 3 + 1);
+  if (n < 0) out += '-';
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += '.';
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string FormatVi(double v, int decimals) {
+  if (!std::isfinite(v)) return "";
+  decimals = std::clamp(decimals, 0, 9);
+  double scale = 1;
+  for (int i = 0; i < decimals; ++i) scale *= 10;
+  const double r = std::round(std::fabs(v) * scale);
+  const auto whole = static_cast<int64_t>(std::floor(r / scale));
+  auto frac = static_cast<int64_t>(r - static_cast<double>(whole) * scale);
+  std::string out = (v < 0 && r > 0 ? "-" : "") + FormatVi(whole);
+  if (frac > 0) {
+    std::string digits = std::to_string(frac);
+    digits.insert(0, static_cast<size_t>(decimals) - digits.size(), '0');
+    while (!digits.empty() && digits.back() == '0') digits.pop_back();
+    out += "," + digits;
+  }
+  return out;
 }
 
 }  // namespace pdh::number

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace pdh::number {
@@ -52,5 +53,11 @@ class StyleTally {
   int64_t vietnamese_ = 0;
   int64_t english_ = 0;
 };
+
+// A figure as Vietnamese write it: thousands with dots, decimals after a comma, at most
+// `decimals` of them and no trailing zeros ("1.234.567", "99,6", "-0,25").
+std::string FormatVi(double v, int decimals = 2);
+// The same for an integer ("1.234.567").
+std::string FormatVi(int64_t n);
 
 }  // namespace pdh::number
