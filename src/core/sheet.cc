@@ -299,17 +299,21 @@ Result<XlsxSheet> ReadXlsxSheet(XlsxReader& reader, const SheetReadOptions& opti
 Status WriteXlsxSheet(std::ostream& out, std::string_view sheet_name,
                       const std::vector<std::vector<std::string>>& rows,
                       std::vector<XlsxColumn> columns) {
+  return WriteXlsxSheets(out, {SheetTable{std::string(sheet_name), {}, rows, std::move(columns)}});
+}
+
+Status WriteXlsxSheets(std::ostream& out, const std::vector<SheetTable>& sheets) {
   // libxlsxwriter writes only to a file: build it there, then copy it out.
   TempFile file;
   if (file.path().empty()) return Fail(WriteFailed("no temporary file"));
   XlsxWriter writer(file.path());
   const std::vector<std::string> no_header;
-  if (auto s = writer.AddSheet(sheet_name, rows.empty() ? no_header : rows[0], std::move(columns));
-      !s) {
-    return s;
-  }
-  for (size_t i = 1; i < rows.size(); ++i) {
-    if (auto s = writer.AddRow(rows[i]); !s) return s;
+  for (const auto& sheet : sheets) {
+    const auto& header = sheet.rows.empty() ? no_header : sheet.rows[0];
+    if (auto s = writer.AddSheet(sheet.name, sheet.title, header, sheet.columns); !s) return s;
+    for (size_t i = 1; i < sheet.rows.size(); ++i) {
+      if (auto s = writer.AddRow(sheet.rows[i]); !s) return s;
+    }
   }
   if (auto s = writer.Close(); !s) return s;
   std::ifstream in(file.path(), std::ios::binary);

@@ -127,4 +127,15 @@ Status WriteXlsxSheet(std::ostream& out, std::string_view sheet_name,
                       const std::vector<std::vector<std::string>>& rows,
                       std::vector<XlsxColumn> columns);
 
+// One sheet of a workbook: lines above the table (see XlsxWriter::AddSheet), then `rows` (the
+// first the header).
+struct SheetTable {
+  std::string name;
+  std::vector<std::string> title;
+  std::vector<std::vector<std::string>> rows;
+  std::vector<XlsxColumn> columns;
+};
+// Writes the sheets as one workbook; errors as WriteXlsxSheet's.
+Status WriteXlsxSheets(std::ostream& out, const std::vector<SheetTable>& sheets);
+
 }  // namespace pdh

@@ -130,6 +130,9 @@ class XlsxReader {
 enum class XlsxColumn {
   kText,
   kNumber,  // as numbers Excel can sum; a value that is not a plain number stays text
+  // The difference of the two columns before it, as a formula (=D5-C5) with its value, when both
+  // hold numbers; the row's own value for this cell is not used.
+  kDifference,
 };
 
 // Writes a workbook: each sheet starts with a bold header row, frozen, and columns are sized to
@@ -147,6 +150,10 @@ class XlsxWriter {
   // written; columns beyond it are text.
   Status AddSheet(std::string_view name, const std::vector<std::string>& header,
                   std::vector<XlsxColumn> columns = {});
+  // The same with `title` lines above the header: the first bold and larger (a report's title),
+  // the others as they are (its date, a note).
+  Status AddSheet(std::string_view name, const std::vector<std::string>& title,
+                  const std::vector<std::string>& header, std::vector<XlsxColumn> columns);
   // Appends a row to the current sheet; empty strings leave the cell empty.
   Status AddRow(const std::vector<std::string>& cells);
   // Writes the file. The writer cannot be used afterwards.

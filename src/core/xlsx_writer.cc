@@ -46,11 +46,13 @@ struct XlsxWriter::Impl {
   }
 
   Status WriteRow(const std::vector<std::string>& cells, bool header);
+  Status WriteDifference(const std::vector<std::string>& cells, size_t i);
   void FitColumns();
 
   std::string path;
   lxw_workbook* workbook = nullptr;
   lxw_format* bold = nullptr;
+  lxw_format* title = nullptr;
   lxw_worksheet* sheet = nullptr;
   std::vector<XlsxColumn> columns;
   std::vector<double> widths;  // longest value seen in each column of the current sheet
@@ -64,11 +66,16 @@ Status XlsxWriter::Impl::WriteRow(const std::vector<std::string>& cells, bool he
   if (widths.size() < cells.size()) widths.resize(cells.size(), 0);
   for (size_t i = 0; i < cells.size(); ++i) {
     const std::string& value = cells[i];
-    if (value.empty()) continue;
+    const bool difference = !header && i < columns.size() && columns[i] == XlsxColumn::kDifference;
+    if (value.empty() && !difference) continue;
     auto col = static_cast<lxw_col_t>(i);
     std::optional<double> number;
     if (!header && i < columns.size() && columns[i] == XlsxColumn::kNumber) {
       number = PlainNumber(value);
+    }
+    if (!header && i < columns.size() && columns[i] == XlsxColumn::kDifference) {
+      if (auto s = WriteDifference(cells, i); !s) return s;
+      continue;
     }
     lxw_error error = number ? worksheet_write_number(sheet, next_row, col, *number, format)
                              : worksheet_write_string(sheet, next_row, col, value.c_str(), format);
@@ -78,6 +85,27 @@ Status XlsxWriter::Impl::WriteRow(const std::vector<std::string>& cells, bool he
     widths[i] = std::max(widths[i], DisplayWidth(value));
   }
   ++next_row;
+  return Ok();
+}
+
+// =D5-C5 over the two cells before cell `i`, with their difference as the cached value.
+Status XlsxWriter::Impl::WriteDifference(const std::vector<std::string>& cells, size_t i) {
+  if (i < 2) return Ok();
+  const auto a = PlainNumber(cells[i - 2]);
+  const auto b = PlainNumber(cells[i - 1]);
+  if (!a || !b) return Ok();
+  char from[LXW_MAX_CELL_NAME_LENGTH];
+  char to[LXW_MAX_CELL_NAME_LENGTH];
+  lxw_rowcol_to_cell(from, next_row, static_cast<lxw_col_t>(i - 2));
+  lxw_rowcol_to_cell(to, next_row, static_cast<lxw_col_t>(i - 1));
+  const std::string formula = std::string("=") + to + "-" + from;
+  const double value = std::round((*b - *a) * 1e6) / 1e6;
+  lxw_error error = worksheet_write_formula_num(sheet, next_row, static_cast<lxw_col_t>(i),
+                                                formula.c_str(), nullptr, value);
+  if (error != LXW_NO_ERROR) {
+    return Fail(WriteFailed(path + " row " + std::to_string(next_row + 1), error));
+  }
+  widths[i] = std::max(widths[i], 8.0);
   return Ok();
 }
 
@@ -95,6 +123,9 @@ XlsxWriter::XlsxWriter(const std::string& path) : impl_(std::make_unique<Impl>()
   if (impl_->workbook != nullptr) {
     impl_->bold = workbook_add_format(impl_->workbook);
     format_set_bold(impl_->bold);
+    impl_->title = workbook_add_format(impl_->workbook);
+    format_set_bold(impl_->title);
+    format_set_font_size(impl_->title, 14);
   }
 }
 
@@ -103,6 +134,12 @@ XlsxWriter& XlsxWriter::operator=(XlsxWriter&&) noexcept = default;
 XlsxWriter::~XlsxWriter() = default;
 
 Status XlsxWriter::AddSheet(std::string_view name, const std::vector<std::string>& header,
+                            std::vector<XlsxColumn> columns) {
+  return AddSheet(name, {}, header, std::move(columns));
+}
+
+Status XlsxWriter::AddSheet(std::string_view name, const std::vector<std::string>& title,
+                            const std::vector<std::string>& header,
                             std::vector<XlsxColumn> columns) {
   Impl& w = *impl_;
   if (w.workbook == nullptr) {
@@ -122,7 +159,14 @@ Status XlsxWriter::AddSheet(std::string_view name, const std::vector<std::string
   w.columns = std::move(columns);
   w.widths.clear();
   w.next_row = 0;
-  worksheet_freeze_panes(w.sheet, 1, 0);
+  for (size_t i = 0; i < title.size(); ++i) {
+    // Titles run across the columns: they are not counted in the columns' widths.
+    lxw_error error = worksheet_write_string(w.sheet, w.next_row++, 0, title[i].c_str(),
+                                             i == 0 ? w.title : nullptr);
+    if (error != LXW_NO_ERROR) return Fail(WriteFailed(w.path + " title", error));
+  }
+  if (!title.empty()) ++w.next_row;  // a blank row before the table
+  worksheet_freeze_panes(w.sheet, w.next_row + 1, 0);
   return w.WriteRow(header, true);
 }
 
