@@ -30,6 +30,7 @@ struct OutboxRow {
   std::string last_error;       // what went wrong at the last attempt ("" when nothing)
   bool webhook_done = false;
   bool email_done = false;
+  std::string attachments = "[]";  // JSON array of {"name","content_type","base64"}
 };
 
 class OutboxStore {

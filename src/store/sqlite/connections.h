@@ -22,6 +22,7 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "store/audit.h"
+#include "store/report.h"
 #include "store/sqlite/db.h"
 
 namespace pdh::store {
@@ -345,5 +346,6 @@ std::unique_ptr<OutboxStore> MakeOutboxStore(Writer& writer, ReadPool& readers);
 std::unique_ptr<DatasetStore> MakeDatasetStore(Writer& writer, ReadPool& readers);
 std::unique_ptr<IndexStore> MakeIndexStore(Writer& writer, ReadPool& readers);
 std::unique_ptr<LinkStore> MakeLinkStore(Writer& writer, ReadPool& readers);
+std::unique_ptr<ReportStore> MakeReportStore(Writer& writer, ReadPool& readers);
 
 }  // namespace pdh::store::sqlite

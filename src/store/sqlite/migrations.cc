@@ -407,8 +407,21 @@ CREATE TABLE link_choice (
 ) STRICT;
 )sql";
 
-constexpr std::array<std::string_view, 8> kMigrations = {
-    kM1Units, kM2Identity, kM3Catalog, kM4Tracker, kM5Outbox, kM6Datasets, kM7Index, kM8Link};
+// The monthly reports as issued (M13), and files sent with a notification (a report's PDF): a
+// JSON array of {"name","content_type","base64"}.
+constexpr std::string_view kM9Reports = R"sql(
+CREATE TABLE monthly_report (
+  month     TEXT PRIMARY KEY,
+  issued_at TEXT NOT NULL,
+  issued_by TEXT NOT NULL,
+  content   TEXT NOT NULL
+) STRICT;
+ALTER TABLE outbox ADD COLUMN attachments TEXT NOT NULL DEFAULT '[]';
+)sql";
+
+constexpr std::array<std::string_view, 9> kMigrations = {kM1Units,   kM2Identity, kM3Catalog,
+                                                         kM4Tracker, kM5Outbox,   kM6Datasets,
+                                                         kM7Index,   kM8Link,     kM9Reports};
 
 }  // namespace
 

@@ -16,7 +16,7 @@ namespace {
 
 constexpr std::string_view kSelect =
     "SELECT id, key, kind, unit, subject, body, data, created_at, state, attempts, "
-    "next_attempt_at, delivered_at, last_error, webhook_done, email_done FROM outbox ";
+    "next_attempt_at, delivered_at, last_error, webhook_done, email_done, attachments FROM outbox ";
 
 OutboxRow ReadRow(const Statement& st) {
   OutboxRow r;
@@ -35,6 +35,7 @@ OutboxRow ReadRow(const Statement& st) {
   r.last_error = st.Text(12);
   r.webhook_done = st.Int(13) != 0;
   r.email_done = st.Int(14) != 0;
+  r.attachments = st.Text(15);
   return r;
 }
 
@@ -48,8 +49,8 @@ class SqliteOutboxStore final : public Area<OutboxStore> {
       added.clear();
       auto st = db.Prepare(
           "INSERT INTO outbox (key, kind, unit, subject, body, data, created_at, state, "
-          "attempts, next_attempt_at, delivered_at, last_error, webhook_done, email_done) "
-          "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14) "
+          "attempts, next_attempt_at, delivered_at, last_error, webhook_done, email_done, "
+          "attachments) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15) "
           "ON CONFLICT(key) DO NOTHING");
       if (!st) return Fail(st.error());
       for (const auto& r : rows) {
@@ -57,6 +58,7 @@ class SqliteOutboxStore final : public Area<OutboxStore> {
         st->Bind(6, r.data).Bind(7, r.created_at).Bind(8, r.state).Bind(9, r.attempts);
         st->Bind(10, r.next_attempt_at).Bind(11, r.delivered_at).Bind(12, r.last_error);
         st->Bind(13, int64_t{r.webhook_done}).Bind(14, int64_t{r.email_done});
+        st->Bind(15, r.attachments);
         if (auto run = st->Run(); !run) return run;
         added.push_back(sqlite3_changes(db.raw()) > 0);
       }

@@ -237,6 +237,7 @@ class SqliteStore final : public Store {
   DatasetStore& datasets() override { return *datasets_; }
   IndexStore& index() override { return *index_; }
   LinkStore& link() override { return *link_; }
+  ReportStore& reports() override { return *reports_; }
   const std::string& path() const override { return path_; }
 
   uint64_t data_generation() const override { return writer_.generation(); }
@@ -273,6 +274,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<DatasetStore> datasets_ = MakeDatasetStore(writer_, readers_);
   std::unique_ptr<IndexStore> index_ = MakeIndexStore(writer_, readers_);
   std::unique_ptr<LinkStore> link_ = MakeLinkStore(writer_, readers_);
+  std::unique_ptr<ReportStore> reports_ = MakeReportStore(writer_, readers_);
 };
 
 }  // namespace
