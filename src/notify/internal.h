@@ -41,11 +41,19 @@ struct Mail {
   std::string body;        // UTF-8 plain text; line ends become CRLF
   std::string message_id;  // without the angle brackets: "20251107T081500Z.12.outbox@localhost"
   TimePoint date;
+  // Files after the text (then the message is multipart/mixed): name, type, base64 bytes.
+  struct Part {
+    std::string name;
+    std::string content_type;
+    std::string base64;
+  };
+  std::vector<Part> attachments;
 };
 
 // The whole message: headers (Date, From, To, Subject, Message-ID, MIME-Version, Content-Type
 // text/plain; charset=UTF-8, Content-Transfer-Encoding: base64, Auto-Submitted), a blank line
-// and the base64 body, every line ended by CRLF.
+// and the base64 body, every line ended by CRLF. With attachments, a multipart/mixed message:
+// the text part first, then each file (base64, Content-Disposition: attachment).
 std::string FormatMail(const Mail& m);
 
 // {"kind","key","unit","subject","body","data"} as JSON text.

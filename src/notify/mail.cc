@@ -161,12 +161,32 @@ std::string FormatMail(const Mail& m) {
   out += "Subject: " + EncodeHeader(m.subject) + "\r\n";
   out += "Message-ID: <" + m.message_id + ">\r\n";
   out += "MIME-Version: 1.0\r\n";
-  out += "Content-Type: text/plain; charset=UTF-8\r\n";
-  out += "Content-Transfer-Encoding: base64\r\n";
   out += "Auto-Submitted: auto-generated\r\n";
+  if (m.attachments.empty()) {
+    out += "Content-Type: text/plain; charset=UTF-8\r\n";
+    out += "Content-Transfer-Encoding: base64\r\n";
+    out += "\r\n";
+    out += Base64(body, 76);
+    out += "\r\n";
+    return out;
+  }
+  // The boundary cannot occur in base64 text ('=' and '_' are not among its letters' runs).
+  const std::string boundary = "=_pdh_" + m.message_id;
+  out += "Content-Type: multipart/mixed; boundary=\"" + boundary + "\"\r\n";
   out += "\r\n";
+  out += "--" + boundary + "\r\n";
+  out += "Content-Type: text/plain; charset=UTF-8\r\n";
+  out += "Content-Transfer-Encoding: base64\r\n\r\n";
   out += Base64(body, 76);
   out += "\r\n";
+  for (const auto& a : m.attachments) {
+    out += "--" + boundary + "\r\n";
+    out += "Content-Type: " + a.content_type + "; name=\"" + a.name + "\"\r\n";
+    out += "Content-Transfer-Encoding: base64\r\n";
+    out += "Content-Disposition: attachment; filename=\"" + a.name + "\"\r\n\r\n";
+    for (size_t i = 0; i < a.base64.size(); i += 76) out += a.base64.substr(i, 76) + "\r\n";
+  }
+  out += "--" + boundary + "--\r\n";
   return out;
 }
 

@@ -58,6 +58,24 @@ Message ToMessage(const store::OutboxRow& r) {
   return m;
 }
 
+// The files kept with a message, as the e-mail sends them.
+std::vector<internal::Mail::Part> Parts(const store::OutboxRow& r) {
+  std::vector<internal::Mail::Part> parts;
+  boost::system::error_code ec;
+  auto files = boost::json::parse(r.attachments, ec);
+  if (ec || !files.is_array()) return parts;
+  for (const auto& f : files.as_array()) {
+    const auto* o = f.if_object();
+    if (o == nullptr) continue;
+    auto text = [o](const char* key) {
+      const auto* v = o->if_contains(key);
+      return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+    };
+    parts.push_back({text("name"), text("content_type"), text("base64")});
+  }
+  return parts;
+}
+
 // "20251107T081500Z.12.outbox@example.vn": stable across retries of one message.
 std::string MessageId(const store::OutboxRow& r, const std::string& from) {
   std::string stamp;
@@ -150,6 +168,15 @@ Result<size_t> Outbox::Add(const std::vector<Message>& messages) {
     r.subject = m.subject;
     r.body = m.body;
     r.data = boost::json::serialize(m.data);
+    if (!m.attachments.empty()) {
+      boost::json::array files;
+      for (const auto& a : m.attachments) {
+        files.push_back({{"name", a.name},
+                         {"content_type", a.content_type},
+                         {"base64", internal::Base64(a.bytes, 0)}});
+      }
+      r.attachments = boost::json::serialize(files);
+    }
     r.created_at = now;
     r.next_attempt_at = now;
     rows.push_back(std::move(r));
@@ -197,8 +224,8 @@ Result<DeliveryReport> Outbox::Deliver(const Config& config) {
             note("e-mail: no address for unit " + row.unit);
           } else {
             internal::Mail mail{
-                config.email_from, to, m.subject, m.body, MessageId(row, config.email_from),
-                clock_.Now()};
+                config.email_from, to,        m.subject, m.body, MessageId(row, config.email_from),
+                clock_.Now(),      Parts(row)};
             const std::string e = internal::SendMail(config, to, internal::FormatMail(mail));
             row.email_done = e.empty();
             if (!e.empty()) {

@@ -20,13 +20,22 @@ namespace pdh::notify {
 // What to tell whom. `unit` is the unit code the message is for (its officers' address is
 // looked up in the configuration); `key` makes a message unique: adding the same key twice
 // adds nothing ("due_soon:NQ57-T012:2025-11-07").
+// A file sent with a message's e-mail (a monthly report's PDF); the webhook gets its name, type
+// and size in "attachments".
+struct Attachment {
+  std::string name;  // file name, ASCII
+  std::string content_type;
+  std::string bytes;
+};
+
 struct Message {
-  std::string kind;  // "due_soon" | "overdue" | "report_missing" | ...
+  std::string kind;  // "due_soon" | "overdue" | "report_missing" | "monthly_report" | ...
   std::string key;
   std::string unit;
   std::string subject;       // Vietnamese, one line
   std::string body;          // plain text, UTF-8
   boost::json::object data;  // for webhook receivers: task code, deadline, month, ...
+  std::vector<Attachment> attachments;
 };
 
 enum class DeliveryState { kPending, kDelivered, kFailed };  // failed: gave up after max attempts
