@@ -34,8 +34,10 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev sqlite3 libsodium-dev libssl-dev libcli11-dev libspdlog-dev libfmt-dev
   libexpected-dev libutf8proc-dev zlib1g-dev libzip-dev libexpat1-dev libxlsxwriter-dev libcurl4-openssl-dev
+  # the monthly report's PDF: text shaped by Pango, drawn by Cairo, in a Times-metric serif
+  libpango1.0-dev libcairo2-dev fonts-liberation2
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev curl wrk
+  libgtest-dev libgmock-dev libbenchmark-dev curl wrk poppler-utils
   # browser tests and metrics lint
   chromium prometheus
 )

@@ -206,6 +206,13 @@ std::string ChangesEvent(const engine::SyncStats& stats, const std::string& at);
 // and `pdh serve` with the reminders).
 Result<std::vector<notify::Message>> QualityMessages(Context& ctx, Date as_of);
 
+// The monthly report due today under the schedule (setting report.monthly_day, 1–28: on that day
+// of each month, the month before's): issued when it has not been, and queued in the outbox as
+// an e-mail to the province with its PDF attached, once per month. Returns how many messages
+// were queued (0 when nothing is scheduled, due or left to send). `pdh serve` runs it with the
+// reminders.
+Result<size_t> QueueScheduledReport(Context& ctx, Date today);
+
 // Registers every /api/v1 route of the modules.
 void RegisterRoutes(http::Router& router, Context& ctx);
 

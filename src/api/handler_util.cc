@@ -114,8 +114,8 @@ std::string RegisterListSchema(const std::string& record_schema) {
 http::ParamDoc AsOfParam() {
   return {"as_of", "query",
           "The date the data is seen at (YYYY-MM-DD or DD/MM/YYYY); default the IOC's date "
-          "(the setting ioc.as_of), else today.", false,
-          R"({"type":"string"})"};
+          "(the setting ioc.as_of), else today.",
+          false, R"({"type":"string"})"};
 }
 
 Date AsOf(const http::Request& req) {

@@ -155,4 +155,9 @@ http::Response RegisterExport(const http::Request& req, Register& r, const std::
       [&](std::ostream& out) { return r.ExportXlsx(out); });
 }
 
+// The data-quality scoreboard as of a date, listing the units `may_see` admits (the province's
+// figures are all of it): GET /api/v1/quality/scoreboard and the monthly report.
+boost::json::object QualityScoreboard(Context& ctx, Date as_of,
+                                      const std::function<bool(const std::string&)>& may_see);
+
 }  // namespace pdh::api

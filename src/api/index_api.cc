@@ -12,6 +12,7 @@
 #include "core/json_util.h"
 #include "core/text.h"
 #include "engine/engine.h"
+#include "report/report.h"
 
 namespace pdh::api {
 namespace json = boost::json;
@@ -19,6 +20,8 @@ namespace {
 
 using http::Request;
 using http::Response;
+using report::Num;
+using report::Trend;
 
 constexpr const char* kIndicatorsRead = "indicators.read";
 constexpr const char* kIndicatorsWrite = "indicators.write";
@@ -36,14 +39,6 @@ engine::Period ParsePeriodParam(const std::string& text) {
                                     "(2025) or a year to date (2025-10YTD)"));
   }
   return *p;
-}
-
-json::value Num(std::optional<double> v) {
-  if (!v || !std::isfinite(*v)) return nullptr;
-  // Figures as people read them: no more than 6 decimals of noise, whole numbers as integers.
-  const double r = std::round(*v * 1e6) / 1e6;
-  if (r == std::floor(r) && std::fabs(r) < 9e15) return static_cast<int64_t>(r);
-  return r;
 }
 
 const engine::Indicator& FindIndicator(const engine::Snapshot& s, const std::string& code) {
@@ -73,7 +68,36 @@ std::string SectorName(const engine::Snapshot& s, const std::string& code, bool 
   return en ? sec->name_en : sec->name;
 }
 
-// The indicator as lists show it: what it is, its latest value and light as of a date.
+// What a light judges. Against a year's target, a month's or a quarter's light judges the year so
+// far, not the value beside it; the answer says so ("judged": basis, period and value), so that a
+// page writes what the light stands for ("lũy kế năm: 96 %").
+struct Verdict {
+  std::optional<double> target;
+  engine::Light light = engine::Light::kNone;
+  engine::Period period;
+  std::optional<double> value;
+  bool ytd = false;
+};
+
+Verdict JudgeValue(const engine::Snapshot& s, const engine::Indicator& ind, const std::string& unit,
+                   const engine::Period& period, std::optional<double> value) {
+  Verdict v{.target = engine::TargetFor(ind, unit, period.year, s.province().code),
+            .period = period,
+            .value = value};
+  if (v.target && period.kind != engine::PeriodKind::kYear &&
+      period.kind != engine::PeriodKind::kYtd) {
+    v.period = period.Ytd();
+    v.value = s.Value(ind.code, unit, v.period);
+    v.ytd = true;
+  }
+  v.light = engine::Judge(ind, v.value, v.target);
+  return v;
+}
+
+json::object JudgedJson(const Verdict& v) {
+  return {{"basis", v.ytd ? "ytd" : "period"}, {"period", v.period.Id()}, {"value", Num(v.value)}};
+}
+
 json::object Brief(const engine::Snapshot& s, const engine::Indicator& ind,
                    const engine::Freshness& f, Date as_of) {
   const std::string& province = s.province().code;
@@ -99,12 +123,14 @@ json::object Brief(const engine::Snapshot& s, const engine::Indicator& ind,
   auto target = engine::TargetFor(ind, province, as_of.year, province);
   o["target"] = target ? json::value(json::object{{"year", as_of.year}, {"value", *target}})
                        : json::value(nullptr);
-  // The light judges the year so far against the year's target.
-  std::optional<double> judged = value;
-  if (target && ind.periodicity != engine::PeriodKind::kYear && f.last) {
-    judged = s.Value(ind.code, province, f.last->Ytd());
+  if (f.last) {
+    const Verdict v = JudgeValue(s, ind, province, *f.last, value);
+    o["status"] = engine::LightName(v.light);
+    o["judged"] = JudgedJson(v);
+  } else {
+    o["status"] = engine::LightName(engine::Judge(ind, std::nullopt, target));
+    o["judged"] = nullptr;
   }
-  o["status"] = engine::LightName(engine::Judge(ind, judged, target));
   return o;
 }
 
@@ -185,8 +211,12 @@ Response Indicator(Context& ctx, Request& req) {
     targets.push_back({{"unit", t.unit}, {"year", t.year}, {"value", t.value}});
   }
   o["targets"] = std::move(targets);
-  if (auto p = engine::Project(snap, ind, snap.province().code, as_of)) {
-    o["projection"] = json::object{{"year", p->year},
+  // The forecast of the unit asked for (default the province), never another unit's.
+  const units::Unit& unit = FindUnit(snap, TextParam(req, "unit").value_or(snap.province().code));
+  o["unit"] = UnitRef(unit);
+  if (auto p = engine::Project(snap, ind, unit.code, as_of)) {
+    o["projection"] = json::object{{"unit", p->unit},
+                                   {"year", p->year},
                                    {"target", p->target},
                                    {"current", Num(p->current)},
                                    {"projected", Num(p->projected)},
@@ -217,23 +247,14 @@ Response Values(Context& ctx, Request& req) {
   } else {
     period = engine::DuePeriod(ind.periodicity, ind.due_days, as_of);
   }
-  const std::string& province = snap.province().code;
-  auto judge = [&](const std::string& u, std::optional<double> v) {
-    auto target = engine::TargetFor(ind, u, period.year, province);
-    std::optional<double> judged = v;
-    if (target && period.kind != engine::PeriodKind::kYear &&
-        period.kind != engine::PeriodKind::kYtd) {
-      judged = snap.Value(ind.code, u, period.Ytd());
-    }
-    return std::make_pair(target, engine::Judge(ind, judged, target));
-  };
   const auto value = snap.Value(ind.code, unit.code, period);
-  const auto [target, light] = judge(unit.code, value);
-  json::object o{{"indicator", ind.code},     {"name", ind.name},
-                 {"name_en", ind.name_en},    {"measure", ind.measure},
-                 {"as_of", as_of.ToString()}, {"unit", UnitRef(unit)},
-                 {"period", period.Id()},     {"value", Num(value)},
-                 {"target", Num(target)},     {"status", engine::LightName(light)}};
+  const Verdict verdict = JudgeValue(snap, ind, unit.code, period, value);
+  json::object o{{"indicator", ind.code},         {"name", ind.name},
+                 {"name_en", ind.name_en},        {"measure", ind.measure},
+                 {"as_of", as_of.ToString()},     {"unit", UnitRef(unit)},
+                 {"period", period.Id()},         {"value", Num(value)},
+                 {"target", Num(verdict.target)}, {"status", engine::LightName(verdict.light)},
+                 {"judged", JudgedJson(verdict)}};
   json::array path;
   for (const units::Unit* a : snap.registry().Ancestors(unit)) {
     if (a->level == units::Level::kProvince || a->level == units::Level::kCommune ||
@@ -253,7 +274,9 @@ Response Values(Context& ctx, Request& req) {
       k["lat"] = c->lat ? json::value(*c->lat) : json::value(nullptr);
       k["lon"] = c->lon ? json::value(*c->lon) : json::value(nullptr);
       k["value"] = Num(v);
-      k["status"] = engine::LightName(judge(c->code, v).second);
+      const Verdict kv = JudgeValue(snap, ind, c->code, period, v);
+      k["status"] = engine::LightName(kv.light);
+      k["judged"] = JudgedJson(kv);
       kids.push_back(std::move(k));
     }
     o["children"] = std::move(kids);
@@ -525,16 +548,6 @@ Response Alerts(Context& ctx, Request& req) {
   return Response::Json(json::object{{"as_of", as_of.ToString()}, {"items", std::move(items)}});
 }
 
-json::array Trend(const engine::Snapshot& s, const engine::Indicator& ind, const std::string& unit,
-                  const engine::Period& upto, int n) {
-  json::array out;
-  for (int k = n - 1; k >= 0; --k) {
-    const engine::Period p = upto.Shift(-k);
-    if (auto v = s.Value(ind.code, unit, p)) out.push_back({{"period", p.Id()}, {"value", Num(v)}});
-  }
-  return out;
-}
-
 Response Pack(Context& ctx, Request& req) {
   const auto snap = ctx.engine().snapshot();
   const Date as_of = AsOf(ctx, req);
@@ -547,7 +560,6 @@ Response Pack(Context& ctx, Request& req) {
   // The year so far, unless a period is asked for.
   engine::Period period = engine::Period::Containing(as_of, engine::PeriodKind::kMonth).Ytd();
   if (auto p = TextParam(req, "period")) period = ParsePeriodParam(*p);
-  const std::string& province = snap.province().code;
   json::array figures;
   std::vector<const engine::Indicator*> inds;
   for (const auto& ind : snap.set().indicators) {
@@ -556,14 +568,15 @@ Response Pack(Context& ctx, Request& req) {
   const engine::Period month = engine::Period::Containing(as_of, engine::PeriodKind::kMonth);
   for (const auto* ind : inds) {
     const auto v = snap.Value(ind->code, unit.code, period);
-    const auto target = engine::TargetFor(*ind, unit.code, period.year, province);
+    const Verdict verdict = JudgeValue(snap, *ind, unit.code, period, v);
     figures.push_back({{"indicator", ind->code},
                        {"name", ind->name},
                        {"name_en", ind->name_en},
                        {"measure", ind->measure},
                        {"value", Num(v)},
-                       {"target", Num(target)},
-                       {"status", engine::LightName(engine::Judge(*ind, v, target))},
+                       {"target", Num(verdict.target)},
+                       {"status", engine::LightName(verdict.light)},
+                       {"judged", JudgedJson(verdict)},
                        {"trend", Trend(snap, *ind, unit.code, month, 12)}});
   }
   json::array units;
@@ -596,139 +609,10 @@ Response PostPackInstall(Context& ctx, Request& req) {
 
 // --- The overview --------------------------------------------------------------------------
 
-json::object Part(const char* key, const char* label, const char* label_en, double value) {
-  return {{"key", key}, {"label", label}, {"label_en", label_en}, {"value", value}};
-}
-
-json::object Figure(const char* key, const char* group, const char* label, const char* label_en,
-                    json::value value, const char* href) {
-  return {{"key", key},           {"group", group},         {"label", label},
-          {"label_en", label_en}, {"value", value},         {"measure", ""},
-          {"total", nullptr},     {"parts", json::array()}, {"target", nullptr},
-          {"status", "none"},     {"trend", json::array()}, {"indicator", nullptr},
-          {"href", href}};
-}
-
-double Rate2(int64_t part, int64_t total) {
-  return total == 0
-             ? 0
-             : std::round(10000.0 * static_cast<double>(part) / static_cast<double>(total)) / 100;
-}
-
 Response Overview(Context& ctx, Request& req) {
   const auto snap = ctx.engine().snapshot();
-  const Date as_of = AsOf(ctx, req);
-  json::array figures;
-  // The Resolution 57 register.
-  const auto tracker = Must(ctx.tracker().SummaryAsOf(as_of));
-  auto level = [&](const char* name) {
-    auto it = tracker.by_level.find(name);
-    return it == tracker.by_level.end() ? tracker::Group{} : it->second;
-  };
-  {
-    const auto central = level("central").tasks;
-    json::object f = Figure("nq57_tasks", "nq57", "Nhiệm vụ Nghị quyết 57 được giao",
-                            "Resolution 57 tasks assigned", central.total, "/nq57");
-    f["parts"] = json::array{
-        Part("completed", "Hoàn thành", "Completed", static_cast<double>(central.completed)),
-        Part("in_progress", "Đang thực hiện", "In progress",
-             static_cast<double>(central.total - central.completed))};
-    figures.push_back(std::move(f));
-    const auto province = level("province");
-    json::object t = Figure("ubnd_targets", "nq57", "Chỉ tiêu UBND tỉnh giao",
-                            "Targets set by the People's Committee", province.targets.total,
-                            "/nq57/tasks?level=province&kind=target");
-    t["parts"] = json::array{Part("completed", "Hoàn thành", "Completed",
-                                  static_cast<double>(province.targets.completed))};
-    t["percent"] = province.targets.completion_rate;
-    t["measure"] = "chỉ tiêu";
-    figures.push_back(std::move(t));
-    json::object k = Figure("ubnd_tasks", "nq57", "Nhiệm vụ UBND tỉnh giao",
-                            "Tasks set by the People's Committee", province.tasks.total,
-                            "/nq57/tasks?level=province&kind=task");
-    k["parts"] = json::array{Part("completed", "Hoàn thành", "Completed",
-                                  static_cast<double>(province.tasks.completed))};
-    k["percent"] = province.tasks.completion_rate;
-    k["measure"] = "nhiệm vụ";
-    figures.push_back(std::move(k));
-  }
-  // The catalog.
-  {
-    const auto c = Must(ctx.catalog().SummaryAsOf(as_of)).total;
-    figures.push_back(Figure("platforms", "catalog", "Nền tảng số dùng chung",
-                             "Digital platforms consolidated", c.platforms,
-                             "/catalog?kind=platform"));
-    json::object d = Figure("databases", "catalog", "Cơ sở dữ liệu chuyên ngành",
-                            "Specialized databases", c.databases, "/catalog?kind=database");
-    d["parts"] = json::array{
-        Part("in_use", "Đang sử dụng", "In use", static_cast<double>(c.databases_in_use)),
-        Part("merged", "Đã hợp nhất", "Merged", static_cast<double>(c.databases_merged)),
-        Part("not_merged", "Chưa hợp nhất", "Not merged",
-             static_cast<double>(c.databases_not_merged)),
-        Part("under_construction", "Đang xây dựng", "Under construction",
-             static_cast<double>(c.databases_under_construction))};
-    figures.push_back(std::move(d));
-    json::object ind = Figure("indicators_updated", "indicators", "Chỉ tiêu IOC được cập nhật",
-                              "IOC indicators updated", 0, "/freshness");
-    int64_t total = 0;
-    int64_t updated = 0;
-    for (const auto& f : engine::IndicatorFreshness(snap, as_of)) {
-      ++total;
-      updated += f.updated ? 1 : 0;
-    }
-    ind["value"] = updated;
-    ind["total"] = total;
-    ind["percent"] = Rate2(updated, total);
-    figures.push_back(std::move(ind));
-    json::object n =
-        Figure("national_databases", "catalog", "CSDL quốc gia kết nối qua nền tảng chia sẻ",
-               "National databases connected", c.national_connected, "/catalog?kind=national");
-    n["total"] = c.national;
-    figures.push_back(std::move(n));
-  }
-  // Indicators: the year so far, with their trend and target.
-  const engine::Period month = engine::Period::Containing(as_of, engine::PeriodKind::kMonth);
-  const std::string& province = snap.province().code;
-  auto indicator = [&](const char* key, const char* group, const char* code, bool ytd) {
-    const auto* ind = snap.set().FindIndicator(code);
-    if (!ind) return;
-    // The latest month with a value up to the as-of date (its year so far for rates).
-    std::optional<engine::Period> last = engine::LatestPeriod(snap, *ind, province, as_of);
-    engine::Period shown = last ? (ytd ? last->Ytd() : *last) : month;
-    const auto v = snap.Value(code, province, shown);
-    const auto target = engine::TargetFor(*ind, province, shown.year, province);
-    json::object f = Figure(key, group, ind->name.c_str(), ind->name_en.c_str(), Num(v),
-                            ("/indicators/" + std::string(code)).c_str());
-    f["measure"] = ind->measure;
-    f["period"] = shown.Id();
-    f["target"] = Num(target);
-    f["status"] = engine::LightName(engine::Judge(*ind, v, target));
-    f["trend"] = Trend(snap, *ind, province, last.value_or(month), 12);
-    f["indicator"] = code;
-    figures.push_back(std::move(f));
-  };
-  indicator("online_submission", "public_services", "DVC_TRUC_TUYEN", true);
-  indicator("online_payment", "public_services", "DVC_THANH_TOAN_TT", true);
-  indicator("digitized", "public_services", "DVC_SO_HOA", true);
-  indicator("satisfaction", "public_services", "DVC_HAI_LONG", true);
-  indicator("feedback_on_time", "feedback", "PA_DUNG_HAN_TL", true);
-  indicator("app_installs", "enterprises", "APP_INSTALLS", false);
-  indicator("st_enterprises", "enterprises", "DN_KHCN", false);
-  indicator("startups", "enterprises", "DN_KHOI_NGHIEP", false);
-  indicator("digital_enterprises", "enterprises", "DN_CNS", false);
-  // The digital enterprises' employees go with them.
-  for (auto& f : figures) {
-    auto& o = f.as_object();
-    if (o["key"] != "digital_enterprises") continue;
-    const auto* emp = snap.set().FindIndicator("DN_CNS_LAO_DONG");
-    if (!emp) break;
-    std::optional<engine::Period> last = engine::LatestPeriod(snap, *emp, province, as_of);
-    const auto v = last ? snap.Value(emp->code, province, *last) : std::nullopt;
-    if (v) o["parts"] = json::array{Part("employees", "Lao động", "Employees", *v)};
-  }
-  return Response::Json(json::object{{"as_of", as_of.ToString()},
-                                     {"province", UnitRef(snap.province())},
-                                     {"figures", std::move(figures)}});
+  const report::Sources sources{snap, ctx.tracker(), ctx.catalog(), {}};
+  return Response::Json(Must(report::Overview(sources, AsOf(ctx, req))));
 }
 
 // --- Definitions ---------------------------------------------------------------------------
@@ -885,9 +769,10 @@ void RegisterIndexRoutes(http::Router& router, Context& ctx) {
         std::string(kIndicatorSchema) + "}}}";
     router.Add("GET", "/api/v1/indicators", "indicators.list", bind(Indicators), d);
   }
-  router.Add("GET", "/api/v1/indicators/{code}", "indicators.get", bind(Indicator),
-             doc("An indicator: definition, targets, latest value, projection", kIndicatorsRead,
-                 as_of, {404}));
+  router.Add(
+      "GET", "/api/v1/indicators/{code}", "indicators.get", bind(Indicator),
+      doc("An indicator: definition, targets, latest value, the unit's projection", kIndicatorsRead,
+          {AsOfParam(), {"unit", "query", "whose projection (default the province)"}}, {404}));
   {
     auto d = doc("Adds or replaces an indicator (its expression is checked)", kIndicatorsWrite, {},
                  {400, 422});

@@ -42,18 +42,7 @@ std::function<bool(const std::string&)> Visible(Context& ctx, const Request& req
 }
 
 Response Scoreboard(Context& ctx, Request& req) {
-  const Date as_of = AsOf(ctx, req);
-  auto evaluations = EvaluationsAsOf(ctx, as_of);
-  quality::ReportsAt reports_at;
-  if (ctx.has_engine()) {
-    reports_at = [&ctx, snap = ctx.engine().snapshot()](Date d) {
-      return ctx.quality().Reports(snap, d);
-    };
-  }
-  auto registry = ctx.registry();
-  const auto catalog = Must(ctx.catalog().EntriesAsOf(as_of));
-  return Response::Json(quality::Scoreboard(*evaluations, reports_at, *registry, as_of,
-                                            Visible(ctx, req, kQualityPrivate), &catalog));
+  return Response::Json(QualityScoreboard(ctx, AsOf(ctx, req), Visible(ctx, req, kQualityPrivate)));
 }
 
 // The catalog's databases scored as of a date (the scoreboard's "databases"); with {code}, one.
@@ -254,6 +243,20 @@ constexpr const char* kCheckSchema =
     R"({"type":"object","required":["id","type"],"properties":{"id":{"type":"string"},"title":{"type":"string"},"type":{"type":"string","enum":["missing","pattern","range","codes","duplicate","rule","reference","freshness","row_count","completeness","timeliness","outliers","consistency","near_duplicate","rejected"]},"severity":{"type":"string","enum":["error","warning","info"]},"dimension":{"type":"string","enum":["correct","sufficient","clean","alive"]},"field":{"type":"string"},"fields":{"type":"array","items":{"type":"string"}},"pattern":{"type":"string"},"min":{"type":["number","null"]},"max":{"type":["number","null"]},"values":{"type":"array","items":{"type":"string"}},"expression":{"type":"string"},"block":{"type":"array","items":{"type":"string"}},"dataset":{"type":"string"},"key":{"type":"string"},"max_days":{"type":"integer"},"within_percent":{"type":"number"},"threshold":{"type":"number"},"due_day":{"type":"integer"},"method":{"type":"string","enum":["modified_z","sd"]}}})";
 
 }  // namespace
+
+json::object QualityScoreboard(Context& ctx, Date as_of,
+                               const std::function<bool(const std::string&)>& may_see) {
+  auto evaluations = EvaluationsAsOf(ctx, as_of);
+  quality::ReportsAt reports_at;
+  if (ctx.has_engine()) {
+    reports_at = [&ctx, snap = ctx.engine().snapshot()](Date d) {
+      return ctx.quality().Reports(snap, d);
+    };
+  }
+  auto registry = ctx.registry();
+  const auto catalog = Must(ctx.catalog().EntriesAsOf(as_of));
+  return quality::Scoreboard(*evaluations, reports_at, *registry, as_of, may_see, &catalog);
+}
 
 Result<std::vector<notify::Message>> QualityMessages(Context& ctx, Date as_of) {
   auto registry = ctx.registry();

@@ -33,7 +33,7 @@ report::Sources SourcesOf(Context& ctx, const engine::Snapshot& snap) {
 }
 
 std::string MonthParam(const Request& req) {
-  const std::string month = req.params.at("month");
+  std::string month = req.params.at("month");
   if (month.size() != 7 || !Date::Parse(month + "-01")) {
     throw Failure(Error::BadRequest("report.invalid_month",
                                     "month '" + month + "' is not a month: use YYYY-MM"));

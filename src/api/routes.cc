@@ -11,6 +11,7 @@ void RegisterDatasetRoutes(http::Router& router, Context& ctx);
 void RegisterIndexRoutes(http::Router& router, Context& ctx);
 void RegisterLinkRoutes(http::Router& router, Context& ctx);
 void RegisterQualityRoutes(http::Router& router, Context& ctx);
+void RegisterReportRoutes(http::Router& router, Context& ctx);
 
 void RegisterRoutes(http::Router& router, Context& ctx) {
   RegisterUnitRoutes(router, ctx);
@@ -21,16 +22,17 @@ void RegisterRoutes(http::Router& router, Context& ctx) {
   RegisterIndexRoutes(router, ctx);
   RegisterLinkRoutes(router, ctx);
   RegisterQualityRoutes(router, ctx);
+  RegisterReportRoutes(router, ctx);
   // The IOC's reads: computed once per change of the data and kept for every reader with the
   // same access (Around, ReadCache); the long lists among them are also paged and trimmed to
   // the fields a page asks for.
-  router.MarkCached({"overview.get",       "indicators.get",    "index_set.get",
-                     "values.get",         "alerts.list",       "catalog.summary",
-                     "catalog.series",     "catalog.facets",    "catalog.list",
-                     "catalog.get",        "datasets.list",     "tracker.summary",
-                     "tracker.programmes", "tracker.list",      "quality.scoreboard",
-                     "quality.scores",     "quality.databases", "quality.database",
-                     "units.list",         "units.get",         "units.children"});
+  router.MarkCached(
+      {"overview.get",       "indicators.get",   "index_set.get",      "values.get",
+       "alerts.list",        "catalog.summary",  "catalog.series",     "catalog.facets",
+       "catalog.list",       "catalog.get",      "datasets.list",      "tracker.summary",
+       "tracker.programmes", "tracker.list",     "quality.scoreboard", "quality.scores",
+       "quality.databases",  "quality.database", "units.list",         "units.get",
+       "units.children",     "reports.get"});
   router.MarkTrimmed({"indicators.list", "freshness.get", "tracker.reports"});
 }
 

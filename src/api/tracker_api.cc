@@ -276,8 +276,8 @@ Response GetAttachment(Context& ctx, Request& req) {
 }
 
 Response ListObligations(Context& ctx, Request& req) {
-  auto obligations = Must(ctx.tracker().Obligations(AsOf(ctx, req), TextParam(req, "unit").value_or(""),
-                                                    TextParam(req, "month").value_or("")));
+  auto obligations = Must(ctx.tracker().Obligations(
+      AsOf(ctx, req), TextParam(req, "unit").value_or(""), TextParam(req, "month").value_or("")));
   auto reg = ctx.registry();
   std::map<std::string, std::string> titles;
   json::array items;
@@ -322,8 +322,11 @@ Response ListOutbox(Context& ctx, Request& req) {
 }
 
 Response QueueReminders(Context& ctx, Request& req) {
-  const size_t added = Must(ctx.outbox().Add(Must(ctx.tracker().Reminders(AsOf(req)))));
-  return Response::Json(json::object{{"added", added}});
+  const Date as_of = AsOf(req);
+  const size_t added = Must(ctx.outbox().Add(Must(ctx.tracker().Reminders(as_of))));
+  // With them, the monthly report when the schedule says it is due on that date.
+  const size_t report = Must(QueueScheduledReport(ctx, as_of));
+  return Response::Json(json::object{{"added", added + report}, {"monthly_report", report}});
 }
 
 Response Deliver(Context& ctx, Request&) {
@@ -471,15 +474,18 @@ void RegisterTrackerRoutes(http::Router& router, Context& ctx) {
        .error_statuses = {400},
        .permission = kTrackerWrite,
        .stewarded = true});
-  router.Add("POST", "/api/v1/tracker/reminders", "tracker.reminders", bind(QueueReminders),
-             {.summary = "Queue the reminders owed as of a date (due soon, overdue, missing "
-                         "reports); repeated calls add nothing new",
-              .tag = "tracker",
-              .params = {AsOfParam()},
-              .response_schema = R"({"type":"object","properties":{"added":{"type":"integer"}}})",
-              .error_statuses = {400},
-              .permission = kTrackerWrite,
-              .stewarded = true});
+  router.Add(
+      "POST", "/api/v1/tracker/reminders", "tracker.reminders", bind(QueueReminders),
+      {.summary = "Queue the reminders owed as of a date (due soon, overdue, missing "
+                  "reports), and the monthly report when it is due then (setting "
+                  "report.monthly_day); repeated calls add nothing new",
+       .tag = "tracker",
+       .params = {AsOfParam()},
+       .response_schema =
+           R"({"type":"object","properties":{"added":{"type":"integer"},"monthly_report":{"type":"integer"}}})",
+       .error_statuses = {400},
+       .permission = kTrackerWrite,
+       .stewarded = true});
   router.Add(
       "POST", "/api/v1/tracker/outbox/deliver", "tracker.deliver", bind(Deliver),
       {.summary = "Deliver the pending reminders now (webhook and e-mail)",

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <boost/json/object.hpp>
 
 #include <memory>
 #include <string>
@@ -123,6 +124,12 @@ std::string CliActor();
 // grants, as a token would carry them. Throws when the account is missing or disabled.
 auth::Principal OfflinePrincipal(store::Store& store, const Clock& clock, const std::string& user);
 
+// The data-quality scoreboard of the whole province as of a date (quality::Scoreboard), as
+// `pdh quality scoreboard` and the monthly report show it.
+Result<boost::json::object> ProvinceScoreboard(
+    store::Store& store, const std::shared_ptr<const units::Registry>& registry,
+    const engine::Snapshot& snap, Date as_of);
+
 // Creates the administrator "admin" with a random password; returns the password.
 std::string CreateDemoAdministrator(store::Store& store, const units::Registry& registry);
 
@@ -142,5 +149,7 @@ void AddIndicatorCommands(CLI::App& app, Options& o, int (*&action)(const Option
 void AddLinkCommands(CLI::App& app, Options& o, int (*&action)(const Options&));
 // `quality scoreboard|scores|checks`.
 void AddQualityCommands(CLI::App& app, Options& o, int (*&action)(const Options&));
+// report commands (the monthly report).
+void AddReportCommands(CLI::App& app, Options& o, int (*&action)(const Options&));
 
 }  // namespace pdh::cli

@@ -363,13 +363,16 @@ int RunServe(const Options& o) {
   if (o.remind_every > 0) {
     reminders = Every(std::chrono::seconds(o.remind_every), [&ctx] {
       auto messages = ctx.tracker().Reminders(pdh::Date::Today());
-      // The quality alerts of today go with them.
+      // The quality alerts of today go with them; the monthly report is queued when it is due.
       if (messages) {
         auto quality = pdh::api::QualityMessages(ctx, pdh::Date::Today());
         if (quality) {
           messages->insert(messages->end(), quality->begin(), quality->end());
         } else {
           std::cerr << "pdh: quality alerts: " << quality.error().message << "\n";
+        }
+        if (auto report = pdh::api::QueueScheduledReport(ctx, pdh::Date::Today()); !report) {
+          std::cerr << "pdh: monthly report: " << report.error().message << "\n";
         }
       }
       auto config = pdh::notify::LoadConfig(ctx.store());
@@ -669,6 +672,7 @@ pdh::cli::AddDatasetCommands(app, o, action);
 pdh::cli::AddIndicatorCommands(app, o, action);
 pdh::cli::AddLinkCommands(app, o, action);
 pdh::cli::AddQualityCommands(app, o, action);
+pdh::cli::AddReportCommands(app, o, action);
 
 try {
   app.parse(argc, argv);

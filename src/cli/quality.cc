@@ -39,20 +39,30 @@ std::string Score(const json::value& v) {
   return out;
 }
 
+}  // namespace
+
+Result<json::object> ProvinceScoreboard(store::Store& store,
+                                        const std::shared_ptr<const units::Registry>& registry,
+                                        const engine::Snapshot& snap, Date as_of) {
+  quality::Service service(store.datasets(), store);
+  auto evaluations = service.Evaluations(*registry, as_of);
+  if (!evaluations) return Fail(evaluations.error());
+  SystemClock clock;
+  catalog::Catalog catalog(store.catalog(), registry, clock);
+  auto entries = catalog.EntriesAsOf(as_of);
+  if (!entries) return Fail(entries.error());
+  return quality::Scoreboard(
+      **evaluations, [&snap](Date d) { return engine::ReportingByUnit(snap, d); }, *registry, as_of,
+      [](const std::string&) { return true; }, &*entries);
+}
+
+namespace {
+
 int RunQualityScoreboard(const Options& o) {
   auto store = OpenStore(o.db, false);
   auto registry = LoadRegistry(*store);
-  const Date as_of = QualityAsOf(o);
-  quality::Service service(store->datasets(), *store);
-  auto evaluations = Must(service.Evaluations(*registry, as_of));
   auto engine = Must(engine::Engine::Open(EngineStores(*store), registry, HomeProvince(*store)));
-  const auto snap = engine->snapshot();
-  SystemClock clock;
-  catalog::Catalog catalog(store->catalog(), registry, clock);
-  const auto entries = Must(catalog.EntriesAsOf(as_of));
-  auto board = quality::Scoreboard(
-      *evaluations, [&snap](Date d) { return engine::ReportingByUnit(snap, d); }, *registry, as_of,
-      [](const std::string&) { return true; }, &entries);
+  const auto board = Must(ProvinceScoreboard(*store, registry, engine->snapshot(), QualityAsOf(o)));
   if (o.json) {
     std::cout << json_util::Serialize(board) << "\n";
     return 0;

@@ -371,6 +371,11 @@ std::optional<Projection> Project(const Snapshot& snap, const Indicator& ind, st
       }
     }
   }
+  // A share cannot be carried past 100 % or below 0: a "%" indicator whose year so far is a share
+  // (within 0–100) is projected within them too.
+  if (p.projected && ind.measure == "%" && (!p.current || (*p.current >= 0 && *p.current <= 100))) {
+    p.projected = std::clamp(*p.projected, 0.0, 100.0);
+  }
   if (p.projected) p.on_track = Judge(ind, p.projected, p.target) == Light::kGreen;
   return p;
 }

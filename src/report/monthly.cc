@@ -59,14 +59,17 @@ json::value Copy(const json::value* v) {
 }
 
 // A row of the summary: the change is the difference of the two values when both are there.
-json::array SummaryRow(std::string label, json::value before, const json::value& now,
-                       const std::string& measure, json::value target, std::string assessment) {
+json::array SummaryRow(const std::string& label, json::value before, const json::value& now,
+                       const std::string& measure, json::value target,
+                       const std::string& assessment) {
   json::value change = nullptr;
   if (before.is_number() && now.is_number()) {
     change = Num(now.to_number<double>() - before.to_number<double>());
   }
-  return json::array{std::move(label),  std::move(before),    now, std::move(change), measure,
-                     std::move(target), std::move(assessment)};
+  json::array row{label, std::move(before), now, std::move(change), measure};
+  row.push_back(std::move(target));
+  row.push_back(json::value(assessment));
+  return row;
 }
 
 // The report's table: each figure of the overview now and a month before, with its parts.

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/date.h"
 #include "integration/pdh_server.h"
 
 namespace pdh::test {
@@ -96,7 +97,8 @@ TEST(ReadCache, TheSameAnswerAndTagUntilAUnitIsAdded) {
 }
 
 TEST(ReadCache, ACatalogEntryChangesTheSummary) {
-  const std::string target = "/api/v1/catalog/summary";
+  // As of today: an entry added now is not in the figures of the demo's IOC date (31/10/2025).
+  const std::string target = "/api/v1/catalog/summary?as_of=" + Date::Today().ToString();
   const HttpResponse before = Fetch(target);
   ASSERT_EQ(before.status, 200) << before.body;
   const int64_t total = json::parse(before.body).at("total").at("databases").as_int64();
