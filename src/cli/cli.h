@@ -28,6 +28,7 @@ struct Options {
   std::string listen = "127.0.0.1:8080";
   std::string web;
   std::string access_log = "-";
+  bool access_log_given = false;  // --access-log was on the command line
   int threads = 0;
   std::string code;
   std::string as_of;

@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "core/json_util.h"
+#include "core/number.h"
 #include "core/sheet.h"
 #include "engine/engine.h"
 
@@ -78,7 +79,8 @@ int ListIndicators(const Options& o) {
     if (f.last) {
       if (auto v = snap.Value(ind.code, snap.province().code, *f.last)) {
         latest = *v;
-        shown = std::to_string(*v);
+        // As people write figures: 237.000, 99,6 % (two decimals at most).
+        shown = number::FormatVi(*v, 2) + (ind.measure == "%" ? " %" : "");
       }
     }
     if (o.json) {
@@ -101,8 +103,9 @@ int ListIndicators(const Options& o) {
                                                    {"items", std::move(items)}})
               << "\n";
   } else {
-    std::cout << updated << " of " << total << " indicators updated as of " << as_of.ToString()
-              << "\n";
+    std::cout << number::FormatVi(updated) << " of "
+              << number::FormatVi(static_cast<int64_t>(total)) << " indicators updated as of "
+              << as_of.ToString() << "\n";
   }
   return 0;
 }

@@ -5,16 +5,20 @@
 
 #include <sys/resource.h>
 #include <unistd.h>
+#include <algorithm>
 #include <condition_variable>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <memory>
 #include <sstream>
 #include <stop_token>
 #include <string>
+#include <string_view>
 #include <thread>
+#include <vector>
 
 #include "api/api.h"
 #include "auth/auth.h"
@@ -22,6 +26,7 @@
 #include "cli/cli.h"
 #include "cli/paths.h"
 #include "core/json_util.h"
+#include "core/number.h"
 #include "ingest/ingest.h"
 #include "link/link.h"
 #include "notify/notify.h"
@@ -71,6 +76,85 @@ void RaiseOpenFileLimit() {
     files.rlim_cur = files.rlim_max;
     if (::setrlimit(RLIMIT_NOFILE, &files) != 0) std::perror("pdh: raising the open-file limit");
   }
+}
+
+// Edits (insertions, deletions, substitutions) from `a` to `b`.
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// When the words of the command line name a command that does not exist ("pdh indicatrs ls"),
+// says so, naming the nearest commands at that level; returns whether it did.
+bool UnknownCommand(CLI::App& app, int argc, char** argv) {
+  CLI::App* at = &app;
+  std::string path = "pdh";
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word.empty() || word[0] == '-') return false;  // an option: CLI11's message says it
+    const auto subs = at->get_subcommands([](CLI::App*) { return true; });
+    if (subs.empty()) return false;  // a command's own argument
+    CLI::App* next = nullptr;
+    for (CLI::App* sub : subs) {
+      if (sub->get_name() == word) next = sub;
+    }
+    if (next != nullptr) {
+      at = next;
+      path += " " + word;
+      continue;
+    }
+    std::vector<std::pair<size_t, std::string>> near;
+    near.reserve(subs.size());
+    for (CLI::App* sub : subs)
+      near.emplace_back(EditDistance(word, sub->get_name()), sub->get_name());
+    std::sort(near.begin(), near.end());
+    std::string names;
+    for (size_t k = 0; k < near.size() && k < 3; ++k) {
+      names += (k == 0 ? "" : ", ") + path + " " + near[k].second;
+    }
+    std::cerr << "pdh: '" << word << "' is not a command of '" << path
+              << "'. The nearest: " << names << ". See '" << path << " --help'.\n";
+    return true;
+  }
+  return false;
+}
+
+// The demo's first sign-in (the administrator's one-time password), kept beside the database,
+// readable by its owner only, until `pdh serve` has shown it once it listens.
+std::string FirstSignInPath(const std::string& db) {
+  return db + ".first-sign-in";
+}
+
+void SaveFirstSignIn(const std::string& db, const std::string& text) {
+  const std::string path = FirstSignInPath(db);
+  std::filesystem::remove(path);
+  {
+    std::ofstream out(path);
+    out << text;
+  }
+  std::filesystem::permissions(
+      path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
+void ShowFirstSignIn(const std::string& db) {
+  const std::string path = FirstSignInPath(db);
+  std::ifstream in(path);
+  if (!in) return;
+  std::stringstream text;
+  text << in.rdbuf();
+  in.close();
+  std::filesystem::remove(path);
+  std::cout << "\n" << text.str() << std::flush;
 }
 
 // A thread that calls `fn` at once and then every `period`, until it is asked to stop.
@@ -257,26 +341,34 @@ int RunDemo(const Options& o) {
     std::cout << pdh::json_util::Serialize(out) << "\n";
     return 0;
   }
-  std::cout << "Demo province " << o.province << " created in " << o.db << "\n";
+  using pdh::number::FormatVi;
+  auto n = [](auto v) { return FormatVi(static_cast<int64_t>(v)); };
+  std::cout << "Demo province " << o.province << " created in " << o.db << ".\n";
   PrintReport(report, false);
-  std::cout << "Catalog: " << catalog_report["platforms"] << " platforms, "
-            << catalog_report["databases"] << " specialized databases, "
-            << catalog_report["national"] << " national databases (" << catalog_report["versions"]
-            << " versions)\n";
-  std::cout << "Resolution 57 register: " << tracker_report["programmes"] << " programmes, "
-            << tracker_report["targets"] << " targets, " << tracker_report["tasks"] << " tasks, "
-            << tracker_report["reports"] << " monthly reports\n";
-  std::cout << "Datasets: " << records.dossiers << " dossiers and " << records.feedback
-            << " 1022 feedback records, ingested month by month\n";
-  std::cout << "Consolidation: " << consolidation.first.records_a << " + "
-            << consolidation.first.records_b
-            << " records of two pre-merger registers (project ncc), "
+  std::cout << "The catalog lists " << n(catalog_report["platforms"]) << " shared platforms, "
+            << n(catalog_report["databases"]) << " specialized databases and "
+            << n(catalog_report["national"]) << " national databases, with "
+            << n(catalog_report["versions"]) << " versions in their history.\n";
+  std::cout << "The Resolution 57 register has " << n(tracker_report["programmes"])
+            << " programmes with " << n(tracker_report["targets"]) << " targets and "
+            << n(tracker_report["tasks"]) << " tasks, and " << n(tracker_report["reports"])
+            << " monthly progress reports.\n";
+  std::cout << "The datasets hold " << n(records.dossiers)
+            << " administrative-procedure dossiers and " << n(records.feedback)
+            << " citizens' feedback records from the 1022 hotline, ingested month by month.\n";
+  std::cout << "Consolidation (project ncc): two pre-merger registers of "
+            << n(consolidation.first.records_a) << " and " << n(consolidation.first.records_b)
+            << " records; "
             << pdh::json_util::Serialize(consolidation.second.at("pairs").at("pending"))
-            << " pairs waiting for review\n";
-  std::cout << "\nAdministrator: admin\nPassword:      " << password
-            << "\n(shown once; change it after signing in)\n"
-            << "Sign in at /login; you will first enrol an authenticator app (TOTP): scan the QR "
-               "code it shows, or type the secret, then enter the 6-digit code.\n";
+            << " candidate pairs wait for a person's review.\n";
+  const std::string sign_in =
+      "Administrator: admin\nPassword:      " + password +
+      "\n(shown once; change it after signing in)\n"
+      "Sign in at /login; you will first enrol an authenticator app (TOTP): scan the QR code it "
+      "shows, or type the secret, then enter the 6-digit code.\n";
+  std::cout << "\n" << sign_in;
+  // `pdh serve` shows it again once it listens, last, then forgets it (make demo).
+  SaveFirstSignIn(o.db, sign_in);
   return 0;
 }
 
@@ -321,6 +413,15 @@ int RunServe(const Options& o) {
   opts.max_body_bytes = o.max_body_mb << 20;
   opts.web_root = o.web.empty() ? pdh::cli::WebDir() : o.web;
   opts.access_log = o.access_log;
+  // On a terminal the access log goes to a file beside the database (unless --access-log says
+  // otherwise), so that the console shows what a person needs.
+  std::string access_log_note;
+  if (!o.access_log_given && ::isatty(STDOUT_FILENO) != 0) {
+    const auto dir = std::filesystem::path(o.db).parent_path();
+    opts.access_log =
+        (dir.empty() ? std::filesystem::path("access.log") : dir / "access.log").string();
+    access_log_note = "pdh: access log in " + opts.access_log;
+  }
   opts.version = PDH_VERSION;
   opts.ready = [&store] { return store->healthy(); };
   opts.authorize = [&ctx](pdh::http::Request& req, const pdh::http::Route& route) {
@@ -358,6 +459,8 @@ int RunServe(const Options& o) {
   const std::string bound = pdh::Must(server.Listen());
   const bool tls = !o.tls_cert.empty() && !o.tls_key.empty();
   std::cout << "pdh: listening on " << (tls ? "https://" : "http://") << bound << std::endl;
+  if (!access_log_note.empty()) std::cout << access_log_note << std::endl;
+  ShowFirstSignIn(o.db);
   // Reminders of the register: queued for today and delivered every --remind-every seconds.
   std::jthread reminders;
   if (o.remind_every > 0) {
@@ -575,8 +678,11 @@ int main(int argc, char** argv) {
   serve->add_option("--listen", o.listen, "HOST:PORT to listen on; port 0 picks a free one");
   serve->add_option("--web", o.web, "Directory of the built web app");
   serve->add_option("--threads", o.threads, "I/O threads (default: one per core)");
-  serve->add_option("--access-log", o.access_log,
-                    "JSON-lines access log file, - for stderr, empty for none");
+  serve
+      ->add_option("--access-log", o.access_log,
+                   "JSON-lines access log file, - for stderr, empty for none (default: - , "
+                   "or access.log beside the database when the output is a terminal)")
+      ->each([&o](const std::string&) { o.access_log_given = true; });
   serve->add_option("--tls-cert", o.tls_cert, "PEM certificate chain: serve HTTPS only");
   serve->add_option("--tls-key", o.tls_key, "PEM private key of --tls-cert");
   serve->add_option("--session-idle", o.session_idle,
@@ -677,6 +783,7 @@ pdh::cli::AddReportCommands(app, o, action);
 try {
   app.parse(argc, argv);
 } catch (const CLI::ParseError& e) {
+  if (UnknownCommand(app, argc, argv)) return 2;
   return app.exit(e) == 0 ? 0 : 2;
 }
 try {
