@@ -3,6 +3,7 @@
 
 import './styles.css';
 import { api, type Role } from './api';
+import { setDefaultAsOf } from './as-of';
 import { onLangChange } from './i18n';
 import { auditPage } from './pages/audit';
 import { catalogEntryPage } from './pages/catalog-entry';
@@ -107,9 +108,12 @@ onLangChange(() => {
   void router.refresh();
 });
 
+// The IOC's date (the as-of date when the address has none) is known before the first page reads.
 api
   .info()
-  .then((info) => shell.setProvince(info.province.name))
-  .catch(showError);
-
-router.start();
+  .then((info) => {
+    setDefaultAsOf(info.as_of);
+    shell.setProvince(info.province.name, info.province.short_name);
+  })
+  .catch(showError)
+  .finally(() => router.start());

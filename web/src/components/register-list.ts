@@ -4,6 +4,7 @@
 // with its report and row errors). The page says what its rows and filters are; ids and test ids
 // start with its `id`.
 
+import { withAsOf } from '../as-of';
 import { h, mount } from '../dom';
 import { busy, field, formMessage, input, type Control } from '../forms';
 import { fmtInt, t, type Key } from '../i18n';
@@ -23,7 +24,7 @@ export function filterParams<K extends string>(keys: readonly K[], f: Filters<K>
 /** Puts the filters in the address without a new history entry. */
 export function writeFilters<K extends string>(keys: readonly K[], f: Filters<K>): void {
   const query = filterParams(keys, f).toString();
-  history.replaceState(null, '', `${location.pathname}${query ? `?${query}` : ''}`);
+  history.replaceState(null, '', withAsOf(`${location.pathname}${query ? `?${query}` : ''}`));
 }
 
 /** The API's query: the filters, one page of `pageSize`, after `cursor`. */

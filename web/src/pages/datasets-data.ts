@@ -4,6 +4,7 @@
 // the cursors of the earlier pages), so a page of results can be linked, reloaded and gone back
 // to. Personal fields are shown as the API gives them (masked or not, the server decides).
 
+import { withAsOf } from '../as-of';
 import { api } from '../api';
 import { batchHref, datasetHref, datasetsApi, type DatasetDetail, type DatasetRecord, type RecordsPage } from '../datasets-api';
 import { h, mount } from '../dom';
@@ -66,7 +67,7 @@ function addressOf(s: State): string {
   for (const c of s.prev) p.append('prev', c);
   if (s.cursor) p.set('cursor', s.cursor);
   const query = p.toString();
-  return `${location.pathname}${query ? `?${query}` : ''}`;
+  return withAsOf(`${location.pathname}${query ? `?${query}` : ''}`);
 }
 
 function apiQuery(s: State): URLSearchParams {

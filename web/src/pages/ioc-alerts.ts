@@ -12,12 +12,12 @@ import { loadPage, pageHead, titled } from '../page';
 import type { RouteContext } from '../router';
 import { fmtValue, indicatorHref, iocHref, localized, periodLabel } from './ioc-common';
 import { failuresHref } from './quality-common';
-import { asOfFromAddress } from './tracker-common';
+import { readAsOf } from './tracker-common';
 
 const pageSize = 20;
 
 export async function alertsPage(outlet: HTMLElement, { signal }: RouteContext): Promise<void> {
-  const asOf = asOfFromAddress() || undefined;
+  const asOf = readAsOf();
   await loadPage(outlet, signal, () => iocApi.alerts(asOf), (data) => render(outlet, signal, data.as_of, data.items));
 }
 

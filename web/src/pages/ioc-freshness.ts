@@ -10,12 +10,12 @@ import { iocApi, type Freshness, type StaleIndicator, type UnitFreshness } from 
 import { loadPage, pageHead, titled } from '../page';
 import { go, type RouteContext } from '../router';
 import { fmtValue, indicatorHref, iocChart, iocHref, lightColor, localized, param, periodicityLabel, periodLabel } from './ioc-common';
-import { asOfForm, asOfFromAddress, labelWidth } from './tracker-common';
+import { asOfNote, labelWidth, readAsOf } from './tracker-common';
 
 const pageSize = 50;
 
 export async function freshnessPage(outlet: HTMLElement, { signal }: RouteContext): Promise<void> {
-  const asOf = asOfFromAddress() || undefined;
+  const asOf = readAsOf();
   const sector = param('sector');
   await loadPage(outlet, signal, () => iocApi.freshness(asOf, sector || undefined), (data) => render(outlet, signal, sector, data));
 }
@@ -69,7 +69,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, sector: string, data: 
   mount(
     outlet,
     pageHead(t('ioc.freshness.title'), t('ioc.freshness.lead')),
-    asOfForm('freshness-asof', at, t('tracker.asOfShown', { date: fmtDate(at) }), (date) => go(iocHref('/freshness', { sector, as_of: date })), signal),
+    asOfNote('freshness-asof-shown', t('tracker.asOfShown', { date: fmtDate(at) })),
     h('form', { class: 'toolbar', role: 'search', onsubmit: (e: Event) => e.preventDefault() }, field(t('ioc.sector'), select)),
     h(
       'div',

@@ -32,7 +32,7 @@ import {
   updatedBadge,
   type TrailUnit,
 } from './ioc-common';
-import { asOfFromAddress } from './tracker-common';
+import { readAsOf } from './tracker-common';
 
 const seriesLength = 36;
 
@@ -44,7 +44,7 @@ interface Data {
 }
 
 export async function indicatorPage(outlet: HTMLElement, { params, signal }: RouteContext): Promise<void> {
-  const asOf = asOfFromAddress() || undefined;
+  const asOf = readAsOf();
   const query = { indicator: params.code, unit: param('unit') || undefined, period: param('period') || undefined, as_of: asOf, children: true, series: seriesLength };
   await loadPage(
     outlet,

@@ -12,7 +12,7 @@ import { loadPage, pageHead, titled } from '../page';
 import { go, type RouteContext } from '../router';
 import { fold } from '../text';
 import { fmtValue, indicatorHref, iocHref, lightLabel, lightMark, localized, periodLabel, updatedBadge } from './ioc-common';
-import { asOfForm, asOfFromAddress } from './tracker-common';
+import { asOfNote, readAsOf } from './tracker-common';
 
 const pageSize = 100;
 const filterKeys = ['sector', 'q', 'status', 'updated'] as const;
@@ -30,7 +30,7 @@ function readFilters(): Filters {
 const listHref = (f: Record<string, string>) => iocHref('/indicators', { ...f, q: f.q?.trim() });
 
 export async function indicatorsPage(outlet: HTMLElement, { signal }: RouteContext): Promise<void> {
-  const asOf = asOfFromAddress() || undefined;
+  const asOf = readAsOf();
   await loadPage(outlet, signal, () => iocApi.indicators(asOf), (data) => render(outlet, signal, data));
 }
 
@@ -191,7 +191,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, list: IndicatorList): 
   mount(
     outlet,
     pageHead(t('ioc.indicators.title'), t('ioc.indicators.lead')),
-    asOfForm('indicator-asof', at, t('tracker.asOfShown', { date: fmtDate(at) }), (date) => go(listHref({ ...filters, as_of: date })), signal),
+    asOfNote('indicator-asof-shown', t('tracker.asOfShown', { date: fmtDate(at) })),
     h('p', {}, h('strong', { 'data-testid': 'indicator-updated-count' }, `${fmtInt(list.updated)}/${fmtInt(list.total)}`), ' ', t('ioc.updatedLead')),
     h(
       'form',

@@ -29,7 +29,7 @@ import {
   unitTrail,
   type TrailUnit,
 } from './ioc-common';
-import { asOfFromAddress } from './tracker-common';
+import { readAsOf } from './tracker-common';
 
 interface PackPage {
   pack: PackCode;
@@ -41,7 +41,7 @@ interface PackPage {
 const packPage =
   (page: PackPage): View =>
   async (outlet: HTMLElement, { signal }: RouteContext) => {
-    const asOf = asOfFromAddress() || undefined;
+    const asOf = readAsOf();
     const query = { unit: param('unit') || undefined, period: param('period') || undefined, as_of: asOf };
     await loadPage(
       outlet,

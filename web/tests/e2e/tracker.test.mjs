@@ -8,7 +8,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { assertChart, fmt, screenshot, session } from './browser.mjs';
+import { assertChart, chooseAsOf, fmt, screenshot, session } from './browser.mjs';
 
 let s;
 before(async () => {
@@ -82,8 +82,8 @@ test('the board shows the October 2025 report, and fewer completed earlier in th
   assert.equal(await page.getByTestId('nq57-programme-row').count(), oct.by_programme.length);
   await screenshot(page, 'nq57-board-2025-10-31');
 
-  // Another date reloads the figures and keeps the date in the address.
-  await page.getByLabel('Tính đến ngày').fill('2025-06-30');
+  // Another date, chosen in the header, reloads the figures and keeps the date in the address.
+  await chooseAsOf(page, '2025-06-30');
   await page.waitForURL(/\/nq57\?as_of=2025-06-30$/);
   await page.getByTestId('nq57-asof-shown').getByText('30/06/2025').waitFor();
   const june = await s.server.api('/tracker/summary?as_of=2025-06-30');
