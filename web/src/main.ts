@@ -4,6 +4,7 @@
 import './styles.css';
 import { api, type Role } from './api';
 import { setDefaultAsOf } from './as-of';
+import { attachTableExports } from './components/table-export';
 import { onLangChange } from './i18n';
 import { auditPage } from './pages/audit';
 import { catalogEntryPage } from './pages/catalog-entry';
@@ -64,6 +65,7 @@ const signedIn =
   };
 
 const shell = createShell(document.getElementById('app')!);
+attachTableExports(shell.outlet);
 const router = new Router(shell.outlet, signedIn(notFoundPage), (path) => shell.setActive(path))
   .add('/login', loginPage)
   .add('/', signedIn(overviewPage))

@@ -5,6 +5,7 @@
 // start with its `id`.
 
 import { withAsOf } from '../as-of';
+import { allPages, exportSource } from './table-export';
 import { h, mount } from '../dom';
 import { busy, field, formMessage, input, type Control } from '../forms';
 import { fmtInt, t, type Key } from '../i18n';
@@ -365,7 +366,15 @@ export function registerList<K extends string, R>(o: RegisterListOptions<K | 'q'
     },
     reload,
   );
-  mount(tableWrap, listTable({ class: o.table.class, testid: o.table.testid }, t(`${register}.caption`), o.table.columns, tbody));
+  const table = listTable({ class: o.table.class, testid: o.table.testid }, t(`${register}.caption`), o.table.columns, tbody) as HTMLTableElement;
+  mount(tableWrap, table);
+  // The table's download holds every row of the filters, not only the pages loaded so far.
+  exportSource(table, {
+    rows: async () => {
+      const { items, truncated } = await allPages((cursor) => o.fetch(pageQuery(keys, filters, 1000, cursor)));
+      return { rows: items.map(o.row), truncated };
+    },
+  });
 
   const exportLink = (format: ImportFormat, label: Key) =>
     h('a', { class: 'button button-secondary', href: o.sheet.exportUrl(format), download: '', 'data-testid': `${id}-export-${format}` }, t(label));

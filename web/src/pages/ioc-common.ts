@@ -44,8 +44,8 @@ export interface IocChart {
 }
 
 /** The app's chart (resizing, disposal, palette, aria) with lines, scatter points and a colour scale. */
-export function iocChart(el: HTMLElement, signal: AbortSignal): IocChart {
-  const c = chart(el, signal);
+export function iocChart(el: HTMLElement, signal: AbortSignal, options: { save?: boolean } = {}): IocChart {
+  const c = chart(el, signal, options);
   // charts.ts types its options for bar, pie and treemap; the other parts are registered above.
   return { update: (option) => c.update(option as ChartOption), onClick: (fn) => c.onClick(fn) };
 }
@@ -196,7 +196,7 @@ export function unitBreadcrumb(trail: TrailUnit[], href: (code: string) => strin
 
 /** A small line of a figure's recent values (no axes; the tooltip names each period). */
 export function sparkline(el: HTMLElement, signal: AbortSignal): (trend: Point[], measure: string) => void {
-  const c = iocChart(el, signal);
+  const c = iocChart(el, signal, { save: false });
   return (trend, measure) =>
     c.update({
       animation: false,

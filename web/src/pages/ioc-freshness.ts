@@ -3,6 +3,7 @@
 // updated (most stale first, since when), and the reporting units: reports expected, received and
 // on time this year, and the units whose data has been stale since a date.
 
+import { exportSource } from '../components/table-export';
 import { h, mount } from '../dom';
 import { field } from '../forms';
 import { fmtDate, fmtInt, t, type Key } from '../i18n';
@@ -65,6 +66,8 @@ function render(outlet: HTMLElement, signal: AbortSignal, sector: string, data: 
     limit += pageSize;
     renderStale();
   });
+  // The download holds every stale indicator, not only the ones shown so far.
+  exportSource(staleBody, { rows: () => stale.map((i) => staleRow(i, sectorName)) });
 
   mount(
     outlet,

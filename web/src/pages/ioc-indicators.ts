@@ -4,6 +4,7 @@
 // finds "hồ sơ trực tuyến"). The list is loaded once and filtered in the page; the filters live
 // in the address (?sector=&q=&status=&updated=).
 
+import { exportSource } from '../components/table-export';
 import { h, mount } from '../dom';
 import { field, input } from '../forms';
 import { fmtDate, fmtInt, t } from '../i18n';
@@ -136,6 +137,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, list: IndicatorList): 
     );
   }
 
+  let shown: IndicatorRow[] = [];
   function update(): void {
     history.replaceState(null, '', listHref(filters));
     // Counts by sector under the other filters.
@@ -144,7 +146,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, list: IndicatorList): 
     for (const i of others) bySector.set(i.sector, (bySector.get(i.sector) ?? 0) + 1);
     for (const [code, n] of chipCounts) n.textContent = fmtInt(code ? (bySector.get(code) ?? 0) : others.length);
     for (const [code, button] of chipButtons) button.setAttribute('aria-pressed', String(filters.sector === code));
-    const shown = filters.sector ? others.filter((i) => i.sector === filters.sector) : others;
+    shown = filters.sector ? others.filter((i) => i.sector === filters.sector) : others;
     mount(
       tbody,
       shown.length === 0 ? h('tr', {}, h('td', { colspan: 6, class: 'empty' }, t('ioc.noMatch'))) : shown.slice(0, limit).map(row),
@@ -239,6 +241,8 @@ function render(outlet: HTMLElement, signal: AbortSignal, list: IndicatorList): 
     ),
     h('p', {}, more),
   );
+  // The download holds every indicator of the filters, not only the ones shown so far.
+  exportSource(tbody, { rows: () => shown.map(row) });
   update();
   titled(outlet, t('ioc.indicators.title'));
 }
