@@ -4,6 +4,7 @@
 // finds "hồ sơ trực tuyến"). The list is loaded once and filtered in the page; the filters live
 // in the address (?sector=&q=&status=&updated=).
 
+import { helpLine } from '../components/help';
 import { exportSource } from '../components/table-export';
 import { h, mount } from '../dom';
 import { field, input } from '../forms';
@@ -132,7 +133,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, list: IndicatorList): 
         { class: 'num' },
         i.target ? [fmtValue(i.target.value, i.measure), h('br'), h('span', { class: 'muted small' }, t('ioc.period.year', { y: i.target.year }))] : t('state.none'),
       ),
-      h('td', {}, lightMark(i.status)),
+      h('td', {}, lightMark(i.status, i.judged, i.measure)),
       h('td', {}, updatedBadge(i)),
     );
   }
@@ -214,6 +215,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, list: IndicatorList): 
       h('p', { class: 'toolbar-end' }, reset),
     ),
     chips,
+    helpLine(t('help.light'), 'indicator-light-help'),
     count,
     h(
       'div',

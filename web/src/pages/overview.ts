@@ -3,6 +3,7 @@
 // score and its four dimensions), then the home province's own figures computed from its units.
 
 import { api, type Unit } from '../api';
+import { helpLine } from '../components/help';
 import { chart } from '../charts';
 import { h, mount } from '../dom';
 import { fmtDate, fmtDec, fmtInt, fmtList, t, typeCount, typeLabel } from '../i18n';
@@ -75,6 +76,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string, { overvi
     outlet,
     pageHead(t('overview.title'), t('ioc.overview.lead', { province: overview.province.name, date: fmtDate(at) })),
     asOfNote('ioc-asof-shown', t('tracker.asOfShown', { date: fmtDate(at) })),
+    helpLine(t('help.lightShort'), 'overview-light-help'),
     iocFigures(overview, asOf, signal),
     // Scored as of the overview's date, which the server decides when the address has none.
     qualitySummary(at, signal),
