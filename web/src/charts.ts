@@ -23,6 +23,9 @@ export type ChartOption = ComposeOption<
 // ECharts measures text itself, so it needs the real font stack (same as styles.css), not 'inherit'.
 const fontFamily = "Inter, 'Segoe UI', Roboto, 'Noto Sans', 'Helvetica Neue', Arial, sans-serif";
 
+/** The width charts are drawn at for print (A4 less its margins and the card's padding). */
+const printWidth = 660;
+
 export const palette = ['#0b5cad', '#14a38b', '#f5a300', '#d64550', '#7a5cc2', '#3d8fd1', '#8aa1b8'];
 
 export interface Chart {
@@ -85,8 +88,18 @@ export function chart(el: HTMLElement, signal: AbortSignal, { save = true } = {}
   const observer = new ResizeObserver(() => instance.resize());
   observer.observe(el);
   let tools: HTMLElement | null = null;
+  // Printing lays the page out at the paper's width, after the page's scripts ran: the chart is
+  // drawn at that width first (an A4 page holds about 660 px beside the margins), then back.
+  const beforePrint = () => {
+    if (instance.getWidth() > printWidth) instance.resize({ width: printWidth, animation: { duration: 0 } });
+  };
+  const afterPrint = () => instance.resize();
+  window.addEventListener('beforeprint', beforePrint);
+  window.addEventListener('afterprint', afterPrint);
   signal.addEventListener('abort', () => {
     observer.disconnect();
+    window.removeEventListener('beforeprint', beforePrint);
+    window.removeEventListener('afterprint', afterPrint);
     instance.dispose();
     tools?.remove();
   });
@@ -99,6 +112,8 @@ export function chart(el: HTMLElement, signal: AbortSignal, { save = true } = {}
     el.after(tools);
   };
   placeTools();
+  // A view box lets the drawing scale with its box (print sizes charts to the page's width).
+  instance.on('finished', () => el.querySelector('svg')?.setAttribute('viewBox', `0 0 ${instance.getWidth()} ${instance.getHeight()}`));
   return {
     update(option) {
       placeTools();
