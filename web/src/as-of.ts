@@ -18,10 +18,17 @@ export function localToday(): string {
 }
 
 let ioc = '';
+let serverDay = '';
 
-/** Sets the IOC's date (from /api/v1/info) that stands when the address has none. */
-export function setDefaultAsOf(date: string | null | undefined): void {
+/** Sets the IOC's date (from /api/v1/info) that stands when the address has none, and the server's today. */
+export function setDefaultAsOf(date: string | null | undefined, today?: string | null): void {
   if (date && isoDate.test(date)) ioc = date;
+  if (today && isoDate.test(today)) serverDay = today;
+}
+
+/** Today by the server's clock (the browser's until the server has said). */
+export function serverToday(): string {
+  return serverDay || localToday();
 }
 
 /** The IOC's date: the server's, or the browser's today until the server has named it. */

@@ -114,7 +114,7 @@ onLangChange(() => {
 api
   .info()
   .then((info) => {
-    setDefaultAsOf(info.as_of);
+    setDefaultAsOf(info.as_of, info.today);
     shell.setProvince(info.province.name, info.province.short_name);
   })
   .catch(showError)

@@ -6,7 +6,7 @@
 import { h, mount } from './dom';
 import { fmtDate, fmtDateTime, lang, setLang, t, type Key, type Lang } from './i18n';
 import { ApiError, type Role } from './api';
-import { addressAsOf, currentAsOf, defaultAsOf, isoDate, plausible, withAsOf } from './as-of';
+import { addressAsOf, currentAsOf, defaultAsOf, isoDate, plausible, serverToday, withAsOf } from './as-of';
 import { go } from './router';
 import { liveState, onLiveState } from './live';
 import { currentUser, hasRole, logout, onSessionChange, remainingMs } from './session';
@@ -130,15 +130,25 @@ export function createShell(root: HTMLElement): Shell {
   }
   navToggle.addEventListener('click', () => setNavOpen(!nav.classList.contains('open')));
   document.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape' && nav.classList.contains('open')) {
+    if (e.key !== 'Escape') return;
+    if (nav.classList.contains('open')) {
       setNavOpen(false);
       navToggle.focus();
     }
+    if (asOfMenu.open) {
+      asOfMenu.open = false;
+      asOfMenu.querySelector('summary')?.focus();
+    }
+  });
+  // The date's box closes when the reader clicks elsewhere.
+  document.addEventListener('click', (e) => {
+    if (asOfMenu.open && !asOfMenu.contains(e.target as Node)) asOfMenu.open = false;
   });
 
   /**
    * The app's as-of date: shown the reader's way in the header; opening it offers a date field
-   * that moves the whole app (the address's ?as_of=) to another date, and the way back to the IOC's.
+   * that moves the whole app (the address's ?as_of=) to another date, and the ways back to the
+   * IOC's date and to today (reports and changes are made today).
    */
   function renderAsOf(): void {
     asOfMenu.hidden = !currentUser();
@@ -151,6 +161,7 @@ export function createShell(root: HTMLElement): Shell {
       if (next !== date || !new URLSearchParams(location.search).has('as_of')) go(addressAsOf(next));
     };
     const ioc = defaultAsOf();
+    const today = serverToday();
     mount(
       asOfMenu,
       h(
@@ -177,6 +188,7 @@ export function createShell(root: HTMLElement): Shell {
           { class: 'asof-actions' },
           h('button', { type: 'submit', class: 'button button-small', 'data-testid': 'asof-apply' }, t('asOf.apply')),
           date !== ioc && h('button', { type: 'button', class: 'button button-small button-secondary', 'data-testid': 'asof-reset', onclick: () => choose(ioc) }, t('asOf.reset', { date: fmtDate(ioc) })),
+          date !== today && today !== ioc && h('button', { type: 'button', class: 'button button-small button-secondary', 'data-testid': 'asof-today', onclick: () => choose(today) }, t('asOf.today', { date: fmtDate(today) })),
         ),
       ),
     );
