@@ -37,6 +37,10 @@ export interface Info {
   name: string;
   version: string;
   province: Unit;
+  /** The IOC's date: what every read is as of when it names no date (YYYY-MM-DD). */
+  as_of?: string;
+  /** The server's today (YYYY-MM-DD). */
+  today?: string;
 }
 
 export type MergeKind = 'whole' | 'partial';

@@ -15,6 +15,16 @@ export type Periodicity = 'month' | 'quarter' | 'year';
 export type Direction = 'up' | 'down';
 export type PackCode = 'public_services' | 'feedback_1022';
 
+/**
+ * What a light judges when it is not simply the shown value: the year to date against the year's
+ * target ("ytd", e.g. period "2025-11YTD") or the period's own value ("period").
+ */
+export interface Judged {
+  basis: 'ytd' | 'period' | (string & {});
+  period: string;
+  value: number | null;
+}
+
 /** One point of a series: a period ("2025-10", "2025Q3", "2025", "2025-10YTD") and its value. */
 export interface Point {
   period: string;
@@ -44,6 +54,7 @@ export interface Figure {
   parts: FigurePart[];
   target: number | null;
   status: Light;
+  judged?: Judged | null;
   /** Up to 12 points, oldest first; may be empty. */
   trend: Point[];
   indicator: string | null;
@@ -72,6 +83,8 @@ export interface Indicator {
   latest: Point | null;
   target: { year: number; value: number } | null;
   status: Light;
+  /** What the light judges (absent from servers that do not say). */
+  judged?: Judged | null;
 }
 
 export interface Sector {
@@ -83,7 +96,7 @@ export interface Sector {
 }
 
 /** The fields of an indicator the list page shows: the list asks for these only. */
-export const indicatorRowFields = ['code', 'name', 'name_en', 'sector', 'measure', 'updated', 'due_period', 'latest', 'target', 'status'] as const;
+export const indicatorRowFields = ['code', 'name', 'name_en', 'sector', 'measure', 'updated', 'due_period', 'latest', 'target', 'status', 'judged'] as const;
 export type IndicatorRow = Pick<Indicator, (typeof indicatorRowFields)[number]>;
 
 export interface IndicatorList {
@@ -105,6 +118,12 @@ export interface Projection {
   target: number;
   projected: number;
   on_track: boolean;
+  /** The unit projected (absent from servers that project the province only). */
+  unit?: string;
+  /** The year to date so far. */
+  current?: number | null;
+  /** "seasonal" (last year's shape), "trend" (this year's months, or past years), "latest". */
+  method?: string;
 }
 
 export interface IndicatorDetail extends Indicator {
@@ -129,6 +148,7 @@ export interface ChildValue extends UnitRef {
   lon: number | null;
   value: number | null;
   status: Light;
+  judged?: Judged | null;
 }
 
 export interface Values {
@@ -140,6 +160,7 @@ export interface Values {
   value: number | null;
   target: number | null;
   status: Light;
+  judged?: Judged | null;
   /** Direct children of the unit (communes and agencies), when asked for. */
   children?: ChildValue[];
   /** The last periods up to `period`, oldest first, when asked for. */
@@ -216,6 +237,7 @@ export interface PackFigure {
   value: number | null;
   target: number | null;
   status: Light;
+  judged?: Judged | null;
   trend: Point[];
 }
 
@@ -278,7 +300,8 @@ export const iocApi = {
   /** Every indicator as of the date, with the counts by sector (the pages filter the items themselves). */
   indicators: (asOf?: string) =>
     apiGet<IndicatorList>(`/indicators${query({ as_of: asOf, fields: indicatorRowFields.join(',') })}`),
-  indicator: (code: string, asOf?: string) => apiGet<IndicatorDetail>(`/indicators/${enc(code)}${query({ as_of: asOf })}`),
+  /** The indicator; its projection is `unit`'s (default the province). */
+  indicator: (code: string, asOf?: string, unit?: string) => apiGet<IndicatorDetail>(`/indicators/${enc(code)}${query({ as_of: asOf, unit })}`),
   values: (q: ValuesQuery) => apiGet<Values>(`/values${query({ ...q })}`),
   freshness: (asOf?: string, sector?: string) => apiGet<Freshness>(`/freshness${query({ as_of: asOf, sector })}`),
   alerts: (asOf?: string) => apiGet<{ as_of: string; items: Alert[] }>(`/alerts${query({ as_of: asOf })}`),

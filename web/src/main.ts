@@ -3,6 +3,8 @@
 
 import './styles.css';
 import { api, type Role } from './api';
+import { setDefaultAsOf } from './as-of';
+import { attachTableExports } from './components/table-export';
 import { onLangChange } from './i18n';
 import { auditPage } from './pages/audit';
 import { catalogEntryPage } from './pages/catalog-entry';
@@ -63,6 +65,7 @@ const signedIn =
   };
 
 const shell = createShell(document.getElementById('app')!);
+attachTableExports(shell.outlet);
 const router = new Router(shell.outlet, signedIn(notFoundPage), (path) => shell.setActive(path))
   .add('/login', loginPage)
   .add('/', signedIn(overviewPage))
@@ -107,9 +110,12 @@ onLangChange(() => {
   void router.refresh();
 });
 
+// The IOC's date (the as-of date when the address has none) is known before the first page reads.
 api
   .info()
-  .then((info) => shell.setProvince(info.province.name))
-  .catch(showError);
-
-router.start();
+  .then((info) => {
+    setDefaultAsOf(info.as_of, info.today);
+    shell.setProvince(info.province.name, info.province.short_name);
+  })
+  .catch(showError)
+  .finally(() => router.start());

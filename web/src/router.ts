@@ -1,5 +1,8 @@
 // A small client-side router over the History API. Same-origin links are intercepted;
-// each navigation gets an AbortSignal that is aborted when the next one starts.
+// each navigation gets an AbortSignal that is aborted when the next one starts. Every in-app
+// navigation keeps the app's as-of date (?as_of=) unless the address names its own.
+
+import { withAsOf } from './as-of';
 
 export interface RouteContext {
   params: Record<string, string>;
@@ -17,8 +20,9 @@ interface Route {
 
 const navigateEvent = 'pdh:navigate';
 
-/** Goes to an in-app path (from links, chart clicks, table rows); `replace` for redirects. */
-export function go(href: string, { replace = false } = {}): void {
+/** Goes to an in-app path (from links, chart clicks, table rows), with the as-of date; `replace` for redirects. */
+export function go(to: string, { replace = false } = {}): void {
+  const href = withAsOf(to);
   if (replace) history.replaceState(null, '', href);
   else if (href !== location.pathname + location.search + location.hash) history.pushState(null, '', href);
   window.dispatchEvent(new Event(navigateEvent));

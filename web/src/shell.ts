@@ -1,9 +1,13 @@
-// The IOC shell: header with product and province, session time, live-update status, user menu,
-// language switch, navigation (only what the account's roles may use), error banner.
+// The IOC shell: header with product and province, the app's one as-of date (chosen here, kept in
+// the address), session time, live-update status, user menu, language switch, navigation (only
+// what the account's roles may use; a menu button opens it on narrow screens), error banner, and
+// the lines that only print: the date and the source of what is printed.
 
 import { h, mount } from './dom';
-import { fmtDateTime, lang, setLang, t, type Key, type Lang } from './i18n';
+import { fmtDate, fmtDateTime, lang, setLang, t, type Key, type Lang } from './i18n';
 import { ApiError, type Role } from './api';
+import { addressAsOf, currentAsOf, defaultAsOf, isoDate, plausible, serverToday, withAsOf } from './as-of';
+import { go } from './router';
 import { liveState, onLiveState } from './live';
 import { currentUser, hasRole, logout, onSessionChange, remainingMs } from './session';
 
@@ -44,7 +48,8 @@ function duration(ms: number): string {
 
 export interface Shell {
   outlet: HTMLElement;
-  setProvince(name: string): void;
+  /** The province's name ("Tỉnh Tây Ninh") and short name ("Tây Ninh", for the source line). */
+  setProvince(name: string, shortName?: string): void;
   setActive(path: string): void;
   /** Re-renders the shell's own text in the current language. */
   relabel(): void;
@@ -60,16 +65,22 @@ export function createShell(root: HTMLElement): Shell {
   const sessionTime = h('span', { class: 'session-time', 'data-testid': 'session-time', role: 'timer', 'aria-live': 'off' });
   const live = h('span', { class: 'live-status', 'data-testid': 'live-status', role: 'status' });
   const userMenu = h('details', { class: 'user-menu', 'data-testid': 'user-menu' });
+  const asOfMenu = h('details', { class: 'asof-menu', 'data-testid': 'asof-menu' });
   const layout = h('div', { class: 'layout' });
   const navList = h('ul');
-  const nav = h('nav', { class: 'sidenav' }, navList);
+  const nav = h('nav', { class: 'sidenav', id: 'sidenav', 'data-testid': 'sidenav' }, navList);
+  const navToggle = h('button', { type: 'button', class: 'nav-toggle', 'aria-controls': 'sidenav', 'aria-expanded': 'false', 'data-testid': 'nav-toggle' });
   const outlet = h('div', { class: 'outlet', 'data-testid': 'page' });
   banner = h('div', { class: 'banner-slot', 'aria-live': 'assertive' });
-  const main = h('main', { id: 'main', tabindex: -1 }, banner, outlet);
+  const printHead = h('div', { class: 'print-head', 'data-testid': 'print-head' });
+  const printStyle = h('style', { media: 'print' });
+  const main = h('main', { id: 'main', tabindex: -1 }, printHead, banner, outlet);
   const skip = h('a', { class: 'skip-link', href: '#main' });
   const logo = h('img', { class: 'logo', src: '/favicon.svg', alt: '', width: 36, height: 36 });
   let active = location.pathname;
   let provinceName = '';
+  let provinceShort = '';
+  document.head.append(printStyle);
 
   mount(
     root,
@@ -79,10 +90,12 @@ export function createShell(root: HTMLElement): Shell {
       { class: 'topbar' },
       h('a', { class: 'brand', href: '/' }, logo, h('span', { class: 'brand-text' }, product, brand)),
       province,
+      asOfMenu,
       sessionTime,
       live,
       userMenu,
       langGroup,
+      navToggle,
     ),
     layout,
   );
@@ -93,6 +106,7 @@ export function createShell(root: HTMLElement): Shell {
     // Signed out, or an administrator who must enrol TOTP first: no navigation at all.
     const visible = me && !me.totp_enrollment_required ? navItems.filter((i) => !i.roles || hasRole(me, i.roles)) : [];
     nav.hidden = visible.length === 0;
+    navToggle.hidden = nav.hidden;
     layout.classList.toggle('bare', nav.hidden);
     mount(
       navList,
@@ -101,11 +115,103 @@ export function createShell(root: HTMLElement): Shell {
         h(
           'li',
           {},
-          h('a', { href: item.href, 'aria-current': item.match(active) ? 'page' : null, 'data-testid': `nav-${item.key.slice(4)}` }, t(item.key)),
+          // The links carry the app's as-of date, so a link opened in a new tab shows the same date.
+          h('a', { href: withAsOf(item.href), 'aria-current': item.match(active) ? 'page' : null, 'data-testid': `nav-${item.key.slice(4)}` }, t(item.key)),
         ),
       ]),
     );
   }
+
+  /** Narrow screens: the navigation is behind the menu button (styles.css hides it until opened). */
+  function setNavOpen(open: boolean): void {
+    nav.classList.toggle('open', open);
+    navToggle.setAttribute('aria-expanded', String(open));
+    navToggle.setAttribute('aria-label', t(open ? 'nav.menuClose' : 'nav.menuOpen'));
+  }
+  navToggle.addEventListener('click', () => setNavOpen(!nav.classList.contains('open')));
+  document.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape') return;
+    if (nav.classList.contains('open')) {
+      setNavOpen(false);
+      navToggle.focus();
+    }
+    if (asOfMenu.open) {
+      asOfMenu.open = false;
+      asOfMenu.querySelector('summary')?.focus();
+    }
+  });
+  // The date's box closes when the reader clicks elsewhere.
+  document.addEventListener('click', (e) => {
+    if (asOfMenu.open && !asOfMenu.contains(e.target as Node)) asOfMenu.open = false;
+  });
+
+  /**
+   * The app's as-of date: shown the reader's way in the header; opening it offers a date field
+   * that moves the whole app (the address's ?as_of=) to another date, and the ways back to the
+   * IOC's date and to today (reports and changes are made today).
+   */
+  function renderAsOf(): void {
+    asOfMenu.hidden = !currentUser();
+    if (asOfMenu.hidden) return mount(asOfMenu);
+    const date = currentAsOf();
+    const input = h('input', { id: 'asof-input', name: 'as_of', type: 'date', value: date, min: '2000-01-01', max: '2100-12-31', required: true, 'data-testid': 'asof-input' });
+    const choose = (next: string) => {
+      if (!isoDate.test(next) || !plausible(next)) return;
+      asOfMenu.open = false;
+      if (next !== date || !new URLSearchParams(location.search).has('as_of')) go(addressAsOf(next));
+    };
+    const ioc = defaultAsOf();
+    const today = serverToday();
+    mount(
+      asOfMenu,
+      h(
+        'summary',
+        { 'data-testid': 'asof-summary', 'aria-label': t('asOf.summary', { date: fmtDate(date) }) },
+        h('span', { class: 'asof-label' }, t('asOf.label')),
+        ' ',
+        h('strong', { 'data-testid': 'asof-date', 'data-date': date }, fmtDate(date)),
+      ),
+      h(
+        'form',
+        {
+          class: 'menu asof-form',
+          onsubmit: (e: Event) => {
+            e.preventDefault();
+            choose(input.value);
+          },
+        },
+        h('label', { for: 'asof-input' }, t('asOf.choose')),
+        input,
+        h('p', { class: 'muted small' }, t('asOf.hint')),
+        h(
+          'p',
+          { class: 'asof-actions' },
+          h('button', { type: 'submit', class: 'button button-small', 'data-testid': 'asof-apply' }, t('asOf.apply')),
+          date !== ioc && h('button', { type: 'button', class: 'button button-small button-secondary', 'data-testid': 'asof-reset', onclick: () => choose(ioc) }, t('asOf.reset', { date: fmtDate(ioc) })),
+          date !== today && today !== ioc && h('button', { type: 'button', class: 'button button-small button-secondary', 'data-testid': 'asof-today', onclick: () => choose(today) }, t('asOf.today', { date: fmtDate(today) })),
+        ),
+      ),
+    );
+  }
+
+  /** What only print shows: the product and province, the as-of date, the source and the address. */
+  function renderPrint(): void {
+    const date = currentAsOf();
+    const source = t('print.source', { province: provinceShort || provinceName });
+    mount(
+      printHead,
+      h('p', { class: 'print-title' }, t('app.product'), provinceName && ` · ${provinceName}`),
+      h('p', { 'data-testid': 'print-asof' }, h('strong', {}, t('print.asOf', { date: fmtDate(date) }))),
+      h('p', { 'data-testid': 'print-source' }, source, ' · ', h('span', { class: 'print-url' }, location.href)),
+      h('p', { class: 'print-time' }, t('print.printed', { time: fmtDateTime(new Date().toISOString()) })),
+    );
+    // Every printed page's foot: the source and the date, and the page number.
+    const css = (text: string) => `"${text.replace(/["\\]/g, '\\$&').replace(/\n/g, ' ')}"`;
+    printStyle.textContent =
+      `@page { @bottom-left { content: ${css(`${source} · ${t('print.asOf', { date: fmtDate(date) })}`)}; font-size: 8pt; color: #5b6b7c; } ` +
+      `@bottom-right { content: ${css(t('print.page'))} " " counter(page) "/" counter(pages); font-size: 8pt; color: #5b6b7c; } }`;
+  }
+  window.addEventListener('beforeprint', renderPrint);
 
   function renderUser(): void {
     const me = currentUser();
@@ -152,6 +258,7 @@ export function createShell(root: HTMLElement): Shell {
   setInterval(renderSessionTime, 1000);
   onSessionChange(() => {
     renderNav();
+    renderAsOf();
     renderUser();
     renderSessionTime();
     renderLive();
@@ -177,13 +284,18 @@ export function createShell(root: HTMLElement): Shell {
 
   const shell: Shell = {
     outlet,
-    setProvince(name) {
+    setProvince(name, shortName) {
       provinceName = name;
+      provinceShort = shortName ?? '';
       province.textContent = provinceName;
+      renderPrint();
     },
     setActive(path) {
       active = path;
       renderNav();
+      renderAsOf();
+      renderPrint();
+      setNavOpen(false);
       userMenu.open = false;
     },
     relabel() {
@@ -193,6 +305,10 @@ export function createShell(root: HTMLElement): Shell {
       skip.textContent = t('app.skip');
       nav.setAttribute('aria-label', t('nav.label'));
       renderNav();
+      setNavOpen(nav.classList.contains('open'));
+      navToggle.replaceChildren(h('span', { class: 'nav-toggle-icon', 'aria-hidden': 'true' }, '☰'), ' ', t('nav.menu'));
+      renderAsOf();
+      renderPrint();
       renderUser();
       renderSessionTime();
       renderLive();

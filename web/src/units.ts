@@ -68,8 +68,11 @@ export function dayBefore(iso: string): string {
   return d.toISOString().slice(0, 10);
 }
 
-/** The app path of a unit; a former unit is shown as it was on its last day. */
-export function unitHref(u: { code: string; valid_to?: string | null }, asOf?: string): string {
-  const date = u.valid_to ? dayBefore(u.valid_to) : asOf;
-  return `/units/${encodeURIComponent(u.code)}${date ? `?as_of=${date}` : ''}`;
+/**
+ * The app path of a unit; a former unit is shown as it was on its last day (?on=, a date of the
+ * unit tree, apart from the app's as-of date of the figures: codes of former units were reused).
+ */
+export function unitHref(u: { code: string; valid_to?: string | null }, on?: string): string {
+  const date = u.valid_to ? dayBefore(u.valid_to) : on;
+  return `/units/${encodeURIComponent(u.code)}${date ? `?on=${date}` : ''}`;
 }

@@ -4,6 +4,8 @@
 // with its report and row errors). The page says what its rows and filters are; ids and test ids
 // start with its `id`.
 
+import { withAsOf } from '../as-of';
+import { allPages, exportSource } from './table-export';
 import { h, mount } from '../dom';
 import { busy, field, formMessage, input, type Control } from '../forms';
 import { fmtInt, t, type Key } from '../i18n';
@@ -23,7 +25,7 @@ export function filterParams<K extends string>(keys: readonly K[], f: Filters<K>
 /** Puts the filters in the address without a new history entry. */
 export function writeFilters<K extends string>(keys: readonly K[], f: Filters<K>): void {
   const query = filterParams(keys, f).toString();
-  history.replaceState(null, '', `${location.pathname}${query ? `?${query}` : ''}`);
+  history.replaceState(null, '', withAsOf(`${location.pathname}${query ? `?${query}` : ''}`));
 }
 
 /** The API's query: the filters, one page of `pageSize`, after `cursor`. */
@@ -364,7 +366,15 @@ export function registerList<K extends string, R>(o: RegisterListOptions<K | 'q'
     },
     reload,
   );
-  mount(tableWrap, listTable({ class: o.table.class, testid: o.table.testid }, t(`${register}.caption`), o.table.columns, tbody));
+  const table = listTable({ class: o.table.class, testid: o.table.testid }, t(`${register}.caption`), o.table.columns, tbody) as HTMLTableElement;
+  mount(tableWrap, table);
+  // The table's download holds every row of the filters, not only the pages loaded so far.
+  exportSource(table, {
+    rows: async () => {
+      const { items, truncated } = await allPages((cursor) => o.fetch(pageQuery(keys, filters, 1000, cursor)));
+      return { rows: items.map(o.row), truncated };
+    },
+  });
 
   const exportLink = (format: ImportFormat, label: Key) =>
     h('a', { class: 'button button-secondary', href: o.sheet.exportUrl(format), download: '', 'data-testid': `${id}-export-${format}` }, t(label));

@@ -8,11 +8,11 @@ import { catalogApi, type CatalogCounts, type CatalogSummary } from '../catalog-
 import { h, mount } from '../dom';
 import { fmtDate, fmtDec, fmtInt, t, type Key } from '../i18n';
 import { loadPage, pageHead, titled } from '../page';
-import { go, type RouteContext } from '../router';
+import type { RouteContext } from '../router';
 import { donutOption, labelWidth, monthLabel, monthsOption, num, sentence, stackedBarsOption, statCard, tablePanel } from '../components/figures';
 import { catalogChart } from './catalog-charts';
 import { catalogTabs, unitShortName } from './catalog-common';
-import { asOfForm, readAsOf } from './tracker-common';
+import { asOfNote, readAsOf } from './tracker-common';
 
 const seriesStart = '2024-01';
 
@@ -62,7 +62,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string, { provin
     outlet,
     pageHead(t('catalog.summaryTitle'), t('catalog.summaryLead', { date: fmtDate(summary.as_of) })),
     catalogTabs('summary'),
-    asOfForm('catalog-asof', asOf, t('catalog.asOfShown', { date: fmtDate(summary.as_of) }), (date) => go(`/catalog/summary?as_of=${date}`), signal, 'catalog-summary-date'),
+    asOfNote('catalog-summary-date', t('catalog.asOfShown', { date: fmtDate(summary.as_of) })),
     h(
       'div',
       { class: 'cards' },

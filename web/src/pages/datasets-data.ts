@@ -4,6 +4,8 @@
 // the cursors of the earlier pages), so a page of results can be linked, reloaded and gone back
 // to. Personal fields are shown as the API gives them (masked or not, the server decides).
 
+import { withAsOf } from '../as-of';
+import { allPages, exportSource } from '../components/table-export';
 import { api } from '../api';
 import { batchHref, datasetHref, datasetsApi, type DatasetDetail, type DatasetRecord, type RecordsPage } from '../datasets-api';
 import { h, mount } from '../dom';
@@ -66,7 +68,7 @@ function addressOf(s: State): string {
   for (const c of s.prev) p.append('prev', c);
   if (s.cursor) p.set('cursor', s.cursor);
   const query = p.toString();
-  return `${location.pathname}${query ? `?${query}` : ''}`;
+  return withAsOf(`${location.pathname}${query ? `?${query}` : ''}`);
 }
 
 function apiQuery(s: State): URLSearchParams {
@@ -139,11 +141,18 @@ function render(outlet: HTMLElement, signal: AbortSignal, d: DatasetDetail, init
   const filterChips = h('ul', { class: 'chips', 'data-testid': 'dataset-records-filters' });
   const headRow = h('tr');
   const tbody = h('tbody');
-  const wrap = h(
-    'div',
-    { class: 'card table-wrap', 'data-testid': 'dataset-records-wrap' },
-    h('table', { class: 'data dataset-records', 'data-testid': 'dataset-records' }, h('caption', { class: 'visually-hidden' }, t('records.caption', { title: datasetTitle(d) })), h('thead', {}, headRow), tbody),
-  );
+  const table = h('table', { class: 'data dataset-records', 'data-testid': 'dataset-records' }, h('caption', { class: 'visually-hidden' }, t('records.caption', { title: datasetTitle(d) })), h('thead', {}, headRow), tbody);
+  const wrap = h('div', { class: 'card table-wrap', 'data-testid': 'dataset-records-wrap' }, table);
+  // The download is the current selection: every record of the search, unit and filters, in the shown order.
+  exportSource(table, {
+    rows: async () => {
+      const { items, truncated } = await allPages(async (cursor) => {
+        const p = await datasetsApi.records(d.code, apiQuery({ ...state, limit: 1000, cursor: cursor ?? '' }));
+        return { items: p.items, next: p.next_cursor };
+      });
+      return { rows: items.map(row), truncated };
+    },
+  });
   const pager = h('nav', { class: 'pager', 'aria-label': t('records.pages'), 'data-testid': 'dataset-records-pager' });
 
   const columns = (): string[] => (page.fields?.length ? page.fields : [...facts.keys()]);
@@ -193,7 +202,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, d: DatasetDetail, init
           title,
           h('span', { class: 'sort-mark', 'aria-hidden': 'true' }, sorted ? (state.order === 'asc' ? '▲' : '▼') : '↕'),
         ),
-        f?.personal && h('span', { class: 'badge badge-partial personal-mark', title: t('datasets.personalHint') }, t('records.personalShort')),
+        f?.personal && h('span', { class: 'badge badge-partial personal-mark', title: t('datasets.personalHint'), 'data-export-skip': true }, t('records.personalShort')),
       );
     });
     mount(headRow, heads, h('th', { scope: 'col' }, t('records.batch')), h('th', { scope: 'col', class: 'num' }, t('records.updatedAt')));

@@ -2,6 +2,7 @@
 // and personal fields, last update; a filter that ignores diacritics ("ho so" finds "Hồ sơ"),
 // kept in the address.
 
+import { withAsOf } from '../as-of';
 import { datasetHref, datasetsApi, type Dataset } from '../datasets-api';
 import { h, mount } from '../dom';
 import { field, input } from '../forms';
@@ -71,7 +72,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, items: Dataset[]): voi
     const p = new URLSearchParams();
     if (search.value.trim()) p.set('q', search.value.trim());
     const query = p.toString();
-    history.replaceState(null, '', `${location.pathname}${query ? `?${query}` : ''}`);
+    history.replaceState(null, '', withAsOf(`${location.pathname}${query ? `?${query}` : ''}`));
   }
 
   search.addEventListener('input', () => {

@@ -4,6 +4,7 @@
 // unit's stale data to the freshness board, its data quality to its failing rows). New alerts
 // arrive live and are put first in their group.
 
+import { helpLine } from '../components/help';
 import { h, mount } from '../dom';
 import { fmtDate, fmtInt, fmtNum, t, type Key } from '../i18n';
 import { alertKinds, iocApi, qualityAlertKinds, type Alert } from '../ioc-api';
@@ -12,12 +13,12 @@ import { loadPage, pageHead, titled } from '../page';
 import type { RouteContext } from '../router';
 import { fmtValue, indicatorHref, iocHref, localized, periodLabel } from './ioc-common';
 import { failuresHref } from './quality-common';
-import { asOfFromAddress } from './tracker-common';
+import { readAsOf } from './tracker-common';
 
 const pageSize = 20;
 
 export async function alertsPage(outlet: HTMLElement, { signal }: RouteContext): Promise<void> {
-  const asOf = asOfFromAddress() || undefined;
+  const asOf = readAsOf();
   await loadPage(outlet, signal, () => iocApi.alerts(asOf), (data) => render(outlet, signal, data.as_of, data.items));
 }
 
@@ -38,7 +39,7 @@ function item(a: Alert, fresh: boolean): HTMLElement {
           : h('a', { href: iocHref('/freshness') }, a.unit_name || a.unit),
       a.period && ` · ${periodLabel(a.period)}`,
       a.value != null && ` · ${t('ioc.col.value')}: ${fmtValue(a.value, '')}`,
-      a.score != null && ` · ${t('ioc.alert.score', { score: fmtNum(a.score) })}`,
+      a.score != null && [' · ', h('span', { class: 'alert-score', title: t('help.score'), 'data-testid': 'alert-score' }, t('ioc.alert.score', { score: fmtNum(a.score) }))],
     ),
   );
 }
@@ -80,7 +81,9 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string, alerts: 
       g.render();
     });
     groups.set(kind, g);
-    sections.append(h('section', { class: 'card panel', id, 'aria-labelledby': `${id}-h`, 'data-testid': 'alert-group', 'data-kind': kind }, heading, list, h('p', {}, more)));
+    // Outliers carry a score: what it measures is said once, above them.
+    const explain = kind === 'outlier' && helpLine(t('help.score'), 'alert-score-help');
+    sections.append(h('section', { class: 'card panel', id, 'aria-labelledby': `${id}-h`, 'data-testid': 'alert-group', 'data-kind': kind }, heading, explain, list, h('p', {}, more)));
     summary.append(h('li', { 'data-testid': 'alert-count', 'data-kind': kind }, h('a', { href: `#${id}` }, count, ' ', kindLabel(kind))));
     return g;
   }

@@ -20,7 +20,7 @@ import { chart, type ChartOption } from '../charts';
 import { showError } from '../shell';
 import { h } from '../dom';
 import { fmtNum, lang, locale, t, type Key } from '../i18n';
-import type { Indicator, Light, Periodicity, Point } from '../ioc-api';
+import type { Indicator, Judged, Light, Periodicity, Point } from '../ioc-api';
 import { lights } from '../ioc-api';
 import { asOfFromAddress, monthLabel } from './tracker-common';
 
@@ -44,8 +44,8 @@ export interface IocChart {
 }
 
 /** The app's chart (resizing, disposal, palette, aria) with lines, scatter points and a colour scale. */
-export function iocChart(el: HTMLElement, signal: AbortSignal): IocChart {
-  const c = chart(el, signal);
+export function iocChart(el: HTMLElement, signal: AbortSignal, options: { save?: boolean } = {}): IocChart {
+  const c = chart(el, signal, options);
   // charts.ts types its options for bar, pie and treemap; the other parts are registered above.
   return { update: (option) => c.update(option as ChartOption), onClick: (fn) => c.onClick(fn) };
 }
@@ -63,10 +63,26 @@ const knownLight = (s: string): Light => ((lights as string[]).includes(s) ? (s 
 
 export const lightLabel = (s: Light): string => t(`ioc.light.${knownLight(s)}` as Key);
 
-/** A traffic light with its meaning in words (colour is never the only sign). */
-export function lightMark(s: Light): HTMLElement {
+/** What a light judges, in words, when it is the year to date: "lũy kế năm: 96 %"; else null. */
+export function judgedText(j: Judged | null | undefined, measure: string): string | null {
+  if (!j || j.basis !== 'ytd' || j.value == null || !Number.isFinite(j.value)) return null;
+  return t('ioc.judged.ytd', { value: fmtValue(j.value, measure) });
+}
+
+/**
+ * A traffic light with its meaning in words (colour is never the only sign), what it judges when
+ * that is the year to date rather than the shown value, and on hover what the colours mean.
+ */
+export function lightMark(s: Light, judged?: Judged | null, measure = ''): HTMLElement {
   const light = knownLight(s);
-  return h('span', { class: `light light-${light}`, 'data-status': light }, h('span', { class: 'light-dot', 'aria-hidden': 'true' }), lightLabel(light));
+  const basis = judgedText(judged, measure);
+  return h(
+    'span',
+    { class: `light light-${light}`, 'data-status': light, title: t('help.light') },
+    h('span', { class: 'light-dot', 'aria-hidden': 'true' }),
+    lightLabel(light),
+    basis && h('span', { class: 'light-judged', 'data-testid': 'light-judged', 'data-basis': judged?.basis }, ` (${basis})`),
+  );
 }
 
 /** Whether the indicator has the value of its due period, the period said on hover when not. */
@@ -196,7 +212,7 @@ export function unitBreadcrumb(trail: TrailUnit[], href: (code: string) => strin
 
 /** A small line of a figure's recent values (no axes; the tooltip names each period). */
 export function sparkline(el: HTMLElement, signal: AbortSignal): (trend: Point[], measure: string) => void {
-  const c = iocChart(el, signal);
+  const c = iocChart(el, signal, { save: false });
   return (trend, measure) =>
     c.update({
       animation: false,

@@ -3,6 +3,7 @@
 // updated (most stale first, since when), and the reporting units: reports expected, received and
 // on time this year, and the units whose data has been stale since a date.
 
+import { exportSource } from '../components/table-export';
 import { h, mount } from '../dom';
 import { field } from '../forms';
 import { fmtDate, fmtInt, t, type Key } from '../i18n';
@@ -10,12 +11,12 @@ import { iocApi, type Freshness, type StaleIndicator, type UnitFreshness } from 
 import { loadPage, pageHead, titled } from '../page';
 import { go, type RouteContext } from '../router';
 import { fmtValue, indicatorHref, iocChart, iocHref, lightColor, localized, param, periodicityLabel, periodLabel } from './ioc-common';
-import { asOfForm, asOfFromAddress, labelWidth } from './tracker-common';
+import { asOfNote, labelWidth, readAsOf } from './tracker-common';
 
 const pageSize = 50;
 
 export async function freshnessPage(outlet: HTMLElement, { signal }: RouteContext): Promise<void> {
-  const asOf = asOfFromAddress() || undefined;
+  const asOf = readAsOf();
   const sector = param('sector');
   await loadPage(outlet, signal, () => iocApi.freshness(asOf, sector || undefined), (data) => render(outlet, signal, sector, data));
 }
@@ -65,11 +66,13 @@ function render(outlet: HTMLElement, signal: AbortSignal, sector: string, data: 
     limit += pageSize;
     renderStale();
   });
+  // The download holds every stale indicator, not only the ones shown so far.
+  exportSource(staleBody, { rows: () => stale.map((i) => staleRow(i, sectorName)) });
 
   mount(
     outlet,
     pageHead(t('ioc.freshness.title'), t('ioc.freshness.lead')),
-    asOfForm('freshness-asof', at, t('tracker.asOfShown', { date: fmtDate(at) }), (date) => go(iocHref('/freshness', { sector, as_of: date })), signal),
+    asOfNote('freshness-asof-shown', t('tracker.asOfShown', { date: fmtDate(at) })),
     h('form', { class: 'toolbar', role: 'search', onsubmit: (e: Event) => e.preventDefault() }, field(t('ioc.sector'), select)),
     h(
       'div',

@@ -1,12 +1,14 @@
 // "/indicators/:code" — one indicator for a unit and a period (?unit=, default the province;
-// ?period=, default the latest with a value): its value against the target with the light, its
-// metadata (expression, measure, periodicity, direction, owner, targets, projection), the series
-// of the last 36 periods, and the unit's children compared in a bar chart, a table and a map of
-// the communes drawn from their coordinates. Children, bars and map points drill down
-// (?unit=CODE); the breadcrumb leads back up. The value follows live events: a change for this
+// ?period=, default the latest with a value): its value against the target with the light (and
+// what it judges: the year to date, when that is it), the unit's own projection for the year, "?"
+// explanations of both, its metadata (expression, measure, periodicity, direction, owner,
+// targets), the series of the last 36 periods, and the unit's children compared in a bar chart, a
+// table and a map of the communes drawn from their coordinates. Children, bars and map points
+// drill down (?unit=CODE); the breadcrumb leads back up. The value follows live events: a change for this
 // indicator, unit and period is shown at once, then the rest is fetched again.
 
 import { api } from '../api';
+import { help } from '../components/help';
 import { escapeHtml, h, mount } from '../dom';
 import { fmtNum, t, type Key } from '../i18n';
 import { iocApi, type ChildValue, type IndicatorDetail, type Projection, type Values } from '../ioc-api';
@@ -32,7 +34,7 @@ import {
   updatedBadge,
   type TrailUnit,
 } from './ioc-common';
-import { asOfFromAddress } from './tracker-common';
+import { readAsOf } from './tracker-common';
 
 const seriesLength = 36;
 
@@ -44,13 +46,14 @@ interface Data {
 }
 
 export async function indicatorPage(outlet: HTMLElement, { params, signal }: RouteContext): Promise<void> {
-  const asOf = asOfFromAddress() || undefined;
+  const asOf = readAsOf();
   const query = { indicator: params.code, unit: param('unit') || undefined, period: param('period') || undefined, as_of: asOf, children: true, series: seriesLength };
   await loadPage(
     outlet,
     signal,
     async () => {
-      const [indicator, values] = await Promise.all([iocApi.indicator(params.code, asOf), iocApi.values(query)]);
+      // The projection is the shown unit's own (the province's when no unit is asked for).
+      const [indicator, values] = await Promise.all([iocApi.indicator(params.code, asOf, query.unit), iocApi.values(query)]);
       const [trail, ownerName] = await Promise.all([unitTrail(values.unit.code), ownerOf(indicator.owner_unit)]);
       return { indicator, values, trail, ownerName };
     },
@@ -111,7 +114,15 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string | undefin
     valueHeading,
     valueBox,
     targetLine,
-    indicator.projection && h('p', { class: 'stat-detail' }, t('ioc.indicator.projection'), ': ', projection(indicator.projection, fmt)),
+    indicator.projection &&
+      h(
+        'p',
+        { class: 'stat-detail' },
+        t('ioc.indicator.projection'),
+        ': ',
+        projection(indicator.projection, projectedUnit(indicator.projection, trail), fmt),
+        help(t('help.projectionTopic'), projectionHelp(indicator.projection), 'indicator-projection-help'),
+      ),
   );
 
   const seriesChart = h('div', { class: 'chart', 'data-testid': 'chart-indicator-series' });
@@ -141,7 +152,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string | undefin
             h('th', { scope: 'col' }, t('ioc.col.unit')),
             h('th', { scope: 'col' }, t('ioc.col.level')),
             h('th', { scope: 'col', class: 'num' }, t('ioc.col.value')),
-            h('th', { scope: 'col' }, t('ioc.status')),
+            h('th', { scope: 'col' }, t('ioc.status'), help(t('help.lightTopic'), t('help.light'))),
           ),
         ),
         childrenBody,
@@ -213,7 +224,8 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string | undefin
     mount(
       targetLine,
       v.target == null ? t('ioc.noTarget') : [t('ioc.target'), ': ', h('strong', {}, fmt(v.target)), ' '],
-      lightMark(v.status),
+      lightMark(v.status, v.judged, measure),
+      help(t('help.lightTopic'), lightHelp(indicator, v, fmt), 'indicator-light-help'),
     );
   }
 
@@ -255,7 +267,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string | undefin
           h('th', { scope: 'row' }, h('a', { href: unitHref(c.code) }, c.name)),
           h('td', {}, t(`level.${c.level}` as Key)),
           h('td', { class: 'num', 'data-testid': 'indicator-child-value' }, fmt(c.value)),
-          h('td', {}, lightMark(c.status)),
+          h('td', {}, lightMark(c.status, c.judged, measure)),
         ),
       ),
     );
@@ -368,12 +380,37 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string | undefin
   });
 }
 
-/** Where the year is heading against its target. */
-function projection(p: Projection, fmt: (v: number | null) => string): HTMLElement {
+/** The unit a projection is for: the one it names, else the province (what servers that name none project). */
+function projectedUnit(p: Projection, trail: TrailUnit[]): TrailUnit | undefined {
+  return p.unit ? (trail.find((u) => u.code === p.unit) ?? { code: p.unit, name: p.unit }) : trail[0];
+}
+
+/** How the projection was made, and when it is on track. */
+function projectionHelp(p: Projection): string {
+  const method = ['seasonal', 'trend', 'latest'].includes(p.method ?? '') ? p.method : 'any';
+  return `${t(`help.projection.${method}` as Key)} ${t('help.projection.onTrack')}`;
+}
+
+/** What the light of the shown value judges, against which thresholds. */
+function lightHelp(indicator: IndicatorDetail, v: Values, fmt: (v: number | null) => string): string {
+  const j = v.judged;
+  return t('help.lightOf', {
+    basis: j?.basis === 'ytd' && j.value != null ? t('help.basis.ytd', { value: fmt(j.value) }) : t('help.basis.period'),
+    year: (j?.period || v.period || v.as_of).slice(0, 4),
+    ratio: t(indicator.direction === 'down' ? 'help.ratio.down' : 'help.ratio.up'),
+    green: fmtNum(indicator.thresholds.green),
+    yellow: fmtNum(indicator.thresholds.yellow),
+  });
+}
+
+/** Where the unit's year is heading against its target. */
+function projection(p: Projection, unit: TrailUnit | undefined, fmt: (v: number | null) => string): HTMLElement {
   return h(
     'span',
-    { 'data-testid': 'indicator-projection', 'data-on-track': String(p.on_track) },
-    t('ioc.indicator.projectionText', { year: p.year, projected: fmt(p.projected), target: fmt(p.target) }),
+    { 'data-testid': 'indicator-projection', 'data-on-track': String(p.on_track), 'data-unit': unit?.code },
+    unit
+      ? t('ioc.indicator.projectionUnit', { year: p.year, unit: unit.name, projected: fmt(p.projected), target: fmt(p.target) })
+      : t('ioc.indicator.projectionText', { year: p.year, projected: fmt(p.projected), target: fmt(p.target) }),
     ' ',
     h('span', { class: `badge ${p.on_track ? 'badge-whole' : 'badge-old'}` }, t(p.on_track ? 'ioc.onTrack' : 'ioc.offTrack')),
   );

@@ -4,6 +4,8 @@
 // finds "hồ sơ trực tuyến"). The list is loaded once and filtered in the page; the filters live
 // in the address (?sector=&q=&status=&updated=).
 
+import { helpLine } from '../components/help';
+import { exportSource } from '../components/table-export';
 import { h, mount } from '../dom';
 import { field, input } from '../forms';
 import { fmtDate, fmtInt, t } from '../i18n';
@@ -12,7 +14,7 @@ import { loadPage, pageHead, titled } from '../page';
 import { go, type RouteContext } from '../router';
 import { fold } from '../text';
 import { fmtValue, indicatorHref, iocHref, lightLabel, lightMark, localized, periodLabel, updatedBadge } from './ioc-common';
-import { asOfForm, asOfFromAddress } from './tracker-common';
+import { asOfNote, readAsOf } from './tracker-common';
 
 const pageSize = 100;
 const filterKeys = ['sector', 'q', 'status', 'updated'] as const;
@@ -30,7 +32,7 @@ function readFilters(): Filters {
 const listHref = (f: Record<string, string>) => iocHref('/indicators', { ...f, q: f.q?.trim() });
 
 export async function indicatorsPage(outlet: HTMLElement, { signal }: RouteContext): Promise<void> {
-  const asOf = asOfFromAddress() || undefined;
+  const asOf = readAsOf();
   await loadPage(outlet, signal, () => iocApi.indicators(asOf), (data) => render(outlet, signal, data));
 }
 
@@ -131,11 +133,12 @@ function render(outlet: HTMLElement, signal: AbortSignal, list: IndicatorList): 
         { class: 'num' },
         i.target ? [fmtValue(i.target.value, i.measure), h('br'), h('span', { class: 'muted small' }, t('ioc.period.year', { y: i.target.year }))] : t('state.none'),
       ),
-      h('td', {}, lightMark(i.status)),
+      h('td', {}, lightMark(i.status, i.judged, i.measure)),
       h('td', {}, updatedBadge(i)),
     );
   }
 
+  let shown: IndicatorRow[] = [];
   function update(): void {
     history.replaceState(null, '', listHref(filters));
     // Counts by sector under the other filters.
@@ -144,7 +147,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, list: IndicatorList): 
     for (const i of others) bySector.set(i.sector, (bySector.get(i.sector) ?? 0) + 1);
     for (const [code, n] of chipCounts) n.textContent = fmtInt(code ? (bySector.get(code) ?? 0) : others.length);
     for (const [code, button] of chipButtons) button.setAttribute('aria-pressed', String(filters.sector === code));
-    const shown = filters.sector ? others.filter((i) => i.sector === filters.sector) : others;
+    shown = filters.sector ? others.filter((i) => i.sector === filters.sector) : others;
     mount(
       tbody,
       shown.length === 0 ? h('tr', {}, h('td', { colspan: 6, class: 'empty' }, t('ioc.noMatch'))) : shown.slice(0, limit).map(row),
@@ -191,7 +194,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, list: IndicatorList): 
   mount(
     outlet,
     pageHead(t('ioc.indicators.title'), t('ioc.indicators.lead')),
-    asOfForm('indicator-asof', at, t('tracker.asOfShown', { date: fmtDate(at) }), (date) => go(listHref({ ...filters, as_of: date })), signal),
+    asOfNote('indicator-asof-shown', t('tracker.asOfShown', { date: fmtDate(at) })),
     h('p', {}, h('strong', { 'data-testid': 'indicator-updated-count' }, `${fmtInt(list.updated)}/${fmtInt(list.total)}`), ' ', t('ioc.updatedLead')),
     h(
       'form',
@@ -212,6 +215,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, list: IndicatorList): 
       h('p', { class: 'toolbar-end' }, reset),
     ),
     chips,
+    helpLine(t('help.light'), 'indicator-light-help'),
     count,
     h(
       'div',
@@ -239,6 +243,8 @@ function render(outlet: HTMLElement, signal: AbortSignal, list: IndicatorList): 
     ),
     h('p', {}, more),
   );
+  // The download holds every indicator of the filters, not only the ones shown so far.
+  exportSource(tbody, { rows: () => shown.map(row) });
   update();
   titled(outlet, t('ioc.indicators.title'));
 }

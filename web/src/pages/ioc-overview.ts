@@ -73,7 +73,7 @@ function figureCard(first: Figure, signal: AbortSignal): Card {
     );
     target.hidden = f.target == null;
     target.replaceChildren(
-      ...(f.target == null ? [] : [t('ioc.target'), ': ', h('strong', {}, fmtValue(f.target, f.measure)), ' ', lightMark(f.status)]),
+      ...(f.target == null ? [] : [t('ioc.target'), ': ', h('strong', {}, fmtValue(f.target, f.measure)), ' ', lightMark(f.status, f.judged, f.measure)]),
     );
     trendEl.hidden = f.trend.length === 0;
     if (f.trend.length > 0) {

@@ -6,6 +6,7 @@
 // the pack (again, it changes nothing) with the button in the toolbar.
 
 import { ApiError } from '../api';
+import { helpLine } from '../components/help';
 import { h, mount } from '../dom';
 import { t, type Key } from '../i18n';
 import { iocApi, type Pack, type PackCode, type PackFigure } from '../ioc-api';
@@ -29,7 +30,7 @@ import {
   unitTrail,
   type TrailUnit,
 } from './ioc-common';
-import { asOfFromAddress } from './tracker-common';
+import { readAsOf } from './tracker-common';
 
 interface PackPage {
   pack: PackCode;
@@ -41,7 +42,7 @@ interface PackPage {
 const packPage =
   (page: PackPage): View =>
   async (outlet: HTMLElement, { signal }: RouteContext) => {
-    const asOf = asOfFromAddress() || undefined;
+    const asOf = readAsOf();
     const query = { unit: param('unit') || undefined, period: param('period') || undefined, as_of: asOf };
     await loadPage(
       outlet,
@@ -110,7 +111,7 @@ function figureCard(f: PackFigure, href: string, signal: AbortSignal): Card {
   function update(next: PackFigure): void {
     el.dataset.status = next.status;
     value.textContent = fmtValue(next.value, next.measure);
-    mount(target, next.target == null ? t('ioc.noTarget') : [t('ioc.target'), ': ', h('strong', {}, fmtValue(next.target, next.measure)), ' '], lightMark(next.status));
+    mount(target, next.target == null ? t('ioc.noTarget') : [t('ioc.target'), ': ', h('strong', {}, fmtValue(next.target, next.measure)), ' '], lightMark(next.status, next.judged, next.measure));
     trendEl.hidden = next.trend.length === 0;
     if (next.trend.length > 0) {
       draw ??= sparkline(trendEl, signal);
@@ -176,6 +177,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, page: PackPage, asOf: 
     ),
     install[1],
     first.figures.length === 0 && h('p', { class: 'notice', 'data-testid': 'pack-empty' }, t('ioc.pack.empty')),
+    first.figures.length > 0 && helpLine(t('help.lightShort'), 'pack-light-help'),
     cardList,
     h(
       'section',

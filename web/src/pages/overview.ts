@@ -3,6 +3,7 @@
 // score and its four dimensions), then the home province's own figures computed from its units.
 
 import { api, type Unit } from '../api';
+import { helpLine } from '../components/help';
 import { chart } from '../charts';
 import { h, mount } from '../dom';
 import { fmtDate, fmtDec, fmtInt, fmtList, t, typeCount, typeLabel } from '../i18n';
@@ -13,7 +14,7 @@ import { go } from '../router';
 import { density, totals } from '../units';
 import { iocFigures } from './ioc-overview';
 import { qualitySummary } from './quality-common';
-import { asOfForm, asOfFromAddress } from './tracker-common';
+import { asOfNote, readAsOf } from './tracker-common';
 
 const topCount = 15;
 
@@ -24,7 +25,7 @@ interface Data {
 }
 
 export async function overviewPage(outlet: HTMLElement, { signal }: RouteContext): Promise<void> {
-  const asOf = asOfFromAddress() || undefined;
+  const asOf = readAsOf();
   await loadPage(
     outlet,
     signal,
@@ -50,7 +51,7 @@ function card(testid: string, label: string, value: string | (string | Node)[], 
   );
 }
 
-function render(outlet: HTMLElement, signal: AbortSignal, asOf: string | undefined, { overview, province, items }: Data): void {
+function render(outlet: HTMLElement, signal: AbortSignal, asOf: string, { overview, province, items }: Data): void {
   const communes = items.filter((u) => u.level === 'commune');
   const agencies = items.filter((u) => u.level === 'agency');
   const c = totals(communes);
@@ -74,7 +75,8 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string | undefin
   mount(
     outlet,
     pageHead(t('overview.title'), t('ioc.overview.lead', { province: overview.province.name, date: fmtDate(at) })),
-    asOfForm('ioc-asof', at, t('tracker.asOfShown', { date: fmtDate(at) }), (date) => go(`/?as_of=${date}`), signal),
+    asOfNote('ioc-asof-shown', t('tracker.asOfShown', { date: fmtDate(at) })),
+    helpLine(t('help.lightShort'), 'overview-light-help'),
     iocFigures(overview, asOf, signal),
     // Scored as of the overview's date, which the server decides when the address has none.
     qualitySummary(at, signal),

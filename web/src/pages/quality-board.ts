@@ -48,7 +48,7 @@ import {
   scoreLevel,
   qualityAsOf,
 } from './quality-common';
-import { asOfForm, monthLabel, monthLong } from './tracker-common';
+import { asOfNote, monthLabel, monthLong } from './tracker-common';
 
 export async function qualityPage(outlet: HTMLElement, { signal }: RouteContext): Promise<void> {
   await loadPage(
@@ -405,7 +405,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, first: Scoreboard, kno
   mount(
     outlet,
     pageHead(t('quality.title'), t('quality.lead')),
-    asOfForm('quality-asof', at, t('quality.asOfShown', { date: fmtDate(at), month: monthLong(first.month) }), (date) => go(`/quality?as_of=${date}`), signal),
+    asOfNote('quality-asof-shown', t('quality.asOfShown', { date: fmtDate(at), month: monthLong(first.month) })),
     content,
   );
   update(first);

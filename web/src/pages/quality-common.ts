@@ -3,7 +3,6 @@
 // in words, the change since the month before (▲/▼), score bars, addresses of the failing rows
 // that keep the filters and the as-of date, and the small quality card of the IOC overview.
 
-import { apiCached } from '../api';
 import { h, mount } from '../dom';
 import { fmtNum, t, type Key } from '../i18n';
 import {
@@ -19,14 +18,12 @@ import {
   type Scoreboard,
 } from '../quality-api';
 import { lightColor } from './ioc-common';
+import { currentAsOf } from '../as-of';
 import { asOfFromAddress } from './tracker-common';
 
-/**
- * The date the quality pages score as of: the address's (?as_of=), else the date the IOC pages
- * show (the overview's, which the server keeps), not today as the quality API would.
- */
+/** The date the quality pages score as of: the app's (the address's, else the IOC's date). */
 export async function qualityAsOf(): Promise<string> {
-  return asOfFromAddress() || (await apiCached<{ as_of: string }>('/overview')).as_of;
+  return currentAsOf();
 }
 
 export const scoreLabel = (k: ScoreKey): string => t(`quality.dim.${k}` as Key);

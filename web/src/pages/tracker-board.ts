@@ -13,7 +13,7 @@ import { go, type RouteContext } from '../router';
 import { donutOption, monthsOption, num, sentence, stackedBarsOption, statCard, tablePanel } from '../components/figures';
 import { trackerChart } from './tracker-charts';
 import {
-  asOfForm,
+  asOfNote,
   fmtRate,
   labelWidth,
   listHref,
@@ -39,7 +39,7 @@ export async function trackerBoardPage(outlet: HTMLElement, { signal }: RouteCon
       const [summary, info] = await Promise.all([trackerApi.summary(asOf), api.info()]);
       return { province: info.province.name, summary };
     },
-    (data) => render(outlet, signal, asOf, data),
+    (data) => render(outlet, signal, data),
   );
 }
 
@@ -69,7 +69,7 @@ function statusCount(c: Counts, s: DerivedStatus): number {
   return c[s];
 }
 
-function render(outlet: HTMLElement, signal: AbortSignal, asOf: string, { province, summary }: Data): void {
+function render(outlet: HTMLElement, signal: AbortSignal, { province, summary }: Data): void {
   const central = summary.by_level.central ?? { targets: empty, tasks: empty };
   const prov = summary.by_level.province ?? { targets: empty, tasks: empty };
   const unitLevel = summary.by_level.unit;
@@ -88,7 +88,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string, { provin
     outlet,
     pageHead(t('tracker.boardTitle'), t('tracker.boardLead', { date: fmtDate(at) })),
     trackerTabs('board'),
-    asOfForm('nq57-asof', asOf, t('tracker.asOfShown', { date: fmtDate(at) }), (date) => go(`/nq57?as_of=${date}`), signal),
+    asOfNote('nq57-asof-shown', t('tracker.asOfShown', { date: fmtDate(at) })),
     h(
       'div',
       { class: 'cards' },

@@ -5,9 +5,10 @@
 import type { DerivedStatus, ItemKind, ItemState, Recurrence, Timeliness, TrackerLevel } from '../tracker-api';
 import { h } from '../dom';
 import { fmtDec, lang, locale, t, type Key } from '../i18n';
-import { isoDate, today } from './catalog-common';
+import { asOfFromAddress, currentAsOf } from '../as-of';
 
 export { isoDate, today, unitShortName } from './catalog-common';
+export { asOfFromAddress, plausible } from '../as-of';
 export { labelWidth, monthLabel } from '../components/figures';
 
 export const levelLabel = (l: TrackerLevel): string => t(`tracker.level.${l}` as Key);
@@ -75,21 +76,9 @@ export function monthLong(month: string): string {
   return new Intl.DateTimeFormat(locale(), { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(Date.UTC(y, m - 1, 1));
 }
 
-/** Dates a person means (a half-typed year such as 0002 is not one). */
-export function plausible(date: string): boolean {
-  const year = Number(date.slice(0, 4));
-  return year >= 2000 && year <= 2100;
-}
-
-/** The as-of date in the address (?as_of=), when it is a real one; otherwise "". */
-export function asOfFromAddress(): string {
-  const v = new URLSearchParams(location.search).get('as_of') ?? '';
-  return isoDate.test(v) && plausible(v) ? v : '';
-}
-
-/** The as-of date the page shows: the address's, or today. */
+/** The as-of date the page shows: the address's, or the IOC's date (the header's). */
 export function readAsOf(): string {
-  return asOfFromAddress() || today();
+  return currentAsOf();
 }
 
 /** Whole days from `a` to `b` (ISO dates). */
@@ -138,39 +127,9 @@ export function trackerTabs(active: TrackerTab | null, asOf = asOfFromAddress())
 }
 
 /**
- * The as-of form every figures page opens with: a date field that reloads the page (after a
- * short pause, so typing a date does not reload at each digit) and says which date is shown.
+ * The line a figures page opens with: the date its figures are as of. The date itself is chosen
+ * once for the whole app, in the header.
  */
-export function asOfForm(
-  id: string,
-  asOf: string,
-  shown: string,
-  onApply: (date: string) => void,
-  signal: AbortSignal,
-  shownTestid = `${id}-shown`,
-): HTMLElement {
-  const date = h('input', { id, name: 'as_of', type: 'date', value: asOf, min: '2000-01-01', max: '2100-12-31', required: true, 'data-testid': `${id}` });
-  let timer = 0;
-  const apply = () => {
-    clearTimeout(timer);
-    if (isoDate.test(date.value) && plausible(date.value) && date.value !== asOf) onApply(date.value);
-  };
-  date.addEventListener('change', () => {
-    clearTimeout(timer);
-    timer = window.setTimeout(apply, 400);
-  });
-  signal.addEventListener('abort', () => clearTimeout(timer));
-  return h(
-    'form',
-    {
-      class: 'toolbar',
-      onsubmit: (e: Event) => {
-        e.preventDefault();
-        apply();
-      },
-    },
-    h('div', { class: 'field' }, h('label', { for: id }, t('tracker.asOf')), date),
-    h('button', { type: 'submit', class: 'button button-secondary', 'data-testid': `${id}-apply` }, t('tracker.asOfApply')),
-    h('p', { class: 'muted', 'data-testid': shownTestid }, shown),
-  );
+export function asOfNote(testid: string, shown: string): HTMLElement {
+  return h('p', { class: 'muted as-of-note', 'data-testid': testid }, shown);
 }

@@ -33,6 +33,7 @@ import type { RouteContext } from '../router';
 import { clearError, errorMessage } from '../shell';
 import {
   asOfFromAddress,
+  readAsOf,
   fmtPercent,
   itemHref,
   kindBadge,
@@ -172,7 +173,7 @@ function render(outlet: HTMLElement, ctx: RouteContext, asOf: string | undefined
         h('span', { 'data-testid': 'nq57-item-status' }, statusBadge(r.status)),
         r.adjusted && h('span', { class: 'badge badge-adjusted', 'data-testid': 'nq57-item-adjusted' }, t('tracker.adjusted')),
       ),
-      h('p', { class: 'muted', 'data-testid': 'nq57-item-asof' }, t('tracker.statusAsOf', { date: fmtDate(asOf ?? today()) })),
+      h('p', { class: 'muted', 'data-testid': 'nq57-item-asof' }, t('tracker.statusAsOf', { date: fmtDate(asOf ?? readAsOf()) })),
     ),
     trackerTabs(null, asOf),
     chainSection(data, asOf, unitName),

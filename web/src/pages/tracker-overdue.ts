@@ -7,9 +7,9 @@ import { trackerApi, type ItemRecord, type TrackerSummary } from '../tracker-api
 import { h, mount } from '../dom';
 import { fmtDate, fmtInt, t } from '../i18n';
 import { loadPage, pageHead, titled } from '../page';
-import { go, type RouteContext } from '../router';
+import type { RouteContext } from '../router';
 import {
-  asOfForm,
+  asOfNote,
   daysBetween,
   fmtPercent,
   itemHref,
@@ -35,11 +35,11 @@ export async function trackerOverduePage(outlet: HTMLElement, { signal }: RouteC
       const [summary, info] = await Promise.all([trackerApi.summary(asOf), api.info()]);
       return { province: info.province.name, summary };
     },
-    (data) => render(outlet, signal, asOf, data),
+    (data) => render(outlet, data),
   );
 }
 
-function render(outlet: HTMLElement, signal: AbortSignal, asOf: string, { province, summary }: Data): void {
+function render(outlet: HTMLElement, { province, summary }: Data): void {
   const at = summary.as_of;
   const overdue = [...summary.overdue].sort((a, b) => (a.deadline ?? '').localeCompare(b.deadline ?? '') || a.code.localeCompare(b.code));
   const soon = [...summary.due_soon].sort((a, b) => (a.deadline ?? '').localeCompare(b.deadline ?? '') || a.code.localeCompare(b.code));
@@ -47,7 +47,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string, { provin
     outlet,
     pageHead(t('tracker.overdueTitle'), t('tracker.overdueLead', { date: fmtDate(at) })),
     trackerTabs('overdue'),
-    asOfForm('nq57-overdue-asof', asOf, t('tracker.asOfShown', { date: fmtDate(at) }), (date) => go(`/nq57/overdue?as_of=${date}`), signal),
+    asOfNote('nq57-overdue-asof-shown', t('tracker.asOfShown', { date: fmtDate(at) })),
     itemTable('overdue', t('tracker.overdueList', { n: fmtInt(overdue.length) }), overdue, at, province, (r) =>
       t('tracker.daysOver', { n: fmtInt(daysBetween(r.deadline ?? at, at)) }),
     ),

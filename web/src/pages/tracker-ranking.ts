@@ -10,7 +10,7 @@ import { fmtDate, fmtInt, t, type Key } from '../i18n';
 import { loadPage, pageHead, titled } from '../page';
 import { go, type RouteContext } from '../router';
 import { trackerChart } from './tracker-charts';
-import { asOfForm, fmtRate, labelWidth, listHref, readAsOf, trackerTabs, unitShortName } from './tracker-common';
+import { asOfNote, fmtRate, labelWidth, listHref, readAsOf, trackerTabs, unitShortName } from './tracker-common';
 
 interface Data {
   province: string;
@@ -48,7 +48,7 @@ export async function trackerRankingPage(outlet: HTMLElement, { signal }: RouteC
       const [summary, info] = await Promise.all([trackerApi.summary(asOf), api.info()]);
       return { province: info.province.name, summary };
     },
-    (data) => render(outlet, signal, asOf, data),
+    (data) => render(outlet, signal, data),
   );
 }
 
@@ -76,7 +76,7 @@ interface Row extends UnitRank {
   label: string;
 }
 
-function render(outlet: HTMLElement, signal: AbortSignal, asOf: string, { province, summary }: Data): void {
+function render(outlet: HTMLElement, signal: AbortSignal, { province, summary }: Data): void {
   const at = summary.as_of;
   // The server's order is the ranking: on-time completion, then report timeliness.
   const rows: Row[] = summary.ranking.map((u, i) => ({ ...u, rank: i + 1, label: unitShortName(u.name || u.unit, province) }));
@@ -196,7 +196,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string, { provin
     outlet,
     pageHead(t('tracker.rankingTitle'), t('tracker.rankingLead', { date: fmtDate(at) })),
     trackerTabs('ranking'),
-    asOfForm('nq57-ranking-asof', asOf, t('tracker.asOfShown', { date: fmtDate(at) }), (date) => go(`/nq57/ranking?as_of=${date}`), signal),
+    asOfNote('nq57-ranking-asof-shown', t('tracker.asOfShown', { date: fmtDate(at) })),
     h(
       'section',
       { class: 'card panel', 'aria-labelledby': 'nq57-ranking-h' },

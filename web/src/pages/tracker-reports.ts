@@ -13,7 +13,7 @@ import { go, type RouteContext } from '../router';
 import { currentUser, hasRole } from '../session';
 import { errorMessage } from '../shell';
 import {
-  asOfForm,
+  asOfNote,
   fmtPercent,
   itemHref,
   monthLabel,
@@ -220,17 +220,7 @@ function render(
     outlet,
     pageHead(t('tracker.reportsTitle'), t('tracker.reportsLead', { day: fmtInt(data.dueDay) })),
     trackerTabs('reports'),
-    asOfForm(
-      'nq57-reports-asof',
-      asOf,
-      t('tracker.asOfShown', { date: fmtDate(asOf) }),
-      (date) => {
-        const p = new URLSearchParams(location.search);
-        p.set('as_of', date);
-        go(`/nq57/reports?${p}`);
-      },
-      signal,
-    ),
+    asOfNote('nq57-reports-asof-shown', t('tracker.asOfShown', { date: fmtDate(asOf) })),
     h(
       'form',
       { class: 'toolbar', role: 'search', onsubmit: (e: Event) => e.preventDefault() },

@@ -1,6 +1,7 @@
 // "/units/:code" — one unit: its facts, its lineage across the 2025 reorganisation
 // (the former communes merged into it, or the new units a former one went into),
-// and a summary of its subordinate units.
+// and a summary of its subordinate units. ?on=YYYY-MM-DD shows the unit as it was on that day
+// (former units are linked so); the app's as-of date (?as_of=) is the figures', not the tree's.
 
 import { api, type Lineage, type Unit, type UnitDetail } from '../api';
 import { h, mount } from '../dom';
@@ -12,7 +13,7 @@ import { byName, dayBefore, density, totals, unitHref } from '../units';
 interface Data {
   unit: UnitDetail;
   homeCode: string;
-  /** The date the page shows the unit at (?as_of=), for former units. */
+  /** The date the page shows the unit at (?on=), for former units. */
   asOf?: string;
   predecessors?: Lineage[];
   /** Names of the former districts the predecessors belonged to, by code. */
@@ -50,7 +51,7 @@ async function load(code: string, asOf?: string): Promise<Data> {
 }
 
 export async function unitPage(outlet: HTMLElement, { params, signal }: RouteContext): Promise<void> {
-  const asOf = new URLSearchParams(location.search).get('as_of') ?? undefined;
+  const asOf = new URLSearchParams(location.search).get('on') ?? undefined;
   const date = asOf && isoDate.test(asOf) ? asOf : undefined;
   await loadPage(outlet, signal, () => load(params.code, date), (data) => render(outlet, data));
 }

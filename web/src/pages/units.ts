@@ -2,6 +2,7 @@
 // departments/agencies as two groups; searchable, filterable by type, sortable, with a chart
 // that follows the filter. Filter and sort live in the query string.
 
+import { withAsOf } from '../as-of';
 import { api, type Unit } from '../api';
 import { chart, type Chart } from '../charts';
 import { escapeHtml, h, mount } from '../dom';
@@ -53,7 +54,7 @@ function writeState(s: State): void {
     p.set('dir', s.dir);
   }
   const query = p.toString();
-  history.replaceState(null, '', `${location.pathname}${query ? `?${query}` : ''}`);
+  history.replaceState(null, '', withAsOf(`${location.pathname}${query ? `?${query}` : ''}`));
 }
 
 /** Sorts by the column; missing values always go last. */

@@ -185,6 +185,19 @@ export async function signInAdmin(page, admin) {
   await pageLoaded(page);
 }
 
+/**
+ * Chooses the app's as-of date in the header (the one date every page shows) and waits until the
+ * address carries it and the page has loaded its figures.
+ */
+export async function chooseAsOf(page, date) {
+  await page.getByTestId('asof-summary').click();
+  await page.getByTestId('asof-input').fill(date);
+  await page.getByTestId('asof-apply').click();
+  await page.waitForURL((url) => url.searchParams.get('as_of') === date);
+  await page.locator(`[data-testid="asof-date"][data-date="${date}"]`).waitFor();
+  await page.locator('[data-testid="page"]:not([aria-busy])').waitFor();
+}
+
 export async function screenshot(page, name) {
   await mkdir(resultsDir, { recursive: true });
   await page.screenshot({ path: resolve(resultsDir, `${name}.png`), fullPage: true });

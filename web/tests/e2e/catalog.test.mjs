@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { anyOf, assertChart, expected, fmt, screenshot, session } from './browser.mjs';
+import { anyOf, assertChart, chooseAsOf, expected, fmt, screenshot, session } from './browser.mjs';
 
 let s;
 let dost;
@@ -47,8 +47,8 @@ test('the summary shows the October 2025 report figures, and fewer at the end of
   assert.equal(sectorRows, oct.by_sector.length);
   await screenshot(page, 'catalog-summary-2025-10-31');
 
-  // Another date reloads the figures (and keeps the date in the address).
-  await page.getByLabel('Tính đến ngày').fill('2024-12-31');
+  // Another date, chosen in the header, reloads the figures (and keeps the date in the address).
+  await chooseAsOf(page, '2024-12-31');
   await page.waitForURL(/\/catalog\/summary\?as_of=2024-12-31$/);
   await page.getByTestId('catalog-summary-date').getByText('31/12/2024').waitFor();
   const dec = await s.server.api('/catalog/summary?as_of=2024-12-31');

@@ -88,7 +88,8 @@ test('the overview as of 31/10/2025 shows every figure of the report, Vietnamese
   await page.goto(`/?as_of=${october}`);
   await page.getByTestId('ioc-figures').waitFor();
   assert.equal(await page.getByTestId('nav-overview').getAttribute('aria-current'), 'page');
-  assert.equal(await page.getByTestId('ioc-asof').inputValue(), october);
+  assert.equal(await page.getByTestId('asof-date').getAttribute('data-date'), october);
+  assert.equal(await text(page.getByTestId('asof-date')), date(october));
 
   const card = (key) => page.locator(`[data-testid="ioc-figure"][data-key="${key}"]`);
   const shown = (key) => text(card(key).getByTestId('ioc-figure-value'));

@@ -84,6 +84,9 @@ test('a narrow screen keeps the navigation and the cards usable', async () => {
   await page.goto('/');
   await page.getByTestId('card-communes').waitFor();
   await assertChart(page, 'chart-top');
+  // The navigation waits behind the menu button.
+  assert.equal(await page.getByTestId('nav-units').isVisible(), false);
+  await page.getByTestId('nav-toggle').click();
   assert.ok(await page.getByTestId('nav-units').isVisible());
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no horizontal scrolling (${overflow}px)`);

@@ -60,7 +60,7 @@ test("a leader sees the four dimensions, the trend, the units ranked and the cat
   assert.equal(await page.getByTestId('nav-quality').textContent(), 'Chất lượng dữ liệu');
   assert.equal(await page.getByTestId('nav-quality').getAttribute('aria-current'), 'page');
   assert.equal(board.as_of, asOf);
-  assert.equal(await page.getByTestId('quality-asof').inputValue(), asOf, "the IOC's date when the address has none");
+  assert.equal(await page.getByTestId('asof-date').getAttribute('data-date'), asOf, "the IOC's date when the address has none");
 
   // The overall score and the four dimensions, as the API says, with the change since last month.
   assert.deepEqual(await page.getByTestId('quality-score').evaluateAll((els) => els.map((e) => e.dataset.key)), keys);

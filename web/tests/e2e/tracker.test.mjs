@@ -8,11 +8,14 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { assertChart, fmt, screenshot, session } from './browser.mjs';
+import { assertChart, chooseAsOf, fmt, screenshot, session } from './browser.mjs';
 
 let s;
+/** The server's today: reports and adjustments are made today, and seen as of today (the app shows the IOC's date by default). */
+let today;
 before(async () => {
   s = await session();
+  ({ today } = await s.server.api('/info'));
 });
 after(() => s?.end());
 
@@ -82,8 +85,8 @@ test('the board shows the October 2025 report, and fewer completed earlier in th
   assert.equal(await page.getByTestId('nq57-programme-row').count(), oct.by_programme.length);
   await screenshot(page, 'nq57-board-2025-10-31');
 
-  // Another date reloads the figures and keeps the date in the address.
-  await page.getByLabel('Tính đến ngày').fill('2025-06-30');
+  // Another date, chosen in the header, reloads the figures and keeps the date in the address.
+  await chooseAsOf(page, '2025-06-30');
   await page.waitForURL(/\/nq57\?as_of=2025-06-30$/);
   await page.getByTestId('nq57-asof-shown').getByText('30/06/2025').waitFor();
   const june = await s.server.api('/tracker/summary?as_of=2025-06-30');
@@ -244,13 +247,13 @@ test("an officer of the task's lead unit submits the monthly report: a percent o
 
   // The leader sees the task but no forms.
   const leaderPage = await s.newPage();
-  await leaderPage.goto(`/nq57/tasks/${encodeURIComponent(task.code)}`);
+  await leaderPage.goto(`/nq57/tasks/${encodeURIComponent(task.code)}?as_of=${today}`);
   await leaderPage.getByTestId('nq57-reports').waitFor();
   assert.equal(await leaderPage.getByTestId('nq57-report-form').count(), 0);
   assert.equal(await leaderPage.getByTestId('nq57-edit-form').count(), 0);
 
   const page = await s.newPage({ user: officer });
-  await page.goto(`/nq57/tasks/${encodeURIComponent(task.code)}`);
+  await page.goto(`/nq57/tasks/${encodeURIComponent(task.code)}?as_of=${today}`);
   const form = page.getByTestId('nq57-report-form');
   await form.waitFor();
   const month = await page.getByTestId('nq57-report-month').inputValue();
@@ -288,7 +291,7 @@ test("an officer of the task's lead unit submits the monthly report: a percent o
   assert.match((await download.body()).subarray(0, 5).toString(), /%PDF-/);
   await screenshot(page, 'nq57-report-saved');
 
-  const detail = await s.server.api(`/tracker/items/${encodeURIComponent(task.code)}`);
+  const detail = await s.server.api(`/tracker/items/${encodeURIComponent(task.code)}?as_of=${today}`);
   const saved = detail.reports.find((r) => r.month === month);
   assert.equal(saved.percent, 45);
   assert.equal(saved.submitted_by, 'canbo.baocao');
@@ -315,7 +318,7 @@ test('a DoST officer adjusts a task: reason and approval are asked for next to t
   assert.ok(task, 'DoST leads tasks in progress');
   const dost = await s.server.addUser('canbo.skhcn', 'officer', { unit: '80.SKHCN', displayName: 'Phạm Thị Thu' });
   const page = await s.newPage({ user: dost });
-  await page.goto(`/nq57/tasks/${encodeURIComponent(task.code)}`);
+  await page.goto(`/nq57/tasks/${encodeURIComponent(task.code)}?as_of=${today}`);
   const panel = page.getByTestId('nq57-edit-panel');
   await panel.locator('summary').click();
   await page.getByTestId('nq57-edit-deadline').fill('2026-12-31');
@@ -342,7 +345,7 @@ test('a DoST officer adjusts a task: reason and approval are asked for next to t
   assert.match(await newest.locator('tr[data-field="deadline"]').textContent(), /31\/12\/2026/);
   await page.getByTestId('nq57-item-adjusted').waitFor();
   await screenshot(page, 'nq57-adjusted');
-  const after = await s.server.api(`/tracker/items/${encodeURIComponent(task.code)}`);
+  const after = await s.server.api(`/tracker/items/${encodeURIComponent(task.code)}?as_of=${today}`);
   assert.equal(after.deadline, '2026-12-31');
   assert.equal(after.history.at(-1).approval, 'Văn bản số 4567/UBND-KT ngày 20/11/2026 của UBND tỉnh');
 });

@@ -56,7 +56,7 @@ test('a former commune links to the ward it was merged into', async () => {
   const page = await s.newPage();
   await page.goto('/units/25459');
   await page.getByTestId('predecessors').getByRole('link', { name: 'Phường 1', exact: true }).click();
-  await page.waitForURL(/\/units\/25456\?as_of=2025-06-30$/);
+  await page.waitForURL(/\/units\/25456\?on=2025-06-30$/);
   await page.getByRole('heading', { level: 1, name: 'Phường 1' }).waitFor();
   assert.match(await page.locator('.breadcrumb').textContent(), /Thành phố Tây Ninh/, 'its former district');
   const targets = page.getByTestId('targets');
