@@ -32,7 +32,7 @@ void RegisterRoutes(http::Router& router, Context& ctx) {
        "catalog.list",       "catalog.get",      "datasets.list",      "tracker.summary",
        "tracker.programmes", "tracker.list",     "quality.scoreboard", "quality.scores",
        "quality.databases",  "quality.database", "units.list",         "units.get",
-       "units.children",     "reports.get"});
+       "units.children",     "reports.get",      "boundaries.get"});
   router.MarkTrimmed({"indicators.list", "freshness.get", "tracker.reports"});
 }
 

@@ -216,6 +216,117 @@ Response Info(Context& ctx, Request&) {
                    {"today", Date::Today().ToString()}});
 }
 
+// --- Boundaries ------------------------------------------------------------------------------
+// The communes' areas as an administrator loads them (GeoJSON), for the IOC's map; until then the
+// map draws areas approximated from the communes' centres.
+
+constexpr std::string_view kBoundariesSetting = "units.boundaries";
+
+[[noreturn]] void BadGeoJson(const std::string& what) {
+  throw Failure(Error::BadRequest("units.bad_geojson", what));
+}
+
+// A ring of [lon, lat] positions (at least four, the last the first) within the globe.
+void CheckRing(const json::value& ring, const std::string& where) {
+  if (!ring.is_array() || ring.as_array().size() < 4) {
+    BadGeoJson(where + ": a ring needs at least four positions");
+  }
+  for (const auto& p : ring.as_array()) {
+    const auto* xy = p.if_array();
+    if (xy == nullptr || xy->size() < 2 || !(*xy)[0].is_number() || !(*xy)[1].is_number()) {
+      BadGeoJson(where + ": a position is [longitude, latitude]");
+    }
+    const double lon = (*xy)[0].to_number<double>();
+    const double lat = (*xy)[1].to_number<double>();
+    if (lon < -180 || lon > 180 || lat < -90 || lat > 90) {
+      BadGeoJson(where + ": a position outside longitude −180..180, latitude −90..90");
+    }
+  }
+}
+
+void CheckPolygon(const json::value& rings, const std::string& where) {
+  if (!rings.is_array() || rings.as_array().empty()) BadGeoJson(where + ": a polygon has rings");
+  for (const auto& r : rings.as_array()) CheckRing(r, where);
+}
+
+// The code a feature names its unit by: properties.code (or ma, ma_xa, MA_XA, ma_dvhc).
+std::string FeatureCode(const json::object& feature) {
+  const auto* props = feature.if_contains("properties");
+  if (props == nullptr || !props->is_object()) return "";
+  for (const char* key : {"code", "ma", "ma_xa", "MA_XA", "ma_dvhc", "MA_DVHC"}) {
+    const auto* v = props->as_object().if_contains(key);
+    if (v != nullptr && v->is_string()) return std::string(v->as_string());
+    if (v != nullptr && v->is_int64()) return std::to_string(v->as_int64());
+  }
+  return "";
+}
+
+Response PutBoundaries(Context& ctx, Request& req) {
+  const json::value doc = req.Json();
+  const auto* fc = doc.if_object();
+  if (fc == nullptr || !fc->contains("type") || fc->at("type") != "FeatureCollection" ||
+      !fc->contains("features") || !fc->at("features").is_array()) {
+    BadGeoJson("a GeoJSON FeatureCollection is expected");
+  }
+  auto reg = ctx.registry();
+  const Date today = Date::Today();
+  json::array features;
+  json::array unknown;
+  std::set<std::string> seen;
+  size_t i = 0;
+  for (const auto& f : fc->at("features").as_array()) {
+    const std::string where = "feature " + std::to_string(i++);
+    const auto* feature = f.if_object();
+    if (feature == nullptr || !feature->contains("geometry") ||
+        !feature->at("geometry").is_object()) {
+      BadGeoJson(where + ": a Feature with a geometry is expected");
+    }
+    const auto& g = feature->at("geometry").as_object();
+    const auto* type = g.if_contains("type");
+    const auto* coords = g.if_contains("coordinates");
+    if (type == nullptr || coords == nullptr)
+      BadGeoJson(where + ": the geometry has no coordinates");
+    if (*type == "Polygon") {
+      CheckPolygon(*coords, where);
+    } else if (*type == "MultiPolygon" && coords->is_array()) {
+      for (const auto& poly : coords->as_array()) CheckPolygon(poly, where);
+    } else {
+      BadGeoJson(where + ": the geometry must be a Polygon or a MultiPolygon");
+    }
+    const std::string code = FeatureCode(*feature);
+    if (code.empty()) BadGeoJson(where + ": properties.code names the unit");
+    const units::Unit* unit = reg->Find(code, today);
+    if (unit == nullptr) {
+      unknown.emplace_back(code);
+      continue;
+    }
+    if (!seen.insert(code).second) BadGeoJson(where + ": unit " + code + " has two areas");
+    features.push_back({{"type", "Feature"},
+                        {"properties", {{"code", unit->code}, {"name", unit->name}}},
+                        {"geometry", g}});
+  }
+  if (!unknown.empty()) {
+    Error e = Error::Invalid("units.unknown_boundary_code",
+                             "these areas name no unit of today: " + json::serialize(unknown) +
+                                 " (properties.code is a unit's official code)");
+    throw Failure(e);
+  }
+  const json::object out{{"type", "FeatureCollection"}, {"features", std::move(features)}};
+  Must(ctx.store().SetSetting(std::string(kBoundariesSetting), json::serialize(out)));
+  return Response::Json(json::object{{"units", out.at("features").as_array().size()}});
+}
+
+Response GetBoundaries(Context& ctx, Request&) {
+  auto v = Must(ctx.store().GetSetting(std::string(kBoundariesSetting)));
+  if (!v || v->empty()) {
+    return Response::Json(json::object{
+        {"type", "FeatureCollection"}, {"features", json::array()}, {"loaded", false}});
+  }
+  json::object o = json::parse(*v).as_object();
+  o["loaded"] = true;
+  return Response::Json(o);
+}
+
 }  // namespace
 
 Status Context::ReloadUnits() {
@@ -316,6 +427,24 @@ void RegisterUnitRoutes(http::Router& router, Context& ctx) {
        .error_statuses = {400, 409, 415, 422},
        .permission = "units.write",
        .scope = "body:parent"});
+  router.Add(
+      "GET", "/api/v1/boundaries", "boundaries.get", bind(GetBoundaries),
+      {.summary = "The units' areas loaded for the map (GeoJSON FeatureCollection; "
+                  "loaded false and no features until an administrator loads them)",
+       .tag = "units",
+       .response_schema =
+           R"({"type":"object","properties":{"type":{"type":"string"},"features":{"type":"array","items":{"type":"object"}},"loaded":{"type":"boolean"}}})",
+       .permission = "units.read"});
+  router.Add(
+      "PUT", "/api/v1/boundaries", "boundaries.put", bind(PutBoundaries),
+      {.summary = "Load the units' areas: a GeoJSON FeatureCollection of Polygons or "
+                  "MultiPolygons, each naming its unit's official code in properties.code",
+       .tag = "units",
+       .request_schema =
+           R"({"type":"object","required":["type","features"],"properties":{"type":{"type":"string"},"features":{"type":"array"}}})",
+       .response_schema = R"({"type":"object","properties":{"units":{"type":"integer"}}})",
+       .error_statuses = {400, 415, 422},
+       .permission = "units.admin"});
   router.Add(
       "PATCH", "/api/v1/units/{code}", "units.update", bind(PatchUnit),
       {.summary = "Rename an agency, or set a unit's own population and area figures",
