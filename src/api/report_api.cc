@@ -110,6 +110,23 @@ Response List(Context& ctx, Request&) {
                                      {"schedule_day", day > 0 ? json::value(day) : nullptr}});
 }
 
+// {"day": 1–28 or null}: the day of each month the month before's report is issued and sent.
+Response PutSchedule(Context& ctx, Request& req) {
+  const json::object body = BodyObject(req);
+  OnlyFields(body, {"day"});
+  const auto* day = body.if_contains("day");
+  if (day == nullptr ||
+      (!day->is_null() && (!day->is_int64() || day->as_int64() < 1 || day->as_int64() > 28))) {
+    throw Failure(Error::Invalid("report.invalid_day",
+                                 "day is the day of the month (1 to 28) the report of the month "
+                                 "before is sent, or null for none"));
+  }
+  const std::string value = day->is_null() ? "" : std::to_string(day->as_int64());
+  Must(ctx.store().SetSetting(std::string(report::kScheduleSetting), value));
+  return Response::Json(json::object{
+      {"schedule_day", day->is_null() ? json::value(nullptr) : json::value(day->as_int64())}});
+}
+
 Response Issue(Context& ctx, Request& req) {
   const std::string month = MonthParam(req);
   const auto snap = ctx.engine().snapshot();
@@ -180,6 +197,18 @@ void RegisterReportRoutes(http::Router& router, Context& ctx) {
            R"({"type":"object","properties":{"month":{"type":"string"},"as_of":{"type":"string","format":"date"},"title":{"type":"string"},"issued":{"type":"boolean"},"sections":{"type":"array","items":{"type":"object"}}}})",
        .error_statuses = {400},
        .permission = kReportsRead});
+  router.Add(
+      "PUT", "/api/v1/reports/schedule", "reports.schedule", bind(PutSchedule),
+      {.summary = "Set the day of each month (1–28, or null for none) on which the report "
+                  "of the month before is issued and sent by e-mail",
+       .tag = "reports",
+       .request_schema =
+           R"({"type":"object","required":["day"],"properties":{"day":{"type":["integer","null"],"minimum":1,"maximum":28}}})",
+       .response_schema =
+           R"({"type":"object","properties":{"schedule_day":{"type":["integer","null"]}}})",
+       .error_statuses = {400, 415, 422},
+       .permission = kReportsWrite,
+       .stewarded = true});
   router.Add("POST", "/api/v1/reports/monthly/{month}/issue", "reports.issue", bind(Issue),
              {.summary = "Issue the report of a month: kept as it stands, it reads the same later "
                          "(201 when issued now, 200 when it was already)",

@@ -157,7 +157,17 @@ TEST(ReportApi, TheMonthlyReportReadsIssuesAndIsMailedOnItsDay) {
   r = ReportPost(server, "/api/v1/reports/monthly/2025-10/send", "{}");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(ReportJson(r).at("queued"), 1);
-  ASSERT_EQ(server.Pdh("settings set report.monthly_day 1"), 0);
+  EXPECT_EQ(server
+                .Request({"PUT",
+                          "/api/v1/reports/schedule",
+                          R"({"day":29})",
+                          {{"Content-Type", "application/json"}}})
+                .status,
+            422);
+  r = server.Request(
+      {"PUT", "/api/v1/reports/schedule", R"({"day":1})", {{"Content-Type", "application/json"}}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(ReportJson(server.Get("/api/v1/reports/monthly")).at("schedule_day"), 1);
   r = ReportPost(server, "/api/v1/tracker/reminders?as_of=2025-11-05", "{}");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(ReportJson(r).at("monthly_report"), 1);
