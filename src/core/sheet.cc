@@ -311,8 +311,16 @@ Status WriteXlsxSheets(std::ostream& out, const std::vector<SheetTable>& sheets)
   for (const auto& sheet : sheets) {
     const auto& header = sheet.rows.empty() ? no_header : sheet.rows[0];
     if (auto s = writer.AddSheet(sheet.name, sheet.title, header, sheet.columns); !s) return s;
+    // Help and drop-downs from the first row after the header, over rows to be filled in.
+    constexpr size_t kHelpRows = 1000;
+    for (const auto& h : sheet.help) {
+      if (auto s = writer.AddColumnHelp(h.col, kHelpRows, h.title, h.text, h.list); !s) return s;
+    }
     for (size_t i = 1; i < sheet.rows.size(); ++i) {
       if (auto s = writer.AddRow(sheet.rows[i]); !s) return s;
+    }
+    if (sheet.hidden) {
+      if (auto s = writer.HideSheet(); !s) return s;
     }
   }
   if (auto s = writer.Close(); !s) return s;

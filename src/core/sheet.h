@@ -129,11 +129,19 @@ Status WriteXlsxSheet(std::ostream& out, std::string_view sheet_name,
 
 // One sheet of a workbook: lines above the table (see XlsxWriter::AddSheet), then `rows` (the
 // first the header).
+struct SheetColumnHelp {
+  size_t col = 0;
+  std::string title;  // the input message shown on the column's cells
+  std::string text;
+  std::string list;  // a drop-down of these cells ("'Danh mục'!$A$2:$A$9"), or ""
+};
 struct SheetTable {
   std::string name;
   std::vector<std::string> title;
   std::vector<std::vector<std::string>> rows;
   std::vector<XlsxColumn> columns;
+  std::vector<SheetColumnHelp> help;  // on the 1,000 rows after the header
+  bool hidden = false;
 };
 // Writes the sheets as one workbook; errors as WriteXlsxSheet's.
 Status WriteXlsxSheets(std::ostream& out, const std::vector<SheetTable>& sheets);

@@ -156,6 +156,14 @@ class XlsxWriter {
                   const std::vector<std::string>& header, std::vector<XlsxColumn> columns);
   // Appends a row to the current sheet; empty strings leave the cell empty.
   Status AddRow(const std::vector<std::string>& cells);
+  // Help for column `col` of the current sheet, on its next `rows` rows after those written: an
+  // input message (`title` at most 32 bytes, `text` 255; longer is cut at a character), and,
+  // with a `list` ("'Danh mục'!$A$2:$A$9"), a drop-down of the cells it names that refuses
+  // other values.
+  Status AddColumnHelp(size_t col, size_t rows, const std::string& title, const std::string& text,
+                       const std::string& list = "");
+  // Hides the current sheet (one the drop-downs read); the first sheet stays the one shown.
+  Status HideSheet();
   // Writes the file. The writer cannot be used afterwards.
   Status Close();
 

@@ -174,6 +174,51 @@ Status XlsxWriter::AddRow(const std::vector<std::string>& cells) {
   return impl_->WriteRow(cells, false);
 }
 
+namespace {
+
+// `s` cut to at most `max` bytes, at a character's start.
+std::string CutUtf8(const std::string& s, size_t max) {
+  if (s.size() <= max) return s;
+  size_t end = max;
+  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+  return s.substr(0, end);
+}
+
+}  // namespace
+
+Status XlsxWriter::AddColumnHelp(size_t col, size_t rows, const std::string& title,
+                                 const std::string& text, const std::string& list) {
+  Impl& w = *impl_;
+  if (w.sheet == nullptr || rows == 0) return Ok();
+  std::string t = CutUtf8(title, 32);
+  std::string m = CutUtf8(text, 255);
+  std::string formula = list.empty() ? "" : "=" + list;
+  lxw_data_validation v{};
+  v.validate = list.empty() ? LXW_VALIDATION_TYPE_ANY : LXW_VALIDATION_TYPE_LIST_FORMULA;
+  v.ignore_blank = LXW_VALIDATION_ON;
+  if (!list.empty()) {
+    v.value_formula = formula.data();
+    v.show_error = LXW_VALIDATION_ON;
+  }
+  if (!t.empty() || !m.empty()) {
+    v.show_input = LXW_VALIDATION_ON;
+    if (!t.empty()) v.input_title = t.data();
+    if (!m.empty()) v.input_message = m.data();
+  }
+  const auto c = static_cast<lxw_col_t>(col);
+  lxw_error error = worksheet_data_validation_range(
+      w.sheet, w.next_row, c, static_cast<lxw_row_t>(w.next_row + rows - 1), c, &v);
+  if (error != LXW_NO_ERROR) return Fail(WriteFailed(w.path + " column help", error));
+  return Ok();
+}
+
+Status XlsxWriter::HideSheet() {
+  if (impl_->sheet == nullptr)
+    return Fail(Error::Internal("xlsx.write_failed", "no sheet to hide"));
+  worksheet_hide(impl_->sheet);
+  return Ok();
+}
+
 Status XlsxWriter::Close() {
   Impl& w = *impl_;
   if (w.workbook == nullptr) {
