@@ -126,6 +126,30 @@ Response ChangeSchema(Context& ctx, Request& req) {
   return Response::Json(out);
 }
 
+// The workbook a unit fills in: the dataset's fields, its code lists and the province's units
+// (those of its own grants first for an officer: the example names one of them).
+Response Template(Context& ctx, Request& req) {
+  const ingest::Dataset d = Load(ctx, req);
+  auto reg = ctx.registry();
+  const Date today = Date::Today();
+  std::vector<std::pair<std::string, std::string>> units;
+  if (const units::Unit* home = reg->Find(ctx.home_province(), today)) {
+    for (const units::Unit* u : reg->Descendants(*home, today))
+      units.emplace_back(u->code, u->name);
+  }
+  const auto& caller = CallerOf(req);
+  std::stable_partition(units.begin(), units.end(), [&](const auto& u) {
+    return std::any_of(caller.grants.begin(), caller.grants.end(),
+                       [&u](const auth::Grant& g) { return g.unit_code == u.first; });
+  });
+  http::Response r;
+  r.content_type = kXlsxType;
+  r.body = Must(ingest::ExcelTemplate(d, units));
+  r.headers.emplace_back("Content-Disposition",
+                         "attachment; filename=\"mau-" + d.row.code + ".xlsx\"");
+  return r;
+}
+
 Response Package(Context& ctx, Request& req) {
   return Response::Json(ingest::PackageDescriptor({Load(ctx, req)}));
 }
@@ -429,6 +453,14 @@ void RegisterDatasetRoutes(http::Router& router, Context& ctx) {
                       "refused with dataset.lossy_change.",
        .permission = kDatasetsWrite,
        .stewarded = true});
+  router.Add(
+      "GET", "/api/v1/datasets/{code}/template", "datasets.template", bind(Template),
+      {.summary = "An Excel workbook to fill in: Vietnamese headers, an example row, drop-downs "
+                  "of the code lists and units (a hidden sheet), a sheet of instructions",
+       .tag = "datasets",
+       .error_statuses = {404},
+       .response_content_type = kXlsxType,
+       .permission = kDatasetsRead});
   router.Add(
       "GET", "/api/v1/datasets/{code}/datapackage", "datasets.package", bind(Package),
       {.summary = "The dataset as a Frictionless Data Package descriptor",

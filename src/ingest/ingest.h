@@ -294,6 +294,14 @@ Result<RecordList> QueryRecords(store::DatasetStore& store, const units::Registr
 // Frictionless Data Package: the descriptor of `datasets` (a resource each, data in
 // "<code>.csv"), and writing/reading a package directory.
 boost::json::object PackageDescriptor(const std::vector<Dataset>& datasets);
+
+// The workbook a unit fills in for `d` (XLSX bytes): the sheet "Dữ liệu" with the fields'
+// Vietnamese titles as its header and an example row, each column's description as an input
+// message and, for code lists, yes/no and unit fields, a drop-down of the allowed values read
+// from the hidden sheet "Danh mục"; the sheet "Hướng dẫn" explains each column. `units` are the
+// unit codes (and names) a unit field offers, the first the example's. Errors: the writer's.
+Result<std::string> ExcelTemplate(const Dataset& d,
+                                  const std::vector<std::pair<std::string, std::string>>& units);
 Status ExportPackage(store::DatasetStore& store, const std::vector<Dataset>& datasets,
                      const std::string& dir);
 // Creates the datasets that do not exist yet and ingests each resource's CSV.

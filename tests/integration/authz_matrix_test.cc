@@ -23,6 +23,7 @@ const std::map<std::string, std::string> kExpected = {
     {"datasets.templates", "datasets.read"},
     {"datasets.create", "datasets.write"},
     {"datasets.get", "datasets.read"},
+    {"datasets.template", "datasets.read"},
     {"datasets.schema", "datasets.write"},
     {"datasets.package", "datasets.read"},
     {"datasets.ingest", "datasets.write"},

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "core/sheet.h"
+#include "core/xlsx.h"
 #include "integration/pdh_server.h"
 
 namespace pdh::test {
@@ -313,6 +314,35 @@ TEST(IngestApi, ADryRunChecksAndCountsButWritesNothing) {
   const auto real = Send(csv, "?dry_run=false");
   EXPECT_EQ(real.at("status"), "committed");
   EXPECT_EQ(RowCount("dossiers"), before + 2);
+}
+
+// The workbook a unit fills in: Vietnamese headers, an example row the ingest takes as it is
+// (the officer's own unit in it), instructions and the lists on the sheets after it.
+TEST(IngestApi, TheExcelTemplateIsReadBackWithItsExample) {
+  const auto r = As(Officer(), "GET", "/api/v1/datasets/dossiers/template");
+  ASSERT_EQ(r.status, 200) << r.body.substr(0, 300);
+  EXPECT_NE(r.Header("content-disposition").find("mau-dossiers.xlsx"), std::string::npos);
+  auto book = XlsxReader::OpenBuffer(r.body);
+  ASSERT_TRUE(book) << book.error().message;
+  EXPECT_EQ(book->sheet_names(), (std::vector<std::string>{"Dữ liệu", "Hướng dẫn", "Danh mục"}));
+  std::vector<std::string> header;
+  std::vector<std::string> example;
+  ASSERT_TRUE(book->Next(header));
+  ASSERT_TRUE(book->Next(example));
+  EXPECT_EQ(header.at(0), "Mã hồ sơ");
+  const auto channel = std::find(header.begin(), header.end(), "Kênh nộp");
+  ASSERT_NE(channel, header.end());
+  EXPECT_EQ(example.at(static_cast<size_t>(channel - header.begin())), "Trực tuyến");
+  EXPECT_EQ(example.at(1), kUnit);  // the officer's unit
+  ASSERT_TRUE(book->SelectSheet("Danh mục"));
+  std::vector<std::string> lists;
+  ASSERT_TRUE(book->Next(lists));
+  EXPECT_NE(std::find(lists.begin(), lists.end(), "Kênh nộp"), lists.end());
+  // Sent back as it is, the example is one valid row.
+  const auto dry = Send(r.body, "?dry_run=true", "application/octet-stream");
+  EXPECT_EQ(dry.at("status"), "dry_run") << json::serialize(dry);
+  EXPECT_EQ(Counted(dry, "imported"), 1) << json::serialize(dry);
+  EXPECT_EQ(Counted(dry, "rejected"), 0);
 }
 
 TEST(IngestApi, JsonNdjsonAndXlsxBodies) {
