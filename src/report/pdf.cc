@@ -306,12 +306,3 @@ Result<std::string> Pdf(const json::object& report) {
 }
 
 }  // namespace pdh::report
-
-#if defined(__SANITIZE_ADDRESS__)
-// Fontconfig, which Pango asks for the fonts, keeps its configuration and caches for the life of
-// the process and never frees them; the leak checker of the sanitized build would report them
-// at every exit.
-extern "C" const char* __lsan_default_suppressions() {  // NOLINT(readability-identifier-naming)
-  return "leak:libfontconfig.so\n";
-}
-#endif
