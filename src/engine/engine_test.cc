@@ -460,6 +460,35 @@ TEST_F(EngineTest, TargetsLightsProjectionAndOutliers) {
   EXPECT_GT(outliers.front().score, 3.5);
 }
 
+// A share is projected within 0–100 %: last year's shape would carry this year past 100.
+TEST_F(EngineTest, AShareIsProjectedWithinAHundredPercent) {
+  IndexSet set;
+  Element r = Elem("R");
+  r.time_agg = TimeAgg::kAverage;
+  set.elements = {r};
+  Indicator rate = Ind("RATE", "#{R}");
+  rate.measure = "%";
+  rate.targets = {{"80", 2025, 90}};
+  set.indicators = {rate};
+  Save(set);
+  std::vector<ValueInput> v;
+  for (int y = 2024; y <= 2025; ++y) {
+    for (int m = 1; m <= (y == 2025 ? 10 : 12); ++m) {
+      char month[64];
+      std::snprintf(month, sizeof month, "%04d-%02d", y, m);
+      v.push_back({"R", "", "80", month, y == 2025 ? 95.0 : (m > 10 ? 100.0 : 50.0), ""});
+    }
+  }
+  Put(v);
+  auto e = Open();
+  const auto s = e->snapshot();
+  auto p = Project(s, *s.set().FindIndicator("RATE"), "80", {2025, 10, 31});
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->method, "seasonal");
+  EXPECT_EQ(*p->projected, 100);
+  EXPECT_TRUE(p->on_track);
+}
+
 TEST_F(EngineTest, ValuesInPdhAndDhis2Formats) {
   IndexSet set;
   Element e = Elem("APPS");
