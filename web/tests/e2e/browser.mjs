@@ -124,16 +124,22 @@ export function totp(secretBase32, time = Date.now()) {
   return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
 }
 
-// A code is used once per account: a second sign-in within the same 30 s waits for the next.
-const usedCodes = new Map();
+// A 30-second step's code is used once per account, and the server takes the step before, the
+// current one and the next: a second sign-in within the same 30 s gives the next step's code, a
+// third waits for the step after.
+const usedSteps = new Map();
+const stepOf = (time) => Math.floor(time / 30_000);
 async function freshCode(user) {
-  let code = totp(user.totp);
-  while (usedCodes.get(user.name) === code) {
+  for (;;) {
+    const now = stepOf(Date.now());
+    const last = usedSteps.get(user.name) ?? -Infinity;
+    const step = [now, now + 1].find((k) => k > last);
+    if (step !== undefined) {
+      usedSteps.set(user.name, step);
+      return totp(user.totp, step * 30_000);
+    }
     await new Promise((r) => setTimeout(r, 1000));
-    code = totp(user.totp);
   }
-  usedCodes.set(user.name, code);
-  return code;
 }
 
 /** Fills the sign-in form (and the code step when the account has TOTP); leaves the page there. */
@@ -170,11 +176,12 @@ export async function signIn(page, user) {
 export async function enrolTotp(page, user) {
   const secret = await page.getByTestId('totp-secret').getAttribute('data-secret');
   assert.match(secret, /^[A-Z2-7]{16,}=*$/, 'a base32 secret');
-  await page.getByLabel('Mã xác thực (6 chữ số)').fill(totp(secret));
+  const step = stepOf(Date.now());
+  await page.getByLabel('Mã xác thực (6 chữ số)').fill(totp(secret, step * 30_000));
   await page.getByTestId('totp-confirm').click();
   await page.waitForURL((url) => url.pathname !== '/account/totp');
   user.totp = secret;
-  usedCodes.set(user.name, totp(secret));
+  usedSteps.set(user.name, step);
 }
 
 /** Signs the administrator in, enrolling TOTP first if that has not happened yet. */
