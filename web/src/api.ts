@@ -158,6 +158,20 @@ export interface AuditEntry {
   detail: Record<string, unknown>;
 }
 
+/** A commune's area on the map: GeoJSON, the unit's official code and name in its properties. */
+export interface BoundaryFeature {
+  type: 'Feature';
+  properties: { code: string; name: string };
+  geometry: { type: 'Polygon'; coordinates: number[][][] } | { type: 'MultiPolygon'; coordinates: number[][][][] };
+}
+
+/** The communes' areas an administrator loaded; `loaded` false (and no features) until then. */
+export interface Boundaries {
+  type: 'FeatureCollection';
+  features: BoundaryFeature[];
+  loaded: boolean;
+}
+
 export interface AuditVerify {
   ok: boolean;
   entries: number;
@@ -287,6 +301,10 @@ export const api = {
   createToken: (body: { name: string; expires_in_days: number; permissions: string[]; units: string[] }) =>
     request<Token & { token: string }>('POST', '/tokens', body),
   revokeToken: (id: number) => request<void>('DELETE', `/tokens/${id}`),
+
+  boundaries: () => cached<Boundaries>('/boundaries'),
+  /** Loads the communes' areas (a GeoJSON FeatureCollection, as the file has it); administrators. */
+  putBoundaries: (file: Blob) => request<{ units: number }>('PUT', '/boundaries', undefined, { blob: file, contentType: 'application/json' }),
 
   audit: (query: URLSearchParams) => get<{ items: AuditEntry[]; next_before: number | null }>(`/audit?${query}`),
   auditVerify: () => get<AuditVerify>('/audit/verify'),

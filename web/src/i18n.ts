@@ -998,7 +998,7 @@ const vi = {
   'ioc.indicator.children': 'So sánh các đơn vị trực thuộc',
   'ioc.indicator.drillHint': 'Chọn một đơn vị (hàng, cột hoặc điểm trên bản đồ) để xem chỉ tiêu của đơn vị đó.',
   'ioc.indicator.map': 'Bản đồ xã, phường',
-  'ioc.indicator.mapHint': 'Mỗi điểm là một xã, phường đặt theo tọa độ, tô màu theo giá trị.',
+  'ioc.indicator.mapHint': 'Mỗi vùng là một xã, phường, tô màu theo giá trị; di chuột lên một vùng để xem tên và số liệu, bấm để xem riêng xã đó.',
   'ioc.indicator.noChildren': 'Đơn vị này không có đơn vị trực thuộc có số liệu.',
   'ioc.indicator.facts': 'Thông tin chỉ tiêu',
   'ioc.indicator.measure': 'Đơn vị tính',
@@ -1485,6 +1485,8 @@ const vi = {
   'quality.db.problems': 'Vấn đề',
   'quality.db.open': 'Xem trên bảng điểm chất lượng',
   'quality.db.failures': 'Các dòng dữ liệu không đạt',
+  'map.approximate': 'Ranh giới gần đúng, dựng từ tọa độ trung tâm xã (chưa nạp bản đồ ranh giới).',
+  'map.loaded': 'Ranh giới xã, phường theo bản đồ đã nạp vào hệ thống.',
 } as const;
 
 export type Key = keyof typeof vi;
@@ -2485,7 +2487,7 @@ const en: Record<Key, string> = {
   'ioc.indicator.children': 'Units below compared',
   'ioc.indicator.drillHint': 'Choose a unit (a row, a bar or a point on the map) to see its figures.',
   'ioc.indicator.map': 'Map of the communes',
-  'ioc.indicator.mapHint': 'Each point is a commune at its coordinates, coloured by value.',
+  'ioc.indicator.mapHint': 'Each area is a commune, coloured by value; hover over an area for its name and figure, click it to see that commune.',
   'ioc.indicator.noChildren': 'This unit has no units below it with figures.',
   'ioc.indicator.facts': 'About the indicator',
   'ioc.indicator.measure': 'Measure',
@@ -2972,6 +2974,8 @@ const en: Record<Key, string> = {
   'quality.db.problems': 'Problems',
   'quality.db.open': 'See it on the quality scoreboard',
   'quality.db.failures': 'Rows that fail the checks',
+  'map.approximate': 'Approximate boundaries, drawn from the communes\' centres (no boundary map loaded yet).',
+  'map.loaded': 'The communes\' boundaries from the map loaded into the system.',
 };
 
 const dictionaries: Record<Lang, Record<Key, string>> = { vi, en };
@@ -3121,4 +3125,103 @@ export function typeCount(type: string, count: number): string {
   if (current === 'vi') return `${fmtInt(count)} ${names.vi}`;
   const one = new Intl.PluralRules('en-GB').select(count) === 'one';
   return `${fmtInt(count)} ${one ? names.en[0].toLowerCase() : names.en[1]}`;
+}
+
+// Measures arrive from the server in Vietnamese ("doanh nghiệp", "tỷ đồng/1.000 dân"); English
+// names for the common ones, the rest as they are.
+const measureNames: Record<string, string> = {
+  'chỉ tiêu': 'targets',
+  'nhiệm vụ': 'tasks',
+  'lượt': 'times',
+  'nghìn lượt': 'thousand times',
+  'hồ sơ': 'dossiers',
+  'doanh nghiệp': 'enterprises',
+  'người': 'people',
+  'dân': 'people',
+  'tỷ đồng': 'billion VND',
+  'triệu đồng': 'million VND',
+  'triệu USD': 'million USD',
+  'vụ': 'cases',
+  'ca': 'cases',
+  'tấn': 'tonnes',
+  'nghìn tấn': 'thousand tonnes',
+  'học sinh': 'pupils',
+  'hộ': 'households',
+  'con': 'head',
+  'điểm': 'points',
+  'giấy phép': 'permits',
+  'giấy': 'certificates',
+  'phương tiện': 'vehicles',
+  'cuộc': 'events',
+  'văn bản': 'documents',
+  'đơn': 'applications',
+  'di tích': 'heritage sites',
+  'đồ án': 'plans',
+  'dịch vụ': 'services',
+  'chữ ký': 'signatures',
+  'hóa đơn': 'invoices',
+  'xã': 'communes',
+  'triệu kWh': 'million kWh',
+  'chợ': 'markets',
+  'cửa hàng': 'shops',
+  'khu': 'zones',
+  'trẻ': 'children',
+  'cơ sở': 'facilities',
+  'trường': 'schools',
+  'giáo viên': 'teachers',
+  'phòng': 'rooms',
+  'giải': 'awards',
+  'thư viện': 'libraries',
+  'trạm': 'stations',
+  'công trình': 'works',
+  'dự án': 'projects',
+  'căn': 'dwellings',
+  'tài khoản': 'accounts',
+  'camera': 'cameras',
+  'tin': 'news items',
+  'giao dịch': 'transactions',
+  'cơ sở dữ liệu': 'databases',
+  'thuê bao': 'subscribers',
+  'sản phẩm': 'products',
+  'sáng kiến': 'initiatives',
+  'tiêu chuẩn': 'standards',
+  'thủ tục': 'procedures',
+  'phản ánh': 'feedback items',
+  'nền tảng': 'platforms',
+  'đơn vị': 'units',
+  'ngày': 'days',
+};
+
+/** A measure in the current language: "doanh nghiệp" / "enterprises", "tỷ đồng/1.000 dân" / "billion VND/1,000 people". */
+export function measureLabel(measure: string): string {
+  if (current !== 'en' || !measure) return measure;
+  const name = (part: string) => measureNames[part.trim()] ?? part.trim();
+  const slash = measure.indexOf('/');
+  if (slash < 0) return name(measure);
+  const per = measure.slice(slash + 1).trim();
+  // "1.000 dân": a count written the Vietnamese way, then what is counted.
+  const m = /^([\d.]+)\s+(.+)$/.exec(per);
+  const perText = m ? `${fmtInt(Number(m[1].replace(/\./g, '')))} ${name(m[2])}` : name(per);
+  return `${name(measure.slice(0, slash))}/${perText}`;
+}
+
+// Words the server writes in Vietnamese in its tables (the monthly report's assessments and
+// parts); English for the ones it uses.
+const termNames: Record<string, string> = {
+  'Đạt': 'Met',
+  'Gần đạt': 'Nearly met',
+  'Chưa đạt': 'Not met',
+  'Toàn tỉnh': 'Whole province',
+  'Hoàn thành': 'Completed',
+  'Đang thực hiện': 'In progress',
+  'Lao động': 'Employees',
+  'Đang sử dụng': 'In use',
+  'Đã hợp nhất': 'Merged',
+  'Chưa hợp nhất': 'Not merged',
+  'Đang xây dựng': 'Under construction',
+};
+
+/** A term of the server's tables in the current language (itself when it is not a known one). */
+export function termLabel(text: string): string {
+  return current === 'en' ? (termNames[text.trim()] ?? text) : text;
 }

@@ -1,39 +1,36 @@
 // Shared by the IOC pages: values written the reader's way (99,6 % / 237.000), periods (10/2025,
-// Quý 3/2025), traffic lights, the charts they draw (lines, sparklines, the commune scatter map),
-// the unit trail for drilling down, addresses that keep the as-of date, and the refetches that
-// live events trigger.
+// Quý 3/2025), traffic lights, the charts they draw (lines, sparklines; the communes' map is
+// components/commune-map.ts), the unit trail for drilling down, addresses that keep the as-of
+// date, and the refetches that live events trigger.
 
 import * as echarts from 'echarts/core';
-import { LineChart, ScatterChart } from 'echarts/charts';
-import { LegendComponent, VisualMapContinuousComponent } from 'echarts/components';
+import { LineChart } from 'echarts/charts';
+import { LegendComponent } from 'echarts/components';
 import type { ComposeOption } from 'echarts/core';
-import type { BarSeriesOption, LineSeriesOption, ScatterSeriesOption } from 'echarts/charts';
+import type { BarSeriesOption, LineSeriesOption } from 'echarts/charts';
 import type {
   AriaComponentOption,
   GridComponentOption,
   LegendComponentOption,
   TooltipComponentOption,
-  VisualMapComponentOption,
 } from 'echarts/components';
 import { api } from '../api';
 import { chart, type ChartOption } from '../charts';
 import { showError } from '../shell';
 import { h } from '../dom';
-import { fmtNum, lang, locale, t, type Key } from '../i18n';
+import { fmtNum, lang, locale, measureLabel, t, type Key } from '../i18n';
 import type { Indicator, Judged, Light, Periodicity, Point } from '../ioc-api';
 import { lights } from '../ioc-api';
 import { asOfFromAddress, monthLabel } from './tracker-common';
 
-echarts.use([LineChart, ScatterChart, LegendComponent, VisualMapContinuousComponent]);
+echarts.use([LineChart, LegendComponent]);
 
 export type IocChartOption = ComposeOption<
   | BarSeriesOption
   | LineSeriesOption
-  | ScatterSeriesOption
   | GridComponentOption
   | TooltipComponentOption
   | LegendComponentOption
-  | VisualMapComponentOption
   | AriaComponentOption
 >;
 
@@ -43,7 +40,7 @@ export interface IocChart {
   onClick(fn: (code: string) => void): void;
 }
 
-/** The app's chart (resizing, disposal, palette, aria) with lines, scatter points and a colour scale. */
+/** The app's chart (resizing, disposal, palette, aria) with lines and legends. */
 export function iocChart(el: HTMLElement, signal: AbortSignal, options: { save?: boolean } = {}): IocChart {
   const c = chart(el, signal, options);
   // charts.ts types its options for bar, pie and treemap; the other parts are registered above.
@@ -98,9 +95,9 @@ export function fmtValue(v: number | null | undefined, measure: string): string 
   return measure === '%' ? t('tracker.rate', { n: fmtNum(v) }) : fmtNum(v);
 }
 
-/** The unit a value is counted in, shown beside it; percentages carry their sign already. */
+/** The unit a value is counted in, shown beside it (in the reader's language); percentages carry their sign already. */
 export function measureUnit(measure: string): string {
-  return measure === '%' ? '' : measure;
+  return measure === '%' ? '' : measureLabel(measure);
 }
 
 /** The text of the API's Vietnamese or English variant, in the current language. */

@@ -3,14 +3,15 @@
 // what it judges: the year to date, when that is it), the unit's own projection for the year, "?"
 // explanations of both, its metadata (expression, measure, periodicity, direction, owner,
 // targets), the series of the last 36 periods, and the unit's children compared in a bar chart, a
-// table and a map of the communes drawn from their coordinates. Children, bars and map points
+// table and a map of the communes as areas (components/commune-map.ts). Children, bars and map areas
 // drill down (?unit=CODE); the breadcrumb leads back up. The value follows live events: a change for this
 // indicator, unit and period is shown at once, then the rest is fetched again.
 
 import { api } from '../api';
 import { help } from '../components/help';
-import { escapeHtml, h, mount } from '../dom';
-import { fmtNum, t, type Key } from '../i18n';
+import { communeMap } from '../components/commune-map';
+import { h, mount } from '../dom';
+import { fmtNum, measureLabel, t, type Key } from '../i18n';
 import { iocApi, type ChildValue, type IndicatorDetail, type Projection, type Values } from '../ioc-api';
 import { subscribe } from '../live';
 import { loadPage, pageHead, titled } from '../page';
@@ -127,7 +128,6 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string | undefin
 
   const seriesChart = h('div', { class: 'chart', 'data-testid': 'chart-indicator-series' });
   const childrenChart = h('div', { class: 'chart', 'data-testid': 'chart-indicator-children' });
-  const mapChart = h('div', { class: 'chart ioc-map', 'data-testid': 'chart-indicator-map' });
   const childrenBody = h('tbody');
   const childrenSection = h(
     'section',
@@ -159,12 +159,20 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string | undefin
       ),
     ),
   );
+  // The communes as areas coloured by value, green for the better end in the indicator's direction.
+  const colours = [lightColor.red, lightColor.yellow, lightColor.green];
+  const map = communeMap(signal, {
+    testid: 'chart-indicator-map',
+    fmt,
+    colours: indicator.direction === 'down' ? [...colours].reverse() : colours,
+    onClick: (unit) => go(unitHref(unit)),
+  });
   const mapSection = h(
     'section',
     { class: 'card panel', 'aria-labelledby': 'indicator-map-h' },
     h('h2', { id: 'indicator-map-h' }, t('ioc.indicator.map')),
     h('p', { class: 'muted small' }, t('ioc.indicator.mapHint')),
-    mapChart,
+    map.el,
   );
   const compare = h('div', { class: 'panels ioc-compare' }, childrenSection, mapSection);
   const noChildren = h('p', { class: 'muted', 'data-testid': 'indicator-no-children' }, t('ioc.indicator.noChildren'));
@@ -193,7 +201,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string | undefin
           'dl',
           { class: 'facts', 'data-testid': 'indicator-facts' },
           fact('ioc.col.code', h('code', {}, code)),
-          fact('ioc.indicator.measure', measure || t('state.none')),
+          fact('ioc.indicator.measure', measureLabel(measure) || t('state.none')),
           fact('ioc.indicator.periodicity', periodicityLabel(indicator.periodicity)),
           fact('ioc.indicator.direction', t(indicator.direction === 'down' ? 'ioc.direction.down' : 'ioc.direction.up')),
           fact('ioc.indicator.owner', ownerName ?? indicator.owner_unit ?? t('state.none')),
@@ -215,8 +223,6 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string | undefin
   const series = iocChart(seriesChart, signal);
   const bars = iocChart(childrenChart, signal);
   bars.onClick((unit) => go(unitHref(unit)));
-  const map = iocChart(mapChart, signal);
-  map.onClick((unit) => go(unitHref(unit)));
 
   function showValue(v: Values): void {
     valueHeading.textContent = t('ioc.indicator.valueOf', { unit: v.unit.name, period: v.period ? periodLabel(v.period) : t('state.none') });
@@ -289,69 +295,10 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string | undefin
       });
     }
 
-    // The communes where they are: longitude across, latitude up, coloured by value.
+    // The communes where they are, as areas coloured by value.
     const placed = children.filter((c) => c.lat != null && c.lon != null);
     mapSection.hidden = placed.length === 0;
-    if (placed.length > 0) drawMap(placed);
-  }
-
-  function drawMap(placed: ChildValue[]): void {
-    const lons = placed.map((c) => c.lon!);
-    const lats = placed.map((c) => c.lat!);
-    const [lonMin, lonMax, latMin, latMax] = [Math.min(...lons), Math.max(...lons), Math.min(...lats), Math.max(...lats)];
-    const pad = Math.max(lonMax - lonMin, latMax - latMin, 0.05) * 0.06;
-    // A degree of longitude is shorter than one of latitude away from the equator: keep the shape.
-    const stretch = Math.cos((((latMin + latMax) / 2) * Math.PI) / 180);
-    const width = mapChart.clientWidth || 600;
-    const ratio = (latMax - latMin + 2 * pad) / ((lonMax - lonMin + 2 * pad) * stretch);
-    mapChart.style.height = `${Math.round(Math.min(640, Math.max(320, width * ratio)))}px`;
-    const known = placed.map((c) => c.value).filter((x): x is number => x != null);
-    const colours = [lightColor.red, lightColor.yellow, lightColor.green];
-    map.update({
-      grid: { left: 8, right: 8, top: 8, bottom: 56 },
-      tooltip: {
-        trigger: 'item',
-        formatter: (p) => {
-          const d = (p as { data?: { name?: string; value?: (number | null)[] } }).data;
-          return `${escapeHtml(d?.name ?? '')}<br><strong>${escapeHtml(fmt(d?.value?.[2] ?? null))}</strong>`;
-        },
-      },
-      xAxis: { type: 'value', show: false, min: lonMin - pad, max: lonMax + pad },
-      yAxis: { type: 'value', show: false, min: latMin - pad, max: latMax + pad },
-      visualMap: {
-        type: 'continuous',
-        seriesIndex: 0,
-        dimension: 2,
-        min: known.length ? Math.min(...known) : 0,
-        max: known.length ? Math.max(...known) : 1,
-        orient: 'horizontal',
-        left: 'center',
-        bottom: 0,
-        itemHeight: 180,
-        calculable: false,
-        text: [fmt(known.length ? Math.max(...known) : null), fmt(known.length ? Math.min(...known) : null)],
-        inRange: { color: indicator.direction === 'down' ? [...colours].reverse() : colours },
-        outOfRange: { color: '#c5ced8' },
-      },
-      series: [
-        {
-          type: 'scatter',
-          name: t('ioc.indicator.map'),
-          symbolSize: 13,
-          itemStyle: { borderColor: '#fff', borderWidth: 1 },
-          cursor: 'pointer',
-          data: placed.filter((c) => c.value != null).map((c) => ({ name: c.name, code: c.code, value: [c.lon!, c.lat!, c.value!] })),
-        },
-        {
-          type: 'scatter',
-          name: t('ioc.noValue'),
-          symbolSize: 9,
-          itemStyle: { color: '#c5ced8' },
-          cursor: 'pointer',
-          data: placed.filter((c) => c.value == null).map((c) => ({ name: c.name, code: c.code, value: [c.lon!, c.lat!, null] })),
-        },
-      ],
-    });
+    if (placed.length > 0) map.show(placed);
   }
 
   show(values);
