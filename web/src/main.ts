@@ -31,6 +31,7 @@ import { overviewPage } from './pages/overview';
 import { passwordPage } from './pages/password';
 import { qualityPage } from './pages/quality-board';
 import { qualityFailuresPage } from './pages/quality-failures';
+import { reportsPage } from './pages/reports';
 import { allTokensPage, myTokensPage } from './pages/tokens';
 import { totpPage } from './pages/totp';
 import { trackerBoardPage } from './pages/tracker-board';
@@ -98,6 +99,7 @@ const router = new Router(shell.outlet, signedIn(notFoundPage), (path) => shell.
   .add('/nq57/overdue', signedIn(trackerOverduePage))
   .add('/nq57/ranking', signedIn(trackerRankingPage))
   .add('/nq57/reports', signedIn(trackerReportsPage))
+  .add('/reports', signedIn(reportsPage))
   .add('/account/password', signedIn(passwordPage))
   .add('/account/totp', signedIn(totpPage))
   .add('/account/tokens', signedIn(myTokensPage))
