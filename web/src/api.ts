@@ -183,12 +183,23 @@ export interface AuditVerify {
 // --- Transport -------------------------------------------------------------------------------
 
 let csrfToken = '';
+/** A display's API token (the wall): sent as `Authorization: Bearer`, instead of any session cookie. */
+let bearer = '';
 let authProblem: (err: ApiError) => void = () => {};
 let activity: () => void = () => {};
 
 /** The CSRF token that accompanies writes (from the login or /auth/me response). */
 export function setCsrfToken(token: string): void {
   csrfToken = token;
+}
+
+/** Reads the API as the token's account: every request carries it and no cookie ("" for the session). */
+export function setBearerToken(token: string): void {
+  bearer = token;
+}
+
+export function bearerToken(): string {
+  return bearer;
 }
 
 /**
@@ -220,13 +231,14 @@ async function request<T>(method: string, path: string, body?: unknown, raw?: Ra
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (raw) headers['Content-Type'] = raw.contentType;
-  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  if (bearer) headers.Authorization = `Bearer ${bearer}`;
+  else if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   let res: Response;
   try {
     res = await fetch(`/api/v1${path}`, {
       method,
       headers,
-      credentials: 'same-origin',
+      credentials: bearer ? 'omit' : 'same-origin',
       body: raw ? raw.blob : body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {

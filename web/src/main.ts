@@ -1,5 +1,6 @@
 // Entry point: builds the shell, loads the home province, starts the router. Every page but the
-// login needs a signed-in account (and some a role); administrators enrol TOTP first.
+// login and the display (/wall, which reads with a token) needs a signed-in account (and some a
+// role); administrators enrol TOTP first.
 
 import './styles.css';
 import { api, type Role } from './api';
@@ -43,6 +44,7 @@ import { trackerReportsPage } from './pages/tracker-reports';
 import { unitPage } from './pages/unit';
 import { unitsPage } from './pages/units';
 import { usersPage } from './pages/users';
+import { isWallPath, startWallMode, wallPage } from './pages/wall';
 import { go, Router, type View } from './router';
 import { ensureSession, hasRole } from './session';
 import { createShell, showError } from './shell';
@@ -65,10 +67,14 @@ const signedIn =
     return view(outlet, ctx);
   };
 
+// The operations centre's display reads with its token from the start, never with a session.
+if (isWallPath(location.pathname)) startWallMode();
+
 const shell = createShell(document.getElementById('app')!);
 attachTableExports(shell.outlet);
 const router = new Router(shell.outlet, signedIn(notFoundPage), (path) => shell.setActive(path))
   .add('/login', loginPage)
+  .add('/wall', wallPage)
   .add('/', signedIn(overviewPage))
   .add('/indicators', signedIn(indicatorsPage))
   .add('/indicators/:code', signedIn(indicatorPage))
