@@ -12,7 +12,7 @@ import { help } from '../components/help';
 import { communeMap } from '../components/commune-map';
 import { h, mount } from '../dom';
 import { fmtNum, measureLabel, t, type Key } from '../i18n';
-import { iocApi, type ChildValue, type IndicatorDetail, type Projection, type Values } from '../ioc-api';
+import { iocApi, type ChildValue, type IndexSetNames, type IndicatorDetail, type Named, type Projection, type Values } from '../ioc-api';
 import { subscribe } from '../live';
 import { loadPage, pageHead, titled } from '../page';
 import { go, type RouteContext } from '../router';
@@ -80,14 +80,58 @@ function fact(label: Key, ...value: (Node | string | null | false)[]) {
   return h('div', { class: 'fact' }, h('dt', {}, t(label)), h('dd', {}, ...value));
 }
 
-const codeList = (codes: string[], link: boolean) =>
+/** Codes with their names beside them (filled in once the index set's names are read). */
+const codeList = (codes: string[], link: boolean, kind: 'element' | 'indicator') =>
   codes.length === 0
     ? t('state.none')
     : h(
         'ul',
-        { class: 'code-list' },
-        codes.map((c) => h('li', {}, link ? h('a', { href: indicatorHref(c) }, h('code', {}, c)) : h('code', {}, c))),
+        { class: 'code-list code-list-named' },
+        codes.map((c) =>
+          h(
+            'li',
+            {},
+            link ? h('a', { href: indicatorHref(c) }, h('code', {}, c)) : h('code', {}, c),
+            h('span', { class: 'code-name', 'data-ref': kind, 'data-code': c, 'data-testid': 'indicator-ref-name' }),
+          ),
+        ),
       );
+
+let setNames: Promise<IndexSetNames> | null = null;
+
+/** The index set's names (read once per page load; definitions rarely change). */
+function indexSetNames(): Promise<IndexSetNames> {
+  setNames ??= iocApi.indexSet().catch((err: unknown) => {
+    setNames = null;
+    throw err;
+  });
+  return setNames;
+}
+
+const referencePattern = /([#IC])\{([A-Za-z0-9_]+)(?:\.([^}]+))?\}/g;
+
+/**
+ * The formula with names instead of codes: "#{DVC_HS_TONG}" (a data element), "I{CODE}" (an
+ * indicator) and "C{CODE}" (a constant) become their names, the code on hover.
+ */
+function namedExpression(expression: string, names: IndexSetNames): (Node | string)[] {
+  const byKind: Record<string, Map<string, Named>> = {
+    '#': new Map(names.elements.map((e) => [e.code, e])),
+    I: new Map(names.indicators.map((e) => [e.code, e])),
+    C: new Map(names.constants.map((e) => [e.code, e])),
+  };
+  const out: (Node | string)[] = [];
+  let at = 0;
+  for (const m of expression.matchAll(referencePattern)) {
+    out.push(expression.slice(at, m.index));
+    const found = byKind[m[1]]?.get(m[2]);
+    const name = found?.name ? localized(found.name, found.name_en) : m[2];
+    out.push(h('span', { class: 'ref-name', title: m[0] }, m[3] ? `${name} (${m[3]})` : name));
+    at = (m.index ?? 0) + m[0].length;
+  }
+  out.push(expression.slice(at));
+  return out;
+}
 
 /** Children best first in the indicator's direction; those without a value last. */
 function ranked(children: ChildValue[], direction: IndicatorDetail['direction']): ChildValue[] {
@@ -177,6 +221,8 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string | undefin
   const compare = h('div', { class: 'panels ioc-compare' }, childrenSection, mapSection);
   const noChildren = h('p', { class: 'muted', 'data-testid': 'indicator-no-children' }, t('ioc.indicator.noChildren'));
 
+  // The formula in words, under the formula in codes.
+  const expressionNamed = h('p', { class: 'expression-named', 'data-testid': 'indicator-expression-named', hidden: true });
   const thresholds = indicator.thresholds;
   const latestPeriod = indicator.latest?.period || current.period || indicator.due_period;
   mount(
@@ -207,9 +253,14 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string | undefin
           fact('ioc.indicator.owner', ownerName ?? indicator.owner_unit ?? t('state.none')),
           fact('ioc.indicator.duePeriod', periodLabel(indicator.due_period), ' ', updatedBadge(indicator)),
           fact('ioc.indicator.thresholds', t('ioc.indicator.thresholdsText', { green: fmtNum(thresholds.green), yellow: fmtNum(thresholds.yellow) })),
-          h('div', { class: 'fact fact-full' }, h('dt', {}, t('ioc.indicator.expression')), h('dd', {}, h('code', { 'data-testid': 'indicator-expression' }, indicator.expression || t('state.none')))),
-          h('div', { class: 'fact' }, h('dt', {}, t('ioc.indicator.elements')), h('dd', {}, codeList(indicator.elements, false))),
-          h('div', { class: 'fact' }, h('dt', {}, t('ioc.indicator.dependsOn')), h('dd', {}, codeList(indicator.depends_on, true))),
+          h(
+            'div',
+            { class: 'fact fact-full' },
+            h('dt', {}, t('ioc.indicator.expression')),
+            h('dd', {}, h('code', { 'data-testid': 'indicator-expression' }, indicator.expression || t('state.none')), expressionNamed),
+          ),
+          h('div', { class: 'fact' }, h('dt', {}, t('ioc.indicator.elements')), h('dd', {}, codeList(indicator.elements, false, 'element'))),
+          h('div', { class: 'fact' }, h('dt', {}, t('ioc.indicator.dependsOn')), h('dd', {}, codeList(indicator.depends_on, true, 'indicator'))),
         ),
       ),
     ),
@@ -219,6 +270,23 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string | undefin
     targetsTable(indicator, new Map([...trail, ...(values.children ?? [])].map((u) => [u.code, u.name])), fmt),
   );
   titled(outlet, localized(indicator.name, indicator.name_en));
+
+  // The names of what the formula refers to, once read (the page does not wait for them).
+  indexSetNames()
+    .then((names) => {
+      if (signal.aborted) return;
+      if (indicator.expression && referencePattern.test(indicator.expression)) {
+        referencePattern.lastIndex = 0;
+        mount(expressionNamed, '= ', namedExpression(indicator.expression, names));
+        expressionNamed.hidden = false;
+      }
+      const of = { element: new Map(names.elements.map((e) => [e.code, e])), indicator: new Map(names.indicators.map((e) => [e.code, e])) };
+      outlet.querySelectorAll<HTMLElement>('.code-name[data-code]').forEach((el) => {
+        const found = of[el.dataset.ref === 'indicator' ? 'indicator' : 'element'].get(el.dataset.code ?? '');
+        if (found?.name) el.textContent = ` — ${localized(found.name, found.name_en)}`;
+      });
+    })
+    .catch(() => undefined);
 
   const series = iocChart(seriesChart, signal);
   const bars = iocChart(childrenChart, signal);
