@@ -1617,6 +1617,8 @@ const vi = {
   'audit.act.demo.create': 'Tạo tỉnh minh họa',
   'audit.act.audit.export': 'Xuất nhật ký kiểm toán',
   'audit.act.audit.prune': 'Rút gọn nhật ký kiểm toán',
+  'ioc.lastYear': 'Cùng kỳ năm trước',
+  'ioc.lastYearChange': 'Thay đổi so với cùng kỳ năm trước (điểm phần trăm với tỷ lệ)',
 } as const;
 
 export type Key = keyof typeof vi;
@@ -3236,6 +3238,8 @@ const en: Record<Key, string> = {
   'audit.act.demo.create': 'Demo province created',
   'audit.act.audit.export': 'Audit log exported',
   'audit.act.audit.prune': 'Audit log pruned',
+  'ioc.lastYear': 'Same period last year',
+  'ioc.lastYearChange': 'Change since the same period last year (percentage points for a rate)',
 };
 
 const dictionaries: Record<Lang, Record<Key, string>> = { vi, en };

@@ -58,6 +58,8 @@ export interface Figure {
   /** Up to 12 points, oldest first; may be empty. */
   trend: Point[];
   indicator: string | null;
+  /** The period the value is of ("2025-10", "2025-10YTD" for a year so far), for figures of an indicator. */
+  period?: string;
   href: string;
 }
 

@@ -95,6 +95,42 @@ export function fmtValue(v: number | null | undefined, measure: string): string 
   return measure === '%' ? t('tracker.rate', { n: fmtNum(v) }) : fmtNum(v);
 }
 
+/** A change with its sign, to two decimals at most: "+10", "−0,02", "0". */
+export function fmtSigned(v: number): string {
+  const r = Math.round(v * 100) / 100;
+  if (r === 0) return fmtNum(0);
+  return `${r > 0 ? '+' : '−'}${fmtNum(Math.abs(r))}`;
+}
+
+/** The same period a year before: "2025-10" → "2024-10", "2025-10YTD" → "2024-10YTD", "2025Q3" → "2024Q3", "2025" → "2024". */
+export function yearBefore(period: string | null | undefined): string | null {
+  const m = /^(\d{4})(-\d{2}(YTD)?|Q[1-4])?$/.exec(period ?? '');
+  return m ? `${Number(m[1]) - 1}${m[2] ?? ''}` : null;
+}
+
+/**
+ * "Cùng kỳ năm trước: 88,1 % (+0,4)": the value of the same period a year before and the change
+ * since (in points for a percentage); the change is coloured when the direction says which way
+ * is better. Hidden without a value then.
+ */
+export function lastYearLine(el: HTMLElement, value: number | null | undefined, before: number | null | undefined, measure: string, direction?: 'up' | 'down'): void {
+  const known = before != null && Number.isFinite(before);
+  el.hidden = !known;
+  el.classList.add('last-year');
+  if (!known) return el.replaceChildren();
+  el.dataset.value = String(before);
+  const diff = value != null && Number.isFinite(value) ? value - before : null;
+  const better = diff == null || Math.round(diff * 100) === 0 || !direction ? '' : (diff > 0) === (direction === 'up') ? 'change-up' : 'change-down';
+  const unit = measureUnit(measure);
+  el.replaceChildren(
+    t('ioc.lastYear'),
+    ': ',
+    h('strong', {}, fmtValue(before, measure), unit ? ` ${unit}` : ''),
+    diff != null ? ' ' : '',
+    diff != null ? h('span', { class: better || null, 'data-testid': 'last-year-change', title: t('ioc.lastYearChange') }, `(${fmtSigned(diff)})`) : '',
+  );
+}
+
 /** The unit a value is counted in, shown beside it (in the reader's language); percentages carry their sign already. */
 export function measureUnit(measure: string): string {
   return measure === '%' ? '' : measureLabel(measure);

@@ -33,6 +33,8 @@ import {
   unitBreadcrumb,
   unitTrail,
   updatedBadge,
+  yearBefore,
+  lastYearLine,
   type TrailUnit,
 } from './ioc-common';
 import { readAsOf } from './tracker-common';
@@ -153,11 +155,13 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string | undefin
   const unitSuffix = measureUnit(measure);
   const valueBox = h('p', { class: 'stat-value' }, valueEl, unitSuffix && h('span', { class: 'stat-unit' }, ` ${unitSuffix}`));
   const targetLine = h('p', { class: 'ioc-target', 'data-testid': 'indicator-target' });
+  const lastYear = h('p', { class: 'stat-detail', 'data-testid': 'indicator-last-year', hidden: true });
   const valueCard = h(
     'section',
     { class: 'card stat ioc-value', 'aria-labelledby': 'indicator-value-h', 'data-testid': 'indicator-value-card' },
     valueHeading,
     valueBox,
+    lastYear,
     targetLine,
     indicator.projection &&
       h(
@@ -295,6 +299,9 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string | undefin
   function showValue(v: Values): void {
     valueHeading.textContent = t('ioc.indicator.valueOf', { unit: v.unit.name, period: v.period ? periodLabel(v.period) : t('state.none') });
     valueEl.textContent = fmt(v.value);
+    // The series reaches back further than a year: the same period last year is in it.
+    const before = yearBefore(v.period);
+    lastYearLine(lastYear, v.value, v.series?.find((p) => p.period === before)?.value, measure, indicator.direction);
     mount(
       targetLine,
       v.target == null ? t('ioc.noTarget') : [t('ioc.target'), ': ', h('strong', {}, fmt(v.target)), ' '],

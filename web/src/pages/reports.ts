@@ -9,13 +9,13 @@ import { api, ApiError, type Me } from '../api';
 import { currentAsOf } from '../as-of';
 import { h, mount } from '../dom';
 import { busy, formMessage } from '../forms';
-import { fmtDate, fmtDateTime, fmtInt, fmtNum, lang, measureLabel, t, termLabel } from '../i18n';
+import { fmtDate, fmtDateTime, fmtInt, lang, measureLabel, t, termLabel } from '../i18n';
 import { iocApi } from '../ioc-api';
 import { loadPage, pageHead, titled } from '../page';
 import { reportsApi, type IssuedReport, type MonthlyReport, type ReportCell, type ReportColumn, type ReportSection } from '../reports-api';
 import { go, type RouteContext } from '../router';
 import { currentUser } from '../session';
-import { fmtValue, indicatorHref, iocHref, localized, param } from './ioc-common';
+import { fmtSigned, fmtValue, indicatorHref, iocHref, localized, param } from './ioc-common';
 import { monthLong } from './tracker-common';
 
 const isMonth = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -86,13 +86,6 @@ function rowLabel(text: string, names: Map<string, string>): HTMLElement {
 /** The column where a section names each row's measure ("Đơn vị tính"), or -1. */
 const measureColumn = (s: ReportSection) => s.columns.findIndex((c) => c.title_en === 'Measure' || c.title === 'Đơn vị tính');
 
-/** A change against the month before, with its sign ("+10", "−0,02", "0"). */
-function fmtChange(v: number): string {
-  const r = Math.round(v * 100) / 100;
-  if (r === 0) return fmtNum(0);
-  return `${r > 0 ? '+' : '−'}${fmtNum(Math.abs(r))}`;
-}
-
 /** Codes the report names, as links: tasks to their page, indicators to theirs. */
 function linkedCodes(text: string, href: (code: string) => string): (Node | string)[] {
   const codes = text.split(/\s*,\s*/).filter(Boolean);
@@ -108,7 +101,7 @@ function cell(s: ReportSection, col: ReportColumn, i: number, row: ReportCell[],
     const m = measureColumn(s);
     const percent = col.kind === 'percent' || (col.kind !== 'change' && m >= 0 && row[m] === '%');
     const n = typeof v === 'number' && Number.isFinite(v) ? v : null;
-    const text = n == null ? t('state.none') : col.kind === 'change' ? fmtChange(n) : fmtValue(n, percent ? '%' : '');
+    const text = n == null ? t('state.none') : col.kind === 'change' ? fmtSigned(n) : fmtValue(n, percent ? '%' : '');
     return h('td', { class: 'num', 'data-value': n == null ? '' : String(n), 'data-col': i }, text);
   }
   const text = v == null ? '' : String(v);
