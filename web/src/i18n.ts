@@ -1619,6 +1619,10 @@ const vi = {
   'audit.act.audit.prune': 'Rút gọn nhật ký kiểm toán',
   'ioc.lastYear': 'Cùng kỳ năm trước',
   'ioc.lastYearChange': 'Thay đổi so với cùng kỳ năm trước (điểm phần trăm với tỷ lệ)',
+  'unit.indicators': 'Chỉ tiêu của đơn vị',
+  'unit.indicatorsLead': 'Số liệu của {unit}, {period}; bấm tên chỉ tiêu để xem diễn biến, mục tiêu và dự báo của đơn vị.',
+  'unit.indicatorsNone': 'Chưa có số liệu chỉ tiêu của đơn vị này.',
+  'unit.indicatorsMore': 'Xem thêm:',
 } as const;
 
 export type Key = keyof typeof vi;
@@ -3240,6 +3244,10 @@ const en: Record<Key, string> = {
   'audit.act.audit.prune': 'Audit log pruned',
   'ioc.lastYear': 'Same period last year',
   'ioc.lastYearChange': 'Change since the same period last year (percentage points for a rate)',
+  'unit.indicators': 'The unit\'s indicators',
+  'unit.indicatorsLead': 'Figures of {unit}, {period}; click an indicator for the unit\'s trend, target and projection.',
+  'unit.indicatorsNone': 'No indicator figures for this unit yet.',
+  'unit.indicatorsMore': 'See also:',
 };
 
 const dictionaries: Record<Lang, Record<Key, string>> = { vi, en };
