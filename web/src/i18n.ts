@@ -1623,6 +1623,20 @@ const vi = {
   'unit.indicatorsLead': 'Số liệu của {unit}, {period}; bấm tên chỉ tiêu để xem diễn biến, mục tiêu và dự báo của đơn vị.',
   'unit.indicatorsNone': 'Chưa có số liệu chỉ tiêu của đơn vị này.',
   'unit.indicatorsMore': 'Xem thêm:',
+  'units.boundaries.title': 'Bản đồ ranh giới xã, phường',
+  'units.boundaries.none': 'Chưa nạp bản đồ ranh giới: bản đồ chỉ tiêu đang dùng ranh giới gần đúng dựng từ tọa độ trung tâm xã.',
+  'units.boundaries.loaded': 'Đã nạp ranh giới của {n} đơn vị; bản đồ chỉ tiêu vẽ theo ranh giới này.',
+  'units.boundaries.file': 'Tệp GeoJSON',
+  'units.boundaries.hint': 'Một FeatureCollection; mỗi vùng (Polygon hoặc MultiPolygon) ghi mã đơn vị hành chính chính thức ở properties.code (hoặc ma_xa). Tệp mới thay cho bản đồ đã nạp.',
+  'units.boundaries.upload': 'Nạp bản đồ ranh giới',
+  'units.boundaries.choose': 'Hãy chọn một tệp GeoJSON.',
+  'units.boundaries.done': 'Đã nạp ranh giới của {n} đơn vị.',
+  'units.boundaries.notJson': 'Tệp không đọc được như JSON: hãy chọn tệp GeoJSON (.geojson, .json).',
+  'units.boundaries.unknown': 'Không nạp: các vùng sau ghi mã không phải của đơn vị hành chính hiện hành nào: {codes}. Hãy sửa properties.code thành mã đơn vị chính thức (xem cột Mã ở bảng trên).',
+  'units.boundaries.bad': 'Không nạp: tệp không phải GeoJSON hợp lệ ({detail}).',
+  'units.boundaries.tooLarge': 'Không nạp: tệp quá lớn.',
+  'units.boundaries.forbidden': 'Chỉ quản trị viên được nạp bản đồ ranh giới.',
+  'units.boundaries.unreadable': 'Không nạp được tệp.',
 } as const;
 
 export type Key = keyof typeof vi;
@@ -3248,6 +3262,20 @@ const en: Record<Key, string> = {
   'unit.indicatorsLead': 'Figures of {unit}, {period}; click an indicator for the unit\'s trend, target and projection.',
   'unit.indicatorsNone': 'No indicator figures for this unit yet.',
   'unit.indicatorsMore': 'See also:',
+  'units.boundaries.title': 'The communes\' boundaries',
+  'units.boundaries.none': 'No boundaries loaded: the indicator maps use areas approximated from the communes\' centres.',
+  'units.boundaries.loaded': 'Boundaries of {n} units are loaded; the indicator maps draw them.',
+  'units.boundaries.file': 'GeoJSON file',
+  'units.boundaries.hint': 'A FeatureCollection; each area (Polygon or MultiPolygon) names its unit\'s official code in properties.code (or ma_xa). A new file replaces the loaded map.',
+  'units.boundaries.upload': 'Load the boundaries',
+  'units.boundaries.choose': 'Choose a GeoJSON file.',
+  'units.boundaries.done': 'Boundaries of {n} units loaded.',
+  'units.boundaries.notJson': 'The file is not JSON: choose a GeoJSON file (.geojson, .json).',
+  'units.boundaries.unknown': 'Not loaded: these areas name codes of no current unit: {codes}. Set properties.code to the unit\'s official code (see the Code column above).',
+  'units.boundaries.bad': 'Not loaded: the file is not valid GeoJSON ({detail}).',
+  'units.boundaries.tooLarge': 'Not loaded: the file is too large.',
+  'units.boundaries.forbidden': 'Only administrators may load the boundaries.',
+  'units.boundaries.unreadable': 'The file could not be loaded.',
 };
 
 const dictionaries: Record<Lang, Record<Key, string>> = { vi, en };
