@@ -248,13 +248,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, month: string, data: D
       'section',
       { class: 'card panel stack', 'aria-labelledby': 'report-title-h', 'data-testid': 'report-head' },
       h('h2', { id: 'report-title-h', 'data-testid': 'report-title' }, reportTitle),
-      h(
-        'p',
-        { class: `report-status ${report.issued ? 'report-issued' : 'report-draft'}`, 'data-testid': 'report-status', 'data-issued': String(report.issued) },
-        h('span', { class: `badge ${report.issued ? 'badge-whole' : 'badge-partial'}` }, t(report.issued ? 'reports.issued' : 'reports.draft')),
-        ' ',
-        status,
-      ),
+      h('p', { class: `notice ${report.issued ? 'ok' : 'warn'} report-status`, 'data-testid': 'report-status', 'data-issued': String(report.issued) }, status),
       h('p', { class: 'muted small' }, compared),
       h(
         'p',
