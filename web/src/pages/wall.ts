@@ -124,6 +124,8 @@ function tokenForm(outlet: HTMLElement, problem: string | null): void {
 }
 
 export async function wallPage(outlet: HTMLElement, { signal }: RouteContext): Promise<void> {
+  // Reached inside a signed-in app (history): the display starts afresh, with its token only.
+  if (!document.documentElement.classList.contains('wall-mode')) return location.reload();
   if (!storedToken()) return tokenForm(outlet, null);
   let stop = () => {};
   const showRefused = () => {
