@@ -158,6 +158,20 @@ export interface AuditEntry {
   detail: Record<string, unknown>;
 }
 
+/** A commune's area on the map: GeoJSON, the unit's official code and name in its properties. */
+export interface BoundaryFeature {
+  type: 'Feature';
+  properties: { code: string; name: string };
+  geometry: { type: 'Polygon'; coordinates: number[][][] } | { type: 'MultiPolygon'; coordinates: number[][][][] };
+}
+
+/** The communes' areas an administrator loaded; `loaded` false (and no features) until then. */
+export interface Boundaries {
+  type: 'FeatureCollection';
+  features: BoundaryFeature[];
+  loaded: boolean;
+}
+
 export interface AuditVerify {
   ok: boolean;
   entries: number;
@@ -169,12 +183,23 @@ export interface AuditVerify {
 // --- Transport -------------------------------------------------------------------------------
 
 let csrfToken = '';
+/** A display's API token (the wall): sent as `Authorization: Bearer`, instead of any session cookie. */
+let bearer = '';
 let authProblem: (err: ApiError) => void = () => {};
 let activity: () => void = () => {};
 
 /** The CSRF token that accompanies writes (from the login or /auth/me response). */
 export function setCsrfToken(token: string): void {
   csrfToken = token;
+}
+
+/** Reads the API as the token's account: every request carries it and no cookie ("" for the session). */
+export function setBearerToken(token: string): void {
+  bearer = token;
+}
+
+export function bearerToken(): string {
+  return bearer;
 }
 
 /**
@@ -206,13 +231,14 @@ async function request<T>(method: string, path: string, body?: unknown, raw?: Ra
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (raw) headers['Content-Type'] = raw.contentType;
-  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  if (bearer) headers.Authorization = `Bearer ${bearer}`;
+  else if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   let res: Response;
   try {
     res = await fetch(`/api/v1${path}`, {
       method,
       headers,
-      credentials: 'same-origin',
+      credentials: bearer ? 'omit' : 'same-origin',
       body: raw ? raw.blob : body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
@@ -287,6 +313,10 @@ export const api = {
   createToken: (body: { name: string; expires_in_days: number; permissions: string[]; units: string[] }) =>
     request<Token & { token: string }>('POST', '/tokens', body),
   revokeToken: (id: number) => request<void>('DELETE', `/tokens/${id}`),
+
+  boundaries: () => cached<Boundaries>('/boundaries'),
+  /** Loads the communes' areas (a GeoJSON FeatureCollection, as the file has it); administrators. */
+  putBoundaries: (file: Blob) => request<{ units: number }>('PUT', '/boundaries', undefined, { blob: file, contentType: 'application/json' }),
 
   audit: (query: URLSearchParams) => get<{ items: AuditEntry[]; next_before: number | null }>(`/audit?${query}`),
   auditVerify: () => get<AuditVerify>('/audit/verify'),

@@ -4,7 +4,7 @@
 // ingested (the live events say when), so nothing here is cached. Same transport and errors
 // (ApiError) as api.ts.
 
-import { apiGet, apiRequest } from './api';
+import { apiCached, apiGet, apiRequest } from './api';
 import type { Level } from './api';
 
 /** Traffic light against the target: "none" when there is no target or no value. */
@@ -58,6 +58,8 @@ export interface Figure {
   /** Up to 12 points, oldest first; may be empty. */
   trend: Point[];
   indicator: string | null;
+  /** The period the value is of ("2025-10", "2025-10YTD" for a year so far), for figures of an indicator. */
+  period?: string;
   href: string;
 }
 
@@ -276,6 +278,20 @@ export interface ValueChange {
   value: number | null;
 }
 
+/** A thing of the index set by its code and names (data elements, indicators, constants). */
+export interface Named {
+  code: string;
+  name?: string;
+  name_en?: string;
+}
+
+/** The index set's names, for formulas written with codes. */
+export interface IndexSetNames {
+  elements: Named[];
+  indicators: Named[];
+  constants: Named[];
+}
+
 /** A query string of the parameters that are set. */
 function query(params: Record<string, string | number | boolean | undefined>): string {
   const p = new URLSearchParams();
@@ -302,6 +318,8 @@ export const iocApi = {
     apiGet<IndicatorList>(`/indicators${query({ as_of: asOf, fields: indicatorRowFields.join(',') })}`),
   /** The indicator; its projection is `unit`'s (default the province). */
   indicator: (code: string, asOf?: string, unit?: string) => apiGet<IndicatorDetail>(`/indicators/${enc(code)}${query({ as_of: asOf, unit })}`),
+  /** The whole index set (definitions rarely change: kept a short while). */
+  indexSet: () => apiCached<IndexSetNames>('/index-set'),
   values: (q: ValuesQuery) => apiGet<Values>(`/values${query({ ...q })}`),
   freshness: (asOf?: string, sector?: string) => apiGet<Freshness>(`/freshness${query({ as_of: asOf, sector })}`),
   alerts: (asOf?: string) => apiGet<{ as_of: string; items: Alert[] }>(`/alerts${query({ as_of: asOf })}`),

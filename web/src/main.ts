@@ -1,5 +1,6 @@
 // Entry point: builds the shell, loads the home province, starts the router. Every page but the
-// login needs a signed-in account (and some a role); administrators enrol TOTP first.
+// login and the display (/wall, which reads with a token) needs a signed-in account (and some a
+// role); administrators enrol TOTP first.
 
 import './styles.css';
 import { api, type Role } from './api';
@@ -31,6 +32,7 @@ import { overviewPage } from './pages/overview';
 import { passwordPage } from './pages/password';
 import { qualityPage } from './pages/quality-board';
 import { qualityFailuresPage } from './pages/quality-failures';
+import { reportsPage } from './pages/reports';
 import { allTokensPage, myTokensPage } from './pages/tokens';
 import { totpPage } from './pages/totp';
 import { trackerBoardPage } from './pages/tracker-board';
@@ -42,6 +44,7 @@ import { trackerReportsPage } from './pages/tracker-reports';
 import { unitPage } from './pages/unit';
 import { unitsPage } from './pages/units';
 import { usersPage } from './pages/users';
+import { isWallPath, startWallMode, wallPage } from './pages/wall';
 import { go, Router, type View } from './router';
 import { ensureSession, hasRole } from './session';
 import { createShell, showError } from './shell';
@@ -64,10 +67,14 @@ const signedIn =
     return view(outlet, ctx);
   };
 
+// The operations centre's display reads with its token from the start, never with a session.
+if (isWallPath(location.pathname)) startWallMode();
+
 const shell = createShell(document.getElementById('app')!);
 attachTableExports(shell.outlet);
 const router = new Router(shell.outlet, signedIn(notFoundPage), (path) => shell.setActive(path))
   .add('/login', loginPage)
+  .add('/wall', wallPage)
   .add('/', signedIn(overviewPage))
   .add('/indicators', signedIn(indicatorsPage))
   .add('/indicators/:code', signedIn(indicatorPage))
@@ -98,6 +105,7 @@ const router = new Router(shell.outlet, signedIn(notFoundPage), (path) => shell.
   .add('/nq57/overdue', signedIn(trackerOverduePage))
   .add('/nq57/ranking', signedIn(trackerRankingPage))
   .add('/nq57/reports', signedIn(trackerReportsPage))
+  .add('/reports', signedIn(reportsPage))
   .add('/account/password', signedIn(passwordPage))
   .add('/account/totp', signedIn(totpPage))
   .add('/account/tokens', signedIn(myTokensPage))

@@ -34,6 +34,7 @@ const navItems: NavItem[] = [
   { href: '/quality', key: 'nav.quality', match: (p) => p === '/quality' || p.startsWith('/quality/') },
   { href: '/link', key: 'nav.link', match: (p) => p === '/link' || p.startsWith('/link/') },
   { href: '/nq57', key: 'nav.tracker', match: (p) => p === '/nq57' || p.startsWith('/nq57/') },
+  { href: '/reports', key: 'nav.reports', match: (p) => p === '/reports' || p.startsWith('/reports/') },
   { href: '/account/tokens', key: 'nav.tokens', match: (p) => p === '/account/tokens' },
   { href: '/admin/users', key: 'nav.users', match: (p) => p === '/admin/users', roles: ['administrator'], group: 'nav.admin' },
   { href: '/admin/tokens', key: 'nav.allTokens', match: (p) => p === '/admin/tokens', roles: ['administrator'] },

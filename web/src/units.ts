@@ -1,6 +1,8 @@
-// Computations over units shared by the pages.
+// Computations over units shared by the pages, and the current units' names for tables that
+// hold unit codes (a name to read, the code on hover).
 
-import type { Unit } from './api';
+import { api, type Unit } from './api';
+import { h } from './dom';
 
 export function density(u: Pick<Unit, 'population' | 'area_km2'>): number | null {
   return u.population != null && u.area_km2 ? u.population / u.area_km2 : null;
@@ -75,4 +77,38 @@ export function dayBefore(iso: string): string {
 export function unitHref(u: { code: string; valid_to?: string | null }, on?: string): string {
   const date = u.valid_to ? dayBefore(u.valid_to) : on;
   return `/units/${encodeURIComponent(u.code)}${date ? `?on=${date}` : ''}`;
+}
+
+let names: Map<string, string> | null = null;
+let loadingNames: Promise<Map<string, string>> | null = null;
+
+/** The current units' names by code (the home province, its communes and agencies), read once. */
+export function loadUnitNames(): Promise<Map<string, string>> {
+  loadingNames ??= (async () => {
+    const { province } = await api.info();
+    const { items } = await api.children(province.code);
+    names = new Map([[province.code, province.name], ...items.map((u): [string, string] => [u.code, u.name])]);
+    return names;
+  })().catch((err: unknown) => {
+    loadingNames = null;
+    throw err;
+  });
+  return loadingNames;
+}
+
+/**
+ * A link to a unit by its name, its code on hover; a code of no current unit (an old one) is
+ * shown as it is. When the names are not read yet, the name replaces the code once they are.
+ */
+export function unitLink(code: string): HTMLAnchorElement {
+  const a = h('a', { href: `/units/${encodeURIComponent(code)}`, title: code, 'data-code': code }, names?.get(code) ?? code);
+  if (!names) {
+    loadUnitNames()
+      .then((m) => {
+        const name = m.get(code);
+        if (name) a.textContent = name;
+      })
+      .catch(() => undefined);
+  }
+  return a;
 }

@@ -1,11 +1,12 @@
 // "/audit" (auditors and administrators) — the audit log, newest first: filters by actor, action
 // and dates (kept in the query string), pages of entries by `before`, each entry's detail on
-// demand, and a check of the hash chain.
+// demand, and a check of the hash chain. Actions are said in words ("Đăng nhập", "Nhập lô dữ
+// liệu"), their ids on hover and among the action filter's suggestions.
 
 import { api, type AuditEntry } from '../api';
 import { h, mount } from '../dom';
 import { busy, field, formMessage, input } from '../forms';
-import { fmtDateTime, fmtInt, t } from '../i18n';
+import { fmtDateTime, fmtInt, hasKey, t } from '../i18n';
 import { loadPage, titled, pageHead } from '../page';
 import { go, type RouteContext } from '../router';
 
@@ -16,6 +17,38 @@ const filters = ['actor', 'action', 'from', 'to'] as const;
 function dayStart(date: string, days = 0): string {
   const [y, m, d] = date.split('-').map(Number);
   return new Date(y, m - 1, d + days).toISOString();
+}
+
+// The actions the log names, for the filter's suggestions.
+const knownActions = [
+  'login',
+  'login.failed',
+  'auth.logout',
+  'auth.logout_all',
+  'auth.password',
+  'auth.totp_confirm',
+  'tokens.create',
+  'tokens.revoke',
+  'users.create',
+  'users.update',
+  'datasets.ingest',
+  'datasets.records',
+  'catalog.update',
+  'tracker.update',
+  'tracker.report',
+  'values.post',
+  'reports.issue',
+  'reports.send',
+  'boundaries.put',
+];
+
+/** An action in words: "Đăng nhập" for "login", "Bị từ chối: Tạo tài khoản" for "denied:users.create"; else its id. */
+export function actionLabel(action: string): string {
+  const denied = action.startsWith('denied:');
+  const id = denied ? action.slice(7) : action;
+  const key = `audit.act.${id}`;
+  const words = hasKey(key) ? t(key) : id;
+  return denied ? t('audit.denied', { action: words }) : words;
 }
 
 function apiQuery(p: URLSearchParams): URLSearchParams {
@@ -34,7 +67,7 @@ export async function auditPage(outlet: HTMLElement, { signal }: RouteContext): 
 function render(outlet: HTMLElement, params: URLSearchParams, items: AuditEntry[], nextBefore: number | null): void {
   const inputs = {
     actor: input('audit-actor', { value: params.get('actor') ?? '', autocomplete: 'off' }),
-    action: input('audit-action', { value: params.get('action') ?? '', autocomplete: 'off', placeholder: 'login.failed' }),
+    action: input('audit-action', { value: params.get('action') ?? '', autocomplete: 'off', placeholder: 'login.failed', list: 'audit-actions', title: t('audit.actionHint') }),
     from: input('audit-from', { type: 'date', value: params.get('from') ?? '' }),
     to: input('audit-to', { type: 'date', value: params.get('to') ?? '' }),
   };
@@ -78,6 +111,7 @@ function render(outlet: HTMLElement, params: URLSearchParams, items: AuditEntry[
       },
       field(t('audit.actor'), inputs.actor),
       field(t('audit.action'), inputs.action),
+      h('datalist', { id: 'audit-actions' }, knownActions.map((a) => h('option', { value: a }, actionLabel(a)))),
       field(t('audit.from'), inputs.from),
       field(t('audit.to'), inputs.to),
       h('button', { type: 'submit', class: 'button', 'data-testid': 'audit-filter' }, t('audit.filter')),
@@ -134,7 +168,7 @@ function entry(e: AuditEntry, cols: number): HTMLElement {
       h('td', { class: 'num' }, String(e.seq)),
       h('td', {}, fmtDateTime(e.at, true)),
       h('td', {}, e.actor || h('span', { class: 'muted' }, t('audit.anonymous'))),
-      h('td', {}, h('code', {}, e.action)),
+      h('td', {}, h('span', { class: 'audit-action', title: e.action, 'data-testid': 'audit-action' }, actionLabel(e.action))),
       h('td', {}, e.target || t('state.none')),
       h('td', {}, e.remote || t('state.none')),
       h('td', {}, toggle),

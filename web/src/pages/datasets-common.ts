@@ -26,6 +26,7 @@ import { h } from '../dom';
 import { fmtDec, fmtInt, lang, locale, t, type Key } from '../i18n';
 import { hasRole } from '../session';
 import { errorMessage } from '../shell';
+import { unitLink } from '../units';
 
 // --- Schema fields ---------------------------------------------------------------------------
 
@@ -188,7 +189,7 @@ export function valueCell(value: RecordValue | undefined, f: FieldFacts | undefi
     const label = f.values.find((v) => v.value === value)?.label;
     if (label && label !== value) return h('span', { title: value }, label);
   }
-  if (f.unit) return h('a', { href: `/units/${encodeURIComponent(value)}` }, value);
+  if (f.unit) return unitLink(value);
   if (f.type === 'date' || f.type === 'datetime' || f.period) return fmtStamp(value);
   return value;
 }
@@ -320,7 +321,7 @@ function resolutionList(raw: Resolutions, testid: string): HTMLElement | null {
     shown.map((u) => {
       const from = u.from ?? u.name ?? '';
       const to = u.to ?? u.code ?? '';
-      return h('li', {}, from ? h('code', {}, String(from)) : null, from && to ? ' → ' : null, to ? h('a', { href: `/units/${encodeURIComponent(String(to))}` }, String(to)) : null, u.count ? ` (${fmtInt(u.count)})` : null);
+      return h('li', {}, from ? h('code', {}, String(from)) : null, from && to ? ' → ' : null, to ? unitLink(String(to)) : null, u.count ? ` (${fmtInt(u.count)})` : null);
     }),
     v.length > shown.length && h('li', { class: 'muted' }, '…'),
   );

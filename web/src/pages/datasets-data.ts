@@ -16,6 +16,7 @@ import type { RouteContext } from '../router';
 import { currentUser } from '../session';
 import { showError } from '../shell';
 import { unitPicker } from '../unit-picker';
+import { loadUnitNames } from '../units';
 import { backToDatasets, breadcrumb, datasetTabs, datasetTitle, fieldTitle, primaryKeyOf, schemaFacts, valueCell, type FieldFacts } from './datasets-common';
 
 const defaultLimit = 50;
@@ -107,7 +108,8 @@ export async function datasetDataPage(outlet: HTMLElement, { params, signal }: R
       const dataset = await datasetOnce(params.code);
       const names = new Set((dataset.schema?.fields ?? []).map((f) => f.name));
       const state = readState(names);
-      const page = await datasetsApi.records(params.code, apiQuery(state));
+      // Unit codes are shown by their names: read before the first rows are drawn.
+      const [page] = await Promise.all([datasetsApi.records(params.code, apiQuery(state)), loadUnitNames().catch(() => null)]);
       return { dataset, state, page };
     },
     ({ dataset, state, page }) => render(outlet, signal, dataset, state, page),

@@ -1,39 +1,36 @@
 // Shared by the IOC pages: values written the reader's way (99,6 % / 237.000), periods (10/2025,
-// Quý 3/2025), traffic lights, the charts they draw (lines, sparklines, the commune scatter map),
-// the unit trail for drilling down, addresses that keep the as-of date, and the refetches that
-// live events trigger.
+// Quý 3/2025), traffic lights, the charts they draw (lines, sparklines; the communes' map is
+// components/commune-map.ts), the unit trail for drilling down, addresses that keep the as-of
+// date, and the refetches that live events trigger.
 
 import * as echarts from 'echarts/core';
-import { LineChart, ScatterChart } from 'echarts/charts';
-import { LegendComponent, VisualMapContinuousComponent } from 'echarts/components';
+import { LineChart } from 'echarts/charts';
+import { LegendComponent } from 'echarts/components';
 import type { ComposeOption } from 'echarts/core';
-import type { BarSeriesOption, LineSeriesOption, ScatterSeriesOption } from 'echarts/charts';
+import type { BarSeriesOption, LineSeriesOption } from 'echarts/charts';
 import type {
   AriaComponentOption,
   GridComponentOption,
   LegendComponentOption,
   TooltipComponentOption,
-  VisualMapComponentOption,
 } from 'echarts/components';
 import { api } from '../api';
 import { chart, type ChartOption } from '../charts';
 import { showError } from '../shell';
 import { h } from '../dom';
-import { fmtNum, lang, locale, t, type Key } from '../i18n';
+import { fmtNum, lang, locale, measureLabel, t, type Key } from '../i18n';
 import type { Indicator, Judged, Light, Periodicity, Point } from '../ioc-api';
 import { lights } from '../ioc-api';
 import { asOfFromAddress, monthLabel } from './tracker-common';
 
-echarts.use([LineChart, ScatterChart, LegendComponent, VisualMapContinuousComponent]);
+echarts.use([LineChart, LegendComponent]);
 
 export type IocChartOption = ComposeOption<
   | BarSeriesOption
   | LineSeriesOption
-  | ScatterSeriesOption
   | GridComponentOption
   | TooltipComponentOption
   | LegendComponentOption
-  | VisualMapComponentOption
   | AriaComponentOption
 >;
 
@@ -43,7 +40,7 @@ export interface IocChart {
   onClick(fn: (code: string) => void): void;
 }
 
-/** The app's chart (resizing, disposal, palette, aria) with lines, scatter points and a colour scale. */
+/** The app's chart (resizing, disposal, palette, aria) with lines and legends. */
 export function iocChart(el: HTMLElement, signal: AbortSignal, options: { save?: boolean } = {}): IocChart {
   const c = chart(el, signal, options);
   // charts.ts types its options for bar, pie and treemap; the other parts are registered above.
@@ -98,9 +95,45 @@ export function fmtValue(v: number | null | undefined, measure: string): string 
   return measure === '%' ? t('tracker.rate', { n: fmtNum(v) }) : fmtNum(v);
 }
 
-/** The unit a value is counted in, shown beside it; percentages carry their sign already. */
+/** A change with its sign, to two decimals at most: "+10", "−0,02", "0". */
+export function fmtSigned(v: number): string {
+  const r = Math.round(v * 100) / 100;
+  if (r === 0) return fmtNum(0);
+  return `${r > 0 ? '+' : '−'}${fmtNum(Math.abs(r))}`;
+}
+
+/** The same period a year before: "2025-10" → "2024-10", "2025-10YTD" → "2024-10YTD", "2025Q3" → "2024Q3", "2025" → "2024". */
+export function yearBefore(period: string | null | undefined): string | null {
+  const m = /^(\d{4})(-\d{2}(YTD)?|Q[1-4])?$/.exec(period ?? '');
+  return m ? `${Number(m[1]) - 1}${m[2] ?? ''}` : null;
+}
+
+/**
+ * "Cùng kỳ năm trước: 88,1 % (+0,4)": the value of the same period a year before and the change
+ * since (in points for a percentage); the change is coloured when the direction says which way
+ * is better. Hidden without a value then.
+ */
+export function lastYearLine(el: HTMLElement, value: number | null | undefined, before: number | null | undefined, measure: string, direction?: 'up' | 'down'): void {
+  const known = before != null && Number.isFinite(before);
+  el.hidden = !known;
+  el.classList.add('last-year');
+  if (!known) return el.replaceChildren();
+  el.dataset.value = String(before);
+  const diff = value != null && Number.isFinite(value) ? value - before : null;
+  const better = diff == null || Math.round(diff * 100) === 0 || !direction ? '' : (diff > 0) === (direction === 'up') ? 'change-up' : 'change-down';
+  const unit = measureUnit(measure);
+  el.replaceChildren(
+    t('ioc.lastYear'),
+    ': ',
+    h('strong', {}, fmtValue(before, measure), unit ? ` ${unit}` : ''),
+    diff != null ? ' ' : '',
+    diff != null ? h('span', { class: better || null, 'data-testid': 'last-year-change', title: t('ioc.lastYearChange') }, `(${fmtSigned(diff)})`) : '',
+  );
+}
+
+/** The unit a value is counted in, shown beside it (in the reader's language); percentages carry their sign already. */
 export function measureUnit(measure: string): string {
-  return measure === '%' ? '' : measure;
+  return measure === '%' ? '' : measureLabel(measure);
 }
 
 /** The text of the API's Vietnamese or English variant, in the current language. */

@@ -3,15 +3,16 @@
 // what it judges: the year to date, when that is it), the unit's own projection for the year, "?"
 // explanations of both, its metadata (expression, measure, periodicity, direction, owner,
 // targets), the series of the last 36 periods, and the unit's children compared in a bar chart, a
-// table and a map of the communes drawn from their coordinates. Children, bars and map points
+// table and a map of the communes as areas (components/commune-map.ts). Children, bars and map areas
 // drill down (?unit=CODE); the breadcrumb leads back up. The value follows live events: a change for this
 // indicator, unit and period is shown at once, then the rest is fetched again.
 
 import { api } from '../api';
 import { help } from '../components/help';
-import { escapeHtml, h, mount } from '../dom';
-import { fmtNum, t, type Key } from '../i18n';
-import { iocApi, type ChildValue, type IndicatorDetail, type Projection, type Values } from '../ioc-api';
+import { communeMap } from '../components/commune-map';
+import { h, mount } from '../dom';
+import { fmtNum, measureLabel, t, type Key } from '../i18n';
+import { iocApi, type ChildValue, type IndexSetNames, type IndicatorDetail, type Named, type Projection, type Values } from '../ioc-api';
 import { subscribe } from '../live';
 import { loadPage, pageHead, titled } from '../page';
 import { go, type RouteContext } from '../router';
@@ -32,6 +33,8 @@ import {
   unitBreadcrumb,
   unitTrail,
   updatedBadge,
+  yearBefore,
+  lastYearLine,
   type TrailUnit,
 } from './ioc-common';
 import { readAsOf } from './tracker-common';
@@ -79,14 +82,58 @@ function fact(label: Key, ...value: (Node | string | null | false)[]) {
   return h('div', { class: 'fact' }, h('dt', {}, t(label)), h('dd', {}, ...value));
 }
 
-const codeList = (codes: string[], link: boolean) =>
+/** Codes with their names beside them (filled in once the index set's names are read). */
+const codeList = (codes: string[], link: boolean, kind: 'element' | 'indicator') =>
   codes.length === 0
     ? t('state.none')
     : h(
         'ul',
-        { class: 'code-list' },
-        codes.map((c) => h('li', {}, link ? h('a', { href: indicatorHref(c) }, h('code', {}, c)) : h('code', {}, c))),
+        { class: 'code-list code-list-named' },
+        codes.map((c) =>
+          h(
+            'li',
+            {},
+            link ? h('a', { href: indicatorHref(c) }, h('code', {}, c)) : h('code', {}, c),
+            h('span', { class: 'code-name', 'data-ref': kind, 'data-code': c, 'data-testid': 'indicator-ref-name' }),
+          ),
+        ),
       );
+
+let setNames: Promise<IndexSetNames> | null = null;
+
+/** The index set's names (read once per page load; definitions rarely change). */
+function indexSetNames(): Promise<IndexSetNames> {
+  setNames ??= iocApi.indexSet().catch((err: unknown) => {
+    setNames = null;
+    throw err;
+  });
+  return setNames;
+}
+
+const referencePattern = /([#IC])\{([A-Za-z0-9_]+)(?:\.([^}]+))?\}/g;
+
+/**
+ * The formula with names instead of codes: "#{DVC_HS_TONG}" (a data element), "I{CODE}" (an
+ * indicator) and "C{CODE}" (a constant) become their names, the code on hover.
+ */
+function namedExpression(expression: string, names: IndexSetNames): (Node | string)[] {
+  const byKind: Record<string, Map<string, Named>> = {
+    '#': new Map(names.elements.map((e) => [e.code, e])),
+    I: new Map(names.indicators.map((e) => [e.code, e])),
+    C: new Map(names.constants.map((e) => [e.code, e])),
+  };
+  const out: (Node | string)[] = [];
+  let at = 0;
+  for (const m of expression.matchAll(referencePattern)) {
+    out.push(expression.slice(at, m.index));
+    const found = byKind[m[1]]?.get(m[2]);
+    const name = found?.name ? localized(found.name, found.name_en) : m[2];
+    out.push(h('span', { class: 'ref-name', title: m[0] }, m[3] ? `${name} (${m[3]})` : name));
+    at = (m.index ?? 0) + m[0].length;
+  }
+  out.push(expression.slice(at));
+  return out;
+}
 
 /** Children best first in the indicator's direction; those without a value last. */
 function ranked(children: ChildValue[], direction: IndicatorDetail['direction']): ChildValue[] {
@@ -108,11 +155,13 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string | undefin
   const unitSuffix = measureUnit(measure);
   const valueBox = h('p', { class: 'stat-value' }, valueEl, unitSuffix && h('span', { class: 'stat-unit' }, ` ${unitSuffix}`));
   const targetLine = h('p', { class: 'ioc-target', 'data-testid': 'indicator-target' });
+  const lastYear = h('p', { class: 'stat-detail', 'data-testid': 'indicator-last-year', hidden: true });
   const valueCard = h(
     'section',
     { class: 'card stat ioc-value', 'aria-labelledby': 'indicator-value-h', 'data-testid': 'indicator-value-card' },
     valueHeading,
     valueBox,
+    lastYear,
     targetLine,
     indicator.projection &&
       h(
@@ -127,7 +176,6 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string | undefin
 
   const seriesChart = h('div', { class: 'chart', 'data-testid': 'chart-indicator-series' });
   const childrenChart = h('div', { class: 'chart', 'data-testid': 'chart-indicator-children' });
-  const mapChart = h('div', { class: 'chart ioc-map', 'data-testid': 'chart-indicator-map' });
   const childrenBody = h('tbody');
   const childrenSection = h(
     'section',
@@ -159,16 +207,26 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string | undefin
       ),
     ),
   );
+  // The communes as areas coloured by value, green for the better end in the indicator's direction.
+  const colours = [lightColor.red, lightColor.yellow, lightColor.green];
+  const map = communeMap(signal, {
+    testid: 'chart-indicator-map',
+    fmt,
+    colours: indicator.direction === 'down' ? [...colours].reverse() : colours,
+    onClick: (unit) => go(unitHref(unit)),
+  });
   const mapSection = h(
     'section',
     { class: 'card panel', 'aria-labelledby': 'indicator-map-h' },
     h('h2', { id: 'indicator-map-h' }, t('ioc.indicator.map')),
     h('p', { class: 'muted small' }, t('ioc.indicator.mapHint')),
-    mapChart,
+    map.el,
   );
   const compare = h('div', { class: 'panels ioc-compare' }, childrenSection, mapSection);
   const noChildren = h('p', { class: 'muted', 'data-testid': 'indicator-no-children' }, t('ioc.indicator.noChildren'));
 
+  // The formula in words, under the formula in codes.
+  const expressionNamed = h('p', { class: 'expression-named', 'data-testid': 'indicator-expression-named', hidden: true });
   const thresholds = indicator.thresholds;
   const latestPeriod = indicator.latest?.period || current.period || indicator.due_period;
   mount(
@@ -193,15 +251,20 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string | undefin
           'dl',
           { class: 'facts', 'data-testid': 'indicator-facts' },
           fact('ioc.col.code', h('code', {}, code)),
-          fact('ioc.indicator.measure', measure || t('state.none')),
+          fact('ioc.indicator.measure', measureLabel(measure) || t('state.none')),
           fact('ioc.indicator.periodicity', periodicityLabel(indicator.periodicity)),
           fact('ioc.indicator.direction', t(indicator.direction === 'down' ? 'ioc.direction.down' : 'ioc.direction.up')),
           fact('ioc.indicator.owner', ownerName ?? indicator.owner_unit ?? t('state.none')),
           fact('ioc.indicator.duePeriod', periodLabel(indicator.due_period), ' ', updatedBadge(indicator)),
           fact('ioc.indicator.thresholds', t('ioc.indicator.thresholdsText', { green: fmtNum(thresholds.green), yellow: fmtNum(thresholds.yellow) })),
-          h('div', { class: 'fact fact-full' }, h('dt', {}, t('ioc.indicator.expression')), h('dd', {}, h('code', { 'data-testid': 'indicator-expression' }, indicator.expression || t('state.none')))),
-          h('div', { class: 'fact' }, h('dt', {}, t('ioc.indicator.elements')), h('dd', {}, codeList(indicator.elements, false))),
-          h('div', { class: 'fact' }, h('dt', {}, t('ioc.indicator.dependsOn')), h('dd', {}, codeList(indicator.depends_on, true))),
+          h(
+            'div',
+            { class: 'fact fact-full' },
+            h('dt', {}, t('ioc.indicator.expression')),
+            h('dd', {}, h('code', { 'data-testid': 'indicator-expression' }, indicator.expression || t('state.none')), expressionNamed),
+          ),
+          h('div', { class: 'fact' }, h('dt', {}, t('ioc.indicator.elements')), h('dd', {}, codeList(indicator.elements, false, 'element'))),
+          h('div', { class: 'fact' }, h('dt', {}, t('ioc.indicator.dependsOn')), h('dd', {}, codeList(indicator.depends_on, true, 'indicator'))),
         ),
       ),
     ),
@@ -212,15 +275,33 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string | undefin
   );
   titled(outlet, localized(indicator.name, indicator.name_en));
 
+  // The names of what the formula refers to, once read (the page does not wait for them).
+  indexSetNames()
+    .then((names) => {
+      if (signal.aborted) return;
+      if (indicator.expression && referencePattern.test(indicator.expression)) {
+        referencePattern.lastIndex = 0;
+        mount(expressionNamed, '= ', namedExpression(indicator.expression, names));
+        expressionNamed.hidden = false;
+      }
+      const of = { element: new Map(names.elements.map((e) => [e.code, e])), indicator: new Map(names.indicators.map((e) => [e.code, e])) };
+      outlet.querySelectorAll<HTMLElement>('.code-name[data-code]').forEach((el) => {
+        const found = of[el.dataset.ref === 'indicator' ? 'indicator' : 'element'].get(el.dataset.code ?? '');
+        if (found?.name) el.textContent = ` — ${localized(found.name, found.name_en)}`;
+      });
+    })
+    .catch(() => undefined);
+
   const series = iocChart(seriesChart, signal);
   const bars = iocChart(childrenChart, signal);
   bars.onClick((unit) => go(unitHref(unit)));
-  const map = iocChart(mapChart, signal);
-  map.onClick((unit) => go(unitHref(unit)));
 
   function showValue(v: Values): void {
     valueHeading.textContent = t('ioc.indicator.valueOf', { unit: v.unit.name, period: v.period ? periodLabel(v.period) : t('state.none') });
     valueEl.textContent = fmt(v.value);
+    // The series reaches back further than a year: the same period last year is in it.
+    const before = yearBefore(v.period);
+    lastYearLine(lastYear, v.value, v.series?.find((p) => p.period === before)?.value, measure, indicator.direction);
     mount(
       targetLine,
       v.target == null ? t('ioc.noTarget') : [t('ioc.target'), ': ', h('strong', {}, fmt(v.target)), ' '],
@@ -289,69 +370,10 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string | undefin
       });
     }
 
-    // The communes where they are: longitude across, latitude up, coloured by value.
+    // The communes where they are, as areas coloured by value.
     const placed = children.filter((c) => c.lat != null && c.lon != null);
     mapSection.hidden = placed.length === 0;
-    if (placed.length > 0) drawMap(placed);
-  }
-
-  function drawMap(placed: ChildValue[]): void {
-    const lons = placed.map((c) => c.lon!);
-    const lats = placed.map((c) => c.lat!);
-    const [lonMin, lonMax, latMin, latMax] = [Math.min(...lons), Math.max(...lons), Math.min(...lats), Math.max(...lats)];
-    const pad = Math.max(lonMax - lonMin, latMax - latMin, 0.05) * 0.06;
-    // A degree of longitude is shorter than one of latitude away from the equator: keep the shape.
-    const stretch = Math.cos((((latMin + latMax) / 2) * Math.PI) / 180);
-    const width = mapChart.clientWidth || 600;
-    const ratio = (latMax - latMin + 2 * pad) / ((lonMax - lonMin + 2 * pad) * stretch);
-    mapChart.style.height = `${Math.round(Math.min(640, Math.max(320, width * ratio)))}px`;
-    const known = placed.map((c) => c.value).filter((x): x is number => x != null);
-    const colours = [lightColor.red, lightColor.yellow, lightColor.green];
-    map.update({
-      grid: { left: 8, right: 8, top: 8, bottom: 56 },
-      tooltip: {
-        trigger: 'item',
-        formatter: (p) => {
-          const d = (p as { data?: { name?: string; value?: (number | null)[] } }).data;
-          return `${escapeHtml(d?.name ?? '')}<br><strong>${escapeHtml(fmt(d?.value?.[2] ?? null))}</strong>`;
-        },
-      },
-      xAxis: { type: 'value', show: false, min: lonMin - pad, max: lonMax + pad },
-      yAxis: { type: 'value', show: false, min: latMin - pad, max: latMax + pad },
-      visualMap: {
-        type: 'continuous',
-        seriesIndex: 0,
-        dimension: 2,
-        min: known.length ? Math.min(...known) : 0,
-        max: known.length ? Math.max(...known) : 1,
-        orient: 'horizontal',
-        left: 'center',
-        bottom: 0,
-        itemHeight: 180,
-        calculable: false,
-        text: [fmt(known.length ? Math.max(...known) : null), fmt(known.length ? Math.min(...known) : null)],
-        inRange: { color: indicator.direction === 'down' ? [...colours].reverse() : colours },
-        outOfRange: { color: '#c5ced8' },
-      },
-      series: [
-        {
-          type: 'scatter',
-          name: t('ioc.indicator.map'),
-          symbolSize: 13,
-          itemStyle: { borderColor: '#fff', borderWidth: 1 },
-          cursor: 'pointer',
-          data: placed.filter((c) => c.value != null).map((c) => ({ name: c.name, code: c.code, value: [c.lon!, c.lat!, c.value!] })),
-        },
-        {
-          type: 'scatter',
-          name: t('ioc.noValue'),
-          symbolSize: 9,
-          itemStyle: { color: '#c5ced8' },
-          cursor: 'pointer',
-          data: placed.filter((c) => c.value == null).map((c) => ({ name: c.name, code: c.code, value: [c.lon!, c.lat!, null] })),
-        },
-      ],
-    });
+    if (placed.length > 0) map.show(placed);
   }
 
   show(values);

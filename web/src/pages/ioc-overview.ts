@@ -1,14 +1,15 @@
 // The IOC figures of the overview ("/"): every headline figure of GET /api/v1/overview, grouped
 // (Resolution 57, catalog, index set, public services, 1022 feedback, enterprises), each card with
 // its value, parts, "x/total", completion rate, target and light, and a sparkline of its trend.
-// Cards lead to the figure's page. When live events say that a figure's indicator changed, the
-// figures are fetched again (once per burst) and the cards updated in place.
+// Cards lead to the figure's page; a figure of an indicator says its value of the same period last
+// year. When live events say that a figure's indicator changed, the figures are fetched again
+// (once per burst) and the cards updated in place.
 
 import { h } from '../dom';
 import { fmtNum, t, type Key } from '../i18n';
 import { iocApi, type Figure, type Overview } from '../ioc-api';
 import { subscribe } from '../live';
-import { fmtValue, lightMark, liveRefresh, localized, measureUnit, sparkline } from './ioc-common';
+import { fmtValue, lastYearLine, lightMark, liveRefresh, localized, measureUnit, sparkline, yearBefore } from './ioc-common';
 
 const groups = ['nq57', 'catalog', 'indicators', 'public_services', 'feedback', 'enterprises'];
 
@@ -22,6 +23,8 @@ function figureValue(f: Figure): string {
 interface Card {
   el: HTMLElement;
   update(f: Figure): void;
+  /** The value of the same period last year (null: none). */
+  setLastYear(value: number | null): void;
 }
 
 function figureCard(first: Figure, signal: AbortSignal): Card {
@@ -32,6 +35,7 @@ function figureCard(first: Figure, signal: AbortSignal): Card {
   const parts = h('ul', { class: 'ioc-parts' });
   const percent = h('p', { class: 'stat-detail' });
   const target = h('p', { class: 'ioc-target', 'data-testid': 'ioc-figure-target' });
+  const lastYear = h('p', { class: 'stat-detail', 'data-testid': 'ioc-figure-last-year', hidden: true });
   const trendEl = h('div', { class: 'sparkline', 'data-testid': 'ioc-figure-trend' });
   const el = h(
     'section',
@@ -40,13 +44,18 @@ function figureCard(first: Figure, signal: AbortSignal): Card {
     h('p', { class: 'stat-value' }, value, unit),
     parts,
     percent,
+    lastYear,
     target,
     trendEl,
   );
   let draw: ReturnType<typeof sparkline> | null = null;
   let shown = '';
+  let current = first;
+  let before: number | null = null;
 
   function update(f: Figure): void {
+    current = f;
+    lastYearLine(lastYear, f.value, before, f.measure);
     const text = figureValue(f);
     // A value that changed while the page was open is marked for a moment.
     if (shown && text !== shown) {
@@ -83,7 +92,28 @@ function figureCard(first: Figure, signal: AbortSignal): Card {
   }
 
   update(first);
-  return { el, update };
+  return {
+    el,
+    update,
+    setLastYear(value) {
+      before = value;
+      lastYearLine(lastYear, current.value, before, current.measure);
+    },
+  };
+}
+
+/** The same period last year of every figure of an indicator, read beside the figures. */
+function readLastYear(overview: Overview, asOf: string | undefined, cards: Map<string, Card>, signal: AbortSignal): void {
+  for (const f of overview.figures) {
+    const period = yearBefore(f.period);
+    if (!f.indicator || !period) continue;
+    iocApi
+      .values({ indicator: f.indicator, period, as_of: asOf })
+      .then((v) => {
+        if (!signal.aborted) cards.get(f.key)?.setLastYear(v.value);
+      })
+      .catch(() => undefined);
+  }
 }
 
 /** The figures grouped in sections; they follow live changes until `signal` aborts. */
@@ -111,6 +141,7 @@ export function iocFigures(overview: Overview, asOf: string | undefined, signal:
   });
 
   const el = h('div', { class: 'ioc-figures', 'data-testid': 'ioc-figures' }, sections);
+  readLastYear(overview, asOf, cards, signal);
   const indicators = new Set(overview.figures.map((f) => f.indicator).filter((c): c is string => !!c));
   const refresh = liveRefresh(el, signal, () => iocApi.overview(asOf), (next) => {
     for (const f of next.figures) cards.get(f.key)?.update(f);

@@ -1,9 +1,10 @@
 // "/public-services" and "/feedback" — the indicator packs for online public services and 1022
 // feedback, for a unit (?unit=, default the province) and a month (?period=, default the latest):
-// a card per indicator with its value, target, light and trend, and the unit's children with each
-// indicator side by side; a child leads to the same figures for it, the breadcrumb back up. The
-// figures follow live changes of the pack's indicators. Administrators and officers may install
-// the pack (again, it changes nothing) with the button in the toolbar.
+// a card per indicator with its value, the same period last year, target, light and trend, and
+// the unit's children with each indicator side by side; a child leads to the same figures for it,
+// the breadcrumb back up. The figures follow live changes of the pack's indicators.
+// Administrators and officers may install the pack (again, it changes nothing) with the button in
+// the toolbar.
 
 import { ApiError } from '../api';
 import { helpLine } from '../components/help';
@@ -28,6 +29,8 @@ import {
   sparkline,
   unitBreadcrumb,
   unitTrail,
+  yearBefore,
+  lastYearLine,
   type TrailUnit,
 } from './ioc-common';
 import { readAsOf } from './tracker-common';
@@ -91,6 +94,8 @@ function installControl(page: PackPage): HTMLElement[] {
 interface Card {
   el: HTMLElement;
   update(f: PackFigure): void;
+  /** The value of the same period last year (null: none). */
+  setLastYear(value: number | null): void;
 }
 
 function figureCard(f: PackFigure, href: string, signal: AbortSignal): Card {
@@ -98,17 +103,23 @@ function figureCard(f: PackFigure, href: string, signal: AbortSignal): Card {
   const value = h('span', { 'data-testid': 'pack-figure-value' });
   const u = measureUnit(f.measure);
   const target = h('p', { class: 'ioc-target' });
+  const lastYear = h('p', { class: 'stat-detail', 'data-testid': 'pack-figure-last-year', hidden: true });
   const trendEl = h('div', { class: 'sparkline' });
   const el = h(
     'section',
     { class: 'card stat ioc-figure', 'data-testid': 'pack-figure', 'data-indicator': f.indicator, 'aria-labelledby': titleId },
     h('h2', { class: 'stat-label', id: titleId }, h('a', { href }, localized(f.name, f.name_en))),
     h('p', { class: 'stat-value' }, value, u && h('span', { class: 'stat-unit' }, ` ${u}`)),
+    lastYear,
     target,
     trendEl,
   );
   let draw: ReturnType<typeof sparkline> | null = null;
+  let current = f;
+  let before: number | null = null;
   function update(next: PackFigure): void {
+    current = next;
+    lastYearLine(lastYear, next.value, before, next.measure);
     el.dataset.status = next.status;
     value.textContent = fmtValue(next.value, next.measure);
     mount(target, next.target == null ? t('ioc.noTarget') : [t('ioc.target'), ': ', h('strong', {}, fmtValue(next.target, next.measure)), ' '], lightMark(next.status, next.judged, next.measure));
@@ -119,7 +130,14 @@ function figureCard(f: PackFigure, href: string, signal: AbortSignal): Card {
     }
   }
   update(f);
-  return { el, update };
+  return {
+    el,
+    update,
+    setLastYear(v) {
+      before = v;
+      lastYearLine(lastYear, current.value, before, current.measure);
+    },
+  };
 }
 
 function render(outlet: HTMLElement, signal: AbortSignal, page: PackPage, asOf: string | undefined, first: Pack, trail: TrailUnit[]): void {
@@ -208,6 +226,19 @@ function render(outlet: HTMLElement, signal: AbortSignal, page: PackPage, asOf: 
   );
   show(first);
   titled(outlet, t(page.title));
+
+  // The same period last year, beside each figure (read after the page is shown).
+  const lastYearPeriod = yearBefore(period);
+  if (lastYearPeriod) {
+    for (const f of first.figures) {
+      iocApi
+        .values({ indicator: f.indicator, unit, period: lastYearPeriod, as_of: asOf })
+        .then((v) => {
+          if (!signal.aborted) cards.get(f.indicator)?.setLastYear(v.value);
+        })
+        .catch(() => undefined);
+    }
+  }
 
   const indicators = new Set(first.figures.map((f) => f.indicator));
   const refresh = liveRefresh(outlet, signal, () => iocApi.pack(page.pack, { unit, period, as_of: asOf }), show);

@@ -1,6 +1,8 @@
 // "/account/tokens" (everyone: their own API tokens) and "/admin/tokens" (administrators: all
 // tokens). Create a token with a name, lifetime, permissions and units — its secret is shown
-// once, with a copy button — and revoke tokens.
+// once, with a copy button — and revoke tokens. The administrators' page explains the display
+// token of the operations centre's screen (/wall): read permissions only, filled in by a button;
+// a token that only reads is shown with the display's address.
 
 import { api, type Token } from '../api';
 import { h, mount } from '../dom';
@@ -10,6 +12,7 @@ import { loadPage, titled, pageHead } from '../page';
 import type { RouteContext } from '../router';
 import { showError } from '../shell';
 import { unitPicker } from '../unit-picker';
+import { wallAddress } from './wall';
 
 const lifetimes = [7, 30, 90, 180, 365];
 // Permissions a token can be narrowed to; none chosen means all of the account's.
@@ -19,9 +22,16 @@ const permissions = [
   'units.write',
   'catalog.read',
   'catalog.write',
+  'indicators.read',
+  'tracker.read',
+  'datasets.read',
+  'reports.read',
   'audit.read',
   'users.admin',
 ];
+/** What the display (/wall) reads: the IOC's pages, nothing private, nothing written. */
+const displayPermissions = ['units.read', 'catalog.read', 'indicators.read', 'tracker.read', 'datasets.read', 'reports.read'];
+const displayLifetime = 365;
 
 export const myTokensPage = (outlet: HTMLElement, ctx: RouteContext) => tokensPage(outlet, ctx, false);
 export const allTokensPage = (outlet: HTMLElement, ctx: RouteContext) => tokensPage(outlet, ctx, true);
@@ -73,7 +83,8 @@ function render(outlet: HTMLElement, signal: AbortSignal, items: Token[], all: b
   mount(
     outlet,
     pageHead(title, t(all ? 'tokens.allLead' : 'tokens.lead')),
-    createForm(reload),
+    all && displayHelp(),
+    createForm(reload, all),
     h(
       'div',
       { class: 'card table-wrap' },
@@ -90,7 +101,26 @@ function render(outlet: HTMLElement, signal: AbortSignal, items: Token[], all: b
   titled(outlet, title);
 }
 
-function createForm(reload: () => Promise<void>): HTMLElement {
+/** How to make the token of the operations centre's display, and what it may do. */
+function displayHelp(): HTMLElement {
+  return h(
+    'section',
+    { class: 'card panel stack', 'aria-labelledby': 'token-display-h', 'data-testid': 'token-display-help' },
+    h('h2', { id: 'token-display-h' }, t('tokens.display.title')),
+    h('p', {}, t('tokens.display.lead')),
+    h(
+      'ol',
+      { class: 'steps' },
+      h('li', {}, t('tokens.display.step1')),
+      h('li', {}, t('tokens.display.step2', { permissions: displayPermissions.join(', ') })),
+      h('li', {}, t('tokens.display.step3'), ' ', h('code', {}, `${location.origin}/wall#token=…`)),
+      h('li', {}, t('tokens.display.step4')),
+    ),
+    h('p', { class: 'muted small' }, t('tokens.display.note')),
+  );
+}
+
+function createForm(reload: () => Promise<void>, all: boolean): HTMLElement {
   const name = input('token-name', { required: true, maxlength: 100, autocomplete: 'off', placeholder: t('tokens.namePlaceholder') });
   const lifetime = h(
     'select',
@@ -102,6 +132,14 @@ function createForm(reload: () => Promise<void>): HTMLElement {
   const message = formMessage('token-message');
   const secret = h('div', { 'data-testid': 'token-secret-box' });
   const submit = h('button', { type: 'submit', class: 'button', 'data-testid': 'token-create' }, t('tokens.create'));
+  // The display's token in one press: a name, a year, the read permissions only.
+  const preset = h('button', { type: 'button', class: 'button button-secondary', 'data-testid': 'token-display-preset' }, t('tokens.display.preset'));
+  preset.addEventListener('click', () => {
+    if (!name.value.trim()) name.value = t('tokens.display.name');
+    lifetime.value = String(displayLifetime);
+    for (const c of checks) c.checked = displayPermissions.includes(c.value);
+    name.focus();
+  });
 
   const form = h(
     'form',
@@ -118,9 +156,10 @@ function createForm(reload: () => Promise<void>): HTMLElement {
               permissions: checks.filter((c) => c.checked).map((c) => c.value),
               units: units.values(),
             });
+            const readOnly = created.permissions.length > 0 && created.permissions.every((p) => p.endsWith('.read'));
             form.reset();
             units.clear();
-            showSecret(secret, created.token);
+            showSecret(secret, created.token, readOnly);
             await reload();
           } catch (err) {
             message.error(err);
@@ -128,6 +167,7 @@ function createForm(reload: () => Promise<void>): HTMLElement {
         });
       },
     },
+    all && h('p', {}, preset),
     h('div', { class: 'form-grid' }, field(t('tokens.name'), name), field(t('tokens.lifetime'), lifetime)),
     h(
       'fieldset',
@@ -143,8 +183,8 @@ function createForm(reload: () => Promise<void>): HTMLElement {
   return h('section', { class: 'card panel', 'aria-labelledby': 'token-new-h' }, h('h2', { id: 'token-new-h' }, t('tokens.new')), secret, form);
 }
 
-/** The new token's secret, shown this once. */
-function showSecret(box: HTMLElement, token: string): void {
+/** The new token's secret, shown this once (with the display's address for a token that only reads). */
+function showSecret(box: HTMLElement, token: string, readOnly: boolean): void {
   const value = h('input', { id: 'token-secret', class: 'secret-input', readonly: true, value: token, 'data-testid': 'token-secret', spellcheck: 'false' });
   mount(
     box,
@@ -153,6 +193,16 @@ function showSecret(box: HTMLElement, token: string): void {
       { class: 'notice warn', role: 'alert' },
       h('p', {}, h('strong', {}, t('tokens.onceTitle')), ' ', t('tokens.once')),
       h('div', { class: 'copy-row' }, h('label', { for: 'token-secret', class: 'visually-hidden' }, t('tokens.secret')), value, copyButton(() => token, 'token-copy')),
+      readOnly && [
+        h('p', {}, t('tokens.display.address')),
+        h(
+          'div',
+          { class: 'copy-row' },
+          h('label', { for: 'token-wall', class: 'visually-hidden' }, t('tokens.display.addressLabel')),
+          h('input', { id: 'token-wall', class: 'secret-input', readonly: true, value: wallAddress(token), 'data-testid': 'token-wall-address', spellcheck: 'false' }),
+          copyButton(() => wallAddress(token), 'token-wall-copy'),
+        ),
+      ],
       h('button', { type: 'button', class: 'link-button', onclick: () => box.replaceChildren() }, t('tokens.dismiss')),
     ),
   );

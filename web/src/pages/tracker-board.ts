@@ -174,7 +174,8 @@ function render(outlet: HTMLElement, signal: AbortSignal, { province, summary }:
   const programmes = summary.by_programme.filter((g) => g.tasks.total + g.targets.total > 0);
   const programmeC = trackerChart(programmeChart, signal);
   programmeC.update(
-    stackedBarsOption({ categories: programmes.map((g) => g.key), labelWidth: labelWidth(programmeChart), stack: 'items', barMaxWidth: 28, bars: stacks(programmes) }),
+    // Programmes by name (long names are cut on the axis and whole in the tooltip).
+    stackedBarsOption({ categories: programmes.map((g) => g.name || g.key), labelWidth: labelWidth(programmeChart), stack: 'items', barMaxWidth: 28, bars: stacks(programmes) }),
   );
   programmeC.onClick((code) => go(listHref({ programme: code, as_of: at })));
 

@@ -27,7 +27,7 @@ import { fact, factsPanel, textOrNone } from '../components/facts';
 import { historySection } from '../components/history';
 import { h, mount } from '../dom';
 import { busy, formMessage } from '../forms';
-import { fmtDate, fmtDateTime, fmtDec, fmtInt, t, type Key } from '../i18n';
+import { fmtDate, fmtDateTime, fmtDec, fmtInt, measureLabel, t, type Key } from '../i18n';
 import { loadPage, titled } from '../page';
 import type { RouteContext } from '../router';
 import { clearError, errorMessage } from '../shell';
@@ -145,7 +145,7 @@ function render(outlet: HTMLElement, ctx: RouteContext, asOf: string | undefined
     }
   }
 
-  const measure = r.measure_unit ? ` ${r.measure_unit}` : '';
+  const measure = r.measure_unit ? ` ${measureLabel(r.measure_unit)}` : '';
   const num = (n: number | null) => (n == null ? t('state.none') : `${Number.isInteger(n) ? fmtInt(n) : fmtDec(n, 2)}${measure}`);
 
   mount(
@@ -687,7 +687,7 @@ function editSection(data: Data, signal: AbortSignal, flash: string, refresh: (f
   const adjustNote = h('p', { class: 'notice warn', hidden: true, 'data-testid': 'nq57-edit-adjusting' }, t('tracker.edit.adjusting'));
 
   const completedSlot = f.slot('completed_at', fieldLabel('completed_at'), completedAt, undefined, true);
-  const targetSlot = f.slot('target_value', `${fieldLabel('target_value')}${r.measure_unit ? ` (${r.measure_unit})` : ''}`, target);
+  const targetSlot = f.slot('target_value', `${fieldLabel('target_value')}${r.measure_unit ? ` (${measureLabel(r.measure_unit)})` : ''}`, target);
   targetSlot.hidden = r.kind !== 'target';
 
   /** The item as the form says it. */

@@ -1,6 +1,8 @@
 // "/units/:code" — one unit: its facts, its lineage across the 2025 reorganisation
 // (the former communes merged into it, or the new units a former one went into),
-// and a summary of its subordinate units. ?on=YYYY-MM-DD shows the unit as it was on that day
+// and a summary of its subordinate units; a current unit's own indicators (the public-service and
+// 1022-feedback figures of its own dashboard) with their values, targets and lights, each leading
+// to the indicator's page for the unit. ?on=YYYY-MM-DD shows the unit as it was on that day
 // (former units are linked so); the app's as-of date (?as_of=) is the figures', not the tree's.
 
 import { api, type Lineage, type Unit, type UnitDetail } from '../api';
@@ -9,6 +11,9 @@ import { fmtDate, fmtDec, fmtInt, fmtList, t, typeCount, typeLabel, type Key } f
 import { loadPage, titled } from '../page';
 import type { RouteContext } from '../router';
 import { byName, dayBefore, density, totals, unitHref } from '../units';
+import { iocApi, type Pack, type PackCode } from '../ioc-api';
+import { fmtValue, indicatorHref, iocHref, lightMark, localized, measureUnit, periodLabel } from './ioc-common';
+import { readAsOf } from './tracker-common';
 
 interface Data {
   unit: UnitDetail;
@@ -20,6 +25,8 @@ interface Data {
   oldDistricts?: Map<string, string>;
   targets?: Lineage[];
   children?: Unit[];
+  /** The unit's own figures of the indicator packs (current units). */
+  packs?: Pack[];
 }
 
 function childCount(u: UnitDetail): number {
@@ -33,10 +40,13 @@ const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 async function load(code: string, asOf?: string): Promise<Data> {
   const [unit, info] = await Promise.all([api.unit(code, asOf), api.info()]);
   const current = !unit.valid_to;
-  const [predecessors, targets, children] = await Promise.all([
+  // A pack the server cannot give for this unit is left out, not an error of the page.
+  const pack = (p: PackCode) => iocApi.pack(p, { unit: code, as_of: readAsOf() }).catch(() => null);
+  const [predecessors, targets, children, packs] = await Promise.all([
     current && unit.level === 'commune' ? api.predecessors(code).then((r) => r.items) : undefined,
     !current ? api.resolve(code).then((r) => r.targets) : undefined,
     childCount(unit) > 0 ? api.children(code, asOf).then((r) => r.items) : undefined,
+    current ? Promise.all([pack('public_services'), pack('feedback_1022')]).then((ps) => ps.filter((p): p is Pack => p !== null)) : undefined,
   ]);
   let oldDistricts: Map<string, string> | undefined;
   if (predecessors?.length) {
@@ -47,7 +57,7 @@ async function load(code: string, asOf?: string): Promise<Data> {
     const districts = await Promise.all([...lastDays].map(([c, day]) => api.unit(c, day)));
     oldDistricts = new Map(districts.map((d) => [d.code, d.name]));
   }
-  return { unit, homeCode: info.province.code, asOf, predecessors, oldDistricts, targets, children };
+  return { unit, homeCode: info.province.code, asOf, predecessors, oldDistricts, targets, children, packs };
 }
 
 export async function unitPage(outlet: HTMLElement, { params, signal }: RouteContext): Promise<void> {
@@ -67,7 +77,7 @@ function mergeKind(kind: Lineage['kind']) {
   return h('span', { class: `badge badge-${kind}` }, t(kind === 'whole' ? 'merge.whole' : 'merge.partial'));
 }
 
-function render(outlet: HTMLElement, { unit, homeCode, asOf, predecessors, oldDistricts, targets, children }: Data): void {
+function render(outlet: HTMLElement, { unit, homeCode, asOf, predecessors, oldDistricts, targets, children, packs }: Data): void {
   // Ancestors come nearest first; the breadcrumb reads from the root.
   const ancestors = [...(unit.ancestors ?? [])];
   const parent = ancestors.find((a) => a.code === unit.parent) ?? ancestors[0];
@@ -119,11 +129,65 @@ function render(outlet: HTMLElement, { unit, homeCode, asOf, predecessors, oldDi
         unit.valid_to && fact('unit.validTo', fmtDate(unit.valid_to)),
       ),
     ),
+    packs && indicatorSection(unit, packs),
     predecessors && predecessorSection(unit, predecessors, oldDistricts ?? new Map()),
     targets && targetSection(targets),
     children && childrenSection(children, unit.code === homeCode, asOf),
   );
   titled(outlet, unit.name);
+}
+
+/** The unit's own indicators: value, target and light as of the app's date, each to its page for the unit. */
+function indicatorSection(unit: Unit, packs: Pack[]): HTMLElement {
+  const rows = packs.flatMap((p) => p.figures.filter((f) => f.value != null).map((f) => ({ pack: p, f })));
+  const packLink = (p: Pack) =>
+    h('a', { href: iocHref(p.pack === 'public_services' ? '/public-services' : '/feedback', { unit: unit.code }) }, t(p.pack === 'public_services' ? 'ioc.pack.publicServices' : 'ioc.pack.feedback'));
+  return h(
+    'section',
+    { class: 'card panel unit-indicators', 'aria-labelledby': 'unit-indicators-h', 'data-testid': 'unit-indicators' },
+    h('h2', { id: 'unit-indicators-h' }, t('unit.indicators')),
+    rows.length === 0
+      ? h('p', { class: 'muted', 'data-testid': 'unit-indicators-none' }, t('unit.indicatorsNone'))
+      : [
+          h('p', { class: 'muted small' }, t('unit.indicatorsLead', { unit: unit.name, period: periodLabel(packs[0].period) })),
+          h(
+            'div',
+            { class: 'table-wrap' },
+            h(
+              'table',
+              { class: 'data ioc-table', 'data-testid': 'unit-indicator-table' },
+              h('caption', { class: 'visually-hidden' }, t('unit.indicators')),
+              h(
+                'thead',
+                {},
+                h(
+                  'tr',
+                  {},
+                  h('th', { scope: 'col' }, t('ioc.col.indicator')),
+                  h('th', { scope: 'col', class: 'num' }, t('ioc.col.value')),
+                  h('th', { scope: 'col', class: 'num' }, t('ioc.target')),
+                  h('th', { scope: 'col' }, t('ioc.status')),
+                ),
+              ),
+              h(
+                'tbody',
+                {},
+                rows.map(({ f }) =>
+                  h(
+                    'tr',
+                    { 'data-testid': 'unit-indicator-row', 'data-indicator': f.indicator, 'data-status': f.status },
+                    h('th', { scope: 'row' }, h('a', { href: indicatorHref(f.indicator, { unit: unit.code }) }, localized(f.name, f.name_en))),
+                    h('td', { class: 'num', 'data-value': String(f.value) }, h('strong', {}, fmtValue(f.value, f.measure)), measureUnit(f.measure) ? ` ${measureUnit(f.measure)}` : ''),
+                    h('td', { class: 'num' }, f.target == null ? t('state.none') : fmtValue(f.target, f.measure)),
+                    h('td', {}, lightMark(f.status, f.judged, f.measure)),
+                  ),
+                ),
+              ),
+            ),
+          ),
+        ],
+    h('p', { class: 'muted small' }, t('unit.indicatorsMore'), ' ', packs.flatMap((p, i) => [i > 0 ? ' · ' : '', packLink(p)])),
+  );
 }
 
 function predecessorSection(unit: Unit, items: Lineage[], districts: Map<string, string>) {

@@ -1,9 +1,14 @@
 // "/units" — the unit tree of the home province: the province, then its communes/wards and its
 // departments/agencies as two groups; searchable, filterable by type, sortable, with a chart
-// that follows the filter. Filter and sort live in the query string.
+// that follows the filter. Filter and sort live in the query string. Administrators load the
+// communes' boundaries for the map here (a GeoJSON file); the server's objections are said in
+// words.
 
 import { withAsOf } from '../as-of';
-import { api, type Unit } from '../api';
+import { api, ApiError, clearCache, type Unit } from '../api';
+import { forgetBoundaries } from '../components/commune-map';
+import { busy, formMessage } from '../forms';
+import { currentUser, hasRole } from '../session';
 import { chart, type Chart } from '../charts';
 import { escapeHtml, h, mount } from '../dom';
 import { fmtDec, fmtInt, t, typeLabel, type Key } from '../i18n';
@@ -127,6 +132,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, province: Unit, items:
     ),
     h('section', { class: 'card panel' }, h('h2', {}, t('units.chart')), chartEl),
     h('div', { class: 'card table-wrap' }, table),
+    hasRole(currentUser(), ['administrator']) && boundariesPanel(signal),
   );
   titled(outlet, t('units.title'));
 
@@ -273,4 +279,76 @@ function render(outlet: HTMLElement, signal: AbortSignal, province: Unit, items:
     update();
   });
   update();
+}
+
+/** The error of a boundary file in words: what is wrong, and the codes no unit has. */
+function boundaryError(err: unknown): string {
+  if (!(err instanceof ApiError)) return t('units.boundaries.unreadable');
+  if (err.code === 'units.unknown_boundary_code') {
+    const codes = /\[(.*?)\]/.exec(err.detail)?.[1]?.replace(/"/g, '').split(',').map((c) => c.trim()).filter(Boolean) ?? [];
+    return t('units.boundaries.unknown', { codes: codes.join(', ') || err.detail });
+  }
+  if (err.code === 'units.bad_geojson') return t('units.boundaries.bad', { detail: err.detail });
+  if (err.status === 413) return t('units.boundaries.tooLarge');
+  if (err.status === 403) return t('units.boundaries.forbidden');
+  return err.detail || err.code;
+}
+
+/** The communes' boundaries: whether some are loaded, and a GeoJSON file to load (administrators). */
+function boundariesPanel(signal: AbortSignal): HTMLElement {
+  const state = h('p', { 'data-testid': 'boundaries-state' }, t('state.loading'));
+  const file = h('input', { id: 'boundaries-file', name: 'file', type: 'file', accept: '.geojson,.json,application/geo+json,application/json', required: true, 'data-testid': 'boundaries-file' });
+  const submit = h('button', { type: 'submit', class: 'button', 'data-testid': 'boundaries-upload' }, t('units.boundaries.upload'));
+  const message = formMessage('boundaries-message');
+  const showState = () =>
+    api
+      .boundaries()
+      .then((b) => {
+        if (!signal.aborted) state.textContent = b.loaded ? t('units.boundaries.loaded', { n: fmtInt(b.features.length) }) : t('units.boundaries.none');
+      })
+      .catch(() => {
+        if (!signal.aborted) state.textContent = '';
+      });
+  void showState();
+  const form = h(
+    'form',
+    {
+      class: 'stack',
+      onsubmit: (e: Event) => {
+        e.preventDefault();
+        const chosen = file.files?.[0];
+        if (!chosen) return message.error(null, t('units.boundaries.choose'));
+        void busy(submit, async () => {
+          message.clear();
+          try {
+            // A file that is not JSON at all is said at once.
+            JSON.parse(await chosen.text());
+          } catch {
+            return message.error(null, t('units.boundaries.notJson'));
+          }
+          try {
+            const r = await api.putBoundaries(chosen);
+            if (signal.aborted) return;
+            clearCache();
+            forgetBoundaries();
+            form.reset();
+            message.ok(t('units.boundaries.done', { n: fmtInt(r.units) }));
+            await showState();
+          } catch (err) {
+            if (!signal.aborted) message.error(err, boundaryError(err));
+          }
+        });
+      },
+    },
+    h('div', { class: 'field' }, h('label', { for: 'boundaries-file' }, t('units.boundaries.file')), file, h('p', { class: 'hint' }, t('units.boundaries.hint'))),
+    h('p', {}, submit),
+    message.el,
+  );
+  return h(
+    'section',
+    { class: 'card panel stack', 'aria-labelledby': 'boundaries-h', 'data-testid': 'boundaries-panel' },
+    h('h2', { id: 'boundaries-h' }, t('units.boundaries.title')),
+    state,
+    form,
+  );
 }

@@ -22,8 +22,10 @@ test('the auditor sees the audit log with the sign-ins, and the chain verifies',
   const seqs = (await page.getByTestId('audit-row').evaluateAll((rows) => rows.map((r) => Number(r.dataset.seq))));
   assert.ok(seqs.length > 0);
   assert.deepEqual(seqs, [...seqs].sort((a, b) => b - a), 'newest first');
-  const logins = page.getByTestId('audit-row').filter({ hasText: auditor.name }).filter({ hasText: /login/ });
+  const logins = page.locator('[data-testid="audit-row"][data-action="login"]').filter({ hasText: auditor.name });
   assert.ok((await logins.count()) > 0, 'the auditor\'s own sign-in is logged');
+  assert.equal(await logins.first().getByTestId('audit-action').textContent(), 'Đăng nhập', 'in words');
+  assert.equal(await logins.first().getByTestId('audit-action').getAttribute('title'), 'login', 'the id on hover');
 
   await logins.first().getByTestId('audit-expand').click();
   await page.getByTestId('audit-detail').first().waitFor();
