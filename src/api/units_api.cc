@@ -300,7 +300,12 @@ Response PutBoundaries(Context& ctx, Request& req) {
       unknown.emplace_back(code);
       continue;
     }
-    if (!seen.insert(code).second) BadGeoJson(where + ": unit " + code + " has two areas");
+    if (!seen.insert(code).second) {
+      std::string twice = where;
+      twice += ": unit ";
+      twice += code;
+      BadGeoJson(twice + " has two areas");
+    }
     features.push_back({{"type", "Feature"},
                         {"properties", {{"code", unit->code}, {"name", unit->name}}},
                         {"geometry", g}});
@@ -441,7 +446,7 @@ void RegisterUnitRoutes(http::Router& router, Context& ctx) {
                   "MultiPolygons, each naming its unit's official code in properties.code",
        .tag = "units",
        .request_schema =
-           R"({"type":"object","required":["type","features"],"properties":{"type":{"type":"string"},"features":{"type":"array"}}})",
+           R"({"type":"object","required":["type","features"],"properties":{"type":{"type":"string"},"features":{"type":"array","items":{"type":"object"}}}})",
        .response_schema = R"({"type":"object","properties":{"units":{"type":"integer"}}})",
        .error_statuses = {400, 415, 422},
        .permission = "units.admin"});

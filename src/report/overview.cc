@@ -141,6 +141,10 @@ Result<json::object> Overview(const Sources& sources, Date as_of) {
     f["target"] = Num(target);
     f["status"] = engine::LightName(engine::Judge(*ind, v, target));
     f["trend"] = Trend(snap, *ind, province, last.value_or(month), 12);
+    // The same period a year before, for the comparison a reader expects beside a trend.
+    const engine::Period year_before{shown.kind, shown.year - 1, shown.n};
+    f["last_year"] = json::object{{"period", year_before.Id()},
+                                  {"value", Num(snap.Value(code, province, year_before))}};
     f["indicator"] = code;
     figures.push_back(std::move(f));
   };

@@ -22,7 +22,8 @@
 // own, started on first use and shared by the files that name it; the others share the suite's
 // server. "optimized" runs that server on the optimized pdh (FastPdhBin), for a file whose
 // subject is a long computation its module's tests run sanitized (the consolidation of the
-// demo's registers: 58 s on a loaded machine under ASan).
+// demo's registers: 58 s on a loaded machine under ASan; the quality scoreboard's evaluations;
+// the indicators and evaluations rebuilt after each change of the units).
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>

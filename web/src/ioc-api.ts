@@ -60,6 +60,8 @@ export interface Figure {
   indicator: string | null;
   /** The period the value is of ("2025-10", "2025-10YTD" for a year so far), for figures of an indicator. */
   period?: string;
+  /** The same period a year before ("2024-10YTD") and its value, for figures of an indicator. */
+  last_year?: { period: string; value: number | null } | null;
   href: string;
 }
 

@@ -9,7 +9,7 @@ import { h } from '../dom';
 import { fmtNum, t, type Key } from '../i18n';
 import { iocApi, type Figure, type Overview } from '../ioc-api';
 import { subscribe } from '../live';
-import { fmtValue, lastYearLine, lightMark, liveRefresh, localized, measureUnit, sparkline, yearBefore } from './ioc-common';
+import { fmtValue, lastYearLine, lightMark, liveRefresh, localized, measureUnit, sparkline } from './ioc-common';
 
 const groups = ['nq57', 'catalog', 'indicators', 'public_services', 'feedback', 'enterprises'];
 
@@ -23,8 +23,6 @@ function figureValue(f: Figure): string {
 interface Card {
   el: HTMLElement;
   update(f: Figure): void;
-  /** The value of the same period last year (null: none). */
-  setLastYear(value: number | null): void;
 }
 
 function figureCard(first: Figure, signal: AbortSignal): Card {
@@ -50,12 +48,9 @@ function figureCard(first: Figure, signal: AbortSignal): Card {
   );
   let draw: ReturnType<typeof sparkline> | null = null;
   let shown = '';
-  let current = first;
-  let before: number | null = null;
 
   function update(f: Figure): void {
-    current = f;
-    lastYearLine(lastYear, f.value, before, f.measure);
+    lastYearLine(lastYear, f.value, f.last_year?.value ?? null, f.measure);
     const text = figureValue(f);
     // A value that changed while the page was open is marked for a moment.
     if (shown && text !== shown) {
@@ -95,25 +90,7 @@ function figureCard(first: Figure, signal: AbortSignal): Card {
   return {
     el,
     update,
-    setLastYear(value) {
-      before = value;
-      lastYearLine(lastYear, current.value, before, current.measure);
-    },
   };
-}
-
-/** The same period last year of every figure of an indicator, read beside the figures. */
-function readLastYear(overview: Overview, asOf: string | undefined, cards: Map<string, Card>, signal: AbortSignal): void {
-  for (const f of overview.figures) {
-    const period = yearBefore(f.period);
-    if (!f.indicator || !period) continue;
-    iocApi
-      .values({ indicator: f.indicator, period, as_of: asOf })
-      .then((v) => {
-        if (!signal.aborted) cards.get(f.key)?.setLastYear(v.value);
-      })
-      .catch(() => undefined);
-  }
 }
 
 /** The figures grouped in sections; they follow live changes until `signal` aborts. */
@@ -141,7 +118,6 @@ export function iocFigures(overview: Overview, asOf: string | undefined, signal:
   });
 
   const el = h('div', { class: 'ioc-figures', 'data-testid': 'ioc-figures' }, sections);
-  readLastYear(overview, asOf, cards, signal);
   const indicators = new Set(overview.figures.map((f) => f.indicator).filter((c): c is string => !!c));
   const refresh = liveRefresh(el, signal, () => iocApi.overview(asOf), (next) => {
     for (const f of next.figures) cards.get(f.key)?.update(f);
