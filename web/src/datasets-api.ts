@@ -241,6 +241,8 @@ export const dataHref = (code: string) => `/datasets/${enc(code)}/data`;
 export const batchHref = (id: string | number) => `/batches/${enc(String(id))}`;
 export const rejectedCsvUrl = (id: string | number) => `/api/v1/batches/${enc(String(id))}/rejected?format=csv`;
 export const datapackageUrl = (code: string) => `/api/v1/datasets/${enc(code)}/datapackage`;
+/** The Excel workbook a unit fills in for the dataset (headers, example row, drop-downs). */
+export const templateUrl = (code: string) => `/api/v1/datasets/${enc(code)}/template`;
 
 export const datasetsApi = {
   list: () => apiGet<{ items: Dataset[] }>('/datasets'),

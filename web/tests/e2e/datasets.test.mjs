@@ -172,6 +172,13 @@ test('the schema page shows the fields under their Vietnamese titles, the key, c
   const descriptor = await res.json();
   assert.ok(Array.isArray(descriptor.resources), 'a Data Package has resources');
   assert.ok(JSON.stringify(descriptor).includes('dossier_id'), 'with the schema of the dataset');
+  // The Excel template to fill in: a workbook (a zip) the session downloads.
+  const template = page.getByTestId('dataset-template');
+  assert.equal(await template.getAttribute('href'), '/api/v1/datasets/dossiers/template');
+  const book = await page.request.get('/api/v1/datasets/dossiers/template');
+  assert.equal(book.status(), 200);
+  assert.match(book.headers()['content-disposition'], /mau-dossiers\.xlsx/);
+  assert.equal((await book.body()).subarray(0, 2).toString(), 'PK');
   // A leader reads; no upload.
   assert.equal(await page.getByTestId('dataset-upload-panel').count(), 0);
   assert.equal(await page.getByTestId('dataset-data-link').getAttribute('href'), '/datasets/dossiers/data');
