@@ -240,7 +240,9 @@ HttpRequest Concrete(const Operation& op, const std::string& unit) {
   fill("code", unit.empty() ? "80" : unit);
   fill("name", "officer_a");
   fill("id", "999999");
-  fill("month", "2025-10");
+  // Not a month: a route the role may use answers 400 without building a month's report; the
+  // matrix is about who is refused.
+  fill("month", "2025-13");
   fill("pack", "public_services");
   fill("key", "H72.25459-2510-000001");
   fill("field", "ho_ten");
