@@ -44,6 +44,8 @@ struct Options {
 // do not depend on its spacing (its keys keep their order); text that is not JSON is taken as a
 // JSON string. Example: [7,"2025-10-31T08:15:00.123Z","an","login","","10.0.0.1","r1",{"mfa":true}]
 std::string CanonicalBytes(const store::AuditEntryRow& e);
+// Hex SHA-256 of `data` (the entries' hashes; the digests of an exchange's request and answer).
+std::string Sha256Hex(std::string_view data);
 // hex SHA-256 of prev_hash + "\n" + CanonicalBytes(e).
 std::string EntryHash(const store::AuditEntryRow& e);
 

@@ -28,9 +28,6 @@ Status InitSodium();
 std::string ToHex(std::string_view bytes);
 // Raw bytes of `hex` when it is exactly `size` bytes of hex; nullopt otherwise.
 std::optional<std::string> FromHex(std::string_view hex, size_t size);
-// Lower-case hex SHA-256.
-std::string Sha256Hex(std::string_view data);
-
 // What a checkpoint's signature covers: "pdh-audit-checkpoint\n<seq>\n<hash>\n<at>".
 std::string CheckpointMessage(int64_t seq, const std::string& hash, const std::string& at);
 // Hex Ed25519 signature of `message` with the raw 64-byte secret key.

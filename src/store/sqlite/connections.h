@@ -23,6 +23,7 @@
 #include "core/text.h"
 #include "store/audit.h"
 #include "store/report.h"
+#include "store/share.h"
 #include "store/sqlite/db.h"
 
 namespace pdh::store {
@@ -347,5 +348,6 @@ std::unique_ptr<DatasetStore> MakeDatasetStore(Writer& writer, ReadPool& readers
 std::unique_ptr<IndexStore> MakeIndexStore(Writer& writer, ReadPool& readers);
 std::unique_ptr<LinkStore> MakeLinkStore(Writer& writer, ReadPool& readers);
 std::unique_ptr<ReportStore> MakeReportStore(Writer& writer, ReadPool& readers);
+std::unique_ptr<ShareStore> MakeShareStore(Writer& writer, ReadPool& readers);
 
 }  // namespace pdh::store::sqlite

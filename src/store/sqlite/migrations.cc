@@ -419,9 +419,43 @@ CREATE TABLE monthly_report (
 ALTER TABLE outbox ADD COLUMN attachments TEXT NOT NULL DEFAULT '[]';
 )sql";
 
-constexpr std::array<std::string_view, 9> kMigrations = {kM1Units,   kM2Identity, kM3Catalog,
-                                                         kM4Tracker, kM5Outbox,   kM6Datasets,
-                                                         kM7Index,   kM8Link,     kM9Reports};
+// Sharing (M10): connected systems and their grants.
+constexpr std::string_view kM10Share = R"sql(
+CREATE TABLE share_client (
+  code       TEXT PRIMARY KEY,
+  name       TEXT NOT NULL,
+  owner_unit TEXT NOT NULL,
+  contact    TEXT NOT NULL,
+  account    TEXT NOT NULL,
+  state      TEXT NOT NULL CHECK (state IN ('active','suspended','revoked')),
+  ip_allow   TEXT NOT NULL DEFAULT '[]',
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL
+) STRICT;
+CREATE TABLE share_grant (
+  id          INTEGER PRIMARY KEY,
+  client      TEXT NOT NULL REFERENCES share_client(code),
+  dataset     TEXT NOT NULL,
+  fields      TEXT NOT NULL,
+  masks       TEXT NOT NULL,
+  unit        TEXT NOT NULL,
+  descendants INTEGER NOT NULL,
+  period_from TEXT NOT NULL,
+  period_to   TEXT NOT NULL,
+  purposes    TEXT NOT NULL,
+  legal_basis TEXT NOT NULL,
+  access      TEXT NOT NULL CHECK (access IN ('read','write')),
+  expires_at  TEXT NOT NULL,
+  created_at  TEXT NOT NULL,
+  created_by  TEXT NOT NULL,
+  revoked     INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX share_grant_client ON share_grant(client, dataset);
+)sql";
+
+constexpr std::array<std::string_view, 10> kMigrations = {
+    kM1Units,    kM2Identity, kM3Catalog, kM4Tracker, kM5Outbox,
+    kM6Datasets, kM7Index,    kM8Link,    kM9Reports, kM10Share};
 
 }  // namespace
 

@@ -238,6 +238,7 @@ class SqliteStore final : public Store {
   IndexStore& index() override { return *index_; }
   LinkStore& link() override { return *link_; }
   ReportStore& reports() override { return *reports_; }
+  ShareStore& share() override { return *share_; }
   const std::string& path() const override { return path_; }
 
   uint64_t data_generation() const override { return writer_.generation(); }
@@ -275,6 +276,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<IndexStore> index_ = MakeIndexStore(writer_, readers_);
   std::unique_ptr<LinkStore> link_ = MakeLinkStore(writer_, readers_);
   std::unique_ptr<ReportStore> reports_ = MakeReportStore(writer_, readers_);
+  std::unique_ptr<ShareStore> share_ = MakeShareStore(writer_, readers_);
 };
 
 }  // namespace

@@ -1,0 +1,62 @@
+// The store's sharing area (M10): the connected systems (clients) and what each is granted.
+//
+// Thread-safety: all methods are thread-safe (see store/store.h).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+
+namespace pdh::store {
+
+struct ShareClientRow {
+  std::string code;  // [a-z0-9_.-]+
+  std::string name;
+  std::string owner_unit;
+  std::string contact;
+  std::string account;           // the system account whose tokens the client uses
+  std::string state = "active";  // "active" | "suspended" | "revoked"
+  std::string ip_allow;          // JSON array of addresses or CIDR blocks ("[]": any)
+  std::string created_at;
+  std::string created_by;
+};
+
+struct ShareGrantRow {
+  int64_t id = 0;
+  std::string client;
+  std::string dataset;
+  std::string fields;  // JSON array of field names
+  std::string masks;   // JSON object: field -> mask
+  std::string unit;    // "" for every unit
+  bool descendants = true;
+  std::string period_from;  // "" or YYYY-MM-DD
+  std::string period_to;
+  std::string purposes;  // JSON array of purpose codes
+  std::string legal_basis;
+  std::string access = "read";  // "read" | "write"
+  std::string expires_at;       // ISO date; "" never
+  std::string created_at;
+  std::string created_by;
+  bool revoked = false;
+};
+
+class ShareStore {
+ public:
+  virtual ~ShareStore() = default;
+  // Errors: share.client_exists.
+  virtual Status InsertClient(const ShareClientRow& row) = 0;
+  // Errors: share.client_not_found.
+  virtual Status SetClientState(const std::string& code, const std::string& state) = 0;
+  virtual Result<std::vector<ShareClientRow>> Clients() = 0;
+  // Returns the new grant's id.
+  virtual Result<int64_t> InsertGrant(const ShareGrantRow& row) = 0;
+  // Errors: share.grant_not_found.
+  virtual Status RevokeGrant(int64_t id) = 0;
+  // The client's grants (every client's when `client` is ""), revoked ones included, by id.
+  virtual Result<std::vector<ShareGrantRow>> Grants(const std::string& client) = 0;
+};
+
+}  // namespace pdh::store

@@ -1,0 +1,136 @@
+// The SQLite sharing repository (tables of migration 10): connected systems and their grants.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "store/share.h"
+#include "store/sqlite/connections.h"
+#include "store/sqlite/db.h"
+
+namespace pdh::store::sqlite {
+namespace {
+
+constexpr std::string_view kGrantColumns =
+    "SELECT id, client, dataset, fields, masks, unit, descendants, period_from, period_to, "
+    "purposes, legal_basis, access, expires_at, created_at, created_by, revoked FROM share_grant";
+
+ShareGrantRow ReadGrant(const Statement& st) {
+  ShareGrantRow g;
+  g.id = st.Int(0);
+  g.client = st.Text(1);
+  g.dataset = st.Text(2);
+  g.fields = st.Text(3);
+  g.masks = st.Text(4);
+  g.unit = st.Text(5);
+  g.descendants = st.Int(6) != 0;
+  g.period_from = st.Text(7);
+  g.period_to = st.Text(8);
+  g.purposes = st.Text(9);
+  g.legal_basis = st.Text(10);
+  g.access = st.Text(11);
+  g.expires_at = st.Text(12);
+  g.created_at = st.Text(13);
+  g.created_by = st.Text(14);
+  g.revoked = st.Int(15) != 0;
+  return g;
+}
+
+class SqliteShareStore final : public Area<ShareStore> {
+ public:
+  using Area::Area;
+
+  Status InsertClient(const ShareClientRow& c) override {
+    return writer_.Submit([&](Db& db) -> Status {
+      auto run = Execute(db,
+                         "INSERT INTO share_client (code, name, owner_unit, contact, account, "
+                         "state, ip_allow, created_at, created_by) VALUES (?1,?2,?3,?4,?5,?6,?7,"
+                         "?8,?9) ON CONFLICT(code) DO NOTHING",
+                         [&](Statement& st) {
+                           st.Bind(1, c.code).Bind(2, c.name).Bind(3, c.owner_unit);
+                           st.Bind(4, c.contact).Bind(5, c.account).Bind(6, c.state);
+                           st.Bind(7, c.ip_allow).Bind(8, c.created_at).Bind(9, c.created_by);
+                         });
+      if (!run) return run;
+      if (sqlite3_changes(db.raw()) == 0) {
+        return Fail(Error::Conflict("share.client_exists",
+                                    "a connected system with code '" + c.code + "' exists"));
+      }
+      return Ok();
+    });
+  }
+
+  Status SetClientState(const std::string& code, const std::string& state) override {
+    return writer_.Submit([&](Db& db) -> Status {
+      auto run = Execute(db, "UPDATE share_client SET state = ?2 WHERE code = ?1",
+                         [&](Statement& st) { st.Bind(1, code).Bind(2, state); });
+      if (!run) return run;
+      if (sqlite3_changes(db.raw()) == 0) {
+        return Fail(Error::NotFound("share.client_not_found",
+                                    "no connected system has code '" + code + "'"));
+      }
+      return Ok();
+    });
+  }
+
+  Result<std::vector<ShareClientRow>> Clients() override {
+    const Sql sql{
+        "SELECT code, name, owner_unit, contact, account, state, ip_allow, created_at, "
+        "created_by FROM share_client ORDER BY code",
+        {}};
+    return ReadAll<ShareClientRow>(readers_, sql, [](const Statement& st) {
+      return ShareClientRow{st.Text(0), st.Text(1), st.Text(2), st.Text(3), st.Text(4),
+                            st.Text(5), st.Text(6), st.Text(7), st.Text(8)};
+    });
+  }
+
+  Result<int64_t> InsertGrant(const ShareGrantRow& g) override {
+    int64_t id = 0;
+    auto s = writer_.Submit([&](Db& db) -> Status {
+      auto run =
+          Execute(db,
+                  "INSERT INTO share_grant (client, dataset, fields, masks, unit, descendants, "
+                  "period_from, period_to, purposes, legal_basis, access, expires_at, created_at, "
+                  "created_by) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
+                  [&](Statement& st) {
+                    st.Bind(1, g.client).Bind(2, g.dataset).Bind(3, g.fields).Bind(4, g.masks);
+                    st.Bind(5, g.unit).Bind(6, int64_t{g.descendants}).Bind(7, g.period_from);
+                    st.Bind(8, g.period_to).Bind(9, g.purposes).Bind(10, g.legal_basis);
+                    st.Bind(11, g.access).Bind(12, g.expires_at).Bind(13, g.created_at);
+                    st.Bind(14, g.created_by);
+                  });
+      if (!run) return run;
+      id = sqlite3_last_insert_rowid(db.raw());
+      return Ok();
+    });
+    if (!s) return Fail(s.error());
+    return id;
+  }
+
+  Status RevokeGrant(int64_t id) override {
+    return writer_.Submit([&](Db& db) -> Status {
+      auto run = Execute(db, "UPDATE share_grant SET revoked = 1 WHERE id = ?1",
+                         [&](Statement& st) { st.Bind(1, id); });
+      if (!run) return run;
+      if (sqlite3_changes(db.raw()) == 0) {
+        return Fail(
+            Error::NotFound("share.grant_not_found", "no grant has id " + std::to_string(id)));
+      }
+      return Ok();
+    });
+  }
+
+  Result<std::vector<ShareGrantRow>> Grants(const std::string& client) override {
+    Sql sql{std::string(kGrantColumns), {}};
+    if (!client.empty()) sql.Where("client = ?", client);
+    sql.text += " ORDER BY id";
+    return ReadAll<ShareGrantRow>(readers_, sql, ReadGrant);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<ShareStore> MakeShareStore(Writer& writer, ReadPool& readers) {
+  return std::make_unique<SqliteShareStore>(writer, readers);
+}
+
+}  // namespace pdh::store::sqlite
