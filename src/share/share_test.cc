@@ -1,0 +1,152 @@
+// Grants: what they give (as it is, masked, withheld and why), what they refuse, and when.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <string>
+
+#include "share/share.h"
+#include "store/test_support.h"
+
+namespace pdh::share {
+namespace {
+
+namespace json = boost::json;
+
+ingest::Dataset People() {
+  ingest::Dataset d;
+  d.row.code = "people";
+  auto schema = ingest::ParseSchema(json::parse(R"({
+    "primaryKey": ["id"],
+    "fields": [
+      {"name": "id", "type": "string"},
+      {"name": "commune", "type": "string"},
+      {"name": "full_name", "type": "string", "pdh:personal": true},
+      {"name": "citizen_id", "type": "string", "pdh:personal": true},
+      {"name": "born", "type": "date", "pdh:personal": true},
+      {"name": "note", "type": "string"}
+    ]})"));
+  EXPECT_TRUE(schema) << schema.error().message;
+  d.schema = *schema;
+  return d;
+}
+
+json::value Doc(const char* text) {
+  return json::parse(text);
+}
+
+TEST(Share, MasksKeepOnlyWhatTheyName) {
+  EXPECT_EQ(ApplyMask(Mask::kLast4, "072090001234"), "********1234");
+  EXPECT_EQ(ApplyMask(Mask::kLast4, "123"), "123");
+  EXPECT_EQ(ApplyMask(Mask::kBirthYear, "1990-05-17"), "1990");
+  EXPECT_EQ(ApplyMask(Mask::kInitials, "Nguyễn Văn  Án"), "N. V. Á.");
+}
+
+TEST(Share, AGrantReturnsMasksAndWithholdsSayingWhy) {
+  const auto d = People();
+  auto g = ParseGrant(Doc(R"({"fields":["id","commune"],"masks":{"citizen_id":"last4",
+      "born":"birth_year"},"purposes":["administrative_procedure"],
+      "legal_basis":"Nghị định 47/2024/NĐ-CP"})"),
+                      d);
+  ASSERT_TRUE(g) << g.error().message;
+  const Projection p = Project(*g, d);
+  EXPECT_EQ(p.returned, (std::vector<std::string>{"id", "commune"}));
+  EXPECT_EQ(p.masked.at("citizen_id"), "last4");
+  EXPECT_EQ(p.withheld.at("full_name"), "personal");
+  EXPECT_EQ(p.withheld.at("note"), "not_granted");
+  const auto out = Apply(p, Doc(R"({"id":"A1","commune":"","full_name":"Trần Thị B",
+      "citizen_id":"072190001234","born":"1990-05-17","note":"x"})")
+                                .as_object());
+  EXPECT_EQ(out.at("id"), "A1");
+  EXPECT_TRUE(out.at("commune").is_null());  // has no data: null, not withheld
+  EXPECT_EQ(out.at("citizen_id"), "********1234");
+  EXPECT_EQ(out.at("born"), "1990");
+  EXPECT_EQ(out.at("full_name").at("withheld"), "personal");  // never null or empty
+  EXPECT_EQ(out.at("note").at("withheld"), "not_granted");
+}
+
+TEST(Share, BadGrantsAreRefusedNamingWhat) {
+  const auto d = People();
+  auto code = [&d](const char* text) {
+    auto g = ParseGrant(json::parse(text), d);
+    return g ? std::string("ok") : g.error().code + ": " + g.error().message;
+  };
+  EXPECT_NE(code(R"({"fields":["nope"],"purposes":["statistics"],"legal_basis":"x"})")
+                .find("share.unknown_field: dataset people has no field 'nope'"),
+            std::string::npos);
+  EXPECT_NE(code(R"({"fields":["id"],"legal_basis":"x"})").find("purposes"), std::string::npos);
+  EXPECT_NE(
+      code(R"({"fields":["id"],"purposes":["curiosity"],"legal_basis":"x"})").find("'curiosity'"),
+      std::string::npos);
+  EXPECT_NE(code(R"({"fields":["id"],"purposes":["statistics"]})").find("legal_basis"),
+            std::string::npos);
+  EXPECT_NE(code(R"({"fields":["id"],"masks":{"id":"last4"},"purposes":["statistics"],
+      "legal_basis":"x"})")
+                .find("both"),
+            std::string::npos);
+  EXPECT_NE(code(R"({"masks":{"born":"month"},"purposes":["statistics"],"legal_basis":"x"})")
+                .find("masks.born"),
+            std::string::npos);
+  EXPECT_NE(code(R"({"fields":["id"],"purposes":["statistics"],"legal_basis":"x","extra":1})")
+                .find("'extra'"),
+            std::string::npos);
+  EXPECT_NE(code(R"({"fields":["id"],"purposes":["statistics"],"legal_basis":"x",
+      "expires":"soon"})")
+                .find("expires"),
+            std::string::npos);
+}
+
+TEST(Share, AddressesAndBlocks) {
+  EXPECT_TRUE(AddressAllowed({}, "10.1.2.3"));
+  EXPECT_TRUE(AddressAllowed({"10.1.0.0/16"}, "10.1.2.3"));
+  EXPECT_FALSE(AddressAllowed({"10.1.0.0/16"}, "10.2.2.3"));
+  EXPECT_TRUE(AddressAllowed({"127.0.0.1"}, "127.0.0.1"));
+  EXPECT_FALSE(AddressAllowed({"127.0.0.1"}, "127.0.0.2"));
+}
+
+class ShareStoreTest : public store::testing::StoreTest {
+ protected:
+  ShareStoreTest() : StoreTest("share") {}
+};
+
+TEST_F(ShareStoreTest, OnlyAGrantInForceForThePurposeLetsASystemRead) {
+  Service svc(store_->share());
+  Client c{"dvc",        "Hệ thống thông tin giải quyết TTHC",
+           "80.TTPVHCC", "0276 3822 xxx",
+           "system_dvc", ClientState::kActive,
+           {},           "2025-10-01T00:00:00Z",
+           "admin"};
+  ASSERT_TRUE(svc.AddClient(c));
+  EXPECT_EQ(svc.AddClient(c).error().code, "share.client_exists");
+  c.code = "Bad Code";
+  EXPECT_EQ(svc.AddClient(c).error().code, "share.invalid_client");
+  const auto d = People();
+  auto g = ParseGrant(json::parse(R"({"fields":["id"],"purposes":["statistics"],
+      "legal_basis":"x","expires":"2025-12-31"})"),
+                      d);
+  ASSERT_TRUE(g);
+  g->client = "dvc";
+  ASSERT_TRUE(svc.AddGrant(*g));
+  EXPECT_TRUE(svc.GrantFor("dvc", "people", "statistics", false, {2025, 12, 31}));
+  EXPECT_EQ(svc.GrantFor("dvc", "people", "statistics", false, {2026, 1, 1}).error().code,
+            "share.no_grant");  // expired
+  EXPECT_EQ(svc.GrantFor("dvc", "people", "inspection", false, {2025, 11, 1}).error().code,
+            "share.purpose_not_granted");
+  EXPECT_EQ(svc.GrantFor("dvc", "people", "statistics", true, {2025, 11, 1}).error().code,
+            "share.no_grant");  // a read grant does not write
+  EXPECT_EQ(svc.GrantFor("dvc", "other", "statistics", false, {2025, 11, 1}).error().code,
+            "share.no_grant");
+  const auto grants = svc.Grants("dvc");
+  ASSERT_TRUE(grants);
+  ASSERT_EQ(grants->size(), 1U);
+  ASSERT_TRUE(svc.RevokeGrant(grants->front().id));
+  EXPECT_EQ(svc.GrantFor("dvc", "people", "statistics", false, {2025, 11, 1}).error().code,
+            "share.no_grant");
+  auto of = svc.ClientOfAccount("system_dvc");
+  ASSERT_TRUE(of && *of);
+  EXPECT_EQ((*of)->code, "dvc");
+  ASSERT_TRUE(svc.SetState("dvc", ClientState::kSuspended));
+  EXPECT_EQ((*svc.ClientOfAccount("system_dvc"))->state, ClientState::kSuspended);
+}
+
+}  // namespace
+}  // namespace pdh::share
