@@ -91,6 +91,13 @@ const std::map<std::string, std::string> kExpected = {
     {"reports.issue", "reports.write"},
     {"reports.send", "reports.write"},
     {"reports.schedule", "reports.write"},
+    {"share.clients.add", "share.admin"},
+    {"share.clients.list", "share.admin"},
+    {"share.clients.state", "share.admin"},
+    {"share.grants.add", "share.admin"},
+    {"share.grants.list", "share.admin"},
+    {"share.grants.revoke", "share.admin"},
+    {"share.records", "authenticated"},
     {"units.accounts", "units.read_private"},
     {"auth.login", "public"},
     {"auth.logout", "authenticated"},
@@ -244,6 +251,7 @@ HttpRequest Concrete(const Operation& op, const std::string& unit) {
   // matrix is about who is refused.
   fill("month", "2025-13");
   fill("pack", "public_services");
+  fill("client", "no-such-system");
   fill("key", "H72.25459-2510-000001");
   fill("field", "ho_ten");
   std::string body;
