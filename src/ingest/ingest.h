@@ -26,6 +26,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "core/error.h"
@@ -270,6 +271,9 @@ boost::json::object RecordJson(const Dataset& d, const std::vector<store::Cell>&
 
 struct RecordFilter {
   std::vector<std::pair<std::string, std::string>> equals;  // field, value
+  // Field, from (inclusive), before (exclusive), compared as text: "2025-10-01" to "2025-11-01"
+  // is October 2025 of a date or date-time field.
+  std::vector<std::tuple<std::string, std::string, std::string>> ranges;
   std::string unit;  // records whose unit field holds this unit or one below it
   std::string text;  // diacritic-insensitive, in any text field
   std::string sort;  // a field name ("" for arrival order)

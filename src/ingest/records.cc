@@ -75,6 +75,11 @@ Result<RecordList> QueryRecords(store::DatasetStore& store, const units::Registr
       q.equals.emplace_back(*i, text::Nfc(value));
     }
   }
+  for (const auto& [name, from, before] : f.ranges) {
+    auto i = index(name);
+    if (!i) return bad(name);
+    q.ranges.emplace_back(*i, from, before);
+  }
   if (!f.sort.empty()) {
     auto i = index(f.sort);
     if (!i) return bad(f.sort);

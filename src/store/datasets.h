@@ -9,6 +9,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -112,6 +113,9 @@ struct BatchEnd {
 
 struct RecordQuery {
   std::vector<std::pair<size_t, std::string>> equals;  // column index, value (compared as text)
+  // Column index, from (inclusive) and before (exclusive), compared as text ("" leaves that end
+  // open): a period of dates or times written the ISO way.
+  std::vector<std::tuple<size_t, std::string, std::string>> ranges;
   // When set, only rows whose column `scope_column` holds one of these codes.
   std::optional<size_t> scope_column;
   std::optional<std::vector<std::string>> scope_units;

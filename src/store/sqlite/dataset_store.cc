@@ -534,6 +534,17 @@ class SqliteDatasetStore final : public Area<DatasetStore> {
       where += " AND CAST(" + Quote(table.columns.at(col).name) + " AS TEXT) = ?" +
                std::to_string(args.size());
     }
+    for (const auto& [col, from, before] : q.ranges) {
+      const std::string column = "CAST(" + Quote(table.columns.at(col).name) + " AS TEXT)";
+      if (!from.empty()) {
+        args.push_back(from);
+        where += " AND " + column + " >= ?" + std::to_string(args.size());
+      }
+      if (!before.empty()) {
+        args.push_back(before);
+        where += " AND " + column + " < ?" + std::to_string(args.size());
+      }
+    }
     if (q.scope_column && q.scope_units) {
       where += " AND " + Quote(table.columns.at(*q.scope_column).name) + " IN (";
       for (size_t i = 0; i < q.scope_units->size(); ++i) {
