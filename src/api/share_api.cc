@@ -196,13 +196,20 @@ Response Records(Context& ctx, Request& req) {
       f.may_read = [unit](const units::Unit& u) { return u.code == unit; };
     }
   }
+  // And its period, on the dataset's period field.
+  for (const auto& field : d.schema.fields) {
+    if (!field.period || (!grant.period_from && !grant.period_to)) continue;
+    f.ranges.emplace_back(field.name, grant.period_from ? grant.period_from->ToString() : "",
+                          grant.period_to ? AddDays(*grant.period_to, 1).ToString() : "");
+  }
   const auto list = Must(ingest::QueryRecords(ctx.store().datasets(), *reg, d, f));
   std::vector<json::object> rows;
   rows.reserve(list.items.size());
   for (const auto& r : list.items) rows.push_back(share::Apply(projection, r));
+  const int64_t total = list.total;
   const int64_t next = f.offset + static_cast<int64_t>(list.items.size());
   const json::value next_cursor =
-      next < list.total ? json::value(std::to_string(next)) : json::value(nullptr);
+      next < total ? json::value(std::to_string(next)) : json::value(nullptr);
 
   json::object withheld;
   for (const auto& [field, reason] : projection.withheld) withheld[field] = reason;
@@ -217,7 +224,7 @@ Response Records(Context& ctx, Request& req) {
                                       {"grant", grant.id},
                                       {"purpose", purpose},
                                       {"items", std::move(items)},
-                                      {"total", list.total},
+                                      {"total", total},
                                       {"next_cursor", next_cursor},
                                       {"returned", json_util::Strings(projection.returned)},
                                       {"masked", std::move(masked)},
