@@ -137,6 +137,21 @@ std::string RequestBytes(const Request& req) {
   return out;
 }
 
+// The last batch of `dataset` created at or before `time` (0 when none): what a read since that
+// time comes after.
+Result<int64_t> LastBatchAt(Context& ctx, const std::string& dataset, const std::string& time) {
+  int64_t before = 0;
+  for (;;) {
+    auto page = ctx.store().datasets().Batches(dataset, before, 500);
+    if (!page) return Fail(page.error());
+    if (page->empty()) return int64_t{0};
+    for (const auto& b : *page) {
+      if (b.created_at <= time) return b.id;
+    }
+    before = page->back().id;
+  }
+}
+
 // A connected system reads a dataset's records under its grant.
 Response Records(Context& ctx, Request& req) {
   const auth::Principal& p = CallerOf(req);
@@ -186,6 +201,18 @@ Response Records(Context& ctx, Request& req) {
     if (!n)
       throw Failure(Error::BadRequest("request.invalid_cursor", "the cursor is not one of ours"));
     f.offset = static_cast<int64_t>(*n);
+  }
+  // Incremental: ?since=BATCH (the records written by later batches) or ?since=TIME (by batches
+  // after that moment, ISO 8601 UTC).
+  if (auto since = TextParam(req, "since")) {
+    if (auto id = ParseCount(*since)) {
+      f.after_batch = static_cast<int64_t>(*id);
+    } else if (since->size() >= 10 && Date::Parse(since->substr(0, 10))) {
+      f.after_batch = Must(LastBatchAt(ctx, dataset, *since));
+    } else {
+      throw Failure(Error::BadRequest("request.invalid_since",
+                                      "since is a batch id or a time (2025-11-01T00:00:00Z)"));
+    }
   }
   // The rows the grant covers: its unit (and those below it when it says so).
   auto reg = ctx.registry();
@@ -361,6 +388,8 @@ void RegisterShareRoutes(http::Router& router, Context& ctx) {
                   "{\"withheld\": reason}; paged by cursor; JSON, NDJSON or CSV",
        .tag = "share",
        .params = {{"limit", "query", "at most this many rows (1000)"},
+                  {"since", "query",
+                   "only the records written after this batch id, or after this time (ISO 8601)"},
                   {"cursor", "query", "the next_cursor of the previous page"},
                   {"format", "query", "json (default), ndjson or csv", false,
                    R"({"type":"string","enum":["json","ndjson","csv"]})"}},

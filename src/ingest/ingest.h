@@ -274,9 +274,10 @@ struct RecordFilter {
   // Field, from (inclusive), before (exclusive), compared as text: "2025-10-01" to "2025-11-01"
   // is October 2025 of a date or date-time field.
   std::vector<std::tuple<std::string, std::string, std::string>> ranges;
-  std::string unit;  // records whose unit field holds this unit or one below it
-  std::string text;  // diacritic-insensitive, in any text field
-  std::string sort;  // a field name ("" for arrival order)
+  int64_t after_batch = 0;  // only records last written by a batch after this one (0: all)
+  std::string unit;         // records whose unit field holds this unit or one below it
+  std::string text;         // diacritic-insensitive, in any text field
+  std::string sort;         // a field name ("" for arrival order)
   bool descending = false;
   int64_t offset = 0;
   int64_t limit = 50;

@@ -75,6 +75,7 @@ Result<RecordList> QueryRecords(store::DatasetStore& store, const units::Registr
       q.equals.emplace_back(*i, text::Nfc(value));
     }
   }
+  q.after_batch = f.after_batch;
   for (const auto& [name, from, before] : f.ranges) {
     auto i = index(name);
     if (!i) return bad(name);

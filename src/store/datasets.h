@@ -116,6 +116,7 @@ struct RecordQuery {
   // Column index, from (inclusive) and before (exclusive), compared as text ("" leaves that end
   // open): a period of dates or times written the ISO way.
   std::vector<std::tuple<size_t, std::string, std::string>> ranges;
+  int64_t after_batch = 0;  // only rows last written by a batch after this one (0: all)
   // When set, only rows whose column `scope_column` holds one of these codes.
   std::optional<size_t> scope_column;
   std::optional<std::vector<std::string>> scope_units;

@@ -534,6 +534,10 @@ class SqliteDatasetStore final : public Area<DatasetStore> {
       where += " AND CAST(" + Quote(table.columns.at(col).name) + " AS TEXT) = ?" +
                std::to_string(args.size());
     }
+    if (q.after_batch > 0) {
+      args.push_back(std::to_string(q.after_batch));
+      where += " AND _batch > CAST(?" + std::to_string(args.size()) + " AS INTEGER)";
+    }
     for (const auto& [col, from, before] : q.ranges) {
       const std::string column = "CAST(" + Quote(table.columns.at(col).name) + " AS TEXT)";
       if (!from.empty()) {
