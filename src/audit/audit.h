@@ -46,6 +46,8 @@ struct Options {
 std::string CanonicalBytes(const store::AuditEntryRow& e);
 // Hex SHA-256 of `data` (the entries' hashes; the digests of an exchange's request and answer).
 std::string Sha256Hex(std::string_view data);
+// Hex HMAC-SHA-256 of `data` under `key` (the signature of a notice sent to a connected system).
+std::string HmacSha256Hex(std::string_view key, std::string_view data);
 // hex SHA-256 of prev_hash + "\n" + CanonicalBytes(e).
 std::string EntryHash(const store::AuditEntryRow& e);
 

@@ -46,6 +46,15 @@ std::string Sha256Hex(std::string_view data) {
   return ToHex(std::string_view(reinterpret_cast<const char*>(out), sizeof out));
 }
 
+std::string HmacSha256Hex(std::string_view key, std::string_view data) {
+  crypto_auth_hmacsha256_state state;
+  crypto_auth_hmacsha256_init(&state, Bytes(key), key.size());
+  crypto_auth_hmacsha256_update(&state, Bytes(data), data.size());
+  unsigned char out[crypto_auth_hmacsha256_BYTES];
+  crypto_auth_hmacsha256_final(&state, out);
+  return ToHex(std::string_view(reinterpret_cast<const char*>(out), sizeof out));
+}
+
 std::string CheckpointMessage(int64_t seq, const std::string& hash, const std::string& at) {
   return "pdh-audit-checkpoint\n" + std::to_string(seq) + "\n" + hash + "\n" + at;
 }

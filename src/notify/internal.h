@@ -69,8 +69,9 @@ std::vector<std::string> Recipients(const Config& c, const std::string& unit);
 
 // --- Transports (transport.cc); each returns "" on success, else what went wrong ----------------
 
-// POSTs `json` to `url`; success is a 2xx answer.
-std::string PostJson(const std::string& url, const std::string& json, int timeout_seconds);
+// POSTs `json` to `url` with the extra `headers` ("Name: value"); success is a 2xx answer.
+std::string PostJson(const std::string& url, const std::string& json, int timeout_seconds,
+                     const std::vector<std::string>& headers = {});
 
 // Sends `message` (from FormatMail) through c.smtp_url from c.email_from to `to`.
 std::string SendMail(const Config& c, const std::vector<std::string>& to,

@@ -232,6 +232,7 @@ Status Validate(const Config& c) {
   }
   if (c.max_attempts < 1) return Fail(Invalid("notify.max_attempts must be at least 1"));
   if (c.timeout_seconds < 1) return Fail(Invalid("notify.timeout_seconds must be at least 1"));
+  if (c.backoff_seconds < 1) return Fail(Invalid("notify.backoff_seconds must be at least 1"));
   return Ok();
 }
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <utility>
 
+#include "audit/audit.h"
 #include "notify/internal.h"
 
 namespace pdh::notify {
@@ -133,7 +134,8 @@ Result<Config> LoadConfig(store::SettingsStore& store) {
     if (*v) *field = std::move(**v);
   }
   const std::pair<const char*, int*> ints[] = {{"notify.max_attempts", &c.max_attempts},
-                                               {"notify.timeout_seconds", &c.timeout_seconds}};
+                                               {"notify.timeout_seconds", &c.timeout_seconds},
+                                               {"notify.backoff_seconds", &c.backoff_seconds}};
   for (const auto& [key, field] : ints) {
     auto v = IntSetting(store, key);
     if (!v) return Fail(v.error());
@@ -177,6 +179,9 @@ Result<size_t> Outbox::Add(const std::vector<Message>& messages) {
       }
       r.attachments = boost::json::serialize(files);
     }
+    r.webhook_url = m.webhook_url;
+    r.webhook_secret = m.signing_secret;
+    r.email_done = !m.webhook_url.empty();  // a message for one receiver is not e-mailed
     r.created_at = now;
     r.next_attempt_at = now;
     rows.push_back(std::move(r));
@@ -192,13 +197,15 @@ Result<DeliveryReport> Outbox::Deliver(const Config& config) {
   DeliveryReport report;
   const bool webhook_on = !config.webhook_url.empty();
   const bool email_on = !config.smtp_url.empty();
-  if (!webhook_on && !email_on) return report;  // nowhere to send: messages wait
+  // With both channels off only the messages with their own address can go; the rest wait.
+  const bool addressed_only = !webhook_on && !email_on;
   const std::string start = FormatTime(clock_.Now());
   for (;;) {
-    auto due = store_.Due(start, kBatch);
+    auto due = store_.Due(start, kBatch, addressed_only);
     if (!due) return Fail(due.error());
     for (auto& row : *due) {
-      const bool want_webhook = webhook_on && !row.webhook_done;
+      const std::string& url = row.webhook_url.empty() ? config.webhook_url : row.webhook_url;
+      const bool want_webhook = !url.empty() && !row.webhook_done;
       const bool want_email = email_on && !row.email_done;
       std::string errors;
       bool failed = false;
@@ -208,8 +215,13 @@ Result<DeliveryReport> Outbox::Deliver(const Config& config) {
         ++row.attempts;
         const Message m = ToMessage(row);
         if (want_webhook) {
-          const std::string e = internal::PostJson(config.webhook_url, internal::WebhookJson(m),
-                                                   config.timeout_seconds);
+          const std::string body = internal::WebhookJson(m);
+          std::vector<std::string> headers{"X-Pdh-Delivery: " + row.key};
+          if (!row.webhook_secret.empty()) {
+            headers.push_back("X-Pdh-Signature: sha256=" +
+                              audit::HmacSha256Hex(row.webhook_secret, body));
+          }
+          const std::string e = internal::PostJson(url, body, config.timeout_seconds, headers);
           row.webhook_done = e.empty();
           if (!e.empty()) {
             failed = true;
@@ -247,7 +259,8 @@ Result<DeliveryReport> Outbox::Deliver(const Config& config) {
           row.state = "failed";
         } else {
           const auto shift = std::min<int64_t>(row.attempts - 1, 20);
-          row.next_attempt_at = FormatTime(now + std::chrono::minutes(int64_t{1} << shift));
+          row.next_attempt_at =
+              FormatTime(now + std::chrono::seconds(int64_t{config.backoff_seconds} << shift));
         }
       }
       if (auto s = store_.UpdateAttempt(row); !s) return Fail(s.error());

@@ -36,6 +36,11 @@ struct Message {
   std::string body;          // plain text, UTF-8
   boost::json::object data;  // for webhook receivers: task code, deadline, month, ...
   std::vector<Attachment> attachments;
+  // A message for one receiver (a connected system's subscription): posted to this address
+  // only, not e-mailed, with the header X-Pdh-Signature: sha256=<hex HMAC-SHA-256 of the body
+  // under `signing_secret`>. Empty: the configured channels.
+  std::string webhook_url;
+  std::string signing_secret;
 };
 
 enum class DeliveryState { kPending, kDelivered, kFailed };  // failed: gave up after max attempts
@@ -58,7 +63,8 @@ struct Entry {
 // — smtp://host:port —, `notify.smtp_user`, `notify.smtp_password`, `notify.email_from`,
 // `notify.email.<unit code>` for a unit's address, `notify.email_default` for the rest).
 // An empty webhook_url or smtp_url turns that channel off. Only loopback addresses are used
-// by the tests. `notify.max_attempts` and `notify.timeout_seconds` override the defaults below.
+// by the tests. `notify.max_attempts`, `notify.timeout_seconds` and `notify.backoff_seconds`
+// override the defaults below.
 // Addresses are bare ("name@domain"); a unit's or the default setting may list several,
 // separated by ',' or ';'. Errors: notify.invalid_config (a URL that is not http(s):// or
 // smtp(s)://, an address that is not bare, a number that is not a positive whole number).
@@ -72,6 +78,7 @@ struct Config {
   std::vector<std::pair<std::string, std::string>> unit_emails;  // unit code -> address
   int max_attempts = 8;
   int timeout_seconds = 10;
+  int backoff_seconds = 60;  // the first retry's wait; each next one waits twice as long
 };
 Result<Config> LoadConfig(store::SettingsStore& store);
 
@@ -89,10 +96,13 @@ class Outbox {
   // Sends every pending message whose next attempt is due: the webhook gets
   // {"kind","key","unit","subject","body","data"} as JSON, the unit's address an e-mail
   // (UTF-8, subject encoded per RFC 2047). A channel that succeeded is not sent again; a
-  // failure is retried after 1, 2, 4, ... minutes.
+  // failure is retried after 1, 2, 4, ... minutes (config.backoff_seconds doubling). A message
+  // with its own webhook address goes there, signed, whatever the configured channels.
   //
   // A message is delivered once every channel that is on has succeeded for it (a channel turned
   // off is not waited for); after config.max_attempts attempts with a failure it is failed.
+  // Each webhook request carries X-Pdh-Delivery: the message's key (the same on every retry, so
+  // a receiver can drop a repeat).
   // When a unit has no address and there is no default, the e-mail channel is marked done
   // with last_error "e-mail: no address for unit X" (retrying would not find one), so the
   // message can still be delivered by webhook. With both channels off nothing is sent and

@@ -87,13 +87,17 @@ std::string Describe(CURLcode rc, const char* errors) {
 
 }  // namespace
 
-std::string PostJson(const std::string& url, const std::string& json, int timeout_seconds) {
+std::string PostJson(const std::string& url, const std::string& json, int timeout_seconds,
+                     const std::vector<std::string>& extra) {
   std::array<char, CURL_ERROR_SIZE> errors{};
   Easy h = NewHandle(url, "http,https", timeout_seconds, errors.data());
   if (!h) return "could not start a request (libcurl)";
   List headers;
   if (!Append(headers, "Content-Type: application/json") || !Append(headers, "Expect:")) {
     return "out of memory";
+  }
+  for (const auto& line : extra) {
+    if (!Append(headers, line)) return "out of memory";
   }
   std::string answer;
   CURL* c = h.get();

@@ -31,6 +31,10 @@ struct OutboxRow {
   bool webhook_done = false;
   bool email_done = false;
   std::string attachments = "[]";  // JSON array of {"name","content_type","base64"}
+  // A message for one receiver (a connected system's subscription): posted to this address
+  // only, signed with this secret; "" for the configured channels.
+  std::string webhook_url;
+  std::string webhook_secret;
 };
 
 class OutboxStore {
@@ -39,8 +43,10 @@ class OutboxStore {
   // Inserts each row whose key is not there yet (id ignored), all in one transaction; returns,
   // for each row in order, whether it was added.
   virtual Result<std::vector<bool>> InsertIfAbsent(const std::vector<OutboxRow>& rows) = 0;
-  // Pending rows with next_attempt_at <= `now`, by next_attempt_at then id, at most `limit`.
-  virtual Result<std::vector<OutboxRow>> Due(const std::string& now, int64_t limit) = 0;
+  // Pending rows with next_attempt_at <= `now`, by next_attempt_at then id, at most `limit`;
+  // with `addressed_only`, only those with their own webhook address.
+  virtual Result<std::vector<OutboxRow>> Due(const std::string& now, int64_t limit,
+                                             bool addressed_only) = 0;
   // Writes the delivery fields of row `row.id` (state, attempts, next_attempt_at, delivered_at,
   // last_error, webhook_done, email_done). Errors: outbox.not_found.
   virtual Status UpdateAttempt(const OutboxRow& row) = 0;

@@ -43,6 +43,30 @@ struct ShareGrantRow {
   bool revoked = false;
 };
 
+// A connected system told by webhook when a batch lands in a dataset.
+struct ShareSubscriptionRow {
+  int64_t id = 0;
+  std::string client;
+  std::string dataset;
+  std::string url;
+  std::string secret;  // the HMAC-SHA256 key its notices are signed with
+  bool active = true;
+  std::string created_at;
+  std::string created_by;
+};
+
+// What is published as open data: a dataset's records, its counts per unit and month, or the
+// index set's values. `content` is the publication's description (JSON object text).
+struct OpenDatasetRow {
+  std::string id;
+  std::string kind;  // "records" | "aggregate" | "values"
+  std::string source;  // the dataset's code ("" for values)
+  std::string content;
+  std::string issued_at;
+  std::string modified_at;
+  std::string published_by;
+};
+
 class ShareStore {
  public:
   virtual ~ShareStore() = default;
@@ -57,6 +81,20 @@ class ShareStore {
   virtual Status RevokeGrant(int64_t id) = 0;
   // The client's grants (every client's when `client` is ""), revoked ones included, by id.
   virtual Result<std::vector<ShareGrantRow>> Grants(const std::string& client) = 0;
+
+  // Returns the new subscription's id.
+  virtual Result<int64_t> InsertSubscription(const ShareSubscriptionRow& row) = 0;
+  // Ends a subscription (kept, inactive). Errors: share.subscription_not_found.
+  virtual Status EndSubscription(int64_t id) = 0;
+  // The client's subscriptions (every client's when ""), ended ones included, by id.
+  virtual Result<std::vector<ShareSubscriptionRow>> Subscriptions(const std::string& client) = 0;
+
+  // Publishes, or changes what is published under the id (issued_at kept).
+  virtual Status PutOpenDataset(const OpenDatasetRow& row) = 0;
+  // Errors: open.not_found.
+  virtual Status DeleteOpenDataset(const std::string& id) = 0;
+  // Every publication, by id.
+  virtual Result<std::vector<OpenDatasetRow>> OpenDatasets() = 0;
 };
 
 }  // namespace pdh::store

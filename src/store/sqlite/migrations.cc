@@ -453,9 +453,36 @@ CREATE TABLE share_grant (
 CREATE INDEX share_grant_client ON share_grant(client, dataset);
 )sql";
 
-constexpr std::array<std::string_view, 10> kMigrations = {
-    kM1Units,    kM2Identity, kM3Catalog, kM4Tracker, kM5Outbox,
-    kM6Datasets, kM7Index,    kM8Link,    kM9Reports, kM10Share};
+// Sharing, continued: systems told of batches by webhook (a message of the outbox goes to its
+// own address, signed), and what is published as open data.
+constexpr std::string_view kM11Open = R"sql(
+CREATE TABLE share_subscription (
+  id         INTEGER PRIMARY KEY,
+  client     TEXT NOT NULL REFERENCES share_client(code),
+  dataset    TEXT NOT NULL,
+  url        TEXT NOT NULL,
+  secret     TEXT NOT NULL,
+  active     INTEGER NOT NULL DEFAULT 1,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL
+) STRICT;
+CREATE INDEX share_subscription_dataset ON share_subscription(dataset);
+CREATE TABLE open_dataset (
+  id           TEXT PRIMARY KEY,
+  kind         TEXT NOT NULL CHECK (kind IN ('records','aggregate','values')),
+  source       TEXT NOT NULL,
+  content      TEXT NOT NULL,
+  issued_at    TEXT NOT NULL,
+  modified_at  TEXT NOT NULL,
+  published_by TEXT NOT NULL
+) STRICT;
+ALTER TABLE outbox ADD COLUMN webhook_url TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN webhook_secret TEXT NOT NULL DEFAULT '';
+)sql";
+
+constexpr std::array<std::string_view, 11> kMigrations = {
+    kM1Units,  kM2Identity, kM3Catalog, kM4Tracker, kM5Outbox, kM6Datasets,
+    kM7Index,  kM8Link,     kM9Reports, kM10Share,  kM11Open};
 
 }  // namespace
 

@@ -16,7 +16,7 @@ namespace {
 
 constexpr std::string_view kSelect =
     "SELECT id, key, kind, unit, subject, body, data, created_at, state, attempts, "
-    "next_attempt_at, delivered_at, last_error, webhook_done, email_done, attachments FROM outbox ";
+    "next_attempt_at, delivered_at, last_error, webhook_done, email_done, attachments, webhook_url, webhook_secret FROM outbox ";
 
 OutboxRow ReadRow(const Statement& st) {
   OutboxRow r;
@@ -36,6 +36,8 @@ OutboxRow ReadRow(const Statement& st) {
   r.webhook_done = st.Int(13) != 0;
   r.email_done = st.Int(14) != 0;
   r.attachments = st.Text(15);
+  r.webhook_url = st.Text(16);
+  r.webhook_secret = st.Text(17);
   return r;
 }
 
@@ -50,7 +52,8 @@ class SqliteOutboxStore final : public Area<OutboxStore> {
       auto st = db.Prepare(
           "INSERT INTO outbox (key, kind, unit, subject, body, data, created_at, state, "
           "attempts, next_attempt_at, delivered_at, last_error, webhook_done, email_done, "
-          "attachments) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15) "
+          "attachments, webhook_url, webhook_secret) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,"
+          "?12,?13,?14,?15,?16,?17) "
           "ON CONFLICT(key) DO NOTHING");
       if (!st) return Fail(st.error());
       for (const auto& r : rows) {
@@ -58,7 +61,7 @@ class SqliteOutboxStore final : public Area<OutboxStore> {
         st->Bind(6, r.data).Bind(7, r.created_at).Bind(8, r.state).Bind(9, r.attempts);
         st->Bind(10, r.next_attempt_at).Bind(11, r.delivered_at).Bind(12, r.last_error);
         st->Bind(13, int64_t{r.webhook_done}).Bind(14, int64_t{r.email_done});
-        st->Bind(15, r.attachments);
+        st->Bind(15, r.attachments).Bind(16, r.webhook_url).Bind(17, r.webhook_secret);
         if (auto run = st->Run(); !run) return run;
         added.push_back(sqlite3_changes(db.raw()) > 0);
       }
@@ -68,13 +71,13 @@ class SqliteOutboxStore final : public Area<OutboxStore> {
     return added;
   }
 
-  Result<std::vector<OutboxRow>> Due(const std::string& now, int64_t limit) override {
+  Result<std::vector<OutboxRow>> Due(const std::string& now, int64_t limit,
+                                     bool addressed_only) override {
     return ReadRows<std::vector<OutboxRow>>(
         readers_,
-        std::string(kSelect) +
-            "WHERE state = 'pending' AND next_attempt_at <= ?1 ORDER BY next_attempt_at, id "
-            "LIMIT " +
-            std::to_string(limit),
+        std::string(kSelect) + "WHERE state = 'pending' AND next_attempt_at <= ?1 " +
+            (addressed_only ? "AND webhook_url <> '' " : "") +
+            "ORDER BY next_attempt_at, id LIMIT " + std::to_string(limit),
         [](const Statement& st, std::vector<OutboxRow>& out) { out.push_back(ReadRow(st)); }, now);
   }
 

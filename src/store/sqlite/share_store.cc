@@ -1,4 +1,5 @@
-// The SQLite sharing repository (tables of migration 10): connected systems and their grants.
+// The SQLite sharing repository (tables of migrations 10 and 11): connected systems, their
+// grants and subscriptions, and the open data publications.
 #include <memory>
 #include <string>
 #include <vector>
@@ -124,6 +125,89 @@ class SqliteShareStore final : public Area<ShareStore> {
     if (!client.empty()) sql.Where("client = ?", client);
     sql.text += " ORDER BY id";
     return ReadAll<ShareGrantRow>(readers_, sql, ReadGrant);
+  }
+
+  Result<int64_t> InsertSubscription(const ShareSubscriptionRow& r) override {
+    int64_t id = 0;
+    auto s = writer_.Submit([&](Db& db) -> Status {
+      auto run = Execute(db,
+                         "INSERT INTO share_subscription (client, dataset, url, secret, active, "
+                         "created_at, created_by) VALUES (?1,?2,?3,?4,?5,?6,?7)",
+                         [&](Statement& st) {
+                           st.Bind(1, r.client).Bind(2, r.dataset).Bind(3, r.url);
+                           st.Bind(4, r.secret).Bind(5, int64_t{r.active});
+                           st.Bind(6, r.created_at).Bind(7, r.created_by);
+                         });
+      if (!run) return run;
+      id = sqlite3_last_insert_rowid(db.raw());
+      return Ok();
+    });
+    if (!s) return Fail(s.error());
+    return id;
+  }
+
+  Status EndSubscription(int64_t id) override {
+    return writer_.Submit([&](Db& db) -> Status {
+      auto run = Execute(db, "UPDATE share_subscription SET active = 0 WHERE id = ?1",
+                         [&](Statement& st) { st.Bind(1, id); });
+      if (!run) return run;
+      if (sqlite3_changes(db.raw()) == 0) {
+        return Fail(Error::NotFound("share.subscription_not_found",
+                                    "no subscription has id " + std::to_string(id)));
+      }
+      return Ok();
+    });
+  }
+
+  Result<std::vector<ShareSubscriptionRow>> Subscriptions(const std::string& client) override {
+    Sql sql{
+        "SELECT id, client, dataset, url, secret, active, created_at, created_by FROM "
+        "share_subscription",
+        {}};
+    if (!client.empty()) sql.Where("client = ?", client);
+    sql.text += " ORDER BY id";
+    return ReadAll<ShareSubscriptionRow>(readers_, sql, [](const Statement& st) {
+      return ShareSubscriptionRow{st.Int(0),  st.Text(1),       st.Text(2), st.Text(3),
+                                  st.Text(4), st.Int(5) != 0, st.Text(6), st.Text(7)};
+    });
+  }
+
+  Status PutOpenDataset(const OpenDatasetRow& r) override {
+    return writer_.Submit([&](Db& db) -> Status {
+      return Execute(db,
+                     "INSERT INTO open_dataset (id, kind, source, content, issued_at, "
+                     "modified_at, published_by) VALUES (?1,?2,?3,?4,?5,?6,?7) ON CONFLICT(id) "
+                     "DO UPDATE SET kind = excluded.kind, source = excluded.source, content = "
+                     "excluded.content, modified_at = excluded.modified_at, published_by = "
+                     "excluded.published_by",
+                     [&](Statement& st) {
+                       st.Bind(1, r.id).Bind(2, r.kind).Bind(3, r.source).Bind(4, r.content);
+                       st.Bind(5, r.issued_at).Bind(6, r.modified_at).Bind(7, r.published_by);
+                     });
+    });
+  }
+
+  Status DeleteOpenDataset(const std::string& id) override {
+    return writer_.Submit([&](Db& db) -> Status {
+      auto run = Execute(db, "DELETE FROM open_dataset WHERE id = ?1",
+                         [&](Statement& st) { st.Bind(1, id); });
+      if (!run) return run;
+      if (sqlite3_changes(db.raw()) == 0) {
+        return Fail(Error::NotFound("open.not_found", "nothing is published as '" + id + "'"));
+      }
+      return Ok();
+    });
+  }
+
+  Result<std::vector<OpenDatasetRow>> OpenDatasets() override {
+    const Sql sql{
+        "SELECT id, kind, source, content, issued_at, modified_at, published_by FROM "
+        "open_dataset ORDER BY id",
+        {}};
+    return ReadAll<OpenDatasetRow>(readers_, sql, [](const Statement& st) {
+      return OpenDatasetRow{st.Text(0), st.Text(1), st.Text(2), st.Text(3),
+                            st.Text(4), st.Text(5), st.Text(6)};
+    });
   }
 };
 
