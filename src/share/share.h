@@ -9,6 +9,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -18,6 +19,7 @@
 #include "core/date.h"
 #include "core/error.h"
 #include "ingest/ingest.h"
+#include "notify/notify.h"
 #include "store/share.h"
 
 namespace pdh::share {
@@ -120,5 +122,174 @@ class Service {
 
 // Whether `address` (the peer's, IPv4 or IPv6 text) is allowed by the list (empty: any).
 bool AddressAllowed(const std::vector<std::string>& allow, std::string_view address);
+
+// --- Subscriptions: a connected system told by webhook when a batch lands ----------------------
+
+struct Subscription {
+  int64_t id = 0;
+  std::string client;
+  std::string dataset;
+  std::string url;
+  bool active = true;
+  std::string created_at;
+  std::string created_by;
+};
+boost::json::object ToJson(const Subscription& s);  // without the secret
+
+// The notices of a committed batch: one message per active subscription to its dataset whose
+// client is active and holds a read grant on it on `today`, to the subscription's address,
+// signed with its secret; keyed "share.batch:<subscription>:<batch>" so a batch is told once.
+// The body's data: {"event":"batch.committed","client","dataset","batch","rows","at"}.
+std::vector<notify::Message> BatchNotices(const std::vector<store::ShareSubscriptionRow>& subs,
+                                          const std::vector<Client>& clients,
+                                          const std::vector<Grant>& grants,
+                                          const store::BatchRow& batch, int64_t rows, Date today);
+
+// --- Open data ----------------------------------------------------------------------------------
+
+enum class OpenKind {
+  kRecords,    // a dataset's records, its personal fields left out
+  kAggregate,  // a dataset's counts per unit and month, counts below k suppressed
+  kValues,     // the index set's values
+};
+std::string_view OpenKindName(OpenKind k);  // "records" | "aggregate" | "values"
+std::optional<OpenKind> ParseOpenKind(std::string_view s);
+
+struct Licence {
+  std::string code;  // "CC-BY-4.0" (SPDX)
+  std::string title;
+  std::string url;
+};
+const std::vector<Licence>& Licences();
+const Licence* FindLicence(std::string_view code);
+
+struct OpenDataset {
+  std::string id;  // 2 to 100 of [a-z0-9_-] (a CKAN package name)
+  OpenKind kind = OpenKind::kRecords;
+  std::string source;                   // records, aggregate: the dataset's code
+  std::vector<std::string> indicators;  // values: the indicators published (empty: all)
+  std::string title;
+  std::string title_en;
+  std::string description;
+  std::string description_en;
+  std::vector<std::string> keywords;
+  std::string licence = "CC-BY-4.0";
+  int k = 5;                      // aggregate: a count below k is published as suppressed
+  std::string organization;       // the publishing unit's code (the dataset's owner, else the
+  std::string organization_name;  // province) and name
+  std::string issued;             // ISO 8601 UTC: first published
+  std::string modified;           // the latest change of its data or description
+  std::string published_by;
+};
+// A publication from its JSON form {kind, source, indicators, title, title_en, description,
+// description_en, keywords, licence, k}. Errors: open.invalid naming the key (an id that is not
+// a package name, an unknown kind or licence, a title or description missing, k below 1).
+Result<OpenDataset> ParseOpenDataset(const std::string& id, const boost::json::value& v);
+// The API's form: every field, the licence as {code,title,url}, organization as {code,name}.
+boost::json::object ToJson(const OpenDataset& d);
+
+// The table a publication offers: its columns and rows of text cells ("" for no value).
+struct OpenColumn {
+  std::string name;
+  std::string title;
+  std::string title_en;
+  std::string type;  // Table Schema: string, integer, number, boolean, date, datetime
+};
+struct OpenTable {
+  std::vector<OpenColumn> columns;
+  std::vector<std::vector<std::string>> rows;
+};
+// A dataset's records as published: every field but the personal ones (pdh:personal).
+std::vector<OpenColumn> RecordColumns(const ingest::Dataset& d);
+std::vector<std::string> RecordCells(const std::vector<OpenColumn>& columns,
+                                     const boost::json::object& record);
+// Counts of a dataset's records per unit and month of its period field (the first date field
+// when none is marked): unit, unit_name, month (YYYY-MM), count, suppressed; a count below k is
+// left empty with suppressed "true". `unit_name` names a unit code.
+struct CountKey {
+  std::string unit;
+  std::string month;
+  bool operator<(const CountKey& o) const {
+    return unit != o.unit ? unit < o.unit : month < o.month;
+  }
+};
+OpenTable AggregateTable(const std::map<CountKey, int64_t>& counts, int k,
+                         const std::function<std::string(const std::string&)>& unit_name);
+// The field an aggregate counts by month: the period field, else the first date field; "" when
+// the dataset has neither.
+std::string MonthField(const ingest::Dataset& d);
+
+std::string TableCsv(const OpenTable& t);
+std::string TableJson(const OpenTable& t);  // an array of objects; numbers as numbers
+std::string TableXlsx(const OpenTable& t, const std::string& title);
+
+// Where the portal is and who publishes it: the base of every link in the metadata.
+struct Site {
+  std::string base_url;  // "https://data.tayninh.gov.vn", no trailing '/'
+  std::string title;     // the catalogue's, Vietnamese and English
+  std::string title_en;
+  std::string description;
+  std::string description_en;
+  std::string publisher;       // the province's name
+  std::string publisher_code;  // its unit code
+};
+
+// A Frictionless Data Package descriptor (datapackage.json) of a publication: its table as one
+// CSV resource with its Table Schema, the licence, the sources.
+boost::json::object DataPackage(const Site& site, const OpenDataset& d,
+                                const std::vector<OpenColumn>& columns);
+
+// DCAT-AP 3.0.1: the catalogue with its datasets (a page of them), and one dataset, in Turtle
+// and JSON-LD; valid against the DCAT-AP 3.0.1 SHACL shapes. `next_page` is the URL of the next
+// page ("" when none; a hydra:PartialCollectionView is added when paged).
+struct CatalogPage {
+  std::vector<OpenDataset> datasets;
+  std::string this_page;
+  std::string next_page;
+  int64_t total = 0;
+};
+std::string CatalogTurtle(const Site& site, const CatalogPage& page);
+boost::json::value CatalogJsonLd(const Site& site, const CatalogPage& page);
+std::string DatasetTurtle(const Site& site, const OpenDataset& d);
+
+// CKAN's Action API (2.10) shapes: a package (with its resources and organization), an
+// organization, and the envelope {"help","success","result"} or {"help","success":false,
+// "error":{"__type","message"}}.
+boost::json::object CkanPackage(const Site& site, const OpenDataset& d,
+                                const std::vector<OpenColumn>& columns);
+boost::json::object CkanOrganization(const Site& site, const std::string& code,
+                                     const std::string& name, int64_t packages);
+std::string CkanSuccess(const Site& site, const std::string& action, boost::json::value result);
+// __type: "Not Found Error" (404), "Validation Error" (409), "Authorization Error" (403).
+std::string CkanError(const Site& site, const std::string& action, const std::string& type,
+                      const boost::json::object& detail);
+
+// package_search: q (words, diacritic-insensitive, over title, description, keywords, id), fq
+// (space-separated clauses field:value — organization:, tags:, res_format:, license_id:, name:,
+// and metadata_modified:[FROM TO *]/[* TO TO]), sort ("metadata_modified desc", "name asc",
+// "title_string asc", "score desc"), rows (default 10, at most 1000), start. Errors:
+// ckan.validation naming the parameter.
+struct PackageSearch {
+  std::string q;
+  std::vector<std::pair<std::string, std::string>> fq;
+  std::string sort = "score desc, metadata_modified desc";
+  int64_t rows = 10;
+  int64_t start = 0;
+};
+Result<PackageSearch> ParsePackageSearch(const std::map<std::string, std::string>& params);
+// The matching publications in order: {count, results (packages), sort, facets: {},
+// search_facets: {}}.
+boost::json::object SearchPackages(const Site& site, const PackageSearch& s,
+                                   const std::vector<OpenDataset>& all,
+                                   const std::function<std::vector<OpenColumn>(
+                                       const OpenDataset&)>& columns_of);
+
+// datastore_search over a publication's table: resource_id, filters (a JSON object
+// column -> value or list), q (text anywhere in a row, or a JSON object column -> text),
+// limit (default 100, at most 32000), offset, fields (comma-separated), sort ("col asc, col2
+// desc"), include_total. Answers CKAN's result: {resource_id, fields [{id,type}], records,
+// total, limit, offset, _links {start, next}}. Errors: ckan.validation naming the parameter.
+Result<boost::json::object> DatastoreSearch(const std::string& resource_id, const OpenTable& t,
+                                            const std::map<std::string, std::string>& params);
 
 }  // namespace pdh::share
