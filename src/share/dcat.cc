@@ -3,6 +3,7 @@
 // range checks carries its class (a licence is a dct:LicenseDocument, a publisher a foaf:Agent
 // with its name, a format a dct:MediaTypeOrExtent, ...), so that the output holds against
 // the SHACL shapes of the profile (shapes.ttl, range.ttl) as they are, without inference.
+#include <algorithm>
 #include <array>
 #include <boost/json.hpp>
 #include <map>
@@ -31,10 +32,10 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 9> kDcatPref
 
 // The EU's controlled vocabularies (the Publications Office's authority tables), IANA's media
 // types and ADMS's publisher and licence types: the values DCAT-AP asks for.
-constexpr std::string_view kEuAuthority = "http://publications.europa.eu/resource/authority/";
-constexpr std::string_view kIanaMediaTypes = "https://www.iana.org/assignments/media-types/";
-constexpr std::string_view kCkanApiDocs = "https://docs.ckan.org/en/2.10/api/";
-constexpr std::string_view kDataPackageSpec = "https://specs.frictionlessdata.io/data-package/";
+constexpr std::string_view kDcatEuAuthority = "http://publications.europa.eu/resource/authority/";
+constexpr std::string_view kDcatIanaMediaTypes = "https://www.iana.org/assignments/media-types/";
+constexpr std::string_view kDcatCkanApiDocs = "https://docs.ckan.org/en/2.10/api/";
+constexpr std::string_view kDcatDataPackageSpec = "https://specs.frictionlessdata.io/data-package/";
 
 struct RdfTerm {
   enum class Kind { kIri, kBlank, kLiteral };
@@ -50,7 +51,7 @@ struct RdfTerm {
 
 // An IRI as Turtle and JSON-LD can both hold it: the characters an IRI may not contain
 // (controls, space, <>"{}|^`\) percent-encoded.
-std::string IriText(std::string_view iri) {
+std::string RdfIriText(std::string_view iri) {
   static constexpr std::string_view kForbidden = "<>\"{}|^`\\";
   static constexpr std::string_view kHex = "0123456789ABCDEF";
   std::string out;
@@ -68,21 +69,21 @@ std::string IriText(std::string_view iri) {
   return out;
 }
 
-RdfTerm Iri(std::string_view iri) {
-  return {RdfTerm::Kind::kIri, IriText(iri), "", ""};
+RdfTerm RdfIri(std::string_view iri) {
+  return {RdfTerm::Kind::kIri, RdfIriText(iri), "", ""};
 }
 // A blank node; `label` of [A-Za-z0-9_-].
-RdfTerm Blank(std::string label) {
+RdfTerm RdfBlank(std::string label) {
   return {RdfTerm::Kind::kBlank, std::move(label), "", ""};
 }
-RdfTerm Text(std::string_view value, std::string lang) {
+RdfTerm RdfText(std::string_view value, std::string lang) {
   return {RdfTerm::Kind::kLiteral, text::Nfc(value), std::move(lang), ""};
 }
-RdfTerm Typed(std::string value, std::string datatype) {
+RdfTerm RdfTyped(std::string value, std::string datatype) {
   return {RdfTerm::Kind::kLiteral, std::move(value), "", std::move(datatype)};
 }
 
-bool Digits(std::string_view s) {
+bool DcatDigits(std::string_view s) {
   if (s.empty()) return false;
   for (const char c : s) {
     if (c < '0' || c > '9') return false;
@@ -92,16 +93,16 @@ bool Digits(std::string_view s) {
 
 // An ISO 8601 date or UTC date-time as an xsd:date or xsd:dateTime literal; nullopt when `s`
 // is neither (then the statement is left out rather than made invalid).
-std::optional<RdfTerm> DateLiteral(std::string_view s) {
+std::optional<RdfTerm> DcatDate(std::string_view s) {
   auto is_date = [](std::string_view d) {
-    return d.size() == 10 && Digits(d.substr(0, 4)) && d[4] == '-' && Digits(d.substr(5, 2)) &&
-           d[7] == '-' && Digits(d.substr(8, 2));
+    return d.size() == 10 && DcatDigits(d.substr(0, 4)) && d[4] == '-' &&
+           DcatDigits(d.substr(5, 2)) && d[7] == '-' && DcatDigits(d.substr(8, 2));
   };
-  if (is_date(s)) return Typed(std::string(s), "xsd:date");
+  if (is_date(s)) return RdfTyped(std::string(s), "xsd:date");
   if (s.size() < 19 || !is_date(s.substr(0, 10)) || s[10] != 'T') return std::nullopt;
   const std::string_view t = s.substr(11, 8);
-  if (!Digits(t.substr(0, 2)) || t[2] != ':' || !Digits(t.substr(3, 2)) || t[5] != ':' ||
-      !Digits(t.substr(6, 2))) {
+  if (!DcatDigits(t.substr(0, 2)) || t[2] != ':' || !DcatDigits(t.substr(3, 2)) || t[5] != ':' ||
+      !DcatDigits(t.substr(6, 2))) {
     return std::nullopt;
   }
   std::string_view rest = s.substr(19);
@@ -111,11 +112,12 @@ std::optional<RdfTerm> DateLiteral(std::string_view s) {
     if (n == 1) return std::nullopt;
     rest.remove_prefix(n);
   }
-  const bool zone = rest.empty() || rest == "Z" ||
-                    (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') &&
-                     Digits(rest.substr(1, 2)) && rest[3] == ':' && Digits(rest.substr(4, 2)));
+  const bool zone =
+      rest.empty() || rest == "Z" ||
+      (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && DcatDigits(rest.substr(1, 2)) &&
+       rest[3] == ':' && DcatDigits(rest.substr(4, 2)));
   if (!zone) return std::nullopt;
-  return Typed(std::string(s), "xsd:dateTime");
+  return RdfTyped(std::string(s), "xsd:dateTime");
 }
 
 // One subject with its classes and statements.
@@ -157,10 +159,10 @@ class RdfGraph {
     if (object) Add(std::move(predicate), *object);
     return *this;
   }
-  // A text in Vietnamese and, when there is one, in English.
+  // A text in DcatVietnamese and, when there is one, in English.
   RdfGraph& AddText(const std::string& predicate, std::string_view vi, std::string_view en) {
-    if (!vi.empty()) Add(predicate, Text(vi, "vi"));
-    if (!en.empty()) Add(predicate, Text(en, "en"));
+    if (!vi.empty()) Add(predicate, RdfText(vi, "vi"));
+    if (!en.empty()) Add(predicate, RdfText(en, "en"));
     return *this;
   }
 
@@ -178,7 +180,7 @@ class RdfGraph {
 };
 
 // A Turtle string literal: quotes, backslashes and line ends escaped, other control characters
-// as \uXXXX; every other character (Vietnamese letters included) as it is.
+// as \uXXXX; every other character (DcatVietnamese letters included) as it is.
 std::string TurtleString(std::string_view s) {
   static constexpr std::string_view kHex = "0123456789ABCDEF";
   std::string out = "\"";
@@ -315,114 +317,115 @@ json::value RdfGraph::JsonLd() const {
 
 // --- What the catalogue says -------------------------------------------------------------------
 
-std::string DatasetIri(const Site& site, const OpenDataset& d) {
+std::string DcatDatasetIri(const Site& site, const OpenDataset& d) {
   return site.base_url + "/dataset/" + d.id;
 }
-std::string OrganizationIri(const Site& site, const std::string& code) {
+std::string DcatOrganizationIri(const Site& site, const std::string& code) {
   return site.base_url + "/organization/" + code;
 }
-std::string CkanServiceIri(const Site& site) {
+std::string DcatServiceIri(const Site& site) {
   return site.base_url + "/catalog#ckan-api";
 }
 
 // A concept of a controlled vocabulary, with the label skos:Concept's shape asks for.
-RdfTerm Concept(RdfGraph& g, const std::string& iri, std::string_view label) {
-  const RdfTerm t = Iri(iri);
-  if (!g.Has(t)) g.About(t).Type("skos:Concept").Add("skos:prefLabel", Text(label, "en"));
+RdfTerm DcatConcept(RdfGraph& g, const std::string& iri, std::string_view label) {
+  const RdfTerm t = RdfIri(iri);
+  if (!g.Has(t)) g.About(t).Type("skos:Concept").Add("skos:prefLabel", RdfText(label, "en"));
   return t;
 }
 
-RdfTerm Vietnamese(RdfGraph& g) {
-  const RdfTerm t = Iri(std::string(kEuAuthority) + "language/VIE");
+RdfTerm DcatVietnamese(RdfGraph& g) {
+  const RdfTerm t = RdfIri(std::string(kDcatEuAuthority) + "language/VIE");
   if (!g.Has(t)) {
     g.About(t)
         .Type("dct:LinguisticSystem")
-        .Add("skos:prefLabel", Text("Vietnamese", "en"))
-        .Add("skos:prefLabel", Text("Tiếng Việt", "vi"));
+        .Add("skos:prefLabel", RdfText("DcatVietnamese", "en"))
+        .Add("skos:prefLabel", RdfText("Tiếng Việt", "vi"));
   }
   return t;
 }
 
-RdfTerm VietNam(RdfGraph& g) {
-  const RdfTerm t = Iri(std::string(kEuAuthority) + "country/VNM");
+RdfTerm DcatVietNam(RdfGraph& g) {
+  const RdfTerm t = RdfIri(std::string(kDcatEuAuthority) + "country/VNM");
   if (!g.Has(t)) {
     g.About(t)
         .Type("dct:Location")
-        .Add("skos:prefLabel", Text("Viet Nam", "en"))
-        .Add("skos:prefLabel", Text("Việt Nam", "vi"));
+        .Add("skos:prefLabel", RdfText("Viet Nam", "en"))
+        .Add("skos:prefLabel", RdfText("Việt Nam", "vi"));
   }
   return t;
 }
 
-RdfTerm Document(RdfGraph& g, const std::string& iri) {
-  const RdfTerm t = Iri(iri);
+RdfTerm DcatDocument(RdfGraph& g, const std::string& iri) {
+  const RdfTerm t = RdfIri(iri);
   g.About(t).Type("foaf:Document");
   return t;
 }
 
 // The publishing unit: an agent with its name, and a contact point that leads to its page.
 // The province itself is typed a regional authority (ADMS's publisher types).
-RdfTerm Agent(RdfGraph& g, const Site& site, const std::string& code, const std::string& name) {
-  const RdfTerm t = Iri(OrganizationIri(site, code));
+RdfTerm DcatAgent(RdfGraph& g, const Site& site, const std::string& code, const std::string& name) {
+  const RdfTerm t = RdfIri(DcatOrganizationIri(site, code));
   if (g.Has(t)) return t;
   std::string shown = name;
   if (shown.empty()) shown = code == site.publisher_code ? site.publisher : code;
   if (shown.empty()) shown = site.title;
   std::optional<RdfTerm> type;
   if (code == site.publisher_code) {
-    type = Concept(g, "http://purl.org/adms/publishertype/RegionalAuthority", "Regional authority");
+    type = DcatConcept(g, "http://purl.org/adms/publishertype/RegionalAuthority",
+                       "Regional authority");
   }
   g.About(t)
       .Type("foaf:Agent")
       .Type("foaf:Organization")
-      .Add("foaf:name", Text(shown, "vi"))
+      .Add("foaf:name", RdfText(shown, "vi"))
       .Add("dct:type", type);
   return t;
 }
 
-RdfTerm ContactPoint(RdfGraph& g, const Site& site, const std::string& code,
-                     const std::string& name) {
-  const RdfTerm t = Iri(OrganizationIri(site, code) + "#contact");
+RdfTerm DcatContactPoint(RdfGraph& g, const Site& site, const std::string& code,
+                         const std::string& name) {
+  const RdfTerm t = RdfIri(DcatOrganizationIri(site, code) + "#contact");
   if (g.Has(t)) return t;
   std::string shown = name.empty() ? (code == site.publisher_code ? site.publisher : code) : name;
   if (shown.empty()) shown = site.title;
   g.About(t)
       .Type("vcard:Organization")
       .Type("vcard:Kind")
-      .Add("vcard:fn", Text(shown, "vi"))
-      .Add("vcard:hasURL", Iri(OrganizationIri(site, code)));
+      .Add("vcard:fn", RdfText(shown, "vi"))
+      .Add("vcard:hasURL", RdfIri(DcatOrganizationIri(site, code)));
   return t;
 }
 
 // The publisher's code and name of a publication: its unit's, else the province's.
-std::pair<std::string, std::string> PublisherOf(const Site& site, const OpenDataset& d) {
+std::pair<std::string, std::string> DcatPublisherOf(const Site& site, const OpenDataset& d) {
   if (d.organization.empty()) return {site.publisher_code, site.publisher};
   return {d.organization, d.organization_name};
 }
 
 // A licence as the document it is, with its ADMS licence types.
-std::optional<RdfTerm> LicenceDocument(RdfGraph& g, const std::string& code) {
+std::optional<RdfTerm> DcatLicence(RdfGraph& g, const std::string& code) {
   const Licence* l = FindLicence(code);
   if (l == nullptr || l->url.empty()) return std::nullopt;
-  const RdfTerm t = Iri(l->url);
+  const RdfTerm t = RdfIri(l->url);
   if (g.Has(t)) return t;
   std::vector<RdfTerm> types;
   const std::string adms = "http://purl.org/adms/licencetype/";
   if (code == "CC0-1.0") {
-    types.push_back(Concept(g, adms + "PublicDomain", "Public domain"));
+    types.push_back(DcatConcept(g, adms + "PublicDomain", "Public domain"));
   } else {
-    types.push_back(Concept(g, adms + "Attribution", "Attribution"));
+    types.push_back(DcatConcept(g, adms + "Attribution", "Attribution"));
     if (code == "CC-BY-SA-4.0" || code == "ODbL-1.0") {
-      types.push_back(Concept(g, adms + "ShareAlike", "Share-alike"));
+      types.push_back(DcatConcept(g, adms + "ShareAlike", "Share-alike"));
     }
   }
-  g.About(t).Type("dct:LicenseDocument").Add("dct:identifier", Text(l->code, ""));
-  if (!l->title.empty()) g.Add("dct:title", Text(l->title, "en"));
+  g.About(t).Type("dct:LicenseDocument").Add("dct:identifier", RdfText(l->code, ""));
+  if (!l->title.empty()) g.Add("dct:title", RdfText(l->title, "en"));
   for (auto& type : types) g.Add("dct:type", std::move(type));
   return t;
 }
 
-struct DistributionForm {
+struct DcatDistributionForm {
   std::string_view fragment;    // of the dataset's IRI
   std::string_view file;        // under the dataset's download path
   std::string_view file_type;   // the EU file-type authority's code
@@ -430,7 +433,7 @@ struct DistributionForm {
   std::string_view title;
   std::string_view title_en;
 };
-constexpr std::array<DistributionForm, 4> kDistributionForms = {{
+constexpr std::array<DcatDistributionForm, 4> kDcatDistributionForms = {{
     {"csv", "data.csv", "CSV", "text/csv", "Bảng dữ liệu (CSV)", "Data table (CSV)"},
     {"xlsx", "data.xlsx", "XLSX",
      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Bảng dữ liệu (Excel)",
@@ -441,30 +444,31 @@ constexpr std::array<DistributionForm, 4> kDistributionForms = {{
      "Data package descriptor (Frictionless Data Package)"},
 }};
 
-RdfTerm MediaType(RdfGraph& g, std::string_view type) {
-  const RdfTerm t = Iri(std::string(kIanaMediaTypes) + std::string(type));
+RdfTerm DcatMediaType(RdfGraph& g, std::string_view type) {
+  const RdfTerm t = RdfIri(std::string(kDcatIanaMediaTypes) + std::string(type));
   if (!g.Has(t)) g.About(t).Type("dct:MediaType").Type("dct:MediaTypeOrExtent");
   return t;
 }
 
-RdfTerm FileType(RdfGraph& g, std::string_view code) {
-  const RdfTerm t = Iri(std::string(kEuAuthority) + "file-type/" + std::string(code));
-  if (!g.Has(t)) g.About(t).Type("dct:MediaTypeOrExtent").Add("dct:identifier", Text(code, ""));
+RdfTerm DcatFileType(RdfGraph& g, std::string_view code) {
+  const RdfTerm t = RdfIri(std::string(kDcatEuAuthority) + "file-type/" + std::string(code));
+  if (!g.Has(t)) g.About(t).Type("dct:MediaTypeOrExtent").Add("dct:identifier", RdfText(code, ""));
   return t;
 }
 
-RdfTerm Standard(RdfGraph& g, std::string_view iri, std::string_view title) {
-  const RdfTerm t = Iri(iri);
-  if (!g.Has(t)) g.About(t).Type("dct:Standard").Add("dct:title", Text(title, "en"));
+RdfTerm DcatStandard(RdfGraph& g, std::string_view iri, std::string_view title) {
+  const RdfTerm t = RdfIri(iri);
+  if (!g.Has(t)) g.About(t).Type("dct:Standard").Add("dct:title", RdfText(title, "en"));
   return t;
 }
 
 // The CKAN Action API as a data service over the publications.
-RdfTerm CkanService(RdfGraph& g, const Site& site, const std::vector<const OpenDataset*>& served) {
-  const RdfTerm t = Iri(CkanServiceIri(site));
-  const RdfTerm publisher = Agent(g, site, site.publisher_code, site.publisher);
-  const RdfTerm contact = ContactPoint(g, site, site.publisher_code, site.publisher);
-  const RdfTerm standard = Standard(g, kCkanApiDocs, "CKAN API 2.10");
+RdfTerm DcatCkanService(RdfGraph& g, const Site& site,
+                        const std::vector<const OpenDataset*>& served) {
+  const RdfTerm t = RdfIri(DcatServiceIri(site));
+  const RdfTerm publisher = DcatAgent(g, site, site.publisher_code, site.publisher);
+  const RdfTerm contact = DcatContactPoint(g, site, site.publisher_code, site.publisher);
+  const RdfTerm standard = DcatStandard(g, kDcatCkanApiDocs, "CKAN API 2.10");
   g.About(t)
       .Type("dcat:DataService")
       .AddText("dct:title", "Giao diện lập trình CKAN của cổng dữ liệu mở", "Open data CKAN API")
@@ -473,37 +477,37 @@ RdfTerm CkanService(RdfGraph& g, const Site& site, const std::vector<const OpenD
                "(package_search, package_show, datastore_search).",
                "The portal's catalogue and data through CKAN 2.10's Action API (package_search, "
                "package_show, datastore_search).")
-      .Add("dcat:endpointURL", Iri(site.base_url + "/api/3/action/"))
-      .Add("dcat:endpointDescription", Iri(kCkanApiDocs))
+      .Add("dcat:endpointURL", RdfIri(site.base_url + "/api/3/action/"))
+      .Add("dcat:endpointDescription", RdfIri(kDcatCkanApiDocs))
       .Add("dct:conformsTo", standard)
       .Add("dct:publisher", publisher)
       .Add("dcat:contactPoint", contact)
-      .Add("dcat:keyword", Text("CKAN", ""));
-  for (const auto* d : served) g.Add("dcat:servesDataset", Iri(DatasetIri(site, *d)));
+      .Add("dcat:keyword", RdfText("CKAN", ""));
+  for (const auto* d : served) g.Add("dcat:servesDataset", RdfIri(DcatDatasetIri(site, *d)));
   return t;
 }
 
-void DescribeDataset(RdfGraph& g, const Site& site, const OpenDataset& d) {
-  const RdfTerm dataset = Iri(DatasetIri(site, d));
-  const auto [org_code, org_name] = PublisherOf(site, d);
-  const RdfTerm publisher = Agent(g, site, org_code, org_name);
-  const RdfTerm contact = ContactPoint(g, site, org_code, org_name);
-  const RdfTerm language = Vietnamese(g);
-  const RdfTerm spatial = VietNam(g);
+void DcatDescribeDataset(RdfGraph& g, const Site& site, const OpenDataset& d) {
+  const RdfTerm dataset = RdfIri(DcatDatasetIri(site, d));
+  const auto [org_code, org_name] = DcatPublisherOf(site, d);
+  const RdfTerm publisher = DcatAgent(g, site, org_code, org_name);
+  const RdfTerm contact = DcatContactPoint(g, site, org_code, org_name);
+  const RdfTerm language = DcatVietnamese(g);
+  const RdfTerm spatial = DcatVietNam(g);
   const std::string landing_iri = site.base_url + "/open/" + d.id;
-  const RdfTerm landing = Document(g, landing_iri);
-  const RdfTerm public_access = Iri(std::string(kEuAuthority) + "access-right/PUBLIC");
+  const RdfTerm landing = DcatDocument(g, landing_iri);
+  const RdfTerm public_access = RdfIri(std::string(kDcatEuAuthority) + "access-right/PUBLIC");
   if (!g.Has(public_access)) {
     g.About(public_access)
         .Type("dct:RightsStatement")
-        .Add("skos:prefLabel", Text("public", "en"))
-        .Add("skos:prefLabel", Text("công khai", "vi"));
+        .Add("skos:prefLabel", RdfText("public", "en"))
+        .Add("skos:prefLabel", RdfText("công khai", "vi"));
   }
-  const auto licence = LicenceDocument(g, d.licence);
+  const auto licence = DcatLicence(g, d.licence);
   const RdfTerm stable =
-      Concept(g, std::string(kEuAuthority) + "planned-availability/STABLE", "stable");
-  const auto issued = DateLiteral(d.issued);
-  const auto modified = DateLiteral(d.modified.empty() ? d.issued : d.modified);
+      DcatConcept(g, std::string(kDcatEuAuthority) + "planned-availability/STABLE", "stable");
+  const auto issued = DcatDate(d.issued);
+  const auto modified = DcatDate(d.modified.empty() ? d.issued : d.modified);
 
   // Title and description are mandatory: the id stands in for a missing title, the title for
   // a missing description.
@@ -511,12 +515,12 @@ void DescribeDataset(RdfGraph& g, const Site& site, const OpenDataset& d) {
   const std::string& description = d.description.empty() ? title : d.description;
   g.About(dataset)
       .Type("dcat:Dataset")
-      .Add("dct:identifier", Text(d.id, ""))
+      .Add("dct:identifier", RdfText(d.id, ""))
       .AddText("dct:title", title, d.title_en)
       .AddText("dct:description", description,
                d.description_en.empty() ? d.title_en : d.description_en);
   for (const auto& k : d.keywords) {
-    if (!k.empty()) g.Add("dcat:keyword", Text(k, "vi"));
+    if (!k.empty()) g.Add("dcat:keyword", RdfText(k, "vi"));
   }
   g.Add("dct:language", language)
       .Add("dct:publisher", publisher)
@@ -526,26 +530,26 @@ void DescribeDataset(RdfGraph& g, const Site& site, const OpenDataset& d) {
       .Add("dct:issued", issued)
       .Add("dct:modified", modified)
       .Add("dcat:landingPage", landing);
-  for (const auto& form : kDistributionForms) {
+  for (const auto& form : kDcatDistributionForms) {
     g.About(dataset).Add("dcat:distribution",
-                         Iri(DatasetIri(site, d) + "#" + std::string(form.fragment)));
+                         RdfIri(DcatDatasetIri(site, d) + "#" + std::string(form.fragment)));
   }
 
   const std::string download = site.base_url + "/api/v1/open/datasets/" + d.id + "/";
-  for (const auto& form : kDistributionForms) {
-    const RdfTerm media = MediaType(g, form.media_type);
-    const RdfTerm format = FileType(g, form.file_type);
+  for (const auto& form : kDcatDistributionForms) {
+    const RdfTerm media = DcatMediaType(g, form.media_type);
+    const RdfTerm format = DcatFileType(g, form.file_type);
     std::optional<RdfTerm> conforms;
     if (form.fragment == "datapackage") {
-      conforms = Standard(g, kDataPackageSpec, "Frictionless Data Package");
+      conforms = DcatStandard(g, kDcatDataPackageSpec, "Frictionless Data Package");
     }
-    g.About(Iri(DatasetIri(site, d) + "#" + std::string(form.fragment)))
+    g.About(RdfIri(DcatDatasetIri(site, d) + "#" + std::string(form.fragment)))
         .Type("dcat:Distribution")
         .AddText("dct:title", form.title, form.title_en)
         .AddText("dct:description", std::string(form.title) + ": " + title,
                  d.title_en.empty() ? "" : std::string(form.title_en) + ": " + d.title_en)
         .Add("dcat:accessURL", landing)
-        .Add("dcat:downloadURL", Iri(download + std::string(form.file)))
+        .Add("dcat:downloadURL", RdfIri(download + std::string(form.file)))
         .Add("dcat:mediaType", media)
         .Add("dct:format", format)
         .Add("dct:license", licence)
@@ -553,25 +557,25 @@ void DescribeDataset(RdfGraph& g, const Site& site, const OpenDataset& d) {
         .Add("dct:conformsTo", conforms)
         .Add("dct:issued", issued)
         .Add("dct:modified", modified);
-    if (form.fragment == "csv") g.Add("dcat:accessService", Iri(CkanServiceIri(site)));
+    if (form.fragment == "csv") g.Add("dcat:accessService", RdfIri(DcatServiceIri(site)));
   }
 }
 
-RdfGraph CatalogGraph(const Site& site, const CatalogPage& page) {
+RdfGraph DcatCatalogGraph(const Site& site, const CatalogPage& page) {
   RdfGraph g;
-  const RdfTerm catalog = Iri(site.base_url + "/catalog");
+  const RdfTerm catalog = RdfIri(site.base_url + "/catalog");
   // The catalogue first, so that it leads the document; its statements follow as they come.
   g.About(catalog).Type("dcat:Catalog");
-  const RdfTerm publisher = Agent(g, site, site.publisher_code, site.publisher);
-  const RdfTerm home = Document(g, site.base_url + "/open");
-  const RdfTerm language = Vietnamese(g);
-  const RdfTerm spatial = VietNam(g);
-  const RdfTerm themes = Iri(std::string(kEuAuthority) + "data-theme");
-  g.About(themes).Type("skos:ConceptScheme").Add("dct:title", Text("Data theme", "en"));
+  const RdfTerm publisher = DcatAgent(g, site, site.publisher_code, site.publisher);
+  const RdfTerm home = DcatDocument(g, site.base_url + "/open");
+  const RdfTerm language = DcatVietnamese(g);
+  const RdfTerm spatial = DcatVietNam(g);
+  const RdfTerm themes = RdfIri(std::string(kDcatEuAuthority) + "data-theme");
+  g.About(themes).Type("skos:ConceptScheme").Add("dct:title", RdfText("Data theme", "en"));
   std::vector<const OpenDataset*> served;
   served.reserve(page.datasets.size());
   for (const auto& d : page.datasets) served.push_back(&d);
-  const RdfTerm service = CkanService(g, site, served);
+  const RdfTerm service = DcatCkanService(g, site, served);
 
   const std::string& title = site.title.empty() ? site.publisher : site.title;
   g.About(catalog)
@@ -584,34 +588,34 @@ RdfGraph CatalogGraph(const Site& site, const CatalogPage& page) {
       .Add("dct:spatial", spatial)
       .Add("dcat:themeTaxonomy", themes)
       .Add("dcat:service", service);
-  for (const auto& d : page.datasets) g.Add("dcat:dataset", Iri(DatasetIri(site, d)));
+  for (const auto& d : page.datasets) g.Add("dcat:dataset", RdfIri(DcatDatasetIri(site, d)));
   if (!page.next_page.empty()) {
-    const RdfTerm view = page.this_page.empty() ? Blank("catalog-page") : Iri(page.this_page);
+    const RdfTerm view = page.this_page.empty() ? RdfBlank("catalog-page") : RdfIri(page.this_page);
     g.Add("hydra:view", view);
     g.About(view)
         .Type("hydra:PartialCollectionView")
-        .Add("hydra:next", Iri(page.next_page))
-        .Add("hydra:totalItems", Typed(std::to_string(page.total), "xsd:integer"));
+        .Add("hydra:next", RdfIri(page.next_page))
+        .Add("hydra:totalItems", RdfTyped(std::to_string(page.total), "xsd:integer"));
   }
-  for (const auto& d : page.datasets) DescribeDataset(g, site, d);
+  for (const auto& d : page.datasets) DcatDescribeDataset(g, site, d);
   return g;
 }
 
 }  // namespace
 
 std::string CatalogTurtle(const Site& site, const CatalogPage& page) {
-  return CatalogGraph(site, page).Turtle();
+  return DcatCatalogGraph(site, page).Turtle();
 }
 
 json::value CatalogJsonLd(const Site& site, const CatalogPage& page) {
-  return CatalogGraph(site, page).JsonLd();
+  return DcatCatalogGraph(site, page).JsonLd();
 }
 
 std::string DatasetTurtle(const Site& site, const OpenDataset& d) {
   RdfGraph g;
-  g.About(Iri(DatasetIri(site, d))).Type("dcat:Dataset");
-  DescribeDataset(g, site, d);
-  CkanService(g, site, {&d});
+  g.About(RdfIri(DcatDatasetIri(site, d))).Type("dcat:Dataset");
+  DcatDescribeDataset(g, site, d);
+  DcatCkanService(g, site, {&d});
   return g.Turtle();
 }
 
