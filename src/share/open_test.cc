@@ -7,8 +7,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "share/share.h"
 
@@ -231,6 +234,304 @@ TEST(OpenDcat, TheSampleHoldsAgainstTheShapes) {
     EXPECT_EQ(std::system(command.c_str()), 0) << command;
   }
   fs::remove_all(dir);
+}
+
+// --- CKAN ---------------------------------------------------------------------------------------
+
+std::vector<OpenColumn> TableColumns() {
+  return {{"commune", "Xã", "Commune", "string"},
+          {"received", "Số hồ sơ", "Dossiers", "integer"},
+          {"rate", "Tỉ lệ", "Rate", "number"},
+          {"online", "Trực tuyến", "Online", "boolean"},
+          {"day", "Ngày", "Day", "date"}};
+}
+
+OpenTable Table() {
+  OpenTable t;
+  t.columns = TableColumns();
+  t.rows = {{"Phường Tân Ninh", "12", "0.5", "true", "2025-01-02"},
+            {"Xã Bàu Đồn", "3", "1.25", "false", "2025-01-03"},
+            {"Phường Hòa Thành", "", "", "", ""},
+            {"Xã Hòa Hội", "40", "0.75", "true", "2025-01-01"}};
+  return t;
+}
+
+std::vector<OpenDataset> Catalogue() {
+  auto a = Records();
+  auto b = Births();
+  auto c = Births();
+  c.id = "dan-so";
+  c.title = "Dân số theo xã";
+  c.description = "Số dân";
+  c.keywords = {"dân số"};
+  c.licence = "ODbL-1.0";
+  c.organization = "72.02";
+  c.organization_name = "Cục Thống kê";
+  c.issued = "2023-01-01T00:00:00Z";
+  c.modified = "2024-05-01T00:00:00Z";
+  return {a, b, c};
+}
+
+std::vector<std::string> Names(const json::object& search) {
+  std::vector<std::string> out;
+  for (const auto& p : search.at("results").as_array()) {
+    out.emplace_back(p.at("name").as_string());
+  }
+  return out;
+}
+
+json::object Search(const std::map<std::string, std::string>& params) {
+  auto s = ParsePackageSearch(params);
+  EXPECT_TRUE(s) << s.error().message;
+  if (!s) return {};
+  return SearchPackages(TayNinh(), *s, Catalogue(),
+                        [](const OpenDataset&) { return TableColumns(); });
+}
+
+TEST(OpenCkan, APackageHasCkansShape) {
+  const auto p = CkanPackage(TayNinh(), Records(), TableColumns());
+  for (const char* key : {"id",
+                          "name",
+                          "title",
+                          "notes",
+                          "url",
+                          "license_id",
+                          "license_title",
+                          "license_url",
+                          "isopen",
+                          "private",
+                          "state",
+                          "type",
+                          "metadata_created",
+                          "metadata_modified",
+                          "owner_org",
+                          "organization",
+                          "tags",
+                          "num_tags",
+                          "resources",
+                          "num_resources",
+                          "extras",
+                          "groups",
+                          "relationships_as_object",
+                          "relationships_as_subject",
+                          "author",
+                          "maintainer",
+                          "version"}) {
+    EXPECT_TRUE(p.contains(key)) << key;
+  }
+  EXPECT_EQ(p.at("id"), "ho-so-hanh-chinh");
+  EXPECT_EQ(p.at("name"), "ho-so-hanh-chinh");
+  EXPECT_EQ(p.at("url"), "https://data.tayninh.gov.vn/open/ho-so-hanh-chinh");
+  EXPECT_EQ(p.at("license_id"), "CC-BY-4.0");
+  EXPECT_EQ(p.at("license_url"), "https://creativecommons.org/licenses/by/4.0/");
+  EXPECT_EQ(p.at("isopen"), true);
+  EXPECT_EQ(p.at("private"), false);
+  EXPECT_EQ(p.at("metadata_created"), "2025-03-01T02:00:00.000000");
+  EXPECT_EQ(p.at("metadata_modified"), "2025-10-31T08:00:00.000000");
+  EXPECT_EQ(p.at("owner_org"), "72.01");
+  EXPECT_EQ(p.at("maintainer"), "Sở Nội vụ");
+  EXPECT_TRUE(p.at("version").is_null());
+  const auto& org = p.at("organization").as_object();
+  EXPECT_EQ(org.at("id"), "72.01");
+  EXPECT_EQ(org.at("title"), "Sở Nội vụ");
+  EXPECT_EQ(org.at("is_organization"), true);
+  EXPECT_EQ(org.at("approval_status"), "approved");
+  EXPECT_EQ(p.at("num_tags"), 2);
+  EXPECT_EQ(p.at("tags").at(0).at("name"), "hồ sơ");
+  EXPECT_TRUE(p.at("tags").at(0).at("vocabulary_id").is_null());
+  const auto& resources = p.at("resources").as_array();
+  ASSERT_EQ(resources.size(), 4u);
+  EXPECT_EQ(p.at("num_resources"), 4);
+  EXPECT_EQ(resources[0].at("id"), "ho-so-hanh-chinh");
+  EXPECT_EQ(resources[0].at("format"), "CSV");
+  EXPECT_EQ(resources[0].at("datastore_active"), true);
+  EXPECT_EQ(resources[0].at("url"),
+            "https://data.tayninh.gov.vn/api/v1/open/datasets/ho-so-hanh-chinh/data.csv");
+  EXPECT_EQ(resources[1].at("id"), "ho-so-hanh-chinh-xlsx");
+  EXPECT_EQ(resources[1].at("datastore_active"), false);
+  EXPECT_EQ(resources[2].at("id"), "ho-so-hanh-chinh-json");
+  EXPECT_EQ(resources[3].at("id"), "ho-so-hanh-chinh-datapackage");
+  EXPECT_EQ(resources[3].at("format"), "datapackage");
+  EXPECT_EQ(resources[3].at("position"), 3);
+  EXPECT_TRUE(resources[3].at("url_type").is_null());
+  EXPECT_EQ(p.at("extras").at(0).at("key"), "kind");
+  EXPECT_EQ(p.at("extras").at(0).at("value"), "records");
+
+  const auto o = CkanOrganization(TayNinh(), "72", "Tây Ninh", 7);
+  EXPECT_EQ(o.at("package_count"), 7);
+  EXPECT_EQ(o.at("type"), "organization");
+  EXPECT_EQ(o.at("display_name"), "Tây Ninh");
+}
+
+TEST(OpenCkan, Envelopes) {
+  const auto ok = json::parse(CkanSuccess(TayNinh(), "package_show", json::value(1)));
+  EXPECT_EQ(ok.at("help"), "https://data.tayninh.gov.vn/api/3/action/help_show?name=package_show");
+  EXPECT_EQ(ok.at("success"), true);
+  EXPECT_EQ(ok.at("result"), 1);
+  const auto err = json::parse(CkanError(TayNinh(), "package_search", "Validation Error",
+                                         json::object{{"rows", json::array{"Invalid integer"}}}));
+  EXPECT_EQ(err.at("success"), false);
+  EXPECT_EQ(err.at("error").at("__type"), "Validation Error");
+  EXPECT_EQ(err.at("error").at("rows").at(0), "Invalid integer");
+}
+
+TEST(OpenCkan, PackageSearchFindsWordsWithoutDiacritics) {
+  EXPECT_EQ(Names(Search({{"q", "ho so"}})), (std::vector<std::string>{"ho-so-hanh-chinh"}));
+  EXPECT_EQ(Names(Search({{"q", "HỒ SƠ một cửa"}})),
+            (std::vector<std::string>{"ho-so-hanh-chinh"}));
+  EXPECT_EQ(Search({{"q", "ho so khai sinh"}}).at("count"), 0);
+  EXPECT_EQ(Search({{"q", "*:*"}}).at("count"), 3);
+  EXPECT_EQ(Search({}).at("count"), 3);
+  // field:value in q filters as in fq.
+  EXPECT_EQ(Names(Search({{"q", "name:dan-so"}})), (std::vector<std::string>{"dan-so"}));
+  const auto all = Search({});
+  EXPECT_TRUE(all.at("facets").as_object().empty());
+  EXPECT_TRUE(all.at("search_facets").as_object().empty());
+  EXPECT_EQ(all.at("sort"), "score desc, metadata_modified desc");
+}
+
+TEST(OpenCkan, PackageSearchFilters) {
+  EXPECT_EQ(Names(Search({{"fq", "organization:72.02"}})), (std::vector<std::string>{"dan-so"}));
+  // A publication of no unit is the province's.
+  EXPECT_EQ(Names(Search({{"fq", "owner_org:72"}})),
+            (std::vector<std::string>{"khai-sinh-theo-thang"}));
+  EXPECT_EQ(Search({{"fq", "-organization:72.02"}}).at("count"), 2);
+  EXPECT_EQ(Names(Search({{"fq", "tags:\"khai sinh\""}})),
+            (std::vector<std::string>{"khai-sinh-theo-thang"}));
+  EXPECT_EQ(Search({{"fq", "res_format:CSV license_id:ODbL-1.0"}}).at("count"), 1);
+  // As harvesters ask for what changed since their last run.
+  EXPECT_EQ(Names(Search(
+                {{"fq", "metadata_modified:[2025-06-30T10:30:00Z TO *]"}, {"sort", "name asc"}})),
+            (std::vector<std::string>{"ho-so-hanh-chinh", "khai-sinh-theo-thang"}));
+  EXPECT_EQ(Names(Search({{"fq", "metadata_modified:{2025-06-30T10:30:00Z TO *]"}})),
+            (std::vector<std::string>{"ho-so-hanh-chinh"}));
+  EXPECT_EQ(Names(Search({{"fq", "+dataset_type:dataset metadata_modified:[* TO 2025-01-01]"}})),
+            (std::vector<std::string>{"dan-so"}));
+
+  for (const auto& [param, value] : std::vector<std::pair<std::string, std::string>>{
+           {"fq", "colour:red"},
+           {"fq", "metadata_modified:[yesterday TO *]"},
+           {"fq", "organization"},
+           {"sort", "size desc"},
+           {"sort", "name sideways"},
+           {"rows", "ten"},
+           {"rows", "-1"},
+           {"start", "1.5"}}) {
+    const auto s = ParsePackageSearch({{param, value}});
+    ASSERT_FALSE(s) << param << "=" << value;
+    EXPECT_EQ(s.error().code, "ckan.validation");
+    EXPECT_EQ(s.error().message.rfind(param + ": ", 0), 0u) << s.error().message;
+  }
+}
+
+TEST(OpenCkan, PackageSearchSortsAndPages) {
+  EXPECT_EQ(Names(Search({{"sort", "metadata_modified desc"}})),
+            (std::vector<std::string>{"ho-so-hanh-chinh", "khai-sinh-theo-thang", "dan-so"}));
+  EXPECT_EQ(Names(Search({{"sort", "metadata_created asc"}})),
+            (std::vector<std::string>{"dan-so", "khai-sinh-theo-thang", "ho-so-hanh-chinh"}));
+  // title_string: "Dân số", "Hồ sơ", "Số ca" folded.
+  EXPECT_EQ(Names(Search({{"sort", "title_string asc"}})),
+            (std::vector<std::string>{"dan-so", "ho-so-hanh-chinh", "khai-sinh-theo-thang"}));
+  const auto page = Search({{"sort", "name asc"}, {"rows", "1"}, {"start", "1"}});
+  EXPECT_EQ(page.at("count"), 3);
+  EXPECT_EQ(Names(page), (std::vector<std::string>{"ho-so-hanh-chinh"}));
+  EXPECT_EQ(Search({{"rows", "0"}}).at("results").as_array().size(), 0u);
+  EXPECT_EQ(Search({{"start", "5"}}).at("results").as_array().size(), 0u);
+  EXPECT_EQ(ParsePackageSearch({{"rows", "5000"}})->rows, 1000);
+  // A word in the title counts more than one elsewhere.
+  EXPECT_EQ(Names(Search({{"q", "theo xa"}, {"sort", "score desc, name desc"}})),
+            (std::vector<std::string>{"dan-so", "khai-sinh-theo-thang"}));
+  // Whole words: "ho" is not in "Thống kê".
+  EXPECT_EQ(Search({{"q", "ho"}}).at("count"), 1);
+}
+
+Result<json::object> Datastore(const std::map<std::string, std::string>& params) {
+  return DatastoreSearch("ho-so-hanh-chinh", Table(), params);
+}
+
+std::vector<int64_t> Ids(const json::object& r) {
+  std::vector<int64_t> out;
+  for (const auto& rec : r.at("records").as_array()) out.push_back(rec.at("_id").as_int64());
+  return out;
+}
+
+TEST(OpenCkan, DatastoreSearchAnswersAsCkan) {
+  auto r = Datastore({});
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->at("resource_id"), "ho-so-hanh-chinh");
+  EXPECT_EQ(r->at("total"), 4);
+  EXPECT_EQ(r->at("limit"), 100);
+  EXPECT_EQ(r->at("offset"), 0);
+  const auto& fields = r->at("fields").as_array();
+  ASSERT_EQ(fields.size(), 6u);
+  EXPECT_EQ(fields[0], (json::object{{"id", "_id"}, {"type", "int"}}));
+  EXPECT_EQ(fields[1], (json::object{{"id", "commune"}, {"type", "text"}}));
+  EXPECT_EQ(fields[2].at("type"), "int");
+  EXPECT_EQ(fields[3].at("type"), "numeric");
+  EXPECT_EQ(fields[4].at("type"), "bool");
+  EXPECT_EQ(fields[5].at("type"), "date");
+  const auto& first = r->at("records").at(0).as_object();
+  EXPECT_EQ(first.at("_id"), 1);
+  EXPECT_EQ(first.at("commune"), "Phường Tân Ninh");
+  EXPECT_EQ(first.at("received"), 12);
+  EXPECT_EQ(first.at("rate"), 0.5);
+  EXPECT_EQ(first.at("online"), true);
+  EXPECT_TRUE(r->at("records").at(2).at("received").is_null());
+  EXPECT_EQ(r->at("_links").at("start"),
+            "/api/3/action/datastore_search?resource_id=ho-so-hanh-chinh");
+  EXPECT_EQ(r->at("_links").at("next"),
+            "/api/3/action/datastore_search?offset=100&resource_id=ho-so-hanh-chinh");
+}
+
+TEST(OpenCkan, DatastoreSearchFiltersSortsAndPages) {
+  auto r = Datastore({{"filters", R"({"online": true})"}});
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(Ids(*r), (std::vector<int64_t>{1, 4}));
+  r = Datastore({{"filters", R"({"commune": ["Xã Bàu Đồn", "Xã Hòa Hội"], "received": 40})"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(Ids(*r), (std::vector<int64_t>{4}));
+  r = Datastore({{"q", "hoa"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(Ids(*r), (std::vector<int64_t>{3, 4}));
+  r = Datastore({{"q", R"({"commune": "xa hoa"})"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(Ids(*r), (std::vector<int64_t>{4}));
+  r = Datastore({{"sort", "received desc"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(Ids(*r), (std::vector<int64_t>{3, 4, 1, 2}));  // no value first going down
+  r = Datastore({{"sort", "rate asc, _id desc"}, {"limit", "2"}, {"offset", "1"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(Ids(*r), (std::vector<int64_t>{4, 2}));
+  EXPECT_EQ(r->at("total"), 4);
+  EXPECT_EQ(r->at("_links").at("next"),
+            "/api/3/action/datastore_search?limit=2&offset=3&resource_id=ho-so-hanh-chinh&sort="
+            "rate%20asc%2C%20_id%20desc");
+  r = Datastore({{"fields", "commune, _id"}, {"include_total", "false"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->at("fields").as_array().size(), 2u);
+  EXPECT_EQ(r->at("fields").at(0).at("id"), "commune");
+  EXPECT_EQ(r->at("records").at(0).as_object().size(), 2u);
+  EXPECT_FALSE(r->contains("total"));
+}
+
+TEST(OpenCkan, DatastoreSearchRefusesNamingTheParameter) {
+  for (const auto& [param, value] :
+       std::vector<std::pair<std::string, std::string>>{{"filters", "[1]"},
+                                                        {"filters", R"({"nope": 1})"},
+                                                        {"filters", R"({"commune": {"a": 1}})"},
+                                                        {"q", R"({"nope": "x"})"},
+                                                        {"q", "{not json"},
+                                                        {"fields", "commune,nope"},
+                                                        {"sort", "nope asc"},
+                                                        {"limit", "many"},
+                                                        {"offset", "-3"},
+                                                        {"include_total", "maybe"}}) {
+    const auto r = Datastore({{param, value}});
+    ASSERT_FALSE(r) << param << "=" << value;
+    EXPECT_EQ(r.error().code, "ckan.validation");
+    EXPECT_EQ(r.error().message.rfind(param + ": ", 0), 0u) << r.error().message;
+  }
+  EXPECT_EQ(Datastore({{"limit", "99999"}})->at("limit"), 32000);
 }
 
 }  // namespace pdh::share::open_test_detail
