@@ -329,13 +329,13 @@ std::string DcatServiceIri(const Site& site) {
 
 // A concept of a controlled vocabulary, with the label skos:Concept's shape asks for.
 RdfTerm DcatConcept(RdfGraph& g, const std::string& iri, std::string_view label) {
-  const RdfTerm t = RdfIri(iri);
+  RdfTerm t = RdfIri(iri);
   if (!g.Has(t)) g.About(t).Type("skos:Concept").Add("skos:prefLabel", RdfText(label, "en"));
   return t;
 }
 
 RdfTerm DcatVietnamese(RdfGraph& g) {
-  const RdfTerm t = RdfIri(std::string(kDcatEuAuthority) + "language/VIE");
+  RdfTerm t = RdfIri(std::string(kDcatEuAuthority) + "language/VIE");
   if (!g.Has(t)) {
     g.About(t)
         .Type("dct:LinguisticSystem")
@@ -346,7 +346,7 @@ RdfTerm DcatVietnamese(RdfGraph& g) {
 }
 
 RdfTerm DcatVietNam(RdfGraph& g) {
-  const RdfTerm t = RdfIri(std::string(kDcatEuAuthority) + "country/VNM");
+  RdfTerm t = RdfIri(std::string(kDcatEuAuthority) + "country/VNM");
   if (!g.Has(t)) {
     g.About(t)
         .Type("dct:Location")
@@ -357,7 +357,7 @@ RdfTerm DcatVietNam(RdfGraph& g) {
 }
 
 RdfTerm DcatDocument(RdfGraph& g, const std::string& iri) {
-  const RdfTerm t = RdfIri(iri);
+  RdfTerm t = RdfIri(iri);
   g.About(t).Type("foaf:Document");
   return t;
 }
@@ -365,7 +365,7 @@ RdfTerm DcatDocument(RdfGraph& g, const std::string& iri) {
 // The publishing unit: an agent with its name, and a contact point that leads to its page.
 // The province itself is typed a regional authority (ADMS's publisher types).
 RdfTerm DcatAgent(RdfGraph& g, const Site& site, const std::string& code, const std::string& name) {
-  const RdfTerm t = RdfIri(DcatOrganizationIri(site, code));
+  RdfTerm t = RdfIri(DcatOrganizationIri(site, code));
   if (g.Has(t)) return t;
   std::string shown = name;
   if (shown.empty()) shown = code == site.publisher_code ? site.publisher : code;
@@ -385,7 +385,7 @@ RdfTerm DcatAgent(RdfGraph& g, const Site& site, const std::string& code, const 
 
 RdfTerm DcatContactPoint(RdfGraph& g, const Site& site, const std::string& code,
                          const std::string& name) {
-  const RdfTerm t = RdfIri(DcatOrganizationIri(site, code) + "#contact");
+  RdfTerm t = RdfIri(DcatOrganizationIri(site, code) + "#contact");
   if (g.Has(t)) return t;
   std::string shown = name.empty() ? (code == site.publisher_code ? site.publisher : code) : name;
   if (shown.empty()) shown = site.title;
@@ -407,7 +407,7 @@ std::pair<std::string, std::string> DcatPublisherOf(const Site& site, const Open
 std::optional<RdfTerm> DcatLicence(RdfGraph& g, const std::string& code) {
   const Licence* l = FindLicence(code);
   if (l == nullptr || l->url.empty()) return std::nullopt;
-  const RdfTerm t = RdfIri(l->url);
+  RdfTerm t = RdfIri(l->url);
   if (g.Has(t)) return t;
   std::vector<RdfTerm> types;
   const std::string adms = "http://purl.org/adms/licencetype/";
@@ -445,19 +445,19 @@ constexpr std::array<DcatDistributionForm, 4> kDcatDistributionForms = {{
 }};
 
 RdfTerm DcatMediaType(RdfGraph& g, std::string_view type) {
-  const RdfTerm t = RdfIri(std::string(kDcatIanaMediaTypes) + std::string(type));
+  RdfTerm t = RdfIri(std::string(kDcatIanaMediaTypes) + std::string(type));
   if (!g.Has(t)) g.About(t).Type("dct:MediaType").Type("dct:MediaTypeOrExtent");
   return t;
 }
 
 RdfTerm DcatFileType(RdfGraph& g, std::string_view code) {
-  const RdfTerm t = RdfIri(std::string(kDcatEuAuthority) + "file-type/" + std::string(code));
+  RdfTerm t = RdfIri(std::string(kDcatEuAuthority) + "file-type/" + std::string(code));
   if (!g.Has(t)) g.About(t).Type("dct:MediaTypeOrExtent").Add("dct:identifier", RdfText(code, ""));
   return t;
 }
 
 RdfTerm DcatStandard(RdfGraph& g, std::string_view iri, std::string_view title) {
-  const RdfTerm t = RdfIri(iri);
+  RdfTerm t = RdfIri(iri);
   if (!g.Has(t)) g.About(t).Type("dct:Standard").Add("dct:title", RdfText(title, "en"));
   return t;
 }
@@ -465,7 +465,7 @@ RdfTerm DcatStandard(RdfGraph& g, std::string_view iri, std::string_view title) 
 // The CKAN Action API as a data service over the publications.
 RdfTerm DcatCkanService(RdfGraph& g, const Site& site,
                         const std::vector<const OpenDataset*>& served) {
-  const RdfTerm t = RdfIri(DcatServiceIri(site));
+  RdfTerm t = RdfIri(DcatServiceIri(site));
   const RdfTerm publisher = DcatAgent(g, site, site.publisher_code, site.publisher);
   const RdfTerm contact = DcatContactPoint(g, site, site.publisher_code, site.publisher);
   const RdfTerm standard = DcatStandard(g, kDcatCkanApiDocs, "CKAN API 2.10");
