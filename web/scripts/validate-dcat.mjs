@@ -6,10 +6,10 @@
 //   SHAPES_DIR  the directory of the shapes; default ../shared/data/dcat-ap-3.0.1 relative to
 //               the repository's root
 //   --recommended  also report the recommended properties (shapes_recommended.ttl, warnings)
-// Prints each result (severity, focus node, path, message) and exits 1 when any is a violation.
+// Prints each result (severity, focus node, path, message, value) and exits 1 when any is a violation.
 //
 // As a module: validateTurtle(text, shapesDir, {recommended}) resolves to
-// {conforms, violations, warnings, results: [{severity, focusNode, path, message}]}.
+// {conforms, violations, warnings, results: [{severity, focusNode, path, value, message}]}.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,6 +60,7 @@ export async function validateTurtle(text, shapesDir = defaultShapesDir, options
     severity: localName(r.severity?.value),
     focusNode: termText(r.focusNode),
     path: termText(r.path),
+    value: termText(r.value),
     message: r.message.map((m) => m.value).join('; ') ||
       localName(r.sourceConstraintComponent?.value),
   }));
@@ -81,7 +82,8 @@ async function main(argv) {
     return 2;
   }
   for (const r of report.results) {
-    console.log(`${r.severity}: ${r.focusNode} ${r.path}: ${r.message}`);
+    const value = r.value ? ` (value ${r.value})` : '';
+    console.log(`${r.severity}: ${r.focusNode} ${r.path}: ${r.message}${value}`);
   }
   console.log(`validate-dcat: ${report.violations} violations, ${report.warnings} warnings`);
   return report.violations === 0 ? 0 : 1;
