@@ -836,9 +836,11 @@ Result<json::object> DatastoreSearch(const std::string& resource_id, const OpenT
           c = x.empty() ? 1 : -1;
         } else {
           const auto type = type_of(column);
-          const auto nx = type == "int" || type == "numeric" ? CkanCellNumber(x) : std::nullopt;
-          const auto ny = type == "int" || type == "numeric" ? CkanCellNumber(y) : std::nullopt;
-          c = nx && ny ? (*nx < *ny ? -1 : (*nx > *ny ? 1 : 0)) : x.compare(y);
+          const bool numeric = type == "int" || type == "numeric";
+          const double nx = numeric ? CkanCellNumber(x).value_or(NAN) : NAN;
+          const double ny = numeric ? CkanCellNumber(y).value_or(NAN) : NAN;
+          c = !std::isnan(nx) && !std::isnan(ny) ? (nx < ny ? -1 : (nx > ny ? 1 : 0))
+                                                 : x.compare(y);
         }
         if (c != 0) return desc ? c > 0 : c < 0;
       }

@@ -2,6 +2,7 @@
 #include "share/share.h"
 
 #include <arpa/inet.h>
+#include <sodium.h>
 
 #include <algorithm>
 #include <boost/json.hpp>
@@ -481,6 +482,148 @@ bool AddressAllowed(const std::vector<std::string>& allow, std::string_view addr
     if ((*ip & mask) == (*net & mask)) return true;
   }
   return false;
+}
+
+json::object ToJson(const Subscription& s) {
+  return {{"id", s.id},
+          {"client", s.client},
+          {"dataset", s.dataset},
+          {"url", s.url},
+          {"active", s.active},
+          {"created_at", s.created_at},
+          {"created_by", s.created_by}};
+}
+
+std::vector<notify::Message> BatchNotices(const std::vector<store::ShareSubscriptionRow>& subs,
+                                          const std::vector<Client>& clients,
+                                          const std::vector<Grant>& grants,
+                                          const store::BatchRow& batch, int64_t rows, Date today) {
+  std::vector<notify::Message> out;
+  for (const auto& s : subs) {
+    if (!s.active || s.dataset != batch.dataset) continue;
+    const auto client = std::find_if(clients.begin(), clients.end(),
+                                     [&](const Client& c) { return c.code == s.client; });
+    if (client == clients.end() || client->state != ClientState::kActive) continue;
+    const bool granted = std::any_of(grants.begin(), grants.end(), [&](const Grant& g) {
+      return g.client == s.client && g.dataset == s.dataset && g.Holds(today);
+    });
+    if (!granted) continue;
+    notify::Message m;
+    m.kind = "share.batch";
+    m.key = "share.batch:" + std::to_string(s.id) + ":" + std::to_string(batch.id);
+    m.subject = "Lô dữ liệu mới: " + batch.dataset + " #" + std::to_string(batch.id);
+    m.body = "Bộ dữ liệu " + batch.dataset + " vừa nhận lô " + std::to_string(batch.id) + " (" +
+             std::to_string(rows) + " bản ghi).";
+    m.data = {{"event", "batch.committed"}, {"client", s.client}, {"subscription", s.id},
+              {"dataset", batch.dataset},   {"batch", batch.id},  {"rows", rows},
+              {"at", batch.created_at}};
+    m.webhook_url = s.url;
+    m.signing_secret = s.secret;
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+Result<std::pair<Subscription, std::string>> Service::Subscribe(Subscription s) {
+  if (!s.url.starts_with("http://") && !s.url.starts_with("https://")) {
+    return Fail(Error::Invalid("share.invalid_subscription",
+                               "url is the system's http:// or https:// address"));
+  }
+  auto clients = Clients();
+  if (!clients) return Fail(clients.error());
+  if (std::none_of(clients->begin(), clients->end(),
+                   [&](const Client& c) { return c.code == s.client; })) {
+    return Fail(Error::NotFound("share.client_not_found",
+                                "no connected system has code '" + s.client + "'"));
+  }
+  unsigned char key[32];
+  randombytes_buf(key, sizeof key);
+  std::string secret(sizeof key * 2 + 1, '\0');
+  sodium_bin2hex(secret.data(), secret.size(), key, sizeof key);
+  secret.pop_back();
+  store::ShareSubscriptionRow row{0,      s.client, s.dataset,    s.url,
+                                  secret, true,     s.created_at, s.created_by};
+  auto id = store_.InsertSubscription(row);
+  if (!id) return Fail(id.error());
+  s.id = *id;
+  s.active = true;
+  return std::make_pair(std::move(s), std::move(secret));
+}
+
+Result<std::vector<Subscription>> Service::Subscriptions(const std::string& client) {
+  auto rows = store_.Subscriptions(client);
+  if (!rows) return Fail(rows.error());
+  std::vector<Subscription> out;
+  for (const auto& r : *rows) {
+    out.push_back({r.id, r.client, r.dataset, r.url, r.active, r.created_at, r.created_by});
+  }
+  return out;
+}
+
+Status Service::EndSubscription(int64_t id) {
+  return store_.EndSubscription(id);
+}
+
+Result<std::vector<notify::Message>> Service::NoticesOf(const store::BatchRow& batch, int64_t rows,
+                                                        Date today) {
+  auto subs = store_.Subscriptions("");
+  if (!subs) return Fail(subs.error());
+  if (std::none_of(subs->begin(), subs->end(), [&](const store::ShareSubscriptionRow& s) {
+        return s.active && s.dataset == batch.dataset;
+      })) {
+    return std::vector<notify::Message>();
+  }
+  auto clients = Clients();
+  if (!clients) return Fail(clients.error());
+  auto grants = Grants("");
+  if (!grants) return Fail(grants.error());
+  std::erase_if(*grants, [](const Grant& g) { return g.write; });
+  return BatchNotices(*subs, *clients, *grants, batch, rows, today);
+}
+
+Status Service::Publish(const OpenDataset& d) {
+  json::object content = ToJson(d);
+  for (const char* key : {"id", "kind", "source", "issued", "modified", "published_by"}) {
+    content.erase(key);
+  }
+  content["licence"] = d.licence;
+  return store_.PutOpenDataset({d.id, std::string(OpenKindName(d.kind)), d.source,
+                                json::serialize(content), d.issued, d.modified, d.published_by});
+}
+
+Status Service::Unpublish(const std::string& id) {
+  return store_.DeleteOpenDataset(id);
+}
+
+Result<std::vector<OpenDataset>> Service::Published() {
+  auto rows = store_.OpenDatasets();
+  if (!rows) return Fail(rows.error());
+  std::vector<OpenDataset> out;
+  for (const auto& r : *rows) {
+    boost::system::error_code ec;
+    json::value content = json::parse(r.content, ec);
+    if (ec || !content.is_object()) continue;
+    json::object& o = content.as_object();
+    o["kind"] = r.kind;
+    o["source"] = r.source;
+    o.erase("organization");
+    auto d = ParseOpenDataset(r.id, content);
+    if (!d) continue;  // written by Publish, so it reads back; a hand-edited row is left out
+    d->issued = r.issued_at;
+    d->modified = r.modified_at;
+    d->published_by = r.published_by;
+    out.push_back(std::move(*d));
+  }
+  return out;
+}
+
+Result<std::optional<OpenDataset>> Service::FindPublished(const std::string& id) {
+  auto all = Published();
+  if (!all) return Fail(all.error());
+  for (auto& d : *all) {
+    if (d.id == id) return std::optional<OpenDataset>(std::move(d));
+  }
+  return std::optional<OpenDataset>();
 }
 
 }  // namespace pdh::share

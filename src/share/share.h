@@ -95,31 +95,6 @@ Projection Project(const Grant& g, const ingest::Dataset& d);
 // masked, withheld ones as {"withheld": reason}.
 boost::json::object Apply(const Projection& p, const boost::json::object& record);
 
-class Service {
- public:
-  explicit Service(store::ShareStore& store) : store_(store) {}
-
-  // Errors: share.invalid_client (code, name, owner unit, contact, account), share.client_exists.
-  Status AddClient(const Client& c);
-  // Errors: share.client_not_found.
-  Status SetState(const std::string& code, ClientState state);
-  Result<std::vector<Client>> Clients();
-  // The client a system account is (nullopt when none).
-  Result<std::optional<Client>> ClientOfAccount(const std::string& account);
-  // Errors: share.client_not_found.
-  Result<int64_t> AddGrant(const Grant& g);
-  Status RevokeGrant(int64_t id);
-  Result<std::vector<Grant>> Grants(const std::string& client);
-  // The grant that lets `client` read (or write) `dataset` for `purpose` on `today`. Errors:
-  // share.no_grant (none for the dataset, or only expired or revoked ones),
-  // share.purpose_not_granted (the purpose is not among the grant's).
-  Result<Grant> GrantFor(const std::string& client, const std::string& dataset,
-                         const std::string& purpose, bool write, Date today);
-
- private:
-  store::ShareStore& store_;
-};
-
 // Whether `address` (the peer's, IPv4 or IPv6 text) is allowed by the list (empty: any).
 bool AddressAllowed(const std::vector<std::string>& allow, std::string_view address);
 
@@ -279,10 +254,9 @@ struct PackageSearch {
 Result<PackageSearch> ParsePackageSearch(const std::map<std::string, std::string>& params);
 // The matching publications in order: {count, results (packages), sort, facets: {},
 // search_facets: {}}.
-boost::json::object SearchPackages(const Site& site, const PackageSearch& s,
-                                   const std::vector<OpenDataset>& all,
-                                   const std::function<std::vector<OpenColumn>(
-                                       const OpenDataset&)>& columns_of);
+boost::json::object SearchPackages(
+    const Site& site, const PackageSearch& s, const std::vector<OpenDataset>& all,
+    const std::function<std::vector<OpenColumn>(const OpenDataset&)>& columns_of);
 
 // datastore_search over a publication's table: resource_id, filters (a JSON object
 // column -> value or list), q (text anywhere in a row, or a JSON object column -> text),
@@ -291,5 +265,57 @@ boost::json::object SearchPackages(const Site& site, const PackageSearch& s,
 // total, limit, offset, _links {start, next}}. Errors: ckan.validation naming the parameter.
 Result<boost::json::object> DatastoreSearch(const std::string& resource_id, const OpenTable& t,
                                             const std::map<std::string, std::string>& params);
+
+class Service {
+ public:
+  explicit Service(store::ShareStore& store) : store_(store) {}
+
+  // Errors: share.invalid_client (code, name, owner unit, contact, account), share.client_exists.
+  Status AddClient(const Client& c);
+  // Errors: share.client_not_found.
+  Status SetState(const std::string& code, ClientState state);
+  Result<std::vector<Client>> Clients();
+  // The client a system account is (nullopt when none).
+  Result<std::optional<Client>> ClientOfAccount(const std::string& account);
+  // Errors: share.client_not_found.
+  Result<int64_t> AddGrant(const Grant& g);
+  Status RevokeGrant(int64_t id);
+  Result<std::vector<Grant>> Grants(const std::string& client);
+  // The grant that lets `client` read (or write) `dataset` for `purpose` on `today`. Errors:
+  // share.no_grant (none for the dataset, or only expired or revoked ones),
+  // share.purpose_not_granted (the purpose is not among the grant's).
+  Result<Grant> GrantFor(const std::string& client, const std::string& dataset,
+                         const std::string& purpose, bool write, Date today);
+
+  // A new subscription and the secret its notices are signed with (shown once). Errors:
+  // share.client_not_found, share.invalid_subscription (an address that is not http(s)://).
+  Result<std::pair<Subscription, std::string>> Subscribe(Subscription s);
+  Result<std::vector<Subscription>> Subscriptions(const std::string& client);
+  Status EndSubscription(int64_t id);
+  // The notices of a batch just committed (see BatchNotices).
+  Result<std::vector<notify::Message>> NoticesOf(const store::BatchRow& batch, int64_t rows,
+                                                 Date today);
+
+  // Publishes `d` (replacing what is published under its id; issued kept).
+  Status Publish(const OpenDataset& d);
+  Status Unpublish(const std::string& id);  // Errors: open.not_found.
+  Result<std::vector<OpenDataset>> Published();
+  Result<std::optional<OpenDataset>> FindPublished(const std::string& id);
+
+ private:
+  store::ShareStore& store_;
+};
+
+// The demo province's sharing (see demo.cc): two connected systems using the accounts below,
+// three grants, and three open datasets; the datasets "dossiers" and "feedback_1022" exist.
+inline constexpr const char* kDemoProcedureAccount = "he-thong-tthc";
+inline constexpr const char* kDemoPortalAccount = "cong-thong-tin";
+struct DemoSummary {
+  int64_t clients = 0;
+  int64_t grants = 0;
+  int64_t open = 0;
+};
+Result<DemoSummary> GenerateDemo(store::ShareStore& store, const std::string& province,
+                                 const std::string& at);
 
 }  // namespace pdh::share

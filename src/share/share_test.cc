@@ -148,5 +148,106 @@ TEST_F(ShareStoreTest, OnlyAGrantInForceForThePurposeLetsASystemRead) {
   EXPECT_EQ((*svc.ClientOfAccount("system_dvc"))->state, ClientState::kSuspended);
 }
 
+TEST_F(ShareStoreTest, ABatchIsToldToTheActiveSubscribersWhoseClientHoldsAGrant) {
+  Service svc(store_->share());
+  for (const char* code : {"dvc", "portal"}) {
+    ASSERT_TRUE(svc.AddClient({code,
+                               "Hệ thống",
+                               "80",
+                               "x",
+                               std::string("system_") + code,
+                               ClientState::kActive,
+                               {},
+                               "2025-10-01T00:00:00Z",
+                               "admin"}));
+  }
+  EXPECT_EQ(svc.Subscribe({0, "dvc", "people", "ftp://x", true, "", ""}).error().code,
+            "share.invalid_subscription");
+  EXPECT_EQ(svc.Subscribe({0, "nobody", "people", "http://x", true, "", ""}).error().code,
+            "share.client_not_found");
+  auto a = svc.Subscribe({0, "dvc", "people", "http://127.0.0.1:9/a", true, "t", "admin"});
+  auto b = svc.Subscribe({0, "portal", "people", "http://127.0.0.1:9/b", true, "t", "admin"});
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->second.size(), 64U);
+  EXPECT_NE(a->second, b->second);
+  // Only dvc holds a grant on the dataset.
+  auto g = ParseGrant(json::parse(R"({"fields":["id"],"purposes":["statistics"],
+      "legal_basis":"x"})"),
+                      People());
+  ASSERT_TRUE(g);
+  g->client = "dvc";
+  ASSERT_TRUE(svc.AddGrant(*g));
+  store::BatchRow batch;
+  batch.id = 42;
+  batch.dataset = "people";
+  batch.created_at = "2025-11-01T00:00:00Z";
+  auto notices = svc.NoticesOf(batch, 7, {2025, 11, 1});
+  ASSERT_TRUE(notices);
+  ASSERT_EQ(notices->size(), 1U);
+  const auto& m = notices->front();
+  EXPECT_EQ(m.webhook_url, "http://127.0.0.1:9/a");
+  EXPECT_EQ(m.signing_secret, a->second);
+  EXPECT_EQ(m.key, "share.batch:" + std::to_string(a->first.id) + ":42");
+  EXPECT_EQ(m.data.at("rows"), 7);
+  // Another dataset's batch, or an ended subscription, tells nobody.
+  batch.dataset = "other";
+  EXPECT_TRUE(svc.NoticesOf(batch, 1, {2025, 11, 1})->empty());
+  batch.dataset = "people";
+  ASSERT_TRUE(svc.EndSubscription(a->first.id));
+  EXPECT_TRUE(svc.NoticesOf(batch, 1, {2025, 11, 1})->empty());
+}
+
+TEST_F(ShareStoreTest, APublicationReadsBackAsPublished) {
+  Service svc(store_->share());
+  EXPECT_EQ(ParseOpenDataset("X", Doc(R"({"kind":"records","source":"people","title":"t",
+      "description":"d"})"))
+                .error()
+                .code,
+            "open.invalid");
+  EXPECT_EQ(ParseOpenDataset("people", Doc(R"({"kind":"records","source":"people","title":"t",
+      "description":"d","licence":"MIT"})"))
+                .error()
+                .code,
+            "open.invalid");
+  EXPECT_EQ(ParseOpenDataset("people", Doc(R"({"kind":"aggregate","source":"people",
+      "title":"t","description":"d","k":0})"))
+                .error()
+                .code,
+            "open.invalid");
+  auto d = ParseOpenDataset("people-monthly", Doc(R"({"kind":"aggregate","source":"people",
+      "title":"Dân cư theo tháng","description":"Số người","keywords":["dân cư"],"k":3})"));
+  ASSERT_TRUE(d) << d.error().message;
+  d->issued = d->modified = "2025-11-01T00:00:00Z";
+  ASSERT_TRUE(svc.Publish(*d));
+  auto back = svc.FindPublished("people-monthly");
+  ASSERT_TRUE(back && *back);
+  EXPECT_EQ((*back)->title, "Dân cư theo tháng");
+  EXPECT_EQ((*back)->k, 3);
+  EXPECT_EQ((*back)->licence, "CC-BY-4.0");
+  EXPECT_EQ((*back)->kind, OpenKind::kAggregate);
+  ASSERT_TRUE(svc.Unpublish("people-monthly"));
+  EXPECT_EQ(svc.Unpublish("people-monthly").error().code, "open.not_found");
+}
+
+TEST(Share, OpenDataLeavesPersonalFieldsOutAndSuppressesSmallCounts) {
+  const auto columns = RecordColumns(People());
+  ASSERT_EQ(columns.size(), 3U);  // id, commune, note
+  for (const auto& c : columns) {
+    EXPECT_TRUE(c.name == "id" || c.name == "commune" || c.name == "note") << c.name;
+  }
+  const auto t = AggregateTable({{{"25459", "2025-10"}, 2}, {{"25459", "2025-11"}, 12}}, 5,
+                                [](const std::string& code) { return "Xã " + code; });
+  ASSERT_EQ(t.rows.size(), 2U);
+  EXPECT_EQ(t.rows[0][3], "");
+  EXPECT_EQ(t.rows[0][4], "true");
+  EXPECT_EQ(t.rows[1][3], "12");
+  EXPECT_EQ(t.rows[1][1], "Xã 25459");
+  const auto rows = json::parse(TableJson(t)).as_array();
+  EXPECT_TRUE(rows[0].at("count").is_null());
+  EXPECT_EQ(rows[1].at("count"), 12);
+  EXPECT_EQ(rows[1].at("suppressed"), false);
+  EXPECT_NE(TableCsv(t).find("unit,unit_name,month,count,suppressed"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace pdh::share
