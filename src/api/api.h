@@ -158,6 +158,11 @@ class Context {
   // (cheap when no batch was committed since: `any_batch` makes it look anyway, for a batch
   // refused whole). A failure is logged: the batch is stored either way.
   void FollowQuality(bool any_batch = false);
+  // The batches committed since the last call (by any process) told to the connected systems
+  // subscribed to their datasets, and the notices due sent (signed, retried with backoff).
+  // Called every second by `pdh serve`. The last batch told is kept in the setting
+  // share.notified_batch, so a restart tells nothing twice. A failure is logged.
+  void FollowShare();
 
   // The unit whose officers run the province-wide registers (routes marked `stewarded`): the
   // setting "steward_unit", else the home province's Department of Science and Technology
@@ -195,7 +200,8 @@ class Context {
   engine::Engine* engine_ = nullptr;
   ingest::Limits upload_limits_;
   size_t max_uploads_ = 4;
-  size_t uploads_ = 0;  // REQUIRES: mu_ held
+  size_t uploads_ = 0;   // REQUIRES: mu_ held
+  std::mutex share_mu_;  // one FollowShare at a time
   std::shared_ptr<http::EventHub> events_ = std::make_shared<http::EventHub>();
 };
 

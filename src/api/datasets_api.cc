@@ -7,6 +7,8 @@
 
 #include "api/api.h"
 #include "api/handler_util.h"
+#include "api/share_call.h"
+#include "audit/audit.h"
 #include "core/clock.h"
 #include "ingest/ingest.h"
 
@@ -206,6 +208,9 @@ Response Rejected(const ingest::Report& report, const Request& req) {
 Response Ingest(Context& ctx, Request& req) {
   const auth::Principal& p = CallerOf(req);
   const auto d = Load(ctx, req);
+  // A connected system pushes only under a write grant, with its purpose stated, and only rows
+  // of the grant's units.
+  const auto client = ClientOf(ctx, req, d.row.code, true);
   const std::shared_ptr<void> slot = ctx.TakeUploadSlot();
   if (!slot) return UploadBusy(ctx, req);
   ingest::Options options;
@@ -234,12 +239,28 @@ Response Ingest(Context& ctx, Request& req) {
   options.encoding = TextParam(req, "encoding").value_or("auto");
   options.by = p.name;
   options.at = FormatTime(ctx.clock().Now());
-  options.may_write = [&ctx, &p](const units::Unit& u) {
+  auto registry = ctx.registry();
+  options.may_write = [&ctx, &p, &client, &registry](const units::Unit& u) {
+    if (client && !client->grant.unit.empty() && u.code != client->grant.unit) {
+      if (!client->grant.descendants) return false;
+      const auto up = registry->Ancestors(u);
+      if (std::none_of(up.begin(), up.end(),
+                       [&](const units::Unit* a) { return a->code == client->grant.unit; })) {
+        return false;
+      }
+    }
     return MayOn(ctx, p, kDatasetsWrite, &u, false);
   };
-  auto registry = ctx.registry();
+  const std::string request_bytes = client ? req.body : std::string();
   const auto report =
       Must(ingest::IngestBytes(ctx.store().datasets(), *registry, d, std::move(req.body), options));
+  if (client && report.status != "dry_run") {
+    AuditExchange(ctx, req, *client, "share.write", d.row.code,
+                  {{"batch", report.id},
+                   {"status", report.status},
+                   {"body_sha256", audit::Sha256Hex(request_bytes)}},
+                  json::serialize(report.ToJson()));
+  }
   if (report.status == "committed") ctx.SyncEngine();
   if (report.status == "rejected") {
     ctx.FollowQuality(true);

@@ -1,13 +1,17 @@
 // /api/v1/share (M10): connected systems registered by an administrator, their grants, and the
 // reads a system makes under a grant — fields returned, masked or withheld with the reason, each
 // exchange on the audit log with its purpose and the digests of the request and the answer.
+#include <algorithm>
 #include <boost/json.hpp>
+#include <iostream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "api/api.h"
 #include "api/handler_util.h"
+#include "api/share_call.h"
 #include "audit/audit.h"
 #include "core/clock.h"
 #include "core/csv.h"
@@ -152,8 +156,9 @@ Result<int64_t> LastBatchAt(Context& ctx, const std::string& dataset, const std:
   }
 }
 
-// A connected system reads a dataset's records under its grant.
-Response Records(Context& ctx, Request& req) {
+}  // namespace
+
+ClientCall RequireClient(Context& ctx, const Request& req, const std::string& dataset, bool write) {
   const auth::Principal& p = CallerOf(req);
   share::Service svc(ctx.store().share());
   const auto client = Must(svc.ClientOfAccount(p.name));
@@ -175,15 +180,54 @@ Response Records(Context& ctx, Request& req) {
                         "connected system '" + client->code + "' may not call from " + address,
                         403});
   }
-  const std::string purpose(req.Header("x-purpose"));
+  std::string purpose(req.Header("x-purpose"));
   if (purpose.empty()) {
     throw Failure(Error::BadRequest("share.missing_purpose",
                                     "say why in the X-Purpose header (one of " +
                                         json::serialize(json_util::Strings(share::PurposeCodes())) +
                                         "), with X-Case-Reference for the case or document"));
   }
+  auto grant = Must(svc.GrantFor(client->code, dataset, purpose, write, Date::Today()));
+  return {*client, std::move(grant), std::move(purpose)};
+}
+
+std::optional<ClientCall> ClientOf(Context& ctx, const Request& req, const std::string& dataset,
+                                   bool write) {
+  const auth::Principal& p = CallerOf(req);
+  if (p.via != auth::Principal::Via::kToken) return std::nullopt;
+  share::Service svc(ctx.store().share());
+  if (!Must(svc.ClientOfAccount(p.name))) return std::nullopt;
+  return RequireClient(ctx, req, dataset, write);
+}
+
+void AuditExchange(Context& ctx, const Request& req, const ClientCall& call,
+                   const std::string& action, const std::string& dataset, json::object detail,
+                   std::string_view response) {
+  audit::Event e;
+  e.actor = CallerOf(req).name;
+  e.action = action;
+  e.target = dataset;
+  e.remote = req.remote;
+  e.request_id = req.request_id;
+  json::object d{
+      {"client", call.client.code}, {"end_user", std::string(req.Header("x-end-user"))},
+      {"purpose", call.purpose},    {"case_reference", std::string(req.Header("x-case-reference"))},
+      {"grant", call.grant.id},     {"unit", call.grant.unit}};
+  for (auto& [k, v] : detail) d[k] = std::move(v);
+  d["request_sha256"] = audit::Sha256Hex(RequestBytes(req));
+  d["response_sha256"] = audit::Sha256Hex(response);
+  e.detail = std::move(d);
+  Must(ctx.audit().Append(e));
+}
+
+namespace {
+
+// A connected system reads a dataset's records under its grant.
+Response Records(Context& ctx, Request& req) {
   const std::string dataset = req.params.at("code");
-  const auto grant = Must(svc.GrantFor(client->code, dataset, purpose, false, Date::Today()));
+  const ClientCall call = RequireClient(ctx, req, dataset, false);
+  const share::Grant& grant = call.grant;
+  const std::string& purpose = call.purpose;
   const auto d = Must(ingest::LoadDataset(ctx.store().datasets(), dataset));
   const share::Projection projection = share::Project(grant, d);
 
@@ -291,12 +335,6 @@ Response Records(Context& ctx, Request& req) {
 
   // The exchange on the record: who, for what, what was returned and withheld, and digests of
   // the request and of the answer.
-  audit::Event e;
-  e.actor = p.name;
-  e.action = "share.read";
-  e.target = dataset;
-  e.remote = req.remote;
-  e.request_id = req.request_id;
   json::array returned = json_util::Strings(projection.returned);
   for (const auto& [field, mask] : projection.masked) {
     std::string masked_field = field;
@@ -306,21 +344,281 @@ Response Records(Context& ctx, Request& req) {
   }
   json::object withheld_fields;
   for (const auto& [field, reason] : projection.withheld) withheld_fields[field] = reason;
-  e.detail = {{"client", client->code},
-              {"end_user", std::string(req.Header("x-end-user"))},
-              {"purpose", purpose},
-              {"case_reference", std::string(req.Header("x-case-reference"))},
-              {"grant", grant.id},
-              {"fields", std::move(returned)},
-              {"withheld", std::move(withheld_fields)},
-              {"rows", static_cast<int64_t>(rows.size())},
-              {"request_sha256", audit::Sha256Hex(RequestBytes(req))},
-              {"response_sha256", audit::Sha256Hex(std::string(res.Body()))}};
-  Must(ctx.audit().Append(e));
+  AuditExchange(ctx, req, call, "share.read", dataset,
+                {{"fields", std::move(returned)},
+                 {"withheld", std::move(withheld_fields)},
+                 {"rows", static_cast<int64_t>(rows.size())}},
+                res.Body());
   return res;
 }
 
+Response Purposes(Context&, Request&) {
+  static const std::map<std::string, std::pair<std::string, std::string>> kTitles = {
+      {"administrative_procedure", {"Giải quyết thủ tục hành chính", "Administrative procedure"}},
+      {"public_service", {"Cung cấp dịch vụ công", "Public service"}},
+      {"statistics", {"Thống kê, báo cáo", "Statistics and reporting"}},
+      {"inspection", {"Thanh tra, kiểm tra", "Inspection"}},
+      {"planning", {"Xây dựng chính sách, quy hoạch", "Policy and planning"}},
+      {"research", {"Nghiên cứu", "Research"}},
+      {"open_data", {"Công bố dữ liệu mở", "Open data"}}};
+  json::array items;
+  for (const auto& code : share::PurposeCodes()) {
+    auto it = kTitles.find(code);
+    items.push_back(json::object{{"code", code},
+                                 {"title", it != kTitles.end() ? it->second.first : code},
+                                 {"title_en", it != kTitles.end() ? it->second.second : code}});
+  }
+  return Response::Json(json::object{{"items", std::move(items)}});
+}
+
+Response AddSubscription(Context& ctx, Request& req) {
+  const json::object body = BodyObject(req);
+  OnlyFields(body, {"dataset", "url"});
+  share::Subscription sub;
+  sub.client = req.params.at("client");
+  sub.dataset = Text(body, "dataset");
+  sub.url = Text(body, "url");
+  Must(ingest::LoadDataset(ctx.store().datasets(), sub.dataset));
+  sub.created_at = FormatTime(ctx.clock().Now());
+  sub.created_by = CallerOf(req).name;
+  share::Service svc(ctx.store().share());
+  auto [made, secret] = Must(svc.Subscribe(sub));
+  json::object o = share::ToJson(made);
+  o["secret"] = secret;
+  return Response::Json(o, 201);
+}
+
+Response ListSubscriptions(Context& ctx, Request& req) {
+  share::Service svc(ctx.store().share());
+  json::array items;
+  for (const auto& x : Must(svc.Subscriptions(req.params.at("client")))) {
+    items.push_back(share::ToJson(x));
+  }
+  return Response::Json(json::object{{"items", std::move(items)}});
+}
+
+Response EndSubscription(Context& ctx, Request& req) {
+  const auto id = ParseCount(req.params.at("id"));
+  if (!id) throw Failure(Error::NotFound("share.subscription_not_found", "no such subscription"));
+  share::Service svc(ctx.store().share());
+  Must(svc.EndSubscription(static_cast<int64_t>(*id)));
+  return Response::Json(json::object{{"id", static_cast<int64_t>(*id)}, {"active", false}});
+}
+
+// Who a dataset is shared with, and whether it is open.
+Response Sharing(Context& ctx, Request& req) {
+  const std::string code = req.params.at("code");
+  Must(ingest::LoadDataset(ctx.store().datasets(), code));
+  share::Service svc(ctx.store().share());
+  std::map<std::string, std::string> names;
+  for (const auto& c : Must(svc.Clients())) names[c.code] = c.name;
+  json::array grants;
+  for (const auto& g : Must(svc.Grants(""))) {
+    if (g.dataset != code || !g.Holds(Date::Today())) continue;
+    json::object o = share::ToJson(g);
+    o["client_name"] = names[g.client];
+    grants.push_back(std::move(o));
+  }
+  int64_t subscriptions = 0;
+  for (const auto& x : Must(svc.Subscriptions(""))) subscriptions += x.active && x.dataset == code;
+  json::array open;
+  for (const auto& d : Must(svc.Published())) {
+    if (d.source != code) continue;
+    json::object o = share::ToJson(d);
+    open.push_back(json::object{
+        {"id", d.id}, {"kind", o.at("kind")}, {"title", d.title}, {"licence", o.at("licence")}});
+  }
+  return Response::Json(json::object{{"dataset", code},
+                                     {"grants", std::move(grants)},
+                                     {"subscriptions", subscriptions},
+                                     {"open", std::move(open)}});
+}
+
+// The exchange log: the audit entries of connected systems' reads, writes and notices, newest
+// first, filtered; an officer sees those of his units' data (the grant's unit, or the dataset's
+// owner), which is how a data owner sees who received it.
+Response Exchanges(Context& ctx, Request& req) {
+  const auth::Principal& p = CallerOf(req);
+  const auto client = TextParam(req, "client");
+  const auto dataset = TextParam(req, "dataset");
+  const auto unit = TextParam(req, "unit");
+  const size_t limit = ParseLimit(req, 100, 1000);
+  int64_t before = 0;
+  if (auto c = TextParam(req, "cursor")) {
+    const auto n = ParseCount(*c);
+    if (!n)
+      throw Failure(Error::BadRequest("request.invalid_cursor", "the cursor is not one of ours"));
+    before = static_cast<int64_t>(*n);
+  }
+  store::AuditQuery q;
+  q.newest_first = true;
+  q.limit = 500;
+  if (auto from = TextParam(req, "from")) q.from = *from;
+  if (auto to = TextParam(req, "to")) {
+    const auto day = Date::Parse(*to);
+    q.to = day ? AddDays(*day, 1).ToString() : *to;
+  }
+  const bool sees_all = MayOn(ctx, p, "audit.read", nullptr, false) || p.Has(auth::Role::kLeader);
+  auto reg = ctx.registry();
+  std::map<std::string, std::string> owners;
+  for (const auto& d : Must(ingest::ListDatasets(ctx.store().datasets()))) {
+    owners[d.row.code] = d.row.owner_unit;
+  }
+  auto inside = [&](const std::string& code, const std::string& top) {
+    if (code == top) return true;
+    const auto* u = reg->Find(code, Date::Today());
+    if (u == nullptr) return false;
+    for (const auto* a : reg->Ancestors(*u)) {
+      if (a->code == top) return true;
+    }
+    return false;
+  };
+  struct Row {
+    int64_t seq;
+    json::object item;
+  };
+  std::vector<Row> rows;
+  for (const char* action : {"share.read", "share.write", "share.notify"}) {
+    store::AuditQuery aq = q;
+    aq.action = action;
+    aq.before_seq = before;
+    for (;;) {
+      const auto page = Must(ctx.audit().Entries(aq));
+      for (const auto& e : page) {
+        boost::system::error_code ec;
+        json::value detail = json::parse(e.detail, ec);
+        if (ec || !detail.is_object()) continue;
+        const json::object& d = detail.as_object();
+        auto text = [&d](const char* k) {
+          const auto* v = d.if_contains(k);
+          return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+        };
+        const std::string grant_unit = text("unit");
+        const std::string owner = owners[e.target];
+        if (client && text("client") != *client) continue;
+        if (dataset && e.target != *dataset) continue;
+        if (unit && !(grant_unit.empty() || inside(grant_unit, *unit) ||
+                      inside(*unit, grant_unit) || owner == *unit)) {
+          continue;
+        }
+        if (!sees_all) {
+          auto mine = [&](const std::string& code) {
+            return !code.empty() && MayOnCode(ctx, p, "datasets.read_private", code, false);
+          };
+          if (!mine(grant_unit) && !mine(owner)) continue;
+        }
+        json::object item{{"seq", e.seq},
+                          {"at", e.at},
+                          {"action", e.action},
+                          {"dataset", e.target},
+                          {"client", text("client")},
+                          {"end_user", text("end_user")},
+                          {"purpose", text("purpose")},
+                          {"case_reference", text("case_reference")},
+                          {"unit", grant_unit},
+                          {"grant", d.contains("grant") ? d.at("grant") : json::value(nullptr)},
+                          {"rows", d.contains("rows") ? d.at("rows") : json::value(nullptr)},
+                          {"fields", d.contains("fields") ? d.at("fields") : json::array()},
+                          {"withheld", d.contains("withheld") ? d.at("withheld") : json::object()},
+                          {"batch", d.contains("batch") ? d.at("batch") : json::value(nullptr)}};
+        rows.push_back({e.seq, std::move(item)});
+      }
+      if (static_cast<int64_t>(page.size()) < aq.limit || rows.size() > limit) break;
+      aq.before_seq = page.back().seq;
+    }
+  }
+  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.seq > b.seq; });
+  json::value next = nullptr;
+  if (rows.size() > limit) {
+    rows.resize(limit);
+    next = std::to_string(rows.back().seq);
+  }
+  if (TextParam(req, "format").value_or("json") == "csv") {
+    std::vector<std::vector<std::string>> table{{"seq", "at", "action", "client", "dataset", "unit",
+                                                 "purpose", "case_reference", "end_user", "rows",
+                                                 "fields", "withheld"}};
+    for (const auto& r : rows) {
+      const auto& o = r.item;
+      auto str = [&o](const char* k) {
+        const auto& v = o.at(k);
+        return v.is_string() ? std::string(v.as_string()) : v.is_null() ? "" : json::serialize(v);
+      };
+      table.push_back({str("seq"), str("at"), str("action"), str("client"), str("dataset"),
+                       str("unit"), str("purpose"), str("case_reference"), str("end_user"),
+                       str("rows"), str("fields"), str("withheld")});
+    }
+    std::ostringstream out;
+    WriteCsvSheet(out, table);
+    Response res;
+    res.content_type = "text/csv; charset=utf-8";
+    res.body = std::move(out).str();
+    res.headers.emplace_back("Content-Disposition", "attachment; filename=\"exchanges.csv\"");
+    return res;
+  }
+  json::array items;
+  for (auto& r : rows) items.emplace_back(std::move(r.item));
+  return Response::Json(json::object{{"items", std::move(items)}, {"next_cursor", next}});
+}
+
 }  // namespace
+
+void Context::FollowShare() {
+  std::lock_guard lock(share_mu_);
+  auto fail = [](const Error& e) { std::cerr << "pdh: share notices: " << e.message << "\n"; };
+  auto last = store_.datasets().LastCommittedBatch();
+  if (!last) return fail(last.error());
+  auto seen_text = store_.GetSetting("share.notified_batch");
+  if (!seen_text) return fail(seen_text.error());
+  int64_t seen = *seen_text ? std::atoll((*seen_text)->c_str()) : -1;
+  if (seen < 0) seen = *last;  // the first time: what came before is not news
+  std::vector<notify::Message> notices;
+  share::Service svc(store_.share());
+  for (int64_t id = seen + 1; id <= *last; ++id) {
+    auto batch = store_.datasets().Batch(id);
+    if (!batch) return fail(batch.error());
+    if (!*batch || (*batch)->status != "committed") continue;
+    int64_t rows = 0;
+    boost::system::error_code ec;
+    const json::value report = json::parse((*batch)->report_json, ec);
+    if (!ec && report.is_object()) {
+      for (const char* k : {"imported", "updated"}) {
+        if (const auto* v = report.as_object().if_contains(k); v != nullptr && v->is_int64()) {
+          rows += v->as_int64();
+        }
+      }
+    }
+    auto more = svc.NoticesOf(**batch, rows, Date::Today());
+    if (!more) return fail(more.error());
+    for (auto& m : *more) notices.push_back(std::move(m));
+  }
+  if (!notices.empty()) {
+    auto added = outbox_.Add(notices);
+    if (!added) return fail(added.error());
+    for (const auto& m : notices) {
+      audit::Event e;
+      e.actor = "pdh";
+      e.action = "share.notify";
+      e.target = std::string(m.data.at("dataset").as_string());
+      e.detail = {{"client", m.data.at("client")},
+                  {"subscription", m.data.at("subscription")},
+                  {"batch", m.data.at("batch")},
+                  {"rows", m.data.at("rows")},
+                  {"body_sha256", audit::Sha256Hex(json::serialize(m.data))}};
+      if (auto s = audit_.Append(e); !s) return fail(s.error());
+    }
+  }
+  if (*last != seen || !*seen_text) {
+    if (auto s = store_.SetSetting("share.notified_batch", std::to_string(*last)); !s) {
+      return fail(s.error());
+    }
+  }
+  // Only the notices with their own address: the configured channels keep their own rhythm.
+  auto config = notify::LoadConfig(store_);
+  if (!config) return fail(config.error());
+  config->webhook_url.clear();
+  config->smtp_url.clear();
+  if (auto sent = outbox_.Deliver(*config); !sent) fail(sent.error());
+}
 
 void RegisterShareRoutes(http::Router& router, Context& ctx) {
   auto bind = [&ctx](Response (*fn)(Context&, Request&)) {
@@ -396,6 +694,66 @@ void RegisterShareRoutes(http::Router& router, Context& ctx) {
        .response_schema = object,
        .error_statuses = {400, 403, 404},
        .permission = "authenticated"});
+  router.Add(
+      "GET", "/api/v1/share/purposes", "share.purposes", bind(Purposes),
+      {.summary = "The purposes a connected system may state (X-Purpose)",
+       .tag = "share",
+       .response_schema =
+           R"({"type":"object","properties":{"items":{"type":"array","items":{"type":"object"}}}})",
+       .permission = "authenticated"});
+  router.Add(
+      "POST", "/api/v1/share/clients/{client}/subscriptions", "share.subscriptions.add",
+      bind(AddSubscription),
+      {.summary = "Tell a connected system by webhook when a batch lands in a dataset it is "
+                  "granted; the answer carries, once, the secret the notices are signed with "
+                  "(X-Pdh-Signature: sha256=HMAC of the body)",
+       .tag = "share",
+       .request_schema =
+           R"({"type":"object","required":["dataset","url"],"properties":{"dataset":{"type":"string"},"url":{"type":"string"}}})",
+       .response_schema = object,
+       .success_status = 201,
+       .error_statuses = {400, 404, 415, 422},
+       .permission = kShareAdmin});
+  router.Add(
+      "GET", "/api/v1/share/clients/{client}/subscriptions", "share.subscriptions.list",
+      bind(ListSubscriptions),
+      {.summary = "A connected system's subscriptions, ended ones included",
+       .tag = "share",
+       .response_schema =
+           R"({"type":"object","properties":{"items":{"type":"array","items":{"type":"object"}}}})",
+       .permission = kShareAdmin});
+  router.Add("DELETE", "/api/v1/share/subscriptions/{id}", "share.subscriptions.end",
+             bind(EndSubscription),
+             {.summary = "End a subscription",
+              .tag = "share",
+              .response_schema = object,
+              .error_statuses = {404},
+              .permission = kShareAdmin});
+  router.Add(
+      "GET", "/api/v1/share/exchanges", "share.exchanges", bind(Exchanges),
+      {.summary = "The exchange log: what connected systems read, wrote and were told, with "
+                  "purpose, fields and rows; an officer sees the exchanges of his units' data",
+       .tag = "share",
+       .params = {{"client", "query", "only this connected system"},
+                  {"dataset", "query", "only this dataset"},
+                  {"unit", "query", "only exchanges of this unit's data"},
+                  {"from", "query", "from this date (YYYY-MM-DD)"},
+                  {"to", "query", "to this date, included"},
+                  {"limit", "query", "at most this many (100, at most 1000)"},
+                  {"cursor", "query", "the next_cursor of the previous page"},
+                  {"format", "query", "json (default) or csv"}},
+       .response_schema =
+           R"({"type":"object","properties":{"items":{"type":"array","items":{"type":"object"}},"next_cursor":{"type":["string","null"]}}})",
+       .error_statuses = {400},
+       .permission = "authenticated"});
+  router.Add(
+      "GET", "/api/v1/datasets/{code}/sharing", "share.dataset", bind(Sharing),
+      {.summary = "Who a dataset is shared with (grants in force, subscriptions) and whether "
+                  "it is published as open data",
+       .tag = "share",
+       .response_schema = object,
+       .error_statuses = {404},
+       .permission = "datasets.read"});
 }
 
 }  // namespace pdh::api

@@ -320,6 +320,9 @@ int RunDemo(const Options& o) {
     auto run = pdh::Must(hub.Run("ncc", false, "admin", "2025-11-15T01:05:00Z"));
     return std::make_pair(sources, run);
   });
+  const auto sharing = step("share.demo", o.db, [&] {
+    return pdh::cli::CreateDemoSharing(*store, *registry, *log, o.province);
+  });
   if (o.json) {
     // The import report plus the administrator's login, for scripts and tests.
     std::ostringstream report_json;
@@ -333,6 +336,8 @@ int RunDemo(const Options& o) {
     out["datasets"] = {{"dossiers", records.dossiers}, {"feedback_1022", records.feedback}};
     out["indicators"] = {
         {"indicators", index.indicators}, {"elements", index.elements}, {"values", index.values}};
+    out["share"] = {
+        {"clients", sharing.clients}, {"grants", sharing.grants}, {"open", sharing.open}};
     out["link"] = {{"project", "ncc"},
                    {"records_a", consolidation.first.records_a},
                    {"records_b", consolidation.first.records_b},
@@ -361,6 +366,9 @@ int RunDemo(const Options& o) {
             << " records; "
             << pdh::json_util::Serialize(consolidation.second.at("pairs").at("pending"))
             << " candidate pairs wait for a person's review.\n";
+  std::cout << n(sharing.clients) << " connected systems share the dossiers under "
+            << n(sharing.grants) << " grants, with a day of exchanges on the log; "
+            << n(sharing.open) << " datasets are open to everyone at /open.\n";
   const std::string sign_in =
       "Administrator: admin\nPassword:      " + password +
       "\n(shown once; change it after signing in)\n"
@@ -454,7 +462,10 @@ int RunServe(const Options& o) {
     if (auto s = engine->Sync(); !s) std::cerr << "pdh: indicators: " << s.error().message << "\n";
   });
   // The quality evaluations follow on their own: a long evaluation never holds the indicators up.
-  std::jthread quality_follower = Every(std::chrono::seconds(1), [&ctx] { ctx.FollowQuality(); });
+  std::jthread quality_follower = Every(std::chrono::seconds(1), [&ctx] {
+    ctx.FollowQuality();
+    ctx.FollowShare();
+  });
   pdh::http::Server server(opts, router);
   const std::string bound = pdh::Must(server.Listen());
   const bool tls = !o.tls_cert.empty() && !o.tls_key.empty();
