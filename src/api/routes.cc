@@ -13,6 +13,7 @@ void RegisterLinkRoutes(http::Router& router, Context& ctx);
 void RegisterQualityRoutes(http::Router& router, Context& ctx);
 void RegisterReportRoutes(http::Router& router, Context& ctx);
 void RegisterShareRoutes(http::Router& router, Context& ctx);
+void RegisterOpenRoutes(http::Router& router, Context& ctx);
 
 void RegisterRoutes(http::Router& router, Context& ctx) {
   RegisterUnitRoutes(router, ctx);
@@ -25,6 +26,7 @@ void RegisterRoutes(http::Router& router, Context& ctx) {
   RegisterQualityRoutes(router, ctx);
   RegisterReportRoutes(router, ctx);
   RegisterShareRoutes(router, ctx);
+  RegisterOpenRoutes(router, ctx);
   // The IOC's reads: computed once per change of the data and kept for every reader with the
   // same access (Around, ReadCache); the long lists among them are also paged and trimmed to
   // the fields a page asks for.
