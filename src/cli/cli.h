@@ -13,6 +13,7 @@
 #include "core/clock.h"
 #include "engine/engine.h"
 #include "ingest/ingest.h"
+#include "share/share.h"
 #include "store/store.h"
 #include "units/units.h"
 
@@ -133,6 +134,10 @@ Result<boost::json::object> ProvinceScoreboard(
 
 // Creates the administrator "admin" with a random password; returns the password.
 std::string CreateDemoAdministrator(store::Store& store, const units::Registry& registry);
+// The demo's connected systems (their system accounts, clients, grants, open datasets) and a
+// day of their exchanges on the audit log.
+share::DemoSummary CreateDemoSharing(store::Store& store, const units::Registry& registry,
+                                     audit::Log& log, const std::string& province);
 
 // users, tokens and audit commands; each returns the process exit code.
 void AddSecurityCommands(CLI::App& app, Options& o, int (*&action)(const Options&));

@@ -241,15 +241,24 @@ void AuditCommand(audit::Log& log, const std::string& action, const std::string&
   Must(log.Append(CommandEvent(action, target)));
 }
 
-std::string CreateDemoAdministrator(store::Store& store, const units::Registry& registry) {
+namespace {
+
+// 20 characters from an alphabet without look-alikes (no 0/O, 1/l/I).
+std::string RandomPassword() {
   if (sodium_init() < 0) throw Failure(Error::Internal("crypto.init", "libsodium failed to start"));
-  // 20 characters from an alphabet without look-alikes (no 0/O, 1/l/I).
   static constexpr std::string_view kAlphabet =
       "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
   std::string password;
   for (int i = 0; i < 20; ++i) {
     password += kAlphabet[randombytes_uniform(static_cast<uint32_t>(kAlphabet.size()))];
   }
+  return password;
+}
+
+}  // namespace
+
+std::string CreateDemoAdministrator(store::Store& store, const units::Registry& registry) {
+  const std::string password = RandomPassword();
   SystemClock clock;
   auth::Service auth(store.identity(), store, clock);
   auth::NewAccount a;
@@ -259,6 +268,77 @@ std::string CreateDemoAdministrator(store::Store& store, const units::Registry& 
   a.grants = {{auth::Role::kAdministrator, "", false}};
   Must(auth.CreateAccount(a, registry));
   return password;
+}
+
+share::DemoSummary CreateDemoSharing(store::Store& store, const units::Registry& registry,
+                                     audit::Log& log, const std::string& province) {
+  SystemClock clock;
+  auth::Service auth(store.identity(), store, clock);
+  // The systems' accounts: the procedure system writes its receiving units' dossiers.
+  for (const auto& [name, display, unit] :
+       {std::tuple<const char*, const char*, std::string>{share::kDemoProcedureAccount,
+                                                          "Hệ thống giải quyết TTHC", province},
+        {share::kDemoPortalAccount, "Cổng thông tin điện tử tỉnh", province + ".SKHCN"}}) {
+    auth::NewAccount a;
+    a.name = name;
+    a.display_name = display;
+    a.password = RandomPassword();  // a system signs in with tokens, never with it
+    a.grants = {{auth::Role::kSystem, unit, true}};
+    Must(auth.CreateAccount(a, registry));
+  }
+  const std::string at = FormatTime(clock.Now());
+  const auto summary = Must(share::GenerateDemo(store.share(), province, at));
+  // A day of exchanges, as the API logs them: the procedure system sending each hour's dossiers
+  // and reading one back for a case, the portal reading the dossiers for its public pages.
+  for (int hour = 7; hour <= 17; ++hour) {
+    audit::Event e;
+    e.actor = share::kDemoProcedureAccount;
+    e.action = "share.write";
+    e.target = "dossiers";
+    e.remote = "10.10.1.20:443";
+    e.detail = {{"client", "he-thong-tthc"},
+                {"end_user", ""},
+                {"purpose", "administrative_procedure"},
+                {"case_reference", "DVC-" + std::to_string(20251100 + hour)},
+                {"grant", 1},
+                {"unit", ""},
+                {"batch", nullptr},
+                {"status", "committed"},
+                {"rows", 40 + hour * 3}};
+    Must(log.Append(e));
+    if (hour % 3 == 0) {
+      audit::Event r = e;
+      r.action = "share.read";
+      r.detail = {{"client", "he-thong-tthc"},
+                  {"end_user", "can-bo-mot-cua"},
+                  {"purpose", "administrative_procedure"},
+                  {"case_reference", "000.00.25.H62-251107-00" + std::to_string(hour)},
+                  {"grant", 2},
+                  {"unit", ""},
+                  {"fields", boost::json::array{"dossier_id", "status", "applicant_id:last4"}},
+                  {"withheld", boost::json::object{{"fee", "not_granted"}}},
+                  {"rows", 1}};
+      Must(log.Append(r));
+    }
+    if (hour % 4 == 1) {
+      audit::Event r = e;
+      r.actor = share::kDemoPortalAccount;
+      r.action = "share.read";
+      r.remote = "127.0.0.1:443";
+      r.detail = {{"client", "cong-thong-tin"},
+                  {"end_user", ""},
+                  {"purpose", "public_service"},
+                  {"case_reference", ""},
+                  {"grant", 3},
+                  {"unit", ""},
+                  {"fields", boost::json::array{"dossier_id", "receiving_unit", "status"}},
+                  {"withheld", boost::json::object{{"applicant_id", "personal"},
+                                                   {"applicant_name", "personal"}}},
+                  {"rows", 1000}};
+      Must(log.Append(r));
+    }
+  }
+  return summary;
 }
 
 void AddSecurityCommands(CLI::App& app, Options& o, int (*&action)(const Options&)) {
