@@ -59,7 +59,7 @@ struct ShareSubscriptionRow {
 // index set's values. `content` is the publication's description (JSON object text).
 struct OpenDatasetRow {
   std::string id;
-  std::string kind;  // "records" | "aggregate" | "values"
+  std::string kind;    // "records" | "aggregate" | "values"
   std::string source;  // the dataset's code ("" for values)
   std::string content;
   std::string issued_at;

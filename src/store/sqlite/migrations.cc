@@ -481,8 +481,8 @@ ALTER TABLE outbox ADD COLUMN webhook_secret TEXT NOT NULL DEFAULT '';
 )sql";
 
 constexpr std::array<std::string_view, 11> kMigrations = {
-    kM1Units,  kM2Identity, kM3Catalog, kM4Tracker, kM5Outbox, kM6Datasets,
-    kM7Index,  kM8Link,     kM9Reports, kM10Share,  kM11Open};
+    kM1Units, kM2Identity, kM3Catalog, kM4Tracker, kM5Outbox, kM6Datasets,
+    kM7Index, kM8Link,     kM9Reports, kM10Share,  kM11Open};
 
 }  // namespace
 

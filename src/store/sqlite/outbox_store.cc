@@ -16,7 +16,8 @@ namespace {
 
 constexpr std::string_view kSelect =
     "SELECT id, key, kind, unit, subject, body, data, created_at, state, attempts, "
-    "next_attempt_at, delivered_at, last_error, webhook_done, email_done, attachments, webhook_url, webhook_secret FROM outbox ";
+    "next_attempt_at, delivered_at, last_error, webhook_done, email_done, attachments, "
+    "webhook_url, webhook_secret FROM outbox ";
 
 OutboxRow ReadRow(const Statement& st) {
   OutboxRow r;

@@ -167,7 +167,7 @@ class SqliteShareStore final : public Area<ShareStore> {
     if (!client.empty()) sql.Where("client = ?", client);
     sql.text += " ORDER BY id";
     return ReadAll<ShareSubscriptionRow>(readers_, sql, [](const Statement& st) {
-      return ShareSubscriptionRow{st.Int(0),  st.Text(1),       st.Text(2), st.Text(3),
+      return ShareSubscriptionRow{st.Int(0),  st.Text(1),     st.Text(2), st.Text(3),
                                   st.Text(4), st.Int(5) != 0, st.Text(6), st.Text(7)};
     });
   }
