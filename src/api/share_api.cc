@@ -201,8 +201,8 @@ std::optional<ClientCall> ClientOf(Context& ctx, const Request& req, const std::
 }
 
 void AuditExchange(Context& ctx, const Request& req, const ClientCall& call,
-                   const std::string& action, const std::string& dataset, json::object detail,
-                   std::string_view response) {
+                   const std::string& action, const std::string& dataset,
+                   const json::object& detail, std::string_view response) {
   audit::Event e;
   e.actor = CallerOf(req).name;
   e.action = action;
@@ -213,7 +213,7 @@ void AuditExchange(Context& ctx, const Request& req, const ClientCall& call,
       {"client", call.client.code}, {"end_user", std::string(req.Header("x-end-user"))},
       {"purpose", call.purpose},    {"case_reference", std::string(req.Header("x-case-reference"))},
       {"grant", call.grant.id},     {"unit", call.grant.unit}};
-  for (auto& [k, v] : detail) d[k] = std::move(v);
+  for (const auto& [k, v] : detail) d[k] = v;
   d["request_sha256"] = audit::Sha256Hex(RequestBytes(req));
   d["response_sha256"] = audit::Sha256Hex(response);
   e.detail = std::move(d);

@@ -33,6 +33,6 @@ std::optional<ClientCall> ClientOf(Context& ctx, const http::Request& req,
 // unit, `detail`, and the SHA-256 of the request and of `response`.
 void AuditExchange(Context& ctx, const http::Request& req, const ClientCall& call,
                    const std::string& action, const std::string& dataset,
-                   boost::json::object detail, std::string_view response);
+                   const boost::json::object& detail, std::string_view response);
 
 }  // namespace pdh::api

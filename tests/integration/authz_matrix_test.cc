@@ -98,6 +98,23 @@ const std::map<std::string, std::string> kExpected = {
     {"share.grants.list", "share.admin"},
     {"share.grants.revoke", "share.admin"},
     {"share.records", "authenticated"},
+    {"share.purposes", "authenticated"},
+    {"share.subscriptions.add", "share.admin"},
+    {"share.subscriptions.list", "share.admin"},
+    {"share.subscriptions.end", "share.admin"},
+    {"share.exchanges", "authenticated"},
+    {"share.dataset", "datasets.read"},
+    {"open.licences", "public"},
+    {"open.list", "public"},
+    {"open.get", "public"},
+    {"open.download", "public"},
+    {"open.publish", "datasets.write"},
+    {"open.unpublish", "datasets.write"},
+    {"open.catalog_ttl", "public"},
+    {"open.catalog_jsonld", "public"},
+    {"open.dataset_ttl", "public"},
+    {"open.ckan_get", "public"},
+    {"open.ckan_post", "public"},
     {"units.accounts", "units.read_private"},
     {"auth.login", "public"},
     {"auth.logout", "authenticated"},
@@ -254,6 +271,8 @@ HttpRequest Concrete(const Operation& op, const std::string& unit) {
   fill("client", "no-such-system");
   fill("key", "H72.25459-2510-000001");
   fill("field", "ho_ten");
+  fill("file", "data.csv");
+  fill("action", "package_list");
   std::string body;
   if (op.method != "GET" && op.method != "HEAD" && op.method != "DELETE") {
     const auto colon = op.scope.find(':');
