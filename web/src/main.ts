@@ -33,6 +33,9 @@ import { passwordPage } from './pages/password';
 import { qualityPage } from './pages/quality-board';
 import { qualityFailuresPage } from './pages/quality-failures';
 import { reportsPage } from './pages/reports';
+import { shareClientPage } from './pages/share-client';
+import { shareClientsPage } from './pages/share-clients';
+import { shareExchangesPage } from './pages/share-exchanges';
 import { allTokensPage, myTokensPage } from './pages/tokens';
 import { totpPage } from './pages/totp';
 import { trackerBoardPage } from './pages/tracker-board';
@@ -111,6 +114,9 @@ const router = new Router(shell.outlet, signedIn(notFoundPage), (path) => shell.
   .add('/account/tokens', signedIn(myTokensPage))
   .add('/admin/users', signedIn(usersPage, ['administrator']))
   .add('/admin/tokens', signedIn(allTokensPage, ['administrator']))
+  .add('/admin/share', signedIn(shareClientsPage, ['administrator']))
+  .add('/admin/share/:client', signedIn(shareClientPage, ['administrator']))
+  .add('/share/exchanges', signedIn(shareExchangesPage, ['administrator', 'officer']))
   .add('/audit', signedIn(auditPage, ['auditor', 'administrator']));
 
 onLangChange(() => {
