@@ -1639,6 +1639,10 @@ const vi = {
   'units.boundaries.unreadable': 'Không nạp được tệp.',
   'nav.shareClients': 'Hệ thống kết nối',
   'nav.exchanges': 'Nhật ký trao đổi',
+  'nav.open': 'Dữ liệu mở',
+  'nav.public': 'Công khai',
+  'login.openData': 'Dữ liệu mở',
+  'login.openDataLead': 'xem và tải dữ liệu công khai của tỉnh, không cần đăng nhập',
   'share.clientsTitle': 'Hệ thống kết nối',
   'share.clientsLead': 'Các hệ thống thông tin được kết nối để đọc (hoặc ghi) dữ liệu của tỉnh qua API, mỗi hệ thống chỉ trong phạm vi được cấp quyền.',
   'share.clientsNone': 'Chưa có hệ thống kết nối nào.',
@@ -3459,6 +3463,10 @@ const en: Record<Key, string> = {
   'units.boundaries.unreadable': 'The file could not be loaded.',
   'nav.shareClients': 'Connected systems',
   'nav.exchanges': 'Exchange log',
+  'nav.open': 'Open data',
+  'nav.public': 'Public',
+  'login.openData': 'Open data',
+  'login.openDataLead': 'browse and download the province\'s public data, no sign-in needed',
   'share.clientsTitle': 'Connected systems',
   'share.clientsLead': 'Information systems connected to read (or write) the province\'s data through the API, each only within what it has been granted.',
   'share.clientsNone': 'No connected systems yet.',
@@ -3661,11 +3669,12 @@ export function lang(): Lang {
   return current;
 }
 
-export function setLang(next: Lang): void {
+/** Switches the language; `persist` false for a page whose address names it (the open data portal's ?lang=). */
+export function setLang(next: Lang, persist = true): void {
   if (next === current) return;
   current = next;
   try {
-    localStorage.setItem(storageKey, next);
+    if (persist) localStorage.setItem(storageKey, next);
   } catch {
     // not persisted; the choice still applies to this page
   }

@@ -1,6 +1,6 @@
 // Entry point: builds the shell, loads the home province, starts the router. Every page but the
-// login and the display (/wall, which reads with a token) needs a signed-in account (and some a
-// role); administrators enrol TOTP first.
+// login, the display (/wall, which reads with a token) and the open data portal (/open, for
+// anyone) needs a signed-in account (and some a role); administrators enrol TOTP first.
 
 import './styles.css';
 import { api, type Role } from './api';
@@ -28,6 +28,7 @@ import { linkProjectPage } from './pages/link-project';
 import { linkReviewPage } from './pages/link-review';
 import { loginPage } from './pages/login';
 import { notFoundPage } from './pages/not-found';
+import { openDatasetPage, openListPage } from './pages/open';
 import { overviewPage } from './pages/overview';
 import { passwordPage } from './pages/password';
 import { qualityPage } from './pages/quality-board';
@@ -78,6 +79,8 @@ attachTableExports(shell.outlet);
 const router = new Router(shell.outlet, signedIn(notFoundPage), (path) => shell.setActive(path))
   .add('/login', loginPage)
   .add('/wall', wallPage)
+  .add('/open', openListPage)
+  .add('/open/:id', openDatasetPage)
   .add('/', signedIn(overviewPage))
   .add('/indicators', signedIn(indicatorsPage))
   .add('/indicators/:code', signedIn(indicatorPage))

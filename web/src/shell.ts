@@ -41,6 +41,7 @@ const navItems: NavItem[] = [
   { href: '/admin/share', key: 'nav.shareClients', match: (p) => p === '/admin/share' || p.startsWith('/admin/share/'), roles: ['administrator'] },
   { href: '/audit', key: 'nav.audit', match: (p) => p === '/audit', roles: ['auditor', 'administrator'], group: 'nav.oversight' },
   { href: '/share/exchanges', key: 'nav.exchanges', match: (p) => p === '/share/exchanges', roles: ['administrator', 'officer'] },
+  { href: '/open', key: 'nav.open', match: (p) => p === '/open' || p.startsWith('/open/'), group: 'nav.public' },
 ];
 
 /** The group each item belongs to: the last one started at or before it. */
