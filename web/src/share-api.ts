@@ -157,7 +157,8 @@ export interface OpenDataset {
 }
 
 export interface OpenPreview {
-  fields: { name: string; title: string; title_en: string }[];
+  /** `type`: the Table Schema type of the column (string, integer, number, boolean, date, datetime). */
+  fields: { name: string; title: string; title_en: string; type?: string }[];
   rows: Record<string, string | number | boolean | null>[];
 }
 

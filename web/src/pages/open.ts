@@ -195,14 +195,22 @@ function fact(label: string, testid: string, ...value: (Node | string | false | 
   return h('div', { class: 'fact', 'data-testid': testid }, h('dt', {}, label), h('dd', {}, ...value));
 }
 
+/** Cells as the reader writes them: numbers (by the column's type, or sent as numbers), dates, yes and no. */
 function previewTable(d: OpenDataset, preview: OpenPreview): HTMLElement {
   const fields = preview.fields;
-  const numeric = new Set(fields.filter((f) => preview.rows.some((r) => typeof r[f.name] === 'number') && preview.rows.every((r) => r[f.name] == null || typeof r[f.name] === 'number')).map((f) => f.name));
-  const cell = (v: string | number | boolean | null | undefined) => {
+  const numberTypes = new Set(['integer', 'number']);
+  const numeric = new Set(
+    fields
+      .filter((f) => (f.type ? numberTypes.has(f.type) : preview.rows.some((r) => typeof r[f.name] === 'number') && preview.rows.every((r) => r[f.name] == null || typeof r[f.name] === 'number')))
+      .map((f) => f.name),
+  );
+  const cell = (f: OpenPreview['fields'][number], v: string | number | boolean | null | undefined) => {
     if (v == null || v === '') return h('span', { class: 'muted' }, t('state.none'));
     if (typeof v === 'number') return fmtNum(v, 6);
-    if (typeof v === 'boolean') return t(v ? 'catalog.yes' : 'open.no');
-    return /^\d{4}-\d{2}-\d{2}$/.test(v) ? fmtDate(v) : v;
+    if (typeof v === 'boolean' || (f.type === 'boolean' && (v === 'true' || v === 'false'))) return t(v === true || v === 'true' ? 'catalog.yes' : 'open.no');
+    if (numeric.has(f.name) && /^-?\d+(\.\d+)?$/.test(v)) return fmtNum(Number(v), 6);
+    if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return fmtDate(v);
+    return v;
   };
   return h(
     'div',
@@ -217,7 +225,7 @@ function previewTable(d: OpenDataset, preview: OpenPreview): HTMLElement {
         {},
         preview.rows.length === 0
           ? h('tr', {}, h('td', { colspan: Math.max(1, fields.length), class: 'empty' }, t('state.empty')))
-          : preview.rows.map((r) => h('tr', { 'data-testid': 'open-preview-row' }, fields.map((f) => h('td', { class: numeric.has(f.name) ? 'num' : null }, cell(r[f.name]))))),
+          : preview.rows.map((r) => h('tr', { 'data-testid': 'open-preview-row' }, fields.map((f) => h('td', { class: numeric.has(f.name) ? 'num' : null }, cell(f, r[f.name]))))),
       ),
     ),
   );
