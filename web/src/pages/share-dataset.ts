@@ -119,7 +119,7 @@ function view(d: DatasetDetail, s: DatasetSharing, purposes: Purpose[], licences
 
 function publishForm(d: DatasetDetail, s: DatasetSharing, licences: Licence[], reload: () => Promise<void>): HTMLElement {
   const existing = s.open[0];
-  const id = input('open-id', { required: true, pattern: '[a-z0-9][a-z0-9._\\-]{1,79}', value: existing?.id ?? d.code.toLowerCase(), autocomplete: 'off', autocapitalize: 'none', 'data-testid': 'open-id' });
+  const id = input('open-id', { required: true, pattern: '[a-z0-9_\\-]{2,100}', value: existing?.id ?? d.code.toLowerCase(), autocomplete: 'off', autocapitalize: 'none', 'data-testid': 'open-id' });
   const kindRadio = (k: OpenKind) =>
     h('label', { class: 'check' }, input(`open-kind-${k}`, { type: 'radio', name: 'open-kind', value: k, checked: (existing?.kind ?? 'aggregate') === k, 'data-testid': `open-kind-${k}` }), t(`open.kind.${k}`));
   const title = input('open-title', { required: true, value: existing?.title ?? d.title, autocomplete: 'off', 'data-testid': 'open-title' });
