@@ -235,13 +235,13 @@ function renderDataset(outlet: HTMLElement, d: OpenDataset & { preview?: OpenPre
   clearError();
   const title = titleOf(d);
   const description = descriptionOf(d);
-  const resources = new Map((d.resources ?? []).map((r) => [r.format, r.url]));
   const downloads = allFormats.map((f) =>
     h(
       'a',
       {
         class: f === 'CSV' ? 'button' : 'button button-secondary',
-        href: resources.get(f) || openFileUrl(d.id, f),
+        // This site's own address of the file (the resources name the configured public one).
+        href: openFileUrl(d.id, f),
         download: f === 'datapackage' ? `${d.id}-datapackage.json` : `${d.id}.${f.toLowerCase()}`,
         'data-testid': `open-download-${f.toLowerCase()}`,
       },

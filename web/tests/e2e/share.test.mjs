@@ -19,8 +19,7 @@ const fold = (text) => text.normalize('NFD').replace(/\p{M}/gu, '').replace(/[đ
 
 /** GETs a public resource without any credentials. */
 async function publicGet(path) {
-  const res = await fetch(`${s.server.url}${path}`);
-  return res;
+  return fetch(new URL(path, s.server.url));
 }
 
 test('the open data portal works without signing in, in Vietnamese and in English', async () => {
