@@ -152,7 +152,8 @@ export interface OpenDataset {
   organization: { code: string; name: string };
   issued: string;
   modified: string;
-  rows: number;
+  /** How many rows it holds, when the server says. */
+  rows?: number;
   resources: { format: ResourceFormat; url: string; media_type: string }[];
 }
 

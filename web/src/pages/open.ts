@@ -101,8 +101,7 @@ function card(d: OpenDataset): HTMLElement {
       ' · ',
       kindLabel(d.kind),
       ' · ',
-      t('open.rows', { n: fmtInt(d.rows) }),
-      ' · ',
+      d.rows != null && [t('open.rows', { n: fmtInt(d.rows) }), ' · '],
       t('open.modifiedOn', { date: day(d.modified) }),
       ' · ',
       d.licence?.title || d.licence?.code,
@@ -218,7 +217,7 @@ function previewTable(d: OpenDataset, preview: OpenPreview): HTMLElement {
     h(
       'table',
       { class: 'data', 'data-export': 'off', 'data-testid': 'open-preview' },
-      h('caption', {}, t('open.previewCaption', { shown: fmtInt(preview.rows.length), total: fmtInt(d.rows) })),
+      h('caption', {}, d.rows != null ? t('open.previewCaption', { shown: fmtInt(preview.rows.length), total: fmtInt(d.rows) }) : t('open.previewFirst', { shown: fmtInt(preview.rows.length) })),
       h('thead', {}, h('tr', {}, fields.map((f) => h('th', { scope: 'col', class: numeric.has(f.name) ? 'num' : null, title: f.name }, (lang() === 'en' && f.title_en) || f.title || f.name)))),
       h(
         'tbody',
@@ -278,7 +277,7 @@ function renderDataset(outlet: HTMLElement, d: OpenDataset & { preview?: OpenPre
           fact(t('open.kind'), 'open-kind', kindLabel(d.kind)),
           fact(t('open.issued'), 'open-issued', day(d.issued)),
           fact(t('open.modified'), 'open-modified', day(d.modified)),
-          fact(t('open.rowsLabel'), 'open-rows', fmtInt(d.rows)),
+          d.rows != null && fact(t('open.rowsLabel'), 'open-rows', fmtInt(d.rows)),
           d.kind === 'aggregate' && d.k > 1 && fact(t('open.k'), 'open-k', t('open.kText', { k: fmtInt(d.k) })),
           d.keywords?.length > 0 && fact(t('open.keywords'), 'open-keywords', h('span', { class: 'tag-list' }, d.keywords.map((k) => h('span', { class: 'tag' }, k)))),
           fact(t('open.id'), 'open-id', h('code', {}, d.id)),
