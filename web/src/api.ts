@@ -221,6 +221,9 @@ function isAuthProblem(err: ApiError): boolean {
 
 const publicPaths = new Set(['/info', '/auth/login']);
 
+/** Reads anyone may make (the open data): no sign-in asked for, no session kept alive. */
+const isPublic = (method: string, path: string) => publicPaths.has(path) || (method === 'GET' && path.startsWith('/open/'));
+
 /** A body sent as it is (a file for an import), with its content type. */
 interface RawBody {
   blob: Blob;
@@ -249,10 +252,10 @@ async function request<T>(method: string, path: string, body?: unknown, raw?: Ra
   if (!res.ok) {
     const p = (data ?? {}) as Problem;
     const err = new ApiError(res.status, p.code ?? `http_${res.status}`, p.detail ?? p.title ?? res.statusText, p.request_id, p);
-    if (path !== '/auth/login' && isAuthProblem(err)) authProblem(err);
+    if (path !== '/auth/login' && !isPublic(method, path) && isAuthProblem(err)) authProblem(err);
     throw err;
   }
-  if (!publicPaths.has(path)) activity();
+  if (!isPublic(method, path)) activity();
   if (res.status === 204) return undefined as T;
   if (data === undefined) throw new ApiError(res.status, 'bad_response', '');
   return data as T;

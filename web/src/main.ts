@@ -1,6 +1,6 @@
 // Entry point: builds the shell, loads the home province, starts the router. Every page but the
-// login and the display (/wall, which reads with a token) needs a signed-in account (and some a
-// role); administrators enrol TOTP first.
+// login, the display (/wall, which reads with a token) and the open data portal (/open, for
+// anyone) needs a signed-in account (and some a role); administrators enrol TOTP first.
 
 import './styles.css';
 import { api, type Role } from './api';
@@ -28,11 +28,15 @@ import { linkProjectPage } from './pages/link-project';
 import { linkReviewPage } from './pages/link-review';
 import { loginPage } from './pages/login';
 import { notFoundPage } from './pages/not-found';
+import { openDatasetPage, openListPage } from './pages/open';
 import { overviewPage } from './pages/overview';
 import { passwordPage } from './pages/password';
 import { qualityPage } from './pages/quality-board';
 import { qualityFailuresPage } from './pages/quality-failures';
 import { reportsPage } from './pages/reports';
+import { shareClientPage } from './pages/share-client';
+import { shareClientsPage } from './pages/share-clients';
+import { shareExchangesPage } from './pages/share-exchanges';
 import { allTokensPage, myTokensPage } from './pages/tokens';
 import { totpPage } from './pages/totp';
 import { trackerBoardPage } from './pages/tracker-board';
@@ -75,6 +79,8 @@ attachTableExports(shell.outlet);
 const router = new Router(shell.outlet, signedIn(notFoundPage), (path) => shell.setActive(path))
   .add('/login', loginPage)
   .add('/wall', wallPage)
+  .add('/open', openListPage)
+  .add('/open/:id', openDatasetPage)
   .add('/', signedIn(overviewPage))
   .add('/indicators', signedIn(indicatorsPage))
   .add('/indicators/:code', signedIn(indicatorPage))
@@ -111,6 +117,9 @@ const router = new Router(shell.outlet, signedIn(notFoundPage), (path) => shell.
   .add('/account/tokens', signedIn(myTokensPage))
   .add('/admin/users', signedIn(usersPage, ['administrator']))
   .add('/admin/tokens', signedIn(allTokensPage, ['administrator']))
+  .add('/admin/share', signedIn(shareClientsPage, ['administrator']))
+  .add('/admin/share/:client', signedIn(shareClientPage, ['administrator']))
+  .add('/share/exchanges', signedIn(shareExchangesPage, ['administrator', 'officer']))
   .add('/audit', signedIn(auditPage, ['auditor', 'administrator']));
 
 onLangChange(() => {

@@ -38,8 +38,19 @@ const navItems: NavItem[] = [
   { href: '/account/tokens', key: 'nav.tokens', match: (p) => p === '/account/tokens' },
   { href: '/admin/users', key: 'nav.users', match: (p) => p === '/admin/users', roles: ['administrator'], group: 'nav.admin' },
   { href: '/admin/tokens', key: 'nav.allTokens', match: (p) => p === '/admin/tokens', roles: ['administrator'] },
+  { href: '/admin/share', key: 'nav.shareClients', match: (p) => p === '/admin/share' || p.startsWith('/admin/share/'), roles: ['administrator'] },
   { href: '/audit', key: 'nav.audit', match: (p) => p === '/audit', roles: ['auditor', 'administrator'], group: 'nav.oversight' },
+  { href: '/share/exchanges', key: 'nav.exchanges', match: (p) => p === '/share/exchanges', roles: ['administrator', 'officer'] },
+  { href: '/open', key: 'nav.open', match: (p) => p === '/open' || p.startsWith('/open/'), group: 'nav.public' },
 ];
+
+/** The group each item belongs to: the last one started at or before it. */
+const groupOf = new Map<NavItem, Key | undefined>();
+navItems.reduce<Key | undefined>((group, item) => {
+  const g = item.group ?? group;
+  groupOf.set(item, g);
+  return g;
+}, undefined);
 
 /** "14 phút" / "45 giây": how long the session has left. */
 function duration(ms: number): string {
@@ -109,10 +120,12 @@ export function createShell(root: HTMLElement): Shell {
     nav.hidden = visible.length === 0;
     navToggle.hidden = nav.hidden;
     layout.classList.toggle('bare', nav.hidden);
+    // A group's title goes before the first of its items the account sees (an officer sees the
+    // exchange log without the audit log that opens its group).
     mount(
       navList,
-      visible.flatMap((item) => [
-        item.group && h('li', { class: 'nav-group', 'aria-hidden': 'true' }, t(item.group)),
+      visible.flatMap((item, i) => [
+        groupOf.get(item) && groupOf.get(item) !== groupOf.get(visible[i - 1]) && h('li', { class: 'nav-group', 'aria-hidden': 'true' }, t(groupOf.get(item)!)),
         h(
           'li',
           {},

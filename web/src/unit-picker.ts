@@ -14,9 +14,10 @@ export interface UnitPicker {
 
 let pickers = 0;
 
-export function unitPicker(label: string, { multiple = false, hint = '' } = {}): UnitPicker {
+/** `initial`: units chosen from the start (a filter read from the address), name or code. */
+export function unitPicker(label: string, { multiple = false, hint = '', initial = [] as { code: string; name: string }[] } = {}): UnitPicker {
   const id = `unit-picker-${++pickers}`;
-  const chosen = new Map<string, string>();
+  const chosen = new Map<string, string>(initial.map((u) => [u.code, u.name || u.code]));
   const search = h('input', {
     id,
     type: 'search',
@@ -103,6 +104,7 @@ export function unitPicker(label: string, { multiple = false, hint = '' } = {}):
     if (e.key === 'Escape') close();
   });
 
+  renderChips();
   const el = h(
     'div',
     { class: 'field picker' },

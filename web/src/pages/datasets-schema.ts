@@ -1,8 +1,9 @@
 // "/datasets/:code" — one dataset's schema: its fields (Vietnamese titles, types, required,
 // unique and key, constraints, unit references, code lists with their labels, personal data),
 // primary key, schema versions, the Data Package descriptor, the recent batches, the dataset's
-// quality checks (edited by accounts that write), and for accounts that write, the upload of a
-// file (CSV, XLSX, JSON, NDJSON) with a real progress bar and the batch report inline.
+// quality checks (edited by accounts that write), its sharing (the connected systems it is shared
+// with, whether it is open data, and publishing it as such), and for accounts that write, the
+// upload of a file (CSV, XLSX, JSON, NDJSON) with a real progress bar and the batch report inline.
 
 import {
   batchFormats,
@@ -47,6 +48,7 @@ import {
   type FieldFacts,
 } from './datasets-common';
 import { checksSection } from './quality-checks';
+import { sharingSection } from './share-dataset';
 
 const batchPageSize = 20;
 
@@ -321,6 +323,7 @@ function render(outlet: HTMLElement, signal: AbortSignal, d: DatasetDetail, firs
       fieldsTable(fields),
     ),
     checksSection(d, signal),
+    sharingSection(d, signal),
     h(
       'section',
       { class: 'card panel', 'aria-labelledby': 'dataset-versions-h' },

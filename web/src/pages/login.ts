@@ -1,5 +1,6 @@
 // "/login" — name and password, then the six-digit code when the account has TOTP. Afterwards
 // back to the page the user wanted (?next=), or first to TOTP enrolment when that is required.
+// Under the form, the way to the open data, which needs no sign-in.
 
 import { api, ApiError } from '../api';
 import { h, mount } from '../dom';
@@ -94,7 +95,9 @@ export function loginPage(outlet: HTMLElement, _ctx: RouteContext): void {
     message.el,
     submit,
   );
-  mount(outlet, h('div', { class: 'auth-page' }, form));
+  // The open data is for anyone: no sign-in needed.
+  const open = h('p', { class: 'auth-aside' }, h('a', { href: '/open', 'data-testid': 'login-open-data' }, t('login.openData')), ' · ', h('span', { class: 'muted' }, t('login.openDataLead')));
+  mount(outlet, h('div', { class: 'auth-page' }, form, open));
   step(false);
   titled(outlet, t('login.title'));
   name.focus();
