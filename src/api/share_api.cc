@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <iostream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -16,6 +17,8 @@
 #include "core/clock.h"
 #include "core/csv.h"
 #include "core/json_util.h"
+#include "engine/engine.h"
+#include "notify/notify.h"
 #include "share/share.h"
 
 namespace pdh::api {
@@ -97,7 +100,9 @@ Response AddGrant(Context& ctx, Request& req) {
     throw Failure(Error::Invalid("share.invalid_grant", "dataset names the dataset granted"));
   }
   body.erase("dataset");
-  const auto d = Must(ingest::LoadDataset(ctx.store().datasets(), dataset));
+  const auto d = dataset == share::kIndicatorSet
+                     ? share::IndicatorSetDataset()
+                     : Must(ingest::LoadDataset(ctx.store().datasets(), dataset));
   share::Grant g = Must(share::ParseGrant(body, d));
   g.client = req.params.at("client");
   g.created_at = FormatTime(ctx.clock().Now());
@@ -560,7 +565,142 @@ Response Exchanges(Context& ctx, Request& req) {
   return Response::Json(json::object{{"items", std::move(items)}, {"next_cursor", next}});
 }
 
+// --- Federation ------------------------------------------------------------------------------
+
+std::optional<share::FederationTarget> Target(Context& ctx) {
+  const auto text = Must(ctx.store().GetSetting("federation.target"));
+  if (!text) return std::nullopt;
+  boost::system::error_code ec;
+  const json::value v = json::parse(*text, ec);
+  if (ec) return std::nullopt;
+  auto t = share::ParseFederationTarget(v);
+  return t ? std::optional<share::FederationTarget>(std::move(*t)) : std::nullopt;
+}
+
+Response PutFederation(Context& ctx, Request& req) {
+  const json::object body = BodyObject(req);
+  const auto t = Must(share::ParseFederationTarget(body));
+  Must(ctx.store().SetSetting("federation.target", json::serialize(body)));
+  return Response::Json(share::ToJson(t));
+}
+
+Response GetFederation(Context& ctx, Request&) {
+  const auto t = Target(ctx);
+  json::object o = t ? share::ToJson(*t) : json::object{{"url", nullptr}};
+  const auto last = Must(ctx.store().GetSetting("federation.last_push"));
+  o["last_push"] = last ? json::value(*last) : json::value(nullptr);
+  const auto result = Must(ctx.store().GetSetting("federation.last_result"));
+  o["last_result"] = result ? json::value(*result) : json::value(nullptr);
+  return Response::Json(o);
+}
+
+Response PushNow(Context& ctx, Request&) {
+  return Response::Json(Must(PushFederation(ctx)));
+}
+
+// A hub receives another's values: the sender is a connected system with a write grant on the
+// index set.
+Response ReceiveValues(Context& ctx, Request& req) {
+  const ClientCall call = RequireClient(ctx, req, share::kIndicatorSet, true);
+  boost::system::error_code ec;
+  const json::value body = json::parse(req.body, ec);
+  if (ec) throw Failure(Error::BadRequest("request.invalid_json", "the body is not JSON"));
+  const auto rows =
+      Must(share::ReadFederationBody(body, call.client.code, FormatTime(ctx.clock().Now())));
+  const auto counts = Must(ctx.store().share().PutFederatedValues(rows));
+  const json::object answer{{"source", call.client.code},
+                            {"received", static_cast<int64_t>(rows.size())},
+                            {"inserted", counts.inserted},
+                            {"updated", counts.updated},
+                            {"unchanged", counts.unchanged}};
+  AuditExchange(ctx, req, call, "share.write", share::kIndicatorSet,
+                {{"rows", static_cast<int64_t>(rows.size())},
+                 {"inserted", counts.inserted},
+                 {"updated", counts.updated},
+                 {"body_sha256", audit::Sha256Hex(req.body)}},
+                json::serialize(answer));
+  return Response::Json(answer);
+}
+
+Response FederatedValues(Context& ctx, Request& req) {
+  const auto rows = Must(ctx.store().share().FederatedValues(
+      TextParam(req, "source").value_or(""), TextParam(req, "indicator").value_or(""),
+      static_cast<int64_t>(ParseLimit(req, 1000, 50000))));
+  json::array items;
+  for (const auto& r : rows) {
+    items.push_back(json::object{{"source", r.source},
+                                 {"indicator", r.indicator},
+                                 {"indicator_name", r.indicator_name},
+                                 {"unit", r.unit},
+                                 {"unit_name", r.unit_name},
+                                 {"period", r.period},
+                                 {"value", r.value ? json::value(*r.value) : json::value()},
+                                 {"sent_at", r.sent_at},
+                                 {"received_at", r.received_at}});
+  }
+  return Response::Json(json::object{{"items", std::move(items)}});
+}
+
 }  // namespace
+
+Result<json::object> PushFederation(Context& ctx) {
+  const auto target = Target(ctx);
+  if (!target) {
+    return Fail(Error::Invalid("share.no_federation",
+                               "no other hub is set: PUT /api/v1/share/federation first"));
+  }
+  // The indicators sent: the target's list, else those the open "values" publications name.
+  std::set<std::string> only(target->indicators.begin(), target->indicators.end());
+  bool all = false;
+  if (only.empty()) {
+    share::Service svc(ctx.store().share());
+    auto published = svc.Published();
+    if (!published) return Fail(published.error());
+    for (const auto& d : *published) {
+      if (d.kind != share::OpenKind::kValues) continue;
+      if (d.indicators.empty()) all = true;
+      only.insert(d.indicators.begin(), d.indicators.end());
+    }
+    if (!all && only.empty()) {
+      return Fail(Error::Invalid("share.no_federation",
+                                 "nothing to send: name the indicators, or publish values"));
+    }
+  }
+  std::vector<share::FederatedValue> values;
+  const auto snap = ctx.engine().snapshot();
+  snap.ForEachValue(
+      [&](const engine::Indicator& i, const units::Unit& u, const engine::Period& p, double v) {
+        if (p.kind == engine::PeriodKind::kYtd || (!all && !only.contains(i.code))) return;
+        values.push_back({i.code, i.name, u.code, u.name, p.Id(), v});
+      });
+  const std::string now = FormatTime(ctx.clock().Now());
+  constexpr size_t kPart = 20000;
+  int64_t parts = 0;
+  std::string error;
+  for (size_t from = 0; from < values.size() && error.empty(); from += kPart) {
+    const std::vector<share::FederatedValue> part(
+        values.begin() + static_cast<std::ptrdiff_t>(from),
+        values.begin() + static_cast<std::ptrdiff_t>(std::min(values.size(), from + kPart)));
+    error = notify::PostJson(target->url + "/api/v1/share/federation/values",
+                             share::FederationBody(ctx.home_province(), now, part),
+                             {"Authorization: Bearer " + target->token, "X-Purpose: statistics",
+                              "X-Case-Reference: federation " + now},
+                             60);
+    ++parts;
+  }
+  const json::object result{
+      {"to", target->url}, {"values", static_cast<int64_t>(values.size())}, {"parts", parts},
+      {"at", now},         {"status", error.empty() ? "sent" : "failed"},   {"error", error}};
+  if (auto s = ctx.store().SetSetting("federation.last_push", now); !s) return Fail(s.error());
+  if (auto s = ctx.store().SetSetting("federation.last_result", json::serialize(result)); !s) {
+    return Fail(s.error());
+  }
+  if (!error.empty()) {
+    return Fail(
+        Error{"share.federation_failed", "the other hub did not take the values: " + error, 502});
+  }
+  return result;
+}
 
 void Context::FollowShare() {
   std::lock_guard lock(share_mu_);
@@ -610,6 +750,15 @@ void Context::FollowShare() {
   if (*last != seen || !*seen_text) {
     if (auto s = store_.SetSetting("share.notified_batch", std::to_string(*last)); !s) {
       return fail(s.error());
+    }
+  }
+  // The values another hub receives, when they are due.
+  if (auto target = Target(*this); target && target->every_minutes > 0 && has_engine()) {
+    auto pushed_at = store_.GetSetting("federation.last_push");
+    if (!pushed_at) return fail(pushed_at.error());
+    const auto due = *pushed_at ? ParseTime(**pushed_at) : std::nullopt;
+    if (!due || clock_.Now() >= *due + std::chrono::minutes(target->every_minutes)) {
+      if (auto pushed = PushFederation(*this); !pushed) fail(pushed.error());
     }
   }
   // Only the notices with their own address: the configured channels keep their own rhythm.
@@ -754,6 +903,48 @@ void RegisterShareRoutes(http::Router& router, Context& ctx) {
        .response_schema = object,
        .error_statuses = {404},
        .permission = "datasets.read"});
+  router.Add(
+      "PUT", "/api/v1/share/federation", "share.federation.put", bind(PutFederation),
+      {.summary = "Where this hub sends its indicator values: another pdh's address, the token "
+                  "of this hub's system there, the indicators, how often (minutes)",
+       .tag = "share",
+       .request_schema =
+           R"({"type":"object","required":["url","token"],"properties":{"url":{"type":"string"},"token":{"type":"string"},"indicators":{"type":"array","items":{"type":"string"}},"every_minutes":{"type":"integer"}}})",
+       .response_schema = object,
+       .error_statuses = {400, 415, 422},
+       .permission = kShareAdmin});
+  router.Add("GET", "/api/v1/share/federation", "share.federation.get", bind(GetFederation),
+             {.summary = "Where this hub sends its values, and the last sending",
+              .tag = "share",
+              .response_schema = object,
+              .permission = kShareAdmin});
+  router.Add("POST", "/api/v1/share/federation/push", "share.federation.push", bind(PushNow),
+             {.summary = "Send the values to the other hub now",
+              .tag = "share",
+              .response_schema = object,
+              .error_statuses = {422, 502, 503},
+              .permission = kShareAdmin});
+  router.Add(
+      "POST", "/api/v1/share/federation/values", "share.federation.receive", bind(ReceiveValues),
+      {.summary = "Another hub's values, by official unit and indicator codes; sending them again "
+                  "changes nothing. The sender is a connected system with a write grant on "
+                  "\"indicators\"",
+       .tag = "share",
+       .request_schema =
+           R"({"type":"object","required":["values"],"properties":{"source":{"type":"string"},"sent_at":{"type":"string"},"values":{"type":"array","items":{"type":"object"}}}})",
+       .response_schema = object,
+       .error_statuses = {400, 403, 415, 422},
+       .permission = "authenticated"});
+  router.Add(
+      "GET", "/api/v1/share/federation/values", "share.federation.values", bind(FederatedValues),
+      {.summary = "The values other hubs sent",
+       .tag = "share",
+       .params = {{"source", "query", "only from this hub's system"},
+                  {"indicator", "query", "only this indicator"},
+                  {"limit", "query", "at most this many (1000, at most 50000)"}},
+       .response_schema =
+           R"({"type":"object","properties":{"items":{"type":"array","items":{"type":"object"}}}})",
+       .permission = "indicators.read"});
 }
 
 }  // namespace pdh::api

@@ -35,4 +35,10 @@ void AuditExchange(Context& ctx, const http::Request& req, const ClientCall& cal
                    const std::string& action, const std::string& dataset,
                    const boost::json::object& detail, std::string_view response);
 
+// Sends this hub's values (the federation target's indicators, else those of the open "values"
+// publications) to the other hub, in parts; records the time and the result in the settings
+// federation.last_push and federation.last_result. Errors: share.no_federation (no target, or
+// nothing to send), share.federation_failed (502: the other hub refused or was not reached).
+Result<boost::json::object> PushFederation(Context& ctx);
+
 }  // namespace pdh::api

@@ -301,4 +301,9 @@ boost::json::object ToJson(const Entry& e) {
   return o;
 }
 
+std::string PostJson(const std::string& url, const std::string& json,
+                     const std::vector<std::string>& headers, int timeout_seconds) {
+  return internal::PostJson(url, json, timeout_seconds, headers);
+}
+
 }  // namespace pdh::notify

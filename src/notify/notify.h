@@ -121,4 +121,9 @@ class Outbox {
 
 boost::json::object ToJson(const Entry& e);
 
+// POSTs `json` to `url` with the extra `headers` ("Name: value"), within `timeout_seconds`, no
+// proxy, no redirects: "" on a 2xx answer, else what went wrong ("HTTP 403: ...").
+std::string PostJson(const std::string& url, const std::string& json,
+                     const std::vector<std::string>& headers, int timeout_seconds);
+
 }  // namespace pdh::notify

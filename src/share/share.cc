@@ -267,7 +267,8 @@ Result<Grant> ParseGrant(const json::value& v, const ingest::Dataset& d) {
       g.masks[name] = *parsed;
     }
   }
-  if (g.fields.empty() && g.masks.empty()) {
+  // The index set has no fields: its grant gives its values.
+  if (g.fields.empty() && g.masks.empty() && !d.schema.fields.empty()) {
     return Fail(InvalidGrant("a grant names the fields it gives (fields, masks)"));
   }
   if (const auto* u = o->if_contains("unit"); u != nullptr && !u->is_null()) {

@@ -306,6 +306,44 @@ class Service {
   store::ShareStore& store_;
 };
 
+// --- Federation: one hub sends indicator values to another -----------------------------------
+
+// The grants of a system that sends (write) or reads (read) indicator values are on this name,
+// as on a dataset without fields.
+inline constexpr const char* kIndicatorSet = "indicators";
+ingest::Dataset IndicatorSetDataset();
+
+// Where this hub sends its values: another pdh's address, the token of the connected system this
+// hub is there, the indicators sent (empty: those of the open "values" publications, all of the
+// index set when one publishes them all), and how often (minutes; 0: only when asked).
+struct FederationTarget {
+  std::string url;
+  std::string token;
+  std::vector<std::string> indicators;
+  int64_t every_minutes = 1440;
+};
+// From {"url","token","indicators","every_minutes"}. Errors: share.invalid_federation.
+Result<FederationTarget> ParseFederationTarget(const boost::json::value& v);
+boost::json::object ToJson(const FederationTarget& t);  // the token left out ("token_set")
+
+// One value as hubs exchange it: official codes, the period's id ("2025-10", "2025Q3", "2025").
+struct FederatedValue {
+  std::string indicator;
+  std::string indicator_name;
+  std::string unit;
+  std::string unit_name;
+  std::string period;
+  std::optional<double> value;
+};
+// The body a hub sends: {"source": its province's code, "sent_at", "values": [...]}.
+std::string FederationBody(const std::string& source, const std::string& sent_at,
+                           const std::vector<FederatedValue>& values);
+// What a receiving hub keeps of a body, from `client` (the sending system's code). Errors:
+// share.invalid_federation naming the value at fault (at most 50,000 values in one body).
+Result<std::vector<store::FederatedValueRow>> ReadFederationBody(const boost::json::value& body,
+                                                                 const std::string& client,
+                                                                 const std::string& received_at);
+
 // The demo province's sharing (see demo.cc): two connected systems using the accounts below,
 // three grants, and three open datasets; the datasets "dossiers" and "feedback_1022" exist.
 inline constexpr const char* kDemoProcedureAccount = "he-thong-tthc";

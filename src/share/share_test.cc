@@ -249,5 +249,37 @@ TEST(Share, OpenDataLeavesPersonalFieldsOutAndSuppressesSmallCounts) {
   EXPECT_NE(TableCsv(t).find("unit,unit_name,month,count,suppressed"), std::string::npos);
 }
 
+TEST(Share, AHubReadsAnotherHubsValuesOrSaysWhichIsWrong) {
+  const std::string body = FederationBody(
+      "80", "2025-11-01T00:00:00Z",
+      {{"DVC_TRUC_TUYEN", "Tỷ lệ hồ sơ trực tuyến", "25459", "Phường Tân Ninh", "2025-10", 61.5},
+       {"DVC_TRUC_TUYEN", "Tỷ lệ hồ sơ trực tuyến", "80", "Tây Ninh", "2025Q3", std::nullopt}});
+  auto rows = ReadFederationBody(json::parse(body), "tinh-80", "2025-11-01T00:00:01Z");
+  ASSERT_TRUE(rows) << rows.error().message;
+  ASSERT_EQ(rows->size(), 2U);
+  EXPECT_EQ((*rows)[0].source, "tinh-80");
+  EXPECT_EQ((*rows)[0].value, 61.5);
+  EXPECT_FALSE((*rows)[1].value);
+  EXPECT_EQ((*rows)[1].sent_at, "2025-11-01T00:00:00Z");
+  EXPECT_EQ(
+      ReadFederationBody(json::parse(R"({"values":[{"indicator":"X","unit":"80"}]})"), "a", "t")
+          .error()
+          .message,
+      "values[0] needs indicator, unit and period");
+  EXPECT_EQ(ReadFederationBody(json::parse(R"({"values":[{"indicator":"X","unit":"80",
+      "period":"2025","value":"12"}]})"),
+                               "a", "t")
+                .error()
+                .code,
+            "share.invalid_federation");
+  EXPECT_EQ(ParseFederationTarget(json::parse(R"({"url":"ftp://x","token":"t"})")).error().code,
+            "share.invalid_federation");
+  auto t = ParseFederationTarget(json::parse(R"({"url":"http://hub/","token":"t"})"));
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->url, "http://hub");
+  EXPECT_EQ(ToJson(*t).at("token_set"), true);
+  EXPECT_FALSE(ToJson(*t).contains("token"));
+}
+
 }  // namespace
 }  // namespace pdh::share

@@ -67,6 +67,25 @@ struct OpenDatasetRow {
   std::string published_by;
 };
 
+// An indicator value another hub sent (federation).
+struct FederatedValueRow {
+  std::string source;  // the sending hub (its connected system's code)
+  std::string indicator;
+  std::string unit;  // official unit code
+  std::string period;
+  std::optional<double> value;
+  std::string indicator_name;
+  std::string unit_name;
+  std::string sent_at;
+  std::string received_at;
+};
+
+struct FederatedCounts {
+  int64_t inserted = 0;
+  int64_t updated = 0;
+  int64_t unchanged = 0;
+};
+
 class ShareStore {
  public:
   virtual ~ShareStore() = default;
@@ -95,6 +114,17 @@ class ShareStore {
   virtual Status DeleteOpenDataset(const std::string& id) = 0;
   // Every publication, by id.
   virtual Result<std::vector<OpenDatasetRow>> OpenDatasets() = 0;
+
+  // Keeps each value by (source, indicator, unit, period), in one transaction: new ones
+  // inserted, changed ones updated, equal ones left (received_at too), so sending twice changes
+  // nothing.
+  virtual Result<FederatedCounts> PutFederatedValues(
+      const std::vector<FederatedValueRow>& rows) = 0;
+  // The values received from `source` ("" every source) for `indicator` ("" every one), by
+  // source, indicator, unit, period; at most `limit`.
+  virtual Result<std::vector<FederatedValueRow>> FederatedValues(const std::string& source,
+                                                                 const std::string& indicator,
+                                                                 int64_t limit) = 0;
 };
 
 }  // namespace pdh::store

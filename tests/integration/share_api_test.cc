@@ -209,5 +209,65 @@ TEST_F(ShareApi, CkanClientsAndDcatHarvestersReadTheOpenData) {
   EXPECT_NE(r.body.find("unit,unit_name,month,count,suppressed"), std::string::npos);
 }
 
+// Two hubs on loopback: this province's sends its values to another (a national hub), where it
+// is a connected system with a write grant on the index set; sending again changes nothing.
+TEST_F(ShareApi, OneHubSendsItsValuesToAnotherOnceAndIdempotently) {
+  PdhServer hub("--remind-every 0", FastPdhBin());
+  std::string out;
+  ASSERT_EQ(hub.Pdh("users add hub-80 --system --role system --unit 80", &out), 0) << out;
+  ASSERT_EQ(hub.Pdh("tokens create --name federation --user hub-80", &out), 0) << out;
+  const std::string token = out.substr(0, out.find('\n'));
+  const HttpRequest client{
+      "POST",
+      "/api/v1/share/clients",
+      R"({"code":"tinh-80","name":"Trung tâm dữ liệu tỉnh Tây Ninh","owner_unit":"80",)"
+      R"("contact":"sokhcn@tayninh.gov.vn","account":"hub-80"})",
+      {{"Content-Type", "application/json"}}};
+  auto r = hub.Request(client);
+  ASSERT_EQ(r.status, 201) << r.body;
+  // Until it is granted, the other hub refuses the values.
+  const HttpRequest target{"PUT",
+                           "/api/v1/share/federation",
+                           R"({"url":"http://127.0.0.1:)" + std::to_string(hub.port()) +
+                               R"(","token":")" + token +
+                               R"(","indicators":["DVC_TRUC_TUYEN"],"every_minutes":0})",
+                           {{"Content-Type", "application/json"}}};
+  r = server_->Request(target);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(ParseBody(r).at("token_set"), true);
+  EXPECT_EQ(r.body.find(token), std::string::npos);
+  r = server_->Request({"POST", "/api/v1/share/federation/push", "", {}});
+  EXPECT_EQ(r.status, 502) << r.body;
+  EXPECT_NE(r.body.find("share.no_grant"), std::string::npos) << r.body;
+  r = hub.Request({"POST",
+                   "/api/v1/share/clients/tinh-80/grants",
+                   R"({"dataset":"indicators","purposes":["statistics"],)"
+                   R"("legal_basis":"Nghị định 47/2020/NĐ-CP","access":"write"})",
+                   {{"Content-Type", "application/json"}}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  r = server_->Request({"POST", "/api/v1/share/federation/push", "", {}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  const int64_t sent = ParseBody(r).at("values").as_int64();
+  EXPECT_GT(sent, 100);
+  r = hub.Get(
+      "/api/v1/share/federation/values?source=tinh-80&indicator=DVC_TRUC_TUYEN&limit=50000");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto received = ParseBody(r);
+  EXPECT_EQ(static_cast<int64_t>(received.at("items").as_array().size()), sent);
+  // Again: the same values, nothing changes at the receiver (not even when it received them).
+  r = server_->Request({"POST", "/api/v1/share/federation/push", "", {}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  r = hub.Get(
+      "/api/v1/share/federation/values?source=tinh-80&indicator=DVC_TRUC_TUYEN&limit=50000");
+  EXPECT_EQ(ParseBody(r), received);
+  r = hub.Get("/api/v1/share/exchanges?client=tinh-80&limit=1");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto last = ParseBody(r);
+  ASSERT_EQ(last.at("items").as_array().size(), 1U) << r.body;
+  EXPECT_EQ(last.at("items").at(0).at("dataset"), "indicators");
+  r = server_->Get("/api/v1/share/federation");
+  EXPECT_NE(r.body.find("\"status\\\":\\\"sent\\\""), std::string::npos) << r.body;
+}
+
 }  // namespace
 }  // namespace pdh::test

@@ -476,6 +476,19 @@ CREATE TABLE open_dataset (
   modified_at  TEXT NOT NULL,
   published_by TEXT NOT NULL
 ) STRICT;
+-- Indicator values another hub sent (federation), by its name for itself and official codes.
+CREATE TABLE federated_value (
+  source         TEXT NOT NULL,
+  indicator      TEXT NOT NULL,
+  unit           TEXT NOT NULL,
+  period         TEXT NOT NULL,
+  value          REAL,
+  indicator_name TEXT NOT NULL,
+  unit_name      TEXT NOT NULL,
+  sent_at        TEXT NOT NULL,
+  received_at    TEXT NOT NULL,
+  PRIMARY KEY (source, indicator, unit, period)
+) STRICT;
 ALTER TABLE outbox ADD COLUMN webhook_url TEXT NOT NULL DEFAULT '';
 ALTER TABLE outbox ADD COLUMN webhook_secret TEXT NOT NULL DEFAULT '';
 )sql";

@@ -1,6 +1,7 @@
 // The SQLite sharing repository (tables of migrations 10 and 11): connected systems, their
 // grants and subscriptions, and the open data publications.
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -207,6 +208,73 @@ class SqliteShareStore final : public Area<ShareStore> {
     return ReadAll<OpenDatasetRow>(readers_, sql, [](const Statement& st) {
       return OpenDatasetRow{st.Text(0), st.Text(1), st.Text(2), st.Text(3),
                             st.Text(4), st.Text(5), st.Text(6)};
+    });
+  }
+
+  Result<FederatedCounts> PutFederatedValues(const std::vector<FederatedValueRow>& rows) override {
+    FederatedCounts counts;
+    auto s = writer_.Submit([&](Db& db) -> Status {
+      counts = {};
+      auto find = db.Prepare(
+          "SELECT value, indicator_name, unit_name FROM federated_value WHERE source = ?1 AND "
+          "indicator = ?2 AND unit = ?3 AND period = ?4");
+      if (!find) return Fail(find.error());
+      auto put = db.Prepare(
+          "INSERT INTO federated_value (source, indicator, unit, period, value, indicator_name, "
+          "unit_name, sent_at, received_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9) ON "
+          "CONFLICT(source, indicator, unit, period) DO UPDATE SET value = excluded.value, "
+          "indicator_name = excluded.indicator_name, unit_name = excluded.unit_name, sent_at = "
+          "excluded.sent_at, received_at = excluded.received_at");
+      if (!put) return Fail(put.error());
+      for (const auto& r : rows) {
+        find->Bind(1, r.source).Bind(2, r.indicator).Bind(3, r.unit).Bind(4, r.period);
+        auto step = find->Step();
+        if (!step) return Fail(step.error());
+        bool same = false;
+        const bool found = *step;
+        if (found) {
+          const std::optional<double> old =
+              find->IsNull(0) ? std::nullopt : std::optional<double>(find->Double(0));
+          same =
+              old == r.value && find->Text(1) == r.indicator_name && find->Text(2) == r.unit_name;
+        }
+        find->Reset();
+        if (same) {
+          ++counts.unchanged;
+          continue;
+        }
+        put->Bind(1, r.source).Bind(2, r.indicator).Bind(3, r.unit).Bind(4, r.period);
+        put->Bind(5, r.value).Bind(6, r.indicator_name).Bind(7, r.unit_name).Bind(8, r.sent_at);
+        put->Bind(9, r.received_at);
+        if (auto run = put->Run(); !run) return run;
+        ++(found ? counts.updated : counts.inserted);
+      }
+      return Ok();
+    });
+    if (!s) return Fail(s.error());
+    return counts;
+  }
+
+  Result<std::vector<FederatedValueRow>> FederatedValues(const std::string& source,
+                                                         const std::string& indicator,
+                                                         int64_t limit) override {
+    Sql sql{
+        "SELECT source, indicator, unit, period, value, indicator_name, unit_name, sent_at, "
+        "received_at FROM federated_value",
+        {}};
+    if (!source.empty()) sql.Where("source = ?", source);
+    if (!indicator.empty()) sql.Where("indicator = ?", indicator);
+    sql.text += " ORDER BY source, indicator, unit, period LIMIT " + std::to_string(limit);
+    return ReadAll<FederatedValueRow>(readers_, sql, [](const Statement& st) {
+      return FederatedValueRow{st.Text(0),
+                               st.Text(1),
+                               st.Text(2),
+                               st.Text(3),
+                               st.IsNull(4) ? std::nullopt : std::optional<double>(st.Double(4)),
+                               st.Text(5),
+                               st.Text(6),
+                               st.Text(7),
+                               st.Text(8)};
     });
   }
 };
