@@ -55,12 +55,12 @@ std::string Text(const json::object& o, const char* key) {
 
 Response AddClient(Context& ctx, Request& req) {
   const json::object body = BodyObject(req);
-  OnlyFields(body, {"code", "name", "owner_unit", "contact", "account", "ip_allow"});
+  OnlyFields(body, {"code", "name", "owner_unit", "contact", "account", "ip_allow", "cert_sha256"});
   share::Client c{Text(body, "code"),        Text(body, "name"),
                   Text(body, "owner_unit"),  Text(body, "contact"),
                   Text(body, "account"),     share::ClientState::kActive,
                   Strings(body, "ip_allow"), FormatTime(ctx.clock().Now()),
-                  CallerOf(req).name};
+                  CallerOf(req).name,        Text(body, "cert_sha256")};
   auto reg = ctx.registry();
   if (!c.owner_unit.empty() && reg->FindAllEras(c.owner_unit).empty()) {
     throw Failure(Error::Invalid("share.invalid_client",
@@ -80,13 +80,19 @@ Response ListClients(Context& ctx, Request&) {
 
 Response PatchClient(Context& ctx, Request& req) {
   const json::object body = BodyObject(req);
-  OnlyFields(body, {"state"});
-  const auto state = share::ParseClientState(Text(body, "state"));
-  if (!state) {
-    throw Failure(Error::Invalid("share.invalid_client", "state is active, suspended or revoked"));
-  }
+  OnlyFields(body, {"state", "cert_sha256"});
   share::Service svc(ctx.store().share());
-  Must(svc.SetState(req.params.at("client"), *state));
+  if (body.contains("state")) {
+    const auto state = share::ParseClientState(Text(body, "state"));
+    if (!state) {
+      throw Failure(
+          Error::Invalid("share.invalid_client", "state is active, suspended or revoked"));
+    }
+    Must(svc.SetState(req.params.at("client"), *state));
+  }
+  if (body.contains("cert_sha256")) {
+    Must(svc.SetCertificate(req.params.at("client"), Text(body, "cert_sha256")));
+  }
   for (const auto& c : Must(svc.Clients())) {
     if (c.code == req.params.at("client")) return Response::Json(share::ToJson(c));
   }
@@ -183,6 +189,14 @@ ClientCall RequireClient(Context& ctx, const Request& req, const std::string& da
   if (!share::AddressAllowed(client->ip_allow, address)) {
     throw Failure(Error{"share.address_not_allowed",
                         "connected system '" + client->code + "' may not call from " + address,
+                        403});
+  }
+  // Mutual TLS: a system whose certificate is on record calls with it.
+  if (!client->cert_sha256.empty() && req.client_cert_sha256 != client->cert_sha256) {
+    throw Failure(Error{"share.certificate_required",
+                        "connected system '" + client->code +
+                            "' calls over TLS with its client certificate (the one whose SHA-256 "
+                            "is on record)",
                         403});
   }
   std::string purpose(req.Header("x-purpose"));
@@ -783,7 +797,7 @@ void RegisterShareRoutes(http::Router& router, Context& ctx) {
                   "system account whose tokens it uses, optional address allow-list",
        .tag = "share",
        .request_schema =
-           R"({"type":"object","required":["code","name","owner_unit","contact","account"],"properties":{"code":{"type":"string"},"name":{"type":"string"},"owner_unit":{"type":"string"},"contact":{"type":"string"},"account":{"type":"string"},"ip_allow":{"type":"array","items":{"type":"string"}}}})",
+           R"({"type":"object","required":["code","name","owner_unit","contact","account"],"properties":{"code":{"type":"string"},"name":{"type":"string"},"owner_unit":{"type":"string"},"contact":{"type":"string"},"account":{"type":"string"},"ip_allow":{"type":"array","items":{"type":"string"}},"cert_sha256":{"type":"string"}}})",
        .response_schema = object,
        .success_status = 201,
        .error_statuses = {400, 409, 415, 422},
@@ -797,10 +811,11 @@ void RegisterShareRoutes(http::Router& router, Context& ctx) {
        .permission = kShareAdmin});
   router.Add(
       "PATCH", "/api/v1/share/clients/{client}", "share.clients.state", bind(PatchClient),
-      {.summary = "Suspend, revoke or reactivate a connected system",
+      {.summary = "Suspend, revoke or reactivate a connected system; set the SHA-256 of the "
+                  "client certificate it must call with (mutual TLS), \"\" for none",
        .tag = "share",
        .request_schema =
-           R"({"type":"object","required":["state"],"properties":{"state":{"type":"string","enum":["active","suspended","revoked"]}}})",
+           R"({"type":"object","properties":{"state":{"type":"string","enum":["active","suspended","revoked"]},"cert_sha256":{"type":"string"}}})",
        .response_schema = object,
        .error_statuses = {400, 404, 415, 422},
        .permission = kShareAdmin});

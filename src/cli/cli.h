@@ -41,6 +41,7 @@ struct Options {
   // serve: security
   std::string tls_cert;
   std::string tls_key;
+  std::string tls_client_ca;
   int session_idle = 0;        // seconds; 0: the default (15 min)
   int admin_session_idle = 0;  // seconds; 0: the default (5 min)
   double rate_per_address = 50;

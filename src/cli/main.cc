@@ -444,6 +444,7 @@ int RunServe(const Options& o) {
     pdh::api::AuditRequest(ctx, req, route, res);
   };
   opts.tls_cert_file = o.tls_cert;
+  opts.tls_client_ca_file = o.tls_client_ca;
   opts.tls_key_file = o.tls_key;
   opts.rate_per_address = o.rate_per_address;
   opts.rate_per_token = o.rate_per_token;
@@ -696,6 +697,8 @@ int main(int argc, char** argv) {
       ->each([&o](const std::string&) { o.access_log_given = true; });
   serve->add_option("--tls-cert", o.tls_cert, "PEM certificate chain: serve HTTPS only");
   serve->add_option("--tls-key", o.tls_key, "PEM private key of --tls-cert");
+  serve->add_option("--tls-client-ca", o.tls_client_ca,
+                    "PEM authorities of connected systems' client certificates (mutual TLS)");
   serve->add_option("--session-idle", o.session_idle,
                     "Idle timeout of sessions, seconds (default 900)");
   serve->add_option("--admin-session-idle", o.admin_session_idle,

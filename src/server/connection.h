@@ -94,6 +94,7 @@ struct Connection : std::enable_shared_from_this<Connection> {
   beast::flat_buffer buffer;
   bool idle = false;  // waiting for a new request (or a TLS handshake); used only on the strand
   std::shared_ptr<EventWakeup> events;  // set while streaming events; used only on the strand
+  std::string peer_cert;  // TLS: hex SHA-256 of the client's verified certificate, else ""
 };
 
 // A connection over PlainStream or TlsStream; the session code is the same for both.
@@ -106,6 +107,9 @@ struct Session final : Connection {
 };
 
 std::string FormatEndpoint(const tcp::endpoint& e);
+// Hex SHA-256 of the DER of the certificate the TLS peer presented and that verified against
+// the configured authorities; "" when none was presented or it did not verify.
+std::string PeerCertificateSha256(SSL* ssl);
 // The answer to a read that failed in a way the client should hear about; nullopt when the
 // connection is gone or timed out and nobody is listening.
 std::optional<Error> ReadError(const boost::system::error_code& ec, const ServerOptions& options);
@@ -226,6 +230,7 @@ asio::awaitable<bool> Server::Impl::Handshake(Session<Stream>& c) {
     c.tcp().expires_after(options.read_timeout);
     auto [ec] = co_await c.stream.async_handshake(asio::ssl::stream_base::server, kTuple);
     c.idle = false;
+    if (!ec) c.peer_cert = PeerCertificateSha256(c.stream.native_handle());
     co_return !ec;
   }
   co_return true;
@@ -259,6 +264,7 @@ asio::awaitable<bool> Server::Impl::Exchange(Session<Stream>& c, const std::stri
   bool client_keeps = !rejected && raw.keep_alive();
   unsigned version = raw.version() == 10 ? 10 : 11;
   detail::Incoming in = ToIncoming(raw, remote, kIsTls<Stream>);
+  in.client_cert_sha256 = c.peer_cert;
   detail::Outcome out =
       rejected ? dispatcher.Reject(*rejected, std::move(in)) : dispatcher.Dispatch(std::move(in));
   // Read after the handler: a shutdown that began meanwhile closes this connection.

@@ -159,6 +159,7 @@ Request Dispatcher::Prepare(Incoming& in) const {
   req.body = std::move(in.body);
   req.remote = std::move(in.remote);
   req.tls = in.tls;
+  req.client_cert_sha256 = in.client_cert_sha256;
   std::string_view id = req.Header("x-request-id");
   req.request_id = IsValidRequestId(id) ? std::string(id) : NewRequestId();
   req.path = in.target.substr(0, in.target.find('?'));

@@ -34,6 +34,7 @@ struct Incoming {
   std::string body;
   std::string remote;
   bool tls = false;
+  std::string client_cert_sha256;  // see Request::client_cert_sha256
 };
 
 // Gives back one of options.max_event_streams places.

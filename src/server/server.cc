@@ -180,6 +180,23 @@ asio::awaitable<void> Server::Impl::Shutdown() {
   io.stop();
 }
 
+std::string transport::PeerCertificateSha256(SSL* ssl) {
+  X509* cert = SSL_get1_peer_certificate(ssl);
+  if (cert == nullptr) return "";
+  std::string out;
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (SSL_get_verify_result(ssl) == X509_V_OK && X509_digest(cert, EVP_sha256(), md, &len) == 1) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    for (unsigned int i = 0; i < len; ++i) {
+      out += kHex[md[i] >> 4];
+      out += kHex[md[i] & 0xF];
+    }
+  }
+  X509_free(cert);
+  return out;
+}
+
 Status Server::Impl::LoadTls() {
   const std::string& cert = options.tls_cert_file;
   const std::string& key = options.tls_key_file;
@@ -205,6 +222,15 @@ Status Server::Impl::LoadTls() {
   if (ec) return failed("cannot load the TLS private key " + key + ": " + ec.message());
   if (SSL_CTX_check_private_key(context.native_handle()) != 1) {
     return failed("the TLS private key " + key + " does not match the certificate " + cert);
+  }
+  if (!options.tls_client_ca_file.empty()) {
+    context.load_verify_file(options.tls_client_ca_file, ec);
+    if (ec) {
+      return failed("cannot load the client certificate authorities " + options.tls_client_ca_file +
+                    ": " + ec.message());
+    }
+    context.set_verify_mode(asio::ssl::verify_peer, ec);
+    if (ec) return failed("cannot ask clients for certificates: " + ec.message());
   }
   tls.emplace(std::move(context));
   return Ok();

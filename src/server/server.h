@@ -34,6 +34,9 @@ struct Request {
   std::string request_id;
   std::string remote;  // "127.0.0.1:54321"
   bool tls = false;    // arrived over TLS
+  // Mutual TLS: hex SHA-256 of the client certificate the connection presented and that verified
+  // against ServerOptions::tls_client_ca_file; "" otherwise.
+  std::string client_cert_sha256;
   // Set by ServerOptions::authorize: who is asking (the auth module's Principal).
   std::shared_ptr<const void> principal;
 
@@ -217,6 +220,9 @@ struct ServerOptions {
   // TLS: both set serves HTTPS only (OpenSSL through Asio), with HSTS on every response.
   std::string tls_cert_file;  // PEM certificate chain
   std::string tls_key_file;   // PEM private key
+  // PEM certificate authorities: clients are asked for a certificate, and one that does not
+  // verify against them ends the handshake (mutual TLS); none presented is allowed. "": none.
+  std::string tls_client_ca_file;
 
   // Rate limits (token buckets), answered 429 with Retry-After and problem code
   // "request.rate_limited". 0 disables.

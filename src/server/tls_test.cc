@@ -109,7 +109,9 @@ struct TlsFiles {
 // A blocking HTTPS client on one connection; it trusts any certificate (the test's own).
 class TlsClient {
  public:
-  explicit TlsClient(uint16_t port) : stream_(io_, context_) {
+  // With `cert` and `key` (PEM files), it presents that client certificate.
+  explicit TlsClient(uint16_t port, const fs::path& cert = {}, const fs::path& key = {})
+      : context_(WithCertificate(cert, key)), stream_(io_, context_) {
     stream_.set_verify_mode(ssl::verify_none);
     beast::get_lowest_layer(stream_).connect(
         tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
@@ -126,8 +128,17 @@ class TlsClient {
   }
 
  private:
+  static ssl::context WithCertificate(const fs::path& cert, const fs::path& key) {
+    ssl::context c(ssl::context::tls_client);
+    if (!cert.empty()) {
+      c.use_certificate_file(cert.string(), ssl::context::pem);
+      c.use_private_key_file(key.string(), ssl::context::pem);
+    }
+    return c;
+  }
+
   asio::io_context io_;
-  ssl::context context_{ssl::context::tls_client};
+  ssl::context context_;
   beast::ssl_stream<beast::tcp_stream> stream_;
   beast::flat_buffer buffer_;
 };
@@ -165,6 +176,9 @@ Router TlsRoutes(const std::shared_ptr<EventHub>& hub = std::make_shared<EventHu
   r.Add("GET", "/api/v1/tls", "tls", [](Request& req) {
     return Response::Json({{"tls", req.tls}});
   });
+  r.Add("GET", "/api/v1/whoami", "whoami", [](Request& req) {
+    return Response::Json({{"cert", req.client_cert_sha256}});
+  });
   r.Add("GET", "/api/v1/events", "events", [hub](Request&) {
     Response res;
     res.events = hub;
@@ -184,6 +198,39 @@ TEST(Tls, RoundTripWithHsts) {
   EXPECT_EQ(tls.result_int(), 200);
   EXPECT_EQ(boost::json::parse(tls.body()), boost::json::parse(R"({"tls":true})"));
   EXPECT_EQ(tls["Strict-Transport-Security"], "max-age=31536000; includeSubDomains");
+}
+
+// Mutual TLS: a client certificate the configured authorities sign is named by its digest, a
+// client without one is served as before, one they do not sign ends the handshake.
+TEST(Tls, AClientCertificateIsCheckedAndNamedByItsDigest) {
+  TlsFiles files;
+  const fs::path client_cert = files.dir.path() / "client.pem";
+  const fs::path client_key = files.dir.path() / "client.key.pem";
+  KeyPtr k = NewKey();
+  CertPtr c = SelfSigned(k.get());
+  WritePem(client_cert, [&](std::FILE* f) { return PEM_write_X509(f, c.get()); });
+  WritePem(client_key, [&](std::FILE* f) {
+    return PEM_write_PrivateKey(f, k.get(), nullptr, nullptr, 0, nullptr, nullptr);
+  });
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  ASSERT_EQ(X509_digest(c.get(), EVP_sha256(), md, &len), 1);
+  std::string digest;
+  for (unsigned int i = 0; i < len; ++i) {
+    char hex[3];
+    std::snprintf(hex, sizeof hex, "%02x", md[i]);
+    digest += hex;
+  }
+  ServerOptions options = files.Options();
+  options.tls_client_ca_file = client_cert.string();  // the client's own, self-signed
+  RunningServer server(TlsRoutes(), options);
+  TlsClient with(server.port(), client_cert, client_key);
+  EXPECT_EQ(boost::json::parse(with.Get("/api/v1/whoami").body()).at("cert"),
+            boost::json::value(digest));
+  TlsClient without(server.port());
+  EXPECT_EQ(boost::json::parse(without.Get("/api/v1/whoami").body()).at("cert"), "");
+  // The server's own certificate is no client's.
+  EXPECT_ANY_THROW(TlsClient(server.port(), files.cert, files.key).Get("/api/v1/whoami"));
 }
 
 TEST(Tls, PlainHttpGetsNoAnswer) {

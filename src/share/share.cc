@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <sodium.h>
+#include <cctype>
 
 #include <algorithm>
 #include <boost/json.hpp>
@@ -43,7 +44,8 @@ Client FromRow(const store::ShareClientRow& r) {
                 ParseClientState(r.state).value_or(ClientState::kSuspended),
                 StringList(r.ip_allow),
                 r.created_at,
-                r.created_by};
+                r.created_by,
+                r.cert_sha256};
 }
 
 Grant FromRow(const store::ShareGrantRow& r) {
@@ -112,7 +114,19 @@ json::object ToJson(const Client& c) {
           {"state", ClientStateName(c.state)},
           {"ip_allow", json_util::Strings(c.ip_allow)},
           {"created_at", c.created_at},
-          {"created_by", c.created_by}};
+          {"created_by", c.created_by},
+          {"cert_sha256", c.cert_sha256}};
+}
+
+std::optional<std::string> NormalizeCertDigest(std::string_view text) {
+  std::string out;
+  for (char ch : text) {
+    if (ch == ':' || ch == ' ') continue;
+    if (!std::isxdigit(static_cast<unsigned char>(ch))) return std::nullopt;
+    out += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  }
+  if (!out.empty() && out.size() != 64) return std::nullopt;
+  return out;
 }
 
 std::string_view MaskName(Mask m) {
@@ -373,11 +387,23 @@ Status Service::AddClient(const Client& c) {
       return bad("ip_allow: '" + a + "' is not an address or an IPv4 block");
     }
   }
+  const auto digest = NormalizeCertDigest(c.cert_sha256);
+  if (!digest) return bad("cert_sha256 is the SHA-256 digest of its certificate (64 hex digits)");
   json::array allow;
   for (const auto& a : c.ip_allow) allow.emplace_back(a);
   return store_.InsertClient({c.code, c.name, c.owner_unit, c.contact, c.account,
                               std::string(ClientStateName(c.state)), json::serialize(allow),
-                              c.created_at, c.created_by});
+                              c.created_at, c.created_by, *digest});
+}
+
+Status Service::SetCertificate(const std::string& code, const std::string& sha256) {
+  const auto digest = NormalizeCertDigest(sha256);
+  if (!digest) {
+    return Fail(Error::Invalid("share.invalid_client",
+                               "cert_sha256 is the SHA-256 digest of its certificate (64 hex "
+                               "digits), or \"\" for none"));
+  }
+  return store_.SetClientCertificate(code, *digest);
 }
 
 Status Service::SetState(const std::string& code, ClientState state) {

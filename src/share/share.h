@@ -38,8 +38,14 @@ struct Client {
   std::vector<std::string> ip_allow;  // addresses or IPv4 CIDR blocks; empty: any
   std::string created_at;
   std::string created_by;
+  // Mutual TLS: the hex SHA-256 of the client certificate it must present with its token (when
+  // pdh serves TLS with --tls-client-ca); "" asks for none.
+  std::string cert_sha256;
 };
 boost::json::object ToJson(const Client& c);
+// A certificate digest as people copy it ("AB:CD:..." or "abcd..."), lower-case hex without
+// separators; nullopt when it is not 64 hex digits. "" stays "" (none asked).
+std::optional<std::string> NormalizeCertDigest(std::string_view text);
 
 // What may stand in for a value instead of it.
 enum class Mask {
@@ -274,6 +280,8 @@ class Service {
   Status AddClient(const Client& c);
   // Errors: share.client_not_found.
   Status SetState(const std::string& code, ClientState state);
+  // Errors: share.client_not_found, share.invalid_client (not a SHA-256 digest).
+  Status SetCertificate(const std::string& code, const std::string& sha256);
   Result<std::vector<Client>> Clients();
   // The client a system account is (nullopt when none).
   Result<std::optional<Client>> ClientOfAccount(const std::string& account);

@@ -22,6 +22,7 @@ struct ShareClientRow {
   std::string ip_allow;          // JSON array of addresses or CIDR blocks ("[]": any)
   std::string created_at;
   std::string created_by;
+  std::string cert_sha256;  // mutual TLS: its client certificate's hex SHA-256 ("" none asked)
 };
 
 struct ShareGrantRow {
@@ -93,6 +94,8 @@ class ShareStore {
   virtual Status InsertClient(const ShareClientRow& row) = 0;
   // Errors: share.client_not_found.
   virtual Status SetClientState(const std::string& code, const std::string& state) = 0;
+  // Errors: share.client_not_found.
+  virtual Status SetClientCertificate(const std::string& code, const std::string& sha256) = 0;
   virtual Result<std::vector<ShareClientRow>> Clients() = 0;
   // Returns the new grant's id.
   virtual Result<int64_t> InsertGrant(const ShareGrantRow& row) = 0;

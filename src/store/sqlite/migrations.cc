@@ -489,6 +489,7 @@ CREATE TABLE federated_value (
   received_at    TEXT NOT NULL,
   PRIMARY KEY (source, indicator, unit, period)
 ) STRICT;
+ALTER TABLE share_client ADD COLUMN cert_sha256 TEXT NOT NULL DEFAULT '';
 ALTER TABLE outbox ADD COLUMN webhook_url TEXT NOT NULL DEFAULT '';
 ALTER TABLE outbox ADD COLUMN webhook_secret TEXT NOT NULL DEFAULT '';
 )sql";

@@ -45,12 +45,13 @@ class SqliteShareStore final : public Area<ShareStore> {
     return writer_.Submit([&](Db& db) -> Status {
       auto run = Execute(db,
                          "INSERT INTO share_client (code, name, owner_unit, contact, account, "
-                         "state, ip_allow, created_at, created_by) VALUES (?1,?2,?3,?4,?5,?6,?7,"
-                         "?8,?9) ON CONFLICT(code) DO NOTHING",
+                         "state, ip_allow, created_at, created_by, cert_sha256) VALUES (?1,?2,?3,"
+                         "?4,?5,?6,?7,?8,?9,?10) ON CONFLICT(code) DO NOTHING",
                          [&](Statement& st) {
                            st.Bind(1, c.code).Bind(2, c.name).Bind(3, c.owner_unit);
                            st.Bind(4, c.contact).Bind(5, c.account).Bind(6, c.state);
                            st.Bind(7, c.ip_allow).Bind(8, c.created_at).Bind(9, c.created_by);
+                           st.Bind(10, c.cert_sha256);
                          });
       if (!run) return run;
       if (sqlite3_changes(db.raw()) == 0) {
@@ -74,14 +75,27 @@ class SqliteShareStore final : public Area<ShareStore> {
     });
   }
 
+  Status SetClientCertificate(const std::string& code, const std::string& sha256) override {
+    return writer_.Submit([&](Db& db) -> Status {
+      auto run = Execute(db, "UPDATE share_client SET cert_sha256 = ?2 WHERE code = ?1",
+                         [&](Statement& st) { st.Bind(1, code).Bind(2, sha256); });
+      if (!run) return run;
+      if (sqlite3_changes(db.raw()) == 0) {
+        return Fail(Error::NotFound("share.client_not_found",
+                                    "no connected system has code '" + code + "'"));
+      }
+      return Ok();
+    });
+  }
+
   Result<std::vector<ShareClientRow>> Clients() override {
     const Sql sql{
         "SELECT code, name, owner_unit, contact, account, state, ip_allow, created_at, "
-        "created_by FROM share_client ORDER BY code",
+        "created_by, cert_sha256 FROM share_client ORDER BY code",
         {}};
     return ReadAll<ShareClientRow>(readers_, sql, [](const Statement& st) {
       return ShareClientRow{st.Text(0), st.Text(1), st.Text(2), st.Text(3), st.Text(4),
-                            st.Text(5), st.Text(6), st.Text(7), st.Text(8)};
+                            st.Text(5), st.Text(6), st.Text(7), st.Text(8), st.Text(9)};
     });
   }
 
