@@ -111,18 +111,22 @@ std::string UnitField(const ingest::Dataset& d) {
   return "";
 }
 
-// Every record of `d`, a page at a time.
+// Every record of `d`, its cells as text in the schema's order.
 void EachRecord(Context& ctx, const ingest::Dataset& d,
-                const std::function<void(const json::object&)>& fn) {
-  auto reg = ctx.registry();
-  ingest::RecordFilter f;
-  f.limit = kPage;
-  for (;;) {
-    const auto page = Must(ingest::QueryRecords(ctx.store().datasets(), *reg, d, f));
-    for (const auto& r : page.items) fn(r);
-    f.offset += static_cast<int64_t>(page.items.size());
-    if (page.items.empty() || f.offset >= page.total) break;
+                const std::function<void(const std::vector<std::string>&)>& fn) {
+  Must(ingest::ForEachRecordText(ctx.store().datasets(), d,
+                                 [&fn](const std::vector<std::string>& cells) {
+                                   fn(cells);
+                                   return Ok();
+                                 }));
+}
+
+// The index of `field` in the schema (npos when absent).
+size_t FieldIndex(const ingest::Dataset& d, const std::string& field) {
+  for (size_t i = 0; i < d.schema.fields.size(); ++i) {
+    if (d.schema.fields[i].name == field) return i;
   }
+  return std::string::npos;
 }
 
 std::string UnitName(const units::Registry& reg, const std::string& code) {
@@ -173,20 +177,24 @@ share::OpenTable TableOf(Context& ctx, const share::OpenDataset& d, int64_t max_
       }
       return t;
     }
-    EachRecord(ctx, ds,
-               [&](const json::object& r) { t.rows.push_back(share::RecordCells(t.columns, r)); });
+    std::vector<size_t> keep;
+    for (const auto& c : t.columns) keep.push_back(FieldIndex(ds, c.name));
+    EachRecord(ctx, ds, [&](const std::vector<std::string>& cells) {
+      std::vector<std::string> row;
+      row.reserve(keep.size());
+      for (size_t i : keep) row.push_back(i < cells.size() ? cells[i] : std::string());
+      t.rows.push_back(std::move(row));
+    });
     return t;
   }
   const std::string unit_field = UnitField(ds);
   const std::string month_field = share::MonthField(ds);
   std::map<share::CountKey, int64_t> counts;
-  EachRecord(ctx, ds, [&](const json::object& r) {
-    auto text = [&r](const std::string& field) {
-      const auto* v = field.empty() ? nullptr : r.if_contains(field);
-      return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
-    };
-    const std::string month = text(month_field).substr(0, 7);
-    ++counts[{text(unit_field), month}];
+  const size_t unit_at = FieldIndex(ds, unit_field);
+  const size_t month_at = FieldIndex(ds, month_field);
+  EachRecord(ctx, ds, [&](const std::vector<std::string>& cells) {
+    auto cell = [&cells](size_t i) { return i < cells.size() ? cells[i] : std::string(); };
+    ++counts[{cell(unit_at), cell(month_at).substr(0, 7)}];
   });
   t = share::AggregateTable(counts, d.k,
                             [&reg](const std::string& code) { return UnitName(*reg, code); });

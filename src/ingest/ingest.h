@@ -299,6 +299,10 @@ Result<RecordList> QueryRecords(store::DatasetStore& store, const units::Registr
 // Frictionless Data Package: the descriptor of `datasets` (a resource each, data in
 // "<code>.csv"), and writing/reading a package directory.
 boost::json::object PackageDescriptor(const std::vector<Dataset>& datasets);
+// Every record of `d` in arrival order, its cells as text in the schema's field order (numbers
+// as written, booleans "true"/"false", "" for none): what exports write.
+Status ForEachRecordText(store::DatasetStore& store, const Dataset& d,
+                         const std::function<Status(const std::vector<std::string>&)>& fn);
 
 // The workbook a unit fills in for `d` (XLSX bytes): the sheet "Dữ liệu" with the fields'
 // Vietnamese titles as its header and an example row, each column's description as an input

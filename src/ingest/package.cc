@@ -59,6 +59,15 @@ json::object PackageDescriptor(const std::vector<Dataset>& datasets) {
           {"resources", std::move(resources)}};
 }
 
+Status ForEachRecordText(store::DatasetStore& store, const Dataset& d,
+                         const std::function<Status(const std::vector<std::string>&)>& fn) {
+  std::vector<std::string> cells(d.schema.fields.size());
+  return store.ForEachRecord(d.table, [&](const std::vector<store::Cell>& row) {
+    for (size_t i = 0; i < cells.size(); ++i) cells[i] = CellText(d.schema.fields[i], row[i]);
+    return fn(cells);
+  });
+}
+
 Status ExportPackage(store::DatasetStore& store, const std::vector<Dataset>& datasets,
                      const std::string& dir) {
   std::error_code ec;
@@ -75,9 +84,7 @@ Status ExportPackage(store::DatasetStore& store, const std::vector<Dataset>& dat
     for (const auto& f : d.schema.fields) header.push_back(f.name);
     out << "\xEF\xBB\xBF";
     WriteCsvRow(out, header);
-    std::vector<std::string> cells(d.schema.fields.size());
-    auto s = store.ForEachRecord(d.table, [&](const std::vector<store::Cell>& row) {
-      for (size_t i = 0; i < cells.size(); ++i) cells[i] = CellText(d.schema.fields[i], row[i]);
+    auto s = ForEachRecordText(store, d, [&](const std::vector<std::string>& cells) {
       WriteCsvRow(out, cells);
       return Ok();
     });

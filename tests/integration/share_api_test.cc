@@ -207,6 +207,31 @@ TEST_F(ShareApi, CkanClientsAndDcatHarvestersReadTheOpenData) {
   r = server_->Anonymous({"GET", "/api/v1/open/datasets/ho-so-tthc-theo-thang/data.csv", "", {}});
   ASSERT_EQ(r.status, 200);
   EXPECT_NE(r.body.find("unit,unit_name,month,count,suppressed"), std::string::npos);
+
+  // A dataset's records published as they are: never a personal field.
+  const std::string publication =
+      R"({"kind":"records","source":"dossiers","title":"Hồ sơ thủ tục hành chính",)"
+      R"("description":"Từng hồ sơ, không có thông tin cá nhân","licence":"CC0-1.0"})";
+  r = server_->Request(
+      {"PUT", "/api/v1/open/datasets/ho-so", publication, {{"Content-Type", "application/json"}}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  for (const char* name : {"data.csv", "data.json", "datapackage.json"}) {
+    r = server_->Anonymous({"GET", std::string("/api/v1/open/datasets/ho-so/") + name, "", {}});
+    ASSERT_EQ(r.status, 200) << name;
+    EXPECT_NE(r.body.find("dossier_id"), std::string::npos) << name;
+    EXPECT_EQ(r.body.find("applicant"), std::string::npos) << name;
+  }
+  r = server_->Request({"PUT",
+                        "/api/v1/open/datasets/ho-so",
+                        R"({"kind":"records","source":"dossiers","title":"t","description":"d",)"
+                        R"("licence":"All rights reserved"})",
+                        {{"Content-Type", "application/json"}}});
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_NE(r.body.find("open.invalid"), std::string::npos);
+  r = server_->Request({"DELETE", "/api/v1/open/datasets/ho-so", "", {}});
+  EXPECT_EQ(r.status, 200) << r.body;
+  r = server_->Anonymous({"GET", "/api/v1/open/datasets/ho-so", "", {}});
+  EXPECT_EQ(r.status, 404);
 }
 
 // Two hubs on loopback: this province's sends its values to another (a national hub), where it
