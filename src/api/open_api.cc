@@ -5,8 +5,11 @@
 // CKAN's Action API for the tools that speak it.
 #include <algorithm>
 #include <boost/json.hpp>
+#include <cstdint>
 #include <cstdio>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -202,6 +205,31 @@ share::OpenTable TableOf(Context& ctx, const share::OpenDataset& d, int64_t max_
   return t;
 }
 
+// A publication's whole table, made once per change of its data: the downloads and a CKAN
+// client paging through datastore_search read the same table until a batch (or, for values,
+// the engine) changes it.
+std::shared_ptr<const share::OpenTable> WholeTable(Context& ctx, const share::OpenDataset& d) {
+  static std::mutex mu;
+  static std::map<std::string, std::pair<std::string, std::shared_ptr<const share::OpenTable>>>
+      tables;
+  // Per server context (a process may hold several, as tests do) and publication.
+  const std::string key = std::to_string(reinterpret_cast<std::uintptr_t>(&ctx)) + "|" + d.id;
+  const std::string version =
+      d.modified + "|" +
+      (d.kind == share::OpenKind::kValues
+           ? std::to_string(ctx.engine().snapshot().version())
+           : std::to_string(Must(ctx.store().datasets().LastCommittedBatch())));
+  {
+    std::lock_guard lock(mu);
+    auto it = tables.find(key);
+    if (it != tables.end() && it->second.first == version) return it->second.second;
+  }
+  auto table = std::make_shared<const share::OpenTable>(TableOf(ctx, d));
+  std::lock_guard lock(mu);
+  tables[key] = {version, table};
+  return table;
+}
+
 std::vector<share::OpenColumn> ColumnsOf(Context& ctx, const share::OpenDataset& d) {
   if (d.kind == share::OpenKind::kValues) return ValueColumns();
   if (d.kind == share::OpenKind::kAggregate) {
@@ -292,7 +320,8 @@ Response Download(Context& ctx, Request& req) {
   if (file == "datapackage.json") {
     return Response::Json(share::DataPackage(site, d, ColumnsOf(ctx, d)));
   }
-  const share::OpenTable t = TableOf(ctx, d);
+  const auto whole = WholeTable(ctx, d);
+  const share::OpenTable& t = *whole;
   if (file == "data.csv") {
     res.content_type = "text/csv; charset=utf-8";
     res.body = share::TableCsv(t);
@@ -518,7 +547,7 @@ Response Ckan(Context& ctx, Request& req) {
     const std::string resource = param("resource_id");
     const auto* d = find(resource);
     if (d == nullptr) return not_found("resource '" + resource + "'");
-    auto result = share::DatastoreSearch(resource, TableOf(ctx, *d), params);
+    auto result = share::DatastoreSearch(resource, *WholeTable(ctx, *d), params);
     if (!result) return invalid(result.error(), "datastore");
     return ok(std::move(*result));
   }

@@ -258,7 +258,7 @@ std::string RandomPassword() {
 }  // namespace
 
 std::string CreateDemoAdministrator(store::Store& store, const units::Registry& registry) {
-  const std::string password = RandomPassword();
+  std::string password = RandomPassword();
   SystemClock clock;
   auth::Service auth(store.identity(), store, clock);
   auth::NewAccount a;
