@@ -474,13 +474,18 @@ Result<Grant> Service::GrantFor(const std::string& client, const std::string& da
   auto grants = Grants(client);
   if (!grants) return Fail(grants.error());
   bool other_purpose = false;
-  for (auto& g : *grants) {
-    if (g.dataset != dataset || !g.Holds(today) || (write && !g.write)) continue;
-    if (std::find(g.purposes.begin(), g.purposes.end(), purpose) == g.purposes.end()) {
-      other_purpose = true;
-      continue;
+  // A write grant reads too, but a read is served by the system's read grant when it has one
+  // (its fields and masks are the ones meant for reading).
+  for (const bool exact : {true, false}) {
+    for (auto& g : *grants) {
+      if (g.dataset != dataset || !g.Holds(today) || (write && !g.write)) continue;
+      if (exact && g.write != write) continue;
+      if (std::find(g.purposes.begin(), g.purposes.end(), purpose) == g.purposes.end()) {
+        other_purpose = true;
+        continue;
+      }
+      return std::move(g);
     }
-    return std::move(g);
   }
   if (other_purpose) {
     return Fail(Error{

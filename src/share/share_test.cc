@@ -133,11 +133,22 @@ TEST_F(ShareStoreTest, OnlyAGrantInForceForThePurposeLetsASystemRead) {
             "share.purpose_not_granted");
   EXPECT_EQ(svc.GrantFor("dvc", "people", "statistics", true, {2025, 11, 1}).error().code,
             "share.no_grant");  // a read grant does not write
+  // A write grant reads too, but a read is served by the read grant.
+  auto w = ParseGrant(json::parse(R"({"fields":["id","note"],"purposes":["statistics"],
+      "legal_basis":"x","access":"write"})"),
+                      d);
+  ASSERT_TRUE(w);
+  w->client = "dvc";
+  const auto write_id = svc.AddGrant(*w);
+  ASSERT_TRUE(write_id);
+  EXPECT_EQ(svc.GrantFor("dvc", "people", "statistics", true, {2025, 11, 1})->id, *write_id);
+  EXPECT_NE(svc.GrantFor("dvc", "people", "statistics", false, {2025, 11, 1})->id, *write_id);
+  ASSERT_TRUE(svc.RevokeGrant(*write_id));
   EXPECT_EQ(svc.GrantFor("dvc", "other", "statistics", false, {2025, 11, 1}).error().code,
             "share.no_grant");
   const auto grants = svc.Grants("dvc");
   ASSERT_TRUE(grants);
-  ASSERT_EQ(grants->size(), 1U);
+  ASSERT_EQ(grants->size(), 2U);  // the revoked one included
   ASSERT_TRUE(svc.RevokeGrant(grants->front().id));
   EXPECT_EQ(svc.GrantFor("dvc", "people", "statistics", false, {2025, 11, 1}).error().code,
             "share.no_grant");
