@@ -36,50 +36,15 @@ constexpr int64_t kPage = 1000;
 
 // Where the portal is: the setting open.base_url, else the address the request came to.
 share::Site SiteOf(Context& ctx, const Request& req) {
-  share::Site site;
-  auto setting = [&ctx](const char* key) {
-    auto v = ctx.store().GetSetting(key);
-    return v && *v ? **v : std::string();
-  };
-  site.base_url = setting("open.base_url");
-  if (site.base_url.empty()) {
-    const std::string host(req.Header("host"));
-    site.base_url = std::string(req.tls ? "https://" : "http://") +
-                    (host.empty() ? std::string("127.0.0.1") : host);
-  }
-  while (site.base_url.ends_with('/')) site.base_url.pop_back();
-  auto reg = ctx.registry();
-  const auto* province = reg->Find(ctx.home_province(), Date::Today());
-  site.publisher = province != nullptr ? province->name : ctx.home_province();
-  site.publisher_code = ctx.home_province();
-  site.title = setting("open.title");
-  if (site.title.empty()) site.title = "Dữ liệu mở " + site.publisher;
-  site.title_en = setting("open.title_en");
-  if (site.title_en.empty()) site.title_en = "Open data of " + text::Fold(site.publisher);
-  site.description = "Dữ liệu mở do các cơ quan, đơn vị của " + site.publisher +
-                     " công bố: dữ liệu, số liệu tổng hợp và bộ chỉ số.";
-  site.description_en = "Open data published by the agencies and units of the province.";
-  return site;
+  const std::string host(req.Header("host"));
+  return share::SiteOf(
+      ctx.store(), *ctx.registry(), ctx.home_province(),
+      std::string(req.tls ? "https://" : "http://") + (host.empty() ? "127.0.0.1" : host));
 }
 
 // The publication's organization and the time its data last changed.
 void Complete(Context& ctx, share::OpenDataset& d) {
-  auto reg = ctx.registry();
-  std::string owner;
-  if (d.kind != share::OpenKind::kValues) {
-    auto ds = ingest::LoadDataset(ctx.store().datasets(), d.source);
-    if (ds) {
-      owner = ds->row.owner_unit;
-      auto batches = ctx.store().datasets().Batches(d.source, 0, 1);
-      if (batches && !batches->empty() && batches->front().created_at > d.modified) {
-        d.modified = batches->front().created_at;
-      }
-    }
-  }
-  if (owner.empty()) owner = ctx.home_province();
-  d.organization = owner;
-  const auto* u = reg->Find(owner, Date::Today());
-  d.organization_name = u != nullptr ? u->name : owner;
+  share::Complete(d, ctx.store().datasets(), *ctx.registry(), ctx.home_province());
 }
 
 std::vector<share::OpenDataset> Published(Context& ctx) {

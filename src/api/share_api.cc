@@ -492,82 +492,45 @@ Response Exchanges(Context& ctx, Request& req) {
     }
     return false;
   };
-  struct Row {
-    int64_t seq;
-    json::object item;
-  };
-  std::vector<Row> rows;
-  for (const char* action : {"share.read", "share.write", "share.notify"}) {
+  std::vector<share::Exchange> rows;
+  for (const auto& action : share::ExchangeActions()) {
     store::AuditQuery aq = q;
     aq.action = action;
     aq.before_seq = before;
     for (;;) {
       const auto page = Must(ctx.audit().Entries(aq));
       for (const auto& e : page) {
-        boost::system::error_code ec;
-        json::value detail = json::parse(e.detail, ec);
-        if (ec || !detail.is_object()) continue;
-        const json::object& d = detail.as_object();
-        auto text = [&d](const char* k) {
-          const auto* v = d.if_contains(k);
-          return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
-        };
-        const std::string grant_unit = text("unit");
-        const std::string owner = owners[e.target];
-        if (client && text("client") != *client) continue;
-        if (dataset && e.target != *dataset) continue;
-        if (unit && !(grant_unit.empty() || inside(grant_unit, *unit) ||
-                      inside(*unit, grant_unit) || owner == *unit)) {
+        auto x = share::ExchangeOf(e);
+        if (!x) continue;
+        const std::string owner = owners[x->dataset];
+        if (client && x->client != *client) continue;
+        if (dataset && x->dataset != *dataset) continue;
+        if (unit && !(x->unit.empty() || inside(x->unit, *unit) || inside(*unit, x->unit) ||
+                      owner == *unit)) {
           continue;
         }
         if (!sees_all) {
           auto mine = [&](const std::string& code) {
             return !code.empty() && MayOnCode(ctx, p, "datasets.read_private", code, false);
           };
-          if (!mine(grant_unit) && !mine(owner)) continue;
+          if (!mine(x->unit) && !mine(owner)) continue;
         }
-        json::object item{{"seq", e.seq},
-                          {"at", e.at},
-                          {"action", e.action},
-                          {"dataset", e.target},
-                          {"client", text("client")},
-                          {"end_user", text("end_user")},
-                          {"purpose", text("purpose")},
-                          {"case_reference", text("case_reference")},
-                          {"unit", grant_unit},
-                          {"grant", d.contains("grant") ? d.at("grant") : json::value(nullptr)},
-                          {"rows", d.contains("rows") ? d.at("rows") : json::value(nullptr)},
-                          {"fields", d.contains("fields") ? d.at("fields") : json::array()},
-                          {"withheld", d.contains("withheld") ? d.at("withheld") : json::object()},
-                          {"batch", d.contains("batch") ? d.at("batch") : json::value(nullptr)}};
-        rows.push_back({e.seq, std::move(item)});
+        rows.push_back(std::move(*x));
       }
       if (static_cast<int64_t>(page.size()) < aq.limit || rows.size() > limit) break;
       aq.before_seq = page.back().seq;
     }
   }
-  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.seq > b.seq; });
+  std::sort(rows.begin(), rows.end(),
+            [](const share::Exchange& a, const share::Exchange& b) { return a.seq > b.seq; });
   json::value next = nullptr;
   if (rows.size() > limit) {
     rows.resize(limit);
     next = std::to_string(rows.back().seq);
   }
   if (TextParam(req, "format").value_or("json") == "csv") {
-    std::vector<std::vector<std::string>> table{{"seq", "at", "action", "client", "dataset", "unit",
-                                                 "purpose", "case_reference", "end_user", "rows",
-                                                 "fields", "withheld"}};
-    for (const auto& r : rows) {
-      const auto& o = r.item;
-      auto str = [&o](const char* k) {
-        const auto& v = o.at(k);
-        return v.is_string() ? std::string(v.as_string()) : v.is_null() ? "" : json::serialize(v);
-      };
-      table.push_back({str("seq"), str("at"), str("action"), str("client"), str("dataset"),
-                       str("unit"), str("purpose"), str("case_reference"), str("end_user"),
-                       str("rows"), str("fields"), str("withheld")});
-    }
     std::ostringstream out;
-    WriteCsvSheet(out, table);
+    WriteCsvSheet(out, share::ExchangeTable(rows));
     Response res;
     res.content_type = "text/csv; charset=utf-8";
     res.body = std::move(out).str();
@@ -575,7 +538,7 @@ Response Exchanges(Context& ctx, Request& req) {
     return res;
   }
   json::array items;
-  for (auto& r : rows) items.emplace_back(std::move(r.item));
+  for (const auto& x : rows) items.emplace_back(share::ToJson(x));
   return Response::Json(json::object{{"items", std::move(items)}, {"next_cursor", next}});
 }
 

@@ -42,6 +42,10 @@ struct Options {
   std::string tls_cert;
   std::string tls_key;
   std::string tls_client_ca;
+  // share
+  std::string from;
+  std::string to;
+  std::string base_url;
   int session_idle = 0;        // seconds; 0: the default (15 min)
   int admin_session_idle = 0;  // seconds; 0: the default (5 min)
   double rate_per_address = 50;
@@ -158,5 +162,6 @@ void AddLinkCommands(CLI::App& app, Options& o, int (*&action)(const Options&));
 void AddQualityCommands(CLI::App& app, Options& o, int (*&action)(const Options&));
 // report commands (the monthly report).
 void AddReportCommands(CLI::App& app, Options& o, int (*&action)(const Options&));
+void AddShareCommands(CLI::App& app, Options& o, int (*&action)(const Options&));
 
 }  // namespace pdh::cli

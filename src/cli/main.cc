@@ -793,6 +793,7 @@ pdh::cli::AddIndicatorCommands(app, o, action);
 pdh::cli::AddLinkCommands(app, o, action);
 pdh::cli::AddQualityCommands(app, o, action);
 pdh::cli::AddReportCommands(app, o, action);
+pdh::cli::AddShareCommands(app, o, action);
 
 try {
   app.parse(argc, argv);

@@ -339,4 +339,45 @@ json::object DataPackage(const Site& site, const OpenDataset& d,
   return package;
 }
 
+Site SiteOf(store::SettingsStore& settings, const units::Registry& registry,
+            const std::string& province, const std::string& fallback_base_url) {
+  auto setting = [&settings](const char* key) {
+    auto v = settings.GetSetting(key);
+    return v && *v ? **v : std::string();
+  };
+  Site site;
+  site.base_url = setting("open.base_url");
+  if (site.base_url.empty()) site.base_url = fallback_base_url;
+  while (site.base_url.ends_with('/')) site.base_url.pop_back();
+  const auto* p = registry.Find(province, Date::Today());
+  site.publisher = p != nullptr ? p->name : province;
+  site.publisher_code = province;
+  site.title = setting("open.title");
+  if (site.title.empty()) site.title = "Dữ liệu mở " + site.publisher;
+  site.title_en = setting("open.title_en");
+  if (site.title_en.empty()) site.title_en = "Open data of " + text::Fold(site.publisher);
+  site.description = "Dữ liệu mở do các cơ quan, đơn vị của " + site.publisher +
+                     " công bố: dữ liệu, số liệu tổng hợp và bộ chỉ số.";
+  site.description_en = "Open data published by the agencies and units of the province.";
+  return site;
+}
+
+void Complete(OpenDataset& d, store::DatasetStore& datasets, const units::Registry& registry,
+              const std::string& province) {
+  std::string owner;
+  if (d.kind != OpenKind::kValues) {
+    if (auto ds = ingest::LoadDataset(datasets, d.source)) {
+      owner = ds->row.owner_unit;
+      auto batches = datasets.Batches(d.source, 0, 1);
+      if (batches && !batches->empty() && batches->front().created_at > d.modified) {
+        d.modified = batches->front().created_at;
+      }
+    }
+  }
+  if (owner.empty()) owner = province;
+  d.organization = owner;
+  const auto* u = registry.Find(owner, Date::Today());
+  d.organization_name = u != nullptr ? u->name : owner;
+}
+
 }  // namespace pdh::share

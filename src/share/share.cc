@@ -658,4 +658,70 @@ Result<std::optional<OpenDataset>> Service::FindPublished(const std::string& id)
   return std::optional<OpenDataset>();
 }
 
+const std::vector<std::string>& ExchangeActions() {
+  static const std::vector<std::string> kActions = {"share.read", "share.write", "share.notify"};
+  return kActions;
+}
+
+std::optional<Exchange> ExchangeOf(const store::AuditEntryRow& e) {
+  const auto& actions = ExchangeActions();
+  if (std::find(actions.begin(), actions.end(), e.action) == actions.end()) return std::nullopt;
+  boost::system::error_code ec;
+  json::value detail = json::parse(e.detail, ec);
+  if (ec || !detail.is_object()) return std::nullopt;
+  Exchange x;
+  x.detail = std::move(detail.as_object());
+  auto text = [&x](const char* k) {
+    const auto* v = x.detail.if_contains(k);
+    return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+  };
+  x.seq = e.seq;
+  x.at = e.at;
+  x.action = e.action;
+  x.dataset = e.target;
+  x.client = text("client");
+  x.end_user = text("end_user");
+  x.purpose = text("purpose");
+  x.case_reference = text("case_reference");
+  x.unit = text("unit");
+  return x;
+}
+
+json::object ToJson(const Exchange& x) {
+  auto member = [&x](const char* k, const json::value& fallback) {
+    const auto* v = x.detail.if_contains(k);
+    return v != nullptr ? *v : fallback;
+  };
+  return {{"seq", x.seq},
+          {"at", x.at},
+          {"action", x.action},
+          {"dataset", x.dataset},
+          {"client", x.client},
+          {"end_user", x.end_user},
+          {"purpose", x.purpose},
+          {"case_reference", x.case_reference},
+          {"unit", x.unit},
+          {"grant", member("grant", nullptr)},
+          {"rows", member("rows", nullptr)},
+          {"fields", member("fields", json::array())},
+          {"withheld", member("withheld", json::object())},
+          {"batch", member("batch", nullptr)}};
+}
+
+std::vector<std::vector<std::string>> ExchangeTable(const std::vector<Exchange>& xs) {
+  std::vector<std::vector<std::string>> table{{"seq", "at", "action", "client", "dataset", "unit",
+                                               "purpose", "case_reference", "end_user", "rows",
+                                               "fields", "withheld"}};
+  for (const auto& x : xs) {
+    const json::object o = ToJson(x);
+    auto str = [&o](const char* k) {
+      const auto& v = o.at(k);
+      return v.is_string() ? std::string(v.as_string()) : v.is_null() ? "" : json::serialize(v);
+    };
+    table.push_back({str("seq"), x.at, x.action, x.client, x.dataset, x.unit, x.purpose,
+                     x.case_reference, x.end_user, str("rows"), str("fields"), str("withheld")});
+  }
+  return table;
+}
+
 }  // namespace pdh::share

@@ -20,7 +20,10 @@
 #include "core/error.h"
 #include "ingest/ingest.h"
 #include "notify/notify.h"
+#include "store/audit.h"
+#include "store/settings.h"
 #include "store/share.h"
+#include "units/units.h"
 
 namespace pdh::share {
 
@@ -103,6 +106,33 @@ boost::json::object Apply(const Projection& p, const boost::json::object& record
 
 // Whether `address` (the peer's, IPv4 or IPv6 text) is allowed by the list (empty: any).
 bool AddressAllowed(const std::vector<std::string>& allow, std::string_view address);
+
+// --- The exchange log ---------------------------------------------------------------------------
+
+// The audit log's actions of exchanges: a system's read, its write (a batch, or another hub's
+// values), a notice sent to it.
+const std::vector<std::string>& ExchangeActions();  // share.read, share.write, share.notify
+
+// One exchange as the log shows it, read from its audit entry.
+struct Exchange {
+  int64_t seq = 0;
+  std::string at;
+  std::string action;
+  std::string dataset;
+  std::string client;
+  std::string end_user;
+  std::string purpose;
+  std::string case_reference;
+  std::string unit;  // the grant's ("" for every unit)
+  boost::json::object detail;
+};
+// nullopt for an entry that is no exchange (or whose detail is not an object).
+std::optional<Exchange> ExchangeOf(const store::AuditEntryRow& e);
+// {seq, at, action, dataset, client, end_user, purpose, case_reference, unit, grant, rows,
+// fields, withheld, batch}.
+boost::json::object ToJson(const Exchange& x);
+// A header and a row per exchange, for CSV and XLSX.
+std::vector<std::vector<std::string>> ExchangeTable(const std::vector<Exchange>& xs);
 
 // --- Subscriptions: a connected system told by webhook when a batch lands ----------------------
 
@@ -214,6 +244,17 @@ struct Site {
   std::string publisher;       // the province's name
   std::string publisher_code;  // its unit code
 };
+
+// The portal as the settings describe it: open.base_url (else `fallback_base_url`, the address a
+// request came to), open.title and open.title_en (else "Dữ liệu mở <province>"), the province as
+// the publisher.
+Site SiteOf(store::SettingsStore& settings, const units::Registry& registry,
+            const std::string& province, const std::string& fallback_base_url);
+
+// Fills in what a publication takes from the data: its organization (the dataset's owner unit,
+// else the province) and its last change (its dataset's latest batch when later).
+void Complete(OpenDataset& d, store::DatasetStore& datasets, const units::Registry& registry,
+              const std::string& province);
 
 // A Frictionless Data Package descriptor (datapackage.json) of a publication: its table as one
 // CSV resource with its Table Schema, the licence, the sources.

@@ -126,6 +126,12 @@ TEST_F(ShareApi, APushUnderAWriteGrantIsToldToSubscribersSignedAndRetried) {
   // The chain still verifies with them.
   std::string out;
   EXPECT_EQ(server_->Pdh("audit verify", &out), 0) << out;
+  // The data owner's export on the database file: who received the data of the commune.
+  ASSERT_EQ(server_->Pdh("share exchanges --unit 25459 --client he-thong-tthc", &out), 0) << out;
+  EXPECT_NE(out.find("seq,at,action,client,dataset,unit,purpose"), std::string::npos) << out;
+  EXPECT_NE(out.find("DVC-TEST-1"), std::string::npos) << out;
+  ASSERT_EQ(server_->Pdh("share catalog --base-url https://dulieu.tayninh.gov.vn", &out), 0);
+  EXPECT_NE(out.find("<https://dulieu.tayninh.gov.vn/dataset/bo-chi-so>"), std::string::npos);
 }
 
 TEST_F(ShareApi, CkanClientsAndDcatHarvestersReadTheOpenData) {
