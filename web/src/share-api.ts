@@ -21,6 +21,8 @@ export interface ShareClient {
   ip_allow: string[];
   created_at: string;
   created_by: string;
+  /** Mutual TLS: the SHA-256 of the client certificate it must call with ("" none). */
+  cert_sha256?: string;
 }
 
 export interface ShareClientIn {
@@ -30,6 +32,7 @@ export interface ShareClientIn {
   contact: string;
   account: string;
   ip_allow?: string[];
+  cert_sha256?: string;
 }
 
 export interface Purpose {

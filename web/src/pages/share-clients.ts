@@ -119,6 +119,7 @@ function registerForm(accounts: Account[], reload: () => Promise<void>): HTMLEle
   const contact = input('client-contact', { required: true, autocomplete: 'off', placeholder: t('share.contactPlaceholder'), 'data-testid': 'client-contact' });
   const account = input('client-account', { required: true, autocomplete: 'off', autocapitalize: 'none', list: 'client-accounts', 'data-testid': 'client-account' });
   const ipAllow = h('textarea', { id: 'client-ip', name: 'client-ip', rows: 2, placeholder: '10.0.0.0/24', 'data-testid': 'client-ip' });
+  const cert = input('client-cert', { autocomplete: 'off', autocapitalize: 'none', pattern: '[0-9A-Fa-f: ]{64,95}', 'data-testid': 'client-cert' });
   const owner = unitPicker(t('share.ownerUnit'), { hint: t('share.ownerUnitHint') });
   // System accounts first: a connected system reads with a system account's tokens.
   const sorted = [...accounts].sort((a, b) => Number(b.system) - Number(a.system) || a.name.localeCompare(b.name));
@@ -146,6 +147,7 @@ function registerForm(accounts: Account[], reload: () => Promise<void>): HTMLEle
                 .split(/[\s,;]+/)
                 .map((s) => s.trim())
                 .filter(Boolean),
+              cert_sha256: cert.value.trim(),
             });
             form.reset();
             owner.clear();
@@ -168,6 +170,7 @@ function registerForm(accounts: Account[], reload: () => Promise<void>): HTMLEle
     h('datalist', { id: 'client-accounts' }, sorted.map((a) => h('option', { value: a.name }, a.system ? `${a.display_name || a.name} · ${t('users.system')}` : a.display_name || a.name))),
     owner.el,
     field(t('share.ipAllow'), ipAllow, t('share.ipAllowHint')),
+    field(t('share.cert'), cert, t('share.certHint')),
     message.el,
     h('p', {}, submit),
   );
