@@ -27,4 +27,7 @@ std::string FoldAlnum(std::string_view s);
 // True when Fold(needle) occurs in Fold(haystack).
 bool FoldContains(std::string_view haystack, std::string_view needle);
 
+// `s` as XML and HTML text or attribute value: & < > " escaped.
+std::string XmlEscape(std::string_view s);
+
 }  // namespace pdh::text

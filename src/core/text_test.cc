@@ -119,4 +119,10 @@ TEST(FoldContains, DiacriticInsensitive) {
 }
 
 }  // namespace
+TEST(Text, XmlEscapeEscapesAmpersandAnglesAndQuotes) {
+  EXPECT_EQ(XmlEscape(R"(<a href="x">Tân & Ninh</a>)"),
+            "&lt;a href=&quot;x&quot;&gt;Tân &amp; Ninh&lt;/a&gt;");
+  EXPECT_EQ(XmlEscape("Phường Tân Ninh"), "Phường Tân Ninh");
+}
+
 }  // namespace pdh::text

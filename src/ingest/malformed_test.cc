@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/encoding.h"
+#include "core/text.h"
 #include "core/xlsx_test_support.h"
 #include "ingest/test_support.h"
 
@@ -141,26 +142,7 @@ std::string Utf16Le(const std::string& ascii) {
 }
 
 std::string XmlEscape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  return text::XmlEscape(s);
 }
 
 // A sheet row: text cells as inline strings, "n:<number>" as numbers, "" left out.

@@ -9,6 +9,7 @@
 #include "core/json_util.h"
 #include "core/number.h"
 #include "core/sheet.h"
+#include "core/text.h"
 #include "report/internal.h"
 #include "report/report.h"
 
@@ -59,27 +60,7 @@ using internal::CellText;
 using internal::Text;
 
 std::string Escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  return text::XmlEscape(s);
 }
 
 constexpr std::string_view kStyle = R"css(
