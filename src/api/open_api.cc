@@ -443,9 +443,14 @@ Response Ckan(Context& ctx, Request& req) {
                                        json::object{{"message", "Not found: " + what}}),
                       404);
   };
-  auto invalid = [&](const Error& e, const std::string& key) {
+  // CKAN names the parameter at fault: {"rows": ["Invalid integer"]}; the messages here read
+  // "rows: Invalid integer".
+  auto invalid = [&](const Error& e) {
+    const size_t colon = e.message.find(": ");
+    const std::string key = colon == std::string::npos ? "message" : e.message.substr(0, colon);
+    const std::string what = colon == std::string::npos ? e.message : e.message.substr(colon + 2);
     return CkanAnswer(share::CkanError(site, action, "Validation Error",
-                                       json::object{{key, json::array{json::value(e.message)}}}),
+                                       json::object{{key, json::array{json::value(what)}}}),
                       409);
   };
   auto ok = [&](json::value result) {
@@ -470,7 +475,7 @@ Response Ckan(Context& ctx, Request& req) {
   }
   if (action == "package_search") {
     auto s = share::ParsePackageSearch(params);
-    if (!s) return invalid(s.error(), "search");
+    if (!s) return invalid(s.error());
     return ok(share::SearchPackages(
         site, *s, all, [&ctx](const share::OpenDataset& d) { return ColumnsOf(ctx, d); }));
   }
@@ -513,7 +518,7 @@ Response Ckan(Context& ctx, Request& req) {
     const auto* d = find(resource);
     if (d == nullptr) return not_found("resource '" + resource + "'");
     auto result = share::DatastoreSearch(resource, *WholeTable(ctx, *d), params);
-    if (!result) return invalid(result.error(), "datastore");
+    if (!result) return invalid(result.error());
     return ok(std::move(*result));
   }
   if (action == "status_show") {

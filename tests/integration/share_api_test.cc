@@ -183,6 +183,10 @@ TEST_F(ShareApi, CkanClientsAndDcatHarvestersReadTheOpenData) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(ParseBody(r).at("result").at("count"), 3);
   EXPECT_EQ(ParseBody(r).at("result").at("results").as_array().size(), 2U);
+  r = server_->Anonymous({"GET", "/api/3/action/package_search?rows=many", "", {}});
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(ParseBody(r).at("error").at("__type"), "Validation Error");
+  EXPECT_TRUE(ParseBody(r).at("error").at("rows").is_array()) << r.body;
   r = server_->Anonymous({"GET", "/api/3/action/package_show?id=khong-co", "", {}});
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(ParseBody(r).at("success"), false);
