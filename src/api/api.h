@@ -163,6 +163,10 @@ class Context {
   // Called every second by `pdh serve`. The last batch told is kept in the setting
   // share.notified_batch, so a restart tells nothing twice. A failure is logged.
   void FollowShare();
+  // Sends this hub's values to the other hub when the federation target's interval has passed
+  // since the last sending (see PushFederation). Called every minute by `pdh serve`, on a thread
+  // of its own (a slow receiver holds nothing else up). A failure is logged.
+  void FollowFederation();
 
   // The unit whose officers run the province-wide registers (routes marked `stewarded`): the
   // setting "steward_unit", else the home province's Department of Science and Technology

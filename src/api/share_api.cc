@@ -620,6 +620,23 @@ Response FederatedValues(Context& ctx, Request& req) {
 
 }  // namespace
 
+void Context::FollowFederation() {
+  // The values another hub receives, when they are due.
+  auto target = Target(*this);
+  if (!target || target->every_minutes <= 0 || !has_engine()) return;
+  auto pushed_at = store_.GetSetting("federation.last_push");
+  if (!pushed_at) {
+    std::cerr << "pdh: federation: " << pushed_at.error().message << "\n";
+    return;
+  }
+  const auto due = *pushed_at ? ParseTime(**pushed_at) : std::nullopt;
+  if (!due || clock_.Now() >= *due + std::chrono::minutes(target->every_minutes)) {
+    if (auto pushed = PushFederation(*this); !pushed) {
+      std::cerr << "pdh: federation: " << pushed.error().message << "\n";
+    }
+  }
+}
+
 Result<json::object> PushFederation(Context& ctx) {
   const auto target = Target(ctx);
   if (!target) {
@@ -727,15 +744,6 @@ void Context::FollowShare() {
   if (*last != seen || !*seen_text) {
     if (auto s = store_.SetSetting("share.notified_batch", std::to_string(*last)); !s) {
       return fail(s.error());
-    }
-  }
-  // The values another hub receives, when they are due.
-  if (auto target = Target(*this); target && target->every_minutes > 0 && has_engine()) {
-    auto pushed_at = store_.GetSetting("federation.last_push");
-    if (!pushed_at) return fail(pushed_at.error());
-    const auto due = *pushed_at ? ParseTime(**pushed_at) : std::nullopt;
-    if (!due || clock_.Now() >= *due + std::chrono::minutes(target->every_minutes)) {
-      if (auto pushed = PushFederation(*this); !pushed) fail(pushed.error());
     }
   }
   // Only the notices with their own address: the configured channels keep their own rhythm.

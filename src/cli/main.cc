@@ -467,6 +467,7 @@ int RunServe(const Options& o) {
     ctx.FollowQuality();
     ctx.FollowShare();
   });
+  std::jthread federation = Every(std::chrono::seconds(60), [&ctx] { ctx.FollowFederation(); });
   pdh::http::Server server(opts, router);
   const std::string bound = pdh::Must(server.Listen());
   const bool tls = !o.tls_cert.empty() && !o.tls_key.empty();
@@ -512,6 +513,8 @@ int RunServe(const Options& o) {
   syncer.join();
   quality_follower.request_stop();
   quality_follower.join();
+  federation.request_stop();
+  federation.join();
   if (reminders.joinable()) {
     reminders.request_stop();
     reminders.join();
