@@ -159,7 +159,7 @@ class RdfGraph {
     if (object) Add(std::move(predicate), *object);
     return *this;
   }
-  // A text in DcatVietnamese and, when there is one, in English.
+  // A text in Vietnamese and, when there is one, in English.
   RdfGraph& AddText(const std::string& predicate, std::string_view vi, std::string_view en) {
     if (!vi.empty()) Add(predicate, RdfText(vi, "vi"));
     if (!en.empty()) Add(predicate, RdfText(en, "en"));
@@ -180,7 +180,7 @@ class RdfGraph {
 };
 
 // A Turtle string literal: quotes, backslashes and line ends escaped, other control characters
-// as \uXXXX; every other character (DcatVietnamese letters included) as it is.
+// as \uXXXX; every other character (Vietnamese letters included) as it is.
 std::string TurtleString(std::string_view s) {
   static constexpr std::string_view kHex = "0123456789ABCDEF";
   std::string out = "\"";
@@ -339,7 +339,7 @@ RdfTerm DcatVietnamese(RdfGraph& g) {
   if (!g.Has(t)) {
     g.About(t)
         .Type("dct:LinguisticSystem")
-        .Add("skos:prefLabel", RdfText("DcatVietnamese", "en"))
+        .Add("skos:prefLabel", RdfText("Vietnamese", "en"))
         .Add("skos:prefLabel", RdfText("Tiếng Việt", "vi"));
   }
   return t;

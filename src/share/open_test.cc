@@ -96,6 +96,9 @@ TEST(OpenDcat, TurtleStringsAreEscaped) {
 TEST(OpenDcat, EveryDatasetHasWhatTheProfileAsks) {
   const auto site = TayNinh();
   const auto ttl = CatalogTurtle(site, SamplePage());
+  // The language is named in both languages.
+  EXPECT_NE(ttl.find("\"Vietnamese\"@en"), std::string::npos);
+  EXPECT_NE(ttl.find("\"Tiếng Việt\"@vi"), std::string::npos);
   const auto catalog = Block(ttl, "<https://data.tayninh.gov.vn/catalog>");
   ASSERT_FALSE(catalog.empty()) << ttl;
   for (const char* p : {"a dcat:Catalog", "dct:title", "dct:description",
