@@ -483,15 +483,6 @@ Response Exchanges(Context& ctx, Request& req) {
   for (const auto& d : Must(ingest::ListDatasets(ctx.store().datasets()))) {
     owners[d.row.code] = d.row.owner_unit;
   }
-  auto inside = [&](const std::string& code, const std::string& top) {
-    if (code == top) return true;
-    const auto* u = reg->Find(code, Date::Today());
-    if (u == nullptr) return false;
-    for (const auto* a : reg->Ancestors(*u)) {
-      if (a->code == top) return true;
-    }
-    return false;
-  };
   std::vector<share::Exchange> rows;
   for (const auto& action : share::ExchangeActions()) {
     store::AuditQuery aq = q;
@@ -505,8 +496,7 @@ Response Exchanges(Context& ctx, Request& req) {
         const std::string owner = owners[x->dataset];
         if (client && x->client != *client) continue;
         if (dataset && x->dataset != *dataset) continue;
-        if (unit && !(x->unit.empty() || inside(x->unit, *unit) || inside(*unit, x->unit) ||
-                      owner == *unit)) {
+        if (unit && !share::ConcernsUnit(*x, *unit, owner, *reg)) {
           continue;
         }
         if (!sees_all) {

@@ -62,13 +62,6 @@ int RunShareExchanges(const Options& o) {
   for (const auto& d : Must(ingest::ListDatasets(store->datasets()))) {
     owners[d.row.code] = d.row.owner_unit;
   }
-  auto inside = [&](const std::string& code, const std::string& top) {
-    if (code == top) return true;
-    const auto* u = registry->Find(code, Date::Today());
-    if (u == nullptr) return false;
-    const auto up = registry->Ancestors(*u);
-    return std::any_of(up.begin(), up.end(), [&](const units::Unit* a) { return a->code == top; });
-  };
   std::vector<share::Exchange> rows;
   for (const auto& action : share::ExchangeActions()) {
     store::AuditQuery q;
@@ -86,8 +79,7 @@ int RunShareExchanges(const Options& o) {
         if (!x) continue;
         if (!o.code.empty() && x->client != o.code) continue;
         if (!o.dataset.empty() && x->dataset != o.dataset) continue;
-        if (!o.unit.empty() && !(x->unit.empty() || inside(x->unit, o.unit) ||
-                                 inside(o.unit, x->unit) || owners[x->dataset] == o.unit)) {
+        if (!o.unit.empty() && !share::ConcernsUnit(*x, o.unit, owners[x->dataset], *registry)) {
           continue;
         }
         rows.push_back(std::move(*x));

@@ -708,6 +708,20 @@ json::object ToJson(const Exchange& x) {
           {"batch", member("batch", nullptr)}};
 }
 
+bool ConcernsUnit(const Exchange& x, const std::string& unit, const std::string& owner,
+                  const units::Registry& registry) {
+  // `code` is `top` or lies below it.
+  auto inside = [&registry](const std::string& code, const std::string& top) {
+    if (code == top) return true;
+    const auto* u = registry.Find(code, Date::Today());
+    if (u == nullptr) return false;
+    const auto up = registry.Ancestors(*u);
+    return std::any_of(up.begin(), up.end(),
+                       [&top](const units::Unit* a) { return a->code == top; });
+  };
+  return x.unit.empty() || inside(x.unit, unit) || inside(unit, x.unit) || owner == unit;
+}
+
 std::vector<std::vector<std::string>> ExchangeTable(const std::vector<Exchange>& xs) {
   std::vector<std::vector<std::string>> table{{"seq", "at", "action", "client", "dataset", "unit",
                                                "purpose", "case_reference", "end_user", "rows",

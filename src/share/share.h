@@ -131,6 +131,10 @@ std::optional<Exchange> ExchangeOf(const store::AuditEntryRow& e);
 // {seq, at, action, dataset, client, end_user, purpose, case_reference, unit, grant, rows,
 // fields, withheld, batch}.
 boost::json::object ToJson(const Exchange& x);
+// Whether the exchange concerns `unit`'s data: its grant covered every unit, or a unit above or
+// below `unit`, or its dataset is owned by `unit` (`owner`, "" when none).
+bool ConcernsUnit(const Exchange& x, const std::string& unit, const std::string& owner,
+                  const units::Registry& registry);
 // A header and a row per exchange, for CSV and XLSX.
 std::vector<std::vector<std::string>> ExchangeTable(const std::vector<Exchange>& xs);
 

@@ -120,6 +120,10 @@ TEST_F(ShareApi, APushUnderAWriteGrantIsToldToSubscribersSignedAndRetried) {
   }
   EXPECT_TRUE(actions.contains("share.write")) << r.body;
   EXPECT_TRUE(actions.contains("share.notify")) << r.body;
+  // Its grant covers every unit, so a commune's owner finds it among who received its data.
+  r = server_->Get("/api/v1/share/exchanges?unit=25459&dataset=dossiers&limit=5");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.body.find("DVC-TEST-1"), std::string::npos) << r.body;
   r = server_->Get("/api/v1/share/exchanges?client=he-thong-tthc&format=csv&limit=3");
   ASSERT_EQ(r.status, 200);
   EXPECT_NE(r.body.find("DVC-TEST-1"), std::string::npos) << r.body;
