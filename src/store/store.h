@@ -3,10 +3,10 @@
 //
 // Each area has a header of its own (store/units.h, store/settings.h, store/identity.h,
 // store/audit.h, store/catalog.h, store/outbox.h, store/datasets.h, store/index.h,
-// store/tracker.h, store/link.h, store/report.h, store/share.h) with its rows and an abstract
-// class; a module includes and is given only the areas it uses, so a change to one area's rows
-// recompiles only its users. This header gathers them for what opens the database and hands the
-// areas out (the backends, the command line's opener, the HTTP API's context).
+// store/tracker.h, store/link.h, store/report.h, store/share.h, store/engine.h) with its rows and
+// an abstract class; a module includes and is given only the areas it uses, so a change to one
+// area's rows recompiles only its users. This header gathers them for what opens the database and
+// hands the areas out (the backends, the command line's opener, the HTTP API's context).
 //
 // Thread-safety: a Store and each of its areas are safe to use from many threads. Reads run
 // concurrently on a pool of read connections; writes are queued to one writer thread that
@@ -22,6 +22,7 @@
 #include "store/audit.h"
 #include "store/catalog.h"
 #include "store/datasets.h"
+#include "store/engine.h"
 #include "store/identity.h"
 #include "store/index.h"
 #include "store/link.h"
@@ -73,6 +74,7 @@ class Store : public UnitStore, public SettingsStore {
   virtual LinkStore& link() = 0;
   virtual ReportStore& reports() = 0;
   virtual ShareStore& share() = 0;
+  virtual EngineStore& engine() = 0;
   // The database file's path ("" for in-memory databases).
   virtual const std::string& path() const = 0;
 };

@@ -149,6 +149,36 @@ TEST_F(StoreTest, SettingsUpsert) {
   EXPECT_EQ(**(*s)->GetSetting("home"), "72");
 }
 
+// The engine's saved state: bytes of any value back as they were, replaced whole, kept across a
+// reopen, and not counted as data the pages read (saving it leaves the kept answers current).
+TEST_F(StoreTest, EngineStateRoundTrip) {
+  std::string bytes;
+  for (uint32_t i = 0; i < 300000; ++i) bytes.push_back(static_cast<char>(i * 7919U % 256));
+  {
+    auto s = Store::Open(Path("e.db"));
+    ASSERT_TRUE(s);
+    auto none = (*s)->engine().LoadEngineState();
+    ASSERT_TRUE(none);
+    EXPECT_FALSE(*none);
+    const uint64_t generation = (*s)->data_generation();
+    ASSERT_TRUE((*s)->engine().SaveEngineState("first"));
+    ASSERT_TRUE((*s)->engine().SaveEngineState(bytes));
+    EXPECT_EQ((*s)->data_generation(), generation);
+    ASSERT_TRUE((*s)->engine().SaveEngineState(""));
+    auto empty = (*s)->engine().LoadEngineState();
+    ASSERT_TRUE(empty && *empty);
+    EXPECT_EQ(**empty, "");
+    ASSERT_TRUE((*s)->engine().SaveEngineState(bytes));
+  }
+  auto s = Store::Open(Path("e.db"));
+  ASSERT_TRUE(s);
+  auto loaded = (*s)->engine().LoadEngineState();
+  ASSERT_TRUE(loaded && *loaded);
+  EXPECT_EQ(**loaded, bytes);
+  ASSERT_TRUE((*s)->engine().ClearEngineState());
+  EXPECT_FALSE(*(*s)->engine().LoadEngineState());
+}
+
 TEST_F(StoreTest, OnlineBackupWhileWriting) {
   auto s = Store::Open(Path("b.db"));
   ASSERT_TRUE(s);

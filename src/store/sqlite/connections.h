@@ -22,6 +22,7 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "store/audit.h"
+#include "store/engine.h"
 #include "store/report.h"
 #include "store/share.h"
 #include "store/sqlite/db.h"
@@ -124,11 +125,12 @@ class Writer {
   }
 
   // Each row written: whether it is data the pages read (not the sign-in activity, the audit
-  // log or the outbox, which change without changing any answer).
+  // log, the outbox or the engine's saved state, which change without changing any answer).
   static void Touched(void* self, int /*op*/, const char* /*db*/, const char* table,
                       sqlite3_int64 /*rowid*/) {
-    static constexpr std::string_view kNotData[] = {"session", "api_token", "audit_entry",
-                                                    "audit_checkpoint", "outbox"};
+    static constexpr std::string_view kNotData[] = {"session",          "api_token", "audit_entry",
+                                                    "audit_checkpoint", "outbox",    "engine_state",
+                                                    "engine_save"};
     const std::string_view name(table);
     for (std::string_view t : kNotData) {
       if (name == t) return;
@@ -349,5 +351,6 @@ std::unique_ptr<IndexStore> MakeIndexStore(Writer& writer, ReadPool& readers);
 std::unique_ptr<LinkStore> MakeLinkStore(Writer& writer, ReadPool& readers);
 std::unique_ptr<ReportStore> MakeReportStore(Writer& writer, ReadPool& readers);
 std::unique_ptr<ShareStore> MakeShareStore(Writer& writer, ReadPool& readers);
+std::unique_ptr<EngineStore> MakeEngineStore(Writer& writer, ReadPool& readers);
 
 }  // namespace pdh::store::sqlite

@@ -51,6 +51,7 @@ class Statement {
   Statement& Bind(int i, int64_t v);
   Statement& Bind(int i, double v);
   Statement& Bind(int i, std::string_view v);
+  Statement& BindBlob(int i, std::string_view bytes);
   Statement& BindNull(int i);
   template <class T>
   Statement& Bind(int i, const std::optional<T>& v) {
@@ -68,6 +69,7 @@ class Statement {
   int64_t Int(int col) const;
   double Double(int col) const;
   std::string Text(int col) const;
+  std::string_view Blob(int col) const;  // valid until the next step
   std::optional<int64_t> OptInt(int col) const;
   std::optional<double> OptDouble(int col) const;
   std::optional<std::string> OptText(int col) const;

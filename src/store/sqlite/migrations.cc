@@ -494,9 +494,26 @@ ALTER TABLE outbox ADD COLUMN webhook_url TEXT NOT NULL DEFAULT '';
 ALTER TABLE outbox ADD COLUMN webhook_secret TEXT NOT NULL DEFAULT '';
 )sql";
 
-constexpr std::array<std::string_view, 11> kMigrations = {
+// The index set engine's saved state (store/engine.h): the parts of each save, and the saves
+// written whole (the newest is the state).
+constexpr std::string_view kM12Engine = R"sql(
+CREATE TABLE engine_state (
+  id   INTEGER PRIMARY KEY,
+  save INTEGER NOT NULL,
+  part INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  UNIQUE (save, part)
+) STRICT;
+CREATE TABLE engine_save (
+  save  INTEGER PRIMARY KEY,
+  parts INTEGER NOT NULL,
+  bytes INTEGER NOT NULL
+) STRICT;
+)sql";
+
+constexpr std::array<std::string_view, 12> kMigrations = {
     kM1Units, kM2Identity, kM3Catalog, kM4Tracker, kM5Outbox, kM6Datasets,
-    kM7Index, kM8Link,     kM9Reports, kM10Share,  kM11Open};
+    kM7Index, kM8Link,     kM9Reports, kM10Share,  kM11Open,  kM12Engine};
 
 }  // namespace
 

@@ -239,6 +239,7 @@ class SqliteStore final : public Store {
   LinkStore& link() override { return *link_; }
   ReportStore& reports() override { return *reports_; }
   ShareStore& share() override { return *share_; }
+  EngineStore& engine() override { return *engine_; }
   const std::string& path() const override { return path_; }
 
   uint64_t data_generation() const override { return writer_.generation(); }
@@ -277,6 +278,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<LinkStore> link_ = MakeLinkStore(writer_, readers_);
   std::unique_ptr<ReportStore> reports_ = MakeReportStore(writer_, readers_);
   std::unique_ptr<ShareStore> share_ = MakeShareStore(writer_, readers_);
+  std::unique_ptr<EngineStore> engine_ = MakeEngineStore(writer_, readers_);
 };
 
 }  // namespace
