@@ -27,6 +27,7 @@
 #include "core/error.h"
 #include "core/sheet.h"
 #include "store/datasets.h"
+#include "store/engine.h"
 #include "store/index.h"
 #include "store/settings.h"
 #include "units/units.h"
@@ -182,6 +183,8 @@ struct Stores {
   store::IndexStore& index;
   store::DatasetStore& datasets;
   store::SettingsStore& settings;
+  // Where the engine keeps its state between runs; none: every start builds it afresh.
+  store::EngineStore* saved = nullptr;
 };
 
 // Checks a whole set: codes unique, sectors known, every expression parses (with the position
@@ -340,6 +343,7 @@ struct Change {
 
 struct SyncStats {
   bool rebuilt = false;
+  bool loaded = false;  // the state was the saved one, brought up to date
   int64_t records = 0;  // dataset rows taken
   int64_t values = 0;   // reported values taken
   int64_t series = 0;   // element and indicator series recomputed
@@ -402,13 +406,28 @@ class RecordCondition {
   std::string text_;
 };
 
+// What a full build found against the state the engine holds (Engine::Verify).
+struct Verification {
+  int64_t cells = 0;               // element and indicator cells compared
+  int64_t differing = 0;           // of them, those that differ
+  std::vector<std::string> first;  // the first differing cells, named
+  bool loaded = false;             // the state compared had been loaded from the saved one
+};
+
 class Engine {
  public:
+  enum class Start {
+    kSaved,    // the saved state when it is this model's, brought up to date; else a full build
+    kRebuild,  // a full build from the records, whatever was saved
+  };
   // Builds the state from the store. Errors: the store's, index.invalid (definitions that no
   // longer check), engine.no_province (units not imported).
+  // `stats`, when given, tells how: rebuilt or loaded, records and values taken, and the time.
   static Result<std::unique_ptr<Engine>> Open(Stores stores,
                                               std::shared_ptr<const units::Registry> registry,
-                                              const std::string& home_province);
+                                              const std::string& home_province,
+                                              Start start = Start::kSaved,
+                                              SyncStats* stats = nullptr);
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
@@ -417,16 +436,29 @@ class Engine {
   // Takes what was committed since the last sync and updates the state: a changed definition or
   // a period out of range rebuilds it whole. Safe from any thread; syncs run one at a time.
   Result<SyncStats> Sync();
-  // Rebuilds everything from the store (what Open does).
+  // Rebuilds everything from the store (what Open does without a saved state).
   Result<SyncStats> Rebuild();
   // Called after each sync that changed something (from the syncing thread).
   void OnChange(std::function<void(const SyncStats&)> fn);
   // Replaces the units (after an import or an edit) and rebuilds.
   Status SetRegistry(std::shared_ptr<const units::Registry> registry);
 
+  // Whether Open loaded the saved state (rather than building it from the records).
+  bool loaded() const { return loaded_; }
+  // Saves the state in the store when it changed since it was last saved or loaded; the next
+  // Open starts from it. Syncs wait while it is copied, not while it is written.
+  Status Save();
+  // Builds the state afresh from the store, beside the one held (syncs go on meanwhile), brings
+  // both to the same batch and value, and compares every element and indicator cell and when
+  // each report arrived. Errors: the store's; engine.moved when the definitions or units
+  // changed meanwhile (verify again).
+  Result<Verification> Verify();
+
  private:
   Engine(Stores stores, std::shared_ptr<const units::Registry> registry, std::string home);
   Result<SyncStats> RebuildLocked();
+  Result<SyncStats> SyncLocked();
+  Result<bool> LoadLocked(SyncStats& stats);
   Stores stores_;
   std::shared_ptr<const units::Registry> registry_;
   std::string home_;
@@ -435,6 +467,8 @@ class Engine {
   std::shared_ptr<const State> state_;
   std::unique_ptr<class Builder> builder_;
   std::function<void(const SyncStats&)> on_change_;
+  bool loaded_ = false;
+  uint64_t saved_version_ = 0;  // under sync_mu_: the state's version in the store
 };
 
 // --- What the IOC shows ------------------------------------------------------------------------

@@ -109,6 +109,103 @@ class EngineTest : public IngestTest {
     }
     return out;
   }
+  // The public-service pack over one dataset, with sums, averages, options, growth,
+  // year-to-date, shares and an indicator reading another.
+  IndexSet MixedSet() {
+    IndexSet set = PublicServicePack("dossiers", "dossiers_unused", "80");
+    set.elements.erase(
+        std::remove_if(set.elements.begin(), set.elements.end(),
+                       [](const Element& e) { return e.rule->dataset != "dossiers"; }),
+        set.elements.end());
+    set.indicators.erase(
+        std::remove_if(set.indicators.begin(), set.indicators.end(),
+                       [](const Indicator& i) { return i.pack != "public_services"; }),
+        set.indicators.end());
+    Element fee = Elem("FEES");
+    fee.rule = Rule{"dossiers", "sum", "fee", {}, "", "", 15};
+    Element avg = Elem("AVG_FEE", UnitAgg::kAverage, TimeAgg::kAverage);
+    avg.rule = Rule{"dossiers", "average", "fee", {}, "", "", 1};
+    Element apps = Elem("APPS", UnitAgg::kSum, TimeAgg::kSum);
+    apps.options = {"a", "b"};
+    Element rate = Elem("RATE", UnitAgg::kAverage, TimeAgg::kLast);
+    Element fees_seen = Elem("FEE_LEVELS", UnitAgg::kMax, TimeAgg::kLast);
+    fees_seen.rule = Rule{"dossiers", "distinct", "fee", {}, "", "", 1};
+    set.elements.insert(set.elements.end(), {fee, avg, apps, rate, fees_seen});
+    set.indicators.push_back(
+        Ind("FEES_GROWTH", "(#{FEES} - offset(#{FEES}, -12)) / offset(#{FEES}, -12) * 100"));
+    set.indicators.push_back(Ind("APPS_YTD", "ytd(#{APPS}) / population * 1000"));
+    set.indicators.push_back(Ind("APPS_A_SHARE", "#{APPS.a} / #{APPS} * 100"));
+    set.indicators.push_back(
+        Ind("MIX", "coalesce(I{APPS_A_SHARE}, 0) + if(#{RATE} > 50, 1, 0) + #{AVG_FEE}"));
+    set.indicators.push_back(Ind("FEE_LEVELS", "#{FEE_LEVELS}"));
+    return set;
+  }
+  // One round of random writes (2024–2025): a batch of dossiers, new ones and some sent again
+  // with other values (rounds 0, 1 mod 3), and reported values, some under old commune codes,
+  // some withdrawn (rounds 1, 2 mod 3).
+  void RandomRound(int round, std::mt19937& rng, int& next_id) {
+    auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+    if (round % 3 != 2) {
+      std::vector<std::vector<std::string>> rows;
+      std::set<int> ids;
+      const int n = 5 + pick(25);
+      for (int i = 0; i < n; ++i) {
+        int id = next_id > 0 && pick(4) == 0 ? pick(next_id) : next_id++;
+        while (!ids.insert(id).second) id = next_id++;
+        const int year = 2024 + pick(2);
+        const int month = 1 + pick(12);
+        const int day = 1 + pick(28);
+        char when[64];
+        std::snprintf(when, sizeof when, "%04d-%02d-%02d 09:00", year, month, day);
+        rows.push_back(
+            {"R" + std::to_string(id), Commune(static_cast<size_t>(pick(40))), "TT", "Không", when,
+             pick(10) < 8 ? "Trực tuyến" : "Trực tiếp", pick(2) ? "Có" : "Không",
+             pick(2) ? "Có" : "Không", std::to_string(pick(5) * 12345), pick(2) ? "Có" : "Không",
+             pick(10) ? "Có" : "Không", when, when, "Đã hoàn thành", pick(3) ? "Hài lòng" : ""});
+      }
+      auto r = Send(*ingest::LoadDataset(datasets(), "dossiers"), Dossiers(rows));
+      ASSERT_TRUE(r) << r.error().message;
+      ASSERT_EQ(r->status, "committed") << boost::json::serialize(r->ToJson());
+    }
+    if (round % 3 != 0) {
+      if (old_.whole.empty()) old_ = OldCodes();
+      std::vector<ValueInput> values;
+      for (int i = 0; i < 10; ++i) {
+        char month[64];
+        std::snprintf(month, sizeof month, "%04d-%02d", 2024 + pick(2), 1 + pick(12));
+        // Old communes report only for months before the reform.
+        const bool by_old = pick(3) == 0;
+        const std::string unit =
+            by_old ? (pick(2) ? old_.whole : old_.divided) : Commune(static_cast<size_t>(pick(40)));
+        const std::string period = by_old ? "2024-" + std::string(month).substr(5) : month;
+        std::optional<double> v =
+            pick(6) == 0 ? std::nullopt : std::optional<double>(pick(1000) / 7.0);
+        values.push_back({"APPS", pick(2) ? "a" : "b", unit, period, v, ""});
+        values.push_back(
+            {"RATE", "", Commune(static_cast<size_t>(pick(40))), month, pick(100) * 1.0, ""});
+      }
+      // One value per key in a report.
+      std::map<std::string, ValueInput> unique;
+      for (auto& v : values) unique[v.element + v.option + v.unit + v.period] = v;
+      values.clear();
+      for (auto& [k, v] : unique) values.push_back(v);
+      auto r = Put(values);
+      ASSERT_EQ(r.status, "committed") << boost::json::serialize(r.ToJson());
+    }
+  }
+  // Every value of `a` is `b`'s, bit for bit.
+  static void ExpectSameValues(const Engine& a, const Engine& b, const std::string& when) {
+    const auto x = Dump(a);
+    const auto y = Dump(b);
+    ASSERT_EQ(x.size(), y.size()) << when;
+    for (const auto& [key, v] : y) {
+      auto it = x.find(key);
+      ASSERT_NE(it, x.end()) << when << ": " << key;
+      ASSERT_EQ(std::memcmp(&it->second, &v, sizeof v), 0)
+          << when << ": " << key << ": " << it->second << " vs " << v;
+    }
+  }
+  Old old_;
   // A commune of the province valid now.
   std::string Commune(size_t i = 0) {
     const auto* p = registry().Find("80", Date::Today());
@@ -273,100 +370,88 @@ TEST_F(EngineTest, PublicServiceFormulasOnHandCheckedRecords) {
 
 TEST_F(EngineTest, IncrementalUpdatesEqualAFullRebuild) {
   Create("dossiers", "dossiers");
-  IndexSet set = PublicServicePack("dossiers", "dossiers_unused", "80");
-  set.elements.erase(std::remove_if(set.elements.begin(), set.elements.end(),
-                                    [](const Element& e) { return e.rule->dataset != "dossiers"; }),
-                     set.elements.end());
-  set.indicators.erase(
-      std::remove_if(set.indicators.begin(), set.indicators.end(),
-                     [](const Indicator& i) { return i.pack != "public_services"; }),
-      set.indicators.end());
-  Element fee = Elem("FEES");
-  fee.rule = Rule{"dossiers", "sum", "fee", {}, "", "", 15};
-  Element avg = Elem("AVG_FEE", UnitAgg::kAverage, TimeAgg::kAverage);
-  avg.rule = Rule{"dossiers", "average", "fee", {}, "", "", 1};
-  Element apps = Elem("APPS", UnitAgg::kSum, TimeAgg::kSum);
-  apps.options = {"a", "b"};
-  Element rate = Elem("RATE", UnitAgg::kAverage, TimeAgg::kLast);
-  set.elements.insert(set.elements.end(), {fee, avg, apps, rate});
-  set.indicators.push_back(
-      Ind("FEES_GROWTH", "(#{FEES} - offset(#{FEES}, -12)) / offset(#{FEES}, -12) * 100"));
-  set.indicators.push_back(Ind("APPS_YTD", "ytd(#{APPS}) / population * 1000"));
-  set.indicators.push_back(Ind("APPS_A_SHARE", "#{APPS.a} / #{APPS} * 100"));
-  set.indicators.push_back(
-      Ind("MIX", "coalesce(I{APPS_A_SHARE}, 0) + if(#{RATE} > 50, 1, 0) + #{AVG_FEE}"));
-  Save(set);
-  const auto old = OldCodes();
+  Save(MixedSet());
   // Values from January 2024 on: the batches stay within the years the engine holds.
   Put({{"RATE", "", "80", "2024-01", 1, ""}});
   auto e = Open();
-  const auto dossiers = *ingest::LoadDataset(datasets(), "dossiers");
   std::mt19937 rng(57);
-  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
   int next_id = 0;
   for (int round = 0; round < 12; ++round) {
-    if (round % 3 != 2) {
-      // Dossiers: new ones, and some sent again with other values (an update of the same key).
-      std::vector<std::vector<std::string>> rows;
-      std::set<int> ids;
-      const int n = 5 + pick(25);
-      for (int i = 0; i < n; ++i) {
-        int id = next_id > 0 && pick(4) == 0 ? pick(next_id) : next_id++;
-        while (!ids.insert(id).second) id = next_id++;
-        const int year = 2024 + pick(2);
-        const int month = 1 + pick(12);
-        const int day = 1 + pick(28);
-        char when[64];
-        std::snprintf(when, sizeof when, "%04d-%02d-%02d 09:00", year, month, day);
-        rows.push_back(
-            {"R" + std::to_string(id), Commune(static_cast<size_t>(pick(40))), "TT", "Không", when,
-             pick(10) < 8 ? "Trực tuyến" : "Trực tiếp", pick(2) ? "Có" : "Không",
-             pick(2) ? "Có" : "Không", std::to_string(pick(5) * 12345), pick(2) ? "Có" : "Không",
-             pick(10) ? "Có" : "Không", when, when, "Đã hoàn thành", pick(3) ? "Hài lòng" : ""});
-      }
-      auto r = Send(dossiers, Dossiers(rows));
-      ASSERT_TRUE(r) << r.error().message;
-      ASSERT_EQ(r->status, "committed") << boost::json::serialize(r->ToJson());
-    }
-    if (round % 3 != 0) {
-      // Values, some under old commune codes, some withdrawn.
-      std::vector<ValueInput> values;
-      for (int i = 0; i < 10; ++i) {
-        char month[64];
-        std::snprintf(month, sizeof month, "%04d-%02d", 2024 + pick(2), 1 + pick(12));
-        // Old communes report only for months before the reform.
-        const bool by_old = pick(3) == 0;
-        const std::string unit =
-            by_old ? (pick(2) ? old.whole : old.divided) : Commune(static_cast<size_t>(pick(40)));
-        const std::string period = by_old ? "2024-" + std::string(month).substr(5) : month;
-        std::optional<double> v =
-            pick(6) == 0 ? std::nullopt : std::optional<double>(pick(1000) / 7.0);
-        values.push_back({"APPS", pick(2) ? "a" : "b", unit, period, v, ""});
-        values.push_back(
-            {"RATE", "", Commune(static_cast<size_t>(pick(40))), month, pick(100) * 1.0, ""});
-      }
-      // One value per key in a report.
-      std::map<std::string, ValueInput> unique;
-      for (auto& v : values) unique[v.element + v.option + v.unit + v.period] = v;
-      values.clear();
-      for (auto& [k, v] : unique) values.push_back(v);
-      auto r = Put(values);
-      ASSERT_EQ(r.status, "committed") << boost::json::serialize(r.ToJson());
-    }
+    RandomRound(round, rng, next_id);
     auto synced = e->Sync();
     ASSERT_TRUE(synced) << synced.error().message;
     EXPECT_FALSE(synced->rebuilt) << "round " << round;
-    auto full = Open();
-    const auto a = Dump(*e);
-    const auto b = Dump(*full);
-    ASSERT_EQ(a.size(), b.size()) << "round " << round;
-    for (const auto& [key, v] : b) {
-      auto it = a.find(key);
-      ASSERT_NE(it, a.end()) << key;
-      ASSERT_EQ(std::memcmp(&it->second, &v, sizeof v), 0)
-          << key << ": " << it->second << " vs " << v;
-    }
+    ExpectSameValues(*e, *Open(), "round " + std::to_string(round));
   }
+}
+
+// The state saved as batches commit, loaded at the next start and brought up to date, equals a
+// full rebuild: also when the process died between a batch and the save that would follow it
+// (the saved state is then older than the store), and it is not used for other definitions or
+// when it is cut short.
+TEST_F(EngineTest, SavedStateLoadedEqualsAFullRebuild) {
+  Create("dossiers", "dossiers");
+  Save(MixedSet());
+  Put({{"RATE", "", "80", "2024-01", 1, ""}});
+  Stores saving = stores();
+  saving.saved = &store().engine();
+  auto reg = units::Registry::Load(store());
+  ASSERT_TRUE(reg);
+  auto open = [&](Engine::Start start) {
+    SyncStats stats;
+    auto e = Engine::Open(saving, *reg, "80", start, &stats);
+    EXPECT_TRUE(e) << e.error().message;
+    EXPECT_EQ(stats.loaded, e && (*e)->loaded());
+    return e ? std::move(*e) : nullptr;
+  };
+  auto first = open(Engine::Start::kSaved);
+  EXPECT_FALSE(first->loaded());  // nothing saved yet
+  ASSERT_TRUE(first->Save());
+  std::mt19937 rng(2025);
+  int next_id = 0;
+  for (int round = 0; round < 9; ++round) {
+    RandomRound(round, rng, next_id);
+    const std::string when = "round " + std::to_string(round);
+    auto running = open(Engine::Start::kSaved);
+    ASSERT_TRUE(running->loaded()) << when;
+    // Every other round the state is saved after its batch; in the others the process "dies"
+    // before that save, and the next start takes the batches since the last one.
+    if (round % 2 == 0) {
+      ASSERT_TRUE(running->Save()) << when;
+    }
+    running.reset();
+    auto loaded = open(Engine::Start::kSaved);
+    ASSERT_TRUE(loaded->loaded()) << when;
+    ExpectSameValues(*loaded, *open(Engine::Start::kRebuild), when);
+    auto v = loaded->Verify();
+    ASSERT_TRUE(v) << v.error().message;
+    EXPECT_TRUE(v->loaded);
+    EXPECT_GT(v->cells, 0) << when;
+    EXPECT_EQ(v->differing, 0) << when << ": " << (v->first.empty() ? "" : v->first.front());
+  }
+  // A saved state another process's batch has moved on from is caught up when loaded.
+  auto loaded = open(Engine::Start::kSaved);
+  ASSERT_TRUE(loaded->Save());
+  RandomRound(0, rng, next_id);
+  ASSERT_TRUE(loaded->Sync());
+  ExpectSameValues(*loaded, *open(Engine::Start::kRebuild), "synced after loading");
+  // Other definitions: the saved state is not theirs, and a full build is made.
+  IndexSet set = MixedSet();
+  set.indicators.push_back(Ind("FEES_TWICE", "#{FEES} * 2"));
+  Save(set);
+  auto other = open(Engine::Start::kSaved);
+  EXPECT_FALSE(other->loaded());
+  ExpectSameValues(*other, *open(Engine::Start::kRebuild), "other definitions");
+  ASSERT_TRUE(other->Save());
+  EXPECT_TRUE(open(Engine::Start::kSaved)->loaded());
+  // A saved state cut short is not read.
+  auto bytes = store().engine().LoadEngineState();
+  ASSERT_TRUE(bytes && *bytes);
+  ASSERT_TRUE(
+      store().engine().SaveEngineState(std::string_view(**bytes).substr(0, (*bytes)->size() / 2)));
+  auto cut = open(Engine::Start::kSaved);
+  EXPECT_FALSE(cut->loaded());
+  ExpectSameValues(*cut, *open(Engine::Start::kRebuild), "cut short");
 }
 
 TEST_F(EngineTest, FreshnessAndExpectedReports) {

@@ -3,14 +3,19 @@
 // (reported values as stored, record contributions as integers) in a fixed order — so an
 // update gives bit for bit what a full build would.
 #include <algorithm>
+#include <charconv>
 #include <chrono>
+#include <cstring>
 #include <limits>
 #include <set>
 #include <string>
+#include <string_view>
+#include <thread>
 #include <unordered_set>
 #include <utility>
 
 #include "core/date.h"
+#include "core/memory.h"
 #include "engine/internal.h"
 
 namespace pdh::engine {
@@ -107,6 +112,107 @@ void AggregateTime(const Axis& ax, PeriodKind native, TimeAgg agg, Series& s) {
 
 // Sums of millionths: exact, so the order records come in does not matter.
 __extension__ typedef __int128 Int128;
+__extension__ typedef unsigned __int128 UInt128;
+
+// The saved state's first and last words: a state cut short or of another format is not read.
+constexpr std::string_view kSavedMagic = "pdh engine state 1";
+
+// Bytes of the saved state: integers as LEB128 varints (signed ones zigzagged), reals as their
+// 8 bytes, texts with their length first.
+class Encoder {
+ public:
+  void Unsigned(uint64_t v) {
+    while (v >= 0x80) {
+      out_.push_back(static_cast<char>((v & 0x7f) | 0x80));
+      v >>= 7;
+    }
+    out_.push_back(static_cast<char>(v));
+  }
+  void Signed(int64_t v) {
+    Unsigned((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63));
+  }
+  // A record's contribution: kOut (most rules skip most records) in one byte.
+  void Contribution(int64_t v) {
+    if (v == kOut) {
+      Unsigned(0);
+    } else {
+      Unsigned(((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63)) + 1);
+    }
+  }
+  void Double(double v) {
+    char b[sizeof v];
+    std::memcpy(b, &v, sizeof v);
+    out_.append(b, sizeof b);
+  }
+  void Text(std::string_view t) {
+    Unsigned(t.size());
+    out_.append(t);
+  }
+  std::string Take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+// Reads what an Encoder wrote; past the end or on a malformed value it reads zeros and ok()
+// turns false.
+class Decoder {
+ public:
+  explicit Decoder(std::string_view in) : in_(in) {}
+  bool ok() const { return ok_; }
+  bool done() const { return at_ == in_.size(); }
+  size_t left() const { return in_.size() - at_; }
+  uint64_t Unsigned() {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (at_ >= in_.size()) return Bad();
+      const auto b = static_cast<unsigned char>(in_[at_++]);
+      v |= static_cast<uint64_t>(b & 0x7f) << shift;
+      if (!(b & 0x80)) return v;
+    }
+    return Bad();
+  }
+  int64_t Signed() {
+    const uint64_t u = Unsigned();
+    return static_cast<int64_t>((u >> 1) ^ (~(u & 1) + 1));
+  }
+  // A count of items that follow, each at least one byte: more than the bytes left is malformed.
+  uint64_t Count() {
+    const uint64_t n = Unsigned();
+    return n > in_.size() - at_ ? Bad() : n;
+  }
+  int64_t Contribution() {
+    const uint64_t u = Unsigned();
+    if (u == 0) return kOut;
+    return static_cast<int64_t>(((u - 1) >> 1) ^ (~((u - 1) & 1) + 1));
+  }
+  double Double() {
+    double v = 0;
+    if (in_.size() - at_ < sizeof v) return static_cast<double>(Bad());
+    std::memcpy(&v, in_.data() + at_, sizeof v);
+    at_ += sizeof v;
+    return v;
+  }
+  std::string Text() { return std::string(View()); }
+  // A text as a view into the bytes read.
+  std::string_view View() {
+    const uint64_t n = Count();
+    if (!ok_) return {};
+    const std::string_view t = in_.substr(at_, n);
+    at_ += n;
+    return t;
+  }
+
+ private:
+  uint64_t Bad() {
+    ok_ = false;
+    at_ = in_.size();
+    return 0;
+  }
+  std::string_view in_;
+  size_t at_ = 0;
+  bool ok_ = true;
+};
 
 struct Successor {
   int unit = 0;  // current unit index
@@ -127,17 +233,8 @@ class Builder {
 
   Result<std::shared_ptr<State>> Full(SyncStats& stats) {
     stats.rebuilt = true;
-    auto gen = stores_.settings.GetSetting(std::string(kGenerationSetting));
-    if (!gen) return Fail(gen.error());
-    generation_ = gen->value_or("");
-    auto set = LoadIndexSet(stores_.index);
-    if (!set) return Fail(set.error());
-    auto model = std::make_shared<Model>();
-    model->set = std::move(*set);
-    model->registry = registry_;
-    if (auto s = Layout(*model); !s) return Fail(s.error());
-    auto st = std::make_shared<State>();
-    st->model = std::move(model);
+    auto st = Begin();
+    if (!st) return Fail(st.error());
     // Everything committed so far; later batches and values are the next sync's.
     auto batch = stores_.datasets.LastCommittedBatch();
     if (!batch) return Fail(batch.error());
@@ -153,7 +250,7 @@ class Builder {
         !s) {
       return Fail(s.error());
     }
-    if (auto s = LoadRecords(*st, stats); !s) return Fail(s.error());
+    if (auto s = LoadRecords(**st, stats); !s) return Fail(s.error());
     int lo = Date::Today().year;
     int hi = lo;
     for (const auto& v : values) {
@@ -169,40 +266,113 @@ class Builder {
         hi = std::max(hi, year);
       }
     }
-    st->axis = {lo, hi - lo + 1};
-    raw_.assign(st->model->objs.size(), {});
-    arrivals_.assign(st->model->objs.size(), {});
+    (*st)->axis = {lo, hi - lo + 1};
+    raw_.assign((*st)->model->objs.size(), {});
+    arrivals_.assign((*st)->model->objs.size(), {});
     for (const auto& v : values) {
-      (void)TakeValue(*st, v, nullptr);
+      (void)TakeValue(**st, v, nullptr);
       ++stats.values;
     }
     batch_mark_ = *batch;
     value_mark_ = *seq;
-    // Every series, bottom-up.
-    const size_t U = st->model->units.size();
-    leaf_.assign(st->model->objs.size(), {});
-    st->element_values.resize(st->model->objs.size());
-    st->arrivals.resize(st->model->objs.size());
-    for (size_t o = 0; o < st->model->objs.size(); ++o) {
-      auto table = std::make_shared<Table>(U);
-      for (int u = static_cast<int>(U) - 1; u >= 0; --u) {
-        (*table)[static_cast<size_t>(u)] = RollUp(*st, static_cast<int>(o), u, *table);
-      }
-      st->element_values[o] = std::move(table);
-      st->arrivals[o] = MakeArrivals(static_cast<int>(o));
-      ++stats.series;
-    }
-    st->indicator_values.resize(st->model->set.indicators.size());
-    for (int i : topo_) {
-      auto table = std::make_shared<Table>(U);
-      for (size_t u = 0; u < U; ++u) {
-        (*table)[u] = Evaluate(*st, i, static_cast<int>(u));
-      }
-      st->indicator_values[static_cast<size_t>(i)] = std::move(table);
-      ++stats.series;
-    }
+    Finish(**st, stats);
     return st;
   }
+
+  // The state saved by Save, brought back without reading the records; null when the saved
+  // state is not this model's (the definitions, the units, the datasets or the year changed) or
+  // not readable, and only a full build will do.
+  Result<std::shared_ptr<State>> Load(std::string_view bytes, SyncStats& stats) {
+    auto st = Begin();
+    if (!st) return Fail(st.error());
+    if (auto s = PlanRules(**st); !s) return Fail(s.error());
+    if (!Decode(**st, bytes)) {
+      datasets_.clear();
+      return std::shared_ptr<State>();
+    }
+    for (const auto& ds : datasets_) stats.records += static_cast<int64_t>(ds.records.size());
+    MarkRulesDirty();
+    Finish(**st, stats);
+    return st;
+  }
+
+  // The sources of `st` (the state this builder last made) as bytes for Load.
+  std::string Save(const State& st) const {
+    Encoder out;
+    out.Text(kSavedMagic);
+    out.Text(Fingerprint(st));
+    out.Signed(batch_mark_);
+    out.Signed(value_mark_);
+    out.Signed(st.axis.first_year);
+    out.Signed(st.axis.years);
+    // Two sections, each with its length, read on two threads: the reported values, then the
+    // records.
+    Encoder raw;
+    for (size_t o = 0; o < raw_.size(); ++o) {
+      raw.Unsigned(raw_[o].size());
+      for (const auto& [src, series] : raw_[o]) {
+        raw.Signed(src);
+        size_t n = 0;
+        for (double v : series) n += Has(v) ? 1 : 0;
+        raw.Unsigned(n);
+        for (size_t k = 0; k < series.size(); ++k) {
+          if (!Has(series[k])) continue;
+          raw.Unsigned(k);
+          raw.Double(series[k]);
+        }
+      }
+      raw.Unsigned(arrivals_[o].size());
+      for (const auto& [unit, days] : arrivals_[o]) {
+        raw.Signed(unit);
+        size_t n = 0;
+        for (int32_t d : days) n += d != 0 ? 1 : 0;
+        raw.Unsigned(n);
+        for (size_t k = 0; k < days.size(); ++k) {
+          if (days[k] == 0) continue;
+          raw.Unsigned(k);
+          raw.Signed(days[k]);
+        }
+      }
+    }
+    out.Text(raw.Take());
+    Encoder records;
+    for (const auto& ds : datasets_) {
+      // Records in the order of their contributions, so that indexes are kept.
+      records.Unsigned(ds.records.size());
+      records.Text(ds.records.buffer());
+      for (uint32_t i = 0; i < ds.records.size(); ++i) records.Unsigned(ds.records.key(i).size());
+      for (size_t i = 0; i < ds.contrib.size(); ++i) records.Contribution(ds.contrib[i]);
+      records.Unsigned(ds.presence.size());
+      for (const auto& [key, n] : ds.presence) {
+        records.Unsigned(key);
+        records.Signed(n);
+      }
+      for (const auto& rs : ds.rules) {
+        records.Unsigned(rs.totals.size());
+        for (const auto& [ck, t] : rs.totals) {
+          records.Unsigned(ck);
+          records.Signed(t.first);
+          records.Signed(static_cast<int64_t>(t.second >> 64));
+          records.Unsigned(static_cast<uint64_t>(t.second));
+        }
+        records.Unsigned(rs.distinct.size());
+        for (const auto& [ck, m] : rs.distinct) {
+          records.Unsigned(ck);
+          records.Unsigned(m.size());
+          for (const auto& [v, n] : m) {
+            records.Signed(v);
+            records.Signed(n);
+          }
+        }
+      }
+    }
+    out.Text(records.Take());
+    out.Text(kSavedMagic);
+    return out.Take();
+  }
+
+  int64_t batch_mark() const { return batch_mark_; }
+  int64_t value_mark() const { return value_mark_; }
 
   // Applies what was committed since the last build or update to a copy of `old`. Returns null
   // when only a full build will do (definitions changed, a period outside the span of years).
@@ -337,7 +507,7 @@ class Builder {
     std::vector<Group> groups;
     std::vector<RuleSlot> rules;
     size_t stride = 0;  // per record: a (unit, month) per group, a value per rule
-    std::unordered_map<std::string, uint32_t> records;  // key -> index into contrib
+    KeyIndex records;   // key -> its number: contributions at number * stride
     std::vector<int64_t> contrib;
     // (group << 48 | unit << 32 | month) -> records
     std::unordered_map<uint64_t, int64_t> presence;
@@ -349,6 +519,224 @@ class Builder {
   }
   static uint64_t PresenceKey(size_t group, int unit, int month) {
     return (static_cast<uint64_t>(group) << 48) | CellKey(unit, month);
+  }
+
+  // A fresh state's definitions, units and layout, before any source is read.
+  Result<std::shared_ptr<State>> Begin() {
+    auto gen = stores_.settings.GetSetting(std::string(kGenerationSetting));
+    if (!gen) return Fail(gen.error());
+    generation_ = gen->value_or("");
+    auto set = LoadIndexSet(stores_.index);
+    if (!set) return Fail(set.error());
+    auto model = std::make_shared<Model>();
+    model->set = std::move(*set);
+    model->registry = registry_;
+    if (auto s = Layout(*model); !s) return Fail(s.error());
+    rule_dirty_.assign(model->objs.size(), std::vector<uint8_t>(model->units.size(), 0));
+    auto st = std::make_shared<State>();
+    st->model = std::move(model);
+    return st;
+  }
+
+  // Every series from the sources, bottom-up, on both cores: the elements split between two
+  // threads (each element's series read only its own sources), then the indicators level by
+  // level (an indicator reads only those of lower levels).
+  void Finish(State& st, SyncStats& stats) {
+    const size_t U = st.model->units.size();
+    const size_t objs = st.model->objs.size();
+    leaf_.assign(objs, {});
+    st.element_values.resize(objs);
+    st.arrivals.resize(objs);
+    OnBothCores(objs, [&](size_t o) {
+      auto table = std::make_shared<Table>(U);
+      for (int u = static_cast<int>(U) - 1; u >= 0; --u) {
+        (*table)[static_cast<size_t>(u)] = RollUp(st, static_cast<int>(o), u, *table);
+      }
+      st.element_values[o] = std::move(table);
+      st.arrivals[o] = MakeArrivals(static_cast<int>(o));
+    });
+    stats.series += static_cast<int64_t>(objs);
+    const size_t n = st.model->set.indicators.size();
+    st.indicator_values.resize(n);
+    std::vector<int> level(n, 0);
+    std::vector<std::vector<int>> levels;
+    for (int i : topo_) {
+      for (int r : ind_readers_[static_cast<size_t>(i)]) {
+        level[static_cast<size_t>(r)] =
+            std::max(level[static_cast<size_t>(r)], level[static_cast<size_t>(i)] + 1);
+      }
+      const auto l = static_cast<size_t>(level[static_cast<size_t>(i)]);
+      if (levels.size() <= l) levels.resize(l + 1);
+      levels[l].push_back(i);
+    }
+    for (const auto& at : levels) {
+      OnBothCores(at.size(), [&](size_t k) {
+        const int i = at[k];
+        auto table = std::make_shared<Table>(U);
+        for (size_t u = 0; u < U; ++u) (*table)[u] = Evaluate(st, i, static_cast<int>(u));
+        st.indicator_values[static_cast<size_t>(i)] = std::move(table);
+      });
+      stats.series += static_cast<int64_t>(at.size());
+    }
+  }
+
+  // fn(0) .. fn(n - 1), the even ones on a second thread when there are enough to pay for it.
+  template <class Fn>
+  static void OnBothCores(size_t n, const Fn& fn) {
+    if (n < 64 || std::thread::hardware_concurrency() < 2) {
+      for (size_t k = 0; k < n; ++k) fn(k);
+      return;
+    }
+    std::thread even([&] {
+      for (size_t k = 0; k < n; k += 2) fn(k);
+    });
+    for (size_t k = 1; k < n; k += 2) fn(k);
+    even.join();
+  }
+
+  // Everything the saved sources' indexes and contents depend on: when it differs, the saved
+  // state is another model's. Today's year is in it because a full build spans it.
+  std::string Fingerprint(const State& st) const {
+    const Model& m = *st.model;
+    const Date today = Date::Today();
+    std::string f = "generation " + generation_ + "\nhome " + home_ + "\nyear " +
+                    std::to_string(today.year) + "\nunits";
+    for (size_t u = 0; u < m.units.size(); ++u) {
+      f += " " + m.units[u]->code + "<" + std::to_string(m.parent[u]);
+    }
+    f += "\nold units";
+    for (size_t i = 0; i < old_units_.size(); ++i) {
+      f += " " + std::to_string(old_units_[i]->id) + ">";
+      for (const auto& s : successors_[i]) f += std::to_string(s.unit) + ",";
+    }
+    // Which unit a reported code stands for today, and which it stood for before the reform.
+    f += "\nregistry";
+    for (const units::Unit& u : registry_->all()) {
+      f += " " + std::to_string(u.id) + ":" + u.code + (u.ValidOn(today) ? "+" : "-") +
+           (u.valid_from ? u.valid_from->ToString() : "") + "/" +
+           (u.valid_to ? u.valid_to->ToString() : "");
+    }
+    f += "\nobjects";
+    for (const Obj& o : m.objs) f += " " + o.element->code + "." + o.option;
+    f += "\ndatasets";
+    for (const auto& ds : datasets_) {
+      f += " " + ds.dataset.row.code + "@" + std::to_string(ds.dataset.row.version) + ":" +
+           std::to_string(ds.stride);
+      for (const auto& c : ds.dataset.table.columns) f += "," + c.name;
+      for (const auto& r : ds.rules) {
+        f += ";" + std::to_string(r.obj) + "/" + std::to_string(r.group);
+      }
+    }
+    return f;
+  }
+
+  // Reads what Save wrote into this builder's sources and `st`'s axis; false when the bytes are
+  // another model's or cut short.
+  bool Decode(State& st, std::string_view bytes) {
+    Decoder in(bytes);
+    if (in.Text() != kSavedMagic || in.Text() != Fingerprint(st)) return false;
+    batch_mark_ = in.Signed();
+    value_mark_ = in.Signed();
+    st.axis.first_year = static_cast<int>(in.Signed());
+    st.axis.years = static_cast<int>(in.Signed());
+    if (!in.ok() || st.axis.years < 1 || st.axis.years > 1000 ||
+        !st.axis.Covers(Date::Today().year)) {
+      return false;
+    }
+    const std::string_view raw = in.View();
+    const std::string_view records = in.View();
+    if (!in.ok() || in.Text() != kSavedMagic || !in.done()) return false;
+    // Both cores: the reported values on one, the records on the other.
+    bool raw_ok = false;
+    std::thread values([&] { raw_ok = DecodeValues(st, raw); });
+    const bool records_ok = DecodeRecords(records, st.model->units.size());
+    values.join();
+    return raw_ok && records_ok;
+  }
+
+  bool DecodeValues(const State& st, std::string_view bytes) {
+    Decoder in(bytes);
+    const size_t slots = static_cast<size_t>(st.axis.size());
+    const size_t objs = st.model->objs.size();
+    const int64_t sources = static_cast<int64_t>(st.model->units.size() + old_units_.size());
+    const int64_t units = static_cast<int64_t>(st.model->units.size());
+    raw_.assign(objs, {});
+    arrivals_.assign(objs, {});
+    for (size_t o = 0; o < objs && in.ok(); ++o) {
+      for (uint64_t n = in.Count(); n > 0 && in.ok(); --n) {
+        const int64_t src = in.Signed();
+        if (src < 0 || src >= sources) return false;
+        auto& series = raw_[o][static_cast<int>(src)];
+        series.assign(slots, kNone);
+        for (uint64_t c = in.Count(); c > 0 && in.ok(); --c) {
+          const uint64_t k = in.Unsigned();
+          const double v = in.Double();
+          if (k >= slots) return false;
+          series[k] = v;
+        }
+      }
+      for (uint64_t n = in.Count(); n > 0 && in.ok(); --n) {
+        const int64_t unit = in.Signed();
+        if (unit < 0 || unit >= units) return false;
+        auto& days = arrivals_[o][static_cast<int>(unit)];
+        days.assign(slots, 0);
+        for (uint64_t c = in.Count(); c > 0 && in.ok(); --c) {
+          const uint64_t k = in.Unsigned();
+          const int64_t d = in.Signed();
+          if (k >= slots) return false;
+          days[k] = static_cast<int32_t>(d);
+        }
+      }
+    }
+    return in.ok() && in.done();
+  }
+
+  // The records' part; every unit a contribution or a count names is one of the state's
+  // `units`, so that what follows may index by it.
+  bool DecodeRecords(std::string_view bytes, size_t units) {
+    Decoder in(bytes);
+    auto unit_ok = [units](int64_t u) { return u >= -1 && u < static_cast<int64_t>(units); };
+    for (auto& ds : datasets_) {
+      const uint64_t n = in.Count();
+      std::string keys = in.Text();
+      // Each key's length and each contribution take a byte at least.
+      if (!in.ok() || ds.stride == 0 || n > in.left() / (ds.stride + 1)) return false;
+      std::vector<uint64_t> ends(n);
+      uint64_t end = 0;
+      for (uint64_t i = 0; i < n; ++i) ends[i] = end += in.Unsigned();
+      if (!in.ok() || !ds.records.Assign(std::move(keys), std::move(ends))) return false;
+      ds.contrib.reserve(n * ds.stride);
+      memory::AdviseHugePages(ds.contrib.data(), ds.contrib.capacity() * sizeof(int64_t));
+      ds.contrib.resize(n * ds.stride);
+      for (auto& c : ds.contrib) c = in.Contribution();
+      for (size_t base = 0; base < ds.contrib.size(); base += ds.stride) {
+        for (size_t g = 0; g < ds.groups.size(); ++g) {
+          if (!unit_ok(ds.contrib[base + g * 2])) return false;
+        }
+      }
+      for (uint64_t c = in.Count(); c > 0 && in.ok(); --c) {
+        const uint64_t key = in.Unsigned();
+        if (((key >> 32) & 0xffff) >= units || (key >> 48) >= ds.groups.size()) return false;
+        ds.presence[key] = in.Signed();
+      }
+      for (auto& rs : ds.rules) {
+        for (uint64_t c = in.Count(); c > 0 && in.ok(); --c) {
+          const uint64_t ck = in.Unsigned();
+          const int64_t count = in.Signed();
+          const int64_t hi = in.Signed();
+          const uint64_t lo = in.Unsigned();
+          rs.totals[ck] = {count, static_cast<Int128>(static_cast<UInt128>(hi) << 64 | lo)};
+        }
+        for (uint64_t c = in.Count(); c > 0 && in.ok(); --c) {
+          auto& m = rs.distinct[in.Unsigned()];
+          for (uint64_t d = in.Count(); d > 0 && in.ok(); --d) {
+            const int64_t v = in.Signed();
+            m[v] = in.Signed();
+          }
+        }
+      }
+    }
+    return in.ok() && in.done();
   }
 
   // Units, objects, expressions and dependencies of a fresh state.
@@ -506,7 +894,9 @@ class Builder {
     return Ok();
   }
 
-  Status LoadRecords(State& st, SyncStats& stats) {
+  // The datasets the rules read, their groups of rules keyed alike, and where each rule finds
+  // its fields; no record is read.
+  Status PlanRules(const State& st) {
     datasets_.clear();
     std::map<std::string, size_t> by_code;
     for (size_t o = 0; o < st.model->objs.size(); ++o) {
@@ -540,8 +930,13 @@ class Builder {
       slot.rule = &rule;
       ds.rules.push_back(std::move(slot));
     }
+    for (auto& ds : datasets_) ds.stride = ds.groups.size() * 2 + ds.rules.size();
+    return Ok();
+  }
+
+  Status LoadRecords(State& st, SyncStats& stats) {
+    if (auto s = PlanRules(st); !s) return s;
     for (auto& ds : datasets_) {
-      ds.stride = ds.groups.size() * 2 + ds.rules.size();
       auto s = stores_.datasets.ForEachRecord(ds.dataset.table,
                                               [&](const std::vector<store::Cell>& row) -> Status {
                                                 TakeRecord(st, ds, row, nullptr);
@@ -550,25 +945,26 @@ class Builder {
                                               });
       if (!s) return Fail(s.error());
     }
-    // Leaves of the rules, from their totals.
-    for (auto& ds : datasets_) {
-      std::set<std::pair<int, int>> all;
-      for (const auto& [key, n] : ds.presence) {
-        const int unit = static_cast<int>((key >> 32) & 0xffff);
-        for (const auto& r : ds.rules) all.insert({r.obj, unit});
-      }
-      for (const auto& [obj, unit] : all) rule_dirty_.insert({obj, unit});
-    }
+    MarkRulesDirty();
     return Ok();
+  }
+
+  // Every rule's leaves are to be computed from its totals.
+  void MarkRulesDirty() {
+    for (auto& ds : datasets_) {
+      for (const auto& [key, n] : ds.presence) {
+        const size_t unit = (key >> 32) & 0xffff;
+        for (const auto& r : ds.rules) rule_dirty_[static_cast<size_t>(r.obj)][unit] = 1;
+      }
+    }
   }
 
   // Replaces a record's contribution by its current one; notes what it touched.
   void TakeRecord(const State& st, DatasetRules& ds, const std::vector<store::Cell>& row,
                   std::set<std::pair<int, int>>* touched) {
     const std::string key = store::KeyText(row, ds.dataset.table.key);
-    auto [it, added] = ds.records.try_emplace(
-        key, static_cast<uint32_t>(ds.contrib.size() / (ds.stride ? ds.stride : 1)));
-    const size_t base = static_cast<size_t>(it->second) * ds.stride;
+    auto [number, added] = ds.records.Insert(key);
+    const size_t base = static_cast<size_t>(number) * ds.stride;
     if (added) {
       ds.contrib.resize(ds.contrib.size() + ds.stride, kOut);
     } else {
@@ -601,7 +997,7 @@ class Builder {
       for (size_t r = 0; r < ds.rules.size(); ++r) {
         RuleSlot& rs = ds.rules[r];
         if (rs.group != g) continue;
-        rule_dirty_.insert({rs.obj, unit});
+        rule_dirty_[static_cast<size_t>(rs.obj)][static_cast<size_t>(unit)] = 1;
         if (touched) touched->insert({rs.obj, unit});
         const int64_t v = ds.contrib[base + ds.groups.size() * 2 + r];
         if (v == kOut) continue;
@@ -735,7 +1131,8 @@ class Builder {
   // A current unit's own series: its reports, its predecessors' (by their shares), its records.
   std::shared_ptr<const Series> Leaf(const State& st, int o, int u) {
     auto& cache = leaf_[static_cast<size_t>(o)];
-    if (auto it = cache.find(u); it != cache.end() && !rule_dirty_.count({o, u})) return it->second;
+    auto& dirty = rule_dirty_[static_cast<size_t>(o)][static_cast<size_t>(u)];
+    if (auto it = cache.find(u); it != cache.end() && !dirty) return it->second;
     const Obj& obj = st.model->objs[static_cast<size_t>(o)];
     const Element& e = *obj.element;
     Series rule(static_cast<size_t>(st.axis.size()), kNone);
@@ -750,7 +1147,7 @@ class Builder {
           }
         }
       }
-      rule_dirty_.erase({o, u});
+      dirty = 0;
     }
     Series s(static_cast<size_t>(st.axis.size()), kNone);
     const auto [from, to] = st.axis.Native(e.periodicity);
@@ -914,7 +1311,8 @@ class Builder {
   std::vector<std::unordered_map<int, Series>> raw_;  // by obj: source unit -> reported
   std::vector<std::unordered_map<int, Arrivals>> arrivals_;
   std::vector<std::unordered_map<int, std::shared_ptr<const Series>>> leaf_;
-  std::set<std::pair<int, int>> rule_dirty_;
+  // By obj and current unit: whether a rule's totals changed since its leaf was computed.
+  std::vector<std::vector<uint8_t>> rule_dirty_;
   std::vector<DatasetRules> datasets_;
   std::vector<std::vector<int>> obj_readers_;  // obj -> indicators reading it
   std::vector<std::vector<int>> ind_readers_;  // indicator -> indicators reading it
@@ -933,12 +1331,58 @@ Engine::~Engine() = default;
 
 Result<std::unique_ptr<Engine>> Engine::Open(Stores stores,
                                              std::shared_ptr<const units::Registry> registry,
-                                             const std::string& home_province) {
+                                             const std::string& home_province, Start start,
+                                             SyncStats* stats) {
+  const auto began = std::chrono::steady_clock::now();
   std::unique_ptr<Engine> e(new Engine(stores, std::move(registry), home_province));
   std::lock_guard lock(e->sync_mu_);
-  auto s = e->RebuildLocked();
-  if (!s) return Fail(s.error());
+  SyncStats opened;
+  bool loaded = false;
+  if (start == Start::kSaved && stores.saved) {
+    auto l = e->LoadLocked(opened);
+    if (!l) return Fail(l.error());
+    loaded = *l;
+  }
+  if (!loaded) {
+    auto s = e->RebuildLocked();
+    if (!s) return Fail(s.error());
+    opened = std::move(*s);
+  }
+  opened.duration_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                           std::chrono::steady_clock::now() - began)
+                           .count();
+  if (stats) *stats = std::move(opened);
   return e;
+}
+
+Result<bool> Engine::LoadLocked(SyncStats& stats) {
+  auto bytes = stores_.saved->LoadEngineState();
+  if (!bytes) return Fail(bytes.error());
+  if (!*bytes) return false;
+  SyncStats taken;
+  auto st = builder_->Load(**bytes, taken);
+  if (!st) return Fail(st.error());
+  if (!*st) {
+    builder_ = std::make_unique<Builder>(stores_, registry_, home_);
+    return false;
+  }
+  // What was committed after the save (a kill before the next save, another process's writes).
+  SyncStats since;
+  auto next = builder_->Update(**st, since);
+  if (!next) return Fail(next.error());
+  if (!*next) {
+    builder_ = std::make_unique<Builder>(stores_, registry_, home_);
+    return false;
+  }
+  (*next)->version = 1;
+  state_ = std::move(*next);
+  loaded_ = true;
+  saved_version_ = since.records == 0 && since.values == 0 ? 1 : 0;
+  stats.loaded = true;
+  stats.records = since.records;
+  stats.values = since.values;
+  stats.series = taken.series + since.series;
+  return true;
 }
 
 Snapshot Engine::snapshot() const {
@@ -986,6 +1430,10 @@ Status Engine::SetRegistry(std::shared_ptr<const units::Registry> registry) {
 
 Result<SyncStats> Engine::Sync() {
   std::lock_guard lock(sync_mu_);
+  return SyncLocked();
+}
+
+Result<SyncStats> Engine::SyncLocked() {
   const auto start = std::chrono::steady_clock::now();
   std::shared_ptr<const State> old;
   {
@@ -1011,6 +1459,131 @@ Result<SyncStats> Engine::Sync() {
                           .count();
   if (on_change_ && !stats.changes.empty()) on_change_(stats);
   return stats;
+}
+
+Status Engine::Save() {
+  if (!stores_.saved) return Ok();
+  std::string bytes;
+  uint64_t version = 0;
+  {
+    std::lock_guard lock(sync_mu_);
+    if (state_->version == saved_version_) return Ok();
+    bytes = builder_->Save(*state_);
+    version = state_->version;
+  }
+  if (auto s = stores_.saved->SaveEngineState(bytes); !s) return s;
+  std::lock_guard lock(sync_mu_);
+  saved_version_ = version;
+  return Ok();
+}
+
+namespace {
+
+// Compares two states cell by cell, naming the first differences.
+void Compare(const State& held, const State& fresh, Verification& v) {
+  auto differ = [&v](std::string what) {
+    if (++v.differing <= 20) v.first.push_back(std::move(what));
+  };
+  const Model& a = *held.model;
+  const Model& b = *fresh.model;
+  if (held.axis.first_year != fresh.axis.first_year || held.axis.years != fresh.axis.years) {
+    differ("the years held: " + std::to_string(held.axis.first_year) + "+" +
+           std::to_string(held.axis.years) + " against " + std::to_string(fresh.axis.first_year) +
+           "+" + std::to_string(fresh.axis.years) + " rebuilt");
+    return;
+  }
+  if (a.units.size() != b.units.size() || a.objs.size() != b.objs.size() ||
+      a.set.indicators.size() != b.set.indicators.size()) {
+    differ("the units, elements or indicators held are not those rebuilt");
+    return;
+  }
+  auto value = [](const Series* s, int k) { return s ? (*s)[static_cast<size_t>(k)] : kNone; };
+  auto same = [](double x, double y) { return Has(x) == Has(y) && (!Has(x) || x == y); };
+  auto text = [](double x) {
+    if (!Has(x)) return std::string("none");
+    char buf[32];
+    auto r = std::to_chars(buf, buf + sizeof buf, x);
+    return std::string(buf, r.ptr);
+  };
+  auto series = [&](const std::string& what, const Series* x, const Series* y, size_t u) {
+    for (int k = 0; k < held.axis.size(); ++k) {
+      ++v.cells;
+      const double p = value(x, k);
+      const double q = value(y, k);
+      if (same(p, q)) continue;
+      differ(what + " " + a.units[u]->code + " " + held.axis.At(k).Id() + ": " + text(p) +
+             " held, " + text(q) + " rebuilt");
+    }
+  };
+  for (size_t o = 0; o < a.objs.size(); ++o) {
+    const Obj& obj = a.objs[o];
+    const std::string name =
+        "element " + obj.element->code + (obj.option.empty() ? "" : "." + obj.option);
+    for (size_t u = 0; u < a.units.size(); ++u) {
+      series(name, held.ElementSeries(static_cast<int>(o), static_cast<int>(u)),
+             fresh.ElementSeries(static_cast<int>(o), static_cast<int>(u)), u);
+    }
+    const auto& x = *held.arrivals[o];
+    const auto& y = *fresh.arrivals[o];
+    for (size_t u = 0; u < a.units.size(); ++u) {
+      auto i = x.find(static_cast<int>(u));
+      auto j = y.find(static_cast<int>(u));
+      const bool has_x = i != x.end();
+      const bool has_y = j != y.end();
+      if (has_x != has_y || (has_x && *i->second != *j->second)) {
+        differ(name + " " + a.units[u]->code + ": when its reports arrived");
+      }
+    }
+  }
+  for (size_t i = 0; i < a.set.indicators.size(); ++i) {
+    for (size_t u = 0; u < a.units.size(); ++u) {
+      series("indicator " + a.set.indicators[i].code,
+             held.IndicatorSeries(static_cast<int>(i), static_cast<int>(u)),
+             fresh.IndicatorSeries(static_cast<int>(i), static_cast<int>(u)), u);
+    }
+  }
+}
+
+}  // namespace
+
+Result<Verification> Engine::Verify() {
+  std::shared_ptr<const units::Registry> registry;
+  {
+    std::lock_guard lock(sync_mu_);
+    registry = registry_;
+  }
+  // The full build runs beside the syncs; then both are brought to what is committed now.
+  Builder fresh(stores_, registry, home_);
+  SyncStats stats;
+  auto built = fresh.Full(stats);
+  if (!built) return Fail(built.error());
+  std::shared_ptr<const State> rebuilt = std::move(*built);
+  std::lock_guard lock(sync_mu_);
+  const Error moved =
+      Error::Conflict("engine.moved",
+                      "the definitions or the units changed while the state was verified: "
+                      "verify again");
+  if (registry != registry_) return Fail(moved);
+  for (int round = 0;; ++round) {
+    auto held = SyncLocked();
+    if (!held) return Fail(held.error());
+    if (held->rebuilt) return Fail(moved);
+    SyncStats more;
+    auto next = fresh.Update(*rebuilt, more);
+    if (!next) return Fail(next.error());
+    if (!*next) return Fail(moved);
+    rebuilt = std::move(*next);
+    if (fresh.batch_mark() == builder_->batch_mark() &&
+        fresh.value_mark() == builder_->value_mark()) {
+      break;
+    }
+    if (round == 5) return Fail(moved);
+  }
+  Verification v;
+  v.loaded = loaded_;
+  const Snapshot held = snapshot();
+  Compare(held.state(), *rebuilt, v);
+  return v;
 }
 
 // --- Snapshot --------------------------------------------------------------------------------
