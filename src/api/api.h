@@ -110,7 +110,9 @@ class Context {
 
   store::Store& store() { return store_; }
   // The areas of the store the index set engine's functions are given.
-  engine::Stores engine_stores() { return {store_.index(), store_.datasets(), store_}; }
+  engine::Stores engine_stores() {
+    return {store_.index(), store_.datasets(), store_, &store_.engine()};
+  }
   std::shared_ptr<const units::Registry> registry() const {
     std::lock_guard lock(mu_);
     return registry_;

@@ -57,7 +57,7 @@ std::shared_ptr<const units::Registry> LoadRegistry(store::Store& store) {
 }
 
 engine::Stores EngineStores(store::Store& store) {
-  return {store.index(), store.datasets(), store};
+  return {store.index(), store.datasets(), store, &store.engine()};
 }
 
 std::string HomeProvince(store::Store& store) {
@@ -155,6 +155,23 @@ void ShowFirstSignIn(const std::string& db) {
   in.close();
   std::filesystem::remove(path);
   std::cout << "\n" << text.str() << std::flush;
+}
+
+// Checks the state a server loaded against a full build; a difference is logged with the cells
+// it concerns and the state is rebuilt from the records.
+void VerifyServedState(pdh::engine::Engine& engine) {
+  auto v = engine.Verify();
+  if (!v) {
+    std::cerr << "pdh: indicators: the saved state was not verified: " << v.error().message << "\n";
+    return;
+  }
+  if (v->differing == 0) return;
+  std::cerr << "pdh: indicators: error engine.state_differs: " << v->differing << " of " << v->cells
+            << " cells of the saved state differ from a full build:\n";
+  for (const auto& c : v->first) std::cerr << "pdh:   " << c << "\n";
+  if (auto s = engine.Rebuild(); !s) {
+    std::cerr << "pdh: indicators: " << s.error().message << "\n";
+  }
 }
 
 // A thread that calls `fn` at once and then every `period`, until it is asked to stop.
@@ -323,6 +340,10 @@ int RunDemo(const Options& o) {
   const auto sharing = step("share.demo", o.db, [&] {
     return pdh::cli::CreateDemoSharing(*store, *registry, *log, o.province);
   });
+  // The indicators' state, saved so that the first start loads it (derived data: no audit entry).
+  pdh::Must(pdh::Must(pdh::engine::Engine::Open(EngineStores(*store), registry, o.province,
+                                                pdh::engine::Engine::Start::kRebuild))
+                ->Save());
   if (o.json) {
     // The import report plus the administrator's login, for scripts and tests.
     std::ostringstream report_json;
@@ -452,8 +473,10 @@ int RunServe(const Options& o) {
   // The index set engine: built now, then kept up by each write the API makes and, for writes
   // by other processes (pdh ingest, pdh values import), by a sync every second; the quality
   // evaluations follow the same batches.
+  pdh::engine::SyncStats opened;
   auto engine =
-      pdh::Must(pdh::engine::Engine::Open(EngineStores(*store), registry, HomeProvince(*store)));
+      pdh::Must(pdh::engine::Engine::Open(EngineStores(*store), registry, HomeProvince(*store),
+                                          pdh::engine::Engine::Start::kSaved, &opened));
   ctx.SetEngine(engine.get());
   engine->OnChange([&ctx, &clock](const pdh::engine::SyncStats& s) {
     const std::string at = pdh::FormatTime(clock.Now());
@@ -462,6 +485,21 @@ int RunServe(const Options& o) {
   std::jthread syncer = Every(std::chrono::seconds(1), [&engine] {
     if (auto s = engine->Sync(); !s) std::cerr << "pdh: indicators: " << s.error().message << "\n";
   });
+  // The state is saved as batches commit (at most every --save-state-every seconds, and at the
+  // end); a state loaded at start is checked against a full build once the start is behind.
+  const auto started = std::chrono::steady_clock::now();
+  std::jthread state_keeper = Every(
+      std::chrono::seconds(std::max(1, o.save_state_every)),
+      [&engine, &o, started, verified = !engine->loaded() || o.verify_state_after < 0]() mutable {
+        if (!verified && std::chrono::steady_clock::now() - started >=
+                             std::chrono::seconds(o.verify_state_after)) {
+          verified = true;
+          VerifyServedState(*engine);
+        }
+        if (auto s = engine->Save(); !s) {
+          std::cerr << "pdh: indicators: the state was not saved: " << s.error().message << "\n";
+        }
+      });
   // The quality evaluations follow on their own: a long evaluation never holds the indicators up.
   std::jthread quality_follower = Every(std::chrono::seconds(1), [&ctx] {
     ctx.FollowQuality();
@@ -473,6 +511,16 @@ int RunServe(const Options& o) {
   const bool tls = !o.tls_cert.empty() && !o.tls_key.empty();
   std::cout << "pdh: listening on " << (tls ? "https://" : "http://") << bound << std::endl;
   if (!access_log_note.empty()) std::cout << access_log_note << std::endl;
+  // On the error stream with the server's other notes: a script reading the first line of the
+  // standard output may have closed it.
+  std::cerr << "pdh: indicators "
+            << (opened.loaded
+                    ? "loaded from their saved state (" + pdh::number::FormatVi(opened.records) +
+                          " records and " + pdh::number::FormatVi(opened.values) +
+                          " values taken since it was saved)"
+                    : "built from " + pdh::number::FormatVi(opened.records) + " records and " +
+                          pdh::number::FormatVi(opened.values) + " values")
+            << " in " << opened.duration_us / 1000 << " ms" << std::endl;
   ShowFirstSignIn(o.db);
   // Reminders of the register: queued for today and delivered every --remind-every seconds.
   std::jthread reminders;
@@ -511,6 +559,11 @@ int RunServe(const Options& o) {
   server.Run();
   syncer.request_stop();
   syncer.join();
+  state_keeper.request_stop();
+  state_keeper.join();
+  if (auto s = engine->Save(); !s) {
+    std::cerr << "pdh: indicators: the state was not saved: " << s.error().message << "\n";
+  }
   quality_follower.request_stop();
   quality_follower.join();
   federation.request_stop();
@@ -720,6 +773,17 @@ int main(int argc, char** argv) {
   serve
       ->add_option("--max-event-streams", o.max_event_streams,
                    "Live event streams (IOC screens) open at once; more get a 503")
+      ->capture_default_str();
+  serve
+      ->add_option("--save-state-every", o.save_state_every,
+                   "Seconds between saves of the indicators' state, when it changed (the next "
+                   "start loads it instead of reading every record)")
+      ->capture_default_str();
+  serve
+      ->add_option("--verify-state-after", o.verify_state_after,
+                   "Seconds after a start from the saved state when a full build checks it in "
+                   "the background (a difference is logged, named, and the state rebuilt); "
+                   "-1: never")
       ->capture_default_str();
   serve->add_option("--remind-every", o.remind_every,
                     "Seconds between rounds of Resolution 57 reminders (queued for today, then "

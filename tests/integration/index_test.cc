@@ -2,7 +2,9 @@
 // values at once and reach an open event stream; values imported by the CLI reach the server. The
 // overview's figures and the values' plain reads: tests/scenarios/index. The public-service pack
 // installs over the demo without a change and over a fresh database set up by the CLI alone, and a
-// rate whose numerator counts outside its denominator is refused.
+// rate whose numerator counts outside its denominator is refused. The indicators' state saved
+// between runs: a batch committed and the server killed before it saved the state again is taken
+// at the next start, equal to a full build.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -13,6 +15,7 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <sstream>
 #include <string>
@@ -353,6 +356,50 @@ TEST(IndexApi, AFreshDatabaseSetUpByTheCliComputesRatesUpTo100) {
         {"HS1", 50000}, {"HS2", 50000}, {"HS3", 50000}, {"HS4", 20000}, {"HS5", 0}};
     EXPECT_EQ(fees, expected) << where;
   }
+}
+
+TEST(EngineState, ABatchThenKillNineBeforeTheSaveIsTakenAtTheNextStart) {
+  // The demo database holds the state `pdh demo` saved; the server saves again only hourly here.
+  PdhServer server("--save-state-every 3600 --verify-state-after -1", FastPdhBin());
+  const std::string values = "/api/v1/values?indicator=DVC_TRUC_TUYEN&unit=80&period=2026-01";
+  const HttpResponse before = server.Get(values);
+  ASSERT_EQ(before.status, 200) << before.body;
+  HttpRequest batch{"POST",
+                    "/api/v1/datasets/dossiers/batches?format=csv",
+                    "dossier_id,receiving_unit,procedure_code,received_at,channel,status\n"
+                    "KILL-1,80.SYT,TT01,2026-01-05 08:00,Trực tuyến,Đang xử lý\n"
+                    "KILL-2,80.SYT,TT01,2026-01-06 08:00,Trực tiếp,Đang xử lý\n",
+                    {{"Content-Type", "text/csv"}}};
+  const HttpResponse posted = server.Request(batch);
+  ASSERT_EQ(posted.status, 200) << posted.body;
+  const HttpResponse after = server.Get(values);
+  ASSERT_EQ(after.status, 200) << after.body;
+  ASSERT_NE(after.body, before.body);
+  server.Kill();
+  // The saved state is older than the batch: loading it takes the batch, and the result is what
+  // a full build from the records gives, cell for cell.
+  std::string out;
+  ASSERT_EQ(RunFastPdh("indicators verify --json --db " + server.db(), &out), 0) << out;
+  const auto v = json::parse(out).as_object();
+  EXPECT_TRUE(v.at("loaded").as_bool()) << out;
+  EXPECT_EQ(v.at("taken_since_save").to_number<int64_t>(), 2) << out;
+  EXPECT_GT(v.at("cells").to_number<int64_t>(), 1000000) << out;
+  EXPECT_EQ(v.at("differing").to_number<int64_t>(), 0) << out;
+  // A record changed behind the saved state's back (no batch says so): the state loaded is no
+  // longer what a full build gives, and verify names the cells and fails.
+  const std::string sql =
+      "UPDATE ds_dossiers SET channel = 'Trực tiếp' WHERE dossier_id = 'KILL-1'";
+  ASSERT_EQ(RunFastPdh("indicators recompute --db " + server.db(), &out), 0) << out;
+  ASSERT_EQ(std::system(("sqlite3 " + server.db() + " \"" + sql + "\"").c_str()), 0);
+  EXPECT_NE(RunFastPdh("indicators verify --db " + server.db(), &out), 0) << out;
+  EXPECT_NE(out.find("engine.state_differs"), std::string::npos) << out;
+  EXPECT_NE(out.find("element DVC_HS_TRUC_TUYEN 80.SYT 2026-01: 1 held, 0 rebuilt"),
+            std::string::npos)
+      << out;
+  // recompute builds it again from the records and saves it.
+  ASSERT_EQ(RunFastPdh("indicators recompute --db " + server.db(), &out), 0) << out;
+  ASSERT_EQ(RunFastPdh("indicators verify --db " + server.db(), &out), 0) << out;
+  EXPECT_NE(out.find("equal to a full build"), std::string::npos) << out;
 }
 
 }  // namespace

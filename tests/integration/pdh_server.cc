@@ -178,6 +178,14 @@ int PdhServer::Stop() {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+void PdhServer::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
 PdhServer& SharedServer() {
   static auto* server = new PdhServer();  // stopped by the suite's last test (see main.cc)
   return *server;

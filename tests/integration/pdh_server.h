@@ -40,6 +40,8 @@ class PdhServer {
 
   // Sends SIGTERM and waits; returns the exit status (0 when it stopped cleanly).
   int Stop();
+  // kill -9: the server ends at once, whatever it was doing.
+  void Kill();
 
  private:
   std::string dir_;
