@@ -13,8 +13,11 @@
 #      and times the SQL that computes every indicator value (best of RUNS), then exports them;
 #   4. compares the three result sets value by value (relative difference ≤ 1e-9): fails on any
 #      difference or any value one has and another lacks;
-#   5. serves the loaded database and POSTs BATCHES batches of BATCH_SIZE new dossiers, timing
-#      POST start → the first "values" event (GET /api/v1/events) that carries a change;
+#   5. serves the loaded database (its indicators' state saved by the last recompute: launch →
+#      /readyz 200 is the start from the saved state) and POSTs BATCHES batches of BATCH_SIZE new
+#      dossiers, timing POST start → the first "values" event (GET /api/v1/events) that carries a
+#      change; then checks the state saved at the server's end against a full build
+#      (`pdh indicators verify`), and times a start without a saved state (a full build);
 #   6. runs bench/startup.sh (launch → /readyz 200 with the demo province).
 # Prints a markdown summary on stdout (progress on stderr). Every server listens on 127.0.0.1
 # only (PostgreSQL's socket in the run's directory), runs as an unprivileged user (nobody, when
@@ -244,25 +247,33 @@ compare_rc=0
 "$py" bench/engine_compare.py "${sources[@]}" --json "$work/compare.json" >"$work/compare.txt" || compare_rc=$?
 cat "$work/compare.txt" >&2
 
+# serve_until_ready NAME: starts `pdh serve` on the bench database (output in NAME.out and
+# NAME.err) and waits for its /readyz; sets serve_pid, url and ready_ms (launch → 200).
+serve_until_ready() {
+  local start
+  start=$(now_ms)
+  "${asu[@]}" "$pdh" serve --db "$db" --listen 127.0.0.1:0 --access-log "" --rate-per-address 0 \
+    --rate-per-token 0 >"$work/$1.out" 2>"$work/$1.err" &
+  serve_pid=$!
+  url=""
+  for _ in $(seq 12000); do
+    kill -0 "$serve_pid" 2>/dev/null || { tail "$work/$1.out" "$work/$1.err" >&2; die "pdh serve exited"; }
+    url=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$work/$1.out" | head -n 1)
+    [ -n "$url" ] && curl -sf "$url/readyz" >/dev/null 2>&1 && break
+    sleep 0.01
+  done
+  ready_ms=$(($(now_ms) - start))
+  [ -n "$url" ] || die "pdh serve did not say where it listens"
+}
+
 # --- 5. Latency: a batch of dossiers to its indicator event -----------------------------------
 if [ "$skip_pdh" != 1 ] && ((batches > 0)); then
   log "latency: pdh serve, $batches batches of $batch_size new dossiers"
   password=$("$py" -c 'import secrets; print(secrets.token_urlsafe(24))')
   as_user "$pdh" users add bench --role administrator --password-stdin --db "$db" <<<"$password" >/dev/null
   token=$(as_user "$pdh" tokens create --user bench --name engine-bench --db "$db" | head -n 1)
-  serve_start=$(now_ms)
-  "${asu[@]}" "$pdh" serve --db "$db" --listen 127.0.0.1:0 --access-log "" --rate-per-address 0 \
-    --rate-per-token 0 >"$work/serve.out" 2>"$work/serve.err" &
-  serve_pid=$!
-  url=""
-  for _ in $(seq 12000); do
-    kill -0 "$serve_pid" 2>/dev/null || { tail "$work/serve.out" "$work/serve.err" >&2; die "pdh serve exited"; }
-    url=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$work/serve.out" | head -n 1)
-    [ -n "$url" ] && curl -sf "$url/readyz" >/dev/null 2>&1 && break
-    sleep 0.01
-  done
-  serve_ready_ms=$(($(now_ms) - serve_start))
-  [ -n "$url" ] || die "pdh serve did not say where it listens"
+  serve_until_ready serve
+  serve_ready_ms=$ready_ms
   latency_rc=0
   as_user "$py" bench/engine_latency.py --url "$url" --token "$token" --csv "$gen/latency.csv" \
     --batches "$batches" --size "$batch_size" --json "$work/latency.json" >"$work/latency.txt" 2>&1 || latency_rc=$?
@@ -271,6 +282,17 @@ if [ "$skip_pdh" != 1 ] && ((batches > 0)); then
   wait "$serve_pid" || true
   serve_pid=""
   ((latency_rc == 0)) || log "the latency run failed (exit $latency_rc): $(tail -n 1 "$work/latency.txt")"
+  log "pdh indicators verify: the state saved at the server's end against a full build"
+  timed pdh-verify "$pdh" indicators verify --db "$db" --json
+  cat "$work/pdh-verify.out" >&2
+  log "start-up without a saved state (a full build before /readyz)"
+  as_user sqlite3 "$db" 'DELETE FROM engine_save; DELETE FROM engine_state;'
+  serve_until_ready serve-rebuild
+  rebuild_ready_ms=$ready_ms
+  kill -TERM "$serve_pid"
+  wait "$serve_pid" || true
+  serve_pid=""
+  state_bytes=$(as_user sqlite3 "$db" 'SELECT ifnull(sum(length(data)), 0) FROM engine_state;')
 fi
 
 # --- 6. Start-up with the demo province --------------------------------------------------------
@@ -297,6 +319,7 @@ LOAD=$(sort -n "$work/load.log" | awk '{a[NR] = $1} END {if (NR) printf "1-minut
 export LOAD
 export WORK=$work RUNS=$runs SKIP_PDH_RUN=$skip_pdh DOSSIERS=$dossiers FEEDBACK_N=$feedback SEED_N=$seed
 export PG_VERSION=${pg_version:-} PG_ROWS=${pg_rows:-} STARTUP=${startup:-} SERVE_READY_MS=${serve_ready_ms:-}
+export REBUILD_READY_MS=${rebuild_ready_ms:-} STATE_BYTES=${state_bytes:-}
 PDH_VERSION=$([ "$skip_pdh" = 1 ] || "$pdh" --version)
 MACHINE="$(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)), $(free -g | awk '/^Mem:/ {print $2}') GiB, $(sed -n 's/^PRETTY_NAME="\(.*\)"$/\1/p' /etc/os-release), load $(cut -d' ' -f1-3 /proc/loadavg)"
 SQLITE_VERSION=$(sqlite3 --version | cut -d' ' -f1)
@@ -332,7 +355,7 @@ if not skip:
     walls = best("pdh-recompute")
     print(f"| pdh: a full rebuild from the database (`recompute --json` duration_ms) | {s(pb)} |"
           f" {', '.join(s(x) for x in internal)} | — |")
-    print(f"| pdh: the `pdh indicators recompute` process (opening builds once, then the timed rebuild) |"
+    print(f"| pdh: the `pdh indicators recompute` process (one build, then its state saved) |"
           f" {s(walls[0])} | {', '.join(s(x) for x in walls[1])} | — |")
 gb, gr = best("pg-compute")
 qb, qr = best("sqlite-compute")
@@ -344,7 +367,7 @@ print()
 if not skip:
     last = recs[-1]
     print(f"- pdh's rebuild took {last.get('records', 0):,} records and {last.get('values', 0):,} reported values and"
-          f" computed {last.get('series', 0):,} series; opening the engine (open_ms) {s(float(last.get('open_ms', 0)))} s")
+          f" computed {last.get('series', 0):,} series; saving its state (save_ms) {s(float(last.get('save_ms', 0)))} s")
     for name, b, goal in (("PostgreSQL", gb, 20), ("SQLite", qb, None)):
         r = b / pb
         g = f" (goal ≥ {goal}×: {'met' if r >= goal else 'NOT met'})" if goal else ""
@@ -365,7 +388,17 @@ if not skip and os.path.exists(f"{w}/latency.json"):
     print(f"- latency, {lat['batches']} batches of {lat['size']} new dossiers: POST start → first `values` event with a"
           f" change p50 {e['p50']:.1f} ms, p99 {e['p99']:.1f} ms, worst {e['max']:.1f} ms"
           f" (goal p99 ≤ 100 ms: {'met' if e['p99'] <= 100 else 'NOT met'}); the POST itself p50 {p['p50']:.1f} ms,"
-          f" p99 {p['p99']:.1f} ms; `pdh serve` on the bench database ready in {int(os.environ['SERVE_READY_MS']):,} ms")
+          f" p99 {p['p99']:.1f} ms")
+if not skip and os.environ.get("SERVE_READY_MS"):
+    ready = int(os.environ["SERVE_READY_MS"])
+    print(f"- `pdh serve` on the bench database → /readyz 200: from the saved state {ready:,} ms"
+          f" (goal ≤ 2 s: {'met' if ready <= 2000 else 'NOT met'}), without one (a full build)"
+          f" {int(os.environ['REBUILD_READY_MS'] or 0):,} ms")
+if not skip and os.path.exists(f"{w}/pdh-verify.out"):
+    v = json.load(open(f"{w}/pdh-verify.out"))
+    print(f"- the state saved at the server's end, after the batches (`pdh indicators verify`): loaded in"
+          f" {s(float(v['load_ms']))} s; {v['cells']:,} cells compared with a full build, {v['differing']:,} differ;"
+          f" {int(os.environ.get('STATE_BYTES') or 0) / 1048576:,.0f} MiB saved after a full build")
 if os.environ.get("STARTUP"):
     print(f"- start-up with the demo province (bench/startup.sh): {os.environ['STARTUP']}")
 PY
