@@ -51,7 +51,7 @@ struct Options {
   double rate_per_address = 50;
   double rate_per_token = 20;
   int remind_every = 300;
-  int save_state_every = 60;         // seconds between saves of the engine's state (when changed)
+  int save_state_every = 300;        // seconds between saves of the engine's state (when changed)
   int verify_state_after = 300;      // seconds after a start from the saved state; -1: never
   size_t max_event_streams = 20000;  // event-stream clients at once
   std::string setting_key;
