@@ -180,7 +180,8 @@ class RdfGraph {
 };
 
 // A Turtle string literal: quotes, backslashes and line ends escaped, other control characters
-// as \uXXXX; every other character (Vietnamese letters included) as it is.
+// as a \u escape with four hex digits (U+0001 is \u0001); every other character (Vietnamese
+// letters included) as it is.
 std::string TurtleString(std::string_view s) {
   static constexpr std::string_view kHex = "0123456789ABCDEF";
   std::string out = "\"";
