@@ -175,6 +175,19 @@ TEST_F(StoreTest, EngineStateRoundTrip) {
   auto loaded = (*s)->engine().LoadEngineState();
   ASSERT_TRUE(loaded && *loaded);
   EXPECT_EQ(**loaded, bytes);
+  {
+    // A save whose parts are not what it wrote (another process's save replaced them) is no
+    // state.
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(Path("e.db").c_str(), &raw), SQLITE_OK);
+    EXPECT_EQ(sqlite3_exec(raw, "UPDATE engine_state SET data = substr(data, 1, 10)", nullptr,
+                           nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(raw);
+    auto gone = (*s)->engine().LoadEngineState();
+    ASSERT_TRUE(gone);
+    EXPECT_FALSE(*gone);
+  }
   ASSERT_TRUE((*s)->engine().ClearEngineState());
   EXPECT_FALSE(*(*s)->engine().LoadEngineState());
 }

@@ -23,10 +23,18 @@ constexpr size_t kEnginePart = size_t{8} << 20;
 // The saved state's parts read straight into one buffer of their total size (the state is
 // hundreds of megabytes for millions of records: no copy, no regrowth).
 Result<std::optional<std::string>> ReadParts(Db& db) {
-  auto sizes = db.Prepare(
-      "SELECT id, length(data) FROM engine_state "
-      "WHERE save = (SELECT max(save) FROM engine_save) ORDER BY part");
+  auto newest = db.Prepare("SELECT save, parts, bytes FROM engine_save ORDER BY save DESC LIMIT 1");
+  if (!newest) return Fail(newest.error());
+  auto found = newest->Step();
+  if (!found) return Fail(found.error());
+  if (!*found) return std::optional<std::string>();
+  const int64_t save = newest->Int(0);
+  const int64_t parts_written = newest->Int(1);
+  const int64_t bytes_written = newest->Int(2);
+  auto sizes =
+      db.Prepare("SELECT id, length(data) FROM engine_state WHERE save = ?1 ORDER BY part");
   if (!sizes) return Fail(sizes.error());
+  sizes->Bind(1, save);
   std::vector<std::pair<int64_t, int64_t>> parts;
   int64_t total = 0;
   for (;;) {
@@ -36,7 +44,10 @@ Result<std::optional<std::string>> ReadParts(Db& db) {
     parts.emplace_back(sizes->Int(0), sizes->Int(1));
     total += sizes->Int(1);
   }
-  if (parts.empty()) return std::optional<std::string>();
+  // A save whose parts another process's save removed meanwhile is no state at all.
+  if (static_cast<int64_t>(parts.size()) != parts_written || total != bytes_written) {
+    return std::optional<std::string>();
+  }
   std::string out;
   out.reserve(static_cast<size_t>(total));
   memory::AdviseHugePages(out.data(), out.capacity());
@@ -89,6 +100,15 @@ class SqliteEngineStore final : public Area<EngineStore> {
       if (!s) return s;
     }
     s = writer_.Submit([&](Db& db) -> Status {
+      auto written = db.Prepare("SELECT count(*) FROM engine_state WHERE save = ?1");
+      if (!written) return Fail(written.error());
+      written->Bind(1, save);
+      if (auto row = written->Step(); !row) return Fail(row.error());
+      if (written->Int(0) != part) {
+        return Fail(Error::Conflict("store.engine_state_replaced",
+                                    "another process saved the indicators' state meanwhile: "
+                                    "its save stands; this one is dropped"));
+      }
       if (auto i = Execute(db, "INSERT INTO engine_save (save, parts, bytes) VALUES (?1, ?2, ?3)",
                            [&](Statement& st) {
                              st.Bind(1, save).Bind(2, part);
