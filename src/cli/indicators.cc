@@ -60,8 +60,11 @@ int Export(const Options& o) {
   return 0;
 }
 
-std::unique_ptr<engine::Engine> OpenEngine(store::Store& store) {
-  return Must(engine::Engine::Open(EngineStores(store), LoadRegistry(store), HomeProvince(store)));
+std::unique_ptr<engine::Engine> OpenEngine(
+    store::Store& store, engine::Engine::Start start = engine::Engine::Start::kSaved,
+    engine::SyncStats* stats = nullptr) {
+  return Must(engine::Engine::Open(EngineStores(store), LoadRegistry(store), HomeProvince(store),
+                                   start, stats));
 }
 
 int ListIndicators(const Options& o) {
@@ -114,9 +117,7 @@ int Recompute(const Options& o) {
   auto store = OpenStore(o.db, false);
   // One full build from the records, timed; the state it makes is saved for the next start.
   engine::SyncStats stats;
-  auto eng =
-      Must(engine::Engine::Open(EngineStores(*store), LoadRegistry(*store), HomeProvince(*store),
-                                engine::Engine::Start::kRebuild, &stats));
+  auto eng = OpenEngine(*store, engine::Engine::Start::kRebuild, &stats);
   const double ms = static_cast<double>(stats.duration_us) / 1000;
   const auto save_start = std::chrono::steady_clock::now();
   Must(eng->Save());
@@ -142,9 +143,7 @@ int Recompute(const Options& o) {
 int Verify(const Options& o) {
   auto store = OpenStore(o.db, false);
   engine::SyncStats opened;
-  auto eng =
-      Must(engine::Engine::Open(EngineStores(*store), LoadRegistry(*store), HomeProvince(*store),
-                                engine::Engine::Start::kSaved, &opened));
+  auto eng = OpenEngine(*store, engine::Engine::Start::kSaved, &opened);
   const auto v = Must(eng->Verify());
   const std::string from = v.loaded ? "the saved state" : "a state built now (none was saved)";
   if (o.json) {
