@@ -4,10 +4,9 @@
 # once per invocation (and only when something is missing). Works as root or through sudo.
 # Usage: scripts/install-deps.sh [--bench]
 #   --bench  also what bench/ingest.sh compares against: pandas (read_csv + to_sql on a plain
-#            sqlite3 connection, so no SQLAlchemy) and GNU time (peak memory); PostgreSQL 15,
-#            server and client, which bench/engine.sh runs a throwaway cluster of; nginx, which
-#            bench/api.sh serves the same bodies with; the sqlite3 CLI is in the default list
-#            already.
+#            sqlite3 connection, so no SQLAlchemy) and GNU time (peak memory); nginx, which
+#            bench/api.sh serves the same bodies with. PostgreSQL 15 (bench/engine.sh's peer)
+#            and the sqlite3 CLI are in the default list: the tests use them too.
 set -euo pipefail
 
 bench=0
@@ -15,7 +14,7 @@ for arg in "$@"; do
   case "$arg" in
     --bench) bench=1 ;;
     -h | --help)
-      sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -32,7 +31,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   # libraries (DESIGN §4)
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libsqlite3-dev sqlite3 libsodium-dev libssl-dev libcli11-dev libspdlog-dev libfmt-dev
+  libsqlite3-dev sqlite3 libpq-dev libsodium-dev libssl-dev libcli11-dev libspdlog-dev libfmt-dev
   libexpected-dev libutf8proc-dev zlib1g-dev libzip-dev libexpat1-dev libxlsxwriter-dev libcurl4-openssl-dev
   # the monthly report's PDF: text shaped by Pango, drawn by Cairo, in a Times-metric serif
   libpango1.0-dev libcairo2-dev fonts-liberation2
@@ -40,12 +39,14 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev curl wrk poppler-utils
   # browser tests and metrics lint
   chromium prometheus
+  # the PostgreSQL backend's tests run a cluster of their own
+  postgresql-15 postgresql-client-15
 )
 # Node.js may come from elsewhere than Debian (with npm bundled): only ask Debian for it if absent.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 if ((bench)); then
-  packages+=(python3-pandas time postgresql-15 postgresql-client-15 nginx)
+  packages+=(python3-pandas time nginx)
 fi
 
 sudo_cmd=()

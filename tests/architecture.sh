@@ -2,7 +2,7 @@
 # The architecture, checked: each violation is printed as FILE:LINE: rule, and the check fails.
 #  1. A file includes another module's public header only: src/M/M.h, any header of src/core,
 #     the store's area headers (src/store/*.h); a module's internal.h and its other headers
-#     (src/store/sqlite/*, src/api/handler_util.h, ...) stay inside it. Tests may also include
+#     (src/store/sql/*, src/api/handler_util.h, ...) stay inside it. Tests may also include
 #     another module's test_support.h or test_servers.h.
 #  2. SQL text is written only under src/store (tests may tamper with a database file).
 #  3. src/server depends on src/core only (its includes and its library's link line).

@@ -8,6 +8,7 @@
 #include "store/audit.h"
 #include "store/datasets.h"
 #include "store/store.h"
+#include "store/test_support.h"
 
 namespace pdh::store {
 namespace {
@@ -22,7 +23,7 @@ class AuditStoreTest : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
-    auto s = Store::Open((dir_ / "a.db").string());
+    auto s = Store::Open(testing::Database((dir_ / "a.db").string()));
     ASSERT_TRUE(s) << s.error().message;
     store_ = std::move(*s);
   }

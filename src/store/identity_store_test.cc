@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "store/store.h"
+#include "store/test_support.h"
 
 namespace pdh::store {
 namespace {
@@ -21,7 +22,7 @@ class IdentityStoreTest : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
-    auto s = Store::Open((dir_ / "id.db").string());
+    auto s = Store::Open(testing::Database((dir_ / "id.db").string()));
     ASSERT_TRUE(s) << s.error().message;
     store_ = std::move(*s);
     UnitRow province{

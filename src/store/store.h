@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "store/audit.h"
@@ -38,16 +39,37 @@ namespace pdh::store {
 struct OpenOptions {
   bool create = true;        // create the file when missing
   int read_connections = 4;  // size of the read pool
+  // A PostgreSQL server that cannot be reached is tried again for this long before the open
+  // fails (a server started with its database, or one that is failing over).
+  int connect_wait_seconds = 30;
 };
 
 // The database: the units and settings areas directly, the others through their accessors.
 class Store : public UnitStore, public SettingsStore {
  public:
-  // Opens (or creates) the database at `path` and applies pending migrations.
-  // Errors: store.open_failed, store.newer_schema (the file was written by a newer pdh).
+  // Opens (or creates) the database and applies pending migrations: `path` is a SQLite file, or
+  // a PostgreSQL connection string ("postgresql://user@host/db", "host=… dbname=…"; several
+  // hosts and target_session_attrs=read-write follow a fail-over).
+  // Errors: store.open_failed, store.unreachable, store.newer_schema (the database was written by
+  // a newer pdh).
   static Result<std::unique_ptr<Store>> Open(const std::string& path, OpenOptions options = {});
 
   ~Store() override = default;
+
+  // True when `db` names a PostgreSQL database rather than a SQLite file.
+  static bool IsServer(const std::string& db);
+
+  // Removes everything the database holds: the file (with its journal), or every table of the
+  // PostgreSQL database's public schema. The next Open starts it afresh.
+  static Status Erase(const std::string& db);
+
+  // One table's rows: how many, and a checksum of their values that does not depend on the
+  // backend or on the rows' order.
+  struct TableSum {
+    std::string table;
+    int64_t rows = 0;
+    uint64_t checksum = 0;
+  };
 
   // Schema version after migrations.
   virtual int schema_version() const = 0;
@@ -57,6 +79,17 @@ class Store : public UnitStore, public SettingsStore {
 
   // True when a read round-trip to the database succeeds (for /readyz).
   virtual bool healthy() = 0;
+
+  // True when the database holds no units, accounts, catalog entries, datasets or audit entries.
+  virtual Result<bool> empty() = 0;
+
+  // Copies every table into `target`, an empty database of either backend: the tables the
+  // target lacks (the datasets' own) are created alike, and each row keeps its key. Returns each
+  // table's rows and checksum as read from this database.
+  virtual Result<std::vector<TableSum>> CopyTo(Store& target) = 0;
+
+  // Each table's rows and checksum, as CopyTo reports them.
+  virtual Result<std::vector<TableSum>> Checksums() = 0;
 
   // A number that grows with every commit of data the pages read: by this process (every table
   // but the sign-in activity, the audit log and the outbox), before the write returns; by

@@ -2,13 +2,17 @@
 #include "store/store.h"
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "store/test_support.h"
 
 namespace pdh::store {
 namespace {
@@ -24,9 +28,20 @@ class StoreTest : public ::testing::Test {
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
+  void TearDown() override {
+    for (const auto& [name, url] : databases_) testing::PostgresCluster::Get().Drop(url);
+    fs::remove_all(dir_);
+  }
+  // The database named `name`: a file of the test's directory, or one of the PostgreSQL test
+  // cluster's databases, the same one each time in a test.
+  std::string Path(const std::string& name) {
+    if (!testing::OnPostgres()) return (dir_ / name).string();
+    auto [it, added] = databases_.try_emplace(name);
+    if (added) it->second = testing::Database(name);
+    return it->second;
+  }
   fs::path dir_;
+  std::map<std::string, std::string> databases_;
 };
 
 UnitRow MakeUnit(int64_t id, std::string code, std::string level,
@@ -54,6 +69,7 @@ TEST_F(StoreTest, OpenAppliesMigrationsAndReopens) {
 }
 
 TEST_F(StoreTest, MissingFileWithoutCreateIsNotFound) {
+  if (testing::OnPostgres()) GTEST_SKIP() << "a PostgreSQL database is created by its server";
   auto s = Store::Open(Path("missing.db"), {.create = false});
   ASSERT_FALSE(s);
   EXPECT_EQ(s.error().code, "store.not_found");
@@ -61,10 +77,9 @@ TEST_F(StoreTest, MissingFileWithoutCreateIsNotFound) {
 
 TEST_F(StoreTest, RefusesSchemaFromNewerVersion) {
   { ASSERT_TRUE(Store::Open(Path("n.db"))); }
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(Path("n.db").c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version=999", nullptr, nullptr, nullptr), SQLITE_OK);
-  sqlite3_close(db);
+  ASSERT_TRUE(testing::ExecRaw(Path("n.db"), testing::OnPostgres()
+                                                 ? "UPDATE pdh_schema SET version = 999"
+                                                 : "PRAGMA user_version=999"));
   auto s = Store::Open(Path("n.db"));
   ASSERT_FALSE(s);
   EXPECT_EQ(s.error().code, "store.newer_schema");
@@ -72,7 +87,7 @@ TEST_F(StoreTest, RefusesSchemaFromNewerVersion) {
 
 TEST_F(StoreTest, ReplaceUnitsRoundTrip) {
   auto s = Store::Open(Path("u.db"));
-  ASSERT_TRUE(s);
+  ASSERT_TRUE(s) << s.error().message;
   Store& st = **s;
   std::vector<UnitRow> units = {MakeUnit(3, "25459", "commune", 1), MakeUnit(1, "80", "province"),
                                 MakeUnit(2, "25456", "commune", 1)};
@@ -99,7 +114,7 @@ TEST_F(StoreTest, ReplaceUnitsRoundTrip) {
 
 TEST_F(StoreTest, FailedReplaceLeavesPreviousData) {
   auto s = Store::Open(Path("f.db"));
-  ASSERT_TRUE(s);
+  ASSERT_TRUE(s) << s.error().message;
   Store& st = **s;
   ASSERT_TRUE(st.ReplaceUnits({MakeUnit(1, "80", "province")}, {}));
   // Parent 42 does not exist: the foreign key fails and nothing of the second set is written.
@@ -112,7 +127,7 @@ TEST_F(StoreTest, FailedReplaceLeavesPreviousData) {
 
 TEST_F(StoreTest, ConcurrentWritersAreAllCommittedAndIsolated) {
   auto s = Store::Open(Path("c.db"));
-  ASSERT_TRUE(s);
+  ASSERT_TRUE(s) << s.error().message;
   Store& st = **s;
   ASSERT_TRUE(st.ReplaceUnits({MakeUnit(1, "80", "province")}, {}));
   constexpr int kThreads = 8;
@@ -142,7 +157,7 @@ TEST_F(StoreTest, ConcurrentWritersAreAllCommittedAndIsolated) {
 
 TEST_F(StoreTest, SettingsUpsert) {
   auto s = Store::Open(Path("s.db"));
-  ASSERT_TRUE(s);
+  ASSERT_TRUE(s) << s.error().message;
   EXPECT_FALSE(*(*s)->GetSetting("home"));
   ASSERT_TRUE((*s)->SetSetting("home", "80"));
   ASSERT_TRUE((*s)->SetSetting("home", "72"));
@@ -171,19 +186,15 @@ TEST_F(StoreTest, EngineStateRoundTrip) {
     ASSERT_TRUE((*s)->engine().SaveEngineState(bytes));
   }
   auto s = Store::Open(Path("e.db"));
-  ASSERT_TRUE(s);
+  ASSERT_TRUE(s) << s.error().message;
   auto loaded = (*s)->engine().LoadEngineState();
   ASSERT_TRUE(loaded && *loaded);
   EXPECT_EQ(**loaded, bytes);
   {
     // A save whose parts are not what it wrote (another process's save replaced them) is no
     // state.
-    sqlite3* raw = nullptr;
-    ASSERT_EQ(sqlite3_open(Path("e.db").c_str(), &raw), SQLITE_OK);
-    EXPECT_EQ(sqlite3_exec(raw, "UPDATE engine_state SET data = substr(data, 1, 10)", nullptr,
-                           nullptr, nullptr),
-              SQLITE_OK);
-    sqlite3_close(raw);
+    EXPECT_TRUE(
+        testing::ExecRaw(Path("e.db"), "UPDATE engine_state SET data = substr(data, 1, 10)"));
     auto gone = (*s)->engine().LoadEngineState();
     ASSERT_TRUE(gone);
     EXPECT_FALSE(*gone);
@@ -194,7 +205,7 @@ TEST_F(StoreTest, EngineStateRoundTrip) {
 
 TEST_F(StoreTest, OnlineBackupWhileWriting) {
   auto s = Store::Open(Path("b.db"));
-  ASSERT_TRUE(s);
+  ASSERT_TRUE(s) << s.error().message;
   Store& st = **s;
   ASSERT_TRUE(st.ReplaceUnits({MakeUnit(1, "80", "province")}, {}));
   std::atomic<bool> stop{false};
@@ -203,16 +214,115 @@ TEST_F(StoreTest, OnlineBackupWhileWriting) {
       // Only the load matters here; the backup's consistency is checked below.
       (void)st.InsertUnit(MakeUnit(0, "w" + std::to_string(i), "agency", 1));
   });
-  auto b = st.Backup(Path("copy.db"));
+  auto b = st.Backup((dir_ / "copy.db").string());
   stop = true;
   writer.join();
+  if (testing::OnPostgres()) {
+    // PostgreSQL's own tools back it up; the error says which.
+    ASSERT_FALSE(b);
+    EXPECT_EQ(b.error().code, "backup.postgresql");
+    return;
+  }
   ASSERT_TRUE(b) << b.error().message;
-  auto copy = Store::Open(Path("copy.db"), {.create = false});
+  auto copy = Store::Open((dir_ / "copy.db").string(), {.create = false});
   ASSERT_TRUE(copy);
   EXPECT_GE((*copy)->LoadUnits()->size(), 1u);
-  auto again = st.Backup(Path("copy.db"));
+  auto again = st.Backup((dir_ / "copy.db").string());
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().code, "backup.exists");
+}
+
+}  // namespace
+}  // namespace pdh::store
+
+namespace pdh::store {
+namespace {
+
+// A database copied to the other backend and back (to SQLite files when the tests run on
+// SQLite alone): every table's rows and checksum the same, the datasets' own tables made alike,
+// a dataset's upsert and a unit inserted without an id working in the copy.
+TEST_F(StoreTest, CopyToAnotherDatabaseAndBack) {
+  auto a = Store::Open((dir_ / "a.db").string());
+  ASSERT_TRUE(a) << a.error().message;
+  ASSERT_TRUE(
+      (*a)->ReplaceUnits({MakeUnit(1, "80", "province"), MakeUnit(5, "25459", "commune", 1)}, {}));
+  ASSERT_TRUE((*a)->SetSetting("home", "Tây Ninh"));
+  ASSERT_TRUE((*a)->engine().SaveEngineState(std::string("\0\1\2\xff state", 10)));
+  DatasetTable table{"ho-so",
+                     {{"ma", ColumnType::kText, false},
+                      {"so", ColumnType::kInteger, false},
+                      {"ti_le", ColumnType::kReal, false}},
+                     {0}};
+  DatasetRow d{.code = "ho-so",
+               .title = "Hồ sơ",
+               .schema_json = "{}",
+               .created_at = "2025-10-01",
+               .updated_at = "2025-10-01"};
+  ASSERT_TRUE((*a)->datasets().Create(d, table, {.dataset = "ho-so", .schema_json = "{}"}));
+  auto write = [&](Store& s, std::vector<std::vector<Cell>> rows) {
+    bool sent = false;
+    return s.datasets().WriteBatch(
+        table, {.dataset = "ho-so", .created_at = "2025-10-02", .created_by = "test"},
+        [&](std::vector<StagedRow>& out) -> Result<bool> {
+          if (!sent) {
+            for (auto& r : rows) out.push_back({static_cast<int64_t>(out.size()) + 1, r});
+          }
+          sent = true;
+          return false;
+        },
+        [](const StagedRow&, RowConflict) {},
+        [](int64_t, const BatchCounts&, int64_t) -> Result<BatchEnd> {
+          return BatchEnd{"committed", true, "{}"};
+        },
+        [](const std::function<Status(const RejectRow&)>&) { return Ok(); });
+  };
+  ASSERT_TRUE(
+      write(**a, {{std::string("A1"), int64_t{3}, 0.25}, {std::string("B2"), Cell(), 1.5}}));
+
+  auto b = Store::Open(Path("b.db"));
+  ASSERT_TRUE(b) << b.error().message;
+  auto copied = (*a)->CopyTo(**b);
+  ASSERT_TRUE(copied) << copied.error().message;
+  auto sums = (*b)->Checksums();
+  ASSERT_TRUE(sums);
+  auto find = [](const std::vector<Store::TableSum>& all, const std::string& name) {
+    for (const auto& t : all) {
+      if (t.table == name) return t;
+    }
+    return Store::TableSum{"missing", -1, 0};
+  };
+  for (const auto& t : *copied) {
+    const auto there = find(*sums, t.table);
+    EXPECT_EQ(there.rows, t.rows) << t.table;
+    EXPECT_EQ(there.checksum, t.checksum) << t.table;
+  }
+  EXPECT_EQ(find(*copied, "ds_ho-so").rows, 2);
+  EXPECT_EQ(find(*copied, "unit").rows, 2);
+
+  // The copy works as the original did: the next unit takes the next id, a batch updates a row.
+  auto id = (*b)->InsertUnit(MakeUnit(0, "25460", "commune", 1));
+  ASSERT_TRUE(id) << id.error().message;
+  EXPECT_EQ(*id, 6);
+  ASSERT_TRUE(write(**b, {{std::string("A1"), int64_t{4}, 0.25}}));
+  auto history = (*b)->datasets().History("ho-so", "A1");
+  ASSERT_TRUE(history);
+  EXPECT_EQ(history->size(), 1u);
+  auto state = (*b)->engine().LoadEngineState();
+  ASSERT_TRUE(state && *state);
+  EXPECT_EQ(**state, std::string("\0\1\2\xff state", 10));
+
+  // And back, into a file.
+  auto c = Store::Open((dir_ / "c.db").string());
+  ASSERT_TRUE(c);
+  auto back = (*b)->CopyTo(**c);
+  ASSERT_TRUE(back) << back.error().message;
+  auto back_sums = (*c)->Checksums();
+  ASSERT_TRUE(back_sums);
+  for (const auto& t : *back) EXPECT_EQ(find(*back_sums, t.table).checksum, t.checksum) << t.table;
+  // The row the batch changed in between changed the table's checksum.
+  EXPECT_NE(find(*back, "ds_ho-so").checksum, find(*copied, "ds_ho-so").checksum);
+  EXPECT_EQ(*(*c)->GetSetting("home"), std::optional<std::string>("Tây Ninh"));
+  EXPECT_FALSE(*(*c)->empty());
 }
 
 }  // namespace

@@ -8,10 +8,10 @@
 #include <vector>
 
 #include "store/link.h"
-#include "store/sqlite/connections.h"
-#include "store/sqlite/db.h"
+#include "store/sql/connections.h"
+#include "store/sql/db.h"
 
-namespace pdh::store::sqlite {
+namespace pdh::store::sql {
 namespace {
 
 constexpr std::string_view kProjectColumns =
@@ -59,7 +59,7 @@ Status UpsertLinkPairs(Db& db, const std::string& project, const std::vector<Lin
       (keep_decisions
            ? "probability = excluded.probability, weight = excluded.weight, run = excluded.run, "
              "explanation = excluded.explanation, "
-             "status = CASE WHEN status IN ('accepted','rejected') THEN status "
+             "status = CASE WHEN link_pair.status IN ('accepted','rejected') THEN link_pair.status "
              "ELSE excluded.status END"
            : "status = excluded.status, decided_by = excluded.decided_by, "
              "decided_at = excluded.decided_at"));
@@ -101,7 +101,7 @@ class SqliteLinkStore final : public Area<LinkStore> {
                               st.Bind(4, p.definition).Bind(5, p.created_at).Bind(6, p.updated_at);
                             });
       if (!exists) return exists;
-      if (sqlite3_changes(db.raw()) == 0) {
+      if (db.Changes() == 0) {
         return Fail(Error::Conflict(
             "link.exists", "a consolidation project '" + p.code + "' exists: choose another code"));
       }
@@ -120,7 +120,7 @@ class SqliteLinkStore final : public Area<LinkStore> {
                          st.Bind(4, v.definition).Bind(5, v.at).Bind(6, expected);
                        });
       if (!s) return s;
-      if (sqlite3_changes(db.raw()) == 0) {
+      if (db.Changes() == 0) {
         return Fail(Error::Conflict("link.version_conflict",
                                     "the project '" + v.project + "' changed since version " +
                                         std::to_string(expected) + ": reload it and edit again"));
@@ -172,7 +172,9 @@ class SqliteLinkStore final : public Area<LinkStore> {
                            st.Bind(6, run.last_batch).Bind(7, run.model).Bind(8, run.report);
                          });
       if (!ins) return ins;
-      id = sqlite3_last_insert_rowid(db.raw());
+      auto last_id = db.LastInsertId();
+      if (!last_id) return Fail(last_id.error());
+      id = *last_id;
       std::vector<LinkPairRow> scored = pairs;
       for (auto& p : scored) p.run = id;
       if (auto u = UpsertLinkPairs(db, run.project, scored, true); !u) return u;
@@ -271,4 +273,4 @@ std::unique_ptr<LinkStore> MakeLinkStore(Writer& writer, ReadPool& readers) {
   return std::make_unique<SqliteLinkStore>(writer, readers);
 }
 
-}  // namespace pdh::store::sqlite
+}  // namespace pdh::store::sql

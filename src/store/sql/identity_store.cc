@@ -5,10 +5,10 @@
 #include <vector>
 
 #include "store/identity.h"
-#include "store/sqlite/connections.h"
-#include "store/sqlite/db.h"
+#include "store/sql/connections.h"
+#include "store/sql/db.h"
 
-namespace pdh::store::sqlite {
+namespace pdh::store::sql {
 namespace {
 
 // Token scopes are short lists of codes without commas, kept as one text column.
@@ -40,7 +40,7 @@ Status RenameDuplicate(Status s, Error duplicate) {
 }
 
 Status RequireChanged(Db& db, Error missing) {
-  if (sqlite3_changes(db.raw()) == 0) return Fail(std::move(missing));
+  if (db.Changes() == 0) return Fail(std::move(missing));
   return Ok();
 }
 
@@ -128,7 +128,9 @@ class SqliteIdentityStore final : public Area<IdentityStore> {
                            ") VALUES (NULL,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
                        [&](Statement& st) { BindAccount(st, a); });
       if (!r) return RenameDuplicate(r, DuplicateName(a.name));
-      id = sqlite3_last_insert_rowid(db.raw());
+      auto last_id = db.LastInsertId();
+      if (!last_id) return Fail(last_id.error());
+      id = *last_id;
       return Ok();
     });
     if (!s) return Fail(s.error());
@@ -203,8 +205,11 @@ class SqliteIdentityStore final : public Area<IdentityStore> {
 
   Status InsertSession(const SessionRow& s) override {
     return Write(
-        "INSERT OR REPLACE INTO session (id_hash, account_id, csrf_token, created_at, "
-        "last_seen_at, expires_at, mfa, remote) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO session (id_hash, account_id, csrf_token, created_at, last_seen_at, "
+        "expires_at, mfa, remote) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(id_hash) "
+        "DO UPDATE SET account_id = excluded.account_id, csrf_token = excluded.csrf_token, "
+        "created_at = excluded.created_at, last_seen_at = excluded.last_seen_at, "
+        "expires_at = excluded.expires_at, mfa = excluded.mfa, remote = excluded.remote",
         [&](Statement& st) {
           st.Bind(1, s.id_hash).Bind(2, s.account_id).Bind(3, s.csrf_token);
           st.Bind(4, s.created_at).Bind(5, s.last_seen_at).Bind(6, s.expires_at);
@@ -234,7 +239,7 @@ class SqliteIdentityStore final : public Area<IdentityStore> {
     auto s = writer_.Submit([&](Db& db) -> Status {
       auto r = Execute(db, "DELETE FROM session WHERE account_id = ?1",
                        [&](Statement& st) { st.Bind(1, account_id); });
-      n = sqlite3_changes(db.raw());
+      n = db.Changes();
       return r;
     });
     if (!s) return Fail(s.error());
@@ -254,7 +259,9 @@ class SqliteIdentityStore final : public Area<IdentityStore> {
                          st.Bind(9, t.expires_at).Bind(10, t.revoked_at).Bind(11, t.last_used_at);
                        });
       if (!r) return r;
-      id = sqlite3_last_insert_rowid(db.raw());
+      auto last_id = db.LastInsertId();
+      if (!last_id) return Fail(last_id.error());
+      id = *last_id;
       return Ok();
     });
     if (!s) return Fail(s.error());
@@ -323,4 +330,4 @@ std::unique_ptr<IdentityStore> MakeIdentityStore(Writer& writer, ReadPool& reade
   return std::make_unique<SqliteIdentityStore>(writer, readers);
 }
 
-}  // namespace pdh::store::sqlite
+}  // namespace pdh::store::sql

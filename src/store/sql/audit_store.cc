@@ -10,10 +10,10 @@
 #include <vector>
 
 #include "store/audit.h"
-#include "store/sqlite/connections.h"
-#include "store/sqlite/db.h"
+#include "store/sql/connections.h"
+#include "store/sql/db.h"
 
-namespace pdh::store::sqlite {
+namespace pdh::store::sql {
 namespace {
 
 constexpr std::string_view kPublicKeySetting = "audit_public_key";
@@ -192,7 +192,7 @@ class SqliteAuditStore final : public Area<AuditStore> {
           if (!st) return Fail(st.error());
           st->Bind(1, up_to_seq);
           if (auto r = st->Run(); !r) return r;
-          deleted = sqlite3_changes(db.raw());
+          deleted = db.Changes();
           return Ok();
         },
         false);
@@ -240,4 +240,4 @@ std::unique_ptr<AuditStore> MakeAuditStore(Writer& writer, ReadPool& readers) {
   return std::make_unique<SqliteAuditStore>(writer, readers);
 }
 
-}  // namespace pdh::store::sqlite
+}  // namespace pdh::store::sql

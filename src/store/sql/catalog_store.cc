@@ -9,11 +9,11 @@
 #include <vector>
 
 #include "store/catalog.h"
-#include "store/sqlite/connections.h"
-#include "store/sqlite/db.h"
-#include "store/sqlite/versioned.h"
+#include "store/sql/connections.h"
+#include "store/sql/db.h"
+#include "store/sql/versioned.h"
 
-namespace pdh::store::sqlite {
+namespace pdh::store::sql {
 namespace {
 
 constexpr std::string_view kEntryColumns =
@@ -88,7 +88,7 @@ Status ReplaceLinks(Db& db, int64_t id, const std::vector<CatalogLinkRow>& links
   for (const auto& l : links) {
     ins->Bind(1, id).Bind(2, l.kind).Bind(3, l.to_code);
     if (auto r = ins->Run(); !r) return r;
-    if (sqlite3_changes(db.raw()) == 0) {
+    if (db.Changes() == 0) {
       return Fail(Error::Invalid(
           "catalog.invalid_link",
           "'" + l.from_code + "' links to '" + l.to_code + "', which is not in the catalog"));
@@ -182,4 +182,4 @@ std::unique_ptr<CatalogStore> MakeCatalogStore(Writer& writer, ReadPool& readers
   return std::make_unique<SqliteCatalogStore>(writer, readers);
 }
 
-}  // namespace pdh::store::sqlite
+}  // namespace pdh::store::sql

@@ -5,10 +5,10 @@
 #include <vector>
 
 #include "store/report.h"
-#include "store/sqlite/connections.h"
-#include "store/sqlite/db.h"
+#include "store/sql/connections.h"
+#include "store/sql/db.h"
 
-namespace pdh::store::sqlite {
+namespace pdh::store::sql {
 namespace {
 
 class SqliteReportStore final : public Area<ReportStore> {
@@ -26,7 +26,7 @@ class SqliteReportStore final : public Area<ReportStore> {
                            st.Bind(4, row.content);
                          });
       if (!run) return run;
-      added = sqlite3_changes(db.raw()) > 0;
+      added = db.Changes() > 0;
       return Ok();
     });
     if (!s) return Fail(s.error());
@@ -55,4 +55,4 @@ std::unique_ptr<ReportStore> MakeReportStore(Writer& writer, ReadPool& readers) 
   return std::make_unique<SqliteReportStore>(writer, readers);
 }
 
-}  // namespace pdh::store::sqlite
+}  // namespace pdh::store::sql

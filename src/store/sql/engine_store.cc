@@ -12,10 +12,10 @@
 
 #include "core/memory.h"
 #include "store/engine.h"
-#include "store/sqlite/connections.h"
-#include "store/sqlite/db.h"
+#include "store/sql/connections.h"
+#include "store/sql/db.h"
 
-namespace pdh::store::sqlite {
+namespace pdh::store::sql {
 namespace {
 
 constexpr size_t kEnginePart = size_t{8} << 20;
@@ -53,7 +53,20 @@ Result<std::optional<std::string>> ReadParts(Db& db) {
   memory::AdviseHugePages(out.data(), out.capacity());
   out.resize(static_cast<size_t>(total));
   size_t at = 0;
+  auto data = db.Prepare("SELECT data FROM engine_state WHERE id = ?1");
+  if (!data) return Fail(data.error());
   for (const auto& [part, size] : parts) {
+    if (db.backend() == Backend::kPostgres) {
+      data->Bind(1, part);
+      auto row = data->Step();
+      if (!row) return Fail(row.error());
+      const std::string_view bytes = *row ? data->Blob(0) : std::string_view();
+      if (bytes.size() != static_cast<size_t>(size)) return std::optional<std::string>();
+      std::copy(bytes.begin(), bytes.end(), out.begin() + static_cast<std::ptrdiff_t>(at));
+      data->Reset();
+      at += static_cast<size_t>(size);
+      continue;
+    }
     sqlite3_blob* blob = nullptr;
     int rc = sqlite3_blob_open(db.raw(), "main", "engine_state", "data", part, 0, &blob);
     if (rc == SQLITE_OK) rc = sqlite3_blob_read(blob, out.data() + at, static_cast<int>(size), 0);
@@ -81,8 +94,8 @@ class SqliteEngineStore final : public Area<EngineStore> {
         return d;
       }
       auto st = db.Prepare(
-          "SELECT max(ifnull((SELECT max(save) FROM engine_state), 0), "
-          "ifnull((SELECT max(save) FROM engine_save), 0)) + 1");
+          "SELECT coalesce(max(save), 0) + 1 FROM (SELECT save FROM engine_state UNION ALL "
+          "SELECT save FROM engine_save) AS saves");
       if (!st) return Fail(st.error());
       auto row = st->Step();
       if (!row) return Fail(row.error());
@@ -129,7 +142,7 @@ class SqliteEngineStore final : public Area<EngineStore> {
                          "DELETE FROM engine_state WHERE id = "
                          "(SELECT id FROM engine_state WHERE save < ?1 LIMIT 1)",
                          [&](Statement& st) { st.Bind(1, save); });
-        more = d && sqlite3_changes(db.raw()) > 0;
+        more = d && db.Changes() > 0;
         return d;
       });
       if (!s || !more) return s;
@@ -161,4 +174,4 @@ std::unique_ptr<EngineStore> MakeEngineStore(Writer& writer, ReadPool& readers) 
   return std::make_unique<SqliteEngineStore>(writer, readers);
 }
 
-}  // namespace pdh::store::sqlite
+}  // namespace pdh::store::sql

@@ -8,10 +8,10 @@
 #include <vector>
 
 #include "store/outbox.h"
-#include "store/sqlite/connections.h"
-#include "store/sqlite/db.h"
+#include "store/sql/connections.h"
+#include "store/sql/db.h"
 
-namespace pdh::store::sqlite {
+namespace pdh::store::sql {
 namespace {
 
 constexpr std::string_view kSelect =
@@ -64,7 +64,7 @@ class SqliteOutboxStore final : public Area<OutboxStore> {
         st->Bind(13, int64_t{r.webhook_done}).Bind(14, int64_t{r.email_done});
         st->Bind(15, r.attachments).Bind(16, r.webhook_url).Bind(17, r.webhook_secret);
         if (auto run = st->Run(); !run) return run;
-        added.push_back(sqlite3_changes(db.raw()) > 0);
+        added.push_back(db.Changes() > 0);
       }
       return Ok();
     });
@@ -92,7 +92,7 @@ class SqliteOutboxStore final : public Area<OutboxStore> {
       st->Bind(5, r.delivered_at).Bind(6, r.last_error);
       st->Bind(7, int64_t{r.webhook_done}).Bind(8, int64_t{r.email_done});
       if (auto run = st->Run(); !run) return run;
-      if (sqlite3_changes(db.raw()) == 0) {
+      if (db.Changes() == 0) {
         return Fail(Error::NotFound("outbox.not_found",
                                     "no outbox message with id " + std::to_string(r.id)));
       }
@@ -118,4 +118,4 @@ std::unique_ptr<OutboxStore> MakeOutboxStore(Writer& writer, ReadPool& readers) 
   return std::make_unique<SqliteOutboxStore>(writer, readers);
 }
 
-}  // namespace pdh::store::sqlite
+}  // namespace pdh::store::sql

@@ -23,9 +23,10 @@
 #include "core/text.h"
 #include "store/audit.h"
 #include "store/engine.h"
+#include "store/postgres/pg.h"
 #include "store/report.h"
 #include "store/share.h"
-#include "store/sqlite/db.h"
+#include "store/sql/db.h"
 
 namespace pdh::store {
 class CatalogStore;
@@ -37,31 +38,19 @@ class OutboxStore;
 class TrackerStore;
 }  // namespace pdh::store
 
-namespace pdh::store::sqlite {
+namespace pdh::store::sql {
 
-constexpr int kWriteFlags = SQLITE_OPEN_READWRITE;
-constexpr int kReadFlags = SQLITE_OPEN_READONLY;
+using postgres::kDataChannel;
 
-// pdh_fold(text): the diacritic-insensitive search key of core/text.h, for searches in SQL.
-inline void FoldFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
-  if (argc != 1 || sqlite3_value_type(argv[0]) == SQLITE_NULL) {
-    sqlite3_result_null(ctx);
-    return;
+// `name` as a quoted SQL identifier (a dataset's table, whatever its code).
+inline std::string Quote(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
   }
-  const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
-  const std::string folded =
-      text::Fold(std::string_view(p, static_cast<size_t>(sqlite3_value_bytes(argv[0]))));
-  sqlite3_result_text(ctx, folded.data(), static_cast<int>(folded.size()), SQLITE_TRANSIENT);
-}
-
-inline Status Configure(Db& db, bool writer) {
-  sqlite3_create_function(db.raw(), "pdh_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
-                          FoldFunction, nullptr, nullptr);
-  if (writer) {
-    if (auto s = db.Exec("PRAGMA cache_size=-65536;"); !s) return s;
-    if (auto s = db.Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"); !s) return s;
-  }
-  return db.Exec("PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;");
+  out += '"';
+  return out;
 }
 
 // Appends the entry `make` computes from the last one, read on the writer's connection so it
@@ -76,7 +65,11 @@ class Writer {
   using Job = std::function<Status(Db&)>;
 
   explicit Writer(Db db) : db_(std::move(db)) {
-    sqlite3_update_hook(db_.raw(), &Writer::Touched, this);
+    db_.OnWrite(&Writer::Touched, this);
+    if (db_.backend() == Backend::kPostgres) {
+      // Other servers' commits are announced (below, with each commit of data), not counted.
+      if (auto s = db_.Exec(std::string("LISTEN ") + kDataChannel); !s) listening_ = false;
+    }
     thread_ = std::thread([this] { Loop(); });
   }
   ~Writer() {
@@ -126,25 +119,20 @@ class Writer {
 
   // Each row written: whether it is data the pages read (not the sign-in activity, the audit
   // log, the outbox or the engine's saved state, which change without changing any answer).
-  static void Touched(void* self, int /*op*/, const char* /*db*/, const char* table,
-                      sqlite3_int64 /*rowid*/) {
+  static void Touched(void* self, std::string_view name) {
     static constexpr std::string_view kNotData[] = {"session",          "api_token", "audit_entry",
                                                     "audit_checkpoint", "outbox",    "engine_state",
                                                     "engine_save"};
-    const std::string_view name(table);
     for (std::string_view t : kNotData) {
       if (name == t) return;
     }
     static_cast<Writer*>(self)->touched_ = true;
   }
 
-  // Commits of other processes (pdh ingest next to pdh serve): this connection's data_version
-  // changes with them only.
+  // Commits of other processes (pdh ingest next to pdh serve, or another pdh server on the same
+  // PostgreSQL database): this connection's data version changes with them only.
   void SeeOthers() {
-    auto v = db_.Prepare("PRAGMA data_version");
-    if (!v) return;
-    if (auto row = v->Step(); !row || !*row) return;
-    const int64_t version = v->Int(0);
+    const int64_t version = db_.DataVersion();
     if (data_version_ != 0 && version != data_version_) generation_.fetch_add(1);
     data_version_ = version;
   }
@@ -176,6 +164,10 @@ class Writer {
     std::vector<Status> results;
     results.reserve(batch.size());
     for (auto& p : batch) results.push_back(RunOne(p.job));
+    if (touched_ && db_.backend() == Backend::kPostgres) {
+      // Delivered to the other servers' writers when (and only if) the commit is.
+      (void)db_.Exec(std::string("NOTIFY ") + kDataChannel);
+    }
     Status commit = db_.Exec("COMMIT");
     if (!commit) (void)db_.Exec("ROLLBACK");  // every job is told the commit's error instead
     // Told before the writers return, so that a read after a write never gets an older answer.
@@ -204,7 +196,8 @@ class Writer {
   std::condition_variable cv_;
   std::deque<Pending> queue_;
   bool stop_ = false;
-  bool touched_ = false;      // writer thread only
+  bool touched_ = false;  // writer thread only
+  bool listening_ = true;
   int64_t data_version_ = 0;  // writer thread only
   std::atomic<uint64_t> generation_{1};
   std::thread thread_;  // started last, once the members it uses are there
@@ -213,14 +206,15 @@ class Writer {
 // Read connections, checked out one per reading operation.
 class ReadPool {
  public:
-  ReadPool(std::string path, int size) : path_(std::move(path)), max_(size) {}
+  using Opener = std::function<Result<Db>()>;
+  ReadPool(Opener open, int size) : open_(std::move(open)), max_(size) {}
 
   class Lease {
    public:
     Lease(ReadPool* pool, Db db) : pool_(pool), db_(std::move(db)) {}
     Lease(Lease&&) = default;
     ~Lease() {
-      if (db_.raw()) pool_->Return(std::move(db_));
+      if (db_) pool_->Return(std::move(db_));
     }
     Db& db() { return db_; }
 
@@ -238,19 +232,19 @@ class ReadPool {
         return Lease(this, std::move(db));
       }
     }
-    auto db = Db::Open(path_, kReadFlags);
+    auto db = open_();
     if (!db) return Fail(db.error());
-    if (auto s = Configure(*db, false); !s) return Fail(s.error());
     return Lease(this, std::move(*db));
   }
 
  private:
   void Return(Db db) {
+    if (db.pg() && db.pg()->broken()) return;  // the next lease connects again
     std::lock_guard lock(mu_);
     if (static_cast<int>(idle_.size()) < max_) idle_.push_back(std::move(db));
   }
 
-  std::string path_;
+  Opener open_;
   int max_;
   std::mutex mu_;
   std::vector<Db> idle_;
@@ -353,4 +347,4 @@ std::unique_ptr<ReportStore> MakeReportStore(Writer& writer, ReadPool& readers);
 std::unique_ptr<ShareStore> MakeShareStore(Writer& writer, ReadPool& readers);
 std::unique_ptr<EngineStore> MakeEngineStore(Writer& writer, ReadPool& readers);
 
-}  // namespace pdh::store::sqlite
+}  // namespace pdh::store::sql

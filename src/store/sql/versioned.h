@@ -10,10 +10,10 @@
 #include <string_view>
 
 #include "core/error.h"
-#include "store/sqlite/connections.h"
-#include "store/sqlite/db.h"
+#include "store/sql/connections.h"
+#include "store/sql/db.h"
 
-namespace pdh::store::sqlite {
+namespace pdh::store::sql {
 
 // A register's record table: one row a record, with its code and current version. `columns`
 // are inserted in the order a record's row is bound; `module` prefixes the error codes; `record`
@@ -62,7 +62,7 @@ Result<int64_t> InsertRecord(Db& db, const RecordTable& t, const std::string& co
                                 std::string(t.a_record) + " with code '" + code +
                                     "' already exists: choose another code or update it"));
   }
-  return sqlite3_last_insert_rowid(db.raw());
+  return db.LastInsertId();
 }
 
 // Replaces the record at row `id` by the parameters `bind(statement)` binds, in the order and at
@@ -149,4 +149,4 @@ inline Sql VersionsAsOf(const VersionTable& t, const std::string& as_of) {
           {as_of}};
 }
 
-}  // namespace pdh::store::sqlite
+}  // namespace pdh::store::sql

@@ -9,12 +9,12 @@
 #include <utility>
 #include <vector>
 
-#include "store/sqlite/connections.h"
-#include "store/sqlite/db.h"
-#include "store/sqlite/versioned.h"
+#include "store/sql/connections.h"
+#include "store/sql/db.h"
+#include "store/sql/versioned.h"
 #include "store/tracker.h"
 
-namespace pdh::store::sqlite {
+namespace pdh::store::sql {
 namespace {
 
 // Whether some version up to v's was an adjustment, and version 1's effective date.
@@ -311,15 +311,16 @@ class SqliteTrackerStore final : public Area<TrackerStore> {
             "tracker.too_many",
             "attachments: a report has at most " + std::to_string(max_count) + " attachments"));
       }
-      // The bytes are bound as text and stored as a blob.
       auto ins = db.Prepare(
           "INSERT INTO tracker_attachment (report_id, name, content_type, size, data, "
-          "uploaded_at, uploaded_by) VALUES (?1, ?2, ?3, ?4, CAST(?5 AS BLOB), ?6, ?7)");
+          "uploaded_at, uploaded_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
       if (!ins) return Fail(ins.error());
       ins->Bind(1, report_id).Bind(2, a.name).Bind(3, a.content_type).Bind(4, a.size);
-      ins->Bind(5, std::string_view(data)).Bind(6, a.uploaded_at).Bind(7, a.uploaded_by);
+      ins->BindBlob(5, data).Bind(6, a.uploaded_at).Bind(7, a.uploaded_by);
       if (auto r = ins->Run(); !r) return r;
-      id = sqlite3_last_insert_rowid(db.raw());
+      auto last_id = db.LastInsertId();
+      if (!last_id) return Fail(last_id.error());
+      id = *last_id;
       return Ok();
     });
     if (!s) return Fail(s.error());
@@ -332,8 +333,9 @@ class SqliteTrackerStore final : public Area<TrackerStore> {
     const Sql sql{"SELECT " + std::string(kAttachmentColumns) +
                       ", a.data FROM tracker_attachment a WHERE a.id = " + std::to_string(id),
                   {}};
-    return ReadFirst<Found>(
-        readers_, sql, [](const Statement& st) { return Found(ReadAttachment(st), st.Text(6)); });
+    return ReadFirst<Found>(readers_, sql, [](const Statement& st) {
+      return Found(ReadAttachment(st), std::string(st.Blob(6)));
+    });
   }
 };
 
@@ -343,4 +345,4 @@ std::unique_ptr<TrackerStore> MakeTrackerStore(Writer& writer, ReadPool& readers
   return std::make_unique<SqliteTrackerStore>(writer, readers);
 }
 
-}  // namespace pdh::store::sqlite
+}  // namespace pdh::store::sql

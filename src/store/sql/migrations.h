@@ -5,8 +5,8 @@
 #include <span>
 #include <string_view>
 
-namespace pdh::store::sqlite {
+namespace pdh::store::sql {
 
 std::span<const std::string_view> Migrations();
 
-}  // namespace pdh::store::sqlite
+}  // namespace pdh::store::sql

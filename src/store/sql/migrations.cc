@@ -1,9 +1,9 @@
 // The SQLite schema, one migration per step.
-#include "store/sqlite/migrations.h"
+#include "store/sql/migrations.h"
 
 #include <array>
 
-namespace pdh::store::sqlite {
+namespace pdh::store::sql {
 namespace {
 
 constexpr std::string_view kM1Units = R"sql(
@@ -521,4 +521,4 @@ std::span<const std::string_view> Migrations() {
   return kMigrations;
 }
 
-}  // namespace pdh::store::sqlite
+}  // namespace pdh::store::sql

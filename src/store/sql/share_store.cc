@@ -6,10 +6,10 @@
 #include <vector>
 
 #include "store/share.h"
-#include "store/sqlite/connections.h"
-#include "store/sqlite/db.h"
+#include "store/sql/connections.h"
+#include "store/sql/db.h"
 
-namespace pdh::store::sqlite {
+namespace pdh::store::sql {
 namespace {
 
 constexpr std::string_view kGrantColumns =
@@ -54,7 +54,7 @@ class SqliteShareStore final : public Area<ShareStore> {
                            st.Bind(10, c.cert_sha256);
                          });
       if (!run) return run;
-      if (sqlite3_changes(db.raw()) == 0) {
+      if (db.Changes() == 0) {
         return Fail(Error::Conflict("share.client_exists",
                                     "a connected system with code '" + c.code + "' exists"));
       }
@@ -67,7 +67,7 @@ class SqliteShareStore final : public Area<ShareStore> {
       auto run = Execute(db, "UPDATE share_client SET state = ?2 WHERE code = ?1",
                          [&](Statement& st) { st.Bind(1, code).Bind(2, state); });
       if (!run) return run;
-      if (sqlite3_changes(db.raw()) == 0) {
+      if (db.Changes() == 0) {
         return Fail(Error::NotFound("share.client_not_found",
                                     "no connected system has code '" + code + "'"));
       }
@@ -80,7 +80,7 @@ class SqliteShareStore final : public Area<ShareStore> {
       auto run = Execute(db, "UPDATE share_client SET cert_sha256 = ?2 WHERE code = ?1",
                          [&](Statement& st) { st.Bind(1, code).Bind(2, sha256); });
       if (!run) return run;
-      if (sqlite3_changes(db.raw()) == 0) {
+      if (db.Changes() == 0) {
         return Fail(Error::NotFound("share.client_not_found",
                                     "no connected system has code '" + code + "'"));
       }
@@ -115,7 +115,9 @@ class SqliteShareStore final : public Area<ShareStore> {
                     st.Bind(14, g.created_by);
                   });
       if (!run) return run;
-      id = sqlite3_last_insert_rowid(db.raw());
+      auto last_id = db.LastInsertId();
+      if (!last_id) return Fail(last_id.error());
+      id = *last_id;
       return Ok();
     });
     if (!s) return Fail(s.error());
@@ -127,7 +129,7 @@ class SqliteShareStore final : public Area<ShareStore> {
       auto run = Execute(db, "UPDATE share_grant SET revoked = 1 WHERE id = ?1",
                          [&](Statement& st) { st.Bind(1, id); });
       if (!run) return run;
-      if (sqlite3_changes(db.raw()) == 0) {
+      if (db.Changes() == 0) {
         return Fail(
             Error::NotFound("share.grant_not_found", "no grant has id " + std::to_string(id)));
       }
@@ -154,7 +156,9 @@ class SqliteShareStore final : public Area<ShareStore> {
                            st.Bind(6, r.created_at).Bind(7, r.created_by);
                          });
       if (!run) return run;
-      id = sqlite3_last_insert_rowid(db.raw());
+      auto last_id = db.LastInsertId();
+      if (!last_id) return Fail(last_id.error());
+      id = *last_id;
       return Ok();
     });
     if (!s) return Fail(s.error());
@@ -166,7 +170,7 @@ class SqliteShareStore final : public Area<ShareStore> {
       auto run = Execute(db, "UPDATE share_subscription SET active = 0 WHERE id = ?1",
                          [&](Statement& st) { st.Bind(1, id); });
       if (!run) return run;
-      if (sqlite3_changes(db.raw()) == 0) {
+      if (db.Changes() == 0) {
         return Fail(Error::NotFound("share.subscription_not_found",
                                     "no subscription has id " + std::to_string(id)));
       }
@@ -207,7 +211,7 @@ class SqliteShareStore final : public Area<ShareStore> {
       auto run = Execute(db, "DELETE FROM open_dataset WHERE id = ?1",
                          [&](Statement& st) { st.Bind(1, id); });
       if (!run) return run;
-      if (sqlite3_changes(db.raw()) == 0) {
+      if (db.Changes() == 0) {
         return Fail(Error::NotFound("open.not_found", "nothing is published as '" + id + "'"));
       }
       return Ok();
@@ -299,4 +303,4 @@ std::unique_ptr<ShareStore> MakeShareStore(Writer& writer, ReadPool& readers) {
   return std::make_unique<SqliteShareStore>(writer, readers);
 }
 
-}  // namespace pdh::store::sqlite
+}  // namespace pdh::store::sql

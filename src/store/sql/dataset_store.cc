@@ -1,8 +1,6 @@
 // The SQLite datasets repository (tables of migration 6, and one typed table per dataset with
 // its history table). A batch is one writer job: one transaction, so it is all there or not at
 // all, whatever happens to the process.
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <boost/json.hpp>
 #include <memory>
@@ -13,21 +11,11 @@
 #include <vector>
 
 #include "store/datasets.h"
-#include "store/sqlite/connections.h"
-#include "store/sqlite/db.h"
+#include "store/sql/connections.h"
+#include "store/sql/db.h"
 
-namespace pdh::store::sqlite {
+namespace pdh::store::sql {
 namespace {
-
-std::string Quote(std::string_view name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
 
 std::string TableName(const std::string& dataset) {
   return Quote("ds_" + dataset);
@@ -49,30 +37,28 @@ std::string_view SqlType(ColumnType t) {
 }
 
 // Binds without copying: the cell outlives the step.
-void BindCell(sqlite3_stmt* st, int i, const Cell& c) {
+void BindCell(Statement& st, int i, const Cell& c) {
   if (const auto* v = std::get_if<int64_t>(&c)) {
-    sqlite3_bind_int64(st, i, *v);
+    st.Bind(i, *v);
   } else if (const auto* d = std::get_if<double>(&c)) {
-    sqlite3_bind_double(st, i, *d);
+    st.Bind(i, *d);
   } else if (const auto* t = std::get_if<std::string>(&c)) {
-    sqlite3_bind_text(st, i, t->data(), static_cast<int>(t->size()), SQLITE_STATIC);
+    st.BindStatic(i, *t);
   } else {
-    sqlite3_bind_null(st, i);
+    st.BindNull(i);
   }
 }
 
-Cell ReadCell(sqlite3_stmt* st, int col) {
-  switch (sqlite3_column_type(st, col)) {
-    case SQLITE_INTEGER:
-      return Cell(static_cast<int64_t>(sqlite3_column_int64(st, col)));
-    case SQLITE_FLOAT:
-      return Cell(sqlite3_column_double(st, col));
-    case SQLITE_NULL:
+Cell ReadCell(const Statement& st, int col) {
+  switch (st.ColumnType(col)) {
+    case Statement::Type::kInteger:
+      return Cell(st.Int(col));
+    case Statement::Type::kReal:
+      return Cell(st.Double(col));
+    case Statement::Type::kNull:
       return Cell();
-    default: {
-      const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, col));
-      return Cell(std::string(p, static_cast<size_t>(sqlite3_column_bytes(st, col))));
-    }
+    default:
+      return Cell(st.Text(col));
   }
 }
 
@@ -96,30 +82,10 @@ boost::json::value CellJson(const Cell& c) {
   return nullptr;
 }
 
-Error SqlError(sqlite3* db, std::string_view what) {
-  return Error::Internal("store.sqlite", std::string(what) + ": " + sqlite3_errmsg(db));
-}
-
-// A prepared statement owned for the length of a batch.
-struct Stmt {
-  sqlite3_stmt* st = nullptr;
-  Stmt() = default;
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-  ~Stmt() { sqlite3_finalize(st); }
-  Status Prepare(sqlite3* db, const std::string& sql) {
-    if (sqlite3_prepare_v3(db, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
-                           &st, nullptr) != SQLITE_OK) {
-      return Fail(SqlError(db, "prepare"));
-    }
-    return Ok();
-  }
-};
-
 // The upsert of one batch's rows into a dataset table.
 class BatchWriter {
  public:
-  BatchWriter(sqlite3* db, const DatasetTable& t, int64_t batch, std::string at, std::string by)
+  BatchWriter(Db& db, const DatasetTable& t, int64_t batch, std::string at, std::string by)
       : db_(db), t_(t), batch_(batch), at_(std::move(at)), by_(std::move(by)) {}
 
   Status Prepare() {
@@ -139,108 +105,115 @@ class BatchWriter {
       if (k > 0) where += " AND ";
       where += Quote(t_.columns[t_.key[k]].name) + "=?" + std::to_string(t_.key[k] + 1);
     }
-    if (auto s = insert_.Prepare(db_, "INSERT INTO " + table + " (" + cols + "_batch) VALUES (" +
-                                          params + "?" + std::to_string(n + 1) + ")");
+    // A row whose key or unique value is taken is not inserted: what took it is looked up.
+    if (auto s =
+            Prepare(insert_, "INSERT INTO " + table + " (" + cols + "_batch) VALUES (" + params +
+                                 "?" + std::to_string(n + 1) + ") ON CONFLICT DO NOTHING");
         !s) {
       return s;
     }
     std::string select_cols = cols + "_batch";
-    if (auto s =
-            select_.Prepare(db_, "SELECT " + select_cols + " FROM " + table + " WHERE " + where);
+    if (auto s = Prepare(select_, "SELECT " + select_cols + " FROM " + table + " WHERE " + where);
         !s) {
       return s;
     }
-    if (auto s = update_.Prepare(db_, "UPDATE " + table + " SET " + sets + "_batch=?" +
-                                          std::to_string(n + 1) + " WHERE " + where);
+    if (auto s = Prepare(update_, "UPDATE " + table + " SET " + sets + "_batch=?" +
+                                      std::to_string(n + 1) + " WHERE " + where);
         !s) {
       return s;
     }
-    if (auto s = touch_.Prepare(
-            db_, "UPDATE " + table + " SET _batch=?" + std::to_string(n + 1) + " WHERE " + where);
+    if (auto s = Prepare(touch_, "UPDATE " + table + " SET _batch=?" + std::to_string(n + 1) +
+                                     " WHERE " + where);
         !s) {
       return s;
     }
-    return history_.Prepare(db_, "INSERT INTO " + HistoryName(t_.dataset) +
-                                     " (key, batch, at, by, previous) VALUES (?1,?2,?3,?4,?5)");
+    return Prepare(history_, "INSERT INTO " + HistoryName(t_.dataset) +
+                                 " (key, batch, at, by, previous) VALUES (?1,?2,?3,?4,?5)");
   }
 
   enum class Outcome { kInserted, kUpdated, kUnchanged, kDuplicate, kUnique };
 
   Result<Outcome> Write(const StagedRow& row) {
     const int n = static_cast<int>(t_.columns.size());
-    BindAll(insert_.st, row);
-    int rc = sqlite3_step(insert_.st);
-    sqlite3_reset(insert_.st);
-    if (rc == SQLITE_DONE) return Outcome::kInserted;
-    if ((rc & 0xff) != SQLITE_CONSTRAINT) return Fail(SqlError(db_, "insert"));
+    BindAll(insert_, row);
+    if (auto r = insert_.Run(); !r) return Fail(r.error());
+    if (db_.Changes() > 0) return Outcome::kInserted;
     // The key is there: an earlier batch's row (upsert) or this batch's (a duplicate).
-    for (size_t k : t_.key) BindCell(select_.st, static_cast<int>(k) + 1, row.cells[k]);
-    rc = sqlite3_step(select_.st);
-    if (rc == SQLITE_DONE) {
+    for (size_t k : t_.key) BindCell(select_, static_cast<int>(k) + 1, row.cells[k]);
+    auto found = select_.Step();
+    if (!found) return Fail(found.error());
+    if (!*found) {
       // No row has the key: the value of another unique column is taken.
-      sqlite3_reset(select_.st);
+      select_.Reset();
       return Outcome::kUnique;
     }
-    if (rc != SQLITE_ROW) {
-      sqlite3_reset(select_.st);
-      return Fail(SqlError(db_, "select"));
-    }
-    if (sqlite3_column_int64(select_.st, n) == batch_) {
-      sqlite3_reset(select_.st);
+    if (select_.Int(n) == batch_) {
+      select_.Reset();
       return Outcome::kDuplicate;
     }
     boost::json::object previous;
     bool same = true;
     for (int i = 0; i < n; ++i) {
-      Cell old = ReadCell(select_.st, i);
+      Cell old = ReadCell(select_, i);
       if (!SameCell(old, row.cells[static_cast<size_t>(i)])) same = false;
       previous[t_.columns[static_cast<size_t>(i)].name] = CellJson(old);
     }
-    sqlite3_reset(select_.st);
+    select_.Reset();
     if (same) {
       // Marked as seen by this batch, so a second row with the key is still a duplicate.
-      BindAll(touch_.st, row);
-      rc = sqlite3_step(touch_.st);
-      sqlite3_reset(touch_.st);
-      if (rc != SQLITE_DONE) return Fail(SqlError(db_, "update"));
+      BindAll(touch_, row);
+      if (auto r = touch_.Run(); !r) return Fail(r.error());
       return Outcome::kUnchanged;
     }
-    BindAll(update_.st, row);
-    rc = sqlite3_step(update_.st);
-    sqlite3_reset(update_.st);
-    if ((rc & 0xff) == SQLITE_CONSTRAINT) return Outcome::kUnique;
-    if (rc != SQLITE_DONE) return Fail(SqlError(db_, "update"));
+    // On PostgreSQL a failed statement fails its transaction: the update that may take another
+    // row's unique value runs in a savepoint of its own.
+    const bool guard = db_.backend() == Backend::kPostgres;
+    if (guard) {
+      if (auto r = db_.Exec("SAVEPOINT row_update"); !r) return Fail(r.error());
+    }
+    BindAll(update_, row);
+    if (auto r = update_.Run(); !r) {
+      update_.Reset();
+      if (guard) (void)db_.Exec("ROLLBACK TO row_update; RELEASE row_update");
+      if (r.error().code == "store.duplicate") return Outcome::kUnique;
+      return Fail(r.error());
+    }
+    if (guard) {
+      if (auto r = db_.Exec("RELEASE row_update"); !r) return Fail(r.error());
+    }
     const std::string key = KeyText(row.cells, t_.key);
     const std::string prev = boost::json::serialize(previous);
-    sqlite3_bind_text(history_.st, 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
-    sqlite3_bind_int64(history_.st, 2, batch_);
-    sqlite3_bind_text(history_.st, 3, at_.data(), static_cast<int>(at_.size()), SQLITE_STATIC);
-    sqlite3_bind_text(history_.st, 4, by_.data(), static_cast<int>(by_.size()), SQLITE_STATIC);
-    sqlite3_bind_text(history_.st, 5, prev.data(), static_cast<int>(prev.size()), SQLITE_STATIC);
-    rc = sqlite3_step(history_.st);
-    sqlite3_reset(history_.st);
-    if (rc != SQLITE_DONE) return Fail(SqlError(db_, "history"));
+    history_.BindStatic(1, key).Bind(2, batch_).BindStatic(3, at_).BindStatic(4, by_);
+    history_.BindStatic(5, prev);
+    if (auto r = history_.Run(); !r) return Fail(r.error());
     return Outcome::kUpdated;
   }
 
  private:
-  void BindAll(sqlite3_stmt* st, const StagedRow& row) {
+  Status Prepare(Statement& st, const std::string& sql) {
+    auto p = db_.Prepare(sql);
+    if (!p) return Fail(p.error());
+    st = std::move(*p);
+    return Ok();
+  }
+
+  void BindAll(Statement& st, const StagedRow& row) {
     const int n = static_cast<int>(t_.columns.size());
     for (int i = 0; i < n; ++i) BindCell(st, i + 1, row.cells[static_cast<size_t>(i)]);
     // Statements that do not use a parameter ignore its binding.
-    if (sqlite3_bind_parameter_count(st) >= n + 1) sqlite3_bind_int64(st, n + 1, batch_);
+    if (st.ParamCount() >= n + 1) st.Bind(n + 1, batch_);
   }
 
-  sqlite3* db_;
+  Db& db_;
   const DatasetTable& t_;
   int64_t batch_;
   std::string at_;
   std::string by_;
-  Stmt insert_;
-  Stmt select_;
-  Stmt update_;
-  Stmt touch_;
-  Stmt history_;
+  Statement insert_;
+  Statement select_;
+  Statement update_;
+  Statement touch_;
+  Statement history_;
 };
 
 DatasetRow ReadDataset(const Statement& st) {
@@ -436,7 +409,9 @@ class SqliteDatasetStore final : public Area<DatasetStore> {
       ins->Bind(1, header.dataset).Bind(2, header.client_id).Bind(3, header.sha256);
       ins->Bind(4, header.created_at).Bind(5, header.created_by);
       if (auto r = ins->Run(); !r) return r;
-      id = sqlite3_last_insert_rowid(db.raw());
+      auto last_id = db.LastInsertId();
+      if (!last_id) return Fail(last_id.error());
+      id = *last_id;
       if (auto r = db.Exec("SAVEPOINT batch_rows"); !r) return r;
       BatchCounts counts;
       Status written = WriteRows(db, table, header, id, next, on_conflict, counts);
@@ -526,7 +501,7 @@ class SqliteDatasetStore final : public Area<DatasetStore> {
   Result<RecordPage> Records(const DatasetTable& table, const RecordQuery& q) override {
     auto lease = readers_.Acquire();
     if (!lease) return Fail(lease.error());
-    sqlite3* db = lease->db().raw();
+    Db& db = lease->db();
     std::string where = " WHERE 1=1";
     std::vector<std::string> args;
     for (const auto& [col, value] : q.equals) {
@@ -569,11 +544,14 @@ class SqliteDatasetStore final : public Area<DatasetStore> {
       args.push_back("%" + q.folded_text + "%");
       where += " AND pdh_fold(" + concat + ") LIKE ?" + std::to_string(args.size());
     }
-    auto bind_all = [&](sqlite3_stmt* st) {
-      for (size_t i = 0; i < args.size(); ++i) {
-        sqlite3_bind_text(st, static_cast<int>(i + 1), args[i].data(),
-                          static_cast<int>(args[i].size()), SQLITE_STATIC);
-      }
+    auto bind_all = [&](Statement& st) {
+      for (size_t i = 0; i < args.size(); ++i) st.BindStatic(static_cast<int>(i + 1), args[i]);
+    };
+    auto read_row = [](Statement& st, int n) {
+      std::vector<Cell> row;
+      row.reserve(static_cast<size_t>(n));
+      for (int c = 0; c < n; ++c) row.push_back(ReadCell(st, c));
+      return row;
     };
     RecordPage page;
     std::string cols;
@@ -586,115 +564,76 @@ class SqliteDatasetStore final : public Area<DatasetStore> {
       // matches, then count them and read the page's rows by rowid.
       std::vector<int64_t> matches;
       {
-        Stmt ids;
-        if (auto s = ids.Prepare(db, "SELECT rowid FROM " + TableName(table.dataset) + where +
-                                         " ORDER BY " + order + dir + ", rowid" + dir);
-            !s) {
-          return Fail(s.error());
-        }
-        bind_all(ids.st);
+        auto ids = db.Prepare("SELECT rowid FROM " + TableName(table.dataset) + where +
+                              " ORDER BY " + order + dir + ", rowid" + dir);
+        if (!ids) return Fail(ids.error());
+        bind_all(*ids);
         for (;;) {
-          int rc = sqlite3_step(ids.st);
-          if (rc == SQLITE_DONE) break;
-          if (rc != SQLITE_ROW) return Fail(SqlError(db, "records"));
-          matches.push_back(sqlite3_column_int64(ids.st, 0));
+          auto r = ids->Step();
+          if (!r) return Fail(r.error());
+          if (!*r) break;
+          matches.push_back(ids->Int(0));
         }
       }
       page.total = static_cast<int64_t>(matches.size());
-      Stmt row_st;
-      if (auto s = row_st.Prepare(db, "SELECT " + cols + "_batch FROM " + TableName(table.dataset) +
-                                          " WHERE rowid = ?1");
-          !s) {
-        return Fail(s.error());
-      }
+      auto row_st = db.Prepare("SELECT " + cols + "_batch FROM " + TableName(table.dataset) +
+                               " WHERE rowid = ?1");
+      if (!row_st) return Fail(row_st.error());
       const auto first = static_cast<size_t>(std::max<int64_t>(0, q.offset));
       for (size_t i = first; i < matches.size() && i < first + static_cast<size_t>(q.limit); ++i) {
-        sqlite3_reset(row_st.st);
-        sqlite3_bind_int64(row_st.st, 1, matches[i]);
-        if (sqlite3_step(row_st.st) != SQLITE_ROW) return Fail(SqlError(db, "records"));
-        std::vector<Cell> row;
-        row.reserve(static_cast<size_t>(n));
-        for (int c = 0; c < n; ++c) row.push_back(ReadCell(row_st.st, c));
-        page.rows.push_back(std::move(row));
+        row_st->Reset();
+        row_st->Bind(1, matches[i]);
+        auto r = row_st->Step();
+        if (!r) return Fail(r.error());
+        if (!*r) continue;  // removed since the search
+        page.rows.push_back(read_row(*row_st, n));
       }
       return page;
     }
     {
-      Stmt count;
-      if (auto s = count.Prepare(db, "SELECT count(*) FROM " + TableName(table.dataset) + where);
-          !s) {
-        return Fail(s.error());
-      }
-      bind_all(count.st);
-      if (sqlite3_step(count.st) != SQLITE_ROW) return Fail(SqlError(db, "count"));
-      page.total = sqlite3_column_int64(count.st, 0);
+      auto count = db.Prepare("SELECT count(*) FROM " + TableName(table.dataset) + where);
+      if (!count) return Fail(count.error());
+      bind_all(*count);
+      auto r = count->Step();
+      if (!r) return Fail(r.error());
+      page.total = *r ? count->Int(0) : 0;
     }
     std::string sql = "SELECT " + cols + "_batch FROM " + TableName(table.dataset) + where +
                       " ORDER BY " + order + dir + ", rowid" + dir + " LIMIT " +
                       std::to_string(q.limit) + " OFFSET " + std::to_string(q.offset);
-    Stmt st;
-    if (auto s = st.Prepare(db, sql); !s) return Fail(s.error());
-    bind_all(st.st);
+    auto st = db.Prepare(sql);
+    if (!st) return Fail(st.error());
+    bind_all(*st);
     for (;;) {
-      int rc = sqlite3_step(st.st);
-      if (rc == SQLITE_DONE) break;
-      if (rc != SQLITE_ROW) return Fail(SqlError(db, "records"));
-      std::vector<Cell> row;
-      row.reserve(static_cast<size_t>(n));
-      for (int i = 0; i < n; ++i) row.push_back(ReadCell(st.st, i));
-      page.rows.push_back(std::move(row));
+      auto r = st->Step();
+      if (!r) return Fail(r.error());
+      if (!*r) break;
+      page.rows.push_back(read_row(*st, n));
     }
     return page;
   }
 
   Status ForEachRecord(const DatasetTable& table,
                        const std::function<Status(const std::vector<Cell>&)>& fn) override {
-    auto lease = readers_.Acquire();
-    if (!lease) return Fail(lease.error());
-    sqlite3* db = lease->db().raw();
     std::string cols;
     for (const auto& c : table.columns) cols += (cols.empty() ? "" : ",") + Quote(c.name);
-    Stmt st;
-    if (auto s = st.Prepare(
-            db, "SELECT " + cols + " FROM " + TableName(table.dataset) + " ORDER BY rowid");
-        !s) {
-      return s;
-    }
-    const int n = static_cast<int>(table.columns.size());
-    std::vector<Cell> row(static_cast<size_t>(n));
-    for (;;) {
-      int rc = sqlite3_step(st.st);
-      if (rc == SQLITE_DONE) return Ok();
-      if (rc != SQLITE_ROW) return Fail(SqlError(db, "records"));
-      for (int i = 0; i < n; ++i) row[static_cast<size_t>(i)] = ReadCell(st.st, i);
-      if (auto s = fn(row); !s) return s;
-    }
+    return ForEachRow(table,
+                      "SELECT " + cols + " FROM " + TableName(table.dataset) + " ORDER BY rowid", 0,
+                      [&](const std::vector<Cell>& row, const Statement&) { return fn(row); });
   }
 
   Status ForEachRecordSince(
       const DatasetTable& table, int64_t after_batch,
       const std::function<Status(const std::vector<Cell>&, int64_t batch)>& fn) override {
-    auto lease = readers_.Acquire();
-    if (!lease) return Fail(lease.error());
-    sqlite3* db = lease->db().raw();
     std::string cols;
     for (const auto& c : table.columns) cols += Quote(c.name) + ",";
-    Stmt st;
-    if (auto s = st.Prepare(db, "SELECT " + cols + "_batch FROM " + TableName(table.dataset) +
-                                    " WHERE _batch > ?1 ORDER BY _batch");
-        !s) {
-      return s;
-    }
-    sqlite3_bind_int64(st.st, 1, after_batch);
     const int n = static_cast<int>(table.columns.size());
-    std::vector<Cell> row(static_cast<size_t>(n));
-    for (;;) {
-      int rc = sqlite3_step(st.st);
-      if (rc == SQLITE_DONE) return Ok();
-      if (rc != SQLITE_ROW) return Fail(SqlError(db, "records"));
-      for (int i = 0; i < n; ++i) row[static_cast<size_t>(i)] = ReadCell(st.st, i);
-      if (auto s = fn(row, sqlite3_column_int64(st.st, n)); !s) return s;
-    }
+    return ForEachRow(table,
+                      "SELECT " + cols + "_batch FROM " + TableName(table.dataset) +
+                          " WHERE _batch > ?1 ORDER BY _batch",
+                      after_batch, [&](const std::vector<Cell>& row, const Statement& st) {
+                        return fn(row, st.Int(n));
+                      });
   }
 
   Result<int64_t> LastCommittedBatch() override {
@@ -716,11 +655,30 @@ class SqliteDatasetStore final : public Area<DatasetStore> {
   }
 
  private:
+  // Each row `sql` reads (its first columns the table's, ?1 bound to `arg` when it has one).
+  template <class Fn>
+  Status ForEachRow(const DatasetTable& table, const std::string& sql, int64_t arg, Fn fn) {
+    auto lease = readers_.Acquire();
+    if (!lease) return Fail(lease.error());
+    auto st = lease->db().Prepare(sql);
+    if (!st) return Fail(st.error());
+    if (st->ParamCount() >= 1) st->Bind(1, arg);
+    const int n = static_cast<int>(table.columns.size());
+    std::vector<Cell> row(static_cast<size_t>(n));
+    for (;;) {
+      auto r = st->Step();
+      if (!r) return Fail(r.error());
+      if (!*r) return Ok();
+      for (int i = 0; i < n; ++i) row[static_cast<size_t>(i)] = ReadCell(*st, i);
+      if (auto s = fn(row, *st); !s) return s;
+    }
+  }
+
   static Status WriteRows(Db& db, const DatasetTable& table, const BatchRow& header, int64_t id,
                           const std::function<Result<bool>(std::vector<StagedRow>& out)>& next,
                           const std::function<void(const StagedRow&, RowConflict)>& on_conflict,
                           BatchCounts& counts) {
-    BatchWriter w(db.raw(), table, id, header.created_at, header.created_by);
+    BatchWriter w(db, table, id, header.created_at, header.created_by);
     if (auto s = w.Prepare(); !s) return s;
     std::vector<StagedRow> chunk;
     for (;;) {
@@ -767,7 +725,7 @@ std::unique_ptr<DatasetStore> MakeDatasetStore(Writer& writer, ReadPool& readers
   return std::make_unique<SqliteDatasetStore>(writer, readers);
 }
 
-}  // namespace pdh::store::sqlite
+}  // namespace pdh::store::sql
 
 namespace pdh::store {
 

@@ -6,10 +6,10 @@
 #include <vector>
 
 #include "store/index.h"
-#include "store/sqlite/connections.h"
-#include "store/sqlite/db.h"
+#include "store/sql/connections.h"
+#include "store/sql/db.h"
 
-namespace pdh::store::sqlite {
+namespace pdh::store::sql {
 namespace {
 
 class SqliteIndexStore final : public Area<IndexStore> {
@@ -144,4 +144,4 @@ std::unique_ptr<IndexStore> MakeIndexStore(Writer& writer, ReadPool& readers) {
   return std::make_unique<SqliteIndexStore>(writer, readers);
 }
 
-}  // namespace pdh::store::sqlite
+}  // namespace pdh::store::sql
