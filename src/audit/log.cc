@@ -12,6 +12,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -20,6 +21,7 @@
 
 #include "audit/audit.h"
 #include "audit/internal.h"
+#include "store/store.h"
 
 namespace pdh::audit {
 namespace {
@@ -51,6 +53,10 @@ Result<std::string> CreateKeyFile(const std::string& path) {
   std::string sk(crypto_sign_SECRETKEYBYTES, '\0');
   crypto_sign_keypair(pk, reinterpret_cast<unsigned char*>(sk.data()));
   const std::string text = ToHex(sk) + "\n";
+  if (const auto dir = std::filesystem::path(path).parent_path(); !dir.empty()) {
+    std::error_code ignored;  // a directory that cannot be made fails the open below
+    std::filesystem::create_directories(dir, ignored);
+  }
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return Fail(KeyError("audit.key_unwritable", path, std::strerror(errno)));
   const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
@@ -117,7 +123,27 @@ std::string EntryHash(const store::AuditEntryRow& e) {
 }
 
 std::string Log::DefaultKeyPath(const std::string& db_path) {
-  return db_path + ".audit-key";
+  if (const char* given = std::getenv("PDH_AUDIT_KEY"); given != nullptr && *given) return given;
+  if (!store::Store::IsServer(db_path)) return db_path + ".audit-key";
+  // A PostgreSQL database: a file in var/ named after its server and database (never after
+  // the password).
+  std::string_view rest(db_path);
+  if (const auto scheme = rest.find("://"); scheme != std::string_view::npos) {
+    rest.remove_prefix(scheme + 3);
+    if (const auto at = rest.find('@'); at != std::string_view::npos) rest.remove_prefix(at + 1);
+    rest = rest.substr(0, rest.find('?'));
+  }
+  std::string name;
+  for (size_t i = 0; i < rest.size(); ++i) {
+    if (rest.substr(i).starts_with("password=")) {
+      while (i < rest.size() && rest[i] != ' ') ++i;  // key=value pairs: the password left out
+      continue;
+    }
+    const char c = rest[i];
+    const bool keep = std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '-';
+    name += keep ? c : '_';
+  }
+  return "var/" + name + ".audit-key";
 }
 
 Result<std::unique_ptr<Log>> Log::Open(store::AuditStore& store, const Clock& clock,

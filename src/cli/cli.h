@@ -37,6 +37,8 @@ struct Options {
   std::string level;
   std::string query;
   std::string backup_file;
+  std::string copy_from;  // store copy
+  std::string copy_to;
   pdh::units::AgencyInput agency;
   // serve: security
   std::string tls_cert;
@@ -150,6 +152,8 @@ share::DemoSummary CreateDemoSharing(store::Store& store, const units::Registry&
 void AddSecurityCommands(CLI::App& app, Options& o, int (*&action)(const Options&));
 // catalog commands: summary, ls, show, import, export.
 void AddCatalogCommands(CLI::App& app, Options& o, int (*&action)(const Options&));
+// pdh store copy.
+void AddStoreCommands(CLI::App& app, Options& o, int (*&action)(const Options&));
 // The options --max-unzipped-mb, --max-ratio, --max-columns and --max-cells on `c` (pdh ingest,
 // pdh serve), and the limits they set.
 void AddLimitOptions(CLI::App* c, Options& o);

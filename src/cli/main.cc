@@ -41,7 +41,7 @@ namespace pdh::cli {
 namespace fs = std::filesystem;
 
 std::unique_ptr<store::Store> OpenStore(const std::string& path, bool create) {
-  if (create && fs::path(path).has_parent_path()) {
+  if (create && !store::Store::IsServer(path) && fs::path(path).has_parent_path()) {
     fs::create_directories(fs::path(path).parent_path());
   }
   return Must(store::Store::Open(path, {.create = create}));
@@ -283,12 +283,14 @@ int RunImport(const Options& o) {
 }
 
 int RunDemo(const Options& o) {
-  if (fs::exists(o.db)) {
+  const bool server = pdh::store::Store::IsServer(o.db);
+  if (server ? !pdh::Must(OpenStore(o.db, true)->empty()) : fs::exists(o.db)) {
     if (!o.force) {
-      throw Failure(Error::Conflict("demo.exists",
-                                    "'" + o.db + "' already exists: pass --force to replace it"));
+      throw Failure(Error::Conflict("demo.exists", "'" + o.db + "' " +
+                                                       (server ? "holds data" : "already exists") +
+                                                       ": pass --force to replace it"));
     }
-    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(o.db + suffix);
+    pdh::Must(pdh::store::Store::Erase(o.db));
   }
   auto store = OpenStore(o.db, true);
   pdh::SystemClock clock;
@@ -855,6 +857,7 @@ get->callback([&] { action = RunSettingsGet; });
 
 pdh::cli::AddSecurityCommands(app, o, action);
 pdh::cli::AddCatalogCommands(app, o, action);
+pdh::cli::AddStoreCommands(app, o, action);
 pdh::cli::AddDatasetCommands(app, o, action);
 pdh::cli::AddIndicatorCommands(app, o, action);
 pdh::cli::AddLinkCommands(app, o, action);

@@ -20,6 +20,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "store/test_support.h"
+
 namespace pdh::test {
 
 namespace fs = std::filesystem;
@@ -89,6 +91,24 @@ const DemoTemplate& Template() {
   return t;
 }
 
+// On PostgreSQL (PDH_TEST_BACKEND=postgresql): a new database of the test cluster, a copy of the
+// demo. The demo file goes over once (pdh store copy) into a template database each copy is
+// made from; its audit key serves them all (PDH_AUDIT_KEY, which the pdh commands inherit).
+std::string PostgresDemo() {
+  auto& cluster = store::testing::PostgresCluster::Get();
+  static const std::string tmpl = [&cluster] {
+    const DemoTemplate& t = Template();
+    ::setenv("PDH_AUDIT_KEY", (t.db + ".audit-key").c_str(), 1);
+    const std::string url = cluster.Create("demo_template");
+    std::string out;
+    if (RunFastPdh("store copy --from " + t.db + " --to " + url, &out) != 0) {
+      throw std::runtime_error("pdh store copy to PostgreSQL failed: " + out);
+    }
+    return url;
+  }();
+  return cluster.Create("demo", tmpl);
+}
+
 }  // namespace
 
 std::string MakeDemo(const std::string& db) {
@@ -104,8 +124,14 @@ PdhServer::PdhServer(const std::string& extra_args, const char* bin) {
   char tmpl[] = "/tmp/pdh-it-XXXXXX";
   if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
   dir_ = tmpl;
-  db_ = dir_ + "/demo.db";
-  std::string out = MakeDemo(db_);
+  std::string out;
+  if (store::testing::OnPostgres()) {
+    db_ = PostgresDemo();
+    out = Template().json;
+  } else {
+    db_ = dir_ + "/demo.db";
+    out = MakeDemo(db_);
+  }
   admin_password_ = std::string(boost::json::parse(out).at("admin").at("password").as_string());
   if (Pdh("tokens create --user admin --name tests", &out) != 0) {
     throw std::runtime_error("pdh tokens create failed: " + out);
