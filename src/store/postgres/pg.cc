@@ -293,7 +293,18 @@ Result<int64_t> Connection::LastInsertId() {
 }
 
 Status Connection::Listen() {
+  listening_ = true;
   return Exec(std::string("LISTEN ") + kDataChannel);
+}
+
+bool Connection::Reconnect() {
+  PQreset(conn_);
+  prepared_.clear();
+  if (PQstatus(conn_) != CONNECTION_OK) return false;
+  PQsetNoticeProcessor(
+      conn_, [](void*, const char*) {}, nullptr);
+  if (!Exec("SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'")) return false;
+  return !listening_ || static_cast<bool>(Listen());
 }
 
 int64_t Connection::DataVersion() {

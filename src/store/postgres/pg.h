@@ -66,6 +66,9 @@ class Connection {
   int64_t DataVersion();
   PGconn* raw() const { return conn_; }
   bool broken() const { return PQstatus(conn_) != CONNECTION_OK; }
+  // Connects again after the server closed the connection (a restart, a fail-over): the
+  // prepared statements are prepared again as they are used, a LISTEN is renewed.
+  bool Reconnect();
 
  private:
   friend class Statement;
@@ -85,6 +88,7 @@ class Connection {
     std::string table;  // the table it writes, if any
   };
   std::unordered_map<std::string, Prepared> prepared_;
+  bool listening_ = false;
 };
 
 class Statement {

@@ -66,9 +66,9 @@ class Writer {
 
   explicit Writer(Db db) : db_(std::move(db)) {
     db_.OnWrite(&Writer::Touched, this);
-    if (db_.backend() == Backend::kPostgres) {
+    if (db_.pg() != nullptr) {
       // Other servers' commits are announced (below, with each commit of data), not counted.
-      if (auto s = db_.Exec(std::string("LISTEN ") + kDataChannel); !s) listening_ = false;
+      (void)db_.pg()->Listen();  // without it, only this process's commits are seen
     }
     thread_ = std::thread([this] { Loop(); });
   }
@@ -157,6 +157,16 @@ class Writer {
   }
 
   void RunBatch(std::deque<Pending>& batch) {
+    // A PostgreSQL server that closed the connection (restarted, failed over) is connected to
+    // again; the batch in flight when it closed was told its commit failed.
+    if (!db_.EnsureConnected()) {
+      const Status down =
+          Fail(Error::Internal("store.unreachable",
+                               "the database server cannot be reached: the write was not done; "
+                               "try it again"));
+      for (auto& p : batch) p.done.set_value(down);
+      return;
+    }
     if (auto s = db_.Exec("BEGIN IMMEDIATE"); !s) {
       for (auto& p : batch) p.done.set_value(s);
       return;
@@ -196,8 +206,7 @@ class Writer {
   std::condition_variable cv_;
   std::deque<Pending> queue_;
   bool stop_ = false;
-  bool touched_ = false;  // writer thread only
-  bool listening_ = true;
+  bool touched_ = false;      // writer thread only
   int64_t data_version_ = 0;  // writer thread only
   std::atomic<uint64_t> generation_{1};
   std::thread thread_;  // started last, once the members it uses are there

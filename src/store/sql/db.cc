@@ -89,6 +89,11 @@ void Db::OnWrite(WriteHook hook, void* context) {
   sqlite3_update_hook(db_, &Hook::Row, hook_.get());
 }
 
+bool Db::EnsureConnected() {
+  if (!pg_ || !pg_->broken()) return true;
+  return pg_->Reconnect();
+}
+
 int64_t Db::DataVersion() {
   if (pg_) return pg_->DataVersion();
   auto v = Prepare("PRAGMA data_version");

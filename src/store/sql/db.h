@@ -59,6 +59,8 @@ class Db {
   void OnWrite(WriteHook hook, void* context);
   // A number that changes when another connection commits.
   int64_t DataVersion();
+  // PostgreSQL: connects again when the server closed the connection; true when it is usable.
+  bool EnsureConnected();
   sqlite3* raw() const { return db_; }  // SQLite only
   postgres::Connection* pg() const { return pg_.get(); }
   Error LastError(std::string_view what) const;
