@@ -49,8 +49,8 @@ std::optional<int64_t> MatchTotp(const std::string& secret_base32, std::string_v
 // --- Service helpers (accounts.cc) ----------------------------------------------------------
 
 // What a Service keeps in memory: a lock per account stripe, so a login's read-check-write of
-// failure counts is not interleaved with another's, and the last TOTP step each account used,
-// so a code cannot be replayed within its window.
+// failure counts is not interleaved with another's. The last TOTP step each account used is
+// kept in the database (IdentityStore::UseTotpStep), which every server on it shares.
 struct Service::State {
   // Principals recently authenticated, by "t:"/"s:" + credential hash, for a moment: most of a
   // request's cost was reading token or session, account and grants. Any change to accounts,
@@ -77,20 +77,8 @@ struct Service::State {
   }
 
   std::array<std::mutex, 64> stripes;
-  std::mutex totp_mu;
-  std::unordered_map<int64_t, int64_t> last_totp_step;
-
   std::unique_lock<std::mutex> Lock(int64_t account_id) {
     return std::unique_lock(stripes[static_cast<uint64_t>(account_id) % stripes.size()]);
-  }
-  // True (and remembered) when `step` is newer than the last one `account_id` used.
-  bool UseTotpStep(int64_t account_id, int64_t step) {
-    std::lock_guard lock(totp_mu);
-    auto [it, fresh] = last_totp_step.try_emplace(account_id, step);
-    if (fresh) return true;
-    if (step <= it->second) return false;
-    it->second = step;
-    return true;
   }
   // Sets the account's last_active_at to `now`, at most once a minute to keep writes down.
   Status RecordActivity(store::IdentityStore& ids, const store::AccountRow& account, TimePoint now);

@@ -150,7 +150,9 @@ Result<LoginResult> Service::Login(const std::string& name, const std::string& p
           Error{"auth.totp_required", "enter the 6-digit code from your authenticator app", 401});
     }
     auto step = MatchTotp(*account->totp_secret, *totp_code, now);
-    if (!step || !state_->UseTotpStep(account->id, *step)) {
+    auto fresh = step ? ids.UseTotpStep(account->id, *step) : Result<bool>(false);
+    if (!fresh) return Fail(fresh.error());
+    if (!*fresh) {
       return Fail(RecordFailure(ids, *account, now, config_,
                                 {"auth.totp_invalid",
                                  "the code is wrong or already used: enter the current code "
@@ -269,7 +271,9 @@ Status Service::ConfirmTotp(int64_t account_id, const std::string& code) {
                                 "start enrolment first, then enter the code the app shows"));
   }
   auto step = MatchTotp(*account->totp_pending, code, clock_.Now());
-  if (!step || !state_->UseTotpStep(account_id, *step)) {
+  auto fresh = step ? ids_.UseTotpStep(account_id, *step) : Result<bool>(false);
+  if (!fresh) return Fail(fresh.error());
+  if (!*fresh) {
     return Fail(Error::Invalid("auth.totp_invalid",
                                "the code does not match: check the phone's clock and enter the "
                                "current code"));

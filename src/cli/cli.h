@@ -53,6 +53,7 @@ struct Options {
   double rate_per_address = 50;
   double rate_per_token = 20;
   int remind_every = 300;
+  int jobs_lease = 30;               // seconds a server holds the lease of the jobs done for all
   int save_state_every = 300;        // seconds between saves of the engine's state (when changed)
   int verify_state_after = 300;      // seconds after a start from the saved state; -1: never
   size_t max_event_streams = 20000;  // event-stream clients at once

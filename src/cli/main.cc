@@ -13,6 +13,7 @@
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <random>
 #include <sstream>
 #include <stop_token>
 #include <string>
@@ -173,6 +174,33 @@ void VerifyServedState(pdh::engine::Engine& engine) {
     std::cerr << "pdh: indicators: " << s.error().message << "\n";
   }
 }
+
+// The lease of the jobs several servers on one database would each run: taken for --jobs-lease
+// seconds and renewed by each round of the holder's jobs, it passes to another server that long
+// after the holder's end.
+class JobLease {
+ public:
+  JobLease(pdh::store::Store& store, const pdh::Clock& clock, int seconds)
+      : store_(store), clock_(clock), seconds_(std::max(1, seconds)) {
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    std::random_device random;
+    holder_ = std::string(host) + ":" + std::to_string(::getpid()) + ":" + std::to_string(random());
+  }
+  bool Held() {
+    const auto now = clock_.Now();
+    auto held = store_.TakeLease("jobs", holder_, pdh::FormatTime(now),
+                                 pdh::FormatTime(now + std::chrono::seconds(seconds_)));
+    if (!held) std::cerr << "pdh: jobs: " << held.error().message << "\n";
+    return held && *held;
+  }
+
+ private:
+  pdh::store::Store& store_;
+  const pdh::Clock& clock_;
+  int seconds_;
+  std::string holder_;
+};
 
 // A thread that calls `fn` at once and then every `period`, until it is asked to stop.
 std::jthread Every(std::chrono::seconds period, std::function<void()> fn) {
@@ -484,9 +512,21 @@ int RunServe(const Options& o) {
     const std::string at = pdh::FormatTime(clock.Now());
     ctx.events()->Publish("values", pdh::api::ChangesEvent(s, at));
   });
-  std::jthread syncer = Every(std::chrono::seconds(1), [&engine] {
-    if (auto s = engine->Sync(); !s) std::cerr << "pdh: indicators: " << s.error().message << "\n";
+  // Writes of other processes (pdh ingest beside the server; other servers on the same
+  // PostgreSQL database, which announce their commits) are taken as soon as the store hears of
+  // them, and looked for every second.
+  std::jthread syncer([&engine, &store](const std::stop_token& stop) {
+    uint64_t seen = 0;
+    while (!stop.stop_requested()) {
+      seen = store->WaitForData(seen, std::chrono::seconds(1));
+      if (auto s = engine->Sync(); !s) {
+        std::cerr << "pdh: indicators: " << s.error().message << "\n";
+      }
+    }
   });
+  // Several servers on one database: the jobs done for all (reminders, reports, notifications,
+  // the connected systems' notices, federation) are run by the one holding the lease "jobs".
+  JobLease jobs(*store, clock, o.jobs_lease);
   // The state is saved as batches commit (at most every --save-state-every seconds, and at the
   // end); a state loaded at start is checked against a full build once the start is behind.
   const auto started = std::chrono::steady_clock::now();
@@ -503,11 +543,13 @@ int RunServe(const Options& o) {
         }
       });
   // The quality evaluations follow on their own: a long evaluation never holds the indicators up.
-  std::jthread quality_follower = Every(std::chrono::seconds(1), [&ctx] {
+  std::jthread quality_follower = Every(std::chrono::seconds(1), [&ctx, &jobs] {
     ctx.FollowQuality();
-    ctx.FollowShare();
+    if (jobs.Held()) ctx.FollowShare();
   });
-  std::jthread federation = Every(std::chrono::seconds(60), [&ctx] { ctx.FollowFederation(); });
+  std::jthread federation = Every(std::chrono::seconds(60), [&ctx, &jobs] {
+    if (jobs.Held()) ctx.FollowFederation();
+  });
   pdh::http::Server server(opts, router);
   const std::string bound = pdh::Must(server.Listen());
   const bool tls = !o.tls_cert.empty() && !o.tls_key.empty();
@@ -527,7 +569,8 @@ int RunServe(const Options& o) {
   // Reminders of the register: queued for today and delivered every --remind-every seconds.
   std::jthread reminders;
   if (o.remind_every > 0) {
-    reminders = Every(std::chrono::seconds(o.remind_every), [&ctx] {
+    reminders = Every(std::chrono::seconds(o.remind_every), [&ctx, &jobs] {
+      if (!jobs.Held()) return;
       auto messages = ctx.tracker().Reminders(pdh::Date::Today());
       // The quality alerts of today go with them; the monthly report is queued when it is due.
       if (messages) {
@@ -775,6 +818,12 @@ int main(int argc, char** argv) {
   serve
       ->add_option("--max-event-streams", o.max_event_streams,
                    "Live event streams (IOC screens) open at once; more get a 503")
+      ->capture_default_str();
+  serve
+      ->add_option("--jobs-lease", o.jobs_lease,
+                   "Seconds a server holds the lease of the jobs done for all (reminders, "
+                   "reports, notifications, federation): with several servers on one PostgreSQL "
+                   "database, another takes them over this long after the holder ends")
       ->capture_default_str();
   serve
       ->add_option("--save-state-every", o.save_state_every,

@@ -87,6 +87,10 @@ class IdentityStore {
   // Logout everywhere; returns how many sessions were ended.
   virtual Result<int64_t> DeleteSessionsOf(int64_t account_id) = 0;
 
+  // True, and remembered, when `step` is later than the last TOTP step the account used: one
+  // database decides, so a code is used once whichever server it is sent to.
+  virtual Result<bool> UseTotpStep(int64_t account_id, int64_t step) = 0;
+
   virtual Result<int64_t> InsertToken(const TokenRow& t) = 0;
   virtual Result<std::optional<TokenRow>> FindTokenByHash(const std::string& hash) = 0;
   // All tokens, or those of one account.

@@ -22,7 +22,8 @@ class IdentityStoreTest : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
-    auto s = Store::Open(testing::Database((dir_ / "id.db").string()));
+    db_ = testing::Database((dir_ / "id.db").string());
+    auto s = Store::Open(db_);
     ASSERT_TRUE(s) << s.error().message;
     store_ = std::move(*s);
     UnitRow province{
@@ -40,6 +41,7 @@ class IdentityStoreTest : public ::testing::Test {
     fs::remove_all(dir_);
   }
   IdentityStore& ids() { return store_->identity(); }
+  std::string db_;
 
   int64_t AddAccount(const std::string& name) {
     AccountRow a;
@@ -138,6 +140,23 @@ TEST_F(IdentityStoreTest, GrantsAreReplacedAndCarryUnitCodes) {
   ASSERT_TRUE(grants);
   ASSERT_EQ(grants->size(), 1u);
   EXPECT_EQ((*grants)[0].role, "auditor");
+}
+
+// A TOTP step is used once, whichever store on the database (whichever server) it is sent to.
+TEST_F(IdentityStoreTest, ATotpStepIsUsedOnceAcrossStoresOnOneDatabase) {
+  const int64_t id = AddAccount("totp_user");
+  auto other = Store::Open(db_);
+  ASSERT_TRUE(other) << other.error().message;
+  auto use = [id](Store& s, int64_t step) {
+    auto fresh = s.identity().UseTotpStep(id, step);
+    EXPECT_TRUE(fresh) << fresh.error().message;
+    return fresh && *fresh;
+  };
+  EXPECT_TRUE(use(*store_, 1000));
+  EXPECT_FALSE(use(**other, 1000));
+  EXPECT_FALSE(use(**other, 999));
+  EXPECT_TRUE(use(**other, 1001));
+  EXPECT_FALSE(use(*store_, 1001));
 }
 
 TEST_F(IdentityStoreTest, SessionsInsertTouchReplaceAndDelete) {

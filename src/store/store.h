@@ -14,6 +14,7 @@
 // write does not undo the others.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -80,6 +81,12 @@ class Store : public UnitStore, public SettingsStore {
   // True when a read round-trip to the database succeeds (for /readyz).
   virtual bool healthy() = 0;
 
+  // Takes or renews the lease `name` for `holder` until `until` (times as ISO text): true when
+  // `holder` has it, because it held it or the last holder's ran out before `now`. Several
+  // servers on one database run a job once: the one that holds its lease.
+  virtual Result<bool> TakeLease(const std::string& name, const std::string& holder,
+                                 const std::string& now, const std::string& until) = 0;
+
   // True when the database holds no units, accounts, catalog entries, datasets or audit entries.
   virtual Result<bool> empty() = 0;
 
@@ -96,6 +103,10 @@ class Store : public UnitStore, public SettingsStore {
   // another process on the same file, within half a second. Answers kept for a generation are
   // current while it stays the same.
   virtual uint64_t data_generation() const = 0;
+
+  // Waits until data_generation() is other than `seen`, or `timeout` passed; returns it. A
+  // commit by another server on the same PostgreSQL database is heard at once.
+  virtual uint64_t WaitForData(uint64_t seen, std::chrono::milliseconds timeout) = 0;
 
   virtual IdentityStore& identity() = 0;
   virtual AuditStore& audit() = 0;

@@ -16,6 +16,9 @@ class PdhServer {
   // (rate limits off, so the suites can send many requests); aborts the test run on failure.
   // `extra_args` are added to `pdh serve`; `bin` is the pdh to run (this build's when null).
   explicit PdhServer(const std::string& extra_args = "", const char* bin = nullptr);
+  // A second server on the database of `other` (a PostgreSQL database: several servers share
+  // it), with its administrator's credentials.
+  PdhServer(const PdhServer& other, const std::string& extra_args);
   ~PdhServer();
   PdhServer(const PdhServer&) = delete;
   PdhServer& operator=(const PdhServer&) = delete;
@@ -24,6 +27,7 @@ class PdhServer {
   int port() const { return port_; }
   const std::string& dir() const { return dir_; }
   const std::string& db() const { return db_; }
+  pid_t pid() const { return pid_; }
   std::string access_log() const { return dir_ + "/access.log"; }
 
   // Requests as the administrator (bearer token) unless the request carries its own
@@ -44,6 +48,9 @@ class PdhServer {
   void Kill();
 
  private:
+  // Starts `pdh serve` on db_ and reads the port it listens on.
+  void Start(const std::string& extra_args, const char* bin);
+
   std::string dir_;
   std::string db_;
   std::string host_ = "127.0.0.1";

@@ -1,8 +1,11 @@
 // The PostgreSQL backend: the same repositories and migrations as SQLite's, on libpq
 // connections; one writer connection with group commit, a pool of read connections, and the
 // commits of other pdh servers on the same database announced by NOTIFY.
+#include <poll.h>
+
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -136,6 +139,37 @@ Result<Db> ConnectWaiting(const std::string& url, int wait_seconds) {
   }
 }
 
+// Listens on its own connection for the commits other servers announce, and tells the writer
+// at once; a lost connection is made again (and the writer told, for what it may have missed).
+std::jthread Listen(const std::string& url, sql::Writer& writer) {
+  return std::jthread([url, &writer](const std::stop_token& stop) {
+    std::optional<Db> db;
+    while (!stop.stop_requested()) {
+      if (!db) {
+        auto c = Db::Connect(url);
+        if (!c || !c->pg()->Listen()) {
+          std::this_thread::sleep_for(std::chrono::seconds(1));
+          continue;
+        }
+        db = std::move(*c);
+        writer.Others();
+      }
+      PGconn* conn = db->pg()->raw();
+      pollfd fd{PQsocket(conn), POLLIN, 0};
+      if (::poll(&fd, 1, 250) < 0 || PQconsumeInput(conn) == 0) {
+        db.reset();
+        continue;
+      }
+      bool heard = false;
+      while (PGnotify* n = PQnotifies(conn)) {
+        heard = heard || writer.instance() != n->extra;
+        PQfreemem(n);
+      }
+      if (heard) writer.Others();
+    }
+  });
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Store>> OpenStore(const std::string& url, const OpenOptions& options) {
@@ -150,7 +184,7 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& url, const OpenOptio
     return r;
   };
   return sql::MakeStore(url, std::move(*db), std::move(readers), options.read_connections, version,
-                        Backup);
+                        Backup, [url](sql::Writer& writer) { return Listen(url, writer); });
 }
 
 Status Erase(const std::string& url) {

@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -66,10 +67,8 @@ class Writer {
 
   explicit Writer(Db db) : db_(std::move(db)) {
     db_.OnWrite(&Writer::Touched, this);
-    if (db_.pg() != nullptr) {
-      // Other servers' commits are announced (below, with each commit of data), not counted.
-      (void)db_.pg()->Listen();  // without it, only this process's commits are seen
-    }
+    std::random_device random;
+    instance_ = std::to_string(random()) + std::to_string(random());
     thread_ = std::thread([this] { Loop(); });
   }
   ~Writer() {
@@ -84,6 +83,19 @@ class Writer {
   // A number that grows with every commit of data the pages read, by this writer or by another
   // process (seen within half a second).
   uint64_t generation() const { return generation_.load(); }
+
+  // Waits until the generation is other than `seen` or `timeout` passed; returns it.
+  uint64_t WaitForChange(uint64_t seen, std::chrono::milliseconds timeout) {
+    std::unique_lock lock(changed_mu_);
+    changed_.wait_for(lock, timeout, [&] { return generation_.load() != seen; });
+    return generation_.load();
+  }
+
+  // Another process committed data (a PostgreSQL listener heard it announced).
+  void Others() { Advance(); }
+
+  // This writer's name in its announcements, so that its listener leaves its own aside.
+  const std::string& instance() const { return instance_; }
 
   // Blocks until `job` is committed (or failed). When an AuditScope of the calling thread is
   // pending, its entry is appended after the job, in the job's savepoint: the two commit
@@ -120,9 +132,9 @@ class Writer {
   // Each row written: whether it is data the pages read (not the sign-in activity, the audit
   // log, the outbox or the engine's saved state, which change without changing any answer).
   static void Touched(void* self, std::string_view name) {
-    static constexpr std::string_view kNotData[] = {"session",          "api_token", "audit_entry",
-                                                    "audit_checkpoint", "outbox",    "engine_state",
-                                                    "engine_save"};
+    static constexpr std::string_view kNotData[] = {"session",          "api_token",  "audit_entry",
+                                                    "audit_checkpoint", "outbox",     "lease",
+                                                    "engine_state",     "engine_save"};
     for (std::string_view t : kNotData) {
       if (name == t) return;
     }
@@ -133,7 +145,7 @@ class Writer {
   // PostgreSQL database): this connection's data version changes with them only.
   void SeeOthers() {
     const int64_t version = db_.DataVersion();
-    if (data_version_ != 0 && version != data_version_) generation_.fetch_add(1);
+    if (data_version_ != 0 && version != data_version_) Advance();
     data_version_ = version;
   }
 
@@ -175,18 +187,26 @@ class Writer {
     results.reserve(batch.size());
     for (auto& p : batch) results.push_back(RunOne(p.job));
     if (touched_ && db_.backend() == Backend::kPostgres) {
-      // Delivered to the other servers' writers when (and only if) the commit is.
-      (void)db_.Exec(std::string("NOTIFY ") + kDataChannel);
+      // Delivered to the other servers' listeners when (and only if) the commit is.
+      (void)db_.Exec(std::string("NOTIFY ") + kDataChannel + ", '" + instance_ + "'");
     }
     Status commit = db_.Exec("COMMIT");
     if (!commit) (void)db_.Exec("ROLLBACK");  // every job is told the commit's error instead
     // Told before the writers return, so that a read after a write never gets an older answer.
-    if (touched_) generation_.fetch_add(1);
+    if (touched_) Advance();
     touched_ = false;
     SeeOthers();
     for (size_t i = 0; i < batch.size(); ++i) {
       batch[i].done.set_value(commit ? std::move(results[i]) : commit);
     }
+  }
+
+  void Advance() {
+    {
+      std::lock_guard lock(changed_mu_);
+      generation_.fetch_add(1);
+    }
+    changed_.notify_all();
   }
 
   Status RunOne(const Job& job) {
@@ -209,6 +229,9 @@ class Writer {
   bool touched_ = false;      // writer thread only
   int64_t data_version_ = 0;  // writer thread only
   std::atomic<uint64_t> generation_{1};
+  std::mutex changed_mu_;
+  std::condition_variable changed_;
+  std::string instance_;
   std::thread thread_;  // started last, once the members it uses are there
 };
 

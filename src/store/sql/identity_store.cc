@@ -203,6 +203,22 @@ class SqliteIdentityStore final : public Area<IdentityStore> {
         std::to_string(account_id));
   }
 
+  Result<bool> UseTotpStep(int64_t account_id, int64_t step) override {
+    bool fresh = false;
+    auto s = writer_.Submit(
+        [&](Db& db) -> Status {
+          auto r = Execute(db,
+                           "UPDATE account SET totp_last_step = ?2 WHERE id = ?1 AND "
+                           "coalesce(totp_last_step, -1) < ?2",
+                           [&](Statement& st) { st.Bind(1, account_id).Bind(2, step); });
+          fresh = db.Changes() > 0;
+          return r;
+        },
+        false);
+    if (!s) return Fail(s.error());
+    return fresh;
+  }
+
   Status InsertSession(const SessionRow& s) override {
     return Write(
         "INSERT INTO session (id_hash, account_id, csrf_token, created_at, last_seen_at, "

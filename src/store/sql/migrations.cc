@@ -511,9 +511,20 @@ CREATE TABLE engine_save (
 ) STRICT;
 )sql";
 
-constexpr std::array<std::string_view, 12> kMigrations = {
-    kM1Units, kM2Identity, kM3Catalog, kM4Tracker, kM5Outbox, kM6Datasets,
-    kM7Index, kM8Link,     kM9Reports, kM10Share,  kM11Open,  kM12Engine};
+// Several servers on one database: the last TOTP step each account used (a code is used once,
+// whichever server it is sent to), and the leases of the jobs one server runs for all.
+constexpr std::string_view kM13Servers = R"sql(
+ALTER TABLE account ADD COLUMN totp_last_step INTEGER;
+CREATE TABLE lease (
+  name   TEXT PRIMARY KEY,
+  holder TEXT NOT NULL,
+  until  TEXT NOT NULL
+) STRICT;
+)sql";
+
+constexpr std::array<std::string_view, 13> kMigrations = {
+    kM1Units, kM2Identity, kM3Catalog, kM4Tracker, kM5Outbox,  kM6Datasets, kM7Index,
+    kM8Link,  kM9Reports,  kM10Share,  kM11Open,   kM12Engine, kM13Servers};
 
 }  // namespace
 

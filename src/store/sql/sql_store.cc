@@ -59,12 +59,14 @@ Status BindAndInsertUnit(Statement& st, const UnitRow& u, bool with_id) {
 class SqlStore final : public Store {
  public:
   SqlStore(std::string path, Db writer_db, ReadPool::Opener readers, int read_connections,
-           int version, BackupFn backup)
+           int version, BackupFn backup, const WatchFn& watch)
       : version_(version),
         path_(std::move(path)),
         backup_(std::move(backup)),
         writer_(std::move(writer_db)),
-        readers_(std::move(readers), read_connections) {}
+        readers_(std::move(readers), read_connections) {
+    if (watch) watcher_ = watch(writer_);
+  }
 
   int schema_version() const override { return version_; }
 
@@ -197,6 +199,29 @@ class SqlStore final : public Store {
 
   uint64_t data_generation() const override { return writer_.generation(); }
 
+  uint64_t WaitForData(uint64_t seen, std::chrono::milliseconds timeout) override {
+    return writer_.WaitForChange(seen, timeout);
+  }
+
+  Result<bool> TakeLease(const std::string& name, const std::string& holder, const std::string& now,
+                         const std::string& until) override {
+    bool held = false;
+    auto s = writer_.Submit(
+        [&](Db& db) -> Status {
+          auto r = Execute(
+              db,
+              "INSERT INTO lease (name, holder, until) VALUES (?1, ?2, ?4) ON CONFLICT(name) DO "
+              "UPDATE SET holder = excluded.holder, until = excluded.until WHERE lease.holder = "
+              "excluded.holder OR lease.until < ?3",
+              [&](Statement& st) { st.Bind(1, name).Bind(2, holder).Bind(3, now).Bind(4, until); });
+          held = db.Changes() > 0;
+          return r;
+        },
+        false);
+    if (!s) return Fail(s.error());
+    return held;
+  }
+
   Result<bool> empty() override {
     auto n = Read<std::vector<int64_t>>(
         "SELECT (SELECT count(*) FROM unit) + (SELECT count(*) FROM account) + "
@@ -253,14 +278,16 @@ class SqlStore final : public Store {
   std::unique_ptr<ReportStore> reports_ = MakeReportStore(writer_, readers_);
   std::unique_ptr<ShareStore> share_ = MakeShareStore(writer_, readers_);
   std::unique_ptr<EngineStore> engine_ = MakeEngineStore(writer_, readers_);
+  std::jthread watcher_;  // stopped before the writer it tells
 };
 
 }  // namespace
 
 std::unique_ptr<Store> MakeStore(std::string path, Db writer, ReadPool::Opener readers,
-                                 int read_connections, int version, BackupFn backup) {
+                                 int read_connections, int version, BackupFn backup,
+                                 const WatchFn& watch) {
   return std::make_unique<SqlStore>(std::move(path), std::move(writer), std::move(readers),
-                                    read_connections, version, std::move(backup));
+                                    read_connections, version, std::move(backup), watch);
 }
 
 }  // namespace sql

@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "core/error.h"
 #include "store/sql/connections.h"
@@ -16,10 +17,15 @@ namespace sql {
 // Backs the database up to a destination (a file for SQLite).
 using BackupFn = std::function<Status(ReadPool& readers, const std::string& dest)>;
 
+// A thread that tells the writer of other processes' commits (Writer::Others) until it is asked
+// to stop; none when the writer sees them itself.
+using WatchFn = std::function<std::jthread(Writer& writer)>;
+
 // The store on an open, migrated database: `writer` runs the writes, `readers` opens a read
 // connection when the pool has none idle.
 std::unique_ptr<Store> MakeStore(std::string path, Db writer, ReadPool::Opener readers,
-                                 int read_connections, int version, BackupFn backup);
+                                 int read_connections, int version, BackupFn backup,
+                                 const WatchFn& watch = nullptr);
 
 }  // namespace sql
 
