@@ -17,8 +17,10 @@
 
 #include <atomic>
 #include <cctype>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -39,8 +41,39 @@ inline bool OnPostgres() {
 class PostgresCluster {
  public:
   static PostgresCluster& Get() {
-    static PostgresCluster cluster;
+    static PostgresCluster cluster("pg");
     return cluster;
+  }
+
+  // A cluster of its own, named `name` in its directory's name (a primary, say), durable when
+  // `durable` (fsync on: what a fail-over test kills must have been written), with `conf` added
+  // to its settings ("-c name=value ...").
+  explicit PostgresCluster(const std::string& name, bool durable = false,
+                           const std::string& conf = "")
+      : PostgresCluster(name, durable, conf, nullptr) {}
+
+  // A standby of `primary`, made by pg_basebackup and streaming from it under the name
+  // `name` (for synchronous_standby_names).
+  PostgresCluster(const std::string& name, const PostgresCluster& primary)
+      : PostgresCluster(name, true, "", &primary) {}
+
+  // kill -9 of the server's postmaster: it ends at once, whatever it was doing.
+  void Kill() {
+    std::ifstream pid_file(dir_ / "data" / "postmaster.pid");
+    pid_t pid = 0;
+    if (pid_file >> pid && pid > 0) ::kill(pid, SIGKILL);
+    started_ = false;
+  }
+  // A standby made the primary.
+  bool Promote() {
+    return std::system(
+               As(Bin("pg_ctl") + " promote -w -D " + (dir_ / "data").string() + " >/dev/null 2>&1")
+                   .c_str()) == 0;
+  }
+  // A database named `name` (not a copy: the cluster's own name for it).
+  std::string CreateNamed(const std::string& name) {
+    Run("CREATE DATABASE " + name);
+    return Url(name);
   }
 
   // A new, empty database (a copy of `from` when given), as a connection string.
@@ -81,8 +114,10 @@ class PostgresCluster {
   }
 
  private:
-  PostgresCluster() {
-    dir_ = std::filesystem::temp_directory_path() / ("pdh-pg-" + std::to_string(::getpid()));
+  PostgresCluster(const std::string& name, bool durable, const std::string& conf,
+                  const PostgresCluster* primary) {
+    dir_ =
+        std::filesystem::temp_directory_path() / ("pdh-" + name + "-" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     if (::geteuid() == 0) {
@@ -93,16 +128,22 @@ class PostgresCluster {
     port_ = FreePort();
     const std::string data = (dir_ / "data").string();
     const std::string log = (dir_ / "log").string();
-    if (std::system(As(Bin("initdb") + " -D " + data +
-                       " -A trust -U pdh -E UTF8 --locale=C.UTF-8 --no-sync >" + log + " 2>&1")
-                        .c_str()) != 0) {
-      ADD_FAILURE() << "initdb failed: see " << log;
+    const std::string make =
+        primary == nullptr
+            ? Bin("initdb") + " -D " + data + " -A trust -U pdh -E UTF8 --locale=C.UTF-8 --no-sync"
+            : Bin("pg_basebackup") + " -D " + data + " -h 127.0.0.1 -p " +
+                  std::to_string(primary->port()) + " -U pdh -R -X stream -c fast -d \"" +
+                  "application_name=" + name + "\"";
+    if (std::system(As(make + " >" + log + " 2>&1").c_str()) != 0) {
+      ADD_FAILURE() << "making the cluster failed: see " << log;
       return;
     }
-    const std::string options = "-c listen_addresses=127.0.0.1 -c port=" + std::to_string(port_) +
-                                " -c unix_socket_directories=" + dir_.string() +
-                                " -c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-                                "-c max_connections=300 -c shared_buffers=128MB";
+    const std::string options =
+        "-c listen_addresses=127.0.0.1 -c port=" + std::to_string(port_) +
+        " -c unix_socket_directories=" + dir_.string() +
+        (durable ? std::string(" -c wal_level=replica -c max_wal_senders=4")
+                 : std::string(" -c fsync=off -c synchronous_commit=off -c full_page_writes=off")) +
+        " -c max_connections=300 -c shared_buffers=128MB " + conf;
     if (std::system(As(Bin("pg_ctl") + " start -w -t 60 -D " + data + " -l " + log +
                        ".server -o \"" + options + "\" >/dev/null 2>&1")
                         .c_str()) != 0) {

@@ -94,16 +94,21 @@ const DemoTemplate& Template() {
 // On PostgreSQL (PDH_TEST_BACKEND=postgresql): a new database of the test cluster, a copy of the
 // demo. The demo file goes over once (pdh store copy) into a template database each copy is
 // made from; its audit key serves them all (PDH_AUDIT_KEY, which the pdh commands inherit).
+// The demo copied into the empty PostgreSQL database `url`.
+void CopyDemoTo(const std::string& url) {
+  const DemoTemplate& t = Template();
+  ::setenv("PDH_AUDIT_KEY", (t.db + ".audit-key").c_str(), 1);
+  std::string out;
+  if (RunFastPdh("store copy --from " + t.db + " --to '" + url + "'", &out) != 0) {
+    throw std::runtime_error("pdh store copy to PostgreSQL failed: " + out);
+  }
+}
+
 std::string PostgresDemo() {
   auto& cluster = store::testing::PostgresCluster::Get();
   static const std::string tmpl = [&cluster] {
-    const DemoTemplate& t = Template();
-    ::setenv("PDH_AUDIT_KEY", (t.db + ".audit-key").c_str(), 1);
     const std::string url = cluster.Create("demo_template");
-    std::string out;
-    if (RunFastPdh("store copy --from " + t.db + " --to " + url, &out) != 0) {
-      throw std::runtime_error("pdh store copy to PostgreSQL failed: " + out);
-    }
+    CopyDemoTo(url);
     return url;
   }();
   return cluster.Create("demo", tmpl);
@@ -120,12 +125,16 @@ std::string MakeDemo(const std::string& db) {
   return t.json;
 }
 
-PdhServer::PdhServer(const std::string& extra_args, const char* bin) {
+PdhServer::PdhServer(const std::string& extra_args, const char* bin, const std::string& database) {
   char tmpl[] = "/tmp/pdh-it-XXXXXX";
   if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
   dir_ = tmpl;
   std::string out;
-  if (store::testing::OnPostgres()) {
+  if (!database.empty()) {
+    CopyDemoTo(database);
+    db_ = database;
+    out = Template().json;
+  } else if (store::testing::OnPostgres()) {
     db_ = PostgresDemo();
     out = Template().json;
   } else {
@@ -162,7 +171,7 @@ void PdhServer::Start(const std::string& extra_args, const char* bin) {
     const std::string log = dir_ + "/access.log";
     const std::string web = std::string(PDH_SOURCE_DIR) + "/web/dist";
     const std::string cmd = std::string("exec ") + (bin != nullptr ? bin : PDH_BIN) +
-                            " serve --db " + db_ + " --listen 127.0.0.1:0 --web " + web +
+                            " serve --db '" + db_ + "' --listen 127.0.0.1:0 --web " + web +
                             " --access-log " + log + " --rate-per-address 0 --rate-per-token 0 " +
                             extra_args;
     execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
@@ -203,7 +212,7 @@ HttpResponse PdhServer::Request(const HttpRequest& r) const {
 }
 
 int PdhServer::Pdh(const std::string& args, std::string* out) const {
-  return RunPdh(args + " --db " + db_, out);
+  return RunPdh(args + " --db '" + db_ + "'", out);
 }
 
 int PdhServer::Stop() {

@@ -15,7 +15,10 @@ class PdhServer {
   // Creates the demo database, an API token for its administrator, and starts the server
   // (rate limits off, so the suites can send many requests); aborts the test run on failure.
   // `extra_args` are added to `pdh serve`; `bin` is the pdh to run (this build's when null).
-  explicit PdhServer(const std::string& extra_args = "", const char* bin = nullptr);
+  // `database`: an empty PostgreSQL database the demo is copied into and served from (the
+  // connection string the server is given).
+  explicit PdhServer(const std::string& extra_args = "", const char* bin = nullptr,
+                     const std::string& database = "");
   // A second server on the database of `other` (a PostgreSQL database: several servers share
   // it), with its administrator's credentials.
   PdhServer(const PdhServer& other, const std::string& extra_args);

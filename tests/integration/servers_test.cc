@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <iostream>
+#include <map>
 #include <string>
 #include <thread>
 
@@ -115,6 +116,101 @@ TEST(TwoServers, ShareOneDatabase) {
             << " s after the holder was killed\n";
   EXPECT_NE(next.find(":" + std::to_string(survivor.pid()) + ":"), std::string::npos) << next;
   EXPECT_EQ(survivor.Get("/readyz").status, 200);
+}
+
+}  // namespace
+}  // namespace pdh::test
+
+namespace pdh::test {
+namespace {
+
+// The rows of the dossiers "FO-<n>-a" and "FO-<n>-b" each batch n wrote, counted by n.
+std::map<int, int> FailOverRows(const std::string& url) {
+  std::map<int, int> rows;
+  PGconn* c = PQconnectdb(url.c_str());
+  PGresult* r = PQexec(c, "SELECT dossier_id FROM ds_dossiers WHERE dossier_id LIKE 'FO-%'");
+  for (int i = 0; PQresultStatus(r) == PGRES_TUPLES_OK && i < PQntuples(r); ++i) {
+    const std::string id = PQgetvalue(r, i, 0);
+    ++rows[std::stoi(id.substr(3))];
+  }
+  PQclear(r);
+  PQfinish(c);
+  return rows;
+}
+
+// A primary and a synchronous standby on the loopback, pdh writing batches without a pause, the
+// primary killed with kill -9 and the standby promoted: pdh finds the new primary by itself
+// (several hosts, target_session_attrs=read-write), every batch it acknowledged is there, and a
+// batch is there whole or not at all.
+TEST(FailOver, NothingAcknowledgedIsLost) {
+  if (!store::testing::OnPostgres()) GTEST_SKIP() << "fail-over is PostgreSQL's";
+  store::testing::PostgresCluster primary(
+      "primary", true, "-c synchronous_standby_names=standby1 -c synchronous_commit=on");
+  store::testing::PostgresCluster standby("standby1", primary);
+  primary.CreateNamed("pdh");
+  const std::string hosts = "postgresql://pdh@127.0.0.1:" + std::to_string(primary.port()) +
+                            ",127.0.0.1:" + std::to_string(standby.port()) +
+                            "/pdh?target_session_attrs=read-write&connect_timeout=3";
+  PdhServer server("", nullptr, hosts);
+  auto kids = json::parse(server.Get("/api/v1/values?indicator=DVC_TRUC_TUYEN&children=true").body);
+  std::string commune;
+  for (const auto& k : kids.at("children").as_array()) {
+    if (k.at("level") == "commune") commune = std::string(k.at("code").as_string());
+  }
+  ASSERT_FALSE(commune.empty());
+  // Batch n: two dossiers; its answer kept.
+  std::map<int, int> answers;
+  auto post = [&](int n) {
+    const std::string id = "FO-" + std::to_string(n);
+    const std::string csv =
+        "dossier_id,receiving_unit,procedure_code,received_at,channel,status\n" + id + "-a," +
+        commune + ",TT01,2025-11-04 08:00,Trực tuyến,Đang xử lý\n" + id + "-b," + commune +
+        ",TT01,2025-11-04 09:00,Trực tiếp,Đang xử lý\n";
+    auto r = server.Request({"POST",
+                             "/api/v1/datasets/dossiers/batches?format=csv",
+                             csv,
+                             {{"Content-Type", "text/csv"}}});
+    answers[n] =
+        r.status == 200 && r.body.find("\"committed\"") != std::string::npos ? 200 : r.status;
+  };
+  int n = 0;
+  for (; n < 20; ++n) post(n);
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(answers[i], 200) << i;
+  // The primary dies between two batches' writes, as the load goes on; then the standby is
+  // promoted and the load goes on until 10 batches more were acknowledged.
+  std::thread load([&] {
+    for (int k = 0; k < 5; ++k) post(n + k);
+  });
+  primary.Kill();
+  load.join();
+  n += 5;
+  ASSERT_TRUE(standby.Promote());
+  int after = 0;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (after < 10 && std::chrono::steady_clock::now() < until) {
+    post(n);
+    if (answers[n++] == 200) ++after;
+  }
+  EXPECT_EQ(after, 10) << "pdh did not find the new primary";
+  const auto rows =
+      FailOverRows("postgresql://pdh@127.0.0.1:" + std::to_string(standby.port()) + "/pdh");
+  int acknowledged = 0;
+  int failed = 0;
+  for (const auto& [batch, status] : answers) {
+    const auto it = rows.find(batch);
+    const int found = it == rows.end() ? 0 : it->second;
+    if (status == 200) {
+      ++acknowledged;
+      EXPECT_EQ(found, 2) << "batch " << batch << " was acknowledged";
+    } else {
+      ++failed;
+      EXPECT_TRUE(found == 0 || found == 2) << "batch " << batch << " is half there";
+    }
+  }
+  for (const auto& [batch, count] : rows) EXPECT_EQ(count, 2) << "batch " << batch;
+  std::cout << acknowledged << " batches acknowledged and all there after the fail-over; " << failed
+            << " reported failed to their sender\n";
+  EXPECT_EQ(server.Stop(), 0);
 }
 
 }  // namespace
