@@ -8,7 +8,7 @@ namespace {
 class StopServerAtEnd : public ::testing::Environment {
  public:
   void TearDown() override {
-    EXPECT_EQ(pdh::test::SharedServer().Stop(), 0) << "pdh serve did not exit cleanly on SIGTERM";
+    EXPECT_EQ(pdh::test::StopSharedServer(), 0) << "pdh serve did not exit cleanly on SIGTERM";
     EXPECT_EQ(pdh::test::StopMatrixServer(), 0) << "pdh serve did not exit cleanly on SIGTERM";
   }
 };

@@ -17,6 +17,7 @@
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 
@@ -232,9 +233,18 @@ void PdhServer::Kill() {
   pid_ = -1;
 }
 
+namespace {
+PdhServer* shared_server = nullptr;  // stopped by the suite's last test (see main.cc)
+}  // namespace
+
 PdhServer& SharedServer() {
-  static auto* server = new PdhServer();  // stopped by the suite's last test (see main.cc)
-  return *server;
+  static std::once_flag made;
+  std::call_once(made, [] { shared_server = new PdhServer(); });
+  return *shared_server;
+}
+
+int StopSharedServer() {
+  return shared_server == nullptr ? 0 : shared_server->Stop();
 }
 
 namespace {

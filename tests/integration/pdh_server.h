@@ -79,6 +79,8 @@ std::string MakeDemo(const std::string& db);
 
 // The server shared by the integration tests of this process.
 PdhServer& SharedServer();
+// Stops SharedServer if it was started; returns its exit status (0 when it was not).
+int StopSharedServer();
 // The server of the exhaustive matrices (every route × role × unit relation; every route × every
 // invalid JSON document), on a database of its own: the optimized pdh (FastPdhBin). They check
 // thousands of answers' status codes route by route; the sanitized server runs the scenarios,
