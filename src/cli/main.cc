@@ -175,6 +175,33 @@ void VerifyServedState(pdh::engine::Engine& engine) {
   }
 }
 
+// /metrics on the database: the read connections, and a PostgreSQL primary's standbys and
+// replication lag.
+std::string DatabaseMetrics(pdh::store::Store& store) {
+  auto f = store.figures();
+  if (!f) return "";
+  std::string out;
+  auto gauge = [&out](const char* name, const char* help, const std::string& labels,
+                      const std::string& value) {
+    out.append("# HELP ").append(name).append(" ").append(help).append("\n");
+    out.append("# TYPE ").append(name).append(" gauge\n");
+    out.append(name).append(labels).append(" ").append(value).append("\n");
+  };
+  const std::string backend = "{backend=\"" + f->backend + "\"}";
+  gauge("pdh_db_read_connections", "Read connections to the database open now.", backend,
+        std::to_string(f->read_connections));
+  gauge("pdh_db_read_connections_idle", "Of them, idle in the pool.", backend,
+        std::to_string(f->read_connections_idle));
+  if (f->backend == "postgresql") {
+    gauge("pdh_db_standbys", "Standbys streaming from the PostgreSQL primary.", "",
+          std::to_string(f->standbys));
+    gauge("pdh_db_replication_lag_seconds",
+          "How far the furthest standby's replay is behind the primary.", "",
+          std::to_string(f->replication_lag_seconds));
+  }
+  return out;
+}
+
 // The lease of the jobs several servers on one database would each run: taken for --jobs-lease
 // seconds and renewed by each round of the holder's jobs, it passes to another server that long
 // after the holder's end.
@@ -483,6 +510,7 @@ int RunServe(const Options& o) {
   }
   opts.version = PDH_VERSION;
   opts.ready = [&store] { return store->healthy(); };
+  opts.more_metrics = [&store] { return DatabaseMetrics(*store); };
   opts.authorize = [&ctx](pdh::http::Request& req, const pdh::http::Route& route) {
     pdh::api::Authorize(ctx, req, route);
   };

@@ -133,6 +133,7 @@ Router Dispatcher::BuildRoutes(const Router& app) {
         Response res;
         res.content_type = Metrics::kContentType;
         res.body = metrics_.Render();
+        if (options_.more_metrics) res.body += options_.more_metrics();
         return res;
       },
       std::move(metrics_doc));

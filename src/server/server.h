@@ -197,7 +197,9 @@ struct ServerOptions {
   std::string access_log = "-";           // JSON lines; "-" is stderr, "" disables
   std::string version = "0.0.0";
   std::function<bool()> ready;  // /readyz answers 200 when this returns true; unset: ready
-  bool handle_signals = true;   // SIGTERM/SIGINT stop Run() gracefully
+  // More Prometheus families for /metrics (the application's: its database's, say).
+  std::function<std::string()> more_metrics;
+  bool handle_signals = true;                      // SIGTERM/SIGINT stop Run() gracefully
   std::chrono::milliseconds shutdown_grace{5000};  // how long requests in flight may take to finish
   // Server-sent events (Response::events): an idle stream gets a ": ping" comment this often
   // (positive), so that proxies and clients see it alive; past max_event_streams open at once, a

@@ -87,6 +87,17 @@ class Store : public UnitStore, public SettingsStore {
   virtual Result<bool> TakeLease(const std::string& name, const std::string& holder,
                                  const std::string& now, const std::string& until) = 0;
 
+  // What /metrics tells of the database: its read connections, and on PostgreSQL its streaming
+  // standbys and how far the furthest is behind.
+  struct Figures {
+    std::string backend;  // "sqlite" | "postgresql"
+    int read_connections = 0;
+    int read_connections_idle = 0;
+    int standbys = 0;
+    double replication_lag_seconds = 0;
+  };
+  virtual Result<Figures> figures() = 0;
+
   // True when the database holds no units, accounts, catalog entries, datasets or audit entries.
   virtual Result<bool> empty() = 0;
 

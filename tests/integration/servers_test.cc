@@ -176,6 +176,11 @@ TEST(FailOver, NothingAcknowledgedIsLost) {
   int n = 0;
   for (; n < 20; ++n) post(n);
   for (int i = 0; i < 20; ++i) EXPECT_EQ(answers[i], 200) << i;
+  // What to monitor: /metrics tells of the standby and its lag.
+  const std::string metrics = server.Get("/metrics").body;
+  EXPECT_NE(metrics.find("pdh_db_standbys 1\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("pdh_db_replication_lag_seconds "), std::string::npos);
+  EXPECT_NE(metrics.find("pdh_db_read_connections{backend=\"postgresql\"}"), std::string::npos);
   // The primary dies between two batches' writes, as the load goes on; then the standby is
   // promoted and the load goes on until 10 batches more were acknowledged.
   std::thread load([&] {

@@ -266,18 +266,33 @@ class ReadPool {
     }
     auto db = open_();
     if (!db) return Fail(db.error());
+    open_count_.fetch_add(1);
     return Lease(this, std::move(*db));
+  }
+
+  // Read connections open, and of them idle.
+  std::pair<int, int> counts() {
+    std::lock_guard lock(mu_);
+    return {open_count_.load(), static_cast<int>(idle_.size())};
   }
 
  private:
   void Return(Db db) {
-    if (db.pg() && db.pg()->broken()) return;  // the next lease connects again
+    if (db.pg() && db.pg()->broken()) {
+      open_count_.fetch_sub(1);
+      return;  // the next lease connects again
+    }
     std::lock_guard lock(mu_);
-    if (static_cast<int>(idle_.size()) < max_) idle_.push_back(std::move(db));
+    if (static_cast<int>(idle_.size()) < max_) {
+      idle_.push_back(std::move(db));
+    } else {
+      open_count_.fetch_sub(1);
+    }
   }
 
   Opener open_;
   int max_;
+  std::atomic<int> open_count_{0};
   std::mutex mu_;
   std::vector<Db> idle_;
 };

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -220,6 +221,27 @@ class SqlStore final : public Store {
         false);
     if (!s) return Fail(s.error());
     return held;
+  }
+
+  Result<Figures> figures() override {
+    Figures f;
+    std::tie(f.read_connections, f.read_connections_idle) = readers_.counts();
+    auto lease = readers_.Acquire();
+    if (!lease) return Fail(lease.error());
+    if (lease->db().backend() == Backend::kSqlite) {
+      f.backend = "sqlite";
+      return f;
+    }
+    f.backend = "postgresql";
+    auto st = lease->db().Prepare(
+        "SELECT count(*), coalesce(max(extract(epoch FROM coalesce(replay_lag, "
+        "interval '0'))), 0) FROM pg_stat_replication");
+    if (!st) return Fail(st.error());
+    auto row = st->Step();
+    if (!row) return Fail(row.error());
+    f.standbys = static_cast<int>(st->Int(0));
+    f.replication_lag_seconds = st->Double(1);
+    return f;
   }
 
   Result<bool> empty() override {
