@@ -179,7 +179,14 @@ class Writer {
       for (auto& p : batch) p.done.set_value(down);
       return;
     }
-    if (auto s = db_.Exec("BEGIN IMMEDIATE"); !s) {
+    // On PostgreSQL the writers of every server on the database take turns, as SQLite's one
+    // writer does: what a transaction reads to write (the audit chain's last entry, the next
+    // sequence number) is not changed under it by another server's.
+    const char* begin = db_.backend() == Backend::kPostgres
+                            ? "BEGIN; SELECT pg_advisory_xact_lock(5710524)"
+                            : "BEGIN IMMEDIATE";
+    if (auto s = db_.Exec(begin); !s) {
+      (void)db_.Exec("ROLLBACK");  // a BEGIN whose lock failed leaves a transaction open
       for (auto& p : batch) p.done.set_value(s);
       return;
     }
