@@ -62,9 +62,8 @@ class Log {
   static Result<std::unique_ptr<Log>> Open(store::AuditStore& store, const Clock& clock,
                                            const std::string& key_path, Options options = {});
   // Where the key of the database `db_path` lives: $PDH_AUDIT_KEY when set, else beside a
-  // SQLite file ("<db_path>.audit-key"), or for a PostgreSQL database in var/, named after its
-  // server and database ("var/db.example.vn_5432_pdh.audit-key"; every pdh server of a cluster
-  // needs the same key file).
+  // SQLite file ("<db_path>.audit-key"), or for a PostgreSQL database in var/, named after the
+  // database ("var/postgresql-pdh.audit-key"; every pdh server of the database needs it).
   static std::string DefaultKeyPath(const std::string& db_path);
 
   // Appends an entry on its own (a sign-in, a read of personal fields, a refusal); an entry

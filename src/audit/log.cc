@@ -125,21 +125,21 @@ std::string EntryHash(const store::AuditEntryRow& e) {
 std::string Log::DefaultKeyPath(const std::string& db_path) {
   if (const char* given = std::getenv("PDH_AUDIT_KEY"); given != nullptr && *given) return given;
   if (!store::Store::IsServer(db_path)) return db_path + ".audit-key";
-  // A PostgreSQL database: a file in var/ named after its server and database (never after
-  // the password).
-  std::string_view rest(db_path);
-  if (const auto scheme = rest.find("://"); scheme != std::string_view::npos) {
-    rest.remove_prefix(scheme + 3);
-    if (const auto at = rest.find('@'); at != std::string_view::npos) rest.remove_prefix(at + 1);
-    rest = rest.substr(0, rest.find('?'));
-  }
-  std::string name;
-  for (size_t i = 0; i < rest.size(); ++i) {
-    if (rest.substr(i).starts_with("password=")) {
-      while (i < rest.size() && rest[i] != ' ') ++i;  // key=value pairs: the password left out
-      continue;
+  // A PostgreSQL database: a file in var/ named after the database, whichever of its servers
+  // (a primary, a standby) the connection string lists.
+  std::string_view dbname;
+  if (const auto scheme = db_path.find("://"); scheme != std::string::npos) {
+    const auto slash = db_path.find('/', scheme + 3);
+    if (slash != std::string::npos) {
+      dbname = std::string_view(db_path).substr(slash + 1);
+      dbname = dbname.substr(0, dbname.find('?'));
     }
-    const char c = rest[i];
+  } else if (const auto at = db_path.find("dbname="); at != std::string::npos) {
+    dbname = std::string_view(db_path).substr(at + 7);
+    dbname = dbname.substr(0, dbname.find(' '));
+  }
+  std::string name = "postgresql-";
+  for (char c : dbname) {
     const bool keep = std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '-';
     name += keep ? c : '_';
   }
