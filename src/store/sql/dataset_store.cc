@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -134,10 +135,97 @@ class BatchWriter {
   enum class Outcome { kInserted, kUpdated, kUnchanged, kDuplicate, kUnique };
 
   Result<Outcome> Write(const StagedRow& row) {
-    const int n = static_cast<int>(t_.columns.size());
     BindAll(insert_, row);
     if (auto r = insert_.Run(); !r) return Fail(r.error());
     if (db_.Changes() > 0) return Outcome::kInserted;
+    return NotInserted(row);
+  }
+
+  // The outcomes of `rows`, in their order. On PostgreSQL the rows go in one statement per few
+  // hundred (a round trip each, not one per row): each row whose key the statement returns was
+  // inserted, the others then take the way of a row that was not. (A row that takes a unique
+  // value from an existing row is then the one refused, rather than a later new row with it.)
+  Status WriteMany(const std::vector<StagedRow>& rows, std::vector<Outcome>& out) {
+    out.clear();
+    if (db_.backend() != Backend::kPostgres) {
+      for (const auto& row : rows) {
+        auto o = Write(row);
+        if (!o) return Fail(o.error());
+        out.push_back(*o);
+      }
+      return Ok();
+    }
+    const size_t width = t_.columns.size() + 1;
+    const size_t most = std::max<size_t>(1, std::min<size_t>(500, 30000 / width));
+    for (size_t at = 0; at < rows.size(); at += most) {
+      const size_t n = std::min(most, rows.size() - at);
+      if (n != many_rows_) {
+        auto st = db_.Prepare(ManySql(n));
+        if (!st) return Fail(st.error());
+        many_ = std::move(*st);
+        many_rows_ = n;
+      }
+      for (size_t r = 0; r < n; ++r) {
+        const auto& cells = rows[at + r].cells;
+        const int base = static_cast<int>(r * width);
+        for (size_t c = 0; c + 1 < width; ++c)
+          BindCell(many_, base + static_cast<int>(c) + 1, cells[c]);
+        many_.Bind(base + static_cast<int>(width), batch_);
+      }
+      std::unordered_map<std::string, int> inserted;
+      for (;;) {
+        auto r = many_.Step();
+        if (!r) return Fail(r.error());
+        if (!*r) break;
+        std::string key;
+        for (size_t k = 0; k < t_.key.size(); ++k) {
+          if (k > 0) key += '|';
+          key += many_.Text(static_cast<int>(k));
+        }
+        ++inserted[key];
+      }
+      many_.Reset();
+      for (size_t r = 0; r < n; ++r) {
+        const StagedRow& row = rows[at + r];
+        auto it = inserted.find(KeyText(row.cells, t_.key));
+        if (it != inserted.end() && it->second > 0) {
+          --it->second;
+          out.push_back(Outcome::kInserted);
+          continue;
+        }
+        auto o = NotInserted(row);
+        if (!o) return Fail(o.error());
+        out.push_back(*o);
+      }
+    }
+    return Ok();
+  }
+
+ private:
+  // INSERT of `rows` rows at once, returning the keys of those it inserted (as text).
+  std::string ManySql(size_t rows) const {
+    std::string cols;
+    for (const auto& c : t_.columns) cols += Quote(c.name) + ",";
+    std::string sql = "INSERT INTO " + TableName(t_.dataset) + " (" + cols + "_batch) VALUES ";
+    const size_t width = t_.columns.size() + 1;
+    for (size_t r = 0; r < rows; ++r) {
+      sql += r ? ",(" : "(";
+      for (size_t c = 0; c < width; ++c) {
+        sql += (c ? ",?" : "?") + std::to_string(r * width + c + 1);
+      }
+      sql += ")";
+    }
+    sql += " ON CONFLICT DO NOTHING RETURNING ";
+    for (size_t k = 0; k < t_.key.size(); ++k) {
+      sql += (k ? ", CAST(" : "CAST(") + Quote(t_.columns[t_.key[k]].name) + " AS TEXT)";
+    }
+    return sql;
+  }
+
+  // A row the insert left out: its key is there (an earlier batch's row: an update; this
+  // batch's: a duplicate), or another row holds one of its unique values.
+  Result<Outcome> NotInserted(const StagedRow& row) {
+    const int n = static_cast<int>(t_.columns.size());
     // The key is there: an earlier batch's row (upsert) or this batch's (a duplicate).
     for (size_t k : t_.key) BindCell(select_, static_cast<int>(k) + 1, row.cells[k]);
     auto found = select_.Step();
@@ -189,7 +277,6 @@ class BatchWriter {
     return Outcome::kUpdated;
   }
 
- private:
   Status Prepare(Statement& st, const std::string& sql) {
     auto p = db_.Prepare(sql);
     if (!p) return Fail(p.error());
@@ -214,6 +301,8 @@ class BatchWriter {
   Statement update_;
   Statement touch_;
   Statement history_;
+  Statement many_;  // PostgreSQL: many_rows_ rows inserted at once
+  size_t many_rows_ = 0;
 };
 
 DatasetRow ReadDataset(const Statement& st) {
@@ -681,14 +770,15 @@ class SqliteDatasetStore final : public Area<DatasetStore> {
     BatchWriter w(db, table, id, header.created_at, header.created_by);
     if (auto s = w.Prepare(); !s) return s;
     std::vector<StagedRow> chunk;
+    std::vector<BatchWriter::Outcome> outcomes;
     for (;;) {
       chunk.clear();
       auto more = next(chunk);
       if (!more) return Fail(more.error());
-      for (const auto& row : chunk) {
-        auto outcome = w.Write(row);
-        if (!outcome) return Fail(outcome.error());
-        switch (*outcome) {
+      if (auto s = w.WriteMany(chunk, outcomes); !s) return s;
+      for (size_t i = 0; i < chunk.size(); ++i) {
+        const StagedRow& row = chunk[i];
+        switch (outcomes[i]) {
           case BatchWriter::Outcome::kInserted:
             ++counts.imported;
             break;
