@@ -8,7 +8,8 @@
 # 127.0.0.1, durable as in production (fsync on, synchronous_commit on); everything is stopped
 # and removed at the end. Prints a markdown table on stdout, progress on stderr.
 # Usage: bench/postgres.sh [ROWS]        (default 2000000)
-#   PDH=build/pdh  RUNS=2  BATCHES=100  BATCH_SIZE=1000  PGBIN=/usr/lib/postgresql/15/bin
+#   PDH=build/pdh  RUNS=2  BATCHES=100  BATCH_SIZE=1000  TIMEOUT=60 (s, per batch's event)
+#   PGBIN=/usr/lib/postgresql/15/bin
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 rows=${1:-2000000}
@@ -16,6 +17,7 @@ pdh=${PDH:-$here/build/pdh}
 runs=${RUNS:-2}
 batches=${BATCHES:-100}
 batch_size=${BATCH_SIZE:-1000}
+timeout=${TIMEOUT:-60}
 pgbin=${PGBIN:-/usr/lib/postgresql/15/bin}
 log() { echo "== $*" >&2; }
 
@@ -95,9 +97,9 @@ for backend in sqlite postgresql; do
   "$pdh" serve --db "$db" --listen "127.0.0.1:$port" --access-log "" --rate-per-address 0 \
     --rate-per-token 0 >"$work/$backend.serve" 2>&1 &
   serve_pid=$!
-  for _ in $(seq 1200); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+  for _ in $(seq 6000); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
   python3 "$here/bench/engine_latency.py" --url "http://127.0.0.1:$port" --token "$token" \
-    --csv "$work/new.csv" --batches "$batches" --size "$batch_size" --json "$work/$backend.latency" >&2
+    --csv "$work/new.csv" --batches "$batches" --size "$batch_size" --timeout "$timeout" --json "$work/$backend.latency" >&2
   kill -TERM "$serve_pid"
   wait "$serve_pid" 2>/dev/null || true
   serve_pid=""
