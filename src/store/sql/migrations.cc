@@ -532,4 +532,28 @@ std::span<const std::string_view> Migrations() {
   return kMigrations;
 }
 
+Status Migrate(Db& db, const SchemaVersion& version) {
+  auto st = db.Prepare(version.read);
+  if (!st) return Fail(st.error());
+  if (auto r = st->Step(); !r) return Fail(r.error());
+  const auto current = static_cast<size_t>(st->Int(0));
+  st->Reset();
+  if (current > kMigrations.size()) {
+    return Fail(Error::Conflict("store.newer_schema",
+                                "the database has schema version " + std::to_string(current) +
+                                    " but this pdh knows " + std::to_string(kMigrations.size()) +
+                                    ": upgrade pdh to open it"));
+  }
+  for (size_t v = current; v < kMigrations.size(); ++v) {
+    const std::string step = std::string(version.begin) + ";\n" + std::string(kMigrations[v]) +
+                             "\n" + version.write(v + 1) + ";\nCOMMIT;";
+    if (auto s = db.Exec(step); !s) {
+      (void)db.Exec("ROLLBACK");  // the migration's error is the one to report
+      return Fail(Error::Internal("store.migration_failed", "migration " + std::to_string(v + 1) +
+                                                                " failed: " + s.error().message));
+    }
+  }
+  return Ok();
+}
+
 }  // namespace pdh::store::sql

@@ -3,10 +3,26 @@
 #pragma once
 
 #include <span>
+#include <string>
 #include <string_view>
+
+#include "core/error.h"
+#include "store/sql/db.h"
 
 namespace pdh::store::sql {
 
 std::span<const std::string_view> Migrations();
+
+// How a backend keeps its schema version: the query that reads it, and the statement that
+// records version `v` (run in the migration's transaction).
+struct SchemaVersion {
+  std::string_view read;
+  std::string (*write)(size_t v);
+  std::string_view begin;  // the statement that starts a migration's transaction
+};
+
+// Applies the migrations the database lacks, each in a transaction of its own. Errors:
+// store.newer_schema (a newer pdh wrote it), store.migration_failed.
+Status Migrate(Db& db, const SchemaVersion& version);
 
 }  // namespace pdh::store::sql

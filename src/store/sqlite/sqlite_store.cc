@@ -42,29 +42,12 @@ Status Configure(Db& db, bool writer) {
   return db.Exec("PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;");
 }
 
-Status Migrate(Db& db) {
-  auto st = db.Prepare("PRAGMA user_version");
-  if (!st) return Fail(st.error());
-  if (auto r = st->Step(); !r) return Fail(r.error());
-  const auto current = static_cast<size_t>(st->Int(0));
-  const auto migrations = sql::Migrations();
-  if (current > migrations.size()) {
-    return Fail(Error::Conflict("store.newer_schema",
-                                "the database has schema version " + std::to_string(current) +
-                                    " but this pdh knows " + std::to_string(migrations.size()) +
-                                    ": upgrade pdh to open it"));
-  }
-  for (size_t v = current; v < migrations.size(); ++v) {
-    std::string sql = "BEGIN IMMEDIATE;\n" + std::string(migrations[v]) +
-                      "\nPRAGMA user_version=" + std::to_string(v + 1) + ";\nCOMMIT;";
-    if (auto s = db.Exec(sql); !s) {
-      (void)db.Exec("ROLLBACK");  // the migration's error is the one to report
-      return Fail(Error::Internal("store.migration_failed", "migration " + std::to_string(v + 1) +
-                                                                " failed: " + s.error().message));
-    }
-  }
-  return Ok();
+// SQLite keeps the schema version in the file's header (PRAGMA user_version).
+std::string WriteUserVersion(size_t v) {
+  return "PRAGMA user_version=" + std::to_string(v);
 }
+constexpr sql::SchemaVersion kUserVersion{"PRAGMA user_version", WriteUserVersion,
+                                          "BEGIN IMMEDIATE"};
 
 Status Backup(ReadPool& readers, const std::string& dest_path) {
   if (std::filesystem::exists(dest_path)) {
@@ -107,7 +90,7 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& path, const OpenOpti
   auto db = Db::Open(path, flags);
   if (!db) return Fail(db.error());
   if (auto s = Configure(*db, true); !s) return Fail(s.error());
-  if (auto s = Migrate(*db); !s) return Fail(s.error());
+  if (auto s = sql::Migrate(*db, kUserVersion); !s) return Fail(s.error());
   const int version = static_cast<int>(sql::Migrations().size());
   ReadPool::Opener readers = [path]() -> Result<Db> {
     auto r = Db::Open(path, kReadFlags);
