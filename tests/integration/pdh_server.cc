@@ -151,14 +151,18 @@ PdhServer::PdhServer(const std::string& extra_args, const char* bin, const std::
 }
 
 PdhServer::PdhServer(const PdhServer& other, const std::string& extra_args)
-    : db_(other.db_), admin_password_(other.admin_password_), admin_token_(other.admin_token_) {
+    : db_(other.db_),
+      bin_(other.bin_),
+      admin_password_(other.admin_password_),
+      admin_token_(other.admin_token_) {
   char tmpl[] = "/tmp/pdh-it-XXXXXX";
   if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
   dir_ = tmpl;
-  Start(extra_args, nullptr);
+  Start(extra_args, bin_);
 }
 
 void PdhServer::Start(const std::string& extra_args, const char* bin) {
+  bin_ = bin;
   int pipefd[2];
   if (pipe(pipefd) != 0) throw std::runtime_error("pipe failed");
   pid_ = fork();

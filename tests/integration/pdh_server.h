@@ -20,7 +20,7 @@ class PdhServer {
   explicit PdhServer(const std::string& extra_args = "", const char* bin = nullptr,
                      const std::string& database = "");
   // A second server on the database of `other` (a PostgreSQL database: several servers share
-  // it), with its administrator's credentials.
+  // it), the same pdh, with its administrator's credentials.
   PdhServer(const PdhServer& other, const std::string& extra_args);
   ~PdhServer();
   PdhServer(const PdhServer&) = delete;
@@ -56,6 +56,7 @@ class PdhServer {
 
   std::string dir_;
   std::string db_;
+  const char* bin_ = nullptr;  // the pdh it runs (this build's when null)
   std::string host_ = "127.0.0.1";
   int port_ = 0;
   pid_t pid_ = -1;

@@ -43,7 +43,9 @@ HttpResponse Login(const PdhServer& s, const std::string& password) {
 
 TEST(TwoServers, ShareOneDatabase) {
   if (!store::testing::OnPostgres()) GTEST_SKIP() << "several servers share a PostgreSQL database";
-  PdhServer a("--jobs-lease 3");
+  // The optimized pdh (FastPdhBin): the subject is what the servers share, which the sanitized
+  // server's suites do not change; they run the same handlers.
+  PdhServer a("--jobs-lease 3", FastPdhBin());
   PdhServer b(a, "--jobs-lease 3");
   EventStream events(a.port(), a.admin_token());
   ASSERT_NE(events.WaitFor("event: hello", std::chrono::seconds(60)).find("event: hello"),
@@ -151,7 +153,7 @@ TEST(FailOver, NothingAcknowledgedIsLost) {
   const std::string hosts = "postgresql://pdh@127.0.0.1:" + std::to_string(primary.port()) +
                             ",127.0.0.1:" + std::to_string(standby.port()) +
                             "/pdh?target_session_attrs=read-write&connect_timeout=3";
-  PdhServer server("", nullptr, hosts);
+  PdhServer server("", FastPdhBin(), hosts);
   auto kids = json::parse(server.Get("/api/v1/values?indicator=DVC_TRUC_TUYEN&children=true").body);
   std::string commune;
   for (const auto& k : kids.at("children").as_array()) {

@@ -79,37 +79,23 @@ std::string FoldFunctionSql(bool unaccent) {
          quote(from + dropped) + ", " + quote(to) + "), '\\s+', ' ', 'g')) $fold$";
 }
 
+// PostgreSQL keeps the schema version in a table of its own.
+std::string WriteSchemaTable(size_t v) {
+  return "DELETE FROM pdh_schema; INSERT INTO pdh_schema (version) VALUES (" + std::to_string(v) +
+         ")";
+}
+constexpr sql::SchemaVersion kSchemaTable{"SELECT coalesce(max(version), 0) FROM pdh_schema",
+                                          WriteSchemaTable, "BEGIN"};
+
 Status Migrate(Db& db) {
   if (auto s = db.Exec(kMigrationLock); !s) return s;
   auto run = [&]() -> Status {
     if (auto s = db.Exec("CREATE TABLE IF NOT EXISTS pdh_schema (version INTEGER NOT NULL)"); !s) {
       return s;
     }
-    auto st = db.Prepare("SELECT coalesce(max(version), 0) FROM pdh_schema");
-    if (!st) return Fail(st.error());
-    if (auto r = st->Step(); !r) return Fail(r.error());
-    const auto current = static_cast<size_t>(st->Int(0));
-    const auto migrations = sql::Migrations();
-    if (current > migrations.size()) {
-      return Fail(Error::Conflict("store.newer_schema",
-                                  "the database has schema version " + std::to_string(current) +
-                                      " but this pdh knows " + std::to_string(migrations.size()) +
-                                      ": upgrade pdh to open it"));
-    }
     const bool unaccent = static_cast<bool>(db.Exec("CREATE EXTENSION IF NOT EXISTS unaccent"));
     if (auto s = db.Exec(FoldFunctionSql(unaccent)); !s) return s;
-    for (size_t v = current; v < migrations.size(); ++v) {
-      const std::string step =
-          "BEGIN;\n" + std::string(migrations[v]) +
-          "\nDELETE FROM pdh_schema; INSERT INTO pdh_schema (version) VALUES (" +
-          std::to_string(v + 1) + ");\nCOMMIT;";
-      if (auto s = db.Exec(step); !s) {
-        (void)db.Exec("ROLLBACK");  // the migration's error is the one to report
-        return Fail(Error::Internal("store.migration_failed", "migration " + std::to_string(v + 1) +
-                                                                  " failed: " + s.error().message));
-      }
-    }
-    return Ok();
+    return sql::Migrate(db, kSchemaTable);
   };
   Status s = run();
   (void)db.Exec(kMigrationUnlock);  // released with the session anyway
@@ -140,10 +126,12 @@ Result<Db> ConnectWaiting(const std::string& url, int wait_seconds) {
 }
 
 // Listens on its own connection for the commits other servers announce, and tells the writer
-// at once; a lost connection is made again (and the writer told, for what it may have missed).
+// at once; a lost connection is made again (and the writer told, for what it may have missed
+// meanwhile).
 std::jthread Listen(const std::string& url, sql::Writer& writer) {
   return std::jthread([url, &writer](const std::stop_token& stop) {
     std::optional<Db> db;
+    bool first = true;
     while (!stop.stop_requested()) {
       if (!db) {
         auto c = Db::Connect(url);
@@ -152,7 +140,8 @@ std::jthread Listen(const std::string& url, sql::Writer& writer) {
           continue;
         }
         db = std::move(*c);
-        writer.Others();
+        if (!first) writer.Others();  // what was announced while it was away
+        first = false;
       }
       PGconn* conn = db->pg()->raw();
       pollfd fd{PQsocket(conn), POLLIN, 0};
