@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -439,6 +440,123 @@ std::string_view Statement::Blob(int col) const {
     blob_[k] = static_cast<char>((nibble(t[2 + 2 * k]) << 4) | nibble(t[3 + 2 * k]));
   }
   return blob_;
+}
+
+// ---- COPY ----
+
+Result<std::unique_ptr<CopyIn>> CopyIn::Start(Connection& c, std::string_view table,
+                                              std::string_view columns) {
+  const std::string sql =
+      "COPY " + std::string(table) + " (" + std::string(columns) + ") FROM STDIN";
+  PGresult* res = PQexec(c.conn_, sql.c_str());
+  if (PQresultStatus(res) != PGRES_COPY_IN) {
+    Error e = c.ResultError(res, "copy");
+    PQclear(res);
+    return Fail(std::move(e));
+  }
+  PQclear(res);
+  std::unique_ptr<CopyIn> copy(new CopyIn(c, std::string(table)));
+  copy->buf_.reserve(1 << 20);
+  return copy;
+}
+
+CopyIn::~CopyIn() {
+  if (!open_) return;
+  // Abandoned: the server ends the COPY with an error, and its results are read so that the
+  // connection can run the next statement.
+  PQputCopyEnd(c_.conn_, "abandoned");
+  while (PGresult* res = PQgetResult(c_.conn_)) PQclear(res);
+}
+
+void CopyIn::Separate() {
+  if (!first_) buf_ += '\t';
+  first_ = false;
+}
+
+void CopyIn::Null() {
+  Separate();
+  buf_ += "\\N";
+}
+
+void CopyIn::Int(int64_t v) {
+  Separate();
+  char tmp[24];
+  auto [end, ec] = std::to_chars(tmp, tmp + sizeof tmp, v);
+  buf_.append(tmp, ec == std::errc() ? end : tmp);
+}
+
+void CopyIn::Real(double v) {
+  Separate();
+  char tmp[32];
+  auto [end, ec] = std::to_chars(tmp, tmp + sizeof tmp, v);
+  buf_.append(tmp, ec == std::errc() ? end : tmp);
+}
+
+void CopyIn::Text(std::string_view v) {
+  Separate();
+  for (char ch : v) {
+    switch (ch) {
+      case '\\':
+        buf_ += "\\\\";
+        break;
+      case '\t':
+        buf_ += "\\t";
+        break;
+      case '\n':
+        buf_ += "\\n";
+        break;
+      case '\r':
+        buf_ += "\\r";
+        break;
+      default:
+        buf_ += ch;
+    }
+  }
+}
+
+void CopyIn::Bytes(std::string_view v) {
+  Separate();
+  static constexpr char kHex[] = "0123456789abcdef";
+  buf_ += "\\\\x";  // bytea's hex form, its backslash escaped for COPY
+  for (unsigned char ch : v) {
+    buf_ += kHex[ch >> 4];
+    buf_ += kHex[ch & 15];
+  }
+}
+
+Status CopyIn::Send() {
+  if (buf_.empty()) return Ok();
+  if (PQputCopyData(c_.conn_, buf_.data(), static_cast<int>(buf_.size())) != 1) {
+    return Fail(c_.ResultError(nullptr, "copy"));
+  }
+  buf_.clear();
+  return Ok();
+}
+
+Status CopyIn::EndRow() {
+  buf_ += '\n';
+  first_ = true;
+  return buf_.size() >= (1 << 20) ? Send() : Ok();
+}
+
+Result<int64_t> CopyIn::Finish() {
+  if (auto s = Send(); !s) return Fail(s.error());
+  open_ = false;
+  if (PQputCopyEnd(c_.conn_, nullptr) != 1) return Fail(c_.ResultError(nullptr, "copy"));
+  int64_t rows = 0;
+  std::optional<Error> failed;
+  while (PGresult* res = PQgetResult(c_.conn_)) {
+    if (PQresultStatus(res) == PGRES_COMMAND_OK) {
+      const char* n = PQcmdTuples(res);
+      rows = n && *n ? std::strtoll(n, nullptr, 10) : 0;
+    } else if (!failed) {
+      failed = c_.ResultError(res, "copy into " + table_);
+    }
+    PQclear(res);
+  }
+  if (failed) return Fail(std::move(*failed));
+  c_.Wrote(table_, rows);
+  return rows;
 }
 
 }  // namespace pdh::store::postgres

@@ -3,6 +3,8 @@
 #include "store/sql/copy.h"
 
 #include <charconv>
+#include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -218,6 +220,91 @@ Result<std::vector<Store::TableSum>> TableSums(ReadPool& pool) {
   return sums;
 }
 
+namespace {
+
+// Writes one row `row` holds (its columns 1…n) to the target: by COPY on PostgreSQL, by a prepared
+// insert on SQLite.
+class RowSink {
+ public:
+  RowSink(Db& db, const Table& t) : db_(db), t_(t) {}
+
+  Status Add(const Statement& row) {
+    const int n = static_cast<int>(t_.columns.size());
+    if (db_.backend() == Backend::kPostgres) {
+      if (!copy_) {
+        auto c = postgres::CopyIn::Start(*db_.pg(), Quote(t_.name), ColumnList(t_));
+        if (!c) return Fail(c.error());
+        copy_ = std::move(*c);
+      }
+      for (int c = 1; c <= n; ++c) {
+        switch (row.ColumnType(c)) {
+          case Statement::Type::kNull:
+            copy_->Null();
+            break;
+          case Statement::Type::kInteger:
+            copy_->Int(row.Int(c));
+            break;
+          case Statement::Type::kReal:
+            copy_->Real(row.Double(c));
+            break;
+          case Statement::Type::kText:
+            copy_->Text(row.Text(c));
+            break;
+          case Statement::Type::kBlob:
+            copy_->Bytes(row.Blob(c));
+            break;
+        }
+      }
+      return copy_->EndRow();
+    }
+    if (!insert_) {
+      std::string params;
+      for (int i = 1; i <= n; ++i) params += (i > 1 ? ",?" : "?") + std::to_string(i);
+      auto st = db_.Prepare("INSERT INTO " + Quote(t_.name) + " (" + ColumnList(t_) + ") VALUES (" +
+                            params + ")");
+      if (!st) return Fail(st.error());
+      insert_ = std::move(*st);
+    }
+    for (int c = 1; c <= n; ++c) {
+      switch (row.ColumnType(c)) {
+        case Statement::Type::kNull:
+          insert_->BindNull(c);
+          break;
+        case Statement::Type::kInteger:
+          insert_->Bind(c, row.Int(c));
+          break;
+        case Statement::Type::kReal:
+          insert_->Bind(c, row.Double(c));
+          break;
+        case Statement::Type::kText:
+          insert_->Bind(c, row.Text(c));
+          break;
+        case Statement::Type::kBlob:
+          insert_->BindBlob(c, row.Blob(c));
+          break;
+      }
+    }
+    Status s = insert_->Run();
+    insert_->Reset();
+    return s;
+  }
+
+  Status Finish() {
+    if (!copy_) return Ok();
+    auto rows = copy_->Finish();
+    copy_.reset();
+    return rows ? Ok() : Fail(rows.error());
+  }
+
+ private:
+  Db& db_;
+  const Table& t_;
+  std::unique_ptr<postgres::CopyIn> copy_;
+  std::optional<Statement> insert_;
+};
+
+}  // namespace
+
 Result<std::vector<Store::TableSum>> CopyTables(ReadPool& from, Writer& to, ReadPool& to_readers) {
   auto tables = Tables(from);
   if (!tables) return Fail(tables.error());
@@ -226,103 +313,45 @@ Result<std::vector<Store::TableSum>> CopyTables(ReadPool& from, Writer& to, Read
   const bool from_pg = BackendOf(from) == Backend::kPostgres;
   const bool to_pg = BackendOf(to_readers) == Backend::kPostgres;
   std::vector<Store::TableSum> sums;
-  for (const auto& t : *tables) {
-    bool exists = false;
-    for (const auto& p : *present) exists = exists || p.name == t.name;
-    if (!exists) {
-      Status made = to.Submit(
-          [&](Db& db) -> Status {
+  // One transaction on the target: a copy that fails leaves it as it was.
+  Status copied = to.Submit(
+      [&](Db& db) -> Status {
+        sums.clear();
+        for (const auto& t : *tables) {
+          bool exists = false;
+          for (const auto& p : *present) exists = exists || p.name == t.name;
+          if (!exists) {
             for (const auto& sql : CreateStatements(t, from_pg, to_pg)) {
               if (auto s = db.Exec(sql); !s) return s;
             }
-            return Ok();
-          },
-          false);
-      if (!made) return Fail(made.error());
-    }
-    std::string params;
-    for (size_t i = 1; i <= t.columns.size(); ++i) {
-      params += (i > 1 ? ",?" : "?") + std::to_string(i);
-    }
-    const std::string insert =
-        "INSERT INTO " + Quote(t.name) + " (" + ColumnList(t) + ") VALUES (" + params + ")";
-    Store::TableSum sum{t.name, 0, 0};
-    const int n = static_cast<int>(t.columns.size());
-    // Rows go over in groups, each group one write on the target.
-    struct Value {
-      Statement::Type type;
-      int64_t i = 0;
-      double d = 0;
-      std::string s;
-    };
-    std::vector<std::vector<Value>> group;
-    auto flush = [&]() -> Status {
-      if (group.empty()) return Ok();
-      Status s = to.Submit(
-          [&](Db& db) -> Status {
-            auto st = db.Prepare(insert);
-            if (!st) return Fail(st.error());
-            for (const auto& row : group) {
-              for (int c = 0; c < n; ++c) {
-                const Value& v = row[static_cast<size_t>(c)];
-                switch (v.type) {
-                  case Statement::Type::kNull:
-                    st->BindNull(c + 1);
-                    break;
-                  case Statement::Type::kInteger:
-                    st->Bind(c + 1, v.i);
-                    break;
-                  case Statement::Type::kReal:
-                    st->Bind(c + 1, v.d);
-                    break;
-                  case Statement::Type::kText:
-                    st->BindStatic(c + 1, v.s);
-                    break;
-                  case Statement::Type::kBlob:
-                    st->BindBlob(c + 1, v.s);
-                    break;
-                }
-              }
-              if (auto r = st->Run(); !r) {
-                return Fail(Error::Internal("store.copy_failed",
-                                            "copying table " + t.name + ": " + r.error().message));
-              }
-              st->Reset();
-            }
-            return Ok();
-          },
-          false);
-      group.clear();
-      return s;
-    };
-    Status s = Rows(from, t, [&](const Statement& st) -> Status {
-      ++sum.rows;
-      sum.checksum += RowHash(st, n);
-      std::vector<Value> row(static_cast<size_t>(n));
-      for (int c = 0; c < n; ++c) {
-        Value& v = row[static_cast<size_t>(c)];
-        v.type = st.ColumnType(c + 1);
-        if (v.type == Statement::Type::kInteger) v.i = st.Int(c + 1);
-        if (v.type == Statement::Type::kReal) v.d = st.Double(c + 1);
-        if (v.type == Statement::Type::kText) v.s = st.Text(c + 1);
-        if (v.type == Statement::Type::kBlob) v.s = std::string(st.Blob(c + 1));
-      }
-      group.push_back(std::move(row));
-      return group.size() >= 5000 ? flush() : Ok();
-    });
-    if (!s) return Fail(s.error());
-    if (auto f = flush(); !f) return Fail(f.error());
-    bool has_id = false;
-    for (const auto& c : t.columns) {
-      has_id =
-          has_id || (c.name == "id" && (c.type == "INTEGER" || SqliteType(c.type) == "INTEGER"));
-    }
-    if (has_id && to_pg) {
-      Status synced = to.Submit([&](Db& db) { return db.SyncIds(Quote(t.name)); }, false);
-      if (!synced) return Fail(synced.error());
-    }
-    sums.push_back(std::move(sum));
-  }
+          }
+          Store::TableSum sum{t.name, 0, 0};
+          const int n = static_cast<int>(t.columns.size());
+          RowSink sink(db, t);
+          Status s = Rows(from, t, [&](const Statement& st) -> Status {
+            ++sum.rows;
+            sum.checksum += RowHash(st, n);
+            return sink.Add(st);
+          });
+          if (s) s = sink.Finish();
+          if (!s) {
+            return Fail(Error::Internal("store.copy_failed",
+                                        "copying table " + t.name + ": " + s.error().message));
+          }
+          bool has_id = false;
+          for (const auto& c : t.columns) {
+            has_id = has_id ||
+                     (c.name == "id" && (c.type == "INTEGER" || SqliteType(c.type) == "INTEGER"));
+          }
+          if (has_id && to_pg) {
+            if (auto synced = db.SyncIds(Quote(t.name)); !synced) return synced;
+          }
+          sums.push_back(std::move(sum));
+        }
+        return Ok();
+      },
+      false);
+  if (!copied) return Fail(copied.error());
   return sums;
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "store/datasets.h"
+#include "store/postgres/pg.h"
 #include "store/sql/connections.h"
 #include "store/sql/db.h"
 
@@ -141,10 +142,11 @@ class BatchWriter {
     return NotInserted(row);
   }
 
-  // The outcomes of `rows`, in their order. On PostgreSQL the rows go in one statement per few
-  // hundred (a round trip each, not one per row): each row whose key the statement returns was
-  // inserted, the others then take the way of a row that was not. (A row that takes a unique
-  // value from an existing row is then the one refused, rather than a later new row with it.)
+  // The outcomes of `rows`, in their order. On PostgreSQL the rows go by COPY into a staging
+  // table, then into the dataset's table in one INSERT … SELECT per part (not a round trip per
+  // row): each row whose key the insert returns was inserted, the others then take the way of a
+  // row that was not. (A row that takes a unique value from an existing row is then the one
+  // refused, rather than a later new row with it.)
   Status WriteMany(const std::vector<StagedRow>& rows, std::vector<Outcome>& out) {
     out.clear();
     if (db_.backend() != Backend::kPostgres) {
@@ -155,23 +157,19 @@ class BatchWriter {
       }
       return Ok();
     }
-    const size_t width = t_.columns.size() + 1;
-    const size_t most = std::max<size_t>(1, std::min<size_t>(500, 30000 / width));
-    for (size_t at = 0; at < rows.size(); at += most) {
-      const size_t n = std::min(most, rows.size() - at);
-      if (n != many_rows_) {
-        auto st = db_.Prepare(ManySql(n));
-        if (!st) return Fail(st.error());
-        many_ = std::move(*st);
-        many_rows_ = n;
-      }
+    if (auto s = Stage(); !s) return s;
+    constexpr size_t kPart = 20000;
+    for (size_t at = 0; at < rows.size(); at += kPart) {
+      const size_t n = std::min(kPart, rows.size() - at);
+      auto copy = postgres::CopyIn::Start(*db_.pg(), kStage, StageColumns());
+      if (!copy) return Fail(copy.error());
       for (size_t r = 0; r < n; ++r) {
-        const auto& cells = rows[at + r].cells;
-        const int base = static_cast<int>(r * width);
-        for (size_t c = 0; c + 1 < width; ++c)
-          BindCell(many_, base + static_cast<int>(c) + 1, cells[c]);
-        many_.Bind(base + static_cast<int>(width), batch_);
+        for (const Cell& c : rows[at + r].cells) CopyCell(**copy, c);
+        (*copy)->Int(static_cast<int64_t>(r));
+        if (auto s = (*copy)->EndRow(); !s) return s;
       }
+      if (auto c = (*copy)->Finish(); !c) return Fail(c.error());
+      many_.Bind(1, batch_);
       std::unordered_map<std::string, int> inserted;
       for (;;) {
         auto r = many_.Step();
@@ -185,6 +183,7 @@ class BatchWriter {
         ++inserted[key];
       }
       many_.Reset();
+      if (auto s = db_.Exec(std::string("TRUNCATE ") + kStage); !s) return s;
       for (size_t r = 0; r < n; ++r) {
         const StagedRow& row = rows[at + r];
         auto it = inserted.find(KeyText(row.cells, t_.key));
@@ -202,24 +201,50 @@ class BatchWriter {
   }
 
  private:
-  // INSERT of `rows` rows at once, returning the keys of those it inserted (as text).
-  std::string ManySql(size_t rows) const {
+  // PostgreSQL: the session's staging table, its rows kept in the order they came (_seq).
+  static constexpr const char* kStage = "pg_temp.pdh_stage";
+
+  std::string StageColumns() const {
+    std::string cols;
+    for (const auto& c : t_.columns) cols += Quote(c.name) + ", ";
+    return cols + "_seq";
+  }
+
+  // Made for this batch's table (a previous batch's may have other columns); gone at commit.
+  Status Stage() {
+    if (staged_) return Ok();
+    std::string ddl =
+        std::string("DROP TABLE IF EXISTS ") + kStage + "; CREATE TEMP TABLE pdh_stage (";
+    for (const auto& c : t_.columns) {
+      ddl += Quote(c.name) + " " + std::string(SqlType(c.type)) + ", ";
+    }
+    ddl += "_seq INTEGER) ON COMMIT DROP";
+    if (auto s = db_.Exec(ddl); !s) return s;
     std::string cols;
     for (const auto& c : t_.columns) cols += Quote(c.name) + ",";
-    std::string sql = "INSERT INTO " + TableName(t_.dataset) + " (" + cols + "_batch) VALUES ";
-    const size_t width = t_.columns.size() + 1;
-    for (size_t r = 0; r < rows; ++r) {
-      sql += r ? ",(" : "(";
-      for (size_t c = 0; c < width; ++c) {
-        sql += (c ? ",?" : "?") + std::to_string(r * width + c + 1);
-      }
-      sql += ")";
-    }
-    sql += " ON CONFLICT DO NOTHING RETURNING ";
+    std::string sql = "INSERT INTO " + TableName(t_.dataset) + " (" + cols + "_batch) SELECT " +
+                      cols + "CAST(?1 AS BIGINT) FROM " + kStage +
+                      " ORDER BY _seq ON CONFLICT DO NOTHING RETURNING ";
     for (size_t k = 0; k < t_.key.size(); ++k) {
       sql += (k ? ", CAST(" : "CAST(") + Quote(t_.columns[t_.key[k]].name) + " AS TEXT)";
     }
-    return sql;
+    auto st = db_.Prepare(sql);
+    if (!st) return Fail(st.error());
+    many_ = std::move(*st);
+    staged_ = true;
+    return Ok();
+  }
+
+  static void CopyCell(postgres::CopyIn& copy, const Cell& c) {
+    if (const auto* v = std::get_if<int64_t>(&c)) {
+      copy.Int(*v);
+    } else if (const auto* d = std::get_if<double>(&c)) {
+      copy.Real(*d);
+    } else if (const auto* t = std::get_if<std::string>(&c)) {
+      copy.Text(*t);
+    } else {
+      copy.Null();
+    }
   }
 
   // A row the insert left out: its key is there (an earlier batch's row: an update; this
@@ -301,8 +326,8 @@ class BatchWriter {
   Statement update_;
   Statement touch_;
   Statement history_;
-  Statement many_;  // PostgreSQL: many_rows_ rows inserted at once
-  size_t many_rows_ = 0;
+  Statement many_;       // PostgreSQL: the staged rows into the table
+  bool staged_ = false;  // PostgreSQL: the staging table made
 };
 
 DatasetRow ReadDataset(const Statement& st) {
