@@ -1,5 +1,7 @@
 // What the tests of modules built on the units share: the real units of province 80 imported
 // once per process into a template database, copied afresh for each test and removed after it.
+// PDH_TEST_BACKEND=postgresql: the template and its copies are databases of the test cluster
+// (store/test_support.h).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -12,6 +14,7 @@
 
 #include "core/date.h"
 #include "store/store.h"
+#include "store/test_support.h"
 #include "units/units.h"
 
 namespace pdh::units::testing {
@@ -37,7 +40,8 @@ class UnitsTest : public ::testing::Test {
     std::filesystem::remove_all(*dir_);
     std::filesystem::create_directories(*dir_);
     std::atexit([] { std::filesystem::remove_all(*dir_); });
-    auto s = store::Store::Open(Template());
+    template_ = new std::string(store::testing::Database(Template()));
+    auto s = store::Store::Open(*template_);
     ASSERT_TRUE(s) << s.error().message;
     auto r = units::Import(
         **s, **s, {PDH_SOURCE_DIR "/data/vn-admin", PDH_SOURCE_DIR "/data/agencies/80.csv", "80"});
@@ -50,9 +54,14 @@ class UnitsTest : public ::testing::Test {
   // A fresh database with the units and nothing else, named after `name`.
   static std::unique_ptr<store::Store> OpenCopy(const std::string& name) {
     const std::filesystem::path path = *dir_ / (name + ".db");
-    std::filesystem::remove(path);
-    std::filesystem::copy_file(Template(), path);
-    auto s = store::Store::Open(path.string());
+    std::string db = path.string();
+    if (store::testing::OnPostgres()) {
+      db = store::testing::Database(db, *template_);
+    } else {
+      std::filesystem::remove(path);
+      std::filesystem::copy_file(Template(), path);
+    }
+    auto s = store::Store::Open(db);
     EXPECT_TRUE(s) << s.error().message;
     return s ? std::move(*s) : nullptr;
   }
@@ -71,6 +80,7 @@ class UnitsTest : public ::testing::Test {
   static std::string Template() { return (*dir_ / "template.db").string(); }
 
   static inline std::filesystem::path* dir_ = nullptr;
+  static inline std::string* template_ = nullptr;  // what the template was opened as
   static inline std::shared_ptr<const units::Registry>* registry_ = nullptr;
 };
 
