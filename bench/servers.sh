@@ -54,7 +54,7 @@ tail -n 1 "$work/copy.log" >&2
 
 # serve NAME DB PORT: a pdh server, waited for until /readyz answers.
 serve() {
-  "$pdh" serve --db "$2" --listen "127.0.0.1:$3" --access-log "" --rate-per-address 0 \
+  "$pdh" serve --db "$2" --listen "127.0.0.1:$3" --access-log "" --rate-per-address 0 --trusted-proxy 127.0.0.1 \
     --rate-per-token 0 >"$work/$1.out" 2>"$work/$1.err" &
   pids+=($!)
   for _ in $(seq 600); do

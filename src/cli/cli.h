@@ -52,6 +52,7 @@ struct Options {
   int admin_session_idle = 0;  // seconds; 0: the default (5 min)
   double rate_per_address = 50;
   double rate_per_token = 20;
+  std::vector<std::string> trusted_proxies;  // addresses or CIDR networks of proxies in front
   int remind_every = 300;
   int jobs_lease = 30;               // seconds a server holds the lease of the jobs done for all
   int save_state_every = 300;        // seconds between saves of the engine's state (when changed)

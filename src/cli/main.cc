@@ -526,6 +526,7 @@ int RunServe(const Options& o) {
   opts.tls_client_ca_file = o.tls_client_ca;
   opts.tls_key_file = o.tls_key;
   opts.rate_per_address = o.rate_per_address;
+  opts.trusted_proxies = o.trusted_proxies;
   opts.rate_per_token = o.rate_per_token;
   opts.max_event_streams = o.max_event_streams;
   // The index set engine: built now, then kept up by each write the API makes and, for writes
@@ -834,6 +835,11 @@ int main(int argc, char** argv) {
                     "Idle timeout of administrators' sessions, seconds (default 300)");
   serve->add_option("--rate-per-address", o.rate_per_address,
                     "Requests per second allowed per client address (0: no limit)");
+  serve
+      ->add_option("--trusted-proxy", o.trusted_proxies,
+                   "Address or CIDR network of a proxy in front (nginx); its requests' client is "
+                   "taken from X-Forwarded-For (repeat, or separate with commas)")
+      ->delimiter(',');
   serve->add_option("--rate-per-token", o.rate_per_token,
                     "Requests per second allowed per token or session (0: no limit)");
   pdh::cli::AddLimitOptions(serve, o);

@@ -159,6 +159,9 @@ Request Dispatcher::Prepare(Incoming& in) const {
   req.headers = std::move(in.headers);
   req.body = std::move(in.body);
   req.remote = std::move(in.remote);
+  if (!options_.trusted_proxies.empty()) {
+    req.remote = ClientAddress(req.remote, req.Header("x-forwarded-for"), options_.trusted_proxies);
+  }
   req.tls = in.tls;
   req.client_cert_sha256 = in.client_cert_sha256;
   std::string_view id = req.Header("x-request-id");

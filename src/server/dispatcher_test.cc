@@ -486,6 +486,33 @@ TEST(Dispatcher, RateLimitPerAddress) {
   EXPECT_EQ(d.Dispatch(Get("/api/v1/units/1")).response.status, 200);
 }
 
+// Behind a trusted proxy each client has its own bucket, and the handler sees its address.
+TEST(Dispatcher, RateLimitPerClientBehindATrustedProxy) {
+  HandClock clock;
+  ServerOptions o = Limited(1, 0);
+  o.trusted_proxies = {"127.0.0.1"};
+  std::string seen;
+  Router app;
+  app.Add("GET", "/api/v1/who", "who", [&seen](Request& req) {
+    seen = req.remote;
+    return Response();
+  });
+  Dispatcher d(o, app, clock.Reader());
+  auto via_proxy = [](const std::string& client) {
+    return Get("/api/v1/who", {{"x-forwarded-for", client}});
+  };
+  EXPECT_EQ(d.Dispatch(via_proxy("203.0.113.1")).response.status, 200);
+  EXPECT_EQ(seen, "203.0.113.1");
+  EXPECT_EQ(d.Dispatch(via_proxy("203.0.113.2")).response.status, 200);
+  EXPECT_EQ(seen, "203.0.113.2");
+  EXPECT_EQ(d.Dispatch(via_proxy("203.0.113.1")).response.status, 429);
+  // A client that is not a proxy cannot name another address.
+  Incoming direct = via_proxy("203.0.113.3");
+  direct.remote = "198.51.100.4:7";
+  EXPECT_EQ(d.Dispatch(std::move(direct)).response.status, 200);
+  EXPECT_EQ(seen, "198.51.100.4:7");
+}
+
 TEST(Dispatcher, RateLimitPerCredential) {
   HandClock clock;
   ServerOptions o = Limited(100, 1);

@@ -1,9 +1,13 @@
 // Small HTTP helpers shared by the server's parts.
 #include "server/http_util.h"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstdio>
+#include <cstring>
 #include <random>
 #include <stdexcept>
 
@@ -160,6 +164,81 @@ std::string_view AddressOf(std::string_view remote) {
   size_t colon = remote.find(':');
   // One colon: an IPv4 address and its port; more: a bare IPv6 address.
   return colon == remote.rfind(':') ? remote.substr(0, colon) : remote;
+}
+
+namespace {
+
+// An IPv4 or IPv6 address as 16 bytes (IPv4 as ::ffff:a.b.c.d); false when it is neither.
+bool ParseAddress(std::string_view text, std::array<unsigned char, 16>& out) {
+  if (text.starts_with('[') && text.ends_with(']')) text = text.substr(1, text.size() - 2);
+  const std::string s(TrimSpace(text));
+  in_addr v4{};
+  if (::inet_pton(AF_INET, s.c_str(), &v4) == 1) {
+    out.fill(0);
+    out[10] = 0xff;
+    out[11] = 0xff;
+    std::memcpy(out.data() + 12, &v4, 4);
+    return true;
+  }
+  in6_addr v6{};
+  if (::inet_pton(AF_INET6, s.c_str(), &v6) == 1) {
+    std::memcpy(out.data(), &v6, 16);
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool InNetworks(std::string_view address, const std::vector<std::string>& networks) {
+  std::array<unsigned char, 16> a{};
+  if (!ParseAddress(address, a)) return false;
+  for (const std::string& n : networks) {
+    const size_t slash = n.find('/');
+    std::array<unsigned char, 16> net{};
+    if (!ParseAddress(std::string_view(n).substr(0, slash), net)) continue;
+    const bool v4 = n.find(':') == std::string::npos;
+    int bits = 128;
+    if (slash != std::string::npos) {
+      int prefix = -1;
+      const char* first = n.data() + slash + 1;
+      auto [end, ec] = std::from_chars(first, n.data() + n.size(), prefix);
+      if (ec != std::errc() || end != n.data() + n.size() || prefix < 0 ||
+          prefix > (v4 ? 32 : 128)) {
+        continue;
+      }
+      bits = v4 ? prefix + 96 : prefix;
+    }
+    bool same = true;
+    for (int i = 0; i < bits && same; ++i) {
+      const int byte = i / 8;
+      const int mask = 0x80 >> (i % 8);
+      same = (a[static_cast<size_t>(byte)] & mask) == (net[static_cast<size_t>(byte)] & mask);
+    }
+    if (same) return true;
+  }
+  return false;
+}
+
+std::string ClientAddress(std::string_view remote, std::string_view forwarded_for,
+                          const std::vector<std::string>& proxies) {
+  if (proxies.empty() || TrimSpace(forwarded_for).empty() ||
+      !InNetworks(AddressOf(remote), proxies)) {
+    return std::string(remote);
+  }
+  std::string_view left;
+  while (!forwarded_for.empty()) {
+    const size_t comma = forwarded_for.rfind(',');
+    const std::string_view hop = TrimSpace(
+        comma == std::string_view::npos ? forwarded_for : forwarded_for.substr(comma + 1));
+    forwarded_for =
+        comma == std::string_view::npos ? std::string_view() : forwarded_for.substr(0, comma);
+    std::array<unsigned char, 16> parsed{};
+    if (!ParseAddress(hop, parsed)) break;  // not an address: what came before it is not trusted
+    if (!InNetworks(hop, proxies)) return std::string(hop);
+    left = hop;
+  }
+  return left.empty() ? std::string(remote) : std::string(left);
 }
 
 std::string_view BearerToken(std::string_view authorization) {

@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/error.h"
 
@@ -49,6 +50,17 @@ std::string ReasonPhrase(int status);
 
 // The address part of a "host:port" or "[v6]:port" peer ("[::1]" for "[::1]:8080").
 std::string_view AddressOf(std::string_view remote);
+
+// Whether the address `address` ("10.0.0.7", "[::1]" or "::1") is one of `networks`: addresses
+// and CIDR networks ("127.0.0.1", "10.0.0.0/8", "::1", "fd00::/8"). Unparsable entries match
+// nothing.
+bool InNetworks(std::string_view address, const std::vector<std::string>& networks);
+
+// The client behind trusted proxies: `remote` when its address is not in `proxies`, else the
+// right-most address of `forwarded_for` (X-Forwarded-For) that is not, or the left-most when
+// all are.
+std::string ClientAddress(std::string_view remote, std::string_view forwarded_for,
+                          const std::vector<std::string>& proxies);
 
 // The credentials of an "Authorization: Bearer <token>" header value (scheme case-insensitive),
 // or "" for another scheme.

@@ -215,6 +215,38 @@ TEST(Peer, AddressWithoutPort) {
   EXPECT_EQ(detail::AddressOf(""), "");
 }
 
+TEST(Peer, NetworksByAddressAndPrefix) {
+  const std::vector<std::string> nets = {"127.0.0.1", "10.0.0.0/8", "fd00::/8", "bad/99", "x"};
+  EXPECT_TRUE(detail::InNetworks("127.0.0.1", nets));
+  EXPECT_FALSE(detail::InNetworks("127.0.0.2", nets));
+  EXPECT_TRUE(detail::InNetworks("10.200.3.4", nets));
+  EXPECT_FALSE(detail::InNetworks("11.0.0.1", nets));
+  EXPECT_TRUE(detail::InNetworks("[fd12::1]", nets));
+  EXPECT_TRUE(detail::InNetworks("fd12::1", nets));
+  EXPECT_FALSE(detail::InNetworks("fe80::1", nets));
+  EXPECT_FALSE(detail::InNetworks("::1", nets));
+  EXPECT_FALSE(detail::InNetworks("", nets));
+  EXPECT_TRUE(detail::InNetworks("::1", {"::1/128"}));
+  EXPECT_TRUE(detail::InNetworks("203.0.113.9", {"0.0.0.0/0"}));
+}
+
+TEST(Peer, ClientBehindTrustedProxies) {
+  const std::vector<std::string> proxies = {"127.0.0.1", "10.0.0.0/8"};
+  // From a proxy: the right-most address it was not given by another proxy.
+  EXPECT_EQ(detail::ClientAddress("127.0.0.1:4000", "203.0.113.7", proxies), "203.0.113.7");
+  EXPECT_EQ(detail::ClientAddress("127.0.0.1:4000", "198.51.100.1, 203.0.113.7, 10.1.1.1", proxies),
+            "203.0.113.7");  // what the client itself wrote first is not believed
+  EXPECT_EQ(detail::ClientAddress("127.0.0.1:4000", " 2001:db8::5 ", proxies), "2001:db8::5");
+  // Only proxies: the left-most; no header, or not from a proxy: the peer.
+  EXPECT_EQ(detail::ClientAddress("127.0.0.1:4000", "10.0.0.5, 10.0.0.6", proxies), "10.0.0.5");
+  EXPECT_EQ(detail::ClientAddress("127.0.0.1:4000", "", proxies), "127.0.0.1:4000");
+  EXPECT_EQ(detail::ClientAddress("203.0.113.7:5", "10.9.9.9", proxies), "203.0.113.7:5");
+  EXPECT_EQ(detail::ClientAddress("127.0.0.1:4000", "203.0.113.7", {}), "127.0.0.1:4000");
+  // Not an address: nothing to its left is believed.
+  EXPECT_EQ(detail::ClientAddress("127.0.0.1:4000", "203.0.113.7, unknown", proxies),
+            "127.0.0.1:4000");
+}
+
 TEST(Authorization, BearerToken) {
   EXPECT_EQ(detail::BearerToken("Bearer abc.def"), "abc.def");
   EXPECT_EQ(detail::BearerToken("bearer   tok  "), "tok");

@@ -226,6 +226,11 @@ struct ServerOptions {
   // verify against them ends the handshake (mutual TLS); none presented is allowed. "": none.
   std::string tls_client_ca_file;
 
+  // Proxies in front of the server (nginx): for a request from one of these addresses or CIDR
+  // networks, the client is the right-most address of X-Forwarded-For that is not one of them —
+  // in the rate limits, the audit log and the access log. Empty: the peer is the client.
+  std::vector<std::string> trusted_proxies;
+
   // Rate limits (token buckets), answered 429 with Retry-After and problem code
   // "request.rate_limited". 0 disables.
   double rate_per_address = 50;  // requests per second per client address
