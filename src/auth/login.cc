@@ -36,17 +36,29 @@ std::chrono::seconds IdleTimeout(const Principal& p, const Config& config) {
   return p.Has(Role::kAdministrator) ? config.admin_idle_timeout : config.idle_timeout;
 }
 
-// A failed password or code: counts it, and locks the account at the limit.
+// A failed password or code: counts it, and locks the account at the limit. The count is read
+// and written in one write, so that failures sent to several servers at once all count.
 Error RecordFailure(store::IdentityStore& ids, store::AccountRow& account, TimePoint now,
                     const Config& config, Error error, const Service::LoginDecided& decided) {
-  ++account.failed_logins;
-  if (account.failed_logins >= config.max_failed_logins) {
+  if (account.failed_logins + 1 >= config.max_failed_logins) {
     account.locked_until = FormatTime(now + config.lockout);
     error = LockedError(account);
   }
   if (decided) decided(&error, false);
-  if (auto s = ids.UpdateAccount(account); !s) return s.error();
-  return error;
+  auto changed = ids.ChangeAccount(account.id, [&](store::AccountRow& a) {
+    if (a.locked_until && !Locked(a, now)) {
+      a.locked_until.reset();  // a lockout that ran out: the count starts afresh
+      a.failed_logins = 0;
+    }
+    ++a.failed_logins;
+    if (a.failed_logins >= config.max_failed_logins && !Locked(a, now)) {
+      a.locked_until = FormatTime(now + config.lockout);
+    }
+  });
+  if (!changed) return changed.error();
+  if (!*changed) return error;
+  account = **changed;
+  return Locked(account, now) ? LockedError(account) : error;
 }
 
 // Under the account's lock: refuses a locked account, starts the count afresh once a lockout
@@ -161,11 +173,23 @@ Result<LoginResult> Service::Login(const std::string& name, const std::string& p
                                 decided));
     }
   }
-  account->failed_logins = 0;
-  account->last_active_at = FormatTime(now);
-  if (NeedsRehash(*account->password_hash)) account->password_hash = HashPassword(normalized);
+  const std::optional<std::string> rehashed =
+      NeedsRehash(*account->password_hash) ? std::optional(HashPassword(normalized)) : std::nullopt;
   if (decided) decided(nullptr, mfa);
-  if (auto s = ids.UpdateAccount(*account); !s) return Fail(s.error());
+  // Read again in the write: another server may have locked the account meanwhile.
+  bool locked = false;
+  auto changed = ids.ChangeAccount(account->id, [&](store::AccountRow& a) {
+    locked = Locked(a, now);
+    if (locked) return;
+    a.failed_logins = 0;
+    a.locked_until.reset();
+    a.last_active_at = FormatTime(now);
+    if (rehashed) a.password_hash = rehashed;
+  });
+  if (!changed) return Fail(changed.error());
+  if (!*changed) return Fail(InvalidCredentials());
+  *account = **changed;
+  if (locked) return Fail(LockedError(*account));
   auto principal = PrincipalOf(ids, *account);
   if (!principal) return Fail(principal.error());
   return OpenSession(ids, std::move(*principal), mfa, remote, now, config_);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -72,6 +73,11 @@ class IdentityStore {
   virtual Result<int64_t> InsertAccount(const AccountRow& a) = 0;
   // Writes every field of `a` (by id). Errors: account.not_found.
   virtual Status UpdateAccount(const AccountRow& a) = 0;
+  // Reads the account, lets `change` change it and writes it back, in one write: every server
+  // on the database takes its turn, so that changes made at once (failed sign-ins counted on two
+  // servers) are all kept. The account as written; nullopt when there is none with `id`.
+  virtual Result<std::optional<AccountRow>> ChangeAccount(
+      int64_t id, const std::function<void(AccountRow&)>& change) = 0;
   virtual Result<std::optional<AccountRow>> FindAccount(const std::string& name) = 0;
   virtual Result<std::optional<AccountRow>> GetAccount(int64_t id) = 0;
   virtual Result<std::vector<AccountRow>> ListAccounts() = 0;

@@ -2,6 +2,8 @@
 // through SQLite, and duplicates become the errors callers understand.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -157,6 +159,30 @@ TEST_F(IdentityStoreTest, ATotpStepIsUsedOnceAcrossStoresOnOneDatabase) {
   EXPECT_FALSE(use(**other, 999));
   EXPECT_TRUE(use(**other, 1001));
   EXPECT_FALSE(use(*store_, 1001));
+}
+
+// Two stores on one database (two servers) counting failed sign-ins at once: none is lost.
+TEST_F(IdentityStoreTest, ChangesOfOneAccountFromTwoStoresAtOnceAreAllKept) {
+  const int64_t id = AddAccount("counted");
+  auto other = Store::Open(db_);
+  ASSERT_TRUE(other) << other.error().message;
+  constexpr int kEach = 40;
+  auto count = [id](Store& s) {
+    for (int i = 0; i < kEach; ++i) {
+      auto changed = s.identity().ChangeAccount(id, [](AccountRow& a) { ++a.failed_logins; });
+      ASSERT_TRUE(changed) << changed.error().message;
+      ASSERT_TRUE(changed->has_value());
+    }
+  };
+  std::thread one([&] { count(*store_); });
+  count(**other);
+  one.join();
+  auto a = ids().GetAccount(id);
+  ASSERT_TRUE(a && *a);
+  EXPECT_EQ((*a)->failed_logins, 2 * kEach);
+  auto none = ids().ChangeAccount(id + 1000, [](AccountRow& row) { row.failed_logins = 1; });
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(none->has_value());
 }
 
 TEST_F(IdentityStoreTest, SessionsInsertTouchReplaceAndDelete) {

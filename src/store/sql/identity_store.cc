@@ -66,6 +66,11 @@ AccountRow ReadAccount(const Statement& st) {
   return a;
 }
 
+constexpr std::string_view kUpdateAccount =
+    "UPDATE account SET name=?2, display_name=?3, kind=?4, password_hash=?5, totp_secret=?6, "
+    "totp_pending=?7, failed_logins=?8, locked_until=?9, disabled=?10, disabled_reason=?11, "
+    "created_at=?12, last_active_at=?13 WHERE id=?1";
+
 // Parameters ?2..?13 in the order of kAccountColumns after id.
 void BindAccount(Statement& st, const AccountRow& a) {
   st.Bind(2, a.name).Bind(3, a.display_name).Bind(4, a.kind);
@@ -139,18 +144,39 @@ class SqliteIdentityStore final : public Area<IdentityStore> {
 
   Status UpdateAccount(const AccountRow& a) override {
     return writer_.Submit([&](Db& db) -> Status {
-      auto r = Execute(db,
-                       "UPDATE account SET name=?2, display_name=?3, kind=?4, password_hash=?5, "
-                       "totp_secret=?6, totp_pending=?7, failed_logins=?8, locked_until=?9, "
-                       "disabled=?10, disabled_reason=?11, created_at=?12, last_active_at=?13 "
-                       "WHERE id=?1",
-                       [&](Statement& st) {
-                         st.Bind(1, a.id);
-                         BindAccount(st, a);
-                       });
+      auto r = Execute(db, kUpdateAccount, [&](Statement& st) {
+        st.Bind(1, a.id);
+        BindAccount(st, a);
+      });
       if (!r) return RenameDuplicate(r, DuplicateName(a.name));
       return RequireChanged(db, AccountNotFound(a.id));
     });
+  }
+
+  Result<std::optional<AccountRow>> ChangeAccount(
+      int64_t id, const std::function<void(AccountRow&)>& change) override {
+    std::optional<AccountRow> out;
+    auto s = writer_.Submit([&](Db& db) -> Status {
+      auto st =
+          db.Prepare("SELECT " + std::string(kAccountColumns) + " FROM account WHERE id = ?1");
+      if (!st) return Fail(st.error());
+      st->Bind(1, id);
+      auto row = st->Step();
+      if (!row) return Fail(row.error());
+      if (!*row) return Ok();
+      AccountRow a = ReadAccount(*st);
+      st->Reset();
+      change(a);
+      auto r = Execute(db, kUpdateAccount, [&](Statement& u) {
+        u.Bind(1, a.id);
+        BindAccount(u, a);
+      });
+      if (!r) return RenameDuplicate(r, DuplicateName(a.name));
+      out = std::move(a);
+      return Ok();
+    });
+    if (!s) return Fail(s.error());
+    return out;
   }
 
   Result<std::optional<AccountRow>> FindAccount(const std::string& name) override {
