@@ -9,7 +9,8 @@ Usage: engine_latency.py --url http://127.0.0.1:PORT --token TOKEN --csv NEW.csv
 Subscribes to GET /api/v1/events (server-sent events), then POSTs NEW.csv in batches of --size
 rows to /api/v1/datasets/dossiers/batches?format=csv, one at a time. For each batch it measures
 from just before the POST is sent to the arrival of the first "values" event whose data carries
-at least one change ({"at": ..., "changes": [{"indicator", "unit", "period", "value"}]}), and
+at least one changed cell ({"at": ..., "cells": N, "indicators": [...], "units": [...],
+"periods": [...]}), and
 also the POST's own response time; with --event quality, to the first "quality" event after the
 POST started, whatever its data. Events are timestamped by a reader thread as their last line
 arrives. Prints p50, p99 and the worst; exits 1 when a batch is not committed or no event comes
@@ -150,7 +151,7 @@ def main():
                 got = (at, 0)
                 break
             try:
-                n = len(json.loads(data).get("changes") or [])
+                n = int(json.loads(data).get("cells") or 0)
             except ValueError:
                 sys.exit(f"batch {b + 1}: event data is not JSON: {data[:300]!r}")
             if n == 0:

@@ -211,8 +211,11 @@ class Context {
   std::shared_ptr<http::EventHub> events_ = std::make_shared<http::EventHub>();
 };
 
-// The "values" live event for a sync's changes (at most 5,000, then "truncated").
+// The live events of a sync's changes: "values" names what changed (the indicators, units and
+// periods, and how many cells), small enough for every screen; "cells" carries the changed cells
+// themselves (at most 5,000, then "truncated") to the streams that ask for them (?cells=true).
 std::string ChangesEvent(const engine::SyncStats& stats, const std::string& at);
+std::string CellsEvent(const engine::SyncStats& stats, const std::string& at);
 
 // The quality alerts as of a date as messages for the outbox (POST /api/v1/quality/notifications,
 // and `pdh serve` with the reminders).

@@ -140,9 +140,13 @@ std::optional<std::string> TextParam(const http::Request& req, const std::string
   return s;
 }
 
+bool FlagParam(const http::Request& req, const std::string& name) {
+  auto v = TextParam(req, name);
+  return v && (*v == "true" || *v == "1" || *v == "yes");
+}
+
 bool DryRunParam(const http::Request& req) {
-  auto dry = TextParam(req, "dry_run");
-  return dry && (*dry == "true" || *dry == "1" || *dry == "yes");
+  return FlagParam(req, "dry_run");
 }
 
 bool IsXlsxUpload(const http::Request& req) {

@@ -66,6 +66,8 @@ auto EnumParam(const http::Request& req, const std::string& name, Parse parse,
   }
   return v;
 }
+// A query flag: "true", "1" or "yes".
+bool FlagParam(const http::Request& req, const std::string& name);
 // ?dry_run=true|1|yes.
 bool DryRunParam(const http::Request& req);
 // Whether an uploaded sheet is XLSX: ?format=xlsx|csv, else the Content-Type or the ZIP magic.

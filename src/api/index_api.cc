@@ -5,6 +5,8 @@
 #include <boost/json.hpp>
 #include <cmath>
 #include <cstdio>
+#include <set>
+#include <string_view>
 
 #include "api/api.h"
 #include "api/handler_util.h"
@@ -688,9 +690,14 @@ Response MergeWeights(Context& ctx, Request& req) {
   return Response::Json(json::object{{"weights", rows.size()}});
 }
 
-Response Events(Context& ctx, Request&) {
+Response Events(Context& ctx, Request& req) {
   Response r;
   r.events = ctx.events();
+  // The changed cells only to the streams that ask for them: a screen needs to know what
+  // changed, and reads it from the cached answers.
+  if (!FlagParam(req, "cells")) {
+    r.event_filter = [](const std::string& event, const std::string&) { return event != "cells"; };
+  }
   const auto snap = ctx.engine().snapshot();
   r.first_event = std::make_pair(
       std::string("hello"),
@@ -716,8 +723,32 @@ void Context::SyncEngine() {
   FollowQuality();
 }
 
-// What changed, as the "values" event carries it.
+// What changed, as the "values" event names it.
 std::string ChangesEvent(const engine::SyncStats& stats, const std::string& at) {
+  std::set<std::string_view> indicators;
+  std::set<std::string_view> units;
+  std::set<std::string_view> periods;
+  for (const auto& c : stats.changes) {
+    indicators.insert(c.indicator);
+    units.insert(c.unit);
+    periods.insert(c.period);
+  }
+  auto list = [](const std::set<std::string_view>& names) {
+    json::array out;
+    out.reserve(names.size());
+    for (std::string_view n : names) out.emplace_back(n);
+    return out;
+  };
+  return json_util::Serialize(json::object{{"at", at},
+                                           {"rebuilt", stats.rebuilt},
+                                           {"cells", static_cast<int64_t>(stats.changes.size())},
+                                           {"indicators", list(indicators)},
+                                           {"units", list(units)},
+                                           {"periods", list(periods)}});
+}
+
+// The changed cells, as the "cells" event carries them.
+std::string CellsEvent(const engine::SyncStats& stats, const std::string& at) {
   json::array changes;
   for (const auto& c : stats.changes) {
     if (changes.size() == kMaxChanges) break;
@@ -850,7 +881,10 @@ void RegisterIndexRoutes(http::Router& router, Context& ctx) {
     router.Add("PUT", "/api/v1/merge-weights", "merge_weights.put", bind(MergeWeights), d);
   }
   {
-    auto d = doc("Live events (text/event-stream): changed values and alerts", kIndicatorsRead, {},
+    auto d = doc("Live events (text/event-stream): changed values and alerts", kIndicatorsRead,
+                 {{"cells", "query",
+                   "true: also the \"cells\" events, each changed indicator cell with its value "
+                   "(\"values\" names only the indicators, units and periods that changed)"}},
                  {503});
     d.response_content_type = "text/event-stream";
     d.response_schema = R"({"type":"string"})";

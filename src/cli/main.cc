@@ -540,6 +540,7 @@ int RunServe(const Options& o) {
   engine->OnChange([&ctx, &clock](const pdh::engine::SyncStats& s) {
     const std::string at = pdh::FormatTime(clock.Now());
     ctx.events()->Publish("values", pdh::api::ChangesEvent(s, at));
+    if (!s.changes.empty()) ctx.events()->Publish("cells", pdh::api::CellsEvent(s, at));
   });
   // Writes of other processes (pdh ingest beside the server; other servers on the same
   // PostgreSQL database, which announce their commits) are taken as soon as the store hears of

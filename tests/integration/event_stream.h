@@ -16,16 +16,17 @@ namespace pdh::test {
 
 class EventStream {
  public:
-  EventStream(int port, const std::string& token) {
+  // `query`: the stream's query string ("cells=true"), if any.
+  EventStream(int port, const std::string& token, const std::string& query = "") {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_port = htons(static_cast<uint16_t>(port));
     ::inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
     EXPECT_EQ(::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-    const std::string req =
-        "GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token +
-        "\r\nAccept: text/event-stream\r\n\r\n";
+    const std::string req = "GET /api/v1/events" + (query.empty() ? "" : "?" + query) +
+                            " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token +
+                            "\r\nAccept: text/event-stream\r\n\r\n";
     EXPECT_EQ(::send(fd_, req.data(), req.size(), 0), static_cast<ssize_t>(req.size()));
   }
   ~EventStream() { ::close(fd_); }

@@ -54,8 +54,12 @@ HttpResponse Post(const std::string& target, const std::string& body,
 }
 
 TEST(IndexApi, ReportedValuesAndBatchesReachTheStreamAtOnce) {
-  EventStream events(Server().port(), Server().admin_token());
+  // A stream that asked for the changed cells, and a screen's, which is told what changed.
+  EventStream events(Server().port(), Server().admin_token(), "cells=true");
+  EventStream screen(Server().port(), Server().admin_token());
   ASSERT_NE(events.WaitFor("event: hello", std::chrono::seconds(60)).find("text/event-stream"),
+            std::string::npos);
+  ASSERT_NE(screen.WaitFor("event: hello", std::chrono::seconds(60)).find("text/event-stream"),
             std::string::npos);
   // Reported values: the indicator moves, the stream says so.
   auto r = Post(
@@ -70,6 +74,13 @@ TEST(IndexApi, ReportedValuesAndBatchesReachTheStreamAtOnce) {
   EXPECT_NE(got.find(R"("indicator":"APP_INSTALLS","unit":"80","period":"2025-10","value":240000)"),
             std::string::npos)
       << got;
+  const std::string shown = screen.WaitFor(R"("periods":[)", std::chrono::seconds(60));
+  EXPECT_NE(shown.find("event: values"), std::string::npos) << shown;
+  EXPECT_NE(shown.find(R"("APP_INSTALLS")"), std::string::npos) << shown;
+  EXPECT_NE(shown.find(R"("units":["80"])"), std::string::npos) << shown;
+  EXPECT_NE(shown.find(R"("2025-10")"), std::string::npos) << shown;
+  EXPECT_EQ(shown.find("event: cells"), std::string::npos) << shown;
+  EXPECT_EQ(shown.find("240000"), std::string::npos) << shown;
   // DHIS2 dataValueSets, and a bad value that rejects the report.
   r = Post(
       "/api/v1/values?format=dhis2",

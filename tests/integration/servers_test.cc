@@ -47,7 +47,7 @@ TEST(TwoServers, ShareOneDatabase) {
   // server's suites do not change; they run the same handlers.
   PdhServer a("--jobs-lease 3", FastPdhBin());
   PdhServer b(a, "--jobs-lease 3");
-  EventStream events(a.port(), a.admin_token());
+  EventStream events(a.port(), a.admin_token(), "cells=true");
   ASSERT_NE(events.WaitFor("event: hello", std::chrono::seconds(60)).find("event: hello"),
             std::string::npos);
 

@@ -272,14 +272,6 @@ export interface PackInstall {
   targets: number;
 }
 
-/** One (indicator, unit, period) whose value changed. */
-export interface ValueChange {
-  indicator: string;
-  unit: string;
-  period: string;
-  value: number | null;
-}
-
 /** A thing of the index set by its code and names (data elements, indicators, constants). */
 export interface Named {
   code: string;

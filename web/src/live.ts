@@ -7,14 +7,17 @@
 // send the token.
 
 import { bearerToken } from './api';
-import type { Alert, ValueChange } from './ioc-api';
+import type { Alert } from './ioc-api';
 import { currentUser, onSessionChange, remainingMs } from './session';
 
 export type LiveState = 'open' | 'connecting' | 'closed';
 
 export type LiveEvent =
-  /** Values changed after a batch was ingested or values were reported; truncated: refetch everything. */
-  | { type: 'values'; changes: ValueChange[]; truncated: boolean }
+  /**
+   * Values changed after a batch was ingested or values were reported: the indicators, units and
+   * periods that changed (the values themselves are read again); truncated: refetch everything.
+   */
+  | { type: 'values'; indicators: string[]; units: string[]; periods: string[]; truncated: boolean }
   | { type: 'alert'; alert: Alert }
   /**
    * Quality scores changed (a committed batch, a dataset's checks saved): refetch them. After a
@@ -84,14 +87,13 @@ function wanted(): boolean {
 function handle(type: string, raw: string): void {
   const data = parse<Record<string, unknown>>(raw);
   if (!data) return;
+  const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
   if (type === 'values') {
     // The engine may say it rebuilt everything ("rebuilt": true): as good as truncated.
-    const changes = Array.isArray(data.changes) ? (data.changes as ValueChange[]) : [];
-    emit({ type: 'values', changes, truncated: !!data.truncated || !!data.rebuilt });
+    emit({ type: 'values', indicators: strings(data.indicators), units: strings(data.units), periods: strings(data.periods), truncated: !!data.rebuilt });
   } else if (type === 'alert') {
     emit({ type: 'alert', alert: data as unknown as Alert });
   } else if (type === 'quality') {
-    const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
     const datasets = strings(data.datasets);
     if (datasets.length === 0 && typeof data.dataset === 'string') datasets.push(data.dataset);
     emit({ type: 'quality', reason: typeof data.reason === 'string' ? data.reason : '', datasets, units: strings(data.units) });

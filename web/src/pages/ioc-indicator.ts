@@ -378,26 +378,28 @@ function render(outlet: HTMLElement, signal: AbortSignal, asOf: string | undefin
 
   show(values);
 
-  // Live: the shown value at once from the event, then everything again once the burst is over.
+  // Live: a change of this indicator is read again once the burst is over, the value flashing
+  // when it moved.
+  let flashNext = false;
   const refetch = liveRefresh(
     outlet,
     signal,
     () => iocApi.values({ indicator: code, unit: current.unit.code, period: current.period || undefined, as_of: asOf, children: true, series: seriesLength }),
-    show,
+    (v) => {
+      const moved = flashNext && v.value !== current.value;
+      flashNext = false;
+      show(v);
+      if (moved) {
+        valueCard.classList.remove('ioc-flash');
+        void valueCard.offsetWidth; // restarts the animation
+        valueCard.classList.add('ioc-flash');
+      }
+    },
   );
   subscribe(signal, (e) => {
     if (e.type === 'resync' || (e.type === 'values' && e.truncated)) return refetch();
-    if (e.type !== 'values') return;
-    const mine = e.changes.filter((c) => c.indicator === code);
-    if (mine.length === 0) return;
-    const here = mine.find((c) => c.unit === current.unit.code && c.period === current.period);
-    if (here) {
-      current = { ...current, value: here.value };
-      valueEl.textContent = fmt(here.value);
-      valueCard.classList.remove('ioc-flash');
-      void valueCard.offsetWidth; // restarts the animation
-      valueCard.classList.add('ioc-flash');
-    }
+    if (e.type !== 'values' || !e.indicators.includes(code)) return;
+    flashNext = true;
     refetch();
   });
 }

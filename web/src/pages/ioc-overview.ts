@@ -123,7 +123,7 @@ export function iocFigures(overview: Overview, asOf: string | undefined, signal:
     for (const f of next.figures) cards.get(f.key)?.update(f);
   });
   subscribe(signal, (e) => {
-    if (e.type === 'resync' || (e.type === 'values' && (e.truncated || e.changes.some((c) => indicators.has(c.indicator))))) refresh();
+    if (e.type === 'resync' || (e.type === 'values' && (e.truncated || e.indicators.some((code) => indicators.has(code))))) refresh();
   });
   return el;
 }

@@ -243,6 +243,6 @@ function render(outlet: HTMLElement, signal: AbortSignal, page: PackPage, asOf: 
   const indicators = new Set(first.figures.map((f) => f.indicator));
   const refresh = liveRefresh(outlet, signal, () => iocApi.pack(page.pack, { unit, period, as_of: asOf }), show);
   subscribe(signal, (e) => {
-    if (e.type === 'resync' || (e.type === 'values' && (e.truncated || e.changes.some((c) => indicators.has(c.indicator))))) refresh();
+    if (e.type === 'resync' || (e.type === 'values' && (e.truncated || e.indicators.some((code) => indicators.has(code))))) refresh();
   });
 }
