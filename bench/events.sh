@@ -2,7 +2,10 @@
 # Live to many screens: N event-stream clients on the demo province (as a leader), then batches
 # of 1,000 new dossiers posted one at a time (as the administrator); the latency from each POST to each client's "values" event,
 # measured at the clients, and the server's memory per idle client (bench/events_clients.py).
+# The clients are one process of bench/events_clients.cc (epoll, one thread), built here with g++;
+# CLIENTS=python reads with Python asyncio processes instead (4 for N ≥ 4), as the first figures did.
 # Usage: bench/events.sh [PDH_BIN] [CLIENTS...]   (default: 1 1000 10000)
+#   BATCHES=20 (batches of 1,000 dossiers, two seconds apart)
 set -euo pipefail
 pdh=${1:-build/pdh}
 shift || true
@@ -12,6 +15,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 pid=""
 trap '[ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+batches=${BATCHES:-20}
+native=()
+if [ "${CLIENTS:-native}" != python ]; then
+  g++ -O2 -std=c++20 -o "$work/events_clients" "$here/events_clients.cc"
+  native=(--native "$work/events_clients")
+fi
 # Each client is a socket on both ends.
 ulimit -n "$(ulimit -Hn)"
 
@@ -35,7 +44,7 @@ for n in "${counts[@]}"; do
   timeout 2 curl -sN -H "Authorization: Bearer $token" "$url/api/v1/events" >/dev/null || true
   procs=$((n >= 4 ? 4 : 1))
   python3 "$here/events_clients.py" --url "$url" --token "$token" --writer "$writer" \
-    --units "$units" --clients "$n" --procs "$procs" --batches 5 --pid "$pid" --row
+    --units "$units" --clients "$n" --procs "$procs" --batches "$batches" --pid "$pid" --row "${native[@]}"
   kill -TERM "$pid"
   wait "$pid" 2>/dev/null || true
   pid=""

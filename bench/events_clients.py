@@ -6,7 +6,8 @@ Usage: events_clients.py --url http://127.0.0.1:PORT --token TOKEN --writer TOKE
                          [--pid SERVER_PID]
 
 Opens --clients connections to GET /api/v1/events (split over --procs processes, each an asyncio
-loop), waits until every one has its "hello", reads the server's resident memory (--pid) before
+loop; or, with --native BIN, in one process of bench/events_clients.cc, which costs the machine
+far less than the server it measures), waits until every one has its "hello", reads the server's resident memory (--pid) before
 and after they connected, then POSTs --batches batches of --size new dossiers of the units given
 (received in November 2025, half online) as --writer to /api/v1/datasets/dossiers/batches?format=csv, one
 every two seconds. For each batch and client it measures from just before the POST is sent to the
@@ -21,6 +22,7 @@ import http.client
 import json
 import multiprocessing as mp
 import os
+import subprocess
 import sys
 import time
 import urllib.parse
@@ -78,14 +80,15 @@ def worker(args, count, ready_q, start_q, out_q):
         tasks = []
         for i in range(count):
             tasks.append(asyncio.create_task(
-                client(u.hostname, u.port, args.token, one_ready, arrivals[i], args.batches)))
+                client(u.hostname, u.port, args.token, one_ready, arrivals[i],
+                       args.batches + args.warmup)))
             if i % 200 == 199:
                 await asyncio.sleep(0.05)  # a steady arrival, not a SYN flood
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, start_q.get)
         try:
             await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True),
-                                   timeout=args.timeout + 10 * args.batches)
+                                   timeout=args.timeout + 10 * (args.batches + args.warmup))
         except asyncio.TimeoutError:
             pass
         out_q.put(arrivals)
@@ -103,23 +106,36 @@ def main():
     ap.add_argument("--clients", type=int, default=10000)
     ap.add_argument("--procs", type=int, default=4)
     ap.add_argument("--batches", type=int, default=5)
+    ap.add_argument("--warmup", type=int, default=1,
+                    help="batches sent first and not counted (the server's first batch after "
+                         "its start prepares what later ones reuse)")
     ap.add_argument("--timeout", type=float, default=30)
     ap.add_argument("--pid", type=int, default=0)
+    ap.add_argument("--native", default="", help="bench/events_clients.cc, built: the clients")
     ap.add_argument("--row", action="store_true", help="print a row of bench/README.md's table")
     args = ap.parse_args()
     u = urllib.parse.urlparse(args.url)
     units = args.units.split(",")
 
     before = rss_kib(args.pid) if args.pid else 0
-    ready_q, start_q, out_q = mp.Queue(), mp.Queue(), mp.Queue()
-    per = [args.clients // args.procs + (1 if i < args.clients % args.procs else 0)
-           for i in range(args.procs)]
-    procs = [mp.Process(target=worker, args=(args, n, ready_q, start_q, out_q)) for n in per]
-    for p in procs:
-        p.start()
+    procs, native = [], None
     t0 = time.time()
-    for _ in procs:
-        ready_q.get(timeout=args.timeout + args.clients / 100)
+    if args.native:
+        native = subprocess.Popen(
+            [args.native, u.hostname, str(u.port), args.token, str(args.clients),
+             str(args.batches + args.warmup), str(int(args.timeout + 3 * args.batches))],
+            stdout=subprocess.PIPE, text=True)
+        if native.stdout.readline().strip() != "ready":
+            sys.exit("events_clients: the clients did not connect")
+    else:
+        ready_q, start_q, out_q = mp.Queue(), mp.Queue(), mp.Queue()
+        per = [args.clients // args.procs + (1 if i < args.clients % args.procs else 0)
+               for i in range(args.procs)]
+        procs = [mp.Process(target=worker, args=(args, n, ready_q, start_q, out_q)) for n in per]
+        for p in procs:
+            p.start()
+        for _ in procs:
+            ready_q.get(timeout=args.timeout + args.clients / 100)
     connected = time.time() - t0
     time.sleep(1)
     after = rss_kib(args.pid) if args.pid else 0
@@ -128,7 +144,7 @@ def main():
 
     sent, posts = [], []
     run = int(time.time())
-    for b in range(args.batches):
+    for b in range(args.warmup + args.batches):
         rows = ["dossier_id,receiving_unit,procedure_code,received_at,channel,status"]
         for i in range(args.size):
             channel = "Trực tuyến" if i % 2 else "Trực tiếp"
@@ -143,22 +159,33 @@ def main():
         r = conn.getresponse()
         r.read()
         posts.append((time.time() - start) * 1000)
-        sent.append(start)
+        sent.append(start)  # the warm-up batches' too: their events are the first
         if r.status != 200:
             print(f"events_clients: batch {b} answered {r.status}", file=sys.stderr)
             sys.exit(1)
         time.sleep(2)
 
+    if native:
+        out, _ = native.communicate()
+        per_client = [[int(x) / 1e6 for x in line.split()] for line in out.splitlines()]
+    else:
+        per_client = []
+        for _ in procs:
+            per_client.extend(out_q.get())
+        for p in procs:
+            p.join(timeout=5)
     lat, missed = [], 0
-    for _ in procs:
-        for arrivals in out_q.get():
-            for b, at in enumerate(sent):
-                if b < len(arrivals):
-                    lat.append((arrivals[b] - at) * 1000)
-                else:
-                    missed += 1
-    for p in procs:
-        p.join(timeout=5)
+    for arrivals in per_client:
+        for b, at in enumerate(sent):
+            if b < args.warmup:
+                continue
+            if b < len(arrivals):
+                lat.append((arrivals[b] - at) * 1000)
+            else:
+                missed += 1
+    if os.environ.get("EVENTS_VERBOSE"):
+        print("batch latencies (ms), first client: " +
+              " ".join(f"{(a - t) * 1000:.0f}" for a, t in zip(per_client[0], sent)), file=sys.stderr)
     result = {
         "clients": args.clients,
         "connected_s": round(connected, 1),

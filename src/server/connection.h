@@ -6,6 +6,7 @@
 #pragma once
 
 #include <csignal>
+#include <cstdio>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -321,8 +322,8 @@ asio::awaitable<void> Server::Impl::StreamEvents(Session<Stream>& c, const detai
     });
   };
   // Subscribed before the header goes, so that nothing published meanwhile is missed.
-  detail::EventQueue queue(r.events, detail::LastEventId(out.request.Header("last-event-id")),
-                           wake);
+  detail::EventQueue queue(r.events, detail::LastEventId(out.request.Header("last-event-id")), wake,
+                           r.event_filter);
   auto header = StreamHeader(r, version, keep_alive);
   bhttp::response_serializer<bhttp::empty_body> serializer(header);
   c.tcp().expires_after(options.write_timeout);
@@ -351,10 +352,8 @@ asio::awaitable<void> Server::Impl::StreamEvents(Session<Stream>& c, const detai
     auto events = queue.Take();
     if (!events) break;  // the client reconnects with Last-Event-ID and gets the kept events
     std::vector<asio::const_buffer> buffers;
-    for (const auto& e : *events) {
-      bool wanted = !r.event_filter || r.event_filter(e->event, e->data);
-      if (wanted) buffers.push_back(asio::buffer(e->text));
-    }
+    buffers.reserve(events->size());
+    for (const auto& e : *events) buffers.push_back(asio::buffer(e->text));
     if (buffers.empty()) {
       auto heartbeat = last_write + options.sse_heartbeat;
       if (Clock::now() < heartbeat) {
@@ -381,6 +380,33 @@ template <class Stream, class Buffers>
 asio::awaitable<boost::system::error_code> Server::Impl::WriteEvents(Session<Stream>& c,
                                                                      const Buffers& buffers,
                                                                      bool chunked) {
+  if constexpr (std::is_same_v<Stream, PlainStream>) {
+    // Most events fit the socket's buffer: written at once from here, without a round through
+    // the executor per stream (which is what fanning an event out to many streams costs); only
+    // what does not fit waits for the socket.
+    std::string wire;
+    if (chunked) {
+      char size[20];
+      std::snprintf(size, sizeof size, "%zx\r\n", asio::buffer_size(buffers));
+      wire = size;
+    }
+    for (auto it = asio::buffer_sequence_begin(buffers); it != asio::buffer_sequence_end(buffers);
+         ++it) {
+      wire.append(static_cast<const char*>(asio::const_buffer(*it).data()),
+                  asio::const_buffer(*it).size());
+    }
+    if (chunked) wire += "\r\n";
+    auto& socket = c.tcp().socket();
+    boost::system::error_code ec;
+    socket.non_blocking(true, ec);
+    const size_t sent = ec ? 0 : socket.write_some(asio::buffer(wire), ec);
+    if (ec && ec != asio::error::would_block && ec != asio::error::try_again) co_return ec;
+    if (sent == wire.size()) co_return boost::system::error_code();
+    c.tcp().expires_after(options.write_timeout);
+    auto [rest_ec, n] = co_await asio::async_write(
+        c.stream, asio::buffer(wire.data() + sent, wire.size() - sent), kTuple);
+    co_return rest_ec;
+  }
   c.tcp().expires_after(options.write_timeout);
   if (chunked) {
     auto [ec, n] = co_await asio::async_write(c.stream, bhttp::make_chunk(buffers), kTuple);

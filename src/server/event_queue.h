@@ -41,9 +41,11 @@ class EventQueue {
 
   // Subscribes to `hub`, first queueing its kept events after `last_id` when set. The hub calls
   // `wake` from the publishing thread, with its lock held (so `wake` must only post), when the
-  // queue stops being empty (`behind` false) or falls too far behind (true).
+  // queue stops being empty (`behind` false) or falls too far behind (true). Events `filter`
+  // (when set) refuses are not queued, and wake nothing.
   EventQueue(std::shared_ptr<EventHub> hub, std::optional<uint64_t> last_id,
-             std::function<void(bool behind)> wake);
+             std::function<void(bool behind)> wake,
+             std::function<bool(const std::string& event, const std::string& data)> filter = {});
   // Unsubscribes.
   ~EventQueue();
   EventQueue(const EventQueue&) = delete;
@@ -60,6 +62,7 @@ class EventQueue {
 
   std::shared_ptr<EventHub> hub_;
   std::function<void(bool behind)> wake_;
+  std::function<bool(const std::string& event, const std::string& data)> filter_;
   const size_t limit_;
   std::mutex mutex_;
   std::vector<std::shared_ptr<const Event>> queued_;  // guarded by mutex_

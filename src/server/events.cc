@@ -2,6 +2,8 @@
 // itself is in server.cc.
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
+#include <exception>
 #include <stdexcept>
 #include <utility>
 
@@ -75,9 +77,14 @@ std::optional<uint64_t> LastEventId(std::string_view header) {
   return id;
 }
 
-EventQueue::EventQueue(std::shared_ptr<EventHub> hub, std::optional<uint64_t> last_id,
-                       std::function<void(bool behind)> wake)
-    : hub_(std::move(hub)), wake_(std::move(wake)), limit_(std::max(kMaxBehind, hub_->replay_)) {
+EventQueue::EventQueue(
+    std::shared_ptr<EventHub> hub, std::optional<uint64_t> last_id,
+    std::function<void(bool behind)> wake,
+    std::function<bool(const std::string& event, const std::string& data)> filter)
+    : hub_(std::move(hub)),
+      wake_(std::move(wake)),
+      filter_(std::move(filter)),
+      limit_(std::max(kMaxBehind, hub_->replay_)) {
   hub_->Subscribe(this, last_id);
 }
 
@@ -92,12 +99,22 @@ std::optional<std::vector<std::shared_ptr<const Event>>> EventQueue::Take() {
 }
 
 void EventQueue::Push(const std::shared_ptr<const Event>& event) {
+  bool refused = false;  // the filter threw: the stream ends, as one too far behind
+  if (filter_) {
+    try {
+      if (!filter_(event->event, event->data)) return;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "pdh: an event stream's filter failed (%s): the stream ends\n",
+                   e.what());
+      refused = true;
+    }
+  }
   bool wake = false;
   bool behind = false;
   {
     std::lock_guard lock(mutex_);
     if (behind_) return;
-    if (queued_.size() >= limit_) {
+    if (refused || queued_.size() >= limit_) {
       // What is queued will not be sent: free it now rather than when the stream ends.
       behind_ = behind = wake = true;
       queued_ = {};

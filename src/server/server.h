@@ -68,7 +68,9 @@ struct Response {
   // connection, falls too far behind the hub or the server stops.
   std::shared_ptr<EventHub> events;
   // Optional: only the events for which this returns true are sent to this client (e.g. the
-  // units it may see). Runs on an I/O thread, so it must be quick; an exception ends the stream.
+  // units it may see); the others do not wake its stream. Runs on the publishing thread with the
+  // hub's lock held, once per stream, so it must be quick and must not publish; an exception ends
+  // the stream.
   std::function<bool(const std::string& event, const std::string& data)> event_filter;
   // Optional: an event sent at once, as {event, data}, e.g. "hello" with the current state. It
   // has no id, so it does not move the client's Last-Event-ID.
