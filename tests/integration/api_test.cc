@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "integration/pdh_server.h"
+#include "store/test_support.h"
 
 namespace pdh::test {
 namespace {
@@ -110,10 +111,16 @@ TEST(Cli, UnitsCommandsWorkOnTheDatabaseFile) {
   EXPECT_NE(out.find("unit.not_found"), std::string::npos);
   // The demo refuses to overwrite without --force.
   EXPECT_EQ(RunPdh("demo --db " + SharedServer().db(), &out), 4);
-  // Online backup while the server holds the database open.
-  const std::string copy = SharedServer().dir() + "/backup.db";
-  EXPECT_EQ(RunPdh("backup " + copy + " --db " + SharedServer().db(), &out), 0) << out;
+  // Online backup while the server holds the database open (on PostgreSQL a copy: pdh backup
+  // points to PostgreSQL's own tools).
+  const std::string copy = CopyDatabase(SharedServer(), SharedServer().dir() + "/backup.db", &out);
+  ASSERT_FALSE(copy.empty()) << out;
   EXPECT_EQ(RunPdh("units show 80 --db " + copy, &out), 0) << out;
+  if (store::testing::OnPostgres()) {
+    EXPECT_EQ(RunPdh("backup " + SharedServer().dir() + "/b.db --db " + SharedServer().db(), &out),
+              2);
+    EXPECT_NE(out.find("pg_basebackup"), std::string::npos) << out;
+  }
 }
 
 }  // namespace

@@ -364,7 +364,7 @@ TEST(EngineState, ABatchThenKillNineBeforeTheSaveIsTakenAtTheNextStart) {
   const std::string sql =
       "UPDATE ds_dossiers SET channel = 'Trực tiếp' WHERE dossier_id = 'KILL-1'";
   ASSERT_EQ(RunFastPdh("indicators recompute --db " + server.db(), &out), 0) << out;
-  ASSERT_EQ(std::system(("sqlite3 " + server.db() + " \"" + sql + "\"").c_str()), 0);
+  ASSERT_TRUE(TamperWith(server.db(), sql));
   EXPECT_NE(RunFastPdh("indicators verify --db " + server.db(), &out), 0) << out;
   EXPECT_NE(out.find("engine.state_differs"), std::string::npos) << out;
   EXPECT_NE(out.find("element DVC_HS_TRUC_TUYEN 80.SYT 2026-01: 1 held, 0 rebuilt"),

@@ -981,7 +981,8 @@ enum class KillOutcome { kKilled, kFinished, kFailed };
 
 // Starts `pdh ingest dossiers PATH --db DB --no-progress` with its output thrown away; -1 when
 // it cannot.
-pid_t SpawnIngest(const std::string& path, const std::string& db, const char* bin = PDH_BIN) {
+pid_t SpawnIngest(const std::string& path, const std::string& db, const char* bin = nullptr) {
+  if (bin == nullptr) bin = ServerPdhBin();
   const pid_t pid = fork();
   if (pid == 0) {
     const int null = open("/dev/null", O_WRONLY);

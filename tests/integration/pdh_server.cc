@@ -27,6 +27,11 @@ namespace pdh::test {
 
 namespace fs = std::filesystem;
 
+const char* ServerPdhBin() {
+  const char* given = std::getenv("PDH_SERVER_BIN");
+  return given != nullptr && *given ? given : PDH_BIN;
+}
+
 const char* FastPdhBin() {
   const char* fast = std::getenv("PDH_FAST_BIN");
   return fast != nullptr && *fast ? fast : PDH_BIN;
@@ -50,11 +55,23 @@ int RunPdhBin(const char* bin, const std::string& args, std::string* out) {
 }  // namespace
 
 int RunPdh(const std::string& args, std::string* out) {
-  return RunPdhBin(PDH_BIN, args, out);
+  return RunPdhBin(ServerPdhBin(), args, out);
 }
 
 int RunFastPdh(const std::string& args, std::string* out) {
   return RunPdhBin(FastPdhBin(), args, out);
+}
+
+std::string CopyDatabase(const PdhServer& server, const std::string& path, std::string* out) {
+  if (!store::testing::OnPostgres()) {
+    return RunPdh("backup " + path + " --db " + server.db(), out) == 0 ? path : "";
+  }
+  const std::string url = store::testing::Database(path);
+  return RunPdh("store copy --from " + server.db() + " --to " + url, out) == 0 ? url : "";
+}
+
+bool TamperWith(const std::string& db, const std::string& sql) {
+  return store::testing::ExecRaw(db, sql);
 }
 
 namespace {
@@ -175,7 +192,7 @@ void PdhServer::Start(const std::string& extra_args, const char* bin) {
     close(pipefd[1]);
     const std::string log = dir_ + "/access.log";
     const std::string web = std::string(PDH_SOURCE_DIR) + "/web/dist";
-    const std::string cmd = std::string("exec ") + (bin != nullptr ? bin : PDH_BIN) +
+    const std::string cmd = std::string("exec ") + (bin != nullptr ? bin : ServerPdhBin()) +
                             " serve --db '" + db_ + "' --listen 127.0.0.1:0 --web " + web +
                             " --access-log " + log + " --rate-per-address 0 --rate-per-token 0 " +
                             extra_args;

@@ -66,12 +66,23 @@ class PdhServer {
 
 // Runs `pdh ARGS`, returning the exit code and what it printed on stdout.
 int RunPdh(const std::string& args, std::string* out = nullptr);
+// The pdh servers and commands run when no other is named: PDH_SERVER_BIN when set, else this
+// build's.
+const char* ServerPdhBin();
 // The optimized pdh the test run hands a sanitized build (PDH_FAST_BIN), else this build's: for
 // the few CLI runs that push hundreds of thousands of rows through, whose subject is the file
 // they leave (a kill -9 half-way, a package round trip), not the code's memory use.
 const char* FastPdhBin();
 // RunPdh with FastPdhBin().
 int RunFastPdh(const std::string& args, std::string* out = nullptr);
+
+// A copy of `server`'s database made while it runs, named after `path`: on SQLite by
+// `pdh backup PATH` (the file), on PostgreSQL by `pdh store copy` into a new database of the test
+// cluster (its connection string). Returns what to open; "" when the copy failed (`out` says why).
+std::string CopyDatabase(const PdhServer& server, const std::string& path, std::string* out);
+// Runs `sql` on the database `db` (a file, or a connection string) behind pdh's back; true when
+// it succeeded.
+bool TamperWith(const std::string& db, const std::string& sql);
 
 // Puts a fresh demo database (with its audit key) at `db` and returns what `pdh demo --json`
 // printed for it. The demo is built once: by the test run (PDH_DEMO_TEMPLATE names that

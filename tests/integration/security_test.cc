@@ -1,7 +1,6 @@
 // Sign-in, second factor, CSRF, lockout and the audit log, end to end over HTTP and the CLI,
 // against the real server (requests without credentials and API tokens: tests/scenarios/auth).
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <boost/json.hpp>
 
@@ -130,15 +129,10 @@ TEST(Security, AuditLogVerifiesAndNamesATamperedEntry) {
   auto api = Body(s.Get("/api/v1/audit/verify"));
   EXPECT_TRUE(api.at("ok").as_bool()) << json::serialize(api);
 
-  // Change one byte of entry 3 in a copy of the database file.
-  const std::string copy = s.dir() + "/tampered.db";
-  ASSERT_EQ(s.Pdh("backup " + copy, &out), 0) << out;
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(copy.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "UPDATE audit_entry SET actor = actor || 'x' WHERE seq = 3", nullptr,
-                         nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+  // Change one byte of entry 3 in a copy of the database.
+  const std::string copy = CopyDatabase(s, s.dir() + "/tampered.db", &out);
+  ASSERT_FALSE(copy.empty()) << out;
+  ASSERT_TRUE(TamperWith(copy, "UPDATE audit_entry SET actor = actor || 'x' WHERE seq = 3"));
   EXPECT_EQ(RunPdh("audit verify --db " + copy, &out), 5) << out;
   EXPECT_NE(out.find("entry 3"), std::string::npos) << out;
 
