@@ -24,6 +24,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -210,6 +211,53 @@ inline bool ExecRaw(const std::string& db, const std::string& sql) {
             sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK;
   sqlite3_close(raw);
   return ok;
+}
+
+// The rows `sql` gives on the database `db` (a file, or a connection string), each column as
+// text ("" for NULL), read behind the store's back as another program would; nullopt with what
+// went wrong in `error` when it failed.
+inline std::optional<std::vector<std::vector<std::string>>> QueryRaw(const std::string& db,
+                                                                     const std::string& sql,
+                                                                     std::string* error = nullptr) {
+  std::vector<std::vector<std::string>> rows;
+  if (db.starts_with("postgresql://")) {
+    PGconn* c = PQconnectdb(db.c_str());
+    PGresult* r = PQexec(c, sql.c_str());
+    const bool ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+    if (ok) {
+      for (int i = 0; i < PQntuples(r); ++i) {
+        auto& row = rows.emplace_back();
+        for (int j = 0; j < PQnfields(r); ++j) row.emplace_back(PQgetvalue(r, i, j));
+      }
+    } else if (error) {
+      *error = PQerrorMessage(c);
+    }
+    PQclear(r);
+    PQfinish(c);
+    if (!ok) return std::nullopt;
+    return rows;
+  }
+  sqlite3* raw = nullptr;
+  sqlite3_stmt* st = nullptr;
+  bool ok = sqlite3_open_v2(db.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK;
+  if (ok) {
+    sqlite3_busy_timeout(raw, 10000);
+    ok = sqlite3_prepare_v2(raw, sql.c_str(), -1, &st, nullptr) == SQLITE_OK;
+  }
+  int step = SQLITE_DONE;
+  while (ok && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    auto& row = rows.emplace_back();
+    for (int j = 0; j < sqlite3_column_count(st); ++j) {
+      const auto* text = sqlite3_column_text(st, j);
+      row.emplace_back(text == nullptr ? "" : reinterpret_cast<const char*>(text));
+    }
+  }
+  ok = ok && step == SQLITE_DONE;
+  if (!ok && error) *error = raw ? sqlite3_errmsg(raw) : "cannot open " + db;
+  sqlite3_finalize(st);
+  sqlite3_close(raw);
+  if (!ok) return std::nullopt;
+  return rows;
 }
 
 // What to open for the database file `path`: the path itself, or on PostgreSQL a new database

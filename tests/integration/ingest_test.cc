@@ -7,7 +7,6 @@
 // the Data Package: tests/scenarios/datasets.
 #include <fcntl.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -33,6 +32,7 @@
 #include "core/sheet.h"
 #include "core/xlsx.h"
 #include "integration/pdh_server.h"
+#include "store/test_support.h"
 
 namespace pdh::test {
 namespace {
@@ -691,33 +691,22 @@ struct DbFacts {
   std::string integrity;  // PRAGMA integrity_check, when asked
 };
 
-DbFacts Inspect(const std::string& path, bool integrity) {
+DbFacts Inspect(const std::string& db, bool integrity) {
   DbFacts f;
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
-    ADD_FAILURE() << "cannot open " << path << ": " << sqlite3_errmsg(db);
-    sqlite3_close(db);
-    return f;
-  }
-  sqlite3_busy_timeout(db, 10000);
-  auto text = [&](const char* sql) {
-    sqlite3_stmt* st = nullptr;
-    std::string out;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW) {
-      const auto* p = sqlite3_column_text(st, 0);
-      out = p == nullptr ? "" : reinterpret_cast<const char*>(p);
-    } else {
-      ADD_FAILURE() << sql << ": " << sqlite3_errmsg(db);
+  auto text = [&](const std::string& sql) {
+    std::string error;
+    auto rows = store::testing::QueryRaw(db, sql, &error);
+    if (!rows || rows->empty() || rows->front().empty()) {
+      ADD_FAILURE() << sql << ": " << error;
+      return std::string("0");
     }
-    sqlite3_finalize(st);
-    return out;
+    return rows->front().front();
   };
   f.rows = std::stoll(text("SELECT count(*) FROM ds_dossiers"));
   f.batches = std::stoll(text("SELECT count(*) FROM ingest_batch"));
   f.last_batch = std::stoll(text("SELECT coalesce(max(id), 0) FROM ingest_batch"));
-  if (integrity) f.integrity = text("PRAGMA integrity_check");
-  sqlite3_close(db);
+  // PostgreSQL checks its own pages; a SQLite file is checked here.
+  if (integrity) f.integrity = store::testing::OnPostgres() ? "ok" : text("PRAGMA integrity_check");
   return f;
 }
 
@@ -754,8 +743,10 @@ class IngestCli : public ::testing::Test {
   void SetUp() override { ASSERT_TRUE(setup_error_.empty()) << setup_error_; }
 
   static std::string Path(const std::string& name) { return dir_ + "/" + name; }
-  // A copy of the fresh demo database (with its audit key), named `name`.
+  // A copy of the fresh demo database (with its audit key), named `name` (on PostgreSQL a new
+  // database of the test cluster).
   static std::string Fresh(const std::string& name) {
+    if (store::testing::OnPostgres()) return PostgresDemoDatabase();
     const std::string db = Path(name);
     for (const char* suffix : {"", ".audit-key"}) {
       fs::copy_file(Path("template.db") + suffix, db + suffix,
@@ -997,8 +988,9 @@ pid_t SpawnIngest(const std::string& path, const std::string& db, const char* bi
 
 // Runs `pdh ingest dossiers FILE --db DB --no-progress` and kills it with SIGKILL once the batch
 // is well under way: SQLite has spilled uncommitted pages of the batch's transaction to the WAL
-// (the cache holds 64 MiB, so this starts about half way through 600k rows), and the reader has
-// not reached the last tenth of the file, so the transaction cannot have committed.
+// (the cache holds 64 MiB, so this starts about half way through 600k rows), or on PostgreSQL a
+// third of the file has been read, and the reader has not reached the last tenth of the file, so
+// the transaction cannot have committed.
 KillOutcome IngestAndKill(const std::string& file, const std::string& db) {
   const std::string path = fs::canonical(file).string();
   const int64_t size = SizeOr0(path);
@@ -1011,7 +1003,12 @@ KillOutcome IngestAndKill(const std::string& file, const std::string& db) {
       return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? KillOutcome::kFinished
                                                            : KillOutcome::kFailed;
     }
-    if (SizeOr0(db + "-wal") > 4 * kMiB) {
+    // SQLite: the batch has spilled pages to the WAL. PostgreSQL: a third of the file is in the
+    // transaction (its parts go by COPY as they are read).
+    const bool under_way = store::testing::OnPostgres()
+                               ? ReadOffset(pid, path).value_or(0) > size / 3
+                               : SizeOr0(db + "-wal") > 4 * kMiB;
+    if (under_way) {
       const auto offset = ReadOffset(pid, path);
       if (offset && *offset < size * 9 / 10) {
         kill(pid, SIGKILL);
@@ -1050,7 +1047,9 @@ TEST_F(IngestCli, KillNineHalfWayLeavesNothingBehind) {
     fs::remove(big);
     GTEST_SKIP() << "the batch of " << rows << " rows committed before it could be killed";
   }
-  EXPECT_GT(SizeOr0(db + "-wal"), 4 * kMiB) << "the killed batch left pages in the WAL";
+  if (!store::testing::OnPostgres()) {
+    EXPECT_GT(SizeOr0(db + "-wal"), 4 * kMiB) << "the killed batch left pages in the WAL";
+  }
 
   // Neither rows nor the batch: the transaction never happened, and the file is sound.
   const DbFacts after = Inspect(db, true);
@@ -1081,31 +1080,24 @@ TEST_F(IngestCli, KillNineHalfWayLeavesNothingBehind) {
 
 // The committed batches of the database at `path` that no audit entry names, and how many
 // committed batches there are.
-std::pair<std::vector<int64_t>, int64_t> BatchesWithoutEntry(const std::string& path) {
+std::pair<std::vector<int64_t>, int64_t> BatchesWithoutEntry(const std::string& db) {
   std::vector<int64_t> missing;
   int64_t committed = 0;
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
-    ADD_FAILURE() << "cannot open " << path << ": " << sqlite3_errmsg(db);
-    sqlite3_close(db);
-    return {missing, committed};
-  }
-  sqlite3_busy_timeout(db, 10000);
-  sqlite3_stmt* st = nullptr;
-  const char* sql =
+  std::string error;
+  auto rows = store::testing::QueryRaw(
+      db,
       "SELECT b.id, (SELECT count(*) FROM audit_entry a WHERE a.action = 'datasets.ingest' AND "
       "a.target LIKE '% batch ' || b.id) FROM ingest_batch b WHERE b.status = 'committed' AND "
-      "b.created_by LIKE 'cli:%'";
-  if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) != SQLITE_OK) {
-    ADD_FAILURE() << sqlite3_errmsg(db);
-  } else {
-    while (sqlite3_step(st) == SQLITE_ROW) {
-      ++committed;
-      if (sqlite3_column_int64(st, 1) == 0) missing.push_back(sqlite3_column_int64(st, 0));
-    }
+      "b.created_by LIKE 'cli:%'",
+      &error);
+  if (!rows) {
+    ADD_FAILURE() << error;
+    return {missing, committed};
   }
-  sqlite3_finalize(st);
-  sqlite3_close(db);
+  for (const auto& row : *rows) {
+    ++committed;
+    if (row.at(1) == "0") missing.push_back(std::stoll(row.at(0)));
+  }
   return {missing, committed};
 }
 

@@ -122,7 +122,9 @@ void CopyDemoTo(const std::string& url) {
   }
 }
 
-std::string PostgresDemo() {
+}  // namespace
+
+std::string PostgresDemoDatabase() {
   auto& cluster = store::testing::PostgresCluster::Get();
   static const std::string tmpl = [&cluster] {
     const std::string url = cluster.Create("demo_template");
@@ -131,8 +133,6 @@ std::string PostgresDemo() {
   }();
   return cluster.Create("demo", tmpl);
 }
-
-}  // namespace
 
 std::string MakeDemo(const std::string& db) {
   const DemoTemplate& t = Template();
@@ -153,7 +153,7 @@ PdhServer::PdhServer(const std::string& extra_args, const char* bin, const std::
     db_ = database;
     out = Template().json;
   } else if (store::testing::OnPostgres()) {
-    db_ = PostgresDemo();
+    db_ = PostgresDemoDatabase();
     out = Template().json;
   } else {
     db_ = dir_ + "/demo.db";

@@ -84,6 +84,10 @@ std::string CopyDatabase(const PdhServer& server, const std::string& path, std::
 // it succeeded.
 bool TamperWith(const std::string& db, const std::string& sql);
 
+// On PostgreSQL: a new database of the test cluster holding the demo (its audit key in
+// PDH_AUDIT_KEY, which the pdh commands inherit).
+std::string PostgresDemoDatabase();
+
 // Puts a fresh demo database (with its audit key) at `db` and returns what `pdh demo --json`
 // printed for it. The demo is built once: by the test run (PDH_DEMO_TEMPLATE names that
 // database, with DB.json beside it), else once per process; each call copies it.
