@@ -16,6 +16,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/lib.sh
+. "$here/bench/lib.sh"
 cd "$here"
 rows=${1:-2000000}
 pdh=${PDH:-build/pdh}
@@ -46,19 +48,7 @@ echo "== demo database" >&2
 "$pdh" demo --db "$work/base.db" --force >/dev/null
 province=$("$pdh" settings get home_province --db "$work/base.db")
 "$pdh" units ls --db "$work/base.db" --parent "$province" --json >"$work/units.json"
-sqlite3 "$work/base.db" >"$work/old-codes.txt" <<SQL
-WITH home AS (SELECT id FROM unit WHERE level = 'province' AND valid_to IS NULL AND code = '$province')
-SELECT o.code FROM succession s
-  JOIN unit o ON o.id = s.old_id
-  JOIN unit n ON n.id = s.new_id
- WHERE o.level = 'commune' AND n.level = 'commune' AND n.valid_to IS NULL
-   AND n.parent_id IN (SELECT id FROM home)
- GROUP BY o.id
-HAVING count(*) = 1 AND min(s.kind) = 'whole'
-   AND (SELECT count(*) FROM succession s2 WHERE s2.old_id = o.id) = 1
-   AND (SELECT count(*) FROM unit u WHERE u.code = o.code) = 1
- ORDER BY o.code;
-SQL
+bench_old_codes "$work/base.db" "$province" >"$work/old-codes.txt"
 [ -s "$work/old-codes.txt" ] || die "no old commune codes of province $province in the successions"
 if [ "$skip_pdh" != 1 ]; then
   # The dataset from its template, unless the demo already has it.

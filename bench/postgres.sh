@@ -21,18 +21,13 @@ timeout=${TIMEOUT:-60}
 pgbin=${PGBIN:-/usr/lib/postgresql/15/bin}
 log() { echo "== $*" >&2; }
 
-asu=()
-if [ "$(id -u)" -eq 0 ]; then
-  asu=(setpriv --reuid="$(id -u nobody)" --regid="$(id -g nobody)" --clear-groups --)
-fi
+# shellcheck source=bench/lib.sh
+. "$here/bench/lib.sh"
 work=$(mktemp -d /tmp/pdh-postgres-bench.XXXXXX)
-chmod 755 "$work"
-mkdir -p "$work/pg"
-[ "$(id -u)" -ne 0 ] || chown nobody "$work/pg"
 serve_pid=""
 cleanup() {
   [ -z "$serve_pid" ] || { kill -TERM "$serve_pid" 2>/dev/null || true; wait "$serve_pid" 2>/dev/null || true; }
-  [ ! -f "$work/pg/data/postmaster.pid" ] || "${asu[@]}" "$pgbin/pg_ctl" -D "$work/pg/data" -m fast -w stop >/dev/null 2>&1 || true
+  bench_pg_stop "$work"
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -42,17 +37,7 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
 log "the demo province, and $rows dossiers of its communes and agencies"
 "$pdh" demo --db "$work/base.db" >/dev/null
 "$pdh" units ls --db "$work/base.db" --parent 80 --json >"$work/units.json"
-sqlite3 "$work/base.db" >"$work/old-codes.txt" <<SQL
-WITH home AS (SELECT id FROM unit WHERE level = 'province' AND valid_to IS NULL AND code = '80')
-SELECT o.code FROM succession s JOIN unit o ON o.id = s.old_id JOIN unit n ON n.id = s.new_id
- WHERE o.level = 'commune' AND n.level = 'commune' AND n.valid_to IS NULL
-   AND n.parent_id IN (SELECT id FROM home)
- GROUP BY o.id
-HAVING count(*) = 1 AND min(s.kind) = 'whole'
-   AND (SELECT count(*) FROM succession s2 WHERE s2.old_id = o.id) = 1
-   AND (SELECT count(*) FROM unit u WHERE u.code = o.code) = 1
- ORDER BY o.code;
-SQL
+bench_old_codes "$work/base.db" 80 >"$work/old-codes.txt"
 python3 "$here/bench/gen_dossiers.py" --rows "$rows" --units "$work/units.json" \
   --old-codes "$work/old-codes.txt" --out "$work/dossiers.csv" 2>/dev/null
 sed -i '2,$s/^/B/' "$work/dossiers.csv"  # ids none of the demo's dossiers has
@@ -63,10 +48,7 @@ sed -i '2,$s/^/N/' "$work/new.csv"
 
 log "a throwaway PostgreSQL cluster (durable)"
 pg_port=$(free_port)
-"${asu[@]}" "$pgbin/initdb" -D "$work/pg/data" -U bench -A trust -E UTF8 --locale=C.UTF-8 >"$work/initdb.log" 2>&1
-"${asu[@]}" "$pgbin/pg_ctl" -D "$work/pg/data" -w -l "$work/pg/log" \
-  -o "-c listen_addresses=127.0.0.1 -c port=$pg_port -c unix_socket_directories=$work/pg -c shared_buffers=2GB -c max_wal_size=8GB" start >/dev/null
-"${asu[@]}" "$pgbin/createdb" -h 127.0.0.1 -p "$pg_port" -U bench pdh
+bench_pg_start "$work" "$pg_port" -c shared_buffers=2GB -c max_wal_size=8GB
 export PDH_AUDIT_KEY=$work/base.db.audit-key
 
 declare -A ingest_s recompute_s p50 p99 post

@@ -19,19 +19,14 @@ command -v nginx >/dev/null || { echo "servers.sh: nginx is missing (scripts/ins
 command -v wrk >/dev/null || { echo "servers.sh: wrk is missing" >&2; exit 1; }
 log() { echo "== $*" >&2; }
 
-asu=()
-if [ "$(id -u)" -eq 0 ]; then
-  asu=(setpriv --reuid="$(id -u nobody)" --regid="$(id -g nobody)" --clear-groups --)
-fi
+# shellcheck source=bench/lib.sh
+. "$here/bench/lib.sh"
 work=$(mktemp -d /tmp/pdh-servers-bench.XXXXXX)
-chmod 755 "$work"
-mkdir -p "$work/pg"
-[ "$(id -u)" -ne 0 ] || chown nobody "$work/pg"
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  [ ! -f "$work/pg/data/postmaster.pid" ] || "${asu[@]}" "$pgbin/pg_ctl" -D "$work/pg/data" -m fast -w stop >/dev/null 2>&1 || true
+  bench_pg_stop "$work"
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -43,10 +38,7 @@ token=$("$pdh" tokens create --db "$work/demo.db" --user admin --name bench)
 
 log "a throwaway PostgreSQL cluster, and the demo copied into it"
 pg_port=$(free_port)
-"${asu[@]}" "$pgbin/initdb" -D "$work/pg/data" -U bench -A trust -E UTF8 --locale=C.UTF-8 >"$work/initdb.log" 2>&1
-"${asu[@]}" "$pgbin/pg_ctl" -D "$work/pg/data" -w -l "$work/pg/log" \
-  -o "-c listen_addresses=127.0.0.1 -c port=$pg_port -c unix_socket_directories=$work/pg -c max_connections=200" start >/dev/null
-"${asu[@]}" "$pgbin/createdb" -h 127.0.0.1 -p "$pg_port" -U bench pdh
+bench_pg_start "$work" "$pg_port" -c max_connections=200
 pg="postgresql://bench@127.0.0.1:$pg_port/pdh"
 export PDH_AUDIT_KEY=$work/demo.db.audit-key
 "$pdh" store copy --from "$work/demo.db" --to "$pg" >"$work/copy.log"
