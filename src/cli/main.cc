@@ -526,6 +526,14 @@ int RunServe(const Options& o) {
   opts.tls_client_ca_file = o.tls_client_ca;
   opts.tls_key_file = o.tls_key;
   opts.rate_per_address = o.rate_per_address;
+  for (const auto& proxy : o.trusted_proxies) {
+    if (!pdh::http::IsAddressOrNetwork(proxy)) {
+      throw Failure(Error::BadRequest(
+          "cli.invalid_trusted_proxy",
+          "--trusted-proxy takes an address or a network, e.g. 127.0.0.1 or 10.0.0.0/8: '" + proxy +
+              "' is neither"));
+    }
+  }
   opts.trusted_proxies = o.trusted_proxies;
   opts.rate_per_token = o.rate_per_token;
   opts.max_event_streams = o.max_event_streams;

@@ -8,8 +8,10 @@
 #include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <random>
 #include <stdexcept>
+#include <utility>
 
 #include <zlib.h>
 
@@ -190,30 +192,37 @@ bool ParseAddress(std::string_view text, std::array<unsigned char, 16>& out) {
 
 }  // namespace
 
+// A network as its address and the number of leading bits that name it (of 128, IPv4 mapped).
+std::optional<std::pair<std::array<unsigned char, 16>, int>> ParseNetwork(std::string_view n) {
+  const size_t slash = n.find('/');
+  std::array<unsigned char, 16> net{};
+  if (!ParseAddress(n.substr(0, slash), net)) return std::nullopt;
+  const bool v4 = n.find(':') == std::string_view::npos;
+  int bits = 128;
+  if (slash != std::string_view::npos) {
+    int prefix = -1;
+    const char* first = n.data() + slash + 1;
+    auto [end, ec] = std::from_chars(first, n.data() + n.size(), prefix);
+    if (ec != std::errc() || end != n.data() + n.size() || prefix < 0 || prefix > (v4 ? 32 : 128)) {
+      return std::nullopt;
+    }
+    bits = v4 ? prefix + 96 : prefix;
+  }
+  return std::make_pair(net, bits);
+}
+
 bool InNetworks(std::string_view address, const std::vector<std::string>& networks) {
   std::array<unsigned char, 16> a{};
   if (!ParseAddress(address, a)) return false;
   for (const std::string& n : networks) {
-    const size_t slash = n.find('/');
-    std::array<unsigned char, 16> net{};
-    if (!ParseAddress(std::string_view(n).substr(0, slash), net)) continue;
-    const bool v4 = n.find(':') == std::string::npos;
-    int bits = 128;
-    if (slash != std::string::npos) {
-      int prefix = -1;
-      const char* first = n.data() + slash + 1;
-      auto [end, ec] = std::from_chars(first, n.data() + n.size(), prefix);
-      if (ec != std::errc() || end != n.data() + n.size() || prefix < 0 ||
-          prefix > (v4 ? 32 : 128)) {
-        continue;
-      }
-      bits = v4 ? prefix + 96 : prefix;
-    }
+    const auto net = ParseNetwork(n);
+    if (!net) continue;
     bool same = true;
-    for (int i = 0; i < bits && same; ++i) {
+    for (int i = 0; i < net->second && same; ++i) {
       const int byte = i / 8;
       const int mask = 0x80 >> (i % 8);
-      same = (a[static_cast<size_t>(byte)] & mask) == (net[static_cast<size_t>(byte)] & mask);
+      same =
+          (a[static_cast<size_t>(byte)] & mask) == (net->first[static_cast<size_t>(byte)] & mask);
     }
     if (same) return true;
   }
@@ -268,6 +277,10 @@ std::string AsciiLower(std::string_view s) {
 }  // namespace pdh::http::detail
 
 namespace pdh::http {
+
+bool IsAddressOrNetwork(std::string_view text) {
+  return detail::ParseNetwork(text).has_value();
+}
 
 std::string EtagOf(std::string_view body) {
   return detail::EtagFor(body);

@@ -2,10 +2,13 @@
 // header parsing. Private to src/server.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/error.h"
@@ -55,6 +58,9 @@ std::string_view AddressOf(std::string_view remote);
 // and CIDR networks ("127.0.0.1", "10.0.0.0/8", "::1", "fd00::/8"). Unparsable entries match
 // nothing.
 bool InNetworks(std::string_view address, const std::vector<std::string>& networks);
+// "10.0.0.0/8", "::1" and the like as (address, leading bits of 128), IPv4 mapped; nullopt for
+// what is not an address or network.
+std::optional<std::pair<std::array<unsigned char, 16>, int>> ParseNetwork(std::string_view n);
 
 // The client behind trusted proxies: `remote` when its address is not in `proxies`, else the
 // right-most address of `forwarded_for` (X-Forwarded-For) that is not, or the left-most when

@@ -228,6 +228,13 @@ TEST(Peer, NetworksByAddressAndPrefix) {
   EXPECT_FALSE(detail::InNetworks("", nets));
   EXPECT_TRUE(detail::InNetworks("::1", {"::1/128"}));
   EXPECT_TRUE(detail::InNetworks("203.0.113.9", {"0.0.0.0/0"}));
+  // What pdh serve --trusted-proxy accepts.
+  EXPECT_TRUE(IsAddressOrNetwork("127.0.0.1"));
+  EXPECT_TRUE(IsAddressOrNetwork("10.0.0.0/8"));
+  EXPECT_TRUE(IsAddressOrNetwork("fd00::/8"));
+  EXPECT_FALSE(IsAddressOrNetwork("10.0.0.0/33"));
+  EXPECT_FALSE(IsAddressOrNetwork("nginx"));
+  EXPECT_FALSE(IsAddressOrNetwork(""));
 }
 
 TEST(Peer, ClientBehindTrustedProxies) {

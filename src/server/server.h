@@ -272,4 +272,8 @@ class Server {
   std::unique_ptr<Impl> impl_;
 };
 
+// Whether `text` is an IPv4 or IPv6 address or a CIDR network ("10.0.0.0/8"), as
+// ServerOptions::trusted_proxies takes them.
+bool IsAddressOrNetwork(std::string_view text);
+
 }  // namespace pdh::http
