@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { afterEach, beforeEach } from 'node:test';
 import { chromium } from 'playwright-core';
 import { startPdh } from './server.mjs';
 
@@ -24,6 +25,19 @@ const launchOptions = {
   ],
 };
 
+// The pages a test opens are closed when it ends (those opened in a file's `before`, or with
+// `keep`, stay for all its tests): a page left open keeps its live event stream, and Chromium
+// gives a context six connections to a server.
+let testPages = null;
+beforeEach(() => {
+  testPages = [];
+});
+afterEach(async () => {
+  const pages = testPages ?? [];
+  testPages = null;
+  await Promise.all(pages.map(({ page, context }) => (context ? context.close() : page.close())));
+});
+
 /** A Chromium that other processes connect to (run.mjs starts one for every test file). */
 export function launchServer() {
   return chromium.launchServer(launchOptions);
@@ -39,19 +53,40 @@ export async function launch() {
 }
 
 /**
- * Starts pdh and a browser for one test file. `newPage()` gives a page in a fresh context
- * (so localStorage and cookies start empty), signed in as the leader unless `user` says
- * otherwise (null: signed out); `end()` checks that no page logged an error or saw a failed
- * request, closes the browser and stops the server.
+ * Starts pdh and a browser for one test file. `newPage()` gives a page signed in as the leader
+ * unless `user` says otherwise, at `path` when given (else where signing in leads); `end()`
+ * checks that no page logged an error or saw a failed request, closes the browser and stops the
+ * server. A signed-in page opens in its user's context of this file (signed in through the login
+ * page once, its cookies kept, localStorage emptied for each new page): a new context costs
+ * Chromium a cold start of the app, about three times a page of a warm one. `user: null` gives a
+ * fresh signed-out context.
  */
 export async function session(options) {
   const server = await startPdh(options);
   const browser = await launch();
   const problems = [];
 
-  async function newPage({ width = 1366, height = 900, user = server.leader } = {}) {
-    const context = await browser.newContext({ viewport: { width, height }, baseURL: server.url });
+  /** The signed-in context of each user name. */
+  const contexts = new Map();
+
+  /** `keep`: the page stays open after the test that opened it, for the file's later tests. */
+  async function newPage({ width = 1366, height = 900, user = server.leader, path, keep = false } = {}) {
+    const reused = user ? contexts.get(user.name) : undefined;
+    const context = reused ?? (await browser.newContext({ viewport: { width, height }, baseURL: server.url }));
+    if (user && !reused) {
+      contexts.set(user.name, context);
+      // Each page starts with an empty localStorage (the language chosen on an earlier page is
+      // forgotten), once: a reload or a later navigation of the same page keeps what it set.
+      await context.addInitScript(() => {
+        if (location.protocol !== 'http:' || sessionStorage.getItem('pdh-e2e-page')) return;
+        sessionStorage.setItem('pdh-e2e-page', '1');
+        localStorage.clear();
+      });
+    }
     const page = await context.newPage();
+    // A signed-out context is the page's alone and closes with it.
+    if (!keep) testPages?.push({ page, context: user ? null : context });
+    if (reused) await page.setViewportSize({ width, height });
     page.on('console', (msg) => {
       if (msg.type() === 'error') problems.push(`console error on ${page.url()}: ${msg.text()} (${msg.location().url})`);
     });
@@ -70,7 +105,14 @@ export async function session(options) {
     page.on('response', (res) => {
       if (res.status() >= 400) problems.push(`HTTP ${res.status()} for ${res.url()}`);
     });
-    if (user) await signIn(page, user);
+    // A session another page ended (signing out, an idle timeout) is signed in again.
+    const signedIn = reused && (await context.request.get('/api/v1/auth/me')).ok();
+    if (user && !signedIn) await signIn(page, user);
+    if (path) await page.goto(path);
+    else if (signedIn) {
+      await page.goto('/');
+      await pageLoaded(page);
+    }
     return page;
   }
 

@@ -26,8 +26,7 @@ async function listSettled(page) {
 }
 
 test('the summary shows the October 2025 report figures, and fewer at the end of 2024', async () => {
-  const page = await s.newPage();
-  await page.goto('/catalog/summary?as_of=2025-10-31');
+  const page = await s.newPage({ path: '/catalog/summary?as_of=2025-10-31' });
   await page.getByRole('heading', { level: 1, name: 'Số liệu danh mục' }).waitFor();
   const figure = async (id) => (await page.getByTestId(id).textContent()).trim();
   assert.equal(await figure('summary-platforms'), '35');
@@ -101,8 +100,7 @@ test('searching "co so du lieu" without diacritics finds the entries named "Cơ 
 });
 
 test('filters narrow the list: national databases, then the connected ones, then one sector', async () => {
-  const page = await s.newPage();
-  await page.goto('/catalog');
+  const page = await s.newPage({ path: '/catalog' });
   await listSettled(page);
   await page.getByLabel('Loại', { exact: true }).selectOption('national');
   await page.waitForURL(/kind=national/);
@@ -150,8 +148,7 @@ test('an entry shows its fields, links and history', async () => {
     }
   }
   assert.ok(record, 'the demo has databases with a history');
-  const page = await s.newPage();
-  await page.goto(`/catalog/${encodeURIComponent(record.code)}`);
+  const page = await s.newPage({ path: `/catalog/${encodeURIComponent(record.code)}` });
   await page.getByRole('heading', { level: 1, name: record.name }).waitFor();
   const facts = await page.getByTestId('catalog-facts').textContent();
   assert.ok(facts.includes(record.code));
@@ -190,8 +187,7 @@ test('an entry shows its fields, links and history', async () => {
 });
 
 test('a leader reads but sees no way to write', async () => {
-  const page = await s.newPage();
-  await page.goto('/catalog');
+  const page = await s.newPage({ path: '/catalog' });
   await listSettled(page);
   assert.equal(await page.getByTestId('catalog-new').count(), 0);
   assert.equal(await page.getByTestId('catalog-import-panel').count(), 0);
@@ -211,8 +207,7 @@ test('a leader reads but sees no way to write', async () => {
 });
 
 test('a DoST officer adds an entry: a missing legal basis, then a bad link, then success; then edits it', async () => {
-  const page = await s.newPage({ user: dost });
-  await page.goto('/catalog');
+  const page = await s.newPage({ user: dost, path: '/catalog' });
   await listSettled(page);
   await page.getByTestId('catalog-new').click();
   await page.getByRole('heading', { level: 1, name: 'Thêm mục mới vào danh mục' }).waitFor();
@@ -283,8 +278,7 @@ test('a DoST officer adds an entry: a missing legal basis, then a bad link, then
 });
 
 test('a DoST officer imports a CSV (row errors first, then written) and dry-runs the Excel export', async () => {
-  const page = await s.newPage({ user: dost });
-  await page.goto('/catalog');
+  const page = await s.newPage({ user: dost, path: '/catalog' });
   await listSettled(page);
   const panel = page.getByTestId('catalog-import-panel');
   await panel.locator('summary').click();
@@ -350,8 +344,7 @@ test('a DoST officer imports a CSV (row errors first, then written) and dry-runs
 });
 
 test('on a narrow screen the catalog scrolls inside its cards, not the page', async () => {
-  const page = await s.newPage({ width: 390, height: 844 });
-  await page.goto('/catalog');
+  const page = await s.newPage({ width: 390, height: 844, path: '/catalog' });
   await listSettled(page);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no horizontal page scrolling (${overflow}px)`);

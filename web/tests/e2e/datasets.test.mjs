@@ -116,8 +116,7 @@ test('the list shows the built-in datasets with their counts; the filter ignores
 
 test('the schema page shows the fields under their Vietnamese titles, the key, code lists and personal data', async () => {
   const detail = await s.server.api('/datasets/dossiers');
-  const page = await s.newPage();
-  await page.goto('/datasets/dossiers');
+  const page = await s.newPage({ path: '/datasets/dossiers' });
   await page.getByRole('heading', { level: 1, name: 'Hồ sơ thủ tục hành chính' }).waitFor();
   assert.equal(await page.getByTestId('nav-datasets').getAttribute('aria-current'), 'page');
   const field = (name) => page.locator(`[data-testid="dataset-field"][data-name="${name}"]`);
@@ -207,8 +206,7 @@ test('the schema page shows the fields under their Vietnamese titles, the key, c
 const header = 'dossier_id,receiving_unit,procedure_code,procedure_name,received_at,channel,fee,status';
 
 test('a CSV with one bad row in mode "all" is rejected: the row error, a hint, nothing written, the rows as CSV', async () => {
-  const page = await s.newPage({ user: officer });
-  await page.goto('/datasets/dossiers');
+  const page = await s.newPage({ user: officer, path: '/datasets/dossiers' });
   await page.getByTestId('dataset-upload-panel').waitFor();
   const before = (await s.server.api('/datasets')).items.find((d) => d.code === 'dossiers').row_count;
   const file = csv(
@@ -284,8 +282,7 @@ const goodFile = csv(
 );
 
 test('a good CSV: a dry run writes nothing, then it commits; the data browser finds it; the same file again is a duplicate', async () => {
-  const page = await s.newPage({ user: officer });
-  await page.goto('/datasets/dossiers');
+  const page = await s.newPage({ user: officer, path: '/datasets/dossiers' });
   await page.getByTestId('dataset-upload-panel').waitFor();
 
   const dry = await upload(page, 'ho-so-tot.csv', goodFile, { dryRun: true });
@@ -346,8 +343,7 @@ test('a good CSV: a dry run writes nothing, then it commits; the data browser fi
 });
 
 test('mode "valid" writes the good rows and reports the bad ones', async () => {
-  const page = await s.newPage({ user: officer });
-  await page.goto('/datasets/dossiers');
+  const page = await s.newPage({ user: officer, path: '/datasets/dossiers' });
   await page.getByTestId('dataset-upload-panel').waitFor();
   const file = csv(
     header,

@@ -84,8 +84,7 @@ test('the overview as of 31/10/2025 shows every figure of the report, Vietnamese
   const api = await s.server.api(`/overview?as_of=${october}`);
   assert.equal(api.as_of, october);
   const byKey = new Map(api.figures.map((f) => [f.key, f]));
-  const page = await s.newPage();
-  await page.goto(`/?as_of=${october}`);
+  const page = await s.newPage({ path: `/?as_of=${october}` });
   await page.getByTestId('ioc-figures').waitFor();
   assert.equal(await page.getByTestId('nav-overview').getAttribute('aria-current'), 'page');
   assert.equal(await page.getByTestId('asof-date').getAttribute('data-date'), october);
@@ -162,8 +161,7 @@ test('the overview as of 31/10/2025 shows every figure of the report, Vietnamese
 });
 
 test('the navigation offers the IOC pages in Vietnamese', async () => {
-  const page = await s.newPage();
-  await page.goto('/');
+  const page = await s.newPage({ path: '/' });
   await page.getByTestId('ioc-figures').waitFor();
   const labels = {
     'nav-overview': 'Tổng quan',
@@ -178,8 +176,7 @@ test('the navigation offers the IOC pages in Vietnamese', async () => {
 
 test('the indicator explorer filters by sector with counts and finds an indicator without diacritics', async () => {
   const list = await s.server.api('/indicators');
-  const page = await s.newPage();
-  await page.goto('/indicators');
+  const page = await s.newPage({ path: '/indicators' });
   await page.getByTestId('indicator-table').waitFor();
   assert.equal(await page.getByTestId('nav-indicators').getAttribute('aria-current'), 'page');
   assert.equal(await text(page.getByTestId('indicator-updated-count')), `${fmt.vi(list.updated)}/${fmt.vi(list.total)}`);
@@ -235,8 +232,7 @@ test('an indicator drills down from the province to a commune and back', async (
   const detail = await s.server.api(`/indicators/${code}`);
   const province = await s.server.api(`/values?indicator=${code}&children=true&series=36`);
   assert.equal(province.unit.level, 'province');
-  const page = await s.newPage();
-  await page.goto(`/indicators/${code}`);
+  const page = await s.newPage({ path: `/indicators/${code}` });
   await page.getByTestId('indicator-value').waitFor();
   await page.getByRole('heading', { level: 1, name: detail.name }).waitFor();
   assert.equal(await text(page.getByTestId('indicator-value')), value(province.value, province.measure));
@@ -283,8 +279,7 @@ test('the freshness board shows 602/957, the stale indicators and the units behi
   const f = await s.server.api(`/freshness?as_of=${october}`);
   assert.equal(f.updated, 602);
   assert.equal(f.total, 957);
-  const page = await s.newPage();
-  await page.goto(`/freshness?as_of=${october}`);
+  const page = await s.newPage({ path: `/freshness?as_of=${october}` });
   await page.getByTestId('freshness-updated').waitFor();
   assert.equal(await page.getByTestId('nav-freshness').getAttribute('aria-current'), 'page');
   assert.equal(await text(page.getByTestId('freshness-updated-value')), '602/957');
@@ -321,8 +316,7 @@ test('the freshness board shows 602/957, the stale indicators and the units behi
 
 test('the public-services page shows the four rates and drills into a unit; the feedback page its figures', async () => {
   const pack = await s.server.api('/packs/public_services');
-  const page = await s.newPage();
-  await page.goto('/public-services');
+  const page = await s.newPage({ path: '/public-services' });
   await page.getByTestId('pack-figure').first().waitFor();
   assert.equal(await page.getByTestId('nav-publicServices').getAttribute('aria-current'), 'page');
   const figure = (code) => page.locator(`[data-testid="pack-figure"][data-indicator="${code}"]`);
@@ -356,8 +350,7 @@ test('the public-services page shows the four rates and drills into a unit; the 
 
 test('a DoST officer installs the public-services pack from its page; again it changes nothing', async () => {
   const dost = await s.server.addUser('canbo.goi', 'officer', { unit: '80.SKHCN', displayName: 'Trần Văn Bình' });
-  const page = await s.newPage({ user: dost });
-  await page.goto('/public-services');
+  const page = await s.newPage({ user: dost, path: '/public-services' });
   await page.getByTestId('pack-figure').first().waitFor();
   const figures = await page.getByTestId('pack-figure-value').allTextContents();
   await page.getByTestId('pack-install').click();
@@ -368,16 +361,14 @@ test('a DoST officer installs the public-services pack from its page; again it c
   await page.getByTestId('pack-figure').first().waitFor();
   assert.deepEqual(await page.getByTestId('pack-figure-value').allTextContents(), figures);
   // A leader reads the figures and has no button.
-  const leader = await s.newPage();
-  await leader.goto('/public-services');
+  const leader = await s.newPage({ path: '/public-services' });
   await leader.getByTestId('pack-figure').first().waitFor();
   assert.equal(await leader.getByTestId('pack-install').count(), 0);
 });
 
 test('the alerts are grouped by kind and lead to the indicator for the unit and period', async () => {
   const { items } = await s.server.api('/alerts');
-  const page = await s.newPage();
-  await page.goto('/alerts');
+  const page = await s.newPage({ path: '/alerts' });
   await page.getByTestId('alert-group').first().waitFor();
   for (const kind of ['red', 'off_track', 'over_100', 'stale', 'outlier']) {
     const n = items.filter((a) => a.kind === kind).length;
@@ -398,12 +389,10 @@ test('the alerts are grouped by kind and lead to the indicator for the unit and 
 test('a reported value changes on screen without a reload', async () => {
   const at = (unit) => `/values?indicator=APP_INSTALLS&unit=${unit}&period=2025-10`;
   assert.equal((await s.server.api(at('80'))).value, 237000);
-  const page = await s.newPage();
-  await page.goto('/indicators/APP_INSTALLS?unit=80&period=2025-10');
+  const page = await s.newPage({ path: '/indicators/APP_INSTALLS?unit=80&period=2025-10' });
   await page.getByTestId('indicator-value').waitFor();
   assert.equal(await text(page.getByTestId('indicator-value')), '237.000');
-  const overview = await s.newPage();
-  await overview.goto('/');
+  const overview = await s.newPage({ path: '/' });
   await overview.getByTestId('ioc-figures').waitFor();
   assert.equal(await text(overview.locator('[data-key="app_installs"] [data-testid="ioc-figure-value"]')), '237.000');
   await liveOpen(page);
@@ -435,8 +424,7 @@ test('an ingested dossier batch changes the online-submission rate shown for its
   const at = `/values?indicator=${code}&unit=${unit}&period=2025-10`;
   const before = await s.server.api(at);
   assert.notEqual(before.value, null, 'the commune has a rate for October');
-  const page = await s.newPage();
-  await page.goto(`/indicators/${code}?unit=${unit}&period=2025-10`);
+  const page = await s.newPage({ path: `/indicators/${code}?unit=${unit}&period=2025-10` });
   await page.getByTestId('indicator-value').waitFor();
   const shownBefore = await text(page.getByTestId('indicator-value'));
   assert.equal(shownBefore, value(before.value, before.measure));

@@ -33,7 +33,7 @@ const pending = async (page) => Number(await page.getByTestId('link-review-pendi
 let admin;
 async function asAdmin() {
   if (!admin) {
-    admin = await s.newPage({ user: null });
+    admin = await s.newPage({ user: null, keep: true });
     await signInAdmin(admin, s.server.admin);
   }
   return admin;
@@ -68,8 +68,7 @@ test('the list shows the demo project with its sources, status and pairs to revi
 });
 
 test('a leader reads the review queue but cannot decide nor save a definition: the server refuses and the banner says so', async () => {
-  const page = await s.newPage();
-  await page.goto('/link/ncc/review');
+  const page = await s.newPage({ path: '/link/ncc/review' });
   await page.locator(`[data-testid="link-review-pair"][data-id="${first.id}"]`).waitFor();
   const before = await pending(page);
   await page.keyboard.press('a');

@@ -12,8 +12,7 @@ before(async () => {
 after(() => s?.end());
 
 test('the header names the product and the home province', async () => {
-  const page = await s.newPage();
-  await page.goto('/');
+  const page = await s.newPage({ path: '/' });
   await assert.doesNotReject(page.getByTestId('province-name').getByText('Tây Ninh').waitFor());
   assert.equal(await page.getByTestId('product-name').textContent(), 'Trung tâm điều hành thông minh');
   assert.equal(await page.locator('html').getAttribute('lang'), 'vi');
@@ -21,8 +20,7 @@ test('the header names the product and the home province', async () => {
 });
 
 test('the overview shows the communes and wards and the population total, Vietnamese style', async () => {
-  const page = await s.newPage();
-  await page.goto('/');
+  const page = await s.newPage({ path: '/' });
   const card = page.getByTestId('card-communes');
   await card.waitFor();
   assert.equal(await page.getByTestId('card-communes-value').textContent(), '96');
@@ -54,8 +52,7 @@ test('the overview shows the communes and wards and the population total, Vietna
 });
 
 test('switching to English changes headings and number formatting, and persists on reload', async () => {
-  const page = await s.newPage();
-  await page.goto('/');
+  const page = await s.newPage({ path: '/' });
   await page.getByTestId('card-communes').waitFor();
   await page.getByTestId('lang-en').click();
   await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
@@ -80,8 +77,7 @@ test('switching to English changes headings and number formatting, and persists 
 });
 
 test('a narrow screen keeps the navigation and the cards usable', async () => {
-  const page = await s.newPage({ width: 390, height: 844 });
-  await page.goto('/');
+  const page = await s.newPage({ width: 390, height: 844, path: '/' });
   await page.getByTestId('card-communes').waitFor();
   await assertChart(page, 'chart-top');
   // The navigation waits behind the menu button.

@@ -202,8 +202,7 @@ test("a leader sees the four dimensions, the trend, the units ranked and the cat
 
 test('the overview carries the quality card: the overall score, the four dimensions, a link to the scoreboard', async () => {
   const board = await s.server.api(`/quality/scoreboard?as_of=${asOf}`);
-  const page = await s.newPage();
-  await page.goto('/');
+  const page = await s.newPage({ path: '/' });
   const card = page.getByTestId('quality-summary');
   // Below the figures, the card fetches its scores once it is scrolled into view.
   await card.scrollIntoViewIfNeeded();
@@ -298,8 +297,7 @@ test("the administrator's checks: the near-duplicate check as the server has it;
   await screenshot(admin, 'quality-checks-saved');
 
   // The leader watches the scoreboard while the administrator sends a batch that breaks the rule.
-  const leader = await s.newPage();
-  await leader.goto('/quality');
+  const leader = await s.newPage({ path: '/quality' });
   await unitRow(leader, unit).waitFor();
   await leader.locator('[data-testid="live-status"][data-state="open"]').waitFor();
   const correctOf = async (page) => Number(await unitRow(page, unit).getByTestId('quality-unit-correct').getAttribute('data-score'));
@@ -365,8 +363,7 @@ test('on a narrow screen the quality pages scroll inside their cards, not the pa
 
 test("the IOC's alerts about data quality lead to the unit's failing rows", async () => {
   const { items } = await s.server.api('/alerts');
-  const page = await s.newPage();
-  await page.goto('/alerts');
+  const page = await s.newPage({ path: '/alerts' });
   await page.getByTestId('alert-group').first().waitFor();
   for (const kind of ['quality_low', 'check_failing']) {
     const n = items.filter((a) => a.kind === kind).length;

@@ -24,8 +24,7 @@ test('an unknown route shows a not-found page inside the shell', async () => {
 });
 
 test('navigation stays in the page and the back button works', async () => {
-  const page = await s.newPage();
-  await page.goto('/');
+  const page = await s.newPage({ path: '/' });
   await page.getByTestId('card-communes').waitFor();
   await page.evaluate(() => (window.__marker = 1));
   await page.getByTestId('nav-units').click();

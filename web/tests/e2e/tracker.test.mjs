@@ -57,8 +57,7 @@ async function allItems(query) {
 }
 
 test('the board shows the October 2025 report, and fewer completed earlier in the year', async () => {
-  const page = await s.newPage();
-  await page.goto(`/nq57?as_of=${october}`);
+  const page = await s.newPage({ path: `/nq57?as_of=${october}` });
   await page.getByRole('heading', { level: 1, name: 'Thực hiện Nghị quyết 57' }).waitFor();
   assert.equal(await page.getByTestId('nav-tracker').getAttribute('aria-current'), 'page');
   assert.equal(await page.getByTestId('nav-tracker').textContent(), 'Nghị quyết 57');
@@ -122,8 +121,7 @@ test('the board shows the October 2025 report, and fewer completed earlier in th
 });
 
 test('the task list searches without diacritics, filters and pages', async () => {
-  const page = await s.newPage();
-  await page.goto('/nq57/tasks');
+  const page = await s.newPage({ path: '/nq57/tasks' });
   await listSettled(page);
   assert.equal(await page.getByTestId('nav-tracker').getAttribute('aria-current'), 'page');
 
@@ -186,8 +184,7 @@ async function adjustedTaskWithReports() {
 
 test('a task shows its fields, chain, history with adjustments and its monthly reports; a leader sees no forms', async () => {
   const task = await adjustedTaskWithReports();
-  const page = await s.newPage();
-  await page.goto(`/nq57/tasks/${encodeURIComponent(task.code)}`);
+  const page = await s.newPage({ path: `/nq57/tasks/${encodeURIComponent(task.code)}` });
   await page.getByRole('heading', { level: 1, name: task.title }).waitFor();
   assert.equal(await page.getByTestId('nq57-item-status').locator('[data-status]').getAttribute('data-status'), task.status);
   await page.getByTestId('nq57-item-adjusted').waitFor();
@@ -246,14 +243,12 @@ test("an officer of the task's lead unit submits the monthly report: a percent o
   const officer = await s.server.addUser('canbo.baocao', 'officer', { unit: task.lead_unit, displayName: 'Lê Thị Hoa' });
 
   // The leader sees the task but no forms.
-  const leaderPage = await s.newPage();
-  await leaderPage.goto(`/nq57/tasks/${encodeURIComponent(task.code)}?as_of=${today}`);
+  const leaderPage = await s.newPage({ path: `/nq57/tasks/${encodeURIComponent(task.code)}?as_of=${today}` });
   await leaderPage.getByTestId('nq57-reports').waitFor();
   assert.equal(await leaderPage.getByTestId('nq57-report-form').count(), 0);
   assert.equal(await leaderPage.getByTestId('nq57-edit-form').count(), 0);
 
-  const page = await s.newPage({ user: officer });
-  await page.goto(`/nq57/tasks/${encodeURIComponent(task.code)}?as_of=${today}`);
+  const page = await s.newPage({ user: officer, path: `/nq57/tasks/${encodeURIComponent(task.code)}?as_of=${today}` });
   const form = page.getByTestId('nq57-report-form');
   await form.waitFor();
   const month = await page.getByTestId('nq57-report-month').inputValue();
@@ -302,8 +297,7 @@ test("an officer of the task's lead unit submits the monthly report: a percent o
 test('the assignment chain links a province task to the central task it came from, and back', async () => {
   const assigned = (await allItems('kind=task&level=province')).find((i) => i.parent);
   assert.ok(assigned, 'the demo assigns central tasks on to the province');
-  const page = await s.newPage();
-  await page.goto(`/nq57/tasks/${encodeURIComponent(assigned.code)}`);
+  const page = await s.newPage({ path: `/nq57/tasks/${encodeURIComponent(assigned.code)}` });
   const chain = page.getByTestId('nq57-chain-item');
   await chain.last().waitFor();
   assert.deepEqual(await chain.evaluateAll((lis) => lis.map((li) => li.dataset.code)).then((codes) => codes.slice(-2)), [assigned.parent, assigned.code]);
@@ -317,8 +311,7 @@ test('a DoST officer adjusts a task: reason and approval are asked for next to t
   const task = (await allItems('kind=task&unit=80.SKHCN')).find((i) => i.state === 'in_progress' && i.deadline && !i.recurrence && !i.adjusted);
   assert.ok(task, 'DoST leads tasks in progress');
   const dost = await s.server.addUser('canbo.skhcn', 'officer', { unit: '80.SKHCN', displayName: 'Phạm Thị Thu' });
-  const page = await s.newPage({ user: dost });
-  await page.goto(`/nq57/tasks/${encodeURIComponent(task.code)}?as_of=${today}`);
+  const page = await s.newPage({ user: dost, path: `/nq57/tasks/${encodeURIComponent(task.code)}?as_of=${today}` });
   const panel = page.getByTestId('nq57-edit-panel');
   await panel.locator('summary').click();
   await page.getByTestId('nq57-edit-deadline').fill('2026-12-31');
@@ -351,8 +344,7 @@ test('a DoST officer adjusts a task: reason and approval are asked for next to t
 });
 
 test('the rankings list units with their on-time rates, sortable, with a chart', async () => {
-  const page = await s.newPage();
-  await page.goto(`/nq57/ranking?as_of=${october}`);
+  const page = await s.newPage({ path: `/nq57/ranking?as_of=${october}` });
   await page.getByRole('heading', { level: 1, name: 'Xếp hạng đơn vị' }).waitFor();
   const { ranking } = await s.server.api(`/tracker/summary?as_of=${october}`);
   assert.ok(ranking.length > 5, 'units are ranked');
@@ -411,8 +403,7 @@ test('the overdue lists and the month’s report obligations come from the serve
 });
 
 test('on a narrow screen the board and the list scroll inside their cards, not the page', async () => {
-  const page = await s.newPage({ width: 390, height: 844 });
-  await page.goto(`/nq57?as_of=${october}`);
+  const page = await s.newPage({ width: 390, height: 844, path: `/nq57?as_of=${october}` });
   await page.getByTestId('nq57-central-tasks').waitFor();
   await assertChart(page, 'chart-nq57-units');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

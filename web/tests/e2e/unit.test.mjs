@@ -10,8 +10,7 @@ before(async () => {
 after(() => s?.end((problem) => problem.includes('/api/v1/units/99999999')));
 
 test('a new ward lists the former communes merged into it', async () => {
-  const page = await s.newPage();
-  await page.goto('/units/25459');
+  const page = await s.newPage({ path: '/units/25459' });
   await page.getByRole('heading', { level: 1, name: 'Phường Tân Ninh' }).waitFor();
   const facts = await page.getByTestId('unit-facts').textContent();
   assert.match(facts, /25459/);
@@ -32,8 +31,7 @@ test('a new ward lists the former communes merged into it', async () => {
 });
 
 test('the province page summarises its subordinate units', async () => {
-  const page = await s.newPage();
-  await page.goto('/units/80');
+  const page = await s.newPage({ path: '/units/80' });
   const summary = page.getByTestId('children-summary');
   await summary.waitFor();
   const text = await summary.textContent();
@@ -43,8 +41,7 @@ test('the province page summarises its subordinate units', async () => {
 });
 
 test('an unknown unit code shows the server\'s message', async () => {
-  const page = await s.newPage();
-  await page.goto('/units/99999999');
+  const page = await s.newPage({ path: '/units/99999999' });
   const banner = page.getByTestId('error-banner');
   await banner.waitFor();
   assert.ok((await banner.textContent()).length > 'Đã xảy ra lỗi'.length);
@@ -53,8 +50,7 @@ test('an unknown unit code shows the server\'s message', async () => {
 });
 
 test('a former commune links to the ward it was merged into', async () => {
-  const page = await s.newPage();
-  await page.goto('/units/25459');
+  const page = await s.newPage({ path: '/units/25459' });
   await page.getByTestId('predecessors').getByRole('link', { name: 'Phường 1', exact: true }).click();
   await page.waitForURL(/\/units\/25456\?on=2025-06-30$/);
   await page.getByRole('heading', { level: 1, name: 'Phường 1' }).waitFor();
@@ -70,8 +66,7 @@ test('a department has its own page, also when loaded directly', async () => {
   const { items } = await s.server.api('/units/80/children?level=agency');
   const dost = items.find((u) => u.name.startsWith('Sở Khoa học và Công nghệ'));
   assert.ok(dost, 'the demo has the Department of Science and Technology');
-  const page = await s.newPage();
-  await page.goto('/units');
+  const page = await s.newPage({ path: '/units' });
   await page.locator(`[data-testid="unit-row"][data-code="${dost.code}"] a`).click();
   await page.getByRole('heading', { level: 1, name: dost.name }).waitFor();
   assert.match(await page.getByTestId('unit-facts').textContent(), /Sở/);

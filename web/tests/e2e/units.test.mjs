@@ -13,8 +13,7 @@ after(() => s?.end());
 const communeRows = (page) => page.locator('[data-testid="unit-row"][data-level="commune"]');
 
 test('the unit tree lists the province, its 96 communes and wards, and its agencies', async () => {
-  const page = await s.newPage();
-  await page.goto('/units');
+  const page = await s.newPage({ path: '/units' });
   await page.getByTestId('unit-table').waitFor();
   assert.equal(await communeRows(page).count(), 96);
   assert.match(await page.getByTestId('unit-root').textContent(), /Tây Ninh/);
@@ -34,8 +33,7 @@ test('the unit tree lists the province, its 96 communes and wards, and its agenc
 });
 
 test('searching without diacritics finds "Phường Tân Ninh"; the chart follows the filter', async () => {
-  const page = await s.newPage();
-  await page.goto('/units');
+  const page = await s.newPage({ path: '/units' });
   await page.getByLabel('Tìm theo tên hoặc mã').fill('tan ninh');
   await page.waitForURL(/\?q=tan\+ninh/);
   const names = await communeRows(page).locator('th').allTextContents();
@@ -58,8 +56,7 @@ test('searching without diacritics finds "Phường Tân Ninh"; the chart follow
 });
 
 test('the type filter keeps only wards', async () => {
-  const page = await s.newPage();
-  await page.goto('/units');
+  const page = await s.newPage({ path: '/units' });
   await page.getByLabel('Loại đơn vị').selectOption('Phường');
   assert.equal(await communeRows(page).count(), 14);
   const types = await communeRows(page).locator('td:nth-child(2)').allTextContents();
@@ -68,8 +65,7 @@ test('the type filter keeps only wards', async () => {
 });
 
 test('columns sort, and a row opens its unit page', async () => {
-  const page = await s.newPage();
-  await page.goto('/units');
+  const page = await s.newPage({ path: '/units' });
   await page.getByTestId('sort-population').click();
   const th = page.locator('th[aria-sort]');
   assert.equal(await th.getAttribute('aria-sort'), 'descending');
@@ -87,8 +83,7 @@ test('columns sort, and a row opens its unit page', async () => {
 });
 
 test('on a narrow screen the table scrolls inside its card, not the page', async () => {
-  const page = await s.newPage({ width: 390, height: 844 });
-  await page.goto('/units');
+  const page = await s.newPage({ width: 390, height: 844, path: '/units' });
   await page.getByTestId('unit-table').waitFor();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no horizontal page scrolling (${overflow}px)`);
