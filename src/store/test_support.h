@@ -86,7 +86,10 @@ class PostgresCluster {
                   ? static_cast<char>(std::tolower(static_cast<unsigned char>(c)))
                   : '_';
     }
-    Run("CREATE DATABASE " + name + (from.empty() ? "" : " TEMPLATE " + NameOf(from)));
+    // FILE_COPY: the files copied as they are, not each page through the WAL (PostgreSQL 15's
+    // default), a fifth of the time for a copy of the demo.
+    Run("CREATE DATABASE " + name + (from.empty() ? "" : " TEMPLATE " + NameOf(from)) +
+        " STRATEGY FILE_COPY");
     return Url(name);
   }
   void Drop(const std::string& url) {
