@@ -160,6 +160,7 @@ PdhServer::PdhServer(const std::string& extra_args, const char* bin, const std::
     out = MakeDemo(db_);
   }
   admin_password_ = std::string(boost::json::parse(out).at("admin").at("password").as_string());
+  bin_ = bin;
   if (Pdh("tokens create --user admin --name tests", &out) != 0) {
     throw std::runtime_error("pdh tokens create failed: " + out);
   }
@@ -234,7 +235,7 @@ HttpResponse PdhServer::Request(const HttpRequest& r) const {
 }
 
 int PdhServer::Pdh(const std::string& args, std::string* out) const {
-  return RunPdh(args + " --db '" + db_ + "'", out);
+  return RunPdhBin(bin_ != nullptr ? bin_ : ServerPdhBin(), args + " --db '" + db_ + "'", out);
 }
 
 int PdhServer::Stop() {

@@ -42,7 +42,8 @@ class PdhServer {
 
   const std::string& admin_password() const { return admin_password_; }
   const std::string& admin_token() const { return admin_token_; }
-  // Runs `pdh ARGS --db <this database>`; returns the exit code.
+  // Runs `pdh ARGS --db <this database>` with the server's own binary (an optimized server's
+  // set-up takes no sanitized runs); returns the exit code.
   int Pdh(const std::string& args, std::string* out = nullptr) const;
 
   // Sends SIGTERM and waits; returns the exit status (0 when it stopped cleanly).
