@@ -75,7 +75,7 @@ Result<notify::Message> ReportMessage(Context& ctx, const json::object& content,
   return m;
 }
 
-Response Get(Context& ctx, Request& req) {
+Response GetReport(Context& ctx, Request& req) {
   const std::string month = MonthParam(req);
   const auto format = EnumParam(req, "format", report::ParseFormat, "json, pdf, xlsx or html")
                           .value_or(report::Format::kJson);
@@ -103,7 +103,7 @@ Response Get(Context& ctx, Request& req) {
   return r;
 }
 
-Response List(Context& ctx, Request&) {
+Response ListReports(Context& ctx, Request&) {
   report::Archive archive(ctx.store().reports());
   const int day = ScheduleDay(ctx);
   return Response::Json(json::object{{"items", Must(archive.List())},
@@ -181,14 +181,14 @@ void RegisterReportRoutes(http::Router& router, Context& ctx) {
                      "The monthly report to the People's Committee (báo cáo tháng): read, issued, "
                      "sent.");
   router.Add(
-      "GET", "/api/v1/reports/monthly", "reports.list", bind(List),
+      "GET", "/api/v1/reports/monthly", "reports.list", bind(ListReports),
       {.summary = "The monthly reports issued, newest first, and the day they are sent",
        .tag = "reports",
        .response_schema =
            R"({"type":"object","properties":{"items":{"type":"array","items":{"type":"object","properties":{"month":{"type":"string"},"issued_at":{"type":"string"},"issued_by":{"type":"string"}}}},"schedule_day":{"type":["integer","null"]}}})",
        .permission = kReportsRead});
   router.Add(
-      "GET", "/api/v1/reports/monthly/{month}", "reports.get", bind(Get),
+      "GET", "/api/v1/reports/monthly/{month}", "reports.get", bind(GetReport),
       {.summary = "The report of a month (YYYY-MM): the issued one, else a draft from today's data",
        .tag = "reports",
        .params = {{"format", "query", "json (default), pdf, xlsx or html", false,

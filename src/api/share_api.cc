@@ -242,7 +242,7 @@ void AuditExchange(Context& ctx, const Request& req, const ClientCall& call,
 namespace {
 
 // A connected system reads a dataset's records under its grant.
-Response Records(Context& ctx, Request& req) {
+Response GrantedRecords(Context& ctx, Request& req) {
   const std::string dataset = req.params.at("code");
   const ClientCall call = RequireClient(ctx, req, dataset, false);
   const share::Grant& grant = call.grant;
@@ -805,7 +805,7 @@ void RegisterShareRoutes(http::Router& router, Context& ctx) {
               .error_statuses = {404},
               .permission = kShareAdmin});
   router.Add(
-      "GET", "/api/v1/share/datasets/{code}/records", "share.records", bind(Records),
+      "GET", "/api/v1/share/datasets/{code}/records", "share.records", bind(GrantedRecords),
       {.summary = "A connected system reads a dataset under its grant: X-Purpose (required), "
                   "X-Case-Reference and X-End-User headers; fields not granted come back as "
                   "{\"withheld\": reason}; paged by cursor; JSON, NDJSON or CSV",

@@ -15,14 +15,9 @@
 namespace pdh::http::detail {
 namespace {
 
-namespace json = boost::json;
+using testing::HeaderOf;
 
-std::string HeaderOf(const Response& r, std::string_view name) {
-  for (const auto& [n, v] : r.headers) {
-    if (n == name) return v;
-  }
-  return "";
-}
+namespace json = boost::json;
 
 Router AppRoutes() {
   Router r;

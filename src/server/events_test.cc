@@ -21,6 +21,8 @@
 namespace pdh::http {
 namespace {
 
+using testing::HeaderOf;
+
 namespace asio = boost::asio;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
@@ -174,13 +176,6 @@ detail::Incoming Get(std::string target, std::string method = "GET") {
           .headers = {{"if-none-match", "*"}},
           .body = {},
           .remote = "127.0.0.1:1"};
-}
-
-std::string HeaderOf(const Response& r, std::string_view name) {
-  for (const auto& [n, v] : r.headers) {
-    if (n == name) return v;
-  }
-  return "";
 }
 
 TEST(EventDispatch, AStreamGetsItsHeadersAndASlotUpToTheLimit) {

@@ -8,12 +8,7 @@
 namespace pdh::http::detail {
 namespace {
 
-std::string HeaderOf(const Response& r, std::string_view name) {
-  for (const auto& [n, v] : r.headers) {
-    if (n == name) return v;
-  }
-  return "";
-}
+using testing::HeaderOf;
 
 TEST(StaticFiles, ContentTypes) {
   EXPECT_EQ(ContentTypeFor("index.html"), "text/html; charset=utf-8");

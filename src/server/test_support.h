@@ -25,6 +25,14 @@
 
 namespace pdh::http::testing {
 
+// The value of a response's header `name` ("" when it has none).
+inline std::string HeaderOf(const Response& r, std::string_view name) {
+  for (const auto& [n, v] : r.headers) {
+    if (n == name) return v;
+  }
+  return "";
+}
+
 // Runs `promtool check metrics` on `text`; returns what it printed and sets `status` to its exit
 // status. Callers skip when /usr/bin/promtool is absent.
 inline std::string PromtoolCheck(const std::string& text, int& status) {

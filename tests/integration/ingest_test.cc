@@ -40,9 +40,9 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 
-constexpr const char* kUnit = "25459";       // the officer's commune
-constexpr const char* kOldCode = "25468";    // an old commune merged whole into it
-constexpr const char* kOtherUnit = "25480";  // a commune of the same province
+constexpr const char* kUnit = "25459";          // the officer's commune
+constexpr const char* kOldCode = "25468";       // an old commune merged whole into it
+constexpr const char* kOtherCommune = "25480";  // a commune of the same province
 constexpr const char* kXlsxType =
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -169,7 +169,7 @@ int64_t Counted(const json::value& report, const char* what) {
 TEST(IngestApi, ABatchIsAllOrNothingAndNamesTheRowOfAnotherUnit) {
   const int64_t before = RowCount("dossiers");
   const std::string csv = kHeader + Dossier("IT-SCOPE-1", kUnit) + Dossier("IT-SCOPE-2", kOldCode) +
-                          Dossier("IT-SCOPE-3", kOtherUnit) + Dossier("IT-SCOPE-4", kUnit);
+                          Dossier("IT-SCOPE-3", kOtherCommune) + Dossier("IT-SCOPE-4", kUnit);
   // Mode all (the default): one row out of the officer's scope rejects the batch.
   const auto rejected = Send(csv, "?file_name=scope.csv");
   ASSERT_TRUE(rejected.is_object());
@@ -186,7 +186,7 @@ TEST(IngestApi, ABatchIsAllOrNothingAndNamesTheRowOfAnotherUnit) {
   const auto& e = rejected.at("errors").at(0);
   EXPECT_EQ(e.at("row"), 4) << "the header is line 1";
   EXPECT_EQ(e.at("column"), "receiving_unit");
-  EXPECT_EQ(e.at("value"), kOtherUnit);
+  EXPECT_EQ(e.at("value"), kOtherCommune);
   EXPECT_EQ(e.at("code"), "unit.out_of_scope");
   EXPECT_EQ(RowCount("dossiers"), before) << "nothing written";
   EXPECT_FALSE(Record("IT-SCOPE-1"));
@@ -201,7 +201,7 @@ TEST(IngestApi, ABatchIsAllOrNothingAndNamesTheRowOfAnotherUnit) {
   EXPECT_EQ(got.status, 200) << got.body;
   // Another unit's officer sees the rows, columns and reasons but not the values (personal data
   // of any unit the batch held), and may not download them.
-  const std::string other = TokenFor("ingest_officer_b", "officer", kOtherUnit);
+  const std::string other = TokenFor("ingest_officer_b", "officer", kOtherCommune);
   auto theirs = As(other, "GET", "/api/v1/batches/" + std::to_string(id));
   ASSERT_EQ(theirs.status, 200) << theirs.body;
   EXPECT_EQ(Body(theirs).at("errors").at(0).at("value"), "");
@@ -447,11 +447,12 @@ TEST(IngestApi, OfficersSeeTheirUnitsRecordsAdministratorsAll) {
   EXPECT_EQ(unit.at("total").as_int64(), total);
   // Another unit's records are not the officer's to see, even when asked for.
   auto other = Body(
-      As(Officer(), "GET", std::string("/api/v1/datasets/dossiers/records?unit=") + kOtherUnit));
+      As(Officer(), "GET", std::string("/api/v1/datasets/dossiers/records?unit=") + kOtherCommune));
   EXPECT_EQ(other.at("total"), 0);
   EXPECT_TRUE(other.at("items").as_array().empty());
-  other = Body(As(Officer(), "GET",
-                  std::string("/api/v1/datasets/dossiers/records?receiving_unit=") + kOtherUnit));
+  other =
+      Body(As(Officer(), "GET",
+              std::string("/api/v1/datasets/dossiers/records?receiving_unit=") + kOtherCommune));
   EXPECT_EQ(other.at("total"), 0);
 
   // The administrator sees every record: as many as the dataset counts.
@@ -484,8 +485,8 @@ TEST(IngestApi, SearchWithoutDiacriticsSortingAndCursors) {
   for (const auto& i : own.at("items").as_array()) EXPECT_EQ(i.at("receiving_unit"), kUnit);
 
   // Newest first, in pages that continue one another.
-  const std::string sorted = std::string("/api/v1/datasets/dossiers/records?unit=") + kOtherUnit +
-                             "&sort=received_at&order=desc";
+  const std::string sorted = std::string("/api/v1/datasets/dossiers/records?unit=") +
+                             kOtherCommune + "&sort=received_at&order=desc";
   auto ten = Body(SharedServer().Get(sorted + "&limit=10"));
   auto first = Body(SharedServer().Get(sorted + "&limit=5"));
   ASSERT_TRUE(first.at("next_cursor").is_string());
@@ -501,7 +502,7 @@ TEST(IngestApi, SearchWithoutDiacriticsSortingAndCursors) {
     previous = at;
   }
   auto oldest = Body(SharedServer().Get(std::string("/api/v1/datasets/dossiers/records?unit=") +
-                                        kOtherUnit + "&sort=received_at&order=asc&limit=1"));
+                                        kOtherCommune + "&sort=received_at&order=asc&limit=1"));
   EXPECT_LT(Str(oldest.at("items").at(0).at("received_at")), previous);
   // The last page has no cursor.
   const int64_t n = ten.at("total").as_int64();
@@ -538,7 +539,7 @@ TEST(IngestApi, HistoryKeepsThePreviousValueAndStaysInsideTheGrant) {
 
   // Another unit's record: not found for the officer, there for the administrator.
   auto other = Body(SharedServer().Get(std::string("/api/v1/datasets/dossiers/records?unit=") +
-                                       kOtherUnit + "&limit=1"));
+                                       kOtherCommune + "&limit=1"));
   const std::string key = Str(other.at("items").at(0).at("dossier_id"));
   r = As(Officer(), "GET", "/api/v1/datasets/dossiers/records/" + UrlEncode(key) + "/history");
   EXPECT_EQ(r.status, 404) << r.body;
@@ -782,7 +783,7 @@ class IngestCli : public ::testing::Test {
 
 TEST_F(IngestCli, AGoodFileCommitsAndExitsZero) {
   const int64_t before = Rows(Db(), "dossiers");
-  Write("good.csv", kHeader + Dossier("IT-CLI-1", kUnit) + Dossier("IT-CLI-2", kOtherUnit));
+  Write("good.csv", kHeader + Dossier("IT-CLI-1", kUnit) + Dossier("IT-CLI-2", kOtherCommune));
   std::string out;
   ASSERT_EQ(Pdh("ingest dossiers " + Path("good.csv") + " --json", Db(), &out), 0) << out;
   const auto report = JsonOut(out);
@@ -864,7 +865,8 @@ TEST_F(IngestCli, ABadRowRejectsTheFileWithExitCodeTwo) {
                 Db(), &out),
             0)
       << out;
-  Write("scope.csv", kHeader + Dossier("IT-CLI-AS-1", kUnit) + Dossier("IT-CLI-AS-2", kOtherUnit));
+  Write("scope.csv",
+        kHeader + Dossier("IT-CLI-AS-1", kUnit) + Dossier("IT-CLI-AS-2", kOtherCommune));
   ASSERT_EQ(
       Pdh("ingest dossiers " + Path("scope.csv") + " --as ingest_cli_officer --json", Db(), &out),
       2)

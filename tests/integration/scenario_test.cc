@@ -45,7 +45,7 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 
-struct Exchange {
+struct ScenarioStep {
   std::string title;
   size_t line = 0;  // of the request line
   std::string method;
@@ -67,7 +67,7 @@ struct Exchange {
 struct ScenarioFile {
   std::string server;      // "" for the shared server
   bool optimized = false;  // that server runs the optimized pdh
-  std::vector<Exchange> exchanges;
+  std::vector<ScenarioStep> exchanges;
   std::string error;  // a format error, with its line
 };
 
@@ -124,7 +124,7 @@ ScenarioFile Parse(const std::string& text) {
       skip_blank();
     }
     if (i >= lines.size()) break;
-    Exchange ex;
+    ScenarioStep ex;
     if (lines[i].starts_with("###")) ex.title = Trim(lines[i++].substr(3));
     skip_blank();
     if (i >= lines.size()) return fail("a title without a request");
