@@ -190,6 +190,16 @@ class DatasetStore {
   virtual Status ForEachRecordSince(
       const DatasetTable& table, int64_t after_batch,
       const std::function<Status(const std::vector<Cell>&, int64_t batch)>& fn) = 0;
+  // What the batches after `after_batch` changed in `tables`, read at one moment: for each row
+  // they created or changed (by table index, in arrival order), the row as it is now and as it
+  // was after `after_batch` (null when a later batch created it). Rows a later batch only
+  // touched (sent again unchanged) are left out; with `after_batch` 0, every row, each created.
+  // Returns the newest committed batch id at that moment: what to pass as `after_batch` next.
+  // The rows are streamed, not held (PostgreSQL reads them through a cursor).
+  virtual Result<int64_t> ForEachChangeSince(
+      const std::vector<const DatasetTable*>& tables, int64_t after_batch,
+      const std::function<Status(size_t table, const std::vector<Cell>& now,
+                                 const std::vector<Cell>* before)>& fn) = 0;
   // The newest committed batch id of any dataset (0 when none).
   virtual Result<int64_t> LastCommittedBatch() = 0;
   // The previous values of the row with key `key` (key cells joined by '|'), oldest first.

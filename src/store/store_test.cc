@@ -57,6 +57,43 @@ UnitRow MakeUnit(int64_t id, std::string code, std::string level,
   return u;
 }
 
+// A dataset of three columns, keyed by the first.
+DatasetTable HoSo() {
+  return {"ho-so",
+          {{"ma", ColumnType::kText, false},
+           {"so", ColumnType::kInteger, false},
+           {"ti_le", ColumnType::kReal, false}},
+          {0}};
+}
+Status CreateHoSo(Store& s) {
+  DatasetRow d{.code = "ho-so",
+               .title = "Hồ sơ",
+               .schema_json = "{}",
+               .created_at = "2025-10-01",
+               .updated_at = "2025-10-01"};
+  return s.datasets().Create(d, HoSo(), {.dataset = "ho-so", .schema_json = "{}"});
+}
+
+// One committed batch of `rows` into `table`.
+Result<int64_t> WriteRows(Store& s, const DatasetTable& table,
+                          std::vector<std::vector<Cell>> rows) {
+  bool sent = false;
+  return s.datasets().WriteBatch(
+      table, {.dataset = table.dataset, .created_at = "2025-10-02", .created_by = "test"},
+      [&](std::vector<StagedRow>& out) -> Result<bool> {
+        if (!sent) {
+          for (auto& r : rows) out.push_back({static_cast<int64_t>(out.size()) + 1, r});
+        }
+        sent = true;
+        return false;
+      },
+      [](const StagedRow&, RowConflict) {},
+      [](int64_t, const BatchCounts&, int64_t) -> Result<BatchEnd> {
+        return BatchEnd{"committed", true, "{}"};
+      },
+      [](const std::function<Status(const RejectRow&)>&) { return Ok(); });
+}
+
 TEST_F(StoreTest, OpenAppliesMigrationsAndReopens) {
   {
     auto s = Store::Open(Path("a.db"));
@@ -66,6 +103,49 @@ TEST_F(StoreTest, OpenAppliesMigrationsAndReopens) {
   }
   auto again = Store::Open(Path("a.db"));
   ASSERT_TRUE(again) << again.error().message;
+}
+
+// A database of schema 13 (its datasets' rows without the batch that made them) is brought to
+// the current schema: its rows count as made before any batch, and its saved engine state,
+// which the engine no longer reads, is dropped.
+TEST_F(StoreTest, DatasetTablesOfAnOlderSchemaAreUpgraded) {
+  const DatasetTable table = HoSo();
+  int64_t first = 0;
+  {
+    auto s = Store::Open(Path("old.db"));
+    ASSERT_TRUE(s) << s.error().message;
+    ASSERT_TRUE(CreateHoSo(**s));
+    auto b = WriteRows(**s, table, {{std::string("A"), int64_t{1}, 0.5}});
+    ASSERT_TRUE(b) << b.error().message;
+    first = *b;
+    ASSERT_TRUE((*s)->engine().SaveEngineState("saved"));
+  }
+  const bool pg = testing::OnPostgres();
+  ASSERT_TRUE(testing::ExecRaw(
+      Path("old.db"),
+      std::string("DROP INDEX \"ds_ho-so__history_batch\"; ALTER TABLE \"ds_ho-so\" DROP COLUMN "
+                  "_created; ") +
+          (pg ? "UPDATE pdh_schema SET version = 13" : "PRAGMA user_version = 13")));
+  auto s = Store::Open(Path("old.db"));
+  ASSERT_TRUE(s) << s.error().message;
+  auto saved = (*s)->engine().LoadEngineState();
+  ASSERT_TRUE(saved);
+  EXPECT_FALSE(saved->has_value());
+  auto b = WriteRows(**s, table,
+                     {{std::string("A"), int64_t{2}, 0.5}, {std::string("B"), Cell(), Cell()}});
+  ASSERT_TRUE(b) << b.error().message;
+  std::map<std::string, bool> seen;  // key -> had a previous version
+  auto mark = (*s)->datasets().ForEachChangeSince(
+      {&table}, first, [&](size_t, const std::vector<Cell>& now, const std::vector<Cell>* before) {
+        seen[std::get<std::string>(now[0])] = before != nullptr;
+        if (before) {
+          EXPECT_EQ(std::get<int64_t>((*before)[1]), 1);
+        }
+        return Ok();
+      });
+  ASSERT_TRUE(mark) << mark.error().message;
+  EXPECT_EQ(*mark, *b);
+  EXPECT_EQ(seen, (std::map<std::string, bool>{{"A", true}, {"B", false}}));
 }
 
 TEST_F(StoreTest, MissingFileWithoutCreateIsNotFound) {
@@ -248,33 +328,10 @@ TEST_F(StoreTest, CopyToAnotherDatabaseAndBack) {
       (*a)->ReplaceUnits({MakeUnit(1, "80", "province"), MakeUnit(5, "25459", "commune", 1)}, {}));
   ASSERT_TRUE((*a)->SetSetting("home", "Tây Ninh"));
   ASSERT_TRUE((*a)->engine().SaveEngineState(std::string("\0\1\2\xff state", 10)));
-  DatasetTable table{"ho-so",
-                     {{"ma", ColumnType::kText, false},
-                      {"so", ColumnType::kInteger, false},
-                      {"ti_le", ColumnType::kReal, false}},
-                     {0}};
-  DatasetRow d{.code = "ho-so",
-               .title = "Hồ sơ",
-               .schema_json = "{}",
-               .created_at = "2025-10-01",
-               .updated_at = "2025-10-01"};
-  ASSERT_TRUE((*a)->datasets().Create(d, table, {.dataset = "ho-so", .schema_json = "{}"}));
+  const DatasetTable table = HoSo();
+  ASSERT_TRUE(CreateHoSo(**a));
   auto write = [&](Store& s, std::vector<std::vector<Cell>> rows) {
-    bool sent = false;
-    return s.datasets().WriteBatch(
-        table, {.dataset = "ho-so", .created_at = "2025-10-02", .created_by = "test"},
-        [&](std::vector<StagedRow>& out) -> Result<bool> {
-          if (!sent) {
-            for (auto& r : rows) out.push_back({static_cast<int64_t>(out.size()) + 1, r});
-          }
-          sent = true;
-          return false;
-        },
-        [](const StagedRow&, RowConflict) {},
-        [](int64_t, const BatchCounts&, int64_t) -> Result<BatchEnd> {
-          return BatchEnd{"committed", true, "{}"};
-        },
-        [](const std::function<Status(const RejectRow&)>&) { return Ok(); });
+    return WriteRows(s, table, std::move(rows));
   };
   ASSERT_TRUE(
       write(**a, {{std::string("A1"), int64_t{3}, 0.25}, {std::string("B2"), Cell(), 1.5}}));
@@ -323,6 +380,64 @@ TEST_F(StoreTest, CopyToAnotherDatabaseAndBack) {
   EXPECT_NE(find(*back, "ds_ho-so").checksum, find(*copied, "ds_ho-so").checksum);
   EXPECT_EQ(*(*c)->GetSetting("home"), std::optional<std::string>("Tây Ninh"));
   EXPECT_FALSE(*(*c)->empty());
+}
+
+// What the batches after one changed, each row with the version it had then: a row made since
+// has none, a row only sent again is not a change, a row changed twice is given as it was before
+// the first change; from batch 0, every row.
+TEST_F(StoreTest, ChangesSinceABatchWithEachRowAsItWas) {
+  auto s = Store::Open(Path("changes.db"));
+  ASSERT_TRUE(s) << s.error().message;
+  const DatasetTable table = HoSo();
+  ASSERT_TRUE(CreateHoSo(**s));
+  auto a = std::string("A");
+  auto b1 = WriteRows(**s, table,
+                      {{a, int64_t{1}, 0.5},
+                       {std::string("B"), Cell(), 1.5},
+                       {std::string("C"), int64_t{3}, Cell()}});
+  ASSERT_TRUE(b1) << b1.error().message;
+  auto b2 = WriteRows(
+      **s, table,
+      {{a, int64_t{2}, 0.5}, {std::string("B"), Cell(), 1.5}, {std::string("D"), int64_t{4}, 4.0}});
+  ASSERT_TRUE(b2) << b2.error().message;
+  auto b3 = WriteRows(**s, table, {{a, int64_t{3}, Cell()}, {std::string("D"), int64_t{5}, 4.0}});
+  ASSERT_TRUE(b3) << b3.error().message;
+
+  auto text = [](const std::vector<Cell>& row) {
+    std::string out;
+    for (const auto& c : row) {
+      if (const auto* i = std::get_if<int64_t>(&c)) out += std::to_string(*i);
+      if (const auto* r = std::get_if<double>(&c)) out += std::to_string(*r).substr(0, 3);
+      if (const auto* t = std::get_if<std::string>(&c)) out += *t;
+      if (std::holds_alternative<std::monostate>(c)) out += "-";
+      out += ' ';
+    }
+    return out;
+  };
+  auto changes = [&](int64_t since, int64_t* mark) {
+    std::map<std::string, std::string> out;  // now -> before
+    auto r = (*s)->datasets().ForEachChangeSince(
+        {&table}, since,
+        [&](size_t t, const std::vector<Cell>& now, const std::vector<Cell>* before) -> Status {
+          EXPECT_EQ(t, 0u);
+          out[text(now)] = before ? text(*before) : "new";
+          return Ok();
+        });
+    EXPECT_TRUE(r) << r.error().message;
+    if (r) *mark = *r;
+    return out;
+  };
+  int64_t mark = 0;
+  EXPECT_EQ(changes(0, &mark),
+            (std::map<std::string, std::string>{
+                {"A 3 - ", "new"}, {"B - 1.5 ", "new"}, {"C 3 - ", "new"}, {"D 5 4.0 ", "new"}}));
+  EXPECT_EQ(mark, *b3);
+  EXPECT_EQ(changes(*b1, &mark),
+            (std::map<std::string, std::string>{{"A 3 - ", "A 1 0.5 "}, {"D 5 4.0 ", "new"}}));
+  EXPECT_EQ(changes(*b2, &mark),
+            (std::map<std::string, std::string>{{"A 3 - ", "A 2 0.5 "}, {"D 5 4.0 ", "D 4 4.0 "}}));
+  EXPECT_EQ(changes(*b3, &mark), (std::map<std::string, std::string>{}));
+  EXPECT_EQ(mark, *b3);
 }
 
 }  // namespace

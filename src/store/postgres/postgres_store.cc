@@ -165,7 +165,7 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& url, const OpenOptio
   auto db = ConnectWaiting(url, options.connect_wait_seconds);
   if (!db) return Fail(db.error());
   if (auto s = Migrate(*db); !s) return Fail(s.error());
-  const int version = static_cast<int>(sql::Migrations().size());
+  const int version = static_cast<int>(sql::MigrationCount());
   ReadPool::Opener readers = [url]() -> Result<Db> {
     auto r = Db::Connect(url);
     if (!r) return Fail(r.error());

@@ -15,6 +15,7 @@
 #include "store/postgres/pg.h"
 #include "store/sql/connections.h"
 #include "store/sql/db.h"
+#include "store/sql/migrations.h"
 
 namespace pdh::store::sql {
 namespace {
@@ -109,8 +110,9 @@ class BatchWriter {
     }
     // A row whose key or unique value is taken is not inserted: what took it is looked up.
     if (auto s =
-            Prepare(insert_, "INSERT INTO " + table + " (" + cols + "_batch) VALUES (" + params +
-                                 "?" + std::to_string(n + 1) + ") ON CONFLICT DO NOTHING");
+            Prepare(insert_, "INSERT INTO " + table + " (" + cols + "_batch, _created) VALUES (" +
+                                 params + "?" + std::to_string(n + 1) + ", ?" +
+                                 std::to_string(n + 1) + ") ON CONFLICT DO NOTHING");
         !s) {
       return s;
     }
@@ -222,8 +224,9 @@ class BatchWriter {
     if (auto s = db_.Exec(ddl); !s) return s;
     std::string cols;
     for (const auto& c : t_.columns) cols += Quote(c.name) + ",";
-    std::string sql = "INSERT INTO " + TableName(t_.dataset) + " (" + cols + "_batch) SELECT " +
-                      cols + "CAST(?1 AS BIGINT) FROM " + kStage +
+    std::string sql = "INSERT INTO " + TableName(t_.dataset) + " (" + cols +
+                      "_batch, _created) SELECT " + cols +
+                      "CAST(?1 AS BIGINT), CAST(?1 AS BIGINT) FROM " + kStage +
                       " ORDER BY _seq ON CONFLICT DO NOTHING RETURNING ";
     for (size_t k = 0; k < t_.key.size(); ++k) {
       sql += (k ? ", CAST(" : "CAST(") + Quote(t_.columns[t_.key[k]].name) + " AS TEXT)";
@@ -402,7 +405,8 @@ class SqliteDatasetStore final : public Area<DatasetStore> {
       for (const auto& c : table.columns) {
         ddl += Quote(c.name) + " " + std::string(SqlType(c.type)) + ", ";
       }
-      ddl += "_batch INTEGER NOT NULL, ";
+      // _batch: the last batch that wrote or touched the row; _created: the batch that made it.
+      ddl += "_batch INTEGER NOT NULL, _created INTEGER NOT NULL DEFAULT 0, ";
       for (const auto& c : table.columns) {
         if (c.unique) ddl += "UNIQUE (" + Quote(c.name) + "), ";
       }
@@ -414,9 +418,9 @@ class SqliteDatasetStore final : public Area<DatasetStore> {
       ddl += "));\nCREATE TABLE " + HistoryName(d.code) +
              " (key TEXT NOT NULL, batch INTEGER NOT NULL, at TEXT NOT NULL, by TEXT NOT NULL, "
              "previous TEXT NOT NULL);\nCREATE INDEX " +
-             Quote("ds_" + d.code + "__history_key") + " ON " + HistoryName(d.code) +
-             "(key);\nCREATE INDEX " + Quote("ds_" + d.code + "__batch") + " ON " +
-             TableName(d.code) + "(_batch);";
+             Quote("ds_" + d.code + "__history_key") + " ON " + HistoryName(d.code) + "(key);\n" +
+             DatasetHistoryBatchIndex(d.code) + ";\nCREATE INDEX " +
+             Quote("ds_" + d.code + "__batch") + " ON " + TableName(d.code) + "(_batch);";
       if (auto s = db.Exec(ddl); !s) return s;
       return InsertVersion(db, v);
     });
@@ -750,6 +754,24 @@ class SqliteDatasetStore final : public Area<DatasetStore> {
                       });
   }
 
+  Result<int64_t> ForEachChangeSince(
+      const std::vector<const DatasetTable*>& tables, int64_t after_batch,
+      const std::function<Status(size_t, const std::vector<Cell>&, const std::vector<Cell>*)>& fn)
+      override {
+    auto lease = readers_.Acquire();
+    if (!lease) return Fail(lease.error());
+    Db& db = lease->db();
+    // One snapshot for the mark and every table.
+    const bool pg = db.backend() == Backend::kPostgres;
+    if (auto s = db.Exec(pg ? "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY" : "BEGIN"); !s) {
+      return Fail(s.error());
+    }
+    auto out = ChangesSince(db, tables, after_batch, fn);
+    auto end = db.Exec(out ? "COMMIT" : "ROLLBACK");
+    if (out && !end) return Fail(end.error());
+    return out;
+  }
+
   Result<int64_t> LastCommittedBatch() override {
     return ReadRows<int64_t>(
         readers_, "SELECT coalesce(max(id), 0) FROM ingest_batch WHERE status = 'committed'",
@@ -786,6 +808,112 @@ class SqliteDatasetStore final : public Area<DatasetStore> {
       for (int i = 0; i < n; ++i) row[static_cast<size_t>(i)] = ReadCell(*st, i);
       if (auto s = fn(row, *st); !s) return s;
     }
+  }
+
+  static Result<int64_t> ChangesSince(
+      Db& db, const std::vector<const DatasetTable*>& tables, int64_t after_batch,
+      const std::function<Status(size_t, const std::vector<Cell>&, const std::vector<Cell>*)>& fn) {
+    int64_t mark = 0;
+    {
+      auto st =
+          db.Prepare("SELECT coalesce(max(id), 0) FROM ingest_batch WHERE status = 'committed'");
+      if (!st) return Fail(st.error());
+      auto r = st->Step();
+      if (!r) return Fail(r.error());
+      mark = *r ? st->Int(0) : 0;
+    }
+    for (size_t t = 0; t < tables.size(); ++t) {
+      const DatasetTable& table = *tables[t];
+      const int n = static_cast<int>(table.columns.size());
+      // Each changed row's previous values at its first change since `after_batch`.
+      std::unordered_map<std::string, std::string> previous;
+      if (after_batch > 0) {
+        auto st = db.Prepare("SELECT key, previous FROM " + HistoryName(table.dataset) +
+                             " WHERE batch > ?1 ORDER BY batch DESC, rowid DESC");
+        if (!st) return Fail(st.error());
+        st->Bind(1, after_batch);
+        for (;;) {
+          auto r = st->Step();
+          if (!r) return Fail(r.error());
+          if (!*r) break;
+          previous[st->Text(0)] = st->Text(1);
+        }
+      }
+      std::string sql = "SELECT ";
+      for (const auto& c : table.columns) sql += Quote(c.name) + ",";
+      sql += "_created FROM " + TableName(table.dataset);
+      // From the batch index when a batch is given (SQLite would otherwise scan the whole table
+      // to keep rowid order), else the whole table in rowid order.
+      sql += after_batch > 0 ? " WHERE _batch > " + std::to_string(after_batch) + " ORDER BY _batch"
+                             : std::string(" ORDER BY rowid");
+      std::vector<Cell> now(static_cast<size_t>(n));
+      std::vector<Cell> then(static_cast<size_t>(n));
+      auto s = StreamRows(db, sql, [&](const Statement& st) -> Status {
+        for (int i = 0; i < n; ++i) now[static_cast<size_t>(i)] = ReadCell(st, i);
+        if (after_batch == 0 || st.Int(n) > after_batch) return fn(t, now, nullptr);
+        auto it = previous.find(KeyText(now, table.key));
+        if (it == previous.end()) return Ok();  // sent again unchanged
+        if (!PreviousCells(table, it->second, then)) {
+          return Fail(Error::Internal(
+              "store.corrupt", "the history of dataset '" + table.dataset + "' is not readable"));
+        }
+        return fn(t, now, &then);
+      });
+      if (!s) return Fail(s.error());
+    }
+    return mark;
+  }
+
+  // Each row of `sql` to `fn`, without holding them all: on PostgreSQL through a cursor read in
+  // parts (a result is otherwise kept whole in memory), in the transaction the caller began.
+  template <class Fn>
+  static Status StreamRows(Db& db, const std::string& sql, Fn fn) {
+    const bool pg = db.backend() == Backend::kPostgres;
+    if (pg) {
+      if (auto s = db.Exec("DECLARE pdh_rows NO SCROLL CURSOR FOR " + sql); !s) return s;
+    }
+    auto st = db.Prepare(pg ? "FETCH FORWARD 10000 FROM pdh_rows" : sql);
+    if (!st) return Fail(st.error());
+    for (;;) {
+      int64_t rows = 0;
+      for (;;) {
+        auto r = st->Step();
+        if (!r) return Fail(r.error());
+        if (!*r) break;
+        ++rows;
+        if (auto s = fn(*st); !s) return s;
+      }
+      if (!pg || rows == 0) break;
+      st->Reset();
+    }
+    return pg ? db.Exec("CLOSE pdh_rows") : Ok();
+  }
+
+  // A row's cells from the previous values its history keeps; a column added since is null.
+  static bool PreviousCells(const DatasetTable& table, const std::string& json,
+                            std::vector<Cell>& out) {
+    boost::system::error_code ec;
+    auto v = boost::json::parse(json, ec);
+    if (ec || !v.is_object()) return false;
+    const auto& o = v.as_object();
+    for (size_t i = 0; i < table.columns.size(); ++i) {
+      const auto* f = o.if_contains(table.columns[i].name);
+      Cell& c = out[i];
+      if (!f || f->is_null()) {
+        c = Cell();
+      } else if (f->is_int64()) {
+        c = f->as_int64();
+      } else if (f->is_uint64()) {
+        c = static_cast<int64_t>(f->as_uint64());
+      } else if (f->is_double()) {
+        c = f->as_double();
+      } else if (f->is_string()) {
+        c = std::string(f->as_string());
+      } else {
+        return false;
+      }
+    }
+    return true;
   }
 
   static Status WriteRows(Db& db, const DatasetTable& table, const BatchRow& header, int64_t id,

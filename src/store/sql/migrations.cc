@@ -2,6 +2,10 @@
 #include "store/sql/migrations.h"
 
 #include <array>
+#include <string>
+#include <vector>
+
+#include "store/sql/connections.h"
 
 namespace pdh::store::sql {
 namespace {
@@ -522,14 +526,68 @@ CREATE TABLE lease (
 ) STRICT;
 )sql";
 
-constexpr std::array<std::string_view, 13> kMigrations = {
-    kM1Units, kM2Identity, kM3Catalog, kM4Tracker, kM5Outbox,  kM6Datasets, kM7Index,
-    kM8Link,  kM9Reports,  kM10Share,  kM11Open,   kM12Engine, kM13Servers};
+// When each dataset row was made (its table's _created: the batch that inserted it) and the
+// history by batch, so that what the batches after one changed can be read with each row as it
+// was then (DatasetStore::ForEachChangeSince). The datasets' own tables get them in code
+// (DatasetTablesM14); the rows already there count as made before any batch. A saved engine
+// state kept each record's contributions, which it no longer does: it is dropped, and the next
+// start builds it again.
+constexpr std::string_view kM14Changes = R"sql(
+DELETE FROM engine_save;
+DELETE FROM engine_state;
+)sql";
+
+Status DatasetTablesM14(Db& db) {
+  std::vector<std::string> codes;
+  {
+    auto st = db.Prepare("SELECT code FROM dataset");
+    if (!st) return Fail(st.error());
+    for (;;) {
+      auto r = st->Step();
+      if (!r) return Fail(r.error());
+      if (!*r) break;
+      codes.push_back(st->Text(0));
+    }
+  }
+  for (const auto& code : codes) {
+    const std::string ddl = "ALTER TABLE " + Quote("ds_" + code) +
+                            " ADD COLUMN _created INTEGER NOT NULL DEFAULT 0;\n" +
+                            DatasetHistoryBatchIndex(code) + ";";
+    if (auto s = db.Exec(ddl); !s) return s;
+  }
+  return Ok();
+}
+
+struct Migration {
+  std::string_view sql;
+  Status (*code)(Db& db) = nullptr;  // run after the SQL, in the same transaction
+};
+
+constexpr std::array<Migration, 14> kMigrations = {{{kM1Units},
+                                                    {kM2Identity},
+                                                    {kM3Catalog},
+                                                    {kM4Tracker},
+                                                    {kM5Outbox},
+                                                    {kM6Datasets},
+                                                    {kM7Index},
+                                                    {kM8Link},
+                                                    {kM9Reports},
+                                                    {kM10Share},
+                                                    {kM11Open},
+                                                    {kM12Engine},
+                                                    {kM13Servers},
+                                                    {kM14Changes, &DatasetTablesM14}}};
 
 }  // namespace
 
-std::span<const std::string_view> Migrations() {
-  return kMigrations;
+std::string DatasetHistoryBatchIndex(std::string_view dataset) {
+  const std::string code(dataset);
+  return "CREATE INDEX " + Quote("ds_" + code + "__history_batch") + " ON " +
+         Quote("ds_" + code + "__history") + "(batch)";
+}
+
+size_t MigrationCount() {
+  return kMigrations.size();
 }
 
 Status Migrate(Db& db, const SchemaVersion& version) {
@@ -545,9 +603,15 @@ Status Migrate(Db& db, const SchemaVersion& version) {
                                     ": upgrade pdh to open it"));
   }
   for (size_t v = current; v < kMigrations.size(); ++v) {
-    const std::string step = std::string(version.begin) + ";\n" + std::string(kMigrations[v]) +
-                             "\n" + version.write(v + 1) + ";\nCOMMIT;";
-    if (auto s = db.Exec(step); !s) {
+    const Migration& m = kMigrations[v];
+    auto step = [&]() -> Status {
+      if (auto s = db.Exec(std::string(version.begin) + ";\n" + std::string(m.sql)); !s) return s;
+      if (m.code) {
+        if (auto s = m.code(db); !s) return s;
+      }
+      return db.Exec(version.write(v + 1) + ";\nCOMMIT;");
+    };
+    if (auto s = step(); !s) {
       (void)db.Exec("ROLLBACK");  // the migration's error is the one to report
       return Fail(Error::Internal("store.migration_failed", "migration " + std::to_string(v + 1) +
                                                                 " failed: " + s.error().message));

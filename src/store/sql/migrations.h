@@ -2,7 +2,6 @@
 // Never edit a released migration; append a new one.
 #pragma once
 
-#include <span>
 #include <string>
 #include <string_view>
 
@@ -11,7 +10,11 @@
 
 namespace pdh::store::sql {
 
-std::span<const std::string_view> Migrations();
+// How many migrations there are: the schema version of a database this pdh made.
+size_t MigrationCount();
+
+// The statement that indexes a dataset's history by batch.
+std::string DatasetHistoryBatchIndex(std::string_view dataset);
 
 // How a backend keeps its schema version: the query that reads it, and the statement that
 // records version `v` (run in the migration's transaction).

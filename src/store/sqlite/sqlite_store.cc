@@ -91,7 +91,7 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& path, const OpenOpti
   if (!db) return Fail(db.error());
   if (auto s = Configure(*db, true); !s) return Fail(s.error());
   if (auto s = sql::Migrate(*db, kUserVersion); !s) return Fail(s.error());
-  const int version = static_cast<int>(sql::Migrations().size());
+  const int version = static_cast<int>(sql::MigrationCount());
   ReadPool::Opener readers = [path]() -> Result<Db> {
     auto r = Db::Open(path, kReadFlags);
     if (!r) return Fail(r.error());
