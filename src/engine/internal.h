@@ -146,32 +146,6 @@ class State {
   }
 };
 
-// Record keys by number, in the order they were first seen: the keys back to back in one
-// buffer and an open-addressing table of numbers, so that millions of records cost no
-// allocation each and load in one copy.
-class KeyIndex {
- public:
-  // The key's number, and whether it was new.
-  std::pair<uint32_t, bool> Insert(std::string_view key);
-  size_t size() const { return ends_.size(); }
-  std::string_view key(uint32_t i) const {
-    const size_t from = i == 0 ? 0 : ends_[i - 1];
-    return std::string_view(keys_).substr(from, ends_[i] - from);
-  }
-  // The keys back to back, and where each ends: what Assign takes back.
-  const std::string& buffer() const { return keys_; }
-  // Replaces the keys by `keys` split at `ends`; false when they repeat one or `ends` does not
-  // split `keys`.
-  bool Assign(std::string keys, std::vector<uint64_t> ends);
-
- private:
-  size_t Find(std::string_view key, size_t hash) const;  // its slot, or the empty one for it
-  void Grow();
-  std::string keys_;
-  std::vector<uint64_t> ends_;
-  std::vector<uint32_t> slots_;  // number + 1; 0 where empty
-};
-
 // Where a rule finds what it reads in its dataset's records.
 struct RuleColumns {
   size_t unit = 0;

@@ -15,7 +15,6 @@
 #include <utility>
 
 #include "core/date.h"
-#include "core/memory.h"
 #include "engine/internal.h"
 
 namespace pdh::engine {
@@ -115,7 +114,7 @@ __extension__ typedef __int128 Int128;
 __extension__ typedef unsigned __int128 UInt128;
 
 // The saved state's first and last words: a state cut short or of another format is not read.
-constexpr std::string_view kSavedMagic = "pdh engine state 1";
+constexpr std::string_view kSavedMagic = "pdh engine state 2";
 
 // Bytes of the saved state: integers as LEB128 varints (signed ones zigzagged), reals as their
 // 8 bytes, texts with their length first.
@@ -130,14 +129,6 @@ class Encoder {
   }
   void Signed(int64_t v) {
     Unsigned((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63));
-  }
-  // A record's contribution: kOut (most rules skip most records) in one byte.
-  void Contribution(int64_t v) {
-    if (v == kOut) {
-      Unsigned(0);
-    } else {
-      Unsigned(((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63)) + 1);
-    }
   }
   void Double(double v) {
     char b[sizeof v];
@@ -161,7 +152,6 @@ class Decoder {
   explicit Decoder(std::string_view in) : in_(in) {}
   bool ok() const { return ok_; }
   bool done() const { return at_ == in_.size(); }
-  size_t left() const { return in_.size() - at_; }
   uint64_t Unsigned() {
     uint64_t v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
@@ -180,11 +170,6 @@ class Decoder {
   uint64_t Count() {
     const uint64_t n = Unsigned();
     return n > in_.size() - at_ ? Bad() : n;
-  }
-  int64_t Contribution() {
-    const uint64_t u = Unsigned();
-    if (u == 0) return kOut;
-    return static_cast<int64_t>(((u - 1) >> 1) ^ (~((u - 1) & 1) + 1));
   }
   double Double() {
     double v = 0;
@@ -222,8 +207,9 @@ struct Successor {
 }  // namespace
 
 // The sources behind the state, which only the syncing thread touches: reported values by
-// source unit (current units first, then the pre-2025 communes), record contributions by key,
-// and the rules' running totals.
+// source unit (current units first, then the pre-2025 communes) and the rules' running totals.
+// No record is kept: a changed record's previous contribution is computed again from the
+// version the store's history gives (DatasetStore::ForEachChangeSince).
 class Builder {
  public:
   Builder(Stores stores, std::shared_ptr<const units::Registry> registry, std::string home)
@@ -236,8 +222,6 @@ class Builder {
     auto st = Begin();
     if (!st) return Fail(st.error());
     // Everything committed so far; later batches and values are the next sync's.
-    auto batch = stores_.datasets.LastCommittedBatch();
-    if (!batch) return Fail(batch.error());
     auto seq = stores_.index.LastValueSeq();
     if (!seq) return Fail(seq.error());
     // Sources first, to know the span of years.
@@ -250,7 +234,8 @@ class Builder {
         !s) {
       return Fail(s.error());
     }
-    if (auto s = LoadRecords(**st, stats); !s) return Fail(s.error());
+    auto batch = LoadRecords(**st, stats);
+    if (!batch) return Fail(batch.error());
     int lo = Date::Today().year;
     int hi = lo;
     for (const auto& v : values) {
@@ -282,15 +267,22 @@ class Builder {
   // The state saved by Save, brought back without reading the records; null when the saved
   // state is not this model's (the definitions, the units, the datasets or the year changed) or
   // not readable, and only a full build will do.
-  Result<std::shared_ptr<State>> Load(std::string_view bytes, SyncStats& stats) {
+  Result<std::shared_ptr<State>> Load(std::string bytes, SyncStats& stats) {
     auto st = Begin();
     if (!st) return Fail(st.error());
     if (auto s = PlanRules(**st); !s) return Fail(s.error());
-    if (!Decode(**st, bytes)) {
+    // Kept: the distinct values' cells point into it until a batch changes them.
+    saved_ = std::make_shared<const std::string>(std::move(bytes));
+    if (!Decode(**st, *saved_)) {
       datasets_.clear();
+      saved_.reset();
       return std::shared_ptr<State>();
     }
-    for (const auto& ds : datasets_) stats.records += static_cast<int64_t>(ds.records.size());
+    for (const auto& ds : datasets_) {
+      for (const auto& [key, n] : ds.presence) {
+        if ((key >> 48) == 0) stats.records += n;
+      }
+    }
     MarkRulesDirty();
     Finish(**st, stats);
     return st;
@@ -337,11 +329,6 @@ class Builder {
     out.Text(raw.Take());
     Encoder records;
     for (const auto& ds : datasets_) {
-      // Records in the order of their contributions, so that indexes are kept.
-      records.Unsigned(ds.records.size());
-      records.Text(ds.records.buffer());
-      for (uint32_t i = 0; i < ds.records.size(); ++i) records.Unsigned(ds.records.key(i).size());
-      for (size_t i = 0; i < ds.contrib.size(); ++i) records.Contribution(ds.contrib[i]);
       records.Unsigned(ds.presence.size());
       for (const auto& [key, n] : ds.presence) {
         records.Unsigned(key);
@@ -356,13 +343,19 @@ class Builder {
           records.Unsigned(static_cast<uint64_t>(t.second));
         }
         records.Unsigned(rs.distinct.size());
-        for (const auto& [ck, m] : rs.distinct) {
+        for (const auto& [ck, cell] : rs.distinct) {
           records.Unsigned(ck);
-          records.Unsigned(m.size());
-          for (const auto& [v, n] : m) {
-            records.Signed(v);
-            records.Signed(n);
+          records.Unsigned(static_cast<uint64_t>(cell.size));
+          if (!cell.saved.empty()) {
+            records.Text(cell.saved);  // as loaded: not read since
+            continue;
           }
+          Encoder values;
+          for (const auto& [v, n] : cell.values) {
+            values.Signed(v);
+            values.Signed(n);
+          }
+          records.Text(values.Take());
         }
       }
     }
@@ -390,20 +383,14 @@ class Builder {
     std::set<std::pair<int, int>> touched;
     bool out_of_range = false;
     if (*batch != batch_mark_) {
+      auto mark = ReadRecords(*st, batch_mark_, stats, &touched);
+      if (!mark) return Fail(mark.error());
       for (auto& ds : datasets_) {
-        auto s = stores_.datasets.ForEachRecordSince(
-            ds.dataset.table, batch_mark_,
-            [&](const std::vector<store::Cell>& row, int64_t) -> Status {
-              TakeRecord(*st, ds, row, &touched);
-              ++stats.records;
-              return Ok();
-            });
-        if (!s) return Fail(s.error());
         for (const auto& [key, g] : ds.presence) {
           if (!st->axis.Covers(static_cast<int>(key & 0xffffffff) / 12)) out_of_range = true;
         }
       }
-      batch_mark_ = *batch;
+      batch_mark_ = *mark;
     }
     if (*seq != value_mark_) {
       auto s = stores_.index.ForEachValue(value_mark_, [&](const store::DataValueRow& r) {
@@ -493,6 +480,26 @@ class Builder {
     RuleColumns cols;  // unit and date
     const Rule* rule = nullptr;
   };
+  // A month's distinct values at a unit, each with the records that hold it. A state loaded from
+  // a save keeps each cell's values as saved (`saved`, a view into saved_) until a batch
+  // changes the cell: a start reads only how many there are.
+  struct DistinctCell {
+    int64_t size = 0;
+    std::string_view saved;
+    std::unordered_map<int64_t, int64_t> values;
+
+    std::unordered_map<int64_t, int64_t>& Values() {
+      if (!saved.empty()) {
+        Decoder in(saved);
+        while (!in.done()) {
+          const int64_t v = in.Signed();
+          values[v] = in.Signed();
+        }
+        saved = {};
+      }
+      return values;
+    }
+  };
   struct RuleSlot {
     int obj = 0;
     size_t group = 0;
@@ -500,15 +507,16 @@ class Builder {
     const Rule* rule = nullptr;
     // (unit << 32 | month) -> running totals
     std::unordered_map<uint64_t, std::pair<int64_t, Int128>> totals;
-    std::unordered_map<uint64_t, std::unordered_map<int64_t, int64_t>> distinct;
+    std::unordered_map<uint64_t, DistinctCell> distinct;
   };
   struct DatasetRules {
     ingest::Dataset dataset;
     std::vector<Group> groups;
     std::vector<RuleSlot> rules;
     size_t stride = 0;  // per record: a (unit, month) per group, a value per rule
-    KeyIndex records;   // key -> its number: contributions at number * stride
-    std::vector<int64_t> contrib;
+    // A record's contributions as it is now and as it was (TakeRecord's scratch space).
+    std::vector<int64_t> now;
+    std::vector<int64_t> then;
     // (group << 48 | unit << 32 | month) -> records
     std::unordered_map<uint64_t, int64_t> presence;
   };
@@ -695,25 +703,7 @@ class Builder {
   // `units`, so that what follows may index by it.
   bool DecodeRecords(std::string_view bytes, size_t units) {
     Decoder in(bytes);
-    auto unit_ok = [units](int64_t u) { return u >= -1 && u < static_cast<int64_t>(units); };
     for (auto& ds : datasets_) {
-      const uint64_t n = in.Count();
-      std::string keys = in.Text();
-      // Each key's length and each contribution take a byte at least.
-      if (!in.ok() || ds.stride == 0 || n > in.left() / (ds.stride + 1)) return false;
-      std::vector<uint64_t> ends(n);
-      uint64_t end = 0;
-      for (uint64_t i = 0; i < n; ++i) ends[i] = end += in.Unsigned();
-      if (!in.ok() || !ds.records.Assign(std::move(keys), std::move(ends))) return false;
-      ds.contrib.reserve(n * ds.stride);
-      memory::AdviseHugePages(ds.contrib.data(), ds.contrib.capacity() * sizeof(int64_t));
-      ds.contrib.resize(n * ds.stride);
-      for (auto& c : ds.contrib) c = in.Contribution();
-      for (size_t base = 0; base < ds.contrib.size(); base += ds.stride) {
-        for (size_t g = 0; g < ds.groups.size(); ++g) {
-          if (!unit_ok(ds.contrib[base + g * 2])) return false;
-        }
-      }
       for (uint64_t c = in.Count(); c > 0 && in.ok(); --c) {
         const uint64_t key = in.Unsigned();
         if (((key >> 32) & 0xffff) >= units || (key >> 48) >= ds.groups.size()) return false;
@@ -728,11 +718,19 @@ class Builder {
           rs.totals[ck] = {count, static_cast<Int128>(static_cast<UInt128>(hi) << 64 | lo)};
         }
         for (uint64_t c = in.Count(); c > 0 && in.ok(); --c) {
-          auto& m = rs.distinct[in.Unsigned()];
-          for (uint64_t d = in.Count(); d > 0 && in.ok(); --d) {
-            const int64_t v = in.Signed();
-            m[v] = in.Signed();
+          auto& cell = rs.distinct[in.Unsigned()];
+          cell.size = static_cast<int64_t>(in.Unsigned());
+          cell.saved = in.View();
+          // Read through once, without keeping what it reads: a cell that would not read whole
+          // when a batch changes it is a state not to load.
+          Decoder values(cell.saved);
+          int64_t n = 0;
+          while (!values.done() && values.ok()) {
+            values.Signed();
+            values.Signed();
+            ++n;
           }
+          if (!values.ok() || n != cell.size || n == 0) return false;
         }
       }
     }
@@ -898,6 +896,7 @@ class Builder {
   // its fields; no record is read.
   Status PlanRules(const State& st) {
     datasets_.clear();
+    saved_.reset();
     std::map<std::string, size_t> by_code;
     for (size_t o = 0; o < st.model->objs.size(); ++o) {
       const Obj& obj = st.model->objs[o];
@@ -930,23 +929,37 @@ class Builder {
       slot.rule = &rule;
       ds.rules.push_back(std::move(slot));
     }
-    for (auto& ds : datasets_) ds.stride = ds.groups.size() * 2 + ds.rules.size();
+    for (auto& ds : datasets_) {
+      ds.stride = ds.groups.size() * 2 + ds.rules.size();
+      ds.now.assign(ds.stride, kOut);
+      ds.then.assign(ds.stride, kOut);
+    }
     return Ok();
   }
 
-  Status LoadRecords(State& st, SyncStats& stats) {
-    if (auto s = PlanRules(st); !s) return s;
-    for (auto& ds : datasets_) {
-      auto s = stores_.datasets.ForEachRecord(ds.dataset.table,
-                                              [&](const std::vector<store::Cell>& row) -> Status {
-                                                TakeRecord(st, ds, row, nullptr);
-                                                ++stats.records;
-                                                return Ok();
-                                              });
-      if (!s) return Fail(s.error());
-    }
+  // Every record; returns the batch they are as of.
+  Result<int64_t> LoadRecords(State& st, SyncStats& stats) {
+    if (auto s = PlanRules(st); !s) return Fail(s.error());
+    auto mark = ReadRecords(st, 0, stats, nullptr);
+    if (!mark) return mark;
     MarkRulesDirty();
-    return Ok();
+    return mark;
+  }
+
+  // What the batches after `after_batch` changed in the rules' datasets, each record's
+  // contributions as it was taken away and as it is added; returns the batch that is as of.
+  Result<int64_t> ReadRecords(const State& st, int64_t after_batch, SyncStats& stats,
+                              std::set<std::pair<int, int>>* touched) {
+    std::vector<const store::DatasetTable*> tables;
+    for (const auto& ds : datasets_) tables.push_back(&ds.dataset.table);
+    return stores_.datasets.ForEachChangeSince(
+        tables, after_batch,
+        [&](size_t t, const std::vector<store::Cell>& now,
+            const std::vector<store::Cell>* before) -> Status {
+          TakeRecord(st, datasets_[t], now, before, touched);
+          ++stats.records;
+          return Ok();
+        });
   }
 
   // Every rule's leaves are to be computed from its totals.
@@ -959,37 +972,40 @@ class Builder {
     }
   }
 
-  // Replaces a record's contribution by its current one; notes what it touched.
+  // Takes a record's contribution as it was (`before`, when it was there) away and adds its
+  // current one; notes what it touched.
   void TakeRecord(const State& st, DatasetRules& ds, const std::vector<store::Cell>& row,
-                  std::set<std::pair<int, int>>* touched) {
-    const std::string key = store::KeyText(row, ds.dataset.table.key);
-    auto [number, added] = ds.records.Insert(key);
-    const size_t base = static_cast<size_t>(number) * ds.stride;
-    if (added) {
-      ds.contrib.resize(ds.contrib.size() + ds.stride, kOut);
-    } else {
-      Apply(ds, base, -1, touched);
+                  const std::vector<store::Cell>* before, std::set<std::pair<int, int>>* touched) {
+    if (before) {
+      Contributions(st, ds, *before, ds.then);
+      Apply(ds, ds.then, -1, touched);
     }
+    Contributions(st, ds, row, ds.now);
+    Apply(ds, ds.now, +1, touched);
+  }
+
+  // What `row` adds: (unit, month) per group, then a value per rule.
+  static void Contributions(const State& st, const DatasetRules& ds,
+                            const std::vector<store::Cell>& row, std::vector<int64_t>& out) {
     for (size_t g = 0; g < ds.groups.size(); ++g) {
       const Group& grp = ds.groups[g];
       int unit = -1;
       if (const auto* code = std::get_if<std::string>(&row[grp.cols.unit]))
         unit = st.model->UnitIndex(*code);
       auto month = RecordMonth(*grp.rule, grp.cols, row);
-      ds.contrib[base + g * 2] = unit;
-      ds.contrib[base + g * 2 + 1] = (unit >= 0 && month) ? *month : -1;
+      out[g * 2] = unit;
+      out[g * 2 + 1] = (unit >= 0 && month) ? *month : -1;
     }
     for (size_t r = 0; r < ds.rules.size(); ++r) {
-      ds.contrib[base + ds.groups.size() * 2 + r] =
-          Contribution(*ds.rules[r].rule, ds.rules[r].cols, row);
+      out[ds.groups.size() * 2 + r] = Contribution(*ds.rules[r].rule, ds.rules[r].cols, row);
     }
-    Apply(ds, base, +1, touched);
   }
 
-  void Apply(DatasetRules& ds, size_t base, int sign, std::set<std::pair<int, int>>* touched) {
+  void Apply(DatasetRules& ds, const std::vector<int64_t>& contrib, int sign,
+             std::set<std::pair<int, int>>* touched) {
     for (size_t g = 0; g < ds.groups.size(); ++g) {
-      const int unit = static_cast<int>(ds.contrib[base + g * 2]);
-      const int month = static_cast<int>(ds.contrib[base + g * 2 + 1]);
+      const int unit = static_cast<int>(contrib[g * 2]);
+      const int month = static_cast<int>(contrib[g * 2 + 1]);
       if (unit < 0 || month < 0) continue;
       int64_t& n = ds.presence[PresenceKey(g, unit, month)];
       n += sign;
@@ -999,12 +1015,14 @@ class Builder {
         if (rs.group != g) continue;
         rule_dirty_[static_cast<size_t>(rs.obj)][static_cast<size_t>(unit)] = 1;
         if (touched) touched->insert({rs.obj, unit});
-        const int64_t v = ds.contrib[base + ds.groups.size() * 2 + r];
+        const int64_t v = contrib[ds.groups.size() * 2 + r];
         if (v == kOut) continue;
         const uint64_t ck = CellKey(unit, month);
         if (rs.rule->op == "distinct") {
-          auto& m = rs.distinct[ck];
+          auto& cell = rs.distinct[ck];
+          auto& m = cell.Values();
           if ((m[v] += sign) == 0) m.erase(v);
+          cell.size = static_cast<int64_t>(m.size());
           if (m.empty()) rs.distinct.erase(ck);
         } else {
           auto& t = rs.totals[ck];
@@ -1027,7 +1045,7 @@ class Builder {
         const uint64_t ck = CellKey(unit, month);
         if (rs.rule->op == "distinct") {
           auto it = rs.distinct.find(ck);
-          v = it == rs.distinct.end() ? 0 : static_cast<double>(it->second.size());
+          v = it == rs.distinct.end() ? 0 : static_cast<double>(it->second.size);
         } else {
           auto it = rs.totals.find(ck);
           const int64_t n = it == rs.totals.end() ? 0 : it->second.first;
@@ -1301,6 +1319,7 @@ class Builder {
   Stores stores_;
   std::shared_ptr<const units::Registry> registry_;
   std::string home_;
+  std::shared_ptr<const std::string> saved_;  // the state loaded, while cells point into it
   std::string generation_;
   int64_t batch_mark_ = 0;
   int64_t value_mark_ = 0;
@@ -1360,7 +1379,7 @@ Result<bool> Engine::LoadLocked(SyncStats& stats) {
   if (!bytes) return Fail(bytes.error());
   if (!*bytes) return false;
   SyncStats taken;
-  auto st = builder_->Load(**bytes, taken);
+  auto st = builder_->Load(std::move(**bytes), taken);
   if (!st) return Fail(st.error());
   if (!*st) {
     builder_ = std::make_unique<Builder>(stores_, registry_, home_);
