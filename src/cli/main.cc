@@ -27,6 +27,7 @@
 #include "cli/cli.h"
 #include "cli/paths.h"
 #include "core/json_util.h"
+#include "core/memory.h"
 #include "core/number.h"
 #include "ingest/ingest.h"
 #include "link/link.h"
@@ -807,6 +808,11 @@ int RunBackup(const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // The commands that hold the indicators' state (core/memory.h).
+  if (argc > 1 &&
+      (std::string_view(argv[1]) == "serve" || std::string_view(argv[1]) == "indicators")) {
+    pdh::memory::RestartWithLargeHeap(argv);
+  }
   CLI::App app{"pdh — Provincial Data Hub"};
   app.require_subcommand(1);
   app.set_version_flag("--version", PDH_VERSION);
