@@ -38,8 +38,13 @@ inline void RestartWithLargeHeap(char** argv) {
   if (tunables.find("glibc.malloc.hugetlb") != std::string::npos) return;
   if (!tunables.empty()) tunables += ':';
   tunables += "glibc.malloc.hugetlb=1:glibc.malloc.top_pad=67108864";
+  // By its own path, not /proc/self/exe: the process keeps its name ("pdh", not "exe").
+  char self[4096];
+  const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0) return;
+  self[n] = '\0';
   if (::setenv("GLIBC_TUNABLES", tunables.c_str(), 1) != 0) return;
-  ::execv("/proc/self/exe", argv);
+  ::execv(self, argv);
   // Not restarted: go on as before.
   if (had) {
     ::setenv("GLIBC_TUNABLES", had, 1);
