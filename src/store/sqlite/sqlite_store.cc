@@ -1,8 +1,14 @@
 // The SQLite backend: WAL, one writer thread with group commit, a pool of read connections.
 #include <sqlite3.h>
 
+#include <condition_variable>
 #include <filesystem>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <stop_token>
 #include <string>
+#include <thread>
 #include <utility>
 
 #include "core/text.h"
@@ -40,6 +46,78 @@ Status Configure(Db& db, bool writer) {
     if (auto s = db.Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"); !s) return s;
   }
   return db.Exec("PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;");
+}
+
+// The WAL is checkpointed on a thread of the store's own. SQLite's automatic checkpoint runs in
+// the commit that takes the WAL past 1,000 pages, and its copy and fsync made one batch in ten
+// reach the screens 30–60 ms after its POST instead of 18. The writer's commits now only note the
+// WAL's size (a WAL hook in place of SQLite's own), and the thread checkpoints once it is past
+// the same 1,000 pages: PASSIVE, so that neither the readers nor the writer wait for it.
+constexpr int kCheckpointPages = 1000;
+
+struct Checkpoints {
+  std::mutex mu;
+  std::condition_variable_any cv;
+  bool due = false;
+};
+
+// Past this, the writer checkpoints itself as SQLite would: under writes that never pause, the
+// thread's checkpoint is always a batch behind, and a log only starts again from its beginning
+// when a write finds it wholly copied.
+constexpr int kWriterCheckpointPages = 8 * kCheckpointPages;
+
+int WalHook(void* context, sqlite3* db, const char* name, int pages) {
+  if (pages >= kWriterCheckpointPages) {
+    sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    return SQLITE_OK;
+  }
+  if (pages >= kCheckpointPages) {
+    auto* c = static_cast<Checkpoints*>(context);
+    {
+      std::lock_guard lock(c->mu);
+      c->due = true;
+    }
+    c->cv.notify_one();
+  }
+  return SQLITE_OK;
+}
+
+std::jthread Checkpointer(const std::string& path, sql::Writer& writer) {
+  auto db = Db::Open(path, kWriteFlags);
+  if (!db) {
+    // SQLite's own automatic checkpoints stay.
+    std::cerr << "pdh: store: no connection to checkpoint with: " << db.error().message << "\n";
+    return {};
+  }
+  // A connection finds the log when it first reads; until then it checkpoints nothing.
+  if (auto s = db->Exec("SELECT count(*) FROM sqlite_schema"); !s) return {};
+  auto state = std::make_shared<Checkpoints>();
+  auto hooked = writer.Submit(
+      [state](Db& w) -> Status {
+        sqlite3_wal_hook(w.raw(), WalHook, state.get());
+        return Ok();
+      },
+      false);
+  if (!hooked) return {};
+  return std::jthread([state, &writer, ckpt = std::move(*db)](const std::stop_token& stop) {
+    for (;;) {
+      {
+        std::unique_lock lock(state->mu);
+        state->cv.wait(lock, stop, [&] { return state->due; });
+        if (stop.stop_requested()) break;
+        state->due = false;
+      }
+      // Busy (a reader on an old snapshot) is fine: what could be copied was, the rest next time.
+      sqlite3_wal_checkpoint_v2(ckpt.raw(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    }
+    // SQLite's automatic checkpoints again, for the writer's last commits.
+    (void)writer.Submit(
+        [](Db& w) -> Status {
+          sqlite3_wal_autocheckpoint(w.raw(), kCheckpointPages);
+          return Ok();
+        },
+        false);
+  });
 }
 
 // SQLite keeps the schema version in the file's header (PRAGMA user_version).
@@ -99,7 +177,7 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& path, const OpenOpti
     return r;
   };
   return sql::MakeStore(path, std::move(*db), std::move(readers), options.read_connections, version,
-                        Backup);
+                        Backup, [path](sql::Writer& writer) { return Checkpointer(path, writer); });
 }
 
 Status Erase(const std::string& path) {
