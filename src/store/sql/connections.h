@@ -304,6 +304,14 @@ class ReadPool {
   std::vector<Db> idle_;
 };
 
+// Begins a read transaction whose statements all see one snapshot: SQLite's read transaction
+// is one already; PostgreSQL's default isolation reads each statement afresh.
+inline Status BeginSnapshot(Db& db) {
+  return db.Exec(db.backend() == Backend::kPostgres
+                     ? "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+                     : "BEGIN");
+}
+
 // Prepares `sql`, lets `bind` set its parameters, and runs it to completion.
 template <class BindFn>
 Status Execute(Db& db, std::string_view sql, BindFn bind) {

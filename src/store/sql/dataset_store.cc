@@ -762,10 +762,7 @@ class SqliteDatasetStore final : public Area<DatasetStore> {
     if (!lease) return Fail(lease.error());
     Db& db = lease->db();
     // One snapshot for the mark and every table.
-    const bool pg = db.backend() == Backend::kPostgres;
-    if (auto s = db.Exec(pg ? "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY" : "BEGIN"); !s) {
-      return Fail(s.error());
-    }
+    if (auto s = BeginSnapshot(db); !s) return Fail(s.error());
     auto out = ChangesSince(db, tables, after_batch, fn);
     auto end = db.Exec(out ? "COMMIT" : "ROLLBACK");
     if (out && !end) return Fail(end.error());

@@ -153,8 +153,9 @@ class SqliteEngineStore final : public Area<EngineStore> {
     auto lease = readers_.Acquire();
     if (!lease) return Fail(lease.error());
     Db& db = lease->db();
-    // One read transaction: the parts of one save.
-    if (auto s = db.Exec("BEGIN"); !s) return Fail(s.error());
+    // One read transaction, one snapshot (PostgreSQL's default reads each statement afresh): the
+    // parts of one save, not removed by a later save meanwhile.
+    if (auto s = BeginSnapshot(db); !s) return Fail(s.error());
     auto out = ReadParts(db);
     (void)db.Exec("COMMIT");
     return out;
