@@ -224,26 +224,20 @@ class Builder {
     // Everything committed so far; later batches and values are the next sync's.
     auto seq = stores_.index.LastValueSeq();
     if (!seq) return Fail(seq.error());
-    // Sources first, to know the span of years.
-    std::vector<store::DataValueRow> values;
-    if (auto s = stores_.index.ForEachValue(0,
-                                            [&](const store::DataValueRow& r) {
-                                              values.push_back(r);
-                                              return Ok();
-                                            });
-        !s) {
-      return Fail(s.error());
-    }
-    auto batch = LoadRecords(**st, stats);
-    if (!batch) return Fail(batch.error());
+    // Sources first, to know the span of years: the reported values read on one core while
+    // the records are read on the other.
+    std::vector<ReadValue> values;
+    int64_t rows = 0;
     int lo = Date::Today().year;
     int hi = lo;
-    for (const auto& v : values) {
-      if (auto p = Period::Parse(v.period)) {
-        lo = std::min(lo, p->year);
-        hi = std::max(hi, p->year);
-      }
+    Status values_read = Ok();
+    std::optional<Result<int64_t>> batch;
+    {
+      std::jthread reader([&] { values_read = ReadValues(**st, values, rows, lo, hi); });
+      batch = LoadRecords(**st, stats);
     }
+    if (!values_read) return Fail(values_read.error());
+    if (!*batch) return Fail(batch->error());
     for (const auto& ds : datasets_) {
       for (const auto& [key, g] : ds.presence) {
         const int year = static_cast<int>(key & 0xffffffff) / 12;
@@ -254,11 +248,9 @@ class Builder {
     (*st)->axis = {lo, hi - lo + 1};
     raw_.assign((*st)->model->objs.size(), {});
     arrivals_.assign((*st)->model->objs.size(), {});
-    for (const auto& v : values) {
-      (void)TakeValue(**st, v, nullptr);
-      ++stats.values;
-    }
-    batch_mark_ = *batch;
+    for (const auto& v : values) (void)Place(**st, v, nullptr);
+    stats.values += rows;
+    batch_mark_ = **batch;
     value_mark_ = *seq;
     Finish(**st, stats);
     return st;
@@ -1088,29 +1080,72 @@ class Builder {
     return -1;
   }
 
+  // A reported value as read: its object, source unit and period, its value (kNone when
+  // withdrawn) and the day it first arrived.
+  struct ReadValue {
+    int obj = 0;
+    int src = 0;
+    Period period;
+    double value = kNone;
+    int32_t day = 0;
+  };
+
+  // What a reported value is for; nullopt when it is for nothing here (an element or a unit the
+  // model does not have, a period that is not one). Reads only the model and the registry.
+  std::optional<ReadValue> Read(const State& st, const store::DataValueRow& r) const {
+    auto oi = st.model->obj_index.find(r.option.empty() ? r.element : r.element + "." + r.option);
+    if (oi == st.model->obj_index.end()) return std::nullopt;
+    auto p = Period::Parse(r.period);
+    if (!p) return std::nullopt;
+    const int src = SourceUnit(st, r.unit, *p);
+    if (src < 0) return std::nullopt;
+    return ReadValue{oi->second, src, *p, r.value.value_or(kNone),
+                     r.value ? DayOf(r.created_at) : 0};
+  }
+
+  // Every reported value, read: `rows` counts them all, [lo, hi] widened to the year of each
+  // that has a period. Touches nothing but its arguments, so that it can run beside LoadRecords.
+  Status ReadValues(const State& st, std::vector<ReadValue>& out, int64_t& rows, int& lo,
+                    int& hi) const {
+    return stores_.index.ForEachValue(0, [&](const store::DataValueRow& r) {
+      ++rows;
+      std::optional<int> year;
+      if (auto v = Read(st, r)) {
+        out.push_back(*v);
+        year = v->period.year;
+      } else if (auto p = Period::Parse(r.period)) {
+        year = p->year;
+      }
+      if (year) {
+        lo = std::min(lo, *year);
+        hi = std::max(hi, *year);
+      }
+      return Ok();
+    });
+  }
+
   // Stores a reported value; false when its period is outside the span of years.
   bool TakeValue(const State& st, const store::DataValueRow& r,
                  std::set<std::pair<int, int>>* touched) {
-    auto oi = st.model->obj_index.find(r.option.empty() ? r.element : r.element + "." + r.option);
-    if (oi == st.model->obj_index.end()) return true;
-    auto p = Period::Parse(r.period);
-    if (!p) return true;
-    auto slot = st.axis.Slot(*p);
+    auto v = Read(st, r);
+    return !v || Place(st, *v, touched);
+  }
+
+  bool Place(const State& st, const ReadValue& v, std::set<std::pair<int, int>>* touched) {
+    auto slot = st.axis.Slot(v.period);
     if (!slot) return false;
-    const int src = SourceUnit(st, r.unit, *p);
-    if (src < 0) return true;
-    const int o = oi->second;
+    const int src = v.src;
+    const int o = v.obj;
     auto& series = raw_[static_cast<size_t>(o)][src];
     if (series.empty()) series.assign(static_cast<size_t>(st.axis.size()), kNone);
-    series[static_cast<size_t>(*slot)] = r.value.value_or(kNone);
+    series[static_cast<size_t>(*slot)] = v.value;
     // Arrivals count for the unit that reports now: an old commune's reports are its
     // successors' (the latest of them, when several old communes make one new).
-    const int32_t day = r.value ? DayOf(r.created_at) : 0;
     auto arrive = [&](int unit, bool replace) {
       auto& arr = arrivals_[static_cast<size_t>(o)][unit];
       if (arr.empty()) arr.assign(static_cast<size_t>(st.axis.size()), 0);
       int32_t& at = arr[static_cast<size_t>(*slot)];
-      at = replace ? day : std::max(at, day);
+      at = replace ? v.day : std::max(at, v.day);
     };
     const int current = static_cast<int>(st.model->units.size());
     if (src < current) {
