@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <cmath>
 #include <cstdio>
+#include <future>
 #include <set>
 #include <string_view>
 
@@ -717,10 +718,12 @@ engine::Engine& Context::engine() {
 
 void Context::SyncEngine() {
   if (!engine_) return;
-  if (auto s = engine_->Sync(); !s) {
-    throw Failure(s.error());
-  }
-  FollowQuality();
+  // The quality scores follow the same batches on the other core: neither reads the other's
+  // state, and each publishes its own event when it is done.
+  auto quality = std::async(std::launch::async, [this] { FollowQuality(); });
+  auto s = engine_->Sync();
+  quality.get();
+  if (!s) throw Failure(s.error());
 }
 
 // What changed, as the "values" event names it.

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <deque>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <numeric>
 #include <regex>
@@ -106,11 +107,13 @@ std::optional<double> Number(const store::Cell& c, ingest::FieldType type) {
 struct UnitHistory {
   std::map<std::string, int64_t> rows;     // month -> records
   std::map<std::string, int64_t> on_time;  // month -> records that arrived by the due day
-  std::string newest;                      // the newest record's date (YYYY-MM-DD)
 };
 
+// Whether a unit check fails for `month` (ending on `month_end`), the unit's newest record then
+// being `newest`. `h` may hold later months: a check reads only `month` and the months before.
 std::optional<std::string> FailsUnitCheck(const Check& c, const UnitHistory& h,
-                                          const std::string& month, Date month_end) {
+                                          const std::string& newest, const std::string& month,
+                                          Date month_end) {
   auto count = [&](const std::string& m) {
     auto it = h.rows.find(m);
     return it == h.rows.end() ? int64_t{0} : it->second;
@@ -118,10 +121,10 @@ std::optional<std::string> FailsUnitCheck(const Check& c, const UnitHistory& h,
   const std::string first = h.rows.empty() ? month : h.rows.begin()->first;
   switch (c.type) {
     case CheckType::kFreshness: {
-      if (h.newest.empty()) return "no record";
-      auto newest = Date::Parse(h.newest);
-      if (!newest) return std::nullopt;
-      const int64_t days = DayNumber(month_end) - DayNumber(*newest);
+      if (newest.empty()) return "no record";
+      auto newest_day = Date::Parse(newest);
+      if (!newest_day) return std::nullopt;
+      const int64_t days = DayNumber(month_end) - DayNumber(*newest_day);
       if (days > c.max_days) {
         return "the newest record is " + std::to_string(days) + " days old (at most " +
                std::to_string(c.max_days) + ")";
@@ -808,9 +811,11 @@ struct Evaluator::State {
       }
     }
     if (records.empty()) {
-      // A first build: room for every record at once.
+      // A first build: room for every record at once, and for half as many again to come. A
+      // table that outgrows its room rehashes every key in one go: a pause of a few hundred
+      // milliseconds for the batch that crosses the line, at two million records.
       if (auto rows = ingest::RowCount(store, dataset.row.code); rows && *rows > 0) {
-        const auto n = static_cast<size_t>(*rows);
+        const auto n = static_cast<size_t>(*rows) * 3 / 2;
         by_key.reserve(n);
         group_of.reserve(n * groups.size());
         for (auto& gs : groups) gs.ids.reserve(n);
@@ -955,27 +960,19 @@ struct Evaluator::State {
         const std::string month = ShiftMonth(last, -back);
         if (month < h.rows.begin()->first) break;
         const Date end = LastDayOfMonth(std::stoi(month.substr(0, 4)), std::stoi(month.substr(5)));
-        // The unit's history as it stood at the end of that month.
-        UnitHistory then;
-        for (const auto& [m, n] : h.rows) {
-          if (m <= month) then.rows[m] = n;
-        }
-        for (const auto& [m, n] : h.on_time) {
-          if (m <= month) then.on_time[m] = n;
-        }
-        if (!then.rows.empty()) {
-          // The newest record then: the newest one, or the end of the newest month then.
-          const std::string& nm = then.rows.rbegin()->first;
-          const int y = std::stoi(nm.substr(0, 4));
-          const int m = std::stoi(nm.substr(5));
-          then.newest = newest.substr(0, 7) == nm ? newest : LastDayOfMonth(y, m).ToString();
-        }
+        // The unit's newest record at the end of that month: the newest one, or the end of the
+        // newest month with records then (there is one: `month` is not before the first).
+        const std::string& nm = std::prev(h.rows.upper_bound(month))->first;
+        const std::string then =
+            newest.substr(0, 7) == nm
+                ? newest
+                : LastDayOfMonth(std::stoi(nm.substr(0, 4)), std::stoi(nm.substr(5))).ToString();
         Cell& cell = cell_at(unit, month);
         for (size_t i = 0; i < checks.size(); ++i) {
           if (!IsUnitCheck(checks[i].type)) continue;
           CheckCount& cc = cell.checks[i];
           cc.total = 1;
-          auto why = FailsUnitCheck(checks[i], then, month, end);
+          auto why = FailsUnitCheck(checks[i], h, then, month, end);
           cc.failed = why ? 1 : 0;
           if (why && back == 0) {
             ++ev.failures_total[i];
