@@ -818,7 +818,10 @@ struct Evaluator::State {
         const auto n = static_cast<size_t>(*rows) * 3 / 2;
         by_key.reserve(n);
         group_of.reserve(n * groups.size());
-        for (auto& gs : groups) gs.ids.reserve(n);
+        for (auto& gs : groups) {
+          gs.ids.reserve(n);
+          gs.groups.reserve(n);
+        }
       }
     }
     int64_t newest = last_batch;
