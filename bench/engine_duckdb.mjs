@@ -12,25 +12,15 @@
 //
 // Usage: node engine_duckdb.mjs SQL_DIR OUT.csv [--runs N] [--threads N]
 // Prints one JSON object: {version, threads, load_s, runs: [seconds...], results}.
-import { DuckDBInstance } from '@duckdb/node-api';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { openDuckDB, peerArgs, seconds } from './duckdb_peer.mjs';
 
-const args = process.argv.slice(2);
-let runs = 3;
-let threads = 2;
-const positional = [];
-for (let i = 0; i < args.length; ++i) {
-  if (args[i] === '--runs') runs = Number(args[++i]);
-  else if (args[i] === '--threads') threads = Number(args[++i]);
-  else positional.push(args[i]);
-}
-if (positional.length !== 2) {
-  console.error('usage: node engine_duckdb.mjs SQL_DIR OUT.csv [--runs N] [--threads N]');
-  process.exit(2);
-}
-const [dir, outPath] = positional;
-const seconds = (t) => Number(process.hrtime.bigint() - t) / 1e9;
+const { runs, threads, positionals } = peerArgs(
+  'node engine_duckdb.mjs SQL_DIR OUT.csv [--runs N] [--threads N]',
+  (p) => p.length === 2,
+);
+const [dir, outPath] = positionals;
 
 // A file's statements: each ends with ";" at the end of a line (as gen_index.py writes them),
 // psql's meta-commands at their line's end.
@@ -59,12 +49,10 @@ const script = (name) =>
     .map((s) => duck(s.replace(/;$/, '')))
     .filter(Boolean);
 
-const instance = await DuckDBInstance.create(':memory:');
-const db = await instance.connect();
-await db.run(`SET threads = ${threads}`);
+// The instance stays referenced for the whole run, beside its connection.
+const { instance, db, version } = await openDuckDB(threads);
 await db.run('SET preserve_insertion_order = false');
-const out = { threads, runs: [] };
-out.version = (await db.runAndReadAll('SELECT version() AS v')).getRowObjectsJson()[0].v;
+const out = { version, threads, runs: [] };
 
 let t = process.hrtime.bigint();
 for (const stmt of [...script('pg_schema.sql'), ...script('pg_load.sql')]) await db.run(stmt);

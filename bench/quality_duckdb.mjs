@@ -5,30 +5,18 @@
 // Usage: node quality_duckdb.mjs LOAD.sql CODE=CHECKS.sql... [--runs N] [--threads N]
 // Prints one JSON object: {version, threads, load_s, runs: {CODE: [seconds...]},
 //                          results: {CODE: [[id, failed, total, failed_all]...]}} (results of the last run).
-import { DuckDBInstance } from '@duckdb/node-api';
 import { readFileSync } from 'node:fs';
+import { openDuckDB, peerArgs, seconds } from './duckdb_peer.mjs';
 
-const args = process.argv.slice(2);
-let runs = 3;
-let threads = 2;
-const files = [];
-for (let i = 0; i < args.length; ++i) {
-  if (args[i] === '--runs') runs = Number(args[++i]);
-  else if (args[i] === '--threads') threads = Number(args[++i]);
-  else files.push(args[i]);
-}
-if (files.length < 2) {
-  console.error('usage: node quality_duckdb.mjs LOAD.sql CODE=CHECKS.sql... [--runs N] [--threads N]');
-  process.exit(2);
-}
-const [loadPath, ...checkArgs] = files;
-const seconds = (t) => Number(process.hrtime.bigint() - t) / 1e9;
+const { runs, threads, positionals } = peerArgs(
+  'node quality_duckdb.mjs LOAD.sql CODE=CHECKS.sql... [--runs N] [--threads N]',
+  (p) => p.length >= 2,
+);
+const [loadPath, ...checkArgs] = positionals;
 
-const instance = await DuckDBInstance.create(':memory:');
-const db = await instance.connect();
-await db.run(`SET threads = ${threads}`);
-const out = { threads, runs: {}, results: {} };
-out.version = (await db.runAndReadAll('SELECT version() AS v')).getRowObjectsJson()[0].v;
+// The instance stays referenced for the whole run, beside its connection.
+const { instance, db, version } = await openDuckDB(threads);
+const out = { version, threads, runs: {}, results: {} };
 
 // Loading: one statement a line.
 let t = process.hrtime.bigint();
