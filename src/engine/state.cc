@@ -6,6 +6,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstring>
+#include <exception>
 #include <limits>
 #include <set>
 #include <string>
@@ -233,7 +234,15 @@ class Builder {
     Status values_read = Ok();
     std::optional<Result<int64_t>> batch;
     {
-      std::jthread reader([&] { values_read = ReadValues(**st, values, rows, lo, hi); });
+      // What would end the build on this thread (memory running out) ends it on that one too,
+      // as a failed build, rather than ending the process.
+      std::jthread reader([&] {
+        try {
+          values_read = ReadValues(**st, values, rows, lo, hi);
+        } catch (const std::exception& e) {
+          values_read = Fail(Error::Internal("engine.values_read", e.what()));
+        }
+      });
       batch = LoadRecords(**st, stats);
     }
     if (!values_read) return Fail(values_read.error());
